@@ -1,0 +1,1 @@
+"""Pure computation on numpy/pandas/geopandas objects: no SQL, no Streamlit."""

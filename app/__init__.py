@@ -1,0 +1,1 @@
+"""The Streamlit app: pages and components that wire geo/ and analysis/ to the screen."""

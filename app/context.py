@@ -1,0 +1,24 @@
+"""Per-process resources for the pages: settings and the database status, cached."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import db
+from walouja.errors import WaloujaError
+from walouja.settings import Settings, get_settings
+
+
+@st.cache_resource
+def app_settings() -> Settings:
+    """The settings, read once per server process."""
+    return get_settings()
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def database_status() -> dict[str, object]:
+    """The database status as a dict (cached for 30 s)."""
+    try:
+        return db.status(app_settings()).as_dict()
+    except WaloujaError as exc:
+        return {"reachable": False, "error": str(exc)}

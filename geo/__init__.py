@@ -1,0 +1,1 @@
+"""Everything that touches PostGIS or a file format: connection, migrations, layers, loaders."""

@@ -1,0 +1,234 @@
+"""The one connection path to PostGIS: URL resolution, engines, transactions, health checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from geo import cluster
+from walouja.errors import DatabaseError, PostGISMissingError
+from walouja.settings import Settings
+
+
+def database_url(settings: Settings, *, driver: bool = True) -> str:
+    """The database URL: ``DATABASE_URL`` when set, else the local cluster's.
+
+    Parameters
+    ----------
+    driver
+        Give the SQLAlchemy form (``postgresql+psycopg2://``) rather than libpq's.
+    """
+    if settings.database_url is None:
+        return cluster.local_url(settings, driver=driver)
+    url = re.sub(r"^postgres(ql)?(\+psycopg2)?://", "postgresql://", settings.database_url)
+    return url.replace("postgresql://", "postgresql+psycopg2://", 1) if driver else url
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": 5, "application_name": "walouja"},
+    )
+
+
+def get_engine(settings: Settings) -> Engine:
+    """A pooled engine for the configured database (one per URL per process)."""
+    return _engine_for(database_url(settings))
+
+
+def explain_connection_error(exc: BaseException, url: str) -> DatabaseError:
+    """Turn a driver error into a one-line ``DatabaseError`` with what to do."""
+    text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    safe = make_url(url).render_as_string(hide_password=True)
+    low = first.lower()
+    if "password authentication failed" in low or "no password supplied" in low:
+        return DatabaseError(
+            f"the database refused the password for {safe}",
+            hint="check the user and password in DATABASE_URL",
+        )
+    if "does not exist" in low and "database" in low:
+        return DatabaseError(
+            f"the database named in {safe} does not exist",
+            hint="create it (createdb NAME) or fix DATABASE_URL; unset it to use the local cluster",
+        )
+    if "no such file or directory" in low or "connection refused" in low or "could not" in low:
+        hint = (
+            "start the local cluster with `walouja db up` (or `make run`)"
+            if "host=/" in url or "host=%2F" in url
+            else "check that the server in DATABASE_URL is running and reachable"
+        )
+        return DatabaseError(f"cannot reach the database at {safe}", hint=hint)
+    if "timeout" in low:
+        return DatabaseError(
+            f"the database at {safe} did not answer in time",
+            hint="check the host and port in DATABASE_URL and the network",
+        )
+    return DatabaseError(f"cannot use the database at {safe}: {first}")
+
+
+@contextmanager
+def connect(settings: Settings) -> Iterator[Connection]:
+    """Yield a connection inside a transaction, committed on success, rolled back on error."""
+    engine = get_engine(settings)
+    try:
+        conn = engine.connect()
+    except sa.exc.OperationalError as exc:
+        raise explain_connection_error(exc, database_url(settings)) from None
+    try:
+        with conn.begin():
+            yield conn
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class DatabaseStatus:
+    """What ``walouja db status`` reports."""
+
+    url: str
+    local: bool
+    running: bool
+    reachable: bool
+    postgres_version: str | None = None
+    postgis_version: str | None = None
+    revision: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The status as plain JSON-able values."""
+        return dict(self.__dict__)
+
+
+def postgis_version(conn: Connection) -> str:
+    """The PostGIS version of the connected database, or ``PostGISMissingError``."""
+    try:
+        with conn.begin_nested():
+            return str(conn.execute(sa.text("SELECT postgis_lib_version()")).scalar_one())
+    except sa.exc.ProgrammingError:
+        raise PostGISMissingError(
+            "the database has no PostGIS extension",
+            hint="run `CREATE EXTENSION postgis;` in it as a superuser, "
+            "or install PostGIS (apt-get install postgis) and run `walouja db up`",
+        ) from None
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The Alembic revision the database is at, or None before any migration."""
+    exists = conn.execute(sa.text("SELECT to_regclass('public.alembic_version')")).scalar()
+    if exists is None:
+        return None
+    row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
+
+
+def status(settings: Settings) -> DatabaseStatus:
+    """Probe the configured database without raising."""
+    url = database_url(settings, driver=False)
+    safe = make_url(url).render_as_string(hide_password=True)
+    local = settings.uses_local_cluster
+    running = cluster.is_running(settings) if local else True
+    if local and not running:
+        return DatabaseStatus(
+            url=safe,
+            local=True,
+            running=False,
+            reachable=False,
+            error="the local cluster is not running (walouja db up)",
+        )
+    try:
+        with connect(settings) as conn:
+            version = str(conn.execute(sa.text("SHOW server_version")).scalar_one())
+            try:
+                gis: str | None = postgis_version(conn)
+            except PostGISMissingError:
+                gis = None
+            revision = current_revision(conn)
+    except DatabaseError as exc:
+        return DatabaseStatus(
+            url=safe, local=local, running=running, reachable=False, error=str(exc)
+        )
+    return DatabaseStatus(
+        url=safe,
+        local=local,
+        running=running,
+        reachable=True,
+        postgres_version=version,
+        postgis_version=gis,
+        revision=revision,
+    )
+
+
+def _maintenance_url(settings: Settings) -> str:
+    url = make_url(database_url(settings))
+    return url.set(database="postgres").render_as_string(hide_password=False)
+
+
+def ensure_database(settings: Settings) -> bool:
+    """Create the local cluster's database and PostGIS extension if missing.
+
+    Returns whether the database was created.
+    """
+    created = False
+    engine = sa.create_engine(_maintenance_url(settings), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": settings.db_name},
+            ).first()
+            if exists is None:
+                ident = conn.dialect.identifier_preparer.quote(settings.db_name)
+                conn.execute(sa.text(f"CREATE DATABASE {ident}"))
+                created = True
+    except sa.exc.OperationalError as exc:
+        raise explain_connection_error(exc, database_url(settings)) from None
+    finally:
+        engine.dispose()
+    return created
+
+
+def ensure_postgis(settings: Settings) -> str:
+    """Make sure PostGIS is enabled; return its version, or a clear error if it cannot be."""
+    with connect(settings) as conn:
+        available = conn.execute(
+            sa.text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")
+        ).first()
+        if available is None:
+            raise PostGISMissingError(
+                "PostGIS is not installed on the database server",
+                hint="install it (Debian: apt-get install postgresql-15-postgis-3) "
+                "or point DATABASE_URL at a PostGIS database",
+            )
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        except sa.exc.ProgrammingError:
+            raise PostGISMissingError(
+                "the database has no PostGIS extension and this user may not create it",
+                hint="ask an administrator to run `CREATE EXTENSION postgis;` in the database",
+            ) from None
+        return postgis_version(conn)
+
+
+def drop_database(settings: Settings) -> None:
+    """Drop the local cluster's database (used by ``walouja db reset``)."""
+    engine = sa.create_engine(_maintenance_url(settings), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            ident = conn.dialect.identifier_preparer.quote(settings.db_name)
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {ident} WITH (FORCE)"))
+    finally:
+        engine.dispose()
+    _engine_for.cache_clear()

@@ -1,0 +1,71 @@
+"""Shared fixtures: the real PostGIS database that `make test` set up.
+
+The suite never skips database tests: when PostGIS cannot be reached the session fails with
+the reason, so CI cannot pass without the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from geo import db
+from walouja.errors import WaloujaError
+from walouja.settings import Settings, get_settings
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """The settings `make test` runs with (database ``walouja_test`` in the local cluster)."""
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Engine:
+    """An engine on the test database; fails the run (never skips) without PostGIS."""
+    try:
+        with db.connect(settings) as conn:
+            db.postgis_version(conn)
+    except WaloujaError as exc:
+        pytest.fail(f"PostGIS is required for the test suite: {exc}", pytrace=False)
+    return db.get_engine(settings)
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        trans = connection.begin()
+        try:
+            yield connection
+        finally:
+            trans.rollback()
+
+
+@pytest.fixture
+def scratch_settings(settings: Settings, engine: Engine) -> Iterator[Settings]:
+    """Settings for a fresh, empty database created for one test and dropped after it."""
+    name = f"{settings.db_name}_scratch"
+    scratch = settings.model_copy(update={"db_name": name})
+    if settings.database_url is not None:
+        url = sa.engine.make_url(db.database_url(settings)).set(database=name)
+        scratch = settings.model_copy(
+            update={"database_url": url.render_as_string(hide_password=False)}
+        )
+    admin = sa.create_engine(
+        sa.engine.make_url(db.database_url(settings)).set(database="postgres"),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield scratch
+    finally:
+        sa.create_engine(db.database_url(scratch)).dispose()
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,80 @@
+"""The database path: PostGIS, migrations, status, and the errors a user can meet."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from geo import db, migrate
+from walouja.errors import DatabaseError, PostGISMissingError
+from walouja.settings import Settings
+
+
+def test_postgis_version_is_read(conn: Connection) -> None:
+    version = db.postgis_version(conn)
+    assert version.split(".")[0].isdigit()
+    assert int(version.split(".")[0]) >= 3
+
+
+def test_test_database_is_at_head(conn: Connection) -> None:
+    assert db.current_revision(conn) == migrate.head()
+
+
+def test_migrations_apply_and_roll_back(scratch_settings: Settings) -> None:
+    db.ensure_postgis(scratch_settings)
+    migrate.upgrade(scratch_settings)
+    with db.connect(scratch_settings) as c:
+        assert db.current_revision(c) == migrate.head()
+        tables = set(
+            c.execute(
+                sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars()
+        )
+    assert "layer_sources" in tables
+    migrate.downgrade(scratch_settings, "base")
+    with db.connect(scratch_settings) as c:
+        assert db.current_revision(c) is None
+        left = set(
+            c.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename NOT IN ('spatial_ref_sys', 'alembic_version')"
+                )
+            ).scalars()
+        )
+    assert left == set()
+    migrate.upgrade(scratch_settings)
+    with db.connect(scratch_settings) as c:
+        assert db.current_revision(c) == migrate.head()
+
+
+def test_database_without_postgis_is_reported(scratch_settings: Settings) -> None:
+    with db.connect(scratch_settings) as c, pytest.raises(PostGISMissingError):
+        db.postgis_version(c)
+    st = db.status(scratch_settings)
+    assert st.reachable is True
+    assert st.postgis_version is None
+
+
+def test_unreachable_database_url_is_one_line(settings: Settings) -> None:
+    bad = settings.model_copy(update={"database_url": "postgresql://nobody@127.0.0.1:9/none"})
+    st = db.status(bad)
+    assert st.reachable is False
+    assert st.error is not None
+    assert "cannot reach the database" in st.error
+    assert "\n" not in st.error
+    with (
+        pytest.raises(DatabaseError, match="check that the server in DATABASE_URL is running"),
+        db.connect(bad),
+    ):
+        pass
+
+
+def test_missing_database_is_explained(settings: Settings) -> None:
+    url = sa.engine.make_url(db.database_url(settings)).set(database="walouja_does_not_exist")
+    bad = settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)})
+    st = db.status(bad)
+    assert st.reachable is False
+    assert st.error is not None
+    assert "does not exist" in st.error

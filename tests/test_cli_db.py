@@ -1,0 +1,129 @@
+"""`walouja db ...` against a real, separate local cluster (its own WALOUJA_HOME)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+WALOUJA = [sys.executable, "-m", "walouja.cli"]
+
+
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*WALOUJA, *args], env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def cluster_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    home = tmp_path_factory.mktemp("cluster") / "home"
+    if os.geteuid() == 0:
+        # the postgres user must be able to enter the folder
+        for parent in [home.parent, *home.parent.parents]:
+            if parent == Path("/"):
+                break
+            parent.chmod(parent.stat().st_mode | 0o011)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        {"WALOUJA_HOME": str(home), "WALOUJA_DB_NAME": "cli_check", "WALOUJA_DB_PORT": "5499"}
+    )
+    yield env
+    _run(env, "db", "down")
+
+
+def test_up_twice_then_status(cluster_env: dict[str, str]) -> None:
+    first = _run(cluster_env, "db", "up")
+    assert first.returncode == 0, first.stderr
+    assert "database ready" in first.stdout
+    second = _run(cluster_env, "db", "up")
+    assert second.returncode == 0, second.stderr
+    assert "created" not in second.stdout
+    status = _run(cluster_env, "db", "status", "--json")
+    assert status.returncode == 0, status.stderr
+    payload = json.loads(status.stdout)
+    assert payload["reachable"] is True
+    assert payload["ok"] is True
+    assert payload["revision"] == payload["head"]
+    assert payload["postgis_version"]
+
+
+def test_url_is_accepted_by_psql(cluster_env: dict[str, str]) -> None:
+    assert _run(cluster_env, "db", "up").returncode == 0
+    url = _run(cluster_env, "db", "url").stdout.strip()
+    out = subprocess.run(
+        ["psql", url, "-Atc", "SELECT postgis_lib_version()"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()[0].isdigit()
+
+
+def test_down_then_status_then_up(cluster_env: dict[str, str]) -> None:
+    assert _run(cluster_env, "db", "up").returncode == 0
+    down = _run(cluster_env, "db", "down")
+    assert down.returncode == 0
+    assert "stopped" in down.stdout
+    status = _run(cluster_env, "db", "status")
+    assert status.returncode == 1
+    assert "not running" in status.stdout
+    assert "Traceback" not in status.stderr
+    up = _run(cluster_env, "db", "up")
+    assert up.returncode == 0, up.stderr
+    assert _run(cluster_env, "db", "status").returncode == 0
+
+
+def test_crash_leaves_stale_pid_and_up_recovers(cluster_env: dict[str, str]) -> None:
+    assert _run(cluster_env, "db", "up").returncode == 0
+    pid_files = list(Path(cluster_env["WALOUJA_HOME"]).rglob("postmaster.pid"))
+    if not pid_files:
+        pid_files = list(Path("/var/tmp").glob("walouja-*/pgdata/postmaster.pid"))
+    assert pid_files
+    pid_file = pid_files[0]
+    pid = int(pid_file.read_text().splitlines()[0])
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        subprocess.run(["sleep", "0.05"], check=False)
+    # the crash leaves postmaster.pid behind; make it point at a dead pid for certain
+    pid_file.write_text("999999\n" + "\n".join(pid_file.read_text().splitlines()[1:]) + "\n")
+    up = _run(cluster_env, "db", "up")
+    assert up.returncode == 0, up.stderr
+    assert "stale postmaster.pid" in up.stdout
+    assert _run(cluster_env, "db", "status").returncode == 0
+
+
+def test_port_in_use_is_one_line(cluster_env: dict[str, str]) -> None:
+    _run(cluster_env, "db", "down")
+    env = {**cluster_env, "WALOUJA_DB_LISTEN_TCP": "true", "WALOUJA_DB_PORT": "5498"}
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 5498))
+        blocker.listen()
+        out = _run(env, "db", "up")
+    assert out.returncode == 1
+    assert "port 5498 is already in use" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_unreachable_database_url_status(cluster_env: dict[str, str]) -> None:
+    env = {**cluster_env, "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}
+    out = _run(env, "db", "status")
+    assert out.returncode == 1
+    assert "cannot reach the database" in out.stdout
+    up = _run(env, "db", "up")
+    assert up.returncode == 1
+    assert "Traceback" not in up.stderr
+    assert len(up.stderr.strip().splitlines()) == 1

@@ -1,0 +1,45 @@
+"""Settings resolve the database URL from the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import db
+from walouja.errors import ConfigError
+from walouja.settings import Settings, get_settings
+
+
+def test_database_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@example.org:6543/gis")
+    cfg = get_settings()
+    assert cfg.uses_local_cluster is False
+    assert db.database_url(cfg) == "postgresql+psycopg2://u:p@example.org:6543/gis"
+    assert db.database_url(cfg, driver=False) == "postgresql://u:p@example.org:6543/gis"
+
+
+def test_local_cluster_url_uses_project_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("WALOUJA_DB_NAME", "somedb")
+    cfg = get_settings()
+    url = db.database_url(cfg, driver=False)
+    assert url.startswith("postgresql://postgres@/somedb?host=")
+    assert "port=5432" in url
+    assert cfg.uses_local_cluster
+
+
+def test_bad_url_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://nope")
+    with pytest.raises(ConfigError, match="DATABASE_URL must start with postgresql://"):
+        get_settings()
+
+
+def test_bad_language_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "de")
+    with pytest.raises(ConfigError, match="WALOUJA_LANGUAGE"):
+        get_settings()
+
+
+def test_settings_are_frozen() -> None:
+    cfg = Settings()
+    with pytest.raises(Exception, match="frozen"):
+        cfg.db_name = "x"

@@ -1,0 +1,70 @@
+"""The `walouja` command line: the same functions as the app, `--json` for machines."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from walouja.cli import db as db_cli
+from walouja.cli._common import friendly, settings
+
+app = typer.Typer(
+    help="Walouja — accessibility planning for persons with disabilities in Morocco.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(db_cli.app, name="db")
+
+
+@app.command("serve")
+@friendly
+def serve(
+    port: int = typer.Option(None, help="Port (default WALOUJA_APP_PORT, 8501)."),
+    headless: bool = typer.Option(True, help="Do not open a browser."),
+) -> None:
+    """Serve the Streamlit app."""
+    cfg = settings()
+    entry = Path(__file__).resolve().parents[2] / "app" / "Home.py"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(entry),
+        "--server.port",
+        str(port or cfg.app_port),
+        "--server.headless",
+        str(headless).lower(),
+        "--server.enableStaticServing",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
+
+
+def _register_optional() -> None:
+    """Add the command modules of the other features (each registers its own commands)."""
+    import importlib
+
+    for name in ("load", "layers", "analysis", "prioritise"):
+        try:
+            module = importlib.import_module(f"walouja.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"walouja.cli.{name}":
+                continue
+            raise
+        module.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Entry point of the ``walouja`` script."""
+    app()

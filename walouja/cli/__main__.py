@@ -1,0 +1,5 @@
+"""Allow ``python -m walouja.cli``."""
+
+from walouja.cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""`walouja db up|down|status|url|reset`: the database and its migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from geo import cluster, db, migrate
+from walouja.cli._common import emit_json, fail, friendly, settings
+
+app = typer.Typer(help="Start, stop and inspect the database.", no_args_is_help=True)
+
+
+@app.command("up")
+@friendly
+def up(
+    migrate_: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations."),
+) -> None:
+    """Start the local cluster (or check DATABASE_URL), enable PostGIS, apply migrations."""
+    cfg = settings()
+    if cfg.uses_local_cluster:
+        for note in cluster.start(cfg):
+            typer.echo(f"local cluster: {note}")
+        if db.ensure_database(cfg):
+            typer.echo(f"created database {cfg.db_name}")
+    gis = db.ensure_postgis(cfg)
+    if migrate_:
+        migrate.upgrade(cfg)
+    st = db.status(cfg)
+    typer.echo(
+        f"database ready: {st.url} (PostgreSQL {st.postgres_version}, PostGIS {gis}, "
+        f"revision {st.revision})"
+    )
+
+
+@app.command("down")
+@friendly
+def down() -> None:
+    """Stop the local cluster."""
+    cfg = settings()
+    if not cfg.uses_local_cluster:
+        typer.echo("DATABASE_URL is set: the database is external, nothing to stop")
+        return
+    typer.echo("stopped" if cluster.stop(cfg) else "the local cluster was not running")
+
+
+@app.command("status")
+@friendly
+def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Say whether the database is reachable, with its versions and migration revision.
+
+    Exit code 0 when the database is reachable, with PostGIS and migrated; 1 otherwise.
+    """
+    cfg = settings()
+    st = db.status(cfg)
+    ok = st.reachable and st.postgis_version is not None and st.revision == migrate.head()
+    if as_json:
+        emit_json({**st.as_dict(), "head": migrate.head(), "ok": ok})
+    else:
+        kind = "local cluster" if st.local else "DATABASE_URL"
+        typer.echo(f"database: {st.url} ({kind})")
+        if not st.reachable:
+            typer.echo(f"status: unreachable — {st.error}")
+        else:
+            typer.echo(f"status: reachable, PostgreSQL {st.postgres_version}")
+            typer.echo(f"postgis: {st.postgis_version or 'missing (run walouja db up)'}")
+            behind = (
+                ""
+                if st.revision == migrate.head()
+                else f" (code is at {migrate.head()}: run walouja db up)"
+            )
+            typer.echo(f"migrations: {st.revision or 'none'}{behind}")
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command("url")
+@friendly
+def url() -> None:
+    """Print the database URL in the form psql accepts."""
+    typer.echo(db.database_url(settings(), driver=False))
+
+
+@app.command("reset")
+@friendly
+def reset(yes: bool = typer.Option(False, "--yes", help="Confirm: all data are deleted.")) -> None:
+    """Delete the local database and recreate it empty, migrated."""
+    cfg = settings()
+    if not cfg.uses_local_cluster:
+        raise fail("DATABASE_URL is set: reset only handles the local cluster; drop it yourself")
+    if not yes:
+        raise fail("this deletes every table of the local database; add --yes to confirm")
+    if cluster.is_running(cfg):
+        db.drop_database(cfg)
+    else:
+        cluster.destroy(cfg)
+    up(migrate_=True)

@@ -1,0 +1,99 @@
+"""Typed settings read from the environment (prefix ``WALOUJA_``, plus ``DATABASE_URL``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Walouja's configuration.
+
+    Every field can be set from the environment with the ``WALOUJA_`` prefix
+    (``WALOUJA_DB_NAME=...``) or from a ``.env`` file in the working directory;
+    ``DATABASE_URL`` is read as is. See ``.env.example``.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="WALOUJA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "WALOUJA_DATABASE_URL"),
+        description="An external PostgreSQL/PostGIS database; when unset, the local cluster.",
+    )
+    home: Path = Field(
+        default=PROJECT_ROOT / ".walouja",
+        description="Folder of the project-local PostgreSQL cluster (data, socket, log).",
+    )
+    db_name: str = Field(default="walouja", description="Database name in the local cluster.")
+    db_user: str = Field(default="postgres", description="Role used in the local cluster.")
+    db_port: int = Field(default=5432, ge=1, le=65535, description="Local cluster port.")
+    db_listen_tcp: bool = Field(
+        default=False,
+        description="Also listen on 127.0.0.1:db_port (default: Unix socket only).",
+    )
+    app_port: int = Field(default=8501, ge=1, le=65535)
+    language: str = Field(default="fr", description="Default interface language: fr, ar or en.")
+    tiles: str = Field(
+        default="auto",
+        description="Basemap: 'none' (own boundaries only), 'osm', or 'auto' (OSM when reachable).",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        value = value.strip()
+        if not value.startswith(("postgresql://", "postgres://", "postgresql+psycopg2://")):
+            raise ValueError(
+                "DATABASE_URL must start with postgresql:// (for example "
+                "postgresql://user:password@host:5432/dbname)"
+            )
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        if value not in {"fr", "ar", "en"}:
+            raise ValueError("WALOUJA_LANGUAGE must be fr, ar or en")
+        return value
+
+    @field_validator("tiles")
+    @classmethod
+    def _check_tiles(cls, value: str) -> str:
+        if value not in {"none", "osm", "auto"}:
+            raise ValueError("WALOUJA_TILES must be none, osm or auto")
+        return value
+
+    @property
+    def uses_local_cluster(self) -> bool:
+        """Whether the database is the project-local cluster (no ``DATABASE_URL``)."""
+        return self.database_url is None
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment, turning mistakes into a ``ConfigError``."""
+    from pydantic import ValidationError as PydanticValidationError
+
+    from walouja.errors import ConfigError
+
+    try:
+        return Settings()
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "setting"
+        raise ConfigError(
+            f"Invalid setting {field.upper()}: {first.get('msg', 'invalid value')}",
+            hint="fix it in the environment or in .env (see .env.example)",
+        ) from None
