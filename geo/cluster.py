@@ -106,7 +106,9 @@ def cluster_paths(settings: Settings) -> ClusterPaths:
             socket_dir = outside / "run"
     if len(str(socket_dir / f".s.PGSQL.{settings.db_port}")) > _SOCKET_PATH_MAX:
         socket_dir = Path("/tmp") / f"walouja-{digest}"
-    return ClusterPaths(home=home, data=data, socket_dir=socket_dir, log=home / "postgres.log")
+    return ClusterPaths(
+        home=home, data=data, socket_dir=socket_dir, log=data.parent / "postgres.log"
+    )
 
 
 def local_url(settings: Settings, *, driver: bool = False) -> str:
