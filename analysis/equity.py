@@ -612,6 +612,87 @@ def unmet_need(
     return np.where(beyond, p, 0.0), p * excess
 
 
+@dataclass(frozen=True)
+class CommuneIndicators:
+    """Every indicator of :data:`INDICATORS` for each commune, from one set of centres.
+
+    Attributes
+    ----------
+    communes
+        The demand table plus ``nearest_km``, ``coverage_share``, ``access``, ``centres``,
+        ``places`` and ``places_per_10k``.
+    capacity_filled
+        Centres whose unknown capacity was filled by the ``missing_capacity`` strategy.
+    """
+
+    communes: pd.DataFrame
+    capacity_filled: int
+
+
+def commune_indicators(
+    demand: pd.DataFrame,
+    centres: pd.DataFrame,
+    *,
+    threshold_km: float = 30.0,
+    catchment_km: float = 60.0,
+    method: str = "2sfca",
+    detour_factor: float = 1.0,
+    missing_capacity: str | float = "error",
+) -> CommuneIndicators:
+    """Compute the per-commune indicators with the coverage and access functions.
+
+    Parameters
+    ----------
+    demand
+        One row per commune (``geo.inputs.load_demand``): ``code, pwd, lon, lat`` and the
+        codes and urban/rural pwd the report needs.
+    centres
+        The centres to measure against (``geo.inputs.load_centres``): ``lon, lat,
+        capacity, commune_code``.
+    threshold_km
+        Coverage threshold: a commune is covered (share 1) when its nearest centre is at
+        most this far.
+    catchment_km, method
+        Catchment and method (``2sfca`` or ``e2sfca``) of the access score.
+    detour_factor
+        Multiplies straight-line km to estimate road km (>= 1), for every distance.
+    missing_capacity
+        How unknown capacities are filled for access and places: ``"error"``, ``"median"``
+        or a number (see :func:`analysis.access.fill_capacity`).
+    """
+    from analysis.access import fill_capacity, floating_catchment
+    from analysis.coverage import coverage
+    from analysis.distance import nearest
+
+    if centres.empty:
+        raise AnalysisError("there are no centres to measure against")
+    found = nearest(
+        demand["lon"], demand["lat"], centres["lon"], centres["lat"], detour_factor=detour_factor
+    )
+    cov = coverage(demand, found.km, thresholds=[threshold_km])
+    capacity, filled = fill_capacity(centres["capacity"], strategy=missing_capacity)
+    acc = floating_catchment(
+        demand["lon"],
+        demand["lat"],
+        demand["pwd"],
+        centres["lon"],
+        centres["lat"],
+        capacity,
+        method=method,
+        catchment_km=catchment_km,
+        detour_factor=detour_factor,
+    )
+    places, count, _ = places_by_commune(demand["code"], centres.assign(capacity=capacity))
+    frame = demand.reset_index(drop=True).copy()
+    frame["nearest_km"] = found.km
+    frame["coverage_share"] = cov.units["covered_0"].to_numpy(dtype=np.float64)
+    frame["access"] = acc.score
+    frame["centres"] = count
+    frame["places"] = places
+    frame["places_per_10k"] = per_10k(places, frame["pwd"])
+    return CommuneIndicators(communes=frame, capacity_filled=filled)
+
+
 # --------------------------------------------------------------------------- the report
 
 COMMUNE_COLUMNS = ("code", "province_code", "region_code", "pwd", "pwd_urban", "pwd_rural")
@@ -645,8 +726,8 @@ class EquityReport:
         Unweighted Gini and Theil across the units (each counts once, PySAL ``inequality``).
     communes
         ``code, pwd, value`` of every commune, for maps.
-    centres_without_capacity
-        Centres counted with 0 places because their capacity is unknown.
+    capacity_filled
+        Centres whose unknown capacity was filled (see :func:`commune_indicators`).
     """
 
     indicator: Indicator
@@ -658,7 +739,7 @@ class EquityReport:
     units: pd.DataFrame
     unit_spread: dict[str, float]
     communes: pd.DataFrame
-    centres_without_capacity: int
+    capacity_filled: int
 
     def rankings(self) -> dict[str, list[dict[str, Any]]]:
         """The units ranked by unmet need, by places per 10,000 pwd, and by the indicator."""
@@ -709,7 +790,7 @@ class EquityReport:
                     self.communes["code"], self.communes["pwd"], self.communes["value"], strict=True
                 )
             ],
-            "centres_without_capacity": self.centres_without_capacity,
+            "capacity_filled": self.capacity_filled,
         }
 
 
@@ -754,7 +835,7 @@ def equity_report(
     threshold_km: float = 30.0,
     units: pd.DataFrame | None = None,
     lorenz_points: int = 101,
-    centres_without_capacity: int = 0,
+    capacity_filled: int = 0,
 ) -> EquityReport:
     """Measure how unequally ``indicator`` is spread over persons with disabilities.
 
@@ -774,8 +855,8 @@ def equity_report(
         Optional ``code, name_fr, name_ar`` of the units, for names in the table.
     lorenz_points
         Evenly spaced points of the Lorenz curve.
-    centres_without_capacity
-        Passed through to the report (centres counted with 0 places).
+    capacity_filled
+        Passed through to the report (centres whose unknown capacity was filled).
     """
     ind = get_indicator(indicator)
     level = check_level(by)
@@ -844,7 +925,7 @@ def equity_report(
         units=table,
         unit_spread=_unit_spread(unit_values),
         communes=pd.DataFrame({"code": frame["code"].astype(str), "pwd": w, "value": x}),
-        centres_without_capacity=int(centres_without_capacity),
+        capacity_filled=int(capacity_filled),
     )
 
 

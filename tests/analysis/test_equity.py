@@ -324,3 +324,45 @@ def test_report_refuses_bad_tables() -> None:
         eq.equity_report(communes, indicator="coverage_share")
     with pytest.raises(NotFoundError):
         eq.equity_report(_communes(), indicator="nearest_km", by="commune")
+
+
+def test_commune_indicators_on_a_hand_checked_line() -> None:
+    # one centre (10 places) at (0, 0); communes on the equator at 0.1° and 0.5° east:
+    # 11.12 km and 55.60 km away (1° = 111.195 km on the mean sphere)
+    demand = pd.DataFrame(
+        {
+            "code": ["c1", "c2"],
+            "province_code": ["P1", "P1"],
+            "region_code": ["R1", "R1"],
+            "pwd": [100.0, 300.0],
+            "pwd_urban": [100.0, 0.0],
+            "pwd_rural": [0.0, 300.0],
+            "lon": [0.1, 0.5],
+            "lat": [0.0, 0.0],
+        }
+    )
+    centres = pd.DataFrame({"lon": [0.0], "lat": [0.0], "capacity": [10.0], "commune_code": ["c1"]})
+    out = eq.commune_indicators(demand, centres, threshold_km=30, catchment_km=60)
+    c = out.communes
+    assert c["nearest_km"].to_list() == pytest.approx([11.1195, 55.5975], abs=1e-3)
+    assert c["coverage_share"].to_list() == [1.0, 0.0]
+    # 2SFCA: both communes within 60 km, so R = 10 / 400 and each gets A = 0.025
+    assert c["access"].to_list() == pytest.approx([0.025, 0.025], abs=1e-15)
+    assert c["places"].to_list() == [10.0, 0.0]
+    assert c["places_per_10k"].to_list() == [1000.0, 0.0]
+    assert out.capacity_filled == 0
+    # with a 50 km catchment only c1 is in reach: A = 10 / 100
+    near = eq.commune_indicators(demand, centres, catchment_km=50).communes
+    assert near["access"].to_list() == pytest.approx([0.1, 0.0], abs=1e-15)
+    # unknown capacity: refused by default, filled on request
+    unknown = centres.assign(capacity=[float("nan")])
+    with pytest.raises(AnalysisError, match="no capacity"):
+        eq.commune_indicators(demand, unknown)
+    filled = eq.commune_indicators(demand, unknown, missing_capacity=1)
+    assert filled.capacity_filled == 1
+    assert filled.communes["places"].to_list() == [1.0, 0.0]
+    rep = eq.equity_report(filled.communes, indicator="coverage_share", by="region")
+    assert rep.indices.mean == pytest.approx(0.25)  # 100 of 400 pwd covered
+    assert rep.urban_rural.urban_mean == 1.0
+    assert rep.urban_rural.rural_mean == 0.0
+    assert rep.urban_rural.disadvantaged == "rural"
