@@ -1,0 +1,209 @@
+"""Road-network travel times from demand points to the nearest centre (one multi-source Dijkstra).
+
+Edge speeds: an OSM ``maxspeed`` tag wins where present; otherwise the typical free-flow
+speed of the road class in :data:`ROAD_SPEEDS_KMH` (below Morocco's legal limits: 120 km/h on
+autoroutes, 100 outside built-up areas, 60 inside). Travel time = length / speed.
+
+Demand points and centres are snapped to their nearest graph node (great-circle, KD-tree on
+unit vectors). The off-network leg to that node is counted at ``connector_speed_kmh``
+(``None``: not counted). One Dijkstra runs from all centres at once on the reversed graph, so
+each node gets the time of its fastest route *to* a centre, respecting one-way streets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+from scipy.spatial import cKDTree
+
+from analysis.distance import FloatArray, check_lonlat, pair_km, unit_vectors
+from walouja.errors import AnalysisError
+
+ROAD_SPEEDS_KMH: dict[str, float] = {
+    "motorway": 110.0,
+    "motorway_link": 60.0,
+    "trunk": 90.0,
+    "trunk_link": 50.0,
+    "primary": 80.0,
+    "primary_link": 50.0,
+    "secondary": 70.0,
+    "secondary_link": 40.0,
+    "tertiary": 60.0,
+    "tertiary_link": 40.0,
+    "unclassified": 50.0,
+    "road": 40.0,
+    "residential": 30.0,
+    "living_street": 10.0,
+    "service": 20.0,
+    "track": 20.0,
+}
+"""Typical free-flow speed (km/h) per OSM ``highway`` class, used where ``maxspeed`` is absent."""
+
+FALLBACK_SPEED_KMH = 30.0
+"""Speed of a road class missing from the table and without any ``maxspeed`` in the graph."""
+
+DEFAULT_CONNECTOR_SPEED_KMH = 30.0
+"""Speed of the straight off-network leg between a point and its nearest graph node."""
+
+_SUPER_SOURCE = ("walouja", "all centres")
+
+
+def prepare_graph(
+    graph: nx.MultiDiGraph,
+    *,
+    speeds: Mapping[str, float] = ROAD_SPEEDS_KMH,
+    fallback_kmh: float = FALLBACK_SPEED_KMH,
+    drive_only: bool = True,
+) -> nx.MultiDiGraph:
+    """Add ``speed_kph`` and ``travel_time`` (seconds) to every edge of an osmnx graph.
+
+    Parameters
+    ----------
+    speeds
+        Speed (km/h) per ``highway`` class where the edge has no ``maxspeed``.
+    fallback_kmh
+        Speed of classes not in ``speeds``.
+    drive_only
+        Drop edges whose ``highway`` class is not in ``speeds`` (footways, paths...).
+    """
+    import osmnx as ox
+
+    g = graph.copy()
+    if drive_only:
+        allowed = set(speeds)
+
+        def _drivable(value: Any) -> bool:
+            values = value if isinstance(value, list) else [value]
+            return any(v in allowed for v in values)
+
+        drop = [(u, v, k) for u, v, k, h in g.edges(keys=True, data="highway") if not _drivable(h)]
+        g.remove_edges_from(drop)
+        g.remove_nodes_from([n for n in list(g.nodes) if g.degree(n) == 0])
+    if g.number_of_edges() == 0:
+        raise AnalysisError("the road graph has no drivable edge")
+    g = ox.routing.add_edge_speeds(g, hwy_speeds=dict(speeds), fallback=fallback_kmh)
+    return ox.routing.add_edge_travel_times(g)
+
+
+@dataclass(frozen=True)
+class TravelTimes:
+    """Fastest travel time from each demand point to any centre.
+
+    Attributes
+    ----------
+    minutes
+        Travel time in minutes (``inf`` when no centre is reachable).
+    demand_node, centre_node
+        Graph node each point was snapped to.
+    demand_snap_km, centre_snap_km
+        Great-circle distance from each point to its node.
+    connector_speed_kmh
+        Speed of the off-network legs (``None``: not counted).
+    """
+
+    minutes: FloatArray
+    demand_node: npt.NDArray[np.object_]
+    centre_node: npt.NDArray[np.object_]
+    demand_snap_km: FloatArray
+    centre_snap_km: FloatArray
+    connector_speed_kmh: float | None
+
+
+def snap(
+    graph: nx.MultiDiGraph, lon: npt.ArrayLike, lat: npt.ArrayLike
+) -> tuple[npt.NDArray[np.object_], FloatArray]:
+    """Nearest graph node (great-circle) of each point and the distance to it in km."""
+    x, y = check_lonlat(lon, lat, what="point")
+    nodes = np.array(list(graph.nodes), dtype=object)
+    if nodes.size == 0:
+        raise AnalysisError("the road graph has no node")
+    node_lon = np.array([graph.nodes[n]["x"] for n in nodes], dtype=np.float64)
+    node_lat = np.array([graph.nodes[n]["y"] for n in nodes], dtype=np.float64)
+    v = unit_vectors(node_lon, node_lat)
+    u = unit_vectors(x, y)
+    _, idx = cKDTree(v).query(u, k=1)
+    idx = np.asarray(idx, dtype=np.int64)
+    return nodes[idx], pair_km(u, v[idx])
+
+
+def _reversed_times(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    """A simple directed graph with every edge reversed, weighted by its fastest travel time."""
+    rev = nx.DiGraph()
+    rev.add_nodes_from(graph.nodes)
+    for u, v, t in graph.edges(data="travel_time"):
+        if t is None:
+            raise AnalysisError("the road graph has edges without travel_time (prepare_graph)")
+        current = rev.get_edge_data(v, u)
+        if current is None or t < current["weight"]:
+            rev.add_edge(v, u, weight=float(t))
+    return rev
+
+
+def travel_times(
+    graph: nx.MultiDiGraph,
+    demand_lon: npt.ArrayLike,
+    demand_lat: npt.ArrayLike,
+    centre_lon: npt.ArrayLike,
+    centre_lat: npt.ArrayLike,
+    *,
+    connector_speed_kmh: float | None = DEFAULT_CONNECTOR_SPEED_KMH,
+    cutoff_min: float | None = None,
+) -> TravelTimes:
+    """Minutes from each demand point to its fastest-reached centre over the road graph.
+
+    Parameters
+    ----------
+    graph
+        An osmnx graph with ``travel_time`` (seconds) on edges (see :func:`prepare_graph`).
+    connector_speed_kmh
+        Speed of the off-network legs to and from the graph; ``None`` ignores them.
+    cutoff_min
+        Stop the search beyond this many minutes (farther points get ``inf``).
+    """
+    clon, clat = check_lonlat(centre_lon, centre_lat, what="centre")
+    dlon, dlat = check_lonlat(demand_lon, demand_lat, what="demand point")
+    if clon.size == 0:
+        raise AnalysisError("there are no centres to compute travel times to")
+    if connector_speed_kmh is not None and not connector_speed_kmh > 0:
+        raise AnalysisError(f"connector speed {connector_speed_kmh} km/h is not positive")
+    centre_node, centre_km = snap(graph, clon, clat)
+    demand_node, demand_km = snap(graph, dlon, dlat)
+
+    def leg_seconds(km: FloatArray) -> FloatArray:
+        if connector_speed_kmh is None:
+            return np.zeros_like(km)
+        return km / connector_speed_kmh * 3600.0
+
+    rev = _reversed_times(graph)
+    cutoff = None if cutoff_min is None else float(cutoff_min) * 60.0
+    centre_s = leg_seconds(centre_km)
+    if not centre_s.any():
+        seconds = nx.multi_source_dijkstra_path_length(
+            rev, set(centre_node.tolist()), cutoff=cutoff, weight="weight"
+        )
+    else:
+        offsets: dict[Any, float] = {}
+        for node, s in zip(centre_node.tolist(), centre_s.tolist(), strict=True):
+            offsets[node] = min(s, offsets.get(node, np.inf))
+        rev.add_weighted_edges_from((_SUPER_SOURCE, n, s) for n, s in offsets.items())
+        seconds = nx.single_source_dijkstra_path_length(
+            rev, _SUPER_SOURCE, cutoff=cutoff, weight="weight"
+        )
+    on_graph = np.array([seconds.get(n, np.inf) for n in demand_node.tolist()], dtype=np.float64)
+    total_s = on_graph + leg_seconds(demand_km)
+    minutes = total_s / 60.0
+    if cutoff_min is not None:
+        minutes[minutes > cutoff_min] = np.inf
+    return TravelTimes(
+        minutes=minutes,
+        demand_node=demand_node,
+        centre_node=centre_node,
+        demand_snap_km=demand_km,
+        centre_snap_km=centre_km,
+        connector_speed_kmh=connector_speed_kmh,
+    )
