@@ -1,0 +1,130 @@
+"""Stored analysis runs and input fingerprints, against the real database (rolled back)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from geo.runs import find_run, get_run, input_fingerprint, list_runs, save_run, to_jsonable
+from walouja.errors import NotFoundError
+
+
+@pytest.fixture
+def probe(conn: Connection) -> Connection:
+    """A throw-away table with a point and a polygon column, inside the rolled-back test."""
+    conn.execute(
+        sa.text(
+            "CREATE TABLE fp_probe (id int PRIMARY KEY, capacity int, "
+            "geom geometry(Point, 4326), area geometry(MultiPolygon, 4326))"
+        )
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO fp_probe VALUES "
+            "(1, 10, ST_SetSRID(ST_MakePoint(-6.8, 34.0), 4326), NULL), "
+            "(2, 20, ST_SetSRID(ST_MakePoint(-7.6, 33.6), 4326), NULL)"
+        )
+    )
+    return conn
+
+
+def test_save_then_find_the_same_request(conn: Connection) -> None:
+    params = {"centre_type": "COAPH", "threshold_km": 30, "statuses": ["operating"]}
+    run_id = save_run(
+        conn,
+        kind="coverage",
+        params=params,
+        fingerprint="abc",
+        results={"rows": [{"code": "01", "share": 0.5}]},
+        duration_s=0.25,
+        name="first",
+    )
+    # same request, keys in another order and 30 written as 30.0: found
+    again = find_run(
+        conn,
+        "coverage",
+        {"statuses": ["operating"], "threshold_km": 30.0, "centre_type": "COAPH"},
+        "abc",
+    )
+    assert again is not None
+    assert again.id == run_id
+    assert again.results == {"rows": [{"code": "01", "share": 0.5}]}
+    assert again.name == "first"
+    assert again.duration_s == 0.25
+    # another threshold, another kind or other data: not found
+    assert find_run(conn, "coverage", {**params, "threshold_km": 20}, "abc") is None
+    assert find_run(conn, "access", params, "abc") is None
+    assert find_run(conn, "coverage", params, "abd") is None
+
+
+def test_latest_run_wins_and_listing(conn: Connection) -> None:
+    first = save_run(conn, kind="k-test", params={}, fingerprint="f", results=[1], duration_s=1.0)
+    second = save_run(conn, kind="k-test", params={}, fingerprint="f", results=[2], duration_s=1.0)
+    found = find_run(conn, "k-test", {}, "f")
+    assert found is not None
+    assert found.id == second
+    listed = list_runs(conn, "k-test")
+    assert [r.id for r in listed] == [second, first]
+    assert all(r.kind == "k-test" for r in listed)
+    assert any(r.id == first for r in list_runs(conn))
+
+
+def test_get_run_and_missing_run(conn: Connection) -> None:
+    run_id = save_run(
+        conn, kind="k-test", params={"a": 1}, fingerprint="f", results={}, duration_s=None
+    )
+    assert get_run(conn, run_id).params == {"a": 1}
+    with pytest.raises(NotFoundError, match="no stored analysis run"):
+        get_run(conn, run_id + 1000)
+
+
+def test_non_finite_numbers_are_stored_as_null(conn: Connection) -> None:
+    results = {"km": np.array([1.5, np.inf, np.nan]), "n": np.int64(3)}
+    run_id = save_run(
+        conn, kind="k-test", params={}, fingerprint="f", results=results, duration_s=0
+    )
+    assert get_run(conn, run_id).results == {"km": [1.5, None, None], "n": 3}
+    assert to_jsonable({"x": (math.nan, 2.0)}) == {"x": [None, 2.0]}
+
+
+def test_fingerprint_changes_with_the_data(probe: Connection) -> None:
+    base = input_fingerprint(probe, ["fp_probe"])
+    assert input_fingerprint(probe, ["fp_probe"]) == base  # stable
+    probe.execute(sa.text("UPDATE fp_probe SET capacity = 11 WHERE id = 1"))
+    changed = input_fingerprint(probe, ["fp_probe"])
+    assert changed != base
+    probe.execute(sa.text("UPDATE fp_probe SET capacity = 10 WHERE id = 1"))
+    assert input_fingerprint(probe, ["fp_probe"]) == base  # content, not history
+    probe.execute(
+        sa.text("UPDATE fp_probe SET geom = ST_SetSRID(ST_MakePoint(-6.9, 34), 4326) WHERE id = 2")
+    )
+    moved = input_fingerprint(probe, ["fp_probe"])
+    assert moved not in {base, changed}
+    probe.execute(sa.text("DELETE FROM fp_probe WHERE id = 2"))
+    assert input_fingerprint(probe, ["fp_probe"]) not in {base, changed, moved}
+
+
+def test_fingerprint_ignores_area_geometries(probe: Connection) -> None:
+    base = input_fingerprint(probe, ["fp_probe"])
+    probe.execute(
+        sa.text(
+            "UPDATE fp_probe SET area = "
+            "ST_Multi(ST_Buffer(geom, 0.1))::geometry(MultiPolygon, 4326)"
+        )
+    )
+    assert input_fingerprint(probe, ["fp_probe"]) == base
+
+
+def test_fingerprint_of_several_tables_ignores_their_order(probe: Connection) -> None:
+    both = input_fingerprint(probe, ["fp_probe", "layer_sources"])
+    assert input_fingerprint(probe, ["layer_sources", "fp_probe"]) == both
+    assert both != input_fingerprint(probe, ["fp_probe"])
+
+
+def test_fingerprint_of_a_missing_table(conn: Connection) -> None:
+    with pytest.raises(NotFoundError, match="input table no_such_table does not exist"):
+        input_fingerprint(conn, ["no_such_table"])
