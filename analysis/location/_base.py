@@ -1,0 +1,809 @@
+"""What MCLP and p-median share: the rules on new sites, the exact solve, greedy, result tables."""
+
+from __future__ import annotations
+
+import math
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from analysis.location._cost import SparseCost
+from analysis.location._milp import MilpBuilder, MilpOutcome
+from analysis.location.results import EquityChange, GreedySolution, LocationResult, SiteGain
+from walouja.errors import AnalysisError, InfeasibleError
+
+_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The constraints on the new sites (indices are candidate positions).
+
+    Attributes
+    ----------
+    new
+        Number of new centres (at most; fewer only when more would add nothing), or ``None``
+        when only the budget limits them.
+    budget_mad
+        Budget for the new centres, in MAD, or ``None``.
+    cost_mad
+        Cost of each candidate site in MAD (zeros when no budget).
+    min_per_province
+        At least this many centres (existing + new) in every province.
+    forced, excluded
+        Candidates that must / must not be chosen.
+    """
+
+    new: int | None
+    budget_mad: float | None
+    cost_mad: NDArray[np.float64]
+    min_per_province: int
+    forced: NDArray[np.bool_]
+    excluded: NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Province/region labels of the demand, the candidates and the existing centres."""
+
+    demand_province: NDArray[np.object_] | None
+    demand_region: NDArray[np.object_] | None
+    candidate_province: NDArray[np.object_] | None
+    existing_province: NDArray[np.object_] | None
+
+
+def _labels(values: Sequence[Any] | NDArray[Any] | None, n: int, what: str) -> NDArray[Any] | None:
+    """An object array of ``n`` labels, or ``None``."""
+    if values is None:
+        return None
+    arr = np.asarray(values, dtype=object)
+    if arr.shape != (n,):
+        raise AnalysisError(f"{what} has {arr.shape[0] if arr.ndim else 1} entries, expected {n}")
+    return arr
+
+
+def _mask(indices: Sequence[int] | NDArray[Any] | None, n: int, what: str) -> NDArray[np.bool_]:
+    """A boolean mask of length ``n`` from candidate positions (or a mask)."""
+    out = np.zeros(n, dtype=bool)
+    if indices is None:
+        return out
+    arr = np.asarray(indices)
+    if arr.dtype == bool:
+        if arr.shape != (n,):
+            raise AnalysisError(f"{what} mask has {arr.shape} entries, expected {n}")
+        return arr.copy()
+    arr = arr.astype(np.int64)
+    if len(arr) and (arr.min() < 0 or arr.max() >= n):
+        raise AnalysisError(f"{what}: candidate position out of range 0..{n - 1}")
+    out[arr] = True
+    return out
+
+
+def make_rules(
+    n_candidates: int,
+    *,
+    new: int | None,
+    budget_mad: float | None,
+    cost_mad: float | Sequence[float] | NDArray[np.floating] | None,
+    min_per_province: int,
+    forced: Sequence[int] | NDArray[Any] | None,
+    excluded: Sequence[int] | NDArray[Any] | None,
+) -> Rules:
+    """Check and normalise the request on the new sites."""
+    if new is None and budget_mad is None:
+        raise AnalysisError(
+            "say how many new centres (new=...) or give a budget (budget_mad=...)",
+            hint="with a budget, give the cost per centre too (cost_mad=...)",
+        )
+    if new is not None and (int(new) != new or new < 0):
+        raise AnalysisError(f"the number of new centres must be a whole number ≥ 0, got {new}")
+    if budget_mad is not None:
+        if not math.isfinite(budget_mad) or budget_mad < 0:
+            raise AnalysisError(f"the budget must be a number ≥ 0 MAD, got {budget_mad}")
+        if cost_mad is None:
+            raise AnalysisError("a budget needs the cost of a new centre (cost_mad=...)")
+    if cost_mad is None:
+        cost = np.zeros(n_candidates)
+    else:
+        cost = np.broadcast_to(np.asarray(cost_mad, dtype=float), (n_candidates,)).copy()
+        if not np.all(np.isfinite(cost)) or np.any(cost < 0):
+            raise AnalysisError("every candidate's cost must be a finite number ≥ 0 MAD")
+    if int(min_per_province) != min_per_province or min_per_province < 0:
+        raise AnalysisError(f"the per-province minimum must be ≥ 0, got {min_per_province}")
+    return Rules(
+        new=None if new is None else int(new),
+        budget_mad=None if budget_mad is None else float(budget_mad),
+        cost_mad=cost,
+        min_per_province=int(min_per_province),
+        forced=_mask(forced, n_candidates, "forced"),
+        excluded=_mask(excluded, n_candidates, "excluded"),
+    )
+
+
+def weighted_gini(values: NDArray[np.float64], weights: NDArray[np.float64]) -> float | None:
+    """Weighted Gini index of ``values`` (``analysis.equity``'s when that module provides one)."""
+    try:  # the equity module is the project's reference implementation when present
+        from analysis import equity
+
+        func = getattr(equity, "weighted_gini", None) or getattr(equity, "gini", None)
+    except ImportError:
+        func = None
+    v = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    keep = np.isfinite(v) & (w > 0)
+    v, w = v[keep], w[keep]
+    if len(v) == 0 or w.sum() <= 0 or np.sum(w * v) <= 0:
+        return None
+    if func is not None:
+        try:
+            out = func(v, w)
+            value = getattr(out, "value", out)
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cum_w = np.cumsum(w)
+    cum_vw = np.cumsum(v * w)
+    total_w, total_vw = cum_w[-1], cum_vw[-1]
+    # Area under the Lorenz curve by trapezoids over population shares.
+    prev = np.concatenate(([0.0], cum_vw[:-1]))
+    area = np.sum(w / total_w * (prev + cum_vw) / (2.0 * total_vw))
+    return float(1.0 - 2.0 * area)
+
+
+class SitingModel(ABC):
+    """Base of the location models: inputs fixed at construction, ``solve()`` returns a result."""
+
+    model_name: ClassVar[str]
+    maximize: ClassVar[bool]
+
+    def __init__(
+        self,
+        *,
+        weights: NDArray[np.float64],
+        candidate_cost: SparseCost,
+        existing_cost: SparseCost | None,
+        rules: Rules,
+        geography: Geography,
+        capacities: NDArray[np.float64] | None,
+        existing_capacities: NDArray[np.float64] | None,
+        candidate_labels: NDArray[Any] | None = None,
+        demand_labels: NDArray[Any] | None = None,
+        candidate_lonlat: NDArray[np.float64] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        w = np.asarray(weights, dtype=float)
+        if w.ndim != 1:
+            raise AnalysisError("weights must be one number per demand point")
+        if not np.all(np.isfinite(w)) or np.any(w < 0):
+            bad = int(np.flatnonzero(~np.isfinite(w) | (w < 0))[0])
+            raise AnalysisError(f"demand weight at position {bad} is {w[bad]}: must be ≥ 0")
+        n_d, n_c = candidate_cost.shape
+        if n_d != len(w):
+            raise AnalysisError(f"cost matrix has {n_d} demand rows but {len(w)} weights")
+        if n_c == 0:
+            raise AnalysisError("there are no candidate sites")
+        if existing_cost is not None and existing_cost.shape[0] != n_d:
+            raise AnalysisError("existing-centre cost matrix has a different number of rows")
+        self._w = w
+        self._cand = candidate_cost
+        self._exist = existing_cost
+        self._n_existing = 0 if existing_cost is None else existing_cost.shape[1]
+        self._rules = rules
+        self._geo = geography
+        self._cap = capacities
+        self._ecap: NDArray[np.float64] | None = None
+        if capacities is not None:
+            self._ecap = (
+                np.full(self._n_existing, np.inf)
+                if existing_capacities is None
+                else np.asarray(existing_capacities, dtype=float)
+            )
+        self._cand_labels = (
+            np.asarray([str(i) for i in range(n_c)], dtype=object)
+            if candidate_labels is None
+            else np.asarray(candidate_labels, dtype=object)
+        )
+        self._dem_labels = (
+            np.arange(n_d).astype(str).astype(object)
+            if demand_labels is None
+            else np.asarray(demand_labels, dtype=object)
+        )
+        self._lonlat = candidate_lonlat
+        self._params = dict(params or {})
+        self._check_rules()
+
+    # ---- sizes -------------------------------------------------------------------------
+    @property
+    def n_demand(self) -> int:
+        """Number of demand points."""
+        return len(self._w)
+
+    @property
+    def n_candidates(self) -> int:
+        """Number of candidate sites."""
+        return self._cand.shape[1]
+
+    @property
+    def capacitated(self) -> bool:
+        """True when sites serve at most their capacity."""
+        return self._cap is not None
+
+    # ---- what each model provides --------------------------------------------------------
+    @abstractmethod
+    def _useful(self) -> NDArray[np.bool_]:
+        """Candidates that can improve the objective (the others need no variable)."""
+
+    @abstractmethod
+    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> float:
+        """Add the demand side of the uncapacitated formulation; return the constant term."""
+
+    @abstractmethod
+    def _state0(self) -> NDArray[np.float64]:
+        """Per-demand state with the existing centres only (greedy and ranking)."""
+
+    @abstractmethod
+    def _gains(self, state: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[Any]]:
+        """Marginal gain of every candidate given ``state`` (for choosing, and as reported)."""
+
+    @abstractmethod
+    def _apply(self, state: NDArray[np.float64], j: int) -> None:
+        """Update ``state`` in place after opening candidate ``j``."""
+
+    @abstractmethod
+    def _objective_of(self, state: NDArray[np.float64]) -> float | None:
+        """Objective value of a state (uncapacitated)."""
+
+    @abstractmethod
+    def _per_demand(self, state: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Per-demand value reported in the tables (covered share, or km)."""
+
+    @abstractmethod
+    def _capacitated_pairs(self) -> tuple[SparseCost, SparseCost | None]:
+        """Pairs of the capacitated formulation (candidates, existing)."""
+
+    _gain_measure: ClassVar[str]
+    _demand_must_be_served: ClassVar[bool]
+
+    # ---- checks --------------------------------------------------------------------------
+    def _province_deficits(self) -> dict[Any, int]:
+        """New centres each province still needs to reach the minimum."""
+        k = self._rules.min_per_province
+        if k == 0:
+            return {}
+        cand_prov = self._geo.candidate_province
+        if cand_prov is None:
+            raise AnalysisError("a per-province minimum needs the candidates' province")
+        if self._n_existing and self._geo.existing_province is None:
+            raise AnalysisError("a per-province minimum needs the existing centres' province")
+        provinces = (
+            self._geo.demand_province if self._geo.demand_province is not None else cand_prov
+        )
+        existing = (
+            pd.Series(self._geo.existing_province).value_counts()
+            if self._n_existing and self._geo.existing_province is not None
+            else pd.Series(dtype=int)
+        )
+        out: dict[Any, int] = {}
+        for prov in pd.unique(pd.Series(provinces).dropna()):
+            need = k - int(existing.get(prov, 0))
+            if need > 0:
+                out[prov] = need
+        return out
+
+    def _check_rules(self) -> None:
+        r = self._rules
+        labels = self._cand_labels
+        both = r.forced & r.excluded
+        if both.any():
+            raise InfeasibleError(
+                f"forced/excluded: candidate {labels[np.flatnonzero(both)[0]]} is both forced "
+                "and excluded"
+            )
+        n_forced = int(r.forced.sum())
+        if r.new is not None and n_forced > r.new:
+            raise InfeasibleError(
+                f"new centres: {n_forced} forced candidates exceed the {r.new} new centres "
+                "requested"
+            )
+        forced_cost = float(r.cost_mad[r.forced].sum())
+        if r.budget_mad is not None and forced_cost > r.budget_mad + _TOL:
+            raise InfeasibleError(
+                f"budget: the forced candidates cost {forced_cost:,.0f} MAD, over the budget "
+                f"of {r.budget_mad:,.0f} MAD"
+            )
+        deficits = self._province_deficits()
+        if deficits:
+            cand_prov = self._geo.candidate_province
+            assert cand_prov is not None
+            k = r.min_per_province
+            needed_new = n_forced
+            min_cost = forced_cost
+            for prov, need in deficits.items():
+                in_prov = (cand_prov == prov) & ~r.excluded
+                available = int(in_prov.sum())
+                if available < need:
+                    raise InfeasibleError(
+                        f"at least {k} per province: province {prov} needs {need} new "
+                        f"centre(s) but has only {available} candidate site(s)"
+                    )
+                forced_here = int((in_prov & r.forced).sum())
+                extra = max(0, need - forced_here)
+                needed_new += extra
+                if extra:
+                    free = np.sort(r.cost_mad[in_prov & ~r.forced])
+                    min_cost += float(free[:extra].sum())
+            if r.new is not None and needed_new > r.new:
+                raise InfeasibleError(
+                    f"at least {k} per province: that needs {needed_new} new centres, more "
+                    f"than the {r.new} requested"
+                )
+            if r.budget_mad is not None and min_cost > r.budget_mad + _TOL:
+                raise InfeasibleError(
+                    f"budget: {r.budget_mad:,.0f} MAD cannot pay for at least {k} centre(s) "
+                    f"per province, which needs at least {min_cost:,.0f} MAD"
+                )
+        if self.capacitated and self._demand_must_be_served:
+            assert self._cap is not None
+            assert self._ecap is not None
+            usable = np.sort(self._cap[~r.excluded])[::-1]
+            if r.new is not None:
+                usable = usable[: r.new]
+            total = float(self._ecap.sum() + usable.sum())
+            if total + _TOL < self._w.sum():
+                raise InfeasibleError(
+                    f"capacity: existing and new centres offer at most {total:,.0f} places "
+                    f"for a demand of {self._w.sum():,.0f}",
+                    hint="the capacitated p-median must serve everybody; use MCLP instead",
+                )
+
+    # ---- exact solve ---------------------------------------------------------------------
+    def _active(self, deficits: dict[Any, int]) -> NDArray[np.bool_]:
+        """Candidates that get a variable."""
+        r = self._rules
+        keep = self._useful() | r.forced
+        if deficits:
+            prov = self._geo.candidate_province
+            assert prov is not None
+            keep |= np.isin(prov, list(deficits))
+        return keep & ~r.excluded
+
+    def _add_site_rows(
+        self, builder: MilpBuilder, active_idx: NDArray[np.int64], deficits: dict[Any, int]
+    ) -> None:
+        """Count, budget and per-province rows on the site variables (columns 0..n-1)."""
+        r = self._rules
+        n = len(active_idx)
+        cols = np.arange(n, dtype=np.int64)
+        if r.new is not None:
+            builder.add_rows(
+                np.zeros(n, np.int64), cols, np.ones(n), n_rows=1, lo=-np.inf, hi=r.new
+            )
+        if r.budget_mad is not None:
+            builder.add_rows(
+                np.zeros(n, np.int64),
+                cols,
+                r.cost_mad[active_idx],
+                n_rows=1,
+                lo=-np.inf,
+                hi=r.budget_mad,
+            )
+        if deficits:
+            prov = self._geo.candidate_province
+            assert prov is not None
+            names = list(deficits)
+            position = {p: i for i, p in enumerate(names)}
+            act_prov = prov[active_idx]
+            in_def = np.array([p in position for p in act_prov], dtype=bool)
+            rows = np.array([position[p] for p in act_prov[in_def]], dtype=np.int64)
+            builder.add_rows(
+                rows,
+                cols[in_def],
+                np.ones(int(in_def.sum())),
+                n_rows=len(names),
+                lo=np.array([deficits[p] for p in names], dtype=float),
+                hi=np.inf,
+            )
+
+    def solve(
+        self, *, time_limit_s: float | None = 60.0, mip_rel_gap: float = 1e-7
+    ) -> LocationResult:
+        """Solve exactly with HiGHS and return the result (never silently non-optimal).
+
+        Parameters
+        ----------
+        time_limit_s
+            Stop HiGHS after this many seconds and return its best solution with its gap
+            (``optimal`` is then false unless the gap closed).
+        mip_rel_gap
+            Relative gap under which HiGHS declares optimality.
+        """
+        start = time.perf_counter()
+        deficits = self._province_deficits()
+        active = self._active(deficits)
+        active_idx = np.flatnonzero(active).astype(np.int64)
+        x_of = np.full(self.n_candidates, -1, dtype=np.int64)
+        x_of[active_idx] = np.arange(len(active_idx))
+        builder = MilpBuilder()
+        lb = self._rules.forced[active_idx].astype(float)
+        builder.add_columns(np.zeros(len(active_idx)), lb=lb, ub=1.0, integer=True)
+        self._add_site_rows(builder, active_idx, deficits)
+        cap_info = None
+        if self.capacitated:
+            cap_info = self._build_capacitated(builder, x_of, active_idx)
+            constant = 0.0
+        else:
+            constant = self._build(builder, x_of)
+        build_s = time.perf_counter() - start
+        outcome = builder.solve(
+            maximize=self.maximize, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap
+        )
+        chosen = self._decode(outcome, active_idx)
+        t1 = time.perf_counter()
+        result = self._result(outcome, chosen, constant, cap_info, mip_rel_gap)
+        return _with_times(result, build_s + (time.perf_counter() - t1), outcome.solve_time_s)
+
+    def _decode(self, outcome: MilpOutcome, active_idx: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Chosen candidate positions, or a clear error when HiGHS found none."""
+        if outcome.status == "infeasible":
+            raise InfeasibleError(self._infeasible_message())
+        if outcome.x is None:
+            raise AnalysisError(
+                f"HiGHS found no solution ({outcome.status})",
+                hint="raise the time limit" if outcome.status == "time_limit" else None,
+            )
+        x = outcome.x[: len(active_idx)]
+        return active_idx[x > 0.5]
+
+    def _infeasible_message(self) -> str:
+        r = self._rules
+        parts = []
+        if r.new is not None:
+            parts.append(f"{r.new} new centres")
+        if r.budget_mad is not None:
+            parts.append(f"a budget of {r.budget_mad:,.0f} MAD")
+        if r.min_per_province:
+            parts.append(f"at least {r.min_per_province} per province")
+        if r.forced.any():
+            parts.append(f"{int(r.forced.sum())} forced sites")
+        if self.capacitated:
+            parts.append("the capacities")
+        return "no set of sites meets " + " with ".join(parts) + " together"
+
+    # ---- capacitated formulation -----------------------------------------------------------
+    def _build_capacitated(
+        self, builder: MilpBuilder, x_of: NDArray[np.int64], active_idx: NDArray[np.int64]
+    ) -> tuple[int, SparseCost, SparseCost | None, NDArray[np.bool_]]:
+        """Assignment formulation with site capacities; return where its variables start."""
+        assert self._cap is not None
+        assert self._ecap is not None
+        cand, exist = self._capacitated_pairs()
+        keep = x_of[cand.cols] >= 0
+        cand = cand.select(keep)
+        n_c_pairs = cand.nnz
+        rows = cand.rows
+        cost = cand.cost
+        if exist is not None:
+            rows = np.concatenate((rows, exist.rows))
+            cost = np.concatenate((cost, exist.cost))
+        w = self._w[rows]
+        coef = w if self.maximize else w * cost
+        z0 = builder.add_columns(coef, lb=0.0, ub=1.0)
+        n_pairs = len(rows)
+        z_cols = z0 + np.arange(n_pairs, dtype=np.int64)
+        served = np.zeros(self.n_demand, dtype=bool)
+        served[rows] = True
+        if self._demand_must_be_served and not served.all():
+            bad = self._dem_labels[np.flatnonzero(~served)[0]]
+            raise InfeasibleError(f"assignment: demand point {bad} has no site to go to")
+        # each demand: sum_j z_ij (≤ or =) 1
+        builder.add_rows(
+            rows,
+            z_cols,
+            np.ones(n_pairs),
+            n_rows=self.n_demand,
+            lo=1.0 if self._demand_must_be_served else -np.inf,
+            hi=1.0,
+        )
+        # candidate capacity: sum_i w_i z_ij - cap_j x_j ≤ 0
+        x_local = x_of[cand.cols]
+        n_act = len(active_idx)
+        builder.add_rows(
+            np.concatenate((x_local, np.arange(n_act, dtype=np.int64))),
+            np.concatenate((z_cols[:n_c_pairs], np.arange(n_act, dtype=np.int64))),
+            np.concatenate((w[:n_c_pairs], -self._cap[active_idx])),
+            n_rows=n_act,
+            lo=-np.inf,
+            hi=0.0,
+        )
+        if exist is not None:
+            finite = np.isfinite(self._ecap)
+            e_rows = exist.cols
+            keep_e = finite[e_rows]
+            builder.add_rows(
+                e_rows[keep_e],
+                z_cols[n_c_pairs:][keep_e],
+                w[n_c_pairs:][keep_e],
+                n_rows=self._n_existing,
+                lo=-np.inf,
+                hi=np.where(finite, self._ecap, np.inf),
+            )
+        # linking: z_ij ≤ x_j
+        builder.add_rows(
+            np.concatenate((np.arange(n_c_pairs), np.arange(n_c_pairs))).astype(np.int64),
+            np.concatenate((z_cols[:n_c_pairs], x_local)),
+            np.concatenate((np.ones(n_c_pairs), -np.ones(n_c_pairs))),
+            n_rows=n_c_pairs,
+            lo=-np.inf,
+            hi=0.0,
+        )
+        return z0, cand, exist, served
+
+    def _capacitated_assignment(
+        self, open_mask: NDArray[np.bool_]
+    ) -> tuple[float | None, NDArray[np.float64] | None, NDArray[np.float64] | None]:
+        """Best assignment with the given candidates open (LP): objective, per-demand, per-site."""
+        assert self._cap is not None
+        open_idx = np.flatnonzero(open_mask).astype(np.int64)
+        x_of = np.full(self.n_candidates, -1, dtype=np.int64)
+        x_of[open_idx] = np.arange(len(open_idx))
+        builder = MilpBuilder()
+        builder.add_columns(np.zeros(len(open_idx)), lb=1.0, ub=1.0)
+        try:
+            z0, cand, exist, _ = self._build_capacitated(builder, x_of, open_idx)
+        except InfeasibleError:
+            return None, None, None
+        out = builder.solve(maximize=self.maximize, time_limit_s=None, mip_rel_gap=1e-9)
+        if out.x is None:
+            return None, None, None
+        return self._capacitated_values(out.x, z0, cand, exist)
+
+    def _capacitated_values(
+        self,
+        x: NDArray[np.float64],
+        z0: int,
+        cand: SparseCost,
+        exist: SparseCost | None,
+    ) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+        """Objective, per-demand value and persons served per candidate from a solution."""
+        z = x[z0 : z0 + cand.nnz + (0 if exist is None else exist.nnz)]
+        rows = cand.rows if exist is None else np.concatenate((cand.rows, exist.rows))
+        cost = cand.cost if exist is None else np.concatenate((cand.cost, exist.cost))
+        w = self._w[rows]
+        share = np.bincount(rows, weights=z, minlength=self.n_demand)
+        if self.maximize:
+            objective = float(np.sum(w * z))
+            per_demand = np.minimum(share, 1.0)
+        else:
+            objective = float(np.sum(w * cost * z))
+            dist = np.bincount(rows, weights=z * cost, minlength=self.n_demand)
+            per_demand = np.where(share > 0, dist / np.maximum(share, _TOL), np.inf)
+        served_by = np.bincount(
+            cand.cols, weights=w[: cand.nnz] * z[: cand.nnz], minlength=self.n_candidates
+        )
+        return objective, per_demand.astype(float), served_by.astype(float)
+
+    # ---- greedy and ranking ----------------------------------------------------------------
+    def _rank(self, chosen: NDArray[np.int64]) -> list[tuple[int, float]]:
+        """Order the chosen sites by marginal gain (greedy order within the set)."""
+        state = self._state0()
+        left = [int(j) for j in chosen]
+        order: list[tuple[int, float]] = []
+        while left:
+            score, real = self._gains(state)
+            idx = np.asarray(left)
+            best = int(idx[np.argmax(score[idx])])
+            order.append((best, float(real[best])))
+            self._apply(state, best)
+            left.remove(best)
+        return order
+
+    def greedy(self) -> tuple[list[tuple[int, float]], NDArray[np.float64]]:
+        """Greedy heuristic under the same rules: picks (site, gain) and the final state."""
+        r = self._rules
+        state = self._state0()
+        picks: list[tuple[int, float]] = []
+        taken = np.zeros(self.n_candidates, dtype=bool)
+        deficits = dict(self._province_deficits())
+        prov = self._geo.candidate_province
+        budget_left = np.inf if r.budget_mad is None else r.budget_mad
+        picks_left = np.inf if r.new is None else r.new
+        ratio = r.budget_mad is not None and np.ptp(r.cost_mad) > 0
+
+        def take(j: int, gain: float) -> None:
+            nonlocal budget_left, picks_left
+            picks.append((j, gain))
+            taken[j] = True
+            budget_left -= r.cost_mad[j]
+            picks_left -= 1
+            self._apply(state, j)
+            if prov is not None and deficits.get(prov[j], 0) > 0:
+                deficits[prov[j]] -= 1
+
+        for first, first_gain in self._rank(np.flatnonzero(r.forced)):
+            take(first, first_gain)
+        while picks_left > 0:
+            score, real = self._gains(state)
+            eligible = ~taken & ~r.excluded
+            outstanding = sum(v for v in deficits.values() if v > 0)
+            if prov is not None and outstanding:
+                in_def = np.isin(prov, [p for p, v in deficits.items() if v > 0])
+                if picks_left <= outstanding:
+                    eligible &= in_def
+                if r.budget_mad is not None:
+                    eligible &= self._affordable(budget_left, deficits, taken)
+            else:
+                eligible &= score > _TOL
+                eligible &= r.cost_mad <= budget_left + _TOL
+            if not eligible.any():
+                break
+            value = np.where(eligible, score, -np.inf)
+            if ratio:
+                value = np.where(eligible, score / np.maximum(r.cost_mad, _TOL), -np.inf)
+            j = int(np.argmax(value))
+            take(j, float(real[j]))
+        return picks, state
+
+    def _affordable(
+        self, budget_left: float, deficits: dict[Any, int], taken: NDArray[np.bool_]
+    ) -> NDArray[np.bool_]:
+        """Candidates whose cost still leaves enough to fill the provinces' deficits."""
+        r = self._rules
+        prov = self._geo.candidate_province
+        assert prov is not None
+        reserve_by: dict[Any, tuple[float, NDArray[np.float64]]] = {}
+        reserve = 0.0
+        for p, need in deficits.items():
+            if need <= 0:
+                continue
+            costs = np.sort(r.cost_mad[(prov == p) & ~taken & ~r.excluded])
+            reserve_by[p] = (float(costs[:need].sum()), costs[: need + 1])
+            reserve += reserve_by[p][0]
+        out = np.zeros(self.n_candidates, dtype=bool)
+        for j in np.flatnonzero(~taken & ~r.excluded):
+            after = reserve
+            if prov[j] in reserve_by:
+                total, cheapest = reserve_by[prov[j]]
+                need = deficits[prov[j]]
+                c_j = r.cost_mad[j]
+                # opening j fills one unit of the deficit: the cheapest need-1 others remain
+                after = reserve - total + (total - min(c_j, cheapest[need - 1]))
+            out[j] = r.cost_mad[j] + after <= budget_left + _TOL
+        return out
+
+    # ---- result --------------------------------------------------------------------------
+    def _site(self, j: int, rank: int, gain: float) -> SiteGain:
+        lon = lat = None
+        if self._lonlat is not None:
+            lon, lat = float(self._lonlat[j, 0]), float(self._lonlat[j, 1])
+        cost = float(self._rules.cost_mad[j]) if self._rules.cost_mad.any() else None
+        return SiteGain(
+            candidate=j,
+            label=str(self._cand_labels[j]),
+            rank=rank,
+            gain=gain,
+            forced=bool(self._rules.forced[j]),
+            lon=lon,
+            lat=lat,
+            cost_mad=cost,
+        )
+
+    def _result(
+        self,
+        outcome: MilpOutcome,
+        chosen: NDArray[np.int64],
+        constant: float,
+        cap_info: tuple[int, SparseCost, SparseCost | None, NDArray[np.bool_]] | None,
+        mip_rel_gap: float,
+    ) -> LocationResult:
+        assert outcome.x is not None
+        assert outcome.objective is not None
+        objective = outcome.objective + constant
+        bound = None if outcome.bound is None else outcome.bound + constant
+        gain_measure = self._gain_measure
+        # exact solution values
+        if cap_info is not None:
+            z0, cand, exist, _ = cap_info
+            objective, after, served_by = self._capacitated_values(outcome.x, z0, cand, exist)
+            before_obj, before, _ = self._capacitated_assignment(
+                np.zeros(self.n_candidates, dtype=bool)
+            )
+            ranked = sorted(((int(j), float(served_by[j])) for j in chosen), key=lambda t: -t[1])
+            gain_measure = "persons served by the site (capacitated assignment)"
+        else:
+            state = self._state0()
+            before = self._per_demand(state)
+            before_obj = self._objective_of(state)
+            ranked = self._rank(chosen)
+            for j, _ in ranked:
+                self._apply(state, j)
+            after = self._per_demand(state)
+            # the objective recomputed from the chosen sites: exact, free of MILP tolerances
+            objective = float(self._objective_of(state) or objective)
+        sites = tuple(self._site(j, k + 1, g) for k, (j, g) in enumerate(ranked))
+        # greedy beside it
+        g_picks, g_state = self.greedy()
+        if cap_info is not None:
+            g_open = np.zeros(self.n_candidates, dtype=bool)
+            g_open[[j for j, _ in g_picks]] = True
+            g_obj, _, _ = self._capacitated_assignment(g_open)
+        else:
+            g_obj = self._objective_of(g_state)
+        shortfall = shortfall_pct = None
+        if g_obj is not None:
+            shortfall = (objective - g_obj) if self.maximize else (g_obj - objective)
+            shortfall_pct = 100.0 * shortfall / objective if objective else 0.0
+        greedy = GreedySolution(
+            objective=g_obj,
+            sites=tuple(self._site(j, k + 1, g) for k, (j, g) in enumerate(g_picks)),
+            shortfall=shortfall,
+            shortfall_pct=shortfall_pct,
+        )
+        demand = pd.DataFrame(
+            {
+                "label": self._dem_labels,
+                "province": self._geo.demand_province,
+                "region": self._geo.demand_region,
+                "weight": self._w,
+                "before": before if before is not None else np.full(self.n_demand, np.nan),
+                "after": after,
+            }
+        )
+        by_province = (
+            self._table(demand, "province") if self._geo.demand_province is not None else None
+        )
+        by_region = self._table(demand, "region") if self._geo.demand_region is not None else None
+        equity = self._equity(demand, by_province)
+        gap = 0.0 if outcome.mip_gap is None else max(0.0, outcome.mip_gap)
+        optimal = outcome.status == "optimal" and gap <= max(mip_rel_gap, 1e-9) * 1.0001
+        total_cost = (
+            float(self._rules.cost_mad[chosen].sum()) if self._rules.cost_mad.any() else None
+        )
+        return LocationResult(
+            model=self.model_name,
+            status=outcome.status,
+            optimal=bool(optimal),
+            objective=float(objective),
+            objective_before=None
+            if before_obj is None or not math.isfinite(before_obj)
+            else float(before_obj),
+            bound=bound,
+            mip_gap=float(gap),
+            solve_time_s=outcome.solve_time_s,
+            build_time_s=0.0,
+            n_variables=outcome.n_variables,
+            n_constraints=outcome.n_constraints,
+            gain_measure=gain_measure,
+            sites=sites,
+            greedy=greedy,
+            demand=demand,
+            by_province=by_province,
+            by_region=by_region,
+            equity=equity,
+            total_cost_mad=total_cost,
+            params=self._params,
+        )
+
+    @abstractmethod
+    def _table(self, demand: pd.DataFrame, level: str) -> pd.DataFrame:
+        """Before/after aggregates per ``level`` (province or region)."""
+
+    @abstractmethod
+    def _equity(
+        self, demand: pd.DataFrame, by_province: pd.DataFrame | None
+    ) -> EquityChange | None:
+        """Weighted Gini before/after."""
+
+
+def _with_times(result: LocationResult, build_s: float, solve_s: float) -> LocationResult:
+    """The result with its timings set (dataclasses.replace keeps it frozen)."""
+    from dataclasses import replace
+
+    return replace(result, build_time_s=build_s, solve_time_s=solve_s)

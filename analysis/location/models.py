@@ -1,0 +1,585 @@
+"""The two location-allocation models, named as the literature names them: MCLP and PMedian."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from analysis.location._base import (
+    Geography,
+    SitingModel,
+    _labels,
+    make_rules,
+    weighted_gini,
+)
+from analysis.location._cost import SparseCost, as_sparse
+from analysis.location._milp import MilpBuilder
+from analysis.location.results import EquityChange
+from walouja.errors import AnalysisError, InfeasibleError
+
+CostInput = NDArray[np.floating] | SparseCost
+Labels = Sequence[Any] | NDArray[Any] | None
+Positions = Sequence[int] | NDArray[Any] | None
+
+
+def _capacities(
+    values: float | Sequence[float] | NDArray[Any] | None, n: int, what: str
+) -> NDArray[np.float64] | None:
+    if values is None:
+        return None
+    cap = np.broadcast_to(np.asarray(values, dtype=float), (n,)).copy()
+    cap = np.where(np.isnan(cap), np.inf, cap)
+    if np.any(cap < 0):
+        raise AnalysisError(f"{what}: capacities must be ≥ 0 places")
+    return cap
+
+
+class MCLP(SitingModel):
+    r"""Maximal covering location problem (Church & ReVelle 1974), existing centres fixed.
+
+    Choose new sites among candidates to maximise the demand (persons with disabilities)
+    within ``radius`` of an open site, existing centres counting as open.
+
+    Sparse formulation, exact. Let :math:`E_i` be true when an existing centre lies within the
+    radius of demand :math:`i` (that demand is covered whatever we choose: a constant), and
+    :math:`N_i` the candidates within the radius. Demands with the same :math:`N_i` are merged
+    into one group :math:`g` with weight :math:`W_g` (a classic reduction that changes nothing
+    in the optimum):
+
+    .. math::
+
+        \max \sum_{i: E_i} w_i + \sum_g W_g y_g \quad
+        \text{s.t.}\quad y_g \le \sum_{j \in N_g} x_j,\;
+        0 \le y_g \le 1,\; x_j \in \{0, 1\}
+
+    plus the site rules: :math:`\sum_j x_j \le p` (new centres), :math:`\sum_j c_j x_j \le B`
+    (budget), :math:`\sum_{j \in r} x_j \ge k - e_r` per province :math:`r` with :math:`e_r`
+    existing centres, :math:`x_j = 1` forced, no variable for excluded candidates. Only pairs
+    within the radius are ever stored, and candidates that cover no uncovered demand get no
+    variable unless a rule needs them.
+
+    With capacities (Current & Storbeck 1988), every site serves at most its places and the
+    covered demand is the assignment :math:`z_{ij} \in [0,1]` over pairs within the radius:
+    :math:`\max \sum w_i z_{ij}` s.t. :math:`\sum_j z_{ij} \le 1`,
+    :math:`\sum_i w_i z_{ij} \le C_j x_j` (:math:`x_j = 1` for existing centres),
+    :math:`z_{ij} \le x_j`.
+
+    Build with :meth:`from_cost_matrix` (the core) or :meth:`from_frames` (a checked adapter
+    over points), then call :meth:`solve`.
+    """
+
+    model_name: ClassVar[str] = "MCLP"
+    maximize: ClassVar[bool] = True
+    _gain_measure: ClassVar[str] = "persons newly covered"
+    _demand_must_be_served: ClassVar[bool] = False
+
+    def __init__(self, *, radius: float, **kwargs: Any) -> None:
+        self._radius = float(radius)
+        super().__init__(**kwargs)
+        self._cov = self._cand.select(self._cand.cost <= self._radius)
+        if self._exist is not None:
+            within = self._exist.select(self._exist.cost <= self._radius)
+            self._covered0 = np.zeros(self.n_demand, dtype=bool)
+            self._covered0[within.rows] = True
+            self._exist_within: SparseCost | None = within
+        else:
+            self._covered0 = np.zeros(self.n_demand, dtype=bool)
+            self._exist_within = None
+        self._cov_csc = self._cov.indicator_csc()
+
+    @classmethod
+    def from_cost_matrix(
+        cls,
+        cost_matrix: CostInput,
+        weights: Sequence[float] | NDArray[np.floating],
+        *,
+        radius: float,
+        new: int | None = None,
+        existing_cost_matrix: CostInput | None = None,
+        budget_mad: float | None = None,
+        cost_mad: float | Sequence[float] | NDArray[np.floating] | None = None,
+        min_per_province: int = 0,
+        demand_province: Labels = None,
+        demand_region: Labels = None,
+        candidate_province: Labels = None,
+        existing_province: Labels = None,
+        capacities: float | Sequence[float] | NDArray[Any] | None = None,
+        existing_capacities: Sequence[float] | NDArray[Any] | None = None,
+        forced: Positions = None,
+        excluded: Positions = None,
+        candidate_labels: Labels = None,
+        demand_labels: Labels = None,
+        candidate_lonlat: NDArray[np.float64] | None = None,
+    ) -> MCLP:
+        """An MCLP from demand × candidate costs (dense, or a ``SparseCost`` of the pairs
+        within the radius) and, optionally, demand × existing-centre costs.
+
+        Parameters
+        ----------
+        cost_matrix
+            Demand × candidate costs (km). Sparse input needs only the pairs within ``radius``.
+        weights
+            Demand weight (persons with disabilities) per row.
+        radius
+            Covering radius, same unit as the costs.
+        new
+            Number of new centres (at most).
+        existing_cost_matrix
+            Demand × existing-centre costs; existing centres are always open.
+        budget_mad, cost_mad
+            Budget and the cost of each candidate (scalar or one per candidate).
+        min_per_province
+            At least this many centres, existing included, in every province of the demand.
+        demand_province, demand_region, candidate_province, existing_province
+            Labels for the per-province rule and the before/after tables.
+        capacities, existing_capacities
+            Places per candidate (scalar or array) and per existing centre (NaN: unlimited).
+            Giving ``capacities`` switches to the capacitated formulation.
+        forced, excluded
+            Candidate positions (or boolean masks) that must / must not be chosen.
+        candidate_labels, demand_labels, candidate_lonlat
+            Identifiers and coordinates carried into the result.
+        """
+        return cls(
+            radius=radius,
+            **_common_kwargs(
+                cost_matrix,
+                weights,
+                new=new,
+                existing_cost_matrix=existing_cost_matrix,
+                budget_mad=budget_mad,
+                cost_mad=cost_mad,
+                min_per_province=min_per_province,
+                demand_province=demand_province,
+                demand_region=demand_region,
+                candidate_province=candidate_province,
+                existing_province=existing_province,
+                capacities=capacities,
+                existing_capacities=existing_capacities,
+                forced=forced,
+                excluded=excluded,
+                candidate_labels=candidate_labels,
+                demand_labels=demand_labels,
+                candidate_lonlat=candidate_lonlat,
+                params={"model": "mclp", "radius": float(radius)},
+            ),
+        )
+
+    @classmethod
+    def from_frames(
+        cls,
+        demand: pd.DataFrame,
+        candidates: pd.DataFrame | None = None,
+        existing: pd.DataFrame | None = None,
+        **kwargs: Any,
+    ) -> MCLP:
+        """A checked adapter over point tables; see :func:`analysis.location.frames.build`."""
+        from analysis.location.frames import build
+
+        model = build(cls, demand, candidates, existing, **kwargs)
+        assert isinstance(model, MCLP)
+        return model
+
+    # ---- uncapacitated formulation -----------------------------------------------------
+    def _useful(self) -> NDArray[np.bool_]:
+        open_rows = ~self._covered0 & (self._w > 0)
+        useful = np.zeros(self.n_candidates, dtype=bool)
+        useful[self._cov.cols[open_rows[self._cov.rows]]] = True
+        return useful
+
+    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> float:
+        constant = float(self._w[self._covered0].sum())
+        cov = self._cov
+        keep = (~self._covered0[cov.rows]) & (self._w[cov.rows] > 0) & (x_of[cov.cols] >= 0)
+        rows = cov.rows[keep]
+        cols = x_of[cov.cols[keep]]
+        if len(rows) == 0:
+            return constant
+        order = np.lexsort((cols, rows))
+        rows, cols = rows[order], cols[order]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        ends = np.r_[starts[1:], len(rows)]
+        group_of: dict[bytes, int] = {}
+        group_w: list[float] = []
+        group_first: list[int] = []
+        for s, e in zip(starts, ends, strict=True):
+            key = cols[s:e].tobytes()
+            g = group_of.get(key)
+            if g is None:
+                group_of[key] = len(group_w)
+                group_w.append(float(self._w[rows[s]]))
+                group_first.append(int(s))
+            else:
+                group_w[g] += float(self._w[rows[s]])
+        n_g = len(group_w)
+        y0 = builder.add_columns(np.asarray(group_w), lb=0.0, ub=1.0)
+        # y_g - sum_{j in N_g} x_j <= 0
+        lengths = np.array([ends[np.searchsorted(starts, s)] - s for s in group_first])
+        seg = np.concatenate(
+            [np.arange(s, s + n) for s, n in zip(group_first, lengths, strict=True)]
+        )
+        row_ids = np.repeat(np.arange(n_g, dtype=np.int64), lengths)
+        builder.add_rows(
+            np.concatenate((np.arange(n_g, dtype=np.int64), row_ids)),
+            np.concatenate((y0 + np.arange(n_g, dtype=np.int64), cols[seg])),
+            np.concatenate((np.ones(n_g), -np.ones(len(seg)))),
+            n_rows=n_g,
+            lo=-np.inf,
+            hi=0.0,
+        )
+        return constant
+
+    # ---- greedy state: the weight still uncovered ----------------------------------------
+    def _state0(self) -> NDArray[np.float64]:
+        return np.where(self._covered0, 0.0, self._w)
+
+    def _gains(self, state: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[Any]]:
+        gains = np.asarray(self._cov_csc.T @ state).ravel()
+        return gains, gains
+
+    def _apply(self, state: NDArray[np.float64], j: int) -> None:
+        lo, hi = self._cov_csc.indptr[j], self._cov_csc.indptr[j + 1]
+        state[self._cov_csc.indices[lo:hi]] = 0.0
+
+    def _objective_of(self, state: NDArray[np.float64]) -> float | None:
+        return float(self._w.sum() - state.sum())
+
+    def _per_demand(self, state: NDArray[np.float64]) -> NDArray[np.float64]:
+        covered = np.where(self._w > 0, state == 0.0, self._covered0 | False)
+        return covered.astype(float)
+
+    def _capacitated_pairs(self) -> tuple[SparseCost, SparseCost | None]:
+        return self._cov, self._exist_within
+
+    # ---- tables --------------------------------------------------------------------------
+    def _table(self, demand: pd.DataFrame, level: str) -> pd.DataFrame:
+        d = demand.assign(
+            covered_before=demand["weight"] * demand["before"],
+            covered_after=demand["weight"] * demand["after"],
+        )
+        t = d.groupby(level, sort=True)[["weight", "covered_before", "covered_after"]].sum()
+        t = t.rename(columns={"weight": "pwd"})
+        t["gain"] = t["covered_after"] - t["covered_before"]
+        total = t["pwd"].where(t["pwd"] > 0)
+        t["share_before"] = t["covered_before"] / total
+        t["share_after"] = t["covered_after"] / total
+        return t
+
+    def _equity(
+        self, demand: pd.DataFrame, by_province: pd.DataFrame | None
+    ) -> EquityChange | None:
+        if by_province is None:
+            return None
+        t = by_province[by_province["pwd"] > 0]
+        return EquityChange(
+            measure="weighted Gini of the provinces' covered share (weights: persons with "
+            "disabilities)",
+            gini_before=weighted_gini(t["share_before"].to_numpy(), t["pwd"].to_numpy()),
+            gini_after=weighted_gini(t["share_after"].to_numpy(), t["pwd"].to_numpy()),
+        )
+
+
+class PMedian(SitingModel):
+    r"""p-median problem (Hakimi 1964; ReVelle & Swain 1970), existing centres fixed.
+
+    Choose new sites to minimise the weighted distance from each demand point to its nearest
+    centre, existing centres counting as open.
+
+    Truncated formulation, exact. Let :math:`D_i` be the distance from demand :math:`i` to
+    its nearest existing centre (:math:`\infty` when there is none). A new site :math:`j`
+    changes :math:`i`'s distance only if :math:`d_{ij} < D_i`, so only those pairs
+    :math:`P` need a variable; every other pair would be dominated by the fixed centre
+    (the reduction used for p-median with fixed facilities):
+
+    .. math::
+
+        \min \sum_i w_i D_i + \sum_{(i,j) \in P} w_i (d_{ij} - D_i) z_{ij}
+        \quad\text{s.t.}\quad \sum_{j:(i,j)\in P} z_{ij} \le 1
+        \;(= 1 \text{ when } D_i = \infty),\; z_{ij} \le x_j,\;
+        z_{ij} \ge 0,\; x_j \in \{0,1\}
+
+    (the constant term is left out where :math:`D_i=\infty`), with the same site rules as
+    :class:`MCLP`. With no existing centre every pair is needed (a dense problem).
+
+    With capacities the classic capacitated p-median is solved on all pairs (existing centres
+    as fixed open sites): :math:`\sum_j z_{ij} = 1`, :math:`\sum_i w_i z_{ij} \le C_j x_j`;
+    every person must be served, so too few places is infeasible.
+    """
+
+    model_name: ClassVar[str] = "PMedian"
+    maximize: ClassVar[bool] = False
+    _gain_measure: ClassVar[str] = "person-km saved"
+    _demand_must_be_served: ClassVar[bool] = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._d0 = (
+            self._exist.row_min() if self._exist is not None else np.full(self.n_demand, np.inf)
+        )
+        if self.capacitated:
+            self._pairs = self._cand
+        else:
+            self._pairs = self._cand.select(self._cand.cost < self._d0[self._cand.rows])
+        finite = self._pairs.cost[np.isfinite(self._pairs.cost)]
+        self._big = 2.0 * (float(finite.max()) if len(finite) else 1.0) + 1.0
+
+    @classmethod
+    def from_cost_matrix(
+        cls,
+        cost_matrix: CostInput,
+        weights: Sequence[float] | NDArray[np.floating],
+        *,
+        new: int | None = None,
+        existing_cost_matrix: CostInput | None = None,
+        budget_mad: float | None = None,
+        cost_mad: float | Sequence[float] | NDArray[np.floating] | None = None,
+        min_per_province: int = 0,
+        demand_province: Labels = None,
+        demand_region: Labels = None,
+        candidate_province: Labels = None,
+        existing_province: Labels = None,
+        capacities: float | Sequence[float] | NDArray[Any] | None = None,
+        existing_capacities: Sequence[float] | NDArray[Any] | None = None,
+        forced: Positions = None,
+        excluded: Positions = None,
+        candidate_labels: Labels = None,
+        demand_labels: Labels = None,
+        candidate_lonlat: NDArray[np.float64] | None = None,
+    ) -> PMedian:
+        """A p-median from demand × candidate costs and, optionally, existing-centre costs.
+
+        A ``SparseCost`` for the candidates must hold every pair closer than the demand's
+        nearest existing centre (all pairs where there is none); for the existing centres
+        only each row's nearest is needed (all pairs with capacities). Other parameters as
+        in :meth:`MCLP.from_cost_matrix`.
+        """
+        return cls(
+            **_common_kwargs(
+                cost_matrix,
+                weights,
+                new=new,
+                existing_cost_matrix=existing_cost_matrix,
+                budget_mad=budget_mad,
+                cost_mad=cost_mad,
+                min_per_province=min_per_province,
+                demand_province=demand_province,
+                demand_region=demand_region,
+                candidate_province=candidate_province,
+                existing_province=existing_province,
+                capacities=capacities,
+                existing_capacities=existing_capacities,
+                forced=forced,
+                excluded=excluded,
+                candidate_labels=candidate_labels,
+                demand_labels=demand_labels,
+                candidate_lonlat=candidate_lonlat,
+                params={"model": "pmedian"},
+            )
+        )
+
+    @classmethod
+    def from_frames(
+        cls,
+        demand: pd.DataFrame,
+        candidates: pd.DataFrame | None = None,
+        existing: pd.DataFrame | None = None,
+        **kwargs: Any,
+    ) -> PMedian:
+        """A checked adapter over point tables; see :func:`analysis.location.frames.build`."""
+        from analysis.location.frames import build
+
+        model = build(cls, demand, candidates, existing, **kwargs)
+        assert isinstance(model, PMedian)
+        return model
+
+    def _useful(self) -> NDArray[np.bool_]:
+        useful = np.zeros(self.n_candidates, dtype=bool)
+        useful[self._pairs.cols[self._w[self._pairs.rows] > 0]] = True
+        return useful
+
+    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> float:
+        d0 = self._d0
+        finite = np.isfinite(d0)
+        constant = float(np.sum(self._w[finite] * d0[finite]))
+        pr = self._pairs
+        keep = (x_of[pr.cols] >= 0) & (self._w[pr.rows] > 0)
+        rows, cols, cost = pr.rows[keep], x_of[pr.cols[keep]], pr.cost[keep]
+        need = ~finite & (self._w > 0)
+        has_pair = np.zeros(self.n_demand, dtype=bool)
+        has_pair[rows] = True
+        if np.any(need & ~has_pair):
+            bad = self._dem_labels[np.flatnonzero(need & ~has_pair)[0]]
+            raise InfeasibleError(
+                f"assignment: demand point {bad} has no existing centre and no candidate site"
+            )
+        n = len(rows)
+        if n == 0:
+            return constant
+        w = self._w[rows]
+        coef = np.where(finite[rows], w * (cost - np.where(finite, d0, 0.0)[rows]), w * cost)
+        z0 = builder.add_columns(coef, lb=0.0, ub=1.0)
+        z_cols = z0 + np.arange(n, dtype=np.int64)
+        # one assignment row per demand with pairs: <= 1 (existing fallback) or == 1
+        uniq, local = np.unique(rows, return_inverse=True)
+        builder.add_rows(
+            local.astype(np.int64),
+            z_cols,
+            np.ones(n),
+            n_rows=len(uniq),
+            lo=np.where(finite[uniq], -np.inf, 1.0),
+            hi=1.0,
+        )
+        # z_ij - x_j <= 0
+        idx = np.arange(n, dtype=np.int64)
+        builder.add_rows(
+            np.concatenate((idx, idx)),
+            np.concatenate((z_cols, cols)),
+            np.concatenate((np.ones(n), -np.ones(n))),
+            n_rows=n,
+            lo=-np.inf,
+            hi=0.0,
+        )
+        return constant
+
+    # ---- greedy state: current distance to the nearest centre ----------------------------
+    def _state0(self) -> NDArray[np.float64]:
+        return self._d0.copy()
+
+    def _gains(self, state: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[Any]]:
+        pr = self._pairs
+        cur = state[pr.rows]
+        w = self._w[pr.rows]
+        score = w * np.maximum(0.0, np.minimum(cur, self._big) - pr.cost)
+        gains = np.bincount(pr.cols, weights=score, minlength=self.n_candidates).astype(float)
+        real = gains.copy()
+        opens_new = np.bincount(
+            pr.cols,
+            weights=(~np.isfinite(cur) & (w > 0)).astype(float),
+            minlength=self.n_candidates,
+        )
+        real[opens_new > 0] = np.inf
+        return gains, real
+
+    def _apply(self, state: NDArray[np.float64], j: int) -> None:
+        pr = self._pairs
+        sel = pr.cols == j
+        np.minimum.at(state, pr.rows[sel], pr.cost[sel])
+
+    def _objective_of(self, state: NDArray[np.float64]) -> float | None:
+        positive = self._w > 0
+        if np.any(~np.isfinite(state[positive])):
+            return None
+        return float(np.sum(self._w[positive] * state[positive]))
+
+    def _per_demand(self, state: NDArray[np.float64]) -> NDArray[np.float64]:
+        return state.copy()
+
+    def _capacitated_pairs(self) -> tuple[SparseCost, SparseCost | None]:
+        return self._cand, self._exist
+
+    def _table(self, demand: pd.DataFrame, level: str) -> pd.DataFrame:
+        d = demand.assign(
+            wkm_before=demand["weight"] * demand["before"],
+            wkm_after=demand["weight"] * demand["after"],
+        )
+        t = d.groupby(level, sort=True)[["weight", "wkm_before", "wkm_after"]].sum()
+        t = t.rename(columns={"weight": "pwd"})
+        total = t["pwd"].where(t["pwd"] > 0)
+        t["mean_km_before"] = t["wkm_before"] / total
+        t["mean_km_after"] = t["wkm_after"] / total
+        t["person_km_saved"] = t["wkm_before"] - t["wkm_after"]
+        return t.drop(columns=["wkm_before", "wkm_after"])
+
+    def _equity(
+        self, demand: pd.DataFrame, by_province: pd.DataFrame | None
+    ) -> EquityChange | None:
+        w = demand["weight"].to_numpy()
+        before = demand["before"].to_numpy(dtype=float)
+        after = demand["after"].to_numpy(dtype=float)
+        return EquityChange(
+            measure="weighted Gini of the distance to the nearest centre (weights: persons "
+            "with disabilities)",
+            gini_before=None if np.any(~np.isfinite(before[w > 0])) else weighted_gini(before, w),
+            gini_after=weighted_gini(after, w),
+        )
+
+    @property
+    def _check_pairs(self) -> int:  # pragma: no cover - debugging aid
+        return self._pairs.nnz
+
+
+def _common_kwargs(
+    cost_matrix: CostInput,
+    weights: Sequence[float] | NDArray[np.floating],
+    *,
+    new: int | None,
+    existing_cost_matrix: CostInput | None,
+    budget_mad: float | None,
+    cost_mad: float | Sequence[float] | NDArray[np.floating] | None,
+    min_per_province: int,
+    demand_province: Labels,
+    demand_region: Labels,
+    candidate_province: Labels,
+    existing_province: Labels,
+    capacities: float | Sequence[float] | NDArray[Any] | None,
+    existing_capacities: Sequence[float] | NDArray[Any] | None,
+    forced: Positions,
+    excluded: Positions,
+    candidate_labels: Labels,
+    demand_labels: Labels,
+    candidate_lonlat: NDArray[np.float64] | None,
+    params: dict[str, Any],
+) -> dict[str, Any]:
+    """Check the arguments both models share and turn them into constructor keywords."""
+    cand = as_sparse(cost_matrix, what="cost matrix")
+    w = np.asarray(weights, dtype=float).ravel()
+    n_d, n_c = cand.shape
+    exist = None
+    if existing_cost_matrix is not None:
+        exist = as_sparse(existing_cost_matrix, what="existing-centre cost matrix")
+        if exist.shape[1] == 0:
+            exist = None
+    n_e = 0 if exist is None else exist.shape[1]
+    rules = make_rules(
+        n_c,
+        new=new,
+        budget_mad=budget_mad,
+        cost_mad=cost_mad,
+        min_per_province=min_per_province,
+        forced=forced,
+        excluded=excluded,
+    )
+    geography = Geography(
+        demand_province=_labels(demand_province, n_d, "demand_province"),
+        demand_region=_labels(demand_region, n_d, "demand_region"),
+        candidate_province=_labels(candidate_province, n_c, "candidate_province"),
+        existing_province=_labels(existing_province, n_e, "existing_province") if n_e else None,
+    )
+    params = dict(params)
+    params.update(
+        {
+            "new": rules.new,
+            "budget_mad": rules.budget_mad,
+            "min_per_province": rules.min_per_province,
+            "capacitated": capacities is not None,
+        }
+    )
+    return {
+        "weights": w,
+        "candidate_cost": cand,
+        "existing_cost": exist,
+        "rules": rules,
+        "geography": geography,
+        "capacities": _capacities(capacities, n_c, "capacities"),
+        "existing_capacities": _capacities(existing_capacities, n_e, "existing capacities")
+        if n_e and existing_capacities is not None
+        else None,
+        "candidate_labels": _labels(candidate_labels, n_c, "candidate_labels"),
+        "demand_labels": _labels(demand_labels, n_d, "demand_labels"),
+        "candidate_lonlat": candidate_lonlat,
+        "params": params,
+    }

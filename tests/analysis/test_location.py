@@ -1,0 +1,372 @@
+"""Location models against brute-force enumeration, hand-checked cases and the rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from analysis.location import MCLP, PMedian, SparseCost
+from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
+
+
+def _instance(seed: int, n_d: int = 30, n_c: int = 9, n_e: int = 2):
+    rng = np.random.default_rng(seed)
+    dem = rng.uniform(0, 100, (n_d, 2))
+    cand = rng.uniform(0, 100, (n_c, 2))
+    ex = rng.uniform(0, 100, (n_e, 2))
+    dc = np.linalg.norm(dem[:, None] - cand[None], axis=2)
+    de = np.linalg.norm(dem[:, None] - ex[None], axis=2)
+    w = rng.integers(0, 20, n_d).astype(float)
+    prov_d = np.array(["A", "B", "C"])[(dem[:, 0] // 34).astype(int)]
+    prov_c = np.array(["A", "B", "C"])[(cand[:, 0] // 34).astype(int)]
+    prov_e = np.array(["A", "B", "C"])[(ex[:, 0] // 34).astype(int)]
+    return dc, de, w, prov_d, prov_c, prov_e
+
+
+def _covered(dc, de, w, radius, sites):
+    cov = (de <= radius).any(axis=1) if de.shape[1] else np.zeros(len(w), bool)
+    if sites:
+        cov |= (dc[:, list(sites)] <= radius).any(axis=1)
+    return float(w[cov].sum())
+
+
+def _median(dc, de, w, sites):
+    d = de.min(axis=1) if de.shape[1] else np.full(len(w), np.inf)
+    if sites:
+        d = np.minimum(d, dc[:, list(sites)].min(axis=1))
+    return float(np.sum(w * d))
+
+
+def _subsets(n_c, p, ok=lambda s: True):
+    for k in range(p + 1):
+        for s in itertools.combinations(range(n_c), k):
+            if ok(s):
+                yield s
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_mclp_matches_enumeration(seed):
+    dc, de, w, *_ = _instance(seed)
+    best = max(_covered(dc, de, w, 25.0, s) for s in _subsets(dc.shape[1], 3))
+    result = MCLP.from_cost_matrix(dc, w, radius=25.0, new=3, existing_cost_matrix=de).solve()
+    assert result.optimal
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(best)
+    chosen = [s.candidate for s in result.sites]
+    assert _covered(dc, de, w, 25.0, chosen) == pytest.approx(best)
+    assert result.objective_before == pytest.approx(_covered(dc, de, w, 25.0, ()))
+    # marginal gains, in decreasing rank order, add up to the improvement
+    gains = [s.gain for s in result.sites]
+    assert sum(gains) == pytest.approx(result.objective - result.objective_before)
+    assert [s.rank for s in result.sites] == list(range(1, len(gains) + 1))
+    assert result.greedy.objective <= result.objective + 1e-9
+    assert result.greedy.shortfall == pytest.approx(result.objective - result.greedy.objective)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_pmedian_matches_enumeration(seed):
+    dc, de, w, *_ = _instance(seed)
+    best = min(_median(dc, de, w, s) for s in _subsets(dc.shape[1], 3))
+    result = PMedian.from_cost_matrix(dc, w, new=3, existing_cost_matrix=de).solve()
+    assert result.optimal
+    assert result.objective == pytest.approx(best)
+    chosen = [s.candidate for s in result.sites]
+    assert _median(dc, de, w, chosen) == pytest.approx(best)
+    assert sum(s.gain for s in result.sites) == pytest.approx(
+        result.objective_before - result.objective
+    )
+    assert result.greedy.objective >= result.objective - 1e-9
+
+
+def test_pmedian_without_existing_centres_is_the_classic_p_median():
+    dc, de, w, *_ = _instance(5, n_e=0)
+    best = min(_median(dc, de, w, s) for s in itertools.combinations(range(dc.shape[1]), 3))
+    result = PMedian.from_cost_matrix(dc, w, new=3).solve()
+    assert result.objective == pytest.approx(best)
+    assert result.objective_before is None
+    assert result.sites[0].gain == np.inf
+    assert result.to_dict()["sites"][0]["gain"] is None
+
+
+@pytest.mark.parametrize("model", ["mclp", "pmedian"])
+def test_existing_fixed_and_province_minimum_hold(model):
+    dc, de, w, prov_d, prov_c, prov_e = _instance(7)
+    kwargs = {
+        "new": 4,
+        "existing_cost_matrix": de,
+        "min_per_province": 2,
+        "demand_province": prov_d,
+        "candidate_province": prov_c,
+        "existing_province": prov_e,
+    }
+    existing = pd.Series(prov_e).value_counts()
+
+    def ok(s):
+        counts = pd.Series(prov_c[list(s)]).value_counts() if s else pd.Series(dtype=int)
+        return all(existing.get(p, 0) + counts.get(p, 0) >= 2 for p in ("A", "B", "C"))
+
+    if model == "mclp":
+        best = max(_covered(dc, de, w, 25.0, s) for s in _subsets(dc.shape[1], 4, ok))
+        result = MCLP.from_cost_matrix(dc, w, radius=25.0, **kwargs).solve()
+    else:
+        best = min(_median(dc, de, w, s) for s in _subsets(dc.shape[1], 4, ok))
+        result = PMedian.from_cost_matrix(dc, w, **kwargs).solve()
+    assert result.objective == pytest.approx(best)
+    chosen = tuple(s.candidate for s in result.sites)
+    assert ok(chosen)
+    assert ok(tuple(s.candidate for s in result.greedy.sites))
+    # existing centres are never lost: coverage/distance is at least as good as before
+    assert set(result.by_province.index) == {"A", "B", "C"}
+
+
+def test_budget_and_costs_respected():
+    dc, de, w, *_ = _instance(11)
+    cost = np.array([3, 1, 2, 5, 1, 4, 2, 2, 3], dtype=float) * 1e6
+    budget = 6e6
+
+    def ok(s):
+        return cost[list(s)].sum() <= budget
+
+    best = max(_covered(dc, de, w, 25.0, s) for s in _subsets(9, 9, ok))
+    result = MCLP.from_cost_matrix(
+        dc, w, radius=25.0, existing_cost_matrix=de, budget_mad=budget, cost_mad=cost
+    ).solve()
+    assert result.objective == pytest.approx(best)
+    assert result.total_cost_mad <= budget
+    assert sum(s.cost_mad for s in result.sites) == pytest.approx(result.total_cost_mad)
+    assert sum(s.cost_mad for s in result.greedy.sites) <= budget
+
+
+def test_infeasible_requests_name_the_constraint():
+    dc, _de, w, prov_d, prov_c, prov_e = _instance(7)
+    geo = {"demand_province": prov_d, "candidate_province": prov_c, "existing_province": prov_e}
+    with pytest.raises(InfeasibleError, match="per province"):
+        MCLP.from_cost_matrix(dc, w, radius=25.0, new=1, min_per_province=3, **geo).solve()
+    with pytest.raises(InfeasibleError, match="budget"):
+        MCLP.from_cost_matrix(
+            dc, w, radius=25.0, budget_mad=1e6, cost_mad=2e6, min_per_province=1, **geo
+        )
+    only_a = np.where(prov_c == "C", "A", prov_c)
+    with pytest.raises(InfeasibleError, match="province C"):
+        PMedian.from_cost_matrix(
+            dc, w, new=5, min_per_province=1, demand_province=prov_d, candidate_province=only_a
+        )
+    with pytest.raises(InfeasibleError, match="forced"):
+        MCLP.from_cost_matrix(dc, w, radius=25.0, new=1, forced=[0, 1])
+    with pytest.raises(InfeasibleError, match="both forced and excluded"):
+        MCLP.from_cost_matrix(dc, w, radius=25.0, new=2, forced=[0], excluded=[0])
+    with pytest.raises(AnalysisError, match="how many new centres"):
+        MCLP.from_cost_matrix(dc, w, radius=25.0)
+
+
+def test_forced_and_excluded_candidates():
+    dc, de, w, *_ = _instance(3)
+    free = MCLP.from_cost_matrix(dc, w, radius=25.0, new=2, existing_cost_matrix=de).solve()
+    top = free.sites[0].candidate
+    worst = int(np.argmin((dc <= 25).astype(float).T @ w))
+    result = MCLP.from_cost_matrix(
+        dc, w, radius=25.0, new=2, existing_cost_matrix=de, forced=[worst], excluded=[top]
+    ).solve()
+    chosen = {s.candidate for s in result.sites}
+    assert worst in chosen
+    assert top not in chosen
+    assert next(s for s in result.sites if s.candidate == worst).forced
+
+    def ok(s):
+        return worst in s and top not in s
+
+    best = max(_covered(dc, de, w, 25.0, s) for s in _subsets(9, 2, ok))
+    assert result.objective == pytest.approx(best)
+
+
+def _capacitated_cover(dc, de, w, radius, cap, ecap, sites):
+    """Max persons served within the radius with capacities (LP on the open sites)."""
+    cols = [dc[:, j] for j in sites] + [de[:, e] for e in range(de.shape[1])]
+    caps = [cap[j] for j in sites] + list(ecap)
+    n_d, n_s = len(w), len(cols)
+    pairs = [(i, s) for s in range(n_s) for i in range(n_d) if cols[s][i] <= radius]
+    if not pairs:
+        return 0.0
+    c = -np.array([w[i] for i, _ in pairs])
+    a = np.zeros((n_d + n_s, len(pairs)))
+    for k, (i, s) in enumerate(pairs):
+        a[i, k] = 1
+        a[n_d + s, k] = w[i]
+    res = linprog(c, A_ub=a, b_ub=np.r_[np.ones(n_d), caps], bounds=(0, 1), method="highs")
+    return -res.fun
+
+
+def test_capacitated_mclp_matches_enumeration():
+    dc, de, w, *_ = _instance(4, n_d=20, n_c=7)
+    cap = np.array([15, 30, 10, 25, 20, 5, 40], dtype=float)
+    ecap = [12.0, 8.0]
+    best = max(_capacitated_cover(dc, de, w, 30.0, cap, ecap, s) for s in _subsets(7, 2))
+    result = MCLP.from_cost_matrix(
+        dc,
+        w,
+        radius=30.0,
+        new=2,
+        existing_cost_matrix=de,
+        capacities=cap,
+        existing_capacities=ecap,
+    ).solve()
+    assert result.objective == pytest.approx(best)
+    assert result.objective_before == pytest.approx(
+        _capacitated_cover(dc, de, w, 30.0, cap, ecap, ())
+    )
+    for site in result.sites:  # nobody is served beyond a site's places
+        assert site.gain <= cap[site.candidate] + 1e-6
+
+
+def test_capacitated_hand_checked():
+    # two villages of 10 persons each 5 km from one candidate with 12 places: 12 are served
+    dc = np.array([[5.0], [5.0]])
+    result = MCLP.from_cost_matrix(dc, [10.0, 10.0], radius=10.0, new=1, capacities=12).solve()
+    assert result.objective == pytest.approx(12.0)
+    assert result.sites[0].gain == pytest.approx(12.0)
+    # p-median must serve everybody: 12 places for 20 persons is infeasible, named
+    with pytest.raises(InfeasibleError, match="capacity"):
+        PMedian.from_cost_matrix(dc, [10.0, 10.0], new=1, capacities=12)
+
+
+def test_capacitated_pmedian_matches_enumeration():
+    dc, de, w, *_ = _instance(6, n_d=12, n_c=6)
+    w = np.maximum(w, 1.0)
+    cap = np.full(6, w.sum() / 3)
+    ecap = [w.sum() / 4, w.sum() / 4]
+
+    def cost(sites):
+        cols = [dc[:, j] for j in sites] + [de[:, 0], de[:, 1]]
+        caps = [cap[j] for j in sites] + ecap
+        n_d, n_s = len(w), len(cols)
+        c = np.array([w[i] * cols[s][i] for s in range(n_s) for i in range(n_d)])
+        a_eq = np.zeros((n_d, n_d * n_s))
+        a_ub = np.zeros((n_s, n_d * n_s))
+        for s in range(n_s):
+            for i in range(n_d):
+                a_eq[i, s * n_d + i] = 1
+                a_ub[s, s * n_d + i] = w[i]
+        res = linprog(c, A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n_d), bounds=(0, 1))
+        return res.fun if res.status == 0 else np.inf
+
+    best = min(cost(s) for s in itertools.combinations(range(6), 2))
+    result = PMedian.from_cost_matrix(
+        dc, w, new=2, existing_cost_matrix=de, capacities=cap, existing_capacities=ecap
+    ).solve()
+    assert result.objective == pytest.approx(best, rel=1e-6)
+
+
+def test_sparse_input_keeps_zero_distances():
+    # candidate 0 sits on demand 0 (distance 0): dropping that pair would lose 50 persons
+    cost = SparseCost.from_arrays([0, 1], [0, 1], [0.0, 3.0], (2, 2))
+    result = MCLP.from_cost_matrix(cost, [50.0, 10.0], radius=5.0, new=1).solve()
+    assert result.objective == 50.0
+    assert result.sites[0].candidate == 0
+
+
+def test_time_limit_returns_the_best_solution_with_its_gap():
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(0, 100, (400, 2))
+    dc = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    w = rng.uniform(1, 10, 400)
+    model = PMedian.from_cost_matrix(dc, w, new=40)
+    error: AnalysisError | None = None
+    try:
+        result = model.solve(time_limit_s=0.3)
+    except AnalysisError as exc:  # no solution at all within the limit: said, not hidden
+        error = exc
+    if error is not None:
+        assert "time_limit" in str(error)
+        return
+    assert result.status == "time_limit"
+    assert not result.optimal
+    assert result.mip_gap > 0
+    assert result.bound <= result.objective
+    assert len(result.sites) == 40
+
+
+def test_result_is_frozen_and_complete():
+    dc, de, w, prov_d, _, _ = _instance(2)
+    regions = np.where(np.isin(prov_d, ["A", "B"]), "north", "south")
+    result = MCLP.from_cost_matrix(
+        dc,
+        w,
+        radius=25.0,
+        new=2,
+        existing_cost_matrix=de,
+        demand_province=prov_d,
+        demand_region=regions,
+    ).solve()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.objective = 0  # type: ignore[misc]
+    assert result.by_province["covered_after"].sum() == pytest.approx(result.objective)
+    assert result.by_region["covered_before"].sum() == pytest.approx(result.objective_before)
+    assert result.by_region["pwd"].sum() == pytest.approx(w.sum())
+    assert result.equity is not None
+    assert result.equity.gini_after is not None
+    payload = result.to_dict()
+    assert payload["optimal"] is True
+    assert len(payload["by_province"]) == 3
+
+
+# ---- the point adapter -----------------------------------------------------------------
+def _frames():
+    demand = pd.DataFrame(
+        {
+            "code": ["d0", "d1", "d2", "d3"],
+            "lon": [0.0, -0.2, 1.0, 3.0],
+            "lat": [0.0, 0.0, 0.0, 0.0],
+            "pwd": [100.0, 50.0, 80.0, 30.0],
+            "province_code": ["P1", "P1", "P2", "P2"],
+            "region_code": ["R", "R", "R", "R"],
+        }
+    )
+    existing = pd.DataFrame({"lon": [3.0], "lat": [0.0], "province_code": ["P2"], "capacity": [5]})
+    return demand, existing
+
+
+def test_frames_use_great_circle_km():
+    demand, existing = _frames()
+    # one degree of longitude on the equator is 111.195 km: d2 is 111.2 km from d0
+    near = MCLP.from_frames(demand, None, existing, radius_km=111.1, new=1).solve()
+    far = MCLP.from_frames(demand, None, existing, radius_km=111.3, new=1).solve()
+    assert near.objective == pytest.approx(30 + 150)  # d0 covers d0 + d1 only
+    assert far.objective == pytest.approx(30 + 230)  # d0 now also reaches d2
+    assert far.sites[0].label == "d0"
+    assert far.sites[0].lon == 0.0
+    pm = PMedian.from_frames(demand, None, existing, new=1).solve()
+    assert pm.optimal
+    assert pm.sites[0].label == "d0"
+
+
+def test_frames_accept_projected_geodataframes():
+    import geopandas as gpd
+
+    demand, existing = _frames()
+    gdf = gpd.GeoDataFrame(
+        demand.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(demand["lon"], demand["lat"]),
+        crs=4326,
+    ).to_crs(3857)
+    result = MCLP.from_frames(gdf, None, existing, radius_km=111.3, new=1).solve()
+    assert result.objective == pytest.approx(260)
+
+
+def test_frames_report_bad_rows():
+    demand, existing = _frames()
+    bad = demand.assign(lat=[0.0, 95.0, 0.0, 0.0])
+    with pytest.raises(DataError, match=r"row 1 \(code=d1\)"):
+        MCLP.from_frames(bad, None, existing, radius_km=10, new=1)
+    with pytest.raises(DataError, match="'pwd'"):
+        MCLP.from_frames(demand.assign(pwd=[1.0, -2.0, 0, 0]), radius_km=10, new=1)
+    with pytest.raises(DataError, match="missing column 'pwd'"):
+        MCLP.from_frames(demand.drop(columns=["pwd"]), radius_km=10, new=1)
+    with pytest.raises(NotFoundError, match="nowhere"):
+        MCLP.from_frames(demand, None, existing, radius_km=10, new=1, forced=["nowhere"])
+    with pytest.raises(AnalysisError, match="radius"):
+        MCLP.from_frames(demand, None, existing, new=1)
