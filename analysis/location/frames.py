@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from analysis.location import _geodesy as gd
+from analysis import distance as dist
 from analysis.location._base import SitingModel
 from analysis.location._cost import SparseCost
+from analysis.location._geodesy import pairs_within_each
 from walouja.errors import AnalysisError, DataError, NotFoundError
 
 
@@ -85,6 +86,15 @@ def _positions(ids: Sequence[Any] | None, labels: NDArray[Any], what: str) -> ND
             raise NotFoundError(f"{what}: no candidate site {v!r}")
         out.append(index[str(v)])
     return np.asarray(out, dtype=np.int64)
+
+
+def _sparse(pairs: dist.Pairs) -> SparseCost:
+    return SparseCost(
+        pairs.demand.astype(np.int64),
+        pairs.centre.astype(np.int64),
+        pairs.km,
+        (pairs.n_demand, pairs.n_centres),
+    )
 
 
 def build(
@@ -181,31 +191,31 @@ def build(
     ):
         e_cap = pd.to_numeric(existing[capacity], errors="coerce").to_numpy(float)
 
-    d_xyz, c_xyz = gd.unit_vectors(d_ll[:, 0], d_ll[:, 1]), gd.unit_vectors(c_ll[:, 0], c_ll[:, 1])
-    e_xyz = None if e_ll is None else gd.unit_vectors(e_ll[:, 0], e_ll[:, 1])
     shape_c = (len(d_ll), len(c_ll))
     exist_cost: SparseCost | NDArray[np.float64] | None = None
+    cand_cost: SparseCost | NDArray[np.float64]
     if cls is MCLP:
         assert radius_km is not None
-        cand_cost: SparseCost | NDArray[np.float64] = SparseCost(
-            *gd.pairs_within(d_xyz, c_xyz, radius_km), shape_c
+        cand_cost = _sparse(
+            dist.pairs_within(d_ll[:, 0], d_ll[:, 1], c_ll[:, 0], c_ll[:, 1], radius_km)
         )
-        if e_xyz is not None:
-            exist_cost = SparseCost(
-                *gd.pairs_within(d_xyz, e_xyz, radius_km), (len(d_ll), len(e_xyz))
+        if e_ll is not None:
+            exist_cost = _sparse(
+                dist.pairs_within(d_ll[:, 0], d_ll[:, 1], e_ll[:, 0], e_ll[:, 1], radius_km)
             )
     elif new_capacity is not None:
-        cand_cost = gd.dense_km(d_ll[:, 0], d_ll[:, 1], c_ll[:, 0], c_ll[:, 1])
+        cand_cost = dist.distance_matrix_km(d_ll[:, 0], d_ll[:, 1], c_ll[:, 0], c_ll[:, 1])
         if e_ll is not None:
-            exist_cost = gd.dense_km(d_ll[:, 0], d_ll[:, 1], e_ll[:, 0], e_ll[:, 1])
-    elif e_xyz is not None:
-        d0, nearest = gd.nearest_km(d_xyz, e_xyz)
-        exist_cost = SparseCost(
-            np.arange(len(d_ll), dtype=np.int64), nearest, d0, (len(d_ll), len(e_xyz))
-        )
-        cand_cost = SparseCost(*gd.pairs_within(d_xyz, c_xyz, d0), shape_c)
+            exist_cost = dist.distance_matrix_km(d_ll[:, 0], d_ll[:, 1], e_ll[:, 0], e_ll[:, 1])
+    elif e_ll is not None:
+        near = dist.nearest(d_ll[:, 0], d_ll[:, 1], e_ll[:, 0], e_ll[:, 1])
+        rows = np.arange(len(d_ll), dtype=np.int64)
+        exist_cost = SparseCost(rows, near.index, near.km, (len(d_ll), len(e_ll)))
+        d_xyz = dist.unit_vectors(d_ll[:, 0], d_ll[:, 1])
+        c_xyz = dist.unit_vectors(c_ll[:, 0], c_ll[:, 1])
+        cand_cost = SparseCost(*pairs_within_each(d_xyz, c_xyz, near.km), shape_c)
     else:
-        cand_cost = gd.dense_km(d_ll[:, 0], d_ll[:, 1], c_ll[:, 0], c_ll[:, 1])
+        cand_cost = dist.distance_matrix_km(d_ll[:, 0], d_ll[:, 1], c_ll[:, 0], c_ll[:, 1])
 
     kwargs: dict[str, Any] = {
         "new": new,

@@ -370,3 +370,28 @@ def test_frames_report_bad_rows():
         MCLP.from_frames(demand, None, existing, radius_km=10, new=1, forced=["nowhere"])
     with pytest.raises(AnalysisError, match="radius"):
         MCLP.from_frames(demand, None, existing, new=1)
+
+
+def test_truncated_pmedian_from_points_equals_the_dense_model():
+    from analysis.distance import distance_matrix_km
+
+    rng = np.random.default_rng(9)
+    demand = pd.DataFrame(
+        {
+            "code": [f"c{i}" for i in range(80)],
+            "lon": rng.uniform(-9.5, -2.0, 80),
+            "lat": rng.uniform(29.5, 35.5, 80),
+            "pwd": rng.uniform(10, 500, 80),
+        }
+    )
+    existing = pd.DataFrame({"lon": [-7.6, -5.0], "lat": [33.6, 34.0]})
+    sparse_model = PMedian.from_frames(demand, None, existing, new=5, province=None)
+    dc = distance_matrix_km(demand["lon"], demand["lat"], demand["lon"], demand["lat"])
+    de = distance_matrix_km(demand["lon"], demand["lat"], existing["lon"], existing["lat"])
+    dense = PMedian.from_cost_matrix(dc, demand["pwd"], new=5, existing_cost_matrix=de).solve()
+    truncated = sparse_model.solve()
+    assert truncated.objective == pytest.approx(dense.objective, rel=1e-9)
+    assert truncated.n_variables < dense.n_variables
+    mclp = MCLP.from_frames(demand, None, existing, radius_km=60, new=5, province=None).solve()
+    ref = MCLP.from_cost_matrix(dc, demand["pwd"], radius=60, new=5, existing_cost_matrix=de)
+    assert mclp.objective == pytest.approx(ref.solve().objective)
