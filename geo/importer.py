@@ -1,0 +1,410 @@
+"""Validated, all-or-nothing imports of files and OpenStreetMap features into the layer tables.
+
+The pipeline: read the file (``geo.io_read``/``geo.io_osm``), run the pure row rules
+(``geo.validate``), COPY the surviving rows into a temporary table, derive each row's commune
+and look for duplicates already in the table with set-based SQL, then upsert by
+``external_id`` — all in one transaction. When any row is rejected the whole import is refused
+(nothing is written) unless ``skip_invalid`` is set, in which case the valid rows are written
+and the rejected ones reported. ``dry_run`` does everything and then rolls back.
+Re-importing the same file changes nothing: unchanged rows are not updated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from geo.db import connect
+from geo.io_osm import read_osm_xml, read_overpass
+from geo.io_read import SourceTable, detect_format, read_file
+from geo.layers import LayerSpec, get_layer, record_source
+from geo.validate import Problem, similar_names, validate_records
+from walouja.errors import ValidationError
+from walouja.settings import Settings
+
+TEMP = "_walouja_import"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or would do, for a dry run).
+
+    ``refused`` is True when rows were rejected and ``skip_invalid`` was not given: then
+    nothing was written.
+    """
+
+    layer: str
+    file: str
+    format: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    inserted: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+    refused: bool
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    duration_s: float = 0.0
+
+    @property
+    def written(self) -> bool:
+        """Whether the database was changed."""
+        return not self.dry_run and not self.refused and (self.inserted + self.updated) > 0
+
+    def summary(self) -> str:
+        """One line for people."""
+        if self.refused:
+            return (
+                f"{self.layer}: import of {self.file} refused — {self.rejected} of "
+                f"{self.rows_read} rows rejected, nothing written"
+            )
+        verb = "would insert" if self.dry_run else "inserted"
+        verb2 = "would update" if self.dry_run else "updated"
+        skipped = f", {self.rejected} rejected rows skipped" if self.rejected else ""
+        return (
+            f"{self.layer}: {self.file} ({self.format}) — {self.rows_read} rows read, "
+            f"{verb} {self.inserted}, {verb2} {self.updated}, {self.unchanged} unchanged"
+            f"{skipped}{' (dry run, nothing written)' if self.dry_run else ''}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values."""
+        out = {k: v for k, v in self.__dict__.items() if k not in ("problems", "warnings")}
+        out["problems"] = [
+            {"row": p.row, "field": p.field, "reason": p.reason} for p in self.problems
+        ]
+        out["warnings"] = list(self.warnings)
+        out["summary"] = self.summary()
+        return out
+
+
+def _copy_rows(conn: Connection, spec: LayerSpec, rows: pd.DataFrame) -> None:
+    """COPY the validated rows into the temporary table."""
+    cols = ["row", "external_id", *spec.field_names, "geom"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+
+    def cell(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (list, tuple)):
+            return "{" + ",".join(f'"{v}"' for v in value) + "}"
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, float) and value != value:
+            return None
+        return value
+
+    data = [rows[c].tolist() for c in ["row", "external_id", *spec.field_names]]
+    geoms = [f"SRID=4326;POINT({x!r} {y!r})" for x, y in zip(rows["lon"], rows["lat"], strict=True)]
+    for values in zip(*data, geoms, strict=True):
+        writer.writerow(["" if (v := cell(x)) is None else v for x in values])
+    buf.seek(0)
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    try:
+        cur.copy_expert(
+            f"COPY {TEMP} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv, NULL '')", buf
+        )
+    finally:
+        cur.close()
+
+
+def _db_checks(conn: Connection, spec: LayerSpec, *, communes_loaded: bool) -> list[Problem]:
+    """Checks that need the database, on the rows in the temporary table."""
+    problems: list[Problem] = []
+    conn.execute(sa.text(f"UPDATE {TEMP} SET commune_code = walouja_commune_at(geom)"))
+    if communes_loaded:
+        for row, lon, lat in conn.execute(
+            sa.text(
+                f"SELECT row, ST_X(geom), ST_Y(geom) FROM {TEMP} "
+                "WHERE commune_code IS NULL ORDER BY row"
+            )
+        ):
+            problems.append(
+                Problem(
+                    int(row),
+                    "geometry",
+                    f"outside Morocco ({lon:.5f}, {lat:.5f}): in no commune and more than "
+                    "2 km from any",
+                )
+            )
+    same_type = f"AND t.{spec.type_field} = i.{spec.type_field}" if spec.type_field else ""
+    pairs = conn.execute(
+        sa.text(
+            f"SELECT i.row, i.name, t.id, t.name, t.external_id, "
+            f"ST_DistanceSphere(i.geom, t.geom) AS d FROM {TEMP} i JOIN {spec.table} t "
+            f"ON ST_DWithin(t.geom, i.geom, 0.0007) AND t.external_id <> i.external_id "
+            f"{same_type} WHERE ST_DistanceSphere(i.geom, t.geom) <= 50 "
+            "AND NOT EXISTS (SELECT 1 FROM "
+            f"{TEMP} j WHERE j.external_id = t.external_id) ORDER BY i.row, d"
+        )
+    ).all()
+    seen: set[int] = set()
+    for row, name, tid, tname, text_id, dist in pairs:
+        if row in seen or not similar_names(name, tname):
+            continue
+        seen.add(row)
+        problems.append(
+            Problem(
+                int(row),
+                "name",
+                f"duplicate of {tname!r} already in {spec.table} (id {tid}, external id "
+                f"{text_id}): same type, similar name, {dist:.0f} m apart",
+            )
+        )
+    if spec.name == "accessible_cities":
+        for row, code, other in conn.execute(
+            sa.text(
+                f"SELECT i.row, i.commune_code, coalesce(t.name, j.name) FROM {TEMP} i "
+                f"LEFT JOIN {spec.table} t ON t.commune_code = i.commune_code "
+                "AND t.external_id <> i.external_id "
+                f"AND NOT EXISTS (SELECT 1 FROM {TEMP} k WHERE k.external_id = t.external_id) "
+                f"LEFT JOIN {TEMP} j ON j.commune_code = i.commune_code AND j.row < i.row "
+                "WHERE i.commune_code IS NOT NULL AND (t.id IS NOT NULL OR j.row IS NOT NULL) "
+                "ORDER BY i.row"
+            )
+        ):
+            problems.append(
+                Problem(int(row), "geometry", f"commune {code} already has an entry ({other})")
+            )
+    return problems
+
+
+def _upsert(
+    conn: Connection, spec: LayerSpec, *, present: tuple[str, ...], source: str, is_demo: bool
+) -> tuple[int, int]:
+    fields = spec.field_names
+    cols = ", ".join(fields)
+    updatable = [f for f in fields if f in present or f == "name"]
+    sets = ", ".join(f"{f} = EXCLUDED.{f}" for f in [*updatable, "geom", "source", "is_demo"])
+    old = ", ".join(f"{spec.table}.{f}" for f in [*updatable, "geom", "source", "is_demo"])
+    new = ", ".join(f"EXCLUDED.{f}" for f in [*updatable, "geom", "source", "is_demo"])
+    sql = (
+        f"WITH up AS (INSERT INTO {spec.table} (external_id, {cols}, geom, source, is_demo) "
+        f"SELECT external_id, {cols}, geom, :source, :is_demo FROM {TEMP} ORDER BY row "
+        f"ON CONFLICT (external_id) DO UPDATE SET {sets} WHERE ({old}) IS DISTINCT FROM ({new}) "
+        "RETURNING (xmax = 0) AS inserted) "
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"
+    )
+    inserted, updated = conn.execute(sa.text(sql), {"source": source, "is_demo": is_demo}).one()
+    return int(inserted), int(updated)
+
+
+def import_table(
+    conn: Connection,
+    layer: str,
+    table: SourceTable,
+    *,
+    source: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    crs: str | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    is_demo: bool = False,
+    raise_on_reject: bool = True,
+) -> ImportReport:
+    """Validate ``table`` and write it into ``layer`` on ``conn`` (inside its transaction).
+
+    Parameters
+    ----------
+    source
+        Provenance stored on every row (file name, organisation, "OpenStreetMap"...).
+    dry_run
+        Validate and count, then roll back.
+    skip_invalid
+        Write the valid rows even when others are rejected (the report lists them).
+    raise_on_reject
+        Raise ``ValidationError`` when the import is refused, instead of returning a report
+        with ``refused=True``.
+    """
+    started = time.perf_counter()
+    spec = get_layer(layer)
+    validated = validate_records(
+        spec,
+        table.records,
+        table.geometry,
+        crs=crs,
+        defaults={**table.defaults, **(defaults or {})},
+        row_errors=table.row_errors,
+        what=table.name,
+    )
+    problems = list(validated.problems)
+    warnings = [*table.warnings, *validated.warnings]
+    inserted = updated = 0
+    savepoint = conn.begin_nested()
+    try:
+        communes_loaded = _has_communes(conn) and bool(
+            conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM communes)")).scalar()
+        )
+        if not communes_loaded:
+            warnings.append(
+                "communes are not loaded: points checked against Morocco's bounding box only "
+                "and commune_code left empty"
+            )
+        conn.execute(
+            sa.text(
+                f"CREATE TEMP TABLE {TEMP} ON COMMIT DROP AS SELECT external_id, "
+                f"{', '.join(spec.field_names)}, geom, commune_code FROM {spec.table} "
+                "WITH NO DATA"
+            )
+        )
+        conn.execute(sa.text(f"ALTER TABLE {TEMP} ADD COLUMN row integer"))
+        if len(validated.rows):
+            _copy_rows(conn, spec, validated.rows)
+            conn.execute(sa.text(f"CREATE INDEX ON {TEMP} USING gist (geom)"))
+            conn.execute(sa.text(f"CREATE INDEX ON {TEMP} (external_id)"))
+            conn.execute(sa.text(f"ANALYZE {TEMP}"))
+            problems.extend(_db_checks(conn, spec, communes_loaded=communes_loaded))
+        problems.sort(key=lambda p: (p.row or 0, p.field))
+        rejected_rows = sorted({p.row for p in problems if p.row is not None})
+        refused = bool(rejected_rows) and not skip_invalid
+        if not refused and len(validated.rows):
+            if rejected_rows:
+                conn.execute(
+                    sa.text(f"DELETE FROM {TEMP} WHERE row = ANY(:rows)"), {"rows": rejected_rows}
+                )
+            inserted, updated = _upsert(
+                conn, spec, present=validated.present, source=source, is_demo=is_demo
+            )
+        accepted = validated.total - len(rejected_rows)
+        report = ImportReport(
+            layer=spec.name,
+            file=table.name,
+            format=table.format,
+            rows_read=validated.total,
+            accepted=0 if refused else accepted,
+            rejected=len(rejected_rows),
+            inserted=inserted,
+            updated=updated,
+            unchanged=0 if refused else accepted - inserted - updated,
+            dry_run=dry_run,
+            refused=refused,
+            problems=tuple(problems),
+            warnings=tuple(warnings),
+            duration_s=round(time.perf_counter() - started, 3),
+        )
+        conn.execute(sa.text(f"DROP TABLE {TEMP}"))
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if dry_run or refused:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    if refused and raise_on_reject:
+        raise ValidationError(
+            report.summary(),
+            problems=[p.as_tuple() for p in problems],
+            hint="fix the rows listed (or import with --skip-invalid to keep the valid rows)",
+        )
+    return report
+
+
+def _has_communes(conn: Connection) -> bool:
+    return bool(conn.execute(sa.text("SELECT to_regclass('public.communes') IS NOT NULL")).scalar())
+
+
+def _ensure_source(conn: Connection, layer: str, source: str, licence: str | None) -> None:
+    exists = conn.execute(
+        sa.text("SELECT 1 FROM layer_sources WHERE layer = :l"), {"l": layer}
+    ).first()
+    if exists is None or licence is not None:
+        record_source(
+            conn,
+            layer,
+            title=get_layer(layer).title,
+            source=source,
+            licence=licence or "as given by the importer",
+            is_demo=False,
+        )
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Options shared by the file and OpenStreetMap imports."""
+
+    dry_run: bool = False
+    skip_invalid: bool = False
+    crs: str | None = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    licence: str | None = None
+    raise_on_reject: bool = True
+
+
+def import_file(
+    settings: Settings,
+    layer: str,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    options: ImportOptions | None = None,
+) -> ImportReport:
+    """Import a file into a layer in one transaction (see the module docstring)."""
+    opts = options or ImportOptions()
+    path = Path(path)
+    spec = get_layer(layer)
+    fmt = (fmt or detect_format(path)).lower() if path.exists() else fmt
+    table = read_osm_xml(path, spec.name) if fmt == "osm" else read_file(path, fmt=fmt)
+    source = opts.source or (
+        "OpenStreetMap contributors" if fmt == "osm" else f"import of {path.name}"
+    )
+    licence = opts.licence or ("ODbL 1.0" if fmt == "osm" else None)
+    with connect(settings) as conn:
+        report = import_table(
+            conn,
+            spec.name,
+            table,
+            source=source,
+            dry_run=opts.dry_run,
+            skip_invalid=opts.skip_invalid,
+            crs=opts.crs,
+            defaults=opts.defaults,
+            raise_on_reject=opts.raise_on_reject,
+        )
+        if report.written:
+            _ensure_source(conn, spec.name, source, licence)
+    return report
+
+
+def import_osm_place(
+    settings: Settings,
+    layer: str,
+    place: str,
+    *,
+    options: ImportOptions | None = None,
+    overpass_url: str | None = None,
+    nominatim_url: str | None = None,
+) -> ImportReport:
+    """Import the OpenStreetMap features of ``layer``'s kind inside ``place`` (Overpass)."""
+    opts = options or ImportOptions()
+    spec = get_layer(layer)
+    table = read_overpass(place, spec.name, overpass_url=overpass_url, nominatim_url=nominatim_url)
+    source = opts.source or "OpenStreetMap contributors"
+    with connect(settings) as conn:
+        report = import_table(
+            conn,
+            spec.name,
+            table,
+            source=source,
+            dry_run=opts.dry_run,
+            skip_invalid=opts.skip_invalid,
+            defaults=opts.defaults,
+            raise_on_reject=opts.raise_on_reject,
+        )
+        if report.written:
+            _ensure_source(conn, spec.name, source, opts.licence or "ODbL 1.0")
+    return report

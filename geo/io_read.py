@@ -1,0 +1,314 @@
+"""Readers of the file formats layers are imported from: CSV, GeoJSON, GeoPackage, zipped
+Shapefile and GTFS. OpenStreetMap lives in ``geo.io_osm``.
+
+Every reader returns a ``SourceTable``: attribute columns whose index is the row number shown
+to the user (CSV: the spreadsheet row, the header being row 1; other formats: the feature
+number from 1), and the geometries with the file's CRS when the format has geometries.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from walouja.errors import DataError
+
+FORMATS = ("csv", "geojson", "gpkg", "shp", "gtfs", "osm")
+
+
+@dataclass
+class SourceTable:
+    """What a reader found in a file, before validation."""
+
+    records: pd.DataFrame
+    geometry: gpd.GeoSeries | None
+    format: str
+    name: str
+    warnings: list[str] = field(default_factory=list)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    row_errors: dict[int, str] = field(default_factory=dict)
+
+
+def detect_format(path: Path) -> str:
+    """The format of ``path`` from its name (and, for .zip/.txt, from its content)."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix == ".txt":
+        head = path.read_text(encoding="utf-8-sig", errors="replace").split("\n", 1)[0]
+        return "gtfs" if "stop_id" in head and "stop_lat" in head else "csv"
+    if suffix in (".geojson", ".json"):
+        return "geojson"
+    if suffix == ".gpkg":
+        return "gpkg"
+    if suffix == ".shp":
+        return "shp"
+    if suffix in (".osm", ".xml"):
+        return "osm"
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [n.lower() for n in zf.namelist()]
+        except zipfile.BadZipFile:
+            raise DataError(f"{path.name} is not a readable zip file") from None
+        if any(n.rsplit("/", 1)[-1] == "stops.txt" for n in names):
+            return "gtfs"
+        if any(n.endswith(".shp") for n in names):
+            return "shp"
+        raise DataError(f"{path.name} holds neither a Shapefile (.shp) nor a GTFS feed (stops.txt)")
+    raise DataError(
+        f"cannot tell the format of {path.name}",
+        hint=f"use a known extension or --format ({', '.join(FORMATS)})",
+    )
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{name} is not UTF-8 text (invalid byte at position {exc.start})",
+            hint='save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)',
+        ) from None
+
+
+def sniff_separator(header: str) -> str:
+    """The field separator of a CSV header line: ``;``, ``,``, tab or ``|``."""
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] > 0 else ","
+
+
+def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Parse CSV text (any of the usual separators), every value as text.
+
+    Returns the records, indexed by line number (the header is line 1), and the lines whose
+    number of fields differs from the header's (a separator inside an unquoted value...).
+    """
+    text = text.lstrip("\ufeff")
+    sep = sniff_separator(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(f"{name} is empty") from None
+    except csv.Error as exc:
+        raise DataError(f"{name} is not a readable CSV file: {exc}") from None
+    header = [h.strip() for h in header]
+    width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    errors: dict[int, str] = {}
+    try:
+        for record in reader:
+            if not record or all(not v.strip() for v in record):
+                continue
+            line = reader.line_num
+            if len(record) != width:
+                errors[line] = (
+                    f"{len(record)} fields where the header has {width} (a {sep!r} inside "
+                    "a value that is not quoted?)"
+                )
+                record = [""] * width
+            rows.append(record)
+            lines.append(line)
+    except csv.Error as exc:
+        raise DataError(f"{name}, line {reader.line_num}: {exc}") from None
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, dtype=int), dtype=object)
+    frame = frame.map(lambda v: v if v.strip() else None)
+    return frame, errors
+
+
+def read_csv(path: Path) -> SourceTable:
+    """A CSV file: comma, semicolon, tab or pipe separated, UTF-8 with or without BOM."""
+    frame, errors = read_csv_text(_decode(path.read_bytes(), path.name), path.name)
+    return SourceTable(frame, None, "csv", path.name, row_errors=errors)
+
+
+def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
+    warnings: list[str] = []
+    try:
+        layers = pyogrio.list_layers(uri)
+        if len(layers) > 1:
+            warnings.append(f"{name} has {len(layers)} layers; read the first one ({layers[0][0]})")
+        gdf = gpd.read_file(uri, layer=layers[0][0] if len(layers) else None)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise DataError(f"cannot read {name}: {str(exc).splitlines()[0]}") from None
+    geom_name = gdf.geometry.name
+    records = pd.DataFrame(gdf.drop(columns=[geom_name]))
+    geometry = gdf.geometry
+    index = pd.RangeIndex(1, len(gdf) + 1)
+    records.index = index
+    geometry.index = index
+    return SourceTable(records, geometry, fmt, name, warnings)
+
+
+def read_geojson(path: Path) -> SourceTable:
+    """A GeoJSON file (RFC 7946 files are longitude/latitude)."""
+    return _read_vector(str(path), path.name, "geojson")
+
+
+def read_gpkg(path: Path) -> SourceTable:
+    """A GeoPackage (first layer)."""
+    return _read_vector(str(path), path.name, "gpkg")
+
+
+def read_shapefile(path: Path) -> SourceTable:
+    """A Shapefile, plain or zipped (the .prj gives the CRS)."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            shps = [n for n in zf.namelist() if n.lower().endswith(".shp")]
+        if not shps:
+            raise DataError(f"{path.name} holds no .shp file")
+        table = _read_vector(f"/vsizip/{path.resolve()}/{shps[0]}", path.name, "shp")
+        if len(shps) > 1:
+            table.warnings.append(f"{path.name} holds {len(shps)} Shapefiles; read {shps[0]}")
+        return table
+    return _read_vector(str(path), path.name, "shp")
+
+
+# GTFS route_type (basic and extended) -> our mode; None for modes we do not keep.
+def gtfs_mode(route_type: Any) -> str | None:
+    """Map a GTFS ``route_type`` to a transport_stops mode."""
+    try:
+        code = int(float(str(route_type)))
+    except ValueError:
+        return None
+    basic = {0: "tram", 1: "tram", 2: "train", 3: "bus", 5: "tram", 11: "bus", 12: "tram"}
+    if code in basic:
+        return basic[code]
+    for lo, hi, mode in (
+        (100, 199, "train"),
+        (200, 299, "coach"),
+        (400, 499, "tram"),
+        (700, 799, "bus"),
+        (800, 899, "bus"),
+        (900, 999, "tram"),
+    ):
+        if lo <= code <= hi:
+            return mode
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "feed"
+
+
+def read_gtfs(path: Path) -> SourceTable:
+    """GTFS stops (a feed zip, or a bare ``stops.txt``) as transport stops.
+
+    Stations and stops (``location_type`` 0 or 1) are kept; entrances, generic nodes and
+    boarding areas are dropped. Platforms whose parent station is in the feed are folded into
+    the station (the station's ``wheelchair_boarding``, or the platforms' when it says 0).
+    The mode comes from the routes serving each stop (``routes.txt`` + ``trips.txt`` +
+    ``stop_times.txt``) when the feed has them.
+    """
+    files: dict[str, str] = {}
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            for member in zf.namelist():
+                base = member.rsplit("/", 1)[-1]
+                if base in ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "agency.txt"):
+                    files[base] = _decode(zf.read(member), f"{path.name}:{base}")
+    else:
+        files["stops.txt"] = _decode(path.read_bytes(), path.name)
+    if "stops.txt" not in files:
+        raise DataError(f"{path.name} has no stops.txt")
+    stops, stop_errors = read_csv_text(files["stops.txt"], "stops.txt")
+    for col in ("stop_id", "stop_name", "stop_lat", "stop_lon"):
+        if col not in stops.columns:
+            raise DataError(f"stops.txt in {path.name} lacks the column {col}")
+    warnings: list[str] = []
+    loc = stops.get("location_type", pd.Series("", index=stops.index)).fillna("").str.strip()
+    keep = loc.isin(["", "0", "1"])
+    if (~keep).any():
+        warnings.append(
+            f"{int((~keep).sum())} entrances, generic nodes or boarding areas "
+            "(location_type 2-4) left out"
+        )
+    parent = stops.get("parent_station", pd.Series("", index=stops.index)).fillna("").str.strip()
+    station_ids = set(stops.loc[keep & (loc == "1"), "stop_id"])
+    child = keep & (loc != "1") & parent.isin(station_ids)
+    wheel = (
+        stops.get("wheelchair_boarding", pd.Series("", index=stops.index))
+        .fillna("")
+        .str.strip()
+        .replace("", "0")
+    )
+    if child.any():
+        warnings.append(f"{int(child.sum())} platforms folded into their parent stations")
+        child_best: dict[str, str] = {}
+        for pid, values in wheel[child].groupby(parent[child]):
+            vals = set(values)
+            child_best[str(pid)] = "1" if "1" in vals else ("2" if vals == {"2"} else "0")
+        is_station = stops["stop_id"].isin(child_best.keys()) & (wheel == "0")
+        wheel = wheel.where(~is_station, stops["stop_id"].map(child_best).fillna("0"))
+    mode: pd.Series = pd.Series([None] * len(stops), index=stops.index, dtype=object)
+    if {"routes.txt", "trips.txt", "stop_times.txt"} <= files.keys():
+        routes = read_csv_text(files["routes.txt"], "routes.txt")[0][["route_id", "route_type"]]
+        trips = read_csv_text(files["trips.txt"], "trips.txt")[0][["trip_id", "route_id"]]
+        times = read_csv_text(files["stop_times.txt"], "stop_times.txt")[0][["trip_id", "stop_id"]]
+        served = times.drop_duplicates().merge(trips, on="trip_id").merge(routes, on="route_id")
+        served["mode"] = served["route_type"].map(gtfs_mode)
+        if child.any():
+            to_parent = dict(zip(stops.loc[child, "stop_id"], parent[child], strict=True))
+            served["stop_id"] = served["stop_id"].map(lambda s: to_parent.get(s, s))
+        by_stop = (
+            served.dropna(subset=["mode"])
+            .groupby("stop_id")["mode"]
+            .agg(lambda m: m.value_counts().index[0])
+        )
+        mode = stops["stop_id"].map(by_stop).astype(object)
+    operator = None
+    if "agency.txt" in files:
+        agency = read_csv_text(files["agency.txt"], "agency.txt")[0]
+        if len(agency) == 1 and "agency_name" in agency.columns:
+            operator = str(agency["agency_name"].iloc[0]).strip()
+    feed = _slug(operator or path.stem.replace("stops", "") or "feed")
+    kept = keep & ~child
+    records = pd.DataFrame(
+        {
+            "external_id": "gtfs:" + feed + ":" + stops["stop_id"].astype(str).str.strip(),
+            "name": stops["stop_name"],
+            "lon": stops["stop_lon"],
+            "lat": stops["stop_lat"],
+            "wheelchair_boarding": wheel,
+            "mode": mode,
+            "operator": operator,
+        },
+        index=stops.index,
+    )[kept]
+    if "wheelchair_boarding" not in stops.columns:
+        warnings.append("stops.txt has no wheelchair_boarding column: recorded as 0 (unknown)")
+    return SourceTable(records, None, "gtfs", path.name, warnings, row_errors=stop_errors)
+
+
+def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
+    """Read any supported file (the format from its name unless ``fmt`` is given)."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"no such file: {path}")
+    fmt = (fmt or detect_format(path)).lower()
+    readers: Mapping[str, Any] = {
+        "csv": read_csv,
+        "geojson": read_geojson,
+        "gpkg": read_gpkg,
+        "shp": read_shapefile,
+        "gtfs": read_gtfs,
+    }
+    if fmt == "osm":
+        raise DataError("OpenStreetMap files are read per layer (use geo.io_osm.read_osm_xml)")
+    if fmt not in readers:
+        raise DataError(f"unknown format {fmt!r}", hint=f"formats: {', '.join(FORMATS)}")
+    table: SourceTable = readers[fmt](path)
+    return table

@@ -1,0 +1,495 @@
+"""The thematic layer catalogue (fields, enumerations) and read access to the layer tables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from walouja.errors import DataError, NotFoundError
+
+Kind = Literal["text", "int", "number", "date", "bool", "enum", "enum_list", "gtfs_wheelchair"]
+
+CENTRE_TYPES = ("COAPH", "CAS", "CAPE", "EMF", "CJPA", "EPS", "other")
+CENTRE_STATUSES = ("operating", "under_construction", "planned", "closed")
+SERVICES = (
+    "orientation",
+    "paramedical",
+    "medical",
+    "education",
+    "vocational_training",
+    "day_care",
+    "residential",
+    "early_intervention",
+    "social_support",
+    "sport_leisure",
+)
+STAGES = ("diagnostic_study", "convention_signed", "works_under_way", "completed")
+MODES = ("bus", "tram", "train", "coach", "brt")
+WHEELCHAIR = ("yes", "limited", "no")
+KERBS = ("raised", "lowered", "flush", "no")
+COASTS = ("atlantic", "mediterranean")
+
+# Spellings users write for enumerated values (keys are normalised: lower case, no accents,
+# single spaces); values are the stored codes.
+ALIASES: dict[str, dict[str, str]] = {
+    "centre_type": {
+        **{t.lower(): t for t in CENTRE_TYPES},
+        "autre": "other",
+        "etablissement de protection sociale": "EPS",
+        "esp": "EPS",
+    },
+    "status": {
+        "operating": "operating",
+        "open": "operating",
+        "en service": "operating",
+        "operationnel": "operating",
+        "fonctionnel": "operating",
+        "under construction": "under_construction",
+        "under_construction": "under_construction",
+        "en construction": "under_construction",
+        "en cours de construction": "under_construction",
+        "planned": "planned",
+        "prevu": "planned",
+        "programme": "planned",
+        "closed": "closed",
+        "ferme": "closed",
+    },
+    "stage": {
+        "diagnostic_study": "diagnostic_study",
+        "diagnostic study": "diagnostic_study",
+        "etude diagnostique": "diagnostic_study",
+        "diagnostic": "diagnostic_study",
+        "convention_signed": "convention_signed",
+        "convention signed": "convention_signed",
+        "convention signee": "convention_signed",
+        "convention": "convention_signed",
+        "works_under_way": "works_under_way",
+        "works under way": "works_under_way",
+        "travaux en cours": "works_under_way",
+        "completed": "completed",
+        "acheve": "completed",
+        "termine": "completed",
+    },
+    "mode": {
+        "bus": "bus",
+        "autobus": "bus",
+        "tram": "tram",
+        "tramway": "tram",
+        "train": "train",
+        "rail": "train",
+        "railway": "train",
+        "coach": "coach",
+        "autocar": "coach",
+        "car": "coach",
+        "brt": "brt",
+        "busway": "brt",
+        "bhns": "brt",
+    },
+    "services": {
+        **{s: s for s in SERVICES},
+        **{s.replace("_", " "): s for s in SERVICES},
+        "paramedical care": "paramedical",
+        "formation professionnelle": "vocational_training",
+        "accueil de jour": "day_care",
+        "hebergement": "residential",
+        "education": "education",
+        "scolarisation": "education",
+        "intervention precoce": "early_intervention",
+    },
+    "wheelchair": {"yes": "yes", "limited": "limited", "no": "no", "oui": "yes", "non": "no"},
+    "kerb": {k: k for k in KERBS},
+    "coast": {
+        "atlantic": "atlantic",
+        "atlantique": "atlantic",
+        "mediterranean": "mediterranean",
+        "mediterranee": "mediterranean",
+    },
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One importable column of a layer.
+
+    Parameters
+    ----------
+    name
+        Column name in the table.
+    kind
+        How text from a file is parsed.
+    required
+        Whether a row without a value is rejected.
+    choices
+        Allowed stored values for ``enum`` and ``enum_list`` kinds.
+    default
+        Value used when the file has no value (None: NULL or the column default).
+    """
+
+    name: str
+    kind: Kind = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    minimum: float | None = None
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A thematic layer: its table, title, fields and the field that gives a row's type."""
+
+    name: str
+    title: str
+    fields: tuple[FieldSpec, ...]
+    type_field: str | None = None
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def table(self) -> str:
+        """The table name (identical to the layer name, checked against this catalogue)."""
+        return self.name
+
+    @property
+    def field_names(self) -> list[str]:
+        """Names of the importable columns, in table order."""
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> FieldSpec:
+        """The field called ``name``."""
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise NotFoundError(f"layer {self.name} has no field {name!r}")
+
+
+_COMMON_ALIASES = {
+    "nom": "name",
+    "name_fr": "name",
+    "nom_fr": "name",
+    "libelle": "name",
+    "nom_ar": "name_ar",
+    "name:ar": "name_ar",
+    "الاسم": "name_ar",
+    "id": "external_id",
+    "identifiant": "external_id",
+    "remarques": "notes",
+    "note": "notes",
+}
+
+_NAME = (FieldSpec("name", required=True), FieldSpec("name_ar"))
+_NOTES = (FieldSpec("notes"),)
+
+LAYERS: dict[str, LayerSpec] = {
+    "centres": LayerSpec(
+        name="centres",
+        title="Centres for persons with disabilities",
+        fields=(
+            *_NAME,
+            FieldSpec("centre_type", "enum", required=True, choices=CENTRE_TYPES),
+            FieldSpec("capacity", "int", minimum=0),
+            FieldSpec("services", "enum_list", choices=SERVICES, default=()),
+            FieldSpec("status", "enum", choices=CENTRE_STATUSES, default="operating"),
+            FieldSpec("opened", "date"),
+            FieldSpec("manager"),
+            FieldSpec("wheelchair", "enum", choices=WHEELCHAIR),
+            *_NOTES,
+        ),
+        type_field="centre_type",
+        aliases={
+            **_COMMON_ALIASES,
+            "type": "centre_type",
+            "type_centre": "centre_type",
+            "capacite": "capacity",
+            "places": "capacity",
+            "statut": "status",
+            "gestionnaire": "manager",
+            "operator": "manager",
+            "date_ouverture": "opened",
+            "ouverture": "opened",
+        },
+    ),
+    "accessible_cities": LayerSpec(
+        name="accessible_cities",
+        title="Accessible Cities programme",
+        fields=(
+            *_NAME,
+            FieldSpec("stage", "enum", required=True, choices=STAGES),
+            FieldSpec("diagnostic_study", "bool", default=False),
+            FieldSpec("convention_date", "date"),
+            FieldSpec("start_year", "int", minimum=1990),
+            FieldSpec("end_year", "int", minimum=1990),
+            FieldSpec("commitments"),
+            FieldSpec("budget_mad", "number", minimum=0),
+            FieldSpec("partners"),
+            *_NOTES,
+        ),
+        aliases={
+            **_COMMON_ALIASES,
+            "ville": "name",
+            "city": "name",
+            "etape": "stage",
+            "date_convention": "convention_date",
+            "budget": "budget_mad",
+            "engagements": "commitments",
+            "partenaires": "partners",
+        },
+    ),
+    "transport_stops": LayerSpec(
+        name="transport_stops",
+        title="Public transport stops and stations",
+        fields=(
+            *_NAME,
+            FieldSpec("mode", "enum", required=True, choices=MODES),
+            FieldSpec("operator"),
+            FieldSpec("wheelchair_boarding", "gtfs_wheelchair", default=0),
+            FieldSpec("step_free", "bool"),
+            FieldSpec("raised_platform", "bool"),
+            FieldSpec("tactile_paving", "bool"),
+            FieldSpec("audio_info", "bool"),
+            FieldSpec("visual_info", "bool"),
+            FieldSpec("kerb", "enum", choices=KERBS),
+            *_NOTES,
+        ),
+        type_field="mode",
+        aliases={
+            **_COMMON_ALIASES,
+            "stop_name": "name",
+            "stop_id": "external_id",
+            "operateur": "operator",
+            "wheelchair": "wheelchair_boarding",
+            "route_type": "mode",
+        },
+    ),
+    "beaches": LayerSpec(
+        name="beaches",
+        title="Beaches and their accessibility equipment",
+        fields=(
+            *_NAME,
+            FieldSpec("coast", "enum", choices=COASTS),
+            FieldSpec("season"),
+            FieldSpec("walkway_to_water", "bool", default=False),
+            FieldSpec("amphibious_chair", "bool", default=False),
+            FieldSpec("adapted_wc", "bool", default=False),
+            FieldSpec("adapted_shower", "bool", default=False),
+            FieldSpec("reserved_parking", "bool", default=False),
+            FieldSpec("shade", "bool", default=False),
+            FieldSpec("trained_staff", "bool", default=False),
+            FieldSpec("blue_flag", "bool", default=False),
+            FieldSpec("wheelchair", "enum", choices=WHEELCHAIR),
+            *_NOTES,
+        ),
+        aliases={
+            **_COMMON_ALIASES,
+            "plage": "name",
+            "pavillon_bleu": "blue_flag",
+            "saison": "season",
+            "cote": "coast",
+        },
+    ),
+}
+
+EQUIPMENT = (
+    "walkway_to_water",
+    "amphibious_chair",
+    "adapted_wc",
+    "adapted_shower",
+    "reserved_parking",
+    "shade",
+    "trained_staff",
+)
+
+
+def get_layer(name: str) -> LayerSpec:
+    """The layer called ``name`` (``NotFoundError`` listing the known layers otherwise)."""
+    spec = LAYERS.get(name.strip().lower().replace("-", "_"))
+    if spec is None:
+        raise NotFoundError(
+            f"unknown layer {name!r}", hint=f"choose one of: {', '.join(sorted(LAYERS))}"
+        )
+    return spec
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    """One line of ``walouja layers``."""
+
+    layer: str
+    title: str
+    rows: int
+    demo_rows: int
+    without_commune: int
+    source: str | None
+    licence: str | None
+    is_demo: bool | None
+    last_change: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values."""
+        return dict(self.__dict__)
+
+
+def list_layers(conn: Connection) -> list[LayerSummary]:
+    """Row counts and provenance of every thematic layer."""
+    out: list[LayerSummary] = []
+    for spec in LAYERS.values():
+        counts = (
+            conn.execute(
+                sa.text(
+                    f"SELECT count(*) AS n, count(*) FILTER (WHERE is_demo) AS demo, "
+                    f"count(*) FILTER (WHERE commune_code IS NULL) AS nocommune, "
+                    f"max(updated_at)::text AS last FROM {spec.table}"
+                )
+            )
+            .mappings()
+            .one()
+        )
+        src = (
+            conn.execute(
+                sa.text("SELECT source, licence, is_demo FROM layer_sources WHERE layer = :l"),
+                {"l": spec.name},
+            )
+            .mappings()
+            .first()
+        )
+        out.append(
+            LayerSummary(
+                layer=spec.name,
+                title=spec.title,
+                rows=int(counts["n"]),
+                demo_rows=int(counts["demo"]),
+                without_commune=int(counts["nocommune"]),
+                source=None if src is None else src["source"],
+                licence=None if src is None else src["licence"],
+                is_demo=None if src is None else bool(src["is_demo"]),
+                last_change=counts["last"],
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class LayerFilter:
+    """A subset of a layer: equality on enumerated fields, commune/province/region codes."""
+
+    equals: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    commune_codes: Sequence[str] = ()
+    province_code: str | None = None
+    region_code: str | None = None
+    is_demo: bool | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+def _filter_sql(spec: LayerSpec, flt: LayerFilter | None) -> tuple[str, dict[str, Any]]:
+    if flt is None:
+        return "", {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (name, values) in enumerate(flt.equals.items()):
+        if name not in spec.field_names and name not in ("external_id", "source"):
+            raise DataError(
+                f"cannot filter {spec.name} on {name!r}",
+                hint=f"fields: {', '.join(spec.field_names)}",
+            )
+        clauses.append(f"t.{name}::text = ANY(:v{i})")
+        params[f"v{i}"] = list(values)
+    if flt.commune_codes:
+        clauses.append("t.commune_code = ANY(:communes)")
+        params["communes"] = list(flt.commune_codes)
+    if flt.province_code is not None or flt.region_code is not None:
+        col = "province_code" if flt.province_code is not None else "region_code"
+        clauses.append(f"t.commune_code IN (SELECT code FROM communes WHERE {col} = :area)")
+        params["area"] = flt.province_code if flt.province_code is not None else flt.region_code
+    if flt.is_demo is not None:
+        clauses.append("t.is_demo = :is_demo")
+        params["is_demo"] = flt.is_demo
+    if flt.bbox is not None:
+        clauses.append("t.geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)")
+        params.update(dict(zip(("x0", "y0", "x1", "y1"), flt.bbox, strict=True)))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def read_layer(
+    conn: Connection, layer: str, *, where: LayerFilter | None = None
+) -> gpd.GeoDataFrame:
+    """A layer (or a filtered subset) as a GeoDataFrame in EPSG:4326, ordered by id."""
+    spec = get_layer(layer)
+    clause, params = _filter_sql(spec, where)
+    cols = ", ".join(f"t.{c}" for c in spec.field_names)
+    sql = (
+        f"SELECT t.id, t.external_id, {cols}, t.commune_code, t.source, t.is_demo, "
+        f"t.created_at, t.updated_at, t.geom FROM {spec.table} t{clause} ORDER BY t.id"
+    )
+    frame = gpd.read_postgis(sa.text(sql), conn, geom_col="geom", params=params)
+    if frame.crs is None:
+        frame = frame.set_crs(4326)
+    return frame
+
+
+def history(conn: Connection, layer: str, *, limit: int = 100) -> pd.DataFrame:
+    """The latest changes to a layer, newest first."""
+    spec = get_layer(layer)
+    return pd.read_sql(
+        sa.text(
+            "SELECT id, row_id, external_id, operation, changed_at, changed_by, old_row, "
+            "new_row FROM layer_history WHERE layer = :l ORDER BY id DESC LIMIT :n"
+        ),
+        conn,
+        params={"l": spec.table, "n": limit},
+    )
+
+
+def rederive_communes(conn: Connection) -> dict[str, int]:
+    """Recompute ``commune_code`` of every layer row (after the communes were reloaded).
+
+    Returns the number of rows whose commune changed, per layer.
+    """
+    changed: dict[str, int] = {}
+    for spec in LAYERS.values():
+        result = conn.execute(
+            sa.text(
+                f"UPDATE {spec.table} SET commune_code = walouja_commune_at(geom) "
+                "WHERE commune_code IS DISTINCT FROM walouja_commune_at(geom)"
+            )
+        )
+        changed[spec.name] = int(result.rowcount or 0)
+    return changed
+
+
+def record_source(
+    conn: Connection,
+    layer: str,
+    *,
+    title: str,
+    source: str,
+    licence: str,
+    is_demo: bool,
+    url: str | None = None,
+    attribution: str | None = None,
+    notes: str | None = None,
+) -> None:
+    """Insert or update the ``layer_sources`` row of a layer."""
+    conn.execute(
+        sa.text(
+            "INSERT INTO layer_sources (layer, title, source, licence, url, attribution, "
+            "is_demo, notes, loaded_at) VALUES (:layer, :title, :source, :licence, :url, "
+            ":attribution, :is_demo, :notes, now()) ON CONFLICT (layer) DO UPDATE SET "
+            "title = EXCLUDED.title, source = EXCLUDED.source, licence = EXCLUDED.licence, "
+            "url = EXCLUDED.url, attribution = EXCLUDED.attribution, "
+            "is_demo = EXCLUDED.is_demo, notes = EXCLUDED.notes, loaded_at = now()"
+        ),
+        {
+            "layer": get_layer(layer).name,
+            "title": title,
+            "source": source,
+            "licence": licence,
+            "url": url,
+            "attribution": attribution,
+            "is_demo": is_demo,
+            "notes": notes,
+        },
+    )

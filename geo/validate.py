@@ -1,0 +1,620 @@
+"""Row rules for layer imports: pure pandas/shapely checks, testable without a database.
+
+The importer (``geo.importer``) runs these first, then the checks that need the database
+(inside a commune, duplicates already in the table) on the rows that passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+from scipy.spatial import cKDTree
+
+from geo.layers import ALIASES, FieldSpec, LayerSpec
+from walouja.errors import DataError
+
+# Morocco including the southern provinces (the same box as the tables' CHECK constraints).
+BBOX = (-17.30, 20.70, -0.95, 35.95)
+DUPLICATE_METRES = 50.0
+NAME_SIMILARITY = 0.85
+EARTH_RADIUS_M = 6_371_008.8
+
+LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "stop_lon", "longitude_wgs84")
+LAT_COLUMNS = ("lat", "latitude", "y", "stop_lat", "latitude_wgs84")
+WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "geometrie")
+IGNORED_COLUMNS = ("commune_code", "commune", "province_code", "region_code", "is_demo")
+
+_TRUE = {"1", "true", "t", "yes", "y", "oui", "o", "vrai", "نعم", "x"}
+_FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rejected row: its row number (None for the whole file), the field and why."""
+
+    row: int | None
+    field: str
+    reason: str
+
+    def as_tuple(self) -> tuple[int | None, str, str]:
+        """``(row, field, reason)`` as ``ValidationError.problems`` holds them."""
+        return (self.row, self.field, self.reason)
+
+    def __str__(self) -> str:
+        where = "file" if self.row is None else f"row {self.row}"
+        return f"{where}, {self.field}: {self.reason}"
+
+
+@dataclass
+class Validated:
+    """The outcome of the pure checks.
+
+    Attributes
+    ----------
+    rows
+        Accepted rows: ``row`` (number in the file), ``external_id``, the layer's fields,
+        ``lon``, ``lat``; one row per accepted record.
+    problems
+        One entry per rejected row (a row may have several).
+    warnings
+        Notes about the whole file (ignored columns, assumed CRS...).
+    total
+        Number of records read.
+    """
+
+    rows: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    total: int = 0
+    present: tuple[str, ...] = ()
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        """Sorted row numbers with at least one problem."""
+        return sorted({p.row for p in self.problems if p.row is not None})
+
+
+def normalise_key(value: Any) -> str:
+    """Lower case, accents removed, separators folded to single spaces (for lookups)."""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("_", " ").replace("-", " ").replace("'", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise_column(name: Any) -> str:
+    """A column header as a lookup key: BOM stripped, lower case, no accents, ``_`` joins."""
+    return normalise_key(str(name).replace("\ufeff", "")).replace(" ", "_")
+
+
+def normalise_name(value: Any) -> str:
+    """A place name for duplicate detection: accents, case, tatweel and punctuation removed."""
+    text = unicodedata.normalize("NFKD", str(value)).replace("\u0640", "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[^\w]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def similar_names(a: Any, b: Any) -> bool:
+    """Whether two names are the same or similar (ratio >= 0.85 after normalisation)."""
+    na, nb = normalise_name(a), normalise_name(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    return SequenceMatcher(None, na, nb).ratio() >= NAME_SIMILARITY
+
+
+def stable_id(layer: str, kind: str | None, name: str, lon: float, lat: float) -> str:
+    """An external id from type, normalised name and coordinates rounded to ~10 m."""
+    key = f"{layer}|{kind or ''}|{normalise_name(name)}|{lon:.4f}|{lat:.4f}"
+    return "h:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Every cell as stripped text, or None when empty (object dtype)."""
+    return pd.Series(
+        [_cell_text(v) for v in series.astype(object).tolist()], index=series.index, dtype=object
+    )
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    return _as_text(series).isna()
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return _each(_as_text(series), lambda v: None if v is None else unicodedata.normalize("NFC", v))
+
+
+def _number(series: pd.Series) -> pd.Series:
+    """Parse numbers written with a decimal point or comma, spaces as thousand separators."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return pd.to_numeric(series, errors="coerce").astype(float)
+    text = _each(
+        _as_text(series),
+        lambda v: None if v is None else re.sub(r"[\s\u00a0\u202f]", "", v).replace(",", "."),
+    )
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    value = value.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return dt.datetime.strptime(value[:19], fmt).date()
+        except ValueError:
+            continue
+    if re.fullmatch(r"(19|20)\d\d", value):
+        return dt.date(int(value), 1, 1)
+    if re.fullmatch(r"(19|20)\d\d-\d\d", value):
+        return dt.date(int(value[:4]), int(value[5:]), 1)
+    return None
+
+
+def _each(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """Apply ``func`` to every cell, keeping the results as Python objects (no inference)."""
+    return pd.Series([func(v) for v in series.tolist()], index=series.index, dtype=object)
+
+
+class _Checker:
+    """Collects problems while parsing one field after another."""
+
+    def __init__(self, rows: pd.Index) -> None:
+        self.rows = rows
+        self.problems: list[Problem] = []
+        self.bad = pd.Series(False, index=rows)
+
+    def reject(self, mask: pd.Series, field_name: str, reason: str | Callable[[Any], str]) -> None:
+        """Reject the rows in ``mask``; ``reason`` may be a function of the row number."""
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        self.bad |= mask
+        for row in mask.index[mask.to_numpy()]:
+            text = reason if isinstance(reason, str) else reason(row)
+            self.problems.append(Problem(int(row), field_name, text))
+
+
+_WHEELCHAIR_CODES = {
+    "0": 0,
+    "1": 1,
+    "2": 2,
+    "0.0": 0,
+    "1.0": 1,
+    "2.0": 2,
+    "unknown": 0,
+    "yes": 1,
+    "limited": 1,
+    "no": 2,
+    "oui": 1,
+    "non": 2,
+}
+
+
+def _to_bool(key: str | None) -> bool | None:
+    if key is None:
+        return None
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
+    text = _as_text(raw)
+    blank = text.isna()
+    if spec.required:
+        check.reject(blank, spec.name, "required value missing")
+    present = ~blank
+    if spec.kind == "text":
+        return _each(text, lambda v: None if v is None else unicodedata.normalize("NFC", v))
+    if spec.kind in ("int", "number"):
+        nums = _number(raw)
+        check.reject(present & nums.isna(), spec.name, lambda r: f"not a number: {text.loc[r]!r}")
+        if spec.kind == "int":
+            frac = present & nums.notna() & (nums != np.floor(nums))
+            check.reject(frac, spec.name, lambda r: f"not a whole number: {text.loc[r]}")
+        if spec.minimum is not None:
+            low = present & nums.notna() & (nums < spec.minimum)
+            check.reject(
+                low, spec.name, lambda r: f"must be >= {spec.minimum:g}, got {text.loc[r]}"
+            )
+        if spec.kind == "int":
+            return _each(nums, lambda v: None if np.isnan(v) else int(v))
+        return _each(nums, lambda v: None if np.isnan(v) else float(v))
+    if spec.kind == "date":
+        parsed = _each(text, lambda v: None if v is None else _parse_date(v))
+        check.reject(
+            present & parsed.isna(),
+            spec.name,
+            lambda r: f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text.loc[r]!r}",
+        )
+        return parsed
+    keys = _each(text, lambda v: None if v is None else normalise_key(v))
+    if spec.kind == "bool":
+        parsed = _each(keys, _to_bool)
+        check.reject(present & parsed.isna(), spec.name, lambda r: f"not yes/no: {text.loc[r]!r}")
+        return parsed
+    if spec.kind == "gtfs_wheelchair":
+        parsed = _each(keys, lambda v: None if v is None else _WHEELCHAIR_CODES.get(v))
+        check.reject(
+            present & parsed.isna(),
+            spec.name,
+            lambda r: (
+                f"unknown value {text.loc[r]!r} (expected 0, 1 or 2 as in GTFS, or yes/limited/no)"
+            ),
+        )
+        return parsed
+    aliases = {normalise_key(k): v for k, v in ALIASES.get(spec.name, {}).items()}
+    aliases |= {normalise_key(c): c for c in spec.choices}
+    expected = ", ".join(spec.choices)
+    if spec.kind == "enum":
+        parsed = _each(keys, lambda v: None if v is None else aliases.get(v))
+        check.reject(
+            present & parsed.isna(),
+            spec.name,
+            lambda r: f"unknown value {text.loc[r]!r} (expected one of: {expected})",
+        )
+        return parsed
+
+    # enum_list: values separated by ; , | or /
+    def to_list(v: str | None) -> tuple[list[str], list[str]]:
+        if v is None:
+            return [], []
+        items = [normalise_key(p) for p in re.split(r"[;,|/]", v) if p.strip()]
+        good = [aliases[i] for i in items if i in aliases]
+        return sorted(set(good)), [i for i in items if i not in aliases]
+
+    pairs = _each(text, to_list)
+    unknown = _each(pairs, lambda p: bool(p[1])).astype(bool)
+    check.reject(
+        present & unknown,
+        spec.name,
+        lambda r: (
+            f"unknown value(s) {', '.join(map(repr, pairs.loc[r][1]))} (expected: {expected})"
+        ),
+    )
+    return _each(pairs, lambda p: p[0])
+
+
+def _looks_lonlat(x: np.ndarray, y: np.ndarray) -> bool:
+    ok = ~(np.isnan(x) | np.isnan(y))
+    if not ok.any():
+        return True
+    return bool((np.abs(x[ok]) <= 180).all() and (np.abs(y[ok]) <= 90).all())
+
+
+def _to_lonlat(
+    x: np.ndarray, y: np.ndarray, crs: CRS | None, *, what: str
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    notes: list[str] = []
+    if crs is None:
+        if not _looks_lonlat(x, y):
+            raise DataError(
+                f"{what} has no coordinate reference system and its coordinates are not "
+                "longitude/latitude",
+                hint="give the CRS (for example --crs EPSG:26191 for Merchich / Nord Maroc) "
+                "or save the file with its projection",
+            )
+        notes.append(f"{what} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)")
+        return x, y, notes
+    if crs.equals(CRS.from_epsg(4326)) or crs.equals(CRS.from_string("OGC:CRS84")):
+        return x, y, notes
+    transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
+    lon, lat = transformer.transform(x, y)
+    notes.append(f"reprojected from {crs.to_string()} to EPSG:4326")
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), notes
+
+
+def _find(columns: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        if name in columns:
+            return columns[name]
+    return None
+
+
+def validate_records(
+    spec: LayerSpec,
+    records: pd.DataFrame,
+    geometry: Any = None,
+    *,
+    crs: str | CRS | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    row_errors: Mapping[int, str] | None = None,
+    what: str = "the file",
+) -> Validated:
+    """Check and convert the records of a file for ``spec``.
+
+    Parameters
+    ----------
+    records
+        Attribute columns as read (text or native types); the index holds the row numbers
+        reported to the user.
+    geometry
+        Geometries aligned with ``records`` (a GeoSeries with its CRS, or shapely objects
+        plus ``crs``); None when the coordinates are columns (lon/lat or WKT).
+    crs
+        CRS of coordinate columns, or of ``geometry`` when it carries none. None means
+        "the file says nothing": longitude/latitude is assumed only when the values fit.
+    defaults
+        Values for fields the file leaves empty or lacks (``--set centre_type=other``).
+    row_errors
+        Rows the reader could not split into fields, with the reason.
+    """
+    rows = records.index
+    check = _Checker(rows)
+    for row, reason in (row_errors or {}).items():
+        check.reject(pd.Series(rows == row, index=rows), "row", reason)
+    warnings: list[str] = []
+    columns = {normalise_column(c): c for c in records.columns}
+    # 1. map the file's columns onto the layer's fields
+    mapped: dict[str, str] = {}
+    for key, original in columns.items():
+        target = spec.aliases.get(key, key)
+        if target in spec.field_names or target == "external_id":
+            mapped.setdefault(target, original)
+    ignored = [columns[k] for k in columns if k in IGNORED_COLUMNS]
+    if ignored:
+        warnings.append(
+            f"ignored column(s) {', '.join(map(str, ignored))}: the commune is derived "
+            "from the geometry and is_demo from the import mode"
+        )
+    # 2. geometry -> lon/lat
+    if isinstance(crs, str):
+        try:
+            crs = CRS.from_user_input(crs)
+        except Exception as exc:  # pyproj raises its own CRSError
+            raise DataError(f"unknown CRS {crs!r}: {exc}") from None
+    lon_col, lat_col = _find(columns, LON_COLUMNS), _find(columns, LAT_COLUMNS)
+    wkt_col = _find(columns, WKT_COLUMNS)
+    if geometry is None and wkt_col is not None and (lon_col is None or lat_col is None):
+        text = _as_text(records[wkt_col]).to_numpy(dtype=object)
+        geometry = shapely.from_wkt(text, on_invalid="ignore")
+        bad_wkt = pd.Series(
+            [g is None and t is not None for g, t in zip(geometry, text, strict=True)],
+            index=rows,
+        )
+        check.reject(bad_wkt, "geometry", "not valid WKT")
+    if geometry is not None:
+        geoms = np.asarray(getattr(geometry, "values", geometry), dtype=object)
+        file_crs = getattr(geometry, "crs", None) or crs
+        missing = pd.Series([g is None for g in geoms], index=rows)
+        check.reject(missing & ~check.bad, "geometry", "missing geometry")
+        present = ~missing.to_numpy()
+        empty = np.zeros(len(geoms), dtype=bool)
+        empty[present] = shapely.is_empty(geoms[present].astype(object))
+        check.reject(pd.Series(empty, index=rows), "geometry", "empty geometry")
+        usable = present & ~empty
+        valid = np.ones(len(geoms), dtype=bool)
+        valid[usable] = shapely.is_valid(geoms[usable].astype(object))
+        if (~valid).any():
+            where = dict(zip(rows, geoms, strict=True))
+            check.reject(
+                pd.Series(~valid, index=rows),
+                "geometry",
+                lambda r: f"invalid geometry: {shapely.is_valid_reason(where[r])}",
+            )
+        usable &= valid
+        pts = np.full(len(geoms), None, dtype=object)
+        pts[usable] = geoms[usable]
+        non_point = np.zeros(len(geoms), dtype=bool)
+        if usable.any():
+            types = shapely.get_type_id(pts[usable].astype(object))
+            non_point[usable] = types != 0
+            if non_point.any():
+                pts[non_point] = shapely.point_on_surface(pts[non_point].astype(object))
+                warnings.append(
+                    f"{int(non_point.sum())} non-point geometries stored as a point on "
+                    "their surface"
+                )
+        x = np.full(len(geoms), np.nan)
+        y = np.full(len(geoms), np.nan)
+        if usable.any():
+            coords = shapely.get_coordinates(pts[usable].astype(object))
+            x[usable], y[usable] = coords[:, 0], coords[:, 1]
+        lon, lat, notes = _to_lonlat(x, y, file_crs, what=what)
+        warnings.extend(notes)
+    elif lon_col is not None and lat_col is not None:
+        x = _number(records[lon_col]).to_numpy(dtype=float, na_value=np.nan)
+        y = _number(records[lat_col]).to_numpy(dtype=float, na_value=np.nan)
+        for col, arr in ((lon_col, x), (lat_col, y)):
+            raw = records[col]
+            bad_num = pd.Series(np.isnan(arr), index=rows) & ~_blank(raw)
+            texts = _as_text(raw)
+            check.reject(bad_num, str(col), partial(_not_number, texts))
+            check.reject(_blank(raw), str(col), "missing coordinate")
+        lon, lat, notes = _to_lonlat(x, y, crs, what=what)
+        warnings.extend(notes)
+    else:
+        raise DataError(
+            f"{what} has no geometry: no lon/lat (or longitude/latitude, x/y) columns "
+            "and no WKT column",
+            hint="add lon and lat columns in decimal degrees, or a WKT column",
+        )
+    lon_s = pd.Series(lon, index=rows)
+    lat_s = pd.Series(lat, index=rows)
+    known = lon_s.notna() & lat_s.notna()
+    inside = (lon_s >= BBOX[0]) & (lon_s <= BBOX[2]) & (lat_s >= BBOX[1]) & (lat_s <= BBOX[3])
+    swapped = (lat_s >= BBOX[0]) & (lat_s <= BBOX[2]) & (lon_s >= BBOX[1]) & (lon_s <= BBOX[3])
+    outside = known & ~inside
+    check.reject(
+        outside & swapped,
+        "geometry",
+        lambda r: (
+            f"outside Morocco ({lon_s.loc[r]:.5f}, {lat_s.loc[r]:.5f}): longitude and "
+            "latitude look swapped"
+        ),
+    )
+    check.reject(
+        outside & ~swapped,
+        "geometry",
+        lambda r: f"outside Morocco ({lon_s.loc[r]:.5f}, {lat_s.loc[r]:.5f})",
+    )
+    # 3. fields
+    out = pd.DataFrame(index=rows)
+    defaults = dict(defaults or {})
+    for key in defaults:
+        if key not in spec.field_names:
+            raise DataError(
+                f"cannot set {key!r} on layer {spec.name}",
+                hint=f"fields: {', '.join(spec.field_names)}",
+            )
+    for fspec in spec.fields:
+        column = mapped.get(fspec.name)
+        raw = (
+            records[column]
+            if column is not None
+            else pd.Series([None] * len(rows), index=rows, dtype=object)
+        )
+        if fspec.name in defaults:
+            raw = raw.astype(object).where(~_blank(raw), str(defaults[fspec.name]))
+        parsed = _parse_field(fspec, raw, check)
+        if fspec.default is not None:
+            parsed = _each(parsed, partial(_or_default, fspec.default))
+        out[fspec.name] = parsed.astype(object)
+    # 4. external ids: given, or a hash of type + name + rounded coordinates
+    kind = spec.type_field
+    if "external_id" in mapped:
+        given = _each(_as_text(records[mapped["external_id"]]), _clean_id)
+    else:
+        given = pd.Series([None] * len(rows), index=rows, dtype=object)
+    hashed = [
+        stable_id(
+            spec.name,
+            None if kind is None else str(out.at[r, kind]),
+            str(out.at[r, "name"] or ""),
+            x,
+            y,
+        )
+        if not (np.isnan(x) or np.isnan(y))
+        else None
+        for r, x, y in zip(rows, lon_s, lat_s, strict=True)
+    ]
+    ext = [g if g is not None else h for g, h in zip(given.tolist(), hashed, strict=True)]
+    out.insert(0, "external_id", pd.Series(ext, index=rows, dtype=object))
+    out["lon"] = lon_s
+    out["lat"] = lat_s
+    # 5. duplicates inside the file, among rows that are otherwise fine
+    ok = ~check.bad
+    dupes = find_duplicates(out[ok], spec)
+    for row, reason in dupes.items():
+        check.reject(pd.Series(rows == row, index=rows), "name", reason)
+    ok = ~check.bad
+    repeat = out["external_id"].duplicated(keep="first") & ok & out["external_id"].notna()
+    if repeat.any():
+        first = {v: r for r, v in out.loc[ok & ~repeat, "external_id"].items()}
+        ids = out["external_id"]
+        check.reject(
+            repeat,
+            "external_id",
+            lambda r: f"external id {ids.loc[r]!r} repeats row {first.get(ids.loc[r], '?')}",
+        )
+    accepted = out[~check.bad].copy()
+    accepted.insert(0, "row", accepted.index.astype(int))
+    unsplit = set(row_errors or {})
+    problems = sorted(
+        (p for p in check.problems if p.row not in unsplit or p.field == "row"),
+        key=lambda p: (p.row or 0, p.field),
+    )
+    return Validated(
+        rows=accepted.reset_index(drop=True),
+        problems=problems,
+        warnings=warnings,
+        total=len(records),
+        present=tuple(f for f in spec.field_names if f in mapped or f in defaults),
+    )
+
+
+def _not_number(texts: pd.Series, row: Any) -> str:
+    return f"not a number: {texts.loc[row]!r}"
+
+
+def _or_default(default: Any, value: Any) -> Any:
+    return default if _is_missing(value) else value
+
+
+def _clean_id(value: str | None) -> str | None:
+    return None if value is None else re.sub(r"^(\d+)\.0$", r"\1", value)
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere (chord length is monotone in great-circle distance)."""
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
+def great_circle_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Haversine distance in metres."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return float(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a)))
+
+
+def find_duplicates(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, str]:
+    """Later rows that repeat an earlier one: same type, similar name, within 50 m.
+
+    Returns ``{row index: reason}``; the first occurrence is kept.
+    """
+    if len(rows) < 2:
+        return {}
+    xyz = unit_vectors(rows["lon"].to_numpy(float), rows["lat"].to_numpy(float))
+    chord = 2 * np.sin(DUPLICATE_METRES / EARTH_RADIUS_M / 2)
+    pairs = cKDTree(xyz).query_pairs(chord * 1.000001, output_type="ndarray")
+    if len(pairs) == 0:
+        return {}
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    index = rows.index.to_numpy()
+    names = rows["name"].to_numpy(dtype=object)
+    kinds = rows[spec.type_field].to_numpy(dtype=object) if spec.type_field else None
+    lon, lat = rows["lon"].to_numpy(float), rows["lat"].to_numpy(float)
+    out: dict[Any, str] = {}
+    for i, j in pairs:
+        i, j = (i, j) if index[i] < index[j] else (j, i)
+        if index[j] in out or index[i] in out:
+            continue
+        if kinds is not None and kinds[i] != kinds[j]:
+            continue
+        if not similar_names(names[i], names[j]):
+            continue
+        dist = great_circle_m(lon[i], lat[i], lon[j], lat[j])
+        out[index[j]] = (
+            f"duplicate of row {index[i]} ({names[i]!s}): same type, similar name, "
+            f"{dist:.0f} m apart"
+        )
+    return out
