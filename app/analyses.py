@@ -1,0 +1,119 @@
+"""Analyses the pages show, computed through ``analysis`` on inputs read through ``geo``.
+
+Results are cached per parameters and data version, so switching indicator or page does not
+recompute; every failure is a ``WaloujaError`` the page shows as a message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.context import app_settings
+from app.data import data_version
+from app.i18n import t
+from geo import db, inputs
+
+if TYPE_CHECKING:
+    from analysis.equity import EquityReport
+    from analysis.gaps import GapsReport
+
+CENTRE_TYPES: tuple[str, ...] = inputs.CENTRE_TYPES
+THRESHOLDS_KM: tuple[int, ...] = (10, 20, 30, 60)
+DEFAULT_THRESHOLD_KM = 30
+CATCHMENT_KM = 60.0
+ANALYSIS_COLUMNS = ("nearest_km", "coverage_share", "access", "places_per_10k")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _commune_indicators(
+    centre_type: str | None, threshold_km: float, catchment_km: float, version: str
+) -> pd.DataFrame:
+    from analysis.equity import commune_indicators as compute
+
+    with db.connect(app_settings()) as conn:
+        demand = inputs.load_demand(conn)
+        centres = inputs.load_centres(conn, centre_type=centre_type)
+    result = compute(
+        demand,
+        centres,
+        threshold_km=threshold_km,
+        catchment_km=catchment_km,
+        method="2sfca",
+        missing_capacity="median",
+    )
+    return result.communes
+
+
+def commune_indicators(
+    *, centre_type: str | None = None, threshold_km: float = DEFAULT_THRESHOLD_KM
+) -> pd.DataFrame:
+    """Per commune: ``nearest_km, coverage_share, access, centres, places, places_per_10k``
+    (plus the demand columns) for operating centres of ``centre_type`` (None: all types).
+
+    Raises ``WaloujaError`` (no centres, no geography...) for the page to show.
+    """
+    with st.spinner(t("progress.analysis"), show_time=True):
+        return _commune_indicators(centre_type, float(threshold_km), CATCHMENT_KM, data_version())
+
+
+def aggregate(frame: pd.DataFrame, column: str, level: str) -> pd.Series:
+    """``column`` of a per-commune frame per unit of ``level`` (regions, provinces, communes).
+
+    Counts (``pwd``, ``places``...) are summed; rates are weighted by persons with
+    disabilities, and ``places_per_10k`` is total places per 10,000 persons with disabilities.
+    """
+    key = {"communes": "code", "provinces": "province_code", "regions": "region_code"}[level]
+    if level == "communes":
+        return frame.set_index("code")[column]
+    grouped = frame.assign(
+        _w=frame["pwd"], _wx=frame["pwd"] * frame[column].replace([np.inf], np.nan)
+    ).groupby(key)
+    if column == "places_per_10k":
+        sums = frame.groupby(key)[["places", "pwd"]].sum()
+        return (sums["places"] * 1e4 / sums["pwd"].where(sums["pwd"] > 0)).rename(column)
+    if column in {"pwd", "population", "places", "centres"}:
+        return grouped[column].sum()
+    sums = grouped[["_wx", "_w"]].sum()
+    return (sums["_wx"] / sums["_w"].where(sums["_w"] > 0)).rename(column)
+
+
+EQUITY_INDICATORS: tuple[str, ...] = ("coverage_share", "nearest_km", "access", "places_per_10k")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _equity(
+    centre_type: str | None, threshold_km: float, indicator: str, by: str, version: str
+) -> object:
+    from analysis.equity import equity_report
+
+    frame = _commune_indicators(centre_type, threshold_km, CATCHMENT_KM, version)
+    with db.connect(app_settings()) as conn:
+        names = inputs.load_unit_names(conn, by)
+    return equity_report(frame, indicator=indicator, by=by, threshold_km=threshold_km, units=names)
+
+
+def equity(
+    *, centre_type: str | None, threshold_km: float, indicator: str, by: str
+) -> EquityReport:
+    """The equity report of one indicator per region or province (cached)."""
+    with st.spinner(t("progress.analysis"), show_time=True):
+        return _equity(centre_type, float(threshold_km), indicator, by, data_version())  # type: ignore[return-value]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _gaps(centre_type: str, version: str) -> object:
+    from analysis.gaps import gaps_report
+    from geo.gaps import load_gap_inputs
+
+    with db.connect(app_settings()) as conn:
+        got = load_gap_inputs(conn)
+    return gaps_report(got.provinces, got.regions, got.centres, got.cities, centre_type=centre_type)
+
+
+def gaps(*, centre_type: str = "COAPH") -> GapsReport:
+    """The action plan's policy gaps (provinces without a centre of the type...)."""
+    return _gaps(centre_type, data_version())  # type: ignore[return-value]

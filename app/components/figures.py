@@ -1,0 +1,60 @@
+"""The figures panel of one region, province or commune (what a click on the map shows)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from app import analyses, data
+from app.components.mapview import fmt_number
+from app.i18n import name_column, t
+
+
+def commune_label(communes: pd.DataFrame, code: str, names: Mapping[str, str]) -> str:
+    """``"Name — الاسم (Province)"`` for a search result."""
+    row = communes.loc[communes["code"] == code].iloc[0]
+    province = names.get(str(row["province_code"]), str(row["province_code"]))
+    return f"{row['name_fr']} — {row['name_ar']} ({province})"
+
+
+def unit_panel(
+    level: str,
+    code: str,
+    *,
+    indicator_frame: pd.DataFrame | None,
+    names: Mapping[str, str],
+) -> None:
+    """Names, census figures and, when computed, access figures of one unit."""
+    units = data.units(level)
+    found = units.loc[units["code"] == code]
+    if found.empty:
+        st.info(t("map.select_hint"))
+        return
+    row = found.iloc[0]
+    st.subheader(str(row[name_column()]))
+    other = "name_fr" if name_column() == "name_ar" else "name_ar"
+    st.markdown(f"<div dir='auto'>{row[other]}</div>", unsafe_allow_html=True)
+    parents = []
+    if level == "communes" and row.get("commune_type") in ("urban", "rural"):
+        parents.append(t(f"commune_type.{row['commune_type']}"))
+    if level != "regions" and row.get("province_code") and level == "communes":
+        parents.append(names.get(str(row["province_code"]), ""))
+    if level != "regions" and row.get("region_code"):
+        parents.append(names.get(str(row["region_code"]), ""))
+    st.caption(" · ".join(p for p in [f"{t(f'level.{level}.one')} {code}", *parents] if p))
+    st.metric(t("field.pwd"), fmt_number(row["pwd"]))
+    st.metric(t("field.population"), fmt_number(row["population"]))
+    st.metric(t("field.prevalence"), f"{fmt_number(row['disability_prevalence'], decimals=2)} %")
+    if indicator_frame is not None:
+        for column, key, scale, decimals, unit in (
+            ("nearest_km", "indicator.nearest_km", 1.0, 1, "km"),
+            ("coverage_share", "indicator.coverage", 100.0, 0, "%"),
+            ("access", "indicator.access", 1e4, 1, ""),
+        ):
+            value = analyses.aggregate(indicator_frame, column, level).get(code)
+            shown = None if value is None or pd.isna(value) else float(value) * scale
+            st.metric(t(key), f"{fmt_number(shown, decimals=decimals)} {unit}".strip())
+    if bool(row.get("is_demo")):
+        st.warning(t("demo.unit"), icon="🧪")

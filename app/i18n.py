@@ -1,0 +1,150 @@
+"""Translation catalogues (French, Arabic, English) and the ``t()`` lookup the pages use.
+
+Every ``data/i18n/*.{lang}.json`` file is a flat JSON object ``{"key": "text"}``; the files of
+one language are merged, so each feature can ship its own catalogue (``app.fr.json``,
+``prioritise.fr.json``...). Texts may hold ``str.format`` fields: ``"{n} centres"``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from walouja.errors import DataError
+from walouja.settings import PROJECT_ROOT
+
+LANGUAGES: tuple[str, ...] = ("fr", "ar", "en")
+RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
+LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "ar": "العربية", "en": "English"}
+CATALOGUE_DIR = PROJECT_ROOT / "data" / "i18n"
+_FILE = re.compile(r"^(?P<domain>[A-Za-z0-9_-]+)\.(?P<lang>[a-z]{2})\.json$")
+
+
+@dataclass(frozen=True)
+class Catalogues:
+    """The merged texts of every language, and which file each key came from."""
+
+    texts: Mapping[str, Mapping[str, str]]
+    origin: Mapping[str, Mapping[str, str]]
+
+    def keys(self) -> set[str]:
+        """Every key defined in at least one language."""
+        return set().union(*(set(v) for v in self.texts.values()))
+
+    def missing(self) -> dict[str, list[str]]:
+        """Per language, the keys another language defines and this one lacks."""
+        every = self.keys()
+        return {
+            lang: sorted(every - set(self.texts.get(lang, {})))
+            for lang in LANGUAGES
+            if every - set(self.texts.get(lang, {}))
+        }
+
+    def field_mismatches(self) -> list[str]:
+        """Keys whose ``{fields}`` differ between languages (a translation would crash)."""
+        bad = []
+        for key in sorted(self.keys()):
+            fields = {
+                lang: _fields(self.texts[lang][key])
+                for lang in LANGUAGES
+                if key in self.texts.get(lang, {})
+            }
+            if len({frozenset(f) for f in fields.values()}) > 1:
+                bad.append(f"{key}: {fields}")
+        return bad
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def load_catalogues(directory: Path = CATALOGUE_DIR) -> Catalogues:
+    """Read and merge every catalogue file in ``directory``.
+
+    Raises
+    ------
+    DataError
+        A file is not a flat JSON object of strings, or two files of one language define
+        the same key.
+    """
+    texts: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    origin: dict[str, dict[str, str]] = {lang: {} for lang in LANGUAGES}
+    for path in sorted(directory.glob("*.json")):
+        match = _FILE.match(path.name)
+        if match is None or match["lang"] not in LANGUAGES:
+            continue
+        lang = match["lang"]
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise DataError(f"cannot read translation file {path.name}: {exc}") from None
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+        ):
+            raise DataError(f"translation file {path.name} must map keys to texts")
+        for key, text in data.items():
+            if key in texts[lang]:
+                raise DataError(
+                    f"translation key {key!r} is defined twice for {lang}: "
+                    f"{origin[lang][key]} and {path.name}"
+                )
+            texts[lang][key] = text
+            origin[lang][key] = path.name
+    return Catalogues(texts=texts, origin=origin)
+
+
+@lru_cache(maxsize=1)
+def catalogues() -> Catalogues:
+    """The project's catalogues, read once per process."""
+    return load_catalogues()
+
+
+def translate(key: str, lang: str, /, **fields: object) -> str:
+    """The text of ``key`` in ``lang`` with ``fields`` filled in.
+
+    An unknown key shows as ``⟦key⟧`` (and the catalogue test fails), never as a crash.
+    """
+    table = catalogues().texts
+    text = table.get(lang, {}).get(key)
+    if text is None:
+        text = table.get("fr", {}).get(key)
+    if text is None:
+        return f"⟦{key}⟧"
+    if not fields:
+        return text
+    try:
+        return text.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def is_rtl(lang: str) -> bool:
+    """Whether ``lang`` is written right to left."""
+    return lang in RTL_LANGUAGES
+
+
+def current_language() -> str:
+    """The language of the current Streamlit session (set by the sidebar)."""
+    import streamlit as st
+
+    from app.context import app_settings
+
+    lang = st.session_state.get("lang")
+    if lang in LANGUAGES:
+        return str(lang)
+    return app_settings().language
+
+
+def t(key: str, /, **fields: object) -> str:
+    """The text of ``key`` in the session's language."""
+    return translate(key, current_language(), **fields)
+
+
+def name_column(lang: str | None = None) -> str:
+    """Which name column to show first: ``name_ar`` in Arabic, ``name_fr`` otherwise."""
+    return "name_ar" if (lang or current_language()) == "ar" else "name_fr"

@@ -1,0 +1,107 @@
+"""Overview: national and per-region figures, centres by type, coverage, equity, sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import analyses, data, shell, state
+from app.components.mapview import fmt_number
+from app.components.tables import unit_table
+from app.i18n import t
+from walouja.errors import WaloujaError
+
+shell.header("overview.title", "overview.intro")
+if not shell.require_database() or not shell.require_geography():
+    st.stop()
+
+counts = data.layer_counts()
+demo_layers = [t(f"layer.{c.table}") for c in counts.values() if c.demo_rows]
+if demo_layers:
+    st.warning(t("demo.banner", layers=", ".join(demo_layers)), icon="🧪")
+
+communes = data.units("communes")
+population = float(communes["population"].sum())
+pwd = float(communes["pwd"].sum())
+summary = data.centre_summary("regions")
+operating = int(summary["centres"].sum()) if not summary.empty else 0
+places = float(summary["places"].sum()) if not summary.empty else 0.0
+
+indicators: pd.DataFrame | None = None
+coverage_note = ""
+if counts["centres"].rows:
+    try:
+        indicators = analyses.commune_indicators(threshold_km=analyses.DEFAULT_THRESHOLD_KM)
+    except WaloujaError as exc:
+        coverage_note = exc.message
+else:
+    coverage_note = t("empty.centres")
+
+st.subheader(t("overview.national"))
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("field.population"), fmt_number(population))
+m2.metric(t("field.pwd"), fmt_number(pwd))
+m3.metric(t("field.prevalence"), f"{fmt_number(100 * pwd / population, decimals=2)} %")
+m4.metric(t("overview.centres_operating"), fmt_number(operating))
+m5, m6, m7, m8 = st.columns(4)
+m5.metric(t("field.places"), fmt_number(places))
+m6.metric(
+    t("indicator.places_per_10k"), fmt_number(places * 1e4 / pwd if pwd else None, decimals=1)
+)
+if indicators is not None:
+    from analysis.equity import weighted_gini
+
+    covered = float((indicators["coverage_share"] * indicators["pwd"]).sum() / pwd)
+    m7.metric(
+        t("overview.coverage", km=analyses.DEFAULT_THRESHOLD_KM),
+        f"{fmt_number(100 * covered, decimals=1)} %",
+    )
+    gini = weighted_gini(indicators["nearest_km"], indicators["pwd"])
+    m8.metric(
+        t("overview.gini_distance"), fmt_number(gini, decimals=3), help=t("overview.gini_help")
+    )
+else:
+    m7.metric(t("overview.coverage", km=analyses.DEFAULT_THRESHOLD_KM), "—")
+    m8.metric(t("overview.gini_distance"), "—")
+    if coverage_note:
+        st.info(coverage_note)
+
+if not summary.empty:
+    st.subheader(t("overview.by_type"))
+    by_type = summary.groupby("centre_type")[["centres", "places"]].sum().reset_index()
+    by_type["centre_type"] = by_type["centre_type"].map(lambda c: t(f"centre_type.{c}"))
+    st.dataframe(
+        by_type.rename(
+            columns={
+                "centre_type": t("field.centre_type"),
+                "centres": t("field.centres"),
+                "places": t("field.places"),
+            }
+        ),
+        hide_index=True,
+    )
+
+st.subheader(t("overview.by_unit"))
+level_options = ["regions", "provinces"]
+state.from_url("ov_level", level_options, "regions")
+level = st.radio(
+    t("overview.breakdown"),
+    level_options,
+    key="ov_level",
+    horizontal=True,
+    format_func=lambda v: t(f"level.{v}"),
+)
+state.publish("ov_level", level, "regions")
+table = unit_table(level, indicators)
+st.dataframe(table, hide_index=True, width="stretch")
+st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
+
+st.subheader(t("sources.title"))
+sources = data.sources()
+if sources.empty:
+    st.info(t("sources.none"))
+else:
+    for _, src in sources.iterrows():
+        demo = " 🧪" if src["is_demo"] else ""
+        st.markdown(f"- **{src['title']}**{demo} — {src['source']} ({src['licence']})")
+st.page_link("pages/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

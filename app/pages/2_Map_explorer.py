@@ -1,0 +1,199 @@
+"""Map explorer: choropleths of the census and of access, with centres and other layers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app import analyses, data, shell, state
+from app.components import explorer, figures
+from app.components.basemap import tiles_mode
+from app.context import app_settings
+from app.i18n import name_column, t
+from app.textsearch import search_units
+from walouja.errors import WaloujaError
+
+shell.header("map.title", "map.intro")
+if not shell.require_database() or not shell.require_geography():
+    st.stop()
+
+regions = data.units("regions")
+provinces = data.units("provinces")
+communes = data.units("communes")
+names = {
+    **dict(zip(regions["code"], regions[name_column()], strict=True)),
+    **dict(zip(provinces["code"], provinces[name_column()], strict=True)),
+}
+counts = data.layer_counts()
+available_overlays = [o for o in explorer.OVERLAYS if counts[o].rows]
+
+# ---- controls (all mirrored in the URL) ---------------------------------------------------
+c1, c2, c3, c4 = st.columns([1, 1.4, 1.2, 1.2])
+state.from_url("level", explorer.LEVELS, "communes")
+level = c1.selectbox(
+    t("map.level"), explorer.LEVELS, key="level", format_func=lambda v: t(f"level.{v}")
+)
+state.publish("level", level, "communes")
+
+indicator_options = list(explorer.INDICATORS)
+state.from_url("indicator", indicator_options, "pwd")
+indicator = c2.selectbox(
+    t("map.indicator"),
+    indicator_options,
+    key="indicator",
+    format_func=lambda v: t(f"indicator.{v}"),
+)
+state.publish("indicator", indicator, "pwd")
+
+region_options = ["", *regions["code"]]
+state.from_url("region", region_options, "")
+region = c3.selectbox(
+    t("filter.region"),
+    region_options,
+    key="region",
+    format_func=lambda c: names.get(c, c) if c else t("filter.all_regions"),
+)
+state.publish("region", region, "")
+province_codes = provinces.loc[
+    provinces["region_code"].eq(region) if region else slice(None), "code"
+].tolist()
+province_options = ["", *province_codes]
+state.from_url("province", province_options, "")
+province = c4.selectbox(
+    t("filter.province"),
+    province_options,
+    key="province",
+    format_func=lambda c: names.get(c, c) if c else t("filter.all_provinces"),
+    disabled=level == "regions",
+)
+state.publish("province", province, "")
+if level == "regions":
+    province = ""
+
+spec = explorer.INDICATORS[indicator]
+centre_type: str | None = None
+threshold = analyses.DEFAULT_THRESHOLD_KM
+if spec.analysis:
+    a1, a2, _ = st.columns([1, 1, 2.8])
+    type_options = ["any", *analyses.CENTRE_TYPES]
+    state.from_url("ctype", type_options, "any")
+    chosen = a1.selectbox(
+        t("analysis.centre_type"),
+        type_options,
+        key="ctype",
+        format_func=lambda v: t("analysis.any_type") if v == "any" else t(f"centre_type.{v}"),
+    )
+    state.publish("ctype", chosen, "any")
+    centre_type = None if chosen == "any" else chosen
+    km_options = [str(k) for k in analyses.THRESHOLDS_KM]
+    state.from_url("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM))
+    km = a2.selectbox(
+        t("analysis.threshold"),
+        km_options,
+        key="km",
+        format_func=lambda v: f"{v} km",
+        disabled=indicator != "coverage",
+    )
+    state.publish("km", km, str(analyses.DEFAULT_THRESHOLD_KM))
+    threshold = int(km)
+
+overlay_default = [o for o in ("centres",) if o in available_overlays]
+state.list_from_url("overlays", available_overlays, overlay_default)
+overlays = st.multiselect(
+    t("map.overlays"),
+    available_overlays,
+    key="overlays",
+    format_func=lambda v: t(f"layer.{v}"),
+    placeholder=t("map.overlays_none"),
+)
+state.publish_list("overlays", overlays, overlay_default)
+for layer in overlays:
+    shell.demo_note(layer)
+
+# ---- indicator values --------------------------------------------------------------------
+indicator_frame: pd.DataFrame | None = None
+values: dict[str, float | None]
+if spec.analysis:
+    try:
+        indicator_frame = analyses.commune_indicators(
+            centre_type=centre_type, threshold_km=threshold
+        )
+    except WaloujaError as exc:
+        shell.show_error(exc)
+        st.stop()
+    column = explorer.ANALYSIS_COLUMN[indicator]
+    series = analyses.aggregate(indicator_frame, column, level)
+    values = {str(k): (None if pd.isna(v) else float(v)) for k, v in series.items()}
+else:
+    values = explorer.base_values(
+        [{str(k): v for k, v in r.items()} for r in data.units(level).to_dict("records")], indicator
+    )
+
+# ---- search ------------------------------------------------------------------------------
+s1, s2 = st.columns([1, 1.5])
+state.text_from_url("q")
+query = s1.text_input(t("search.label"), key="q", placeholder=t("search.placeholder"))
+state.publish("q", query.strip(), "")
+matches = search_units(communes, query) if query.strip() else communes.iloc[0:0]
+focus: tuple[float, float] | None = None
+zoom: int | None = None
+if query.strip() and matches.empty:
+    s2.warning(t("search.none", query=query.strip()))
+elif not matches.empty:
+    match_codes = matches["code"].tolist()
+    state.from_url("commune", match_codes, match_codes[0])
+    chosen_code = s2.selectbox(
+        t("search.results", n=len(match_codes)),
+        match_codes,
+        key="commune",
+        format_func=lambda c: figures.commune_label(communes, c, names),
+    )
+    state.publish("commune", chosen_code, None)
+    west, south, east, north = data.unit_bounds("communes", chosen_code)
+    focus = ((south + north) / 2, (west + east) / 2)
+    span = max(east - west, north - south, 0.01)
+    zoom = max(6, min(12, int(math.log2(360 / span)) - 1))
+    st.session_state["selected"] = ("communes", chosen_code)
+
+# ---- map and figures ---------------------------------------------------------------------
+left, right = st.columns([3, 1.1])
+with left:
+    with st.spinner(t("progress.map")):
+        fmap, drawn = explorer.build_map(
+            level=level,
+            indicator=indicator,
+            values=values,
+            region=region or None,
+            province=province or None,
+            overlays=overlays,
+            tiles=tiles_mode(app_settings().tiles),
+        )
+    result = st_folium(
+        fmap,
+        key="explorer_map",
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"],
+        center=focus,
+        zoom=zoom,
+    )
+    st.caption(
+        t("map.drawn", n=drawn.get(level, 0), level=t(f"level.{level}").lower())
+        + " · "
+        + t("map.click_hint")
+    )
+clicked = (result or {}).get("last_object_clicked")
+if clicked and clicked != st.session_state.get("_last_click"):
+    st.session_state["_last_click"] = clicked
+    code = data.unit_at(level, float(clicked["lng"]), float(clicked["lat"]))
+    if code:
+        st.session_state["selected"] = (level, code)
+with right:
+    selected = st.session_state.get("selected")
+    if selected:
+        figures.unit_panel(selected[0], selected[1], indicator_frame=indicator_frame, names=names)
+    else:
+        st.info(t("map.select_hint"))

@@ -1,0 +1,203 @@
+"""Coverage and equity: how far persons with disabilities live from centres, and how unequally."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app import analyses, data, shell, state
+from app.components import explorer
+from app.components.basemap import tiles_mode
+from app.components.mapview import fmt_number
+from app.context import app_settings
+from app.i18n import name_column, t
+from walouja.errors import WaloujaError
+
+shell.header("equity.title", "equity.intro")
+if not shell.require_database() or not shell.require_geography():
+    st.stop()
+if not data.layer_counts()["centres"].rows:
+    st.info(t("empty.centres"))
+    st.code("walouja load\n# or\nwalouja import centres FILE", language="bash")
+    st.stop()
+shell.demo_note("centres")
+
+c1, c2, c3, c4 = st.columns(4)
+type_options = ["any", *analyses.CENTRE_TYPES]
+state.from_url("ctype", type_options, "COAPH")
+chosen = c1.selectbox(
+    t("analysis.centre_type"),
+    type_options,
+    key="ctype",
+    format_func=lambda v: t("analysis.any_type") if v == "any" else t(f"centre_type.{v}"),
+)
+state.publish("ctype", chosen, "COAPH")
+centre_type = None if chosen == "any" else chosen
+km_options = [str(k) for k in analyses.THRESHOLDS_KM]
+state.from_url("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM))
+km = c2.selectbox(t("analysis.threshold"), km_options, key="km", format_func=lambda v: f"{v} km")
+state.publish("km", km, str(analyses.DEFAULT_THRESHOLD_KM))
+ind_options = list(analyses.EQUITY_INDICATORS)
+state.from_url("eq_indicator", ind_options, "coverage_share")
+indicator = c3.selectbox(
+    t("map.indicator"),
+    ind_options,
+    key="eq_indicator",
+    format_func=lambda v: t(f"indicator.{explorer.EQUITY_TO_MAP[v]}"),
+)
+state.publish("eq_indicator", indicator, "coverage_share")
+by_options = ["province", "region"]
+state.from_url("by", by_options, "province")
+by = c4.selectbox(t("equity.by"), by_options, key="by", format_func=lambda v: t(f"level.{v}s"))
+state.publish("by", by, "province")
+
+try:
+    report = analyses.equity(
+        centre_type=centre_type, threshold_km=float(km), indicator=indicator, by=by
+    )
+except WaloujaError as exc:
+    shell.show_error(exc)
+    st.stop()
+
+map_key = explorer.EQUITY_TO_MAP[indicator]
+spec = explorer.INDICATORS[map_key]
+unit = t(f"indicator.{map_key}.unit")
+st.caption(t(f"equity.explain.{indicator}", km=km))
+
+idx = report.indices
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(
+    t("equity.mean"), f"{fmt_number(idx.mean * spec.scale, decimals=spec.decimals)} {unit}".strip()
+)
+m2.metric(t("equity.gini"), fmt_number(idx.gini, decimals=3), help=t("equity.gini_help"))
+between = idx.theil.between / idx.theil.total if idx.theil.total > 0 else 0.0
+m3.metric(
+    t("equity.theil"),
+    fmt_number(idx.theil.total, decimals=3),
+    help=t("equity.theil_help", share=fmt_number(100 * between, decimals=0)),
+)
+m4.metric(t("equity.palma"), fmt_number(idx.palma, decimals=2), help=t("equity.palma_help"))
+gap = report.urban_rural
+if gap.urban_mean is not None and gap.rural_mean is not None:
+    m5.metric(
+        t("equity.urban_rural"),
+        f"{fmt_number(gap.urban_mean * spec.scale, decimals=spec.decimals)} / "
+        f"{fmt_number(gap.rural_mean * spec.scale, decimals=spec.decimals)}",
+        help=t("equity.urban_rural_help"),
+    )
+st.caption(t("equity.theil_split", share=fmt_number(100 * between, decimals=0)))
+
+units = report.units.copy()
+names = data.units(f"{by}s").set_index("code")[name_column()]
+units["name"] = units["code"].map(names)
+units["shown"] = units["value"] * spec.scale
+table = units[
+    ["code", "name", "pwd", "shown", "pwd_beyond", "share_beyond", "places", "places_per_10k"]
+].copy()
+table["share_beyond"] = (table["share_beyond"] * 100).round(1)
+table["shown"] = table["shown"].round(spec.decimals)
+table[["pwd", "pwd_beyond", "places"]] = table[["pwd", "pwd_beyond", "places"]].round(0)
+table["places_per_10k"] = table["places_per_10k"].round(1)
+headers = {
+    "code": t("field.code"),
+    "name": t("field.name"),
+    "pwd": t("field.pwd"),
+    "shown": f"{t(f'indicator.{map_key}')} ({unit})" if unit else t(f"indicator.{map_key}"),
+    "pwd_beyond": t("equity.pwd_beyond", km=km),
+    "share_beyond": t("equity.share_beyond", km=km),
+    "places": t("field.places"),
+    "places_per_10k": t("indicator.places_per_10k"),
+}
+
+tab_table, tab_map, tab_lorenz, tab_rank, tab_gaps = st.tabs(
+    [
+        t("equity.tab_table"),
+        t("equity.tab_map"),
+        t("equity.tab_lorenz"),
+        t("equity.tab_rank"),
+        t("equity.tab_gaps"),
+    ]
+)
+with tab_table:
+    st.dataframe(table.rename(columns=headers), hide_index=True, width="stretch")
+    st.download_button(
+        t("equity.download"),
+        table.rename(columns=headers).to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"walouja_{indicator}_{by}_{chosen}_{km}km.csv",
+        mime="text/csv",
+    )
+with tab_map:
+    values = {
+        str(c): (None if pd.isna(v) else float(v))
+        for c, v in zip(units["code"], units["value"], strict=True)
+    }
+    fmap, _ = explorer.build_map(
+        level=f"{by}s",
+        indicator=map_key,
+        values=values,
+        region=None,
+        province=None,
+        overlays=[],
+        tiles=tiles_mode(app_settings().tiles),
+        height=520,
+    )
+    st_folium(fmap, key="equity_map", height=520, use_container_width=True, returned_objects=[])
+with tab_lorenz:
+    lorenz = pd.DataFrame(
+        {
+            "population": report.lorenz.population_share,
+            "value": report.lorenz.value_share,
+            "equality": report.lorenz.population_share,
+        }
+    )
+    base = alt.Chart(lorenz).encode(
+        x=alt.X("population:Q", title=t("equity.lorenz_x"), axis=alt.Axis(format="%"))
+    )
+    chart = base.mark_line(color="#0868ac").encode(
+        y=alt.Y("value:Q", title=t("equity.lorenz_y"), axis=alt.Axis(format="%"))
+    ) + base.mark_line(color="#999999", strokeDash=[4, 4]).encode(y="equality:Q")
+    st.altair_chart(chart, width="stretch")
+    st.caption(t("equity.lorenz_note"))
+with tab_rank:
+    ranked = units.sort_values("rank_value").head(25)
+    bars = (
+        alt.Chart(ranked)
+        .mark_bar(color="#e6550d")
+        .encode(
+            x=alt.X("shown:Q", title=headers["shown"]),
+            y=alt.Y("name:N", sort=None, title=None),
+            tooltip=["code", "name", alt.Tooltip("shown:Q", format=".2f")],
+        )
+    )
+    st.altair_chart(bars, width="stretch")
+    st.caption(t("equity.rank_note"))
+with tab_gaps:
+    gap_type = centre_type or "COAPH"
+    try:
+        gaps = analyses.gaps(centre_type=gap_type)
+    except WaloujaError as exc:
+        shell.show_error(exc)
+    else:
+        without = gaps.provinces_without.copy()
+        st.metric(
+            t("equity.gaps_count", type=gap_type),
+            f"{len(without)} / {gaps.provinces_total}",
+        )
+        without["name"] = without[name_column()]
+        without["pwd"] = without["pwd"].round(0)
+        st.dataframe(
+            without[["code", "name", "pwd", "under_construction", "planned"]].rename(
+                columns={
+                    "code": t("field.code"),
+                    "name": t("field.name"),
+                    "pwd": t("field.pwd"),
+                    "under_construction": t("status.under_construction"),
+                    "planned": t("status.planned"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(t("equity.gaps_note", type=gap_type))

@@ -1,0 +1,137 @@
+"""The app shell every page shares: page set-up, language, right-to-left layout, sidebar,
+navigation, and the messages (empty states, errors, demo marks) pages show the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from app import registry, state
+from app.context import app_settings, database_status
+from app.data import layer_counts
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, is_rtl, t
+from app.offline import use_local_assets
+from walouja.errors import WaloujaError
+
+RTL_CSS = """
+<style>
+  [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stHeader"] {
+    direction: rtl;
+  }
+  [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: right; }
+  [data-testid="stIFrame"], iframe { direction: ltr; }
+</style>
+"""
+
+
+def run() -> None:
+    """Draw the shell and run the selected page (the whole of ``Home.py``)."""
+    st.set_page_config(page_title="Walouja — ولوجة", page_icon="♿", layout="wide")
+    use_local_assets()
+    lang = language_selector()
+    if is_rtl(lang):
+        st.html(RTL_CSS)
+    pages = [
+        st.Page(
+            spec.path,
+            title=page_title(spec),
+            icon=spec.icon,
+            url_path=spec.slug,
+            default=(i == 0),
+        )
+        for i, spec in enumerate(registry.discover())
+    ]
+    page = st.navigation(pages, position="sidebar", expanded=True)
+    sidebar_footer()
+    page.run()
+
+
+def page_title(spec: registry.PageSpec) -> str:
+    """The translated title of a page, or one derived from its file name."""
+    text = t(spec.title_key)
+    return spec.fallback_title if text.startswith("⟦") else text
+
+
+def language_selector() -> str:
+    """The language chooser at the top of the sidebar; its value lives in the URL (``lang``)."""
+    default = app_settings().language
+    state.from_url("lang", LANGUAGES, default)
+    lang = st.sidebar.selectbox(
+        "Langue · اللغة · Language",
+        LANGUAGES,
+        key="lang",
+        format_func=LANGUAGE_NAMES.__getitem__,
+    )
+    state.publish("lang", lang, default)
+    return str(lang)
+
+
+def sidebar_footer() -> None:
+    """Database status and the demonstration-data mark, below the navigation."""
+    status = database_status()
+    with st.sidebar:
+        st.divider()
+        if status.get("reachable"):
+            st.caption(t("shell.db_ok", revision=status.get("revision") or "—"))
+            demo = [c.table for c in layer_counts().values() if c.demo_rows]
+            if demo:
+                st.warning(t("shell.demo_layers", layers=", ".join(demo)), icon="🧪")
+        else:
+            st.error(t("shell.db_down"))
+        st.caption("Walouja — ولوجة")
+
+
+def header(title_key: str, intro_key: str | None = None) -> None:
+    """The page title and one line saying what the page is for."""
+    st.title(t(title_key))
+    if intro_key:
+        st.caption(t(intro_key))
+
+
+def require_database() -> bool:
+    """Show a planner-friendly message and return False when the database is unavailable."""
+    status = database_status()
+    if status.get("reachable"):
+        return True
+    st.error(t("error.database", reason=str(status.get("error", ""))))
+    st.info(t("empty.how_to_start"))
+    st.code("make run\n# or\nwalouja db up && walouja load", language="bash")
+    return False
+
+
+def require_geography() -> bool:
+    """Show what to load, and how, when the census geography is not in the database."""
+    counts = layer_counts()
+    if counts["communes"].rows and counts["regions"].rows:
+        return True
+    st.info(t("empty.geography"))
+    st.code("make run\n# or\nwalouja load", language="bash")
+    return False
+
+
+def demo_note(table: str) -> None:
+    """A visible mark when ``table`` holds demonstration rows."""
+    count = layer_counts().get(table)
+    if count is not None and count.demo_rows:
+        st.warning(
+            t("demo.layer", layer=t(f"layer.{table}"), n=count.demo_rows, total=count.rows),
+            icon="🧪",
+        )
+
+
+def show_error(exc: WaloujaError) -> None:
+    """A ``WaloujaError`` as a message a planner can act on (no traceback)."""
+    st.error(t("error.generic", message=exc.message))
+    if exc.hint:
+        st.info(t("error.hint", hint=exc.hint))
+
+
+@contextmanager
+def friendly() -> Iterator[None]:
+    """Show any ``WaloujaError`` raised in the block as a message instead of a traceback."""
+    try:
+        yield
+    except WaloujaError as exc:
+        show_error(exc)
