@@ -91,7 +91,7 @@ class ImportReport:
 
 def _copy_rows(conn: Connection, spec: LayerSpec, rows: pd.DataFrame) -> None:
     """COPY the validated rows into the temporary table."""
-    cols = ["row", "external_id", *spec.field_names, "geom"]
+    cols = ["row", "external_id", *spec.field_names, "source", "geom"]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
 
@@ -106,7 +106,7 @@ def _copy_rows(conn: Connection, spec: LayerSpec, rows: pd.DataFrame) -> None:
             return None
         return value
 
-    data = [rows[c].tolist() for c in ["row", "external_id", *spec.field_names]]
+    data = [rows[c].tolist() for c in ["row", "external_id", *spec.field_names, "source"]]
     geoms = [f"SRID=4326;POINT({x!r} {y!r})" for x, y in zip(rows["lon"], rows["lat"], strict=True)]
     for values in zip(*data, geoms, strict=True):
         writer.writerow(["" if (v := cell(x)) is None else v for x in values])
@@ -194,7 +194,8 @@ def _upsert(
     new = ", ".join(f"EXCLUDED.{f}" for f in [*updatable, "geom", "source", "is_demo"])
     sql = (
         f"WITH up AS (INSERT INTO {spec.table} (external_id, {cols}, geom, source, is_demo) "
-        f"SELECT external_id, {cols}, geom, :source, :is_demo FROM {TEMP} ORDER BY row "
+        f"SELECT external_id, {cols}, geom, coalesce(source, :source), :is_demo FROM {TEMP} "
+        "ORDER BY row "
         f"ON CONFLICT (external_id) DO UPDATE SET {sets} WHERE ({old}) IS DISTINCT FROM ({new}) "
         "RETURNING (xmax = 0) AS inserted) "
         "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"
@@ -257,7 +258,7 @@ def import_table(
         conn.execute(
             sa.text(
                 f"CREATE TEMP TABLE {TEMP} ON COMMIT DROP AS SELECT external_id, "
-                f"{', '.join(spec.field_names)}, geom, commune_code FROM {spec.table} "
+                f"{', '.join(spec.field_names)}, source, geom, commune_code FROM {spec.table} "
                 "WITH NO DATA"
             )
         )

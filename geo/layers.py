@@ -427,6 +427,9 @@ def read_layer(
     frame = gpd.read_postgis(sa.text(sql), conn, geom_col="geom", params=params)
     if frame.crs is None:
         frame = frame.set_crs(4326)
+    for fspec in spec.fields:
+        if fspec.kind in ("int", "gtfs_wheelchair"):
+            frame[fspec.name] = frame[fspec.name].astype("Int64")
     return frame
 
 

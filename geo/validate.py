@@ -65,7 +65,7 @@ class Validated:
     ----------
     rows
         Accepted rows: ``row`` (number in the file), ``external_id``, the layer's fields,
-        ``lon``, ``lat``; one row per accepted record.
+        ``source`` (when the file has such a column), ``lon``, ``lat``.
     problems
         One entry per rejected row (a row may have several).
     warnings
@@ -373,10 +373,14 @@ def validate_records(
     columns = {normalise_column(c): c for c in records.columns}
     # 1. map the file's columns onto the layer's fields
     mapped: dict[str, str] = {}
+    targets = {*spec.field_names, "external_id", "source"}
+    for key, original in columns.items():  # exact names first, then aliases
+        if key in targets:
+            mapped[key] = original
     for key, original in columns.items():
-        target = spec.aliases.get(key, key)
-        if target in spec.field_names or target == "external_id":
-            mapped.setdefault(target, original)
+        target = spec.aliases.get(key)
+        if target in targets and target not in mapped and key not in targets:
+            mapped[target] = original
     ignored = [columns[k] for k in columns if k in IGNORED_COLUMNS]
     if ignored:
         warnings.append(
@@ -516,6 +520,11 @@ def validate_records(
     ]
     ext = [g if g is not None else h for g, h in zip(given.tolist(), hashed, strict=True)]
     out.insert(0, "external_id", pd.Series(ext, index=rows, dtype=object))
+    out["source"] = (
+        _text(records[mapped["source"]])
+        if "source" in mapped
+        else pd.Series([None] * len(rows), index=rows, dtype=object)
+    )
     out["lon"] = lon_s
     out["lat"] = lat_s
     # 5. duplicates inside the file, among rows that are otherwise fine

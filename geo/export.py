@@ -1,0 +1,108 @@
+"""Export a layer, or a filtered subset, to GeoPackage, GeoJSON or CSV (UTF-8, Arabic intact).
+
+Exported files import back unchanged: they carry ``external_id`` and ``source``; ``services``
+is written as ``a;b``; CSV has ``lon``/``lat`` columns and a UTF-8 BOM so that spreadsheet
+programs show Arabic correctly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.db import connect
+from geo.layers import LayerFilter, get_layer, read_layer
+from walouja.errors import DataError
+from walouja.settings import Settings
+
+EXPORT_FORMATS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".csv": "csv"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What was written where."""
+
+    layer: str
+    path: str
+    format: str
+    rows: int
+
+    def summary(self) -> str:
+        """One line for people."""
+        return f"{self.layer}: {self.rows} rows written to {self.path} ({self.format})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values."""
+        return dict(self.__dict__)
+
+
+def export_format(path: Path, fmt: str | None = None) -> str:
+    """The export format from ``fmt`` or the file extension."""
+    if fmt is not None:
+        fmt = fmt.lower()
+        if fmt not in set(EXPORT_FORMATS.values()):
+            raise DataError(f"cannot export to {fmt!r}", hint="formats: gpkg, geojson, csv")
+        return fmt
+    found = EXPORT_FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise DataError(
+            f"cannot tell the export format of {path.name}",
+            hint="use .gpkg, .geojson or .csv (or --format)",
+        )
+    return found
+
+
+def to_flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Make a layer frame writable by every format (lists joined, timestamps as text)."""
+    out = frame.drop(columns=["id"], errors="ignore").copy()
+    if "services" in out.columns:
+        out["services"] = [
+            ";".join(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else v
+            for v in out["services"]
+        ]
+    for col in ("created_at", "updated_at"):
+        if col in out.columns:
+            out[col] = out[col].astype(str)
+    for col in out.columns:
+        if col != out.geometry.name and out[col].dtype == object:
+            out[col] = out[col].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    return out
+
+
+def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
+    """Write an exported frame to ``path`` in ``fmt`` (replacing the file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    flat = to_flat(frame)
+    if fmt == "csv":
+        table = pd.DataFrame(flat.drop(columns=[flat.geometry.name]))
+        table["lon"] = flat.geometry.x.round(7)
+        table["lat"] = flat.geometry.y.round(7)
+        table.to_csv(path, index=False, encoding="utf-8-sig")
+    elif fmt == "gpkg":
+        flat.to_file(path, layer=layer, driver="GPKG")
+    else:
+        flat.to_file(path, driver="GeoJSON")
+
+
+def export_layer(
+    settings: Settings,
+    layer: str,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    where: LayerFilter | None = None,
+) -> ExportResult:
+    """Export ``layer`` (optionally filtered) to ``path``."""
+    spec = get_layer(layer)
+    path = Path(path)
+    kind = export_format(path, fmt)
+    with connect(settings) as conn:
+        frame = read_layer(conn, spec.name, where=where)
+    write_frame(frame, path, kind, layer=spec.name)
+    return ExportResult(layer=spec.name, path=str(path), format=kind, rows=len(frame))

@@ -1,0 +1,206 @@
+"""`walouja layers|import|export|osm`: the thematic layers, their imports and exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from walouja.cli._common import emit_json, friendly, settings
+
+MAX_LINES = 50
+
+
+def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
+    from walouja.errors import DataError
+
+    out: dict[str, str] = {}
+    for item in values or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise DataError(f"{what} expects FIELD=VALUE, got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _print_report(report: object, *, as_json: bool) -> None:
+    from geo.importer import ImportReport
+
+    assert isinstance(report, ImportReport)
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    typer.echo(report.summary())
+    for note in report.warnings:
+        typer.echo(f"  note: {note}")
+    if report.problems:
+        typer.echo(f"  rejected rows ({report.rejected}):")
+        for problem in report.problems[:MAX_LINES]:
+            typer.echo(f"    {problem}")
+        if len(report.problems) > MAX_LINES:
+            typer.echo(f"    ... and {len(report.problems) - MAX_LINES} more (use --json)")
+    if report.refused:
+        typer.echo(
+            "  nothing was written: fix the rows above, or add --skip-invalid to import "
+            "the valid rows only",
+            err=True,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the layer commands to the ``walouja`` application."""
+
+    @app.command("layers")
+    @friendly
+    def layers(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+        """List the thematic layers with their row counts and sources."""
+        from geo.db import connect
+        from geo.layers import list_layers
+
+        with connect(settings()) as conn:
+            rows = list_layers(conn)
+        if as_json:
+            emit_json([r.as_dict() for r in rows])
+            return
+        for r in rows:
+            demo = f", {r.demo_rows} demo" if r.demo_rows else ""
+            src = f" — {r.source} ({r.licence})" if r.source else ""
+            typer.echo(f"{r.layer:<18} {r.rows:>7} rows{demo}{src}")
+
+    @app.command("import")
+    @friendly
+    def import_(
+        layer: Annotated[
+            str, typer.Argument(help="centres, accessible_cities, transport_stops or beaches.")
+        ],
+        file: Annotated[
+            Path,
+            typer.Argument(
+                help="CSV, GeoJSON, GeoPackage, zipped Shapefile, "
+                "GTFS (zip or stops.txt) or OpenStreetMap .osm file."
+            ),
+        ],
+        dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report only."),
+        skip_invalid: bool = typer.Option(
+            False, "--skip-invalid", help="Import the valid rows even if others are rejected."
+        ),
+        fmt: str = typer.Option(None, "--format", help="csv, geojson, gpkg, shp, gtfs, osm."),
+        crs: str = typer.Option(None, "--crs", help="CRS of the coordinates (e.g. EPSG:26191)."),
+        set_: Annotated[
+            list[str] | None,
+            typer.Option("--set", help="FIELD=VALUE for rows that leave FIELD empty (repeatable)."),
+        ] = None,
+        source: str = typer.Option(None, "--source", help="Provenance stored on each row."),
+        licence: str = typer.Option(None, "--licence", help="Licence of the source."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ) -> None:
+        """Validate a file and import it into a layer, all or nothing.
+
+        Exit code 1 when rows are rejected (nothing written unless --skip-invalid).
+        """
+        from geo.importer import ImportOptions, import_file
+
+        report = import_file(
+            settings(),
+            layer,
+            file,
+            fmt=fmt,
+            options=ImportOptions(
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                crs=crs,
+                defaults=_pairs(set_, "--set"),
+                source=source,
+                licence=licence,
+                raise_on_reject=False,
+            ),
+        )
+        _print_report(report, as_json=as_json)
+        if report.refused:
+            raise typer.Exit(1)
+
+    @app.command("osm")
+    @friendly
+    def osm(
+        layer: str = typer.Argument(..., help="centres, transport_stops or beaches."),
+        place: str = typer.Argument(..., help='A place name, e.g. "Fès, Maroc".'),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report only."),
+        skip_invalid: bool = typer.Option(
+            False, "--skip-invalid", help="Import the valid rows even if others are rejected."
+        ),
+        set_: Annotated[
+            list[str] | None, typer.Option("--set", help="FIELD=VALUE defaults.")
+        ] = None,
+        overpass_url: str = typer.Option(None, "--overpass-url", help="Overpass API base URL."),
+        nominatim_url: str = typer.Option(None, "--nominatim-url", help="Nominatim base URL."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ) -> None:
+        """Import OpenStreetMap features inside a place, from Overpass (needs the network)."""
+        from geo.importer import ImportOptions, import_osm_place
+
+        report = import_osm_place(
+            settings(),
+            layer,
+            place,
+            options=ImportOptions(
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                defaults=_pairs(set_, "--set"),
+                raise_on_reject=False,
+            ),
+            overpass_url=overpass_url,
+            nominatim_url=nominatim_url,
+        )
+        _print_report(report, as_json=as_json)
+        if report.refused:
+            raise typer.Exit(1)
+
+    @app.command("export")
+    @friendly
+    def export(
+        layer: Annotated[str, typer.Argument(help="The layer to export.")],
+        file: Annotated[Path, typer.Argument(help="Output: .gpkg, .geojson or .csv.")],
+        fmt: str = typer.Option(None, "--format", help="gpkg, geojson or csv."),
+        where: Annotated[
+            list[str] | None,
+            typer.Option("--where", help="FIELD=V1,V2: keep rows whose FIELD is one of these."),
+        ] = None,
+        commune: Annotated[
+            list[str] | None, typer.Option("--commune", help="Commune code (repeatable).")
+        ] = None,
+        province: str = typer.Option(None, "--province", help="Province code."),
+        region: str = typer.Option(None, "--region", help="Region code."),
+        demo: bool = typer.Option(
+            None, "--demo/--no-demo", help="Only demonstration rows / only real rows."
+        ),
+        bbox: str = typer.Option(None, "--bbox", help="lon0,lat0,lon1,lat1"),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    ) -> None:
+        """Export a layer (or a filtered subset) to GeoPackage, GeoJSON or CSV."""
+        from geo.export import export_layer
+        from geo.layers import LayerFilter
+        from walouja.errors import DataError
+
+        box: tuple[float, float, float, float] | None = None
+        if bbox:
+            try:
+                a, b, c, d = (float(v) for v in bbox.split(","))
+            except ValueError:
+                raise DataError(f"--bbox expects lon0,lat0,lon1,lat1, got {bbox!r}") from None
+            box = (a, b, c, d)
+        flt = LayerFilter(
+            equals={
+                k: [x.strip() for x in v.split(",")] for k, v in _pairs(where, "--where").items()
+            },
+            commune_codes=tuple(commune or ()),
+            province_code=province,
+            region_code=region,
+            is_demo=demo,
+            bbox=box,
+        )
+        result = export_layer(settings(), layer, file, fmt=fmt, where=flt)
+        if as_json:
+            emit_json(result.as_dict())
+        else:
+            typer.echo(result.summary())
