@@ -237,7 +237,7 @@ def import_table(
         spec,
         table.records,
         table.geometry,
-        crs=crs,
+        crs=crs or table.crs,
         defaults={**table.defaults, **(defaults or {})},
         row_errors=table.row_errors,
         what=table.name,

@@ -37,6 +37,7 @@ class SourceTable:
     warnings: list[str] = field(default_factory=list)
     defaults: dict[str, Any] = field(default_factory=dict)
     row_errors: dict[int, str] = field(default_factory=dict)
+    crs: str | None = None
 
 
 def detect_format(path: Path) -> str:
@@ -269,6 +270,14 @@ def read_gtfs(path: Path) -> SourceTable:
             .agg(lambda m: m.value_counts().index[0])
         )
         mode = stops["stop_id"].map(by_stop).astype(object)
+        feed_modes = set(routes["route_type"].map(gtfs_mode).dropna())
+        unserved = mode.isna() & keep & ~child
+        if len(feed_modes) == 1 and unserved.any():
+            only = feed_modes.pop()
+            mode = mode.where(~unserved, only)
+            warnings.append(
+                f"{int(unserved.sum())} stops served by no trip: mode {only!r}, the feed's only mode"
+            )
     operator = None
     if "agency.txt" in files:
         agency = read_csv_text(files["agency.txt"], "agency.txt")[0]
@@ -290,7 +299,9 @@ def read_gtfs(path: Path) -> SourceTable:
     )[kept]
     if "wheelchair_boarding" not in stops.columns:
         warnings.append("stops.txt has no wheelchair_boarding column: recorded as 0 (unknown)")
-    return SourceTable(records, None, "gtfs", path.name, warnings, row_errors=stop_errors)
+    return SourceTable(
+        records, None, "gtfs", path.name, warnings, row_errors=stop_errors, crs="EPSG:4326"
+    )
 
 
 def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:

@@ -452,7 +452,7 @@ def validate_records(
             check.reject(bad_num, str(col), partial(_not_number, texts))
             check.reject(_blank(raw), str(col), "missing coordinate")
         lon, lat, notes = _to_lonlat(x, y, crs, what=what)
-        warnings.extend(notes)
+        warnings.extend(n for n in notes if "gives no CRS" not in n)  # normal for CSV
     else:
         raise DataError(
             f"{what} has no geometry: no lon/lat (or longitude/latitude, x/y) columns "

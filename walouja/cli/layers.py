@@ -65,7 +65,8 @@ def register(app: typer.Typer) -> None:
             return
         for r in rows:
             demo = f", {r.demo_rows} demo" if r.demo_rows else ""
-            src = f" — {r.source} ({r.licence})" if r.source else ""
+            text = r.source if r.source is None or len(r.source) <= 60 else r.source[:59] + "…"
+            src = f" — {text} ({r.licence})" if r.source else ""
             typer.echo(f"{r.layer:<18} {r.rows:>7} rows{demo}{src}")
 
     @app.command("import")

@@ -1,0 +1,358 @@
+"""Load the demonstration layers (``walouja load``): committed files plus generated centres.
+
+- ``data/demo/accessible_cities.csv``: public facts of the Accessible Cities programme
+  (not demonstration data).
+- ``data/demo/beaches.csv`` and ``data/demo/transport_stops.csv``: real places at approximate
+  positions with invented equipment and accessibility attributes (``is_demo``).
+- centres: generated here, deterministically, inside the communes already in the database:
+  about 352 EPS placed by population, a COAPH in some provinces but not all, and some
+  CAS, CAPE, EMF and CJPA in urban communes (``is_demo``).
+
+Everything goes through the same validated import as user files, so re-running changes
+nothing; demonstration rows that are no longer generated are removed, imported rows are
+never touched.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from geo.db import connect
+from geo.importer import ImportReport, import_table
+from geo.io_read import SourceTable, read_csv
+from geo.layers import record_source, rederive_communes
+from walouja.errors import DataError
+from walouja.settings import PROJECT_ROOT, Settings
+
+DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+SEED = 20240904
+EPS_COUNT = 352
+OTHER_COUNTS = {"CAS": 24, "CAPE": 18, "EMF": 30, "CJPA": 12}
+DEMO_SOURCE = "Walouja demonstration data (invented)"
+
+_ASSOCIATIONS = (
+    "Al Amal", "Annour", "Al Wafae", "Al Kheir", "Attadamoun", "Al Ihsane", "Assalam",
+    "Al Baraka", "Al Fath", "Annahda", "Al Majd", "Arrahma",
+)  # fmt: skip
+_ASSOCIATIONS_AR = (
+    "الأمل", "النور", "الوفاء", "الخير", "التضامن", "الإحسان", "السلام",
+    "البركة", "الفتح", "النهضة", "المجد", "الرحمة",
+)  # fmt: skip
+_TYPE_AR = {
+    "EPS": "مؤسسة الرعاية الاجتماعية",
+    "COAPH": "مركز توجيه ومساعدة الأشخاص في وضعية إعاقة",
+    "CAS": "مركز",
+    "CAPE": "مركز",
+    "EMF": "فضاء متعدد الوظائف",
+    "CJPA": "مركز",
+}
+_SERVICES = {
+    "EPS": (("social_support", "residential"), ("social_support", "day_care")),
+    "COAPH": (
+        ("orientation", "paramedical", "early_intervention"),
+        ("orientation", "paramedical", "education"),
+    ),
+    "CAS": (("day_care", "education", "paramedical"), ("day_care", "paramedical")),
+    "CAPE": (("early_intervention", "education"), ("early_intervention", "paramedical")),
+    "EMF": (("social_support", "vocational_training"), ("social_support",)),
+    "CJPA": (("sport_leisure", "vocational_training"), ("sport_leisure", "education")),
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Reports of the four demonstration imports and the stale rows removed."""
+
+    reports: tuple[ImportReport, ...]
+    removed: dict[str, int]
+
+    def summary(self) -> str:
+        """One line: rows per layer and what changed."""
+        parts = []
+        for r in self.reports:
+            changed = r.inserted + r.updated + self.removed.get(r.layer, 0)
+            parts.append(
+                f"{r.layer} {r.accepted}"
+                + (f" ({changed} changed)" if changed else "")
+                + (f", {r.rejected} rejected" if r.rejected else "")
+            )
+        return "demonstration layers: " + "; ".join(parts)
+
+
+def _communes(conn: Connection) -> pd.DataFrame:
+    if not conn.execute(sa.text("SELECT to_regclass('public.communes') IS NOT NULL")).scalar():
+        raise DataError(
+            "the communes table does not exist", hint="run `walouja db up` then `walouja load`"
+        )
+    frame = pd.read_sql(
+        sa.text(
+            "SELECT code, name_fr, name_ar, province_code, commune_type, "
+            "coalesce(population, 0) AS population FROM communes ORDER BY code"
+        ),
+        conn,
+    )
+    if frame.empty:
+        raise DataError(
+            "the communes are not loaded: the demonstration centres are placed inside them",
+            hint="load the geography first (`walouja load`)",
+        )
+    return frame
+
+
+def _systematic(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """How many of ``n`` items each unit gets, proportional to ``weights`` (systematic)."""
+    total = float(weights.sum())
+    if total <= 0 or n <= 0:
+        return np.zeros(len(weights), dtype=int)
+    step = total / n
+    marks = rng.uniform(0, step) + step * np.arange(n)
+    edges = np.cumsum(weights)
+    picks = np.searchsorted(edges, marks, side="right")
+    return np.bincount(np.minimum(picks, len(weights) - 1), minlength=len(weights))
+
+
+def plan_centres(communes: pd.DataFrame, *, seed: int = SEED) -> pd.DataFrame:
+    """Which centres go to which commune (no coordinates yet), deterministically.
+
+    Returns one row per centre: ``commune_code, k, centre_type, name, name_ar, capacity,
+    services, status, opened, manager``.
+    """
+    rng = np.random.default_rng(seed)
+    communes = communes.sort_values("code").reset_index(drop=True)
+    pop = communes["population"].to_numpy(float)
+    rows: list[dict[str, Any]] = []
+
+    def add(idx: int, kind: str, k: int, status: str = "operating") -> None:
+        c = communes.iloc[idx]
+        assoc = int(rng.integers(len(_ASSOCIATIONS)))
+        if kind == "EPS":
+            name = f"EPS {_ASSOCIATIONS[assoc]} — {c['name_fr']}"
+            name_ar = f"{_TYPE_AR[kind]} {_ASSOCIATIONS_AR[assoc]} — {c['name_ar'] or ''}"
+        elif kind == "COAPH":
+            name = f"COAPH {c['name_fr']}"
+            name_ar = f"{_TYPE_AR[kind]} — {c['name_ar'] or ''}"
+        else:
+            name = f"{kind} {_ASSOCIATIONS[assoc]} — {c['name_fr']}"
+            name_ar = f"{_TYPE_AR[kind]} {kind} {_ASSOCIATIONS_AR[assoc]} — {c['name_ar'] or ''}"
+        share = {"EPS": 0.7, "COAPH": 0.8}.get(kind, 0.6)
+        low, high = {"EPS": (20, 160), "COAPH": (40, 200)}.get(kind, (20, 120))
+        capacity = int(rng.integers(low, high)) if rng.random() < share else None
+        options = _SERVICES[kind]
+        services = options[int(rng.integers(len(options)))]
+        opened = (
+            f"{int(rng.integers(1995, 2024))}-{int(rng.integers(1, 13)):02d}-01"
+            if status == "operating" and rng.random() < 0.6
+            else None
+        )
+        manager = (
+            "Entraide Nationale"
+            if kind in ("COAPH", "EPS") and rng.random() < 0.5
+            else f"Association {_ASSOCIATIONS[assoc]}"
+        )
+        rows.append(
+            {
+                "commune_code": c["code"],
+                "k": k,
+                "centre_type": kind,
+                "name": name.strip(" —"),
+                "name_ar": name_ar.strip(" —"),
+                "capacity": capacity,
+                "services": ";".join(services),
+                "status": status,
+                "opened": opened,
+                "manager": manager,
+            }
+        )
+
+    # EPS: where people live (systematic sampling proportional to population)
+    counts = _systematic(pop, EPS_COUNT, rng)
+    for idx in np.flatnonzero(counts):
+        for k in range(1, int(counts[idx]) + 1):
+            roll = rng.random()
+            status = (
+                "operating" if roll < 0.96 else ("under_construction" if roll < 0.99 else "planned")
+            )
+            add(int(idx), "EPS", k, status)
+    # COAPH: in some provinces (more likely in populous ones), in the largest commune
+    by_province = communes.groupby("province_code")["population"].sum().sort_values(ascending=False)
+    n = len(by_province)
+    for rank, prov in enumerate(by_province.index):
+        p = 0.85 if rank < n / 3 else (0.6 if rank < 2 * n / 3 else 0.35)
+        members = communes.index[communes["province_code"] == prov]
+        biggest = int(communes.loc[members, "population"].idxmax())
+        roll = rng.random()
+        if roll < p:
+            add(biggest, "COAPH", 1)
+        elif roll < p + 0.08:
+            add(biggest, "COAPH", 1, "under_construction" if rng.random() < 0.5 else "planned")
+    # other types: urban communes by population
+    urban = (communes["commune_type"].fillna("").str.lower() == "urban").to_numpy()
+    upop = np.where(urban, pop, 0.0)
+    for kind, total in OTHER_COUNTS.items():
+        counts = _systematic(upop, total, rng)
+        for idx in np.flatnonzero(counts):
+            for k in range(1, int(counts[idx]) + 1):
+                add(int(idx), kind, k)
+    plan = pd.DataFrame(rows)
+    plan["external_id"] = [
+        f"demo:centre:{t}:{c}:{k}"
+        for t, c, k in zip(plan["centre_type"], plan["commune_code"], plan["k"], strict=True)
+    ]
+    return plan
+
+
+def place_centres(conn: Connection, plan: pd.DataFrame) -> pd.DataFrame:
+    """Give each planned centre a point inside its commune, near the commune's demand point."""
+    per = plan.groupby("commune_code").size()
+    codes = per.index.tolist()
+    seeds = [zlib.crc32(c.encode()) % 2_000_000_000 + 1 for c in codes]
+    has_demand = conn.execute(
+        sa.text(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'communes' AND column_name = 'demand_point')"
+        )
+    ).scalar()
+    anchor = (
+        "coalesce(c.demand_point, ST_PointOnSurface(c.geom))"
+        if has_demand
+        else ("ST_PointOnSurface(c.geom)")
+    )
+    points = conn.execute(
+        sa.text(
+            f"""
+            WITH x AS (
+                SELECT * FROM unnest(CAST(:codes AS text[]), CAST(:ns AS int[]),
+                                     CAST(:seeds AS int[])) AS x(code, n, seed)
+            ), area AS (
+                SELECT x.code, x.n, x.seed, c.geom,
+                       ST_Intersection(c.geom,
+                           ST_Buffer(({anchor})::geography, 2500)::geometry) AS zone
+                  FROM x JOIN communes c ON c.code = x.code
+            )
+            SELECT a.code, d.path[1] AS k, ST_X(d.geom) AS lon, ST_Y(d.geom) AS lat
+              FROM area a,
+                   LATERAL ST_Dump(ST_GeneratePoints(
+                       CASE WHEN ST_IsEmpty(a.zone) OR ST_Area(a.zone) = 0 THEN a.geom
+                            ELSE a.zone END, a.n, a.seed)) AS d
+            """
+        ),
+        {"codes": codes, "ns": [int(v) for v in per.to_numpy()], "seeds": seeds},
+    ).all()
+    pts = pd.DataFrame(points, columns=["commune_code", "slot", "lon", "lat"])
+    plan = plan.sort_values(["commune_code", "centre_type", "k"]).reset_index(drop=True)
+    plan["slot"] = plan.groupby("commune_code").cumcount() + 1
+    placed = plan.merge(pts, on=["commune_code", "slot"], how="inner")
+    placed["lon"] = placed["lon"].round(6)
+    placed["lat"] = placed["lat"].round(6)
+    return placed.sort_values("external_id").reset_index(drop=True)
+
+
+def _table(frame: pd.DataFrame, name: str) -> SourceTable:
+    cols = ["external_id", "name", "name_ar", "centre_type", "capacity", "services", "status",
+            "opened", "manager", "lon", "lat"]  # fmt: skip
+    records = frame[cols].astype(object).where(frame[cols].notna(), None)
+    records.index = pd.RangeIndex(1, len(records) + 1)
+    return SourceTable(records, None, "generated", name, crs="EPSG:4326")
+
+
+def _import(
+    conn: Connection, layer: str, table: SourceTable, *, source: str, is_demo: bool
+) -> tuple[ImportReport, int]:
+    report = import_table(conn, layer, table, source=source, is_demo=is_demo, skip_invalid=True)
+    removed = 0
+    if is_demo:
+        ids = [str(v) for v in table.records["external_id"].tolist()]
+        result = conn.execute(
+            sa.text(f"DELETE FROM {layer} WHERE is_demo AND NOT (external_id = ANY(:ids))"),
+            {"ids": ids},
+        )
+        removed = int(result.rowcount or 0)
+    return report, removed
+
+
+def load_demo_layers(conn: Connection, *, demo_dir: Path = DEMO_DIR) -> DemoResult:
+    """Load every demonstration layer on ``conn`` (inside its transaction)."""
+    communes = _communes(conn)
+    rederive_communes(conn)
+    reports: list[ImportReport] = []
+    removed: dict[str, int] = {}
+    files = (
+        ("accessible_cities", "accessible_cities.csv", False,
+         "Accessible Cities programme, Ministry of Solidarity, Social Inclusion and Family "
+         "(public facts); positions: city centres"),
+        ("transport_stops", "transport_stops.csv", True, DEMO_SOURCE),
+        ("beaches", "beaches.csv", True, DEMO_SOURCE),
+    )  # fmt: skip
+    for layer, filename, is_demo, source in files:
+        path = demo_dir / filename
+        if not path.exists():
+            raise DataError(f"missing demonstration file {path}")
+        report, gone = _import(conn, layer, read_csv(path), source=source, is_demo=is_demo)
+        reports.append(report)
+        removed[layer] = gone
+    plan = plan_centres(communes)
+    placed = place_centres(conn, plan)
+    report, gone = _import(
+        conn, "centres", _table(placed, "generated centres"), source=DEMO_SOURCE, is_demo=True
+    )
+    reports.insert(0, report)
+    removed["centres"] = gone
+    _record_sources(conn)
+    return DemoResult(tuple(reports), removed)
+
+
+def _record_sources(conn: Connection) -> None:
+    record_source(
+        conn,
+        "centres",
+        title="Centres for persons with disabilities (demonstration)",
+        source=DEMO_SOURCE + ": EPS placed in communes in proportion to their 2024 population, "
+        "COAPH in some provinces but not all, some CAS/CAPE/EMF/CJPA in urban communes",
+        licence="CC0 1.0 (invented data)",
+        is_demo=True,
+        notes="No public geolocated list of centres exists; replace with `walouja import`.",
+    )
+    record_source(
+        conn,
+        "accessible_cities",
+        title="Accessible Cities programme",
+        source="Ministry of Solidarity, Social Inclusion and Family: diagnostic study "
+        "(Fès, Meknès, Taza, El Jadida, Kénitra, Agadir, Salé, Béni Mellal, Inezgane), "
+        "conventions Fès 2019, Tiznit 2021, Boujdour 2023, Marrakech pilot 2012-2016",
+        licence="public information",
+        is_demo=False,
+        notes="Convention dates are known to the year only (stored as 1 January).",
+    )
+    record_source(
+        conn,
+        "transport_stops",
+        title="Transport stops in the Accessible Cities (demonstration)",
+        source=DEMO_SOURCE + ": stations at approximate real positions, invented bus stops "
+        "and accessibility attributes",
+        licence="CC0 1.0 (invented data)",
+        is_demo=True,
+    )
+    record_source(
+        conn,
+        "beaches",
+        title="Beaches (demonstration equipment)",
+        source=DEMO_SOURCE + ": real beaches at approximate positions; equipment and Blue "
+        "Flag invented",
+        licence="CC0 1.0 (invented data)",
+        is_demo=True,
+    )
+
+
+def load_demo(settings: Settings) -> str:
+    """Load the demonstration layers in one transaction; return a one-line summary."""
+    with connect(settings) as conn:
+        result = load_demo_layers(conn)
+    return result.summary()
