@@ -63,6 +63,12 @@ class MilpBuilder:
         self.n_cols += n
         return first
 
+    def add_cost(self, cols: NDArray[np.int64], values: NDArray[np.float64]) -> None:
+        """Add ``values`` to the objective coefficients of existing columns ``cols``."""
+        full = np.concatenate(self._cost) if len(self._cost) > 1 else self._cost[0]
+        np.add.at(full, np.asarray(cols, dtype=np.int64), np.asarray(values, dtype=float))
+        self._cost = [full]
+
     def add_rows(
         self,
         row: NDArray[np.int64],

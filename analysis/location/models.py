@@ -56,7 +56,11 @@ class MCLP(SitingModel):
         \text{s.t.}\quad y_g \le \sum_{j \in N_g} x_j,\;
         0 \le y_g \le 1,\; x_j \in \{0, 1\}
 
-    plus the site rules: :math:`\sum_j x_j \le p` (new centres), :math:`\sum_j c_j x_j \le B`
+    Two more exact reductions: a group reachable from a single candidate :math:`j` needs no
+    :math:`y_g` (its weight goes on :math:`x_j`), and a candidate whose uncovered demand is a
+    subset of another's that costs no more (same province under a per-province minimum) gets
+    no variable. Then the site rules: :math:`\sum_j x_j \le p` (new centres),
+    :math:`\sum_j c_j x_j \le B`
     (budget), :math:`\sum_{j \in r} x_j \ge k - e_r` per province :math:`r` with :math:`e_r`
     existing centres, :math:`x_j = 1` forced, no variable for excluded candidates. Only pairs
     within the radius are ever stored, and candidates that cover no uncovered demand get no
@@ -189,7 +193,39 @@ class MCLP(SitingModel):
         open_rows = ~self._covered0 & (self._w > 0)
         useful = np.zeros(self.n_candidates, dtype=bool)
         useful[self._cov.cols[open_rows[self._cov.rows]]] = True
+        if not self.capacitated:
+            useful &= ~self._dominated(open_rows, useful)
         return useful
+
+    def _dominated(
+        self, open_rows: NDArray[np.bool_], useful: NDArray[np.bool_]
+    ) -> NDArray[np.bool_]:
+        """Candidates whose uncovered demand is a subset of a no-dearer other's (exact to drop).
+
+        With at most ``p`` new sites, a dominated site can always be swapped for its dominator
+        without losing coverage; costs and, with a per-province minimum, provinces must agree.
+        """
+        r = self._rules
+        cols = np.flatnonzero(useful & ~r.excluded)
+        if len(cols) < 2:
+            return np.zeros(self.n_candidates, dtype=bool)
+        a = self._cov_csc[:, cols][open_rows].astype(np.int32)
+        a.data[:] = 1
+        overlap = (a.T @ a).tocoo()
+        size = np.asarray(a.sum(axis=0)).ravel()
+        j, k = overlap.row, overlap.col
+        cost = r.cost_mad[cols]
+        sub = (j != k) & (overlap.data == size[j])
+        strict = size[j] < size[k]
+        cheaper = cost[k] < cost[j]
+        tie = (cost[k] == cost[j]) & (k < j)
+        dom = sub & (cost[k] <= cost[j]) & (strict | cheaper | tie)
+        if r.min_per_province and self._geo.candidate_province is not None:
+            prov = self._geo.candidate_province[cols]
+            dom &= prov[j] == prov[k]
+        out = np.zeros(self.n_candidates, dtype=bool)
+        out[cols[j[dom]]] = True
+        return out
 
     def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> float:
         constant = float(self._w[self._covered0].sum())
@@ -215,13 +251,21 @@ class MCLP(SitingModel):
                 group_first.append(int(s))
             else:
                 group_w[g] += float(self._w[rows[s]])
-        n_g = len(group_w)
-        y0 = builder.add_columns(np.asarray(group_w), lb=0.0, ub=1.0)
+        weights_g = np.asarray(group_w)
+        first = np.asarray(group_first, dtype=np.int64)
+        lengths = ends[np.searchsorted(starts, first)] - first
+        # a group reachable from one candidate only is covered exactly when that candidate
+        # opens: its weight goes on the candidate's own column (no y, no row)
+        single = lengths == 1
+        if single.any():
+            builder.add_cost(cols[first[single]], weights_g[single])
+        first, lengths, weights_g = first[~single], lengths[~single], weights_g[~single]
+        n_g = len(weights_g)
+        if n_g == 0:
+            return constant
+        y0 = builder.add_columns(weights_g, lb=0.0, ub=1.0)
         # y_g - sum_{j in N_g} x_j <= 0
-        lengths = np.array([ends[np.searchsorted(starts, s)] - s for s in group_first])
-        seg = np.concatenate(
-            [np.arange(s, s + n) for s, n in zip(group_first, lengths, strict=True)]
-        )
+        seg = np.concatenate([np.arange(s, s + n) for s, n in zip(first, lengths, strict=True)])
         row_ids = np.repeat(np.arange(n_g, dtype=np.int64), lengths)
         builder.add_rows(
             np.concatenate((np.arange(n_g, dtype=np.int64), row_ids)),
