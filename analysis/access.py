@@ -29,11 +29,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from analysis.distance import FloatArray, Pairs, pairs_within
+from analysis.distance import (
+    FloatArray,
+    Pairs,
+    check_detour,
+    check_lonlat,
+    chord_to_km,
+    iter_chord_pairs,
+    km_to_chord,
+    search_chord,
+)
 from walouja.errors import AnalysisError
 
 E2SFCA_WEIGHTS: tuple[float, float, float] = (1.0, 0.68, 0.22)
@@ -160,7 +170,7 @@ class AccessResult:
     steps
         The ``(upper_km, weight)`` steps (one step of weight 1 for 2SFCA).
     n_pairs
-        Demand–centre pairs within the catchment.
+        Demand–centre pairs within the catchment with a positive weight.
     """
 
     score: FloatArray
@@ -173,46 +183,88 @@ class AccessResult:
     n_pairs: int
 
 
-def fca_from_pairs(
-    pairs: Pairs,
-    demand: npt.ArrayLike,
-    capacity: npt.ArrayLike,
-    *,
-    catchment_km: float,
-    steps: Steps | None = None,
-    method: str = "2sfca",
-) -> AccessResult:
-    """2SFCA / E2SFCA from precomputed demand–centre pairs (the core; see module docstring).
+@dataclass(frozen=True)
+class _Chunk:
+    """Pairs of one chunk of demand points, compact: 9 bytes per pair."""
 
-    Parameters
-    ----------
-    pairs
-        Demand–centre pairs with their distances; pairs beyond ``catchment_km`` are ignored.
-    demand
-        ``P_i``, one non-negative value per demand point.
-    capacity
-        ``S_j``, one non-negative value per centre.
-    steps
-        Step weights; ``None`` means weight 1 within the catchment (plain 2SFCA).
+    start: int
+    stop: int
+    demand: npt.NDArray[np.int32]  # position within the chunk
+    centre: npt.NDArray[np.int32]
+    step: npt.NDArray[np.uint8]  # index into the step weights
+
+
+def _step_index(chord: FloatArray, steps: Steps, detour_factor: float) -> npt.NDArray[np.uint8]:
+    """Step of each pair from its chord: the first step whose bound (km) is ``≥`` its distance.
+
+    Comparing chords avoids an arcsine per pair; pairs within a relative 1e-9 of a bound get
+    their distance in km computed and compared exactly, so the result is the same as
+    comparing kilometres (``len(steps)`` means beyond the last bound).
     """
-    p = _check_non_negative(demand, what="demand", size=pairs.n_demand)
-    s = _check_non_negative(capacity, what="capacity", size=pairs.n_centres)
-    if not np.isfinite(catchment_km) or catchment_km < 0:
-        raise AnalysisError(f"catchment {catchment_km} is not a non-negative number")
-    use_steps = ((float(catchment_km), 1.0),) if steps is None else check_steps(steps)
-    inside = pairs.km <= catchment_km
-    di, cj = pairs.demand[inside], pairs.centre[inside]
-    w = step_weight(pairs.km[inside], use_steps)
-    demand_in: FloatArray = np.asarray(
-        np.bincount(cj, weights=w * p[di], minlength=pairs.n_centres), dtype=np.float64
+    step = np.zeros(chord.size, dtype=np.uint8)
+    near = np.zeros(chord.size, dtype=bool)
+    for bound_km, _ in steps:
+        bound = km_to_chord(bound_km / detour_factor)
+        step += chord > bound
+        near |= np.abs(chord - bound) <= 1e-9 * bound + 1e-15
+    if near.any():
+        bounds_km = np.array([b for b, _ in steps], dtype=np.float64)
+        km = chord_to_km(chord[near]) * detour_factor
+        step[near] = np.searchsorted(bounds_km, km, side="left").astype(np.uint8)
+    return step
+
+
+def _compact(
+    start: int,
+    stop: int,
+    di: npt.NDArray[np.integer[Any]],
+    cj: npt.NDArray[np.integer[Any]],
+    step: npt.NDArray[np.uint8],
+    steps: Steps,
+) -> _Chunk:
+    """Keep the pairs with a positive weight."""
+    values = np.array([w for _, w in steps] + [0.0], dtype=np.float64)
+    keep = values[step] > 0
+    if keep.all():
+        return _Chunk(start, stop, di.astype(np.int32), cj.astype(np.int32), step)
+    return _Chunk(
+        start=start,
+        stop=stop,
+        demand=di[keep].astype(np.int32),
+        centre=cj[keep].astype(np.int32),
+        step=step[keep],
     )
-    ratio = np.zeros(pairs.n_centres)
+
+
+def _two_steps(
+    chunks: list[_Chunk],
+    p: FloatArray,
+    s: FloatArray,
+    *,
+    steps: Steps,
+    catchment_km: float,
+    method: str,
+) -> AccessResult:
+    """Both FCA steps over compact chunks (demand-in-catchment, ratios, scores)."""
+    n, m = p.size, s.size
+    values = np.array([w for _, w in steps], dtype=np.float64)
+    demand_in = np.zeros(m)
+    for c in chunks:
+        weighted = values[c.step] * p[c.start + c.demand]
+        demand_in += np.bincount(c.centre, weights=weighted, minlength=m)
+    ratio = np.zeros(m)
     served = demand_in > 0
     ratio[served] = s[served] / demand_in[served]
-    score: FloatArray = np.asarray(
-        np.bincount(di, weights=w * ratio[cj], minlength=pairs.n_demand), dtype=np.float64
-    )
-    in_reach = np.bincount(di[w > 0], minlength=pairs.n_demand).astype(np.int64)
+    score = np.zeros(n)
+    in_reach = np.zeros(n, dtype=np.int64)
+    size = 0
+    for c in chunks:
+        length = c.stop - c.start
+        score[c.start : c.stop] += np.bincount(
+            c.demand, weights=values[c.step] * ratio[c.centre], minlength=length
+        )
+        in_reach[c.start : c.stop] += np.bincount(c.demand, minlength=length)
+        size += c.demand.size
     return AccessResult(
         score=score,
         ratio=ratio,
@@ -220,9 +272,75 @@ def fca_from_pairs(
         centres_in_reach=in_reach,
         method=method,
         catchment_km=float(catchment_km),
-        steps=use_steps,
-        n_pairs=int(inside.sum()),
+        steps=steps,
+        n_pairs=size,
     )
+
+
+def _steps_for(
+    method: str, catchment_km: float, steps: Steps | Mapping[float, float] | None
+) -> Steps:
+    if method not in METHODS:
+        raise AnalysisError(
+            f"unknown access method {method!r}", hint=f"choose one of {', '.join(METHODS)}"
+        )
+    if not np.isfinite(catchment_km) or catchment_km < 0:
+        raise AnalysisError(f"catchment {catchment_km} is not a non-negative number")
+    if method == "2sfca":
+        return ((float(catchment_km), 1.0),)
+    return cap_steps(
+        e2sfca_steps(catchment_km) if steps is None else check_steps(steps), catchment_km
+    )
+
+
+def cap_steps(steps: Steps, catchment_km: float) -> Steps:
+    """The steps as the catchment cuts them: no step reaches beyond ``catchment_km``.
+
+    PySAL applies the catchment and the weight function together; a step straddling the
+    catchment ends at it, and steps wholly beyond it are dropped.
+    """
+    out: list[tuple[float, float]] = []
+    for bound, weight in steps:
+        if bound < catchment_km:
+            out.append((bound, weight))
+        else:
+            out.append((float(catchment_km), weight))
+            break
+    return tuple(out)
+
+
+def fca_from_pairs(
+    pairs: Pairs,
+    demand: npt.ArrayLike,
+    capacity: npt.ArrayLike,
+    *,
+    catchment_km: float,
+    method: str = "2sfca",
+    steps: Steps | Mapping[float, float] | None = None,
+) -> AccessResult:
+    """2SFCA / E2SFCA from precomputed demand–centre pairs (any cost: km, minutes...).
+
+    Parameters
+    ----------
+    pairs
+        Demand–centre pairs with their costs; pairs beyond ``catchment_km`` are ignored.
+    demand
+        ``P_i``, one non-negative value per demand point.
+    capacity
+        ``S_j``, one non-negative value per centre.
+    method
+        ``"2sfca"`` (weight 1 within the catchment) or ``"e2sfca"`` (step weights).
+    steps
+        E2SFCA steps; default :func:`e2sfca_steps` of ``catchment_km``. Ignored by 2SFCA.
+    """
+    use_steps = _steps_for(method, catchment_km, steps)
+    p = _check_non_negative(demand, what="demand", size=pairs.n_demand)
+    s = _check_non_negative(capacity, what="capacity", size=pairs.n_centres)
+    inside = pairs.km <= catchment_km
+    bounds_km = np.array([b for b, _ in use_steps], dtype=np.float64)
+    step = np.searchsorted(bounds_km, pairs.km[inside], side="left").astype(np.uint8)
+    chunk = _compact(0, pairs.n_demand, pairs.demand[inside], pairs.centre[inside], step, use_steps)
+    return _two_steps([chunk], p, s, steps=use_steps, catchment_km=catchment_km, method=method)
 
 
 def floating_catchment(
@@ -237,8 +355,12 @@ def floating_catchment(
     catchment_km: float = 60.0,
     steps: Steps | Mapping[float, float] | None = None,
     detour_factor: float = 1.0,
+    chunk_size: int = 4096,
 ) -> AccessResult:
     """2SFCA or E2SFCA from points given as lon/lat (great-circle km × detour factor).
+
+    Pairs are found chunk by chunk of demand points and kept compact (9 bytes each), so a
+    million demand points fit in memory.
 
     Parameters
     ----------
@@ -250,19 +372,27 @@ def floating_catchment(
         E2SFCA steps; default :func:`e2sfca_steps` of ``catchment_km``. Ignored by 2SFCA.
     detour_factor
         Multiplies straight-line distances (>= 1).
+    chunk_size
+        Demand points per neighbour-search chunk. Small chunks keep each search's output
+        under the allocator's reuse threshold, which avoids page-fault storms (a 1M-point
+        run is about 4× faster with 4,096 than with 100,000).
     """
-    if method not in METHODS:
-        raise AnalysisError(
-            f"unknown access method {method!r}", hint=f"choose one of {', '.join(METHODS)}"
-        )
-    if len(np.atleast_1d(np.asarray(centre_lon))) == 0:
+    use_steps = _steps_for(method, catchment_km, steps)
+    n = np.atleast_1d(np.asarray(demand_lon)).size
+    m = np.atleast_1d(np.asarray(centre_lon)).size
+    if m == 0:
         raise AnalysisError("there are no centres to compute access to")
-    pairs = pairs_within(
-        demand_lon, demand_lat, centre_lon, centre_lat, catchment_km, detour_factor=detour_factor
-    )
-    use_steps: Steps | None = None
-    if method == "e2sfca":
-        use_steps = e2sfca_steps(catchment_km) if steps is None else check_steps(steps)
-    return fca_from_pairs(
-        pairs, demand, capacity, catchment_km=catchment_km, steps=use_steps, method=method
-    )
+    p = _check_non_negative(demand, what="demand", size=n)
+    s = _check_non_negative(capacity, what="capacity", size=m)
+    factor = check_detour(detour_factor)
+    dlon, dlat = check_lonlat(demand_lon, demand_lat, what="demand point")
+    clon, clat = check_lonlat(centre_lon, centre_lat, what="centre")
+    radius = search_chord(use_steps[-1][0], factor)  # steps end at or before the catchment
+    chunks = []
+    for start, stop, di, cj, chord in iter_chord_pairs(
+        dlon, dlat, clon, clat, radius, chunk_size=chunk_size
+    ):
+        chunks.append(
+            _compact(start, stop, di, cj, _step_index(chord, use_steps, factor), use_steps)
+        )
+    return _two_steps(chunks, p, s, steps=use_steps, catchment_km=catchment_km, method=method)

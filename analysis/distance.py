@@ -13,6 +13,7 @@ estimate road kilometres; the literature finds circuity factors of about 1.2 to 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,11 +85,7 @@ def km_to_chord(km: float) -> float:
 
 
 def pair_km(u: FloatArray, v: FloatArray) -> FloatArray:
-    """Great-circle kilometres between matching rows of two unit-vector arrays.
-
-    Every distance in this package goes through this function, so the same pair always gets
-    the same floating-point value whichever search found it.
-    """
+    """Great-circle kilometres between matching rows of two unit-vector arrays."""
     diff = u - v
     chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))
     return chord_to_km(chord)
@@ -115,13 +112,19 @@ def distance_matrix_km(
     centre_lon: npt.ArrayLike,
     centre_lat: npt.ArrayLike,
 ) -> FloatArray:
-    """Dense matrix (demand × centres) of great-circle kilometres; for small problems and tests."""
+    """Dense matrix (demand × centres) of great-circle kilometres; for small problems and tests.
+
+    The chords come from the same KD-tree kernel as :func:`pairs_within`, so a pair gets the
+    same floating-point distance from both.
+    """
     u = unit_vectors(demand_lon, demand_lat)
     v = unit_vectors(centre_lon, centre_lat)
-    n, m = len(u), len(v)
-    rows = np.repeat(np.arange(n), m)
-    cols = np.tile(np.arange(m), n)
-    return pair_km(u[rows], v[cols]).reshape(n, m)
+    out = np.empty((len(u), len(v)))
+    if out.size == 0:
+        return out
+    found = cKDTree(u).sparse_distance_matrix(cKDTree(v), 2.5, output_type="ndarray")
+    out[found["i"], found["j"]] = chord_to_km(found["v"])
+    return out
 
 
 @dataclass(frozen=True)
@@ -172,9 +175,9 @@ def nearest(
         )
     u = unit_vectors(dlon, dlat)
     v = unit_vectors(clon, clat)
-    _, idx = cKDTree(v).query(u, k=1, workers=workers)
+    chord, idx = cKDTree(v).query(u, k=1, workers=workers)
     idx = np.asarray(idx, dtype=np.int64)
-    km = pair_km(u, v[idx]) * factor
+    km = chord_to_km(chord) * factor
     return Nearest(km=km, index=idx, detour_factor=factor)
 
 
@@ -204,6 +207,78 @@ class Pairs:
         return int(self.km.size)
 
 
+def iter_chord_pairs(
+    demand_lon: npt.ArrayLike,
+    demand_lat: npt.ArrayLike,
+    centre_lon: npt.ArrayLike,
+    centre_lat: npt.ArrayLike,
+    max_chord: float,
+    *,
+    chunk_size: int = 4096,
+) -> Iterator[tuple[int, int, npt.NDArray[np.int32], npt.NDArray[np.int32], FloatArray]]:
+    """Candidate pairs whose unit-vector chord is at most ``max_chord``, chunk by chunk.
+
+    The low-level search behind :func:`iter_pairs_within` and the access scores. Yields
+    ``(start, stop, demand, centre, chord)``: the chunk covers demand positions
+    ``start:stop``; ``demand`` is the position within the chunk. Pairs come in the KD-tree's
+    order. Coordinates must already be checked (:func:`check_lonlat`).
+    """
+    dlon = np.asarray(demand_lon, dtype=np.float64)
+    dlat = np.asarray(demand_lat, dtype=np.float64)
+    n = dlon.size
+    if n == 0 or np.asarray(centre_lon).size == 0:
+        return
+    centre_tree = cKDTree(unit_vectors(centre_lon, centre_lat))
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        chunk_tree = cKDTree(unit_vectors(dlon[start:stop], dlat[start:stop]))
+        found = chunk_tree.sparse_distance_matrix(centre_tree, max_chord, output_type="ndarray")
+        yield (
+            start,
+            stop,
+            found["i"].astype(np.int32),
+            found["j"].astype(np.int32),
+            np.ascontiguousarray(found["v"]),
+        )
+
+
+def search_chord(max_km: float, detour_factor: float) -> float:
+    """Chord radius that surely holds every pair within ``max_km`` (widened by 1e-9 relative)."""
+    return km_to_chord(max_km / detour_factor) * (1.0 + 1e-9) + 1e-15
+
+
+def iter_pairs_within(
+    demand_lon: npt.ArrayLike,
+    demand_lat: npt.ArrayLike,
+    centre_lon: npt.ArrayLike,
+    centre_lat: npt.ArrayLike,
+    max_km: float,
+    *,
+    detour_factor: float = 1.0,
+    chunk_size: int = 4096,
+) -> Iterator[tuple[int, int, IntArray, IntArray, FloatArray]]:
+    """Demand–centre pairs within ``max_km`` (inclusive), one chunk of demand points at a time.
+
+    Yields ``(start, stop, demand, centre, km)``: the chunk's demand positions
+    ``start:stop``, and for each pair its demand position *within the chunk*, its centre
+    position and its distance, in the KD-tree's order. The radius search runs on the chord
+    of ``max_km`` widened by a relative 1e-9, so no pair on the boundary is lost to rounding;
+    the distance of each candidate (from the tree's own chord) then decides with ``<=``, as
+    PySAL ``access`` does.
+    """
+    factor = check_detour(detour_factor)
+    if not np.isfinite(max_km) or max_km < 0:
+        raise AnalysisError(f"catchment distance {max_km} km is not a non-negative number")
+    dlon, dlat = check_lonlat(demand_lon, demand_lat, what="demand point")
+    clon, clat = check_lonlat(centre_lon, centre_lat, what="centre")
+    for start, stop, di, ci, chord in iter_chord_pairs(
+        dlon, dlat, clon, clat, search_chord(max_km, factor), chunk_size=chunk_size
+    ):
+        km = chord_to_km(chord) * factor
+        keep = km <= max_km
+        yield start, stop, di[keep].astype(np.int64), ci[keep].astype(np.int64), km[keep]
+
+
 def pairs_within(
     demand_lon: npt.ArrayLike,
     demand_lat: npt.ArrayLike,
@@ -212,60 +287,37 @@ def pairs_within(
     max_km: float,
     *,
     detour_factor: float = 1.0,
-    chunk_size: int = 200_000,
+    chunk_size: int = 4096,
 ) -> Pairs:
-    """Every demand–centre pair whose distance is at most ``max_km`` (inclusive).
+    """Every demand–centre pair whose distance is at most ``max_km`` (inclusive), sorted.
 
-    The KD-tree radius search runs on the chord of ``max_km`` (widened by a relative 1e-9 so
-    no pair on the boundary is lost to rounding); the exact distance of each candidate then
-    decides, with ``<=`` as PySAL ``access`` does. Demand is processed in chunks to bound
-    memory.
-
-    Parameters
-    ----------
-    max_km
-        Largest distance kept, in the same kilometres as the result (after the detour factor).
-    detour_factor
-        Multiplies the straight-line distance (>= 1).
-    chunk_size
-        Demand points per chunk.
+    See :func:`iter_pairs_within`; distances are great-circle km × ``detour_factor``.
     """
-    factor = check_detour(detour_factor)
-    if not np.isfinite(max_km) or max_km < 0:
-        raise AnalysisError(f"catchment distance {max_km} km is not a non-negative number")
-    dlon, dlat = check_lonlat(demand_lon, demand_lat, what="demand point")
-    clon, clat = check_lonlat(centre_lon, centre_lat, what="centre")
-    n, m = dlon.size, clon.size
-    empty = np.empty(0, dtype=np.int64)
-    if n == 0 or m == 0:
-        return Pairs(empty, empty, np.empty(0), n, m)
-    straight_km = max_km / factor
-    radius = km_to_chord(straight_km) * (1.0 + 1e-9) + 1e-15
-    v = unit_vectors(clon, clat)
-    centre_tree = cKDTree(v)
+    clon = np.atleast_1d(np.asarray(centre_lon, dtype=np.float64))
+    n = np.atleast_1d(np.asarray(demand_lon, dtype=np.float64)).size
     parts_d: list[IntArray] = []
     parts_c: list[IntArray] = []
     parts_k: list[FloatArray] = []
-    for start in range(0, n, chunk_size):
-        stop = min(start + chunk_size, n)
-        u = unit_vectors(dlon[start:stop], dlat[start:stop])
-        found = cKDTree(u).sparse_distance_matrix(centre_tree, radius, output_type="ndarray")
-        if found.size == 0:
-            continue
-        di = found["i"].astype(np.int64)
-        ci = found["j"].astype(np.int64)
-        km = pair_km(u[di], v[ci]) * factor
-        keep = km <= max_km
-        order = np.lexsort((ci[keep], di[keep]))
-        parts_d.append(di[keep][order] + start)
-        parts_c.append(ci[keep][order])
-        parts_k.append(km[keep][order])
+    for start, _, di, ci, km in iter_pairs_within(
+        demand_lon,
+        demand_lat,
+        centre_lon,
+        centre_lat,
+        max_km,
+        detour_factor=detour_factor,
+        chunk_size=chunk_size,
+    ):
+        order = np.lexsort((ci, di))
+        parts_d.append(di[order] + start)
+        parts_c.append(ci[order])
+        parts_k.append(km[order])
     if not parts_d:
-        return Pairs(empty, empty, np.empty(0), n, m)
+        empty = np.empty(0, dtype=np.int64)
+        return Pairs(empty, empty, np.empty(0), n, clon.size)
     return Pairs(
         demand=np.concatenate(parts_d),
         centre=np.concatenate(parts_c),
         km=np.concatenate(parts_k),
         n_demand=n,
-        n_centres=m,
+        n_centres=clon.size,
     )

@@ -8,12 +8,14 @@ import pytest
 from access import Access, weights
 
 from analysis.access import (
+    METHODS,
     e2sfca_steps,
+    fca_from_pairs,
     fill_capacity,
     floating_catchment,
     step_weight,
 )
-from analysis.distance import distance_matrix_km
+from analysis.distance import distance_matrix_km, pairs_within
 from walouja.errors import AnalysisError
 
 # three demand points on the equator at lon 0, 0.5, 1 and centres at lon 0 and 1:
@@ -160,8 +162,13 @@ def test_2sfca_equals_pysal_access(synthetic: tuple[np.ndarray, ...], catchment:
 
 @pytest.mark.parametrize(
     "steps",
-    [None, {15.0: 1.0, 30.0: 0.6, 45.0: 0.3, 60.0: 0.1}],
-    ids=["default-thirds", "four-steps"],
+    [
+        None,
+        {15.0: 1.0, 30.0: 0.6, 45.0: 0.3, 60.0: 0.1},
+        {20.0: 1.0, 40.0: 0.68, 90.0: 0.22},
+        {10.0: 1.0, 30.0: 0.5},
+    ],
+    ids=["default-thirds", "four-steps", "beyond-catchment", "short-of-catchment"],
 )
 def test_e2sfca_equals_pysal_access(
     synthetic: tuple[np.ndarray, ...], steps: dict[float, float] | None
@@ -175,3 +182,61 @@ def test_e2sfca_equals_pysal_access(
     assert ours.score.max() > 0
     np.testing.assert_allclose(ours.score, theirs, rtol=0, atol=1e-9)
     np.testing.assert_allclose(ours.score, theirs, rtol=1e-12)
+
+
+def test_precomputed_pairs_give_the_same_scores(synthetic: tuple[np.ndarray, ...]) -> None:
+    dlon, dlat, pwd, clon, clat, cap = synthetic
+    pairs = pairs_within(dlon, dlat, clon, clat, 60.0)
+    for method in METHODS:
+        direct = floating_catchment(
+            dlon, dlat, pwd, clon, clat, cap, method=method, catchment_km=60.0, chunk_size=97
+        )
+        from_pairs = fca_from_pairs(pairs, pwd, cap, catchment_km=60.0, method=method)
+        np.testing.assert_allclose(direct.score, from_pairs.score, rtol=1e-12)
+        np.testing.assert_allclose(direct.ratio, from_pairs.ratio, rtol=1e-12)
+        assert direct.n_pairs == from_pairs.n_pairs
+
+
+def test_a_pair_exactly_on_a_step_bound_gets_that_step() -> None:
+    d = float(distance_matrix_km([0.0], [0.0], [0.3], [0.0])[0, 0])
+    on = floating_catchment(
+        [0.0],
+        [0.0],
+        [10.0],
+        [0.3],
+        [0.0],
+        [5.0],
+        method="e2sfca",
+        catchment_km=2 * d,
+        steps={d: 1.0, 2 * d: 0.5},
+    )
+    assert on.score[0] == pytest.approx(0.5)  # weight 1: R = 5 / 10, A = 1 × R
+    beyond = floating_catchment(
+        [0.0],
+        [0.0],
+        [10.0],
+        [0.3],
+        [0.0],
+        [5.0],
+        method="e2sfca",
+        catchment_km=2 * d,
+        steps={d * (1 - 1e-12): 1.0, 2 * d: 0.5},
+    )
+    assert beyond.score[0] == pytest.approx(0.5)  # weight 0.5: R = 5 / 5, A = 0.5 × R
+    assert beyond.ratio[0] == pytest.approx(1.0)
+
+
+def test_steps_are_cut_at_the_catchment() -> None:
+    res = floating_catchment(
+        DLON,
+        ZERO3,
+        DPWD,
+        CLON,
+        ZERO2,
+        CAP,
+        method="e2sfca",
+        catchment_km=50,
+        steps={20: 1.0, 40: 0.68, 90: 0.22},
+    )
+    assert res.steps == ((20.0, 1.0), (40.0, 0.68), (50.0, 0.22))
+    np.testing.assert_array_equal(res.centres_in_reach, [1, 0, 1])  # 55.6 km is beyond 50

@@ -103,7 +103,8 @@ def test_pairs_within_equals_dense_filter() -> None:
 
 def test_pairs_within_keeps_the_boundary() -> None:
     # a centre exactly one degree away is kept at a threshold equal to that distance
-    d = float(great_circle_km(0, 0, 1, 0))
+    d = float(distance_matrix_km([0.0], [0.0], [1.0], [0.0])[0, 0])
+    assert d == pytest.approx(ONE_DEGREE_KM, rel=1e-12)
     assert len(pairs_within([0.0], [0.0], [1.0], [0.0], d)) == 1
     assert len(pairs_within([0.0], [0.0], [1.0], [0.0], d * (1 - 1e-12))) == 0
 
