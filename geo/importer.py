@@ -190,8 +190,9 @@ def _upsert(
     cols = ", ".join(fields)
     updatable = [f for f in fields if f in present or f == "name"]
     sets = ", ".join(f"{f} = EXCLUDED.{f}" for f in [*updatable, "geom", "source", "is_demo"])
-    old = ", ".join(f"{spec.table}.{f}" for f in [*updatable, "geom", "source", "is_demo"])
-    new = ", ".join(f"EXCLUDED.{f}" for f in [*updatable, "geom", "source", "is_demo"])
+    # a row whose data did not change is left alone, even if the file (source) is another
+    old = ", ".join(f"{spec.table}.{f}" for f in [*updatable, "geom", "is_demo"])
+    new = ", ".join(f"EXCLUDED.{f}" for f in [*updatable, "geom", "is_demo"])
     sql = (
         f"WITH up AS (INSERT INTO {spec.table} (external_id, {cols}, geom, source, is_demo) "
         f"SELECT external_id, {cols}, geom, coalesce(source, :source), :is_demo FROM {TEMP} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -202,7 +203,9 @@ def gtfs_mode(route_type: Any) -> str | None:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "feed"
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "feed"
 
 
 def read_gtfs(path: Path) -> SourceTable:
@@ -276,7 +279,8 @@ def read_gtfs(path: Path) -> SourceTable:
             only = feed_modes.pop()
             mode = mode.where(~unserved, only)
             warnings.append(
-                f"{int(unserved.sum())} stops served by no trip: mode {only!r}, the feed's only mode"
+                f"{int(unserved.sum())} stops served by no trip: mode {only!r}, "
+                "the feed's only mode"
             )
     operator = None
     if "agency.txt" in files:

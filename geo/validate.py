@@ -381,6 +381,11 @@ def validate_records(
         target = spec.aliases.get(key)
         if target in targets and target not in mapped and key not in targets:
             mapped[target] = original
+    for key, original in columns.items():  # Shapefile (dBase) names cut at 10 characters
+        if len(key) == 10 and key not in targets and key not in spec.aliases:
+            fits = [t for t in targets if t.startswith(key) and t not in mapped]
+            if len(fits) == 1:
+                mapped[fits[0]] = original
     ignored = [columns[k] for k in columns if k in IGNORED_COLUMNS]
     if ignored:
         warnings.append(
@@ -459,8 +464,9 @@ def validate_records(
             "and no WKT column",
             hint="add lon and lat columns in decimal degrees, or a WKT column",
         )
-    lon_s = pd.Series(lon, index=rows)
-    lat_s = pd.Series(lat, index=rows)
+    # 7 decimals (about 1 cm): reprojection noise must not make a re-import look changed
+    lon_s = pd.Series(np.round(lon, 7), index=rows)
+    lat_s = pd.Series(np.round(lat, 7), index=rows)
     known = lon_s.notna() & lat_s.notna()
     inside = (lon_s >= BBOX[0]) & (lon_s <= BBOX[2]) & (lat_s >= BBOX[1]) & (lat_s <= BBOX[3])
     swapped = (lat_s >= BBOX[0]) & (lat_s <= BBOX[2]) & (lon_s >= BBOX[1]) & (lon_s <= BBOX[3])

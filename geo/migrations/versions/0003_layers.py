@@ -165,7 +165,7 @@ BEGIN
         NEW.commune_code := walouja_commune_at(NEW.geom);
     ELSE
         NEW.created_at := OLD.created_at;
-        NEW.updated_at := now();
+        NEW.updated_at := clock_timestamp();
         IF NEW.geom IS DISTINCT FROM OLD.geom
            OR NEW.commune_code IS DISTINCT FROM OLD.commune_code THEN
             NEW.commune_code := walouja_commune_at(NEW.geom);

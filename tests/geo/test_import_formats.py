@@ -1,0 +1,281 @@
+"""Imports per format, round trips through every export format, the all-or-nothing rule."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+from sqlalchemy.engine import Connection
+
+from geo.export import write_frame
+from geo.layers import LayerFilter, read_layer
+from geo.validate import Problem
+from tests.geo.fixtures.support import (
+    AGADIR,
+    FES,
+    OCEAN,
+    RABAT,
+    commune_at,
+    count,
+    require_layers,
+    run_import,
+    write,
+)
+from walouja.errors import ValidationError
+
+CENTRES_CSV = (
+    "id;nom;nom_ar;type;capacité;services;lon;lat\n"
+    f"T-1;Centre Al Amal;مركز الأمل;COAPH;120;orientation,paramedical;{FES[0]:.4f};{FES[1]:.4f}\n"
+    f"T-2;EPS Annour;مؤسسة النور;EPS;;;{RABAT[0]:.4f};{RABAT[1]:.4f}\n"
+    f"T-3;Centre Souss;مركز سوس;CAS;45;day care;{AGADIR[0]:.4f};{AGADIR[1]:.4f}\n"
+).replace(".", ",")
+
+
+@pytest.fixture
+def db(conn: Connection) -> Connection:
+    require_layers(conn)
+    return conn
+
+
+@pytest.fixture
+def centres_csv(tmp_path: Path) -> Path:
+    # semicolons, decimal commas, a BOM, Arabic names: the way spreadsheets save CSV
+    return write(tmp_path / "centres.csv", CENTRES_CSV, bom=True)
+
+
+def test_semicolon_csv_with_bom_and_decimal_commas(db: Connection, centres_csv: Path) -> None:
+    before = count(db, "centres")
+    report = run_import(db, "centres", centres_csv)
+    assert (report.inserted, report.updated, report.rejected) == (3, 0, 0)
+    assert count(db, "centres") == before + 3
+    frame = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["T-1"]}))
+    row = frame.iloc[0]
+    assert row["name_ar"] == "مركز الأمل"
+    assert row["capacity"] == 120
+    assert list(row["services"]) == ["orientation", "paramedical"]
+    assert row["commune_code"] == commune_at(db, *FES)
+    assert row["source"] == "test centres.csv"
+    assert not row["is_demo"]
+
+
+def test_reimport_changes_nothing(db: Connection, centres_csv: Path) -> None:
+    run_import(db, "centres", centres_csv)
+    history = count(db, "layer_history")
+    again = run_import(db, "centres", centres_csv)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+    assert count(db, "layer_history") == history
+
+
+def test_changed_row_is_updated_in_place(db: Connection, centres_csv: Path, tmp_path: Path) -> None:
+    run_import(db, "centres", centres_csv)
+    changed = write(tmp_path / "c2.csv", CENTRES_CSV.replace(";120;", ";150;"), bom=True)
+    report = run_import(db, "centres", changed)
+    assert (report.inserted, report.updated, report.unchanged) == (0, 1, 2)
+    assert count(db, "centres", "external_id = 'T-1' AND capacity = 150") == 1
+
+
+def test_dry_run_writes_nothing(db: Connection, centres_csv: Path) -> None:
+    before, history = count(db, "centres"), count(db, "layer_history")
+    report = run_import(db, "centres", centres_csv, dry_run=True)
+    assert report.dry_run and report.inserted == 3
+    assert "would insert 3" in report.summary()
+    assert (count(db, "centres"), count(db, "layer_history")) == (before, history)
+
+
+def test_one_bad_row_refuses_the_whole_file(db: Connection, tmp_path: Path) -> None:
+    text = CENTRES_CSV + "T-4;Bad;;hospital;;;-6,5;33,9\n"
+    path = write(tmp_path / "bad.csv", text)
+    before = count(db, "centres")
+    report = run_import(db, "centres", path)
+    assert report.refused and not report.written
+    assert list(report.problems) == [
+        Problem(
+            5,
+            "centre_type",
+            "unknown value 'hospital' (expected one of: COAPH, CAS, CAPE, EMF, CJPA, EPS, other)",
+        )
+    ]
+    assert count(db, "centres") == before
+    with pytest.raises(ValidationError) as err:
+        run_import(db, "centres", path, raise_on_reject=True)
+    assert err.value.problems[0][:2] == (5, "centre_type")
+    kept = run_import(db, "centres", path, skip_invalid=True)
+    assert (kept.inserted, kept.rejected, kept.refused) == (3, 1, False)
+    assert count(db, "centres") == before + 3
+
+
+def test_point_in_no_commune_is_outside_morocco(db: Connection, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "sea.csv", f"name,centre_type,lon,lat\nAtlantis,CAS,{OCEAN[0]},{OCEAN[1]}\n"
+    )
+    report = run_import(db, "centres", path)
+    assert report.refused
+    (problem,) = report.problems
+    assert (problem.row, problem.field) == (2, "geometry")
+    assert "in no commune" in problem.reason
+
+
+def test_duplicate_of_a_row_already_in_the_table(
+    db: Connection, centres_csv: Path, tmp_path: Path
+) -> None:
+    run_import(db, "centres", centres_csv)
+    # same type, same name without accents/case, ~15 m away, another id
+    lat = FES[1] + 0.000135
+    path = write(
+        tmp_path / "dupe.csv",
+        f"id,name,centre_type,lon,lat\nT-9,CENTRE AL-AMAL,COAPH,{FES[0]},{lat}\n",
+    )
+    report = run_import(db, "centres", path)
+    (problem,) = report.problems
+    assert problem.row == 2 and problem.field == "name"
+    assert "already in centres" in problem.reason and "external id T-1" in problem.reason
+    assert "15 m apart" in problem.reason
+
+
+def test_wkt_csv_with_commas(db: Connection, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "stops.csv",
+        'name,mode,wkt,wheelchair_boarding\n"Arrêt ""Bab Ftouh""",bus,"POINT (-4.9650 34.0580)",1\n',
+    )
+    report = run_import(db, "transport_stops", path)
+    assert report.inserted == 1
+    frame = read_layer(db, "transport_stops", where=LayerFilter(equals={"mode": ["bus"]}))
+    row = frame[frame["name"] == 'Arrêt "Bab Ftouh"'].iloc[0]
+    assert row["wheelchair_boarding"] == 1
+
+
+def _roundtrip_frame(db: Connection) -> gpd.GeoDataFrame:
+    return read_layer(
+        db, "centres", where=LayerFilter(equals={"external_id": ["T-1", "T-2", "T-3"]})
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+def test_export_then_import_round_trip(
+    db: Connection, centres_csv: Path, tmp_path: Path, fmt: str
+) -> None:
+    run_import(db, "centres", centres_csv)
+    original = _roundtrip_frame(db)
+    path = tmp_path / f"out.{fmt}"
+    write_frame(original, path, fmt, layer="centres")
+    if fmt in ("csv", "geojson"):
+        assert "مركز الأمل" in path.read_text(encoding="utf-8-sig")
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.updated, report.unchanged, report.rejected) == (0, 0, 3, 0)
+    again = _roundtrip_frame(db)
+    assert again["name_ar"].tolist() == original["name_ar"].tolist()
+
+
+def test_zipped_shapefile_round_trip(db: Connection, centres_csv: Path, tmp_path: Path) -> None:
+    run_import(db, "centres", centres_csv)
+    frame = _roundtrip_frame(db)
+    shp_dir = tmp_path / "shp"
+    shp_dir.mkdir()
+    flat = frame.drop(columns=["id", "created_at", "updated_at"]).copy()
+    flat["services"] = [";".join(v) for v in flat["services"]]
+    flat.to_crs(26191).to_file(shp_dir / "centres.shp", encoding="utf-8")  # projected, with .prj
+    archive = tmp_path / "centres.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in shp_dir.iterdir():
+            zf.write(part, part.name)
+    report = run_import(db, "centres", archive)
+    assert (report.format, report.unchanged, report.rejected) == ("shp", 3, 0)
+    assert any("reprojected from EPSG:26191" in w for w in report.warnings)
+
+
+def test_shapefile_without_prj_in_metres_is_refused(db: Connection, tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame(
+        {"name": ["A"], "centre_type": ["CAS"]}, geometry=[Point(500000, 380000)], crs=None
+    )
+    gdf.to_file(tmp_path / "noprj.shp")
+    from walouja.errors import DataError
+
+    with pytest.raises(DataError, match="no coordinate reference system"):
+        run_import(db, "centres", tmp_path / "noprj.shp")
+
+
+def test_geojson_polygon_beach_becomes_a_point(db: Connection, tmp_path: Path) -> None:
+    x, y = -9.6030, 30.4150
+    gdf = gpd.GeoDataFrame(
+        {"name": ["Plage test"], "blue_flag": ["oui"], "walkway_to_water": [True]},
+        geometry=[Point(x, y).buffer(0.001)],
+        crs=4326,
+    )
+    path = tmp_path / "beach.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    report = run_import(db, "beaches", path)
+    assert report.inserted == 1
+    assert any("non-point geometries" in w for w in report.warnings)
+    row = read_layer(db, "beaches", where=LayerFilter(equals={"name": ["Plage test"]})).iloc[0]
+    assert row["blue_flag"] and row["walkway_to_water"] and not row["shade"]
+    assert row["geom"].distance(Point(x, y)) < 0.001
+
+
+def test_gtfs_feed(db: Connection, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.zip"
+    with zipfile.ZipFile(feed, "w") as zf:
+        zf.writestr(
+            "agency.txt",
+            "agency_id,agency_name,agency_url,agency_timezone\n"
+            "A,Tramway Rabat-Salé,https://example.org,Africa/Casablanca\n",
+        )
+        zf.writestr(
+            "stops.txt",
+            "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,wheelchair_boarding\n"
+            "S1,Bab Lamrissa,34.0360,-6.8110,1,,0\n"
+            "S1a,Bab Lamrissa quai 1,34.03605,-6.81105,0,S1,1\n"
+            "S2,Hassan II,34.0410,-6.8030,0,,2\n"
+            "S2e,Hassan II entrée,34.0411,-6.8031,2,S2,\n"
+            "S3,Karima,34.0480,-6.7900,0,,\n",
+        )
+        zf.writestr("routes.txt", "route_id,route_type\nT1,0\n")
+        zf.writestr("trips.txt", "route_id,service_id,trip_id\nT1,W,t1\n")
+        zf.writestr(
+            "stop_times.txt",
+            "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+            "t1,08:00:00,08:00:00,S1a,1\nt1,08:03:00,08:03:00,S2,2\n"
+            "t1,08:06:00,08:06:00,S3,3\n",
+        )
+    report = run_import(db, "transport_stops", feed)
+    assert (report.format, report.inserted, report.rejected) == ("gtfs", 3, 0)
+    assert any("1 platforms folded" in w for w in report.warnings)
+    frame = read_layer(
+        db, "transport_stops", where=LayerFilter(equals={"operator": ["Tramway Rabat-Salé"]})
+    )
+    got = dict(
+        zip(
+            frame["external_id"],
+            zip(frame["mode"], frame["wheelchair_boarding"], strict=True),
+            strict=True,
+        )
+    )
+    assert got == {
+        "gtfs:tramway-rabat-sale:S1": ("tram", 1),  # the platform's value, station said 0
+        "gtfs:tramway-rabat-sale:S2": ("tram", 2),
+        "gtfs:tramway-rabat-sale:S3": ("tram", 0),
+    }
+    assert run_import(db, "transport_stops", feed).unchanged == 3
+
+
+def test_bare_stops_txt_needs_a_mode(db: Connection, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "stops.txt", "stop_id,stop_name,stop_lat,stop_lon\nB1,Place Atlas,34.02,-4.99\n"
+    )
+    refused = run_import(db, "transport_stops", path)
+    assert [(p.row, p.field) for p in refused.problems] == [(2, "mode")]
+    ok = run_import(db, "transport_stops", path, defaults={"mode": "bus"})
+    assert ok.inserted == 1
+
+
+def test_accessible_cities_one_entry_per_commune(db: Connection, tmp_path: Path) -> None:
+    text = (
+        "name,stage,convention_date,lon,lat\n"
+        f"Ville A,convention signée,2019-03-01,{RABAT[0]},{RABAT[1]}\n"
+        f"Ville B,diagnostic,,{RABAT[0] + 0.001},{RABAT[1]}\n"
+    )
+    report = run_import(db, "accessible_cities", write(tmp_path / "ac.csv", text))
+    (problem,) = report.problems
+    assert problem.row == 3 and "already has an entry (Ville A)" in problem.reason
