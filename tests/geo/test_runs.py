@@ -9,8 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from geo import db, migrate
 from geo.runs import find_run, get_run, input_fingerprint, list_runs, save_run, to_jsonable
 from walouja.errors import NotFoundError
+from walouja.settings import Settings
 
 
 @pytest.fixture
@@ -128,3 +130,17 @@ def test_fingerprint_of_several_tables_ignores_their_order(probe: Connection) ->
 def test_fingerprint_of_a_missing_table(conn: Connection) -> None:
     with pytest.raises(NotFoundError, match="input table no_such_table does not exist"):
         input_fingerprint(conn, ["no_such_table"])
+
+
+def test_migration_0004_up_and_down(scratch_settings: Settings) -> None:
+    migrate.upgrade(scratch_settings)
+    with db.connect(scratch_settings) as c:
+        assert c.execute(sa.text("SELECT to_regclass('public.analysis_runs')")).scalar()
+    migrate.downgrade(scratch_settings, "0003")
+    with db.connect(scratch_settings) as c:
+        assert c.execute(sa.text("SELECT to_regclass('public.analysis_runs')")).scalar() is None
+        assert db.current_revision(c) == "0003"
+    migrate.upgrade(scratch_settings)
+    with db.connect(scratch_settings) as c:
+        assert db.current_revision(c) == "0004"
+        assert c.execute(sa.text("SELECT count(*) FROM analysis_runs")).scalar_one() == 0
