@@ -1,0 +1,201 @@
+"""`walouja prioritise` / `walouja scenarios` on a hand-made geography inside a rolled-back test.
+
+Twelve communes on a line at latitude 33°, 0.1° of longitude apart (9.33 km), 100 persons
+with disabilities each except communes 7 (300), 8 (1,000) and 9 (200); communes 0–5 in
+province P1, 6–11 in P2; one operating COAPH on commune 0. Within 10 km the COAPH covers
+communes 0 and 1 (200 persons); a site covers itself and its two neighbours, so the best
+single new site is commune 8 (300 + 1,000 + 200 = 1,500 more; 7 gives 1,400, 9 gives 1,300).
+It is also the p-median's best site: 2,500 person-steps against 3,300 for 7 and 3,600 for 9.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from walouja.cli.prioritise import compare_scenarios, list_scenarios, run_prioritise
+from walouja.errors import AnalysisError, InfeasibleError, NotFoundError
+
+LON0, LAT0, STEP = -7.0, 33.0, 0.1
+
+
+def _code(k: int) -> str:
+    return f"99.{901 + (k >= 6)}.01.{k:02d}"
+
+
+@pytest.fixture
+def line(conn: Connection) -> Connection:
+    """The twelve-commune geography (and only it) inside the test's transaction."""
+    for table in ("centres", "commune_match_report", "communes", "provinces", "regions"):
+        if conn.execute(sa.text("SELECT to_regclass(:t)"), {"t": f"public.{table}"}).scalar():
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+    square = "ST_Multi(ST_MakeEnvelope(:lon - 0.05, :lat - 0.05, :lon + 0.05, :lat + 0.05, 4326))"
+    figures = (
+        "population, pwd, disability_prevalence, area_km2, geom, geom_display, source, is_demo"
+    )
+    values = f":pop, :pwd, 5.0, 100.0, {square}, {square}, 'test', true"
+    conn.execute(
+        sa.text(
+            f"INSERT INTO regions (code, name_fr, name_ar, {figures}) "
+            f"VALUES ('99', 'Ligne', 'خط', {values})"
+        ),
+        {"lon": LON0, "lat": LAT0, "pop": 48000, "pwd": 2100.0},
+    )
+    for code, name in (("99.901", "Ouest"), ("99.902", "Est")):
+        conn.execute(
+            sa.text(
+                f"INSERT INTO provinces (code, name_fr, name_ar, province_type, region_code, "
+                f"{figures}) VALUES (:code, :name, :name, 'province', '99', {values})"
+            ),
+            {"code": code, "name": name, "lon": LON0, "lat": LAT0, "pop": 24000, "pwd": 1000.0},
+        )
+    for k in range(12):
+        pwd = {7: 300.0, 8: 1000.0, 9: 200.0}.get(k, 100.0)
+        conn.execute(
+            sa.text(
+                "INSERT INTO communes (code, name_fr, name_ar, commune_type, province_code, "
+                "region_code, population, population_urban, population_rural, "
+                "disability_prevalence, pwd, pwd_urban, pwd_rural, match_method, area_km2, "
+                f"geom, geom_display, demand_point, source, is_demo) VALUES (:code, :name, "
+                ":name, 'rural', :prov, '99', :pop, 0, :pop, 5.0, :pwd, 0, :pwd, 'direct', "
+                f"100.0, {square}, {square}, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), "
+                "'test', true)"
+            ),
+            {
+                "code": _code(k),
+                "name": f"Commune {k}",
+                "prov": "99.901" if k < 6 else "99.902",
+                "pop": int(pwd * 20),
+                "pwd": pwd,
+                "lon": LON0 + STEP * k,
+                "lat": LAT0,
+            },
+        )
+    conn.execute(
+        sa.text(
+            "INSERT INTO centres (external_id, name, centre_type, capacity, status, geom, "
+            "source, is_demo) VALUES ('t-coaph-0', 'COAPH test', 'COAPH', 50, 'operating', "
+            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true)"
+        ),
+        {"lon": LON0, "lat": LAT0},
+    )
+    return conn
+
+
+def test_mclp_picks_the_hand_checked_site_and_is_stored(line: Connection) -> None:
+    first = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, name="one")
+    r = first.results
+    assert not first.reused
+    assert r["optimal"] is True
+    assert r["gap"] == pytest.approx(0.0)
+    assert r["n_existing"] == 1
+    assert r["pwd_covered_before"] == pytest.approx(200.0)
+    assert r["pwd_covered_after"] == pytest.approx(1700.0)
+    assert [s["commune_code"] for s in r["sites"]] == [_code(8)]
+    site = r["sites"][0]
+    assert site["gain"] == pytest.approx(1500.0)
+    assert site["rank"] == 1
+    assert site["lon"] == pytest.approx(LON0 + 0.8)
+    assert site["lat"] == pytest.approx(LAT0)
+    assert r["greedy"]["shortfall"] == pytest.approx(0.0)
+    again = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, name="one")
+    assert again.reused
+    assert again.run_id == first.run_id
+    assert any(s["id"] == first.run_id for s in list_scenarios(line))
+
+
+def test_per_province_minimum_holds(line: Connection) -> None:
+    spread = run_prioritise(line, centre_type="COAPH", new=3, radius_km=10.0, min_per_province=2)
+    provinces = [s["province_code"] for s in spread.results["sites"]]
+    assert provinces.count("99.901") + 1 >= 2  # the COAPH on commune 0 counts for P1
+    assert provinces.count("99.902") >= 2
+    # e.g. sites 7 (6-7-8) and 10 (9-10-11) in P2 and 3 (2-3-4) in P1: three disjoint
+    # triples besides the COAPH's pair leave one 100 uncovered, 2,400 - 100 (several ties)
+    assert spread.results["objective"] == pytest.approx(2300.0)
+    assert spread.results["optimal"] is True
+
+
+def test_compare_two_scenarios(line: Connection) -> None:
+    free = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0)
+    without_8 = run_prioritise(
+        line, centre_type="COAPH", new=1, radius_km=10.0, excluded=[_code(8)]
+    )
+    # free: 200 + 1,500 (site 8); without 8: 200 + 1,400 (site 7 covers 6-7-8)
+    assert free.results["objective"] == pytest.approx(1700.0)
+    assert without_8.results["objective"] == pytest.approx(1600.0)
+    diff = compare_scenarios(line, free.run_id, without_8.run_id)
+    assert diff["params_differ"] == {"excluded": {"a": [], "b": [_code(8)]}}
+    assert diff["headline"]["objective"] == {"a": 1700.0, "b": 1600.0}
+    assert diff["sites_only_a"] == [_code(8)]
+    assert diff["sites_only_b"] == [_code(7)]
+    assert {r["province"] for r in diff["by_province"]} == {"99.901", "99.902"}
+    p2 = next(r for r in diff["by_province"] if r["province"] == "99.902")
+    assert p2["difference"] == pytest.approx(-100.0)  # 9 (200) lost, 6 (100) gained
+
+
+def test_pmedian_and_budget(line: Connection) -> None:
+    pm = run_prioritise(line, centre_type="COAPH", model="pmedian", new=1, radius_km=10.0)
+    assert pm.results["optimal"] is True
+    assert pm.results["sites"][0]["commune_code"] == _code(8)
+    assert pm.results["pwd_covered_after"] == pytest.approx(1700.0)
+    budget = run_prioritise(
+        line, centre_type="COAPH", budget_mad=10e6, cost_mad=4e6, radius_km=10.0
+    )
+    assert len(budget.results["sites"]) == 2
+    assert budget.results["total_cost_mad"] == pytest.approx(8e6)
+
+
+def test_infeasible_and_bad_requests_name_the_problem(line: Connection) -> None:
+    with pytest.raises(InfeasibleError, match="budget"):
+        run_prioritise(line, centre_type="COAPH", budget_mad=4e6, cost_mad=5e6, min_per_province=1)
+    with pytest.raises(InfeasibleError, match="per province"):
+        run_prioritise(line, centre_type="COAPH", new=1, min_per_province=2)
+    with pytest.raises(NotFoundError, match="unknown model"):
+        run_prioritise(line, new=1, model="pcenter")
+    with pytest.raises(NotFoundError, match="unknown centre type"):
+        run_prioritise(line, new=1, centre_type="XYZ")
+    with pytest.raises(AnalysisError, match="--new"):
+        run_prioritise(line)
+    with pytest.raises(NotFoundError, match="no candidate site"):
+        run_prioritise(line, new=1, forced=["00.000.00.0"])
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "walouja.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["prioritise", "--new", "1", "--model", "pcenter"], "unknown model 'pcenter'"),
+        (["prioritise", "--new", "1", "--centre-type", "XYZ"], "unknown centre type"),
+        (["prioritise", "--new", "1", "--radius-km", "-3"], "radius must be a positive"),
+        (["prioritise"], "--new"),
+        (["scenarios", "compare", "999999998", "999999999"], "no stored analysis run"),
+    ],
+)
+def test_cli_errors_are_one_line(args: list[str], message: str) -> None:
+    done = _cli(*args)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_scenarios_list_json_is_valid() -> None:
+    done = _cli("scenarios", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    rows: list[dict[str, Any]] = json.loads(done.stdout)
+    assert all(set(r) >= {"id", "params", "created_at"} for r in rows)
