@@ -6,8 +6,10 @@ autoroutes, 100 outside built-up areas, 60 inside). Travel time = length / speed
 
 Demand points and centres are snapped to their nearest graph node (great-circle, KD-tree on
 unit vectors). The off-network leg to that node is counted at ``connector_speed_kmh``
-(``None``: not counted). One Dijkstra runs from all centres at once on the reversed graph, so
-each node gets the time of its fastest route *to* a centre, respecting one-way streets.
+(``None``: not counted); a point more than ``max_snap_km`` from every node is off the network
+(a demand point then gets ``inf``, a centre is not a source). One Dijkstra runs from all
+centres at once on the reversed graph, so each node gets the time of its fastest route *to* a
+centre, respecting one-way streets.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ FALLBACK_SPEED_KMH = 30.0
 
 DEFAULT_CONNECTOR_SPEED_KMH = 30.0
 """Speed of the straight off-network leg between a point and its nearest graph node."""
+
+DEFAULT_MAX_SNAP_KM = 10.0
+"""A point farther than this from every graph node is off the network (unreachable)."""
 
 _SUPER_SOURCE = ("walouja", "all centres")
 
@@ -152,6 +157,7 @@ def travel_times(
     centre_lat: npt.ArrayLike,
     *,
     connector_speed_kmh: float | None = DEFAULT_CONNECTOR_SPEED_KMH,
+    max_snap_km: float | None = DEFAULT_MAX_SNAP_KM,
     cutoff_min: float | None = None,
 ) -> TravelTimes:
     """Minutes from each demand point to its fastest-reached centre over the road graph.
@@ -162,6 +168,8 @@ def travel_times(
         An osmnx graph with ``travel_time`` (seconds) on edges (see :func:`prepare_graph`).
     connector_speed_kmh
         Speed of the off-network legs to and from the graph; ``None`` ignores them.
+    max_snap_km
+        Points farther than this from the graph are off the network; ``None``: no limit.
     cutoff_min
         Stop the search beyond this many minutes (farther points get ``inf``).
     """
@@ -179,16 +187,22 @@ def travel_times(
             return np.zeros_like(km)
         return km / connector_speed_kmh * 3600.0
 
+    on_net = np.ones(clon.size, dtype=bool) if max_snap_km is None else centre_km <= max_snap_km
+    if not on_net.any():
+        raise AnalysisError(
+            f"no centre lies within {max_snap_km:g} km of the road network",
+            hint="use a road network file that covers the centres",
+        )
     rev = _reversed_times(graph)
     cutoff = None if cutoff_min is None else float(cutoff_min) * 60.0
     centre_s = leg_seconds(centre_km)
-    if not centre_s.any():
+    if not centre_s[on_net].any():
         seconds = nx.multi_source_dijkstra_path_length(
-            rev, set(centre_node.tolist()), cutoff=cutoff, weight="weight"
+            rev, set(centre_node[on_net].tolist()), cutoff=cutoff, weight="weight"
         )
     else:
         offsets: dict[Any, float] = {}
-        for node, s in zip(centre_node.tolist(), centre_s.tolist(), strict=True):
+        for node, s in zip(centre_node[on_net].tolist(), centre_s[on_net].tolist(), strict=True):
             offsets[node] = min(s, offsets.get(node, np.inf))
         rev.add_weighted_edges_from((_SUPER_SOURCE, n, s) for n, s in offsets.items())
         seconds = nx.single_source_dijkstra_path_length(
@@ -197,6 +211,8 @@ def travel_times(
     on_graph = np.array([seconds.get(n, np.inf) for n in demand_node.tolist()], dtype=np.float64)
     total_s = on_graph + leg_seconds(demand_km)
     minutes = total_s / 60.0
+    if max_snap_km is not None:
+        minutes[demand_km > max_snap_km] = np.inf
     if cutoff_min is not None:
         minutes[minutes > cutoff_min] = np.inf
     return TravelTimes(

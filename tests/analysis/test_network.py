@@ -124,3 +124,16 @@ def test_errors() -> None:
     g = prepare_graph(read_road_graph(FIXTURE, simplify=False))
     with pytest.raises(AnalysisError, match="no centres"):
         travel_times(g, [-6.85], [34.0], [], [])
+
+
+def test_points_far_from_the_graph_are_off_the_network(graph: nx.MultiDiGraph) -> None:
+    # a demand point 0.2° (about 22 km) south of the grid; a centre far away is not a source
+    res = travel_times(
+        graph, [-6.85, -6.85], [33.8, 34.0], [-6.86, -5.0], [34.0, 34.0], max_snap_km=10.0
+    )
+    assert np.isinf(res.minutes[0])
+    assert np.isfinite(res.minutes[1])
+    unlimited = travel_times(graph, [-6.85], [33.8], [-6.86], [34.0], max_snap_km=None)
+    assert np.isfinite(unlimited.minutes[0])
+    with pytest.raises(AnalysisError, match="no centre lies within 10 km"):
+        travel_times(graph, [-6.85], [34.0], [-5.0], [34.0])

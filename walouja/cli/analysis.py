@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from analysis.access import METHODS, check_steps, e2sfca_steps, fill_capacity, floating_catchment
 from analysis.coverage import DEFAULT_THRESHOLDS, LEVELS, check_thresholds, coverage
 from analysis.distance import nearest
+from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import db, runs
 from geo.inputs import check_centre_type, load_centres, load_demand, load_unit_names
 from walouja.cli._common import emit_json, friendly, settings
@@ -110,11 +111,16 @@ def run_coverage(
     statuses: Sequence[str] = ("operating",),
     detour_factor: float = 1.0,
     osm_file: Path | None = None,
-    connector_speed_kmh: float | None = 30.0,
+    connector_speed_kmh: float | None = DEFAULT_CONNECTOR_SPEED_KMH,
+    max_snap_km: float | None = DEFAULT_MAX_SNAP_KM,
     fresh: bool = False,
     name: str | None = None,
 ) -> RunOutcome:
-    """Nearest-centre distance (or travel time) of every commune, stored as a run."""
+    """Nearest-centre distance (or travel time) of every commune, stored as a run.
+
+    With ``osm_file`` the distance is the road travel time in minutes (see
+    :mod:`analysis.network`); ``nearest_km`` and ``nearest_centre`` stay straight-line.
+    """
     kind = check_centre_type(centre_type)
     check_thresholds([threshold])
     params: dict[str, Any] = {
@@ -131,6 +137,7 @@ def run_coverage(
             "file": osm_file.name,
             "md5": _file_md5(osm_file),
             "connector_speed_kmh": connector_speed_kmh,
+            "max_snap_km": max_snap_km,
         }
 
     def compute() -> dict[str, Any]:
@@ -159,6 +166,7 @@ def run_coverage(
                 centres["lon"],
                 centres["lat"],
                 connector_speed_kmh=connector_speed_kmh,
+                max_snap_km=max_snap_km,
             )
             distance = times.minutes
             extra["nearest_min"] = times.minutes
@@ -434,7 +442,14 @@ def coverage_command(
         typer.Option("--osm", help="OSM XML road network: use travel times instead of distances."),
     ] = None,
     connector_speed: float = typer.Option(
-        30.0, "--connector-speed", help="km/h of the off-network legs (with --osm)."
+        DEFAULT_CONNECTOR_SPEED_KMH,
+        "--connector-speed",
+        help="km/h of the straight legs between points and the road network (with --osm).",
+    ),
+    max_snap_km: float = typer.Option(
+        DEFAULT_MAX_SNAP_KM,
+        "--max-snap-km",
+        help="Points farther than this from the road network are unreachable (with --osm).",
     ),
     fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
     name: str = typer.Option(None, "--name", help="Label of the stored run."),
@@ -458,6 +473,7 @@ def coverage_command(
             detour_factor=detour_factor,
             osm_file=osm,
             connector_speed_kmh=connector_speed,
+            max_snap_km=max_snap_km,
             fresh=fresh,
             name=name,
         )
@@ -497,8 +513,10 @@ def coverage_command(
         ("pwd_unserved", "unserved", "int"),
         mean,
     ]
-    if by == "commune":
+    if by == "commune" and unit == "km":
         columns.append(("nearest_centre", "nearest centre", "str"))
+    if unit == "min":
+        columns.append(("pwd_unreachable", "off network", "int"))
     typer.echo(render_table(rows, columns))
 
 
