@@ -57,11 +57,11 @@ def page_title(spec: registry.PageSpec) -> str:
 def language_selector() -> str:
     """The language chooser at the top of the sidebar; its value lives in the URL (``lang``)."""
     default = app_settings().language
-    state.from_url("lang", LANGUAGES, default)
     lang = st.sidebar.selectbox(
         "Langue · اللغة · Language",
         LANGUAGES,
         key="lang",
+        index=state.start_index("lang", LANGUAGES, default),
         format_func=LANGUAGE_NAMES.__getitem__,
     )
     state.publish("lang", lang, default)

@@ -1,9 +1,12 @@
 """Shareable page state: widget values mirrored in the URL (``st.query_params``).
 
-A widget whose key is registered here starts from the URL when the page opens (a shared link
-reopens the same view) and writes its value back to the URL on every run. Values in the URL
-are codes (``communes``, ``pwd``, ``01``), never translated labels, so a link works in every
-language.
+A widget opens on the value the URL gives (a shared link reopens the same view), and its
+value is written back to the URL on every run. Values in the URL are codes (``communes``,
+``pwd``, ``01``), never translated labels, so a link works in every language.
+
+Widgets are keyed (their identity is the key, so changing language does not reset them) and
+their start value is passed as ``index``/``default``/``value``; session state is never
+written for a widget key, which would override what the user picks.
 """
 
 from __future__ import annotations
@@ -13,28 +16,38 @@ from collections.abc import Sequence
 import streamlit as st
 
 
-def from_url(key: str, options: Sequence[str], default: str) -> str:
-    """Initialise ``st.session_state[key]`` from the URL (once per widget life) and return it.
+def start_index(key: str, options: Sequence[str], default: str) -> int:
+    """Index of the value a keyed select widget should show.
 
-    A value that is not one of ``options`` (a stale or hand-edited link) falls back to
-    ``default``; so does a session value that is no longer an option.
+    The widget's own current value when it has one, else the URL's value, else
+    ``default`` (a stale or hand-edited link falls back to it).
     """
+    if not options:
+        return 0
+    values = [str(o) for o in options]
+    for candidate in (st.session_state.get(key), st.query_params.get(key), default):
+        if isinstance(candidate, str) and candidate in values:
+            return values.index(candidate)
+    return 0
+
+
+def start_list(key: str, options: Sequence[str], default: Sequence[str]) -> list[str]:
+    """Start values of a keyed multiselect: the URL holds codes joined by commas."""
     current = st.session_state.get(key)
-    if current in options:
-        return str(current)
+    if isinstance(current, list) and all(v in options for v in current):
+        return list(current)
     wanted = st.query_params.get(key)
-    value = str(wanted) if wanted in options else default
-    if value not in options and options:
-        value = options[0]
-    st.session_state[key] = value
-    return value
+    if wanted is not None:
+        return [v for v in wanted.split(",") if v in options]
+    return [v for v in default if v in options]
 
 
-def text_from_url(key: str, default: str = "") -> str:
-    """Like :func:`from_url` for free text (a search box)."""
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(key, default)
-    return str(st.session_state[key])
+def start_text(key: str, default: str = "") -> str:
+    """Start value of a keyed text input (from the URL)."""
+    current = st.session_state.get(key)
+    if isinstance(current, str):
+        return current
+    return str(st.query_params.get(key, default))
 
 
 def publish(key: str, value: object, default: object = None) -> None:
@@ -46,20 +59,6 @@ def publish(key: str, value: object, default: object = None) -> None:
     text = str(value)
     if st.query_params.get(key) != text:
         st.query_params[key] = text
-
-
-def list_from_url(key: str, options: Sequence[str], default: Sequence[str]) -> list[str]:
-    """Like :func:`from_url` for a multiselect: the URL holds codes joined by commas."""
-    current = st.session_state.get(key)
-    if isinstance(current, list) and all(v in options for v in current):
-        return list(current)
-    wanted = st.query_params.get(key)
-    if wanted is not None:
-        value = [v for v in wanted.split(",") if v in options]
-    else:
-        value = [v for v in default if v in options]
-    st.session_state[key] = value
-    return value
 
 
 def publish_list(key: str, values: Sequence[str], default: Sequence[str]) -> None:

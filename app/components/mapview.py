@@ -260,6 +260,7 @@ def add_points(
         show=show,
         marker=folium.CircleMarker(radius=radius),
         style_function=lambda f: {
+            "fill": True,
             "fillColor": f["properties"]["_c"],
             "color": "#222222",
             "weight": 0.8,

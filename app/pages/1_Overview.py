@@ -83,11 +83,11 @@ if not summary.empty:
 
 st.subheader(t("overview.by_unit"))
 level_options = ["regions", "provinces"]
-state.from_url("ov_level", level_options, "regions")
 level = st.radio(
     t("overview.breakdown"),
     level_options,
     key="ov_level",
+    index=state.start_index("ov_level", level_options, "regions"),
     horizontal=True,
     format_func=lambda v: t(f"level.{v}"),
 )

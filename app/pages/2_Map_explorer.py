@@ -32,28 +32,31 @@ available_overlays = [o for o in explorer.OVERLAYS if counts[o].rows]
 
 # ---- controls (all mirrored in the URL) ---------------------------------------------------
 c1, c2, c3, c4 = st.columns([1, 1.4, 1.2, 1.2])
-state.from_url("level", explorer.LEVELS, "communes")
 level = c1.selectbox(
-    t("map.level"), explorer.LEVELS, key="level", format_func=lambda v: t(f"level.{v}")
+    t("map.level"),
+    explorer.LEVELS,
+    key="level",
+    index=state.start_index("level", explorer.LEVELS, "communes"),
+    format_func=lambda v: t(f"level.{v}"),
 )
 state.publish("level", level, "communes")
 
 indicator_options = list(explorer.INDICATORS)
-state.from_url("indicator", indicator_options, "pwd")
 indicator = c2.selectbox(
     t("map.indicator"),
     indicator_options,
     key="indicator",
+    index=state.start_index("indicator", indicator_options, "pwd"),
     format_func=lambda v: t(f"indicator.{v}"),
 )
 state.publish("indicator", indicator, "pwd")
 
 region_options = ["", *regions["code"]]
-state.from_url("region", region_options, "")
 region = c3.selectbox(
     t("filter.region"),
     region_options,
     key="region",
+    index=state.start_index("region", region_options, ""),
     format_func=lambda c: names.get(c, c) if c else t("filter.all_regions"),
 )
 state.publish("region", region, "")
@@ -61,11 +64,11 @@ province_codes = provinces.loc[
     provinces["region_code"].eq(region) if region else slice(None), "code"
 ].tolist()
 province_options = ["", *province_codes]
-state.from_url("province", province_options, "")
 province = c4.selectbox(
     t("filter.province"),
     province_options,
     key="province",
+    index=state.start_index("province", province_options, ""),
     format_func=lambda c: names.get(c, c) if c else t("filter.all_provinces"),
     disabled=level == "regions",
 )
@@ -79,21 +82,21 @@ threshold = analyses.DEFAULT_THRESHOLD_KM
 if spec.analysis:
     a1, a2, _ = st.columns([1, 1, 2.8])
     type_options = ["any", *analyses.CENTRE_TYPES]
-    state.from_url("ctype", type_options, "any")
     chosen = a1.selectbox(
         t("analysis.centre_type"),
         type_options,
         key="ctype",
+        index=state.start_index("ctype", type_options, "any"),
         format_func=lambda v: t("analysis.any_type") if v == "any" else t(f"centre_type.{v}"),
     )
     state.publish("ctype", chosen, "any")
     centre_type = None if chosen == "any" else chosen
     km_options = [str(k) for k in analyses.THRESHOLDS_KM]
-    state.from_url("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM))
     km = a2.selectbox(
         t("analysis.threshold"),
         km_options,
         key="km",
+        index=state.start_index("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM)),
         format_func=lambda v: f"{v} km",
         disabled=indicator != "coverage",
     )
@@ -101,11 +104,11 @@ if spec.analysis:
     threshold = int(km)
 
 overlay_default = [o for o in ("centres",) if o in available_overlays]
-state.list_from_url("overlays", available_overlays, overlay_default)
 overlays = st.multiselect(
     t("map.overlays"),
     available_overlays,
     key="overlays",
+    default=state.start_list("overlays", available_overlays, overlay_default),
     format_func=lambda v: t(f"layer.{v}"),
     placeholder=t("map.overlays_none"),
 )
@@ -134,8 +137,9 @@ else:
 
 # ---- search ------------------------------------------------------------------------------
 s1, s2 = st.columns([1, 1.5])
-state.text_from_url("q")
-query = s1.text_input(t("search.label"), key="q", placeholder=t("search.placeholder"))
+query = s1.text_input(
+    t("search.label"), key="q", value=state.start_text("q"), placeholder=t("search.placeholder")
+)
 state.publish("q", query.strip(), "")
 matches = search_units(communes, query) if query.strip() else communes.iloc[0:0]
 focus: tuple[float, float] | None = None
@@ -144,11 +148,11 @@ if query.strip() and matches.empty:
     s2.warning(t("search.none", query=query.strip()))
 elif not matches.empty:
     match_codes = matches["code"].tolist()
-    state.from_url("commune", match_codes, match_codes[0])
     chosen_code = s2.selectbox(
         t("search.results", n=len(match_codes)),
         match_codes,
         key="commune",
+        index=state.start_index("commune", match_codes, match_codes[0]),
         format_func=lambda c: figures.commune_label(communes, c, names),
     )
     state.publish("commune", chosen_code, None)

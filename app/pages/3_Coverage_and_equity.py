@@ -26,31 +26,41 @@ shell.demo_note("centres")
 
 c1, c2, c3, c4 = st.columns(4)
 type_options = ["any", *analyses.CENTRE_TYPES]
-state.from_url("ctype", type_options, "COAPH")
 chosen = c1.selectbox(
     t("analysis.centre_type"),
     type_options,
     key="ctype",
+    index=state.start_index("ctype", type_options, "COAPH"),
     format_func=lambda v: t("analysis.any_type") if v == "any" else t(f"centre_type.{v}"),
 )
 state.publish("ctype", chosen, "COAPH")
 centre_type = None if chosen == "any" else chosen
 km_options = [str(k) for k in analyses.THRESHOLDS_KM]
-state.from_url("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM))
-km = c2.selectbox(t("analysis.threshold"), km_options, key="km", format_func=lambda v: f"{v} km")
+km = c2.selectbox(
+    t("analysis.threshold"),
+    km_options,
+    key="km",
+    index=state.start_index("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM)),
+    format_func=lambda v: f"{v} km",
+)
 state.publish("km", km, str(analyses.DEFAULT_THRESHOLD_KM))
 ind_options = list(analyses.EQUITY_INDICATORS)
-state.from_url("eq_indicator", ind_options, "coverage_share")
 indicator = c3.selectbox(
     t("map.indicator"),
     ind_options,
     key="eq_indicator",
+    index=state.start_index("eq_indicator", ind_options, "coverage_share"),
     format_func=lambda v: t(f"indicator.{explorer.EQUITY_TO_MAP[v]}"),
 )
 state.publish("eq_indicator", indicator, "coverage_share")
 by_options = ["province", "region"]
-state.from_url("by", by_options, "province")
-by = c4.selectbox(t("equity.by"), by_options, key="by", format_func=lambda v: t(f"level.{v}s"))
+by = c4.selectbox(
+    t("equity.by"),
+    by_options,
+    key="by",
+    index=state.start_index("by", by_options, "province"),
+    format_func=lambda v: t(f"level.{v}s"),
+)
 state.publish("by", by, "province")
 
 try:
