@@ -1,0 +1,76 @@
+"""`walouja load`: the reference geography from the 2024 census, then the thematic layers."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+import typer
+
+from walouja.cli._common import emit_json, friendly, settings
+
+
+def _demo_loader_present() -> bool:
+    try:
+        return importlib.util.find_spec("geo.demo") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+_REPORT = typer.Option(
+    None, "--report", help="Also write the per-commune match report to this CSV file."
+)
+
+
+@friendly
+def load(
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild the geography even when nothing has changed."
+    ),
+    report: Path | None = _REPORT,
+    layers: bool = typer.Option(
+        True, "--layers/--no-layers", help="Also load the thematic layers (when available)."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Load regions, provinces and communes (HCP RGPH 2024) and the thematic layers.
+
+    A second run with the same packages changes nothing and says "unchanged".
+    """
+    from geo import census
+
+    cfg = settings()
+    result = census.load_geography(cfg, force=force)
+    demo: str | None = None
+    if layers and _demo_loader_present():
+        demo_module = importlib.import_module("geo.demo")
+        demo = str(demo_module.load_demo(cfg))
+    written = census.write_match_report(cfg, report) if report is not None else None
+    if json_out:
+        emit_json(
+            {
+                "geography": {
+                    "skipped": result.skipped,
+                    "changed": result.changed,
+                    "duration_s": round(result.duration_s, 2),
+                    "tables": [t.__dict__ | {"changed": t.changed} for t in result.tables],
+                },
+                "layers": demo,
+                "report": None if report is None else {"path": str(report), "rows": written},
+            }
+        )
+        return
+    state = "unchanged" if not result.changed else "loaded"
+    typer.echo(f"geography: {state} in {result.duration_s:.1f} s")
+    for table in result.tables:
+        typer.echo(f"  {table.line()}")
+    if demo is not None:
+        typer.echo(f"layers: {demo}")
+    if report is not None:
+        typer.echo(f"match report: {written} communes written to {report}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``walouja load`` to the command line."""
+    app.command("load")(load)
