@@ -125,7 +125,20 @@ def _copy_rows(conn: Connection, spec: LayerSpec, rows: pd.DataFrame) -> None:
 def _db_checks(conn: Connection, spec: LayerSpec, *, communes_loaded: bool) -> list[Problem]:
     """Checks that need the database, on the rows in the temporary table."""
     problems: list[Problem] = []
-    conn.execute(sa.text(f"UPDATE {TEMP} SET commune_code = walouja_commune_at(geom)"))
+    if communes_loaded:  # set-based point in polygon, then the 2 km tolerance for the rest
+        conn.execute(
+            sa.text(
+                f"UPDATE {TEMP} t SET commune_code = m.code FROM (SELECT DISTINCT ON (i.row) "
+                f"i.row, c.code FROM {TEMP} i JOIN communes c ON ST_Intersects(c.geom, i.geom) "
+                "ORDER BY i.row, c.code) m WHERE m.row = t.row"
+            )
+        )
+        conn.execute(
+            sa.text(
+                f"UPDATE {TEMP} SET commune_code = walouja_commune_at(geom) "
+                "WHERE commune_code IS NULL"
+            )
+        )
     if communes_loaded:
         for row, lon, lat in conn.execute(
             sa.text(
@@ -194,8 +207,10 @@ def _upsert(
     old = ", ".join(f"{spec.table}.{f}" for f in [*updatable, "geom", "is_demo"])
     new = ", ".join(f"EXCLUDED.{f}" for f in [*updatable, "geom", "is_demo"])
     sql = (
-        f"WITH up AS (INSERT INTO {spec.table} (external_id, {cols}, geom, source, is_demo) "
-        f"SELECT external_id, {cols}, geom, coalesce(source, :source), :is_demo FROM {TEMP} "
+        f"WITH up AS (INSERT INTO {spec.table} (external_id, {cols}, geom, source, is_demo, "
+        "commune_code) "
+        f"SELECT external_id, {cols}, geom, coalesce(source, :source), :is_demo, commune_code "
+        f"FROM {TEMP} "
         "ORDER BY row "
         f"ON CONFLICT (external_id) DO UPDATE SET {sets} WHERE ({old}) IS DISTINCT FROM ({new}) "
         "RETURNING (xmax = 0) AS inserted) "

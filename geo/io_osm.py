@@ -142,7 +142,8 @@ def osm_to_table(gdf: gpd.GeoDataFrame, layer: str, *, name: str) -> SourceTable
             lambda v: "paramedical" if v == "rehabilitation" else None
         )
         records["services"] = [
-            ";".join(x for x in (a, b) if x) for a, b in zip(services, rehab, strict=True)
+            ";".join(x for x in (a, b) if isinstance(x, str) and x)
+            for a, b in zip(services, rehab, strict=True)
         ]
         records["wheelchair"] = wheelchair
     elif layer == "transport_stops":
@@ -196,6 +197,16 @@ def osm_to_table(gdf: gpd.GeoDataFrame, layer: str, *, name: str) -> SourceTable
     return SourceTable(records, geometry, "osm", name, warnings)
 
 
+def _tags(layer: str) -> dict[str, bool | str | list[str]]:
+    tags = OSM_TAGS[get_layer(layer).name]
+    if not tags:
+        raise DataError(
+            "accessible cities are not an OpenStreetMap feature",
+            hint="import them from a CSV, GeoJSON or GeoPackage file",
+        )
+    return tags
+
+
 def read_osm_xml(path: str | Path, layer: str) -> SourceTable:
     """Features of ``layer``'s kind from an OpenStreetMap XML file (``osmnx.features_from_xml``)."""
     import osmnx as ox
@@ -204,9 +215,7 @@ def read_osm_xml(path: str | Path, layer: str) -> SourceTable:
     path = Path(path)
     if not path.exists():
         raise DataError(f"no such file: {path}")
-    tags = OSM_TAGS[get_layer(layer).name]
-    if not tags:
-        osm_to_table(gpd.GeoDataFrame(), layer, name=path.name)
+    tags = _tags(layer)
     try:
         gdf = ox.features_from_xml(path, tags=tags)
     except InsufficientResponseError:
@@ -259,9 +268,7 @@ def read_overpass(
     import requests
     from osmnx._errors import InsufficientResponseError
 
-    tags = OSM_TAGS[get_layer(layer).name]
-    if not tags:
-        osm_to_table(gpd.GeoDataFrame(), layer, name=place)
+    tags = _tags(layer)
     with overpass_settings(overpass_url=overpass_url, nominatim_url=nominatim_url):
         try:
             gdf = ox.features_from_place(place, tags=tags)

@@ -136,9 +136,15 @@ def _cell_text(value: Any) -> str | None:
 
 def _as_text(series: pd.Series) -> pd.Series:
     """Every cell as stripped text, or None when empty (object dtype)."""
+    values = series.astype(object).tolist()
     return pd.Series(
-        [_cell_text(v) for v in series.astype(object).tolist()], index=series.index, dtype=object
+        [(v.strip() or None) if type(v) is str else _cell_text(v) for v in values],
+        index=series.index,
+        dtype=object,
     )
+
+
+_NUMBER_CHARS = str.maketrans({",": ".", " ": None, "\u00a0": None, "\u202f": None, "\t": None})
 
 
 def _blank(series: pd.Series) -> pd.Series:
@@ -153,10 +159,7 @@ def _number(series: pd.Series) -> pd.Series:
     """Parse numbers written with a decimal point or comma, spaces as thousand separators."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return pd.to_numeric(series, errors="coerce").astype(float)
-    text = _each(
-        _as_text(series),
-        lambda v: None if v is None else re.sub(r"[\s\u00a0\u202f]", "", v).replace(",", "."),
-    )
+    text = _each(_as_text(series), lambda v: None if v is None else v.translate(_NUMBER_CHARS))
     return pd.to_numeric(text, errors="coerce").astype(float)
 
 
@@ -254,7 +257,8 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
             lambda r: f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text.loc[r]!r}",
         )
         return parsed
-    keys = _each(text, lambda v: None if v is None else normalise_key(v))
+    lookup = {v: normalise_key(v) for v in set(text.tolist()) if v is not None}
+    keys = _each(text, lambda v: None if v is None else lookup[v])
     if spec.kind == "bool":
         parsed = _each(keys, _to_bool)
         check.reject(present & parsed.isna(), spec.name, lambda r: f"not yes/no: {text.loc[r]!r}")
@@ -512,19 +516,20 @@ def validate_records(
         given = _each(_as_text(records[mapped["external_id"]]), _clean_id)
     else:
         given = pd.Series([None] * len(rows), index=rows, dtype=object)
-    hashed = [
-        stable_id(
-            spec.name,
-            None if kind is None else str(out.at[r, kind]),
-            str(out.at[r, "name"] or ""),
-            x,
-            y,
+    kinds = out[kind].tolist() if kind is not None else [None] * len(rows)
+    names = out["name"].tolist()
+    ext = [
+        g
+        if g is not None
+        else (
+            None
+            if np.isnan(x) or np.isnan(y)
+            else stable_id(spec.name, None if k is None else str(k), str(n or ""), x, y)
         )
-        if not (np.isnan(x) or np.isnan(y))
-        else None
-        for r, x, y in zip(rows, lon_s, lat_s, strict=True)
+        for g, k, n, x, y in zip(
+            given.tolist(), kinds, names, lon_s.tolist(), lat_s.tolist(), strict=True
+        )
     ]
-    ext = [g if g is not None else h for g, h in zip(given.tolist(), hashed, strict=True)]
     out.insert(0, "external_id", pd.Series(ext, index=rows, dtype=object))
     out["source"] = (
         _text(records[mapped["source"]])

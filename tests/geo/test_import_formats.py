@@ -80,7 +80,8 @@ def test_changed_row_is_updated_in_place(db: Connection, centres_csv: Path, tmp_
 def test_dry_run_writes_nothing(db: Connection, centres_csv: Path) -> None:
     before, history = count(db, "centres"), count(db, "layer_history")
     report = run_import(db, "centres", centres_csv, dry_run=True)
-    assert report.dry_run and report.inserted == 3
+    assert report.dry_run
+    assert report.inserted == 3
     assert "would insert 3" in report.summary()
     assert (count(db, "centres"), count(db, "layer_history")) == (before, history)
 
@@ -90,7 +91,8 @@ def test_one_bad_row_refuses_the_whole_file(db: Connection, tmp_path: Path) -> N
     path = write(tmp_path / "bad.csv", text)
     before = count(db, "centres")
     report = run_import(db, "centres", path)
-    assert report.refused and not report.written
+    assert report.refused
+    assert not report.written
     assert list(report.problems) == [
         Problem(
             5,
@@ -130,15 +132,18 @@ def test_duplicate_of_a_row_already_in_the_table(
     )
     report = run_import(db, "centres", path)
     (problem,) = report.problems
-    assert problem.row == 2 and problem.field == "name"
-    assert "already in centres" in problem.reason and "external id T-1" in problem.reason
+    assert problem.row == 2
+    assert problem.field == "name"
+    assert "already in centres" in problem.reason
+    assert "external id T-1" in problem.reason
     assert "15 m apart" in problem.reason
 
 
 def test_wkt_csv_with_commas(db: Connection, tmp_path: Path) -> None:
     path = write(
         tmp_path / "stops.csv",
-        'name,mode,wkt,wheelchair_boarding\n"Arrêt ""Bab Ftouh""",bus,"POINT (-4.9650 34.0580)",1\n',
+        "name,mode,wkt,wheelchair_boarding\n"
+        '"Arrêt ""Bab Ftouh""",bus,"POINT (-4.9650 34.0580)",1\n',
     )
     report = run_import(db, "transport_stops", path)
     assert report.inserted == 1
@@ -210,7 +215,9 @@ def test_geojson_polygon_beach_becomes_a_point(db: Connection, tmp_path: Path) -
     assert report.inserted == 1
     assert any("non-point geometries" in w for w in report.warnings)
     row = read_layer(db, "beaches", where=LayerFilter(equals={"name": ["Plage test"]})).iloc[0]
-    assert row["blue_flag"] and row["walkway_to_water"] and not row["shade"]
+    assert row["blue_flag"]
+    assert row["walkway_to_water"]
+    assert not row["shade"]
     assert row["geom"].distance(Point(x, y)) < 0.001
 
 
@@ -278,4 +285,5 @@ def test_accessible_cities_one_entry_per_commune(db: Connection, tmp_path: Path)
     )
     report = run_import(db, "accessible_cities", write(tmp_path / "ac.csv", text))
     (problem,) = report.problems
-    assert problem.row == 3 and "already has an entry (Ville A)" in problem.reason
+    assert problem.row == 3
+    assert "already has an entry (Ville A)" in problem.reason

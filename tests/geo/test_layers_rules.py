@@ -117,7 +117,8 @@ def test_outside_morocco_and_swapped_coordinates() -> None:
     )
     got = reasons(validate_records(CENTRES, rows))
     assert got[0] == (2, "geometry", "outside Morocco (-3.70000, 40.41000)")
-    assert got[1][0] == 3 and "look swapped" in got[1][2]
+    assert got[1][0] == 3
+    assert "look swapped" in got[1][2]
     assert got[2] == (4, "lat", "missing coordinate")
 
 
@@ -160,7 +161,8 @@ def test_wkt_column_invalid_and_empty_geometries() -> None:
     got = {r: (f, why) for r, f, why in reasons(result)}
     assert got[3] == ("geometry", "empty geometry")
     assert got[4] == ("geometry", "not valid WKT")
-    assert got[5][0] == "geometry" and got[5][1].startswith("invalid geometry: Self-intersection")
+    assert got[5][0] == "geometry"
+    assert got[5][1].startswith("invalid geometry: Self-intersection")
     assert got[6] == ("geometry", "missing geometry")
     assert result.rows["name"].tolist() == ["A", "F"]
     # a polygon is kept as a point on its surface
@@ -194,7 +196,8 @@ def test_duplicates_inside_the_file() -> None:
     got = reasons(result)
     assert len(got) == 1
     assert got[0][:2] == (3, "name")
-    assert "duplicate of row 2" in got[0][2] and "22 m apart" in got[0][2]
+    assert "duplicate of row 2" in got[0][2]
+    assert "22 m apart" in got[0][2]
 
 
 def test_repeated_external_ids_are_rejected() -> None:

@@ -156,13 +156,19 @@ BEGIN
     RETURN found;
 END $$;
 
--- Derive commune_code from the geometry (never from the user) and keep timestamps honest.
+-- Derive commune_code from the geometry (never trust the user) and keep timestamps honest.
 CREATE FUNCTION walouja_layer_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         NEW.created_at := now();
         NEW.updated_at := now();
-        NEW.commune_code := walouja_commune_at(NEW.geom);
+        -- a code given with the row is kept only when the point really is in that commune
+        -- (the importer derives codes set-based before inserting); anything else is derived
+        IF NEW.commune_code IS NULL OR to_regclass('public.communes') IS NULL OR NOT EXISTS (
+            SELECT 1 FROM communes c
+             WHERE c.code = NEW.commune_code AND ST_Intersects(c.geom, NEW.geom)) THEN
+            NEW.commune_code := walouja_commune_at(NEW.geom);
+        END IF;
     ELSE
         NEW.created_at := OLD.created_at;
         NEW.updated_at := clock_timestamp();

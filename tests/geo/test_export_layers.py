@@ -1,0 +1,117 @@
+"""Exports of layers and filtered subsets, and the CLI commands end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from typer.testing import CliRunner
+
+from geo.export import export_format, write_frame
+from geo.layers import LayerFilter, read_layer
+from tests.geo.fixtures.support import FES, RABAT, commune_at, require_layers, run_import, write
+from walouja.cli import app
+from walouja.errors import DataError
+
+CSV = (
+    "id,name,name_ar,centre_type,status,lon,lat\n"
+    f"X-1,Centre Ibn Sina,مركز ابن سينا,CAS,operating,{FES[0]},{FES[1]}\n"
+    f"X-2,Centre Annakhil,مركز النخيل,EPS,planned,{RABAT[0]},{RABAT[1]}\n"
+)
+
+
+@pytest.fixture
+def db(conn: Connection) -> Connection:
+    require_layers(conn)
+    return conn
+
+
+def test_filters_select_subsets(db: Connection, tmp_path: Path) -> None:
+    run_import(db, "centres", write(tmp_path / "c.csv", CSV))
+    mine = LayerFilter(equals={"external_id": ["X-1", "X-2"]})
+    assert len(read_layer(db, "centres", where=mine)) == 2
+    cas = LayerFilter(equals={"external_id": ["X-1", "X-2"], "centre_type": ["CAS"]})
+    assert read_layer(db, "centres", where=cas)["name"].tolist() == ["Centre Ibn Sina"]
+    in_fes = LayerFilter(
+        equals={"external_id": ["X-1", "X-2"]}, commune_codes=[commune_at(db, *FES)]
+    )
+    assert read_layer(db, "centres", where=in_fes)["external_id"].tolist() == ["X-1"]
+    box = LayerFilter(equals={"external_id": ["X-1", "X-2"]}, bbox=(-7.0, 33.9, -6.7, 34.1))
+    assert read_layer(db, "centres", where=box)["external_id"].tolist() == ["X-2"]
+    real = LayerFilter(equals={"external_id": ["X-1", "X-2"]}, is_demo=True)
+    assert read_layer(db, "centres", where=real).empty
+    with pytest.raises(DataError, match="cannot filter centres on 'colour'"):
+        read_layer(db, "centres", where=LayerFilter(equals={"colour": ["red"]}))
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "csv"])
+def test_arabic_survives_every_format(db: Connection, tmp_path: Path, fmt: str) -> None:
+    run_import(db, "centres", write(tmp_path / "c.csv", CSV))
+    frame = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["X-1", "X-2"]}))
+    path = tmp_path / f"out.{fmt}"
+    write_frame(frame, path, fmt, layer="centres")
+    if fmt == "csv":
+        back = pd.read_csv(path, encoding="utf-8-sig")
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+        assert {"lon", "lat", "external_id"} <= set(back.columns)
+    else:
+        back = gpd.read_file(path)
+        assert back.crs.to_epsg() == 4326
+    assert sorted(back["name_ar"]) == sorted(["مركز ابن سينا", "مركز النخيل"])
+
+
+def test_export_format_from_extension() -> None:
+    assert export_format(Path("a.GPKG")) == "gpkg"
+    assert export_format(Path("a.json")) == "geojson"
+    assert export_format(Path("a.txt"), "csv") == "csv"
+    with pytest.raises(DataError, match="cannot tell the export format"):
+        export_format(Path("a.xlsx"))
+
+
+@pytest.fixture
+def committed(engine: Engine) -> Iterator[None]:
+    """Rows the CLI commits, removed (with their history) afterwards."""
+    yield
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM centres WHERE external_id LIKE 'X-%'"))
+        c.execute(sa.text("DELETE FROM layer_history WHERE external_id LIKE 'X-%'"))
+
+
+def test_cli_import_export_layers(committed: None, engine: Engine, tmp_path: Path) -> None:
+    with engine.connect() as c:
+        require_layers(c)
+    runner = CliRunner()
+    src = write(tmp_path / "c.csv", CSV)
+    dry = runner.invoke(app, ["import", "centres", str(src), "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout)["inserted"] == 2
+    done = runner.invoke(app, ["import", "centres", str(src)])
+    assert done.exit_code == 0
+    assert "inserted 2" in done.stdout
+    again = runner.invoke(app, ["import", "centres", str(src)])
+    assert "2 unchanged" in again.stdout
+    bad = write(tmp_path / "bad.csv", CSV.replace("CAS", "XYZ"))
+    refused = runner.invoke(app, ["import", "centres", str(bad)])
+    assert refused.exit_code == 1
+    assert "row 2, centre_type: unknown value 'XYZ'" in refused.stdout
+    out = tmp_path / "planned.geojson"
+    exported = runner.invoke(
+        app, ["export", "centres", str(out), "--where", "status=planned", "--no-demo", "--json"]
+    )
+    assert exported.exit_code == 0, exported.output
+    result = json.loads(exported.stdout)
+    back = gpd.read_file(out)
+    assert result["rows"] == len(back)
+    assert "X-2" in set(back["external_id"])
+    assert set(back["status"]) == {"planned"}
+    listing = runner.invoke(app, ["layers", "--json"])
+    assert {r["layer"] for r in json.loads(listing.stdout)} >= {"centres", "beaches"}
+    unknown = runner.invoke(app, ["export", "hospitals", str(out)])
+    assert unknown.exit_code == 1
+    assert "unknown layer 'hospitals'" in unknown.output
