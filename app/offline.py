@@ -39,3 +39,32 @@ def use_local_assets() -> None:
     """Make every folium map link the app's own copies instead of public CDNs."""
     folium.Map.default_js = list(JS)
     folium.Map.default_css = list(CSS)
+
+
+def linked_assets(m: folium.Map) -> list[str]:
+    """Every script and stylesheet URL a map makes the browser load (as ``st_folium`` collects
+    them: the map's and each element's ``default_js``/``default_css``)."""
+    import branca
+
+    urls: list[str] = []
+
+    def walk(element: object) -> None:
+        if isinstance(element, branca.colormap.ColorMap):
+            urls.append("https://d3js.org/d3.v4.min.js")  # st_folium adds d3 from a CDN
+        urls.extend(url for _, url in getattr(element, "default_js", []))
+        urls.extend(url for _, url in getattr(element, "default_css", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return list(dict.fromkeys(urls))
+
+
+def external_assets(m: folium.Map) -> list[str]:
+    """The linked assets that are not served by the app itself (should be none)."""
+    return [url for url in linked_assets(m) if not url.startswith(STATIC_URL)]
+
+
+def local_path(url: str) -> Path:
+    """Where a ``/app/static/vendor/...`` URL's file lives on disk."""
+    return VENDOR_DIR / url.removeprefix("/app/static/vendor/")

@@ -1,0 +1,94 @@
+"""Translation catalogues: every key in every language, and every key the app uses exists."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from app import i18n, registry
+from app.components import explorer
+from geo import maps
+from geo.inputs import CENTRE_STATUSES, CENTRE_TYPES
+from walouja.errors import DataError
+
+APP = Path(__file__).resolve().parents[2] / "app"
+LITERAL_KEY = re.compile(r"(?<![\w.])t\(\s*\"([a-z0-9_.]+)\"")
+
+
+def test_every_key_exists_in_every_language() -> None:
+    cats = i18n.load_catalogues()
+    assert cats.missing() == {}, f"keys missing per language: {cats.missing()}"
+    assert len(cats.keys()) > 150
+
+
+def test_format_fields_agree_between_languages() -> None:
+    assert i18n.load_catalogues().field_mismatches() == []
+
+
+def test_every_literal_key_used_in_the_app_is_translated() -> None:
+    keys = i18n.load_catalogues().keys()
+    used = {
+        key
+        for path in APP.rglob("*.py")
+        if "static" not in path.parts
+        for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(used) > 100
+    assert sorted(used - keys) == []
+
+
+def test_every_enumerated_key_family_is_translated() -> None:
+    keys = i18n.load_catalogues().keys()
+    wanted = (
+        [f"layer.{t}" for t in maps.LAYER_TABLES]
+        + [f"level.{v}" for v in maps.LEVELS]
+        + [f"level.{v}.one" for v in maps.LEVELS]
+        + [f"centre_type.{c}" for c in CENTRE_TYPES]
+        + [f"status.{s}" for s in CENTRE_STATUSES]
+        + [f"stage.{s}" for s in explorer.STAGE_COLOURS]
+        + [f"boarding.{b}" for b in explorer.BOARDING_COLOURS]
+        + [f"indicator.{i}" for i in explorer.INDICATORS]
+        + [f"indicator.{i}.unit" for i in explorer.INDICATORS]
+        + [f"equity.explain.{c}" for c in explorer.EQUITY_TO_MAP]
+        + [spec.title_key for spec in registry.discover()]
+    )
+    assert sorted(set(wanted) - keys) == []
+
+
+def test_translate_fills_fields_and_marks_unknown_keys() -> None:
+    assert i18n.translate("map.drawn", "en", n=3, level="communes") == "3 communes drawn"
+    assert "3" in i18n.translate("map.drawn", "ar", n=3, level="جماعات")
+    assert i18n.translate("no.such.key", "fr") == "⟦no.such.key⟧"
+
+
+def _write(folder: Path, name: str, data: dict[str, str]) -> None:
+    (folder / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_files_of_one_language_are_merged_and_gaps_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "app.fr.json", {"a": "A", "b": "B {n}"})
+    _write(tmp_path, "prioritise.fr.json", {"p": "P"})
+    _write(tmp_path, "app.ar.json", {"a": "أ", "b": "ب {n}", "p": "ب"})
+    _write(tmp_path, "app.en.json", {"a": "A", "b": "B {count}"})
+    cats = i18n.load_catalogues(tmp_path)
+    assert cats.texts["fr"] == {"a": "A", "b": "B {n}", "p": "P"}
+    assert cats.origin["fr"]["p"] == "prioritise.fr.json"
+    assert cats.missing() == {"en": ["p"]}
+    assert cats.field_mismatches()
+    assert cats.field_mismatches()[0].startswith("b:")
+
+
+def test_a_key_defined_twice_for_one_language_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "app.fr.json", {"a": "A"})
+    _write(tmp_path, "other.fr.json", {"a": "autre A"})
+    with pytest.raises(DataError, match="defined twice"):
+        i18n.load_catalogues(tmp_path)
+
+
+def test_a_malformed_catalogue_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "app.fr.json").write_text('{"a": ["not", "text"]}', encoding="utf-8")
+    with pytest.raises(DataError, match="must map keys to texts"):
+        i18n.load_catalogues(tmp_path)

@@ -1,0 +1,99 @@
+"""Map building: classes, legend, features, and no asset fetched from outside the app."""
+
+from __future__ import annotations
+
+import math
+
+import folium
+
+from app import offline
+from app.components import mapview
+
+SQUARE = {
+    "type": "MultiPolygon",
+    "coordinates": [[[[-8.0, 31.0], [-7.0, 31.0], [-7.0, 32.0], [-8.0, 32.0], [-8.0, 31.0]]]],
+}
+
+
+def test_quantile_classes_colour_values_and_grey_missing() -> None:
+    classes = mapview.classify([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], ramp="blue")
+    assert len(classes.breaks) == 5
+    assert classes.color(1) == mapview.RAMPS["blue"][0]
+    assert classes.color(10) == mapview.RAMPS["blue"][-1]
+    assert classes.color(None) == mapview.NO_DATA
+    assert classes.color(math.nan) == mapview.NO_DATA
+
+
+def test_repeated_values_give_fewer_classes_and_no_values_one() -> None:
+    assert len(mapview.classify([0] * 9 + [1]).breaks) == 2
+    assert mapview.classify([None, None]).breaks == (math.inf,)
+
+
+def test_legend_lists_each_class_range() -> None:
+    classes = mapview.Classes(breaks=(10.0, 20.0), colors=("#aaa", "#bbb"))
+    html = mapview.legend_html("PwD", classes, fmt=lambda v: f"{v:.0f}", no_data="none")
+    assert "<b>PwD</b>" in html
+    assert "≤ 10" in html
+    assert "10 – 20" in html
+    assert "none" in html
+
+
+def test_numbers_are_formatted_with_thin_spaces() -> None:
+    assert mapview.fmt_number(1234567.4) == "1\u202f234\u202f567"
+    assert mapview.fmt_number(3.14159, decimals=2) == "3.14"
+    assert mapview.fmt_number(None) == "—"
+
+
+def _explorer_like_map() -> folium.Map:
+    offline.use_local_assets()
+    m = mapview.base_map(tiles="none")
+    layer = mapview.ChoroplethLayer(
+        name="communes",
+        features=[
+            {"code": "01", "geometry": SQUARE, "name_fr": "Un", "name_ar": "واحد", "value": "5"}
+        ],
+        values={"01": 5.0},
+        classes=mapview.classify([5.0]),
+        popup_fields=["name_fr", "name_ar", "value"],
+        popup_aliases=["Nom", "الاسم", "Valeur"],
+        tooltip_fields=["name_fr"],
+    )
+    mapview.add_choropleth(m, layer)
+    mapview.add_outline(m, [{"code": "R", "geometry": SQUARE}], name="regions")
+    mapview.add_points(
+        m,
+        [{"id": 1, "name": "Centre", "lon": -7.5, "lat": 31.5}],
+        name="centres",
+        color_of=lambda _r: "#d62728",
+        popup_fields=["name"],
+        popup_aliases=["Nom"],
+        tooltip_field="name",
+    )
+    mapview.Legend("<b>legend</b>").add_to(m)
+    folium.LayerControl().add_to(m)
+    return m
+
+
+def test_map_links_only_assets_served_by_the_app() -> None:
+    m = _explorer_like_map()
+    assert offline.external_assets(m) == []
+    urls = offline.linked_assets(m)
+    assert any(u.endswith("leaflet.js") for u in urls)
+    if offline.assets_installed():
+        missing = [u for u in urls if not offline.local_path(u).is_file()]
+        assert missing == []
+
+
+def test_osm_tiles_carry_their_attribution_and_none_draws_no_tiles() -> None:
+    html = mapview.base_map(tiles="osm").get_root().render()
+    assert "tile.openstreetmap.org" in html
+    assert "OpenStreetMap" in html
+    assert "ODbL" in html
+    assert "tile.openstreetmap.org" not in mapview.base_map(tiles="none").get_root().render()
+
+
+def test_features_carry_only_the_popup_fields() -> None:
+    rows = [{"code": "01", "geometry": SQUARE, "name_fr": "Un", "pwd": 3, "secret": "x"}]
+    fc = mapview.feature_collection(rows, ["name_fr", "pwd"])
+    assert fc["features"][0]["id"] == "01"
+    assert fc["features"][0]["properties"] == {"name_fr": "Un", "pwd": 3}

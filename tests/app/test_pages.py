@@ -1,0 +1,173 @@
+"""Every page in Streamlit's AppTest against the real database: it renders without an
+exception, and changing a widget changes what is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+from walouja.settings import Settings
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+
+
+def _fresh_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The app on the test database (offline basemap), first page rendered."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
+    with engine.connect() as c:
+        n = c.execute(sa.text("SELECT count(*) FROM communes")).scalar_one()
+    assert n > 1000, "no national geography in the test database: run `walouja load`"
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    assert not at.exception
+    yield at
+    _fresh_caches()
+
+
+def _open(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _rtl(at: AppTest) -> bool:
+    """Whether the right-to-left style is on the page."""
+    return any("direction: rtl" in str(getattr(h, "value", "")) for h in at.get("html"))
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_language_switch_translates_the_page_and_turns_arabic_right_to_left(
+    app: AppTest,
+) -> None:
+    assert app.title[0].value == "Vue d'ensemble"
+    app = _open(app, "9_Sources_and_licences")
+    assert not _rtl(app)
+    app.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert not app.exception
+    assert app.title[0].value == "المصادر والتراخيص"
+    assert app.query_params["lang"] == "ar"
+    assert _rtl(app)
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    assert app.title[0].value == "Sources and licences"
+    assert not _rtl(app)
+
+
+def test_a_shared_link_opens_in_its_language(settings: Settings, engine: Engine) -> None:
+    at = AppTest.from_file(HOME, default_timeout=180)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+
+
+def test_overview_shows_national_figures_and_breaks_down_by_level(app: AppTest) -> None:
+    labels = {m.label: m.value for m in app.metric}
+    assert labels["Population (2024)"].replace("\u202f", "").isdigit()
+    assert "Centres en activité" in labels
+    regions = len(app.dataframe[-1].value)
+    app.radio(key="ov_level").set_value("provinces").run()
+    assert not app.exception
+    provinces = len(app.dataframe[-1].value)
+    assert regions == 12
+    assert provinces > regions
+    assert app.query_params["ov_level"] == "provinces"
+
+
+def test_map_explorer_changes_level_searches_and_shows_figures(app: AppTest) -> None:
+    at = _open(app, "2_Map_explorer")
+    assert "communes dessinées" in _captions(at)
+    at.selectbox(key="level").set_value("regions").run()
+    assert not at.exception
+    assert "12 régions dessinées" in _captions(at)
+    at.text_input(key="q").input("tiznit").run()
+    assert not at.exception
+    assert any("Tiznit" in s.value for s in at.subheader)
+    assert at.query_params["q"] == "tiznit"
+    assert any(m.label == "Personnes en situation de handicap" for m in at.metric)
+
+
+def test_map_explorer_access_indicators_offer_centre_type(app: AppTest) -> None:
+    at = _open(app, "2_Map_explorer")
+    assert not at.selectbox(key="ctype") if "ctype" in at.session_state else True
+    at.selectbox(key="indicator").set_value("coverage").run()
+    assert not at.exception
+    assert at.selectbox(key="ctype").value == "any"
+    assert at.query_params["indicator"] == "coverage"
+
+
+def test_coverage_and_equity_follows_the_chosen_indicator(app: AppTest, engine: Engine) -> None:
+    at = _open(app, "3_Coverage_and_equity")
+    if at.info and "Aucun centre" in at.info[0].value:
+        pytest.fail("no centres in the test database: run `walouja load`")
+    before = {m.label: m.value for m in at.metric}
+    assert "Gini" in before
+    at.selectbox(key="ctype").set_value("any").run()
+    at.selectbox(key="eq_indicator").set_value("nearest_km").run()
+    assert not at.exception
+    after = {m.label: m.value for m in at.metric}
+    assert after["Moyenne nationale"].endswith("km")
+    assert after != before
+    with engine.connect() as c:
+        tiling = c.execute(sa.text("SELECT count(*) FROM provinces WHERE NOT is_nested")).scalar()
+    assert len(at.dataframe[0].value) == tiling  # one row per province that tiles the country
+
+
+def test_data_page_lists_the_columns_of_the_chosen_layer(app: AppTest) -> None:
+    at = _open(app, "4_Data")
+    columns = at.dataframe[0].value.iloc[:, 0].tolist()
+    assert "centre_type" in columns
+    at.selectbox(key="imp_layer").set_value("accessible_cities").run()
+    assert not at.exception
+    columns = at.dataframe[0].value.iloc[:, 0].tolist()
+    assert "stage" in columns
+    assert "centre_type" not in columns
+
+
+def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
+    at = _open(app, "9_Sources_and_licences")
+    text = " ".join(m.value for m in at.markdown)
+    assert "CC BY 4.0" in text
+    assert "ODbL" in text
+    assert "HCP" in text
+    at.sidebar.selectbox(key="lang").set_value("en").run()
+    assert at.title[0].value == "Sources and licences"
+
+
+def test_an_empty_database_says_what_to_load_and_how(
+    scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo import db, migrate
+
+    db.ensure_postgis(scratch_settings)
+    migrate.upgrade(scratch_settings)
+    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    if scratch_settings.database_url:
+        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
+    _fresh_caches()
+    try:
+        for page in ("1_Overview", "2_Map_explorer", "3_Coverage_and_equity"):
+            at = AppTest.from_file(HOME, default_timeout=120).run()
+            if page != "1_Overview":
+                at.switch_page(f"pages/{page}.py").run()
+            assert not at.exception
+            assert any("walouja load" in c.value for c in at.code), page
+            assert any("Aucune donnée géographique" in i.value for i in at.info), page
+    finally:
+        _fresh_caches()

@@ -1,0 +1,44 @@
+"""Commune search ignores case, accents and Arabic spelling variants."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.textsearch import normalise, search_units
+
+
+def test_normalise_folds_case_accents_and_punctuation() -> None:
+    assert normalise("Fès-Médina") == "fes medina"
+    assert normalise("  AÏN  CHOCK ") == "ain chock"
+    assert normalise("Béni Mellal") == normalise("beni-mellal")
+
+
+def test_normalise_folds_arabic_variants() -> None:
+    assert normalise("الدَّار البَيْضَاء") == normalise("الدار البيضاء")  # vowel marks
+    assert normalise("أكادير") == normalise("اكادير")  # hamza on alef
+    assert normalise("مكناســة") == normalise("مكناسة")  # tatweel
+    assert normalise("تازة") == normalise("تازه")  # ta marbuta
+
+
+UNITS = pd.DataFrame(
+    {
+        "code": ["1", "2", "3", "4"],
+        "name_fr": ["Tiznit", "Aglou", "Fès", "Fès-Médina"],
+        "name_ar": ["تزنيت", "أكلو", "فاس", "فاس المدينة"],
+        "population": [80_000, 20_000, 1_000_000, 70_000],
+    }
+)
+
+
+def test_search_matches_french_or_arabic_and_ranks_exact_first() -> None:
+    assert search_units(UNITS, "TIZNIT")["code"].tolist() == ["1"]
+    assert search_units(UNITS, "تزنيت")["code"].tolist() == ["1"]
+    assert search_units(UNITS, "fes")["code"].tolist() == ["3", "4"]
+    assert search_units(UNITS, "medina")["code"].tolist() == ["4"]
+    assert search_units(UNITS, "اكلو")["code"].tolist() == ["2"]
+
+
+def test_search_with_nothing_to_find_is_empty() -> None:
+    assert search_units(UNITS, "").empty
+    assert search_units(UNITS, "   ").empty
+    assert search_units(UNITS, "casablanca").empty
