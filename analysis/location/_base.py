@@ -435,9 +435,8 @@ class SitingModel(ABC):
         lb = self._rules.forced[active_idx].astype(float)
         builder.add_columns(np.zeros(len(active_idx)), lb=lb, ub=1.0, integer=True)
         self._add_site_rows(builder, active_idx, deficits)
-        cap_info = None
         if self.capacitated:
-            cap_info = self._build_capacitated(builder, x_of, active_idx)
+            self._build_capacitated(builder, x_of, active_idx)
             constant = 0.0
         else:
             constant = self._build(builder, x_of)
@@ -445,10 +444,68 @@ class SitingModel(ABC):
         outcome = builder.solve(
             maximize=self.maximize, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap
         )
-        chosen = self._decode(outcome, active_idx)
         t1 = time.perf_counter()
-        result = self._result(outcome, chosen, constant, cap_info, mip_rel_gap)
+        if outcome.status == "infeasible":
+            raise InfeasibleError(self._infeasible_message())
+        greedy_picks, greedy_obj = self._greedy_solution()
+        source = "milp"
+        if outcome.status == "optimal" and outcome.x is not None:
+            chosen = self._decode(outcome, active_idx)
+        else:
+            # Time limit: HiGHS's incumbent, or the greedy one when it is better (or the only
+            # one) and meets the rules; either way reported with its gap to the proven bound.
+            mip = None if outcome.objective is None else outcome.objective + constant
+            if self.capacitated and outcome.x is not None:
+                mip = self._capacitated_assignment(
+                    self._open_mask(self._decode(outcome, active_idx))
+                )[0]
+            greedy_ok = greedy_obj is not None and self._meets_rules([j for j, _ in greedy_picks])
+            better = greedy_ok and (
+                mip is None or (greedy_obj > mip if self.maximize else greedy_obj < mip)  # type: ignore[operator]
+            )
+            if better:
+                chosen = np.asarray(sorted(j for j, _ in greedy_picks), dtype=np.int64)
+                source = "greedy"
+            else:
+                chosen = self._decode(outcome, active_idx)
+        result = self._result(
+            outcome, chosen, constant, mip_rel_gap, greedy_picks, greedy_obj, source
+        )
         return _with_times(result, build_s + (time.perf_counter() - t1), outcome.solve_time_s)
+
+    def _open_mask(self, chosen: NDArray[np.int64]) -> NDArray[np.bool_]:
+        mask = np.zeros(self.n_candidates, dtype=bool)
+        mask[chosen] = True
+        return mask
+
+    def _meets_rules(self, picks: list[int]) -> bool:
+        """Whether a set of new sites satisfies every rule of the request."""
+        r = self._rules
+        idx = np.asarray(picks, dtype=np.int64)
+        mask = self._open_mask(idx)
+        if r.new is not None and len(idx) > r.new:
+            return False
+        if r.budget_mad is not None and r.cost_mad[idx].sum() > r.budget_mad + _TOL:
+            return False
+        if np.any(r.forced & ~mask) or np.any(r.excluded & mask):
+            return False
+        deficits = self._province_deficits()
+        if deficits:
+            prov = self._geo.candidate_province
+            assert prov is not None
+            counts = pd.Series(prov[idx]).value_counts()
+            if any(int(counts.get(p, 0)) < need for p, need in deficits.items()):
+                return False
+        return True
+
+    def _greedy_solution(self) -> tuple[list[tuple[int, float]], float | None]:
+        """Greedy picks and their exact objective (capacities included)."""
+        picks, state = self.greedy()
+        if self.capacitated:
+            return picks, self._capacitated_assignment(
+                self._open_mask(np.asarray([j for j, _ in picks], dtype=np.int64))
+            )[0]
+        return picks, self._objective_of(state)
 
     def _decode(self, outcome: MilpOutcome, active_idx: NDArray[np.int64]) -> NDArray[np.int64]:
         """Chosen candidate positions, or a clear error when HiGHS found none."""
@@ -700,18 +757,21 @@ class SitingModel(ABC):
         outcome: MilpOutcome,
         chosen: NDArray[np.int64],
         constant: float,
-        cap_info: tuple[int, SparseCost, SparseCost | None, NDArray[np.bool_]] | None,
         mip_rel_gap: float,
+        g_picks: list[tuple[int, float]],
+        g_obj: float | None,
+        source: str,
     ) -> LocationResult:
-        assert outcome.x is not None
-        assert outcome.objective is not None
-        objective = outcome.objective + constant
         bound = None if outcome.bound is None else outcome.bound + constant
         gain_measure = self._gain_measure
-        # exact solution values
-        if cap_info is not None:
-            z0, cand, exist, _ = cap_info
-            objective, after, served_by = self._capacitated_values(outcome.x, z0, cand, exist)
+        if self.capacitated:
+            objective_cap, after_cap, served_by = self._capacitated_assignment(
+                self._open_mask(chosen)
+            )
+            assert objective_cap is not None
+            assert after_cap is not None
+            assert served_by is not None
+            objective, after = objective_cap, after_cap
             before_obj, before, _ = self._capacitated_assignment(
                 np.zeros(self.n_candidates, dtype=bool)
             )
@@ -726,16 +786,11 @@ class SitingModel(ABC):
                 self._apply(state, j)
             after = self._per_demand(state)
             # the objective recomputed from the chosen sites: exact, free of MILP tolerances
-            objective = float(self._objective_of(state) or objective)
+            exact = self._objective_of(state)
+            if exact is None:
+                raise AnalysisError("the solution leaves demand without any centre")
+            objective = float(exact)
         sites = tuple(self._site(j, k + 1, g) for k, (j, g) in enumerate(ranked))
-        # greedy beside it
-        g_picks, g_state = self.greedy()
-        if cap_info is not None:
-            g_open = np.zeros(self.n_candidates, dtype=bool)
-            g_open[[j for j, _ in g_picks]] = True
-            g_obj, _, _ = self._capacitated_assignment(g_open)
-        else:
-            g_obj = self._objective_of(g_state)
         shortfall = shortfall_pct = None
         if g_obj is not None:
             shortfall = (objective - g_obj) if self.maximize else (g_obj - objective)
@@ -761,7 +816,13 @@ class SitingModel(ABC):
         )
         by_region = self._table(demand, "region") if self._geo.demand_region is not None else None
         equity = self._equity(demand, by_province)
-        gap = 0.0 if outcome.mip_gap is None else max(0.0, outcome.mip_gap)
+        if outcome.status == "optimal":
+            gap = 0.0 if outcome.mip_gap is None else max(0.0, outcome.mip_gap)
+        elif bound is None or not objective:
+            gap = float("inf")
+        else:
+            gap = max(0.0, (bound - objective) if self.maximize else (objective - bound))
+            gap /= abs(objective)
         optimal = outcome.status == "optimal" and gap <= max(mip_rel_gap, 1e-9) * 1.0001
         total_cost = (
             float(self._rules.cost_mad[chosen].sum()) if self._rules.cost_mad.any() else None
@@ -789,6 +850,7 @@ class SitingModel(ABC):
             equity=equity,
             total_cost_mad=total_cost,
             params=self._params,
+            solution_source=source,
         )
 
     @abstractmethod

@@ -155,6 +155,9 @@ class LocationResult:
         Cost of the new sites when costs were given.
     params
         The request, as plain values.
+    solution_source
+        ``"milp"``; or ``"greedy"`` when a time limit stopped HiGHS with no incumbent as good
+        as the greedy one (still reported with its gap to HiGHS's proven bound).
     """
 
     model: str
@@ -177,6 +180,7 @@ class LocationResult:
     equity: EquityChange | None
     total_cost_mad: float | None
     params: dict[str, Any] = field(default_factory=dict)
+    solution_source: str = "milp"
 
     def to_dict(self, *, tables: bool = True) -> dict[str, Any]:
         """Plain, JSON-ready dict (``tables=False`` leaves out the province/region tables)."""
@@ -187,7 +191,7 @@ class LocationResult:
             "objective": self.objective,
             "objective_before": self.objective_before,
             "bound": self.bound,
-            "gap": self.mip_gap,
+            "gap": _finite(self.mip_gap),
             "solve_time_s": self.solve_time_s,
             "build_time_s": self.build_time_s,
             "n_variables": self.n_variables,
@@ -198,6 +202,7 @@ class LocationResult:
             "greedy": self.greedy.to_dict(),
             "equity": None if self.equity is None else self.equity.to_dict(),
             "params": self.params,
+            "solution_source": self.solution_source,
         }
         if tables:
             for name, table in (("by_province", self.by_province), ("by_region", self.by_region)):

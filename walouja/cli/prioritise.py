@@ -108,6 +108,7 @@ def summarise(
             "optimal": result.optimal,
             "gap": result.mip_gap,
             "bound": result.bound,
+            "solution_source": result.solution_source,
             "solve_time_s": result.solve_time_s,
             "n_variables": result.n_variables,
             "n_constraints": result.n_constraints,
@@ -349,7 +350,8 @@ def prioritise_command(
             {"run_id": scenario.run_id, "reused": scenario.reused, "params": scenario.params, **r}
         )
         return
-    proof = "optimal" if r["optimal"] else f"{r['status']}, gap {r['gap']:.2%}"
+    gap = "no proven bound" if r["gap"] is None else f"gap {r['gap']:.2%}"
+    proof = "optimal" if r["optimal"] else f"{r['status']}, {gap}, from {r['solution_source']}"
     typer.echo(
         f"scenario {scenario.run_id}{' (stored)' if scenario.reused else ''}: {r['model']}, "
         f"{proof}; persons with disabilities within {scenario.params['radius_km']:g} km: "
