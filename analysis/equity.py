@@ -484,7 +484,10 @@ def urban_rural_gap(
 
 @dataclass(frozen=True)
 class EquityIndices:
-    """Every inequality index of one indicator over persons (see the module docstring)."""
+    """Every inequality index of one indicator over persons (see the module docstring).
+
+    ``n`` counts the communes with a positive weight (a commune without pwd weighs nothing).
+    """
 
     n: int
     pwd: float

@@ -280,8 +280,9 @@ def test_report_by_region_by_hand() -> None:
     assert t.loc["R2", "rank_unmet_need"] == 1
     assert t.loc["R1", "rank_places"] == 1
     assert rep.indices.mean == pytest.approx(35.625)
-    assert rep.indices.theil.within_sub is not None
     parts = rep.indices.theil
+    assert parts.within_sub is not None
+    assert parts.within_between_sub is not None
     assert abs(parts.between + parts.within_between_sub + parts.within_sub - parts.total) < 1e-12
     gap = rep.urban_rural
     assert gap.urban_mean == pytest.approx((5 * 1000 + 40 * 1000 + 10 * 2000) / 4000)
