@@ -14,6 +14,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,11 +96,15 @@ def cluster_paths(settings: Settings) -> ClusterPaths:
     socket_dir = home / "run"
     if _is_root():
         home.mkdir(parents=True, exist_ok=True)
-        probe = home / ".probe"
+        # one probe per process and thread: app sessions and parallel test runs call this
+        # at the same time, and a shared probe was removed under another caller's feet
+        probe = home / f".probe-{os.getpid()}-{threading.get_ident()}"
         probe.mkdir(exist_ok=True)
-        os.chown(probe, _postgres_user().pw_uid, _postgres_user().pw_gid)
-        reachable = _server_user_can_reach(probe)
-        probe.rmdir()
+        try:
+            os.chown(probe, _postgres_user().pw_uid, _postgres_user().pw_gid)
+            reachable = _server_user_can_reach(probe)
+        finally:
+            probe.rmdir()
         if not reachable:
             outside = Path("/var/tmp") / f"walouja-{digest}"
             data = outside / "pgdata"
