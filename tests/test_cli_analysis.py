@@ -1,0 +1,303 @@
+"""`walouja coverage` / `walouja access` and their run functions on the loaded national data.
+
+Run-function tests work in a rolled-back transaction (``conn``) and may replace the centres
+with their own; command tests go through the real CLI and delete the runs they store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from typer.testing import CliRunner
+
+from geo.inputs import load_centres, load_demand
+from walouja.cli import app
+from walouja.cli.analysis import access_rows, coverage_rows, run_access, run_coverage
+from walouja.errors import AnalysisError
+
+FIXTURE_OSM = Path(__file__).parent / "analysis" / "fixtures" / "grid_rabat.osm"
+
+# centres placed for the tests: (external_id, type, capacity, lon, lat)
+TEST_CENTRES = [
+    ("t-rabat", "COAPH", 120, -6.8498, 34.0209),
+    ("t-marrakech", "COAPH", 80, -8.0083, 31.6295),
+    ("t-fes", "COAPH", None, -4.9998, 34.0331),
+    ("t-agadir", "CAS", 60, -9.5981, 30.4278),
+]
+
+
+@pytest.fixture
+def national(conn: Connection) -> Connection:
+    """The rolled-back connection, failing (not skipping) when the communes are not loaded."""
+    count = conn.execute(sa.text("SELECT to_regclass('public.communes')")).scalar()
+    if count is None or conn.execute(sa.text("SELECT count(*) FROM communes")).scalar_one() == 0:
+        pytest.fail("the communes are not loaded: run `walouja load` (make test does)")
+    return conn
+
+
+@pytest.fixture
+def own_centres(national: Connection) -> Connection:
+    """Only the test centres in the centres layer (inside the rolled-back transaction)."""
+    national.execute(sa.text("DELETE FROM centres"))
+    for ext, kind, cap, lon, lat in TEST_CENTRES:
+        national.execute(
+            sa.text(
+                "INSERT INTO centres (external_id, name, centre_type, capacity, geom, source) "
+                "VALUES (:ext, :name, :kind, :cap, "
+                "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test')"
+            ),
+            {"ext": ext, "name": f"Centre {ext}", "kind": kind, "cap": cap, "lon": lon, "lat": lat},
+        )
+    return national
+
+
+def test_load_demand_gives_one_point_per_commune(national: Connection) -> None:
+    demand = load_demand(national)
+    n = national.execute(sa.text("SELECT count(*) FROM communes")).scalar_one()
+    assert len(demand) == n == demand["code"].nunique()
+    assert {"code", "name_fr", "province_code", "region_code", "pwd", "lon", "lat"} <= set(
+        demand.columns
+    )
+    assert demand["lon"].between(-17.5, -0.9).all()
+    assert demand["lat"].between(20.5, 36.1).all()
+    assert (demand["pwd"] >= 0).all()
+
+
+def test_load_centres_filters_by_type_and_status(own_centres: Connection) -> None:
+    every = load_centres(own_centres)
+    assert len(every) == 4
+    coaph = load_centres(own_centres, centre_type="coaph")
+    assert sorted(coaph["name"]) == ["Centre t-fes", "Centre t-marrakech", "Centre t-rabat"]
+    assert coaph["capacity"].isna().sum() == 1
+    assert coaph["province_code"].notna().all()  # commune derived from the point
+    own_centres.execute(
+        sa.text("UPDATE centres SET status = 'planned' WHERE external_id = 't-fes'")
+    )
+    assert len(load_centres(own_centres, centre_type="COAPH")) == 2
+    planned = load_centres(own_centres, statuses=("planned",))
+    assert planned["name"].tolist() == ["Centre t-fes"]
+
+
+def _national_pwd(conn: Connection) -> float:
+    return float(conn.execute(sa.text("SELECT sum(pwd) FROM communes")).scalar_one())
+
+
+def test_nearest_km_equals_postgis_sphere_distance(own_centres: Connection) -> None:
+    outcome = run_coverage(own_centres, centre_type="COAPH", threshold=30.0, fresh=True)
+    ours = {c["code"]: c["nearest_km"] for c in outcome.results["communes"]}
+    expected = dict(
+        own_centres.execute(
+            sa.text(
+                "SELECT m.code, min(ST_Distance(m.demand_point::geography, c.geom::geography, "
+                "false)) / 1000 FROM communes m CROSS JOIN centres c "
+                "WHERE c.centre_type = 'COAPH' GROUP BY m.code"
+            )
+        ).all()
+    )
+    assert len(ours) == len(expected) > 1000
+    for code, km in expected.items():
+        # PostGIS's sphere has radius 6371008.77 m, ours 6371008.8 m: 5e-9 apart
+        assert ours[code] == pytest.approx(km, rel=1e-7, abs=1e-6), code
+    assert outcome.results["n_centres"] == 3
+
+
+def test_coverage_invariants_on_the_national_data(national: Connection) -> None:
+    total = _national_pwd(national)
+    n_communes = national.execute(sa.text("SELECT count(*) FROM communes")).scalar_one()
+    previous = -1.0
+    for threshold in (10.0, 20.0, 30.0, 60.0, 120.0):
+        outcome = run_coverage(national, centre_type=None, threshold=threshold, fresh=True)
+        covered = {}
+        for by in ("commune", "province", "region", "nation"):
+            rows = coverage_rows(national, outcome, by)
+            codes = [r["code"] for r in rows]
+            assert len(codes) == len(set(codes))
+            assert sum(r["pwd"] for r in rows) == pytest.approx(total, rel=1e-9)
+            covered[by] = sum(r["pwd_covered"] for r in rows)
+            if by == "commune":
+                assert len(rows) == n_communes  # every commune counted once
+            else:
+                assert sum(r["n_communes"] for r in rows) == n_communes
+            for r in rows:
+                assert 0 <= r["pwd_covered"] <= r["pwd"] + 1e-9
+                assert r["pwd_covered"] + r["pwd_unserved"] == pytest.approx(r["pwd"])
+        # the levels add up to the same national figure
+        assert len({round(v, 6) for v in covered.values()}) == 1
+        assert covered["nation"] >= previous  # monotone in the threshold
+        previous = covered["nation"]
+
+
+def test_province_rows_by_hand(own_centres: Connection) -> None:
+    outcome = run_coverage(own_centres, centre_type="COAPH", threshold=30.0)
+    communes = outcome.results["communes"]
+    rows = {r["code"]: r for r in coverage_rows(own_centres, outcome, "province")}
+    for code, row in rows.items():
+        mine = [c for c in communes if c["province_code"] == code]
+        pwd = sum(c["pwd"] for c in mine)
+        covered = sum(c["pwd"] for c in mine if c["nearest_km"] <= 30.0)
+        mean = sum(c["pwd"] * c["nearest_km"] for c in mine) / pwd
+        assert row["pwd"] == pytest.approx(pwd)
+        assert row["pwd_covered"] == pytest.approx(covered)
+        assert row["share_covered"] == pytest.approx(covered / pwd)
+        assert row["mean_distance_km"] == pytest.approx(mean)
+        assert row["name_fr"]
+    commune_rows = coverage_rows(own_centres, outcome, "commune")
+    first = commune_rows[0]
+    assert {"lon", "lat", "nearest_km", "nearest_centre"} <= set(first)
+
+
+def test_the_same_request_is_served_from_the_store(own_centres: Connection) -> None:
+    first = run_coverage(own_centres, centre_type="COAPH", threshold=30.0)
+    again = run_coverage(own_centres, centre_type="COAPH", threshold=30.0)
+    assert not first.reused
+    assert again.reused
+    assert again.run_id == first.run_id
+    assert again.results == first.results
+    other = run_coverage(own_centres, centre_type="COAPH", threshold=20.0)
+    assert not other.reused
+    own_centres.execute(sa.text("UPDATE centres SET capacity = 121 WHERE external_id = 't-rabat'"))
+    changed = run_coverage(own_centres, centre_type="COAPH", threshold=30.0)
+    assert not changed.reused
+    assert changed.run_id != first.run_id
+
+
+def test_access_totals_equal_reachable_capacity(own_centres: Connection) -> None:
+    outcome = run_access(own_centres, method="2sfca", catchment_km=60.0, missing_capacity=100)
+    assert outcome.results["capacity_filled"] == 1  # t-fes has no capacity
+    communes = outcome.results["communes"]
+    weighted = sum(c["pwd"] * c["access"] for c in communes)
+    # every test centre has communes within 60 km, so sum of pwd x access = all places
+    reachable = own_centres.execute(
+        sa.text(
+            "SELECT sum(coalesce(c.capacity, 100)) FROM centres c WHERE EXISTS (SELECT 1 "
+            "FROM communes m WHERE ST_DWithin(m.demand_point::geography, c.geom::geography, "
+            "60000, false))"
+        )
+    ).scalar_one()
+    assert weighted == pytest.approx(float(reachable), rel=1e-9)
+    nation = access_rows(own_centres, outcome, "nation")[0]
+    assert nation["access"] * nation["pwd"] == pytest.approx(float(reachable), rel=1e-9)
+    regions = access_rows(own_centres, outcome, "region")
+    assert sum(r["pwd"] for r in regions) == pytest.approx(_national_pwd(own_centres))
+    no_access = sum(c["pwd"] for c in communes if c["access"] == 0)
+    assert nation["pwd_no_access"] == pytest.approx(no_access)
+    assert 0 < no_access < nation["pwd"]
+
+
+def test_e2sfca_steps_are_stored(own_centres: Connection) -> None:
+    outcome = run_access(
+        own_centres, method="e2sfca", catchment_km=60.0, centre_type="COAPH", missing_capacity=1
+    )
+    assert outcome.params["steps"] == [[20.0, 1.0], [40.0, 0.68], [60.0, 0.22]]
+    assert max(c["access"] for c in outcome.results["communes"]) > 0
+
+
+def test_missing_centres_are_clear_errors(national: Connection) -> None:
+    national.execute(sa.text("DELETE FROM centres WHERE centre_type = 'CJPA'"))
+    with pytest.raises(AnalysisError, match="no centre of type CJPA"):
+        run_coverage(national, centre_type="CJPA", threshold=30.0)
+    national.execute(sa.text("DELETE FROM centres"))
+    with pytest.raises(AnalysisError, match="centres layer is empty"):
+        run_access(national, method="2sfca", catchment_km=60.0)
+
+
+def test_missing_capacity_names_the_centre(own_centres: Connection) -> None:
+    with pytest.raises(AnalysisError, match=r"'Centre t-fes' \(id \d+\) has no capacity"):
+        run_access(own_centres, method="2sfca", catchment_km=60.0, missing_capacity="error")
+
+
+def test_coverage_in_minutes_over_a_road_network(own_centres: Connection) -> None:
+    outcome = run_coverage(own_centres, centre_type="COAPH", threshold=30.0, osm_file=FIXTURE_OSM)
+    assert outcome.params["unit"] == "min"
+    assert outcome.params["network"]["file"] == "grid_rabat.osm"
+    minutes = [c["nearest_min"] for c in outcome.results["communes"]]
+    # the grid covers part of Rabat: communes there are on it, the rest of the country is off
+    # the network (stored as null), never given a made-up time
+    on = [m for m in minutes if m is not None]
+    assert 0 < len(on) < len(minutes)
+    assert all(np.isfinite(on))
+    rows = coverage_rows(own_centres, outcome, "nation")
+    assert "mean_time_min" in rows[0]
+    assert 0 < rows[0]["pwd_covered"] < rows[0]["pwd"]
+    assert rows[0]["pwd_unreachable"] > 0
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+@pytest.fixture
+def cli(engine: Engine) -> Iterator[CliRunner]:
+    """A CLI runner; deletes the runs the commands store."""
+    with engine.connect() as c:
+        before = c.execute(sa.text("SELECT coalesce(max(id), 0) FROM analysis_runs")).scalar_one()
+    yield CliRunner()
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM analysis_runs WHERE id > :id"), {"id": before})
+
+
+def _json(result: object) -> dict:
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return json.loads(result.stdout)  # type: ignore[attr-defined]
+
+
+def test_coverage_command_json(cli: CliRunner, national: Connection) -> None:
+    args = ["coverage", "--threshold-km", "30", "--by", "province", "--json", "--fresh"]
+    out = _json(cli.invoke(app, args))
+    assert out["analysis"] == "coverage"
+    assert out["by"] == "province"
+    row = out["rows"][0]
+    assert {"code", "name_fr", "pwd", "pwd_covered", "share_covered", "mean_distance_km"} <= set(
+        row
+    )
+    assert sum(r["pwd"] for r in out["rows"]) == pytest.approx(_national_pwd(national))
+    # the same request again is served from the store
+    again = _json(cli.invoke(app, args[:-1]))
+    assert again["reused"]
+    assert again["rows"] == out["rows"]
+
+
+def test_coverage_command_by_commune_gives_demand_points(cli: CliRunner) -> None:
+    out = _json(cli.invoke(app, ["coverage", "--by", "commune", "--json"]))
+    row = out["rows"][0]
+    assert {"lon", "lat", "nearest_km"} <= set(row)
+    assert -17.5 < row["lon"] < -0.9
+    assert 20.5 < row["lat"] < 36.1
+
+
+def test_access_command_json_and_table(cli: CliRunner) -> None:
+    out = _json(
+        cli.invoke(
+            app,
+            ["access", "--method", "e2sfca", "--catchment-km", "60", "--by", "region", "--json"],
+        )
+    )
+    assert out["params"]["method"] == "e2sfca"
+    assert len(out["rows"]) == 12
+    assert {"code", "name_fr", "pwd", "access"} <= set(out["rows"][0])
+    table = cli.invoke(app, ["access", "--by", "nation"])
+    assert table.exit_code == 0
+    assert "Maroc" in table.stdout
+    assert "places/10k pwd" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["coverage", "--centre-type", "XYZ"], "unknown centre type 'XYZ'"),
+        (["coverage", "--by", "district"], "unknown level 'district'"),
+        (["access", "--method", "3sfca"], "unknown access method '3sfca'"),
+        (["coverage", "--threshold-km", "-5"], "threshold -5.0 is not a positive number"),
+    ],
+)
+def test_bad_requests_exit_1_with_one_line(cli: CliRunner, args: list[str], message: str) -> None:
+    result = cli.invoke(app, args)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
