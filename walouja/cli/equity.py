@@ -195,12 +195,16 @@ def run_gaps(
 # --------------------------------------------------------------------------- output
 
 
-def _num(value: Any, digits: int = 3) -> str:
+def _num(value: Any, digits: int = 3, *, inf: bool = False) -> str:
     if value is None:
-        return "—"
-    if isinstance(value, float) and abs(value) >= 1000:
+        return "∞" if inf else "—"
+    if not isinstance(value, float):
+        return str(value)
+    if abs(value) >= 1000:
         return f"{value:,.0f}"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+    if 0 < abs(value) < 0.1:
+        return f"{value:.3g}"  # access scores are small: keep three significant digits
+    return f"{value:.{digits}f}"
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
@@ -243,7 +247,9 @@ def _print_equity(out: StoredResult) -> None:
     )
     gap = res["urban_rural"]
     typer.echo(
-        f"palma {_num(idx['palma'])}  cv {_num(idx['cv'])}  max/min {_num(idx['max_min'])}  "
+        # null in JSON means infinite: the bottom 40 % (or the smallest commune) hold 0
+        f"palma {_num(idx['palma'], inf=True)}  cv {_num(idx['cv'])}  "
+        f"max/min {_num(idx['max_min'], inf=True)}  "
         f"urban {_num(gap['urban_mean'])} / rural {_num(gap['rural_mean'])} "
         f"(worse off: {gap['disadvantaged']})"
     )
