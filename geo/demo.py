@@ -29,6 +29,7 @@ from geo.db import connect
 from geo.importer import ImportReport, import_table
 from geo.io_read import SourceTable, read_csv
 from geo.layers import record_source, rederive_communes
+from geo.validate import normalise_name
 from walouja.errors import DataError
 from walouja.settings import PROJECT_ROOT, Settings
 
@@ -255,6 +256,30 @@ def place_centres(conn: Connection, plan: pd.DataFrame) -> pd.DataFrame:
     return placed.sort_values("external_id").reset_index(drop=True)
 
 
+def _at_named_communes(conn: Connection, table: SourceTable) -> SourceTable:
+    """Put each programme city at a point of the urban commune bearing its name.
+
+    The programme works per commune; using the commune's own point keeps each city in its
+    commune even where the loaded boundaries are shifted from the real city centre. Cities
+    with no unique urban commune of that name keep the position in the file.
+    """
+    rows = conn.execute(
+        sa.text(
+            "SELECT name_fr, ST_X(p), ST_Y(p) FROM (SELECT name_fr, "
+            "ST_PointOnSurface(geom) AS p FROM communes WHERE commune_type = 'urban') c"
+        )
+    ).all()
+    by_name: dict[str, list[tuple[float, float]]] = {}
+    for name, x, y in rows:
+        by_name.setdefault(normalise_name(name), []).append((float(x), float(y)))
+    records = table.records.copy()
+    for idx, name in records["name"].items():
+        found = by_name.get(normalise_name(name), [])
+        if len(found) == 1:
+            records.at[idx, "lon"], records.at[idx, "lat"] = (f"{v:.6f}" for v in found[0])
+    return SourceTable(records, None, table.format, table.name, list(table.warnings))
+
+
 def _table(frame: pd.DataFrame, name: str) -> SourceTable:
     cols = ["external_id", "name", "name_ar", "centre_type", "capacity", "services", "status",
             "opened", "manager", "lon", "lat"]  # fmt: skip
@@ -295,7 +320,10 @@ def load_demo_layers(conn: Connection, *, demo_dir: Path = DEMO_DIR) -> DemoResu
         path = demo_dir / filename
         if not path.exists():
             raise DataError(f"missing demonstration file {path}")
-        report, gone = _import(conn, layer, read_csv(path), source=source, is_demo=is_demo)
+        table = read_csv(path)
+        if layer == "accessible_cities":
+            table = _at_named_communes(conn, table)
+        report, gone = _import(conn, layer, table, source=source, is_demo=is_demo)
         reports.append(report)
         removed[layer] = gone
     plan = plan_centres(communes)
@@ -329,7 +357,8 @@ def _record_sources(conn: Connection) -> None:
         "conventions Fès 2019, Tiznit 2021, Boujdour 2023, Marrakech pilot 2012-2016",
         licence="public information",
         is_demo=False,
-        notes="Convention dates are known to the year only (stored as 1 January).",
+        notes="Convention dates are known to the year only (stored as 1 January). Each city "
+        "is placed at a point inside the urban commune of the same name.",
     )
     record_source(
         conn,

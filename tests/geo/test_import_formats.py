@@ -232,11 +232,11 @@ def test_gtfs_feed(db: Connection, tmp_path: Path) -> None:
         zf.writestr(
             "stops.txt",
             "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,wheelchair_boarding\n"
-            "S1,Bab Lamrissa,34.0360,-6.8110,1,,0\n"
-            "S1a,Bab Lamrissa quai 1,34.03605,-6.81105,0,S1,1\n"
-            "S2,Hassan II,34.0410,-6.8030,0,,2\n"
-            "S2e,Hassan II entrée,34.0411,-6.8031,2,S2,\n"
-            "S3,Karima,34.0480,-6.7900,0,,\n",
+            "S1,Bab Lamrissa,34.0390,-6.8110,1,,0\n"
+            "S1a,Bab Lamrissa quai 1,34.03905,-6.81105,0,S1,1\n"
+            "S2,Hassan II,34.0440,-6.8030,0,,2\n"
+            "S2e,Hassan II entrée,34.0441,-6.8031,2,S2,\n"
+            "S3,Karima,34.0510,-6.7900,0,,\n",
         )
         zf.writestr("routes.txt", "route_id,route_type\nT1,0\n")
         zf.writestr("trips.txt", "route_id,service_id,trip_id\nT1,W,t1\n")
@@ -249,9 +249,8 @@ def test_gtfs_feed(db: Connection, tmp_path: Path) -> None:
     report = run_import(db, "transport_stops", feed)
     assert (report.format, report.inserted, report.rejected) == ("gtfs", 3, 0)
     assert any("1 platforms folded" in w for w in report.warnings)
-    frame = read_layer(
-        db, "transport_stops", where=LayerFilter(equals={"operator": ["Tramway Rabat-Salé"]})
-    )
+    ids = [f"gtfs:tramway-rabat-sale:S{i}" for i in (1, 2, 3)]
+    frame = read_layer(db, "transport_stops", where=LayerFilter(equals={"external_id": ids}))
     got = dict(
         zip(
             frame["external_id"],

@@ -23,9 +23,10 @@ depends_on = None
 
 LAYERS = ("centres", "accessible_cities", "transport_stops", "beaches")
 
-# Morocco including the southern provinces, with a margin of a few kilometres.
+# Morocco including the southern provinces, with a margin of a few kilometres around the
+# commune polygons (whose generalised coastline reaches 36.1°N near the Strait).
 IN_MOROCCO = (
-    "ST_X(geom) BETWEEN -17.30 AND -0.95 AND ST_Y(geom) BETWEEN 20.70 AND 35.95 "
+    "ST_X(geom) BETWEEN -17.30 AND -0.95 AND ST_Y(geom) BETWEEN 20.70 AND 36.15 "
     "AND NOT ST_IsEmpty(geom)"
 )
 
@@ -162,11 +163,12 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         NEW.created_at := now();
         NEW.updated_at := now();
-        -- a code given with the row is kept only when the point really is in that commune
-        -- (the importer derives codes set-based before inserting); anything else is derived
-        IF NEW.commune_code IS NULL OR to_regclass('public.communes') IS NULL OR NOT EXISTS (
-            SELECT 1 FROM communes c
-             WHERE c.code = NEW.commune_code AND ST_Intersects(c.geom, NEW.geom)) THEN
+        -- a code given with the row (the importer derives codes set-based before inserting)
+        -- is kept only when the point really lies in that commune; otherwise it is derived
+        IF NEW.commune_code IS NULL OR to_regclass('public.communes') IS NULL THEN
+            NEW.commune_code := walouja_commune_at(NEW.geom);
+        ELSIF NOT EXISTS (SELECT 1 FROM communes c WHERE c.code = NEW.commune_code
+                                                   AND ST_Intersects(c.geom, NEW.geom)) THEN
             NEW.commune_code := walouja_commune_at(NEW.geom);
         END IF;
     ELSE
@@ -180,25 +182,43 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- The row as jsonb with its geometry as EWKT text: the geometry-to-JSON cast would look up
+-- spatial_ref_sys for every row, which made history the slowest part of large imports.
+CREATE FUNCTION walouja_row_json_sql(rel regclass, alias text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT format('(SELECT to_jsonb(r) FROM (SELECT %s) r)', string_agg(
+        CASE WHEN t.typname = 'geometry'
+             THEN format('ST_AsEWKT(%I.%I) AS %I', alias, a.attname, a.attname)
+             ELSE format('%I.%I', alias, a.attname) END, ', ' ORDER BY a.attnum))
+      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+     WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
 CREATE FUNCTION walouja_history_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO layer_history (layer, row_id, external_id, operation, old_row, new_row)
-    SELECT TG_TABLE_NAME, n.id, n.external_id, 'INSERT', NULL, to_jsonb(n) FROM new_rows n;
+    EXECUTE format(
+        'INSERT INTO layer_history (layer, row_id, external_id, operation, old_row, new_row) '
+        'SELECT %L, n.id, n.external_id, ''INSERT'', NULL, %s FROM new_rows n',
+        TG_TABLE_NAME, walouja_row_json_sql(TG_RELID, 'n'));
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION walouja_history_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO layer_history (layer, row_id, external_id, operation, old_row, new_row)
-    SELECT TG_TABLE_NAME, n.id, n.external_id, 'UPDATE', to_jsonb(o), to_jsonb(n)
-      FROM new_rows n JOIN old_rows o ON o.id = n.id;
+    EXECUTE format(
+        'INSERT INTO layer_history (layer, row_id, external_id, operation, old_row, new_row) '
+        'SELECT %L, n.id, n.external_id, ''UPDATE'', %s, %s '
+        'FROM new_rows n JOIN old_rows o ON o.id = n.id',
+        TG_TABLE_NAME, walouja_row_json_sql(TG_RELID, 'o'), walouja_row_json_sql(TG_RELID, 'n'));
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION walouja_history_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO layer_history (layer, row_id, external_id, operation, old_row, new_row)
-    SELECT TG_TABLE_NAME, o.id, o.external_id, 'DELETE', to_jsonb(o), NULL FROM old_rows o;
+    EXECUTE format(
+        'INSERT INTO layer_history (layer, row_id, external_id, operation, old_row, new_row) '
+        'SELECT %L, o.id, o.external_id, ''DELETE'', %s, NULL FROM old_rows o',
+        TG_TABLE_NAME, walouja_row_json_sql(TG_RELID, 'o'));
     RETURN NULL;
 END $$;
 
@@ -271,6 +291,7 @@ def downgrade() -> None:
         "walouja_history_update()",
         "walouja_history_insert()",
         "walouja_layer_row()",
+        "walouja_row_json_sql(regclass, text)",
         "walouja_commune_at(geometry)",
     ):
         op.execute(f"DROP FUNCTION IF EXISTS {func}")
