@@ -41,7 +41,7 @@ db: install
 	@$(WALOUJA) db up
 
 load: db
-	@if $(WALOUJA) --help | grep -q ' load '; then $(WALOUJA) load; fi
+	$(WALOUJA) load
 
 lint: install
 	$(VENV)/bin/ruff check .

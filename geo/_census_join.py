@@ -214,12 +214,18 @@ def dissolve(frame: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     Returns one row per value, sorted, with the column ``by``, ``n_features`` and a valid
     MultiPolygon ``geometry``.
     """
-    groups = frame.groupby(by, sort=True)
-    geoms = [polygonal(shapely.union_all(np.asarray(g.geometry.values))) for _, g in groups]
+    keys = frame[by].astype(str).to_numpy()
+    order = np.argsort(keys, kind="stable")
+    geoms = np.asarray(frame.geometry.to_numpy(), dtype=object)[order]
+    values, starts, counts = np.unique(keys[order], return_index=True, return_counts=True)
+    merged = [
+        polygonal(geoms[start])
+        if count == 1
+        else polygonal(shapely.union_all(geoms[start : start + count]))
+        for start, count in zip(starts, counts, strict=True)
+    ]
     return gpd.GeoDataFrame(
-        {by: list(groups.groups.keys()), "n_features": groups.size().to_numpy()},
-        geometry=geoms,
-        crs=frame.crs,
+        {by: values.astype(object), "n_features": counts}, geometry=merged, crs=frame.crs
     )
 
 

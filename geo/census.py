@@ -204,15 +204,16 @@ def _prefecture_of_arrondissement(code: str) -> str:
 
 def _enclave_notes(raw: np.ndarray, clean: np.ndarray, codes: np.ndarray) -> dict[str, str]:
     """Which other communes were carved out of each commune's raw polygon (over ~0.01 km²)."""
+    lost = shapely.area(raw) - shapely.area(clean) > 1e-7
+    donors = np.flatnonzero(lost)
+    removed = shapely.difference(raw[donors], clean[donors])
     tree = shapely.STRtree(clean)
-    left, right = tree.query(raw, predicate="intersects")
-    keep = left != right
-    left, right = left[keep], right[keep]
-    area = shapely.area(shapely.intersection(raw[left], clean[right]))
-    big = area > 1e-6
+    left, right = tree.query(removed, predicate="intersects")
+    area = shapely.area(shapely.intersection(removed[left], clean[right]))
     notes: dict[str, list[str]] = {}
-    for i, j in zip(left[big], right[big], strict=True):
-        notes.setdefault(str(codes[i]), []).append(str(codes[j]))
+    for i, j in zip(donors[left[area > 1e-6]], right[area > 1e-6], strict=True):
+        if i != j:
+            notes.setdefault(str(codes[i]), []).append(str(codes[j]))
     return {code: "carved out: " + ", ".join(sorted(js)) for code, js in notes.items()}
 
 
@@ -249,13 +250,10 @@ def build_geography(
     units["geometry"] = join.separate_overlaps(units.geometry.to_numpy(), gap_width=GAP_WIDTH)
     unit_commune = features.drop_duplicates("unit_code").set_index("unit_code")["commune_code"]
     units["commune_code"] = units["unit_code"].map(unit_commune)
+    unit_geoms = units.geometry.to_numpy()
     commune_geom = {
-        code: (
-            group.geometry.iloc[0]
-            if len(group) == 1
-            else join.union_coverage(group.geometry.to_numpy())
-        )
-        for code, group in units.groupby("commune_code", sort=True)
+        code: unit_geoms[idx[0]] if len(idx) == 1 else join.union_coverage(unit_geoms[idx])
+        for code, idx in units.groupby("commune_code").indices.items()
     }
 
     attrs = tables.communes.set_index("code").sort_index()
@@ -306,11 +304,10 @@ def _build_provinces(
     nested_codes = sorted(attrs.index[attrs["type"] == "prefecture_of_arrondissements"])
     tiling_codes = sorted(set(attrs.index) - set(nested_codes))
 
+    by_province = communes.groupby("province_code").indices
+    commune_geoms = communes.geometry.to_numpy()
     tiling_geoms = np.array(
-        [
-            join.union_coverage(communes.geometry[communes["province_code"] == code])
-            for code in tiling_codes
-        ],
+        [join.union_coverage(commune_geoms[by_province[code]]) for code in tiling_codes],
         dtype=object,
     )
     tiling_figs = figures.summarise(
@@ -414,11 +411,14 @@ def _build_report(
     change = _equal_area_km2(clean_geoms) - _equal_area_km2(raw_geoms)
     carved = _enclave_notes(raw_geoms, clean_geoms, codes)
     crosswalk = tables.crosswalk.set_index("code_2024")
-    grouped = features.groupby("commune_code")
+    grouped = features.groupby("commune_code").indices
+    keys = features["key"].to_numpy()
+    names = features["name"].to_numpy()
+    centres = features["is_centre"].to_numpy()
     arr_count = matches[matches["method"] == join.ARRONDISSEMENTS].groupby("commune_code").size()
     rows: list[dict[str, Any]] = []
     for row in communes.itertuples(index=False):
-        group = grouped.get_group(row.code)
+        members = grouped[row.code]
         notes: list[str] = []
         if row.match_method == join.CROSSWALK:
             cw = crosswalk.loc[row.code]
@@ -436,10 +436,10 @@ def _build_report(
                 "name_fr": row.name_fr,
                 "match_method": row.match_method,
                 "prevalence_imputed": bool(row.prevalence_imputed),
-                "source_keys": sorted(set(group["key"])),
-                "source_names": sorted(set(group["name"])),
-                "n_features": len(group),
-                "n_centre_features": int(group["is_centre"].sum()),
+                "source_keys": sorted(set(keys[members])),
+                "source_names": sorted(set(names[members])),
+                "n_features": len(members),
+                "n_centre_features": int(centres[members].sum()),
                 "n_arrondissements": int(arr_count.get(row.code, 0)),
                 "area_change_km2": round(float(change[len(rows)]), 4),
                 "notes": "; ".join(notes) or None,
