@@ -103,14 +103,18 @@ def main() -> None:
 
     steps = e2sfca_steps(args.catchment)
     rows = []
-    for method, weight_fn in (("2sfca", None), ("e2sfca", weights.step_fn(dict(steps)))):
-        ours_s, ours = timed(
-            lambda method=method: floating_catchment(
-                dlon, dlat, pwd, clon, clat, capacity, method=method, catchment_km=args.catchment
-            ),
-            args.repeat,
+
+    def ours_fn(method: str) -> Callable[[], Any]:
+        return lambda: floating_catchment(
+            dlon, dlat, pwd, clon, clat, capacity, method=method, catchment_km=args.catchment
         )
-        theirs_s, theirs = timed(lambda weight_fn=weight_fn: pysal(weight_fn), args.repeat)
+
+    def theirs_fn(weight_fn: Any) -> Callable[[], Any]:
+        return lambda: pysal(weight_fn)
+
+    for method, weight_fn in (("2sfca", None), ("e2sfca", weights.step_fn(dict(steps)))):
+        ours_s, ours = timed(ours_fn(method), args.repeat)
+        theirs_s, theirs = timed(theirs_fn(weight_fn), args.repeat)
         diff = float(np.abs(ours.score - theirs).max())
         if diff > 1e-9:
             sys.exit(f"bench_access: {method} results differ from PySAL by {diff:g}")

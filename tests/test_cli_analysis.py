@@ -91,7 +91,7 @@ def _national_pwd(conn: Connection) -> float:
 def test_nearest_km_equals_postgis_sphere_distance(own_centres: Connection) -> None:
     outcome = run_coverage(own_centres, centre_type="COAPH", threshold=30.0, fresh=True)
     ours = {c["code"]: c["nearest_km"] for c in outcome.results["communes"]}
-    expected = dict(
+    expected: dict[str, float] = dict(
         own_centres.execute(
             sa.text(
                 "SELECT m.code, min(ST_Distance(m.demand_point::geography, c.geom::geography, "
