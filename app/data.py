@@ -75,6 +75,28 @@ def boundaries(
     return _boundaries(level, region, province, data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _boundaries_text(
+    level: str, region: str | None, province: str | None, version: str
+) -> tuple[str, int]:
+    from app.components.mapview import feature_collection_text, fmt_number
+
+    with db.connect(app_settings()) as conn:
+        rows = maps.boundaries(conn, level, region_code=region, province_code=province)  # type: ignore[arg-type]
+    for row in rows:
+        row["pwd"] = fmt_number(row["pwd"])
+        row["population"] = fmt_number(row["population"])
+    return feature_collection_text(rows, ["name_fr", "name_ar", "pwd", "population"]), len(rows)
+
+
+def boundaries_text(
+    level: str, *, region: str | None = None, province: str | None = None
+) -> tuple[str, int]:
+    """Display polygons of ``level`` as GeoJSON text (names and formatted figures as
+    properties, the code as feature id) and how many there are; built once per data version."""
+    return _boundaries_text(level, region, province, data_version())
+
+
 @st.cache_data(show_spinner=False)
 def _sources(version: str) -> pd.DataFrame:
     with db.connect(app_settings()) as conn:

@@ -46,6 +46,19 @@ class PageSpec:
         return self.slug.replace("_", " ").capitalize()
 
     @property
+    def url_path(self) -> str:
+        """The page's address: its slug (``/map_explorer``).
+
+        Deliberately not the file-derived name Streamlit's old ``pages/`` mode would use
+        (``Map_explorer``): on the very first request after the server starts, Streamlit
+        tries that mode before ``Home.py`` has called ``st.navigation``, and a matching name
+        would run the page without the shell (no language, no sidebar). With the slug, that
+        first deep link runs ``Home.py`` and lands on the right page (Streamlit may show a
+        "page not found" notice over it once).
+        """
+        return self.slug
+
+    @property
     def icon(self) -> str:
         """Material icon shown in the navigation."""
         return ICONS.get(self.slug, DEFAULT_ICON)

@@ -38,7 +38,7 @@ def run() -> None:
             spec.path,
             title=page_title(spec),
             icon=spec.icon,
-            url_path=spec.slug,
+            url_path=spec.url_path,
             default=(i == 0),
         )
         for i, spec in enumerate(registry.discover())

@@ -105,47 +105,35 @@ def build_map(
 ) -> tuple[folium.Map, dict[str, int]]:
     """The explorer map and how many features each layer drew."""
     spec = INDICATORS[indicator]
-    rows = data.boundaries(level, region=region, province=province)
+    text, count = data.boundaries_text(level, region=region, province=province)
     shown = {code: display_value(spec, v) for code, v in values.items()}
     classes = mapview.classify(list(shown.values()), ramp=spec.ramp)
     unit = t(f"indicator.{indicator}.unit")
     fmt = lambda v: mapview.fmt_number(v, decimals=spec.decimals)  # noqa: E731
-    lang_name = name_column()
-    features = []
-    for row in rows:
-        value = shown.get(str(row["code"]))
-        features.append(
-            {
-                "code": row["code"],
-                "geometry": row["geometry"],
-                "name_fr": row["name_fr"],
-                "name_ar": row["name_ar"],
-                "value": f"{fmt(value)} {unit}".strip() if value is not None else "—",
-                "pwd": mapview.fmt_number(row.get("pwd")),
-                "population": mapview.fmt_number(row.get("population")),
-            }
-        )
+    labelled = {
+        code: (classes.color(v), f"{fmt(v)} {unit}".strip())
+        for code, v in shown.items()
+        if v is not None
+    }
     m = mapview.base_map(tiles=tiles, height=height)
     counts: dict[str, int] = {}
     label = t(f"indicator.{indicator}")
-    choropleth = mapview.ChoroplethLayer(
+    mapview.PolygonLayer(
+        text,
         name=f"{t(f'level.{level}')} — {label}",
-        features=features,
-        values=shown,
-        classes=classes,
-        popup_fields=["name_fr", "name_ar", "value", "pwd", "population"],
-        popup_aliases=[
+        values=labelled,
+        fields=["name_fr", "name_ar", "_value", "pwd", "population"],
+        labels=[
             t("field.name_fr"),
             t("field.name_ar"),
             label,
             t("field.pwd"),
             t("field.population"),
         ],
-        tooltip_fields=[lang_name, "value"],
+        name_field=name_column(),
         weight=0.3 if level == "communes" else 0.8,
-    )
-    mapview.add_choropleth(m, choropleth)
-    counts[level] = len(features)
+    ).add_to(m)
+    counts[level] = count
     if level != "regions":
         outline = data.boundaries("regions", region=region)
         mapview.add_outline(m, outline, name=t("map.region_outlines"), color="#222222", weight=1.4)
@@ -161,30 +149,14 @@ def build_map(
         legend.append(f"<b>🧪 {t('demo.on_map')}</b>")
     mapview.Legend("<hr style='margin:4px 0'>".join(legend)).add_to(m)
     if region or province:
-        bounds = _bounds_of(rows)
-        if bounds:
-            m.fit_bounds(bounds)
+        west, south, east, north = (
+            data.unit_bounds("provinces", province)
+            if province
+            else data.unit_bounds("regions", str(region))
+        )
+        m.fit_bounds([[south, west], [north, east]])
     folium.LayerControl(collapsed=True).add_to(m)
     return m, counts
-
-
-def _bounds_of(rows: Sequence[Mapping[str, Any]]) -> list[list[float]] | None:
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coords: Any) -> None:
-        if coords and isinstance(coords[0], int | float):
-            xs.append(float(coords[0]))
-            ys.append(float(coords[1]))
-        else:
-            for c in coords:
-                walk(c)
-
-    for row in rows:
-        walk(row["geometry"]["coordinates"])
-    if not xs:
-        return None
-    return [[min(ys), min(xs)], [max(ys), max(xs)]]
 
 
 def _add_overlay(

@@ -7,9 +7,10 @@ ColorBrewer ramp; units without a value are grey.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -61,6 +62,99 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.html = html
         self.position = position
+
+
+class PolygonLayer(folium.map.Layer):
+    """Polygons from a pre-serialised GeoJSON text, coloured and labelled from a small table.
+
+    folium's ``GeoJson`` re-serialises the whole collection and a per-feature style table on
+    every render (``st_folium`` renders twice); this layer inserts the cached text as is and
+    keeps what changes with the indicator or language (``{code: [colour, label]}``, popup
+    labels) outside it, so the national commune map costs one string join.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var values = {{ this.values|tojson }};
+            var labels = {{ this.labels|tojson }};
+            var fields = {{ this.fields|tojson }};
+            var nameField = {{ this.name_field|tojson }};
+            var esc = function (v) {
+                var map = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"};
+                var text = v === null || v === undefined ? "—" : String(v);
+                return text.replace(/[&<>"]/g, function (c) { return map[c]; });
+            };
+            var base = {color: {{ this.stroke|tojson }}, weight: {{ this.weight }},
+                        fillOpacity: 0.8};
+            var layer = L.geoJson({{ this.data }}, {
+                style: function (f) {
+                    var v = values[f.id];
+                    return Object.assign({fillColor: v ? v[0] : {{ this.no_data|tojson }}}, base);
+                },
+                onEachFeature: function (f, l) {
+                    var v = values[f.id], p = f.properties;
+                    var label = esc(p[nameField]) + " — " + esc(v ? v[1] : "—");
+                    l.bindTooltip(label, {sticky: true});
+                    var rows = [];
+                    for (var i = 0; i < fields.length; i++) {
+                        var value = fields[i] === "_value" ? (v ? v[1] : "—") : p[fields[i]];
+                        rows.push("<tr><th style='text-align:start;padding-inline-end:6px'>"
+                            + esc(labels[i]) + "</th><td dir='auto'>" + esc(value)
+                            + "</td></tr>");
+                    }
+                    l.bindPopup("<table>" + rows.join("") + "</table>");
+                    l.on("mouseover", function (e) {
+                        e.target.setStyle({weight: 2.5, color: "#000000"});
+                    });
+                    l.on("mouseout", function (e) { e.target.setStyle(base); });
+                }
+            });
+            return layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: str,
+        *,
+        name: str,
+        values: Mapping[str, tuple[str, str]],
+        fields: Sequence[str],
+        labels: Sequence[str],
+        name_field: str,
+        weight: float = 0.4,
+        stroke: str = "#555555",
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "PolygonLayer"
+        self.data = data
+        self.values = {code: list(v) for code, v in values.items()}
+        self.fields = list(fields)
+        self.labels = list(labels)
+        self.name_field = name_field
+        self.weight = weight
+        self.stroke = stroke
+        self.no_data = NO_DATA
+
+
+def feature_collection_text(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:
+    """A GeoJSON FeatureCollection as text, from rows whose ``geometry`` is GeoJSON text
+    (joined as is: the geometries are never parsed)."""
+    parts = [
+        '{"type":"Feature","id":'
+        + json.dumps(str(row["code"]))
+        + ',"properties":'
+        + json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False, default=str)
+        + ',"geometry":'
+        + str(row["geometry"])
+        + "}"
+        for row in rows
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
 @dataclass(frozen=True)
@@ -136,20 +230,6 @@ def base_map(*, tiles: str = "none", height: int = 620) -> folium.Map:
     return m
 
 
-@dataclass
-class ChoroplethLayer:
-    """Polygons of one level coloured by one indicator."""
-
-    name: str
-    features: list[dict[str, Any]]  # code, name_fr, name_ar, geometry + popup fields
-    values: Mapping[str, float | None]
-    classes: Classes
-    popup_fields: list[str] = field(default_factory=list)
-    popup_aliases: list[str] = field(default_factory=list)
-    tooltip_fields: list[str] = field(default_factory=list)
-    weight: float = 0.4
-
-
 def feature_collection(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection from rows with ``code``, ``geometry`` and ``fields``."""
     return {
@@ -164,41 +244,6 @@ def feature_collection(rows: Sequence[Mapping[str, Any]], fields: Sequence[str])
             for row in rows
         ],
     }
-
-
-def add_choropleth(m: folium.Map | folium.FeatureGroup, layer: ChoroplethLayer) -> folium.GeoJson:
-    """Draw ``layer`` on ``m``; each polygon's fill comes from its value's class."""
-    fields = list(dict.fromkeys([*layer.popup_fields, *layer.tooltip_fields]))
-    data = feature_collection(layer.features, fields)
-    colours = {code: layer.classes.color(v) for code, v in layer.values.items()}
-    weight = layer.weight
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "fillColor": colours.get(feature["id"], NO_DATA),
-            "color": "#555555",
-            "weight": weight,
-            "fillOpacity": 0.8,
-        }
-
-    def highlight(_feature: dict[str, Any]) -> dict[str, Any]:
-        return {"weight": 2.5, "color": "#000000"}
-
-    layer_geojson = folium.GeoJson(
-        data,
-        name=layer.name,
-        style_function=style,
-        highlight_function=highlight,
-        smooth_factor=1.0,
-        tooltip=folium.GeoJsonTooltip(fields=layer.tooltip_fields, labels=False)
-        if layer.tooltip_fields
-        else None,
-        popup=folium.GeoJsonPopup(fields=layer.popup_fields, aliases=layer.popup_aliases)
-        if layer.popup_fields
-        else None,
-    )
-    layer_geojson.add_to(m)
-    return layer_geojson
 
 
 def add_outline(

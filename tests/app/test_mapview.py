@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import folium
@@ -47,18 +48,18 @@ def test_numbers_are_formatted_with_thin_spaces() -> None:
 def _explorer_like_map() -> folium.Map:
     offline.use_local_assets()
     m = mapview.base_map(tiles="none")
-    layer = mapview.ChoroplethLayer(
-        name="communes",
-        features=[
-            {"code": "01", "geometry": SQUARE, "name_fr": "Un", "name_ar": "واحد", "value": "5"}
-        ],
-        values={"01": 5.0},
-        classes=mapview.classify([5.0]),
-        popup_fields=["name_fr", "name_ar", "value"],
-        popup_aliases=["Nom", "الاسم", "Valeur"],
-        tooltip_fields=["name_fr"],
+    text = mapview.feature_collection_text(
+        [{"code": "01", "geometry": json.dumps(SQUARE), "name_fr": "Un", "name_ar": "واحد"}],
+        ["name_fr", "name_ar"],
     )
-    mapview.add_choropleth(m, layer)
+    mapview.PolygonLayer(
+        text,
+        name="communes",
+        values={"01": ("#fdbe85", "5 %")},
+        fields=["name_fr", "name_ar", "_value"],
+        labels=["Nom", "الاسم", "Valeur"],
+        name_field="name_fr",
+    ).add_to(m)
     mapview.add_outline(m, [{"code": "R", "geometry": SQUARE}], name="regions")
     mapview.add_points(
         m,
@@ -97,3 +98,22 @@ def test_features_carry_only_the_popup_fields() -> None:
     fc = mapview.feature_collection(rows, ["name_fr", "pwd"])
     assert fc["features"][0]["id"] == "01"
     assert fc["features"][0]["properties"] == {"name_fr": "Un", "pwd": 3}
+
+
+def test_polygon_layer_embeds_the_cached_text_once_with_its_colour_table() -> None:
+    m = _explorer_like_map()
+    html = m.get_root().render()
+    assert html.count('"name_ar": "واحد"') + html.count('"name_ar":"واحد"') == 1
+    assert '"01": ["#fdbe85", "5 %"]' in html
+    assert "L.geoJson(" in html
+
+
+def test_feature_collection_text_is_valid_geojson_with_unicode_kept() -> None:
+    text = mapview.feature_collection_text(
+        [{"code": "01.511.01.0", "geometry": json.dumps(SQUARE), "name_ar": "طنجة", "x": 1}],
+        ["name_ar"],
+    )
+    parsed = json.loads(text)
+    assert parsed["features"][0]["id"] == "01.511.01.0"
+    assert parsed["features"][0]["properties"] == {"name_ar": "طنجة"}
+    assert "طنجة" in text  # not \\u-escaped: half the bytes

@@ -20,4 +20,5 @@ def test_adding_a_file_adds_a_page_with_a_fallback_title(tmp_path: Path) -> None
     assert [s.slug for s in specs] == ["overview", "prioritise_centres", "audits_and_works"]
     assert specs[1].title_key == "nav.prioritise_centres"
     assert specs[1].fallback_title == "Prioritise centres"
+    assert specs[1].url_path == "prioritise_centres"
     assert specs[1].icon == registry.ICONS["prioritise_centres"]

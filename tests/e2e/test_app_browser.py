@@ -21,7 +21,7 @@ from tests.e2e.conftest import ARTIFACTS
 pytestmark = pytest.mark.e2e
 
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
-COMMUNE_STROKE = "#555555"  # app/components/mapview.add_choropleth
+COMMUNE_STROKE = "#555555"  # app/components/mapview.PolygonLayer
 CENTRE_STROKE = "#222222"  # app/components/mapview.add_points
 MAX_MAP_BYTES = 3_000_000
 
@@ -90,6 +90,20 @@ class FrameMeter:
 
     def reset(self) -> None:
         self.bytes = 0
+
+
+def test_a_direct_link_opens_its_page_with_the_shell_on_a_fresh_server(
+    app_url: str, page: Any
+) -> None:
+    # first in the file: the server has not served anyone yet, the case where Streamlit's
+    # old pages/ mode could run a page without the shell (see app/registry.py)
+    page.goto(f"{app_url}/sources_and_licences?lang=en")
+    _wait_heading(page, "Sources and licences")
+    page.get_by_text("ODbL").first.wait_for()
+    nav = page.locator("[data-testid='stSidebarNavLink']")
+    assert nav.first.inner_text().endswith("Overview")  # our navigation, translated
+    assert "Home" not in " ".join(nav.all_inner_texts())
+    assert page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").count() == 1
 
 
 def test_switching_to_arabic_lays_the_page_out_right_to_left(app_url: str, page: Any) -> None:
