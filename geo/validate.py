@@ -26,7 +26,7 @@ from geo.layers import ALIASES, FieldSpec, LayerSpec
 from walouja.errors import DataError
 
 # Morocco including the southern provinces (the same box as the tables' CHECK constraints).
-BBOX = (-17.30, 20.70, -0.95, 36.15)
+BBOX = (-17.30, 20.70, -0.95, 36.00)
 DUPLICATE_METRES = 50.0
 NAME_SIMILARITY = 0.85
 EARTH_RADIUS_M = 6_371_008.8

@@ -24,9 +24,9 @@ depends_on = None
 LAYERS = ("centres", "accessible_cities", "transport_stops", "beaches")
 
 # Morocco including the southern provinces, with a margin of a few kilometres around the
-# commune polygons (whose generalised coastline reaches 36.1°N near the Strait).
+# commune polygons (which reach 35.92°N at the Strait and 20.77°N at Lagouira).
 IN_MOROCCO = (
-    "ST_X(geom) BETWEEN -17.30 AND -0.95 AND ST_Y(geom) BETWEEN 20.70 AND 36.15 "
+    "ST_X(geom) BETWEEN -17.30 AND -0.95 AND ST_Y(geom) BETWEEN 20.70 AND 36.00 "
     "AND NOT ST_IsEmpty(geom)"
 )
 
