@@ -118,18 +118,21 @@ def build_map(
     m = mapview.base_map(tiles=tiles, height=height)
     counts: dict[str, int] = {}
     label = t(f"indicator.{indicator}")
+    popup = {
+        "name_fr": t("field.name_fr"),
+        "name_ar": t("field.name_ar"),
+        "_value": label,
+        "pwd": t("field.pwd"),
+        "population": t("field.population"),
+    }
+    if indicator == "pwd":
+        del popup["pwd"]  # the value is already the number of persons with disabilities
     mapview.PolygonLayer(
         text,
         name=f"{t(f'level.{level}')} — {label}",
         values=labelled,
-        fields=["name_fr", "name_ar", "_value", "pwd", "population"],
-        labels=[
-            t("field.name_fr"),
-            t("field.name_ar"),
-            label,
-            t("field.pwd"),
-            t("field.population"),
-        ],
+        fields=list(popup),
+        labels=list(popup.values()),
         name_field=name_column(),
         weight=0.3 if level == "communes" else 0.8,
     ).add_to(m)

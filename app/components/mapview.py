@@ -104,7 +104,8 @@ class PolygonLayer(folium.map.Layer):
                             + esc(labels[i]) + "</th><td dir='auto'>" + esc(value)
                             + "</td></tr>");
                     }
-                    l.bindPopup("<table>" + rows.join("") + "</table>");
+                    l.bindPopup("<table style='font-size:12px;line-height:1.3'>" + rows.join("")
+                        + "</table>");
                     l.on("mouseover", function (e) {
                         e.target.setStyle({weight: 2.5, color: "#000000"});
                     });
@@ -221,6 +222,9 @@ def base_map(*, tiles: str = "none", height: int = 620) -> folium.Map:
         control_scale=True,
         prefer_canvas=False,
         height=height,
+        # Leaflet's keyboard handler focuses the map on mouse down; inside Streamlit's iframe
+        # that scrolls the page under the pointer and the click lands elsewhere
+        keyboard=False,
     )
     if tiles == "osm":
         folium.TileLayer(

@@ -111,6 +111,24 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
+@pytest.fixture(scope="session")
+def app(app_url: str, browser: object) -> str:
+    """``app_url`` after one visit to the entry page.
+
+    Until the entry page has run once, Streamlit serves a first deep link in its old
+    ``pages/`` mode and shows a "page not found" notice over the right page (see
+    ``app/registry.py``); tests that are not about that start from a warmed server.
+    """
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        pg = context.new_page()
+        pg.goto(app_url)
+        pg.locator("h1").first.wait_for()  # the entry page ran (and called st.navigation)
+    finally:
+        context.close()
+    return app_url
+
+
 @pytest.fixture
 def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh page (1440×1000); a screenshot is kept when the test fails."""

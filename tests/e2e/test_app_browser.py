@@ -106,8 +106,8 @@ def test_a_direct_link_opens_its_page_with_the_shell_on_a_fresh_server(
     assert page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").count() == 1
 
 
-def test_switching_to_arabic_lays_the_page_out_right_to_left(app_url: str, page: Any) -> None:
-    page.goto(app_url)
+def test_switching_to_arabic_lays_the_page_out_right_to_left(app: str, page: Any) -> None:
+    page.goto(app)
     _wait_heading(page, "Sources et licences")  # the last section: the page has run
     main = "[data-testid='stMain']"
     assert _direction(page, main) == "ltr"
@@ -126,13 +126,13 @@ def test_switching_to_arabic_lays_the_page_out_right_to_left(app_url: str, page:
 
 
 def test_map_explorer_draws_national_communes_and_centres_within_budget(
-    app_url: str, page: Any, expected: dict[str, int]
+    app: str, page: Any, expected: dict[str, int]
 ) -> None:
     meter = FrameMeter(page)
     figures: dict[str, float] = {}
     nav = page.locator("[data-testid='stSidebarNavLink']")
     # a fresh session opens the app, then navigates to the map (the national communes)
-    page.goto(app_url)
+    page.goto(app)
     _wait_heading(page, "Sources et licences")
     meter.reset()
     started = time.perf_counter()
@@ -165,8 +165,8 @@ def test_map_explorer_draws_national_communes_and_centres_within_budget(
     assert figures["navigation_to_drawn_map_s"] < 10, figures
 
 
-def test_search_finds_a_commune_without_accents_or_case(app_url: str, page: Any) -> None:
-    page.goto(f"{app_url}/map_explorer?level=regions")
+def test_search_finds_a_commune_without_accents_or_case(app: str, page: Any) -> None:
+    page.goto(f"{app}/map_explorer?level=regions")
     _wait_paths(page, COMMUNE_STROKE, 12)
     box = page.get_by_label("Chercher une commune (français ou arabe)")
     box.fill("TIZNIT")
@@ -179,6 +179,21 @@ def test_search_finds_a_commune_without_accents_or_case(app_url: str, page: Any)
     box.press("Enter")
     page.wait_for_url("**q=%D8%AA%D8%B2%D9%86%D9%8A%D8%AA**")
     page.get_by_role("heading", name="Tiznit").first.wait_for()
+
+
+def test_clicking_a_region_shows_its_figures(app: str, page: Any) -> None:
+    page.goto(f"{app}/map_explorer?level=regions&overlays=")
+    _wait_paths(page, COMMUNE_STROKE, 12)
+    hint = page.get_by_text("Cliquez sur la carte ou cherchez une commune")
+    hint.wait_for()
+    regions = page.frame_locator(MAP_IFRAME).locator(
+        f"path.leaflet-interactive[stroke='{COMMUNE_STROKE}']"
+    )
+    regions.nth(5).click()
+    hint.wait_for(state="detached")
+    page.get_by_text("Population (2024)").first.wait_for()
+    page.get_by_text("Région ").first.wait_for()  # "Région 06 · ..." under the name
+    page.screenshot(path=str(ARTIFACTS / "map-click-region.png"))
 
 
 @pytest.fixture
@@ -194,7 +209,7 @@ def e2e_rows(engine: Engine) -> Iterator[str]:
 
 
 def test_import_shows_the_report_before_writing(
-    app_url: str, page: Any, tmp_path: Path, engine: Engine, e2e_rows: str
+    app: str, page: Any, tmp_path: Path, engine: Engine, e2e_rows: str
 ) -> None:
     bad = tmp_path / "centres_bad.csv"
     bad.write_text(
@@ -203,7 +218,7 @@ def test_import_shows_the_report_before_writing(
         f"{e2e_rows}2;Centre à Madrid;CAS;20;-3,70;40,41\n",
         encoding="utf-8",
     )
-    page.goto(f"{app_url}/data")
+    page.goto(f"{app}/data")
     _wait_heading(page, "Données")
     page.locator("input[type='file']").set_input_files(str(bad))
     page.get_by_text("centres_bad.csv").wait_for()
