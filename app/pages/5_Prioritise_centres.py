@@ -1,0 +1,409 @@
+"""Prioritise centres: where new centres help most (MCLP or p-median, solved exactly)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app import analyses, shell, state
+from app import prioritise_view as pv
+from app.components.basemap import tiles_mode
+from app.components.mapview import fmt_number
+from app.context import app_settings
+from app.i18n import t
+from walouja.errors import InfeasibleError, NotFoundError, ValidationError, WaloujaError
+
+shell.header("prioritise.title", "prioritise.intro")
+if not shell.require_database() or not shell.require_geography():
+    st.stop()
+shell.demo_note("centres")
+
+# ---- the request ----------------------------------------------------------------------------
+c1, c2, c3, c4 = st.columns(4)
+types = list(analyses.CENTRE_TYPES)
+centre_type = c1.selectbox(
+    t("analysis.centre_type"),
+    types,
+    key="p_ctype",
+    index=state.start_index("p_ctype", types, "COAPH"),
+    format_func=lambda v: t(f"centre_type.{v}"),
+)
+state.publish("p_ctype", centre_type, "COAPH")
+models = list(pv.MODELS)
+model = c2.selectbox(
+    t("prioritise.model"),
+    models,
+    key="p_model",
+    index=state.start_index("p_model", models, "mclp"),
+    format_func=lambda v: t(f"prioritise.model.{v}"),
+    help=t("prioritise.model_help"),
+)
+state.publish("p_model", model, "mclp")
+radius = c3.number_input(
+    t("prioritise.radius"),
+    min_value=1.0,
+    max_value=300.0,
+    step=5.0,
+    key="p_km",
+    value=pv.start_number("p_km", pv.DEFAULT_RADIUS_KM, lo=1, hi=300),
+    help=t("prioritise.radius_help"),
+)
+pv.publish_number("p_km", float(radius), pv.DEFAULT_RADIUS_KM)
+min_prov = c4.number_input(
+    t("prioritise.min_per_province"),
+    min_value=0,
+    max_value=5,
+    step=1,
+    key="p_minprov",
+    value=int(pv.start_number("p_minprov", 0, lo=0, hi=5)),
+    help=t("prioritise.min_per_province_help"),
+)
+pv.publish_number("p_minprov", float(min_prov), 0)
+
+d1, d2, d3, d4 = st.columns(4)
+modes = list(pv.MODES)
+mode = d1.radio(
+    t("prioritise.mode"),
+    modes,
+    key="p_mode",
+    index=state.start_index("p_mode", modes, "count"),
+    format_func=lambda v: t(f"prioritise.mode.{v}"),
+    horizontal=True,
+)
+state.publish("p_mode", mode, "count")
+new: int | None = None
+budget: float | None = None
+if mode == "count":
+    new = int(
+        d2.number_input(
+            t("prioritise.new"),
+            min_value=1,
+            max_value=200,
+            step=1,
+            key="p_new",
+            value=int(pv.start_number("p_new", pv.DEFAULT_NEW, lo=1, hi=200)),
+        )
+    )
+    pv.publish_number("p_new", float(new), pv.DEFAULT_NEW)
+else:
+    budget = float(
+        d2.number_input(
+            t("prioritise.budget"),
+            min_value=0.0,
+            max_value=1e11,
+            step=1_000_000.0,
+            format="%.0f",
+            key="p_budget",
+            value=pv.start_number("p_budget", pv.DEFAULT_BUDGET_MAD, lo=0, hi=1e11),
+        )
+    )
+    pv.publish_number("p_budget", budget, pv.DEFAULT_BUDGET_MAD)
+type_cost = pv.default_cost(str(centre_type))
+cost_key = f"p_cost_{centre_type}"  # one value per type: a new type starts at its own default
+cost = float(
+    d3.number_input(
+        t("prioritise.cost", type=centre_type),
+        min_value=1.0,
+        max_value=1e10,
+        step=100_000.0,
+        format="%.0f",
+        key=cost_key,
+        value=pv.start_number(cost_key, type_cost, lo=1, hi=1e10),
+        help=t("prioritise.cost_help"),
+    )
+)
+pv.publish_number(cost_key, cost, type_cost)
+sets = list(pv.CANDIDATE_SETS)
+candidate_set = d4.radio(
+    t("prioritise.candidates"),
+    sets,
+    key="p_cand",
+    index=state.start_index("p_cand", sets, "communes"),
+    format_func=lambda v: t(f"prioritise.candidates.{v}"),
+    help=t("prioritise.candidates_help"),
+)
+state.publish("p_cand", candidate_set, "communes")
+uploaded = None
+if candidate_set == "upload":
+    uploaded = st.file_uploader(
+        t("prioritise.upload"), type=["csv", "geojson", "json", "gpkg", "zip"], key="p_file"
+    )
+    st.caption(t("prioritise.upload_note"))
+
+with st.expander(t("prioritise.advanced")):
+    pipeline = st.checkbox(
+        t("prioritise.include_pipeline"),
+        key="p_pipeline",
+        value=st.session_state.get("p_pipeline", st.query_params.get("p_pipeline") == "1"),
+        help=t("prioritise.include_pipeline_help"),
+    )
+    state.publish("p_pipeline", "1" if pipeline else None)
+    time_limit = st.number_input(
+        t("prioritise.time_limit"),
+        min_value=1.0,
+        max_value=600.0,
+        step=5.0,
+        key="p_tl",
+        value=pv.start_number("p_tl", pv.DEFAULT_TIME_LIMIT_S, lo=1, hi=600),
+        help=t("prioritise.time_limit_help"),
+    )
+    pv.publish_number("p_tl", float(time_limit), pv.DEFAULT_TIME_LIMIT_S)
+
+request = pv.Request(
+    centre_type=str(centre_type),
+    model=str(model),
+    radius_km=float(radius),
+    new=new,
+    budget_mad=budget,
+    cost_mad=cost,
+    min_per_province=int(min_prov),
+    include_pipeline=bool(pipeline),
+    time_limit_s=float(time_limit),
+)
+
+if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/play_arrow:"):
+    candidates = None
+    ok = True
+    if candidate_set == "upload":
+        if uploaded is None:
+            st.warning(t("prioritise.upload_missing"))
+            ok = False
+        else:
+            try:
+                candidates = pv.read_candidates(uploaded.name, uploaded.getvalue())
+            except ValidationError as exc:
+                ok = False
+                shell.show_error(exc)
+                st.dataframe(
+                    pd.DataFrame(
+                        exc.problems,
+                        columns=[t("data.col.row"), t("data.col.field"), t("data.col.reason")],
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+            except WaloujaError as exc:
+                ok = False
+                shell.show_error(exc)
+    if ok:
+        with st.status(t("prioritise.solving"), expanded=False) as progress:
+            st.write(t("prioritise.solving_steps"))
+            try:
+                scenario = pv.solve(request, candidates)
+            except InfeasibleError as exc:
+                progress.update(label=t("prioritise.infeasible_label"), state="error")
+                st.session_state["p_infeasible"] = exc
+            except WaloujaError as exc:
+                progress.update(label=t("prioritise.failed"), state="error")
+                st.session_state["p_failed"] = exc
+            else:
+                took = scenario.results.get("duration_s") or 0.0
+                progress.update(
+                    label=t("prioritise.solved_stored", id=scenario.run_id)
+                    if scenario.reused
+                    else t("prioritise.solved", s=fmt_number(took, decimals=1)),
+                    state="complete",
+                )
+                st.session_state["p_run_id"] = scenario.run_id
+                st.session_state.pop("p_infeasible", None)
+                st.session_state.pop("p_failed", None)
+
+infeasible = st.session_state.pop("p_infeasible", None)
+if isinstance(infeasible, InfeasibleError):
+    constraint = t(f"prioritise.constraint.{pv.constraint_of(infeasible)}")
+    st.error(t("prioritise.infeasible", constraint=constraint))
+    detail = pv.infeasible_detail(infeasible)
+    st.info(detail if detail else t("prioritise.infeasible_raw", message=infeasible.message))
+failed = st.session_state.pop("p_failed", None)
+if isinstance(failed, WaloujaError):
+    shell.show_error(failed)
+
+# ---- the current scenario ---------------------------------------------------------------------
+run_id: int | None = st.session_state.get("p_run_id")
+if run_id is None and str(st.query_params.get("scenario", "")).isdigit():
+    run_id = int(st.query_params["scenario"])
+scenario = None
+if run_id is not None:
+    try:
+        scenario = pv.load(int(run_id))
+    except NotFoundError:
+        st.info(t("prioritise.scenario_missing", id=run_id))
+        st.session_state.pop("p_run_id", None)
+    except WaloujaError as exc:
+        shell.show_error(exc)
+state.publish("scenario", None if scenario is None else scenario["id"])
+
+if scenario is None:
+    st.info(t("prioritise.empty"))
+else:
+    params, res = scenario["params"], scenario["results"]
+    model_name = str(res.get("model"))
+    st.subheader(t("prioritise.result_title", id=scenario["id"]))
+    st.caption(pv.describe(params) + (f" — « {scenario['name']} »" if scenario["name"] else ""))
+    if not request.matches(params) or (params.get("candidates") is not None) != (
+        candidate_set == "upload"
+    ):
+        st.caption(t("prioritise.stale"))
+    solve_s = fmt_number(res.get("solve_time_s"), decimals=2)
+    if res.get("optimal"):
+        st.success(t("prioritise.optimal", s=solve_s, vars=fmt_number(res.get("n_variables"))))
+    else:
+        gap = res.get("gap")
+        st.warning(
+            t(
+                "prioritise.not_optimal",
+                status=res.get("status"),
+                gap="—" if gap is None else fmt_number(100 * float(gap), decimals=2),
+                source=t(f"prioritise.source.{res.get('solution_source', 'milp')}"),
+                s=solve_s,
+            )
+        )
+    km = f"{float(params.get('radius_km') or 0):g}"
+    m1, m2, m3, m4 = st.columns(4)
+    before, after = res.get("pwd_covered_before") or 0.0, res.get("pwd_covered_after") or 0.0
+    m1.metric(
+        t("prioritise.metric.covered", km=km),
+        fmt_number(after),
+        delta=f"+{fmt_number(after - before)}",
+        help=t("prioritise.metric.covered_help", before=fmt_number(before)),
+    )
+    share_b, share_a = res.get("share_covered_before"), res.get("share_covered_after")
+    if share_a is not None and share_b is not None:
+        m2.metric(
+            t("prioritise.metric.share", km=km),
+            f"{fmt_number(100 * share_a, decimals=1)} %",
+            delta=f"{fmt_number(100 * (share_a - share_b), decimals=1)} pts",
+        )
+    greedy = res.get("greedy") or {}
+    m3.metric(
+        t("prioritise.metric.greedy"),
+        f"{fmt_number(greedy.get('shortfall_pct'), decimals=2)} %",
+        help=t(
+            "prioritise.metric.greedy_help",
+            greedy=fmt_number(greedy.get("objective")),
+            exact=fmt_number(res.get("objective")),
+        ),
+    )
+    total_cost = res.get("total_cost_mad")
+    m4.metric(
+        t("prioritise.metric.cost"),
+        "—" if total_cost is None else f"{fmt_number(total_cost)} MAD",
+        help=t("prioritise.metric.cost_help", n=len(res.get("sites") or [])),
+    )
+    st.caption(
+        t(
+            "prioritise.objective",
+            objective=fmt_number(res.get("objective")),
+            before=fmt_number(res.get("objective_before")),
+            unit=t(f"prioritise.objective.{model_name}"),
+        )
+        + " "
+        + t("prioritise.greedy_note")
+    )
+    if not res.get("sites"):
+        st.info(t("prioritise.no_sites"))
+    fmap = pv.build_map(res, params, tiles=tiles_mode(app_settings().tiles))
+    st_folium(fmap, key="prio_map", height=560, use_container_width=True, returned_objects=[])
+
+    tab_sites, tab_prov, tab_reg, tab_eq = st.tabs(
+        [
+            t("prioritise.tab_sites"),
+            t("prioritise.tab_provinces"),
+            t("prioritise.tab_regions"),
+            t("prioritise.tab_equity"),
+        ]
+    )
+    with tab_sites:
+        st.dataframe(pv.sites_table(res), hide_index=True, width="stretch")
+        st.caption(t(f"prioritise.sites_note.{model_name}", km=km))
+        if res.get("sites"):
+            b1, b2 = st.columns(2)
+            stem = f"walouja_sites_{params.get('centre_type')}_{scenario['id']}"
+            b1.download_button(
+                t("prioritise.download_csv"),
+                pv.sites_file(res, "csv"),
+                file_name=f"{stem}.csv",
+                mime="text/csv",
+                key="p_dl_csv",
+            )
+            b2.download_button(
+                t("prioritise.download_gpkg"),
+                pv.sites_file(res, "gpkg"),
+                file_name=f"{stem}.gpkg",
+                mime="application/geopackage+sqlite3",
+                key="p_dl_gpkg",
+            )
+    with tab_prov:
+        st.dataframe(pv.unit_table(res, "province"), hide_index=True, width="stretch")
+        st.caption(t(f"prioritise.units_note.{model_name}", km=km))
+    with tab_reg:
+        st.dataframe(pv.unit_table(res, "region"), hide_index=True, width="stretch")
+        st.caption(t(f"prioritise.units_note.{model_name}", km=km))
+    with tab_eq:
+        eq = res.get("equity") or {}
+        if eq.get("gini_before") is None:
+            st.info(t("prioritise.equity_none"))
+        else:
+            e1, e2 = st.columns(2)
+            e1.metric(t("prioritise.gini_before"), fmt_number(eq["gini_before"], decimals=3))
+            e2.metric(
+                t("prioritise.gini_after"),
+                fmt_number(eq["gini_after"], decimals=3),
+                delta=fmt_number(eq["gini_after"] - eq["gini_before"], decimals=3),
+                delta_color="inverse",
+            )
+            st.caption(t(f"prioritise.equity_note.{model_name}"))
+
+# ---- scenarios: save, reload, compare ----------------------------------------------------------
+st.divider()
+st.subheader(t("prioritise.scenarios"))
+if scenario is not None:
+    s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
+    name = s1.text_input(
+        t("prioritise.save_name"), key="p_name", placeholder=t("prioritise.save_placeholder")
+    )
+    if s2.button(t("prioritise.save"), key="p_save", disabled=not name.strip()):
+        with shell.friendly():
+            saved = pv.save_named(int(scenario["id"]), name)
+            st.session_state["p_run_id"] = saved
+            st.success(t("prioritise.saved", id=saved, name=name.strip()))
+try:
+    stored = pv.scenarios()
+except WaloujaError as exc:
+    shell.show_error(exc)
+    stored = []
+if not stored:
+    st.caption(t("prioritise.no_scenarios"))
+else:
+    labels = {int(r["id"]): pv.scenario_label(r) for r in stored}
+    ids = list(labels)
+    r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = r1.selectbox(
+        t("prioritise.reload"), ids, key="p_reload", format_func=labels.__getitem__
+    )
+    if r2.button(t("prioritise.open"), key="p_open"):
+        st.session_state["p_run_id"] = int(chosen)
+        st.rerun()
+    if len(ids) >= 2:
+        st.markdown(f"**{t('prioritise.compare')}**")
+        k1, k2 = st.columns(2)
+        a = k1.selectbox("A", ids, key="p_cmp_a", index=1, format_func=labels.__getitem__)
+        b = k2.selectbox("B", ids, key="p_cmp_b", index=0, format_func=labels.__getitem__)
+        if a == b:
+            st.caption(t("prioritise.compare_same"))
+        else:
+            with shell.friendly():
+                diff = pv.compare(int(a), int(b))
+                st.dataframe(pv.compare_table(diff), hide_index=True, width="stretch")
+                st.caption(
+                    t(
+                        "prioritise.compare_sites",
+                        a=len(diff["sites_only_a"]),
+                        b=len(diff["sites_only_b"]),
+                        both=len(diff["sites_both"]),
+                    )
+                )
+                provinces = pv.compare_provinces(diff)
+                if not provinces.empty:
+                    st.dataframe(provinces, hide_index=True, width="stretch")

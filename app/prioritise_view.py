@@ -1,0 +1,726 @@
+"""What the Prioritise centres page shows: requests, solves, scenarios, the map and tables.
+
+Solving and storing go through ``walouja.cli.prioritise`` (the same functions as the CLI), so
+a scenario computed in the app is the one ``walouja scenarios list`` shows. With an uploaded
+candidate file the request is solved here on those points (``run_on_candidates``), located by
+``geo.candidate_sites`` and stored the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Connection
+
+from app import data
+from app.components import mapview
+from app.context import app_settings
+from app.i18n import name_column, t
+from geo import db, runs
+from walouja.errors import AnalysisError, InfeasibleError
+
+MODELS: tuple[str, ...] = ("mclp", "pmedian")
+MODES: tuple[str, ...] = ("count", "budget")
+CANDIDATE_SETS: tuple[str, ...] = ("communes", "upload")
+DEFAULT_NEW = 5
+DEFAULT_RADIUS_KM = 30.0
+DEFAULT_BUDGET_MAD = 50_000_000.0
+DEFAULT_TIME_LIMIT_S = 30.0
+PIPELINE_STATUSES: tuple[str, ...] = ("operating", "under_construction", "planned")
+SITE_COLOUR = "#6a3d9a"
+EXISTING_COLOUR = "#d62728"
+SITE_CSS = (
+    "<style>.walouja-site{background:" + SITE_COLOUR + ";color:#fff;border:2px solid #fff;"
+    "border-radius:50%;width:26px;height:26px;line-height:22px;text-align:center;"
+    "font:bold 13px/22px sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.5);}</style>"
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the planner asked for (the page's widgets)."""
+
+    centre_type: str
+    model: str
+    radius_km: float
+    new: int | None
+    budget_mad: float | None
+    cost_mad: float
+    min_per_province: int
+    include_pipeline: bool
+    time_limit_s: float
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """Centre statuses counted as existing."""
+        return PIPELINE_STATUSES if self.include_pipeline else ("operating",)
+
+    def matches(self, params: Mapping[str, Any]) -> bool:
+        """Whether a stored scenario's ``params`` answer this request."""
+        return (
+            params.get("centre_type") == self.centre_type
+            and params.get("model") == self.model
+            and params.get("new") == self.new
+            and _same(params.get("radius_km"), self.radius_km)
+            and _same(params.get("budget_mad"), self.budget_mad)
+            and int(params.get("min_per_province") or 0) == self.min_per_province
+            and sorted(params.get("statuses") or ()) == sorted(self.statuses)
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b))
+
+
+def default_cost(centre_type: str) -> float:
+    """The default cost of one new centre of ``centre_type`` (MAD)."""
+    from walouja.cli.prioritise import DEFAULT_COST_MAD
+
+    return float(DEFAULT_COST_MAD.get(centre_type, DEFAULT_COST_MAD["other"]))
+
+
+# ---- URL-backed numbers -------------------------------------------------------------------
+
+
+def start_number(key: str, default: float, *, lo: float, hi: float) -> float:
+    """Start value of a keyed number input: its own value, else the URL's, else ``default``."""
+    for candidate in (st.session_state.get(key), st.query_params.get(key)):
+        try:
+            value = float(candidate)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(value) and lo <= value <= hi:
+            return value
+    return default
+
+
+def publish_number(key: str, value: float, default: float) -> None:
+    """Write a number to the URL (``5`` rather than ``5.0``; removed when default)."""
+    if math.isclose(value, default):
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if st.query_params.get(key) != text:
+        st.query_params[key] = text
+
+
+# ---- solving and scenarios ---------------------------------------------------------------
+
+
+def _solve_kwargs(request: Request) -> dict[str, Any]:
+    return {
+        "centre_type": request.centre_type,
+        "model": request.model,
+        "new": request.new,
+        "radius_km": request.radius_km,
+        "min_per_province": request.min_per_province,
+        "budget_mad": request.budget_mad,
+        "cost_mad": request.cost_mad,
+        "time_limit_s": request.time_limit_s,
+        "statuses": request.statuses,
+    }
+
+
+def solve(request: Request, candidates: Any = None) -> Any:
+    """Solve ``request`` (on the communes, or on ``candidates``: a ``CandidateSites``) and
+    store it; a stored scenario of the same request on unchanged data is returned as is.
+
+    Returns a ``walouja.cli.prioritise.Scenario``; raises ``WaloujaError`` (``InfeasibleError``
+    naming the constraint that cannot be met).
+    """
+    from walouja.cli.prioritise import run_prioritise
+
+    with db.connect(app_settings()) as conn:
+        if candidates is None:
+            return run_prioritise(conn, **_solve_kwargs(request))
+        return run_on_candidates(conn, candidates, **_solve_kwargs(request))
+
+
+def run_on_candidates(
+    conn: Connection,
+    candidates: Any,
+    *,
+    centre_type: str,
+    model: str,
+    new: int | None,
+    radius_km: float,
+    min_per_province: int = 0,
+    budget_mad: float | None = None,
+    cost_mad: float | None = None,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    statuses: Sequence[str] = ("operating",),
+) -> Any:
+    """``run_prioritise`` on uploaded candidate sites (``geo.candidate_sites.CandidateSites``).
+
+    The stored request names the file and a digest of its bytes (``params["candidates"]``);
+    each site keeps its ``site_id`` from the file and gets the ``commune_code`` it lies in.
+    """
+    from analysis.location import MCLP, PMedian
+    from geo.inputs import check_centre_type, load_centres, load_demand
+    from walouja.cli.prioritise import INPUT_TABLES, KIND, Scenario, summarise
+
+    kind = check_centre_type(centre_type)
+    if kind is None or model not in MODELS:
+        raise AnalysisError(f"choose a centre type and a model ({', '.join(MODELS)})")
+    if new is None and budget_mad is None:
+        raise AnalysisError("say how many new centres or give a budget")
+    unit_cost = default_cost(kind) if cost_mad is None else float(cost_mad)
+    params: dict[str, Any] = {
+        "centre_type": kind,
+        "model": model,
+        "new": new,
+        "radius_km": float(radius_km),
+        "min_per_province": int(min_per_province),
+        "budget_mad": budget_mad,
+        "cost_mad": unit_cost,
+        "new_capacity": None,
+        "statuses": sorted(statuses),
+        "forced": [],
+        "excluded": [],
+        "time_limit_s": float(time_limit_s),
+        "candidates": candidates.source,
+    }
+    fingerprint = runs.input_fingerprint(conn, INPUT_TABLES)
+    found = runs.find_run(conn, KIND, params, fingerprint)
+    if found is not None:
+        return Scenario(found.id, True, found.params, found.results)
+    start = time.perf_counter()
+    demand = load_demand(conn)
+    try:
+        existing = load_centres(conn, centre_type=kind, statuses=statuses)
+    except AnalysisError:
+        existing = pd.DataFrame(columns=["id", "lon", "lat", "province_code", "capacity"])
+    cand = candidates.frame
+    cls = MCLP if model == "mclp" else PMedian
+    options: dict[str, Any] = {
+        "new": new,
+        "budget_mad": budget_mad,
+        "cost_mad": unit_cost,
+        "min_per_province": min_per_province,
+        "candidate_id": "label",
+    }
+    if cls is MCLP:
+        options["radius_km"] = radius_km
+    built = cls.from_frames(demand, cand, existing if len(existing) else None, **options)
+    result = built.solve(time_limit_s=time_limit_s)
+    # summarise() describes each site from a frame indexed by its label: give it the
+    # candidates' rows too (with no persons, so the national total is unchanged)
+    labels = set(cand["label"].astype(str))
+    info = pd.concat(
+        [
+            demand[~demand["code"].astype(str).isin(labels)],
+            cand.rename(columns={"label": "code", "name": "name_fr"}).assign(pwd=0.0),
+        ],
+        ignore_index=True,
+    )
+    results = summarise(result, info, radius_km=radius_km, n_existing=len(existing))
+    results["pwd_total"] = float(demand["pwd"].sum())
+    commune_of = dict(zip(cand["label"].astype(str), cand["commune_code"], strict=True))
+    for site in results["sites"]:
+        site["site_id"] = site["commune_code"]
+        site["commune_code"] = commune_of.get(str(site["site_id"]))
+    duration = time.perf_counter() - start
+    results["duration_s"] = duration
+    run_id = runs.save_run(
+        conn,
+        kind=KIND,
+        params=params,
+        fingerprint=fingerprint,
+        results=results,
+        duration_s=duration,
+    )
+    return Scenario(run_id, False, params, results)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load(run_id: int) -> dict[str, Any]:
+    """A stored scenario as ``{"id", "params", "results", "name"}`` (cached: runs never change
+    except for their name, which :func:`save_named` stores as a new run)."""
+    from walouja.cli.prioritise import load_scenario
+
+    with db.connect(app_settings()) as conn:
+        scenario = load_scenario(conn, int(run_id))
+        name = runs.get_run(conn, int(run_id)).name
+    return {
+        "id": scenario.run_id,
+        "params": scenario.params,
+        "results": scenario.results,
+        "name": name,
+    }
+
+
+def save_named(run_id: int, name: str) -> int:
+    """Keep scenario ``run_id`` under ``name`` (a named copy in ``analysis_runs``); its id."""
+    from walouja.cli.prioritise import KIND
+
+    with db.connect(app_settings()) as conn:
+        run = runs.get_run(conn, int(run_id))
+        return runs.save_run(
+            conn,
+            kind=KIND,
+            params=run.params,
+            fingerprint=run.fingerprint,
+            results=run.results,
+            duration_s=run.duration_s,
+            name=name.strip(),
+        )
+
+
+def scenarios() -> list[dict[str, Any]]:
+    """Stored scenarios, newest first (id, name, created_at, params)."""
+    from walouja.cli.prioritise import list_scenarios
+
+    with db.connect(app_settings()) as conn:
+        return list_scenarios(conn)
+
+
+def compare(a: int, b: int) -> dict[str, Any]:
+    """Two stored scenarios side by side (see ``walouja.cli.prioritise.compare_scenarios``)."""
+    from walouja.cli.prioritise import compare_scenarios
+
+    with db.connect(app_settings()) as conn:
+        return compare_scenarios(conn, int(a), int(b))
+
+
+def describe(params: Mapping[str, Any]) -> str:
+    """One translated line describing a request."""
+    amount = (
+        t("prioritise.describe.budget", budget=mapview.fmt_number(params["budget_mad"]))
+        if params.get("budget_mad") is not None
+        else t("prioritise.describe.new", n=params.get("new"))
+    )
+    text = t(
+        "prioritise.describe",
+        model=t(f"prioritise.model.{params.get('model')}"),
+        type=params.get("centre_type"),
+        amount=amount,
+        km=f"{float(params.get('radius_km') or 0):g}",
+    )
+    if params.get("min_per_province"):
+        text += " · " + t("prioritise.describe.min", k=params["min_per_province"])
+    if params.get("candidates"):
+        text += " · " + t("prioritise.describe.file", file=str(params["candidates"]).split("#")[0])
+    return text
+
+
+def scenario_label(row: Mapping[str, Any]) -> str:
+    """How a stored scenario is listed: ``#12 — name — request``."""
+    parts = [f"#{row['id']}"]
+    if row.get("name"):
+        parts.append(str(row["name"]))
+    parts.append(describe(row["params"]))
+    parts.append(str(row.get("created_at", ""))[:16].replace("T", " "))
+    return " — ".join(parts)
+
+
+# ---- infeasible requests -------------------------------------------------------------------
+
+_NEEDS_NEW = re.compile(
+    r"at least (\d+) per province: that needs (\d+) new centres, more than the (\d+)"
+)
+_NEEDS_MAD = re.compile(
+    r"budget: ([\d,]+) MAD cannot pay for at least (\d+) centre\(s\) per province, which needs "
+    r"at least ([\d,]+) MAD"
+)
+_NO_CANDIDATE = re.compile(r"province (\S+) needs (\d+) new centre\(s\) but has only (\d+)")
+
+
+def constraint_of(exc: InfeasibleError) -> str:
+    """Which rule an infeasible request breaks: budget, min_per_province, new, capacity,
+    forced or all (no single rule: the rules together)."""
+    message = exc.message
+    if message.startswith("budget"):
+        return "budget"
+    if message.startswith("at least"):
+        return "min_per_province"
+    if message.startswith("new centres"):
+        return "new"
+    if message.startswith("capacity"):
+        return "capacity"
+    if message.startswith("forced"):
+        return "forced"
+    return "all"
+
+
+def infeasible_detail(exc: InfeasibleError) -> str | None:
+    """A translated explanation with the figures, for the cases planners meet; else None."""
+    found = _NEEDS_NEW.search(exc.message)
+    if found:
+        k, needed, asked = found.groups()
+        return t("prioritise.infeasible.needs_new", k=k, needed=needed, asked=asked)
+    found = _NEEDS_MAD.search(exc.message)
+    if found:
+        budget, k, needed = found.groups()
+        return t(
+            "prioritise.infeasible.needs_mad",
+            budget=budget.replace(",", "\u202f"),
+            k=k,
+            needed=needed.replace(",", "\u202f"),
+        )
+    found = _NO_CANDIDATE.search(exc.message)
+    if found:
+        province, need, have = found.groups()
+        return t("prioritise.infeasible.no_candidate", province=province, need=need, have=have)
+    return None
+
+
+# ---- tables --------------------------------------------------------------------------------
+
+
+def gain_unit(model: str) -> str:
+    """The translated unit of a site's gain (``MCLP`` or ``PMedian``)."""
+    return t(f"prioritise.gain.{model}")
+
+
+def sites_table(results: Mapping[str, Any]) -> pd.DataFrame:
+    """The proposed sites by rank with names, province, gain and cumulative gain."""
+    sites = pd.DataFrame(results.get("sites") or [])
+    if sites.empty:
+        return sites
+    communes = data.units("communes").set_index("code")
+    provinces = data.units("provinces").set_index("code")
+    col = name_column()
+    sites["commune_name"] = sites["commune_code"].map(communes[col])
+    if "site_id" in sites.columns:  # uploaded candidates: the site's own name first
+        sites["commune_name"] = sites["name_fr"].astype(str) + " (" + sites["commune_name"] + ")"
+    sites["province_name"] = sites["province_code"].map(provinces[col])
+    sites["gain"] = pd.to_numeric(sites["gain"], errors="coerce")
+    sites["cumulative"] = sites["gain"].cumsum()
+    columns = ["rank", "commune_code", "commune_name", "province_name", "gain", "cumulative"]
+    if sites["cost_mad"].notna().any():
+        columns.append("cost_mad")
+    out = sites[columns].copy()
+    out[["gain", "cumulative"]] = out[["gain", "cumulative"]].round(0)
+    unit = gain_unit(str(results.get("model")))
+    return out.rename(
+        columns={
+            "rank": t("prioritise.col.rank"),
+            "commune_code": t("field.code"),
+            "commune_name": t("level.communes.one"),
+            "province_name": t("level.provinces.one"),
+            "gain": t("prioritise.col.gain", unit=unit),
+            "cumulative": t("prioritise.col.cumulative"),
+            "cost_mad": t("prioritise.col.cost"),
+        }
+    )
+
+
+def _national(rows: pd.DataFrame, model: str) -> dict[str, Any]:
+    total = {"pwd": rows["pwd"].sum()}
+    if model == "MCLP":
+        for c in ("covered_before", "covered_after", "gain"):
+            total[c] = rows[c].sum()
+        total["share_before"] = total["covered_before"] / total["pwd"]
+        total["share_after"] = total["covered_after"] / total["pwd"]
+    else:
+        for c in ("mean_km_before", "mean_km_after"):
+            total[c] = (rows[c] * rows["pwd"]).sum() / total["pwd"]
+        total["person_km_saved"] = rows["person_km_saved"].sum()
+    return total
+
+
+def unit_table(results: Mapping[str, Any], level: str) -> pd.DataFrame:
+    """Before/after per ``province`` or ``region`` (regions start with the national row)."""
+    model = str(results.get("model"))
+    rows = pd.DataFrame(results.get(f"by_{level}") or [])
+    if rows.empty:
+        return rows
+    names = data.units(f"{level}s").set_index("code")[name_column()]
+    rows = rows.rename(columns={level: "code"})
+    rows.insert(1, "name", rows["code"].map(names))
+    if level == "region":
+        nation = {"code": "MA", "name": t("overview.national"), **_national(rows, model)}
+        rows = pd.concat([pd.DataFrame([nation]), rows], ignore_index=True)
+    if model == "MCLP":
+        columns = [
+            "code",
+            "name",
+            "pwd",
+            "covered_before",
+            "covered_after",
+            "gain",
+            "share_before",
+            "share_after",
+        ]
+        out = rows[columns].copy()
+        out[["share_before", "share_after"]] = (
+            out[["share_before", "share_after"]].astype(float) * 100
+        ).round(1)
+        out[["pwd", "covered_before", "covered_after", "gain"]] = out[
+            ["pwd", "covered_before", "covered_after", "gain"]
+        ].round(0)
+    else:
+        columns = ["code", "name", "pwd", "mean_km_before", "mean_km_after", "person_km_saved"]
+        out = rows[columns].copy()
+        out[["mean_km_before", "mean_km_after"]] = out[["mean_km_before", "mean_km_after"]].round(1)
+        out[["pwd", "person_km_saved"]] = out[["pwd", "person_km_saved"]].round(0)
+    return out.rename(
+        columns={
+            "code": t("field.code"),
+            "name": t("field.name"),
+            "pwd": t("field.pwd"),
+            "covered_before": t("prioritise.col.covered_before"),
+            "covered_after": t("prioritise.col.covered_after"),
+            "gain": t("prioritise.col.newly_covered"),
+            "share_before": t("prioritise.col.share_before"),
+            "share_after": t("prioritise.col.share_after"),
+            "mean_km_before": t("prioritise.col.km_before"),
+            "mean_km_after": t("prioritise.col.km_after"),
+            "person_km_saved": t("prioritise.col.person_km_saved"),
+        }
+    )
+
+
+# ---- map -----------------------------------------------------------------------------------
+
+
+def build_map(
+    results: Mapping[str, Any], params: Mapping[str, Any], *, tiles: str, height: int = 560
+) -> folium.Map:
+    """Provinces coloured by the result after the new sites, existing centres of the type,
+    and the proposed sites numbered by rank (popup: marginal gain), with their radius."""
+    model = str(results.get("model"))
+    m = mapview.base_map(tiles=tiles, height=height)
+    m.get_root().header.add_child(folium.Element(SITE_CSS))  # type: ignore[attr-defined]
+    by_province = {
+        str(r["province"]): r for r in results.get("by_province") or [] if r.get("province")
+    }
+    if model == "MCLP":
+        values = {
+            c: (None if r.get("share_after") is None else 100 * float(r["share_after"]))
+            for c, r in by_province.items()
+        }
+        label, unit, ramp, decimals = t("prioritise.map.share_after"), "%", "blue", 0
+    else:
+        values = {c: r.get("mean_km_after") for c, r in by_province.items()}
+        label, unit, ramp, decimals = t("prioritise.map.km_after"), "km", "orange", 0
+    text, _count = data.boundaries_text("provinces")
+    fmt = lambda v: mapview.fmt_number(v, decimals=decimals)  # noqa: E731
+    classes = mapview.classify(list(values.values()), ramp=ramp)
+    mapview.PolygonLayer(
+        text,
+        name=label,
+        values={
+            code: (classes.color(v), f"{fmt(v)} {unit}")
+            for code, v in values.items()
+            if v is not None
+        },
+        fields=["name_fr", "name_ar", "_value", "pwd"],
+        labels=[t("field.name_fr"), t("field.name_ar"), label, t("field.pwd")],
+        name_field=name_column(),
+        weight=0.6,
+    ).add_to(m)
+    statuses = set(params.get("statuses") or ("operating",))
+    existing = [
+        {**r, "status_label": t(f"status.{r['status']}")}
+        for r in data.points("centres")
+        if r["centre_type"] == params.get("centre_type") and r["status"] in statuses
+    ]
+    mapview.add_points(
+        m,
+        existing,
+        name=t("prioritise.map.existing", type=params.get("centre_type")),
+        color_of=lambda _r: EXISTING_COLOUR,
+        popup_fields=["name", "name_ar", "status_label"],
+        popup_aliases=[t("field.name"), t("field.name_ar"), t("field.status")],
+        tooltip_field="name",
+        radius=5,
+    )
+    sites = list(results.get("sites") or [])
+    km = float(params.get("radius_km") or 0)
+    unit_gain = gain_unit(model)
+    group = folium.FeatureGroup(name=t("prioritise.map.sites"))
+    circles = folium.FeatureGroup(name=t("prioritise.map.radius", km=f"{km:g}"), show=True)
+    communes = data.units("communes").set_index("code")
+    for site in sites:
+        code = site.get("commune_code")
+        name = str(site.get("name_fr") or "")
+        if code in communes.index:
+            name = f"{name} — {communes.at[code, 'name_ar']!s}"
+        gain = site.get("gain")
+        lines = [
+            f"<b>{t('prioritise.map.site_rank', rank=site['rank'])}</b>",
+            f"{name}",
+            f"{t('field.code')} : {code}",
+            f"{t('prioritise.map.gain')} : "
+            + (
+                f"{mapview.fmt_number(gain)} {unit_gain}"
+                if gain is not None
+                else t("prioritise.map.gain_unserved")
+            ),
+        ]
+        if site.get("cost_mad") is not None:
+            lines.append(f"{t('prioritise.col.cost')} : {mapview.fmt_number(site['cost_mad'])}")
+        location = [float(site["lat"]), float(site["lon"])]
+        folium.Marker(
+            location,
+            icon=folium.DivIcon(
+                html=f'<div class="walouja-site">{int(site["rank"])}</div>',
+                icon_size=(26, 26),
+                icon_anchor=(13, 13),
+                class_name="walouja-site-icon",
+            ),
+            popup=folium.Popup("<br>".join(lines), max_width=300),
+            tooltip=f"{site['rank']}. {site.get('name_fr') or code}",
+        ).add_to(group)
+        if km > 0:
+            folium.Circle(
+                location,
+                radius=km * 1000,
+                color=SITE_COLOUR,
+                weight=1,
+                fill=True,
+                fill_opacity=0.06,
+                interactive=False,
+            ).add_to(circles)
+    circles.add_to(m)
+    group.add_to(m)
+    legend = [
+        mapview.legend_html(f"{label} ({unit})", classes, fmt=fmt, no_data=t("map.no_data")),
+        "<br>".join(
+            mapview.swatch_rows(
+                {
+                    t("prioritise.map.existing", type=params.get("centre_type")): EXISTING_COLOUR,
+                    t("prioritise.map.sites"): SITE_COLOUR,
+                }
+            )
+        ),
+    ]
+    mapview.Legend("<hr style='margin:4px 0'>".join(legend)).add_to(m)
+    if sites:
+        lats = [float(s["lat"]) for s in sites]
+        lons = [float(s["lon"]) for s in sites]
+        pad = max(km / 111.0, 0.3)
+        m.fit_bounds([[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]])
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def request_dict(request: Request) -> dict[str, Any]:
+    """The request as plain values (for messages and tests)."""
+    return asdict(request)
+
+
+# ---- files and comparisons ------------------------------------------------------------------
+
+
+def read_candidates(name: str, content: bytes) -> Any:
+    """An uploaded point file as ``geo.candidate_sites.CandidateSites`` (located in communes).
+
+    Raises ``ValidationError`` (rows without a valid point, or outside Morocco) or
+    ``DataError`` (unreadable file) for the page to show.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from geo.candidate_sites import load_candidates
+
+    folder = Path(tempfile.mkdtemp(prefix="walouja-candidates-"))
+    path = folder / (Path(name).name or "candidates.csv")
+    path.write_bytes(content)
+    with db.connect(app_settings()) as conn:
+        return load_candidates(conn, path)
+
+
+def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
+    """The proposed sites as CSV or GeoPackage bytes (written by ``geo.export_sites``)."""
+    from geo.export_sites import sites_bytes
+
+    return sites_bytes(list(results.get("sites") or []), fmt)
+
+
+_HEADLINE_KEYS = (
+    "objective",
+    "optimal",
+    "gap",
+    "pwd_covered_before",
+    "pwd_covered_after",
+    "total_cost_mad",
+    "n_existing",
+)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, float | int):
+        return fmt_value(float(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "—"
+    return str(value)
+
+
+def fmt_value(value: float) -> str:
+    """A figure for a comparison table (thin-space thousands, decimals only when small)."""
+    if value.is_integer():
+        return mapview.fmt_number(value)
+    if abs(value) < 1:
+        return mapview.fmt_number(value, decimals=4)
+    return mapview.fmt_number(value, decimals=0 if abs(value) >= 100 else 2)
+
+
+def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
+    """The requests that differ and the headline figures of two scenarios, A beside B."""
+    rows = []
+    for key, pair in (diff.get("params_differ") or {}).items():
+        rows.append(
+            {
+                "what": t(f"prioritise.param.{key}"),
+                "a": _show(pair.get("a")),
+                "b": _show(pair.get("b")),
+            }
+        )
+    for key in _HEADLINE_KEYS:
+        pair = (diff.get("headline") or {}).get(key) or {}
+        rows.append(
+            {
+                "what": t(f"prioritise.head.{key}"),
+                "a": _show(pair.get("a")),
+                "b": _show(pair.get("b")),
+            }
+        )
+    return pd.DataFrame(rows).rename(
+        columns={
+            "what": t("prioritise.compare_what"),
+            "a": f"A (#{diff.get('a')})",
+            "b": f"B (#{diff.get('b')})",
+        }
+    )
+
+
+def compare_provinces(diff: Mapping[str, Any]) -> pd.DataFrame:
+    """Provinces whose result differs between the two scenarios, largest difference first."""
+    rows = pd.DataFrame(diff.get("by_province") or [])
+    if rows.empty or "difference" not in rows.columns:
+        return rows
+    rows = rows[rows["difference"].fillna(0).abs() > 1e-9].copy()
+    if rows.empty:
+        return rows
+    names = data.units("provinces").set_index("code")[name_column()]
+    rows.insert(1, "name", rows["province"].map(names))
+    rows = rows.reindex(rows["difference"].abs().sort_values(ascending=False).index)
+    value_cols = [c for c in rows.columns if c.endswith(("_a", "_b")) or c == "difference"]
+    rows[value_cols] = rows[value_cols].astype(float).round(1)
+    covered = any(c.startswith("covered") for c in value_cols)
+    after = t("prioritise.col.covered_after" if covered else "prioritise.col.km_after")
+    return rows.rename(
+        columns={
+            "province": t("field.code"),
+            "name": t("level.provinces.one"),
+            **{c: f"{after} {c[-1].upper()}" for c in value_cols[:-1]},
+            "difference": t("prioritise.compare_difference"),
+        }
+    )

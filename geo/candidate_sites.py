@@ -1,0 +1,182 @@
+"""Candidate sites for new centres from a point file, placed in their commune and province.
+
+The file is read by ``geo.io_read`` (CSV with lon/lat columns, GeoJSON, GeoPackage, zipped
+Shapefile); every point is located in a commune by the database's ``walouja_commune_at`` (point
+in polygon, then the nearest commune within 2 km, as imports do). A row without valid
+coordinates, or outside Morocco's communes, is reported with its row number and nothing is
+returned: a candidate set is used whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from geo.io_read import read_file
+from geo.validate import LAT_COLUMNS, LON_COLUMNS, normalise_column
+from walouja.errors import DataError, ValidationError
+
+MAX_CANDIDATES = 5_000
+"""Most candidate sites one file may hold (the commune candidate set has 1,503)."""
+
+ID_COLUMNS = ("id", "site_id", "external_id", "code", "identifiant")
+NAME_COLUMNS = ("name", "nom", "name_fr", "site", "libelle", "label")
+
+_LOCATE_SQL = """
+SELECT p.i, c.code, c.province_code, c.region_code
+FROM unnest(CAST(:lon AS double precision[]), CAST(:lat AS double precision[]))
+     WITH ORDINALITY AS p(lon, lat, i)
+LEFT JOIN communes AS c
+       ON c.code = walouja_commune_at(ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))
+ORDER BY p.i
+"""
+
+
+@dataclass(frozen=True)
+class CandidateSites:
+    """Candidate sites ready for a location model.
+
+    Attributes
+    ----------
+    frame
+        One row per site: ``label`` (unique id), ``name``, ``lon``, ``lat``, ``commune_code``,
+        ``province_code``, ``region_code``; ``row`` is its row in the file.
+    source
+        ``"<file name>#<sha256 prefix>"``: identifies the set in a stored scenario.
+    """
+
+    frame: pd.DataFrame
+    source: str
+
+
+def _pick(columns: dict[str, str], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        if name in columns:
+            return columns[name]
+    return None
+
+
+def read_points(path: str | Path) -> pd.DataFrame:
+    """The points of a file: ``row``, ``label``, ``name``, ``lon``, ``lat`` (no database).
+
+    Raises
+    ------
+    DataError
+        Unreadable file, no coordinates, too many points.
+    ValidationError
+        Rows without valid point coordinates (``problems``: row, field, reason).
+    """
+    path = Path(path)
+    table = read_file(path)
+    records = table.records
+    columns = {normalise_column(c): str(c) for c in records.columns}
+    rows = [int(r) for r in records.index]
+    problems: list[tuple[int | None, str, str]] = []
+    if table.geometry is not None:
+        geometry = table.geometry
+        if geometry.crs is None and table.crs:
+            geometry = geometry.set_crs(table.crs)
+        if geometry.crs is not None and not geometry.crs.equals("EPSG:4326"):
+            geometry = geometry.to_crs(4326)
+        lon = np.full(len(records), np.nan)
+        lat = np.full(len(records), np.nan)
+        for k, geom in enumerate(geometry):
+            if geom is None or geom.is_empty:
+                problems.append((rows[k], "geometry", "missing geometry"))
+            elif geom.geom_type != "Point":
+                problems.append((rows[k], "geometry", f"a {geom.geom_type}, not a point"))
+            else:
+                lon[k], lat[k] = geom.x, geom.y
+    else:
+        lon_col, lat_col = _pick(columns, LON_COLUMNS), _pick(columns, LAT_COLUMNS)
+        if lon_col is None or lat_col is None:
+            raise DataError(
+                f"{path.name} has no coordinates: no lon/lat (or longitude/latitude) columns",
+                hint="add lon and lat columns in decimal degrees (EPSG:4326)",
+            )
+        lon = pd.to_numeric(records[lon_col], errors="coerce").to_numpy(float)
+        lat = pd.to_numeric(records[lat_col], errors="coerce").to_numpy(float)
+        for k in range(len(records)):
+            for field, value, limit in ((lon_col, lon[k], 180), (lat_col, lat[k], 90)):
+                if not np.isfinite(value):
+                    problems.append((rows[k], field, "missing or not a number"))
+                elif abs(value) > limit:
+                    problems.append((rows[k], field, f"{value} is not in ±{limit} degrees"))
+    for k, reason in table.row_errors.items():
+        problems.append((int(k), "row", reason))
+    if problems:
+        raise ValidationError(
+            f"{path.name}: {len({p[0] for p in problems})} row(s) have no valid point",
+            problems=sorted(problems, key=lambda p: (p[0] or 0, p[1])),
+        )
+    if len(records) == 0:
+        raise DataError(f"{path.name} holds no point")
+    if len(records) > MAX_CANDIDATES:
+        raise DataError(
+            f"{path.name} holds {len(records):,} points; at most {MAX_CANDIDATES:,} candidate "
+            "sites are allowed",
+            hint="keep the most plausible sites, or use the communes as candidates",
+        )
+    id_col, name_col = _pick(columns, ID_COLUMNS), _pick(columns, NAME_COLUMNS)
+    labels = (
+        records[id_col].astype(str).str.strip().to_numpy(dtype=object)
+        if id_col is not None
+        else np.asarray([f"site-{r}" for r in rows], dtype=object)
+    )
+    duplicated = pd.Series(labels).duplicated(keep=False)
+    if id_col is not None and (duplicated.any() or any(v in ("", "None") for v in labels)):
+        labels = np.asarray([f"site-{r}" for r in rows], dtype=object)  # ids not usable
+    names = (
+        records[name_col].astype(str).to_numpy(dtype=object)
+        if name_col is not None
+        else labels.copy()
+    )
+    return pd.DataFrame(
+        {"row": rows, "label": labels, "name": names, "lon": lon, "lat": lat}
+    ).reset_index(drop=True)
+
+
+def locate(conn: Connection, points: pd.DataFrame) -> pd.DataFrame:
+    """``points`` (``lon``, ``lat``) with ``commune_code``, ``province_code``, ``region_code``
+    (None where the point is in no commune)."""
+    found = conn.execute(
+        sa.text(_LOCATE_SQL),
+        {"lon": [float(v) for v in points["lon"]], "lat": [float(v) for v in points["lat"]]},
+    ).all()
+    out = points.copy()
+    out["commune_code"] = [r.code for r in found]
+    out["province_code"] = [r.province_code for r in found]
+    out["region_code"] = [r.region_code for r in found]
+    return out
+
+
+def load_candidates(conn: Connection, path: str | Path) -> CandidateSites:
+    """Read a point file and place every point in its commune (see the module docstring).
+
+    Raises
+    ------
+    ValidationError
+        Rows without a valid point, or outside every commune (with their row numbers).
+    """
+    path = Path(path)
+    points = locate(conn, read_points(path))
+    outside = points[points["commune_code"].isna()]
+    if not outside.empty:
+        raise ValidationError(
+            f"{path.name}: {len(outside)} site(s) lie outside Morocco's communes",
+            problems=[
+                (int(row), "geometry", f"lon={lon:.5f}, lat={lat:.5f} is in no commune")
+                for row, lon, lat in zip(
+                    outside["row"], outside["lon"], outside["lat"], strict=True
+                )
+            ],
+            hint="check the coordinates (longitude first, decimal degrees)",
+        )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return CandidateSites(frame=points, source=f"{path.name}#{digest}")

@@ -1,0 +1,239 @@
+"""The Prioritise centres page in Streamlit's AppTest against the real database.
+
+Small requests only (3-4 new COAPH, 30 km): each solve takes well under a second for the MCLP
+and a few seconds for the p-median. Scenarios the page stores are ordinary ``analysis_runs``
+rows; the named copies these tests save are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+from walouja.settings import Settings
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+PAGE = "pages/5_Prioritise_centres.py"
+SAVED_PREFIX = "pytest prioritise"
+GEOGRAPHY_WAIT_S = 120
+
+
+def _fresh_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _wait_for_geography(engine: Engine) -> None:
+    """Wait (polling) while another process reloads the test database; fail if it stays empty."""
+    deadline = time.monotonic() + GEOGRAPHY_WAIT_S
+    while True:
+        try:
+            with engine.connect() as c:
+                communes = c.execute(sa.text("SELECT count(*) FROM communes")).scalar_one()
+                coaph = c.execute(
+                    sa.text(
+                        "SELECT count(*) FROM centres "
+                        "WHERE centre_type = 'COAPH' AND status = 'operating'"
+                    )
+                ).scalar_one()
+            if communes > 1000 and coaph > 0:
+                return
+        except sa.exc.DBAPIError:
+            pass  # a table is being recreated by `walouja load`
+        if time.monotonic() > deadline:
+            pytest.fail("no national geography and COAPH centres in the test database")
+        time.sleep(0.5)  # polling interval of a readiness loop, not a fixed wait
+
+
+@pytest.fixture
+def page(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The Prioritise centres page (French, offline basemap), rendered once."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
+    _wait_for_geography(engine)
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=240).run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    yield at
+    _fresh_caches()
+    with engine.begin() as c:
+        c.execute(
+            sa.text("DELETE FROM analysis_runs WHERE kind = 'prioritise' AND name LIKE :p"),
+            {"p": f"{SAVED_PREFIX}%"},
+        )
+
+
+def _run(at: AppTest) -> AppTest:
+    at.button(key="p_run").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _sites(at: AppTest) -> list[str]:
+    """Commune codes of the proposed sites, in rank order (first table of the result)."""
+    table = at.dataframe[0].value
+    assert list(table["Rang"]) == list(range(1, len(table) + 1))
+    return [str(c) for c in table["Code"]]
+
+
+def _tiling_provinces(engine: Engine) -> int:
+    with engine.connect() as c:
+        return int(
+            c.execute(sa.text("SELECT count(*) FROM provinces WHERE NOT is_nested")).scalar_one()
+        )
+
+
+def test_the_page_renders_and_says_what_to_do(page: AppTest) -> None:
+    assert page.title[0].value == "Prioriser les centres"
+    assert any("Proposer des sites" in i.value for i in page.info)
+    assert page.selectbox(key="p_ctype").value == "COAPH"
+    assert page.selectbox(key="p_model").value == "mclp"
+
+
+def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
+    page: AppTest, engine: Engine
+) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    at = _run(page)
+    assert any("optimale prouvée" in s.value for s in at.success)
+    sites = _sites(at)
+    assert len(sites) == 3
+    gains = at.dataframe[0].value.iloc[:, 4].tolist()
+    assert gains == sorted(gains, reverse=True)  # greedy order within the chosen set
+    assert all(g > 0 for g in gains)
+    provinces, regions = at.dataframe[1].value, at.dataframe[2].value
+    assert len(provinces) == _tiling_provinces(engine)
+    assert len(regions) == 12 + 1  # the nation first
+    nation = regions.iloc[0]
+    assert nation["Code"] == "MA"
+    assert nation["Nouvellement couvertes"] == pytest.approx(sum(gains), abs=2)
+    assert (provinces["Couvertes après"] >= provinces["Couvertes avant"]).all()
+    metrics = {m.label: m.value for m in at.metric}
+    assert "PSH à moins de 30 km d'un centre" in metrics
+    assert "Indice de Gini après" in metrics
+    assert at.query_params["p_new"] == "3"
+    assert at.query_params["scenario"].isdigit()
+    # the sites can be downloaded (CSV and GeoPackage buttons exist)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Télécharger les sites (CSV)" in labels
+    assert "Télécharger les sites (GeoPackage)" in labels
+
+
+def test_changing_the_count_or_the_model_changes_the_result(page: AppTest) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    three = _sites(_run(page))
+    page.number_input(key="p_new").set_value(4).run()
+    four = _sites(_run(page))
+    assert len(four) == 4
+    assert three[:3] != four or len(four) != len(three)
+    objective_mclp = " ".join(c.value for c in page.caption if c.value.startswith("Objectif"))
+    page.selectbox(key="p_model").set_value("pmedian").run()
+    at = _run(page)
+    pmedian = _sites(at)
+    assert len(pmedian) == 4
+    assert pmedian != four  # maximal covering and least distance choose differently here
+    objective = " ".join(c.value for c in at.caption if c.value.startswith("Objectif"))
+    assert "personnes-km" in objective
+    assert objective != objective_mclp
+    assert "Distance moyenne après (km)" in at.dataframe[1].value.columns
+    assert at.query_params["p_model"] == "pmedian"
+
+
+def test_an_infeasible_request_names_the_constraint(page: AppTest) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    page.number_input(key="p_minprov").set_value(1).run()
+    at = _run(page)
+    assert any("minimum par province" in e.value for e in at.error)
+    detail = " ".join(i.value for i in at.info)
+    assert "demande au moins" in detail
+    assert "vous en demandez 3" in detail
+
+
+def test_a_budget_too_small_for_one_centre_per_province_says_so(page: AppTest) -> None:
+    page.radio(key="p_mode").set_value("budget").run()
+    page.number_input(key="p_budget").set_value(10_000_000.0).run()
+    page.number_input(key="p_minprov").set_value(1).run()
+    at = _run(page)
+    assert any("« budget »" in e.value for e in at.error)
+    assert any("10\u202f000\u202f000 MAD" in i.value for i in at.info)
+    assert at.query_params["p_mode"] == "budget"
+
+
+def test_a_budget_buys_as_many_centres_as_it_pays_for(page: AppTest) -> None:
+    page.radio(key="p_mode").set_value("budget").run()
+    page.number_input(key="p_budget").set_value(12_000_000.0).run()
+    page.number_input(key="p_cost_COAPH").set_value(4_000_000.0).run()
+    at = _run(page)
+    assert len(_sites(at)) == 3  # 12 M / 4 M
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Coût des nouveaux centres"] == "12\u202f000\u202f000 MAD"
+
+
+def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) -> None:
+    page.radio(key="p_cand").set_value("upload").run()
+    page.number_input(key="p_new").set_value(2).run()
+    good = (
+        "id;nom;lon;lat\n"
+        "R1;Rabat centre;-6.8416;34.0209\n"
+        "M1;Marrakech Daoudiate;-8.0083;31.6458\n"
+        "F1;Figuig;-1.2286;32.1167\n"
+    )
+    page.file_uploader(key="p_file").set_value(("sites.csv", good.encode(), "text/csv")).run()
+    at = _run(page)
+    table = at.dataframe[0].value
+    assert len(table) == 2
+    assert all(str(c).count(".") == 3 for c in table["Code"])  # located in real communes
+    assert "fichier sites.csv" in " ".join(c.value for c in at.caption)
+    bad = "id;nom;lon;lat\nA;Atlantique;-12.0;33.0\nB;Sans point;;\n"
+    at.file_uploader(key="p_file").set_value(("bad.csv", bad.encode(), "text/csv")).run()
+    at = _run(at)
+    assert at.error
+    problems = at.dataframe[0].value
+    assert list(problems.iloc[:, 0]) == [3, 3]  # line 3: both coordinates missing
+
+
+def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    first = _run(page).query_params["scenario"]
+    page.number_input(key="p_new").set_value(4).run()
+    _run(page)
+    page.text_input(key="p_name").input(f"{SAVED_PREFIX} four").run()
+    at = page.button(key="p_save").click().run()
+    assert not at.exception
+    assert any(f"{SAVED_PREFIX} four" in s.value for s in at.success)
+    saved = at.query_params["scenario"]
+    assert saved not in (first,)
+    at.selectbox(key="p_reload").set_value(int(first)).run()
+    at = at.button(key="p_open").click().run()
+    assert at.query_params["scenario"] == first
+    assert len(_sites(at)) == 3
+    at.selectbox(key="p_cmp_a").set_value(int(first)).run()
+    at = at.selectbox(key="p_cmp_b").set_value(int(saved)).run()
+    assert not at.exception
+    compared = next(d.value for d in at.dataframe if "Élément" in d.value.columns)
+    differs = compared.set_index("Élément")
+    assert list(differs.loc["Nouveaux centres"]) == ["3", "4"]  # the request that differs
+    assert differs.loc["Centres existants"].nunique() == 1
+    assert any("dans les deux" in c.value for c in at.caption)
+
+
+def test_a_shared_link_reopens_its_scenario(page: AppTest, settings: Settings) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    scenario = _run(page).query_params["scenario"]
+    sites = _sites(page)
+    at = AppTest.from_file(HOME, default_timeout=240)
+    at.query_params["scenario"] = scenario
+    at.query_params["p_new"] = "3"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.number_input(key="p_new").value == 3
+    assert _sites(at) == sites

@@ -1,0 +1,124 @@
+"""Candidate sites from a point file (located in communes) and proposed sites written out."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Connection
+
+from geo.candidate_sites import load_candidates, read_points
+from geo.export_sites import sites_bytes
+from walouja.errors import DataError, ValidationError
+
+SITES = [
+    {
+        "rank": 1,
+        "commune_code": "01.511.01.0",
+        "name_fr": "Tanger",
+        "province_code": "01.511",
+        "region_code": "01",
+        "gain": 1234.5,
+        "cost_mad": 5e6,
+        "forced": False,
+        "lon": -5.8,
+        "lat": 35.76,
+    },
+    {
+        "rank": 2,
+        "commune_code": "04.421.01.0",
+        "name_fr": "الرباط",
+        "province_code": "04.421",
+        "region_code": "04",
+        "gain": 99.0,
+        "cost_mad": 5e6,
+        "forced": True,
+        "lon": -6.84,
+        "lat": 34.02,
+    },
+]
+
+
+def test_sites_as_geopackage_read_back_as_ranked_points(tmp_path: Path) -> None:
+    path = tmp_path / "sites.gpkg"
+    path.write_bytes(sites_bytes(SITES, "gpkg"))
+    frame = gpd.read_file(path, layer="proposed_sites")
+    assert frame.crs.to_epsg() == 4326
+    assert list(frame["rank"]) == [1, 2]
+    assert list(frame["name_fr"]) == ["Tanger", "الرباط"]
+    assert frame.geometry.x.round(2).tolist() == [-5.8, -6.84]
+    assert frame["gain"].tolist() == [1234.5, 99.0]
+
+
+def test_sites_as_csv_have_lon_lat_and_arabic_intact() -> None:
+    raw = sites_bytes(SITES, "csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets show Arabic correctly
+    table = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype={"commune_code": str})
+    assert list(table.columns[-2:]) == ["lon", "lat"]
+    assert table["commune_code"].tolist() == ["01.511.01.0", "04.421.01.0"]
+    assert table["name_fr"].iloc[1] == "الرباط"
+
+
+def test_a_site_without_coordinates_is_refused() -> None:
+    with pytest.raises(DataError, match="site 1"):
+        sites_bytes([{"rank": 1, "lon": None, "lat": 30.0}], "csv")
+    with pytest.raises(DataError, match="cannot write"):
+        sites_bytes(SITES, "xlsx")
+
+
+def test_points_from_csv_keep_ids_and_names(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("id;nom;longitude;latitude\nA;Un;-6.84;34.02\nB;Deux;-8.0;31.6\n")
+    points = read_points(path)
+    assert points["label"].tolist() == ["A", "B"]
+    assert points["name"].tolist() == ["Un", "Deux"]
+    assert points["row"].tolist() == [2, 3]  # spreadsheet lines, the header being line 1
+
+
+def test_points_without_ids_are_numbered_by_row(tmp_path: Path) -> None:
+    path = tmp_path / "c.geojson"
+    gpd.GeoDataFrame(
+        {"x": [1, 2]}, geometry=gpd.points_from_xy([-6.84, -8.0], [34.02, 31.6]), crs=4326
+    ).to_file(path, driver="GeoJSON")
+    points = read_points(path)
+    assert points["label"].tolist() == ["site-1", "site-2"]
+
+
+def test_bad_rows_are_reported_by_row_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("lon,lat\n-6.8,34.0\n,34.1\n-6.8,200\n")
+    with pytest.raises(ValidationError) as err:
+        read_points(path)
+    assert err.value.problems == [
+        (3, "lon", "missing or not a number"),
+        (4, "lat", "200.0 is not in ±90 degrees"),
+    ]
+
+
+def test_a_file_without_coordinates_says_what_to_add(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("name\nA\n")
+    with pytest.raises(DataError, match="no lon/lat"):
+        read_points(path)
+
+
+def test_points_are_placed_in_their_commune_and_outsiders_refused(
+    conn: Connection, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("id,lon,lat\nrabat,-6.8416,34.0209\nmarrakech,-8.0083,31.6458\n")
+    got = load_candidates(conn, path)
+    frame = got.frame
+    assert frame["region_code"].tolist() == ["04", "07"]  # Rabat-Salé-Kénitra, Marrakech-Safi
+    assert all(
+        p.startswith(r) for p, r in zip(frame["province_code"], frame["region_code"], strict=True)
+    )
+    assert got.source.startswith("c.csv#")
+    sea = tmp_path / "sea.csv"
+    sea.write_text("id,lon,lat\nok,-6.8416,34.0209\nsea,-12.0,33.0\n")
+    with pytest.raises(ValidationError) as err:
+        load_candidates(conn, sea)
+    assert [p[0] for p in err.value.problems] == [3]
