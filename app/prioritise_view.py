@@ -724,3 +724,13 @@ def compare_provinces(diff: Mapping[str, Any]) -> pd.DataFrame:
             "difference": t("prioritise.compare_difference"),
         }
     )
+
+
+def number_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """``st.dataframe`` column settings: figures with thousands separators (the rank and
+    codes as they are)."""
+    return {
+        str(c): st.column_config.NumberColumn(format="localized")
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c])
+    }

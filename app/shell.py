@@ -75,7 +75,7 @@ def sidebar_footer() -> None:
         st.divider()
         if status.get("reachable"):
             st.caption(t("shell.db_ok", revision=status.get("revision") or "—"))
-            demo = [c.table for c in layer_counts().values() if c.demo_rows]
+            demo = [t(f"layer.{c.table}") for c in layer_counts().values() if c.demo_rows]
             if demo:
                 st.warning(t("shell.demo_layers", layers=", ".join(demo)), icon="🧪")
         else:
@@ -111,14 +111,16 @@ def require_geography() -> bool:
     return False
 
 
-def demo_note(table: str) -> None:
-    """A visible mark when ``table`` holds demonstration rows."""
-    count = layer_counts().get(table)
-    if count is not None and count.demo_rows:
-        st.warning(
-            t("demo.layer", layer=t(f"layer.{table}"), n=count.demo_rows, total=count.rows),
-            icon="🧪",
-        )
+def demo_note(*tables: str) -> None:
+    """One visible mark listing which of ``tables`` hold demonstration rows (and how many)."""
+    counts = layer_counts()
+    parts = [
+        t("demo.layer", layer=t(f"layer.{name}"), n=c.demo_rows, total=c.rows)
+        for name in tables
+        if (c := counts.get(name)) is not None and c.demo_rows
+    ]
+    if parts:
+        st.warning(" ".join(parts), icon="🧪")
 
 
 def show_error(exc: WaloujaError) -> None:

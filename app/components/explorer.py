@@ -150,7 +150,8 @@ def build_map(
             legend.append("<br>".join([f"<b>{t(f'layer.{layer}')}</b>", *rows_legend]))
     if demo:
         legend.append(f"<b>🧪 {t('demo.on_map')}</b>")
-    mapview.Legend("<hr style='margin:4px 0'>".join(legend)).add_to(m)
+    # bottom left lies over the Atlantic, where it hides no unit
+    mapview.Legend("<hr style='margin:4px 0'>".join(legend), position="bottomleft").add_to(m)
     if region or province:
         west, south, east, north = (
             data.unit_bounds("provinces", province)

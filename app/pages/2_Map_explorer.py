@@ -113,8 +113,7 @@ overlays = st.multiselect(
     placeholder=t("map.overlays_none"),
 )
 state.publish_list("overlays", overlays, overlay_default)
-for layer in overlays:
-    shell.demo_note(layer)
+shell.demo_note(*overlays)
 
 # ---- indicator values --------------------------------------------------------------------
 indicator_frame: pd.DataFrame | None = None

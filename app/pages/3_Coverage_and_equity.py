@@ -94,7 +94,7 @@ if gap.urban_mean is not None and gap.rural_mean is not None:
     m5.metric(
         t("equity.urban_rural"),
         f"{fmt_number(gap.urban_mean * spec.scale, decimals=spec.decimals)} / "
-        f"{fmt_number(gap.rural_mean * spec.scale, decimals=spec.decimals)}",
+        f"{fmt_number(gap.rural_mean * spec.scale, decimals=spec.decimals)} {unit}".strip(),
         help=t("equity.urban_rural_help"),
     )
 st.caption(t("equity.theil_split", share=fmt_number(100 * between, decimals=0)))

@@ -315,7 +315,13 @@ else:
         ]
     )
     with tab_sites:
-        st.dataframe(pv.sites_table(res), hide_index=True, width="stretch")
+        sites_shown = pv.sites_table(res)
+        st.dataframe(
+            sites_shown,
+            hide_index=True,
+            width="stretch",
+            column_config=pv.number_columns(sites_shown),
+        )
         st.caption(t(f"prioritise.sites_note.{model_name}", km=km))
         if res.get("sites"):
             b1, b2 = st.columns(2)
@@ -335,10 +341,19 @@ else:
                 key="p_dl_gpkg",
             )
     with tab_prov:
-        st.dataframe(pv.unit_table(res, "province"), hide_index=True, width="stretch")
+        prov_shown = pv.unit_table(res, "province")
+        st.dataframe(
+            prov_shown,
+            hide_index=True,
+            width="stretch",
+            column_config=pv.number_columns(prov_shown),
+        )
         st.caption(t(f"prioritise.units_note.{model_name}", km=km))
     with tab_reg:
-        st.dataframe(pv.unit_table(res, "region"), hide_index=True, width="stretch")
+        reg_shown = pv.unit_table(res, "region")
+        st.dataframe(
+            reg_shown, hide_index=True, width="stretch", column_config=pv.number_columns(reg_shown)
+        )
         st.caption(t(f"prioritise.units_note.{model_name}", km=km))
     with tab_eq:
         eq = res.get("equity") or {}

@@ -171,3 +171,27 @@ def test_an_empty_database_says_what_to_load_and_how(
             assert any("Aucune donnée géographique" in i.value for i in at.info), page
     finally:
         _fresh_caches()
+
+
+def test_map_explorer_draws_every_thematic_layer_and_filters_by_region(
+    app: AppTest, engine: Engine
+) -> None:
+    at = _open(app, "2_Map_explorer")
+    with engine.connect() as c:
+        present = [
+            name
+            for name in ("centres", "accessible_cities", "transport_stops", "beaches")
+            if c.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
+        ]
+        region, in_region = c.execute(
+            sa.text("SELECT region_code, count(*) FROM communes GROUP BY 1 ORDER BY 1 LIMIT 1")
+        ).one()
+    assert len(present) == 4, "load the demonstration layers with `walouja load`"
+    at.multiselect(key="overlays").set_value(present).run()
+    assert not at.exception
+    assert at.query_params["overlays"] == ",".join(present)
+    assert any("démonstration" in w.value for w in at.warning)
+    at.selectbox(key="region").set_value(region).run()
+    assert not at.exception
+    assert f"{in_region} communes dessinées" in _captions(at)
+    assert at.query_params["region"] == region
