@@ -195,3 +195,15 @@ def test_map_explorer_draws_every_thematic_layer_and_filters_by_region(
     assert not at.exception
     assert f"{in_region} communes dessinées" in _captions(at)
     assert at.query_params["region"] == region
+
+
+def test_data_page_exports_a_layer_for_download(app: AppTest, engine: Engine) -> None:
+    at = _open(app, "4_Data")
+    with engine.connect() as c:
+        beaches = c.execute(sa.text("SELECT count(*) FROM beaches")).scalar()
+    at.selectbox(key="exp_layer").set_value("beaches")
+    at.selectbox(key="exp_fmt").set_value("csv")
+    at.button(key="export").click().run()
+    assert not at.exception
+    assert f"{beaches} lignes exportées." in _captions(at)
+    assert at.get("download_button")
