@@ -45,6 +45,7 @@ radius = c3.number_input(
     min_value=1.0,
     max_value=300.0,
     step=5.0,
+    format="%.0f",
     key="p_km",
     value=pv.start_number("p_km", pv.DEFAULT_RADIUS_KM, lo=1, hi=300),
     help=t("prioritise.radius_help"),
