@@ -244,9 +244,7 @@ def run_on_candidates(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load(run_id: int) -> dict[str, Any]:
-    """A stored scenario as ``{"id", "params", "results", "name"}`` (cached: runs never change
-    except for their name, which :func:`save_named` stores as a new run)."""
+def _load(run_id: int, version: str) -> dict[str, Any]:
     from walouja.cli.prioritise import load_scenario
 
     with db.connect(app_settings()) as conn:
@@ -258,6 +256,12 @@ def load(run_id: int) -> dict[str, Any]:
         "results": scenario.results,
         "name": name,
     }
+
+
+def load(run_id: int) -> dict[str, Any]:
+    """A stored scenario as ``{"id", "params", "results", "name"}`` (cached per data version:
+    a stored run never changes; naming one stores a copy, see :func:`save_named`)."""
+    return _load(int(run_id), data.data_version())
 
 
 def save_named(run_id: int, name: str) -> int:
