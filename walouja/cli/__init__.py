@@ -42,6 +42,8 @@ def serve(
         str(headless).lower(),
         "--server.enableStaticServing",
         "true",
+        "--client.toolbarMode",
+        "viewer",
         "--browser.gatherUsageStats",
         "false",
     ]
