@@ -1,6 +1,7 @@
 """Walouja's entry point: the shared shell (language, sidebar, navigation) runs the chosen page.
 
-Pages are the files in ``app/pages/`` (see ``app/registry.py``); ``walouja serve`` runs this.
+Pages are the files in ``app/views/`` (see ``app/registry.py``; not ``pages/``, which
+Streamlit would treat as a legacy multipage folder); ``walouja serve`` runs this.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The page registry: every ``app/pages/N_Name.py`` file is a page, in the order of N.
+"""The page registry: every ``app/views/N_Name.py`` file is a page, in the order of N.
 
-Adding a page is one file plus its catalogue keys: ``app/pages/5_Prioritise_centres.py`` is
+Adding a page is one file plus its catalogue keys: ``app/views/5_Prioritise_centres.py`` is
 listed as ``prioritise_centres``, titled by the key ``nav.prioritise_centres`` (falling back to
 "Prioritise centres" until translated), served at ``/prioritise_centres`` and given the icon
 below (or a default one).
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 _PAGE_FILE = re.compile(r"^(?P<order>\d+)_(?P<name>[A-Za-z0-9_]+)\.py$")
 
 ICONS: dict[str, str] = {
@@ -49,12 +49,9 @@ class PageSpec:
     def url_path(self) -> str:
         """The page's address: its slug (``/map_explorer``).
 
-        Deliberately not the file-derived name Streamlit's old ``pages/`` mode would use
-        (``Map_explorer``): on the very first request after the server starts, Streamlit
-        tries that mode before ``Home.py`` has called ``st.navigation``, and a matching name
-        would run the page without the shell (no language, no sidebar). With the slug, that
-        first deep link runs ``Home.py`` and lands on the right page (Streamlit may show a
-        "page not found" notice over it once).
+        The folder is ``views/``, not ``pages/``: a ``pages/`` folder beside the entry script
+        puts Streamlit in its legacy multipage mode on the first request after a start, which
+        showed a "page not found" notice over a direct link.
         """
         return self.slug
 

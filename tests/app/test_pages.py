@@ -38,7 +38,7 @@ def app(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _open(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -165,7 +165,7 @@ def test_an_empty_database_says_what_to_load_and_how(
         for page in ("1_Overview", "2_Map_explorer", "3_Coverage_and_equity"):
             at = AppTest.from_file(HOME, default_timeout=120).run()
             if page != "1_Overview":
-                at.switch_page(f"pages/{page}.py").run()
+                at.switch_page(f"views/{page}.py").run()
             assert not at.exception
             assert any("walouja load" in c.value for c in at.code), page
             assert any("Aucune donnée géographique" in i.value for i in at.info), page

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from walouja.settings import Settings
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
-PAGE = "pages/5_Prioritise_centres.py"
+PAGE = "views/5_Prioritise_centres.py"
 SAVED_PREFIX = "pytest prioritise"
 GEOGRAPHY_WAIT_S = 120
 

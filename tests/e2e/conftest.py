@@ -115,9 +115,7 @@ def browser() -> Iterator[object]:
 def app(app_url: str, browser: object) -> str:
     """``app_url`` after one visit to the entry page.
 
-    Until the entry page has run once, Streamlit serves a first deep link in its old
-    ``pages/`` mode and shows a "page not found" notice over the right page (see
-    ``app/registry.py``); tests that are not about that start from a warmed server.
+    Tests that are not about a cold server start from a warmed one.
     """
     context = browser.new_context()  # type: ignore[attr-defined]
     try:

@@ -95,8 +95,8 @@ class FrameMeter:
 def test_a_direct_link_opens_its_page_with_the_shell_on_a_fresh_server(
     app_url: str, page: Any
 ) -> None:
-    # first in the file: the server has not served anyone yet, the case where Streamlit's
-    # old pages/ mode could run a page without the shell (see app/registry.py)
+    # first in the file: the server has not served anyone yet; with the pages outside a
+    # pages/ folder, Streamlit's legacy mode never runs a page without the shell
     page.goto(f"{app_url}/sources_and_licences?lang=en")
     _wait_heading(page, "Sources and licences")
     page.get_by_text("ODbL").first.wait_for()
@@ -104,6 +104,7 @@ def test_a_direct_link_opens_its_page_with_the_shell_on_a_fresh_server(
     assert nav.first.inner_text().endswith("Overview")  # our navigation, translated
     assert "Home" not in " ".join(nav.all_inner_texts())
     assert page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").count() == 1
+    assert page.get_by_text("Page not found").count() == 0
 
 
 def test_switching_to_arabic_lays_the_page_out_right_to_left(app: str, page: Any) -> None:

@@ -131,4 +131,4 @@ with tab_layers:
         ]
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    st.page_link("pages/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")
+    st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

@@ -104,4 +104,4 @@ else:
     for _, src in sources.iterrows():
         demo = " 🧪" if src["is_demo"] else ""
         st.markdown(f"- **{src['title']}**{demo} — {src['source']} ({src['licence']})")
-st.page_link("pages/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")
+st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")
