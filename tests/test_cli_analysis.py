@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from geo.inputs import load_centres, load_demand
 from walouja.cli import app
-from walouja.cli.analysis import access_rows, coverage_rows, run_access, run_coverage
 from walouja.errors import AnalysisError
+from walouja.services.coverage import access_rows, coverage_rows, run_access, run_coverage
 
 FIXTURE_OSM = Path(__file__).parent / "analysis" / "fixtures" / "grid_rabat.osm"
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from analysis.distance import great_circle_km
 from analysis.equity import equity_indices
 from geo.inputs import load_demand
-from walouja.cli.equity import run_equity, run_gaps
+from walouja.services.equity import run_equity, run_gaps
 
 WALOUJA = [sys.executable, "-m", "walouja.cli"]
 

@@ -1,196 +1,23 @@
 """`walouja equity` and `walouja gaps`: territorial inequality of service, and policy gaps.
 
-Both compute (or find the stored run of the same request on unchanged data), store the run in
-``analysis_runs`` and print it. ``run_equity`` and ``run_gaps`` are the same steps for the
-app: the stored ``results`` hold everything needed to draw the Lorenz curve, ranked bars and
-choropleths (indices, Lorenz points, one row per unit, rankings, every commune's value).
+Both run (or find the stored run of) the request through :mod:`walouja.services.equity` and
+print it.
 """
 
 from __future__ import annotations
 
-import math
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import typer
-from sqlalchemy.engine import Connection
 
-from analysis.equity import (
-    INDICATORS,
-    check_level,
-    commune_indicators,
-    equity_report,
-    get_indicator,
-)
-from analysis.gaps import STAGES, gaps_report
-from geo import db, runs
-from geo.gaps import GAP_TABLES, load_gap_inputs
-from geo.inputs import check_centre_type, load_centres, load_demand, load_unit_names
+from analysis.equity import INDICATORS, check_level, get_indicator
+from analysis.gaps import STAGES
+from geo import db
+from geo.inputs import check_centre_type
 from walouja.cli._common import emit_json, friendly, settings
-from walouja.errors import AnalysisError
-
-EQUITY_TABLES: tuple[str, ...] = ("communes", "centres", "provinces", "regions")
-"""Tables an equity run depends on (for its fingerprint)."""
-
-
-@dataclass(frozen=True)
-class StoredResult:
-    """A computed or stored run: its id, whether it was reused, its request and results."""
-
-    run_id: int
-    reused: bool
-    params: dict[str, Any]
-    results: dict[str, Any]
-    duration_s: float | None
-
-
-def _stored_or_computed(
-    conn: Connection,
-    *,
-    kind: str,
-    tables: Sequence[str],
-    params: dict[str, Any],
-    compute: Callable[[], dict[str, Any]],
-    fresh: bool,
-    name: str | None,
-) -> StoredResult:
-    fingerprint = runs.input_fingerprint(conn, tables)
-    if not fresh:
-        found = runs.find_run(conn, kind, params, fingerprint)
-        if found is not None:
-            return StoredResult(found.id, True, found.params, found.results, found.duration_s)
-    start = time.perf_counter()
-    results = runs.to_jsonable(compute())
-    duration = time.perf_counter() - start
-    run_id = runs.save_run(
-        conn,
-        kind=kind,
-        params=params,
-        fingerprint=fingerprint,
-        results=results,
-        duration_s=duration,
-        name=name,
-    )
-    return StoredResult(run_id, False, params, results, duration)
-
-
-def _positive(value: float, what: str) -> float:
-    if not (math.isfinite(value) and value > 0):
-        raise AnalysisError(f"{what} {value} is not a positive number of km")
-    return float(value)
-
-
-def _strategy(missing_capacity: str | float) -> str | float:
-    if isinstance(missing_capacity, int | float) or missing_capacity in ("median", "error"):
-        return missing_capacity
-    try:
-        return float(missing_capacity)
-    except ValueError:
-        raise AnalysisError(
-            f"--missing-capacity {missing_capacity!r} is not median, error or a number"
-        ) from None
-
-
-def run_equity(
-    conn: Connection,
-    *,
-    indicator: str,
-    by: str = "region",
-    centre_type: str | None = "COAPH",
-    threshold_km: float = 30.0,
-    catchment_km: float = 60.0,
-    method: str = "2sfca",
-    detour_factor: float = 1.0,
-    missing_capacity: str | float = "median",
-    fresh: bool = False,
-    name: str | None = None,
-) -> StoredResult:
-    """The equity report of ``indicator`` (operating centres of ``centre_type``), stored."""
-    ind = get_indicator(indicator)
-    level = check_level(by)
-    kind = check_centre_type(centre_type)
-    params: dict[str, Any] = {
-        "indicator": ind.name,
-        "by": level,
-        "centre_type": kind,
-        "statuses": ["operating"],
-        "threshold_km": _positive(threshold_km, "threshold"),
-        "catchment_km": _positive(catchment_km, "catchment"),
-        "method": method,
-        "detour_factor": float(detour_factor),
-        "missing_capacity": _strategy(missing_capacity),
-    }
-
-    def compute() -> dict[str, Any]:
-        demand = load_demand(conn)
-        centres = load_centres(conn, centre_type=kind)
-        got = commune_indicators(
-            demand,
-            centres,
-            threshold_km=params["threshold_km"],
-            catchment_km=params["catchment_km"],
-            method=method,
-            detour_factor=params["detour_factor"],
-            missing_capacity=params["missing_capacity"],
-        )
-        report = equity_report(
-            got.communes,
-            indicator=ind.name,
-            by=level,
-            threshold_km=params["threshold_km"],
-            units=load_unit_names(conn, level),
-            capacity_filled=got.capacity_filled,
-        )
-        return report.as_dict() | {"n_centres": len(centres)}
-
-    return _stored_or_computed(
-        conn,
-        kind="equity",
-        tables=EQUITY_TABLES,
-        params=params,
-        compute=compute,
-        fresh=fresh,
-        name=name,
-    )
-
-
-def run_gaps(
-    conn: Connection,
-    *,
-    centre_type: str = "COAPH",
-    places_types: Sequence[str] | None = None,
-    fresh: bool = False,
-    name: str | None = None,
-) -> StoredResult:
-    """The action plan's policy gaps, stored."""
-    kind = check_centre_type(centre_type) or "COAPH"
-    types = sorted({str(check_centre_type(t)) for t in places_types}) if places_types else None
-    params: dict[str, Any] = {"centre_type": kind, "places_types": types}
-
-    def compute() -> dict[str, Any]:
-        got = load_gap_inputs(conn)
-        report = gaps_report(
-            got.provinces,
-            got.regions,
-            got.centres,
-            got.cities,
-            centre_type=kind,
-            places_centre_types=types,
-        )
-        return report.as_dict()
-
-    return _stored_or_computed(
-        conn,
-        kind="gaps",
-        tables=GAP_TABLES,
-        params=params,
-        compute=compute,
-        fresh=fresh,
-        name=name,
-    )
-
+from walouja.cli.analysis import run_note
+from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
 # --------------------------------------------------------------------------- output
 
@@ -223,13 +50,7 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -
     return "\n".join([line(heads), line(["-" * w for w in widths]), *(line(c) for c in cells)])
 
 
-def _note(out: StoredResult) -> str:
-    if out.reused:
-        return f"stored run {out.run_id} (inputs unchanged; --fresh to recompute)"
-    return f"run {out.run_id}, computed in {out.duration_s or 0:.2f} s"
-
-
-def _print_equity(out: StoredResult) -> None:
+def _print_equity(out: RunOutcome) -> None:
     res = out.results
     ind = res["indicator"]
     idx = res["indices"]
@@ -237,7 +58,8 @@ def _print_equity(out: StoredResult) -> None:
     kind = out.params["centre_type"] or "any type of"
     better = "higher is better" if ind["higher_is_better"] else "lower is better"
     typer.echo(
-        f"{ind['label']} ({ind['unit']}, {better}) — {kind} centres, by {res['by']} — {_note(out)}"
+        f"{ind['label']} ({ind['unit']}, {better}) — {kind} centres, by {res['by']} — "
+        f"{run_note(out)}"
     )
     typer.echo(
         f"mean {_num(idx['mean'])}  gini {_num(idx['gini'])}  theil {_num(theil['total'])} "
@@ -271,13 +93,13 @@ def _print_equity(out: StoredResult) -> None:
     )
 
 
-def _print_gaps(out: StoredResult) -> None:
+def _print_gaps(out: RunOutcome) -> None:
     res = out.results
     prov = res["provinces_without_centre"]
     typer.echo(
         f"{prov['provinces_without']} of {prov['provinces_total']} provinces and prefectures "
         f"have no operating {prov['centre_type']} ({prov['pwd_in_them']:,.0f} persons with "
-        f"disabilities) — {_note(out)}"
+        f"disabilities) — {run_note(out)}"
     )
     for r in prov["rows"]:
         pipeline = [

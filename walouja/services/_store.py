@@ -1,0 +1,75 @@
+"""The one stored-or-computed path of every analysis run, and the outcome it returns."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from geo import runs
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A computed or stored run.
+
+    Attributes
+    ----------
+    run_id
+        Id in ``analysis_runs``.
+    reused
+        True when the stored run of the same request on unchanged inputs was returned.
+    params
+        The request.
+    results
+        The JSON-ready answer, as stored.
+    duration_s
+        Time the computation took (None when unknown).
+    """
+
+    run_id: int
+    reused: bool
+    params: dict[str, Any]
+    results: dict[str, Any]
+    duration_s: float | None
+
+
+def stored_or_computed(
+    conn: Connection,
+    *,
+    kind: str,
+    tables: Sequence[str],
+    params: dict[str, Any],
+    compute: Callable[[], dict[str, Any]],
+    fresh: bool = False,
+    name: str | None = None,
+    duration_in_results: bool = False,
+) -> RunOutcome:
+    """The stored run of ``kind``/``params`` on unchanged ``tables``, else ``compute()`` stored.
+
+    ``fresh`` recomputes even when a stored run matches; ``duration_in_results`` also writes
+    the computation time into the results as ``duration_s``.
+    """
+    fingerprint = runs.input_fingerprint(conn, tables)
+    if not fresh:
+        found = runs.find_run(conn, kind, params, fingerprint)
+        if found is not None:
+            return RunOutcome(found.id, True, found.params, found.results, found.duration_s)
+    start = time.perf_counter()
+    results = runs.to_jsonable(compute())
+    duration = time.perf_counter() - start
+    if duration_in_results:
+        results["duration_s"] = duration
+    run_id = runs.save_run(
+        conn,
+        kind=kind,
+        params=params,
+        fingerprint=fingerprint,
+        results=results,
+        duration_s=duration,
+        name=name,
+    )
+    return RunOutcome(run_id, False, params, results, duration)

@@ -1,0 +1,143 @@
+"""Territorial inequality of service and the action plan's policy gaps, stored as runs.
+
+``run_equity`` and ``run_gaps`` compute (or find the stored run of the same request on
+unchanged data) and store the run in ``analysis_runs``; the stored ``results`` hold everything
+needed to draw the Lorenz curve, ranked bars and choropleths (indices, Lorenz points, one row
+per unit, rankings, every commune's value). The CLI (``walouja equity``/``gaps``) calls them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from analysis.equity import check_level, commune_indicators, equity_report, get_indicator
+from analysis.gaps import gaps_report
+from geo.gaps import GAP_TABLES, load_gap_inputs
+from geo.inputs import check_centre_type, load_centres, load_demand, load_unit_names
+from walouja.errors import AnalysisError
+from walouja.services._store import RunOutcome, stored_or_computed
+
+__all__ = ["EQUITY_TABLES", "RunOutcome", "run_equity", "run_gaps"]
+
+EQUITY_TABLES: tuple[str, ...] = ("communes", "centres", "provinces", "regions")
+"""Tables an equity run depends on (for its fingerprint)."""
+
+
+def _positive(value: float, what: str) -> float:
+    if not (math.isfinite(value) and value > 0):
+        raise AnalysisError(f"{what} {value} is not a positive number of km")
+    return float(value)
+
+
+def _strategy(missing_capacity: str | float) -> str | float:
+    if isinstance(missing_capacity, int | float) or missing_capacity in ("median", "error"):
+        return missing_capacity
+    try:
+        return float(missing_capacity)
+    except ValueError:
+        raise AnalysisError(
+            f"--missing-capacity {missing_capacity!r} is not median, error or a number"
+        ) from None
+
+
+def run_equity(
+    conn: Connection,
+    *,
+    indicator: str,
+    by: str = "region",
+    centre_type: str | None = "COAPH",
+    threshold_km: float = 30.0,
+    catchment_km: float = 60.0,
+    method: str = "2sfca",
+    detour_factor: float = 1.0,
+    missing_capacity: str | float = "median",
+    fresh: bool = False,
+    name: str | None = None,
+) -> RunOutcome:
+    """The equity report of ``indicator`` (operating centres of ``centre_type``), stored."""
+    ind = get_indicator(indicator)
+    level = check_level(by)
+    kind = check_centre_type(centre_type)
+    params: dict[str, Any] = {
+        "indicator": ind.name,
+        "by": level,
+        "centre_type": kind,
+        "statuses": ["operating"],
+        "threshold_km": _positive(threshold_km, "threshold"),
+        "catchment_km": _positive(catchment_km, "catchment"),
+        "method": method,
+        "detour_factor": float(detour_factor),
+        "missing_capacity": _strategy(missing_capacity),
+    }
+
+    def compute() -> dict[str, Any]:
+        demand = load_demand(conn)
+        centres = load_centres(conn, centre_type=kind)
+        got = commune_indicators(
+            demand,
+            centres,
+            threshold_km=params["threshold_km"],
+            catchment_km=params["catchment_km"],
+            method=method,
+            detour_factor=params["detour_factor"],
+            missing_capacity=params["missing_capacity"],
+        )
+        report = equity_report(
+            got.communes,
+            indicator=ind.name,
+            by=level,
+            threshold_km=params["threshold_km"],
+            units=load_unit_names(conn, level),
+            capacity_filled=got.capacity_filled,
+        )
+        return report.as_dict() | {"n_centres": len(centres)}
+
+    return stored_or_computed(
+        conn,
+        kind="equity",
+        tables=EQUITY_TABLES,
+        params=params,
+        compute=compute,
+        fresh=fresh,
+        name=name,
+    )
+
+
+def run_gaps(
+    conn: Connection,
+    *,
+    centre_type: str = "COAPH",
+    places_types: Sequence[str] | None = None,
+    fresh: bool = False,
+    name: str | None = None,
+) -> RunOutcome:
+    """The action plan's policy gaps, stored."""
+    kind = check_centre_type(centre_type) or "COAPH"
+    types = sorted({str(check_centre_type(t)) for t in places_types}) if places_types else None
+    params: dict[str, Any] = {"centre_type": kind, "places_types": types}
+
+    def compute() -> dict[str, Any]:
+        got = load_gap_inputs(conn)
+        report = gaps_report(
+            got.provinces,
+            got.regions,
+            got.centres,
+            got.cities,
+            centre_type=kind,
+            places_centre_types=types,
+        )
+        return report.as_dict()
+
+    return stored_or_computed(
+        conn,
+        kind="gaps",
+        tables=GAP_TABLES,
+        params=params,
+        compute=compute,
+        fresh=fresh,
+        name=name,
+    )
