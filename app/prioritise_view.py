@@ -1,31 +1,38 @@
 """What the Prioritise centres page shows: requests, solves, scenarios, the map and tables.
 
-Solving and storing go through ``walouja.cli.prioritise`` (the same functions as the CLI), so
-a scenario computed in the app is the one ``walouja scenarios list`` shows. With an uploaded
-candidate file the request is solved here on those points (``run_on_candidates``), located by
-``geo.candidate_sites`` and stored the same way.
+Solving and storing go through ``walouja.services.prioritise`` (the same functions as the
+CLI), so a scenario computed in the app is the one ``walouja scenarios list`` shows; an
+uploaded candidate file (read and located by ``geo.candidate_sites``) is solved and stored the
+same way.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import folium
 import pandas as pd
 import streamlit as st
-from sqlalchemy.engine import Connection
 
 from app import data
 from app.components import mapview
 from app.context import app_settings
 from app.i18n import name_column, t
 from geo import db, runs
-from walouja.errors import AnalysisError, InfeasibleError
+from geo.candidate_sites import CandidateSites
+from walouja.errors import InfeasibleError
+from walouja.services.prioritise import (
+    DEFAULT_COST_MAD,
+    Scenario,
+    compare_scenarios,
+    list_scenarios,
+    load_scenario,
+    run_prioritise,
+)
 
 MODELS: tuple[str, ...] = ("mclp", "pmedian")
 MODES: tuple[str, ...] = ("count", "budget")
@@ -84,8 +91,6 @@ def _same(a: Any, b: Any) -> bool:
 
 def default_cost(centre_type: str) -> float:
     """The default cost of one new centre of ``centre_type`` (MAD)."""
-    from walouja.cli.prioritise import DEFAULT_COST_MAD
-
     return float(DEFAULT_COST_MAD.get(centre_type, DEFAULT_COST_MAD["other"]))
 
 
@@ -132,121 +137,25 @@ def _solve_kwargs(request: Request) -> dict[str, Any]:
     }
 
 
-def solve(request: Request, candidates: Any = None) -> Any:
-    """Solve ``request`` (on the communes, or on ``candidates``: a ``CandidateSites``) and
-    store it; a stored scenario of the same request on unchanged data is returned as is.
+def solve(request: Request, candidates: CandidateSites | None = None) -> Scenario:
+    """Solve ``request`` (on the communes, or on uploaded ``candidates``) and store it; a
+    stored scenario of the same request on unchanged data is returned as is.
 
-    Returns a ``walouja.cli.prioritise.Scenario``; raises ``WaloujaError`` (``InfeasibleError``
-    naming the constraint that cannot be met).
+    Raises ``WaloujaError`` (``InfeasibleError`` naming the constraint that cannot be met).
     """
-    from walouja.cli.prioritise import run_prioritise
-
     with db.connect(app_settings()) as conn:
         if candidates is None:
             return run_prioritise(conn, **_solve_kwargs(request))
-        return run_on_candidates(conn, candidates, **_solve_kwargs(request))
-
-
-def run_on_candidates(
-    conn: Connection,
-    candidates: Any,
-    *,
-    centre_type: str,
-    model: str,
-    new: int | None,
-    radius_km: float,
-    min_per_province: int = 0,
-    budget_mad: float | None = None,
-    cost_mad: float | None = None,
-    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-    statuses: Sequence[str] = ("operating",),
-) -> Any:
-    """``run_prioritise`` on uploaded candidate sites (``geo.candidate_sites.CandidateSites``).
-
-    The stored request names the file and a digest of its bytes (``params["candidates"]``);
-    each site keeps its ``site_id`` from the file and gets the ``commune_code`` it lies in.
-    """
-    from analysis.location import MCLP, PMedian
-    from geo.inputs import check_centre_type, load_centres, load_demand
-    from walouja.cli.prioritise import INPUT_TABLES, KIND, Scenario, summarise
-
-    kind = check_centre_type(centre_type)
-    if kind is None or model not in MODELS:
-        raise AnalysisError(f"choose a centre type and a model ({', '.join(MODELS)})")
-    if new is None and budget_mad is None:
-        raise AnalysisError("say how many new centres or give a budget")
-    unit_cost = default_cost(kind) if cost_mad is None else float(cost_mad)
-    params: dict[str, Any] = {
-        "centre_type": kind,
-        "model": model,
-        "new": new,
-        "radius_km": float(radius_km),
-        "min_per_province": int(min_per_province),
-        "budget_mad": budget_mad,
-        "cost_mad": unit_cost,
-        "new_capacity": None,
-        "statuses": sorted(statuses),
-        "forced": [],
-        "excluded": [],
-        "time_limit_s": float(time_limit_s),
-        "candidates": candidates.source,
-    }
-    fingerprint = runs.input_fingerprint(conn, INPUT_TABLES)
-    found = runs.find_run(conn, KIND, params, fingerprint)
-    if found is not None:
-        return Scenario(found.id, True, found.params, found.results)
-    start = time.perf_counter()
-    demand = load_demand(conn)
-    try:
-        existing = load_centres(conn, centre_type=kind, statuses=statuses)
-    except AnalysisError:
-        existing = pd.DataFrame(columns=["id", "lon", "lat", "province_code", "capacity"])
-    cand = candidates.frame
-    cls = MCLP if model == "mclp" else PMedian
-    options: dict[str, Any] = {
-        "new": new,
-        "budget_mad": budget_mad,
-        "cost_mad": unit_cost,
-        "min_per_province": min_per_province,
-        "candidate_id": "label",
-    }
-    if cls is MCLP:
-        options["radius_km"] = radius_km
-    built = cls.from_frames(demand, cand, existing if len(existing) else None, **options)
-    result = built.solve(time_limit_s=time_limit_s)
-    # summarise() describes each site from a frame indexed by its label: give it the
-    # candidates' rows too (with no persons, so the national total is unchanged)
-    labels = set(cand["label"].astype(str))
-    info = pd.concat(
-        [
-            demand[~demand["code"].astype(str).isin(labels)],
-            cand.rename(columns={"label": "code", "name": "name_fr"}).assign(pwd=0.0),
-        ],
-        ignore_index=True,
-    )
-    results = summarise(result, info, radius_km=radius_km, n_existing=len(existing))
-    results["pwd_total"] = float(demand["pwd"].sum())
-    commune_of = dict(zip(cand["label"].astype(str), cand["commune_code"], strict=True))
-    for site in results["sites"]:
-        site["site_id"] = site["commune_code"]
-        site["commune_code"] = commune_of.get(str(site["site_id"]))
-    duration = time.perf_counter() - start
-    results["duration_s"] = duration
-    run_id = runs.save_run(
-        conn,
-        kind=KIND,
-        params=params,
-        fingerprint=fingerprint,
-        results=results,
-        duration_s=duration,
-    )
-    return Scenario(run_id, False, params, results)
+        return run_prioritise(
+            conn,
+            candidates=candidates.frame,
+            candidates_source=candidates.source,
+            **_solve_kwargs(request),
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _load(run_id: int, version: str) -> dict[str, Any]:
-    from walouja.cli.prioritise import load_scenario
-
     with db.connect(app_settings()) as conn:
         scenario = load_scenario(conn, int(run_id))
         name = runs.get_run(conn, int(run_id)).name
@@ -260,39 +169,26 @@ def _load(run_id: int, version: str) -> dict[str, Any]:
 
 def load(run_id: int) -> dict[str, Any]:
     """A stored scenario as ``{"id", "params", "results", "name"}`` (cached per data version:
-    a stored run never changes; naming one stores a copy, see :func:`save_named`)."""
+    a stored run's results never change; naming one clears the cache, see :func:`save_named`)."""
     return _load(int(run_id), data.data_version())
 
 
 def save_named(run_id: int, name: str) -> int:
-    """Keep scenario ``run_id`` under ``name`` (a named copy in ``analysis_runs``); its id."""
-    from walouja.cli.prioritise import KIND
-
+    """Keep scenario ``run_id`` under ``name`` (its label in ``analysis_runs``); its id."""
     with db.connect(app_settings()) as conn:
-        run = runs.get_run(conn, int(run_id))
-        return runs.save_run(
-            conn,
-            kind=KIND,
-            params=run.params,
-            fingerprint=run.fingerprint,
-            results=run.results,
-            duration_s=run.duration_s,
-            name=name.strip(),
-        )
+        runs.rename_run(conn, int(run_id), name.strip())
+    _load.clear()  # the cached scenario carries its old name
+    return int(run_id)
 
 
 def scenarios() -> list[dict[str, Any]]:
     """Stored scenarios, newest first (id, name, created_at, params)."""
-    from walouja.cli.prioritise import list_scenarios
-
     with db.connect(app_settings()) as conn:
         return list_scenarios(conn)
 
 
 def compare(a: int, b: int) -> dict[str, Any]:
-    """Two stored scenarios side by side (see ``walouja.cli.prioritise.compare_scenarios``)."""
-    from walouja.cli.prioritise import compare_scenarios
-
+    """Two stored scenarios side by side (see ``walouja.services.prioritise.compare_scenarios``)."""
     with db.connect(app_settings()) as conn:
         return compare_scenarios(conn, int(a), int(b))
 

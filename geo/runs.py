@@ -168,6 +168,16 @@ def save_run(
     return int(new_id)
 
 
+def rename_run(conn: Connection, run_id: int, name: str | None) -> None:
+    """Give stored run ``run_id`` the label ``name`` (None removes it), or ``NotFoundError``."""
+    row = conn.execute(
+        sa.text("UPDATE analysis_runs SET name = :name WHERE id = :id RETURNING id"),
+        {"id": int(run_id), "name": name},
+    ).first()
+    if row is None:
+        raise NotFoundError(f"there is no stored analysis run {run_id}")
+
+
 def get_run(conn: Connection, run_id: int) -> Run:
     """The stored run ``run_id``, or ``NotFoundError``."""
     row = conn.execute(

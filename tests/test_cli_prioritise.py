@@ -19,8 +19,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from walouja.cli.prioritise import compare_scenarios, list_scenarios, run_prioritise
 from walouja.errors import AnalysisError, InfeasibleError, NotFoundError
+from walouja.services.prioritise import compare_scenarios, list_scenarios, run_prioritise
 
 LON0, LAT0, STEP = -7.0, 33.0, 0.1
 

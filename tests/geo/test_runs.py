@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo import db, migrate
-from geo.runs import find_run, get_run, input_fingerprint, list_runs, save_run, to_jsonable
+from geo.runs import (
+    find_run,
+    get_run,
+    input_fingerprint,
+    list_runs,
+    rename_run,
+    save_run,
+    to_jsonable,
+)
 from walouja.errors import NotFoundError
 from walouja.settings import Settings
 
@@ -82,6 +90,17 @@ def test_get_run_and_missing_run(conn: Connection) -> None:
     assert get_run(conn, run_id).params == {"a": 1}
     with pytest.raises(NotFoundError, match="no stored analysis run"):
         get_run(conn, run_id + 1000)
+
+
+def test_rename_run_labels_it_in_place(conn: Connection) -> None:
+    run_id = save_run(conn, kind="k-test", params={}, fingerprint="f", results={}, duration_s=1)
+    rename_run(conn, run_id, "plan A")
+    assert get_run(conn, run_id).name == "plan A"
+    assert [r.id for r in list_runs(conn, "k-test")] == [run_id]  # no copy
+    rename_run(conn, run_id, None)
+    assert get_run(conn, run_id).name is None
+    with pytest.raises(NotFoundError, match="no stored analysis run"):
+        rename_run(conn, run_id + 1000, "ghost")
 
 
 def test_non_finite_numbers_are_stored_as_null(conn: Connection) -> None:

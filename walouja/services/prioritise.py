@@ -1,0 +1,329 @@
+"""Where new centres help most: prioritisation scenarios solved and stored as analysis runs.
+
+``run_prioritise`` reads the communes (demand and default candidates, or an uploaded candidate
+table) and the existing centres, solves the MCLP or p-median exactly, and stores the scenario
+in ``analysis_runs`` (reused when the same request meets unchanged inputs).
+``compare_scenarios`` sets two of them side by side. The CLI (``walouja prioritise``,
+``walouja scenarios``) and the app's Prioritise page call the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from analysis.location import MCLP, LocationResult, PMedian
+from geo import runs
+from geo.inputs import check_centre_type, load_centres, load_demand
+from walouja.errors import AnalysisError, NotFoundError
+from walouja.services._store import RunOutcome, stored_or_computed
+
+__all__ = [
+    "DEFAULT_COST_MAD",
+    "INPUT_TABLES",
+    "KIND",
+    "MODELS",
+    "Scenario",
+    "compare_scenarios",
+    "list_scenarios",
+    "load_scenario",
+    "run_prioritise",
+    "summarise",
+]
+
+KIND = "prioritise"
+INPUT_TABLES = ("communes", "centres")
+MODELS = ("mclp", "pmedian")
+DEFAULT_COST_MAD = {
+    "COAPH": 5_000_000.0,
+    "CAS": 3_000_000.0,
+    "CAPE": 2_500_000.0,
+    "EMF": 2_000_000.0,
+    "CJPA": 2_000_000.0,
+    "EPS": 6_000_000.0,
+    "other": 2_000_000.0,
+}
+"""Default cost of one new centre by type, in MAD (editable: ``--cost-mad`` overrides it).
+
+Planning placeholders, not official figures: equipping and a first year of running.
+"""
+
+
+Scenario = RunOutcome
+"""A computed or stored prioritisation scenario (``results``: see :func:`summarise`)."""
+
+
+def summarise(
+    result: LocationResult, demand: pd.DataFrame, *, radius_km: float, n_existing: int
+) -> dict[str, Any]:
+    """The JSON answer of one solve: objective, proof, coverage before/after, sites, greedy.
+
+    ``pwd_covered_before/after`` count persons with disabilities within ``radius_km`` of a
+    centre (for the p-median, from each commune's distance to its nearest centre).
+    """
+    table = result.demand
+    if result.model == "MCLP":
+        before = float((table["weight"] * table["before"]).sum())
+        after = float((table["weight"] * table["after"]).sum())
+    else:
+        before = float(table["weight"][table["before"] <= radius_km].sum())
+        after = float(table["weight"][table["after"] <= radius_km].sum())
+    info = demand.set_index("code")
+    sites = []
+    for s in result.sites:
+        row = info.loc[s.label]
+        sites.append(
+            {
+                "rank": s.rank,
+                "commune_code": s.label,
+                "name_fr": row.get("name_fr"),
+                "province_code": row.get("province_code"),
+                "region_code": row.get("region_code"),
+                "lon": s.lon,
+                "lat": s.lat,
+                "gain": s.gain,
+                "forced": s.forced,
+                "cost_mad": s.cost_mad,
+            }
+        )
+    total = float(demand["pwd"].sum())
+    out = result.to_dict()
+    return runs.to_jsonable(
+        {
+            "model": result.model,
+            "status": result.status,
+            "objective": result.objective,
+            "objective_before": result.objective_before,
+            "optimal": result.optimal,
+            "gap": result.mip_gap,
+            "bound": result.bound,
+            "solution_source": result.solution_source,
+            "solve_time_s": result.solve_time_s,
+            "n_variables": result.n_variables,
+            "n_constraints": result.n_constraints,
+            "n_existing": n_existing,
+            "pwd_total": total,
+            "pwd_covered_before": before,
+            "pwd_covered_after": after,
+            "share_covered_before": before / total if total else None,
+            "share_covered_after": after / total if total else None,
+            "gain_measure": result.gain_measure,
+            "total_cost_mad": result.total_cost_mad,
+            "sites": sites,
+            "greedy": {
+                "objective": result.greedy.objective,
+                "shortfall": result.greedy.shortfall,
+                "shortfall_pct": result.greedy.shortfall_pct,
+                "sites": [s.label for s in result.greedy.sites],
+            },
+            "equity": out["equity"],
+            "by_province": out["by_province"],
+            "by_region": out["by_region"],
+        }
+    )
+
+
+def run_prioritise(
+    conn: Connection,
+    *,
+    centre_type: str = "COAPH",
+    model: str = "mclp",
+    new: int | None = None,
+    radius_km: float = 30.0,
+    min_per_province: int = 0,
+    budget_mad: float | None = None,
+    cost_mad: float | None = None,
+    new_capacity: float | None = None,
+    time_limit_s: float = 60.0,
+    statuses: Sequence[str] = ("operating",),
+    forced: Sequence[str] = (),
+    excluded: Sequence[str] = (),
+    candidates: pd.DataFrame | None = None,
+    candidates_source: str | None = None,
+    fresh: bool = False,
+    name: str | None = None,
+) -> Scenario:
+    """Solve a prioritisation request on the database's communes and centres; store it.
+
+    The candidate sites are the communes' demand points, or ``candidates`` (one row per site:
+    ``label``, ``name``, ``lon``, ``lat``, ``commune_code``, ``province_code``,
+    ``region_code``, as ``geo.candidate_sites`` reads them) identified in the stored request
+    by ``candidates_source``; each such site keeps its ``label`` as ``site_id`` and gets the
+    ``commune_code`` it lies in.
+    """
+    kind = check_centre_type(centre_type)
+    if kind is None:
+        raise AnalysisError("choose the type of centre to place (--centre-type)")
+    if model not in MODELS:
+        raise NotFoundError(f"unknown model {model!r}", hint="choose mclp or pmedian")
+    if not np.isfinite(radius_km) or radius_km <= 0:
+        raise AnalysisError(f"the radius must be a positive number of km, got {radius_km}")
+    if new is None and budget_mad is None:
+        raise AnalysisError("say how many new centres (--new) or give a budget (--budget-mad)")
+    if candidates is not None and not candidates_source:
+        raise ValueError("candidates need a candidates_source naming them in the stored request")
+    unit_cost = (
+        DEFAULT_COST_MAD.get(kind, DEFAULT_COST_MAD["other"]) if cost_mad is None else cost_mad
+    )
+    params: dict[str, Any] = {
+        "centre_type": kind,
+        "model": model,
+        "new": new,
+        "radius_km": float(radius_km),
+        "min_per_province": int(min_per_province),
+        "budget_mad": budget_mad,
+        "cost_mad": float(unit_cost) if budget_mad is not None or cost_mad is not None else None,
+        "new_capacity": new_capacity,
+        "statuses": sorted(statuses),
+        "forced": sorted(forced),
+        "excluded": sorted(excluded),
+        "time_limit_s": float(time_limit_s),
+    }
+    if candidates is not None:
+        params["candidates"] = candidates_source
+
+    def compute() -> dict[str, Any]:
+        demand = load_demand(conn)
+        try:
+            existing = load_centres(conn, centre_type=kind, statuses=statuses)
+        except AnalysisError:
+            existing = pd.DataFrame(columns=["id", "lon", "lat", "province_code", "capacity"])
+        cls = MCLP if model == "mclp" else PMedian
+        options: dict[str, Any] = {
+            "new": new,
+            "budget_mad": budget_mad,
+            "cost_mad": params["cost_mad"],
+            "min_per_province": min_per_province,
+            "new_capacity": new_capacity,
+            "capacity": "capacity",
+            "forced": list(forced),
+            "excluded": list(excluded),
+        }
+        if candidates is not None:
+            options["candidate_id"] = "label"
+        if cls is MCLP:
+            options["radius_km"] = radius_km
+        built = cls.from_frames(demand, candidates, existing if len(existing) else None, **options)
+        result = built.solve(time_limit_s=time_limit_s)
+        if candidates is None:
+            return summarise(result, demand, radius_km=radius_km, n_existing=len(existing))
+        return _summarise_on_candidates(
+            result, demand, candidates, radius_km=radius_km, n_existing=len(existing)
+        )
+
+    return stored_or_computed(
+        conn,
+        kind=KIND,
+        tables=INPUT_TABLES,
+        params=params,
+        compute=compute,
+        fresh=fresh,
+        name=name,
+        duration_in_results=True,
+    )
+
+
+def _summarise_on_candidates(
+    result: LocationResult,
+    demand: pd.DataFrame,
+    candidates: pd.DataFrame,
+    *,
+    radius_km: float,
+    n_existing: int,
+) -> dict[str, Any]:
+    # summarise() describes each site from a frame indexed by its label: give it the
+    # candidates' rows too (with no persons, so the national total is unchanged)
+    labels = set(candidates["label"].astype(str))
+    info = pd.concat(
+        [
+            demand[~demand["code"].astype(str).isin(labels)],
+            candidates.rename(columns={"label": "code", "name": "name_fr"}).assign(pwd=0.0),
+        ],
+        ignore_index=True,
+    )
+    results = summarise(result, info, radius_km=radius_km, n_existing=n_existing)
+    results["pwd_total"] = float(demand["pwd"].sum())
+    commune_of = dict(zip(candidates["label"].astype(str), candidates["commune_code"], strict=True))
+    for site in results["sites"]:
+        site["site_id"] = site["commune_code"]
+        site["commune_code"] = commune_of.get(str(site["site_id"]))
+    return results
+
+
+def load_scenario(conn: Connection, run_id: int) -> Scenario:
+    """A stored prioritisation scenario, or ``NotFoundError``."""
+    run = runs.get_run(conn, run_id)
+    if run.kind != KIND:
+        raise NotFoundError(f"run {run_id} is a {run.kind} run, not a prioritisation scenario")
+    return Scenario(run.id, True, run.params, run.results, run.duration_s)
+
+
+def list_scenarios(conn: Connection) -> list[dict[str, Any]]:
+    """Stored scenarios, newest first: id, name, date, request, headline figures."""
+    out = []
+    for summary in runs.list_runs(conn, KIND):
+        out.append(
+            {
+                "id": summary.id,
+                "name": summary.name,
+                "created_at": summary.created_at.isoformat(),
+                "params": summary.params,
+                "duration_s": summary.duration_s,
+            }
+        )
+    return out
+
+
+def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
+    """Two scenarios side by side: requests that differ, headline figures, sites, provinces."""
+    sa_, sb = load_scenario(conn, a), load_scenario(conn, b)
+    ra, rb = sa_.results, sb.results
+    keys = sorted(set(sa_.params) | set(sb.params))
+    params_diff = {
+        k: {"a": sa_.params.get(k), "b": sb.params.get(k)}
+        for k in keys
+        if sa_.params.get(k) != sb.params.get(k)
+    }
+    headline = {}
+    for key in (
+        "objective",
+        "optimal",
+        "gap",
+        "pwd_covered_before",
+        "pwd_covered_after",
+        "total_cost_mad",
+        "n_existing",
+    ):
+        headline[key] = {"a": ra.get(key), "b": rb.get(key)}
+    sites_a = {s["commune_code"] for s in ra.get("sites", [])}
+    sites_b = {s["commune_code"] for s in rb.get("sites", [])}
+    provinces: list[dict[str, Any]] = []
+    pa = {r["province"]: r for r in ra.get("by_province") or []}
+    pb = {r["province"]: r for r in rb.get("by_province") or []}
+    field = "covered_after" if ra.get("model") == "MCLP" else "mean_km_after"
+    for code in sorted(set(pa) | set(pb)):
+        va, vb = pa.get(code, {}).get(field), pb.get(code, {}).get(field)
+        provinces.append(
+            {
+                "province": code,
+                f"{field}_a": va,
+                f"{field}_b": vb,
+                "difference": None if va is None or vb is None else vb - va,
+            }
+        )
+    return runs.to_jsonable(
+        {
+            "a": a,
+            "b": b,
+            "params_differ": params_diff,
+            "headline": headline,
+            "sites_only_a": sorted(sites_a - sites_b),
+            "sites_only_b": sorted(sites_b - sites_a),
+            "sites_both": sorted(sites_a & sites_b),
+            "by_province": provinces,
+        }
+    )
