@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import analyses, data, shell, state
-from app.components import explorer, figures
+from app.components import explorer, figures, filters
 from app.components.basemap import tiles_mode
 from app.context import app_settings
 from app.i18n import name_column, t
@@ -81,27 +81,9 @@ centre_type: str | None = None
 threshold = analyses.DEFAULT_THRESHOLD_KM
 if spec.analysis:
     a1, a2, _ = st.columns([1, 1, 2.8])
-    type_options = ["any", *analyses.CENTRE_TYPES]
-    chosen = a1.selectbox(
-        t("analysis.centre_type"),
-        type_options,
-        key="ctype",
-        index=state.start_index("ctype", type_options, "any"),
-        format_func=lambda v: t("analysis.any_type") if v == "any" else t(f"centre_type.{v}"),
-    )
-    state.publish("ctype", chosen, "any")
-    centre_type = None if chosen == "any" else chosen
-    km_options = [str(k) for k in analyses.THRESHOLDS_KM]
-    km = a2.selectbox(
-        t("analysis.threshold"),
-        km_options,
-        key="km",
-        index=state.start_index("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM)),
-        format_func=lambda v: f"{v} km",
-        disabled=indicator != "coverage",
-    )
-    state.publish("km", km, str(analyses.DEFAULT_THRESHOLD_KM))
-    threshold = int(km)
+    picked = filters.centre_filter(a1, a2, km_disabled=indicator != "coverage")
+    centre_type = picked.centre_type
+    threshold = picked.threshold_km
 
 overlay_default = [o for o in ("centres",) if o in available_overlays]
 overlays = st.multiselect(

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import analyses, data, shell, state
-from app.components import explorer
+from app.components import explorer, filters
 from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
 from app.context import app_settings
@@ -25,25 +25,8 @@ if not data.layer_counts()["centres"].rows:
 shell.demo_note("centres")
 
 c1, c2, c3, c4 = st.columns(4)
-type_options = ["any", *analyses.CENTRE_TYPES]
-chosen = c1.selectbox(
-    t("analysis.centre_type"),
-    type_options,
-    key="ctype",
-    index=state.start_index("ctype", type_options, "COAPH"),
-    format_func=lambda v: t("analysis.any_type") if v == "any" else t(f"centre_type.{v}"),
-)
-state.publish("ctype", chosen, "COAPH")
-centre_type = None if chosen == "any" else chosen
-km_options = [str(k) for k in analyses.THRESHOLDS_KM]
-km = c2.selectbox(
-    t("analysis.threshold"),
-    km_options,
-    key="km",
-    index=state.start_index("km", km_options, str(analyses.DEFAULT_THRESHOLD_KM)),
-    format_func=lambda v: f"{v} km",
-)
-state.publish("km", km, str(analyses.DEFAULT_THRESHOLD_KM))
+picked = filters.centre_filter(c1, c2, default_type="COAPH")
+centre_type, chosen, km = picked.centre_type, picked.choice, picked.km
 ind_options = list(analyses.EQUITY_INDICATORS)
 indicator = c3.selectbox(
     t("map.indicator"),

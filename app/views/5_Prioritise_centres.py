@@ -191,7 +191,7 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
         with st.status(t("prioritise.solving"), expanded=False) as progress:
             st.write(t("prioritise.solving_steps"))
             try:
-                scenario = pv.solve(request, candidates)
+                solved = pv.solve(request, candidates)
             except InfeasibleError as exc:
                 progress.update(label=t("prioritise.infeasible_label"), state="error")
                 st.session_state["p_infeasible"] = exc
@@ -199,14 +199,14 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
                 progress.update(label=t("prioritise.failed"), state="error")
                 st.session_state["p_failed"] = exc
             else:
-                took = scenario.results.get("duration_s") or 0.0
+                took = solved.results.get("duration_s") or 0.0
                 progress.update(
-                    label=t("prioritise.solved_stored", id=scenario.run_id)
-                    if scenario.reused
+                    label=t("prioritise.solved_stored", id=solved.run_id)
+                    if solved.reused
                     else t("prioritise.solved", s=fmt_number(took, decimals=1)),
                     state="complete",
                 )
-                st.session_state["p_run_id"] = scenario.run_id
+                st.session_state["p_run_id"] = solved.run_id
                 st.session_state.pop("p_infeasible", None)
                 st.session_state.pop("p_failed", None)
 

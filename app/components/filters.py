@@ -1,0 +1,63 @@
+"""The centre-type and distance-threshold pickers the map and the coverage pages share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streamlit.delta_generator import DeltaGenerator
+
+from app import analyses, state
+from app.i18n import t
+
+ANY_TYPE = "any"
+
+
+@dataclass(frozen=True)
+class CentreFilter:
+    """What the two pickers show: ``choice`` is ``any`` or a centre type, ``km`` a threshold,
+    both as written in the URL."""
+
+    choice: str
+    km: str
+
+    @property
+    def centre_type(self) -> str | None:
+        """The centre type to analyse (None: any type)."""
+        return None if self.choice == ANY_TYPE else self.choice
+
+    @property
+    def threshold_km(self) -> int:
+        """The distance threshold in km."""
+        return int(self.km)
+
+
+def centre_filter(
+    type_slot: DeltaGenerator,
+    km_slot: DeltaGenerator,
+    *,
+    default_type: str = ANY_TYPE,
+    km_disabled: bool = False,
+) -> CentreFilter:
+    """Draw the centre-type (URL key ``ctype``) and threshold (``km``) selectboxes in the two
+    slots, mirror them in the URL and return what they show."""
+    type_options = [ANY_TYPE, *analyses.CENTRE_TYPES]
+    choice = type_slot.selectbox(
+        t("analysis.centre_type"),
+        type_options,
+        key="ctype",
+        index=state.start_index("ctype", type_options, default_type),
+        format_func=lambda v: t("analysis.any_type") if v == ANY_TYPE else t(f"centre_type.{v}"),
+    )
+    state.publish("ctype", choice, default_type)
+    km_default = str(analyses.DEFAULT_THRESHOLD_KM)
+    km_options = [str(k) for k in analyses.THRESHOLDS_KM]
+    km = km_slot.selectbox(
+        t("analysis.threshold"),
+        km_options,
+        key="km",
+        index=state.start_index("km", km_options, km_default),
+        format_func=lambda v: f"{v} km",
+        disabled=km_disabled,
+    )
+    state.publish("km", km, km_default)
+    return CentreFilter(choice=str(choice), km=str(km))
