@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -158,6 +158,46 @@ def weighted_gini(values: NDArray[np.float64], weights: NDArray[np.float64]) -> 
     return float(1.0 - 2.0 * area)
 
 
+class _Clock:
+    """What is left of a time limit that covers the whole solve."""
+
+    def __init__(self, start: float, limit_s: float | None) -> None:
+        self.start = start
+        self.limit_s = limit_s
+
+    def left(self) -> float | None:
+        """Seconds left (at least a millisecond, so HiGHS always gets a positive limit)."""
+        if self.limit_s is None:
+            return None
+        return max(1e-3, self.limit_s - (time.perf_counter() - self.start))
+
+    def share(self, fraction: float) -> float:
+        """Seconds a step may spend: ``fraction`` of what is left (a minute without a limit)."""
+        left = self.left()
+        return fraction * (60.0 if left is None else left)
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A formulation's demand side: its constant term, and how to extend a MIP start.
+
+    ``start`` maps the values of the site columns (0/1, in column order) to a value for
+    every column of the builder: the best completion of those sites.
+    """
+
+    constant: float
+    start: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
+
+@dataclass(frozen=True)
+class _Exact:
+    """What the exact search found: HiGHS's outcome (constant included) and the chosen sites."""
+
+    outcome: MilpOutcome
+    chosen: NDArray[np.int64] | None
+    source: str
+
+
 class SitingModel(ABC):
     """Base of the location models: inputs fixed at construction, ``solve()`` returns a result."""
 
@@ -242,8 +282,8 @@ class SitingModel(ABC):
         """Candidates that can improve the objective (the others need no variable)."""
 
     @abstractmethod
-    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> float:
-        """Add the demand side of the uncapacitated formulation; return the constant term."""
+    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> _Built:
+        """Add the demand side of the uncapacitated formulation (site columns come first)."""
 
     @abstractmethod
     def _state0(self) -> NDArray[np.float64]:
@@ -413,65 +453,150 @@ class SitingModel(ABC):
             )
 
     def solve(
-        self, *, time_limit_s: float | None = 60.0, mip_rel_gap: float = 1e-7
+        self,
+        *,
+        time_limit_s: float | None = 60.0,
+        mip_rel_gap: float = 1e-7,
+        mip_start: bool = True,
     ) -> LocationResult:
         """Solve exactly with HiGHS and return the result (never silently non-optimal).
 
         Parameters
         ----------
         time_limit_s
-            Stop HiGHS after this many seconds and return its best solution with its gap
-            (``optimal`` is then false unless the gap closed).
+            Limit on the whole solve, in seconds; when it stops the search, the best solution
+            found is returned with its gap to the proven bound (``optimal`` is then false
+            unless the gap closed).
         mip_rel_gap
-            Relative gap under which HiGHS declares optimality.
+            Relative gap under which the solution is declared optimal.
+        mip_start
+            Hand HiGHS the greedy solution, improved by a local search, as its first
+            incumbent. It never changes the optimum, only how fast it is found and proven.
         """
         start = time.perf_counter()
+        if time_limit_s is not None and not time_limit_s > 0:
+            raise AnalysisError(f"time limit must be positive, got {time_limit_s} s")
+        clock = _Clock(start, time_limit_s)
         deficits = self._province_deficits()
         active = self._active(deficits)
         active_idx = np.flatnonzero(active).astype(np.int64)
+        greedy_picks, greedy_obj = self._greedy_solution()
+        greedy_set = np.asarray(sorted(j for j, _ in greedy_picks), dtype=np.int64)
+        greedy_ok = greedy_obj is not None and self._meets_rules(list(greedy_set))
+        if self.capacitated:
+            exact = self._solve_capacitated(active_idx, deficits, clock, mip_rel_gap)
+        else:
+            incumbent = None
+            if mip_start and greedy_ok:
+                incumbent = self._improve(greedy_set[active[greedy_set]], active, clock)
+            exact = self._solve_uncapacitated(active_idx, deficits, incumbent, clock, mip_rel_gap)
+        if exact.outcome.status == "infeasible":
+            raise InfeasibleError(self._infeasible_message())
+        chosen, source = exact.chosen, exact.source
+        if exact.outcome.status != "optimal" or chosen is None:
+            # Time limit: the best of HiGHS's incumbent and the heuristic solutions that meet
+            # the rules, reported with its gap to the proven bound.
+            options: list[tuple[NDArray[np.int64], str]] = []
+            if chosen is not None:
+                options.append((chosen, source))
+            if greedy_ok:
+                options.append((greedy_set, "greedy"))
+            if not options:
+                raise AnalysisError(
+                    f"HiGHS found no solution ({exact.outcome.status})",
+                    hint="raise the time limit" if exact.outcome.status == "time_limit" else None,
+                )
+            values = [self._value(c) for c in (o[0] for o in options)]
+            finite = [i for i, v in enumerate(values) if v is not None]
+            if not finite:
+                raise AnalysisError(f"no solution meets the request ({exact.outcome.status})")
+            sign = -1.0 if self.maximize else 1.0
+            best = min(finite, key=lambda i: (sign * values[i], i))  # type: ignore[operator]
+            chosen, source = options[best]
+        solve_s = exact.outcome.solve_time_s
+        t1 = time.perf_counter()
+        result = self._result(
+            exact.outcome, chosen, 0.0, mip_rel_gap, greedy_picks, greedy_obj, source
+        )
+        build_s = (t1 - start - solve_s) + (time.perf_counter() - t1)
+        return _with_times(result, build_s, solve_s)
+
+    # ---- the exact search, piece by piece ----------------------------------------------------
+    def _improve(
+        self, chosen: NDArray[np.int64], active: NDArray[np.bool_], clock: _Clock
+    ) -> NDArray[np.int64]:
+        """A better set of sites than ``chosen`` under the same rules (default: ``chosen``)."""
+        return chosen
+
+    def _site_columns(
+        self, active_idx: NDArray[np.int64], deficits: dict[Any, int]
+    ) -> tuple[MilpBuilder, NDArray[np.int64]]:
+        """A builder holding the site variables and rows; and the candidate → column map."""
         x_of = np.full(self.n_candidates, -1, dtype=np.int64)
         x_of[active_idx] = np.arange(len(active_idx))
         builder = MilpBuilder()
         lb = self._rules.forced[active_idx].astype(float)
         builder.add_columns(np.zeros(len(active_idx)), lb=lb, ub=1.0, integer=True)
         self._add_site_rows(builder, active_idx, deficits)
-        if self.capacitated:
-            self._build_capacitated(builder, x_of, active_idx)
-            constant = 0.0
-        else:
-            constant = self._build(builder, x_of)
-        build_s = time.perf_counter() - start
+        return builder, x_of
+
+    def _solve_uncapacitated(
+        self,
+        active_idx: NDArray[np.int64],
+        deficits: dict[Any, int],
+        incumbent: NDArray[np.int64] | None,
+        clock: _Clock,
+        mip_rel_gap: float,
+    ) -> _Exact:
+        """One MILP over the model's sparse formulation, warm-started from ``incumbent``."""
+        builder, x_of = self._site_columns(active_idx, deficits)
+        built = self._build(builder, x_of)
+        start_x = None
+        if incumbent is not None:
+            x_act = np.zeros(len(active_idx))
+            x_act[x_of[incumbent]] = 1.0
+            start_x = built.start(x_act)
         outcome = builder.solve(
-            maximize=self.maximize, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap
+            maximize=self.maximize,
+            time_limit_s=clock.left(),
+            mip_rel_gap=mip_rel_gap,
+            start=start_x,
+            offset=built.constant,
         )
-        t1 = time.perf_counter()
-        if outcome.status == "infeasible":
-            raise InfeasibleError(self._infeasible_message())
-        greedy_picks, greedy_obj = self._greedy_solution()
-        source = "milp"
-        if outcome.status == "optimal" and outcome.x is not None:
-            chosen = self._decode(outcome, active_idx)
-        else:
-            # Time limit: HiGHS's incumbent, or the greedy one when it is better (or the only
-            # one) and meets the rules; either way reported with its gap to the proven bound.
-            mip = None if outcome.objective is None else outcome.objective + constant
-            if self.capacitated and outcome.x is not None:
-                mip = self._capacitated_assignment(
-                    self._open_mask(self._decode(outcome, active_idx))
-                )[0]
-            greedy_ok = greedy_obj is not None and self._meets_rules([j for j, _ in greedy_picks])
-            better = greedy_ok and (
-                mip is None or (greedy_obj > mip if self.maximize else greedy_obj < mip)  # type: ignore[operator]
-            )
-            if better:
-                chosen = np.asarray(sorted(j for j, _ in greedy_picks), dtype=np.int64)
-                source = "greedy"
-            else:
-                chosen = self._decode(outcome, active_idx)
-        result = self._result(
-            outcome, chosen, constant, mip_rel_gap, greedy_picks, greedy_obj, source
+        return _Exact(
+            outcome,
+            None if outcome.x is None else self._decode(outcome, active_idx),
+            "milp",
         )
-        return _with_times(result, build_s + (time.perf_counter() - t1), outcome.solve_time_s)
+
+    def _solve_capacitated(
+        self,
+        active_idx: NDArray[np.int64],
+        deficits: dict[Any, int],
+        clock: _Clock,
+        mip_rel_gap: float,
+    ) -> _Exact:
+        """The capacitated assignment formulation, one MILP."""
+        builder, x_of = self._site_columns(active_idx, deficits)
+        self._build_capacitated(builder, x_of, active_idx)
+        outcome = builder.solve(
+            maximize=self.maximize, time_limit_s=clock.left(), mip_rel_gap=mip_rel_gap
+        )
+        chosen = None if outcome.x is None else self._decode(outcome, active_idx)
+        if chosen is not None and outcome.status != "optimal":
+            # the MILP incumbent's objective is the capacitated assignment's (an LP)
+            value = self._capacitated_assignment(self._open_mask(chosen))[0]
+            outcome = replace(outcome, objective=value)
+        return _Exact(outcome, chosen, "milp")
+
+    def _value(self, chosen: NDArray[np.int64]) -> float | None:
+        """Exact objective of a set of new sites (capacities included)."""
+        if self.capacitated:
+            return self._capacitated_assignment(self._open_mask(chosen))[0]
+        state = self._state0()
+        for j in chosen:
+            self._apply(state, int(j))
+        return self._objective_of(state)
 
     def _open_mask(self, chosen: NDArray[np.int64]) -> NDArray[np.bool_]:
         mask = np.zeros(self.n_candidates, dtype=bool)
@@ -866,6 +991,4 @@ class SitingModel(ABC):
 
 def _with_times(result: LocationResult, build_s: float, solve_s: float) -> LocationResult:
     """The result with its timings set (dataclasses.replace keeps it frozen)."""
-    from dataclasses import replace
-
     return replace(result, build_time_s=build_s, solve_time_s=solve_s)

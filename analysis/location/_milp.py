@@ -1,23 +1,59 @@
-"""One exact MILP call to HiGHS (through ``scipy.optimize.milp``) with honest status reporting."""
+"""One exact MILP (or LP) call to HiGHS through ``highspy``, silent, with honest status."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from walouja.errors import AnalysisError
 
-_STATUS = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded", 4: "error"}
+_LOCK = threading.Lock()
+_BANNER_DONE = False
+
+
+def new_highs() -> highspy.Highs:
+    """A silent ``highspy.Highs``.
+
+    HiGHS prints its banner on C-level stdout the first time an instance is built in a
+    process, before any option can turn output off; that first construction runs with file
+    descriptor 1 pointed at ``/dev/null`` so nothing reaches a ``--json`` output.
+    """
+    global _BANNER_DONE
+    with _LOCK:
+        if _BANNER_DONE:
+            h = highspy.Highs()
+        else:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, 1)
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(devnull)
+            _BANNER_DONE = True
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass(frozen=True)
 class MilpOutcome:
-    """What HiGHS returned: the solution (if any), its objective and how sure we are of it."""
+    """What HiGHS returned: the solution (if any), its objective and how sure we are of it.
+
+    ``objective`` and ``bound`` include the constant term (``offset``); ``bound`` is HiGHS's
+    proven dual bound (the LP value for a relaxation).
+    """
 
     status: str
     x: NDArray[np.float64] | None
@@ -27,6 +63,8 @@ class MilpOutcome:
     solve_time_s: float
     n_variables: int
     n_constraints: int
+    nodes: int = 0
+    row_duals: NDArray[np.float64] | None = None
 
 
 class MilpBuilder:
@@ -89,54 +127,147 @@ class MilpBuilder:
         self.n_rows += n_rows
         return first
 
+    @property
+    def cost(self) -> NDArray[np.float64]:
+        """Objective coefficients of every column so far."""
+        return np.concatenate(self._cost) if self._cost else np.empty(0)
+
     def solve(
-        self, *, maximize: bool, time_limit_s: float | None, mip_rel_gap: float
+        self,
+        *,
+        maximize: bool,
+        time_limit_s: float | None,
+        mip_rel_gap: float,
+        start: NDArray[np.float64] | None = None,
+        relax: bool = False,
+        offset: float = 0.0,
+        options: dict[str, Any] | None = None,
     ) -> MilpOutcome:
-        """Solve exactly (up to ``mip_rel_gap``) within ``time_limit_s`` seconds."""
+        """Solve exactly (up to ``mip_rel_gap``) within ``time_limit_s`` seconds.
+
+        Parameters
+        ----------
+        maximize
+            Objective sense.
+        time_limit_s
+            Wall-clock limit for HiGHS (``None``: none).
+        mip_rel_gap
+            Relative gap under which HiGHS declares optimality.
+        start
+            A feasible value for every column (a MIP start); HiGHS keeps it as its first
+            incumbent, so the answer is never worse. It changes no proven bound.
+        relax
+            Solve the LP relaxation only (integrality dropped); ``row_duals`` then holds the
+            duals of the rows in the builder's order.
+        offset
+            Constant term of the objective; HiGHS measures its relative gap on the objective
+            with it, and ``objective`` and ``bound`` include it.
+        options
+            Extra HiGHS options.
+        """
         if self.n_cols == 0:
-            return MilpOutcome("optimal", np.empty(0), 0.0, 0.0, 0.0, 0.0, 0, 0)
-        cost = np.concatenate(self._cost)
-        sign = -1.0 if maximize else 1.0
+            return MilpOutcome("optimal", np.empty(0), offset, offset, 0.0, 0.0, 0, 0)
+        if time_limit_s is not None and time_limit_s <= 0:
+            raise AnalysisError(f"time limit must be positive, got {time_limit_s} s")
+        cost = self.cost
         integrality = np.concatenate(self._int)
-        bounds = Bounds(np.concatenate(self._lb), np.concatenate(self._ub))
-        constraints = []
+        lb = np.concatenate(self._lb)
+        ub = np.concatenate(self._ub)
         if self.n_rows:
-            a = sparse.csr_matrix(
+            a = sparse.csc_matrix(
                 (np.concatenate(self._v), (np.concatenate(self._r), np.concatenate(self._c))),
                 shape=(self.n_rows, self.n_cols),
             )
-            constraints.append(
-                LinearConstraint(a, np.concatenate(self._row_lo), np.concatenate(self._row_hi))
-            )
-        options: dict[str, object] = {"disp": False, "mip_rel_gap": mip_rel_gap}
+            a.sum_duplicates()
+            row_lo = np.concatenate(self._row_lo)
+            row_hi = np.concatenate(self._row_hi)
+        else:
+            a = sparse.csc_matrix((0, self.n_cols))
+            row_lo = row_hi = np.empty(0)
+        inf = highspy.kHighsInf
+        h = new_highs()
+        h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
         if time_limit_s is not None:
-            if time_limit_s <= 0:
-                raise AnalysisError(f"time limit must be positive, got {time_limit_s} s")
-            options["time_limit"] = float(time_limit_s)
-        start = time.perf_counter()
-        res = milp(
-            sign * cost,
-            integrality=integrality,
-            bounds=bounds,
-            constraints=constraints,
-            options=options,
+            h.setOptionValue("time_limit", float(time_limit_s))
+        for key, value in (options or {}).items():
+            h.setOptionValue(key, value)
+        status = h.passModel(
+            self.n_cols,
+            self.n_rows,
+            int(a.nnz),
+            1,  # column-wise
+            int(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize),
+            float(offset),
+            cost,
+            np.where(np.isfinite(lb), lb, -inf),
+            np.where(np.isfinite(ub), ub, inf),
+            np.where(np.isfinite(row_lo), row_lo, -inf),
+            np.where(np.isfinite(row_hi), row_hi, inf),
+            a.indptr.astype(np.int32),
+            a.indices.astype(np.int32),
+            a.data.astype(float),
+            np.zeros(self.n_cols, np.int32) if relax else integrality.astype(np.int32),
         )
-        elapsed = time.perf_counter() - start
-        status = _STATUS.get(int(res.status), "error")
-        x = None if res.x is None else np.asarray(res.x, dtype=float)
-        objective = None if x is None else float(cost @ x)
-        dual = getattr(res, "mip_dual_bound", None)
-        bound = None if dual is None or not np.isfinite(dual) else sign * float(dual)
-        gap = getattr(res, "mip_gap", None)
-        if x is not None and status == "optimal" and gap is None:
-            gap = 0.0
+        if status == highspy.HighsStatus.kError:
+            raise AnalysisError("HiGHS rejected the model")
+        if start is not None and not relax:
+            x0 = np.asarray(start, dtype=float)
+            h.setSolution(len(x0), np.arange(len(x0), dtype=np.int32), x0)
+        t0 = time.perf_counter()
+        h.run()
+        elapsed = time.perf_counter() - t0
+        return self._outcome(h, cost, offset, relax, elapsed)
+
+    def _outcome(
+        self,
+        h: highspy.Highs,
+        cost: NDArray[np.float64],
+        offset: float,
+        relax: bool,
+        elapsed: float,
+    ) -> MilpOutcome:
+        ms = h.getModelStatus()
+        info = h.getInfo()
+        kms = highspy.HighsModelStatus
+        if ms == kms.kOptimal:
+            status = "optimal"
+        elif ms in (kms.kTimeLimit, kms.kIterationLimit, kms.kSolutionLimit, kms.kInterrupt):
+            status = "time_limit"
+        elif ms == kms.kInfeasible:
+            status = "infeasible"
+        elif ms in (kms.kUnbounded, kms.kUnboundedOrInfeasible):
+            status = "unbounded"
+        else:
+            status = "error"
+        x = duals = None
+        has_primal = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if has_primal:
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value, dtype=float)
+            if relax and sol.dual_valid:
+                duals = np.asarray(sol.row_dual, dtype=float)
+        objective = None if x is None else float(cost @ x) + offset
+        if relax:
+            bound = objective if status == "optimal" else None
+            gap = 0.0 if status == "optimal" else None
+            nodes = 0
+        else:
+            dual = float(info.mip_dual_bound)
+            bound = dual if np.isfinite(dual) and abs(dual) < 1e300 else None
+            gap_v = float(info.mip_gap)
+            gap = gap_v if np.isfinite(gap_v) and x is not None else None
+            if x is not None and status == "optimal" and gap is None:
+                gap = 0.0
+            nodes = int(info.mip_node_count)
         return MilpOutcome(
             status=status,
             x=x,
             objective=objective,
             bound=bound,
-            mip_gap=None if gap is None else float(gap),
+            mip_gap=gap,
             solve_time_s=elapsed,
             n_variables=self.n_cols,
             n_constraints=self.n_rows,
+            nodes=nodes,
+            row_duals=duals,
         )

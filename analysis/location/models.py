@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy import sparse
 
 from analysis.location._base import (
+    _TOL,
     Geography,
     SitingModel,
+    _Built,
+    _Clock,
+    _Exact,
     _labels,
     make_rules,
     weighted_gini,
 )
 from analysis.location._cost import SparseCost, as_sparse
-from analysis.location._milp import MilpBuilder
+from analysis.location._milp import MilpBuilder, MilpOutcome
 from analysis.location.results import EquityChange
 from walouja.errors import AnalysisError, InfeasibleError
 
 CostInput = NDArray[np.floating] | SparseCost
+
+_K_MIN = 8  # pairs per demand point the truncated p-median starts from, at least
+_REACH = 1.5  # the truncated p-median keeps pairs up to this × the warm start's distance
+_FULL_BELOW = 200_000  # p-medians with fewer pairs than this are solved whole in one go
+
+
+def _rel_gap(upper: float, lower: float) -> float:
+    """Relative gap of a minimisation between a solution's value and a proven bound."""
+    if not np.isfinite(upper) or not np.isfinite(lower):
+        return float("inf")
+    return max(0.0, upper - lower) / max(abs(upper), 1e-12)
+
+
 Labels = Sequence[Any] | NDArray[Any] | None
 Positions = Sequence[int] | NDArray[Any] | None
 
@@ -227,14 +247,15 @@ class MCLP(SitingModel):
         out[cols[j[dom]]] = True
         return out
 
-    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> float:
+    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> _Built:
         constant = float(self._w[self._covered0].sum())
+        n_x = builder.n_cols
         cov = self._cov
         keep = (~self._covered0[cov.rows]) & (self._w[cov.rows] > 0) & (x_of[cov.cols] >= 0)
         rows = cov.rows[keep]
         cols = x_of[cov.cols[keep]]
         if len(rows) == 0:
-            return constant
+            return _Built(constant, lambda x: np.asarray(x, dtype=float))
         order = np.lexsort((cols, rows))
         rows, cols = rows[order], cols[order]
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
@@ -262,7 +283,7 @@ class MCLP(SitingModel):
         first, lengths, weights_g = first[~single], lengths[~single], weights_g[~single]
         n_g = len(weights_g)
         if n_g == 0:
-            return constant
+            return _Built(constant, lambda x: np.asarray(x, dtype=float))
         y0 = builder.add_columns(weights_g, lb=0.0, ub=1.0)
         # y_g - sum_{j in N_g} x_j <= 0
         seg = np.concatenate([np.arange(s, s + n) for s, n in zip(first, lengths, strict=True)])
@@ -275,7 +296,77 @@ class MCLP(SitingModel):
             lo=-np.inf,
             hi=0.0,
         )
-        return constant
+        member = sparse.csr_matrix((np.ones(len(seg)), (row_ids, cols[seg])), shape=(n_g, n_x))
+
+        def start(x: NDArray[np.float64]) -> NDArray[np.float64]:
+            # a group is covered (y = 1) as soon as one of its candidates is open
+            x = np.asarray(x, dtype=float)
+            return np.concatenate((x, np.minimum(1.0, member @ x)))
+
+        return _Built(constant, start)
+
+    # ---- local search for the MIP start ----------------------------------------------------
+    def _improve(
+        self, chosen: NDArray[np.int64], active: NDArray[np.bool_], clock: _Clock
+    ) -> NDArray[np.int64]:
+        """Best-improvement add/swap local search (Teitz & Bart's interchange) from ``chosen``.
+
+        Every move keeps the rules (count, budget, per-province minimum, forced and excluded
+        sites). Only the MIP start uses it: the exact search decides the answer.
+        """
+        r = self._rules
+        t_end = time.perf_counter() + clock.share(0.2)
+        rows = ~self._covered0 & (self._w > 0)
+        a_csc = self._cov_csc[rows]
+        if a_csc.nnz == 0:
+            return chosen
+        a_csr = a_csc.tocsr()
+        a_t = a_csc.T.tocsr()
+        w = self._w[rows]
+        tol = 1e-9 * max(1.0, float(w.sum()))
+        open_ = self._open_mask(chosen)
+        addable = active & ~r.excluded
+        cost = r.cost_mad
+        budget = np.inf if r.budget_mad is None else r.budget_mad + _TOL
+        most = np.inf if r.new is None else r.new
+        prov = self._geo.candidate_province
+        deficits = self._province_deficits()
+        for _ in range(10_000):
+            if time.perf_counter() > t_end:
+                break
+            count = a_csr @ open_.astype(float)
+            gain = a_t @ (w * (count == 0))
+            spent = float(cost[open_].sum())
+            can_add = addable & ~open_ & (spent + cost <= budget)
+            if open_.sum() < most and can_add.any():
+                j = int(np.argmax(np.where(can_add, gain, -np.inf)))
+                if gain[j] > tol:
+                    open_[j] = True
+                    continue
+            out = np.flatnonzero(open_ & ~r.forced)
+            cand = np.flatnonzero(addable & ~open_)
+            if len(out) == 0 or len(cand) == 0:
+                break
+            only = w * (count == 1)
+            loss = (a_t @ only)[out]
+            # demand covered once, by the site leaving, and also by the site coming in
+            back = (a_t[cand] @ sparse.diags(only) @ a_csc[:, out]).toarray()
+            profit = gain[cand][:, None] - loss[None, :] + back
+            feasible = spent - cost[out][None, :] + cost[cand][:, None] <= budget
+            if deficits and prov is not None:
+                new_in = pd.Series(prov[open_]).value_counts()
+                for col, k in enumerate(out):
+                    need = deficits.get(prov[k], 0)
+                    if need and int(new_in.get(prov[k], 0)) <= need:
+                        feasible[:, col] &= prov[cand] == prov[k]
+            profit = np.where(feasible, profit, -np.inf)
+            best = int(np.argmax(profit))
+            j_in, k_out = np.unravel_index(best, profit.shape)
+            if not profit[j_in, k_out] > tol:
+                break
+            open_[out[k_out]] = False
+            open_[cand[j_in]] = True
+        return np.flatnonzero(open_).astype(np.int64)
 
     # ---- greedy state: the weight still uncovered ----------------------------------------
     def _state0(self) -> NDArray[np.float64]:
@@ -368,6 +459,7 @@ class PMedian(SitingModel):
             self._pairs = self._cand
         else:
             self._pairs = self._cand.select(self._cand.cost < self._d0[self._cand.rows])
+        self._by_col: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
         finite = self._pairs.cost[np.isfinite(self._pairs.cost)]
         self._big = 2.0 * (float(finite.max()) if len(finite) else 1.0) + 1.0
 
@@ -445,13 +537,29 @@ class PMedian(SitingModel):
         useful[self._pairs.cols[self._w[self._pairs.rows] > 0]] = True
         return useful
 
-    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> float:
-        d0 = self._d0
-        finite = np.isfinite(d0)
-        constant = float(np.sum(self._w[finite] * d0[finite]))
+    def _build(self, builder: MilpBuilder, x_of: NDArray[np.int64]) -> _Built:
         pr = self._pairs
-        keep = (x_of[pr.cols] >= 0) & (self._w[pr.rows] > 0)
-        rows, cols, cost = pr.rows[keep], x_of[pr.cols[keep]], pr.cost[keep]
+        return self._build_pairs(builder, x_of, pr.rows, pr.cols, pr.cost, self._d0)
+
+    def _build_pairs(
+        self,
+        builder: MilpBuilder,
+        x_of: NDArray[np.int64],
+        rows: NDArray[np.int64],
+        cols: NDArray[np.int64],
+        cost: NDArray[np.float64],
+        beyond: NDArray[np.float64],
+    ) -> _Built:
+        """Assignment over the given pairs; a demand assigned to none of them costs ``beyond``.
+
+        ``beyond[i]`` is the distance to demand ``i``'s nearest existing centre, or, in a
+        truncated model, the smallest distance of a pair left out (``inf``: ``i`` must be
+        assigned to one of its pairs).
+        """
+        finite = np.isfinite(beyond)
+        constant = float(np.sum(self._w[finite] * beyond[finite]))
+        keep = (x_of[cols] >= 0) & (self._w[rows] > 0)
+        rows, cols, cost = rows[keep], x_of[cols[keep]], cost[keep]
         need = ~finite & (self._w > 0)
         has_pair = np.zeros(self.n_demand, dtype=bool)
         has_pair[rows] = True
@@ -462,12 +570,12 @@ class PMedian(SitingModel):
             )
         n = len(rows)
         if n == 0:
-            return constant
+            return _Built(constant, lambda x: np.asarray(x, dtype=float))
         w = self._w[rows]
-        coef = np.where(finite[rows], w * (cost - np.where(finite, d0, 0.0)[rows]), w * cost)
+        coef = np.where(finite[rows], w * (cost - np.where(finite, beyond, 0.0)[rows]), w * cost)
         z0 = builder.add_columns(coef, lb=0.0, ub=1.0)
         z_cols = z0 + np.arange(n, dtype=np.int64)
-        # one assignment row per demand with pairs: <= 1 (existing fallback) or == 1
+        # one assignment row per demand with pairs: <= 1 (a fallback cost) or == 1
         uniq, local = np.unique(rows, return_inverse=True)
         builder.add_rows(
             local.astype(np.int64),
@@ -487,7 +595,143 @@ class PMedian(SitingModel):
             lo=-np.inf,
             hi=0.0,
         )
-        return constant
+
+        def start(x: NDArray[np.float64]) -> NDArray[np.float64]:
+            # each demand goes to its cheapest open pair (when that beats its fallback)
+            x = np.asarray(x, dtype=float)
+            value = np.where(x[cols] > 0.5, coef, np.inf)
+            order = np.lexsort((value, local))
+            head = order[np.r_[True, local[order][1:] != local[order][:-1]]]
+            z = np.zeros(n)
+            z[head[np.isfinite(value[head])]] = 1.0
+            return np.concatenate((x, z))
+
+        return _Built(constant, start)
+
+    # ---- exact search on the nearest pairs, widened until it proves optimality -------------
+    def _solve_uncapacitated(
+        self,
+        active_idx: NDArray[np.int64],
+        deficits: dict[Any, int],
+        incumbent: NDArray[np.int64] | None,
+        clock: _Clock,
+        mip_rel_gap: float,
+    ) -> _Exact:
+        r"""Exact p-median on each demand's nearest candidates, widened until proven optimal.
+
+        Demand :math:`i` keeps only its :math:`k_i` nearest candidate pairs :math:`N_i`; not
+        being assigned to any of them costs :math:`b_i`, the distance of the nearest pair
+        left out (or of the nearest existing centre when every closer pair is kept). Any
+        site choice costs at most as much in this truncated model as in the full one, since
+        every site outside :math:`N_i` is at least :math:`b_i` away: the truncated optimum,
+        and HiGHS's bound on it, are lower bounds :math:`L` on the true optimum. The truncated
+        solution's true cost :math:`U` is an upper bound. When :math:`U - L` is within the gap
+        the answer is proven optimal; otherwise every demand whose true distance exceeds its
+        :math:`b_i` gets at least twice as many pairs (and every pair up to its true
+        distance), and the model is solved again. The pairs are finite, so this ends, at worst
+        with the full model. (Close to the radius-based scheme of García, Labbé & Marín 2011.)
+
+        ``k_i`` starts with every pair up to the warm start's distance (so the warm start is
+        priced exactly), and at least ``_K_MIN``.
+        """
+        pr = self._pairs
+        act = np.zeros(self.n_candidates, dtype=bool)
+        act[active_idx] = True
+        keep = act[pr.cols] & (self._w[pr.rows] > 0)
+        if int(keep.sum()) < _FULL_BELOW:
+            return super()._solve_uncapacitated(active_idx, deficits, incumbent, clock, mip_rel_gap)
+        rows, cols, cost = pr.rows[keep], pr.cols[keep], pr.cost[keep]
+        order = np.lexsort((cols, cost, rows))
+        rows, cols, cost = rows[order], cols[order], cost[order]
+        n_row = np.bincount(rows, minlength=self.n_demand)
+        first = np.cumsum(n_row) - n_row
+        pos = np.arange(len(rows)) - first[rows]
+
+        def upto(dist: NDArray[np.float64]) -> NDArray[np.int64]:
+            """Per demand, how many of its pairs are at most ``dist`` away."""
+            return np.bincount(rows[cost <= dist[rows]], minlength=self.n_demand)
+
+        best: NDArray[np.int64] | None = None
+        best_value = np.inf
+        if incumbent is not None:
+            value = self._value(incumbent)
+            if value is not None:
+                best, best_value = incumbent, value
+        k = np.minimum(n_row, _K_MIN)
+        if best is not None:
+            k = np.maximum(k, upto(_REACH * self._distances(best)))
+        lower = -np.inf
+        solve_s = 0.0
+        nodes = 0
+        outcome: MilpOutcome | None = None
+        proven = False
+        while True:
+            beyond = self._d0.copy()
+            cut = k < n_row
+            beyond[cut] = cost[first[cut] + k[cut]]
+            sel = pos < k[rows]
+            builder, x_of = self._site_columns(active_idx, deficits)
+            built = self._build_pairs(builder, x_of, rows[sel], cols[sel], cost[sel], beyond)
+            start_x = None
+            if best is not None:
+                x_act = np.zeros(len(active_idx))
+                x_act[x_of[best]] = 1.0
+                start_x = built.start(x_act)
+            outcome = builder.solve(
+                maximize=False,
+                time_limit_s=clock.left(),
+                mip_rel_gap=mip_rel_gap,
+                start=start_x,
+                offset=built.constant,
+            )
+            solve_s += outcome.solve_time_s
+            nodes += outcome.nodes
+            if outcome.status == "infeasible":
+                return _Exact(outcome, None, "milp")
+            if outcome.bound is not None:
+                lower = max(lower, outcome.bound)
+            found = None
+            if outcome.x is not None:
+                found = self._decode(outcome, active_idx)
+                value = self._value(found)
+                if value is not None and value < best_value:
+                    best, best_value = found, value
+            gap = _rel_gap(best_value, lower)
+            if outcome.status != "optimal" or found is None:
+                break
+            if gap <= mip_rel_gap:
+                proven = True
+                break
+            dist = self._distances(found)
+            short = cut & (dist > beyond)
+            if not short.any():
+                # the truncation prices this solution exactly: HiGHS's own proof holds
+                proven = True
+                break
+            k = np.where(short, np.minimum(n_row, np.maximum(2 * k, upto(_REACH * dist))), k)
+        assert outcome is not None
+        gap = _rel_gap(best_value, lower)
+        status = "optimal" if proven else outcome.status
+        if status == "optimal":
+            gap = min(gap, mip_rel_gap)
+        summary = replace(
+            outcome,
+            status=status,
+            x=None,
+            objective=None if best is None else float(best_value),
+            bound=None if not np.isfinite(lower) else float(lower),
+            mip_gap=gap if np.isfinite(gap) else None,
+            solve_time_s=solve_s,
+            nodes=nodes,
+        )
+        return _Exact(summary, best, "milp")
+
+    def _distances(self, chosen: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Distance from each demand to its nearest centre with ``chosen`` open."""
+        state = self._state0()
+        for j in chosen:
+            self._apply(state, int(j))
+        return state
 
     # ---- greedy state: current distance to the nearest centre ----------------------------
     def _state0(self) -> NDArray[np.float64]:
@@ -509,9 +753,13 @@ class PMedian(SitingModel):
         return gains, real
 
     def _apply(self, state: NDArray[np.float64], j: int) -> None:
-        pr = self._pairs
-        sel = pr.cols == j
-        np.minimum.at(state, pr.rows[sel], pr.cost[sel])
+        if self._by_col is None:
+            order = np.argsort(self._pairs.cols, kind="stable")
+            indptr = np.searchsorted(self._pairs.cols[order], np.arange(self.n_candidates + 1))
+            self._by_col = (order, indptr)
+        order, indptr = self._by_col
+        sel = order[indptr[j] : indptr[j + 1]]
+        np.minimum.at(state, self._pairs.rows[sel], self._pairs.cost[sel])
 
     def _objective_of(self, state: NDArray[np.float64]) -> float | None:
         positive = self._w > 0

@@ -1,0 +1,193 @@
+"""The exact search's own paths: truncated p-median, MIP start, local search, silent HiGHS."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis.location.models as models
+from analysis.location import MCLP, PMedian
+from analysis.location._base import _Clock
+from analysis.location._milp import MilpBuilder
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _instance(seed: int, n_d: int = 50, n_c: int = 14, n_e: int = 2):
+    rng = np.random.default_rng(seed)
+    dem = rng.uniform(0, 100, (n_d, 2))
+    cand = rng.uniform(0, 100, (n_c, 2))
+    ex = rng.uniform(0, 100, (n_e, 2))
+    dc = np.linalg.norm(dem[:, None] - cand[None], axis=2)
+    de = np.linalg.norm(dem[:, None] - ex[None], axis=2)
+    w = rng.integers(0, 30, n_d).astype(float)
+    prov_c = np.array(["A", "B", "C"])[(cand[:, 0] // 34).astype(int)]
+    prov_d = np.array(["A", "B", "C"])[(dem[:, 0] // 34).astype(int)]
+    prov_e = np.array(["A", "B", "C"])[(ex[:, 0] // 34).astype(int)]
+    return dc, de, w, prov_d, prov_c, prov_e
+
+
+def _median(dc, de, w, sites):
+    d = de.min(axis=1) if de.shape[1] else np.full(len(w), np.inf)
+    if sites:
+        d = np.minimum(d, dc[:, list(sites)].min(axis=1))
+    return float(np.sum(w * d))
+
+
+def _covered(dc, de, w, radius, sites):
+    cov = (de <= radius).any(axis=1) if de.shape[1] else np.zeros(len(w), bool)
+    if sites:
+        cov |= (dc[:, list(sites)] <= radius).any(axis=1)
+    return float(w[cov].sum())
+
+
+@pytest.fixture
+def always_truncate(monkeypatch):
+    """Force the truncated p-median on small instances, starting from one pair per demand."""
+    monkeypatch.setattr(models, "_FULL_BELOW", 0)
+    monkeypatch.setattr(models, "_K_MIN", 1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n_e", [0, 2])
+@pytest.mark.parametrize("mip_start", [True, False])
+def test_truncated_pmedian_equals_enumeration(always_truncate, seed, n_e, mip_start):
+    dc, de, w, *_ = _instance(seed, n_e=n_e)
+    p = 3
+    best = min(_median(dc, de, w, s) for s in itertools.combinations(range(dc.shape[1]), p))
+    model = PMedian.from_cost_matrix(dc, w, new=p, existing_cost_matrix=de if n_e else None)
+    result = model.solve(mip_start=mip_start)
+    assert result.optimal
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(best, rel=1e-9)
+    assert result.bound == pytest.approx(best, rel=1e-6)
+    chosen = [s.candidate for s in result.sites]
+    assert _median(dc, de, w, chosen) == pytest.approx(best, rel=1e-9)
+
+
+def test_truncated_pmedian_keeps_the_rules(always_truncate):
+    dc, de, w, prov_d, prov_c, prov_e = _instance(4, n_c=12)
+    kwargs = {
+        "new": 4,
+        "existing_cost_matrix": de,
+        "min_per_province": 2,
+        "demand_province": prov_d,
+        "candidate_province": prov_c,
+        "existing_province": prov_e,
+        "forced": [5],
+        "excluded": [0],
+    }
+    existing = pd.Series(prov_e).value_counts()
+
+    def ok(s):
+        counts = pd.Series(prov_c[list(s)]).value_counts()
+        return (
+            5 in s
+            and 0 not in s
+            and all(existing.get(q, 0) + counts.get(q, 0) >= 2 for q in ("A", "B", "C"))
+        )
+
+    subsets = [s for k in range(5) for s in itertools.combinations(range(12), k) if ok(s)]
+    best = min(_median(dc, de, w, s) for s in subsets)
+    result = PMedian.from_cost_matrix(dc, w, **kwargs).solve()
+    assert result.optimal
+    assert result.objective == pytest.approx(best, rel=1e-9)
+    assert ok(tuple(s.candidate for s in result.sites))
+
+
+def test_truncated_and_whole_pmedian_agree_on_points(monkeypatch):
+    rng = np.random.default_rng(5)
+    demand = pd.DataFrame(
+        {
+            "code": [f"c{i}" for i in range(150)],
+            "lon": rng.uniform(-9.5, -2.0, 150),
+            "lat": rng.uniform(29.5, 35.5, 150),
+            "pwd": rng.uniform(10, 500, 150),
+        }
+    )
+    whole = PMedian.from_frames(demand, new=6, province=None).solve()
+    monkeypatch.setattr(models, "_FULL_BELOW", 0)
+    monkeypatch.setattr(models, "_K_MIN", 2)
+    truncated = PMedian.from_frames(demand, new=6, province=None).solve()
+    assert whole.optimal
+    assert truncated.optimal
+    assert truncated.objective == pytest.approx(whole.objective, rel=1e-9)
+    # the truncated model needed fewer pairs than the whole one
+    assert truncated.n_variables < whole.n_variables
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mip_start_never_changes_the_optimum(seed):
+    dc, de, w, *_ = _instance(seed, n_c=12)
+    best_cov = max(
+        _covered(dc, de, w, 22.0, s) for k in range(4) for s in itertools.combinations(range(12), k)
+    )
+    best_med = min(_median(dc, de, w, s) for s in itertools.combinations(range(12), 3))
+    for mip_start in (True, False):
+        mclp = MCLP.from_cost_matrix(dc, w, radius=22.0, new=3, existing_cost_matrix=de)
+        pmed = PMedian.from_cost_matrix(dc, w, new=3, existing_cost_matrix=de)
+        assert mclp.solve(mip_start=mip_start).objective == pytest.approx(best_cov)
+        assert pmed.solve(mip_start=mip_start).objective == pytest.approx(best_med)
+
+
+def test_local_search_improves_greedy_and_keeps_the_rules():
+    dc, de, w, prov_d, prov_c, prov_e = _instance(8, n_d=120, n_c=30)
+    cost = np.random.default_rng(1).integers(1, 4, 30).astype(float) * 1e6
+    model = MCLP.from_cost_matrix(
+        dc,
+        w,
+        radius=20.0,
+        budget_mad=9e6,
+        cost_mad=cost,
+        min_per_province=1,
+        demand_province=prov_d,
+        candidate_province=prov_c,
+        existing_province=prov_e,
+        existing_cost_matrix=de,
+        forced=[3],
+    )
+    picks, _ = model.greedy()
+    start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
+    active = np.ones(30, dtype=bool)
+    better = model._improve(start, active, _Clock(0.0, None))
+    assert model._meets_rules(list(better))
+    assert 3 in better
+    assert model._value(better) >= model._value(start) - 1e-9
+    assert model._value(better) <= model.solve().objective + 1e-9
+
+
+def test_builder_start_offset_and_relaxation():
+    # max 3a + 2b + 4c with a + b + c <= 1: the start b = 1 is feasible, the optimum is c
+    builder = MilpBuilder()
+    builder.add_columns(np.array([3.0, 2.0, 4.0]), integer=True)
+    builder.add_rows(np.zeros(3, np.int64), np.arange(3), np.ones(3), n_rows=1, lo=-np.inf, hi=1)
+    out = builder.solve(
+        maximize=True, time_limit_s=10, mip_rel_gap=0.0, start=np.array([0.0, 1.0, 0.0])
+    )
+    assert out.status == "optimal"
+    assert out.objective == pytest.approx(4.0)
+    lp = builder.solve(maximize=True, time_limit_s=10, mip_rel_gap=0.0, relax=True, offset=1.0)
+    assert lp.bound == pytest.approx(5.0)
+    # any price in [3, 4] on the row is optimal for the LP dual (c sits at its bound)
+    assert lp.row_duals is not None
+    assert 3.0 - 1e-9 <= lp.row_duals[0] <= 4.0 + 1e-9
+
+
+def test_highs_prints_nothing_on_stdout():
+    code = (
+        "import numpy as np\n"
+        "from analysis.location import MCLP\n"
+        "d = np.array([[0.0, 5.0], [5.0, 0.0]])\n"
+        "r = MCLP.from_cost_matrix(d, [1.0, 2.0], radius=1.0, new=1).solve()\n"
+        "print('objective', r.objective)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout == "objective 2.0\n"
