@@ -61,9 +61,9 @@ def test_load_demo_twice_changes_nothing(conn: Connection) -> None:
     assert reports["accessible_cities"].accepted == 12
     eps = conn.execute(
         sa.text("SELECT count(*) FROM centres WHERE is_demo AND centre_type = 'EPS'")
-    ).scalar()
+    ).scalar_one()
     assert EPS_COUNT - 5 <= eps <= EPS_COUNT
-    cities = dict(
+    cities: dict[str, str] = dict(
         conn.execute(sa.text("SELECT name, stage FROM accessible_cities WHERE NOT is_demo")).all()
     )
     assert cities["Fès"] == "convention_signed"
@@ -75,7 +75,9 @@ def test_load_demo_twice_changes_nothing(conn: Connection) -> None:
         ).scalar()
         == 0
     )
-    sources = dict(conn.execute(sa.text("SELECT layer, is_demo FROM layer_sources")).all())
+    sources: dict[str, bool] = dict(
+        conn.execute(sa.text("SELECT layer, is_demo FROM layer_sources")).all()
+    )
     assert sources["centres"] is True
     assert sources["accessible_cities"] is False
     second = load_demo_layers(conn)

@@ -97,7 +97,12 @@ def test_decimal_comma_aliases_and_arabic_are_parsed() -> None:
     ],
 )
 def test_each_field_rule_rejects_the_row(column: str, value: str, field: str, reason: str) -> None:
-    good = {"name": "Centre A", "centre_type": "CAS", "lon": "-6.84", "lat": "34.02"}
+    good: dict[str, object] = {
+        "name": "Centre A",
+        "centre_type": "CAS",
+        "lon": "-6.84",
+        "lat": "34.02",
+    }
     rows = frame([good, {**good, "name": "Centre B", "lon": "-6.80", column: value}])
     result = validate_records(CENTRES, rows)
     assert [r for r, *_ in reasons(result)] == [3]
