@@ -42,6 +42,8 @@ def serve(
         str(headless).lower(),
         "--server.enableStaticServing",
         "true",
+        "--browser.serverAddress",
+        "localhost",
         "--client.toolbarMode",
         "viewer",
         "--browser.gatherUsageStats",
