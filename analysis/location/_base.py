@@ -182,11 +182,14 @@ class _Built:
     """A formulation's demand side: its constant term, and how to extend a MIP start.
 
     ``start`` maps the values of the site columns (0/1, in column order) to a value for
-    every column of the builder: the best completion of those sites.
+    every column of the builder: the best completion of those sites. ``bound``, when the
+    model has one, computes a proven bound on the objective by other means than HiGHS (given
+    a target value and seconds to spend), kept when HiGHS stops before proving a better one.
     """
 
     constant: float
     start: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+    bound: Callable[[float, float], float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -552,10 +555,15 @@ class SitingModel(ABC):
         builder, x_of = self._site_columns(active_idx, deficits)
         built = self._build(builder, x_of)
         start_x = None
+        target = None
         if incumbent is not None:
             x_act = np.zeros(len(active_idx))
             x_act[x_of[incumbent]] = 1.0
             start_x = built.start(x_act)
+            target = self._value(incumbent)
+        extra = None
+        if built.bound is not None and target is not None:
+            extra = built.bound(target, clock.share(0.1))
         outcome = builder.solve(
             maximize=self.maximize,
             time_limit_s=clock.left(),
@@ -563,6 +571,12 @@ class SitingModel(ABC):
             start=start_x,
             offset=built.constant,
         )
+        if extra is not None and outcome.status != "optimal":
+            tighter = outcome.bound is None or (
+                extra < outcome.bound if self.maximize else extra > outcome.bound
+            )
+            if tighter:
+                outcome = replace(outcome, bound=extra)
         return _Exact(
             outcome,
             None if outcome.x is None else self._decode(outcome, active_idx),

@@ -17,6 +17,7 @@ from scipy import sparse
 from walouja.errors import AnalysisError
 
 _LOCK = threading.Lock()
+_GRACE_S = 0.25  # past its time limit, HiGHS is interrupted
 _BANNER_DONE = False
 
 
@@ -214,7 +215,19 @@ class MilpBuilder:
             x0 = np.asarray(start, dtype=float)
             h.setSolution(len(x0), np.arange(len(x0), dtype=np.int32), x0)
         t0 = time.perf_counter()
-        h.run()
+        timer = None
+        if time_limit_s is not None:
+            # HiGHS checks its time limit only between steps (a long root LP can overrun it by
+            # many seconds): an interrupt at the deadline stops it inside the simplex too
+            h.HandleUserInterrupt = True
+            timer = threading.Timer(float(time_limit_s) + _GRACE_S, h.cancelSolve)
+            timer.daemon = True
+            timer.start()
+        try:
+            h.run()
+        finally:
+            if timer is not None:
+                timer.cancel()
         elapsed = time.perf_counter() - t0
         return self._outcome(h, cost, offset, relax, elapsed)
 

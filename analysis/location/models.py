@@ -303,7 +303,78 @@ class MCLP(SitingModel):
             x = np.asarray(x, dtype=float)
             return np.concatenate((x, np.minimum(1.0, member @ x)))
 
-        return _Built(constant, start)
+        x_cost = builder.cost[:n_x].copy()
+        forced = x_of[np.flatnonzero(self._rules.forced & (x_of >= 0))]
+
+        def bound(target: float, seconds: float) -> float | None:
+            found = self._lagrangian(x_cost, weights_g, member, forced, target - constant, seconds)
+            return None if found is None else found + constant
+
+        return _Built(constant, start, bound)
+
+    def _lagrangian(
+        self,
+        x_cost: NDArray[np.float64],
+        weights_g: NDArray[np.float64],
+        member: sparse.csr_matrix,
+        forced: NDArray[np.int64],
+        target: float,
+        seconds: float,
+    ) -> float | None:
+        r"""Upper bound from the Lagrangian relaxation of the covering rows (subgradient).
+
+        Pricing row :math:`y_g \le \sum_{j \in N_g} x_j` at :math:`\lambda_g \ge 0` leaves
+        :math:`\sum_g \max(0, W_g - \lambda_g) + \max_{|S| \le p} \sum_{j \in S}
+        (c_j + \sum_{g \ni j} \lambda_g)`, an upper bound for every :math:`\lambda`
+        (Galvão & ReVelle 1996); its best value equals the LP bound. Only with a plain count
+        of new sites (no budget, no per-province minimum); ``None`` otherwise. Returns the
+        bound on the objective without the constant term.
+        """
+        r = self._rules
+        if r.new is None or r.budget_mad is not None or self._province_deficits():
+            return None
+        n_x = len(x_cost)
+        free = np.ones(n_x, dtype=bool)
+        free[forced] = False
+        p_free = r.new - len(forced)
+        if p_free < 0:
+            return None
+        member_t = member.T.tocsr()
+        sizes = np.maximum(1.0, np.asarray(member.sum(axis=1)).ravel())
+        lam = weights_g / sizes
+        best = np.inf
+        mu, stall = 1.0, 0
+        t_end = time.perf_counter() + seconds
+        free_idx = np.flatnonzero(free)
+        for _ in range(2_000):
+            if time.perf_counter() > t_end:
+                break
+            value = x_cost + member_t @ lam
+            x = np.zeros(n_x)
+            x[forced] = 1.0
+            v_free = value[free_idx]
+            if 0 < p_free < len(free_idx):
+                top = free_idx[np.argpartition(-v_free, p_free - 1)[:p_free]]
+            else:
+                top = free_idx if p_free else free_idx[:0]
+            x[top[value[top] > 0]] = 1.0
+            slack = weights_g - lam
+            y = (slack > 0).astype(float)
+            bound = float(np.sum(np.maximum(slack, 0.0)) + value @ x)
+            if bound < best - 1e-9 * abs(best if np.isfinite(best) else bound):
+                best, stall = bound, 0
+            else:
+                stall += 1
+                if stall >= 15:
+                    mu, stall = mu / 2.0, 0
+                    if mu < 1e-4:
+                        break
+            sub = member @ x - y
+            norm2 = float(sub @ sub)
+            if norm2 == 0.0 or bound <= target:
+                break
+            lam = np.clip(lam - mu * (bound - target) / norm2 * sub, 0.0, weights_g)
+        return None if not np.isfinite(best) else best
 
     # ---- local search for the MIP start ----------------------------------------------------
     def _improve(

@@ -191,3 +191,23 @@ def test_highs_prints_nothing_on_stdout():
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert out.stdout == "objective 2.0\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lagrangian_bound_is_valid_and_near_the_lp(seed):
+    dc, de, w, *_ = _instance(seed, n_d=200, n_c=40)
+    model = MCLP.from_cost_matrix(dc, w, radius=15.0, new=4, existing_cost_matrix=de, forced=[seed])
+    active = model._active({})
+    active_idx = np.flatnonzero(active)
+    builder, x_of = model._site_columns(active_idx, {})
+    built = model._build(builder, x_of)
+    assert built.bound is not None
+    optimum = model.solve().objective
+    lagrangian = built.bound(optimum, 5.0)
+    lp = builder.solve(
+        maximize=True, time_limit_s=10, mip_rel_gap=0.0, relax=True, offset=built.constant
+    )
+    assert lagrangian is not None
+    assert lagrangian >= optimum - 1e-6  # an upper bound on a maximum
+    assert lagrangian >= lp.bound - 1e-6  # never better than the LP it relaxes
+    assert lagrangian <= lp.bound * 1.02 + 1e-6  # and close to it
