@@ -29,7 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from analysis.distance import distance_matrix_km
-from analysis.location import MCLP, PMedian
+from analysis.location import MCLP, LocationResult, PMedian
 
 PREVALENCE = 0.048  # national share of persons with disabilities (RGPH 2024), fallback only
 
@@ -103,7 +103,9 @@ def _vertices(text: str) -> NDArray[np.float64]:
     return np.column_stack((lons[:n], lats[:n]))
 
 
-def run_spopt(demand: pd.DataFrame, existing: pd.DataFrame, radius: float, p: int):
+def run_spopt(
+    demand: pd.DataFrame, existing: pd.DataFrame, radius: float, p: int
+) -> tuple[float, float]:
     import pulp
     from spopt.locate import MCLP as SPOPT_MCLP
 
@@ -127,7 +129,9 @@ def run_spopt(demand: pd.DataFrame, existing: pd.DataFrame, radius: float, p: in
     return float(pulp.value(model.problem.objective)), elapsed
 
 
-def run_walouja(demand: pd.DataFrame, existing: pd.DataFrame | None, radius: float, p: int):
+def run_walouja(
+    demand: pd.DataFrame, existing: pd.DataFrame | None, radius: float, p: int
+) -> tuple[LocationResult, float]:
     t0 = time.perf_counter()
     result = MCLP.from_frames(
         demand,
@@ -139,7 +143,9 @@ def run_walouja(demand: pd.DataFrame, existing: pd.DataFrame | None, radius: flo
     return result, time.perf_counter() - t0
 
 
-def _row(case: str, t_s: float | None, t_w: float, objective: float, same: str, r) -> None:
+def _row(
+    case: str, t_s: float | None, t_w: float, objective: float, same: str, r: LocationResult
+) -> None:
     spopt = "-" if t_s is None else f"{t_s:.2f}"
     ratio = "-" if t_s is None else f"{t_s / t_w:.1f}"
     print(

@@ -158,8 +158,11 @@ def test_local_search_improves_greedy_and_keeps_the_rules():
     better = model._improve(start, active, _Clock(0.0, None))
     assert model._meets_rules(list(better))
     assert 3 in better
-    assert model._value(better) >= model._value(start) - 1e-9
-    assert model._value(better) <= model.solve().objective + 1e-9
+    improved, started = model._value(better), model._value(start)
+    assert improved is not None
+    assert started is not None
+    assert improved >= started - 1e-9
+    assert improved <= model.solve().objective + 1e-9
 
 
 def test_builder_start_offset_and_relaxation():
@@ -209,5 +212,6 @@ def test_lagrangian_bound_is_valid_and_near_the_lp(seed):
     )
     assert lagrangian is not None
     assert lagrangian >= optimum - 1e-6  # an upper bound on a maximum
+    assert lp.bound is not None
     assert lagrangian >= lp.bound - 1e-6  # never better than the LP it relaxes
     assert lagrangian <= lp.bound * 1.02 + 1e-6  # and close to it
