@@ -18,7 +18,7 @@ run: setup
 
 ## test: the same set-up on the test database, then the whole suite against real PostGIS
 test: export WALOUJA_DB_NAME ?= walouja_test
-test: setup
+test: setup lint
 	$(PY) -m pytest
 
 setup: system install assets db load
@@ -46,10 +46,10 @@ load: db
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy walouja geo analysis app
+	$(VENV)/bin/mypy walouja geo analysis app tests bench
 
 bench: setup
-	$(PY) -m bench
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
 	-$(WALOUJA) db down
