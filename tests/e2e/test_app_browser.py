@@ -194,6 +194,8 @@ def test_clicking_a_region_shows_its_figures(app: str, page: Any) -> None:
     hint.wait_for(state="detached")
     page.get_by_text("Population (2024)").first.wait_for()
     page.get_by_text("Région ").first.wait_for()  # "Région 06 · ..." under the name
+    assert page.get_by_text("Population (2024)").first.is_visible()
+    assert hint.count() == 0
     page.screenshot(path=str(ARTIFACTS / "map-click-region.png"))
 
 

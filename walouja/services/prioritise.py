@@ -49,7 +49,7 @@ DEFAULT_COST_MAD = {
 }
 """Default cost of one new centre by type, in MAD (editable: ``--cost-mad`` overrides it).
 
-Planning placeholders, not official figures: equipping and a first year of running.
+Planning assumptions, not official figures: equipping and a first year of running.
 """
 
 
