@@ -27,7 +27,7 @@ from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, detect_format, read_file
 from geo.layers import LayerSpec, get_layer, record_source
-from geo.validate import Problem, similar_names, validate_records
+from geo.validate import Problem, problem, similar_names, validate_records
 from walouja.errors import ValidationError
 from walouja.settings import Settings
 
@@ -147,11 +147,8 @@ def _db_checks(conn: Connection, spec: LayerSpec, *, communes_loaded: bool) -> l
             )
         ):
             problems.append(
-                Problem(
-                    int(row),
-                    "geometry",
-                    f"outside Morocco ({lon:.5f}, {lat:.5f}): in no commune and more than "
-                    "2 km from any",
+                problem(
+                    int(row), "geometry", "outside_communes", lon=f"{lon:.5f}", lat=f"{lat:.5f}"
                 )
             )
     same_type = f"AND t.{spec.type_field} = i.{spec.type_field}" if spec.type_field else ""
@@ -171,11 +168,15 @@ def _db_checks(conn: Connection, spec: LayerSpec, *, communes_loaded: bool) -> l
             continue
         seen.add(row)
         problems.append(
-            Problem(
+            problem(
                 int(row),
                 "name",
-                f"duplicate of {tname!r} already in {spec.table} (id {tid}, external id "
-                f"{text_id}): same type, similar name, {dist:.0f} m apart",
+                "duplicate_in_table",
+                other_name=tname,
+                table=spec.table,
+                other_id=tid,
+                other_external_id=text_id,
+                distance=f"{dist:.0f}",
             )
         )
     if spec.name == "accessible_cities":
@@ -191,7 +192,7 @@ def _db_checks(conn: Connection, spec: LayerSpec, *, communes_loaded: bool) -> l
             )
         ):
             problems.append(
-                Problem(int(row), "geometry", f"commune {code} already has an entry ({other})")
+                problem(int(row), "geometry", "commune_taken", commune=code, other_name=other)
             )
     return problems
 

@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.validate import RowError
 from walouja.errors import DataError
 
 FORMATS = ("csv", "geojson", "gpkg", "shp", "gtfs", "osm")
@@ -117,9 +118,8 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
                 continue
             line = reader.line_num
             if len(record) != width:
-                errors[line] = (
-                    f"{len(record)} fields where the header has {width} (a {sep!r} inside "
-                    "a value that is not quoted?)"
+                errors[line] = RowError(
+                    "wrong_field_count", found=len(record), expected=width, sep=sep
                 )
                 record = [""] * width
             rows.append(record)

@@ -6,6 +6,7 @@ The importer (``geo.importer``) runs these first, then the checks that need the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -40,13 +41,63 @@ _TRUE = {"1", "true", "t", "yes", "y", "oui", "o", "vrai", "نعم", "x"}
 _FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
 
 
+# Why a row is rejected: a stable machine code and the English text built from its params.
+# The app translates by code (catalogue keys ``reason.<code>``, same ``{fields}``).
+REASONS: dict[str, str] = {
+    "unreadable_row": "{detail}",
+    "wrong_field_count": (
+        "{found} fields where the header has {expected} (a {sep!r} inside a value that is "
+        "not quoted?)"
+    ),
+    "required_missing": "required value missing",
+    "not_a_number": "not a number: {value!r}",
+    "not_whole_number": "not a whole number: {value}",
+    "below_minimum": "must be >= {minimum}, got {value}",
+    "not_a_date": "not a date (YYYY-MM-DD or DD/MM/YYYY): {value!r}",
+    "not_yes_no": "not yes/no: {value!r}",
+    "unknown_wheelchair": (
+        "unknown value {value!r} (expected 0, 1 or 2 as in GTFS, or yes/limited/no)"
+    ),
+    "unknown_value": "unknown value {value!r} (expected one of: {expected})",
+    "unknown_values": "unknown value(s) {values} (expected: {expected})",
+    "bad_wkt": "not valid WKT",
+    "missing_geometry": "missing geometry",
+    "empty_geometry": "empty geometry",
+    "invalid_geometry": "invalid geometry: {detail}",
+    "missing_coordinate": "missing coordinate",
+    "outside_morocco": "outside Morocco ({lon}, {lat})",
+    "outside_morocco_swapped": (
+        "outside Morocco ({lon}, {lat}): longitude and latitude look swapped"
+    ),
+    "outside_communes": (
+        "outside Morocco ({lon}, {lat}): in no commune and more than 2 km from any"
+    ),
+    "duplicate_in_file": (
+        "duplicate of row {other_row} ({other_name}): same type, similar name, {distance} m apart"
+    ),
+    "duplicate_external_id": "external id {external_id!r} repeats row {other_row}",
+    "duplicate_in_table": (
+        "duplicate of {other_name!r} already in {table} (id {other_id}, external id "
+        "{other_external_id}): same type, similar name, {distance} m apart"
+    ),
+    "commune_taken": "commune {commune} already has an entry ({other_name})",
+}
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One rejected row: its row number (None for the whole file), the field and why."""
+    """One rejected row: its row number (None for the whole file), the field and why.
+
+    ``reason`` is the English text; ``code`` (a key of ``REASONS``) and ``params`` (the
+    values the text shows) let other interfaces word it in their own language. They take
+    no part in equality, so a problem equals another with the same row, field and reason.
+    """
 
     row: int | None
     field: str
     reason: str
+    code: str = dataclasses.field(default="", compare=False)
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     def as_tuple(self) -> tuple[int | None, str, str]:
         """``(row, field, reason)`` as ``ValidationError.problems`` holds them."""
@@ -55,6 +106,38 @@ class Problem:
     def __str__(self) -> str:
         where = "file" if self.row is None else f"row {self.row}"
         return f"{where}, {self.field}: {self.reason}"
+
+
+def problem(row: int | None, field_name: str, code: str, **params: Any) -> Problem:
+    """A ``Problem`` whose English reason is ``REASONS[code]`` filled with ``params``.
+
+    The params are kept as text (the values as the file or the check wrote them).
+    """
+    values = {k: str(v) for k, v in params.items()}
+    return Problem(row, field_name, REASONS[code].format(**values), code, values)
+
+
+class RowError(str):
+    """A reader's reason a row could not be split into fields (text plus code and params).
+
+    It is a ``str``, so readers' ``row_errors`` stay plain text for callers that only print.
+    """
+
+    code: str
+    params: dict[str, str]
+
+    def __new__(cls, code: str, **params: Any) -> RowError:
+        values = {k: str(v) for k, v in params.items()}
+        self = super().__new__(cls, REASONS[code].format(**values))
+        self.code = code
+        self.params = values
+        return self
+
+
+def _row_error(row: int, reason: str) -> Problem:
+    if isinstance(reason, RowError):
+        return Problem(row, "row", str(reason), reason.code, reason.params)
+    return problem(row, "row", "unreadable_row", detail=reason)
 
 
 @dataclass
@@ -190,15 +273,27 @@ class _Checker:
         self.problems: list[Problem] = []
         self.bad = pd.Series(False, index=rows)
 
-    def reject(self, mask: pd.Series, field_name: str, reason: str | Callable[[Any], str]) -> None:
-        """Reject the rows in ``mask``; ``reason`` may be a function of the row number."""
+    def reject(
+        self,
+        mask: pd.Series,
+        field_name: str,
+        code: str,
+        params: Callable[[Any], Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Reject the rows in ``mask`` for ``code``; ``params`` gives each row's values."""
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
         self.bad |= mask
         for row in mask.index[mask.to_numpy()]:
-            text = reason if isinstance(reason, str) else reason(row)
-            self.problems.append(Problem(int(row), field_name, text))
+            values = {} if params is None else params(row)
+            self.problems.append(problem(int(row), field_name, code, **values))
+
+    def add(self, item: Problem) -> None:
+        """Reject ``item.row`` with a ready-made problem."""
+        assert item.row is not None
+        self.bad |= pd.Series(self.rows == item.row, index=self.rows)
+        self.problems.append(item)
 
 
 _WHEELCHAIR_CODES = {
@@ -231,47 +326,41 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
     text = _as_text(raw)
     blank = text.isna()
     if spec.required:
-        check.reject(blank, spec.name, "required value missing")
+        check.reject(blank, spec.name, "required_missing")
     present = ~blank
     if spec.kind == "text":
         return _each(text, lambda v: None if v is None else unicodedata.normalize("NFC", v))
     if spec.kind in ("int", "number"):
         nums = _number(raw)
-        check.reject(present & nums.isna(), spec.name, lambda r: f"not a number: {text.loc[r]!r}")
+        check.reject(present & nums.isna(), spec.name, "not_a_number", _value(text))
         if spec.kind == "int":
             frac = present & nums.notna() & (nums != np.floor(nums))
-            check.reject(frac, spec.name, lambda r: f"not a whole number: {text.loc[r]}")
+            check.reject(frac, spec.name, "not_whole_number", _value(text))
         if spec.minimum is not None:
             low = present & nums.notna() & (nums < spec.minimum)
+            minimum = f"{spec.minimum:g}"
             check.reject(
-                low, spec.name, lambda r: f"must be >= {spec.minimum:g}, got {text.loc[r]}"
+                low,
+                spec.name,
+                "below_minimum",
+                lambda r: {"minimum": minimum, "value": text.loc[r]},
             )
         if spec.kind == "int":
             return _each(nums, lambda v: None if np.isnan(v) else int(v))
         return _each(nums, lambda v: None if np.isnan(v) else float(v))
     if spec.kind == "date":
         parsed = _each(text, lambda v: None if v is None else _parse_date(v))
-        check.reject(
-            present & parsed.isna(),
-            spec.name,
-            lambda r: f"not a date (YYYY-MM-DD or DD/MM/YYYY): {text.loc[r]!r}",
-        )
+        check.reject(present & parsed.isna(), spec.name, "not_a_date", _value(text))
         return parsed
     lookup = {v: normalise_key(v) for v in set(text.tolist()) if v is not None}
     keys = _each(text, lambda v: None if v is None else lookup[v])
     if spec.kind == "bool":
         parsed = _each(keys, _to_bool)
-        check.reject(present & parsed.isna(), spec.name, lambda r: f"not yes/no: {text.loc[r]!r}")
+        check.reject(present & parsed.isna(), spec.name, "not_yes_no", _value(text))
         return parsed
     if spec.kind == "gtfs_wheelchair":
         parsed = _each(keys, lambda v: None if v is None else _WHEELCHAIR_CODES.get(v))
-        check.reject(
-            present & parsed.isna(),
-            spec.name,
-            lambda r: (
-                f"unknown value {text.loc[r]!r} (expected 0, 1 or 2 as in GTFS, or yes/limited/no)"
-            ),
-        )
+        check.reject(present & parsed.isna(), spec.name, "unknown_wheelchair", _value(text))
         return parsed
     aliases = {normalise_key(k): v for k, v in ALIASES.get(spec.name, {}).items()}
     aliases |= {normalise_key(c): c for c in spec.choices}
@@ -281,7 +370,8 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
         check.reject(
             present & parsed.isna(),
             spec.name,
-            lambda r: f"unknown value {text.loc[r]!r} (expected one of: {expected})",
+            "unknown_value",
+            lambda r: {"value": text.loc[r], "expected": expected},
         )
         return parsed
 
@@ -298,9 +388,8 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
     check.reject(
         present & unknown,
         spec.name,
-        lambda r: (
-            f"unknown value(s) {', '.join(map(repr, pairs.loc[r][1]))} (expected: {expected})"
-        ),
+        "unknown_values",
+        lambda r: {"values": ", ".join(map(repr, pairs.loc[r][1])), "expected": expected},
     )
     return _each(pairs, lambda p: p[0])
 
@@ -372,7 +461,8 @@ def validate_records(
     rows = records.index
     check = _Checker(rows)
     for row, reason in (row_errors or {}).items():
-        check.reject(pd.Series(rows == row, index=rows), "row", reason)
+        if row in rows:
+            check.add(_row_error(int(row), reason))
     warnings: list[str] = []
     columns = {normalise_column(c): c for c in records.columns}
     # 1. map the file's columns onto the layer's fields
@@ -411,16 +501,16 @@ def validate_records(
             [g is None and t is not None for g, t in zip(geometry, text, strict=True)],
             index=rows,
         )
-        check.reject(bad_wkt, "geometry", "not valid WKT")
+        check.reject(bad_wkt, "geometry", "bad_wkt")
     if geometry is not None:
         geoms = np.asarray(getattr(geometry, "values", geometry), dtype=object)
         file_crs = getattr(geometry, "crs", None) or crs
         missing = pd.Series([g is None for g in geoms], index=rows)
-        check.reject(missing & ~check.bad, "geometry", "missing geometry")
+        check.reject(missing & ~check.bad, "geometry", "missing_geometry")
         present = ~missing.to_numpy()
         empty = np.zeros(len(geoms), dtype=bool)
         empty[present] = shapely.is_empty(geoms[present].astype(object))
-        check.reject(pd.Series(empty, index=rows), "geometry", "empty geometry")
+        check.reject(pd.Series(empty, index=rows), "geometry", "empty_geometry")
         usable = present & ~empty
         valid = np.ones(len(geoms), dtype=bool)
         valid[usable] = shapely.is_valid(geoms[usable].astype(object))
@@ -429,7 +519,8 @@ def validate_records(
             check.reject(
                 pd.Series(~valid, index=rows),
                 "geometry",
-                lambda r: f"invalid geometry: {shapely.is_valid_reason(where[r])}",
+                "invalid_geometry",
+                lambda r: {"detail": shapely.is_valid_reason(where[r])},
             )
         usable &= valid
         pts = np.full(len(geoms), None, dtype=object)
@@ -458,8 +549,8 @@ def validate_records(
             raw = records[col]
             bad_num = pd.Series(np.isnan(arr), index=rows) & ~_blank(raw)
             texts = _as_text(raw)
-            check.reject(bad_num, str(col), partial(_not_number, texts))
-            check.reject(_blank(raw), str(col), "missing coordinate")
+            check.reject(bad_num, str(col), "not_a_number", _value(texts))
+            check.reject(_blank(raw), str(col), "missing_coordinate")
         lon, lat, notes = _to_lonlat(x, y, crs, what=what)
         warnings.extend(n for n in notes if "gives no CRS" not in n)  # normal for CSV
     else:
@@ -475,19 +566,12 @@ def validate_records(
     inside = (lon_s >= BBOX[0]) & (lon_s <= BBOX[2]) & (lat_s >= BBOX[1]) & (lat_s <= BBOX[3])
     swapped = (lat_s >= BBOX[0]) & (lat_s <= BBOX[2]) & (lon_s >= BBOX[1]) & (lon_s <= BBOX[3])
     outside = known & ~inside
-    check.reject(
-        outside & swapped,
-        "geometry",
-        lambda r: (
-            f"outside Morocco ({lon_s.loc[r]:.5f}, {lat_s.loc[r]:.5f}): longitude and "
-            "latitude look swapped"
-        ),
-    )
-    check.reject(
-        outside & ~swapped,
-        "geometry",
-        lambda r: f"outside Morocco ({lon_s.loc[r]:.5f}, {lat_s.loc[r]:.5f})",
-    )
+
+    def lonlat(r: Any) -> dict[str, str]:
+        return {"lon": f"{lon_s.loc[r]:.5f}", "lat": f"{lat_s.loc[r]:.5f}"}
+
+    check.reject(outside & swapped, "geometry", "outside_morocco_swapped", lonlat)
+    check.reject(outside & ~swapped, "geometry", "outside_morocco", lonlat)
     # 3. fields
     out = pd.DataFrame(index=rows)
     defaults = dict(defaults or {})
@@ -540,9 +624,8 @@ def validate_records(
     out["lat"] = lat_s
     # 5. duplicates inside the file, among rows that are otherwise fine
     ok = ~check.bad
-    dupes = find_duplicates(out[ok], spec)
-    for row, reason in dupes.items():
-        check.reject(pd.Series(rows == row, index=rows), "name", reason)
+    for row, values in duplicate_params(out[ok], spec).items():
+        check.add(problem(int(row), "name", "duplicate_in_file", **values))
     ok = ~check.bad
     repeat = out["external_id"].duplicated(keep="first") & ok & out["external_id"].notna()
     if repeat.any():
@@ -551,7 +634,8 @@ def validate_records(
         check.reject(
             repeat,
             "external_id",
-            lambda r: f"external id {ids.loc[r]!r} repeats row {first.get(ids.loc[r], '?')}",
+            "duplicate_external_id",
+            lambda r: {"external_id": ids.loc[r], "other_row": first.get(ids.loc[r], "?")},
         )
     accepted = out[~check.bad].copy()
     accepted.insert(0, "row", accepted.index.astype(int))
@@ -569,8 +653,9 @@ def validate_records(
     )
 
 
-def _not_number(texts: pd.Series, row: Any) -> str:
-    return f"not a number: {texts.loc[row]!r}"
+def _value(texts: pd.Series) -> Callable[[Any], dict[str, Any]]:
+    """The params of a rejection that shows the cell's text as ``value``."""
+    return lambda row: {"value": texts.loc[row]}
 
 
 def _or_default(default: Any, value: Any) -> Any:
@@ -611,6 +696,12 @@ def find_duplicates(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, str]:
 
     Returns ``{row index: reason}``; the first occurrence is kept.
     """
+    template = REASONS["duplicate_in_file"]
+    return {row: template.format(**p) for row, p in duplicate_params(rows, spec).items()}
+
+
+def duplicate_params(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, dict[str, str]]:
+    """As ``find_duplicates``, with the values of each reason (``other_row``, ``distance``...)."""
     if len(rows) < 2:
         return {}
     xyz = unit_vectors(rows["lon"].to_numpy(float), rows["lat"].to_numpy(float))
@@ -623,7 +714,7 @@ def find_duplicates(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, str]:
     names = rows["name"].to_numpy(dtype=object)
     kinds = rows[spec.type_field].to_numpy(dtype=object) if spec.type_field else None
     lon, lat = rows["lon"].to_numpy(float), rows["lat"].to_numpy(float)
-    out: dict[Any, str] = {}
+    out: dict[Any, dict[str, str]] = {}
     for i, j in pairs:
         i, j = (i, j) if index[i] < index[j] else (j, i)
         if index[j] in out or index[i] in out:
@@ -633,8 +724,9 @@ def find_duplicates(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, str]:
         if not similar_names(names[i], names[j]):
             continue
         dist = great_circle_m(lon[i], lat[i], lon[j], lat[j])
-        out[index[j]] = (
-            f"duplicate of row {index[i]} ({names[i]!s}): same type, similar name, "
-            f"{dist:.0f} m apart"
-        )
+        out[index[j]] = {
+            "other_row": str(index[i]),
+            "other_name": str(names[i]),
+            "distance": f"{dist:.0f}",
+        }
     return out
