@@ -4,6 +4,7 @@ become bytes for a download button. Nothing here touches SQL."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,10 +12,11 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from app.context import app_settings
-from app.i18n import t
+from app.i18n import catalogues, current_language, t, translate
 
 if TYPE_CHECKING:
     from geo.importer import ImportReport
+    from geo.validate import Problem
 
 IMPORT_LAYERS: tuple[str, ...] = ("centres", "accessible_cities", "transport_stops", "beaches")
 EXPORT_FORMATS: dict[str, str] = {"gpkg": "gpkg", "geojson": "geojson", "csv": "csv"}
@@ -50,6 +52,38 @@ def expected_columns(layer: str) -> pd.DataFrame:
         }
     )
     return pd.DataFrame(rows)
+
+
+def reason_text(problem: Problem, lang: str | None = None) -> str:
+    """Why a row was rejected, in ``lang`` (the session's by default).
+
+    Worded from the problem's code and params (catalogue key ``reason.<code>``); the English
+    reason when the code has no text in that language.
+    """
+    lang = lang or current_language()
+    key = f"reason.{problem.code}"
+    if not problem.code or key not in catalogues().texts.get(lang, {}):
+        return problem.reason
+    return translate(key, lang, **problem.params)
+
+
+def field_label(name: str, lang: str | None = None) -> str:
+    """A field's name in ``lang`` when the catalogue has it (``field.<name>``), else as is."""
+    lang = lang or current_language()
+    return catalogues().texts.get(lang, {}).get(f"field.{name}", name)
+
+
+def problem_table(problems: Sequence[Problem], lang: str | None = None) -> pd.DataFrame:
+    """The rejected rows for people: row, field and reason, worded in ``lang``."""
+    lang = lang or current_language()
+    return pd.DataFrame(
+        [(p.row, field_label(p.field, lang), reason_text(p, lang)) for p in problems],
+        columns=[
+            translate("data.col.row", lang),
+            translate("data.col.field", lang),
+            translate("data.col.reason", lang),
+        ],
+    )
 
 
 def save_upload(name: str, content: bytes, *, layer: str) -> Upload:

@@ -57,10 +57,7 @@ with tab_import:
         (st.error if report.rejected else st.success)(t("data.report", **counts))
         if report.problems:
             st.markdown(f"**{t('data.problems')}**")
-            problems = pd.DataFrame(
-                [(p.row, p.field, p.reason) for p in report.problems],
-                columns=[t("data.col.row"), t("data.col.field"), t("data.col.reason")],
-            )
+            problems = dataio.problem_table(report.problems)
             st.dataframe(problems, hide_index=True, width="stretch")
         if report.warnings:
             st.markdown(f"**{t('data.warnings')}**")

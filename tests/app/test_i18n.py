@@ -92,3 +92,14 @@ def test_a_malformed_catalogue_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "app.fr.json").write_text('{"a": ["not", "text"]}', encoding="utf-8")
     with pytest.raises(DataError, match="must map keys to texts"):
         i18n.load_catalogues(tmp_path)
+
+
+def test_every_rejection_reason_is_worded_in_every_language() -> None:
+    from geo.validate import REASONS
+
+    texts = i18n.load_catalogues().texts
+    for lang in i18n.LANGUAGES:
+        missing = sorted(c for c in REASONS if f"reason.{c}" not in texts[lang])
+        assert missing == [], f"{lang}: no text for {missing}"
+    # the English catalogue says exactly what the CLI says
+    assert {c: texts["en"][f"reason.{c}"] for c in REASONS} == REASONS

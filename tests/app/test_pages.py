@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 import streamlit as st
@@ -46,6 +47,12 @@ def _open(at: AppTest, page: str) -> AppTest:
 def _rtl(at: AppTest) -> bool:
     """Whether the right-to-left style is on the page."""
     return any("direction: rtl" in str(getattr(h, "value", "")) for h in at.get("html"))
+
+
+def _table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one table on the page that has ``column``."""
+    (table,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return table
 
 
 def _captions(at: AppTest) -> str:
@@ -207,3 +214,22 @@ def test_data_page_exports_a_layer_for_download(app: AppTest, engine: Engine) ->
     assert not at.exception
     assert f"{beaches} lignes exportées." in _captions(at)
     assert at.get("download_button")
+
+
+def test_data_page_reports_rejected_rows_in_the_interface_language(app: AppTest) -> None:
+    at = _open(app, "4_Data")
+    text = "name;centre_type;lon;lat\nCentre Rabat;CAS;-6.8416;34.0209\nMadrid;CAS;-3.7;40.41\n"
+    at.file_uploader(key="upload").set_value(("centres.csv", text.encode(), "text/csv")).run()
+    at.button(key="check").click().run()
+    assert not at.exception
+    assert "1 lignes acceptées, 1 refusées sur 2" in at.error[0].value
+    problems = _table_with(at, "Raison")
+    assert list(problems.columns) == ["Ligne", "Champ", "Raison"]
+    assert problems.values.tolist() == [[3, "Géométrie", "hors du Maroc (-3.70000, 40.41000)"]]
+    at.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert not at.exception
+    problems = _table_with(at, "السبب")
+    assert list(problems.columns) == ["السطر", "الحقل", "السبب"]
+    assert problems.values.tolist() == [
+        [3, "الشكل الهندسي", "خارج التراب الوطني (-3.70000, 40.41000)"]
+    ]

@@ -118,6 +118,8 @@ def test_point_in_no_commune_is_outside_morocco(db: Connection, tmp_path: Path) 
     (problem,) = report.problems
     assert (problem.row, problem.field) == (2, "geometry")
     assert "in no commune" in problem.reason
+    assert problem.code == "outside_communes"
+    assert problem.params == {"lon": f"{OCEAN[0]:.5f}", "lat": f"{OCEAN[1]:.5f}"}
 
 
 def test_duplicate_of_a_row_already_in_the_table(
@@ -137,6 +139,8 @@ def test_duplicate_of_a_row_already_in_the_table(
     assert "already in centres" in problem.reason
     assert "external id T-1" in problem.reason
     assert "15 m apart" in problem.reason
+    assert (problem.code, problem.params["other_external_id"]) == ("duplicate_in_table", "T-1")
+    assert problem.params["distance"] == "15"
 
 
 def test_wkt_csv_with_commas(db: Connection, tmp_path: Path) -> None:
@@ -286,3 +290,4 @@ def test_accessible_cities_one_entry_per_commune(db: Connection, tmp_path: Path)
     (problem,) = report.problems
     assert problem.row == 3
     assert "already has an entry (Ville A)" in problem.reason
+    assert (problem.code, problem.params["other_name"]) == ("commune_taken", "Ville A")

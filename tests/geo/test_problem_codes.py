@@ -1,0 +1,112 @@
+"""Every rejected row carries a stable machine code and the values its message shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.io_read import read_csv_text
+from geo.layers import get_layer
+from geo.validate import REASONS, Problem, Validated, problem, validate_records
+
+CENTRES_BAD = (
+    "external_id;name;centre_type;capacity;services;opened;lon;lat\n"
+    "C-1;Centre A;COAPH;12;;;-5.0;34.0\n"  # 2: fine
+    "C-2;;CAS;;;;-5.1;34.1\n"  # 3: name missing
+    "C-3;Centre C;hospital;;;;-5.2;34.2\n"  # 4: unknown type
+    "C-4;Centre D;CAS;abc;;;-5.3;34.3\n"  # 5: capacity not a number
+    "C-5;Centre E;CAS;1.5;;;-5.4;34.4\n"  # 6: not whole
+    "C-6;Centre F;CAS;-3;;;-5.5;34.5\n"  # 7: below 0
+    "C-7;Centre G;CAS;;foo;;-5.6;34.6\n"  # 8: unknown service
+    "C-8;Centre H;CAS;;;soon;-5.7;34.7\n"  # 9: not a date
+    "C-9;Centre I;CAS;;;;;34.8\n"  # 10: lon missing
+    "C-10;Centre J;CAS;;;;x;34.9\n"  # 11: lon not a number
+    "C-11;Centre K;CAS;;;;-3.7;40.41\n"  # 12: Madrid
+    "C-12;Centre L;CAS;;;;34.0;-5.0\n"  # 13: swapped
+    "C-13;Centre M;CAS;;;;-5.0;34.0;extra\n"  # 14: too many fields
+    "C-14;Centre A;COAPH;;;;-5.0;34.0\n"  # 15: duplicate of row 2
+    "C-1;Centre N;CAS;;;;-6.0;33.0\n"  # 16: repeats C-1
+)
+
+BEACHES_BAD = pd.DataFrame(
+    {
+        "name": ["Plage A", "Plage B", "Plage C", "Plage D", "Plage E"],
+        "blue_flag": ["oui", "peut-être", None, None, None],
+        "wkt": [
+            "POINT (-6.9 34.0)",
+            "POINT (-6.8 34.1)",
+            "POINT (",
+            "POINT EMPTY",
+            "POLYGON ((-6 34, -5 35, -5 34, -6 35, -6 34))",
+        ],
+    },
+    index=pd.RangeIndex(2, 7),
+)
+
+STOPS_BAD = pd.DataFrame(
+    {"name": ["Arrêt A"], "mode": ["bus"], "wheelchair_boarding": ["7"], "lon": ["-6.8"]},
+    index=pd.RangeIndex(2, 3),
+).assign(lat=["34.0"])
+
+
+def _bad_results() -> list[Validated]:
+    records, errors = read_csv_text(CENTRES_BAD, "bad.csv")
+    blank = pd.DataFrame({"name": ["Sans lieu"], "wkt": [None]}, index=pd.RangeIndex(2, 3))
+    return [
+        validate_records(get_layer("centres"), records, row_errors=errors),
+        validate_records(get_layer("beaches"), BEACHES_BAD),
+        validate_records(get_layer("beaches"), blank),
+        validate_records(get_layer("transport_stops"), STOPS_BAD),
+    ]
+
+
+@pytest.fixture(scope="module")
+def problems() -> list[Problem]:
+    return [p for result in _bad_results() for p in result.problems]
+
+
+def test_every_problem_has_a_known_code_and_its_reason_is_the_template(
+    problems: list[Problem],
+) -> None:
+    assert problems
+    for p in problems:
+        assert p.code in REASONS, p
+        assert p.reason == REASONS[p.code].format(**p.params), p
+        assert all(isinstance(v, str) for v in p.params.values())
+
+
+def test_the_bad_files_cover_the_codes_rows_can_be_rejected_for(
+    problems: list[Problem],
+) -> None:
+    codes = {p.code for p in problems}
+    db_only = {"outside_communes", "duplicate_in_table", "commune_taken", "unreadable_row"}
+    assert codes == set(REASONS) - db_only
+
+
+def test_codes_name_the_row_and_field_with_the_values_shown() -> None:
+    centres = _bad_results()[0].problems
+    by_row = {(p.row, p.code): p for p in centres}
+    assert len(by_row) == len(centres)
+    assert by_row[(12, "outside_morocco")].params == {"lon": "-3.70000", "lat": "40.41000"}
+    assert by_row[(12, "outside_morocco")].reason == "outside Morocco (-3.70000, 40.41000)"
+    assert by_row[(3, "required_missing")].field == "name"
+    assert by_row[(4, "unknown_value")].params["value"] == "hospital"
+    assert by_row[(5, "not_a_number")].reason == "not a number: 'abc'"
+    assert by_row[(7, "below_minimum")].params == {"minimum": "0", "value": "-3"}
+    assert by_row[(14, "wrong_field_count")].params == {"found": "9", "expected": "8", "sep": ";"}
+    assert by_row[(15, "duplicate_in_file")].params["other_row"] == "2"
+    assert by_row[(16, "duplicate_external_id")].params == {"external_id": "C-1", "other_row": "2"}
+
+
+def test_a_reader_message_without_a_code_is_an_unreadable_row() -> None:
+    records = pd.DataFrame({"name": ["A"], "lon": ["-5"], "lat": ["34"]}, index=[2])
+    result = validate_records(get_layer("beaches"), records, row_errors={2: "broken quoting"})
+    (only,) = result.problems
+    assert (only.row, only.field, only.code) == (2, "row", "unreadable_row")
+    assert only.reason == "broken quoting"
+
+
+def test_codes_and_params_take_no_part_in_equality() -> None:
+    made = problem(5, "capacity", "not_a_number", value="abc")
+    assert made == Problem(5, "capacity", "not a number: 'abc'")
+    assert hash(made) == hash(Problem(5, "capacity", "not a number: 'abc'"))
