@@ -82,7 +82,14 @@ class ImportReport:
         """Plain JSON-able values."""
         out = {k: v for k, v in self.__dict__.items() if k not in ("problems", "warnings")}
         out["problems"] = [
-            {"row": p.row, "field": p.field, "reason": p.reason} for p in self.problems
+            {
+                "row": p.row,
+                "field": p.field,
+                "reason": p.reason,
+                "code": p.code,
+                "params": dict(p.params),
+            }
+            for p in self.problems
         ]
         out["warnings"] = list(self.warnings)
         out["summary"] = self.summary()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geo.importer import ImportReport
 from geo.io_read import read_csv_text
 from geo.layers import get_layer
 from geo.validate import REASONS, Problem, Validated, problem, validate_records
@@ -110,3 +111,19 @@ def test_codes_and_params_take_no_part_in_equality() -> None:
     made = problem(5, "capacity", "not_a_number", value="abc")
     assert made == Problem(5, "capacity", "not a number: 'abc'")
     assert hash(made) == hash(Problem(5, "capacity", "not a number: 'abc'"))
+
+
+def test_the_json_report_carries_codes_and_params() -> None:
+    made = problem(12, "geometry", "outside_morocco", lon="-3.70000", lat="40.41000")
+    report = ImportReport(
+        "centres", "f.csv", "csv", 1, 0, 1, 0, 0, 0, dry_run=True, refused=True, problems=(made,)
+    )
+    assert report.as_dict()["problems"] == [
+        {
+            "row": 12,
+            "field": "geometry",
+            "reason": "outside Morocco (-3.70000, 40.41000)",
+            "code": "outside_morocco",
+            "params": {"lon": "-3.70000", "lat": "40.41000"},
+        }
+    ]
