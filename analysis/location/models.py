@@ -33,6 +33,7 @@ CostInput = NDArray[np.floating] | SparseCost
 _K_MIN = 8  # pairs per demand point the truncated p-median starts from, at least
 _REACH = 1.5  # the truncated p-median keeps pairs up to this × the warm start's distance
 _FULL_BELOW = 200_000  # p-medians with fewer pairs than this are solved whole in one go
+_KICKS_WITHOUT_GAIN = 30  # the MCLP's iterated local search stops after this many idle kicks
 
 
 def _rel_gap(upper: float, lower: float) -> float:
@@ -383,10 +384,43 @@ class MCLP(SitingModel):
         """Best-improvement add/swap local search (Teitz & Bart's interchange) from ``chosen``.
 
         Every move keeps the rules (count, budget, per-province minimum, forced and excluded
-        sites). Only the MIP start uses it: the exact search decides the answer.
+        sites). With a plain count of new sites (no budget, no per-province minimum) the
+        search is iterated: a seeded kick swaps a few open sites for random others and the
+        interchange runs again; the best set is kept, and the search stops
+        after ``_KICKS_WITHOUT_GAIN`` kicks in a row that find nothing better. Only the MIP
+        start uses it: the exact search decides the answer.
         """
         r = self._rules
         t_end = time.perf_counter() + clock.share(0.2)
+        best = self._descend(chosen, active, t_end)
+        if r.budget_mad is not None or self._province_deficits() or len(best) < 2:
+            return best
+        best_value = self._value(best)
+        if best_value is None:
+            return best
+        rng = np.random.default_rng(0)
+        movable = np.flatnonzero(~r.forced[best])
+        misses = 0
+        while misses < _KICKS_WITHOUT_GAIN and time.perf_counter() < t_end and len(movable):
+            size = int(rng.integers(1, max(2, min(len(movable), 1 + len(best) // 5)) + 1))
+            drop = rng.choice(movable, min(size, len(movable)), replace=False)
+            outside = np.flatnonzero(active & ~r.excluded & ~self._open_mask(best))
+            fill = rng.choice(outside, min(len(drop), len(outside)), replace=False)
+            kicked = np.union1d(np.delete(best, drop), fill).astype(np.int64)
+            trial = self._descend(kicked, active, t_end)
+            value = self._value(trial)
+            if value is not None and value > best_value + 1e-9 * max(1.0, abs(best_value)):
+                best, best_value, misses = trial, value, 0
+                movable = np.flatnonzero(~r.forced[best])
+            else:
+                misses += 1
+        return best
+
+    def _descend(
+        self, chosen: NDArray[np.int64], active: NDArray[np.bool_], t_end: float
+    ) -> NDArray[np.int64]:
+        """Greedy adds, then best-improvement swaps, from ``chosen`` until none helps."""
+        r = self._rules
         rows = ~self._covered0 & (self._w > 0)
         a_csc = self._cov_csc[rows]
         if a_csc.nnz == 0:

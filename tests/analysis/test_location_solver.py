@@ -165,6 +165,30 @@ def test_local_search_improves_greedy_and_keeps_the_rules():
     assert improved <= model.solve().objective + 1e-9
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_iterated_local_search_keeps_the_rules_and_never_passes_the_optimum(seed):
+    dc, de, w, *_ = _instance(seed, n_d=80, n_c=13, n_e=0)
+    model = MCLP.from_cost_matrix(dc, w, radius=18.0, new=4, forced=[2], excluded=[5])
+    best = max(
+        _covered(dc, de, w, 18.0, s)
+        for s in itertools.combinations([j for j in range(13) if j != 5], 4)
+        if 2 in s
+    )
+    picks, _ = model.greedy()
+    start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
+    active = np.ones(13, dtype=bool)
+    descent = model._descend(start, active, float("inf"))
+    iterated = model._improve(start, active, _Clock(0.0, None))
+    # seeded: the same answer twice
+    assert list(iterated) == list(model._improve(start, active, _Clock(0.0, None)))
+    assert model._meets_rules(list(iterated))
+    assert 2 in iterated and 5 not in iterated
+    found, first = model._value(iterated), model._value(descent)
+    assert found is not None and first is not None
+    assert first - 1e-9 <= found <= best + 1e-9
+    assert model.solve().objective == pytest.approx(best)
+
+
 def test_builder_start_offset_and_relaxation():
     # max 3a + 2b + 4c with a + b + c <= 1: the start b = 1 is feasible, the optimum is c
     builder = MilpBuilder()
