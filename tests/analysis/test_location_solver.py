@@ -182,9 +182,11 @@ def test_iterated_local_search_keeps_the_rules_and_never_passes_the_optimum(seed
     # seeded: the same answer twice
     assert list(iterated) == list(model._improve(start, active, _Clock(0.0, None)))
     assert model._meets_rules(list(iterated))
-    assert 2 in iterated and 5 not in iterated
+    assert 2 in iterated
+    assert 5 not in iterated
     found, first = model._value(iterated), model._value(descent)
-    assert found is not None and first is not None
+    assert found is not None
+    assert first is not None
     assert first - 1e-9 <= found <= best + 1e-9
     assert model.solve().objective == pytest.approx(best)
 
