@@ -19,6 +19,7 @@ from analysis.location.results import EquityChange, GreedySolution, LocationResu
 from walouja.errors import AnalysisError, InfeasibleError
 
 _TOL = 1e-9
+_IPM_FROM_NNZ = 200_000  # models with this many coefficients get HiGHS's interior point root LP
 
 
 @dataclass(frozen=True)
@@ -564,12 +565,17 @@ class SitingModel(ABC):
         extra = None
         if built.bound is not None and target is not None:
             extra = built.bound(target, clock.share(0.1))
+        # a large degenerate root LP takes the dual simplex minutes; the interior point
+        # method (then crossover) solves it several times faster (20k x 2k MCLP: 7.7 s vs
+        # 37 s). The same LP, the same proof: only the speed changes.
+        options = {"mip_lp_solver": "ipm"} if builder.nnz >= _IPM_FROM_NNZ else None
         outcome = builder.solve(
             maximize=self.maximize,
             time_limit_s=clock.left(),
             mip_rel_gap=mip_rel_gap,
             start=start_x,
             offset=built.constant,
+            options=options,
         )
         if extra is not None and outcome.status != "optimal":
             tighter = outcome.bound is None or (

@@ -129,6 +129,11 @@ class MilpBuilder:
         return first
 
     @property
+    def nnz(self) -> int:
+        """Number of coefficients in the rows so far."""
+        return int(sum(len(v) for v in self._v))
+
+    @property
     def cost(self) -> NDArray[np.float64]:
         """Objective coefficients of every column so far."""
         return np.concatenate(self._cost) if self._cost else np.empty(0)

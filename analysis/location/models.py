@@ -115,6 +115,11 @@ class MCLP(SitingModel):
             self._covered0 = np.zeros(self.n_demand, dtype=bool)
             self._exist_within = None
         self._cov_csc = self._cov.indicator_csc()
+        # the local search's matrices (uncovered demand × candidates), built on first use
+        self._ls: (
+            tuple[sparse.csc_matrix, sparse.csr_matrix, sparse.csr_matrix, NDArray[np.float64]]
+            | None
+        ) = None
 
     @classmethod
     def from_cost_matrix(
@@ -421,13 +426,13 @@ class MCLP(SitingModel):
     ) -> NDArray[np.int64]:
         """Greedy adds, then best-improvement swaps, from ``chosen`` until none helps."""
         r = self._rules
-        rows = ~self._covered0 & (self._w > 0)
-        a_csc = self._cov_csc[rows]
+        if self._ls is None:
+            rows = ~self._covered0 & (self._w > 0)
+            a_csc = self._cov_csc[rows]
+            self._ls = (a_csc, a_csc.tocsr(), a_csc.T.tocsr(), self._w[rows])
+        a_csc, a_csr, a_t, w = self._ls
         if a_csc.nnz == 0:
             return chosen
-        a_csr = a_csc.tocsr()
-        a_t = a_csc.T.tocsr()
-        w = self._w[rows]
         tol = 1e-9 * max(1.0, float(w.sum()))
         open_ = self._open_mask(chosen)
         addable = active & ~r.excluded
