@@ -396,7 +396,7 @@ class MCLP(SitingModel):
         start uses it: the exact search decides the answer.
         """
         r = self._rules
-        t_end = time.perf_counter() + clock.share(0.2)
+        t_end = time.perf_counter() + clock.share(0.35)
         best = self._descend(chosen, active, t_end)
         if r.budget_mad is not None or self._province_deficits() or len(best) < 2:
             return best
