@@ -33,7 +33,7 @@ CostInput = NDArray[np.floating] | SparseCost
 _K_MIN = 8  # pairs per demand point the truncated p-median starts from, at least
 _REACH = 1.5  # the truncated p-median keeps pairs up to this × the warm start's distance
 _FULL_BELOW = 200_000  # p-medians with fewer pairs than this are solved whole in one go
-_KICKS_WITHOUT_GAIN = 30  # the MCLP's iterated local search stops after this many idle kicks
+_KICKS_WITHOUT_GAIN = 10  # the MCLP's iterated local search stops after this many idle kicks
 
 
 def _rel_gap(upper: float, lower: float) -> float:
@@ -392,7 +392,8 @@ class MCLP(SitingModel):
         sites). With a plain count of new sites (no budget, no per-province minimum) the
         search is iterated: a seeded kick swaps a few open sites for random others and the
         interchange runs again; the best set is kept, and the search stops
-        after ``_KICKS_WITHOUT_GAIN`` kicks in a row that find nothing better. Only the MIP
+        after ``_KICKS_WITHOUT_GAIN`` (plus two per improvement found so far) kicks in a row
+        that find nothing better, or at its share of the time limit. Only the MIP
         start uses it: the exact search decides the answer.
         """
         r = self._rules
@@ -405,8 +406,13 @@ class MCLP(SitingModel):
             return best
         rng = np.random.default_rng(0)
         movable = np.flatnonzero(~r.forced[best])
-        misses = 0
-        while misses < _KICKS_WITHOUT_GAIN and time.perf_counter() < t_end and len(movable):
+        misses = gains = 0
+        # patience grows with success: an instance where kicks keep paying gets longer streaks
+        while (
+            misses < _KICKS_WITHOUT_GAIN + 2 * gains
+            and time.perf_counter() < t_end
+            and len(movable)
+        ):
             size = int(rng.integers(1, max(2, min(len(movable), 1 + len(best) // 5)) + 1))
             drop = rng.choice(movable, min(size, len(movable)), replace=False)
             outside = np.flatnonzero(active & ~r.excluded & ~self._open_mask(best))
@@ -416,6 +422,7 @@ class MCLP(SitingModel):
             value = self._value(trial)
             if value is not None and value > best_value + 1e-9 * max(1.0, abs(best_value)):
                 best, best_value, misses = trial, value, 0
+                gains += 1
                 movable = np.flatnonzero(~r.forced[best])
             else:
                 misses += 1
