@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,9 @@ import pytest
 from scipy.optimize import linprog
 
 from analysis.location import MCLP, PMedian, SparseCost
+from tests.analysis.location_cases import covered as _covered
+from tests.analysis.location_cases import instance as _instance
+from tests.analysis.location_cases import median as _median
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 
 T = TypeVar("T")
@@ -21,34 +24,6 @@ def _v(value: T | None) -> T:
     """The value of an optional result field that this test expects to be set."""
     assert value is not None
     return value
-
-
-def _instance(seed: int, n_d: int = 30, n_c: int = 9, n_e: int = 2):
-    rng = np.random.default_rng(seed)
-    dem = rng.uniform(0, 100, (n_d, 2))
-    cand = rng.uniform(0, 100, (n_c, 2))
-    ex = rng.uniform(0, 100, (n_e, 2))
-    dc = np.linalg.norm(dem[:, None] - cand[None], axis=2)
-    de = np.linalg.norm(dem[:, None] - ex[None], axis=2)
-    w = rng.integers(0, 20, n_d).astype(float)
-    prov_d = np.array(["A", "B", "C"])[(dem[:, 0] // 34).astype(int)]
-    prov_c = np.array(["A", "B", "C"])[(cand[:, 0] // 34).astype(int)]
-    prov_e = np.array(["A", "B", "C"])[(ex[:, 0] // 34).astype(int)]
-    return dc, de, w, prov_d, prov_c, prov_e
-
-
-def _covered(dc, de, w, radius, sites):
-    cov = (de <= radius).any(axis=1) if de.shape[1] else np.zeros(len(w), bool)
-    if sites:
-        cov |= (dc[:, list(sites)] <= radius).any(axis=1)
-    return float(w[cov].sum())
-
-
-def _median(dc, de, w, sites):
-    d = de.min(axis=1) if de.shape[1] else np.full(len(w), np.inf)
-    if sites:
-        d = np.minimum(d, dc[:, list(sites)].min(axis=1))
-    return float(np.sum(w * d))
 
 
 def _subsets(n_c, p, ok=lambda s: True):
@@ -105,7 +80,7 @@ def test_pmedian_without_existing_centres_is_the_classic_p_median():
 @pytest.mark.parametrize("model", ["mclp", "pmedian"])
 def test_existing_fixed_and_province_minimum_hold(model):
     dc, de, w, prov_d, prov_c, prov_e = _instance(7)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "new": 4,
         "existing_cost_matrix": de,
         "min_per_province": 2,
@@ -153,7 +128,11 @@ def test_budget_and_costs_respected():
 
 def test_infeasible_requests_name_the_constraint():
     dc, _de, w, prov_d, prov_c, prov_e = _instance(7)
-    geo = {"demand_province": prov_d, "candidate_province": prov_c, "existing_province": prov_e}
+    geo: dict[str, Any] = {
+        "demand_province": prov_d,
+        "candidate_province": prov_c,
+        "existing_province": prov_e,
+    }
     with pytest.raises(InfeasibleError, match="per province"):
         MCLP.from_cost_matrix(dc, w, radius=25.0, new=1, min_per_province=3, **geo).solve()
     with pytest.raises(InfeasibleError, match="budget"):

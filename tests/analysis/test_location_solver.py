@@ -6,6 +6,7 @@ import itertools
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,36 +16,16 @@ import analysis.location.models as models
 from analysis.location import MCLP, PMedian
 from analysis.location._base import _Clock
 from analysis.location._milp import MilpBuilder
+from tests.analysis.location_cases import Instance, instance
+from tests.analysis.location_cases import covered as _covered
+from tests.analysis.location_cases import median as _median
+
+
+def _instance(seed: int, n_d: int = 50, n_c: int = 14, n_e: int = 2) -> Instance:
+    return instance(seed, n_d, n_c, n_e, max_weight=30)
+
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _instance(seed: int, n_d: int = 50, n_c: int = 14, n_e: int = 2):
-    rng = np.random.default_rng(seed)
-    dem = rng.uniform(0, 100, (n_d, 2))
-    cand = rng.uniform(0, 100, (n_c, 2))
-    ex = rng.uniform(0, 100, (n_e, 2))
-    dc = np.linalg.norm(dem[:, None] - cand[None], axis=2)
-    de = np.linalg.norm(dem[:, None] - ex[None], axis=2)
-    w = rng.integers(0, 30, n_d).astype(float)
-    prov_c = np.array(["A", "B", "C"])[(cand[:, 0] // 34).astype(int)]
-    prov_d = np.array(["A", "B", "C"])[(dem[:, 0] // 34).astype(int)]
-    prov_e = np.array(["A", "B", "C"])[(ex[:, 0] // 34).astype(int)]
-    return dc, de, w, prov_d, prov_c, prov_e
-
-
-def _median(dc, de, w, sites):
-    d = de.min(axis=1) if de.shape[1] else np.full(len(w), np.inf)
-    if sites:
-        d = np.minimum(d, dc[:, list(sites)].min(axis=1))
-    return float(np.sum(w * d))
-
-
-def _covered(dc, de, w, radius, sites):
-    cov = (de <= radius).any(axis=1) if de.shape[1] else np.zeros(len(w), bool)
-    if sites:
-        cov |= (dc[:, list(sites)] <= radius).any(axis=1)
-    return float(w[cov].sum())
 
 
 @pytest.fixture
@@ -73,7 +54,7 @@ def test_truncated_pmedian_equals_enumeration(always_truncate, seed, n_e, mip_st
 
 def test_truncated_pmedian_keeps_the_rules(always_truncate):
     dc, de, w, prov_d, prov_c, prov_e = _instance(4, n_c=12)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "new": 4,
         "existing_cost_matrix": de,
         "min_per_province": 2,
