@@ -10,7 +10,13 @@ Instance = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.
 
 
 def instance(
-    seed: int, n_d: int = 30, n_c: int = 9, n_e: int = 2, *, max_weight: int = 20
+    seed: int,
+    n_d: int = 30,
+    n_c: int = 9,
+    n_e: int = 2,
+    *,
+    min_weight: int = 0,
+    max_weight: int = 20,
 ) -> Instance:
     """Random planar instance on a 100 × 100 square, three provinces by x (A | B | C).
 
@@ -23,7 +29,7 @@ def instance(
     ex = rng.uniform(0, 100, (n_e, 2))
     dc = np.linalg.norm(dem[:, None] - cand[None], axis=2)
     de = np.linalg.norm(dem[:, None] - ex[None], axis=2)
-    w = rng.integers(0, max_weight, n_d).astype(float)
+    w = rng.integers(min_weight, max_weight, n_d).astype(float)
     names = np.array(["A", "B", "C"])
     prov_d = names[(dem[:, 0] // 34).astype(int)]
     prov_c = names[(cand[:, 0] // 34).astype(int)]

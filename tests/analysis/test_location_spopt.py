@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import numpy as np
+import pulp
 import pytest
+import spopt.locate as spopt_locate
 
 from analysis.location import MCLP, PMedian
-
-pulp = pytest.importorskip("pulp")
-spopt_locate = pytest.importorskip("spopt.locate")
+from tests.analysis.location_cases import instance
 
 
 def _instance(seed: int, n_d: int = 60, n_c: int = 25, n_e: int = 3):
-    rng = np.random.default_rng(seed)
-    dem = rng.uniform(0, 100, (n_d, 2))
-    cand = rng.uniform(0, 100, (n_c, 2))
-    ex = rng.uniform(0, 100, (n_e, 2))
-    dc = np.linalg.norm(dem[:, None] - cand[None], axis=2)
-    de = np.linalg.norm(dem[:, None] - ex[None], axis=2)
-    w = rng.integers(1, 50, n_d).astype(float)
+    dc, de, w, *_ = instance(seed, n_d, n_c, n_e, min_weight=1, max_weight=50)
     return dc, de, w
 
 
