@@ -20,6 +20,10 @@ from walouja.errors import AnalysisError, InfeasibleError
 
 _TOL = 1e-9
 _IPM_FROM_NNZ = 200_000  # models with this many coefficients get HiGHS's interior point root LP
+# kernel search (large models only): cores of the candidates the LP relaxation opens at least
+# this much, smallest core first; a core is skipped once it holds half the candidates
+_KERNEL_THRESHOLDS = (0.2, 0.1, 0.05)
+_LP_BOUND_PAD = 1e-6  # relative, on the interior-point LP value used as a bound
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,15 @@ class _Built:
     constant: float
     start: Callable[[NDArray[np.float64]], NDArray[np.float64]]
     bound: Callable[[float, float], float | None] | None = None
+
+
+@dataclass(frozen=True)
+class _Kernel:
+    """What the kernel search gives the exact search: a start, the LP bound and its cost."""
+
+    sites: NDArray[np.int64]
+    lp_bound: float | None
+    lp_seconds: float
 
 
 @dataclass(frozen=True)
@@ -557,21 +570,30 @@ class SitingModel(ABC):
         built = self._build(builder, x_of)
         start_x = None
         target = None
+        large = builder.nnz >= _IPM_FROM_NNZ
+        extra = None
+        margin = 0.0
+        if incumbent is not None and large:
+            kernel = self._kernel_search(builder, built, active_idx, deficits, incumbent, clock)
+            incumbent, extra = kernel.sites, kernel.lp_bound
+            # HiGHS looks at its clock between root LP solves only, and on a large model each
+            # takes up to about twice as long as the relaxation just solved: it gets less time
+            margin = 2.5 * kernel.lp_seconds
         if incumbent is not None:
             x_act = np.zeros(len(active_idx))
             x_act[x_of[incumbent]] = 1.0
             start_x = built.start(x_act)
             target = self._value(incumbent)
-        extra = None
-        if built.bound is not None and target is not None:
+        if extra is None and built.bound is not None and target is not None:
             extra = built.bound(target, clock.share(0.1))
         # a large degenerate root LP takes the dual simplex minutes; the interior point
         # method (then crossover) solves it several times faster (20k x 2k MCLP: 7.7 s vs
         # 37 s). The same LP, the same proof: only the speed changes.
-        options = {"mip_lp_solver": "ipm"} if builder.nnz >= _IPM_FROM_NNZ else None
+        options = {"mip_lp_solver": "ipm"} if large else None
+        left = clock.left()
         outcome = builder.solve(
             maximize=self.maximize,
-            time_limit_s=clock.left(),
+            time_limit_s=None if left is None else max(1e-3, left - margin),
             mip_rel_gap=mip_rel_gap,
             start=start_x,
             offset=built.constant,
@@ -588,6 +610,73 @@ class SitingModel(ABC):
             None if outcome.x is None else self._decode(outcome, active_idx),
             "milp",
         )
+
+    def _kernel_search(
+        self,
+        builder: MilpBuilder,
+        built: _Built,
+        active_idx: NDArray[np.int64],
+        deficits: dict[Any, int],
+        incumbent: NDArray[np.int64],
+        clock: _Clock,
+    ) -> _Kernel:
+        """A better MIP start from exact solves on small cores of candidates (kernel search).
+
+        The LP relaxation of the whole model is solved once (interior point, no crossover);
+        then, for each threshold in ``_KERNEL_THRESHOLDS``, the model restricted to the
+        candidates the LP opens at least that much, plus the incumbent's sites, is solved by
+        HiGHS from the incumbent (Angelelli, Mansini & Speranza's kernel search). A core is
+        a few percent of the candidates and, its demand re-aggregated over fewer sites, a
+        small model: on the 20,000 × 2,000 benchmark without existing centres it raises the
+        start from 1,414,314 to 1,416,547 in about 3 s. Every core solution meets the rules
+        (the incumbent's sites and the forced ones are in every core), so only the start
+        changes: the exact search over all candidates still decides the answer. The
+        relaxation's value is a proven bound too (kept when HiGHS stops before a better one).
+        """
+        t0 = time.perf_counter()
+        lp = builder.solve(
+            maximize=self.maximize,
+            time_limit_s=clock.share(0.15),
+            mip_rel_gap=1e-9,
+            relax=True,
+            offset=built.constant,
+            options={"solver": "ipm", "run_crossover": "off"},
+        )
+        lp_seconds = time.perf_counter() - t0
+        best = incumbent
+        best_value = self._value(best)
+        if lp.x is None or lp.status != "optimal" or best_value is None:
+            return _Kernel(incumbent, None, lp_seconds)
+        x_lp = lp.x[: len(active_idx)]
+        sign = 1.0 if self.maximize else -1.0
+        forced = np.flatnonzero(self._rules.forced)
+        for threshold in _KERNEL_THRESHOLDS:
+            core = np.union1d(np.union1d(active_idx[x_lp > threshold], best), forced)
+            core = np.intersect1d(core, active_idx).astype(np.int64)
+            if 2 * len(core) > len(active_idx):
+                break
+            sub, sub_x_of = self._site_columns(core, deficits)
+            sub_built = self._build(sub, sub_x_of)
+            x0 = np.zeros(len(core))
+            x0[sub_x_of[best]] = 1.0
+            outcome = sub.solve(
+                maximize=self.maximize,
+                time_limit_s=clock.share(0.25),
+                mip_rel_gap=1e-7,
+                start=sub_built.start(x0),
+                offset=sub_built.constant,
+            )
+            if outcome.x is None:
+                continue
+            chosen = core[outcome.x[: len(core)] > 0.5]
+            value = self._value(chosen)
+            if value is not None and sign * (value - best_value) > 1e-9 * max(1.0, abs(best_value)):
+                best, best_value = chosen, value
+        # the interior point method stops within ~1e-8 (relative) of the LP's value, on
+        # either side: padded, the bound is safe and the gaps it gives change by 1e-6 at most
+        assert lp.bound is not None
+        pad = _LP_BOUND_PAD * max(1.0, abs(lp.bound))
+        return _Kernel(best, lp.bound + pad if self.maximize else lp.bound - pad, lp_seconds)
 
     def _solve_capacitated(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +223,94 @@ def test_lagrangian_bound_is_valid_and_near_the_lp(seed):
     assert lp.bound is not None
     assert lagrangian >= lp.bound - 1e-6  # never better than the LP it relaxes
     assert lagrangian <= lp.bound * 1.02 + 1e-6  # and close to it
+
+
+@pytest.fixture
+def kernel_always(monkeypatch):
+    """Treat every model as large: kernel search, interior-point root LP, short local search."""
+    import analysis.location._base as base
+
+    monkeypatch.setattr(base, "_IPM_FROM_NNZ", 0)
+    monkeypatch.setattr(models, "_IPM_FROM_NNZ", 0)
+
+
+def test_kernel_search_hand_checked(kernel_always):
+    # A covers d1 + d2 (10 + 10), B covers d3 (5), C covers d4 + d5 (8 + 8), D and six
+    # more sites cover one demand point of weight 1 each; two sites: A and C cover 36. From
+    # the poor start {B, D} (6) the LP opens A and C, the core {A, B, C, D} (4 of 10 sites)
+    # is solved exactly, and the LP's value (36) is the bound.
+    near = {0: [0, 1], 1: [2], 2: [3, 4]} | {j: [j + 2] for j in range(3, 10)}
+    dc = np.full((12, 10), 100.0)
+    for j, rows in near.items():
+        dc[rows, j] = 0.0
+    w = np.array([10.0, 10.0, 5.0, 8.0, 8.0] + [1.0] * 7)
+    model = MCLP.from_cost_matrix(dc, w, radius=1.0, new=2)
+    active_idx = np.flatnonzero(model._active({}))
+    builder, x_of = model._site_columns(active_idx, {})
+    built = model._build(builder, x_of)
+    kernel = model._kernel_search(
+        builder, built, active_idx, {}, np.array([1, 3]), _Clock(time.perf_counter(), None)
+    )
+    assert sorted(kernel.sites.tolist()) == [0, 2]
+    assert model._value(kernel.sites) == pytest.approx(36.0)
+    assert kernel.lp_bound is not None
+    assert kernel.lp_bound == pytest.approx(36.0, rel=1e-5)
+    assert kernel.lp_bound >= 36.0
+    result = model.solve()
+    assert result.optimal
+    assert result.objective == pytest.approx(36.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kernel_search_keeps_the_rules_and_the_optimum(kernel_always, seed):
+    dc, de, w, prov_d, prov_c, prov_e = _instance(seed, n_d=120, n_c=16)
+    cost = np.random.default_rng(seed).integers(1, 4, 16).astype(float) * 1e6
+    common: dict[str, Any] = {
+        "radius": 20.0,
+        "min_per_province": 1,
+        "demand_province": prov_d,
+        "candidate_province": prov_c,
+        "existing_province": prov_e,
+        "existing_cost_matrix": de,
+        "forced": [seed],
+        "excluded": [15 - seed],
+    }
+    for rules in ({"new": 4}, {"budget_mad": 8e6, "cost_mad": cost}):
+        model = MCLP.from_cost_matrix(dc, w, **common, **rules)
+        picks, _ = model.greedy()
+        start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
+        active_idx = np.flatnonzero(model._active(model._province_deficits()))
+        builder, x_of = model._site_columns(active_idx, model._province_deficits())
+        built = model._build(builder, x_of)
+        kernel = model._kernel_search(
+            builder,
+            built,
+            active_idx,
+            model._province_deficits(),
+            start[np.isin(start, active_idx)],
+            _Clock(time.perf_counter(), None),
+        )
+        assert model._meets_rules(list(kernel.sites))
+        assert seed in kernel.sites
+        assert 15 - seed not in kernel.sites
+        found, started = model._value(kernel.sites), model._value(start)
+        assert found is not None
+        assert started is not None
+        assert found >= started - 1e-9
+        # the exact search over every candidate, with and without the kernel, agrees
+        with_kernel = model.solve()
+        assert with_kernel.optimal
+        assert found <= with_kernel.objective + 1e-9
+        assert kernel.lp_bound is not None
+        assert kernel.lp_bound >= with_kernel.objective - 1e-6
+        plain = MCLP.from_cost_matrix(dc, w, **common, **rules).solve(mip_start=False)
+        assert with_kernel.objective == pytest.approx(plain.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kernel_search_on_pmedian_keeps_the_optimum(kernel_always, seed):
+    dc, de, w, *_ = _instance(seed, n_c=12)
+    best = min(_median(dc, de, w, s) for s in itertools.combinations(range(12), 3))
+    result = PMedian.from_cost_matrix(dc, w, new=3, existing_cost_matrix=de).solve()
+    assert result.optimal
+    assert result.objective == pytest.approx(best)
