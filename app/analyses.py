@@ -6,7 +6,9 @@ recompute; every failure is a ``WaloujaError`` the page shows as a message.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,11 +17,12 @@ import streamlit as st
 from app.context import app_settings
 from app.data import data_version
 from app.i18n import t
-from geo import db, inputs
+from geo import db, inputs, runs
 
 if TYPE_CHECKING:
     from analysis.equity import EquityReport
     from analysis.gaps import GapsReport
+    from walouja.services.equity import RunOutcome
 
 CENTRE_TYPES: tuple[str, ...] = inputs.CENTRE_TYPES
 THRESHOLDS_KM: tuple[int, ...] = (10, 20, 30, 60)
@@ -117,3 +120,72 @@ def _gaps(centre_type: str, version: str) -> object:
 def gaps(*, centre_type: str = "COAPH") -> GapsReport:
     """The action plan's policy gaps (provinces without a centre of the type...)."""
     return _gaps(centre_type, data_version())  # type: ignore[return-value]
+
+
+# ---- stored equity analyses (the same runs as ``walouja equity``) ----------------------------
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """A stored equity run as the page lists it; ``page`` holds the page's settings to
+    reopen it (``centre_type, threshold_km, indicator, by``), None when it cannot."""
+
+    id: int
+    name: str | None
+    created_at: datetime
+    params: dict[str, Any]
+    page: dict[str, Any] | None
+
+
+def _page_params(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The page's own settings of a stored equity run, or None when the page cannot show it
+    (a CLI run with another catchment, method, detour factor or threshold)."""
+    km = params.get("threshold_km")
+    if (
+        params.get("indicator") not in EQUITY_INDICATORS
+        or params.get("by") not in ("province", "region")
+        or params.get("catchment_km") != CATCHMENT_KM
+        or params.get("method") != "2sfca"
+        or params.get("detour_factor") != 1.0
+        or params.get("missing_capacity") != "median"
+        or not isinstance(km, int | float)
+        or float(km) not in {float(k) for k in THRESHOLDS_KM}
+    ):
+        return None
+    return {
+        "centre_type": params.get("centre_type"),
+        "threshold_km": int(float(km)),
+        "indicator": params["indicator"],
+        "by": params["by"],
+    }
+
+
+def save_equity(
+    *, centre_type: str | None, threshold_km: float, indicator: str, by: str, name: str
+) -> RunOutcome:
+    """Store the equity analysis the page shows in ``analysis_runs`` (as ``walouja equity``
+    does); the stored run of the same request on unchanged data is reused, and renamed when
+    a name is given."""
+    from walouja.services.equity import run_equity
+
+    label = name.strip() or None
+    with db.connect(app_settings()) as conn:
+        outcome = run_equity(
+            conn,
+            indicator=indicator,
+            by=by,
+            centre_type=centre_type,
+            threshold_km=float(threshold_km),
+            catchment_km=CATCHMENT_KM,
+            name=label,
+        )
+        if outcome.reused and label is not None:
+            runs.rename_run(conn, outcome.run_id, label)
+    return outcome
+
+
+def saved_equity() -> list[SavedRun]:
+    """Stored equity runs (the app's and the CLI's), newest first."""
+    with db.connect(app_settings()) as conn:
+        found = runs.list_runs(conn, "equity", limit=100)
+    return [SavedRun(r.id, r.name, r.created_at, r.params, _page_params(r.params)) for r in found]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -194,3 +196,83 @@ with tab_gaps:
             width="stretch",
         )
         st.caption(t("equity.gaps_note", type=gap_type))
+
+# ---- stored analyses: save what is shown, reopen a stored one ---------------------------------
+
+
+def _describe(params: dict[str, Any]) -> str:
+    """A stored equity request in words: indicator · level · centre type · threshold."""
+    ind = str(params.get("indicator", ""))
+    shown = t(f"indicator.{explorer.EQUITY_TO_MAP[ind]}") if ind in explorer.EQUITY_TO_MAP else ind
+    kind = params.get("centre_type")
+    parts = [
+        shown,
+        t(f"level.{params.get('by')}s"),
+        t("analysis.any_type") if kind is None else t(f"centre_type.{kind}"),
+        f"{fmt_number(float(str(params.get('threshold_km', 0))), decimals=0)} km",
+    ]
+    return " · ".join(parts)
+
+
+st.divider()
+st.subheader(t("runs.title"))
+st.caption(t("runs.intro"))
+s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
+run_name = s1.text_input(t("runs.name"), key="eq_run_name", placeholder=t("runs.placeholder"))
+if s2.button(t("runs.save"), key="eq_save"):
+    with shell.friendly():
+        outcome = analyses.save_equity(
+            centre_type=centre_type,
+            threshold_km=float(km),
+            indicator=indicator,
+            by=by,
+            name=run_name,
+        )
+        st.success(t("runs.reused" if outcome.reused else "runs.saved", id=outcome.run_id))
+try:
+    stored_runs = analyses.saved_equity()
+except WaloujaError as exc:
+    shell.show_error(exc)
+    stored_runs = []
+if not stored_runs:
+    st.caption(t("runs.none"))
+else:
+    listing = pd.DataFrame(
+        {
+            "id": [r.id for r in stored_runs],
+            "name": [r.name or "" for r in stored_runs],
+            "created": [str(r.created_at)[:16] for r in stored_runs],
+            "request": [_describe(r.params) for r in stored_runs],
+        }
+    )
+    st.dataframe(
+        listing.rename(
+            columns={
+                "id": t("runs.id"),
+                "name": t("runs.name_col"),
+                "created": t("runs.created"),
+                "request": t("runs.request"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    openable = {r.id: r.page for r in stored_runs if r.page is not None}
+    if openable:
+
+        def _open_run() -> None:
+            page = openable[int(st.session_state["eq_open_id"])]
+            kind = page["centre_type"]
+            st.session_state["ctype"] = filters.ANY_TYPE if kind is None else str(kind)
+            st.session_state["km"] = str(page["threshold_km"])
+            st.session_state["eq_indicator"] = str(page["indicator"])
+            st.session_state["by"] = str(page["by"])
+
+        o1, o2 = st.columns([3, 1], vertical_alignment="bottom")
+        o1.selectbox(
+            t("runs.open_which"),
+            list(openable),
+            key="eq_open_id",
+            format_func=lambda i: f"#{i}",
+        )
+        o2.button(t("runs.open"), key="eq_open", on_click=_open_run)

@@ -233,3 +233,59 @@ def test_data_page_reports_rejected_rows_in_the_interface_language(app: AppTest)
     assert problems.values.tolist() == [
         [3, "الشكل الهندسي", "خارج التراب الوطني (-3.70000, 40.41000)"]
     ]
+
+
+def test_coverage_and_equity_saves_a_run_and_reopens_it(app: AppTest, engine: Engine) -> None:
+    # only this request's runs: other tests (the CLI's) store equity runs of their own
+    mine = sa.text(
+        "SELECT id, name, params, results FROM analysis_runs WHERE kind = 'equity' "
+        "AND params->>'indicator' = 'access' AND params->>'by' = 'region' "
+        "AND (params->>'threshold_km')::float = 20"
+    )
+    with engine.begin() as c:
+        c.execute(
+            sa.text(
+                "DELETE FROM analysis_runs WHERE kind = 'equity' "
+                "AND params->>'indicator' = 'access' AND params->>'by' = 'region' "
+                "AND (params->>'threshold_km')::float = 20"
+            )
+        )
+    at = _open(app, "3_Coverage_and_equity")
+    at.selectbox(key="km").set_value("20").run()
+    at.selectbox(key="eq_indicator").set_value("access").run()
+    at.selectbox(key="by").set_value("region").run()
+    shown = {m.label: m.value for m in at.metric}
+    at.text_input(key="eq_run_name").input("Accès par région, 20 km").run()
+    at.button(key="eq_save").click().run()
+    assert not at.exception
+    with engine.connect() as c:
+        rows = c.execute(mine).all()
+    assert len(rows) == 1
+    run = rows[0]
+    assert run.name == "Accès par région, 20 km"
+    assert run.params["indicator"] == "access"
+    assert run.params["by"] == "region"
+    assert run.params["threshold_km"] == 20.0
+    assert run.params["centre_type"] == "COAPH"
+    # the stored figures are the ones on the screen
+    assert f"{run.results['indices']['gini']:.3f}" == shown["Gini"]
+    assert at.success[0].value == f"Analyse enregistrée sous le n° {run.id}."
+    # saving again on unchanged data finds the stored run: no second row
+    at.button(key="eq_save").click().run()
+    assert at.success[0].value.endswith(f"n° {run.id}.")
+    assert "déjà" in at.success[0].value
+    with engine.connect() as c:
+        assert len(c.execute(mine).all()) == 1
+    listed = _table_with(at, "Enregistrée le")
+    assert "Accès par région, 20 km" in listed["Nom"].tolist()
+    # elsewhere, then reopen the stored run: the page shows its settings and figures again
+    at.selectbox(key="km").set_value("60").run()
+    at.selectbox(key="eq_indicator").set_value("coverage_share").run()
+    assert {m.label: m.value for m in at.metric} != shown
+    at.selectbox(key="eq_open_id").set_value(run.id).run()
+    at.button(key="eq_open").click().run()
+    assert not at.exception
+    assert at.selectbox(key="km").value == "20"
+    assert at.selectbox(key="eq_indicator").value == "access"
+    assert at.selectbox(key="by").value == "region"
+    assert {m.label: m.value for m in at.metric} == shown
