@@ -16,10 +16,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from typer.testing import CliRunner
 
-from geo.inputs import load_centres, load_demand
+from analysis.network import prepare_graph, travel_times
+from geo import runs
+from geo.inputs import load_centres, load_demand, read_road_graph
 from walouja.cli import app
 from walouja.errors import AnalysisError
-from walouja.services.coverage import access_rows, coverage_rows, run_access, run_coverage
+from walouja.services.coverage import (
+    NETWORK_RESULTS_VERSION,
+    access_rows,
+    coverage_rows,
+    run_access,
+    run_coverage,
+)
 
 FIXTURE_OSM = Path(__file__).parent / "analysis" / "fixtures" / "grid_rabat.osm"
 
@@ -226,6 +234,96 @@ def test_coverage_in_minutes_over_a_road_network(own_centres: Connection) -> Non
     assert "mean_time_min" in rows[0]
     assert 0 < rows[0]["pwd_covered"] < rows[0]["pwd"]
     assert rows[0]["pwd_unreachable"] > 0
+    # the one COAPH centre near the grid is the fastest wherever a time exists, and none is
+    # named where there is no time
+    rabat_id = own_centres.execute(
+        sa.text("SELECT id FROM centres WHERE external_id = 't-rabat'")
+    ).scalar_one()
+    for c in outcome.results["communes"]:
+        if c["nearest_min"] is None:
+            assert c["fastest_centre_id"] is None
+            assert c["fastest_centre"] is None
+        else:
+            assert c["fastest_centre_id"] == rabat_id
+            assert c["fastest_centre"] == "Centre t-rabat"
+    commune_rows = coverage_rows(own_centres, outcome, "commune")
+    assert {"nearest_min", "fastest_centre_id", "fastest_centre", "nearest_centre"} <= set(
+        commune_rows[0]
+    )
+    assert {r["fastest_centre"] for r in commune_rows if r["nearest_min"] is not None} == {
+        "Centre t-rabat"
+    }
+
+
+def test_the_fastest_centre_differs_from_the_straight_line_nearest(
+    own_centres: Connection,
+) -> None:
+    # a COAPH centre just east of the grid, 1.4 km from its nearest road node: closer to the
+    # communes there in a straight line than t-rabat, but slower to reach at 5 km/h off-road
+    own_centres.execute(
+        sa.text(
+            "INSERT INTO centres (external_id, name, centre_type, capacity, geom, source) "
+            "VALUES ('t-near', 'Centre t-near', 'COAPH', 10, "
+            "ST_SetSRID(ST_MakePoint(-6.815, 34.006), 4326), 'test')"
+        )
+    )
+    outcome = run_coverage(
+        own_centres,
+        centre_type="COAPH",
+        threshold=30.0,
+        osm_file=FIXTURE_OSM,
+        connector_speed_kmh=5.0,
+    )
+    rows = [r for r in coverage_rows(own_centres, outcome, "commune") if r["nearest_min"]]
+    assert rows
+    centres = load_centres(own_centres, centre_type="COAPH").set_index("name")
+    graph = prepare_graph(read_road_graph(FIXTURE_OSM))
+
+    def alone(row: dict, centre: str) -> float:
+        one = centres.loc[centre]
+        times = travel_times(
+            graph, [row["lon"]], [row["lat"]], [one["lon"]], [one["lat"]], connector_speed_kmh=5.0
+        )
+        return float(times.minutes[0])
+
+    differ = 0
+    for row in rows:
+        assert row["fastest_centre_id"] == centres.loc[row["fastest_centre"], "id"]
+        # the time reported is the time to the centre named
+        assert alone(row, row["fastest_centre"]) == pytest.approx(row["nearest_min"], abs=1e-9)
+        if row["nearest_centre"] != row["fastest_centre"]:
+            differ += 1
+            assert alone(row, row["nearest_centre"]) > row["nearest_min"]
+    assert differ > 0
+    touarga = next(r for r in rows if r["name_fr"] == "Touarga")
+    assert touarga["nearest_centre"] == "Centre t-near"
+    assert touarga["fastest_centre"] == "Centre t-rabat"
+
+
+def test_travel_time_runs_stored_before_the_fastest_centre_are_not_reused(
+    own_centres: Connection,
+) -> None:
+    first = run_coverage(own_centres, centre_type="COAPH", threshold=30.0, osm_file=FIXTURE_OSM)
+    assert first.params["network"]["results_version"] == NETWORK_RESULTS_VERSION
+    # the same request as stored before results named the fastest centre
+    old_params = json.loads(json.dumps(first.params))
+    del old_params["network"]["results_version"]
+    old_results = json.loads(json.dumps(first.results))
+    for c in old_results["communes"]:
+        del c["fastest_centre_id"], c["fastest_centre"]
+    fingerprint = runs.input_fingerprint(own_centres, ("communes", "centres"))
+    old_id = runs.save_run(
+        own_centres,
+        kind="coverage",
+        params=old_params,
+        fingerprint=fingerprint,
+        results=old_results,
+        duration_s=None,
+    )
+    again = run_coverage(own_centres, centre_type="COAPH", threshold=30.0, osm_file=FIXTURE_OSM)
+    assert again.reused
+    assert again.run_id == first.run_id != old_id
+    assert "fastest_centre" in again.results["communes"][0]
 
 
 # --------------------------------------------------------------------------- the commands
@@ -268,6 +366,34 @@ def test_coverage_command_by_commune_gives_demand_points(cli: CliRunner) -> None
     assert {"lon", "lat", "nearest_km"} <= set(row)
     assert -17.5 < row["lon"] < -0.9
     assert 20.5 < row["lat"] < 36.1
+
+
+def test_coverage_command_in_minutes_names_the_fastest_centre(
+    cli: CliRunner, national: Connection
+) -> None:
+    args = ["coverage", "--osm", str(FIXTURE_OSM), "--threshold-min", "30", "--by", "commune"]
+    out = _json(cli.invoke(app, [*args, "--json", "--fresh"]))
+    assert out["params"]["unit"] == "min"
+    ids = set(national.execute(sa.text("SELECT id FROM centres")).scalars())
+    timed = [r for r in out["rows"] if r["nearest_min"] is not None]
+    assert 0 < len(timed) < len(out["rows"])
+    for row in out["rows"]:
+        assert {"nearest_centre", "fastest_centre_id", "fastest_centre"} <= set(row)
+        if row["nearest_min"] is None:
+            assert row["fastest_centre_id"] is None
+            assert row["fastest_centre"] is None
+        else:
+            assert row["fastest_centre_id"] in ids
+            assert row["fastest_centre"]
+    table = cli.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "stored run" in table.stdout
+    header = table.stdout.splitlines()[1]
+    assert "fastest centre" in header
+    assert "nearest centre" not in header
+    for row in timed:
+        line = next(x for x in table.stdout.splitlines() if x.startswith(row["code"] + " "))
+        assert row["fastest_centre"] in line
 
 
 def test_access_command_json_and_table(cli: CliRunner) -> None:

@@ -164,8 +164,13 @@ def coverage_command(
         ("pwd_unserved", "unserved", "int"),
         mean,
     ]
-    if by == "commune" and unit == "km":
-        columns.append(("nearest_centre", "nearest centre", "str"))
+    if by == "commune":
+        # in minutes, the centre the time is to (the straight-line nearest may be another)
+        columns.append(
+            ("nearest_centre", "nearest centre", "str")
+            if unit == "km"
+            else ("fastest_centre", "fastest centre", "str")
+        )
     if unit == "min":
         columns.append(("pwd_unreachable", "off network", "int"))
     typer.echo(render_table(rows, columns))

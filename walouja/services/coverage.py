@@ -28,6 +28,7 @@ from walouja.services._store import RunOutcome, stored_or_computed
 
 __all__ = [
     "INPUT_TABLES",
+    "NETWORK_RESULTS_VERSION",
     "RunOutcome",
     "access_rows",
     "check_level",
@@ -39,6 +40,13 @@ __all__ = [
 INPUT_TABLES = ("communes", "centres")
 
 _COMMUNE_KEYS = ("code", "name_fr", "province_code", "region_code", "pwd", "lon", "lat")
+
+NETWORK_RESULTS_VERSION = 2
+"""Format of a travel-time run's results, part of its params (so of the stored-run lookup).
+
+2: every commune also has ``fastest_centre_id``/``fastest_centre``, the centre its
+``nearest_min`` is the time to. Stored runs without it (version 1, no key) are not reused.
+"""
 
 
 def _file_md5(path: Path) -> str:
@@ -72,7 +80,10 @@ def run_coverage(
     """Nearest-centre distance (or travel time) of every commune, stored as a run.
 
     With ``osm_file`` the distance is the road travel time in minutes (see
-    :mod:`analysis.network`); ``nearest_km`` and ``nearest_centre`` stay straight-line.
+    :mod:`analysis.network`) to the centre reached fastest, stored per commune as
+    ``nearest_min``, ``fastest_centre_id`` and ``fastest_centre`` (``None`` when no centre is
+    reachable); ``nearest_km``, ``nearest_centre_id`` and ``nearest_centre`` stay the
+    straight-line nearest centre, which may be another one.
     """
     kind = check_centre_type(centre_type)
     check_thresholds([threshold])
@@ -91,6 +102,7 @@ def run_coverage(
             "md5": _file_md5(osm_file),
             "connector_speed_kmh": connector_speed_kmh,
             "max_snap_km": max_snap_km,
+            "results_version": NETWORK_RESULTS_VERSION,
         }
 
     def compute() -> dict[str, Any]:
@@ -123,6 +135,15 @@ def run_coverage(
             )
             distance = times.minutes
             extra["nearest_min"] = times.minutes
+            # the centre each time is to (None: unreachable), kept as ints and strings
+            ids, names = centres["id"].tolist(), centres["name"].tolist()
+            fastest = times.centre_index.tolist()
+            extra["fastest_centre_id"] = np.array(
+                [ids[j] if j >= 0 else None for j in fastest], dtype=object
+            )
+            extra["fastest_centre"] = np.array(
+                [names[j] if j >= 0 else None for j in fastest], dtype=object
+            )
         cov = coverage(
             demand,
             distance,
@@ -161,7 +182,12 @@ def run_coverage(
 
 
 def coverage_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str, Any]]:
-    """Rows of a coverage run at level ``by``: code, name_fr, pwd, pwd_covered, share..."""
+    """Rows of a coverage run at level ``by``: code, name_fr, pwd, pwd_covered, share...
+
+    Commune rows also carry the point (``lon``, ``lat``) and the straight-line nearest
+    centre (``nearest_km``, ``nearest_centre``); in minutes, ``nearest_min`` and the centre
+    it is the time to (``fastest_centre_id``, ``fastest_centre``; ``None`` when unreachable).
+    """
     check_level(by)
     communes = pd.DataFrame(outcome.results["communes"])
     unit = outcome.params["unit"]
@@ -195,7 +221,12 @@ def coverage_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[s
                 nearest_centre=one["nearest_centre"],
             )
             if unit == "min":
-                row["nearest_min"] = one["nearest_min"]
+                fastest_id: Any = one.get("fastest_centre_id")  # float when some are null
+                row.update(
+                    nearest_min=one["nearest_min"],
+                    fastest_centre_id=None if pd.isna(fastest_id) else int(fastest_id),
+                    fastest_centre=one.get("fastest_centre"),
+                )
         else:
             row["n_communes"] = rec["n_units"]
         rows.append(runs.to_jsonable(row))
