@@ -2,18 +2,52 @@
 
 Every error carries a one-line ``message`` saying what happened and, where there is one,
 a ``hint`` saying what to do. The CLI and the app show ``str(error)`` instead of a traceback.
+Both are English; an error may also carry a stable ``code`` and the ``params`` its message
+shows, so the app can word it in the user's language (catalogue keys ``errors.<code>``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class WaloujaError(Exception):
-    """Base class of every error meant for a user rather than a developer."""
+    """Base class of every error meant for a user rather than a developer.
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    Parameters
+    ----------
+    message
+        What happened, in English (what the CLI and the logs print).
+    hint
+        What to do about it, in English; None when there is nothing to suggest.
+    code
+        A stable machine name of the condition (``"not_utf8"``...), or None. Interfaces
+        that speak other languages look up their own text by it.
+    params
+        The values ``message`` and ``hint`` show (file name, line...), under the names
+        the translated texts use as ``{fields}``.
+
+    Attributes
+    ----------
+    message, hint, code
+        As given.
+    params
+        A ``dict`` copy of ``params`` (empty when none were given).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
+        self.params: dict[str, object] = dict(params or {})
 
     def __str__(self) -> str:
         if self.hint:
@@ -56,8 +90,10 @@ class ValidationError(DataError):
         *,
         problems: list[tuple[int | None, str, str]] | None = None,
         hint: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, code=code, params=params)
         self.problems = problems or []
 
 
