@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo.io_read import read_file
+from geo.messages import file_error, validation_error
 from geo.validate import LAT_COLUMNS, LON_COLUMNS, normalise_column
-from walouja.errors import DataError, ValidationError
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -96,10 +96,7 @@ def read_points(path: str | Path) -> pd.DataFrame:
     else:
         lon_col, lat_col = _pick(columns, LON_COLUMNS), _pick(columns, LAT_COLUMNS)
         if lon_col is None or lat_col is None:
-            raise DataError(
-                f"{path.name} has no coordinates: no lon/lat (or longitude/latitude) columns",
-                hint="add lon and lat columns in decimal degrees (EPSG:4326)",
-            )
+            raise file_error("candidates_no_coordinates", name=path.name)
         lon = pd.to_numeric(records[lon_col], errors="coerce").to_numpy(float)
         lat = pd.to_numeric(records[lat_col], errors="coerce").to_numpy(float)
         for k in range(len(records)):
@@ -111,17 +108,17 @@ def read_points(path: str | Path) -> pd.DataFrame:
     for k, reason in table.row_errors.items():
         problems.append((int(k), "row", reason))
     if problems:
-        raise ValidationError(
-            f"{path.name}: {len({p[0] for p in problems})} row(s) have no valid point",
+        raise validation_error(
+            "candidates_invalid_rows",
             problems=sorted(problems, key=lambda p: (p[0] or 0, p[1])),
+            name=path.name,
+            n=len({p[0] for p in problems}),
         )
     if len(records) == 0:
-        raise DataError(f"{path.name} holds no point")
+        raise file_error("candidates_empty", name=path.name)
     if len(records) > MAX_CANDIDATES:
-        raise DataError(
-            f"{path.name} holds {len(records):,} points; at most {MAX_CANDIDATES:,} candidate "
-            "sites are allowed",
-            hint="keep the most plausible sites, or use the communes as candidates",
+        raise file_error(
+            "too_many_candidates", name=path.name, n=len(records), maximum=MAX_CANDIDATES
         )
     id_col, name_col = _pick(columns, ID_COLUMNS), _pick(columns, NAME_COLUMNS)
     labels = (
@@ -168,15 +165,16 @@ def load_candidates(conn: Connection, path: str | Path) -> CandidateSites:
     points = locate(conn, read_points(path))
     outside = points[points["commune_code"].isna()]
     if not outside.empty:
-        raise ValidationError(
-            f"{path.name}: {len(outside)} site(s) lie outside Morocco's communes",
+        raise validation_error(
+            "candidates_outside_communes",
             problems=[
                 (int(row), "geometry", f"lon={lon:.5f}, lat={lat:.5f} is in no commune")
                 for row, lon, lat in zip(
                     outside["row"], outside["lon"], outside["lat"], strict=True
                 )
             ],
-            hint="check the coordinates (longitude first, decimal degrees)",
+            name=path.name,
+            n=len(outside),
         )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return CandidateSites(frame=points, source=f"{path.name}#{digest}")

@@ -27,8 +27,8 @@ from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, detect_format, read_file
 from geo.layers import LayerSpec, get_layer, record_source
+from geo.messages import Note, english, validation_error
 from geo.validate import Problem, problem, similar_names, validate_records
-from walouja.errors import ValidationError
 from walouja.settings import Settings
 
 TEMP = "_walouja_import"
@@ -39,7 +39,8 @@ class ImportReport:
     """What an import did (or would do, for a dry run).
 
     ``refused`` is True when rows were rejected and ``skip_invalid`` was not given: then
-    nothing was written.
+    nothing was written. ``warnings`` are English texts, most of them ``geo.messages.Note``
+    (with a code and params the app translates).
     """
 
     layer: str
@@ -65,10 +66,7 @@ class ImportReport:
     def summary(self) -> str:
         """One line for people."""
         if self.refused:
-            return (
-                f"{self.layer}: import of {self.file} refused — {self.rejected} of "
-                f"{self.rows_read} rows rejected, nothing written"
-            )
+            return english("import_refused", self.refusal_params())[0]
         verb = "would insert" if self.dry_run else "inserted"
         verb2 = "would update" if self.dry_run else "updated"
         skipped = f", {self.rejected} rejected rows skipped" if self.rejected else ""
@@ -77,6 +75,15 @@ class ImportReport:
             f"{verb} {self.inserted}, {verb2} {self.updated}, {self.unchanged} unchanged"
             f"{skipped}{' (dry run, nothing written)' if self.dry_run else ''}"
         )
+
+    def refusal_params(self) -> dict[str, object]:
+        """The values the refusal message shows (``geo.messages`` code ``import_refused``)."""
+        return {
+            "layer": self.layer,
+            "file": self.file,
+            "rejected": self.rejected,
+            "rows": self.rows_read,
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""
@@ -275,10 +282,7 @@ def import_table(
             conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM communes)")).scalar()
         )
         if not communes_loaded:
-            warnings.append(
-                "communes are not loaded: points checked against Morocco's bounding box only "
-                "and commune_code left empty"
-            )
+            warnings.append(Note("communes_not_loaded"))
         conn.execute(
             sa.text(
                 f"CREATE TEMP TABLE {TEMP} ON COMMIT DROP AS SELECT external_id, "
@@ -330,10 +334,10 @@ def import_table(
     else:
         savepoint.commit()
     if refused and raise_on_reject:
-        raise ValidationError(
-            report.summary(),
+        raise validation_error(
+            "import_refused",
             problems=[p.as_tuple() for p in problems],
-            hint="fix the rows listed (or import with --skip-invalid to keep the valid rows)",
+            **report.refusal_params(),
         )
     return report
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from geo.io_read import SourceTable
 from geo.layers import get_layer
+from geo.messages import Note, file_error
 from geo.validate import find_duplicates
-from walouja.errors import DataError
 
 # What each layer asks OpenStreetMap for.
 OSM_TAGS: dict[str, dict[str, bool | str | list[str]]] = {
@@ -114,7 +114,7 @@ def osm_to_table(gdf: gpd.GeoDataFrame, layer: str, *, name: str) -> SourceTable
     spec = get_layer(layer)
     warnings: list[str] = []
     if gdf.empty:
-        raise DataError(f"{name}: no OpenStreetMap features of the kind {layer} holds")
+        raise file_error("osm_nothing_usable", name=name, layer=layer)
     gdf = gdf.copy()
     if isinstance(gdf.index, pd.MultiIndex):
         ext = [f"osm:{el}/{oid}" for el, oid in gdf.index]
@@ -169,10 +169,7 @@ def osm_to_table(gdf: gpd.GeoDataFrame, layer: str, *, name: str) -> SourceTable
             lambda v: True if v is not None and "blue" in str(v).lower() else None
         )
     else:
-        raise DataError(
-            "accessible cities are not an OpenStreetMap feature",
-            hint="import them from a CSV, GeoJSON or GeoPackage file",
-        )
+        raise file_error("osm_no_accessible_cities")
     for col in records.columns:
         records[col] = records[col].astype(object).where(records[col].notna(), None)
     geometry = gpd.GeoSeries(gdf.geometry.values, index=gdf.index, crs=gdf.crs or "EPSG:4326")
@@ -185,10 +182,7 @@ def osm_to_table(gdf: gpd.GeoDataFrame, layer: str, *, name: str) -> SourceTable
             probe = probe[probe[spec.type_field].notna()]
         folded = find_duplicates(probe, spec)
         if folded:
-            warnings.append(
-                f"{len(folded)} OpenStreetMap objects folded into a nearby object of the same "
-                "kind and name (OSM maps one stop as platform, pole and station)"
-            )
+            warnings.append(Note("osm_objects_folded", n=len(folded)))
             keep = ~records.index.isin(list(folded))
             records, geometry = records[keep], geometry[keep]
     index = pd.RangeIndex(1, len(records) + 1)
@@ -200,10 +194,7 @@ def osm_to_table(gdf: gpd.GeoDataFrame, layer: str, *, name: str) -> SourceTable
 def _tags(layer: str) -> dict[str, bool | str | list[str]]:
     tags = OSM_TAGS[get_layer(layer).name]
     if not tags:
-        raise DataError(
-            "accessible cities are not an OpenStreetMap feature",
-            hint="import them from a CSV, GeoJSON or GeoPackage file",
-        )
+        raise file_error("osm_no_accessible_cities")
     return tags
 
 
@@ -214,14 +205,14 @@ def read_osm_xml(path: str | Path, layer: str) -> SourceTable:
 
     path = Path(path)
     if not path.exists():
-        raise DataError(f"no such file: {path}")
+        raise file_error("no_such_file", path=str(path))
     tags = _tags(layer)
     try:
         gdf = ox.features_from_xml(path, tags=tags)
     except InsufficientResponseError:
         gdf = gpd.GeoDataFrame()
     except Exception as exc:  # XML parse errors come from several libraries
-        raise DataError(f"cannot read {path.name} as OpenStreetMap XML: {exc}") from None
+        raise file_error("unreadable_osm", name=path.name, detail=str(exc)) from None
     return osm_to_table(gdf, layer, name=path.name)
 
 
@@ -275,10 +266,8 @@ def read_overpass(
         except InsufficientResponseError:
             gdf = gpd.GeoDataFrame()
         except (TypeError, ValueError) as exc:
-            raise DataError(f"OpenStreetMap could not find the place {place!r}: {exc}") from None
+            raise file_error("osm_place_not_found", place=place, detail=str(exc)) from None
         except requests.RequestException as exc:
-            raise DataError(
-                f"cannot reach OpenStreetMap services: {str(exc).splitlines()[0]}",
-                hint="check the network, or import an .osm file instead",
-            ) from None
+            detail = str(exc).splitlines()[0]
+            raise file_error("osm_unreachable", detail=detail) from None
     return osm_to_table(gdf, layer, name=f"OpenStreetMap ({place})")

@@ -22,8 +22,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.messages import Note, file_error
 from geo.validate import RowError
-from walouja.errors import DataError
 
 FORMATS = ("csv", "geojson", "gpkg", "shp", "gtfs", "osm")
 
@@ -36,7 +36,7 @@ class SourceTable:
     geometry: gpd.GeoSeries | None
     format: str
     name: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # often ``geo.messages.Note``
     defaults: dict[str, Any] = field(default_factory=dict)
     row_errors: dict[int, str] = field(default_factory=dict)
     crs: str | None = None
@@ -63,26 +63,20 @@ def detect_format(path: Path) -> str:
             with zipfile.ZipFile(path) as zf:
                 names = [n.lower() for n in zf.namelist()]
         except zipfile.BadZipFile:
-            raise DataError(f"{path.name} is not a readable zip file") from None
+            raise file_error("bad_zip", name=path.name) from None
         if any(n.rsplit("/", 1)[-1] == "stops.txt" for n in names):
             return "gtfs"
         if any(n.endswith(".shp") for n in names):
             return "shp"
-        raise DataError(f"{path.name} holds neither a Shapefile (.shp) nor a GTFS feed (stops.txt)")
-    raise DataError(
-        f"cannot tell the format of {path.name}",
-        hint=f"use a known extension or --format ({', '.join(FORMATS)})",
-    )
+        raise file_error("zip_without_data", name=path.name)
+    raise file_error("unknown_extension", name=path.name, formats=", ".join(FORMATS))
 
 
 def _decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{name} is not UTF-8 text (invalid byte at position {exc.start})",
-            hint='save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)',
-        ) from None
+        raise file_error("not_utf8", name=name, position=exc.start) from None
 
 
 def sniff_separator(header: str) -> str:
@@ -104,9 +98,9 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise DataError(f"{name} is empty") from None
+        raise file_error("empty_file", name=name) from None
     except csv.Error as exc:
-        raise DataError(f"{name} is not a readable CSV file: {exc}") from None
+        raise file_error("unreadable_csv", name=name, detail=str(exc)) from None
     header = [h.strip() for h in header]
     width = len(header)
     rows: list[list[str]] = []
@@ -125,7 +119,8 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
             rows.append(record)
             lines.append(line)
     except csv.Error as exc:
-        raise DataError(f"{name}, line {reader.line_num}: {exc}") from None
+        line = reader.line_num
+        raise file_error("csv_line_error", name=name, line=line, detail=str(exc)) from None
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, dtype=int), dtype=object)
     frame = frame.map(lambda v: v if v.strip() else None)
     return frame, errors
@@ -142,10 +137,13 @@ def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
     try:
         layers = pyogrio.list_layers(uri)
         if len(layers) > 1:
-            warnings.append(f"{name} has {len(layers)} layers; read the first one ({layers[0][0]})")
+            warnings.append(
+                Note("several_layers", name=name, n=len(layers), first=str(layers[0][0]))
+            )
         gdf = gpd.read_file(uri, layer=layers[0][0] if len(layers) else None)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise DataError(f"cannot read {name}: {str(exc).splitlines()[0]}") from None
+        detail = str(exc).splitlines()[0]
+        raise file_error("unreadable_file", name=name, detail=detail) from None
     geom_name = gdf.geometry.name
     records = pd.DataFrame(gdf.drop(columns=[geom_name]))
     geometry = gdf.geometry
@@ -171,10 +169,12 @@ def read_shapefile(path: Path) -> SourceTable:
         with zipfile.ZipFile(path) as zf:
             shps = [n for n in zf.namelist() if n.lower().endswith(".shp")]
         if not shps:
-            raise DataError(f"{path.name} holds no .shp file")
+            raise file_error("zip_without_shp", name=path.name)
         table = _read_vector(f"/vsizip/{path.resolve()}/{shps[0]}", path.name, "shp")
         if len(shps) > 1:
-            table.warnings.append(f"{path.name} holds {len(shps)} Shapefiles; read {shps[0]}")
+            table.warnings.append(
+                Note("several_shapefiles", name=path.name, n=len(shps), first=shps[0])
+            )
         return table
     return _read_vector(str(path), path.name, "shp")
 
@@ -227,19 +227,16 @@ def read_gtfs(path: Path) -> SourceTable:
     else:
         files["stops.txt"] = _decode(path.read_bytes(), path.name)
     if "stops.txt" not in files:
-        raise DataError(f"{path.name} has no stops.txt")
+        raise file_error("gtfs_without_stops", name=path.name)
     stops, stop_errors = read_csv_text(files["stops.txt"], "stops.txt")
     for col in ("stop_id", "stop_name", "stop_lat", "stop_lon"):
         if col not in stops.columns:
-            raise DataError(f"stops.txt in {path.name} lacks the column {col}")
+            raise file_error("gtfs_missing_column", name=path.name, column=col)
     warnings: list[str] = []
     loc = stops.get("location_type", pd.Series("", index=stops.index)).fillna("").str.strip()
     keep = loc.isin(["", "0", "1"])
     if (~keep).any():
-        warnings.append(
-            f"{int((~keep).sum())} entrances, generic nodes or boarding areas "
-            "(location_type 2-4) left out"
-        )
+        warnings.append(Note("gtfs_entrances_left_out", n=int((~keep).sum())))
     parent = stops.get("parent_station", pd.Series("", index=stops.index)).fillna("").str.strip()
     station_ids = set(stops.loc[keep & (loc == "1"), "stop_id"])
     child = keep & (loc != "1") & parent.isin(station_ids)
@@ -250,7 +247,7 @@ def read_gtfs(path: Path) -> SourceTable:
         .replace("", "0")
     )
     if child.any():
-        warnings.append(f"{int(child.sum())} platforms folded into their parent stations")
+        warnings.append(Note("gtfs_platforms_folded", n=int(child.sum())))
         child_best: dict[str, str] = {}
         for pid, values in wheel[child].groupby(parent[child]):
             vals = set(values)
@@ -278,10 +275,7 @@ def read_gtfs(path: Path) -> SourceTable:
         if len(feed_modes) == 1 and unserved.any():
             only = feed_modes.pop()
             mode = mode.where(~unserved, only)
-            warnings.append(
-                f"{int(unserved.sum())} stops served by no trip: mode {only!r}, "
-                "the feed's only mode"
-            )
+            warnings.append(Note("gtfs_unserved_stops", n=int(unserved.sum()), mode=only))
     operator = None
     if "agency.txt" in files:
         agency = read_csv_text(files["agency.txt"], "agency.txt")[0]
@@ -302,7 +296,7 @@ def read_gtfs(path: Path) -> SourceTable:
         index=stops.index,
     )[kept]
     if "wheelchair_boarding" not in stops.columns:
-        warnings.append("stops.txt has no wheelchair_boarding column: recorded as 0 (unknown)")
+        warnings.append(Note("gtfs_no_wheelchair_column"))
     return SourceTable(
         records, None, "gtfs", path.name, warnings, row_errors=stop_errors, crs="EPSG:4326"
     )
@@ -312,7 +306,7 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
     """Read any supported file (the format from its name unless ``fmt`` is given)."""
     path = Path(path)
     if not path.exists():
-        raise DataError(f"no such file: {path}")
+        raise file_error("no_such_file", path=str(path))
     fmt = (fmt or detect_format(path)).lower()
     readers: Mapping[str, Any] = {
         "csv": read_csv,
@@ -322,8 +316,8 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
         "gtfs": read_gtfs,
     }
     if fmt == "osm":
-        raise DataError("OpenStreetMap files are read per layer (use geo.io_osm.read_osm_xml)")
+        raise file_error("osm_needs_layer")
     if fmt not in readers:
-        raise DataError(f"unknown format {fmt!r}", hint=f"formats: {', '.join(FORMATS)}")
+        raise file_error("unknown_format", format=fmt, formats=", ".join(FORMATS))
     table: SourceTable = readers[fmt](path)
     return table

@@ -24,7 +24,7 @@ from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 
 from geo.layers import ALIASES, FieldSpec, LayerSpec
-from walouja.errors import DataError
+from geo.messages import Note, file_error
 
 # Morocco including the southern provinces (the same box as the tables' CHECK constraints).
 BBOX = (-17.30, 20.70, -0.95, 36.00)
@@ -407,19 +407,14 @@ def _to_lonlat(
     notes: list[str] = []
     if crs is None:
         if not _looks_lonlat(x, y):
-            raise DataError(
-                f"{what} has no coordinate reference system and its coordinates are not "
-                "longitude/latitude",
-                hint="give the CRS (for example --crs EPSG:26191 for Merchich / Nord Maroc) "
-                "or save the file with its projection",
-            )
-        notes.append(f"{what} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)")
+            raise file_error("not_lonlat_without_crs", name=what)
+        notes.append(Note("assumed_lonlat", name=what))
         return x, y, notes
     if crs.equals(CRS.from_epsg(4326)) or crs.equals(CRS.from_string("OGC:CRS84")):
         return x, y, notes
     transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
     lon, lat = transformer.transform(x, y)
-    notes.append(f"reprojected from {crs.to_string()} to EPSG:4326")
+    notes.append(Note("reprojected", crs=crs.to_string()))
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), notes
 
 
@@ -482,16 +477,13 @@ def validate_records(
                 mapped[fits[0]] = original
     ignored = [columns[k] for k in columns if k in IGNORED_COLUMNS]
     if ignored:
-        warnings.append(
-            f"ignored column(s) {', '.join(map(str, ignored))}: the commune is derived "
-            "from the geometry and is_demo from the import mode"
-        )
+        warnings.append(Note("ignored_columns", columns=", ".join(map(str, ignored))))
     # 2. geometry -> lon/lat
     if isinstance(crs, str):
         try:
             crs = CRS.from_user_input(crs)
         except Exception as exc:  # pyproj raises its own CRSError
-            raise DataError(f"unknown CRS {crs!r}: {exc}") from None
+            raise file_error("unknown_crs", crs=crs, detail=str(exc)) from None
     lon_col, lat_col = _find(columns, LON_COLUMNS), _find(columns, LAT_COLUMNS)
     wkt_col = _find(columns, WKT_COLUMNS)
     if geometry is None and wkt_col is not None and (lon_col is None or lat_col is None):
@@ -531,10 +523,7 @@ def validate_records(
             non_point[usable] = types != 0
             if non_point.any():
                 pts[non_point] = shapely.point_on_surface(pts[non_point].astype(object))
-                warnings.append(
-                    f"{int(non_point.sum())} non-point geometries stored as a point on "
-                    "their surface"
-                )
+                warnings.append(Note("non_point_geometries", n=int(non_point.sum())))
         x = np.full(len(geoms), np.nan)
         y = np.full(len(geoms), np.nan)
         if usable.any():
@@ -552,13 +541,10 @@ def validate_records(
             check.reject(bad_num, str(col), "not_a_number", _value(texts))
             check.reject(_blank(raw), str(col), "missing_coordinate")
         lon, lat, notes = _to_lonlat(x, y, crs, what=what)
-        warnings.extend(n for n in notes if "gives no CRS" not in n)  # normal for CSV
+        # no CRS is normal for CSV: not worth a note
+        warnings.extend(n for n in notes if getattr(n, "code", "") != "assumed_lonlat")
     else:
-        raise DataError(
-            f"{what} has no geometry: no lon/lat (or longitude/latitude, x/y) columns "
-            "and no WKT column",
-            hint="add lon and lat columns in decimal degrees, or a WKT column",
-        )
+        raise file_error("no_geometry", name=what)
     # 7 decimals (about 1 cm): reprojection noise must not make a re-import look changed
     lon_s = pd.Series(np.round(lon, 7), index=rows)
     lat_s = pd.Series(np.round(lat, 7), index=rows)
@@ -577,9 +563,8 @@ def validate_records(
     defaults = dict(defaults or {})
     for key in defaults:
         if key not in spec.field_names:
-            raise DataError(
-                f"cannot set {key!r} on layer {spec.name}",
-                hint=f"fields: {', '.join(spec.field_names)}",
+            raise file_error(
+                "cannot_set_field", field=key, layer=spec.name, fields=", ".join(spec.field_names)
             )
     for fspec in spec.fields:
         column = mapped.get(fspec.name)

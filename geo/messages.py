@@ -1,0 +1,186 @@
+"""File-level messages of imports: why a whole file is refused, and notes about a file.
+
+Rows are rejected with a code from ``geo.validate.REASONS``; this module does the same for
+what concerns the whole file. Each message has a stable code and an English template filled
+with named params:
+
+- ``FILE_ERRORS``: refusals (unreadable file, unknown format, no coordinates...).
+  ``file_error`` builds the ``DataError`` to raise, with the English ``message`` and ``hint``
+  the CLI prints plus ``code`` and ``params``.
+- ``NOTES``: warnings an import report lists (layers skipped, coordinates reprojected...).
+  A ``Note`` is the English text (a ``str``, so the CLI and the JSON report print it as
+  before) that also carries its ``code`` and ``params``.
+
+The app words them in the user's language by code: catalogue keys ``errors.<code>`` and
+``errors.<code>.hint`` for refusals, ``warnings.<code>`` for notes, with the same ``{fields}``
+(``data/i18n/errors.<lang>.json``; the English file says exactly what the templates say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from walouja.errors import DataError, ValidationError
+
+FILE_ERRORS: dict[str, tuple[str, str | None]] = {
+    "no_such_file": ("no such file: {path}", None),
+    "bad_zip": ("{name} is not a readable zip file", None),
+    "zip_without_data": (
+        "{name} holds neither a Shapefile (.shp) nor a GTFS feed (stops.txt)",
+        None,
+    ),
+    "unknown_extension": (
+        "cannot tell the format of {name}",
+        "use a known extension or --format ({formats})",
+    ),
+    "unknown_format": ("unknown format {format!r}", "formats: {formats}"),
+    "osm_needs_layer": (
+        "OpenStreetMap files are read per layer (use geo.io_osm.read_osm_xml)",
+        None,
+    ),
+    "not_utf8": (
+        "{name} is not UTF-8 text (invalid byte at position {position})",
+        'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)',
+    ),
+    "empty_file": ("{name} is empty", None),
+    "unreadable_csv": ("{name} is not a readable CSV file: {detail}", None),
+    "csv_line_error": ("{name}, line {line}: {detail}", None),
+    "unreadable_file": ("cannot read {name}: {detail}", None),
+    "zip_without_shp": ("{name} holds no .shp file", None),
+    "gtfs_without_stops": ("{name} has no stops.txt", None),
+    "gtfs_missing_column": ("stops.txt in {name} lacks the column {column}", None),
+    "unknown_crs": ("unknown CRS {crs!r}: {detail}", None),
+    "not_lonlat_without_crs": (
+        "{name} has no coordinate reference system and its coordinates are not longitude/latitude",
+        "give the CRS (for example --crs EPSG:26191 for Merchich / Nord Maroc) "
+        "or save the file with its projection",
+    ),
+    "no_geometry": (
+        "{name} has no geometry: no lon/lat (or longitude/latitude, x/y) columns and no WKT column",
+        "add lon and lat columns in decimal degrees, or a WKT column",
+    ),
+    "cannot_set_field": ("cannot set {field!r} on layer {layer}", "fields: {fields}"),
+    "import_refused": (
+        "{layer}: import of {file} refused — {rejected} of {rows} rows rejected, nothing written",
+        "fix the rows listed (or import with --skip-invalid to keep the valid rows)",
+    ),
+    "osm_nothing_usable": ("{name}: no OpenStreetMap features of the kind {layer} holds", None),
+    "osm_no_accessible_cities": (
+        "accessible cities are not an OpenStreetMap feature",
+        "import them from a CSV, GeoJSON or GeoPackage file",
+    ),
+    "unreadable_osm": ("cannot read {name} as OpenStreetMap XML: {detail}", None),
+    "osm_place_not_found": ("OpenStreetMap could not find the place {place!r}: {detail}", None),
+    "osm_unreachable": (
+        "cannot reach OpenStreetMap services: {detail}",
+        "check the network, or import an .osm file instead",
+    ),
+    "candidates_no_coordinates": (
+        "{name} has no coordinates: no lon/lat (or longitude/latitude) columns",
+        "add lon and lat columns in decimal degrees (EPSG:4326)",
+    ),
+    "candidates_invalid_rows": ("{name}: {n} row(s) have no valid point", None),
+    "candidates_empty": ("{name} holds no point", None),
+    "too_many_candidates": (
+        "{name} holds {n:,} points; at most {maximum:,} candidate sites are allowed",
+        "keep the most plausible sites, or use the communes as candidates",
+    ),
+    "candidates_outside_communes": (
+        "{name}: {n} site(s) lie outside Morocco's communes",
+        "check the coordinates (longitude first, decimal degrees)",
+    ),
+}
+"""Why a whole file is refused: code -> (English message, English hint or None)."""
+
+NOTES: dict[str, str] = {
+    "several_layers": "{name} has {n} layers; read the first one ({first})",
+    "several_shapefiles": "{name} holds {n} Shapefiles; read {first}",
+    "gtfs_entrances_left_out": (
+        "{n} entrances, generic nodes or boarding areas (location_type 2-4) left out"
+    ),
+    "gtfs_platforms_folded": "{n} platforms folded into their parent stations",
+    "gtfs_unserved_stops": "{n} stops served by no trip: mode {mode!r}, the feed's only mode",
+    "gtfs_no_wheelchair_column": (
+        "stops.txt has no wheelchair_boarding column: recorded as 0 (unknown)"
+    ),
+    "osm_objects_folded": (
+        "{n} OpenStreetMap objects folded into a nearby object of the same kind and name "
+        "(OSM maps one stop as platform, pole and station)"
+    ),
+    "communes_not_loaded": (
+        "communes are not loaded: points checked against Morocco's bounding box only "
+        "and commune_code left empty"
+    ),
+    "ignored_columns": (
+        "ignored column(s) {columns}: the commune is derived from the geometry and is_demo "
+        "from the import mode"
+    ),
+    "non_point_geometries": "{n} non-point geometries stored as a point on their surface",
+    "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
+    "reprojected": "reprojected from {crs} to EPSG:4326",
+}
+"""Notes about a whole file that an import report lists: code -> English text."""
+
+
+def english(code: str, params: Mapping[str, object]) -> tuple[str, str | None]:
+    """The English message and hint of the refusal ``code`` filled with ``params``.
+
+    Raises
+    ------
+    KeyError
+        ``code`` is not in ``FILE_ERRORS``, or a field of its texts is not in ``params``.
+    """
+    message, hint = FILE_ERRORS[code]
+    return message.format(**params), None if hint is None else hint.format(**params)
+
+
+def file_error(code: str, /, **params: object) -> DataError:
+    """The ``DataError`` refusing a file for ``code`` (English text from ``FILE_ERRORS``).
+
+    Parameters
+    ----------
+    code
+        A key of ``FILE_ERRORS``.
+    **params
+        The values its message and hint show (file name, line...).
+
+    Examples
+    --------
+    >>> error = file_error("empty_file", name="centres.csv")
+    >>> (str(error), error.code, error.params)
+    ('centres.csv is empty', 'empty_file', {'name': 'centres.csv'})
+    """
+    message, hint = english(code, params)
+    return DataError(message, hint=hint, code=code, params=params)
+
+
+def validation_error(
+    code: str, /, problems: list[tuple[int | None, str, str]], **params: object
+) -> ValidationError:
+    """As ``file_error``, for a ``ValidationError`` listing the rejected rows."""
+    message, hint = english(code, params)
+    return ValidationError(message, problems=problems, hint=hint, code=code, params=params)
+
+
+class Note(str):
+    """A note about a whole file: its English text (a ``str``), plus ``code`` and ``params``.
+
+    Examples
+    --------
+    >>> note = Note("reprojected", crs="EPSG:26191")
+    >>> (note, note.code, note.params)
+    ('reprojected from EPSG:26191 to EPSG:4326', 'reprojected', {'crs': 'EPSG:26191'})
+    """
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, code: str, /, **params: object) -> Note:
+        self = super().__new__(cls, NOTES[code].format(**params))
+        self.code = code
+        self.params = dict(params)
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:
+        """Rebuild from the code and params when copied or pickled."""
+        return (self.code,), dict(self.params)
