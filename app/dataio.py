@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from app.context import app_settings
-from app.i18n import catalogues, current_language, t, translate
+from app.i18n import catalogues, current_language, note_text, t, translate
 
 if TYPE_CHECKING:
     from geo.importer import ImportReport
@@ -71,6 +71,12 @@ def field_label(name: str, lang: str | None = None) -> str:
     """A field's name in ``lang`` when the catalogue has it (``field.<name>``), else as is."""
     lang = lang or current_language()
     return catalogues().texts.get(lang, {}).get(f"field.{name}", name)
+
+
+def warning_lines(warnings: Sequence[str], lang: str | None = None) -> str:
+    """The notes of an import report as a Markdown list, worded in ``lang``."""
+    lang = lang or current_language()
+    return "\n".join(f"- {note_text(w, lang)}" for w in warnings)
 
 
 def problem_table(problems: Sequence[Problem], lang: str | None = None) -> pd.DataFrame:

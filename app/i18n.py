@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from walouja.errors import DataError
+from walouja.errors import DataError, WaloujaError
 from walouja.settings import PROJECT_ROOT
 
 LANGUAGES: tuple[str, ...] = ("fr", "ar", "en")
@@ -121,6 +121,49 @@ def translate(key: str, lang: str, /, **fields: object) -> str:
         return text.format(**fields)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def has_key(key: str, lang: str) -> bool:
+    """Whether the catalogue of ``lang`` itself defines ``key`` (no fallback to French)."""
+    return key in catalogues().texts.get(lang, {})
+
+
+def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
+    """The text of ``key`` in ``lang`` filled with ``params``; None when it cannot be."""
+    if not has_key(key, lang):
+        return None
+    try:
+        return catalogues().texts[lang][key].format(**params)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def error_texts(exc: WaloujaError, lang: str) -> tuple[str, str | None]:
+    """The message and hint of ``exc`` worded in ``lang``.
+
+    An error with a ``code`` is worded from ``errors.<code>`` (and ``errors.<code>.hint``)
+    filled with its ``params``; without a code, or without a text in ``lang``, the English
+    ``message`` and ``hint`` it was raised with. The hint is shown only when ``exc`` has one.
+    """
+    message = hint = None
+    if exc.code:
+        key = f"errors.{exc.code}"
+        message = _fill(key, lang, exc.params)
+        if message is not None and exc.hint:
+            hint = _fill(f"{key}.hint", lang, exc.params)
+    return message or exc.message, hint or exc.hint
+
+
+def note_text(note: str, lang: str) -> str:
+    """A note about an imported file worded in ``lang`` (``warnings.<code>``), else as is.
+
+    ``note`` is usually a ``geo.messages.Note``: its English text with a ``code`` and
+    ``params``; a plain string has no other wording.
+    """
+    code = getattr(note, "code", None)
+    params = getattr(note, "params", None) or {}
+    text = _fill(f"warnings.{code}", lang, params) if code else None
+    return text or str(note)
 
 
 def is_rtl(lang: str) -> bool:

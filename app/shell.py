@@ -11,7 +11,7 @@ import streamlit as st
 from app import registry, state
 from app.context import app_settings, database_status
 from app.data import layer_counts
-from app.i18n import LANGUAGE_NAMES, LANGUAGES, is_rtl, t
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, error_texts, is_rtl, t
 from app.offline import use_local_assets
 from walouja.errors import WaloujaError
 
@@ -124,10 +124,12 @@ def demo_note(*tables: str) -> None:
 
 
 def show_error(exc: WaloujaError) -> None:
-    """A ``WaloujaError`` as a message a planner can act on (no traceback)."""
-    st.error(t("error.generic", message=exc.message))
-    if exc.hint:
-        st.info(t("error.hint", hint=exc.hint))
+    """A ``WaloujaError`` as a message a planner can act on (no traceback), in the session's
+    language when the error has a ``code`` the catalogue words (``errors.<code>``)."""
+    message, hint = error_texts(exc, current_language())
+    st.error(t("error.generic", message=message))
+    if hint:
+        st.info(t("error.hint", hint=hint))
 
 
 @contextmanager

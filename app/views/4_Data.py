@@ -61,7 +61,7 @@ with tab_import:
             st.dataframe(problems, hide_index=True, width="stretch")
         if report.warnings:
             st.markdown(f"**{t('data.warnings')}**")
-            st.markdown("\n".join(f"- {w}" for w in report.warnings))
+            st.markdown(dataio.warning_lines(report.warnings))
         if report.refused:
             st.warning(t("data.refused"))
         elif counts["accepted"] == 0:
