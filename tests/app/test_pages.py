@@ -289,3 +289,62 @@ def test_coverage_and_equity_saves_a_run_and_reopens_it(app: AppTest, engine: En
     assert at.selectbox(key="eq_indicator").value == "access"
     assert at.selectbox(key="by").value == "region"
     assert {m.label: m.value for m in at.metric} == shown
+
+
+def _data_page_in(lang: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The Data page of a fresh session whose language is ``lang`` from the start.
+
+    The language is the default one (``WALOUJA_LANGUAGE``) rather than a switch in the
+    sidebar: AppTest words the labels of a selectbox outside the session, in the default
+    language, and a label in another language would not be found among the options.
+    """
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    assert not at.exception
+    return _open(at, "4_Data")
+
+
+@pytest.mark.parametrize(
+    ("lang", "error", "hint"),
+    [
+        (
+            "ar",
+            "تعذرت المتابعة: لا يحتوي centres.csv على أي شكل هندسي: لا أعمدة lon/lat "
+            "(أو longitude/latitude أو x/y) ولا عمود WKT",
+            "ما العمل: أضف عمودَي lon وlat بالدرجات العشرية، أو عمودًا بصيغة WKT",
+        ),
+        (
+            "fr",
+            "Impossible de continuer : centres.csv n'a pas de géométrie : ni colonnes lon/lat "
+            "(ou longitude/latitude, x/y), ni colonne WKT",
+            "Que faire : ajoutez des colonnes lon et lat en degrés décimaux, ou une colonne WKT",
+        ),
+    ],
+)
+def test_data_page_words_a_refused_file_in_the_interface_language(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, lang: str, error: str, hint: str
+) -> None:
+    at = _data_page_in(lang, monkeypatch)
+    no_coordinates = b"name;centre_type\nCentre Rabat;CAS\n"
+    at.file_uploader(key="upload").set_value(("centres.csv", no_coordinates, "text/csv")).run()
+    at.button(key="check").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [error]
+    assert hint in [i.value for i in at.info]
+
+
+def test_data_page_words_the_notes_about_a_file_in_the_interface_language(app: AppTest) -> None:
+    at = _open(app, "4_Data")
+    text = "name;commune_code;lon;lat\nPlage de Rabat;X;-6.8416;34.0209\n"
+    at.file_uploader(key="upload").set_value(("beaches.csv", text.encode(), "text/csv"))
+    at.selectbox(key="imp_layer").set_value("beaches").run()
+    at.button(key="check").click().run()
+    assert not at.exception
+    notes = " ".join(m.value for m in at.markdown)
+    assert "colonne(s) ignorée(s) : commune_code ; la commune est déduite" in notes
+    at.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert not at.exception
+    notes = " ".join(m.value for m in at.markdown)
+    assert "أعمدة تم تجاهلها: commune_code؛ تُستنتج الجماعة من الشكل الهندسي" in notes
+    assert "ignored column" not in notes

@@ -1,0 +1,276 @@
+"""File-level refusals and notes of imports carry a code the app words in French and Arabic.
+
+Every bad file below is a real small file read or imported by the real functions; the test
+checks the code raised, that its params are exactly the fields its texts show, and that the
+French and Arabic texts come out filled in.
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Connection
+
+from app.i18n import LANGUAGES, error_texts, load_catalogues, note_text
+from geo.candidate_sites import MAX_CANDIDATES, load_candidates, read_points
+from geo.importer import ImportReport
+from geo.io_osm import read_osm_xml, read_overpass
+from geo.io_read import read_file
+from geo.messages import FILE_ERRORS, NOTES, Note
+from tests.geo.fixtures.support import RABAT, require_layers, run_import
+from walouja.errors import ValidationError, WaloujaError
+
+ROOT = Path(__file__).resolve().parents[2]
+IMPORT_PATH = ("io_read", "io_osm", "importer", "candidate_sites", "validate")
+TEXTS = load_catalogues().texts
+
+
+def _fields(*texts: str | None) -> set[str]:
+    return {
+        name for text in texts if text for _, name, _, _ in string.Formatter().parse(text) if name
+    }
+
+
+def _write(path: Path, content: str | bytes) -> Path:
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def _zip(path: Path, members: dict[str, str]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return path
+
+
+Case = Callable[[Path, Connection], object]
+HUGE = "x" * 200_000  # longer than the csv module's field limit (131,072)
+MADRID = "name;centre_type;lon;lat\nMadrid;CAS;-3.7;40.41\n"
+
+CASES: list[tuple[str, Case]] = [
+    ("no_such_file", lambda d, c: read_file(d / "absent.csv")),
+    ("empty_file", lambda d, c: read_file(_write(d / "centres.csv", ""))),
+    (
+        "not_utf8",
+        lambda d, c: read_file(
+            _write(d / "c.csv", "name;lon;lat\nCafé;-6.8;34\n".encode("cp1252"))
+        ),
+    ),
+    ("unreadable_csv", lambda d, c: read_file(_write(d / "c.csv", f"{HUGE};lon\n"))),
+    ("csv_line_error", lambda d, c: read_file(_write(d / "c.csv", f"name;lon\n{HUGE};1\n"))),
+    ("unknown_extension", lambda d, c: read_file(_write(d / "centres.xlsx", "PK"))),
+    ("unknown_format", lambda d, c: read_file(_write(d / "c.csv", "a\n"), fmt="xls")),
+    ("bad_zip", lambda d, c: read_file(_write(d / "feed.zip", "not a zip"))),
+    ("zip_without_data", lambda d, c: read_file(_zip(d / "data.zip", {"readme.txt": "hello"}))),
+    (
+        "zip_without_shp",
+        lambda d, c: read_file(_zip(d / "s.zip", {"roads.dbf": ""}), fmt="shp"),
+    ),
+    (
+        "gtfs_without_stops",
+        lambda d, c: read_file(_zip(d / "gtfs.zip", {"routes.txt": "route_id\n"}), fmt="gtfs"),
+    ),
+    (
+        "gtfs_missing_column",
+        lambda d, c: read_file(_write(d / "stops.txt", "stop_id,stop_name,stop_lat\n1,A,34\n")),
+    ),
+    ("unreadable_file", lambda d, c: read_file(_write(d / "c.geojson", "not json"))),
+    ("osm_needs_layer", lambda d, c: read_points(_write(d / "sites.osm", "<osm/>"))),
+    (
+        "osm_nothing_usable",
+        lambda d, c: read_osm_xml(_write(d / "e.osm", '<osm version="0.6"></osm>'), "beaches"),
+    ),
+    ("unreadable_osm", lambda d, c: read_osm_xml(_write(d / "b.osm", "<osm><node"), "beaches")),
+    (
+        "osm_no_accessible_cities",
+        lambda d, c: read_osm_xml(_write(d / "e.osm", "<osm/>"), "accessible_cities"),
+    ),
+    (
+        "osm_unreachable",
+        lambda d, c: read_overpass(
+            "Martil",
+            "beaches",
+            overpass_url="http://127.0.0.1:9/api",
+            nominatim_url="http://127.0.0.1:9/nominatim",
+        ),
+    ),
+    (
+        "no_geometry",
+        lambda d, c: run_import(c, "centres", _write(d / "c.csv", "name;centre_type\nA;CAS\n")),
+    ),
+    (
+        "not_lonlat_without_crs",
+        lambda d, c: run_import(c, "beaches", _write(d / "b.csv", "name;x;y\nA;500000;300000\n")),
+    ),
+    (
+        "unknown_crs",
+        lambda d, c: run_import(c, "beaches", _write(d / "b.csv", "name;x;y\nA;1;2\n"), crs="X:1"),
+    ),
+    (
+        "cannot_set_field",
+        lambda d, c: run_import(
+            c, "beaches", _write(d / "b.csv", "name;lon;lat\nA;-6.8;34\n"), defaults={"colour": 1}
+        ),
+    ),
+    (
+        "import_refused",
+        lambda d, c: run_import(
+            c, "centres", _write(d / "c.csv", MADRID), dry_run=True, raise_on_reject=True
+        ),
+    ),
+    ("candidates_no_coordinates", lambda d, c: read_points(_write(d / "s.csv", "name\nA\n"))),
+    ("candidates_invalid_rows", lambda d, c: read_points(_write(d / "s.csv", "lon;lat\nx;34\n"))),
+    ("candidates_empty", lambda d, c: read_points(_write(d / "s.csv", "lon;lat\n"))),
+    (
+        "too_many_candidates",
+        lambda d, c: read_points(
+            _write(d / "s.csv", "lon;lat\n" + "-6.8;34.0\n" * (MAX_CANDIDATES + 1))
+        ),
+    ),
+    (
+        "candidates_outside_communes",
+        lambda d, c: load_candidates(c, _write(d / "s.csv", "lon;lat\n-3.7;40.41\n")),
+    ),
+]
+
+
+@pytest.fixture
+def db(conn: Connection) -> Connection:
+    require_layers(conn)
+    return conn
+
+
+@pytest.mark.parametrize(("code", "case"), CASES, ids=[code for code, _ in CASES])
+def test_a_bad_file_is_refused_with_a_code_worded_in_every_language(
+    code: str, case: Case, tmp_path: Path, db: Connection
+) -> None:
+    with pytest.raises(WaloujaError) as caught:
+        case(tmp_path, db)
+    exc = caught.value
+    assert exc.code == code, exc
+    message, hint = FILE_ERRORS[code]
+    assert set(exc.params) == _fields(message, hint)
+    assert (exc.message, exc.hint) == error_texts(exc, "en")  # the CLI's English, unchanged
+    for lang in ("fr", "ar"):
+        text, tip = error_texts(exc, lang)
+        assert text != exc.message, (lang, text)
+        assert "{" not in text, (lang, text)
+        if hint is not None:
+            assert tip is not None
+            assert tip != exc.hint, (lang, tip)
+            assert "{" not in tip, (lang, tip)
+
+
+def test_the_cases_cover_every_refusal_but_the_unreachable_place_search() -> None:
+    assert {code for code, _ in CASES} == set(FILE_ERRORS) - {"osm_place_not_found"}
+
+
+def test_every_code_has_its_text_and_hint_in_every_language() -> None:
+    for lang in LANGUAGES:
+        for code, (message, hint) in FILE_ERRORS.items():
+            key = f"errors.{code}"
+            assert key in TEXTS[lang], (lang, key)
+            assert (f"{key}.hint" in TEXTS[lang]) == (hint is not None), (lang, key)
+            assert _fields(TEXTS[lang][key], TEXTS[lang].get(f"{key}.hint")) == _fields(
+                message, hint
+            ), (lang, key)
+        for code, text in NOTES.items():
+            assert _fields(TEXTS[lang][f"warnings.{code}"]) == _fields(text), (lang, code)
+    # the English catalogue says exactly what the CLI says
+    for code, (message, hint) in FILE_ERRORS.items():
+        assert TEXTS["en"][f"errors.{code}"] == message
+        assert TEXTS["en"].get(f"errors.{code}.hint") == hint
+    assert {code: TEXTS["en"][f"warnings.{code}"] for code in NOTES} == NOTES
+
+
+def _calls(module: str) -> list[ast.Call]:
+    tree = ast.parse((ROOT / "geo" / f"{module}.py").read_text(encoding="utf-8"))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+def _name(call: ast.Call) -> str:
+    return call.func.id if isinstance(call.func, ast.Name) else ""
+
+
+@pytest.mark.parametrize("module", IMPORT_PATH)
+def test_every_refusal_and_note_in_the_import_path_has_a_known_code(module: str) -> None:
+    calls = _calls(module)
+    bare = [c.lineno for c in calls if _name(c).endswith("Error") and _name(c) != "RowError"]
+    assert bare == [], f"geo/{module}.py raises errors without a code at lines {bare}"
+    for call in calls:
+        if _name(call) in ("file_error", "validation_error", "Note"):
+            first = call.args[0]
+            assert isinstance(first, ast.Constant), (module, call.lineno)
+            known = NOTES if _name(call) == "Note" else FILE_ERRORS
+            assert first.value in known, (module, call.lineno, first.value)
+
+
+def test_the_refusal_of_an_import_says_what_its_report_says(tmp_path: Path, db: Connection) -> None:
+    path = _write(tmp_path / "c.csv", MADRID)
+    report: ImportReport = run_import(db, "centres", path, dry_run=True)
+    with pytest.raises(ValidationError) as caught:
+        run_import(db, "centres", path, dry_run=True, raise_on_reject=True)
+    assert caught.value.message == report.summary()
+    assert report.summary() == (
+        "centres: import of c.csv refused — 1 of 1 rows rejected, nothing written"
+    )
+    assert caught.value.problems == [p.as_tuple() for p in report.problems]
+    assert error_texts(caught.value, "fr")[0] == (
+        "centres : import de c.csv refusé — lignes refusées : 1 sur 1 ; rien n'a été écrit"
+    )
+
+
+def test_notes_about_a_file_are_english_for_the_cli_and_translated_for_the_app(
+    tmp_path: Path, db: Connection
+) -> None:
+    stops = "stop_id,stop_name,stop_lat,stop_lon\nS1,Bab Rouah,34.0209,-6.8416\n"
+    report = run_import(db, "transport_stops", _write(tmp_path / "stops.txt", stops), dry_run=True)
+    (note,) = [
+        w for w in report.warnings if isinstance(w, Note) and w.code == "gtfs_no_wheelchair_column"
+    ]
+    assert note == "stops.txt has no wheelchair_boarding column: recorded as 0 (unknown)"
+    assert report.as_dict()["warnings"] == list(report.warnings)
+    assert note_text(note, "fr").startswith("stops.txt n'a pas de colonne wheelchair_boarding")
+    assert note_text(note, "ar").startswith("لا يحتوي stops.txt على العمود wheelchair_boarding")
+    assert note_text(note, "en") == note
+    x, y = 397000.0, 372000.0  # Merchich / Nord Maroc metres near Rabat
+    text = f"name;commune_code;x;y\nPlage;X;{x};{y}\n"
+    report = run_import(
+        db, "beaches", _write(tmp_path / "b.csv", text), crs="EPSG:26191", dry_run=True
+    )
+    codes = {w.code: w for w in report.warnings if isinstance(w, Note)}
+    assert codes["ignored_columns"].params == {"columns": "commune_code"}
+    assert note_text(codes["reprojected"], "fr") == (
+        "coordonnées reprojetées de EPSG:26191 vers EPSG:4326"
+    )
+    assert note_text(codes["ignored_columns"], "ar").startswith("أعمدة تم تجاهلها: commune_code")
+    assert note_text("a plain note", "ar") == "a plain note"
+
+
+def test_a_note_keeps_its_code_when_copied() -> None:
+    import copy
+    import pickle
+
+    note = Note("several_layers", name="a.gpkg", n=2, first="roads")
+    assert note == "a.gpkg has 2 layers; read the first one (roads)"
+    for again in (copy.deepcopy(note), pickle.loads(pickle.dumps(note))):
+        assert (again, again.code, again.params) == (note, note.code, note.params)
+
+
+def test_an_error_without_a_code_or_a_text_keeps_its_english() -> None:
+    plain = WaloujaError("something odd", hint="try again")
+    assert error_texts(plain, "ar") == ("something odd", "try again")
+    unknown = WaloujaError("odd", code="no_such_code", params={})
+    assert error_texts(unknown, "fr") == ("odd", None)
+    short = WaloujaError("centres.csv is empty", code="empty_file", params={})  # no {name}
+    assert error_texts(short, "fr") == ("centres.csv is empty", None)
+
+
+def test_a_rabat_point_is_a_valid_candidate(tmp_path: Path, db: Connection) -> None:
+    sites = load_candidates(db, _write(tmp_path / "s.csv", f"lon;lat\n{RABAT[0]};{RABAT[1]}\n"))
+    assert len(sites.frame) == 1  # the refusals above are not the only outcome
