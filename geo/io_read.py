@@ -59,17 +59,31 @@ def detect_format(path: Path) -> str:
     if suffix in (".osm", ".xml"):
         return "osm"
     if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = [n.lower() for n in zf.namelist()]
-        except zipfile.BadZipFile:
-            raise file_error("bad_zip", name=path.name) from None
+        with _open_zip(path) as zf:
+            names = [n.lower() for n in zf.namelist()]
         if any(n.rsplit("/", 1)[-1] == "stops.txt" for n in names):
             return "gtfs"
         if any(n.endswith(".shp") for n in names):
             return "shp"
         raise file_error("zip_without_data", name=path.name)
     raise file_error("unknown_extension", name=path.name, formats=", ".join(FORMATS))
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """``path`` opened as a zip archive, or a ``bad_zip`` refusal (never a traceback)."""
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise file_error("bad_zip", name=path.name) from None
+
+
+def _gtfs_table(files: dict[str, str], base: str, name: str, columns: list[str]) -> pd.DataFrame:
+    """The ``columns`` of GTFS file ``base``, or a refusal naming the missing column."""
+    table = read_csv_text(files[base], base)[0]
+    for col in columns:
+        if col not in table.columns:
+            raise file_error("gtfs_missing_column", file=base, name=name, column=col)
+    return table[columns]
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -166,7 +180,7 @@ def read_gpkg(path: Path) -> SourceTable:
 def read_shapefile(path: Path) -> SourceTable:
     """A Shapefile, plain or zipped (the .prj gives the CRS)."""
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
+        with _open_zip(path) as zf:
             shps = [n for n in zf.namelist() if n.lower().endswith(".shp")]
         if not shps:
             raise file_error("zip_without_shp", name=path.name)
@@ -219,7 +233,7 @@ def read_gtfs(path: Path) -> SourceTable:
     """
     files: dict[str, str] = {}
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
+        with _open_zip(path) as zf:
             for member in zf.namelist():
                 base = member.rsplit("/", 1)[-1]
                 if base in ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "agency.txt"):
@@ -231,7 +245,7 @@ def read_gtfs(path: Path) -> SourceTable:
     stops, stop_errors = read_csv_text(files["stops.txt"], "stops.txt")
     for col in ("stop_id", "stop_name", "stop_lat", "stop_lon"):
         if col not in stops.columns:
-            raise file_error("gtfs_missing_column", name=path.name, column=col)
+            raise file_error("gtfs_missing_column", file="stops.txt", name=path.name, column=col)
     warnings: list[str] = []
     loc = stops.get("location_type", pd.Series("", index=stops.index)).fillna("").str.strip()
     keep = loc.isin(["", "0", "1"])
@@ -256,9 +270,9 @@ def read_gtfs(path: Path) -> SourceTable:
         wheel = wheel.where(~is_station, stops["stop_id"].map(child_best).fillna("0"))
     mode: pd.Series = pd.Series([None] * len(stops), index=stops.index, dtype=object)
     if {"routes.txt", "trips.txt", "stop_times.txt"} <= files.keys():
-        routes = read_csv_text(files["routes.txt"], "routes.txt")[0][["route_id", "route_type"]]
-        trips = read_csv_text(files["trips.txt"], "trips.txt")[0][["trip_id", "route_id"]]
-        times = read_csv_text(files["stop_times.txt"], "stop_times.txt")[0][["trip_id", "stop_id"]]
+        routes = _gtfs_table(files, "routes.txt", path.name, ["route_id", "route_type"])
+        trips = _gtfs_table(files, "trips.txt", path.name, ["trip_id", "route_id"])
+        times = _gtfs_table(files, "stop_times.txt", path.name, ["trip_id", "stop_id"])
         served = times.drop_duplicates().merge(trips, on="trip_id").merge(routes, on="route_id")
         served["mode"] = served["route_type"].map(gtfs_mode)
         if child.any():

@@ -48,7 +48,7 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     "unreadable_file": ("cannot read {name}: {detail}", None),
     "zip_without_shp": ("{name} holds no .shp file", None),
     "gtfs_without_stops": ("{name} has no stops.txt", None),
-    "gtfs_missing_column": ("stops.txt in {name} lacks the column {column}", None),
+    "gtfs_missing_column": ("{file} in {name} lacks the column {column}", None),
     "unknown_crs": ("unknown CRS {crs!r}: {detail}", None),
     "not_lonlat_without_crs": (
         "{name} has no coordinate reference system and its coordinates are not longitude/latitude",

@@ -66,6 +66,8 @@ CASES: list[tuple[str, Case]] = [
     ("unknown_extension", lambda d, c: read_file(_write(d / "centres.xlsx", "PK"))),
     ("unknown_format", lambda d, c: read_file(_write(d / "c.csv", "a\n"), fmt="xls")),
     ("bad_zip", lambda d, c: read_file(_write(d / "feed.zip", "not a zip"))),
+    ("bad_zip", lambda d, c: read_file(_write(d / "roads.zip", "not a zip"), fmt="shp")),
+    ("bad_zip", lambda d, c: read_file(_write(d / "feed.zip", "not a zip"), fmt="gtfs")),
     ("zip_without_data", lambda d, c: read_file(_zip(d / "data.zip", {"readme.txt": "hello"}))),
     (
         "zip_without_shp",
@@ -78,6 +80,21 @@ CASES: list[tuple[str, Case]] = [
     (
         "gtfs_missing_column",
         lambda d, c: read_file(_write(d / "stops.txt", "stop_id,stop_name,stop_lat\n1,A,34\n")),
+    ),
+    (
+        "gtfs_missing_column",
+        lambda d, c: read_file(
+            _zip(
+                d / "gtfs.zip",
+                {
+                    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n1,A,34,-6.8\n",
+                    "routes.txt": "route_id,route_type\nR,2\n",
+                    "trips.txt": "trip_id\nT\n",
+                    "stop_times.txt": "trip_id,stop_id\nT,1\n",
+                },
+            ),
+            fmt="gtfs",
+        ),
     ),
     ("unreadable_file", lambda d, c: read_file(_write(d / "c.geojson", "not json"))),
     ("osm_needs_layer", lambda d, c: read_points(_write(d / "sites.osm", "<osm/>"))),
