@@ -636,7 +636,7 @@ class SitingModel(ABC):
         t0 = time.perf_counter()
         lp = builder.solve(
             maximize=self.maximize,
-            time_limit_s=clock.share(0.15),
+            time_limit_s=clock.share(0.3),
             mip_rel_gap=1e-9,
             relax=True,
             offset=built.constant,
