@@ -24,7 +24,7 @@ from app.context import app_settings
 from app.i18n import name_column, t
 from geo import db, runs
 from geo.candidate_sites import CandidateSites
-from walouja.errors import InfeasibleError
+from walouja.errors import InfeasibleError, ValidationError
 from walouja.services.prioritise import (
     DEFAULT_COST_MAD,
     Scenario,
@@ -531,6 +531,20 @@ def read_candidates(name: str, content: bytes) -> Any:
     path.write_bytes(content)
     with db.connect(app_settings()) as conn:
         return load_candidates(conn, path)
+
+
+def rejected_rows(exc: ValidationError) -> pd.DataFrame:
+    """The rows of a refused candidate file: row, field and reason, in the page's language
+    (the English reason where a row carries no code)."""
+    from app.dataio import problem_table
+    from geo.validate import Problem
+
+    details = [d for d in exc.details if isinstance(d, Problem)]
+    if len(details) == len(exc.problems):
+        return problem_table(details)
+    return pd.DataFrame(
+        exc.problems, columns=[t("data.col.row"), t("data.col.field"), t("data.col.reason")]
+    )
 
 
 def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from geo.io_read import read_file
 from geo.messages import file_error, validation_error
-from geo.validate import LAT_COLUMNS, LON_COLUMNS, normalise_column
+from geo.validate import LAT_COLUMNS, LON_COLUMNS, Problem, normalise_column, problem, row_problem
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -77,7 +77,7 @@ def read_points(path: str | Path) -> pd.DataFrame:
     records = table.records
     columns = {normalise_column(c): str(c) for c in records.columns}
     rows = [int(r) for r in records.index]
-    problems: list[tuple[int | None, str, str]] = []
+    problems: list[Problem] = []
     if table.geometry is not None:
         geometry = table.geometry
         if geometry.crs is None and table.crs:
@@ -88,9 +88,11 @@ def read_points(path: str | Path) -> pd.DataFrame:
         lat = np.full(len(records), np.nan)
         for k, geom in enumerate(geometry):
             if geom is None or geom.is_empty:
-                problems.append((rows[k], "geometry", "missing geometry"))
+                problems.append(problem(rows[k], "geometry", "missing_geometry"))
             elif geom.geom_type != "Point":
-                problems.append((rows[k], "geometry", f"a {geom.geom_type}, not a point"))
+                problems.append(
+                    problem(rows[k], "geometry", "not_a_point", geom_type=geom.geom_type)
+                )
             else:
                 lon[k], lat[k] = geom.x, geom.y
     else:
@@ -102,17 +104,20 @@ def read_points(path: str | Path) -> pd.DataFrame:
         for k in range(len(records)):
             for field, value, limit in ((lon_col, lon[k], 180), (lat_col, lat[k], 90)):
                 if not np.isfinite(value):
-                    problems.append((rows[k], field, "missing or not a number"))
+                    problems.append(problem(rows[k], field, "number_missing"))
                 elif abs(value) > limit:
-                    problems.append((rows[k], field, f"{value} is not in ±{limit} degrees"))
+                    problems.append(
+                        problem(rows[k], field, "degrees_out_of_range", value=value, limit=limit)
+                    )
     for k, reason in table.row_errors.items():
-        problems.append((int(k), "row", reason))
+        problems.append(row_problem(int(k), reason))
     if problems:
+        ordered: list[Problem] = sorted(problems, key=lambda p: (p.row or 0, p.field))
         raise validation_error(
             "candidates_invalid_rows",
-            problems=sorted(problems, key=lambda p: (p[0] or 0, p[1])),
+            problems=ordered,
             name=path.name,
-            n=len({p[0] for p in problems}),
+            n=len({p.row for p in problems}),
         )
     if len(records) == 0:
         raise file_error("candidates_empty", name=path.name)
@@ -168,7 +173,7 @@ def load_candidates(conn: Connection, path: str | Path) -> CandidateSites:
         raise validation_error(
             "candidates_outside_communes",
             problems=[
-                (int(row), "geometry", f"lon={lon:.5f}, lat={lat:.5f} is in no commune")
+                problem(int(row), "geometry", "in_no_commune", lon=f"{lon:.5f}", lat=f"{lat:.5f}")
                 for row, lon, lat in zip(
                     outside["row"], outside["lon"], outside["lat"], strict=True
                 )

@@ -18,7 +18,8 @@ The app words them in the user's language by code: catalogue keys ``errors.<code
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from walouja.errors import DataError, ValidationError
 
@@ -154,12 +155,30 @@ def file_error(code: str, /, **params: object) -> DataError:
     return DataError(message, hint=hint, code=code, params=params)
 
 
+class _RowProblem(Protocol):
+    """A rejected row that can give itself as ``(row, field, reason)``."""
+
+    def as_tuple(self) -> tuple[int | None, str, str]: ...
+
+
 def validation_error(
-    code: str, /, problems: list[tuple[int | None, str, str]], **params: object
+    code: str,
+    /,
+    problems: Sequence[tuple[int | None, str, str] | _RowProblem],
+    **params: object,
 ) -> ValidationError:
-    """As ``file_error``, for a ``ValidationError`` listing the rejected rows."""
+    """As ``file_error``, for a ``ValidationError`` listing the rejected rows.
+
+    ``problems`` are ``(row, field, reason)`` tuples, or objects with ``as_tuple()`` (such
+    as ``geo.validate.Problem``, which carry a code); the latter are also kept as the
+    error's ``details`` so an interface can word each reason in its own language.
+    """
     message, hint = english(code, params)
-    return ValidationError(message, problems=problems, hint=hint, code=code, params=params)
+    rows = [p if isinstance(p, tuple) else p.as_tuple() for p in problems]
+    details = [p for p in problems if not isinstance(p, tuple)]
+    return ValidationError(
+        message, problems=rows, hint=hint, code=code, params=params, details=details
+    )
 
 
 class Note(str):

@@ -81,6 +81,11 @@ REASONS: dict[str, str] = {
         "{other_external_id}): same type, similar name, {distance} m apart"
     ),
     "commune_taken": "commune {commune} already has an entry ({other_name})",
+    # candidate sites (geo.candidate_sites)
+    "not_a_point": "a {geom_type}, not a point",
+    "number_missing": "missing or not a number",
+    "degrees_out_of_range": "{value} is not in ±{limit} degrees",
+    "in_no_commune": "lon={lon}, lat={lat} is in no commune",
 }
 
 
@@ -134,7 +139,8 @@ class RowError(str):
         return self
 
 
-def _row_error(row: int, reason: str) -> Problem:
+def row_problem(row: int, reason: str) -> Problem:
+    """The ``Problem`` of a row a reader could not split into fields (``row_errors``)."""
     if isinstance(reason, RowError):
         return Problem(row, "row", str(reason), reason.code, reason.params)
     return problem(row, "row", "unreadable_row", detail=reason)
@@ -457,7 +463,7 @@ def validate_records(
     check = _Checker(rows)
     for row, reason in (row_errors or {}).items():
         if row in rows:
-            check.add(_row_error(int(row), reason))
+            check.add(row_problem(int(row), reason))
     warnings: list[str] = []
     columns = {normalise_column(c): c for c in records.columns}
     # 1. map the file's columns onto the layer's fields

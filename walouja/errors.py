@@ -8,7 +8,7 @@ shows, so the app can word it in the user's language (catalogue keys ``errors.<c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 class WaloujaError(Exception):
@@ -82,6 +82,10 @@ class ValidationError(DataError):
     ----------
     problems
         One entry per rejected row: ``(row_number, field, reason)``.
+    details
+        The same rows as structured objects (``row``, ``field``, ``reason``, ``code``,
+        ``params``) when the raiser has them, so an interface can word each reason in its
+        own language; empty otherwise.
     """
 
     def __init__(
@@ -92,9 +96,11 @@ class ValidationError(DataError):
         hint: str | None = None,
         code: str | None = None,
         params: Mapping[str, object] | None = None,
+        details: Sequence[object] | None = None,
     ) -> None:
         super().__init__(message, hint=hint, code=code, params=params)
         self.problems = problems or []
+        self.details = list(details or [])
 
 
 class NotFoundError(WaloujaError, LookupError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -176,14 +175,7 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
             except ValidationError as exc:
                 ok = False
                 shell.show_error(exc)
-                st.dataframe(
-                    pd.DataFrame(
-                        exc.problems,
-                        columns=[t("data.col.row"), t("data.col.field"), t("data.col.reason")],
-                    ),
-                    hide_index=True,
-                    width="stretch",
-                )
+                st.dataframe(pv.rejected_rows(exc), hide_index=True, width="stretch")
             except WaloujaError as exc:
                 ok = False
                 shell.show_error(exc)

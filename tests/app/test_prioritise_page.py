@@ -198,6 +198,35 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) 
     assert at.error
     problems = at.dataframe[0].value
     assert list(problems.iloc[:, 0]) == [3, 3]  # line 3: both coordinates missing
+    assert set(problems["Raison"]) == {"valeur manquante ou qui n'est pas un nombre"}
+
+
+def test_refused_candidate_rows_read_in_arabic(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
+    _wait_for_geography(engine)
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=240)
+    at.query_params["lang"] = "ar"
+    at.run()
+    at.switch_page(PAGE).run()
+    at.radio(key="p_cand").set_value("upload").run()
+    # a point in the Atlantic: read, then refused because it is in no commune
+    sea = "id;nom;lon;lat\nA;Atlantique;-12.0;33.0\nR1;Rabat;-6.8416;34.0209\n"
+    at.file_uploader(key="p_file").set_value(("sea.csv", sea.encode(), "text/csv")).run()
+    at = _run(at)
+    assert at.error
+    rows = at.dataframe[0].value
+    assert list(rows.iloc[:, 0]) == [2]
+    assert rows.iloc[0, 2] == "النقطة lon=-12.00000، lat=33.00000 لا تقع في أي جماعة"
+    # a latitude out of range
+    bad = "id;nom;lon;lat\nB;Nord;-6.8;200\n"
+    at.file_uploader(key="p_file").set_value(("bad.csv", bad.encode(), "text/csv")).run()
+    at = _run(at)
+    rows = at.dataframe[0].value
+    assert rows.iloc[0, 2] == "القيمة 200.0 ليست بين \u200e-90 و90 درجة"
 
 
 def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
