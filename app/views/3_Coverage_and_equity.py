@@ -258,6 +258,7 @@ else:
         width="stretch",
     )
     openable = {r.id: r.page for r in stored_runs if r.page is not None}
+    labels = {r.id: f"#{r.id} — {r.name or _describe(r.params)}" for r in stored_runs}
     if openable:
 
         def _open_run() -> None:
@@ -273,6 +274,6 @@ else:
             t("runs.open_which"),
             list(openable),
             key="eq_open_id",
-            format_func=lambda i: f"#{i}",
+            format_func=labels.__getitem__,
         )
         o2.button(t("runs.open"), key="eq_open", on_click=_open_run)
