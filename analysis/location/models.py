@@ -100,6 +100,7 @@ class MCLP(SitingModel):
 
     model_name: ClassVar[str] = "MCLP"
     maximize: ClassVar[bool] = True
+    kernel_search: ClassVar[bool] = True
     _gain_measure: ClassVar[str] = "persons newly covered"
     _demand_must_be_served: ClassVar[bool] = False
 

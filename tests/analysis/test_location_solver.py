@@ -15,7 +15,7 @@ import pytest
 
 import analysis.location.models as models
 from analysis.location import MCLP, PMedian
-from analysis.location._base import _Clock
+from analysis.location._base import _Clock, _highs_margin, _Kernel
 from analysis.location._milp import MilpBuilder
 from tests.analysis.location_cases import Instance, instance
 from tests.analysis.location_cases import covered as _covered
@@ -307,8 +307,27 @@ def test_kernel_search_keeps_the_rules_and_the_optimum(kernel_always, seed):
         assert with_kernel.objective == pytest.approx(plain.objective, rel=1e-9)
 
 
+def test_highs_margin_after_a_kernel_search():
+    solved = _Kernel(np.array([0]), lp_bound=10.0, lp_seconds=4.0)
+    unsolved = _Kernel(np.array([0]), lp_bound=None, lp_seconds=18.0)
+    assert _highs_margin(solved, 60.0) == pytest.approx(10.0)  # 2.5 x 4 s
+    assert _highs_margin(solved, 15.0) == pytest.approx(5.0)  # at most a third of 15 s
+    assert _highs_margin(solved, None) == 0.0  # no limit, no margin
+    # an unfinished relaxation (the p-median's, say) must not starve HiGHS
+    assert _highs_margin(unsolved, 42.0) == 0.0
+
+
 @pytest.mark.parametrize("seed", range(3))
-def test_kernel_search_on_pmedian_keeps_the_optimum(kernel_always, seed):
+def test_large_pmedian_skips_the_kernel_search_and_keeps_the_optimum(
+    kernel_always, monkeypatch, seed
+):
+    # the p-median's assignment LP is too slow to run before the MILP: never a kernel search
+    assert not PMedian.kernel_search
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("kernel search on a p-median")
+
+    monkeypatch.setattr(PMedian, "_kernel_search", refuse)
     dc, de, w, *_ = _instance(seed, n_c=12)
     best = min(_median(dc, de, w, s) for s in itertools.combinations(range(12), 3))
     result = PMedian.from_cost_matrix(dc, w, new=3, existing_cost_matrix=de).solve()
