@@ -255,6 +255,13 @@ def constraint_of(exc: InfeasibleError) -> str:
 
 def infeasible_detail(exc: InfeasibleError) -> str | None:
     """A translated explanation with the figures, for the cases planners meet; else None."""
+    if exc.code == "budget_buys_nothing":
+        return t(
+            "prioritise.infeasible.budget_buys_nothing",
+            budget=mapview.fmt_number(float(str(exc.params["budget"]))),
+            cost=mapview.fmt_number(float(str(exc.params["cost"]))),
+            type=str(exc.params["type"]),
+        )
     found = _NEEDS_NEW.search(exc.message)
     if found:
         k, needed, asked = found.groups()

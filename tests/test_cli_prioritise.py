@@ -152,8 +152,14 @@ def test_pmedian_and_budget(line: Connection) -> None:
 
 
 def test_infeasible_and_bad_requests_name_the_problem(line: Connection) -> None:
-    with pytest.raises(InfeasibleError, match="budget"):
-        run_prioritise(line, centre_type="COAPH", budget_mad=4e6, cost_mad=5e6, min_per_province=1)
+    with pytest.raises(InfeasibleError, match="cannot pay for at least 2 centre"):
+        # Ouest has the one COAPH and needs 1 more, Est needs 2: 15 M MAD, more than 6 M
+        run_prioritise(line, centre_type="COAPH", budget_mad=6e6, cost_mad=5e6, min_per_province=2)
+    # a budget below the price of one centre is refused whatever the other rules
+    with pytest.raises(InfeasibleError, match="buys no COAPH centre, one costs 5,000,000") as got:
+        run_prioritise(line, centre_type="COAPH", budget_mad=10)
+    assert got.value.code == "budget_buys_nothing"
+    assert got.value.params == {"budget": 10, "cost": 5e6, "type": "COAPH"}
     with pytest.raises(InfeasibleError, match="per province"):
         run_prioritise(line, centre_type="COAPH", new=1, min_per_province=2)
     with pytest.raises(NotFoundError, match="unknown model"):
@@ -183,6 +189,10 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         (["prioritise", "--new", "1", "--centre-type", "XYZ"], "unknown centre type"),
         (["prioritise", "--new", "1", "--radius-km", "-3"], "radius must be a positive"),
         (["prioritise"], "--new"),
+        (
+            ["prioritise", "--new", "3", "--budget-mad", "10"],
+            "budget: 10 MAD buys no COAPH centre, one costs 5,000,000 MAD",
+        ),
         (["scenarios", "compare", "999999998", "999999999"], "no stored analysis run"),
     ],
 )

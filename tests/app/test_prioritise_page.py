@@ -167,6 +167,18 @@ def test_a_budget_too_small_for_one_centre_per_province_says_so(page: AppTest) -
     assert at.query_params["p_mode"] == "budget"
 
 
+def test_a_budget_below_the_price_of_one_centre_says_so(page: AppTest) -> None:
+    page.radio(key="p_mode").set_value("budget").run()
+    page.number_input(key="p_budget").set_value(10.0).run()
+    at = _run(page)
+    assert any("« budget »" in e.value for e in at.error)
+    expected = (
+        "Un budget de 10 MAD ne paie aucun centre COAPH : un centre coûte "
+        "5\u202f000\u202f000 MAD. Augmentez le budget ou changez le coût d'un centre."
+    )
+    assert any(i.value == expected for i in at.info), [i.value for i in at.info]
+
+
 def test_a_budget_buys_as_many_centres_as_it_pays_for(page: AppTest) -> None:
     page.radio(key="p_mode").set_value("budget").run()
     page.number_input(key="p_budget").set_value(12_000_000.0).run()

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from analysis.location import MCLP, LocationResult, PMedian
 from geo import runs
 from geo.inputs import check_centre_type, load_centres, load_demand
-from walouja.errors import AnalysisError, NotFoundError
+from walouja.errors import AnalysisError, InfeasibleError, NotFoundError
 from walouja.services._store import RunOutcome, stored_or_computed
 
 __all__ = [
@@ -169,6 +169,14 @@ def run_prioritise(
     unit_cost = (
         DEFAULT_COST_MAD.get(kind, DEFAULT_COST_MAD["other"]) if cost_mad is None else cost_mad
     )
+    if budget_mad is not None and budget_mad < unit_cost:
+        # a budget that buys nothing is a mistyped figure, not a request for zero centres
+        raise InfeasibleError(
+            f"budget: {budget_mad:,.0f} MAD buys no {kind} centre, one costs {unit_cost:,.0f} MAD",
+            hint="raise --budget-mad, or set the cost of a centre with --cost-mad",
+            code="budget_buys_nothing",
+            params={"budget": budget_mad, "cost": unit_cost, "type": kind},
+        )
     params: dict[str, Any] = {
         "centre_type": kind,
         "model": model,
