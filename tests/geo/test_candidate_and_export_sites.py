@@ -8,10 +8,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import LineString, Point
 from sqlalchemy.engine import Connection
 
 from geo.candidate_sites import load_candidates, read_points
 from geo.export_sites import sites_bytes
+from geo.validate import Problem
 from walouja.errors import DataError, ValidationError
 
 SITES = [
@@ -96,6 +98,33 @@ def test_bad_rows_are_reported_by_row_and_field(tmp_path: Path) -> None:
         (3, "lon", "missing or not a number"),
         (4, "lat", "200.0 is not in ±90 degrees"),
     ]
+    # the same rows, coded for the app to word in French or Arabic
+    assert [(p.row, p.code, dict(p.params)) for p in _coded(err.value)] == [
+        (3, "number_missing", {}),
+        (4, "degrees_out_of_range", {"value": "200.0", "limit": "90"}),
+    ]
+
+
+def _coded(exc: ValidationError) -> list[Problem]:
+    """The error's rows as coded problems (every row has one)."""
+    coded = [p for p in exc.details if isinstance(p, Problem)]
+    assert len(coded) == len(exc.problems)
+    return coded
+
+
+def test_a_line_is_not_a_candidate_site(tmp_path: Path) -> None:
+    path = tmp_path / "c.geojson"
+    gpd.GeoDataFrame(
+        {"name": ["route", "site"]},
+        geometry=[LineString([(-6.9, 34.0), (-6.8, 34.0)]), Point(-6.84, 34.02)],
+        crs=4326,
+    ).to_file(path, driver="GeoJSON")
+    with pytest.raises(ValidationError) as err:
+        read_points(path)
+    assert err.value.problems == [(1, "geometry", "a LineString, not a point")]
+    assert [(p.code, dict(p.params)) for p in _coded(err.value)] == [
+        ("not_a_point", {"geom_type": "LineString"})
+    ]
 
 
 def test_a_file_without_coordinates_says_what_to_add(tmp_path: Path) -> None:
@@ -122,3 +151,6 @@ def test_points_are_placed_in_their_commune_and_outsiders_refused(
     with pytest.raises(ValidationError) as err:
         load_candidates(conn, sea)
     assert [p[0] for p in err.value.problems] == [3]
+    assert [(p.code, dict(p.params)) for p in _coded(err.value)] == [
+        ("in_no_commune", {"lon": "-12.00000", "lat": "33.00000"})
+    ]
