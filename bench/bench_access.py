@@ -52,7 +52,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    from access import Access, weights
+    from _peers import cost_frame, pysal_access
+    from access import weights
 
     from analysis.access import e2sfca_steps, fill_capacity, floating_catchment
     from analysis.distance import distance_matrix_km
@@ -74,27 +75,10 @@ def main() -> None:
     )
 
     build_s, dense = timed(lambda: distance_matrix_km(dlon, dlat, clon, clat), 3)
-    cost = pd.DataFrame(
-        {
-            "origin": np.repeat(np.arange(n), m),
-            "dest": np.tile(np.arange(m), n),
-            "km": dense.ravel(),
-        }
-    )
+    cost = cost_frame(dense)
 
     def pysal(weight_fn: Any) -> np.ndarray:
-        acc = Access(
-            demand_df=pd.DataFrame({"geoid": np.arange(n), "pwd": pwd}),
-            demand_index="geoid",
-            demand_value="pwd",
-            supply_df=pd.DataFrame({"cid": np.arange(m), "capacity": capacity}),
-            supply_index="cid",
-            supply_value="capacity",
-            cost_df=cost,
-            cost_origin="origin",
-            cost_dest="dest",
-            cost_name="km",
-        )
+        acc = pysal_access(pwd, capacity, cost)
         if weight_fn is None:
             out = acc.two_stage_fca(name="a", max_cost=args.catchment)
         else:

@@ -116,8 +116,7 @@ def run_ours(n: int, m: int, catchment: float) -> dict[str, float]:
 
 
 def run_pysal(n: int, m: int, catchment: float) -> dict[str, float]:
-    import pandas as pd
-    from access import Access
+    from _peers import cost_frame, pysal_access
 
     from analysis.access import floating_catchment
     from analysis.distance import distance_matrix_km
@@ -128,27 +127,10 @@ def run_pysal(n: int, m: int, catchment: float) -> dict[str, float]:
     cap = np.random.default_rng(4).integers(20, 300, m).astype(float)
     t0 = time.perf_counter()
     dense = distance_matrix_km(dlon, dlat, clon, clat)
-    cost = pd.DataFrame(
-        {
-            "origin": np.repeat(np.arange(n), m),
-            "dest": np.tile(np.arange(m), n),
-            "km": dense.ravel(),
-        }
-    )
+    cost = cost_frame(dense)
     del dense
     t1 = time.perf_counter()
-    acc = Access(
-        demand_df=pd.DataFrame({"geoid": np.arange(n), "pwd": pwd}),
-        demand_index="geoid",
-        demand_value="pwd",
-        supply_df=pd.DataFrame({"cid": np.arange(m), "capacity": cap}),
-        supply_index="cid",
-        supply_value="capacity",
-        cost_df=cost,
-        cost_origin="origin",
-        cost_dest="dest",
-        cost_name="km",
-    )
+    acc = pysal_access(pwd, cap, cost)
     res = acc.two_stage_fca(name="a", max_cost=catchment)
     t2 = time.perf_counter()
     theirs = res["a_capacity"].reindex(np.arange(n)).fillna(0).to_numpy()
