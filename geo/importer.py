@@ -99,6 +99,15 @@ class ImportReport:
             for p in self.problems
         ]
         out["warnings"] = list(self.warnings)
+        # the same notes with their codes and values, for callers that word them themselves
+        out["notes"] = [
+            {
+                "code": getattr(w, "code", None),
+                "params": dict(getattr(w, "params", {})),
+                "text": str(w),
+            }
+            for w in self.warnings
+        ]
         out["summary"] = self.summary()
         return out
 

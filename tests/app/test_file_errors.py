@@ -252,6 +252,11 @@ def test_notes_about_a_file_are_english_for_the_cli_and_translated_for_the_app(
     ]
     assert note == "stops.txt has no wheelchair_boarding column: recorded as 0 (unknown)"
     assert report.as_dict()["warnings"] == list(report.warnings)
+    assert {
+        "code": "gtfs_no_wheelchair_column",
+        "params": dict(note.params),
+        "text": str(note),
+    } in report.as_dict()["notes"]
     assert note_text(note, "fr").startswith("stops.txt n'a pas de colonne wheelchair_boarding")
     assert note_text(note, "ar").startswith("لا يحتوي stops.txt على العمود wheelchair_boarding")
     assert note_text(note, "en") == note
