@@ -128,12 +128,27 @@ def has_key(key: str, lang: str) -> bool:
     return key in catalogues().texts.get(lang, {})
 
 
+# parameters whose values are identifiers with a label of their own in the catalogues: an
+# Arabic message names the layer « المراكز », not ``centres``. English keeps the identifiers,
+# as the CLI prints them (its messages are the English texts).
+_LABELLED_PARAMS: dict[str, str] = {"layer": "layer."}
+
+
 def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
-    """The text of ``key`` in ``lang`` filled with ``params``; None when it cannot be."""
+    """The text of ``key`` in ``lang`` filled with ``params``; None when it cannot be.
+
+    Except in English, values of the parameters in ``_LABELLED_PARAMS`` (a layer's name) are
+    shown by their label in ``lang`` when the catalogue has one, as is otherwise.
+    """
     if not has_key(key, lang):
         return None
+    shown = dict(params)
+    for name, prefix in _LABELLED_PARAMS.items() if lang != "en" else ():
+        value = shown.get(name)
+        if isinstance(value, str) and has_key(prefix + value, lang):
+            shown[name] = catalogues().texts[lang][prefix + value]
     try:
-        return catalogues().texts[lang][key].format(**params)
+        return catalogues().texts[lang][key].format(**shown)
     except (KeyError, IndexError, ValueError):
         return None
 

@@ -237,9 +237,12 @@ def test_the_refusal_of_an_import_says_what_its_report_says(tmp_path: Path, db: 
         "centres: import of c.csv refused — 1 of 1 rows rejected, nothing written"
     )
     assert caught.value.problems == [p.as_tuple() for p in report.problems]
+    # the app names the layer by its label in the page's language; the CLI keeps `centres`
     assert error_texts(caught.value, "fr")[0] == (
-        "centres : import de c.csv refusé — lignes refusées : 1 sur 1 ; rien n'a été écrit"
+        "Centres : import de c.csv refusé — lignes refusées : 1 sur 1 ; rien n'a été écrit"
     )
+    assert error_texts(caught.value, "ar")[0].startswith("المراكز")
+    assert "centres" not in error_texts(caught.value, "ar")[0]
 
 
 def test_notes_about_a_file_are_english_for_the_cli_and_translated_for_the_app(
