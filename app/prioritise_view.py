@@ -572,6 +572,17 @@ _HEADLINE_KEYS = (
 )
 
 
+def _show_param(key: str, value: Any) -> str:
+    """A request's value in the page's language (model, candidate set and statuses by label)."""
+    if key == "model" and value:
+        return t(f"prioritise.model.{value}")
+    if key == "candidates":
+        return t("prioritise.candidates.communes") if not value else str(value).split("#")[0]
+    if key == "statuses" and isinstance(value, list | tuple):
+        return ", ".join(t(f"status.{v}") for v in value) or "—"
+    return _show(value)
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "—"
@@ -600,8 +611,8 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
         rows.append(
             {
                 "what": t(f"prioritise.param.{key}"),
-                "a": _show(pair.get("a")),
-                "b": _show(pair.get("b")),
+                "a": _show_param(key, pair.get("a")),
+                "b": _show_param(key, pair.get("b")),
             }
         )
     for key in _HEADLINE_KEYS:

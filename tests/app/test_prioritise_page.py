@@ -264,6 +264,16 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     assert list(differs.loc["Nouveaux centres"]) == ["3", "4"]  # the request that differs
     assert differs.loc["Centres existants"].nunique() == 1
     assert any("dans les deux" in c.value for c in at.caption)
+    # a request value that is an identifier reads as its label (the model)
+    at.selectbox(key="p_model").set_value("pmedian").run()
+    at = _run(at)
+    pmedian = at.query_params["scenario"]
+    at = at.selectbox(key="p_cmp_b").set_value(int(pmedian)).run()
+    compared = next(d.value for d in at.dataframe if "Élément" in d.value.columns)
+    assert list(compared.set_index("Élément").loc["Modèle"]) == [
+        "Couverture maximale (MCLP)",
+        "p-médiane (distance minimale)",
+    ]
 
 
 def test_a_shared_link_reopens_its_scenario(page: AppTest, settings: Settings) -> None:
