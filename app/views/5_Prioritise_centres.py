@@ -279,10 +279,21 @@ else:
         ),
     )
     total_cost = res.get("total_cost_mad")
+    # in millions, so that the figure fits its column; the exact amount is in the help
+    millions = None if total_cost is None else float(total_cost) / 1e6
     m4.metric(
         t("prioritise.metric.cost"),
-        "—" if total_cost is None else f"{fmt_number(total_cost)} MAD",
-        help=t("prioritise.metric.cost_help", n=len(res.get("sites") or [])),
+        "—"
+        if millions is None
+        else t(
+            "prioritise.metric.cost_millions",
+            m=fmt_number(millions, decimals=0 if millions.is_integer() else 2),
+        ),
+        help=t(
+            "prioritise.metric.cost_help",
+            n=len(res.get("sites") or []),
+            total=fmt_number(total_cost),
+        ),
     )
     st.caption(
         t(

@@ -185,8 +185,9 @@ def test_a_budget_buys_as_many_centres_as_it_pays_for(page: AppTest) -> None:
     page.number_input(key="p_cost_COAPH").set_value(4_000_000.0).run()
     at = _run(page)
     assert len(_sites(at)) == 3  # 12 M / 4 M
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Coût des nouveaux centres"] == "12\u202f000\u202f000 MAD"
+    cost = next(m for m in at.metric if m.label == "Coût des nouveaux centres")
+    assert cost.value == "12 M MAD"  # in millions, to fit its column
+    assert cost.help == "3 nouveaux centres au coût unitaire choisi : 12\u202f000\u202f000 MAD."
 
 
 def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) -> None:
