@@ -29,7 +29,7 @@ _LP_BOUND_PAD = 1e-6  # relative, on the interior-point LP value used as a bound
 # re-finding the start, a restart redoes the root, and cuts separated at every node cost more
 # than they close. Measured end to end (bench/README.md): national MCLP p=40 without centres
 # 15.0 s -> 10.4 s; 20,000 x 2,000 p=50 without centres, 60 s limit, gap 0.41 % -> 0.28 %;
-# national p-median without centres p=10 78.1 s -> 74.4 s. Same optima; only the search changes.
+# national p-median without centres p=10 92.3 s -> 87.2 s. Same optima; only the search changes.
 _FROM_START_OPTIONS: dict[str, Any] = {
     "mip_heuristic_effort": 0.0,
     "mip_heuristic_run_rins": False,

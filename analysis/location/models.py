@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from analysis.location._base import (
+    _FROM_START_OPTIONS,
     _IPM_FROM_NNZ,
     _TOL,
     Geography,
@@ -806,6 +807,7 @@ class PMedian(SitingModel):
                 mip_rel_gap=mip_rel_gap,
                 start=start_x,
                 offset=built.constant,
+                options=None if start_x is None else _FROM_START_OPTIONS,
             )
             solve_s += outcome.solve_time_s
             nodes += outcome.nodes
