@@ -27,6 +27,7 @@ from geo.candidate_sites import CandidateSites
 from walouja.errors import InfeasibleError, ValidationError
 from walouja.services.prioritise import (
     DEFAULT_COST_MAD,
+    HEADLINE_KEYS,
     Scenario,
     compare_scenarios,
     list_scenarios,
@@ -561,17 +562,6 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
     return sites_bytes(list(results.get("sites") or []), fmt)
 
 
-_HEADLINE_KEYS = (
-    "objective",
-    "optimal",
-    "gap",
-    "pwd_covered_before",
-    "pwd_covered_after",
-    "total_cost_mad",
-    "n_existing",
-)
-
-
 def _show_param(key: str, value: Any) -> str:
     """A request's value in the page's language (model, candidate set and statuses by label)."""
     if key == "model" and value:
@@ -615,7 +605,7 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
                 "b": _show_param(key, pair.get("b")),
             }
         )
-    for key in _HEADLINE_KEYS:
+    for key in HEADLINE_KEYS:
         pair = (diff.get("headline") or {}).get(key) or {}
         rows.append(
             {

@@ -24,6 +24,7 @@ from walouja.services._store import RunOutcome, stored_or_computed
 
 __all__ = [
     "DEFAULT_COST_MAD",
+    "HEADLINE_KEYS",
     "INPUT_TABLES",
     "KIND",
     "MODELS",
@@ -38,6 +39,16 @@ __all__ = [
 KIND = "prioritise"
 INPUT_TABLES = ("communes", "centres")
 MODELS = ("mclp", "pmedian")
+# the figures two scenarios are compared on (``compare_scenarios``'s ``headline``), in order
+HEADLINE_KEYS = (
+    "objective",
+    "optimal",
+    "gap",
+    "pwd_covered_before",
+    "pwd_covered_after",
+    "total_cost_mad",
+    "n_existing",
+)
 DEFAULT_COST_MAD = {
     "COAPH": 5_000_000.0,
     "CAS": 3_000_000.0,
@@ -296,17 +307,7 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
         for k in keys
         if sa_.params.get(k) != sb.params.get(k)
     }
-    headline = {}
-    for key in (
-        "objective",
-        "optimal",
-        "gap",
-        "pwd_covered_before",
-        "pwd_covered_after",
-        "total_cost_mad",
-        "n_existing",
-    ):
-        headline[key] = {"a": ra.get(key), "b": rb.get(key)}
+    headline = {key: {"a": ra.get(key), "b": rb.get(key)} for key in HEADLINE_KEYS}
     sites_a = {s["commune_code"] for s in ra.get("sites", [])}
     sites_b = {s["commune_code"] for s in rb.get("sites", [])}
     provinces: list[dict[str, Any]] = []
