@@ -929,6 +929,24 @@ class SitingModel(ABC):
             left.remove(best)
         return order
 
+    def _without_idle(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The ranked sites less those that add nothing and that no rule needs.
+
+        HiGHS may open sites that cover no one more (their variables cost nothing once every
+        reachable person is covered), e.g. when more new centres are allowed than can help.
+        A site whose gain at its rank is zero changes no demand's state, so dropping it leaves
+        the objective and every other site's gain as they were; forced sites, and sites a
+        per-province minimum needs, stay.
+        """
+        kept = list(ranked)
+        for j, gain in reversed(ranked):
+            if gain > 0.0 or self._rules.forced[j]:
+                continue
+            trial = [site for site in kept if site[0] != j]
+            if self._meets_rules([site for site, _ in trial]):
+                kept = trial
+        return kept
+
     def greedy(self) -> tuple[list[tuple[int, float]], NDArray[np.float64]]:
         """Greedy heuristic under the same rules: picks (site, gain) and the final state."""
         r = self._rules
@@ -1048,7 +1066,8 @@ class SitingModel(ABC):
             state = self._state0()
             before = self._per_demand(state)
             before_obj = self._objective_of(state)
-            ranked = self._rank(chosen)
+            ranked = self._without_idle(self._rank(chosen))
+            chosen = np.asarray([j for j, _ in ranked], dtype=np.int64)
             for j, _ in ranked:
                 self._apply(state, j)
             after = self._per_demand(state)

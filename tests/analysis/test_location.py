@@ -172,6 +172,59 @@ def test_forced_and_excluded_candidates():
     assert result.objective == pytest.approx(best)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_sites_that_add_nothing_are_not_proposed(seed):
+    # more new centres allowed than can help: HiGHS is free to open idle sites (their
+    # variables cost nothing), the answer must not list them
+    dc, de, w, *_ = _instance(seed)
+    every = tuple(range(dc.shape[1]))
+    for result, best in (
+        (
+            MCLP.from_cost_matrix(dc, w, radius=25.0, new=9, existing_cost_matrix=de).solve(),
+            _covered(dc, de, w, 25.0, every),
+        ),
+        (
+            MCLP.from_cost_matrix(
+                dc, w, radius=25.0, budget_mad=1e9, cost_mad=1e6, existing_cost_matrix=de
+            ).solve(),
+            _covered(dc, de, w, 25.0, every),
+        ),
+        (
+            PMedian.from_cost_matrix(dc, w, new=9, existing_cost_matrix=de).solve(),
+            _median(dc, de, w, every),
+        ),
+    ):
+        assert result.objective == pytest.approx(best)
+        assert all(s.gain > 0 for s in result.sites)
+        assert result.total_cost_mad in (None, pytest.approx(1e6 * len(result.sites)))
+
+
+def test_idle_sites_stay_when_forced_or_needed_by_a_province():
+    # demand A(0) B(10) C(20) D(30) on a line, 6 km radius: sites at 5 and 25 cover everyone;
+    # the site at 15 (covering B and C) adds nothing to them, and the one at 60 no one
+    demand = np.array([0.0, 10.0, 20.0, 30.0])
+    sites = np.array([5.0, 25.0, 15.0, 60.0])
+    dc = np.abs(demand[:, None] - sites[None, :])
+    w = np.array([4.0, 3.0, 2.0, 1.0])
+    free = MCLP.from_cost_matrix(dc, w, radius=6.0, new=4).solve()
+    assert sorted(s.candidate for s in free.sites) == [0, 1]
+    assert [s.gain for s in free.sites] == [7.0, 3.0]
+    forced = MCLP.from_cost_matrix(dc, w, radius=6.0, new=4, forced=[2]).solve()
+    assert sorted(s.candidate for s in forced.sites) == [0, 1, 2]
+    idle = next(s for s in forced.sites if s.candidate == 2)
+    assert idle.forced
+    assert idle.gain == 0.0
+    assert forced.objective == 10.0
+    # D lies in province Z, whose only candidate is the site at 60: Z must have a centre
+    geo: dict[str, Any] = {
+        "demand_province": np.array(["Y", "Y", "Y", "Z"]),
+        "candidate_province": np.array(["Y", "Y", "Y", "Z"]),
+    }
+    needed = MCLP.from_cost_matrix(dc, w, radius=6.0, new=4, min_per_province=1, **geo).solve()
+    assert sorted(s.candidate for s in needed.sites) == [0, 1, 3]
+    assert needed.objective == 10.0
+
+
 def _capacitated_cover(dc, de, w, radius, cap, ecap, sites):
     """Max persons served within the radius with capacities (LP on the open sites)."""
     cols = [dc[:, j] for j in sites] + [de[:, e] for e in range(de.shape[1])]
