@@ -929,18 +929,21 @@ class SitingModel(ABC):
             left.remove(best)
         return order
 
-    def _without_idle(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    def _without_idle(
+        self, ranked: list[tuple[int, float]], tol: float = 0.0
+    ) -> list[tuple[int, float]]:
         """The ranked sites less those that add nothing and that no rule needs.
 
         HiGHS may open sites that cover no one more (their variables cost nothing once every
         reachable person is covered), e.g. when more new centres are allowed than can help.
         A site whose gain at its rank is zero changes no demand's state, so dropping it leaves
         the objective and every other site's gain as they were; forced sites, and sites a
-        per-province minimum needs, stay.
+        per-province minimum needs, stay. With capacities the gain is the number of persons a
+        site serves in the assignment, and ``tol`` absorbs the LP's round-off.
         """
         kept = list(ranked)
         for j, gain in reversed(ranked):
-            if gain > 0.0 or self._rules.forced[j]:
+            if gain > tol or self._rules.forced[j]:
                 continue
             trial = [site for site in kept if site[0] != j]
             if self._meets_rules([site for site, _ in trial]):
@@ -1037,6 +1040,17 @@ class SitingModel(ABC):
             cost_mad=cost,
         )
 
+    def _served_by_site(
+        self, chosen: NDArray[np.int64]
+    ) -> tuple[float, NDArray[np.float64], list[tuple[int, float]]]:
+        """Capacitated assignment with ``chosen`` open: objective, per demand, sites by persons."""
+        objective, after, served_by = self._capacitated_assignment(self._open_mask(chosen))
+        assert objective is not None
+        assert after is not None
+        assert served_by is not None
+        ranked = sorted(((int(j), float(served_by[j])) for j in chosen), key=lambda t: -t[1])
+        return objective, after, ranked
+
     def _result(
         self,
         outcome: MilpOutcome,
@@ -1050,17 +1064,16 @@ class SitingModel(ABC):
         bound = None if outcome.bound is None else outcome.bound + constant
         gain_measure = self._gain_measure
         if self.capacitated:
-            objective_cap, after_cap, served_by = self._capacitated_assignment(
-                self._open_mask(chosen)
-            )
-            assert objective_cap is not None
-            assert after_cap is not None
-            assert served_by is not None
-            objective, after = objective_cap, after_cap
+            objective, after, ranked = self._served_by_site(chosen)
             before_obj, before, _ = self._capacitated_assignment(
                 np.zeros(self.n_candidates, dtype=bool)
             )
-            ranked = sorted(((int(j), float(served_by[j])) for j in chosen), key=lambda t: -t[1])
+            tol = 1e-9 * max(1.0, float(self._w.sum()))
+            while len(kept := self._without_idle(ranked, tol)) < len(ranked):
+                # a site serving no one leaves the same assignment feasible: same objective
+                # (the new assignment may idle another site: again, until none is idle)
+                chosen = np.asarray([j for j, _ in kept], dtype=np.int64)
+                objective, after, ranked = self._served_by_site(chosen)
             gain_measure = "persons served by the site (capacitated assignment)"
         else:
             state = self._state0()

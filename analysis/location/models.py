@@ -219,7 +219,9 @@ class MCLP(SitingModel):
 
     # ---- uncapacitated formulation -----------------------------------------------------
     def _useful(self) -> NDArray[np.bool_]:
-        open_rows = ~self._covered0 & (self._w > 0)
+        # with capacities, demand within reach of an existing centre may find it full: every
+        # candidate reaching someone can serve
+        open_rows = (self._w > 0) if self.capacitated else ~self._covered0 & (self._w > 0)
         useful = np.zeros(self.n_candidates, dtype=bool)
         useful[self._cov.cols[open_rows[self._cov.rows]]] = True
         if not self.capacitated:

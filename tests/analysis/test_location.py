@@ -172,7 +172,7 @@ def test_forced_and_excluded_candidates():
     assert result.objective == pytest.approx(best)
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", [9, 14, 15, 19, 0, 1])
 def test_sites_that_add_nothing_are_not_proposed(seed):
     # more new centres allowed than can help: HiGHS is free to open idle sites (their
     # variables cost nothing), the answer must not list them
@@ -193,9 +193,21 @@ def test_sites_that_add_nothing_are_not_proposed(seed):
             PMedian.from_cost_matrix(dc, w, new=9, existing_cost_matrix=de).solve(),
             _median(dc, de, w, every),
         ),
+        (  # 30 places per centre: a site may be in reach of people and still serve no one
+            MCLP.from_cost_matrix(
+                dc,
+                w,
+                radius=25.0,
+                new=9,
+                existing_cost_matrix=de,
+                capacities=np.full(9, 30.0),
+                existing_capacities=[30.0, 30.0],
+            ).solve(),
+            _capacitated_cover(dc, de, w, 25.0, np.full(9, 30.0), [30.0, 30.0], every),
+        ),
     ):
         assert result.objective == pytest.approx(best)
-        assert all(s.gain > 0 for s in result.sites)
+        assert all(s.gain > 1e-6 for s in result.sites)
         assert result.total_cost_mad in (None, pytest.approx(1e6 * len(result.sites)))
 
 
@@ -273,6 +285,25 @@ def test_capacitated_hand_checked():
     # p-median must serve everybody: 12 places for 20 persons is infeasible, named
     with pytest.raises(InfeasibleError, match="capacity"):
         PMedian.from_cost_matrix(dc, [10.0, 10.0], new=1, capacities=12)
+
+
+def test_capacitated_site_next_to_a_full_centre_serves():
+    # 40 persons 2 km from an existing centre with 10 places: the candidate beside them, with
+    # 30 places, serves the 30 the centre cannot (a village in reach of a centre is not
+    # served when the centre is full)
+    result = MCLP.from_cost_matrix(
+        np.array([[1.0]]),
+        [40.0],
+        radius=10.0,
+        new=1,
+        existing_cost_matrix=np.array([[2.0]]),
+        capacities=30,
+        existing_capacities=[10.0],
+    ).solve()
+    assert result.objective_before == pytest.approx(10.0)
+    assert result.objective == pytest.approx(40.0)
+    assert [s.candidate for s in result.sites] == [0]
+    assert result.sites[0].gain == pytest.approx(30.0)
 
 
 def test_capacitated_pmedian_matches_enumeration():
