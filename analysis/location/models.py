@@ -118,6 +118,7 @@ class MCLP(SitingModel):
             self._covered0 = np.zeros(self.n_demand, dtype=bool)
             self._exist_within = None
         self._cov_csc = self._cov.indicator_csc()
+        self._unserved0: NDArray[np.float64] | None = None
         # the local search's matrices (uncovered demand × candidates), built on first use
         self._ls: (
             tuple[sparse.csc_matrix, sparse.csr_matrix, sparse.csr_matrix, NDArray[np.float64]]
@@ -494,17 +495,36 @@ class MCLP(SitingModel):
             open_[cand[j_in]] = True
         return np.flatnonzero(open_).astype(np.int64)
 
-    # ---- greedy state: the weight still uncovered ----------------------------------------
+    # ---- greedy state: the weight still uncovered (with capacities: still unserved) -------
     def _state0(self) -> NDArray[np.float64]:
-        return np.where(self._covered0, 0.0, self._w)
+        if not self.capacitated:
+            return np.where(self._covered0, 0.0, self._w)
+        if self._unserved0 is None:
+            # persons the existing centres leave unserved in their best assignment: near a
+            # full centre a new site still has people to serve
+            _, share, _ = self._capacitated_assignment(np.zeros(self.n_candidates, dtype=bool))
+            served = np.zeros(self.n_demand) if share is None else share
+            self._unserved0 = self._w * np.clip(1.0 - served, 0.0, 1.0)
+        return self._unserved0.copy()
 
     def _gains(self, state: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[Any]]:
         gains = np.asarray(self._cov_csc.T @ state).ravel()
+        if self.capacitated:
+            assert self._cap is not None
+            gains = np.minimum(gains, self._cap)  # a site serves at most its places
         return gains, gains
 
     def _apply(self, state: NDArray[np.float64], j: int) -> None:
         lo, hi = self._cov_csc.indptr[j], self._cov_csc.indptr[j + 1]
-        state[self._cov_csc.indices[lo:hi]] = 0.0
+        rows = self._cov_csc.indices[lo:hi]
+        if self.capacitated:
+            assert self._cap is not None
+            reach = float(state[rows].sum())
+            if reach > self._cap[j]:
+                # its places go to the unserved people in reach, in proportion
+                state[rows] *= 1.0 - self._cap[j] / reach
+                return
+        state[rows] = 0.0
 
     def _objective_of(self, state: NDArray[np.float64]) -> float | None:
         return float(self._w.sum() - state.sum())

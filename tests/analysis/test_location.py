@@ -304,6 +304,25 @@ def test_capacitated_site_next_to_a_full_centre_serves():
     assert result.objective == pytest.approx(40.0)
     assert [s.candidate for s in result.sites] == [0]
     assert result.sites[0].gain == pytest.approx(30.0)
+    # the greedy counts the persons the full centre leaves unserved, too
+    assert [s.candidate for s in result.greedy.sites] == [0]
+    assert result.greedy.objective == pytest.approx(40.0)
+    assert result.greedy.shortfall == pytest.approx(0.0)
+
+
+def test_capacitated_greedy_shares_a_site_s_places_among_the_people_in_reach():
+    # A (30 persons) and B (10) both within reach of sites 0 and 1 (20 places each), C (25)
+    # of site 2 only (25 places). Greedy: site 2 serves C (25); then site 0 serves 20 of the
+    # 40 in A and B (half of each is left: 15 + 5); site 1 then serves the other 20.
+    dc = np.array([[1.0, 1.0, 50.0], [1.0, 1.0, 50.0], [50.0, 50.0, 1.0]])
+    model = MCLP.from_cost_matrix(
+        dc, [30.0, 10.0, 25.0], radius=10.0, new=3, capacities=[20.0, 20.0, 25.0]
+    )
+    result = model.solve()
+    assert result.objective == pytest.approx(65.0)
+    assert [s.candidate for s in result.greedy.sites] == [2, 0, 1]
+    assert [s.gain for s in result.greedy.sites] == pytest.approx([25.0, 20.0, 20.0])
+    assert result.greedy.objective == pytest.approx(65.0)
 
 
 def test_capacitated_pmedian_matches_enumeration():
