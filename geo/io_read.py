@@ -146,6 +146,9 @@ def read_csv(path: Path) -> SourceTable:
     return SourceTable(frame, None, "csv", path.name, row_errors=errors)
 
 
+_FORMAT_LABEL = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile"}
+
+
 def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
     warnings: list[str] = []
     try:
@@ -157,6 +160,9 @@ def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
         gdf = gpd.read_file(uri, layer=layers[0][0] if len(layers) else None)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         detail = str(exc).splitlines()[0]
+        if "not recognized as being in a supported file format" in detail:
+            # GDAL's own words (a file path, a '<DRIVER>:' prefix to try) help no user
+            raise file_error("not_this_format", name=name, format=_FORMAT_LABEL[fmt]) from None
         raise file_error("unreadable_file", name=name, detail=detail) from None
     geom_name = gdf.geometry.name
     records = pd.DataFrame(gdf.drop(columns=[geom_name]))
@@ -167,14 +173,21 @@ def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
     return SourceTable(records, geometry, fmt, name, warnings)
 
 
+def _not_empty(path: Path) -> Path:
+    """``path``, or an ``empty_file`` refusal when it holds no byte."""
+    if path.is_file() and path.stat().st_size == 0:
+        raise file_error("empty_file", name=path.name)
+    return path
+
+
 def read_geojson(path: Path) -> SourceTable:
     """A GeoJSON file (RFC 7946 files are longitude/latitude)."""
-    return _read_vector(str(path), path.name, "geojson")
+    return _read_vector(str(_not_empty(path)), path.name, "geojson")
 
 
 def read_gpkg(path: Path) -> SourceTable:
     """A GeoPackage (first layer)."""
-    return _read_vector(str(path), path.name, "gpkg")
+    return _read_vector(str(_not_empty(path)), path.name, "gpkg")
 
 
 def read_shapefile(path: Path) -> SourceTable:

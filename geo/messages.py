@@ -46,6 +46,10 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     "empty_file": ("{name} is empty", None),
     "unreadable_csv": ("{name} is not a readable CSV file: {detail}", None),
     "csv_line_error": ("{name}, line {line}: {detail}", None),
+    "not_this_format": (
+        "{name} cannot be read as {format}",
+        "check the file: it may be damaged, or saved in another format than its extension says",
+    ),
     "unreadable_file": ("cannot read {name}: {detail}", None),
     "zip_without_shp": ("{name} holds no .shp file", None),
     "gtfs_without_stops": ("{name} has no stops.txt", None),
@@ -55,6 +59,14 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{name} has no coordinate reference system and its coordinates are not longitude/latitude",
         "give the CRS (for example --crs EPSG:26191 for Merchich / Nord Maroc) "
         "or save the file with its projection",
+    ),
+    "repeated_column": (
+        "{name} has the column {column!r} {n} times",
+        "keep one of them, or rename the others",
+    ),
+    "duplicate_column": (
+        "{name}: the columns {columns} are the same field",
+        "keep one of them (column names are compared without case or accents)",
     ),
     "no_geometry": (
         "{name} has no geometry: no lon/lat (or longitude/latitude, x/y) columns and no WKT column",

@@ -400,11 +400,32 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
     return _each(pairs, lambda p: p[0])
 
 
+def _round7(values: np.ndarray) -> np.ndarray:
+    """Rounded to 7 decimals; values too large to round (a typo such as 1e308) stay as read."""
+    values = np.asarray(values, dtype=float)
+    small = np.abs(values) < 1e9
+    out = values.copy()
+    out[small] = np.round(values[small], 7)
+    return out
+
+
+def _degrees(value: float) -> str:
+    """A coordinate for a message: 5 decimals, or a short form for absurd values."""
+    return f"{value:.5f}" if abs(value) < 1e6 else f"{value:.5g}"
+
+
 def _looks_lonlat(x: np.ndarray, y: np.ndarray) -> bool:
-    ok = ~(np.isnan(x) | np.isnan(y))
+    """Whether coordinates without a CRS are longitude/latitude: most finite pairs fit.
+
+    Projected coordinates in Morocco (Lambert, UTM) are hundreds of thousands of metres, so
+    none fit; a typo in one row of a lon/lat file (``1e308``, ``inf``, a value in metres)
+    leaves that row to be rejected on its own instead of the whole file being refused.
+    """
+    ok = np.isfinite(x) & np.isfinite(y)
     if not ok.any():
         return True
-    return bool((np.abs(x[ok]) <= 180).all() and (np.abs(y[ok]) <= 90).all())
+    fits = (np.abs(x[ok]) <= 180) & (np.abs(y[ok]) <= 90)
+    return bool(2 * int(fits.sum()) > int(ok.sum()))
 
 
 def _to_lonlat(
@@ -422,6 +443,25 @@ def _to_lonlat(
     lon, lat = transformer.transform(x, y)
     notes.append(Note("reprojected", crs=crs.to_string()))
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), notes
+
+
+def _refuse_clashing_columns(spec: LayerSpec, headers: Any, what: str) -> None:
+    """Refuse a file where two columns name the same field (``Name`` and ``name``...).
+
+    Headers are compared as :func:`normalise_column` makes them; reading one of the two and
+    silently dropping the other would import the wrong values. Unused columns may clash.
+    """
+    used = {*spec.field_names, "external_id", "source", *spec.aliases}
+    used |= {*LON_COLUMNS, *LAT_COLUMNS, *WKT_COLUMNS}
+    seen: dict[str, list[str]] = {}
+    for header in headers:
+        seen.setdefault(normalise_column(header), []).append(str(header))
+    for key, names in seen.items():
+        if key not in used or len(names) < 2:
+            continue
+        if len(set(names)) == 1:
+            raise file_error("repeated_column", name=what, column=names[0], n=len(names))
+        raise file_error("duplicate_column", name=what, columns=", ".join(map(repr, names)))
 
 
 def _find(columns: Mapping[str, str], names: tuple[str, ...]) -> str | None:
@@ -465,6 +505,7 @@ def validate_records(
         if row in rows:
             check.add(row_problem(int(row), reason))
     warnings: list[str] = []
+    _refuse_clashing_columns(spec, records.columns, what)
     columns = {normalise_column(c): c for c in records.columns}
     # 1. map the file's columns onto the layer's fields
     mapped: dict[str, str] = {}
@@ -538,29 +579,31 @@ def validate_records(
         lon, lat, notes = _to_lonlat(x, y, file_crs, what=what)
         warnings.extend(notes)
     elif lon_col is not None and lat_col is not None:
-        x = _number(records[lon_col]).to_numpy(dtype=float, na_value=np.nan)
-        y = _number(records[lat_col]).to_numpy(dtype=float, na_value=np.nan)
+        x = _number(records[lon_col]).to_numpy(dtype=float, na_value=np.nan).copy()
+        y = _number(records[lat_col]).to_numpy(dtype=float, na_value=np.nan).copy()
         for col, arr in ((lon_col, x), (lat_col, y)):
             raw = records[col]
-            bad_num = pd.Series(np.isnan(arr), index=rows) & ~_blank(raw)
+            # "inf" and "nan" parse as floats but are no coordinates
+            bad_num = pd.Series(~np.isfinite(arr), index=rows) & ~_blank(raw)
             texts = _as_text(raw)
             check.reject(bad_num, str(col), "not_a_number", _value(texts))
             check.reject(_blank(raw), str(col), "missing_coordinate")
+            arr[~np.isfinite(arr)] = np.nan
         lon, lat, notes = _to_lonlat(x, y, crs, what=what)
         # no CRS is normal for CSV: not worth a note
         warnings.extend(n for n in notes if getattr(n, "code", "") != "assumed_lonlat")
     else:
         raise file_error("no_geometry", name=what)
     # 7 decimals (about 1 cm): reprojection noise must not make a re-import look changed
-    lon_s = pd.Series(np.round(lon, 7), index=rows)
-    lat_s = pd.Series(np.round(lat, 7), index=rows)
+    lon_s = pd.Series(_round7(lon), index=rows)
+    lat_s = pd.Series(_round7(lat), index=rows)
     known = lon_s.notna() & lat_s.notna()
     inside = (lon_s >= BBOX[0]) & (lon_s <= BBOX[2]) & (lat_s >= BBOX[1]) & (lat_s <= BBOX[3])
     swapped = (lat_s >= BBOX[0]) & (lat_s <= BBOX[2]) & (lon_s >= BBOX[1]) & (lon_s <= BBOX[3])
     outside = known & ~inside
 
     def lonlat(r: Any) -> dict[str, str]:
-        return {"lon": f"{lon_s.loc[r]:.5f}", "lat": f"{lat_s.loc[r]:.5f}"}
+        return {"lon": _degrees(lon_s.loc[r]), "lat": _degrees(lat_s.loc[r])}
 
     check.reject(outside & swapped, "geometry", "outside_morocco_swapped", lonlat)
     check.reject(outside & ~swapped, "geometry", "outside_morocco", lonlat)

@@ -8,9 +8,11 @@ French and Arabic texts come out filled in.
 from __future__ import annotations
 
 import ast
+import sqlite3
 import string
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,13 @@ def _zip(path: Path, members: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as zf:
         for name, text in members.items():
             zf.writestr(name, text)
+    return path
+
+
+def _sqlite_without_gpkg_tables(path: Path) -> Path:
+    with closing(sqlite3.connect(path)) as con:
+        con.execute("CREATE TABLE t (a)")
+        con.commit()
     return path
 
 
@@ -96,7 +105,10 @@ CASES: list[tuple[str, Case]] = [
             fmt="gtfs",
         ),
     ),
-    ("unreadable_file", lambda d, c: read_file(_write(d / "c.geojson", "not json"))),
+    ("not_this_format", lambda d, c: read_file(_write(d / "c.geojson", "not json"))),
+    ("not_this_format", lambda d, c: read_file(_write(d / "c.gpkg", b"\x00" * 100))),
+    ("empty_file", lambda d, c: read_file(_write(d / "c.geojson", ""))),
+    ("unreadable_file", lambda d, c: read_file(_sqlite_without_gpkg_tables(d / "c.gpkg"))),
     ("osm_needs_layer", lambda d, c: read_points(_write(d / "sites.osm", "<osm/>"))),
     (
         "osm_nothing_usable",
@@ -119,6 +131,18 @@ CASES: list[tuple[str, Case]] = [
     (
         "no_geometry",
         lambda d, c: run_import(c, "centres", _write(d / "c.csv", "name;centre_type\nA;CAS\n")),
+    ),
+    (
+        "repeated_column",
+        lambda d, c: run_import(
+            c, "centres", _write(d / "c.csv", "name;name;centre_type;lon;lat\nA;B;CAS;-6.8;34\n")
+        ),
+    ),
+    (
+        "duplicate_column",
+        lambda d, c: run_import(
+            c, "centres", _write(d / "c.csv", "Nom;nom;centre_type;lon;lat\nA;B;CAS;-6.8;34\n")
+        ),
     ),
     (
         "not_lonlat_without_crs",

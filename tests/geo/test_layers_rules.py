@@ -133,6 +133,63 @@ def test_projected_file_without_crs_is_refused() -> None:
         validate_records(CENTRES, rows)
 
 
+def test_a_typo_in_one_row_of_a_lonlat_file_rejects_that_row_only() -> None:
+    # before: one absurd value made the whole file look projected, and it was refused
+    # asking for a CRS
+    rows = frame(
+        [
+            {"name": "A", "centre_type": "CAS", "lon": "-6.84", "lat": "34.02"},
+            {"name": "B", "centre_type": "CAS", "lon": "1e308", "lat": "34.02"},
+            {"name": "C", "centre_type": "CAS", "lon": "inf", "lat": "34.02"},
+            {"name": "D", "centre_type": "CAS", "lon": "-6.84", "lat": "nan"},
+            {"name": "E", "centre_type": "CAS", "lon": "-6.85", "lat": "34.03"},
+        ]
+    )
+    result = validate_records(CENTRES, rows)
+    assert reasons(result) == [
+        (3, "geometry", "outside Morocco (1e+308, 34.02000)"),
+        (4, "lon", "not a number: 'inf'"),
+        (5, "lat", "not a number: 'nan'"),
+    ]
+    assert result.rows["name"].tolist() == ["A", "E"]
+    # a projected file with a stray (0, 0) row is still projected
+    projected = frame(
+        [
+            {"name": "A", "centre_type": "CAS", "x": "500000", "y": "380000"},
+            {"name": "B", "centre_type": "CAS", "x": "510000", "y": "390000"},
+            {"name": "C", "centre_type": "CAS", "x": "0", "y": "0"},
+        ]
+    )
+    with pytest.raises(DataError, match="no coordinate reference system"):
+        validate_records(CENTRES, projected)
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        (["name", "name"], "has the column 'name' 2 times"),
+        (["Nom", "nom"], "the columns 'Nom', 'nom' are the same field"),
+    ],
+)
+def test_two_columns_for_one_field_are_refused(headers: list[str], message: str) -> None:
+    rows = pd.DataFrame(
+        [["A", "B", "CAS", "-6.84", "34.02"]],
+        columns=[*headers, "centre_type", "lon", "lat"],
+        dtype=object,
+        index=pd.RangeIndex(2, 3),
+    )
+    with pytest.raises(DataError, match=message):
+        validate_records(CENTRES, rows)
+    # columns no field reads may repeat
+    rows = pd.DataFrame(
+        [["A", "x", "y", "CAS", "-6.84", "34.02"]],
+        columns=["name", "Remarque", "remarque", "centre_type", "lon", "lat"],
+        dtype=object,
+        index=pd.RangeIndex(2, 3),
+    )
+    assert validate_records(CENTRES, rows).rows["name"].tolist() == ["A"]
+
+
 def test_reprojection_from_the_file_crs() -> None:
     # Rabat's Hassan tower in EPSG:26191 (Merchich / Nord Maroc), from pyproj itself
     from pyproj import Transformer
