@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -384,6 +384,51 @@ class LayerFilter:
     bbox: tuple[float, float, float, float] | None = None
 
 
+def _checked_filter(conn: Connection, spec: LayerSpec, flt: LayerFilter) -> LayerFilter:
+    """``flt`` with enumerated values spelt as stored; a ``DataError`` for unknown ones.
+
+    A misspelt type or code would otherwise select nothing, and an empty export looks like a
+    layer without such rows.
+    """
+    equals: dict[str, list[str]] = {}
+    for name, values in flt.equals.items():
+        fspec = next((f for f in spec.fields if f.name == name), None)
+        if fspec is None or fspec.kind != "enum":
+            equals[name] = list(values)
+            continue
+        by_key = {c.casefold(): c for c in fspec.choices}
+        unknown = [v for v in values if v.casefold() not in by_key]
+        if unknown:
+            raise DataError(
+                f"{spec.name}: {name} has no value {unknown[0]!r}",
+                hint=f"choose among {', '.join(fspec.choices)}",
+            )
+        equals[name] = [by_key[v.casefold()] for v in values]
+    areas = (
+        ("commune", "code", list(flt.commune_codes)),
+        ("province", "province_code", [flt.province_code] if flt.province_code else []),
+        ("region", "region_code", [flt.region_code] if flt.region_code else []),
+    )
+    for what, column, codes in areas:
+        if not codes:
+            continue
+        known = set(
+            conn.execute(
+                sa.text(f"SELECT DISTINCT {column} FROM communes WHERE {column} = ANY(:codes)"),
+                {"codes": codes},
+            ).scalars()
+        )
+        missing = [c for c in codes if c not in known]
+        if missing:
+            raise DataError(
+                f"there is no {what} with the code {missing[0]!r}",
+                hint=f"{what} codes are the HCP's (for example "
+                + {"commune": "01.051.01.01", "province": "01.051", "region": "01"}[what]
+                + ")",
+            )
+    return replace(flt, equals=equals)
+
+
 def _filter_sql(spec: LayerSpec, flt: LayerFilter | None) -> tuple[str, dict[str, Any]]:
     if flt is None:
         return "", {}
@@ -418,6 +463,8 @@ def read_layer(
 ) -> gpd.GeoDataFrame:
     """A layer (or a filtered subset) as a GeoDataFrame in EPSG:4326, ordered by id."""
     spec = get_layer(layer)
+    if where is not None:
+        where = _checked_filter(conn, spec, where)
     clause, params = _filter_sql(spec, where)
     cols = ", ".join(f"t.{c}" for c in spec.field_names)
     sql = (

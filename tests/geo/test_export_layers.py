@@ -48,6 +48,27 @@ def test_filters_select_subsets(db: Connection, tmp_path: Path) -> None:
     assert read_layer(db, "centres", where=real).empty
     with pytest.raises(DataError, match="cannot filter centres on 'colour'"):
         read_layer(db, "centres", where=LayerFilter(equals={"colour": ["red"]}))
+    # a type in any case is the stored one; a misspelt type or code is refused, not an empty
+    # subset that looks like a layer without such rows
+    cas_lower = LayerFilter(equals={"external_id": ["X-1", "X-2"], "centre_type": ["cas"]})
+    assert read_layer(db, "centres", where=cas_lower)["name"].tolist() == ["Centre Ibn Sina"]
+    with pytest.raises(DataError, match="centre_type has no value 'CASS'") as err:
+        read_layer(db, "centres", where=LayerFilter(equals={"centre_type": ["CAS", "CASS"]}))
+    assert "COAPH" in str(err.value.hint)
+    province = commune_at(db, *FES).rsplit(".", 2)[0]
+    assert (
+        read_layer(db, "centres", where=LayerFilter(province_code=province))["external_id"]
+        .str.startswith("X-")
+        .sum()
+        == 1
+    )
+    for bad, what in (
+        (LayerFilter(province_code="99.999"), "province"),
+        (LayerFilter(region_code="99"), "region"),
+        (LayerFilter(commune_codes=[commune_at(db, *FES), "01.999.99.99"]), "commune"),
+    ):
+        with pytest.raises(DataError, match=f"there is no {what} with the code"):
+            read_layer(db, "centres", where=bad)
 
 
 @pytest.mark.parametrize("fmt", ["gpkg", "geojson", "csv"])
