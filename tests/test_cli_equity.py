@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -205,6 +206,13 @@ def test_gaps_json(engine: Engine, national: dict[str, Any], forget_runs: list[i
     cities = out["accessible_cities"]
     assert len(cities["rows"]) == national["regions"]
     assert cities["national"]["communes"] == sum(r["communes"] for r in cities["rows"])
+    # the text table counts places in whole numbers (still missing ones rounded up)
+    lines = _run("gaps").stdout.splitlines()
+    table = lines[next(i for i, ln in enumerate(lines) if "places to national" in ln) :]
+    for r in places["rows"]:
+        cells = next(ln.split() for ln in table if ln.split()[:1] == [r["code"]])
+        assert f"{round(r['places']):,}" in cells
+        assert cells[-1] == f"{math.ceil(r['places_to_national'] - 1e-9):,}"
 
 
 # ------------------------------------------------------------------ run functions, own centres

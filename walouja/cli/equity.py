@@ -6,9 +6,11 @@ print it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import typer
 
 from analysis.equity import INDICATORS, check_level, get_indicator
@@ -34,10 +36,21 @@ def _num(value: Any, digits: int = 3, *, inf: bool = False) -> str:
     return f"{value:.{digits}f}"
 
 
+# counts of persons or places: whole numbers (places still missing are rounded up)
+_WHOLE = {"pwd", "pwd_beyond", "places"}
+_WHOLE_UP = {"places_to_national"}
+
+
+def _cell(key: str, value: Any) -> str:
+    if key == "name_fr":
+        return str(value)
+    if isinstance(value, float) and np.isfinite(value) and key in _WHOLE | _WHOLE_UP:
+        return f"{(math.ceil(value - 1e-9) if key in _WHOLE_UP else round(value)):,}"
+    return _num(value, 2)
+
+
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
-    cells = [
-        [_num(r.get(k), 2) if k != "name_fr" else str(r.get(k)) for k, _ in columns] for r in rows
-    ]
+    cells = [[_cell(k, r.get(k)) for k, _ in columns] for r in rows]
     heads = [h for _, h in columns]
     widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(heads)]
 
