@@ -151,6 +151,21 @@ def test_pmedian_and_budget(line: Connection) -> None:
     assert budget.results["total_cost_mad"] == pytest.approx(8e6)
 
 
+def test_capacities_count_persons_served(line: Connection) -> None:
+    # the COAPH has 50 places for the 200 persons of communes 0-1; a new centre with 600
+    # places serves 600 wherever it reaches that many unserved persons (sites 7, 8 or 9)
+    r = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, new_capacity=600).results
+    assert r["optimal"] is True
+    assert r["pwd_covered_before"] == pytest.approx(50.0)
+    assert r["pwd_covered_after"] == pytest.approx(650.0)
+    assert r["sites"][0]["commune_code"] in {_code(7), _code(8), _code(9)}
+    assert r["sites"][0]["gain"] == pytest.approx(600.0)
+    assert r["greedy"]["shortfall"] == pytest.approx(0.0)
+    # 150 places: the unserved 150 of communes 0-1 (and 2) are as good a use as any other
+    small = run_prioritise(line, centre_type="COAPH", new=3, radius_km=10.0, new_capacity=150)
+    assert small.results["pwd_covered_after"] == pytest.approx(50.0 + 3 * 150.0)
+
+
 def test_infeasible_and_bad_requests_name_the_problem(line: Connection) -> None:
     with pytest.raises(InfeasibleError, match="cannot pay for at least 2 centre"):
         # Ouest has the one COAPH and needs 1 more, Est needs 2: 15 M MAD, more than 6 M
@@ -202,6 +217,12 @@ def test_cli_errors_are_one_line(args: list[str], message: str) -> None:
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_says_served_when_centres_have_places() -> None:
+    done = _cli("prioritise", "--new", "1", "--new-capacity", "100", "--radius-km", "30")
+    assert done.returncode == 0, done.stderr
+    assert "persons with disabilities served within 30 km" in done.stdout.splitlines()[0]
 
 
 def test_cli_scenarios_list_json_is_valid() -> None:

@@ -71,9 +71,11 @@ def prioritise_command(
         return
     gap = "no proven bound" if r["gap"] is None else f"gap {r['gap']:.2%}"
     proof = "optimal" if r["optimal"] else f"{r['status']}, {gap}, from {r['solution_source']}"
+    # with capacities the figures count persons served (a full centre serves no more)
+    reach = "served within" if scenario.params.get("new_capacity") is not None else "within"
     typer.echo(
         f"scenario {scenario.run_id}{' (stored)' if scenario.reused else ''}: {r['model']}, "
-        f"{proof}; persons with disabilities within {scenario.params['radius_km']:g} km: "
+        f"{proof}; persons with disabilities {reach} {scenario.params['radius_km']:g} km: "
         f"{_fmt(r['pwd_covered_before'])} → {_fmt(r['pwd_covered_after'])}"
     )
     typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}")

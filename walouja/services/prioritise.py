@@ -74,7 +74,8 @@ def summarise(
     """The JSON answer of one solve: objective, proof, coverage before/after, sites, greedy.
 
     ``pwd_covered_before/after`` count persons with disabilities within ``radius_km`` of a
-    centre (for the p-median, from each commune's distance to its nearest centre).
+    centre (for the p-median, from each commune's distance to its nearest centre); with
+    capacities, the persons a centre within reach serves, places permitting.
     """
     table = result.demand
     if result.model == "MCLP":
