@@ -251,6 +251,9 @@ class SitingModel(ABC):
     # whether large models run the kernel search before the exact MILP: its relaxation must
     # be quick next to the MILP (the MCLP's is; the p-median's assignment LP is not)
     kernel_search: ClassVar[bool] = False
+    # whether other models start HiGHS from an LP dive when it beats the local search (the
+    # MCLP's relaxation re-solves in milliseconds)
+    lp_dive: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -608,6 +611,8 @@ class SitingModel(ABC):
             kernel = self._kernel_search(builder, built, active_idx, deficits, incumbent, clock)
             incumbent, extra = kernel.sites, kernel.lp_bound
             margin = _highs_margin(kernel, clock.left())
+        elif incumbent is not None and self.lp_dive:
+            incumbent = self._dive_start(builder, active_idx, incumbent, clock)
         if incumbent is not None:
             x_act = np.zeros(len(active_idx))
             x_act[x_of[incumbent]] = 1.0
@@ -641,6 +646,41 @@ class SitingModel(ABC):
             None if outcome.x is None else self._decode(outcome, active_idx),
             "milp",
         )
+
+    def _dive_start(
+        self,
+        builder: MilpBuilder,
+        active_idx: NDArray[np.int64],
+        incumbent: NDArray[np.int64],
+        clock: _Clock,
+    ) -> NDArray[np.int64]:
+        """The better start of ``incumbent`` and an LP dive polished by the local search.
+
+        On the national MCLP p = 40 without centres the iterated local search stops 0.57 %
+        below the optimum and the dive, 0.3 s later, 0.04 % below; from there HiGHS's root
+        takes 0.4 s instead of 5 s of cut rounds (bench/README.md). Only the start changes.
+        """
+        x = builder.dive(n_sites=len(active_idx), maximize=self.maximize, seconds=clock.share(0.1))
+        if x is None:
+            return incumbent
+        active = np.zeros(self.n_candidates, dtype=bool)
+        active[active_idx] = True
+        dived = self._polish(active_idx[x > 0.5], active, clock)
+        new_value = self._value(dived)
+        old_value = self._value(incumbent)
+        if new_value is None or not self._meets_rules(list(dived)):
+            return incumbent
+        if old_value is not None and (
+            new_value <= old_value if self.maximize else new_value >= old_value
+        ):
+            return incumbent
+        return dived
+
+    def _polish(
+        self, chosen: NDArray[np.int64], active: NDArray[np.bool_], clock: _Clock
+    ) -> NDArray[np.int64]:
+        """A local improvement of ``chosen`` under the same rules (default: ``chosen``)."""
+        return chosen
 
     def _kernel_search(
         self,

@@ -102,6 +102,7 @@ class MCLP(SitingModel):
     model_name: ClassVar[str] = "MCLP"
     maximize: ClassVar[bool] = True
     kernel_search: ClassVar[bool] = True
+    lp_dive: ClassVar[bool] = True
     _gain_measure: ClassVar[str] = "persons newly covered"
     _demand_must_be_served: ClassVar[bool] = False
 
@@ -437,6 +438,12 @@ class MCLP(SitingModel):
             else:
                 misses += 1
         return best
+
+    def _polish(
+        self, chosen: NDArray[np.int64], active: NDArray[np.bool_], clock: _Clock
+    ) -> NDArray[np.int64]:
+        """Greedy adds and best-improvement swaps from ``chosen`` (see :meth:`_descend`)."""
+        return self._descend(chosen, active, time.perf_counter() + clock.share(0.05))
 
     def _descend(
         self, chosen: NDArray[np.int64], active: NDArray[np.bool_], t_end: float

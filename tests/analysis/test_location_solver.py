@@ -190,6 +190,61 @@ def test_builder_start_offset_and_relaxation():
     assert 3.0 - 1e-9 <= lp.row_duals[0] <= 4.0 + 1e-9
 
 
+def _kernel_case() -> MCLP:
+    # A covers d1 + d2 (10 + 10), B covers d3 (5), C covers d4 + d5 (8 + 8), D and six
+    # more sites cover one demand point of weight 1 each; two sites: A and C cover 36
+    near = {0: [0, 1], 1: [2], 2: [3, 4]} | {j: [j + 2] for j in range(3, 10)}
+    dc = np.full((12, 10), 100.0)
+    for j, rows in near.items():
+        dc[rows, j] = 0.0
+    w = np.array([10.0, 10.0, 5.0, 8.0, 8.0] + [1.0] * 7)
+    return MCLP.from_cost_matrix(dc, w, radius=1.0, new=2)
+
+
+def test_lp_dive_replaces_a_poorer_start_hand_checked():
+    model = _kernel_case()
+    active_idx = np.flatnonzero(model._active({}))
+    builder, x_of = model._site_columns(active_idx, {})
+    model._build(builder, x_of)
+    clock = _Clock(time.perf_counter(), None)
+    # from the poor start {B, D} (6) the dive's LP opens A and C (36)
+    assert sorted(model._dive_start(builder, active_idx, np.array([1, 3]), clock)) == [0, 2]
+    # a start as good as the dive's is kept
+    assert sorted(model._dive_start(builder, active_idx, np.array([0, 2]), clock)) == [0, 2]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lp_dive_keeps_the_rules_and_never_passes_the_optimum(seed):
+    dc, de, w, prov_d, prov_c, prov_e = _instance(seed, n_d=120, n_c=16)
+    cost = np.random.default_rng(seed).integers(1, 4, 16).astype(float) * 1e6
+    common: dict[str, Any] = {
+        "radius": 20.0,
+        "min_per_province": 1,
+        "demand_province": prov_d,
+        "candidate_province": prov_c,
+        "existing_province": prov_e,
+        "existing_cost_matrix": de,
+        "forced": [seed],
+        "excluded": [15 - seed],
+    }
+    for rules in ({"new": 4}, {"budget_mad": 8e6, "cost_mad": cost}):
+        model = MCLP.from_cost_matrix(dc, w, **common, **rules)
+        deficits = model._province_deficits()
+        active_idx = np.flatnonzero(model._active(deficits))
+        builder, x_of = model._site_columns(active_idx, deficits)
+        model._build(builder, x_of)
+        x = builder.dive(n_sites=len(active_idx), maximize=True, seconds=10.0)
+        assert x is not None
+        assert set(np.unique(x)) <= {0.0, 1.0}
+        dived = active_idx[x > 0.5]
+        assert model._meets_rules(list(dived))
+        assert seed in dived
+        assert 15 - seed not in dived
+        value = model._value(dived)
+        assert value is not None
+        assert value <= model.solve().objective + 1e-9
+
+
 def test_highs_prints_nothing_on_stdout():
     code = (
         "import numpy as np\n"
@@ -235,16 +290,9 @@ def kernel_always(monkeypatch):
 
 
 def test_kernel_search_hand_checked(kernel_always):
-    # A covers d1 + d2 (10 + 10), B covers d3 (5), C covers d4 + d5 (8 + 8), D and six
-    # more sites cover one demand point of weight 1 each; two sites: A and C cover 36. From
-    # the poor start {B, D} (6) the LP opens A and C, the core {A, B, C, D} (4 of 10 sites)
-    # is solved exactly, and the LP's value (36) is the bound.
-    near = {0: [0, 1], 1: [2], 2: [3, 4]} | {j: [j + 2] for j in range(3, 10)}
-    dc = np.full((12, 10), 100.0)
-    for j, rows in near.items():
-        dc[rows, j] = 0.0
-    w = np.array([10.0, 10.0, 5.0, 8.0, 8.0] + [1.0] * 7)
-    model = MCLP.from_cost_matrix(dc, w, radius=1.0, new=2)
+    # _kernel_case: from the poor start {B, D} (6) the LP opens A and C, the core
+    # {A, B, C, D} (4 of 10 sites) is solved exactly, and the LP's value (36) is the bound.
+    model = _kernel_case()
     active_idx = np.flatnonzero(model._active({}))
     builder, x_of = model._site_columns(active_idx, {})
     built = model._build(builder, x_of)
