@@ -205,12 +205,19 @@ def test_lp_dive_replaces_a_poorer_start_hand_checked():
     model = _kernel_case()
     active_idx = np.flatnonzero(model._active({}))
     builder, x_of = model._site_columns(active_idx, {})
-    model._build(builder, x_of)
+    built = model._build(builder, x_of)
     clock = _Clock(time.perf_counter(), None)
     # from the poor start {B, D} (6) the dive's LP opens A and C (36)
-    assert sorted(model._dive_start(builder, active_idx, np.array([1, 3]), clock)) == [0, 2]
+    assert sorted(model._dive_start(builder, built, active_idx, np.array([1, 3]), clock)) == [0, 2]
     # a start as good as the dive's is kept
-    assert sorted(model._dive_start(builder, active_idx, np.array([0, 2]), clock)) == [0, 2]
+    assert sorted(model._dive_start(builder, built, active_idx, np.array([0, 2]), clock)) == [0, 2]
+    # no dive when the start is already within 0.01 % of the LP's value (36)
+    n = len(active_idx)
+    dive = builder.dive(n_sites=n, maximize=True, seconds=10, offset=built.constant)
+    assert dive is not None
+    assert sorted(active_idx[dive > 0.5]) == [0, 2]
+    assert builder.dive(n_sites=n, maximize=True, seconds=10, incumbent=36.0) is None
+    assert builder.dive(n_sites=n, maximize=True, seconds=10, incumbent=6.0) is not None
 
 
 @pytest.mark.parametrize("seed", range(4))
