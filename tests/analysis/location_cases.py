@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy.optimize import linprog
 
 Instance = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -55,3 +56,73 @@ def median(dc: np.ndarray, de: np.ndarray, w: np.ndarray, sites: Iterable[int]) 
     if chosen:
         d = np.minimum(d, dc[:, chosen].min(axis=1))
     return float(np.sum(w * d))
+
+
+def _open(
+    dc: np.ndarray,
+    de: np.ndarray,
+    cap: Sequence[float] | np.ndarray,
+    ecap: Sequence[float],
+    sites: Iterable[int],
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distance columns and places of the open centres: ``sites``, then every existing one."""
+    chosen = list(sites)
+    cols = [dc[:, j] for j in chosen] + [de[:, e] for e in range(de.shape[1])]
+    return cols, np.array([cap[j] for j in chosen] + list(ecap), dtype=float)
+
+
+def served(
+    dc: np.ndarray,
+    de: np.ndarray,
+    w: np.ndarray,
+    radius: float,
+    cap: Sequence[float] | np.ndarray,
+    ecap: Sequence[float],
+    sites: Iterable[int],
+) -> float:
+    """Persons served within ``radius`` with capacities (the assignment LP)."""
+    cols, caps = _open(dc, de, cap, ecap, sites)
+    n_d, n_s = len(w), len(cols)
+    pairs = [(i, s) for s in range(n_s) for i in range(n_d) if cols[s][i] <= radius]
+    if not pairs:
+        return 0.0
+    a = np.zeros((n_d + n_s, len(pairs)))
+    for k, (i, s) in enumerate(pairs):
+        a[i, k] = 1
+        a[n_d + s, k] = w[i]
+    b = np.r_[np.ones(n_d), caps]
+    finite = np.isfinite(b)
+    c = -np.array([w[i] for i, _ in pairs])
+    return float(-linprog(c, A_ub=a[finite], b_ub=b[finite], bounds=(0, 1)).fun)
+
+
+def assigned(
+    dc: np.ndarray,
+    de: np.ndarray,
+    w: np.ndarray,
+    cap: Sequence[float] | np.ndarray,
+    ecap: Sequence[float],
+    sites: Iterable[int],
+) -> float:
+    """Weighted distance when everybody goes to an open centre within its places."""
+    cols, caps = _open(dc, de, cap, ecap, sites)
+    n_d, n_s = len(w), len(cols)
+    if n_s == 0:
+        return np.inf
+    c = np.array([w[i] * cols[s][i] for s in range(n_s) for i in range(n_d)])
+    a_eq = np.zeros((n_d, n_d * n_s))
+    a_ub = np.zeros((n_s, n_d * n_s))
+    for s in range(n_s):
+        for i in range(n_d):
+            a_eq[i, s * n_d + i] = 1
+            a_ub[s, s * n_d + i] = w[i]
+    finite = np.isfinite(caps)
+    res = linprog(
+        c,
+        A_ub=a_ub[finite] if finite.any() else None,
+        b_ub=caps[finite] if finite.any() else None,
+        A_eq=a_eq,
+        b_eq=np.ones(n_d),
+        bounds=(0, 1),
+    )
+    return float(res.fun) if res.status == 0 else np.inf

@@ -9,12 +9,13 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import linprog
 
 from analysis.location import MCLP, PMedian, SparseCost
+from tests.analysis.location_cases import assigned as _assigned
 from tests.analysis.location_cases import covered as _covered
 from tests.analysis.location_cases import instance as _instance
 from tests.analysis.location_cases import median as _median
+from tests.analysis.location_cases import served as _served
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 
 T = TypeVar("T")
@@ -203,7 +204,7 @@ def test_sites_that_add_nothing_are_not_proposed(seed):
                 capacities=np.full(9, 30.0),
                 existing_capacities=[30.0, 30.0],
             ).solve(),
-            _capacitated_cover(dc, de, w, 25.0, np.full(9, 30.0), [30.0, 30.0], every),
+            _served(dc, de, w, 25.0, np.full(9, 30.0), [30.0, 30.0], every),
         ),
     ):
         assert result.objective == pytest.approx(best)
@@ -237,28 +238,11 @@ def test_idle_sites_stay_when_forced_or_needed_by_a_province():
     assert needed.objective == 10.0
 
 
-def _capacitated_cover(dc, de, w, radius, cap, ecap, sites):
-    """Max persons served within the radius with capacities (LP on the open sites)."""
-    cols = [dc[:, j] for j in sites] + [de[:, e] for e in range(de.shape[1])]
-    caps = [cap[j] for j in sites] + list(ecap)
-    n_d, n_s = len(w), len(cols)
-    pairs = [(i, s) for s in range(n_s) for i in range(n_d) if cols[s][i] <= radius]
-    if not pairs:
-        return 0.0
-    c = -np.array([w[i] for i, _ in pairs])
-    a = np.zeros((n_d + n_s, len(pairs)))
-    for k, (i, s) in enumerate(pairs):
-        a[i, k] = 1
-        a[n_d + s, k] = w[i]
-    res = linprog(c, A_ub=a, b_ub=np.r_[np.ones(n_d), caps], bounds=(0, 1), method="highs")
-    return -res.fun
-
-
 def test_capacitated_mclp_matches_enumeration():
     dc, de, w, *_ = _instance(4, n_d=20, n_c=7)
     cap = np.array([15, 30, 10, 25, 20, 5, 40], dtype=float)
     ecap = [12.0, 8.0]
-    best = max(_capacitated_cover(dc, de, w, 30.0, cap, ecap, s) for s in _subsets(7, 2))
+    best = max(_served(dc, de, w, 30.0, cap, ecap, s) for s in _subsets(7, 2))
     result = MCLP.from_cost_matrix(
         dc,
         w,
@@ -269,9 +253,7 @@ def test_capacitated_mclp_matches_enumeration():
         existing_capacities=ecap,
     ).solve()
     assert result.objective == pytest.approx(best)
-    assert result.objective_before == pytest.approx(
-        _capacitated_cover(dc, de, w, 30.0, cap, ecap, ())
-    )
+    assert result.objective_before == pytest.approx(_served(dc, de, w, 30.0, cap, ecap, ()))
     for site in result.sites:  # nobody is served beyond a site's places
         assert site.gain <= cap[site.candidate] + 1e-6
 
@@ -331,21 +313,7 @@ def test_capacitated_pmedian_matches_enumeration():
     cap = np.full(6, w.sum() / 3)
     ecap = [w.sum() / 4, w.sum() / 4]
 
-    def cost(sites):
-        cols = [dc[:, j] for j in sites] + [de[:, 0], de[:, 1]]
-        caps = [cap[j] for j in sites] + ecap
-        n_d, n_s = len(w), len(cols)
-        c = np.array([w[i] * cols[s][i] for s in range(n_s) for i in range(n_d)])
-        a_eq = np.zeros((n_d, n_d * n_s))
-        a_ub = np.zeros((n_s, n_d * n_s))
-        for s in range(n_s):
-            for i in range(n_d):
-                a_eq[i, s * n_d + i] = 1
-                a_ub[s, s * n_d + i] = w[i]
-        res = linprog(c, A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n_d), bounds=(0, 1))
-        return res.fun if res.status == 0 else np.inf
-
-    best = min(cost(s) for s in itertools.combinations(range(6), 2))
+    best = min(_assigned(dc, de, w, cap, ecap, s) for s in itertools.combinations(range(6), 2))
     result = PMedian.from_cost_matrix(
         dc, w, new=2, existing_cost_matrix=de, capacities=cap, existing_capacities=ecap
     ).solve()

@@ -15,56 +15,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from scipy.optimize import linprog
 
 from analysis.location import MCLP, PMedian
-from tests.analysis.location_cases import covered, instance, median
+from tests.analysis.location_cases import assigned, covered, instance, median, served
 from walouja.errors import AnalysisError, InfeasibleError
-
-
-def _served(dc, de, w, radius, cap, ecap, sites: Sequence[int]) -> float:
-    """Persons served within ``radius`` with capacities (the assignment LP)."""
-    cols = [dc[:, j] for j in sites] + [de[:, e] for e in range(de.shape[1])]
-    caps = [cap[j] for j in sites] + list(ecap)
-    n_d, n_s = len(w), len(cols)
-    pairs = [(i, s) for s in range(n_s) for i in range(n_d) if cols[s][i] <= radius]
-    if not pairs:
-        return 0.0
-    a = np.zeros((n_d + n_s, len(pairs)))
-    for k, (i, s) in enumerate(pairs):
-        a[i, k] = 1
-        a[n_d + s, k] = w[i]
-    b = np.r_[np.ones(n_d), caps]
-    finite = np.isfinite(b)
-    c = -np.array([w[i] for i, _ in pairs])
-    return float(-linprog(c, A_ub=a[finite], b_ub=b[finite], bounds=(0, 1)).fun)
-
-
-def _assigned(dc, de, w, cap, ecap, sites: Sequence[int]) -> float:
-    """Weighted distance when everybody goes to an open centre within its places."""
-    cols = [dc[:, j] for j in sites] + [de[:, e] for e in range(de.shape[1])]
-    caps = np.array([cap[j] for j in sites] + list(ecap), dtype=float)
-    n_d, n_s = len(w), len(cols)
-    if n_s == 0:
-        return np.inf
-    c = np.array([w[i] * cols[s][i] for s in range(n_s) for i in range(n_d)])
-    a_eq = np.zeros((n_d, n_d * n_s))
-    a_ub = np.zeros((n_s, n_d * n_s))
-    for s in range(n_s):
-        for i in range(n_d):
-            a_eq[i, s * n_d + i] = 1
-            a_ub[s, s * n_d + i] = w[i]
-    finite = np.isfinite(caps)
-    res = linprog(
-        c,
-        A_ub=a_ub[finite] if finite.any() else None,
-        b_ub=caps[finite] if finite.any() else None,
-        A_eq=a_eq,
-        b_eq=np.ones(n_d),
-        bounds=(0, 1),
-    )
-    return float(res.fun) if res.status == 0 else np.inf
-
 
 Case = tuple[str, int, Callable[[], Any], Callable[[Sequence[int]], float], Any, bool]
 
@@ -124,7 +78,7 @@ def _case(k: int) -> Case:
 
         def value(s: Sequence[int]) -> float:
             if capacitated:
-                return _served(dc, de, w, radius, cap, ecap, s)
+                return served(dc, de, w, radius, cap, ecap, s)
             return covered(dc, de, w, radius, s)
 
         def solve() -> Any:
@@ -134,7 +88,7 @@ def _case(k: int) -> Case:
 
         def value(s: Sequence[int]) -> float:
             if capacitated:
-                return _assigned(dc, de, w, cap, ecap, s)
+                return assigned(dc, de, w, cap, ecap, s)
             v = median(dc, de, w, s) if (s or n_e) else np.inf
             return v if np.isfinite(v) else np.inf
 

@@ -220,8 +220,9 @@ def test_lp_dive_replaces_a_poorer_start_hand_checked():
     assert builder.dive(n_sites=n, maximize=True, seconds=10, incumbent=6.0) is not None
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_lp_dive_keeps_the_rules_and_never_passes_the_optimum(seed):
+def _ruled_models(seed: int) -> list[MCLP]:
+    """Seeded 120 × 16 MCLPs with a per-province minimum, site ``seed`` forced and site
+    ``15 - seed`` excluded: one with 4 new sites, one with an 8 M MAD budget."""
     dc, de, w, prov_d, prov_c, prov_e = _instance(seed, n_d=120, n_c=16)
     cost = np.random.default_rng(seed).integers(1, 4, 16).astype(float) * 1e6
     common: dict[str, Any] = {
@@ -234,8 +235,15 @@ def test_lp_dive_keeps_the_rules_and_never_passes_the_optimum(seed):
         "forced": [seed],
         "excluded": [15 - seed],
     }
-    for rules in ({"new": 4}, {"budget_mad": 8e6, "cost_mad": cost}):
-        model = MCLP.from_cost_matrix(dc, w, **common, **rules)
+    return [
+        MCLP.from_cost_matrix(dc, w, **common, **rules)
+        for rules in ({"new": 4}, {"budget_mad": 8e6, "cost_mad": cost})
+    ]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lp_dive_keeps_the_rules_and_never_passes_the_optimum(seed):
+    for model in _ruled_models(seed):
         deficits = model._province_deficits()
         active_idx = np.flatnonzero(model._active(deficits))
         builder, x_of = model._site_columns(active_idx, deficits)
@@ -318,20 +326,7 @@ def test_kernel_search_hand_checked(kernel_always):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_kernel_search_keeps_the_rules_and_the_optimum(kernel_always, seed):
-    dc, de, w, prov_d, prov_c, prov_e = _instance(seed, n_d=120, n_c=16)
-    cost = np.random.default_rng(seed).integers(1, 4, 16).astype(float) * 1e6
-    common: dict[str, Any] = {
-        "radius": 20.0,
-        "min_per_province": 1,
-        "demand_province": prov_d,
-        "candidate_province": prov_c,
-        "existing_province": prov_e,
-        "existing_cost_matrix": de,
-        "forced": [seed],
-        "excluded": [15 - seed],
-    }
-    for rules in ({"new": 4}, {"budget_mad": 8e6, "cost_mad": cost}):
-        model = MCLP.from_cost_matrix(dc, w, **common, **rules)
+    for model, again in zip(_ruled_models(seed), _ruled_models(seed), strict=True):
         picks, _ = model.greedy()
         start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
         active_idx = np.flatnonzero(model._active(model._province_deficits()))
@@ -358,7 +353,7 @@ def test_kernel_search_keeps_the_rules_and_the_optimum(kernel_always, seed):
         assert found <= with_kernel.objective + 1e-9
         assert kernel.lp_bound is not None
         assert kernel.lp_bound >= with_kernel.objective - 1e-6
-        plain = MCLP.from_cost_matrix(dc, w, **common, **rules).solve(mip_start=False)
+        plain = again.solve(mip_start=False)
         assert with_kernel.objective == pytest.approx(plain.objective, rel=1e-9)
 
 
