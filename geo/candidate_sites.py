@@ -20,7 +20,15 @@ from sqlalchemy.engine import Connection
 
 from geo.io_read import read_file
 from geo.messages import file_error, validation_error
-from geo.validate import LAT_COLUMNS, LON_COLUMNS, Problem, normalise_column, problem, row_problem
+from geo.validate import (
+    LAT_COLUMNS,
+    LON_COLUMNS,
+    Problem,
+    normalise_column,
+    problem,
+    refuse_clashing_columns,
+    row_problem,
+)
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -75,6 +83,9 @@ def read_points(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     table = read_file(path)
     records = table.records
+    refuse_clashing_columns(
+        records.columns, {*LON_COLUMNS, *LAT_COLUMNS, *ID_COLUMNS, *NAME_COLUMNS}, path.name
+    )
     columns = {normalise_column(c): str(c) for c in records.columns}
     rows = [int(r) for r in records.index]
     problems: list[Problem] = []

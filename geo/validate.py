@@ -446,13 +446,18 @@ def _to_lonlat(
 
 
 def _refuse_clashing_columns(spec: LayerSpec, headers: Any, what: str) -> None:
-    """Refuse a file where two columns name the same field (``Name`` and ``name``...).
-
-    Headers are compared as :func:`normalise_column` makes them; reading one of the two and
-    silently dropping the other would import the wrong values. Unused columns may clash.
-    """
+    """Refuse a file where two columns name one of ``spec``'s fields (``Name`` and ``name``)."""
     used = {*spec.field_names, "external_id", "source", *spec.aliases}
-    used |= {*LON_COLUMNS, *LAT_COLUMNS, *WKT_COLUMNS}
+    refuse_clashing_columns(headers, used | {*LON_COLUMNS, *LAT_COLUMNS, *WKT_COLUMNS}, what)
+
+
+def refuse_clashing_columns(headers: Any, used: set[str], what: str) -> None:
+    """Refuse a file where two headers are the same column once normalised, if it is read.
+
+    Headers are compared as :func:`normalise_column` makes them (``Name`` = ``name``);
+    reading one of the two and silently dropping the other would use the wrong values.
+    Columns outside ``used`` (normalised names the reader looks at) may clash.
+    """
     seen: dict[str, list[str]] = {}
     for header in headers:
         seen.setdefault(normalise_column(header), []).append(str(header))

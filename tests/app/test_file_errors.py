@@ -138,6 +138,10 @@ CASES: list[tuple[str, Case]] = [
             c, "centres", _write(d / "c.csv", "name;name;centre_type;lon;lat\nA;B;CAS;-6.8;34\n")
         ),
     ),
+    (  # candidate sites read by the Prioritise page
+        "repeated_column",
+        lambda d, c: read_points(_write(d / "sites.csv", "name,lon,lon,lat\nA,-6.8,-6.9,34\n")),
+    ),
     (
         "duplicate_column",
         lambda d, c: run_import(
