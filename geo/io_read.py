@@ -164,7 +164,11 @@ def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
             # GDAL's own words (a file path, a '<DRIVER>:' prefix to try) help no user
             raise file_error("not_this_format", name=name, format=_FORMAT_LABEL[fmt]) from None
         raise file_error("unreadable_file", name=name, detail=detail) from None
-    geom_name = gdf.geometry.name
+    try:
+        geom_name = gdf.geometry.name
+    except AttributeError:
+        # GDAL read a table without geometry: a CSV given --format geojson, for example
+        raise file_error("not_this_format", name=name, format=_FORMAT_LABEL[fmt]) from None
     records = pd.DataFrame(gdf.drop(columns=[geom_name]))
     geometry = gdf.geometry
     index = pd.RangeIndex(1, len(gdf) + 1)

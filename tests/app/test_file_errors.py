@@ -108,6 +108,10 @@ CASES: list[tuple[str, Case]] = [
     ("not_this_format", lambda d, c: read_file(_write(d / "c.geojson", "not json"))),
     ("not_this_format", lambda d, c: read_file(_write(d / "c.gpkg", b"\x00" * 100))),
     ("empty_file", lambda d, c: read_file(_write(d / "c.geojson", ""))),
+    (  # a CSV read as GeoJSON (--format geojson): GDAL gives a table without geometry
+        "not_this_format",
+        lambda d, c: read_file(_write(d / "c.csv", "name;lon;lat\nA;-6.8;34\n"), fmt="geojson"),
+    ),
     ("unreadable_file", lambda d, c: read_file(_sqlite_without_gpkg_tables(d / "c.gpkg"))),
     ("osm_needs_layer", lambda d, c: read_points(_write(d / "sites.osm", "<osm/>"))),
     (
