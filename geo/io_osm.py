@@ -212,7 +212,10 @@ def read_osm_xml(path: str | Path, layer: str) -> SourceTable:
     except InsufficientResponseError:
         gdf = gpd.GeoDataFrame()
     except Exception as exc:  # XML parse errors come from several libraries
-        raise file_error("unreadable_osm", name=path.name, detail=str(exc)) from None
+        detail = str(exc)
+        if isinstance(exc, KeyError) and exc.args:  # osmnx indexes attributes: say which
+            detail = f"an element has no {exc.args[0]!r} attribute"
+        raise file_error("unreadable_osm", name=path.name, detail=detail) from None
     return osm_to_table(gdf, layer, name=path.name)
 
 

@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
@@ -75,6 +76,18 @@ def test_xml_import_reports_the_unnamed_stop(db: Connection) -> None:
     kept = run_import(db, "transport_stops", OSM, fmt="osm", skip_invalid=True)
     assert (kept.inserted, kept.rejected) == (3, 1)
     assert run_import(db, "transport_stops", OSM, fmt="osm", skip_invalid=True).unchanged == 3
+
+
+def test_a_node_without_coordinates_is_named_in_the_refusal(tmp_path: Path) -> None:
+    path = tmp_path / "beaches.osm"
+    path.write_text(
+        '<osm version="0.6"><node id="1" lat="34.02" lon="-6.84">'
+        '<tag k="natural" v="beach"/></node><node id="2"><tag k="natural" v="beach"/></node>'
+        "</osm>",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match=r"beaches\.osm as OpenStreetMap XML: an element has no"):
+        read_osm_xml(path, "beaches")
 
 
 def test_accessible_cities_are_not_osm_features() -> None:
