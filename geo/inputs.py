@@ -154,8 +154,17 @@ def read_road_graph(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGra
     file = Path(path)
     if not file.is_file():
         raise NotFoundError(f"road network file {file} does not exist")
+    from osmnx._errors import InsufficientResponseError
+
     try:
         return ox.graph_from_xml(file, simplify=simplify)
+    except InsufficientResponseError:
+        # osmnx words an empty file as an empty server response
+        raise DataError(
+            f"road network file {file} holds no roads",
+            hint="export the roads of the area as an .osm file (e.g. from osmium or the OSM "
+            "website)",
+        ) from None
     except Exception as exc:  # osmnx raises assorted parser and value errors
         raise DataError(
             f"road network file {file} is not usable OSM XML: {exc}",

@@ -16,7 +16,7 @@ import pytest
 from analysis.distance import nearest
 from analysis.network import ROAD_SPEEDS_KMH, TravelTimes, prepare_graph, travel_times
 from geo.inputs import read_road_graph
-from walouja.errors import AnalysisError, NotFoundError
+from walouja.errors import AnalysisError, DataError, NotFoundError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "grid_rabat.osm"
 
@@ -119,9 +119,17 @@ def test_cutoff_marks_far_points_unreachable(graph: nx.MultiDiGraph) -> None:
     assert res.minutes[1] == 0.0
 
 
-def test_errors() -> None:
+def test_errors(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="does not exist"):
         read_road_graph(FIXTURE.with_name("missing.osm"))
+    empty = tmp_path / "roads.osm"
+    empty.write_text('<osm version="0.6"></osm>', encoding="utf-8")
+    with pytest.raises(DataError, match="holds no roads"):
+        read_road_graph(empty)
+    broken = tmp_path / "broken.osm"
+    broken.write_text("<osm><way", encoding="utf-8")
+    with pytest.raises(DataError, match="is not usable OSM XML"):
+        read_road_graph(broken)
     g = prepare_graph(read_road_graph(FIXTURE, simplify=False))
     with pytest.raises(AnalysisError, match="no centres"):
         travel_times(g, [-6.85], [34.0], [], [])
