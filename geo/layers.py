@@ -392,7 +392,7 @@ def _checked_filter(conn: Connection, spec: LayerSpec, flt: LayerFilter) -> Laye
     """
     equals: dict[str, list[str]] = {}
     for name, values in flt.equals.items():
-        fspec = next((f for f in spec.fields if f.name == name), None)
+        fspec = spec.field(name) if name in spec.field_names else None
         if fspec is None or fspec.kind != "enum":
             equals[name] = list(values)
             continue

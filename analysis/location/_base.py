@@ -309,6 +309,9 @@ class SitingModel(ABC):
         )
         self._lonlat = candidate_lonlat
         self._params = dict(params or {})
+        self._before_cache: (
+            tuple[float | None, NDArray[np.float64] | None, NDArray[np.float64] | None] | None
+        ) = None
         self._check_rules()
 
     # ---- sizes -------------------------------------------------------------------------
@@ -919,6 +922,16 @@ class SitingModel(ABC):
         )
         return z0, cand, exist, served
 
+    def _assignment_before(
+        self,
+    ) -> tuple[float | None, NDArray[np.float64] | None, NDArray[np.float64] | None]:
+        """The capacitated assignment to the existing centres only (solved once per model)."""
+        if self._before_cache is None:
+            self._before_cache = self._capacitated_assignment(
+                np.zeros(self.n_candidates, dtype=bool)
+            )
+        return self._before_cache
+
     def _capacitated_assignment(
         self, open_mask: NDArray[np.bool_]
     ) -> tuple[float | None, NDArray[np.float64] | None, NDArray[np.float64] | None]:
@@ -1114,9 +1127,7 @@ class SitingModel(ABC):
         gain_measure = self._gain_measure
         if self.capacitated:
             objective, after, ranked = self._served_by_site(chosen)
-            before_obj, before, _ = self._capacitated_assignment(
-                np.zeros(self.n_candidates, dtype=bool)
-            )
+            before_obj, before, _ = self._assignment_before()
             tol = 1e-9 * max(1.0, float(self._w.sum()))
             while len(kept := self._without_idle(ranked, tol)) < len(ranked):
                 # a site serving no one leaves the same assignment feasible: same objective

@@ -509,7 +509,7 @@ class MCLP(SitingModel):
         if self._unserved0 is None:
             # persons the existing centres leave unserved in their best assignment: near a
             # full centre a new site still has people to serve
-            _, share, _ = self._capacitated_assignment(np.zeros(self.n_candidates, dtype=bool))
+            _, share, _ = self._assignment_before()
             served = np.zeros(self.n_demand) if share is None else share
             self._unserved0 = self._w * np.clip(1.0 - served, 0.0, 1.0)
         return self._unserved0.copy()
