@@ -426,6 +426,19 @@ def _checked_filter(conn: Connection, spec: LayerSpec, flt: LayerFilter) -> Laye
                 + {"commune": "01.051.01.01", "province": "01.051", "region": "01"}[what]
                 + ")",
             )
+    if flt.province_code and flt.region_code:
+        inside = conn.execute(
+            sa.text(
+                "SELECT EXISTS (SELECT 1 FROM communes "
+                "WHERE province_code = :p AND region_code = :r)"
+            ),
+            {"p": flt.province_code, "r": flt.region_code},
+        ).scalar_one()
+        if not inside:
+            raise DataError(
+                f"the province {flt.province_code!r} is not in the region {flt.region_code!r}",
+                hint="give the province alone, or a province of that region",
+            )
     return replace(flt, equals=equals)
 
 
@@ -445,10 +458,10 @@ def _filter_sql(spec: LayerSpec, flt: LayerFilter | None) -> tuple[str, dict[str
     if flt.commune_codes:
         clauses.append("t.commune_code = ANY(:communes)")
         params["communes"] = list(flt.commune_codes)
-    if flt.province_code is not None or flt.region_code is not None:
-        col = "province_code" if flt.province_code is not None else "region_code"
-        clauses.append(f"t.commune_code IN (SELECT code FROM communes WHERE {col} = :area)")
-        params["area"] = flt.province_code if flt.province_code is not None else flt.region_code
+    for col, code in (("province_code", flt.province_code), ("region_code", flt.region_code)):
+        if code is not None:
+            clauses.append(f"t.commune_code IN (SELECT code FROM communes WHERE {col} = :{col})")
+            params[col] = code
     if flt.is_demo is not None:
         clauses.append("t.is_demo = :is_demo")
         params["is_demo"] = flt.is_demo

@@ -62,6 +62,13 @@ def test_filters_select_subsets(db: Connection, tmp_path: Path) -> None:
         .sum()
         == 1
     )
+    # a province and its region together select the province; another region is refused
+    region = province.split(".")[0]
+    both = LayerFilter(province_code=province, region_code=region)
+    assert read_layer(db, "centres", where=both)["external_id"].str.startswith("X-").sum() == 1
+    other = "01" if region != "01" else "02"
+    with pytest.raises(DataError, match=f"province '{province}' is not in the region '{other}'"):
+        read_layer(db, "centres", where=LayerFilter(province_code=province, region_code=other))
     for bad, what in (
         (LayerFilter(province_code="99.999"), "province"),
         (LayerFilter(region_code="99"), "region"),
