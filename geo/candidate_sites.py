@@ -70,6 +70,17 @@ def _pick(columns: dict[str, str], names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _refuse_metres(lon: np.ndarray, lat: np.ndarray, name: str) -> None:
+    """One error for a file in metres (Lambert, UTM) without its CRS, not one per row.
+
+    Only when no coordinate of any point fits in degrees (metres in Morocco are thousands
+    on both axes): a lon/lat file with a typo in some rows keeps its per-row errors.
+    """
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if ok.any() and not np.any((np.abs(lon[ok]) <= 180) | (np.abs(lat[ok]) <= 90)):
+        raise file_error("candidates_not_lonlat", name=name)
+
+
 def read_points(path: str | Path) -> pd.DataFrame:
     """The points of a file: ``row``, ``label``, ``name``, ``lon``, ``lat`` (no database).
 
@@ -106,12 +117,14 @@ def read_points(path: str | Path) -> pd.DataFrame:
                 )
             else:
                 lon[k], lat[k] = geom.x, geom.y
+        _refuse_metres(lon, lat, path.name)
     else:
         lon_col, lat_col = _pick(columns, LON_COLUMNS), _pick(columns, LAT_COLUMNS)
         if lon_col is None or lat_col is None:
             raise file_error("candidates_no_coordinates", name=path.name)
         lon = pd.to_numeric(records[lon_col], errors="coerce").to_numpy(float)
         lat = pd.to_numeric(records[lat_col], errors="coerce").to_numpy(float)
+        _refuse_metres(lon, lat, path.name)
         for k in range(len(records)):
             for field, value, limit in ((lon_col, lon[k], 180), (lat_col, lat[k], 90)):
                 if not np.isfinite(value):

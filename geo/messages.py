@@ -94,6 +94,12 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     ),
     "candidates_invalid_rows": ("{name}: {n} row(s) have no valid point", None),
     "candidates_empty": ("{name} holds no point", None),
+    "candidates_not_lonlat": (
+        "{name}: the coordinates are not longitude/latitude (none lies within ±180/±90; "
+        "they look like projected metres)",
+        "give lon and lat in decimal degrees (EPSG:4326), or a GeoPackage, GeoJSON or "
+        "shapefile that carries its projection",
+    ),
     "too_many_candidates": (
         "{name} holds {n:,} points; at most {maximum:,} candidate sites are allowed",
         "keep the most plausible sites, or use the communes as candidates",

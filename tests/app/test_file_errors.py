@@ -176,6 +176,10 @@ CASES: list[tuple[str, Case]] = [
     ("candidates_invalid_rows", lambda d, c: read_points(_write(d / "s.csv", "lon;lat\nx;34\n"))),
     ("candidates_empty", lambda d, c: read_points(_write(d / "s.csv", "lon;lat\n"))),
     (
+        "candidates_not_lonlat",
+        lambda d, c: read_points(_write(d / "s.csv", "x;y\n398000;372000\n")),
+    ),
+    (
         "too_many_candidates",
         lambda d, c: read_points(
             _write(d / "s.csv", "lon;lat\n" + "-6.8;34.0\n" * (MAX_CANDIDATES + 1))

@@ -154,3 +154,22 @@ def test_points_are_placed_in_their_commune_and_outsiders_refused(
     assert [(p.code, dict(p.params)) for p in _coded(err.value)] == [
         ("in_no_commune", {"lon": "-12.00000", "lat": "33.00000"})
     ]
+
+
+def test_sites_in_metres_need_their_projection(tmp_path: Path) -> None:
+    # Rabat and Fès in Merchich / Nord Maroc (EPSG:26191), metres
+    metres = gpd.GeoSeries([Point(-6.84, 34.02), Point(-5.0, 34.03)], crs=4326).to_crs(26191)
+    csv = tmp_path / "sites.csv"
+    pd.DataFrame({"name": ["Rabat", "Fès"], "lon": metres.x, "lat": metres.y}).to_csv(
+        csv, index=False
+    )
+    with pytest.raises(DataError, match="not longitude/latitude") as err:
+        read_points(csv)
+    assert err.value.code == "candidates_not_lonlat"
+    assert "EPSG:4326" in str(err.value.hint)
+    # the same points in a GeoPackage that carries its projection are read as degrees
+    gpkg = tmp_path / "sites.gpkg"
+    gpd.GeoDataFrame({"name": ["Rabat", "Fès"]}, geometry=metres).to_file(gpkg)
+    back = read_points(gpkg)
+    assert back["lon"].round(4).tolist() == [-6.84, -5.0]
+    assert back["lat"].round(4).tolist() == [34.02, 34.03]
