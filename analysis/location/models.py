@@ -884,6 +884,84 @@ class PMedian(SitingModel):
         )
         return _Exact(summary, best, "milp")
 
+    # ---- local search for the MIP start ----------------------------------------------------
+    def _improve(
+        self, chosen: NDArray[np.int64], active: NDArray[np.bool_], clock: _Clock
+    ) -> NDArray[np.int64]:
+        r"""Best-improvement swaps (Teitz & Bart's interchange) from ``chosen``.
+
+        The greedy start can be several per cent off on a p-median with few centres, and the
+        truncated exact model keeps each demand's pairs up to ``_REACH`` × its distance in the
+        start: a better start means a smaller model, and fewer widenings. Each swap is
+        evaluated for every (incoming, outgoing) pair at once, as in Whitaker's fast
+        interchange: with :math:`d^1_i, d^2_i` the distances from demand :math:`i` to its
+        nearest and second-nearest open centre (existing ones included) and :math:`k_i` the
+        nearest, opening :math:`j` and closing :math:`k` changes the objective by
+
+        .. math::
+
+            \sum_i w_i \min(0, d_{ij} - d^1_i)
+            + \sum_{i: k_i = k} w_i (d^2_i - d^1_i)
+            + \sum_{i: k_i = k,\, d_{ij} < d^2_i} w_i (\max(d_{ij}, d^1_i) - d^2_i).
+
+        Only with a plain count of new sites (no budget, no per-province minimum); forced
+        sites stay, excluded and inactive ones never enter. Only the MIP start uses it: the
+        exact search decides the answer.
+        """
+        r = self._rules
+        if r.budget_mad is not None or self._province_deficits() or len(chosen) == 0:
+            return chosen
+        t_end = time.perf_counter() + clock.share(0.2)
+        pr = self._pairs
+        live = self._w[pr.rows] > 0
+        rows, cols = pr.rows[live], pr.cols[live]
+        w = self._w[rows]
+        cost = np.minimum(pr.cost[live], self._big)
+        d0 = np.minimum(self._d0, self._big)
+        n = self.n_candidates
+        enter = active & ~r.excluded
+        open_ = self._open_mask(chosen)
+        start_value = self._value(chosen)
+        tol = 1e-9 * max(1.0, float(np.sum(self._w * d0)))
+        for _ in range(10_000):
+            if time.perf_counter() > t_end:
+                break
+            d1, d2, near = _two_nearest(rows, cols, cost, open_, d0)
+            gain = np.bincount(
+                cols, weights=w * np.minimum(0.0, cost - d1[rows]), minlength=n
+            )  # opening j, nothing closed (<= 0)
+            out = np.flatnonzero(open_ & ~r.forced)
+            cand = np.flatnonzero(enter & ~open_)
+            if len(out) == 0 or len(cand) == 0:
+                break
+            slot = np.full(n, -1, dtype=np.int64)
+            slot[out] = np.arange(len(out))
+            # closing k: its demand falls back to the second-nearest centre
+            k_i = np.where(near >= 0, slot[np.maximum(near, 0)], -1)
+            mine = k_i >= 0
+            loss = np.bincount(
+                k_i[mine], weights=self._w[mine] * (d2[mine] - d1[mine]), minlength=len(out)
+            )
+            k_of = k_i[rows]
+            hit = (k_of >= 0) & (cost < d2[rows])
+            extra = np.bincount(
+                cols[hit] * len(out) + k_of[hit],
+                weights=w[hit] * (np.maximum(cost[hit], d1[rows[hit]]) - d2[rows[hit]]),
+                minlength=n * len(out),
+            ).reshape(n, len(out))
+            delta = gain[cand][:, None] + loss[None, :] + extra[cand]
+            best = int(np.argmin(delta))
+            j_in, k_out = np.unravel_index(best, delta.shape)
+            if not delta[j_in, k_out] < -tol:
+                break
+            open_[out[k_out]] = False
+            open_[cand[j_in]] = True
+        found = np.flatnonzero(open_).astype(np.int64)
+        value = self._value(found)
+        if value is None or (start_value is not None and value >= start_value):
+            return chosen
+        return found
+
     def _distances(self, chosen: NDArray[np.int64]) -> NDArray[np.float64]:
         """Distance from each demand to its nearest centre with ``chosen`` open."""
         state = self._state0()
@@ -960,6 +1038,39 @@ class PMedian(SitingModel):
     @property
     def _check_pairs(self) -> int:  # pragma: no cover - debugging aid
         return self._pairs.nnz
+
+
+def _two_nearest(
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    cost: NDArray[np.float64],
+    open_: NDArray[np.bool_],
+    fallback: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """Per demand: distance to the nearest and second-nearest open site, and the nearest.
+
+    ``fallback`` (the nearest existing centre, or a large number) stands for every centre
+    outside the pairs; it is never closed, so it is reported as site ``-1``.
+    """
+    m = len(fallback)
+    sel = open_[cols]
+    r, c, v = rows[sel], cols[sel], cost[sel]
+    order = np.lexsort((c, v, r))
+    r, c, v = r[order], c[order], v[order]
+    first = np.r_[True, r[1:] != r[:-1]] if len(r) else np.zeros(0, dtype=bool)
+    pos = np.arange(len(r)) - np.maximum.accumulate(np.where(first, np.arange(len(r)), 0))
+    v1 = np.full(m, np.inf)
+    v2 = np.full(m, np.inf)
+    c1 = np.full(m, -1, dtype=np.int64)
+    v1[r[pos == 0]] = v[pos == 0]
+    c1[r[pos == 0]] = c[pos == 0]
+    v2[r[pos == 1]] = v[pos == 1]
+    # the existing centres' distance is a third candidate for first or second place
+    fb_first = fallback < v1
+    d1 = np.where(fb_first, fallback, v1)
+    near = np.where(fb_first, -1, c1)
+    d2 = np.where(fb_first, v1, np.minimum(v2, fallback))
+    return d1, d2, near
 
 
 def _common_kwargs(

@@ -147,6 +147,57 @@ def test_local_search_improves_greedy_and_keeps_the_rules():
     assert improved <= model.solve().objective + 1e-9
 
 
+# seeds where the greedy start is not already a local optimum, with and without centres
+@pytest.mark.parametrize(("seed", "n_e"), [(8, 0), (9, 0), (15, 0), (11, 1), (35, 1), (19, 2)])
+def test_pmedian_swaps_end_where_no_single_swap_helps(seed, n_e):
+    dc, de, w, *_ = _instance(seed, n_d=60, n_c=12, n_e=n_e)
+    w[:3] = 0.0  # weightless demand changes nothing
+    model = PMedian.from_cost_matrix(
+        dc, w, new=4, existing_cost_matrix=de if n_e else None, forced=[1], excluded=[7]
+    )
+    picks, _ = model.greedy()
+    start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
+    active = np.ones(12, dtype=bool)
+    found = model._improve(start, active, _Clock(0.0, None))
+    assert model._meets_rules(list(found))
+    assert 1 in found
+    assert 7 not in found
+    value = _median(dc, de, w, found)
+    assert model._value(found) == pytest.approx(value)
+    assert value < _median(dc, de, w, start) - 1e-6
+    # a local optimum of the interchange: no swap of a (non-forced) site for another helps
+    for k in found:
+        if k == 1:
+            continue
+        for j in set(range(12)) - set(found) - {7}:
+            swapped = [s for s in found if s != k] + [j]
+            assert _median(dc, de, w, swapped) >= value - 1e-9, (k, j)
+    best = min(
+        _median(dc, de, w, s)
+        for s in itertools.combinations([j for j in range(12) if j != 7], 4)
+        if 1 in s
+    )
+    assert value >= best - 1e-9
+    assert model.solve().objective == pytest.approx(best)
+
+
+def test_pmedian_swaps_leave_budgets_and_province_minimums_to_the_exact_search():
+    dc, _, w, prov_d, prov_c, _ = _instance(5, n_d=60, n_c=12)
+    budget = PMedian.from_cost_matrix(dc, w, budget_mad=3e6, cost_mad=1e6)
+    start = np.array([0, 1, 2])
+    assert list(budget._improve(start, np.ones(12, dtype=bool), _Clock(0.0, None))) == [0, 1, 2]
+    per_province = PMedian.from_cost_matrix(
+        dc,
+        w,
+        new=3,
+        min_per_province=1,
+        demand_province=prov_d,
+        candidate_province=prov_c,
+    )
+    kept = per_province._improve(start, np.ones(12, dtype=bool), _Clock(0.0, None))
+    assert list(kept) == [0, 1, 2]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_iterated_local_search_keeps_the_rules_and_never_passes_the_optimum(seed):
     dc, de, w, *_ = _instance(seed, n_d=80, n_c=13, n_e=0)
