@@ -37,7 +37,9 @@ from walouja.services.prioritise import (
 
 MODELS: tuple[str, ...] = ("mclp", "pmedian")
 MODES: tuple[str, ...] = ("count", "budget")
-CANDIDATE_SETS: tuple[str, ...] = ("communes", "upload")
+CANDIDATE_SETS: tuple[str, ...] = ("communes", "layer", "upload")
+# Walouja layers that can serve as candidate sites (point rows; others at a point on them)
+CANDIDATE_LAYERS: tuple[str, ...] = ("centres", "transport_stops", "beaches", "accessible_cities")
 DEFAULT_NEW = 5
 DEFAULT_RADIUS_KM = 30.0
 DEFAULT_BUDGET_MAD = 50_000_000.0
@@ -211,7 +213,13 @@ def describe(params: Mapping[str, Any]) -> str:
     if params.get("min_per_province"):
         text += " · " + t("prioritise.describe.min", k=params["min_per_province"])
     if params.get("candidates"):
-        text += " · " + t("prioritise.describe.file", file=str(params["candidates"]).split("#")[0])
+        source = str(params["candidates"]).split("#")[0]
+        if source.startswith("layer "):
+            name, *kind = source.removeprefix("layer ").split(" ", 1)
+            layer = t(f"layer.{name}") + (f" ({kind[0]})" if kind else "")
+            text += " · " + t("prioritise.describe.layer", layer=layer)
+        else:
+            text += " · " + t("prioritise.describe.file", file=source)
     return text
 
 
@@ -539,6 +547,25 @@ def read_candidates(name: str, content: bytes) -> Any:
     path.write_bytes(content)
     with db.connect(app_settings()) as conn:
         return load_candidates(conn, path)
+
+
+def layer_types(layer: str) -> tuple[str, ...]:
+    """The values of ``layer``'s type field (``()`` when it has none)."""
+    from geo.layers import get_layer
+
+    spec = get_layer(layer)
+    return () if spec.type_field is None else tuple(spec.field(spec.type_field).choices)
+
+
+def layer_sites(layer: str, type_value: str | None) -> Any:
+    """The rows of a Walouja layer as ``geo.candidate_sites.CandidateSites``.
+
+    Raises ``DataError`` (no rows of that type, too many rows) for the page to show.
+    """
+    from geo.candidate_sites import layer_candidates
+
+    with db.connect(app_settings()) as conn:
+        return layer_candidates(conn, layer, type_value=type_value)
 
 
 def rejected_rows(exc: ValidationError) -> pd.DataFrame:

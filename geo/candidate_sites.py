@@ -29,6 +29,7 @@ from geo.validate import (
     refuse_clashing_columns,
     row_problem,
 )
+from walouja.errors import DataError
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -207,3 +208,65 @@ def load_candidates(conn: Connection, path: str | Path) -> CandidateSites:
         )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return CandidateSites(frame=points, source=f"{path.name}#{digest}")
+
+
+def layer_candidates(
+    conn: Connection, layer: str, *, type_value: str | None = None
+) -> CandidateSites:
+    """The rows of a Walouja point layer (centres, stops, beaches, ...) as candidate sites.
+
+    A site's ``label`` is ``<layer>:<external id>`` (``<layer>:<id>`` without one); a
+    polygon or line row is placed at a point on its surface. ``type_value`` keeps the rows
+    of one type (``centre_type`` ``EPS``, ``stop_type`` ``bus``...). The ``source`` names the
+    layer and a digest of the rows' ids, places and last changes, so an edited layer is a new
+    candidate set in the stored scenarios.
+
+    Raises
+    ------
+    DataError
+        Unknown layer or type, no rows, or more than ``MAX_CANDIDATES`` rows.
+    """
+    from geo.layers import LayerFilter, get_layer, read_layer
+
+    spec = get_layer(layer)
+    where = None
+    name = spec.name
+    if type_value is not None:
+        if spec.type_field is None:
+            raise DataError(
+                f"the layer {spec.name} has no type to choose", hint="leave the type out"
+            )
+        where = LayerFilter(equals={spec.type_field: [type_value]})
+        name = f"{spec.name} ({spec.type_field} = {type_value})"
+    frame = read_layer(conn, spec.name, where=where)
+    if frame.empty:
+        raise file_error("candidates_empty", name=name)
+    if len(frame) > MAX_CANDIDATES:
+        raise file_error("too_many_candidates", name=name, n=len(frame), maximum=MAX_CANDIDATES)
+    points = frame.geometry.where(frame.geometry.geom_type == "Point", frame.representative_point())
+    ids = frame["external_id"].where(frame["external_id"].notna(), frame["id"].astype(str))
+    names = frame["name"] if "name" in frame.columns else ids
+    located = locate(
+        conn,
+        pd.DataFrame(
+            {
+                "row": frame["id"].astype(int).to_numpy(),
+                "label": [f"{spec.name}:{v}" for v in ids],
+                "name": names.where(names.notna(), ids).astype(str).to_numpy(),
+                "lon": points.x.to_numpy(),
+                "lat": points.y.to_numpy(),
+            }
+        ),
+    )
+    located = located[located["commune_code"].notna()].reset_index(drop=True)
+    if located.empty:
+        raise file_error("candidates_empty", name=name)
+    stamp = "|".join(
+        f"{i}:{x:.7f}:{y:.7f}:{u}"
+        for i, x, y, u in zip(
+            frame["id"], points.x, points.y, frame["updated_at"].astype(str), strict=True
+        )
+    )
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    source = f"layer {spec.name}" + (f" {type_value}" if type_value else "") + f"#{digest}"
+    return CandidateSites(frame=located, source=source)

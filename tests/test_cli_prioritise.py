@@ -19,7 +19,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from walouja.errors import AnalysisError, InfeasibleError, NotFoundError
+from geo.candidate_sites import layer_candidates
+from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 from walouja.services.prioritise import compare_scenarios, list_scenarios, run_prioritise
 
 LON0, LAT0, STEP = -7.0, 33.0, 0.1
@@ -197,9 +198,83 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _eps(conn: Connection, k: int) -> None:
+    conn.execute(
+        sa.text(
+            "INSERT INTO centres (external_id, name, centre_type, status, geom, source, is_demo) "
+            "VALUES (:id, :name, 'EPS', 'operating', "
+            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true)"
+        ),
+        {"id": f"t-eps-{k}", "name": f"EPS {k}", "lon": LON0 + STEP * k, "lat": LAT0},
+    )
+
+
+def test_a_layer_gives_the_candidate_sites(line: Connection) -> None:
+    # EPS homes on communes 3 and 8 as the only candidate sites: 8 adds 1,500 (see above),
+    # 3 only its own 100 + 100 + 100
+    _eps(line, 3)
+    _eps(line, 8)
+    sites = layer_candidates(line, "centres", type_value="EPS")
+    assert sorted(sites.frame["label"]) == ["centres:t-eps-3", "centres:t-eps-8"]
+    assert sites.source.startswith("layer centres EPS#")
+    scenario = run_prioritise(
+        line,
+        centre_type="COAPH",
+        new=1,
+        radius_km=10.0,
+        candidates=sites.frame,
+        candidates_source=sites.source,
+    )
+    (site,) = scenario.results["sites"]
+    assert (site["site_id"], site["commune_code"]) == ("centres:t-eps-8", _code(8))
+    assert site["gain"] == pytest.approx(1500.0)
+    assert scenario.params["candidates"] == sites.source
+    # a moved row is another candidate set, not the stored scenario
+    line.execute(
+        sa.text(
+            "UPDATE centres SET geom = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) "
+            "WHERE external_id = 't-eps-3'"
+        ),
+        {"lon": LON0 + STEP * 4, "lat": LAT0},
+    )
+    assert layer_candidates(line, "centres", type_value="EPS").source != sites.source
+    # the whole layer, and the refusals
+    assert len(layer_candidates(line, "centres").frame) == 3  # with the COAPH
+    with pytest.raises(DataError, match=r"centres \(centre_type = CAPE\) holds no point"):
+        layer_candidates(line, "centres", type_value="CAPE")
+    with pytest.raises(DataError, match="the layer beaches has no type to choose"):
+        layer_candidates(line, "beaches", type_value="sand")
+    with pytest.raises(DataError, match="centre_type has no value 'EPZ'"):
+        layer_candidates(line, "centres", type_value="EPZ")
+
+
+def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None:
+    done = _cli(
+        "prioritise", "--new", "2", "--candidates-layer", "centres",
+        "--candidates-type", "EPS", "--json", "--fresh",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["params"]["candidates"].startswith("layer centres EPS#")
+    assert len(out["sites"]) == 2
+    assert all(s["site_id"].startswith("centres:") for s in out["sites"])
+    path = tmp_path / "sites.csv"
+    path.write_text("id;nom;lon;lat\nR1;Rabat;-6.8416;34.0209\nF1;Fès;-5.0003;34.0331\n")
+    done = _cli("prioritise", "--new", "1", "--candidates", str(path), "--json", "--fresh")
+    assert done.returncode == 0, done.stderr
+    (site,) = json.loads(done.stdout)["sites"]
+    assert site["site_id"] in {"R1", "F1"}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["prioritise", "--new", "1", "--candidates", "a.csv", "--candidates-layer", "beaches"],
+            "give --candidates or --candidates-layer, not both",
+        ),
+        (["prioritise", "--new", "1", "--candidates-type", "EPS"], "needs --candidates-layer"),
+        (["prioritise", "--new", "1", "--candidates-layer", "roads"], "unknown layer 'roads'"),
         (["prioritise", "--new", "1", "--model", "pcenter"], "unknown model 'pcenter'"),
         (["prioritise", "--new", "1", "--centre-type", "XYZ"], "unknown centre type"),
         (["prioritise", "--new", "1", "--radius-km", "-3"], "radius must be a positive"),

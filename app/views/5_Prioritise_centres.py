@@ -125,6 +125,36 @@ candidate_set = d4.radio(
 )
 state.publish("p_cand", candidate_set, "communes")
 uploaded = None
+cand_layer: str | None = None
+cand_type: str | None = None
+if candidate_set == "layer":
+    l1, l2 = st.columns(2)
+    layers = list(pv.CANDIDATE_LAYERS)
+    cand_layer = l1.selectbox(
+        t("prioritise.cand_layer"),
+        layers,
+        key="p_cand_layer",
+        index=state.start_index("p_cand_layer", layers, layers[0]),
+        format_func=lambda v: t(f"layer.{v}"),
+    )
+    state.publish("p_cand_layer", cand_layer, layers[0])
+    kinds = pv.layer_types(str(cand_layer))
+    if kinds:
+        options = ["", *kinds]
+        chosen_kind = l2.selectbox(
+            t("prioritise.cand_type"),
+            options,
+            key=f"p_cand_type_{cand_layer}",
+            format_func=lambda v: (
+                t("prioritise.cand_type.all")
+                if not v
+                else t(f"centre_type.{v}")
+                if cand_layer == "centres"
+                else v
+            ),
+        )
+        cand_type = chosen_kind or None
+    st.caption(t("prioritise.cand_layer_note"))
 if candidate_set == "upload":
     uploaded = st.file_uploader(
         t("prioritise.upload"), type=["csv", "geojson", "json", "gpkg", "zip"], key="p_file"
@@ -165,6 +195,12 @@ request = pv.Request(
 if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/play_arrow:"):
     candidates = None
     ok = True
+    if candidate_set == "layer" and cand_layer is not None:
+        try:
+            candidates = pv.layer_sites(str(cand_layer), cand_type)
+        except WaloujaError as exc:
+            ok = False
+            shell.show_error(exc)
     if candidate_set == "upload":
         if uploaded is None:
             st.warning(t("prioritise.upload_missing"))

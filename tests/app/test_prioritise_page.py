@@ -214,6 +214,24 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) 
     assert set(problems["Raison"]) == {"valeur manquante ou qui n'est pas un nombre"}
 
 
+def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
+    page.radio(key="p_cand").set_value("layer").run()
+    page.selectbox(key="p_cand_layer").set_value("centres").run()
+    page.selectbox(key="p_cand_type_centres").set_value("EPS").run()
+    page.number_input(key="p_new").set_value(2).run()
+    at = _run(page)
+    assert not at.error
+    table = at.dataframe[0].value
+    assert len(table) == 2
+    assert all(str(c).count(".") == 3 for c in table["Code"])
+    assert "sites de la couche Centres (EPS)" in " ".join(c.value for c in at.caption)
+    # a type with no row says so instead of solving on nothing
+    at.selectbox(key="p_cand_type_centres").set_value("other").run()
+    at = _run(at)
+    assert at.error
+    assert "ne contient aucun point" in at.error[0].value
+
+
 def test_refused_candidate_rows_read_in_arabic(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

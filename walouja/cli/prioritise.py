@@ -6,12 +6,14 @@ functions the app calls) and print the answer.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from geo import db
 from walouja.cli._common import emit_json, friendly, settings
+from walouja.errors import DataError
 from walouja.services.prioritise import compare_scenarios, list_scenarios, run_prioritise
 
 # ---- commands --------------------------------------------------------------------------
@@ -25,8 +27,15 @@ def _fmt(value: Any, spec: str = ",.0f") -> str:
     return str(value)
 
 
-_FORCE = typer.Option(None, "--force", help="Commune code that must get a centre (repeat).")
-_EXCLUDE = typer.Option(None, "--exclude", help="Commune code to leave out (repeat).")
+_FORCE = typer.Option(
+    None, "--force", help="Commune code (or candidate id) that must get a centre (repeat)."
+)
+_EXCLUDE = typer.Option(None, "--exclude", help="Commune code (or candidate id) to leave out.")
+_CANDIDATES = typer.Option(
+    None,
+    "--candidates",
+    help="Point file of candidate sites (CSV lon/lat, GeoJSON, GeoPackage, shapefile).",
+)
 
 
 def prioritise_command(
@@ -39,16 +48,45 @@ def prioritise_command(
     cost_mad: float = typer.Option(None, help="Cost of one new centre, MAD (default by type)."),
     new_capacity: float = typer.Option(None, help="Places per new centre (capacitated model)."),
     time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, s."),
+    candidates: Path = _CANDIDATES,
+    candidates_layer: str = typer.Option(
+        None,
+        "--candidates-layer",
+        help="A Walouja layer as candidate sites: centres, transport_stops, beaches, ...",
+    ),
+    candidates_type: str = typer.Option(
+        None, "--candidates-type", help="With --candidates-layer: only rows of this type."
+    ),
     force: list[str] = _FORCE,
     exclude: list[str] = _EXCLUDE,
     name: str = typer.Option(None, help="Name of the scenario."),
     fresh: bool = typer.Option(False, "--fresh", help="Recompute even if stored."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Propose where new centres help most (MCLP or p-median, solved exactly) and save it."""
+    """Propose where new centres help most (MCLP or p-median, solved exactly) and save it.
+
+    The candidate sites are the communes (one each) unless ``--candidates`` or
+    ``--candidates-layer`` gives others; ``--force`` / ``--exclude`` then name their ids.
+    """
+    from geo.candidate_sites import layer_candidates, load_candidates
+
+    if candidates is not None and candidates_layer is not None:
+        raise DataError(
+            "give --candidates or --candidates-layer, not both",
+            hint="one candidate set per scenario",
+        )
+    if candidates_type is not None and candidates_layer is None:
+        raise DataError("--candidates-type needs --candidates-layer")
     with db.connect(settings()) as conn:
+        sites = None
+        if candidates is not None:
+            sites = load_candidates(conn, candidates)
+        elif candidates_layer is not None:
+            sites = layer_candidates(conn, candidates_layer, type_value=candidates_type)
         scenario = run_prioritise(
             conn,
+            candidates=None if sites is None else sites.frame,
+            candidates_source=None if sites is None else sites.source,
             centre_type=centre_type,
             model=model,
             new=new,
