@@ -213,14 +213,39 @@ def describe(params: Mapping[str, Any]) -> str:
     if params.get("min_per_province"):
         text += " · " + t("prioritise.describe.min", k=params["min_per_province"])
     if params.get("candidates"):
-        source = str(params["candidates"]).split("#")[0]
-        if source.startswith("layer "):
-            name, *kind = source.removeprefix("layer ").split(" ", 1)
-            layer = t(f"layer.{name}") + (f" ({kind[0]})" if kind else "")
-            text += " · " + t("prioritise.describe.layer", layer=layer)
-        else:
-            text += " · " + t("prioritise.describe.file", file=source)
+        text += " · " + candidates_label(str(params["candidates"]))
     return text
+
+
+def _layer_source(layer: str, type_value: str | None) -> str:
+    """How ``geo.candidate_sites.layer_candidates`` names a layer's set (before the digest)."""
+    return f"layer {layer}" + (f" {type_value}" if type_value else "")
+
+
+def candidates_label(source: str) -> str:
+    """A stored candidate set (``layer centres EPS#…``, ``sites.csv#…``) in words."""
+    name = source.split("#")[0]
+    if name.startswith("layer "):
+        layer, *kind = name.removeprefix("layer ").split(" ", 1)
+        label = t(f"layer.{layer}") + (f" ({kind[0]})" if kind else "")
+        return t("prioritise.describe.layer", layer=label)
+    return t("prioritise.describe.file", file=name)
+
+
+def same_candidates(
+    params: Mapping[str, Any], candidate_set: str, layer: str | None, type_value: str | None
+) -> bool:
+    """Whether a stored scenario used the candidate set chosen on the page (a file's content
+    is not compared: the stored one is whatever was uploaded then)."""
+    source = params.get("candidates")
+    if candidate_set == "communes":
+        return source is None
+    if source is None:
+        return False
+    is_layer = str(source).startswith("layer ")
+    if candidate_set == "layer":
+        return is_layer and str(source).split("#")[0] == _layer_source(str(layer), type_value)
+    return not is_layer
 
 
 def scenario_label(row: Mapping[str, Any]) -> str:
@@ -594,7 +619,7 @@ def _show_param(key: str, value: Any) -> str:
     if key == "model" and value:
         return t(f"prioritise.model.{value}")
     if key == "candidates":
-        return t("prioritise.candidates.communes") if not value else str(value).split("#")[0]
+        return t("prioritise.candidates.communes") if not value else candidates_label(str(value))
     if key == "statuses" and isinstance(value, list | tuple):
         return ", ".join(t(f"status.{v}") for v in value) or "—"
     return _show(value)

@@ -270,8 +270,8 @@ else:
     model_name = str(res.get("model"))
     st.subheader(t("prioritise.result_title", id=scenario["id"]))
     st.caption(pv.describe(params) + (f" — « {scenario['name']} »" if scenario["name"] else ""))
-    if not request.matches(params) or (params.get("candidates") is not None) != (
-        candidate_set == "upload"
+    if not request.matches(params) or not pv.same_candidates(
+        params, str(candidate_set), cand_layer, cand_type
     ):
         st.caption(t("prioritise.stale"))
     solve_s = fmt_number(res.get("solve_time_s"), decimals=2)

@@ -224,7 +224,11 @@ def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
     table = at.dataframe[0].value
     assert len(table) == 2
     assert all(str(c).count(".") == 3 for c in table["Code"])
-    assert "sites de la couche Centres (EPS)" in " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "sites de la couche Centres (EPS)" in captions
+    assert "ont changé depuis ce scénario" not in captions  # it answers what the page asks
+    at.selectbox(key="p_cand_type_centres").set_value("CAS").run()
+    assert "ont changé depuis ce scénario" in " ".join(c.value for c in at.caption)
     # a type with no row says so instead of solving on nothing
     at.selectbox(key="p_cand_type_centres").set_value("other").run()
     at = _run(at)
