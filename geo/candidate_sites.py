@@ -29,7 +29,6 @@ from geo.validate import (
     refuse_clashing_columns,
     row_problem,
 )
-from walouja.errors import DataError
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -224,7 +223,8 @@ def layer_candidates(
     Raises
     ------
     DataError
-        Unknown layer or type, no rows, or more than ``MAX_CANDIDATES`` rows.
+        Unknown layer or type, a type for a layer without types, no rows, or more than
+        ``MAX_CANDIDATES`` rows.
     """
     from geo.layers import LayerFilter, get_layer, read_layer
 
@@ -233,9 +233,7 @@ def layer_candidates(
     name = spec.name
     if type_value is not None:
         if spec.type_field is None:
-            raise DataError(
-                f"the layer {spec.name} has no type to choose", hint="leave the type out"
-            )
+            raise file_error("layer_has_no_type", layer=spec.name)
         where = LayerFilter(equals={spec.type_field: [type_value]})
         name = f"{spec.name} ({spec.type_field} = {type_value})"
     frame = read_layer(conn, spec.name, where=where)

@@ -100,6 +100,7 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "give lon and lat in decimal degrees (EPSG:4326), or a GeoPackage, GeoJSON or "
         "shapefile that carries its projection",
     ),
+    "layer_has_no_type": ("the layer {layer} has no type to choose", "leave the type out"),
     "too_many_candidates": (
         "{name} holds {n:,} points; at most {maximum:,} candidate sites are allowed",
         "keep the most plausible sites, or use the communes as candidates",

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy.engine import Connection
 
 from app.i18n import LANGUAGES, error_texts, load_catalogues, note_text
-from geo.candidate_sites import MAX_CANDIDATES, load_candidates, read_points
+from geo.candidate_sites import MAX_CANDIDATES, layer_candidates, load_candidates, read_points
 from geo.importer import ImportReport
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import read_file
@@ -179,6 +179,7 @@ CASES: list[tuple[str, Case]] = [
         "candidates_not_lonlat",
         lambda d, c: read_points(_write(d / "s.csv", "x;y\n398000;372000\n")),
     ),
+    ("layer_has_no_type", lambda d, c: layer_candidates(c, "beaches", type_value="sand")),
     (
         "too_many_candidates",
         lambda d, c: read_points(
