@@ -118,6 +118,14 @@ def test_mip_start_never_changes_the_optimum(seed):
         assert pmed.solve(mip_start=mip_start).objective == pytest.approx(best_med)
 
 
+def _greedy_then_improve(model: MCLP | PMedian, n_candidates: int) -> tuple[np.ndarray, np.ndarray]:
+    """The greedy sites, and the model's local search from them (every candidate active)."""
+    picks, _ = model.greedy()
+    start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
+    found = model._improve(start, np.ones(n_candidates, dtype=bool), _Clock(0.0, None))
+    return start, found
+
+
 def test_local_search_improves_greedy_and_keeps_the_rules():
     dc, de, w, prov_d, prov_c, prov_e = _instance(8, n_d=120, n_c=30)
     cost = np.random.default_rng(1).integers(1, 4, 30).astype(float) * 1e6
@@ -134,10 +142,7 @@ def test_local_search_improves_greedy_and_keeps_the_rules():
         existing_cost_matrix=de,
         forced=[3],
     )
-    picks, _ = model.greedy()
-    start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
-    active = np.ones(30, dtype=bool)
-    better = model._improve(start, active, _Clock(0.0, None))
+    start, better = _greedy_then_improve(model, 30)
     assert model._meets_rules(list(better))
     assert 3 in better
     improved, started = model._value(better), model._value(start)
@@ -155,10 +160,7 @@ def test_pmedian_swaps_end_where_no_single_swap_helps(seed, n_e):
     model = PMedian.from_cost_matrix(
         dc, w, new=4, existing_cost_matrix=de if n_e else None, forced=[1], excluded=[7]
     )
-    picks, _ = model.greedy()
-    start = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
-    active = np.ones(12, dtype=bool)
-    found = model._improve(start, active, _Clock(0.0, None))
+    start, found = _greedy_then_improve(model, 12)
     assert model._meets_rules(list(found))
     assert 1 in found
     assert 7 not in found
