@@ -216,7 +216,7 @@ def layer_candidates(
 
     A site's ``label`` is ``<layer>:<external id>`` (``<layer>:<id>`` without one); a
     polygon or line row is placed at a point on its surface. ``type_value`` keeps the rows
-    of one type (``centre_type`` ``EPS``, ``stop_type`` ``bus``...). The ``source`` names the
+    of one type (``centre_type`` ``EPS``, ``mode`` ``bus``...). The ``source`` names the
     layer and a digest of the rows' ids, places and last changes, so an edited layer is a new
     candidate set in the stored scenarios.
 
@@ -234,6 +234,9 @@ def layer_candidates(
     if type_value is not None:
         if spec.type_field is None:
             raise file_error("layer_has_no_type", layer=spec.name)
+        # spelt as stored (``eps`` is ``EPS``), so the stored request names it one way
+        known = {c.casefold(): c for c in spec.field(spec.type_field).choices}
+        type_value = known.get(type_value.casefold(), type_value)
         where = LayerFilter(equals={spec.type_field: [type_value]})
         name = f"{spec.name} ({spec.type_field} = {type_value})"
     frame = read_layer(conn, spec.name, where=where)
@@ -256,6 +259,7 @@ def layer_candidates(
             }
         ),
     )
+    # an imported row is always in a commune (the import refuses others)
     located = located[located["commune_code"].notna()].reset_index(drop=True)
     if located.empty:
         raise file_error("candidates_empty", name=name)

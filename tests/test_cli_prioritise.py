@@ -240,6 +240,9 @@ def test_a_layer_gives_the_candidate_sites(line: Connection) -> None:
     assert layer_candidates(line, "centres", type_value="EPS").source != sites.source
     # the whole layer, and the refusals
     assert len(layer_candidates(line, "centres").frame) == 3  # with the COAPH
+    assert layer_candidates(line, "centres", type_value="eps").source.startswith(
+        "layer centres EPS#"
+    )
     with pytest.raises(DataError, match=r"centres \(centre_type = CAPE\) holds no point"):
         layer_candidates(line, "centres", type_value="CAPE")
     with pytest.raises(DataError, match="the layer beaches has no type to choose"):
