@@ -227,9 +227,16 @@ def candidates_label(source: str) -> str:
     name = source.split("#")[0]
     if name.startswith("layer "):
         layer, *kind = name.removeprefix("layer ").split(" ", 1)
-        label = t(f"layer.{layer}") + (f" ({kind[0]})" if kind else "")
+        label = t(f"layer.{layer}") + (f" ({_type_word(layer, kind[0])})" if kind else "")
         return t("prioritise.describe.layer", layer=label)
     return t("prioritise.describe.file", file=name)
+
+
+def _type_word(layer: str, value: str) -> str:
+    """A type in words (``EPS`` for centres, ``Tramway`` for ``tram``), as stored if unknown."""
+    key = f"{layer_type_key(layer)}.{value}"
+    word = t(key)
+    return value if word == f"⟦{key}⟧" else word.split(" — ")[0]
 
 
 def same_candidates(
@@ -580,6 +587,13 @@ def layer_types(layer: str) -> tuple[str, ...]:
 
     spec = get_layer(layer)
     return () if spec.type_field is None else tuple(spec.field(spec.type_field).choices)
+
+
+def layer_type_key(layer: str) -> str:
+    """The catalogue prefix that words ``layer``'s types (``centre_type.EPS``, ``mode.tram``)."""
+    from geo.layers import get_layer
+
+    return str(get_layer(layer).type_field)
 
 
 def layer_sites(layer: str, type_value: str | None) -> Any:

@@ -148,9 +148,7 @@ if candidate_set == "layer":
             format_func=lambda v: (
                 t("prioritise.cand_type.all")
                 if not v
-                else t(f"centre_type.{v}")
-                if cand_layer == "centres"
-                else v
+                else t(f"{pv.layer_type_key(str(cand_layer))}.{v}")
             ),
         )
         cand_type = chosen_kind or None

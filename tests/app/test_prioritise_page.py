@@ -229,6 +229,18 @@ def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
     assert "ont changé depuis ce scénario" not in captions  # it answers what the page asks
     at.selectbox(key="p_cand_type_centres").set_value("CAS").run()
     assert "ont changé depuis ce scénario" in " ".join(c.value for c in at.caption)
+    # a stop's mode reads in words
+    at.selectbox(key="p_cand_layer").set_value("transport_stops").run()
+    modes = at.selectbox(key="p_cand_type_transport_stops")
+    assert modes.options == [
+        "Tous les types",
+        "Bus",
+        "Tramway",
+        "Train",
+        "Autocar",
+        "Bus à haut niveau de service",
+    ]
+    at.selectbox(key="p_cand_layer").set_value("centres").run()
     # a type with no row says so instead of solving on nothing
     at.selectbox(key="p_cand_type_centres").set_value("other").run()
     at = _run(at)
