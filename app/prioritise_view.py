@@ -217,19 +217,16 @@ def describe(params: Mapping[str, Any]) -> str:
     return text
 
 
-def _layer_source(layer: str, type_value: str | None) -> str:
-    """How ``geo.candidate_sites.layer_candidates`` names a layer's set (before the digest)."""
-    return f"layer {layer}" + (f" {type_value}" if type_value else "")
-
-
 def candidates_label(source: str) -> str:
     """A stored candidate set (``layer centres EPS#…``, ``sites.csv#…``) in words."""
-    name = source.split("#")[0]
-    if name.startswith("layer "):
-        layer, *kind = name.removeprefix("layer ").split(" ", 1)
-        label = t(f"layer.{layer}") + (f" ({_type_word(layer, kind[0])})" if kind else "")
-        return t("prioritise.describe.layer", layer=label)
-    return t("prioritise.describe.file", file=name)
+    from geo.candidate_sites import parse_layer_set
+
+    parsed = parse_layer_set(source)
+    if parsed is None:
+        return t("prioritise.describe.file", file=source.split("#")[0])
+    layer, kind = parsed
+    label = t(f"layer.{layer}") + (f" ({_type_word(layer, kind)})" if kind else "")
+    return t("prioritise.describe.layer", layer=label)
 
 
 def _type_word(layer: str, value: str) -> str:
@@ -244,15 +241,17 @@ def same_candidates(
 ) -> bool:
     """Whether a stored scenario used the candidate set chosen on the page (a file's content
     is not compared: the stored one is whatever was uploaded then)."""
+    from geo.candidate_sites import parse_layer_set
+
     source = params.get("candidates")
     if candidate_set == "communes":
         return source is None
     if source is None:
         return False
-    is_layer = str(source).startswith("layer ")
+    parsed = parse_layer_set(str(source))
     if candidate_set == "layer":
-        return is_layer and str(source).split("#")[0] == _layer_source(str(layer), type_value)
-    return not is_layer
+        return parsed == (layer, type_value)
+    return parsed is None
 
 
 def scenario_label(row: Mapping[str, Any]) -> str:

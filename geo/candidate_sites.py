@@ -270,5 +270,19 @@ def layer_candidates(
         )
     )
     digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    source = f"layer {spec.name}" + (f" {type_value}" if type_value else "") + f"#{digest}"
-    return CandidateSites(frame=located, source=source)
+    return CandidateSites(frame=located, source=f"{layer_set_name(spec.name, type_value)}#{digest}")
+
+
+def layer_set_name(layer: str, type_value: str | None = None) -> str:
+    """How a layer's candidate set is named in a stored request, before its ``#digest``."""
+    return f"layer {layer}" + (f" {type_value}" if type_value else "")
+
+
+def parse_layer_set(source: str) -> tuple[str, str | None] | None:
+    """``(layer, type)`` of a stored candidate set named by :func:`layer_set_name`; ``None``
+    for a file's set (``sites.csv#…``)."""
+    name = source.split("#")[0]
+    if not name.startswith("layer "):
+        return None
+    layer, *kind = name.removeprefix("layer ").split(" ", 1)
+    return layer, (kind[0] if kind else None)

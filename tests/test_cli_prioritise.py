@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.candidate_sites import layer_candidates
+from geo.candidate_sites import layer_candidates, parse_layer_set
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 from walouja.services.prioritise import compare_scenarios, list_scenarios, run_prioritise
 
@@ -217,6 +217,8 @@ def test_a_layer_gives_the_candidate_sites(line: Connection) -> None:
     sites = layer_candidates(line, "centres", type_value="EPS")
     assert sorted(sites.frame["label"]) == ["centres:t-eps-3", "centres:t-eps-8"]
     assert sites.source.startswith("layer centres EPS#")
+    assert parse_layer_set(sites.source) == ("centres", "EPS")
+    assert parse_layer_set("sites.csv#0123") is None
     scenario = run_prioritise(
         line,
         centre_type="COAPH",
