@@ -401,21 +401,7 @@ def import_file(
         "OpenStreetMap contributors" if fmt == "osm" else f"import of {path.name}"
     )
     licence = opts.licence or ("ODbL 1.0" if fmt == "osm" else None)
-    with connect(settings) as conn:
-        report = import_table(
-            conn,
-            spec.name,
-            table,
-            source=source,
-            dry_run=opts.dry_run,
-            skip_invalid=opts.skip_invalid,
-            crs=opts.crs,
-            defaults=opts.defaults,
-            raise_on_reject=opts.raise_on_reject,
-        )
-        if report.written:
-            _ensure_source(conn, spec.name, source, licence)
-    return report
+    return _import_and_record(settings, spec.name, table, opts, source, licence, crs=opts.crs)
 
 
 def import_osm_place(
@@ -432,17 +418,32 @@ def import_osm_place(
     spec = get_layer(layer)
     table = read_overpass(place, spec.name, overpass_url=overpass_url, nominatim_url=nominatim_url)
     source = opts.source or "OpenStreetMap contributors"
+    return _import_and_record(settings, spec.name, table, opts, source, opts.licence or "ODbL 1.0")
+
+
+def _import_and_record(
+    settings: Settings,
+    layer: str,
+    table: SourceTable,
+    opts: ImportOptions,
+    source: str,
+    licence: str | None,
+    *,
+    crs: str | None = None,
+) -> ImportReport:
+    """Import ``table`` into ``layer`` and, when rows were written, record its source."""
     with connect(settings) as conn:
         report = import_table(
             conn,
-            spec.name,
+            layer,
             table,
             source=source,
             dry_run=opts.dry_run,
             skip_invalid=opts.skip_invalid,
+            crs=crs,
             defaults=opts.defaults,
             raise_on_reject=opts.raise_on_reject,
         )
         if report.written:
-            _ensure_source(conn, spec.name, source, opts.licence or "ODbL 1.0")
+            _ensure_source(conn, layer, source, licence)
     return report
