@@ -35,6 +35,7 @@ from geo._census_sources import (
     read_census_tables,
 )
 from geo.db import connect
+from geo.layers import rederive_communes
 from walouja.errors import DatabaseError, DataError
 from walouja.settings import Settings
 
@@ -673,7 +674,9 @@ def write_geography(
     """Write the three levels, the match report and the provenance on ``conn``.
 
     Rows are upserted by code (unchanged rows are left alone) and rows whose code no longer
-    exists are deleted, so tables that refer to communes keep their references.
+    exists are deleted, so tables that refer to communes keep their references. The layer
+    rows' communes are then derived again (rows imported before the communes, or on a commune
+    whose outline changed).
     """
     _check_schema(conn)
     _copy_stage(conn, "regions", geography.regions, _REGION_COLUMNS)
@@ -685,6 +688,7 @@ def write_geography(
     deleted = {t: _delete_missing(conn, t) for t in ("communes", "provinces", "regions")}
     _write_report(conn, geography.report)
     _write_sources(conn)
+    rederive_communes(conn)
     loads = tuple(
         TableLoad(t.table, t.rows, t.inserted, t.updated, deleted[t.table])
         for t in (regions, provinces, communes)

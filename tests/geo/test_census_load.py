@@ -240,10 +240,25 @@ def test_a_second_load_changes_nothing(settings: Settings, loaded: census.LoadRe
     assert [t.rows for t in again.tables] == [12, 83, 1503]
 
 
-def test_a_forced_rebuild_rewrites_no_row(settings: Settings, loaded: census.LoadResult) -> None:
+def test_a_forced_rebuild_rewrites_no_row_and_places_layer_rows_again(
+    settings: Settings, loaded: census.LoadResult, engine: Engine
+) -> None:
+    # a centre imported before the communes were loaded has no commune yet
+    with engine.begin() as c:
+        row = c.execute(
+            sa.text("SELECT id, commune_code FROM centres WHERE commune_code IS NOT NULL LIMIT 1")
+        ).one()
+        # (the row trigger would place it again: write it as an import on empty communes did)
+        c.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        c.execute(sa.text("UPDATE centres SET commune_code = NULL WHERE id = :i"), {"i": row.id})
     forced = census.load_geography(settings, force=True)
     assert not forced.skipped
     assert [t.line().split()[-1] for t in forced.tables] == ["unchanged"] * 3
+    with engine.connect() as c:
+        again = c.execute(
+            sa.text("SELECT commune_code FROM centres WHERE id = :i"), {"i": row.id}
+        ).scalar_one()
+    assert again == row.commune_code
 
 
 def test_the_cli_reports_unchanged_and_writes_the_match_report(
