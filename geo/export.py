@@ -7,6 +7,7 @@ programs show Arabic correctly.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,12 +74,7 @@ def to_flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
-    """Write an exported frame to ``path`` in ``fmt`` (replacing the file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    flat = to_flat(frame)
+def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
     if fmt == "csv":
         table = pd.DataFrame(flat.drop(columns=[flat.geometry.name]))
         table["lon"] = flat.geometry.x.round(7)
@@ -88,6 +84,55 @@ def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) ->
         flat.to_file(path, layer=layer, driver="GPKG")
     else:
         flat.to_file(path, driver="GeoJSON")
+
+
+def check_writable(path: Path) -> None:
+    """A ``DataError`` when ``path`` cannot be an export file (a folder, an unusable folder).
+
+    Checked before anything is read, so a mistyped path costs no database query.
+    """
+    if path.is_dir():
+        raise DataError(
+            f"cannot write {path}: it is a folder",
+            hint=f"give a file name inside it, for example {path / 'export.csv'}",
+        )
+    parent = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise DataError(
+            f"cannot write {path}: {parent} is a file, not a folder",
+            hint="choose another folder",
+        )
+
+
+def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
+    """Write an exported frame to ``path`` in ``fmt``, replacing the file only once written.
+
+    The file is written next to ``path`` under a temporary name and then renamed, so a
+    failed export leaves an existing file as it was.
+
+    Raises
+    ------
+    DataError
+        ``path`` is a folder, or its folder cannot be created or written to.
+    """
+    check_writable(path)
+    flat = to_flat(frame)
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.open("wb").close()  # the folder takes a new file: GDAL's errors are vaguer
+        partial.unlink()
+        _write(flat, partial, fmt, layer=layer)
+        partial.replace(path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise DataError(
+            f"cannot write {path}: {reason.lower() if exc.strerror else reason}",
+            hint="choose a folder you can write to",
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def export_layer(
@@ -102,6 +147,7 @@ def export_layer(
     spec = get_layer(layer)
     path = Path(path)
     kind = export_format(path, fmt)
+    check_writable(path)
     with connect(settings) as conn:
         frame = read_layer(conn, spec.name, where=where)
     write_frame(frame, path, kind, layer=spec.name)

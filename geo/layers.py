@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -384,26 +385,92 @@ class LayerFilter:
     bbox: tuple[float, float, float, float] | None = None
 
 
+_BOOL_WORDS = "yes/no, true/false, 1/0, oui/non"
+_WHEELCHAIR_WORDS = "yes, limited, no, unknown (or the GTFS codes 1, 2, 0)"
+
+
+def _stored_values(spec: LayerSpec, fspec: FieldSpec, values: Sequence[str]) -> list[Any]:
+    """``values`` of a filter on ``fspec`` as stored, read as an import reads them.
+
+    Enumerations take the stored codes in any case and the importer's other spellings
+    (``oui``, ``tramway``...); booleans and GTFS wheelchair codes the importer's words.
+    Other kinds are compared as text. A ``DataError`` lists the accepted values otherwise.
+    """
+    from geo.validate import _WHEELCHAIR_CODES, _to_bool, normalise_key
+
+    if fspec.kind in ("enum", "enum_list"):
+        known = {normalise_key(k): v for k, v in ALIASES.get(fspec.name, {}).items()}
+        known |= {normalise_key(c): c for c in fspec.choices}
+        parse: Any = known.get
+        accepted = ", ".join(fspec.choices)
+    elif fspec.kind == "bool":
+        parse, accepted = _to_bool, _BOOL_WORDS
+    elif fspec.kind == "gtfs_wheelchair":
+        parse, accepted = _WHEELCHAIR_CODES.get, _WHEELCHAIR_WORDS
+    else:
+        return list(values)
+    out: list[Any] = []
+    for value in values:
+        stored = parse(normalise_key(value))
+        if stored is None:
+            raise DataError(
+                f"{spec.name}: {fspec.name} has no value {value!r}",
+                hint=f"choose among {accepted}",
+            )
+        out.append(stored)
+    return sorted(set(out), key=str)
+
+
+def check_bbox(box: Sequence[float]) -> tuple[float, float, float, float]:
+    """``box`` (west, south, east, north in degrees) if it is a box that meets Morocco.
+
+    A box outside Morocco selects nothing, and an empty export looks like a layer without
+    rows there; the usual cause is latitude and longitude swapped, which the error says.
+
+    Raises
+    ------
+    DataError
+        Not four finite numbers, west not below east or south not below north, or a box
+        that does not meet Morocco's extent (``geo.validate.BBOX``).
+    """
+    from geo.validate import BBOX
+
+    order = "west,south,east,north (lon0,lat0,lon1,lat1) in decimal degrees"
+    example = "for example -7.0,33.9,-6.7,34.1 around Rabat"
+    values = tuple(float(v) for v in box)
+    shown = ",".join(f"{v:g}" for v in values)
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise DataError(f"the box {shown} is not four numbers", hint=f"give {order}")
+    west, south, east, north = values
+    if not (west < east and south < north):
+        raise DataError(
+            f"the box {shown} is empty: west must be less than east and south less than north",
+            hint=f"give {order}, {example}",
+        )
+
+    def meets(w: float, s: float, e: float, n: float) -> bool:
+        return w <= BBOX[2] and e >= BBOX[0] and s <= BBOX[3] and n >= BBOX[1]
+
+    if not meets(west, south, east, north):
+        swapped = meets(south, west, north, east)
+        raise DataError(
+            f"the box {shown} lies outside Morocco"
+            + (" (latitude and longitude look swapped)" if swapped else ""),
+            hint=f"give {order}, {example}",
+        )
+    return west, south, east, north
+
+
 def _checked_filter(conn: Connection, spec: LayerSpec, flt: LayerFilter) -> LayerFilter:
     """``flt`` with enumerated values spelt as stored; a ``DataError`` for unknown ones.
 
     A misspelt type or code would otherwise select nothing, and an empty export looks like a
     layer without such rows.
     """
-    equals: dict[str, list[str]] = {}
+    equals: dict[str, list[Any]] = {}
     for name, values in flt.equals.items():
         fspec = spec.field(name) if name in spec.field_names else None
-        if fspec is None or fspec.kind != "enum":
-            equals[name] = list(values)
-            continue
-        by_key = {c.casefold(): c for c in fspec.choices}
-        unknown = [v for v in values if v.casefold() not in by_key]
-        if unknown:
-            raise DataError(
-                f"{spec.name}: {name} has no value {unknown[0]!r}",
-                hint=f"choose among {', '.join(fspec.choices)}",
-            )
-        equals[name] = [by_key[v.casefold()] for v in values]
+        equals[name] = list(values) if fspec is None else _stored_values(spec, fspec, values)
     areas = (
         ("commune", "code", list(flt.commune_codes)),
         ("province", "province_code", [flt.province_code] if flt.province_code else []),
@@ -439,7 +506,8 @@ def _checked_filter(conn: Connection, spec: LayerSpec, flt: LayerFilter) -> Laye
                 f"the province {flt.province_code!r} is not in the region {flt.region_code!r}",
                 hint="give the province alone, or a province of that region",
             )
-    return replace(flt, equals=equals)
+    box = None if flt.bbox is None else check_bbox(flt.bbox)
+    return replace(flt, equals=equals, bbox=box)
 
 
 def _filter_sql(spec: LayerSpec, flt: LayerFilter | None) -> tuple[str, dict[str, Any]]:
@@ -453,7 +521,13 @@ def _filter_sql(spec: LayerSpec, flt: LayerFilter | None) -> tuple[str, dict[str
                 f"cannot filter {spec.name} on {name!r}",
                 hint=f"fields: {', '.join(spec.field_names)}",
             )
-        clauses.append(f"t.{name}::text = ANY(:v{i})")
+        kind = spec.field(name).kind if name in spec.field_names else "text"
+        if kind == "enum_list":  # rows whose list holds any of the values
+            clauses.append(f"t.{name} && CAST(:v{i} AS text[])")
+        elif kind in ("bool", "gtfs_wheelchair"):  # values parsed by _checked_filter
+            clauses.append(f"t.{name} = ANY(:v{i})")
+        else:
+            clauses.append(f"t.{name}::text = ANY(:v{i})")
         params[f"v{i}"] = list(values)
     if flt.commune_codes:
         clauses.append("t.commune_code = ANY(:communes)")

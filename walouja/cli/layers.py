@@ -165,7 +165,10 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(None, "--format", help="gpkg, geojson or csv."),
         where: Annotated[
             list[str] | None,
-            typer.Option("--where", help="FIELD=V1,V2: keep rows whose FIELD is one of these."),
+            typer.Option(
+                "--where",
+                help="FIELD=V1,V2: keep rows whose FIELD is one of these (services: holds one).",
+            ),
         ] = None,
         commune: Annotated[
             list[str] | None, typer.Option("--commune", help="Commune code (repeatable).")
@@ -175,7 +178,9 @@ def register(app: typer.Typer) -> None:
         demo: bool = typer.Option(
             None, "--demo/--no-demo", help="Only demonstration rows / only real rows."
         ),
-        bbox: str = typer.Option(None, "--bbox", help="lon0,lat0,lon1,lat1"),
+        bbox: str = typer.Option(
+            None, "--bbox", help="west,south,east,north: lon0,lat0,lon1,lat1 in degrees."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
         """Export a layer (or a filtered subset) to GeoPackage, GeoJSON or CSV."""
@@ -188,7 +193,10 @@ def register(app: typer.Typer) -> None:
             try:
                 a, b, c, d = (float(v) for v in bbox.split(","))
             except ValueError:
-                raise DataError(f"--bbox expects lon0,lat0,lon1,lat1, got {bbox!r}") from None
+                raise DataError(
+                    f"--bbox expects four numbers west,south,east,north, got {bbox!r}",
+                    hint="for example -7.0,33.9,-6.7,34.1 around Rabat (lon0,lat0,lon1,lat1)",
+                ) from None
             box = (a, b, c, d)
         flt = LayerFilter(
             equals={
