@@ -29,13 +29,23 @@ def test_local_cluster_url_uses_project_socket(monkeypatch: pytest.MonkeyPatch) 
 
 def test_bad_url_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "mysql://nope")
-    with pytest.raises(ConfigError, match="DATABASE_URL must start with postgresql://"):
+    with pytest.raises(ConfigError, match="invalid setting DATABASE_URL: must start with post"):
         get_settings()
 
 
 def test_bad_language_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WALOUJA_LANGUAGE", "de")
-    with pytest.raises(ConfigError, match="WALOUJA_LANGUAGE"):
+    with pytest.raises(ConfigError, match="invalid setting WALOUJA_LANGUAGE=de: must be fr, ar"):
+        get_settings()
+
+
+def test_a_bad_port_names_the_variable_and_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WALOUJA_DB_PORT", "abc")
+    with pytest.raises(ConfigError, match="invalid setting WALOUJA_DB_PORT=abc: input should"):
+        get_settings()
+    monkeypatch.setenv("WALOUJA_DB_PORT", "5432")
+    monkeypatch.setenv("WALOUJA_APP_PORT", "-5")
+    with pytest.raises(ConfigError, match="WALOUJA_APP_PORT=-5: input should be greater than"):
         get_settings()
 
 

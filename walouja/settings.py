@@ -82,8 +82,17 @@ class Settings(BaseSettings):
         return self.database_url is None
 
 
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field`` (``db_port`` -> ``WALOUJA_DB_PORT``)."""
+    return "DATABASE_URL" if field == "database_url" else f"WALOUJA_{field.upper()}"
+
+
 def get_settings() -> Settings:
-    """Read the settings from the environment, turning mistakes into a ``ConfigError``."""
+    """Read the settings from the environment, turning mistakes into a ``ConfigError``.
+
+    The message names the variable as it is set (``WALOUJA_DB_PORT``) and the value given,
+    except for ``DATABASE_URL``, which may hold a password.
+    """
     from pydantic import ValidationError as PydanticValidationError
 
     from walouja.errors import ConfigError
@@ -92,8 +101,14 @@ def get_settings() -> Settings:
         return Settings()
     except PydanticValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or "setting"
+        field = ".".join(str(p) for p in first.get("loc", ())).lower() or "setting"
+        name = env_name(field)
+        reason = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+        reason = reason.removeprefix(f"{name} ")  # our validators name the variable too
+        if reason.startswith("Input "):  # pydantic's own wording
+            reason = reason[:1].lower() + reason[1:]
+        given = "" if field == "database_url" else f"={first.get('input')!s}"
         raise ConfigError(
-            f"Invalid setting {field.upper()}: {first.get('msg', 'invalid value')}",
+            f"invalid setting {name}{given}: {reason}",
             hint="fix it in the environment or in .env (see .env.example)",
         ) from None

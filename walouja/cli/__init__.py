@@ -11,6 +11,7 @@ import typer
 
 from walouja.cli import db as db_cli
 from walouja.cli._common import friendly, settings
+from walouja.errors import ConfigError
 
 app = typer.Typer(
     help="Walouja — accessibility planning for persons with disabilities in Morocco.",
@@ -29,6 +30,8 @@ def serve(
 ) -> None:
     """Serve the Streamlit app."""
     cfg = settings()
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError(f"--port {port} is not a port number", hint="choose one from 1 to 65535")
     entry = Path(__file__).resolve().parents[2] / "app" / "Home.py"
     cmd = [
         sys.executable,
@@ -37,7 +40,7 @@ def serve(
         "run",
         str(entry),
         "--server.port",
-        str(port or cfg.app_port),
+        str(cfg.app_port if port is None else port),
         "--server.headless",
         str(headless).lower(),
         "--server.enableStaticServing",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -10,11 +11,14 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 
-from walouja.errors import WaloujaError
+from walouja.errors import DatabaseError, ValidationError, WaloujaError
 from walouja.settings import Settings, get_settings
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+MAX_PROBLEMS = 3
+"""How many rejected rows a one-line error names (``--json`` reports list them all)."""
 
 
 def settings() -> Settings:
@@ -28,17 +32,72 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def one_line(error: WaloujaError) -> str:
+    """``error`` as one line: message, the first rejected rows of a ``ValidationError``, hint.
+
+    Examples
+    --------
+    >>> one_line(ValidationError("a.csv: 2 row(s) have no valid point",
+    ...     problems=[(2, "lon", "missing"), (3, "lat", "missing")], hint="fix them"))
+    'a.csv: 2 row(s) have no valid point (row 2, lon: missing; row 3, lat: missing) — fix them'
+    """
+    text = error.message
+    if isinstance(error, ValidationError) and error.problems:
+        shown = [
+            f"{'file' if row is None else f'row {row}'}, {field}: {reason}"
+            for row, field, reason in error.problems[:MAX_PROBLEMS]
+        ]
+        more = len(error.problems) - len(shown)
+        text += f" ({'; '.join(shown)}{f'; and {more} more' if more else ''})"
+    text = " ".join(text.split())  # a reason quoting a file may hold a line break
+    return f"{text} — {error.hint}" if error.hint else text
+
+
+_UNDEFINED_TABLE = re.compile(r'relation "(?:[^".]+\.)?([^"]+)" does not exist')
+
+
+def undefined_table(exc: BaseException) -> DatabaseError | None:
+    """The ``DatabaseError`` for a query on a table the database does not have, else None.
+
+    A reachable database where ``walouja db up`` never ran has no tables: every command
+    says so the way the analyses do, instead of printing the driver's traceback.
+    """
+    from sqlalchemy.exc import ProgrammingError
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ProgrammingError):
+        cause = cause.__cause__ or cause.__context__  # pandas wraps the driver's error
+    if cause is None:
+        return None
+    found = _UNDEFINED_TABLE.search(str(cause.orig))
+    if found is None:
+        return None
+    return DatabaseError(
+        f"table {found.group(1)} does not exist (the database is not set up)",
+        hint="run `walouja db up` and `walouja load`",
+    )
+
+
 def friendly(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a ``WaloujaError`` raised by a command into one line on stderr and exit code 1."""
+    """Turn a user's mistake raised by a command into one line on stderr and exit code 1.
+
+    That is a ``WaloujaError`` (with the first rows of a ``ValidationError``) or a query on
+    a table that does not exist (a database without its migrations).
+    """
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except WaloujaError as exc:
-            raise fail(str(exc)) from None
+            raise fail(one_line(exc)) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except Exception as exc:
+            missing = undefined_table(exc)
+            if missing is None:
+                raise
+            raise fail(one_line(missing)) from None
 
     return wrapper
 

@@ -1,0 +1,105 @@
+"""A user's mistake ends a command with one line on stderr and exit code 1, never a traceback:
+a database without its tables, an export path that cannot be written, a bad port or setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from walouja.cli import app
+from walouja.settings import Settings
+
+
+def _one_line(result: object) -> str:
+    """The single stderr line of a refused command."""
+    assert result.exit_code == 1, result.output  # type: ignore[attr-defined]
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # type: ignore[attr-defined]
+    lines = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1, result.stderr  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    return str(lines[0])
+
+
+@pytest.fixture
+def unmigrated(scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The commands' settings point at a reachable database where `walouja db up` never ran."""
+    if scratch_settings.database_url is not None:
+        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
+    return scratch_settings
+
+
+@pytest.mark.parametrize(
+    ("args", "table"),
+    [
+        (["layers"], "centres"),
+        (["layers", "--json"], "centres"),
+        (["export", "centres", "{tmp}/out.csv"], "centres"),
+        (["export", "beaches", "{tmp}/out.gpkg", "--json"], "beaches"),
+        (["import", "centres", "{tmp}/in.csv", "--dry-run"], "centres"),
+        (["scenarios", "list"], "analysis_runs"),
+        (["scenarios", "list", "--json"], "analysis_runs"),
+        (["coverage"], "centres"),
+    ],
+)
+def test_a_database_without_tables_says_run_db_up(
+    unmigrated: Settings, tmp_path: Path, args: list[str], table: str
+) -> None:
+    (tmp_path / "in.csv").write_text("name,centre_type,lon,lat\nA,COAPH,-6.85,34.02\n")
+    result = CliRunner().invoke(app, [a.format(tmp=tmp_path) for a in args])
+    line = _one_line(result)
+    assert f"table {table} does not exist" in line
+    assert "run `walouja db up` and `walouja load`" in line
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_export_to_a_folder_or_an_impossible_path(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").mkdir()
+    runner = CliRunner()
+    line = _one_line(runner.invoke(app, ["export", "centres", str(tmp_path / "d.csv")]))
+    assert line == (
+        f"walouja: cannot write {tmp_path}/d.csv: it is a folder — give a file name inside it, "
+        f"for example {tmp_path}/d.csv/export.csv"
+    )
+    line = _one_line(runner.invoke(app, ["export", "centres", "/proc/x.csv", "--json"]))
+    assert line == (
+        "walouja: cannot write /proc/x.csv: no such file or directory — "
+        "choose a folder you can write to"
+    )
+
+
+def test_export_refuses_a_swapped_box(tmp_path: Path) -> None:
+    out = tmp_path / "w.csv"
+    line = _one_line(
+        CliRunner().invoke(app, ["export", "centres", str(out), "--bbox", "33.9,-7,34.1,-6.7"])
+    )
+    assert "the box 33.9,-7,34.1,-6.7 lies outside Morocco (latitude and longitude" in line
+    assert "give west,south,east,north" in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("port", ["70000", "-5", "0"])
+def test_serve_refuses_a_port_out_of_range(port: str) -> None:
+    line = _one_line(CliRunner().invoke(app, ["serve", "--port", port]))
+    assert line == f"walouja: --port {port} is not a port number — choose one from 1 to 65535"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("WALOUJA_APP_PORT", "70000", "invalid setting WALOUJA_APP_PORT=70000: input should be"),
+        ("WALOUJA_DB_PORT", "abc", "invalid setting WALOUJA_DB_PORT=abc: input should be"),
+    ],
+)
+def test_a_bad_setting_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    line = _one_line(CliRunner().invoke(app, ["serve"]))
+    assert message in line
+    assert "fix it in the environment or in .env" in line
