@@ -24,11 +24,13 @@ from geo.validate import (
     LAT_COLUMNS,
     LON_COLUMNS,
     Problem,
+    _number,
     normalise_column,
     problem,
     refuse_clashing_columns,
     row_problem,
 )
+from walouja.errors import DataError, ValidationError
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -81,6 +83,46 @@ def _refuse_metres(lon: np.ndarray, lat: np.ndarray, name: str) -> None:
         raise file_error("candidates_not_lonlat", name=name)
 
 
+def _checked_ids(ids: pd.Series, rows: list[int], *, name: str, column: str) -> np.ndarray:
+    """The candidates' ids as labels; a ``ValidationError`` naming repeated ids and rows.
+
+    ``--force`` and ``--exclude`` name sites by id: a repeated id would name two sites.
+    A file whose id column is empty on every row has no ids (``site-<row>`` labels);
+    with some ids given, an empty one is taken from its row (``site-<row>``).
+    """
+    texts = [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in ids]
+    if all(t is None for t in texts):
+        return np.asarray([f"site-{r}" for r in rows], dtype=object)
+    labels = [f"site-{r}" if t is None else t for t, r in zip(texts, rows, strict=True)]
+    first_row: dict[str, int] = {}
+    problems: list[Problem] = []
+    for label, row in zip(labels, rows, strict=True):
+        if label in first_row:
+            problems.append(
+                problem(
+                    row,
+                    column,
+                    "duplicate_external_id",
+                    external_id=label,
+                    other_row=first_row[label],
+                )
+            )
+        else:
+            first_row[label] = row
+    if problems:
+        repeated = sorted({p.params["external_id"] for p in problems}, key=labels.index)
+        shown = ", ".join(repr(v) for v in repeated[:3]) + (" …" if len(repeated) > 3 else "")
+        raise ValidationError(
+            f"{name}: the {column} {shown} is given to more than one site",
+            problems=[p.as_tuple() for p in problems],
+            details=problems,
+            hint=f"give every site its own {column} (--force and --exclude name sites by it)",
+            code="candidates_duplicate_ids",
+            params={"name": name, "column": column, "ids": ", ".join(repeated)},
+        )
+    return np.asarray(labels, dtype=object)
+
+
 def read_points(path: str | Path) -> pd.DataFrame:
     """The points of a file: ``row``, ``label``, ``name``, ``lon``, ``lat`` (no database).
 
@@ -92,7 +134,19 @@ def read_points(path: str | Path) -> pd.DataFrame:
         Rows without valid point coordinates (``problems``: row, field, reason).
     """
     path = Path(path)
-    table = read_file(path)
+    try:
+        table = read_file(path)
+    except DataError as exc:
+        if exc.code != "osm_needs_layer":
+            raise
+        # an OpenStreetMap file holds many kinds of features: which ones would be sites?
+        raise DataError(
+            f"{path.name}: OpenStreetMap files are not accepted as candidate sites",
+            hint="give the points as CSV (lon, lat columns), GeoJSON or GeoPackage, "
+            "or import them into a layer and use --candidates-layer",
+            code="candidates_osm_file",
+            params={"name": path.name},
+        ) from None
     records = table.records
     refuse_clashing_columns(
         records.columns, {*LON_COLUMNS, *LAT_COLUMNS, *ID_COLUMNS, *NAME_COLUMNS}, path.name
@@ -122,13 +176,21 @@ def read_points(path: str | Path) -> pd.DataFrame:
         lon_col, lat_col = _pick(columns, LON_COLUMNS), _pick(columns, LAT_COLUMNS)
         if lon_col is None or lat_col is None:
             raise file_error("candidates_no_coordinates", name=path.name)
-        lon = pd.to_numeric(records[lon_col], errors="coerce").to_numpy(float)
-        lat = pd.to_numeric(records[lat_col], errors="coerce").to_numpy(float)
+        # read as imports read numbers: a decimal comma ("33,5") or point, spaces ignored
+        lon = _number(records[lon_col]).to_numpy(float)
+        lat = _number(records[lat_col]).to_numpy(float)
         _refuse_metres(lon, lat, path.name)
+        texts = {col: records[col].astype(object).tolist() for col in (lon_col, lat_col)}
         for k in range(len(records)):
             for field, value, limit in ((lon_col, lon[k], 180), (lat_col, lat[k], 90)):
                 if not np.isfinite(value):
-                    problems.append(problem(rows[k], field, "number_missing"))
+                    given = texts[field][k]
+                    if given is None or pd.isna(given) or not str(given).strip():
+                        problems.append(problem(rows[k], field, "missing_coordinate"))
+                    else:
+                        problems.append(
+                            problem(rows[k], field, "not_a_number", value=str(given).strip())
+                        )
                 elif abs(value) > limit:
                     problems.append(
                         problem(rows[k], field, "degrees_out_of_range", value=value, limit=limit)
@@ -155,9 +217,8 @@ def read_points(path: str | Path) -> pd.DataFrame:
         if id_col is not None
         else np.asarray([f"site-{r}" for r in rows], dtype=object)
     )
-    duplicated = pd.Series(labels).duplicated(keep=False)
-    if id_col is not None and (duplicated.any() or any(v in ("", "None") for v in labels)):
-        labels = np.asarray([f"site-{r}" for r in rows], dtype=object)  # ids not usable
+    if id_col is not None:
+        labels = _checked_ids(records[id_col], rows, name=path.name, column=id_col)
     names = (
         records[name_col].astype(str).to_numpy(dtype=object)
         if name_col is not None

@@ -91,18 +91,57 @@ def test_points_without_ids_are_numbered_by_row(tmp_path: Path) -> None:
 
 def test_bad_rows_are_reported_by_row_and_field(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
-    path.write_text("lon,lat\n-6.8,34.0\n,34.1\n-6.8,200\n")
+    path.write_text("lon,lat\n-6.8,34.0\n,34.1\n-6.8,200\nabc,34.2\n")
     with pytest.raises(ValidationError) as err:
         read_points(path)
     assert err.value.problems == [
-        (3, "lon", "missing or not a number"),
+        (3, "lon", "missing coordinate"),
         (4, "lat", "200.0 is not in ±90 degrees"),
+        (5, "lon", "not a number: 'abc'"),
     ]
     # the same rows, coded for the app to word in French or Arabic
     assert [(p.row, p.code, dict(p.params)) for p in _coded(err.value)] == [
-        (3, "number_missing", {}),
+        (3, "missing_coordinate", {}),
         (4, "degrees_out_of_range", {"value": "200.0", "limit": "90"}),
+        (5, "not_a_number", {"value": "abc"}),
     ]
+
+
+def test_decimal_commas_are_read_as_imports_read_them(tmp_path: Path) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_text("name;lon;lat\nA;-6,851;34,021\nB;-7,61;33,581\n")
+    points = read_points(path)
+    assert points["lon"].tolist() == [-6.851, -7.61]
+    assert points["lat"].tolist() == [34.021, 33.581]
+
+
+def test_a_repeated_id_is_refused_naming_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("id,lon,lat\nA,-6.85,34.02\nB,-7.6,33.58\nA,-7.6,33.6\nA,-5.0,34.0\n")
+    with pytest.raises(ValidationError) as err:
+        read_points(path)
+    assert str(err.value) == (
+        "dup.csv: the id 'A' is given to more than one site — give every site its own id "
+        "(--force and --exclude name sites by it)"
+    )
+    assert err.value.problems == [
+        (4, "id", "external id 'A' repeats row 2"),
+        (5, "id", "external id 'A' repeats row 2"),
+    ]
+    # an id column left empty everywhere is no id: the rows number the sites
+    blank = tmp_path / "blank.csv"
+    blank.write_text("id,lon,lat\n,-6.85,34.02\n,-7.6,33.58\n")
+    assert read_points(blank)["label"].tolist() == ["site-2", "site-3"]
+
+
+def test_an_openstreetmap_file_is_not_a_candidate_set(tmp_path: Path) -> None:
+    path = tmp_path / "t.osm"
+    path.write_text('<osm version="0.6"><node id="1" lat="34.02" lon="-6.85"/></osm>')
+    with pytest.raises(DataError) as err:
+        read_points(path)
+    assert str(err.value).startswith(
+        "t.osm: OpenStreetMap files are not accepted as candidate sites — give the points as CSV"
+    )
 
 
 def _coded(exc: ValidationError) -> list[Problem]:
