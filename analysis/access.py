@@ -125,7 +125,8 @@ def fill_capacity(
     if strategy == "error":
         row = int(np.flatnonzero(missing)[0])
         raise AnalysisError(
-            f"centre {row} has no capacity ({n_missing} of {arr.size} centres have none)",
+            f"the centre at position {row} has no capacity "
+            f"({n_missing} of {arr.size} centres have none)",
             hint="choose how to fill them: --missing-capacity median, or a number such as 1",
         )
     if strategy == "median":

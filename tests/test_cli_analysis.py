@@ -28,6 +28,7 @@ from walouja.services.coverage import (
     run_access,
     run_coverage,
 )
+from walouja.services.equity import run_equity
 
 FIXTURE_OSM = Path(__file__).parent / "analysis" / "fixtures" / "grid_rabat.osm"
 
@@ -216,8 +217,21 @@ def test_missing_centres_are_clear_errors(national: Connection) -> None:
 
 
 def test_missing_capacity_names_the_centre(own_centres: Connection) -> None:
-    with pytest.raises(AnalysisError, match=r"'Centre t-fes' \(id \d+\) has no capacity"):
-        run_access(own_centres, method="2sfca", catchment_km=60.0, missing_capacity="error")
+    fes = own_centres.execute(
+        sa.text("SELECT id FROM centres WHERE external_id = 't-fes'")
+    ).scalar_one()
+    named = rf"centre 'Centre t-fes' \(id {fes}\) has no capacity \(1 of 3 centres have none\)"
+    with pytest.raises(AnalysisError, match=named):
+        run_access(
+            own_centres,
+            method="2sfca",
+            catchment_km=60.0,
+            centre_type="COAPH",
+            missing_capacity="error",
+        )
+    # equity's access indicator checks the same way: the centre, not its position (2)
+    with pytest.raises(AnalysisError, match=named):
+        run_equity(own_centres, indicator="access", missing_capacity="error", fresh=True)
 
 
 def test_coverage_in_minutes_over_a_road_network(own_centres: Connection) -> None:

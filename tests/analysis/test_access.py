@@ -79,7 +79,7 @@ def test_fill_capacity() -> None:
     assert n == 2
     filled, n = fill_capacity([np.nan, 4], strategy=1)
     np.testing.assert_array_equal(filled, [1, 4])
-    with pytest.raises(AnalysisError, match="centre 1 has no capacity"):
+    with pytest.raises(AnalysisError, match="the centre at position 1 has no capacity"):
         fill_capacity([3, np.nan])
     with pytest.raises(AnalysisError, match="no centre has a capacity"):
         fill_capacity([np.nan], strategy="median")

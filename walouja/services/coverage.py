@@ -31,6 +31,7 @@ __all__ = [
     "NETWORK_RESULTS_VERSION",
     "RunOutcome",
     "access_rows",
+    "check_capacities",
     "check_level",
     "coverage_rows",
     "run_access",
@@ -270,14 +271,7 @@ def run_access(
     def compute() -> dict[str, Any]:
         demand = load_demand(conn)
         centres = load_centres(conn, centre_type=kind, statuses=statuses)
-        unknown = centres[centres["capacity"].isna()]
-        if missing_capacity == "error" and not unknown.empty:
-            first = unknown.iloc[0]
-            raise AnalysisError(
-                f"centre {first['name']!r} (id {first['id']}) has no capacity "
-                f"({len(unknown)} of {len(centres)} centres have none)",
-                hint="fill them with --missing-capacity median, or a number such as 1",
-            )
+        check_capacities(centres, missing_capacity)
         capacity, filled = fill_capacity(centres["capacity"], strategy=missing_capacity)
         result = floating_catchment(
             demand["lon"],
@@ -371,6 +365,23 @@ def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str
             row["n_communes"] = int(rec["n_communes"])
         rows.append(runs.to_jsonable(row))
     return rows
+
+
+def check_capacities(centres: pd.DataFrame, missing_capacity: str | float) -> None:
+    """With ``missing_capacity="error"``, an ``AnalysisError`` naming the first centre
+    (name and id) without a capacity; nothing otherwise.
+
+    The capacity-aware analyses (access, equity) check their centres with it before
+    :func:`analysis.access.fill_capacity`, which knows positions, not centres.
+    """
+    unknown = centres[centres["capacity"].isna()]
+    if missing_capacity == "error" and not unknown.empty:
+        first = unknown.iloc[0]
+        raise AnalysisError(
+            f"centre {first['name']!r} (id {first['id']}) has no capacity "
+            f"({len(unknown)} of {len(centres)} centres have none)",
+            hint="fill them with --missing-capacity median, or a number such as 1",
+        )
 
 
 def check_level(by: str) -> None:

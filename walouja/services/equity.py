@@ -20,6 +20,7 @@ from geo.gaps import GAP_TABLES, load_gap_inputs
 from geo.inputs import check_centre_type, load_centres, load_demand, load_unit_names
 from walouja.errors import AnalysisError
 from walouja.services._store import RunOutcome, stored_or_computed
+from walouja.services.coverage import check_capacities
 
 __all__ = ["EQUITY_TABLES", "RunOutcome", "run_equity", "run_gaps"]
 
@@ -77,6 +78,7 @@ def run_equity(
     def compute() -> dict[str, Any]:
         demand = load_demand(conn)
         centres = load_centres(conn, centre_type=kind)
+        check_capacities(centres, params["missing_capacity"])
         got = commune_indicators(
             demand,
             centres,
