@@ -103,3 +103,92 @@ def test_a_bad_setting_names_its_variable(
     line = _one_line(CliRunner().invoke(app, ["serve"]))
     assert message in line
     assert "fix it in the environment or in .env" in line
+
+
+@pytest.fixture
+def migrated(unmigrated: Settings) -> Settings:
+    """The scratch database after `walouja db up` (tables, no data)."""
+    from geo import db, migrate
+
+    db.ensure_postgis(unmigrated)
+    migrate.upgrade(unmigrated)
+    return unmigrated
+
+
+def test_scenarios_list_tells_the_rows_apart(migrated: Settings) -> None:
+    import json
+
+    import sqlalchemy as sa
+
+    from geo import db
+
+    runner = CliRunner()
+    empty = runner.invoke(app, ["scenarios", "list"])
+    assert empty.exit_code == 0, empty.output
+    assert empty.stdout == "no saved scenarios (walouja prioritise saves one)\n"
+    assert json.loads(runner.invoke(app, ["scenarios", "list", "--json"]).stdout) == []
+    base = {"model": "mclp", "centre_type": "COAPH", "radius_km": 30.0, "forced": []}
+    requests = [
+        {**base, "new": 3},
+        {**base, "new": None, "budget_mad": 20_000_000.0},
+        {**base, "new": 3, "candidates": "sites.csv#0123abcd", "forced": ["A", "B"]},
+    ]
+    with db.connect(migrated) as conn:
+        for params in requests:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO analysis_runs (kind, params, fingerprint, results) "
+                    "VALUES ('prioritise', CAST(:p AS jsonb), 'f', '{}')"
+                ),
+                {"p": json.dumps(params)},
+            )
+    listed = runner.invoke(app, ["scenarios", "list"])
+    assert listed.exit_code == 0, listed.output
+    lines = [line.strip().split("  ", 2)[-1] for line in listed.stdout.splitlines()]
+    assert lines == [  # newest first
+        "mclp COAPH, 3 new within 30 km, candidates sites.csv, forced A, B",
+        "mclp COAPH, budget 20,000,000 MAD within 30 km, candidates communes",
+        "mclp COAPH, 3 new within 30 km, candidates communes",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["osm", "centres", "Fès", "--nominatim-url", "notaurl"],
+            "walouja: --nominatim-url 'notaurl' is not a web address — give it with http://",
+        ),
+        (
+            ["osm", "centres", "Fès", "--dry-run", "--nominatim-url", "http://127.0.0.1:9"],
+            "walouja: could not reach OpenStreetMap at 127.0.0.1: no network? — check the",
+        ),
+        (
+            ["coverage", "--osm", "roads.osm", "--max-snap-km", "-1"],
+            "walouja: --max-snap-km -1 is not a positive number of km",
+        ),
+        (
+            ["prioritise", "--budget-mad", "-10"],
+            "walouja: --budget-mad -10 is not a positive amount — give the budget in MAD",
+        ),
+    ],
+)
+def test_bad_options_are_named(args: list[str], message: str) -> None:
+    assert _one_line(CliRunner().invoke(app, args)).startswith(message)
+
+
+def test_a_candidate_file_error_names_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "cand.csv"
+    path.write_text("id,name,lon,lat\nA,Site A,-6.85,34.02\nB,Far,2.35,48.85\n")
+    line = _one_line(CliRunner().invoke(app, ["prioritise", "--candidates", str(path), "--json"]))
+    assert line == (
+        "walouja: cand.csv: 1 site(s) lie outside Morocco's communes "
+        "(row 3, geometry: lon=2.35000, lat=48.85000 is in no commune) — "
+        "check the coordinates (longitude first, decimal degrees)"
+    )
+    path.write_text("id,name,lon,lat\nA,Site A,-6.85,34.02\nA,Site A2,-7.6,33.58\n")
+    line = _one_line(CliRunner().invoke(app, ["prioritise", "--candidates", str(path)]))
+    assert line.startswith(
+        "walouja: cand.csv: the id 'A' is given to more than one site "
+        "(row 3, id: external id 'A' repeats row 2)"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,46 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
             raise DataError(f"{what} expects FIELD=VALUE, got {item!r}")
         out[key.strip()] = value.strip()
     return out
+
+
+def _check_url(url: str | None, option: str, example: str) -> None:
+    """A ``DataError`` unless ``url`` (when given) is an http(s) address with a host."""
+    from urllib.parse import urlsplit
+
+    from walouja.errors import DataError
+
+    if url is None:
+        return
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DataError(
+            f"{option} {url!r} is not a web address",
+            hint=f"give it with http:// or https://, for example {example}",
+        )
+
+
+def _unreachable(detail: str) -> Exception:
+    """One short line for a network failure (the driver's text runs to several hundred
+    characters of connection-pool detail): which server, and what to try."""
+    from walouja.errors import DataError
+
+    found = re.search(r"host='([^']+)'", detail)
+    host = found.group(1) if found else None
+    service = (
+        "Nominatim"
+        if host and "nominatim" in host
+        else "Overpass"
+        if host and "overpass" in host
+        else "OpenStreetMap"
+    )
+    where = f" at {host}" if host else ""
+    timeout = "timed out" in detail.lower() or "timeout" in detail.lower()
+    return DataError(
+        f"could not reach {service}{where}: "
+        + ("it did not answer in time" if timeout else "no network?"),
+        hint="check the connection (or --overpass-url / --nominatim-url), "
+        "or import a saved .osm file with `walouja import`",
+    )
 
 
 def _print_report(report: object, *, as_json: bool) -> None:
@@ -139,20 +180,28 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import OpenStreetMap features inside a place, from Overpass (needs the network)."""
         from geo.importer import ImportOptions, import_osm_place
+        from walouja.errors import DataError
 
-        report = import_osm_place(
-            settings(),
-            layer,
-            place,
-            options=ImportOptions(
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                defaults=_pairs(set_, "--set"),
-                raise_on_reject=False,
-            ),
-            overpass_url=overpass_url,
-            nominatim_url=nominatim_url,
-        )
+        _check_url(overpass_url, "--overpass-url", "https://overpass-api.de/api")
+        _check_url(nominatim_url, "--nominatim-url", "https://nominatim.openstreetmap.org")
+        try:
+            report = import_osm_place(
+                settings(),
+                layer,
+                place,
+                options=ImportOptions(
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    defaults=_pairs(set_, "--set"),
+                    raise_on_reject=False,
+                ),
+                overpass_url=overpass_url,
+                nominatim_url=nominatim_url,
+            )
+        except DataError as exc:
+            if exc.code != "osm_unreachable":
+                raise
+            raise _unreachable(str(exc.params.get("detail", ""))) from None
         _print_report(report, as_json=as_json)
         if report.refused:
             raise typer.Exit(1)

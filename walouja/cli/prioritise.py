@@ -6,6 +6,7 @@ functions the app calls) and print the answer.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import typer
 
 from geo import db
 from walouja.cli._common import emit_json, friendly, settings
-from walouja.errors import DataError
+from walouja.errors import AnalysisError, DataError
 from walouja.services.prioritise import compare_scenarios, list_scenarios, run_prioritise
 
 # ---- commands --------------------------------------------------------------------------
@@ -75,6 +76,11 @@ def prioritise_command(
             "give --candidates or --candidates-layer, not both",
             hint="one candidate set per scenario",
         )
+    if budget_mad is not None and not (math.isfinite(budget_mad) and budget_mad > 0):
+        raise AnalysisError(
+            f"--budget-mad {budget_mad:g} is not a positive amount",
+            hint="give the budget in MAD (for example 20000000), or --new N instead",
+        )
     if candidates_type is not None and candidates_layer is None:
         raise DataError("--candidates-type needs --candidates-layer")
     with db.connect(settings()) as conn:
@@ -128,6 +134,36 @@ def prioritise_command(
     )
 
 
+def describe_request(params: dict[str, Any]) -> str:
+    """A stored request in one line: model, type, how many (or the budget), radius,
+    candidate set and the sites forced or left out, so rows of a listing can be told apart.
+
+    Examples
+    --------
+    >>> describe_request({"model": "mclp", "centre_type": "COAPH", "new": 3,
+    ...     "radius_km": 30.0, "candidates": "sites.csv#0123", "forced": ["A"]})
+    'mclp COAPH, 3 new within 30 km, candidates sites.csv, forced A'
+    """
+    how_many = (
+        f"budget {params['budget_mad']:,.0f} MAD"
+        if params.get("budget_mad") is not None
+        else f"{params.get('new')} new"
+    )
+    parts = [
+        f"{params.get('model')} {params.get('centre_type')}",
+        f"{how_many} within {_fmt(params.get('radius_km'), 'g')} km",
+        f"candidates {str(params.get('candidates') or 'communes').split('#')[0]}",
+    ]
+    if params.get("min_per_province"):
+        parts.append(f"at least {params['min_per_province']} per province")
+    if params.get("new_capacity") is not None:
+        parts.append(f"{_fmt(params['new_capacity'], 'g')} places each")
+    for key, label in (("forced", "forced"), ("excluded", "excluded")):
+        if params.get(key):
+            parts.append(f"{label} {', '.join(map(str, params[key]))}")
+    return ", ".join(parts)
+
+
 scenarios_app = typer.Typer(help="Saved prioritisation scenarios.", no_args_is_help=True)
 
 
@@ -140,11 +176,13 @@ def scenarios_list(as_json: bool = typer.Option(False, "--json", help="Print JSO
     if as_json:
         emit_json(rows)
         return
+    if not rows:
+        typer.echo("no saved scenarios (walouja prioritise saves one)")
+        return
     for row in rows:
-        p = row["params"]
         typer.echo(
-            f"{row['id']:>5}  {row['created_at'][:19]}  {p.get('model')} {p.get('centre_type')} "
-            f"new={p.get('new')} radius={p.get('radius_km')} km  {row['name'] or ''}"
+            f"{row['id']:>5}  {row['created_at'][:16].replace('T', ' ')}  "
+            f"{describe_request(row['params'])}" + (f"  “{row['name']}”" if row["name"] else "")
         )
 
 

@@ -96,6 +96,12 @@ def run_coverage(
         "detour_factor": float(detour_factor),
     }
     if osm_file is not None:
+        for value, what, unit in (
+            (max_snap_km, "--max-snap-km", "km"),
+            (connector_speed_kmh, "--connector-speed", "km/h"),
+        ):
+            if value is not None and not (np.isfinite(value) and value > 0):
+                raise AnalysisError(f"{what} {value:g} is not a positive number of {unit}")
         if not osm_file.is_file():
             raise NotFoundError(f"road network file {osm_file} does not exist")
         params["network"] = {
