@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
-from geo.io_read import SourceTable, detect_format, read_file
+from geo.io_read import SourceTable, check_file, detect_format, read_file
 from geo.layers import LayerSpec, get_layer, record_source
 from geo.messages import Note, english, validation_error
 from geo.validate import Problem, problem, similar_names, validate_records
@@ -114,7 +114,7 @@ class ImportReport:
 
 def _copy_rows(conn: Connection, spec: LayerSpec, rows: pd.DataFrame) -> None:
     """COPY the validated rows into the temporary table."""
-    cols = ["row", "external_id", *spec.field_names, "source", "geom"]
+    cols = ["row", "external_id", *spec.field_names, "is_demo", "source", "geom"]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
 
@@ -129,7 +129,7 @@ def _copy_rows(conn: Connection, spec: LayerSpec, rows: pd.DataFrame) -> None:
             return None
         return value
 
-    data = [rows[c].tolist() for c in ["row", "external_id", *spec.field_names, "source"]]
+    data = [rows[c].tolist() for c in cols[:-1]]
     geoms = [f"SRID=4326;POINT({x!r} {y!r})" for x, y in zip(rows["lon"], rows["lat"], strict=True)]
     for values in zip(*data, geoms, strict=True):
         writer.writerow(["" if (v := cell(x)) is None else v for x in values])
@@ -233,7 +233,8 @@ def _upsert(
     sql = (
         f"WITH up AS (INSERT INTO {spec.table} (external_id, {cols}, geom, source, is_demo, "
         "commune_code) "
-        f"SELECT external_id, {cols}, geom, coalesce(source, :source), :is_demo, commune_code "
+        f"SELECT external_id, {cols}, geom, coalesce(source, :source), "
+        "coalesce(is_demo, :is_demo), commune_code "
         f"FROM {TEMP} "
         "ORDER BY row "
         f"ON CONFLICT (external_id) DO UPDATE SET {sets} WHERE ({old}) IS DISTINCT FROM ({new}) "
@@ -267,6 +268,11 @@ def import_table(
         Validate and count, then roll back.
     skip_invalid
         Write the valid rows even when others are rejected (the report lists them).
+    crs
+        The CRS the coordinates are in, overriding the file's (``--crs``).
+    is_demo
+        Whether the rows are demonstration data, unless the file has an ``is_demo`` column
+        (an export's), whose values are kept.
     raise_on_reject
         Raise ``ValidationError`` when the import is refused, instead of returning a report
         with ``refused=True``.
@@ -295,7 +301,8 @@ def import_table(
         conn.execute(
             sa.text(
                 f"CREATE TEMP TABLE {TEMP} ON COMMIT DROP AS SELECT external_id, "
-                f"{', '.join(spec.field_names)}, source, geom, commune_code FROM {spec.table} "
+                f"{', '.join(spec.field_names)}, is_demo, source, geom, commune_code "
+                f"FROM {spec.table} "
                 "WITH NO DATA"
             )
         )
@@ -395,7 +402,8 @@ def import_file(
     opts = options or ImportOptions()
     path = Path(path)
     spec = get_layer(layer)
-    fmt = (fmt or detect_format(path)).lower() if path.exists() else fmt
+    check_file(path)
+    fmt = (fmt or detect_format(path)).lower()
     table = read_osm_xml(path, spec.name) if fmt == "osm" else read_file(path, fmt=fmt)
     source = opts.source or (
         "OpenStreetMap contributors" if fmt == "osm" else f"import of {path.name}"

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from warnings import catch_warnings, simplefilter
 
 import geopandas as gpd
 import pandas as pd
@@ -42,13 +43,27 @@ class SourceTable:
     crs: str | None = None
 
 
+def display_name(path: Path) -> str:
+    """The name of ``path`` for a message: its last part, or the path as given (``.``)."""
+    return path.name or str(path)
+
+
+def check_file(path: Path) -> None:
+    """Refuse a path that does not exist or is a folder (``no_such_file``, ``not_a_file``)."""
+    if not path.exists():
+        raise file_error("no_such_file", path=str(path))
+    if path.is_dir():
+        raise file_error("not_a_file", path=str(path))
+
+
 def detect_format(path: Path) -> str:
     """The format of ``path`` from its name (and, for .zip/.txt, from its content)."""
+    check_file(path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix == ".txt":
-        head = path.read_text(encoding="utf-8-sig", errors="replace").split("\n", 1)[0]
+        head = _first_line(path.read_text(encoding="utf-8-sig", errors="replace"))
         return "gtfs" if "stop_id" in head and "stop_lat" in head else "csv"
     if suffix in (".geojson", ".json"):
         return "geojson"
@@ -66,7 +81,12 @@ def detect_format(path: Path) -> str:
         if any(n.endswith(".shp") for n in names):
             return "shp"
         raise file_error("zip_without_data", name=path.name)
-    raise file_error("unknown_extension", name=path.name, formats=", ".join(FORMATS))
+    raise file_error("unknown_extension", name=display_name(path), formats=", ".join(FORMATS))
+
+
+def _first_line(text: str) -> str:
+    """The first line of ``text``, whatever its line endings (CR LF, LF or CR alone)."""
+    return re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -107,8 +127,10 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     number of fields differs from the header's (a separator inside an unquoted value...).
     """
     text = text.lstrip("\ufeff")
-    sep = sniff_separator(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    sep = sniff_separator(_first_line(text))
+    # newline="": lines may end with CR LF, LF or a lone CR (old Mac spreadsheets), and
+    # line breaks inside quoted values are kept
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -157,7 +179,10 @@ def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
             warnings.append(
                 Note("several_layers", name=name, n=len(layers), first=str(layers[0][0]))
             )
-        gdf = gpd.read_file(uri, layer=layers[0][0] if len(layers) else None)
+        with catch_warnings():
+            # GDAL's and geopandas' remarks (a property parsed as JSON...) are not for users
+            simplefilter("ignore")
+            gdf = gpd.read_file(uri, layer=layers[0][0] if len(layers) else None)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         detail = str(exc).splitlines()[0]
         if "not recognized as being in a supported file format" in detail:
@@ -194,19 +219,42 @@ def read_gpkg(path: Path) -> SourceTable:
     return _read_vector(str(_not_empty(path)), path.name, "gpkg")
 
 
+SHAPEFILE_PARTS = (".shx", ".dbf")
+"""The files a Shapefile cannot be read without, beside its ``.shp`` (``.prj`` is optional)."""
+
+
+def _require_parts(shp: str, names: list[str], where: str) -> None:
+    """Refuse a Shapefile ``shp`` whose ``.shx`` or ``.dbf`` is not among ``names``.
+
+    Without its ``.shx`` GDAL stops with advice about a config option; without its ``.dbf``
+    it reads shapes with no attributes, and every row would lack its name.
+    """
+    stem = shp[: -len(".shp")].lower()
+    present = {n.lower() for n in names}
+    for part in SHAPEFILE_PARTS:
+        if stem + part not in present:
+            raise file_error(
+                "shapefile_part_missing", name=where, shp=shp.rsplit("/", 1)[-1], part=part
+            )
+
+
 def read_shapefile(path: Path) -> SourceTable:
     """A Shapefile, plain or zipped (the .prj gives the CRS)."""
     if path.suffix.lower() == ".zip":
         with _open_zip(path) as zf:
-            shps = [n for n in zf.namelist() if n.lower().endswith(".shp")]
+            members = zf.namelist()
+        shps = [n for n in members if n.lower().endswith(".shp")]
         if not shps:
             raise file_error("zip_without_shp", name=path.name)
+        _require_parts(shps[0], members, path.name)
         table = _read_vector(f"/vsizip/{path.resolve()}/{shps[0]}", path.name, "shp")
         if len(shps) > 1:
             table.warnings.append(
                 Note("several_shapefiles", name=path.name, n=len(shps), first=shps[0])
             )
         return table
+    if path.suffix.lower() == ".shp" and path.is_file():
+        _require_parts(path.name, [p.name for p in path.parent.iterdir()], path.name)
     return _read_vector(str(path), path.name, "shp")
 
 
@@ -314,9 +362,13 @@ def read_gtfs(path: Path) -> SourceTable:
             operator = str(agency["agency_name"].iloc[0]).strip()
     feed = _slug(operator or path.stem.replace("stops", "") or "feed")
     kept = keep & ~child
+    stop_id = stops["stop_id"].fillna("").astype(str).str.strip()
+    for line in stops.index[kept & (stop_id == "")]:
+        # GTFS requires stop_id: a made-up id would change with the feed's next edition
+        stop_errors.setdefault(int(line), RowError("required_missing", field_name="stop_id"))
     records = pd.DataFrame(
         {
-            "external_id": "gtfs:" + feed + ":" + stops["stop_id"].astype(str).str.strip(),
+            "external_id": ("gtfs:" + feed + ":" + stop_id).where(stop_id != "", None),
             "name": stops["stop_name"],
             "lon": stops["stop_lon"],
             "lat": stops["stop_lat"],
@@ -336,8 +388,7 @@ def read_gtfs(path: Path) -> SourceTable:
 def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
     """Read any supported file (the format from its name unless ``fmt`` is given)."""
     path = Path(path)
-    if not path.exists():
-        raise file_error("no_such_file", path=str(path))
+    check_file(path)
     fmt = (fmt or detect_format(path)).lower()
     readers: Mapping[str, Any] = {
         "csv": read_csv,

@@ -25,6 +25,10 @@ from walouja.errors import DataError, ValidationError
 
 FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     "no_such_file": ("no such file: {path}", None),
+    "not_a_file": (
+        "{path} is a folder, not a file",
+        "give the file itself (a Shapefile's .shp, or its parts zipped together)",
+    ),
     "bad_zip": ("{name} is not a readable zip file", None),
     "zip_without_data": (
         "{name} holds neither a Shapefile (.shp) nor a GTFS feed (stops.txt)",
@@ -55,6 +59,17 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     "gtfs_without_stops": ("{name} has no stops.txt", None),
     "gtfs_missing_column": ("{file} in {name} lacks the column {column}", None),
     "unknown_crs": ("unknown CRS {crs!r}: {detail}", None),
+    "not_lonlat_in_degrees_crs": (
+        "{name}: the coordinates are not longitude/latitude although the file's CRS "
+        "({crs}) is in degrees (they look like projected metres)",
+        "give the CRS they are in (for example --crs EPSG:26191 for Merchich / Nord Maroc); "
+        "a GeoJSON without a crs member is read as longitude/latitude",
+    ),
+    "shapefile_part_missing": (
+        "{name}: the Shapefile {shp} has no {part} file beside it",
+        "a Shapefile is several files with one name (.shp, .shx, .dbf, and .prj for its "
+        "projection): copy or zip them together",
+    ),
     "not_lonlat_without_crs": (
         "{name} has no coordinate reference system and its coordinates are not longitude/latitude",
         "give the CRS (for example --crs EPSG:26191 for Merchich / Nord Maroc) "
@@ -131,13 +146,11 @@ NOTES: dict[str, str] = {
         "communes are not loaded: points checked against Morocco's bounding box only "
         "and commune_code left empty"
     ),
-    "ignored_columns": (
-        "ignored column(s) {columns}: the commune is derived from the geometry and is_demo "
-        "from the import mode"
-    ),
+    "ignored_columns": "ignored column(s) {columns}: the commune is derived from the geometry",
     "non_point_geometries": "{n} non-point geometries stored as a point on their surface",
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
+    "crs_overridden": "{name} states the CRS {file_crs}; read as {crs} as asked (--crs)",
 }
 """Notes about a whole file that an import report lists: code -> English text."""
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import partial
 from typing import Any
@@ -35,7 +37,26 @@ EARTH_RADIUS_M = 6_371_008.8
 LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "stop_lon", "longitude_wgs84")
 LAT_COLUMNS = ("lat", "latitude", "y", "stop_lat", "latitude_wgs84")
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "geometrie")
-IGNORED_COLUMNS = ("commune_code", "commune", "province_code", "region_code", "is_demo")
+IGNORED_COLUMNS = ("commune_code", "commune", "province_code", "region_code")
+# An export's is_demo column: when present, each row keeps the value it gives (so a
+# demonstration export re-imports unchanged); when absent, rows are real data.
+IS_DEMO = FieldSpec("is_demo", "bool")
+
+# The largest value each numeric field's column holds (geo/migrations/versions/0003_layers.py):
+# capacity is an integer, the years are CHECKed BETWEEN 1990 AND 2100, budget_mad is
+# numeric(16, 2). Every other whole-number field is at most an integer's maximum.
+INT4_MAX = Decimal(2_147_483_647)
+MAXIMUM: dict[str, Decimal] = {
+    "capacity": INT4_MAX,
+    "start_year": Decimal(2100),
+    "end_year": Decimal(2100),
+    "budget_mad": Decimal("99999999999999.99"),
+}
+# Dates further than this in the past or the future are typing mistakes (9999-12-31).
+EARLIEST_DATE = dt.date(1900, 1, 1)
+FUTURE_YEARS = 10
+# Statuses of a centre that has opened: its opening date cannot be in the future.
+OPEN_STATUSES = ("operating", "closed")
 
 _TRUE = {"1", "true", "t", "yes", "y", "oui", "o", "vrai", "نعم", "x"}
 _FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
@@ -53,6 +74,11 @@ REASONS: dict[str, str] = {
     "not_a_number": "not a number: {value!r}",
     "not_whole_number": "not a whole number: {value}",
     "below_minimum": "must be >= {minimum}, got {value}",
+    "above_maximum": "too large (at most {maximum}): {value}",
+    "not_a_single_value": "a list or object, not a single value: {value}",
+    "ends_before_start": "end_year {end} is before start_year {start}",
+    "date_out_of_range": "{value} is not a plausible date (expected {earliest} to {latest})",
+    "opened_in_future": "{value} is in the future, but the status is {status!r}",
     "not_a_date": "not a date (YYYY-MM-DD or DD/MM/YYYY): {value!r}",
     "not_yes_no": "not yes/no: {value!r}",
     "unknown_wheelchair": (
@@ -123,26 +149,31 @@ def problem(row: int | None, field_name: str, code: str, **params: Any) -> Probl
 
 
 class RowError(str):
-    """A reader's reason a row could not be split into fields (text plus code and params).
+    """A reader's reason to reject a row (text plus code and params).
 
     It is a ``str``, so readers' ``row_errors`` stay plain text for callers that only print.
+    ``field_name`` is ``"row"`` when the row could not be split into fields (its other
+    checks are then left out), or the field the reader found wrong (a GTFS stop without
+    ``stop_id``), in which case the row's other problems are reported too.
     """
 
     code: str
     params: dict[str, str]
+    field_name: str
 
-    def __new__(cls, code: str, **params: Any) -> RowError:
+    def __new__(cls, code: str, /, *, field_name: str = "row", **params: Any) -> RowError:
         values = {k: str(v) for k, v in params.items()}
         self = super().__new__(cls, REASONS[code].format(**values))
         self.code = code
         self.params = values
+        self.field_name = field_name
         return self
 
 
 def row_problem(row: int, reason: str) -> Problem:
-    """The ``Problem`` of a row a reader could not split into fields (``row_errors``)."""
+    """The ``Problem`` of a row a reader rejected (``row_errors``)."""
     if isinstance(reason, RowError):
-        return Problem(row, "row", str(reason), reason.code, reason.params)
+        return Problem(row, reason.field_name, str(reason), reason.code, reason.params)
     return problem(row, "row", "unreadable_row", detail=reason)
 
 
@@ -154,7 +185,8 @@ class Validated:
     ----------
     rows
         Accepted rows: ``row`` (number in the file), ``external_id``, the layer's fields,
-        ``source`` (when the file has such a column), ``lon``, ``lat``.
+        ``is_demo`` (None unless the file has such a column), ``source`` (when the file has
+        such a column), ``lon``, ``lat``.
     problems
         One entry per rejected row (a row may have several).
     warnings
@@ -254,7 +286,8 @@ def _number(series: pd.Series) -> pd.Series:
 
 def _parse_date(value: str) -> dt.date | None:
     value = value.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S"):
+    formats = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S")
+    for fmt in (*formats, "%Y-%m-%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(value[:19], fmt).date()
         except ValueError:
@@ -264,6 +297,75 @@ def _parse_date(value: str) -> dt.date | None:
     if re.fullmatch(r"(19|20)\d\d-\d\d", value):
         return dt.date(int(value[:4]), int(value[5:]), 1)
     return None
+
+
+def _to_date(value: Any) -> dt.date | None:
+    """A cell as a date: a date, a datetime or Timestamp (its day), or text in a known form.
+
+    GeoJSON and GeoPackage readers give datetimes (an export's ``2018-04-01`` comes back at
+    midnight); a time of day, when there is one, is dropped.
+    """
+    if _is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):  # pandas' Timestamp is a datetime
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).date()
+    text = _cell_text(value)
+    return None if text is None else _parse_date(text)
+
+
+_NOT_SCALAR = (list, tuple, dict, set, np.ndarray)
+
+
+def _show_cell(value: Any) -> str:
+    """A list or object cell as the file wrote it (JSON), for a message."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (set, tuple)):
+        value = list(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _single_values(
+    records: pd.DataFrame, fields: Mapping[str, tuple[str, bool]], check: _Checker
+) -> pd.DataFrame:
+    """``records`` with every list or object cell made one value, or rejected.
+
+    GeoJSON properties may be arrays or objects. ``fields`` maps a column to the field
+    name reported and whether the field takes several values (an ``enum_list``: a list is
+    joined with ``;``). Elsewhere a list of one item is that item (GDAL reads a column
+    mixing text and lists as lists), and a list of several items or an object is rejected
+    (row, field) and left blank.
+    """
+    out = records
+    for column, (field_name, several) in fields.items():
+        values = records[column].tolist()
+        if not any(isinstance(v, _NOT_SCALAR) for v in values):
+            continue
+        fixed: list[Any] = []
+        shown: dict[Any, str] = {}
+        for row, value in zip(records.index, values, strict=True):
+            if isinstance(value, (list, tuple, np.ndarray)) and (several or len(value) <= 1):
+                items = [str(v) for v in value if not _is_missing(v)]
+                fixed.append(";".join(items) or None)
+            elif isinstance(value, _NOT_SCALAR):
+                fixed.append(None)
+                shown[row] = _show_cell(value)
+            else:
+                fixed.append(value)
+        bad = pd.Series([row in shown for row in records.index], index=records.index)
+        check.reject(bad, field_name, "not_a_single_value", partial(_shown_value, shown))
+        if out is records:
+            out = records.copy()
+        out[column] = pd.Series(fixed, index=records.index, dtype=object)
+    return out
+
+
+def _shown_value(shown: Mapping[Any, str], row: Any) -> dict[str, str]:
+    return {"value": shown[row]}
 
 
 def _each(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
@@ -278,6 +380,7 @@ class _Checker:
         self.rows = rows
         self.problems: list[Problem] = []
         self.bad = pd.Series(False, index=rows)
+        self.cells: set[tuple[int, str]] = set()  # (row, field) already rejected
 
     def reject(
         self,
@@ -286,12 +389,18 @@ class _Checker:
         code: str,
         params: Callable[[Any], Mapping[str, Any]] | None = None,
     ) -> None:
-        """Reject the rows in ``mask`` for ``code``; ``params`` gives each row's values."""
+        """Reject the rows in ``mask`` for ``code``; ``params`` gives each row's values.
+
+        A cell already rejected is not rejected again (one reason per row and field).
+        """
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
         self.bad |= mask
         for row in mask.index[mask.to_numpy()]:
+            if (int(row), field_name) in self.cells:
+                continue
+            self.cells.add((int(row), field_name))
             values = {} if params is None else params(row)
             self.problems.append(problem(int(row), field_name, code, **values))
 
@@ -299,6 +408,7 @@ class _Checker:
         """Reject ``item.row`` with a ready-made problem."""
         assert item.row is not None
         self.bad |= pd.Series(self.rows == item.row, index=self.rows)
+        self.cells.add((item.row, item.field))
         self.problems.append(item)
 
 
@@ -338,6 +448,7 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
         return _each(text, lambda v: None if v is None else unicodedata.normalize("NFC", v))
     if spec.kind in ("int", "number"):
         nums = _number(raw)
+        nums = nums.where(np.isfinite(nums))  # "inf" and "1e400" parse, but are no amount
         check.reject(present & nums.isna(), spec.name, "not_a_number", _value(text))
         if spec.kind == "int":
             frac = present & nums.notna() & (nums != np.floor(nums))
@@ -351,12 +462,35 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
                 "below_minimum",
                 lambda r: {"minimum": minimum, "value": text.loc[r]},
             )
+        maximum = MAXIMUM.get(spec.name, INT4_MAX if spec.kind == "int" else None)
+        if maximum is not None:
+            # numeric(16, 2) stores the value rounded to cents
+            high = present & nums.notna() & (nums.round(2) > float(maximum))
+            most = _show_maximum(maximum)
+            check.reject(
+                high,
+                spec.name,
+                "above_maximum",
+                lambda r: {"maximum": most, "value": text.loc[r]},
+            )
         if spec.kind == "int":
             return _each(nums, lambda v: None if np.isnan(v) else int(v))
         return _each(nums, lambda v: None if np.isnan(v) else float(v))
     if spec.kind == "date":
-        parsed = _each(text, lambda v: None if v is None else _parse_date(v))
+        parsed = _each(raw, _to_date)
         check.reject(present & parsed.isna(), spec.name, "not_a_date", _value(text))
+        earliest, latest = EARLIEST_DATE, dt.date(dt.date.today().year + FUTURE_YEARS, 12, 31)
+        odd = _each(parsed, lambda d: d is not None and not earliest <= d <= latest)
+        check.reject(
+            odd.astype(bool),
+            spec.name,
+            "date_out_of_range",
+            lambda r: {
+                "value": parsed.loc[r].isoformat(),
+                "earliest": earliest.isoformat(),
+                "latest": latest.isoformat(),
+            },
+        )
         return parsed
     lookup = {v: normalise_key(v) for v in set(text.tolist()) if v is not None}
     keys = _each(text, lambda v: None if v is None else lookup[v])
@@ -400,6 +534,44 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
     return _each(pairs, lambda p: p[0])
 
 
+def _show_maximum(maximum: Decimal) -> str:
+    """A field's largest value for a message: ``2,147,483,647``, ``2100``, cents when any."""
+    return f"{maximum:,}" if maximum >= 10_000 else str(maximum)
+
+
+def _check_consistency(out: pd.DataFrame, check: _Checker) -> None:
+    """Rules between fields: years in order, a centre that has opened has an opening date
+    that is not in the future."""
+    if "start_year" in out and "end_year" in out:
+        start, end = out["start_year"], out["end_year"]
+        backwards = pd.Series(
+            [s is not None and e is not None and e < s for s, e in zip(start, end, strict=True)],
+            index=out.index,
+        )
+        check.reject(
+            backwards,
+            "end_year",
+            "ends_before_start",
+            lambda r: {"end": end.loc[r], "start": start.loc[r]},
+        )
+    if "opened" in out and "status" in out:
+        today = dt.date.today()
+        opened, status = out["opened"], out["status"]
+        future = pd.Series(
+            [
+                d is not None and d > today and s in OPEN_STATUSES
+                for d, s in zip(opened, status, strict=True)
+            ],
+            index=out.index,
+        )
+        check.reject(
+            future,
+            "opened",
+            "opened_in_future",
+            lambda r: {"value": opened.loc[r].isoformat(), "status": status.loc[r]},
+        )
+
+
 def _round7(values: np.ndarray) -> np.ndarray:
     """Rounded to 7 decimals; values too large to round (a typo such as 1e308) stay as read."""
     values = np.asarray(values, dtype=float)
@@ -437,6 +609,9 @@ def _to_lonlat(
             raise file_error("not_lonlat_without_crs", name=what)
         notes.append(Note("assumed_lonlat", name=what))
         return x, y, notes
+    if crs.is_geographic and not _looks_lonlat(x, y):
+        # a GeoJSON in metres without a crs member: GDAL says EPSG:4326 (RFC 7946)
+        raise file_error("not_lonlat_in_degrees_crs", name=what, crs=crs.to_string())
     if crs.equals(CRS.from_epsg(4326)) or crs.equals(CRS.from_string("OGC:CRS84")):
         return x, y, notes
     transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
@@ -497,8 +672,10 @@ def validate_records(
         Geometries aligned with ``records`` (a GeoSeries with its CRS, or shapely objects
         plus ``crs``); None when the coordinates are columns (lon/lat or WKT).
     crs
-        CRS of coordinate columns, or of ``geometry`` when it carries none. None means
-        "the file says nothing": longitude/latitude is assumed only when the values fit.
+        CRS of coordinate columns, or of ``geometry``: given, it overrides the CRS the
+        geometry carries (a note says so when they differ), as ``ogr2ogr -s_srs`` does.
+        None means "as the file says", and for a file that says nothing
+        longitude/latitude is assumed only when the values fit.
     defaults
         Values for fields the file leaves empty or lacks (``--set centre_type=other``).
     row_errors
@@ -538,6 +715,12 @@ def validate_records(
             raise file_error("unknown_crs", crs=crs, detail=str(exc)) from None
     lon_col, lat_col = _find(columns, LON_COLUMNS), _find(columns, LAT_COLUMNS)
     wkt_col = _find(columns, WKT_COLUMNS)
+    field_kinds = {f.name: f.kind for f in spec.fields}
+    cells = {col: (name, field_kinds.get(name) == "enum_list") for name, col in mapped.items()}
+    for col in (lon_col, lat_col, wkt_col, columns.get("is_demo")):
+        if col is not None:
+            cells.setdefault(col, (str(col), False))
+    records = _single_values(records, cells, check)
     if geometry is None and wkt_col is not None and (lon_col is None or lat_col is None):
         text = _as_text(records[wkt_col]).to_numpy(dtype=object)
         geometry = shapely.from_wkt(text, on_invalid="ignore")
@@ -548,8 +731,8 @@ def validate_records(
         check.reject(bad_wkt, "geometry", "bad_wkt")
     if geometry is not None:
         geoms = np.asarray(getattr(geometry, "values", geometry), dtype=object)
-        file_crs = getattr(geometry, "crs", None) or crs
-        missing = pd.Series([g is None for g in geoms], index=rows)
+        file_crs = _file_crs(geometry, crs, what, warnings)
+        missing = pd.Series([g is None for g in geoms], index=rows, dtype=bool)
         check.reject(missing & ~check.bad, "geometry", "missing_geometry")
         present = ~missing.to_numpy()
         empty = np.zeros(len(geoms), dtype=bool)
@@ -633,6 +816,13 @@ def validate_records(
         if fspec.default is not None:
             parsed = _each(parsed, partial(_or_default, fspec.default))
         out[fspec.name] = parsed.astype(object)
+    _check_consistency(out, check)
+    is_demo = columns.get("is_demo")
+    out["is_demo"] = (
+        _parse_field(IS_DEMO, records[is_demo], check).astype(object)
+        if is_demo is not None
+        else pd.Series([None] * len(rows), index=rows, dtype=object)
+    )
     # 4. external ids: given, or a hash of type + name + rounded coordinates
     kind = spec.type_field
     if "external_id" in mapped:
@@ -678,7 +868,12 @@ def validate_records(
         )
     accepted = out[~check.bad].copy()
     accepted.insert(0, "row", accepted.index.astype(int))
-    unsplit = set(row_errors or {})
+    # a row the reader could not split has blank fields: only the reader's reason counts
+    unsplit = {
+        row
+        for row, reason in (row_errors or {}).items()
+        if getattr(reason, "field_name", "row") == "row"
+    }
     problems = sorted(
         (p for p in check.problems if p.row not in unsplit or p.field == "row"),
         key=lambda p: (p.row or 0, p.field),
@@ -690,6 +885,17 @@ def validate_records(
         total=len(records),
         present=tuple(f for f in spec.field_names if f in mapped or f in defaults),
     )
+
+
+def _file_crs(geometry: Any, crs: CRS | None, what: str, warnings: list[str]) -> CRS | None:
+    """The CRS of ``geometry``: ``crs`` when given (noted when the file states another)."""
+    stated = getattr(geometry, "crs", None)
+    if crs is None:
+        return None if stated is None else CRS.from_user_input(stated)
+    if stated is not None and not CRS.from_user_input(stated).equals(crs, ignore_axis_order=True):
+        file_crs = CRS.from_user_input(stated).to_string()
+        warnings.append(Note("crs_overridden", name=what, file_crs=file_crs, crs=crs.to_string()))
+    return crs
 
 
 def _value(texts: pd.Series) -> Callable[[Any], dict[str, Any]]:

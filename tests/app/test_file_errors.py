@@ -160,6 +160,23 @@ CASES: list[tuple[str, Case]] = [
         "unknown_crs",
         lambda d, c: run_import(c, "beaches", _write(d / "b.csv", "name;x;y\nA;1;2\n"), crs="X:1"),
     ),
+    (  # metres in a GeoJSON without a crs member (read as EPSG:4326)
+        "not_lonlat_in_degrees_crs",
+        lambda d, c: run_import(
+            c,
+            "beaches",
+            _write(
+                d / "b.geojson",
+                '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+                '{"name":"A"},"geometry":{"type":"Point","coordinates":[500000,300000]}}]}',
+            ),
+        ),
+    ),
+    ("not_a_file", lambda d, c: read_file(d)),
+    (
+        "shapefile_part_missing",
+        lambda d, c: read_file(_zip(d / "s.zip", {"roads.shp": "", "roads.dbf": ""}), fmt="shp"),
+    ),
     (
         "cannot_set_field",
         lambda d, c: run_import(

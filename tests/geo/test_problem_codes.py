@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -27,6 +29,21 @@ CENTRES_BAD = (
     "C-13;Centre M;CAS;;;;-5.0;34.0;extra\n"  # 14: too many fields
     "C-14;Centre A;COAPH;;;;-5.0;34.0\n"  # 15: duplicate of row 2
     "C-1;Centre N;CAS;;;;-6.0;33.0\n"  # 16: repeats C-1
+    "C-15;Centre O;CAS;3000000000;;;-6.1;33.1\n"  # 17: more than an integer holds
+    "C-16;Centre P;CAS;;;9999-12-31;-6.2;33.2\n"  # 18: no plausible date
+    f"C-17;Centre Q;CAS;;;{dt.date.today().year + 1}-01-01;-6.3;33.3\n"  # 19: opens later
+)
+
+CITIES_BAD = pd.DataFrame(
+    {
+        "name": ["Ville A", ["Ville", "B"]],
+        "stage": ["completed", "completed"],
+        "start_year": ["2020", "2020"],
+        "end_year": ["2018", "2021"],
+        "lon": ["-5.0", "-6.0"],
+        "lat": ["34.0", "33.0"],
+    },
+    index=pd.RangeIndex(2, 4),
 )
 
 BEACHES_BAD = pd.DataFrame(
@@ -58,6 +75,7 @@ def _bad_results() -> list[Validated]:
         validate_records(get_layer("beaches"), BEACHES_BAD),
         validate_records(get_layer("beaches"), blank),
         validate_records(get_layer("transport_stops"), STOPS_BAD),
+        validate_records(get_layer("accessible_cities"), CITIES_BAD),
     ]
 
 
@@ -99,6 +117,17 @@ def test_codes_name_the_row_and_field_with_the_values_shown() -> None:
     assert by_row[(14, "wrong_field_count")].params == {"found": "9", "expected": "8", "sep": ";"}
     assert by_row[(15, "duplicate_in_file")].params["other_row"] == "2"
     assert by_row[(16, "duplicate_external_id")].params == {"external_id": "C-1", "other_row": "2"}
+    assert by_row[(17, "above_maximum")].reason == "too large (at most 2,147,483,647): 3000000000"
+    assert by_row[(18, "date_out_of_range")].field == "opened"
+    assert by_row[(19, "opened_in_future")].params["status"] == "operating"
+    cities = {(p.row, p.code): p for p in _bad_results()[-1].problems}
+    assert str(cities[(2, "ends_before_start")]) == (
+        "row 2, end_year: end_year 2018 is before start_year 2020"
+    )
+    assert str(cities[(3, "not_a_single_value")]) == (
+        'row 3, name: a list or object, not a single value: ["Ville", "B"]'
+    )
+    assert len(cities) == 2  # the name made blank is not also "required value missing"
 
 
 def test_a_reader_message_without_a_code_is_an_unreadable_row() -> None:

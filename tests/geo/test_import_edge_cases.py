@@ -1,0 +1,342 @@
+"""Imports of files a reviewer found mishandled: exports of demonstration rows, dates read
+from GeoJSON, values too large for their column, empty layers, a given CRS, and files or
+cells that are not what they seem. Each asserts what the user sees and that nothing else
+was written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import sqlalchemy as sa
+from shapely.geometry import Point
+from sqlalchemy.engine import Connection
+
+from geo.export import write_frame
+from geo.importer import import_file
+from geo.io_read import read_file
+from geo.layers import LayerFilter, get_layer, read_layer
+from geo.validate import INT4_MAX, MAXIMUM
+from tests.geo.fixtures.support import AGADIR, FES, RABAT, count, require_layers, run_import, write
+from walouja.errors import DataError
+from walouja.settings import Settings
+
+DEMO_CSV = (
+    "external_id,name,centre_type,capacity,status,opened,is_demo,lon,lat\n"
+    f"D-1,Centre démo Fès,COAPH,40,operating,2016-12-01,True,{FES[0]},{FES[1]}\n"
+    f"D-2,Centre démo Rabat,CAS,,planned,,true,{RABAT[0]},{RABAT[1]}\n"
+)
+IFRANE = (-5.1107, 33.5228)  # a commune without a demonstration accessible city
+
+
+@pytest.fixture
+def db(conn: Connection) -> Connection:
+    require_layers(conn)
+    return conn
+
+
+def _demo_rows(db: Connection) -> gpd.GeoDataFrame:
+    return read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["D-1", "D-2"]}))
+
+
+def _geojson(path: Path, *features: tuple[dict[str, object], tuple[float, float]]) -> Path:
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": list(xy)},
+            }
+            for props, xy in features
+        ],
+    }
+    return write(path, json.dumps(collection, ensure_ascii=False))
+
+
+# 1. an export of demonstration rows re-imports unchanged, and they stay demonstration rows
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+def test_a_demonstration_export_reimports_unchanged_and_stays_demo(
+    db: Connection, tmp_path: Path, fmt: str
+) -> None:
+    first = run_import(db, "centres", write(tmp_path / "demo.csv", DEMO_CSV))
+    assert (first.inserted, first.rejected) == (2, 0)
+    assert _demo_rows(db)["is_demo"].tolist() == [True, True]  # the file's value is kept
+    path = tmp_path / f"export.{fmt}"
+    write_frame(_demo_rows(db), path, fmt, layer="centres")
+    again = run_import(db, "centres", path)
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 0)
+    rows = _demo_rows(db)
+    assert rows["is_demo"].tolist() == [True, True]
+    assert rows["opened"].tolist()[0] == dt.date(2016, 12, 1)
+
+
+def test_without_an_is_demo_column_rows_are_real_data(db: Connection, tmp_path: Path) -> None:
+    plain = DEMO_CSV.replace(",is_demo", "").replace(",True", "").replace(",true", "")
+    report = run_import(db, "centres", write(tmp_path / "real.csv", plain))
+    assert report.inserted == 2
+    assert _demo_rows(db)["is_demo"].tolist() == [False, False]
+
+
+def test_an_is_demo_value_that_is_not_yes_or_no_is_rejected(db: Connection, tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.csv", DEMO_CSV.replace(",true,", ",maybe,"))
+    before = count(db, "centres")
+    report = run_import(db, "centres", path)
+    assert [str(p) for p in report.problems] == ["row 3, is_demo: not yes/no: 'maybe'"]
+    assert report.refused
+    assert count(db, "centres") == before
+
+
+# 2. dates as a GeoJSON reader gives them (datetimes at midnight, or with a time of day)
+
+
+def test_geojson_dates_are_read_as_dates(db: Connection, tmp_path: Path) -> None:
+    path = _geojson(
+        tmp_path / "dated.geojson",
+        ({"name": "Centre daté", "centre_type": "CAS", "opened": "2018-04-01"}, FES),
+        ({"name": "Centre horodaté", "centre_type": "EMF", "opened": "2019-05-02T10:30:00"}, RABAT),
+    )
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.rejected) == (2, 0)
+    frame = read_layer(
+        db, "centres", where=LayerFilter(equals={"name": ["Centre daté", "Centre horodaté"]})
+    )
+    assert sorted(frame["opened"]) == [dt.date(2018, 4, 1), dt.date(2019, 5, 2)]
+    assert run_import(db, "centres", path).unchanged == 2
+
+
+def test_accessible_cities_geojson_export_with_a_convention_date_reimports(
+    db: Connection, tmp_path: Path
+) -> None:
+    text = (
+        "external_id,name,stage,convention_date,start_year,end_year,budget_mad,lon,lat\n"
+        f"V-1,Ville test,completed,2019-03-01,2019,2022,1250000.50,{IFRANE[0]},{IFRANE[1]}\n"
+    )
+    assert run_import(db, "accessible_cities", write(tmp_path / "v.csv", text)).inserted == 1
+    frame = read_layer(db, "accessible_cities", where=LayerFilter(equals={"external_id": ["V-1"]}))
+    path = tmp_path / "v.geojson"
+    write_frame(frame, path, "geojson", layer="accessible_cities")
+    report = run_import(db, "accessible_cities", path)
+    assert (report.unchanged, report.rejected) == (1, 0)
+
+
+# 3. values that overflow their column are rejected rows, before anything is written
+
+
+def test_capacities_too_large_or_infinite_are_rejected_rows(db: Connection, tmp_path: Path) -> None:
+    text = (
+        "name,centre_type,capacity,lon,lat\n"
+        f"Centre juste,CAS,2147483647,{FES[0]},{FES[1]}\n"
+        f"Centre inf,CAS,inf,{RABAT[0]},{RABAT[1]}\n"
+        f"Centre énorme,CAS,1e400,{AGADIR[0]},{AGADIR[1]}\n"
+        f"Centre trop,CAS,3000000000,{RABAT[0] + 0.05},{RABAT[1]}\n"
+    )
+    path = write(tmp_path / "cap.csv", text)
+    before = count(db, "centres")
+    refused = run_import(db, "centres", path)
+    assert [str(p) for p in refused.problems] == [
+        "row 3, capacity: not a number: 'inf'",
+        "row 4, capacity: not a number: '1e400'",
+        "row 5, capacity: too large (at most 2,147,483,647): 3000000000",
+    ]
+    assert refused.refused
+    assert count(db, "centres") == before
+    kept = run_import(db, "centres", path, skip_invalid=True)
+    assert (kept.inserted, kept.rejected) == (1, 3)
+    assert count(db, "centres", "name = 'Centre juste' AND capacity = 2147483647") == 1
+
+
+def test_accessible_city_budgets_and_years_beyond_their_columns_are_rejected(
+    db: Connection, tmp_path: Path
+) -> None:
+    text = (
+        "name,stage,start_year,end_year,budget_mad,lon,lat\n"
+        f"Ville A,completed,2019,2022,1e20,{FES[0]},{FES[1]}\n"
+        f"Ville B,completed,2019,2022,inf,{RABAT[0]},{RABAT[1]}\n"
+        f"Ville C,completed,2019,2101,,{AGADIR[0]},{AGADIR[1]}\n"
+        f"Ville D,completed,2022,2019,99999999999999.99,{AGADIR[0] + 0.3},{AGADIR[1] + 0.3}\n"
+    )
+    before = count(db, "accessible_cities")
+    report = run_import(db, "accessible_cities", write(tmp_path / "v.csv", text))
+    assert [str(p) for p in report.problems] == [
+        "row 2, budget_mad: too large (at most 99,999,999,999,999.99): 1e20",
+        "row 3, budget_mad: not a number: 'inf'",
+        "row 4, end_year: too large (at most 2100): 2101",
+        "row 5, end_year: end_year 2019 is before start_year 2022",
+    ]
+    assert count(db, "accessible_cities") == before
+
+
+# 3c, 3d. empty layers and folders
+
+
+def test_an_empty_feature_collection_reads_as_an_empty_csv_does(
+    db: Connection, tmp_path: Path
+) -> None:
+    csv = run_import(db, "centres", write(tmp_path / "e.csv", "name,centre_type,lon,lat\n"))
+    geojson = run_import(
+        db, "centres", write(tmp_path / "e.geojson", '{"type":"FeatureCollection","features":[]}')
+    )
+    empty = gpd.GeoDataFrame({"name": [], "centre_type": []}, geometry=[], crs=4326)
+    empty.to_file(tmp_path / "e.gpkg", driver="GPKG")
+    gpkg = run_import(db, "centres", tmp_path / "e.gpkg")
+    for report in (csv, geojson, gpkg):
+        assert (report.rows_read, report.inserted, report.rejected) == (0, 0, 0)
+        assert report.summary().endswith("0 rows read, inserted 0, updated 0, 0 unchanged")
+
+
+def test_a_folder_is_refused_by_its_path(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "adir.csv"
+    folder.mkdir()
+    with pytest.raises(DataError, match=r"adir\.csv is a folder, not a file") as caught:
+        import_file(settings, "centres", folder)
+    assert caught.value.code == "not_a_file"
+    with pytest.raises(DataError, match=r"^\. is a folder"):
+        import_file(settings, "centres", Path("."))
+
+
+# 4. --crs overrides the CRS a file states
+
+
+def test_given_crs_overrides_a_geojson_read_as_lonlat(db: Connection, tmp_path: Path) -> None:
+    # Rabat's Hassan tower in Merchich / Nord Maroc metres, in a GeoJSON without a crs member
+    x, y = gpd.GeoSeries([Point(-6.8228, 34.0240)], crs=4326).to_crs(26191).iloc[0].coords[0]
+    path = _geojson(tmp_path / "m.geojson", ({"name": "Plage m"}, (x, y)))
+    with pytest.raises(DataError, match="not longitude/latitude although the file's CRS"):
+        run_import(db, "beaches", path)
+    report = run_import(db, "beaches", path, crs="EPSG:26191")
+    assert (report.inserted, report.rejected) == (1, 0)
+    assert "m.geojson states the CRS EPSG:4326; read as EPSG:26191 as asked (--crs)" in (
+        report.warnings
+    )
+    row = read_layer(db, "beaches", where=LayerFilter(equals={"name": ["Plage m"]})).iloc[0]
+    assert row["geom"].distance(Point(-6.8228, 34.0240)) < 1e-5
+
+
+def test_given_crs_overrides_a_shapefile_prj_with_a_note(db: Connection, tmp_path: Path) -> None:
+    gdf = gpd.GeoDataFrame({"name": ["Plage p"]}, geometry=[Point(-6.8228, 34.0240)], crs=4326)
+    gdf.to_crs(26191).to_file(tmp_path / "p.shp")
+    same = run_import(db, "beaches", tmp_path / "p.shp", crs="EPSG:26191", dry_run=True)
+    assert not any("states the CRS" in w for w in same.warnings)
+    other = run_import(db, "beaches", tmp_path / "p.shp", crs="EPSG:26192", dry_run=True)
+    assert "p.shp states the CRS EPSG:26191; read as EPSG:26192 as asked (--crs)" in (
+        other.warnings
+    )
+
+
+# 5. files GDAL or the csv module would describe in their own words
+
+
+def test_a_csv_with_carriage_return_line_endings_is_read(db: Connection, tmp_path: Path) -> None:
+    text = f"name,centre_type,lon,lat\rCentre CR,CAS,{FES[0]},{FES[1]}\r"
+    report = run_import(db, "centres", write(tmp_path / "cr.csv", text))
+    assert (report.rows_read, report.inserted) == (1, 1)
+
+
+@pytest.mark.parametrize("part", [".shx", ".dbf"])
+def test_a_shapefile_without_a_companion_file_names_it(tmp_path: Path, part: str) -> None:
+    gdf = gpd.GeoDataFrame({"name": ["A"]}, geometry=[Point(*FES)], crs=4326)
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gdf.to_file(folder / "c.shp")
+    archive = tmp_path / "c.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for file in folder.iterdir():
+            if file.suffix != part:
+                zf.write(file, file.name)
+    (folder / f"c{part}").unlink()
+    for path in (folder / "c.shp", archive):
+        with pytest.raises(DataError, match=rf"the Shapefile c\.shp has no \{part} file") as caught:
+            read_file(path)
+        assert caught.value.params == {"name": path.name, "shp": "c.shp", "part": part}
+
+
+# 6, 7. GeoJSON properties that are booleans, lists or objects
+
+
+def test_geojson_booleans_lists_and_objects(
+    db: Connection, tmp_path: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    path = _geojson(
+        tmp_path / "w.geojson",
+        ({"name": ["a", "b"], "centre_type": "COAPH", "capacity": {"x": 1}}, FES),
+        ({"name": "Centre ok", "centre_type": "CAS", "services": ["medical", "day care"]}, RABAT),
+        ({"name": "Centre bool", "centre_type": True}, AGADIR),
+    )
+    report = run_import(db, "centres", path, skip_invalid=True)
+    assert [str(p) for p in report.problems] == [
+        'row 1, capacity: a list or object, not a single value: {"x": 1}',
+        'row 1, name: a list or object, not a single value: ["a", "b"]',
+        "row 3, centre_type: unknown value 'true' (expected one of: COAPH, CAS, CAPE, EMF, "
+        "CJPA, EPS, other)",
+    ]
+    row = read_layer(db, "centres", where=LayerFilter(equals={"name": ["Centre ok"]})).iloc[0]
+    assert list(row["services"]) == ["day_care", "medical"]
+    assert [str(w.message) for w in recwarn] == []  # no library warning reaches the user
+
+
+# 7. rules between fields, plausible dates, GTFS stops without an id
+
+
+def test_an_opening_date_in_the_future_is_refused_for_an_operating_centre(
+    db: Connection, tmp_path: Path
+) -> None:
+    soon = dt.date.today() + dt.timedelta(days=400)
+    text = (
+        "name,centre_type,status,opened,lon,lat\n"
+        f"Centre futur,CAS,operating,{soon},{FES[0]},{FES[1]}\n"
+        f"Centre prévu,CAS,planned,{soon},{RABAT[0]},{RABAT[1]}\n"
+        f"Centre absurde,CAS,planned,9999-12-31,{AGADIR[0]},{AGADIR[1]}\n"
+    )
+    latest = f"{dt.date.today().year + 10}-12-31"
+    report = run_import(db, "centres", write(tmp_path / "d.csv", text))
+    assert [str(p) for p in report.problems] == [
+        f"row 2, opened: {soon} is in the future, but the status is 'operating'",
+        f"row 4, opened: 9999-12-31 is not a plausible date (expected 1900-01-01 to {latest})",
+    ]
+
+
+def test_gtfs_stops_without_a_stop_id_are_rejected(db: Connection, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "stops.txt",
+        "stop_id,stop_name,stop_lat,stop_lon\n"
+        f"B1,Place Atlas,{FES[1]},{FES[0]}\n"
+        f",Sans id,{RABAT[1]},{RABAT[0]}\n"
+        f" ,Sans id non plus,{AGADIR[1]},{AGADIR[0]}\n",
+    )
+    before = count(db, "transport_stops")
+    report = run_import(db, "transport_stops", path, defaults={"mode": "bus"})
+    assert [str(p) for p in report.problems] == [
+        "row 3, stop_id: required value missing",
+        "row 4, stop_id: required value missing",
+    ]
+    assert report.refused
+    assert count(db, "transport_stops") == before
+
+
+def test_the_largest_values_accepted_fit_the_columns(db: Connection) -> None:
+    """``geo.validate.MAXIMUM`` agrees with the column types the migrations create."""
+    for layer in ("centres", "accessible_cities"):
+        for spec in get_layer(layer).fields:
+            if spec.kind not in ("int", "number"):
+                continue
+            kind, precision, scale = db.execute(
+                sa.text(
+                    "SELECT data_type, numeric_precision, numeric_scale "
+                    "FROM information_schema.columns WHERE table_name = :t AND column_name = :c"
+                ),
+                {"t": layer, "c": spec.name},
+            ).one()
+            largest = MAXIMUM.get(spec.name, INT4_MAX)
+            if kind == "integer":
+                assert largest <= 2**31 - 1, spec.name
+            else:
+                assert kind == "numeric", spec.name
+                assert largest == Decimal(10) ** (precision - scale) - Decimal(10) ** -scale
