@@ -325,7 +325,8 @@ def add_points(
 
 
 def fmt_number(value: float | None, *, decimals: int = 0) -> str:
-    """``12345.6`` → ``"12 346"`` (thin spaces between thousands; "—" when missing)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """``12345.6`` → ``"12 346"`` (thin spaces between thousands; "—" when missing or
+    infinite, as a ratio over nothing is)."""
+    if value is None or not math.isfinite(value):
         return "—"
     return f"{value:,.{decimals}f}".replace(",", "\u202f")

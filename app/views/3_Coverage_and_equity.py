@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import altair as alt
@@ -83,18 +84,22 @@ if gap.urban_mean is not None and gap.rural_mean is not None:
         help=t("equity.urban_rural_help"),
     )
 st.caption(t("equity.theil_split", share=fmt_number(100 * between, decimals=0)))
+if not math.isfinite(idx.palma):  # the poorest 40 % hold nothing: no ratio to show
+    st.caption(t("equity.palma_undefined"))
 
 units = report.units.copy()
 names = data.units(f"{by}s").set_index("code")[name_column()]
 units["name"] = units["code"].map(names)
 units["shown"] = units["value"] * spec.scale
-table = units[
-    ["code", "name", "pwd", "shown", "pwd_beyond", "share_beyond", "places", "places_per_10k"]
-].copy()
+columns = ["code", "name", "pwd", "shown", "pwd_beyond", "share_beyond", "places"]
+if indicator != "places_per_10k":  # else "shown" already is places per 10,000
+    columns.append("places_per_10k")
+table = units[columns].copy()
 table["share_beyond"] = (table["share_beyond"] * 100).round(1)
 table["shown"] = table["shown"].round(spec.decimals)
 table[["pwd", "pwd_beyond", "places"]] = table[["pwd", "pwd_beyond", "places"]].round(0)
-table["places_per_10k"] = table["places_per_10k"].round(1)
+if "places_per_10k" in table:
+    table["places_per_10k"] = table["places_per_10k"].round(1)
 headers = {
     "code": t("field.code"),
     "name": t("field.name"),

@@ -348,3 +348,40 @@ def test_data_page_words_the_notes_about_a_file_in_the_interface_language(app: A
     notes = " ".join(m.value for m in at.markdown)
     assert "أعمدة تم تجاهلها: commune_code؛ تُستنتج الجماعة من الشكل الهندسي" in notes
     assert "ignored column" not in notes
+
+
+@pytest.mark.parametrize("indicator", ["coverage_share", "nearest_km", "access", "places_per_10k"])
+def test_coverage_and_equity_shows_every_indicator(app: AppTest, indicator: str) -> None:
+    at = _open(app, "3_Coverage_and_equity")
+    at.selectbox(key="eq_indicator").set_value(indicator).run()
+    assert not at.exception, at.exception
+    assert at.query_params.get("eq_indicator", "coverage_share") == indicator
+    table = at.dataframe[0].value  # the per-province table, first tab
+    assert len(table) > 12
+    assert len(table.columns) == len(set(table.columns))
+    shown = [m.value for m in at.metric] + [c.value for c in at.caption]
+    assert not any("inf" in s.split() or "nan" in s.split() for s in shown), shown
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_a_shared_link_to_places_per_10k_opens_in_every_language(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the language is the default one: AppTest words selectbox labels outside the session
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    _fresh_caches()
+    try:
+        at = AppTest.from_file(HOME, default_timeout=180)
+        at.query_params["eq_indicator"] = "places_per_10k"
+        at.run()
+        _open(at, "3_Coverage_and_equity")
+        assert at.selectbox(key="eq_indicator").value == "places_per_10k"
+        # COAPH centres are in some provinces only: the poorest 40 % have no place, so the
+        # Palma ratio is undefined and says so instead of "inf"
+        palma = [m.value for m in at.metric if m.label in ("Ratio de Palma", "Palma ratio")]
+        palma += [m.value for m in at.metric if m.label.startswith("نسبة بالما")]
+        assert palma == ["—"], [(m.label, m.value) for m in at.metric]
+        assert any("(—)" in c.value for c in at.caption)
+    finally:
+        _fresh_caches()
