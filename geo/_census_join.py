@@ -237,9 +237,12 @@ def separate_overlaps(geoms: np.ndarray, *, gap_width: float = 0.0005) -> np.nda
     neighbour. Gaps narrower than ``gap_width`` degrees join the neighbour with the longest
     shared border; shared edges are snapped so that vertices match.
     """
-    cleaned = shapely.coverage_clean(
-        np.asarray(geoms, dtype=object), gap_width=gap_width, merge_strategy="min_area"
-    )
+    # GEOS raises the floating-point "invalid" flag on some inputs; every output is checked
+    # below (and by the load's acceptance tests), so numpy's RuntimeWarning is noise for users
+    with np.errstate(invalid="ignore"):
+        cleaned = shapely.coverage_clean(
+            np.asarray(geoms, dtype=object), gap_width=gap_width, merge_strategy="min_area"
+        )
     return np.array([polygonal(g) for g in cleaned], dtype=object)
 
 
