@@ -108,6 +108,17 @@ def sources() -> pd.DataFrame:
     return _sources(data_version())
 
 
+def osm_layers() -> frozenset[str]:
+    """Layers whose recorded source or licence is OpenStreetMap's (ODbL): their points need
+    the OpenStreetMap credit wherever they are drawn."""
+    found = sources()
+    if found.empty:
+        return frozenset()
+    said = (found["source"].fillna("") + " " + found["licence"].fillna("")).str.lower()
+    osm = said.str.contains("openstreetmap") | said.str.contains("odbl")
+    return frozenset(str(layer) for layer in found.loc[osm, "layer"])
+
+
 def unit_at(level: str, lon: float, lat: float) -> str | None:
     """Code of the unit at a clicked point (not cached: each click is new)."""
     with db.connect(app_settings()) as conn:

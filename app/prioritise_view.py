@@ -438,7 +438,15 @@ def build_map(
     """Provinces coloured by the result after the new sites, existing centres of the type,
     and the proposed sites numbered by rank (popup: marginal gain), with their radius."""
     model = str(results.get("model"))
-    m = mapview.base_map(tiles=tiles, height=height)
+    statuses = set(params.get("statuses") or ("operating",))
+    existing = [
+        {**r, "status_label": t(f"status.{r['status']}")}
+        for r in data.points("centres")
+        if r["centre_type"] == params.get("centre_type") and r["status"] in statuses
+    ]
+    osm = "centres" in data.osm_layers() or any(r.get("from_osm") for r in existing)
+    credits = [t("map.credit.hcp"), *([mapview.OSM_ATTRIBUTION] if osm else [])]
+    m = mapview.base_map(tiles=tiles, height=height, credits=credits)
     m.get_root().header.add_child(folium.Element(SITE_CSS))  # type: ignore[attr-defined]
     by_province = {
         str(r["province"]): r for r in results.get("by_province") or [] if r.get("province")
@@ -451,7 +459,7 @@ def build_map(
         label, unit, ramp, decimals = t("prioritise.map.share_after"), "%", "blue", 0
     else:
         values = {c: r.get("mean_km_after") for c, r in by_province.items()}
-        label, unit, ramp, decimals = t("prioritise.map.km_after"), "km", "orange", 0
+        label, unit, ramp, decimals = t("prioritise.map.km_after"), t("unit.km"), "orange", 0
     text, _count = data.boundaries_text("provinces")
     fmt = lambda v: mapview.fmt_number(v, decimals=decimals)  # noqa: E731
     classes = mapview.classify(list(values.values()), ramp=ramp)
@@ -468,12 +476,6 @@ def build_map(
         name_field=name_column(),
         weight=0.6,
     ).add_to(m)
-    statuses = set(params.get("statuses") or ("operating",))
-    existing = [
-        {**r, "status_label": t(f"status.{r['status']}")}
-        for r in data.points("centres")
-        if r["centre_type"] == params.get("centre_type") and r["status"] in statuses
-    ]
     mapview.add_points(
         m,
         existing,

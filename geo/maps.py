@@ -223,6 +223,8 @@ def _points(
     province: str | None,
     where: str = "TRUE",
 ) -> list[dict[str, Any]]:
+    """Rows of a point layer: ``columns`` plus ``id, is_demo, from_osm`` (the row's source
+    names OpenStreetMap or the ODbL, so its map needs the OSM credit) and ``lon, lat``."""
     if not table_exists(conn, table):
         return []
     if table_exists(conn, "communes"):
@@ -231,6 +233,7 @@ def _points(
         join, area = "", "TRUE"
     sql = f"""
         SELECT p.id, {columns}, p.is_demo,
+               coalesce(p.source, '') ~* '(openstreetmap|odbl)' AS from_osm,
                round(ST_X(p.geom)::numeric, 5)::float AS lon,
                round(ST_Y(p.geom)::numeric, 5)::float AS lat
         FROM {table} p {join}

@@ -65,6 +65,12 @@ STAGE_COLOURS: dict[str, str] = {
 BOARDING_COLOURS: dict[int, str] = {1: "#1a9641", 2: "#d7191c", 0: "#969696"}
 
 
+def type_tag(kind: str) -> str:
+    """A short name of a centre type: its acronym (COAPH...), or the translated word for
+    ``other``, which is no acronym."""
+    return t(f"centre_type.{kind}") if kind == "other" else kind
+
+
 def _constant(colour: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda _row: colour
 
@@ -115,7 +121,18 @@ def build_map(
         for code, v in shown.items()
         if v is not None
     }
-    m = mapview.base_map(tiles=tiles, height=height)
+    overlay_rows = {
+        layer: _overlay_rows(layer, region=region, province=province) for layer in overlays
+    }
+    credits = [t("map.credit.hcp")]
+    osm_layers = data.osm_layers()
+    if any(
+        layer in osm_layers or any(r.get("from_osm") for r in rows)
+        for layer, rows in overlay_rows.items()
+        if rows
+    ):
+        credits.append(mapview.OSM_ATTRIBUTION)
+    m = mapview.base_map(tiles=tiles, height=height, credits=credits)
     counts: dict[str, int] = {}
     label = t(f"indicator.{indicator}")
     popup = {
@@ -140,10 +157,14 @@ def build_map(
     if level != "regions":
         outline = data.boundaries("regions", region=region)
         mapview.add_outline(m, outline, name=t("map.region_outlines"), color="#222222", weight=1.4)
-    legend = [mapview.legend_html(label, classes, fmt=fmt, no_data=t("map.no_data"))]
+    legend = [
+        mapview.legend_html(
+            mapview.legend_title(label, unit), classes, fmt=fmt, no_data=t("map.no_data")
+        )
+    ]
     demo = False
     for layer in overlays:
-        drawn, rows_legend, has_demo = _add_overlay(m, layer, region=region, province=province)
+        drawn, rows_legend, has_demo = _add_overlay(m, layer, overlay_rows[layer])
         counts[layer] = drawn
         demo = demo or has_demo
         if drawn:
@@ -163,12 +184,18 @@ def build_map(
     return m, counts
 
 
+def _overlay_rows(layer: str, *, region: str | None, province: str | None) -> list[dict[str, Any]]:
+    """The rows of one thematic layer in the chosen area."""
+    if layer == "accessible_cities":
+        return data.accessible_cities(region=region, province=province)
+    return data.points(layer, region=region, province=province)
+
+
 def _add_overlay(
-    m: folium.Map, layer: str, *, region: str | None, province: str | None
+    m: folium.Map, layer: str, rows: list[dict[str, Any]]
 ) -> tuple[int, list[str], bool]:
     """Draw one thematic layer; return features drawn, legend rows, whether demo rows."""
     if layer == "accessible_cities":
-        rows = data.accessible_cities(region=region, province=province)
         if not rows:
             return 0, [], False
         by_stage: dict[str, list[dict[str, Any]]] = {}
@@ -203,7 +230,6 @@ def _add_overlay(
             {t(f"stage.{s}"): c for s, c in STAGE_COLOURS.items() if s in by_stage}, dot=False
         )
         return len(rows), legend, any(r.get("is_demo") for r in rows)
-    rows = data.points(layer, region=region, province=province)
     if not rows:
         return 0, [], False
     demo = any(r.get("is_demo") for r in rows)
@@ -223,7 +249,7 @@ def _add_overlay(
             mapview.add_points(
                 m,
                 by_type[kind],
-                name=f"{t('layer.centres')} — {kind}",
+                name=f"{t('layer.centres')} — {type_tag(kind)}",
                 color_of=_constant(CENTRE_COLOURS[kind]),
                 popup_fields=["name", "name_ar", "type_label", "capacity_label", "status_label"],
                 popup_aliases=[
@@ -237,7 +263,11 @@ def _add_overlay(
                 radius=6 if kind == "COAPH" else 4,
             )
         legend = mapview.swatch_rows(
-            {f"{k} ({len(by_type[k])})": c for k, c in CENTRE_COLOURS.items() if k in by_type}
+            {
+                f"{type_tag(k)} ({len(by_type[k])})": c
+                for k, c in CENTRE_COLOURS.items()
+                if k in by_type
+            }
         )
         return len(rows), legend, demo
     if layer == "transport_stops":

@@ -1,8 +1,8 @@
 """Build the folium maps the pages show: choropleths, point layers, legend, plain basemap.
 
 Everything here is pure folium (no database, no Streamlit state), so a test can build a map
-from a few features and inspect it. Colours: 5 quantile classes of a colour-blind-safe
-ColorBrewer ramp; units without a value are grey.
+from a few features and inspect it. Colours: up to 5 classes (see :func:`classify`) of a
+colour-blind-safe ColorBrewer ramp; units without a value are grey.
 """
 
 from __future__ import annotations
@@ -160,14 +160,18 @@ def feature_collection_text(rows: Sequence[Mapping[str, Any]], fields: Sequence[
 
 @dataclass(frozen=True)
 class Classes:
-    """Class breaks of a choropleth and their colours."""
+    """Class breaks of a choropleth and their colours.
+
+    ``exact`` classes hold one value each (the legend names the value, not a range).
+    """
 
     breaks: tuple[float, ...]  # upper bounds, ascending, len == len(colors)
     colors: tuple[str, ...]
+    exact: bool = False
 
     def color(self, value: float | None) -> str:
         """The colour of ``value`` (grey for missing)."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or not math.isfinite(value) or not self.colors:
             return NO_DATA
         for upper, colour in zip(self.breaks, self.colors, strict=True):
             if value <= upper:
@@ -176,14 +180,32 @@ class Classes:
 
 
 def classify(values: Sequence[float | None], *, ramp: str = "orange", k: int = 5) -> Classes:
-    """Quantile classes of ``values`` (at most ``k``, fewer when values repeat)."""
+    """At most ``k`` classes of ``values`` in which different values are told apart.
+
+    One class per distinct value when there are at most ``k`` of them; otherwise quantile
+    classes, unless many equal values make quantiles collapse into fewer than ``k`` classes
+    (most communes covered at 100 %): then equal intervals from the minimum to the maximum,
+    leaving out the intervals no value falls in. Either way the minimum and the maximum are
+    in different classes whenever they differ. Missing and infinite values are left out.
+    """
     palette = RAMPS[ramp]
-    data = np.array([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    data = np.array([v for v in values if v is not None and math.isfinite(v)], dtype=float)
     if data.size == 0:
-        return Classes(breaks=(math.inf,), colors=(palette[-1],))
-    qs = np.unique(np.quantile(data, np.linspace(0, 1, k + 1)[1:]))
-    colours = [palette[round(i * (len(palette) - 1) / max(len(qs) - 1, 1))] for i in range(len(qs))]
-    return Classes(breaks=tuple(float(q) for q in qs), colors=tuple(colours))
+        return Classes(breaks=(), colors=())
+    distinct = np.unique(data)
+    exact = distinct.size <= k
+    if exact:
+        breaks = distinct
+    else:
+        breaks = np.unique(np.quantile(data, np.linspace(0, 1, k + 1)[1:]))
+        if breaks.size < k:
+            edges = np.linspace(distinct[0], distinct[-1], k + 1)[1:]
+            edges[-1] = distinct[-1]
+            used = np.unique(np.searchsorted(edges, data, side="left"))
+            breaks = edges[used]
+    n = breaks.size
+    colours = [palette[round(i * (len(palette) - 1) / max(n - 1, 1))] for i in range(n)]
+    return Classes(breaks=tuple(float(b) for b in breaks), colors=tuple(colours), exact=exact)
 
 
 def legend_html(
@@ -193,16 +215,29 @@ def legend_html(
     fmt: Callable[[float], str],
     no_data: str | None = None,
 ) -> str:
-    """HTML of a class legend: one coloured box per class with its range."""
+    """HTML of a class legend: one coloured box per class with its range (its value when
+    the classes are exact)."""
     rows = [f"<b>{title}</b>"]
     lower: float | None = None
     for upper, colour in zip(classes.breaks, classes.colors, strict=True):
-        label = f"≤ {fmt(upper)}" if lower is None else f"{fmt(lower)} – {fmt(upper)}"
+        if classes.exact:
+            label = fmt(upper)
+        elif lower is None:
+            label = f"≤ {fmt(upper)}"
+        else:
+            label = f"{fmt(lower)} – {fmt(upper)}"
         rows.append(f'<i style="background:{colour}"></i>{label}')
         lower = upper
     if no_data:
         rows.append(f'<i style="background:{NO_DATA}"></i>{no_data}')
     return "<br>".join(rows)
+
+
+def legend_title(label: str, unit: str) -> str:
+    """``label (unit)``, or ``label`` alone when there is no unit or it already names it."""
+    if not unit or f"({unit})" in label:
+        return label
+    return f"{label} ({unit})"
 
 
 def swatch_rows(items: Mapping[str, str], *, dot: bool = True) -> list[str]:
@@ -211,9 +246,33 @@ def swatch_rows(items: Mapping[str, str], *, dot: bool = True) -> list[str]:
     return [f'<i{cls} style="background:{c}"></i>{label}' for label, c in items.items()]
 
 
-def base_map(*, tiles: str = "none", height: int = 620) -> folium.Map:
+class Attribution(MacroElement):
+    """Credits added to the map's attribution control (shown with or without tiles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {% for text in this.texts %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text|tojson }});
+        {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.texts = list(dict.fromkeys(texts))
+
+
+def base_map(*, tiles: str = "none", height: int = 620, credits: Sequence[str] = ()) -> folium.Map:
     """A map of Morocco: OSM tiles with attribution when ``tiles == "osm"``, else a plain
-    background on which our own boundaries are the basemap."""
+    background on which our own boundaries are the basemap.
+
+    ``credits`` are the data credits of what the map draws (HCP for census figures and
+    boundaries, :data:`OSM_ATTRIBUTION` for OpenStreetMap points); they show in the corner
+    whatever the tiles, as offline maps draw none.
+    """
     m = folium.Map(
         location=MOROCCO_CENTRE,
         zoom_start=5,
@@ -230,6 +289,9 @@ def base_map(*, tiles: str = "none", height: int = 620) -> folium.Map:
         folium.TileLayer(
             OSM_TILES, name="OpenStreetMap", attr=OSM_ATTRIBUTION, max_zoom=19, overlay=False
         ).add_to(m)
+    if credits:
+        # the same text as the tiles' credit is shown once (Leaflet counts identical texts)
+        Attribution(credits).add_to(m)
     m.get_root().header.add_child(Element(BACKGROUND_CSS))  # type: ignore[attr-defined]
     return m
 

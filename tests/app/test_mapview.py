@@ -25,9 +25,64 @@ def test_quantile_classes_colour_values_and_grey_missing() -> None:
     assert classes.color(math.nan) == mapview.NO_DATA
 
 
-def test_repeated_values_give_fewer_classes_and_no_values_one() -> None:
+def test_repeated_values_give_fewer_classes_and_no_values_none() -> None:
     assert len(mapview.classify([0] * 9 + [1]).breaks) == 2
-    assert mapview.classify([None, None]).breaks == (math.inf,)
+    assert mapview.classify([None, None]).breaks == ()
+    assert mapview.classify([None, None]).color(3.0) == mapview.NO_DATA
+
+
+def test_few_distinct_values_each_get_their_own_class() -> None:
+    # coverage of communes: 0 % or 100 %, most at 100 %; quantiles would put all in "≤ 100"
+    classes = mapview.classify([0.0] * 2 + [100.0] * 8)
+    assert classes.exact
+    assert classes.breaks == (0.0, 100.0)
+    assert classes.color(0.0) != classes.color(100.0)
+    html = mapview.legend_html("Coverage (%)", classes, fmt=lambda v: f"{v:.0f}")
+    assert html.split("<br>")[1:] == [
+        f'<i style="background:{classes.colors[0]}"></i>0',
+        f'<i style="background:{classes.colors[1]}"></i>100',
+    ]
+
+
+def test_collapsed_quantiles_fall_back_to_equal_intervals_keeping_min_and_max_apart() -> None:
+    # 2 zeros, 6 distinct values, 12 at 100: every quantile from 20 % up is 100
+    values = [0.0, 0.0, 10.0, 30.0, 50.0, 55.0, 70.0, 90.0] + [100.0] * 12
+    classes = mapview.classify(values)
+    assert not classes.exact
+    assert classes.breaks == (20.0, 40.0, 60.0, 80.0, 100.0)
+    assert classes.color(0.0) == mapview.RAMPS["orange"][0]
+    assert classes.color(100.0) == mapview.RAMPS["orange"][-1]
+    # an interval no value falls in is left out: nothing between 60 and 80 below
+    gapped = mapview.classify([0.0, 0.0, 10.0, 30.0, 50.0, 55.0, 58.0, 90.0] + [100.0] * 12)
+    assert gapped.breaks == (20.0, 40.0, 60.0, 100.0)
+    assert [gapped.color(v) for v in (0.0, 58.0, 90.0)] == [
+        gapped.colors[0],
+        gapped.colors[2],
+        gapped.colors[3],
+    ]
+
+
+def test_infinite_values_are_left_out_of_the_classes() -> None:
+    classes = mapview.classify([1.0, 2.0, math.inf])
+    assert classes.breaks == (1.0, 2.0)
+    assert classes.color(math.inf) == mapview.NO_DATA
+
+
+def test_legend_title_names_the_unit_once() -> None:
+    assert mapview.legend_title("Distance", "km") == "Distance (km)"
+    assert mapview.legend_title("Prévalence (%)", "%") == "Prévalence (%)"
+    assert mapview.legend_title("Places", "") == "Places"
+
+
+def test_credits_show_on_a_map_without_tiles_and_osm_once_with_its_tiles() -> None:
+    hcp = "HCP, RGPH 2024 (CC BY 4.0)"
+    html = mapview.base_map(tiles="none", credits=[hcp, mapview.OSM_ATTRIBUTION]).get_root()
+    text = html.render()
+    assert "attributionControl.addAttribution" in text
+    assert "CC BY 4.0" in text
+    assert "OpenStreetMap" in text
+    assert "ODbL" in text
+    assert "CC BY 4.0" not in mapview.base_map(tiles="none").get_root().render()
 
 
 def test_legend_lists_each_class_range() -> None:
@@ -43,6 +98,8 @@ def test_numbers_are_formatted_with_thin_spaces() -> None:
     assert mapview.fmt_number(1234567.4) == "1\u202f234\u202f567"
     assert mapview.fmt_number(3.14159, decimals=2) == "3.14"
     assert mapview.fmt_number(None) == "—"
+    assert mapview.fmt_number(math.inf) == "—"
+    assert mapview.fmt_number(math.nan) == "—"
 
 
 def _explorer_like_map() -> folium.Map:

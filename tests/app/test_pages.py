@@ -116,6 +116,9 @@ def test_map_explorer_access_indicators_offer_centre_type(app: AppTest) -> None:
     assert not at.exception
     assert at.selectbox(key="ctype").value == "any"
     assert at.query_params["indicator"] == "coverage"
+    assert "centre (%)" in _map_script(at)  # the legend names its unit
+    at.selectbox(key="indicator").set_value("nearest_km").run()
+    assert "proche (km)" in _map_script(at)
 
 
 def test_coverage_and_equity_follows_the_chosen_indicator(app: AppTest, engine: Engine) -> None:
@@ -385,3 +388,39 @@ def test_a_shared_link_to_places_per_10k_opens_in_every_language(
         assert any("(—)" in c.value for c in at.caption)
     finally:
         _fresh_caches()
+
+
+def _map_script(at: AppTest, index: int = 0) -> str:
+    """The script of a folium map on the page (what the browser runs)."""
+    return str(at.get("component_instance")[index].proto.json_args)
+
+
+def test_maps_credit_hcp_always_and_openstreetmap_when_its_points_show(
+    app: AppTest, engine: Engine
+) -> None:
+    osm_beach = sa.text(
+        "INSERT INTO beaches (external_id, name, geom, source, is_demo) VALUES "
+        "('test-osm-credit', 'Plage OSM', ST_SetSRID(ST_MakePoint(-9.6, 30.4), 4326), "
+        "'OpenStreetMap contributors', false)"
+    )
+    remove = sa.text("DELETE FROM beaches WHERE external_id = 'test-osm-credit'")
+    at = _open(app, "2_Map_explorer")
+    script = _map_script(at)
+    assert "RGPH 2024 (CC BY 4.0)" in script  # offline: no tiles, still credited
+    assert "OpenStreetMap" not in script  # the demonstration centres are not OSM's
+    with engine.begin() as c:
+        c.execute(remove)
+        c.execute(osm_beach)
+    try:
+        _fresh_caches()
+        at.multiselect(key="overlays").set_value(["centres", "beaches"]).run()
+        assert not at.exception
+        script = _map_script(at)
+        assert "OpenStreetMap" in script
+        assert "ODbL" in script
+    finally:
+        with engine.begin() as c:
+            c.execute(remove)
+        _fresh_caches()
+    at = _open(at, "3_Coverage_and_equity")
+    assert "RGPH 2024 (CC BY 4.0)" in _map_script(at)
