@@ -18,6 +18,7 @@ from app.context import app_settings
 from app.data import data_version
 from app.i18n import t
 from geo import db, inputs, runs
+from walouja.errors import AnalysisError
 
 if TYPE_CHECKING:
     from analysis.equity import EquityReport
@@ -29,6 +30,8 @@ THRESHOLDS_KM: tuple[int, ...] = (10, 20, 30, 60)
 DEFAULT_THRESHOLD_KM = 30
 CATCHMENT_KM = 60.0
 ANALYSIS_COLUMNS = ("nearest_km", "coverage_share", "access", "places_per_10k")
+CAPACITY_COLUMNS = ("access", "places", "places_per_10k")
+"""Indicators that share out the centres' places: unknown when no centre has a capacity."""
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -40,15 +43,27 @@ def _commune_indicators(
     with db.connect(app_settings()) as conn:
         demand = inputs.load_demand(conn)
         centres = inputs.load_centres(conn, centre_type=centre_type)
+    known = bool(centres["capacity"].notna().any())
     result = compute(
         demand,
         centres,
         threshold_km=threshold_km,
         catchment_km=catchment_km,
         method="2sfca",
-        missing_capacity="median",
+        # with no capacity at all there is no median: distances and coverage need none, and
+        # the places-based columns are blanked below rather than computed from a guess
+        missing_capacity="median" if known else 1.0,
     )
-    return result.communes
+    frame = result.communes
+    if not known:
+        frame[list(CAPACITY_COLUMNS)] = np.nan
+    return frame
+
+
+def has_capacity(frame: pd.DataFrame) -> bool:
+    """Whether the places-based indicators (:data:`CAPACITY_COLUMNS`) of a
+    :func:`commune_indicators` frame are known, i.e. some centre has a capacity."""
+    return bool(frame["access"].notna().any())
 
 
 def commune_indicators(
@@ -56,6 +71,8 @@ def commune_indicators(
 ) -> pd.DataFrame:
     """Per commune: ``nearest_km, coverage_share, access, centres, places, places_per_10k``
     (plus the demand columns) for operating centres of ``centre_type`` (None: all types).
+    When no such centre has a capacity, ``access, places, places_per_10k`` are NaN (see
+    :func:`has_capacity`).
 
     Raises ``WaloujaError`` (no centres, no geography...) for the page to show.
     """
@@ -76,11 +93,11 @@ def aggregate(frame: pd.DataFrame, column: str, level: str) -> pd.Series:
         _w=frame["pwd"], _wx=frame["pwd"] * frame[column].replace([np.inf], np.nan)
     ).groupby(key)
     if column == "places_per_10k":
-        sums = frame.groupby(key)[["places", "pwd"]].sum()
+        sums = frame.groupby(key)[["places", "pwd"]].sum(min_count=1)
         return (sums["places"] * 1e4 / sums["pwd"].where(sums["pwd"] > 0)).rename(column)
     if column in {"pwd", "population", "places", "centres"}:
-        return grouped[column].sum()
-    sums = grouped[["_wx", "_w"]].sum()
+        return grouped[column].sum(min_count=1)
+    sums = grouped[["_wx", "_w"]].sum(min_count=1)
     return (sums["_wx"] / sums["_w"].where(sums["_w"] > 0)).rename(column)
 
 
@@ -94,15 +111,35 @@ def _equity(
     from analysis.equity import equity_report
 
     frame = _commune_indicators(centre_type, threshold_km, CATCHMENT_KM, version)
+    if indicator in CAPACITY_COLUMNS and not has_capacity(frame):
+        raise AnalysisError(
+            f"no centre {'of type ' + centre_type + ' ' if centre_type else ''}has a capacity, "
+            f"so {indicator} cannot be computed",
+            hint="choose the distance or the coverage, or import the centres' capacities",
+            code="no_capacity",
+            params={"centre_type": centre_type or "", "indicator": indicator},
+        )
+    known = has_capacity(frame)
+    if not known:  # the report checks places: count none, and blank them again in its table
+        frame = frame.assign(**dict.fromkeys(CAPACITY_COLUMNS, 0.0))
     with db.connect(app_settings()) as conn:
         names = inputs.load_unit_names(conn, by)
-    return equity_report(frame, indicator=indicator, by=by, threshold_km=threshold_km, units=names)
+    report = equity_report(
+        frame, indicator=indicator, by=by, threshold_km=threshold_km, units=names
+    )
+    if not known:
+        report.units[["places", "places_per_10k"]] = np.nan
+    return report
 
 
 def equity(
     *, centre_type: str | None, threshold_km: float, indicator: str, by: str
 ) -> EquityReport:
-    """The equity report of one indicator per region or province (cached)."""
+    """The equity report of one indicator per region or province (cached).
+
+    Raises ``WaloujaError``; code ``no_capacity`` for a places-based indicator when no
+    centre of the type has a capacity.
+    """
     with st.spinner(t("progress.analysis"), show_time=True):
         return _equity(centre_type, float(threshold_km), indicator, by, data_version())  # type: ignore[return-value]
 

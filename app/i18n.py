@@ -131,14 +131,19 @@ def has_key(key: str, lang: str) -> bool:
 # parameters whose values are identifiers with a label of their own in the catalogues: an
 # Arabic message names the layer « المراكز », not ``centres``. English keeps the identifiers,
 # as the CLI prints them (its messages are the English texts).
-_LABELLED_PARAMS: dict[str, str] = {"layer": "layer."}
+_LABELLED_PARAMS: dict[str, str] = {
+    "layer": "layer.",
+    "centre_type": "centre_type.",
+    "status": "status.",
+}
 
 
 def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
     """The text of ``key`` in ``lang`` filled with ``params``; None when it cannot be.
 
-    Except in English, values of the parameters in ``_LABELLED_PARAMS`` (a layer's name) are
-    shown by their label in ``lang`` when the catalogue has one, as is otherwise.
+    Except in English, values of the parameters in ``_LABELLED_PARAMS`` (a layer's name, a
+    centre type, a status) are shown by their label in ``lang`` when the catalogue has one,
+    as is otherwise.
     """
     if not has_key(key, lang):
         return None

@@ -122,11 +122,14 @@ def load_centres(
             raise AnalysisError(
                 "the centres layer is empty",
                 hint="load or import centres first (`walouja load`, `walouja import centres FILE`)",
+                code="centres_empty",
             )
         label = f"of type {kind} " if kind else ""
         raise AnalysisError(
             f"no centre {label}with status {which} (the layer has {total} centres)",
             hint="choose another centre type or status",
+            code="no_centres_of_type" if kind else "no_centres_with_status",
+            params={"centre_type": kind or "", "status": which, "total": total},
         )
     frame["capacity"] = frame["capacity"].astype("float64")
     return frame

@@ -49,7 +49,7 @@ def unit_panel(
     st.metric(t("field.prevalence"), f"{fmt_number(row['disability_prevalence'], decimals=2)} %")
     if indicator_frame is not None:
         for column, key, scale, decimals, unit in (
-            ("nearest_km", "indicator.nearest_km", 1.0, 1, "km"),
+            ("nearest_km", "indicator.nearest_km", 1.0, 1, t("unit.km")),
             ("coverage_share", "indicator.coverage", 100.0, 0, "%"),
             ("access", "indicator.access", 1e4, 1, ""),
         ):

@@ -31,6 +31,11 @@ class CentreFilter:
         return int(self.km)
 
 
+def type_label(centre_type: str | None) -> str:
+    """The translated name of a centre type, or "any type" for None."""
+    return t("analysis.any_type") if centre_type is None else t(f"centre_type.{centre_type}")
+
+
 def centre_filter(
     type_slot: DeltaGenerator,
     km_slot: DeltaGenerator,
@@ -46,7 +51,7 @@ def centre_filter(
         type_options,
         key="ctype",
         index=state.start_index("ctype", type_options, default_type),
-        format_func=lambda v: t("analysis.any_type") if v == ANY_TYPE else t(f"centre_type.{v}"),
+        format_func=lambda v: type_label(None if v == ANY_TYPE else str(v)),
     )
     state.publish("ctype", choice, default_type)
     km_default = str(analyses.DEFAULT_THRESHOLD_KM)
@@ -56,7 +61,7 @@ def centre_filter(
         km_options,
         key="km",
         index=state.start_index("km", km_options, km_default),
-        format_func=lambda v: f"{v} km",
+        format_func=lambda v: f"{v} {t('unit.km')}",
         disabled=km_disabled,
     )
     state.publish("km", km, km_default)

@@ -109,6 +109,8 @@ if spec.analysis:
         shell.show_error(exc)
         st.stop()
     column = explorer.ANALYSIS_COLUMN[indicator]
+    if column in analyses.CAPACITY_COLUMNS and not analyses.has_capacity(indicator_frame):
+        st.info(t("access.no_capacity", type=filters.type_label(centre_type)))
     series = analyses.aggregate(indicator_frame, column, level)
     values = {str(k): (None if pd.isna(v) else float(v)) for k, v in series.items()}
 else:

@@ -54,7 +54,10 @@ try:
         centre_type=centre_type, threshold_km=float(km), indicator=indicator, by=by
     )
 except WaloujaError as exc:
-    shell.show_error(exc)
+    if exc.code == "no_capacity":  # distance and coverage still work: say so, no error
+        st.info(t("access.no_capacity", type=filters.type_label(centre_type)))
+    else:
+        shell.show_error(exc)
     st.stop()
 
 map_key = explorer.EQUITY_TO_MAP[indicator]
@@ -182,7 +185,7 @@ with tab_gaps:
     else:
         without = gaps.provinces_without.copy()
         st.metric(
-            t("equity.gaps_count", type=gap_type),
+            t("equity.gaps_count", type=explorer.type_tag(gap_type)),
             f"{len(without)} / {gaps.provinces_total}",
         )
         without["name"] = without[name_column()]
@@ -200,7 +203,7 @@ with tab_gaps:
             hide_index=True,
             width="stretch",
         )
-        st.caption(t("equity.gaps_note", type=gap_type))
+        st.caption(t("equity.gaps_note", type=explorer.type_tag(gap_type)))
 
 # ---- stored analyses: save what is shown, reopen a stored one ---------------------------------
 
@@ -214,7 +217,7 @@ def _describe(params: dict[str, Any]) -> str:
         shown,
         t(f"level.{params.get('by')}s"),
         t("analysis.any_type") if kind is None else t(f"centre_type.{kind}"),
-        f"{fmt_number(float(str(params.get('threshold_km', 0))), decimals=0)} km",
+        f"{fmt_number(float(str(params.get('threshold_km', 0))), decimals=0)} {t('unit.km')}",
     ]
     return " · ".join(parts)
 

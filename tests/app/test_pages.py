@@ -424,3 +424,82 @@ def test_maps_credit_hcp_always_and_openstreetmap_when_its_points_show(
         _fresh_caches()
     at = _open(at, "3_Coverage_and_equity")
     assert "RGPH 2024 (CC BY 4.0)" in _map_script(at)
+
+
+_NO_CAPACITY = "test-no-capacity"
+
+
+@pytest.fixture
+def centres_without_capacity(engine: Engine) -> Iterator[None]:
+    """Three operating centres of type ``other``, none with a capacity (as OSM imports are)."""
+    remove = sa.text("DELETE FROM centres WHERE external_id LIKE :prefix || '%'")
+    with engine.begin() as c:
+        c.execute(remove, {"prefix": _NO_CAPACITY})
+        c.execute(
+            sa.text(
+                "INSERT INTO centres (external_id, name, centre_type, status, geom, source, "
+                "commune_code) SELECT :prefix || '-' || i, 'Centre ' || i, 'other', "
+                "'operating', p, 'test', (SELECT code FROM communes WHERE ST_Contains(geom, p)) "
+                "FROM (VALUES (1, ST_SetSRID(ST_MakePoint(-6.84, 34.02), 4326)), "
+                "(2, ST_SetSRID(ST_MakePoint(-7.62, 33.59), 4326)), "
+                "(3, ST_SetSRID(ST_MakePoint(-8.01, 31.63), 4326))) AS v (i, p)"
+            ),
+            {"prefix": _NO_CAPACITY},
+        )
+    _fresh_caches()
+    try:
+        yield
+    finally:
+        with engine.begin() as c:
+            c.execute(remove, {"prefix": _NO_CAPACITY})
+        _fresh_caches()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_centres_without_capacity_keep_distance_and_coverage_and_explain_access(
+    centres_without_capacity: None, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    at = _open(AppTest.from_file(HOME, default_timeout=180).run(), "3_Coverage_and_equity")
+    at.selectbox(key="ctype").set_value("other").run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert {"Gini", "جيني"} & {m.label for m in at.metric}  # coverage needs no capacity
+    assert not any("other" in m.label for m in at.metric)  # the type is named, not coded
+    notice = {"fr": "n'a de capacité connue", "ar": "طاقة استيعابية معروفة"}[lang]
+    for indicator in ("access", "places_per_10k"):
+        at.selectbox(key="eq_indicator").set_value(indicator).run()
+        assert not at.exception
+        assert not at.error, [e.value for e in at.error]
+        assert any(notice in i.value for i in at.info), [i.value for i in at.info]
+        assert "median" not in " ".join(i.value for i in at.info)
+    at = _open(at, "2_Map_explorer")
+    at.selectbox(key="indicator").set_value("nearest_km").run()
+    assert at.selectbox(key="ctype").value == "other"
+    assert not at.error
+    assert not any(notice in i.value for i in at.info)
+    at.selectbox(key="indicator").set_value("access").run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(notice in i.value for i in at.info)
+
+
+def test_a_centre_type_without_operating_centres_is_worded_in_arabic(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with engine.connect() as c:
+        others = c.execute(
+            sa.text("SELECT count(*) FROM centres WHERE centre_type = 'other'")
+        ).scalar_one()
+    assert others == 0, "expects the demonstration centres, which have no type 'other'"
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    _fresh_caches()
+    at = _open(AppTest.from_file(HOME, default_timeout=180).run(), "3_Coverage_and_equity")
+    at.selectbox(key="ctype").set_value("other").run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert "لا يوجد أي مركز من نوع « أخرى » بالوضعية « في طور الاشتغال »" in error
+    assert "operating" not in error
+    _fresh_caches()
