@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from app.context import app_settings
-from app.i18n import catalogues, current_language, note_text, t, translate
+from app.i18n import catalogues, current_language, join_list, note_text, t, translate
 
 if TYPE_CHECKING:
     from geo.importer import ImportReport
@@ -40,7 +40,7 @@ def expected_columns(layer: str) -> pd.DataFrame:
         {
             t("data.col.column"): f.name,
             t("data.col.required"): t("yes") if f.required else t("no"),
-            t("data.col.values"): ", ".join(f.choices) if f.choices else f.kind,
+            t("data.col.values"): join_list(f.choices) if f.choices else f.kind,
         }
         for f in spec.fields
     ]

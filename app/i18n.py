@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -206,6 +206,11 @@ def current_language() -> str:
 def t(key: str, /, **fields: object) -> str:
     """The text of ``key`` in the session's language."""
     return translate(key, current_language(), **fields)
+
+
+def join_list(items: Iterable[str]) -> str:
+    """``items`` as a list in the session's language ("a, b" / "a، b")."""
+    return t("list.separator").join(items)
 
 
 def name_column(lang: str | None = None) -> str:

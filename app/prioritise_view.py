@@ -20,8 +20,9 @@ import streamlit as st
 
 from app import data
 from app.components import mapview
+from app.components.filters import type_tag
 from app.context import app_settings
-from app.i18n import name_column, t
+from app.i18n import join_list, name_column, t
 from geo import db, runs
 from geo.candidate_sites import CandidateSites
 from walouja.errors import InfeasibleError, ValidationError
@@ -206,7 +207,7 @@ def describe(params: Mapping[str, Any]) -> str:
     text = t(
         "prioritise.describe",
         model=t(f"prioritise.model.{params.get('model')}"),
-        type=params.get("centre_type"),
+        type=type_tag(params.get("centre_type")),
         amount=amount,
         km=f"{float(params.get('radius_km') or 0):g}",
     )
@@ -300,7 +301,7 @@ def infeasible_detail(exc: InfeasibleError) -> str | None:
             "prioritise.infeasible.budget_buys_nothing",
             budget=mapview.fmt_number(float(str(exc.params["budget"]))),
             cost=mapview.fmt_number(float(str(exc.params["cost"]))),
-            type=str(exc.params["type"]),
+            type=type_tag(str(exc.params["type"])),
         )
     found = _NEEDS_NEW.search(exc.message)
     if found:
@@ -479,7 +480,7 @@ def build_map(
     mapview.add_points(
         m,
         existing,
-        name=t("prioritise.map.existing", type=params.get("centre_type")),
+        name=t("prioritise.map.existing", type=type_tag(params.get("centre_type"))),
         color_of=lambda _r: EXISTING_COLOUR,
         popup_fields=["name", "name_ar", "status_label"],
         popup_aliases=[t("field.name"), t("field.name_ar"), t("field.status")],
@@ -540,7 +541,9 @@ def build_map(
         "<br>".join(
             mapview.swatch_rows(
                 {
-                    t("prioritise.map.existing", type=params.get("centre_type")): EXISTING_COLOUR,
+                    t(
+                        "prioritise.map.existing", type=type_tag(params.get("centre_type"))
+                    ): EXISTING_COLOUR,
                     t("prioritise.map.sites"): SITE_COLOUR,
                 }
             )
@@ -636,7 +639,7 @@ def _show_param(key: str, value: Any) -> str:
     if key == "candidates":
         return t("prioritise.candidates.communes") if not value else candidates_label(str(value))
     if key == "statuses" and isinstance(value, list | tuple):
-        return ", ".join(t(f"status.{v}") for v in value) or "—"
+        return join_list(t(f"status.{v}") for v in value) or "—"
     return _show(value)
 
 
@@ -648,7 +651,7 @@ def _show(value: Any) -> str:
     if isinstance(value, float | int):
         return fmt_value(float(value))
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value)) or "—"
+        return join_list(map(str, value)) or "—"
     return str(value)
 
 

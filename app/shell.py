@@ -11,7 +11,15 @@ import streamlit as st
 from app import registry, state
 from app.context import app_settings, database_status
 from app.data import layer_counts
-from app.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, error_texts, is_rtl, t
+from app.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    current_language,
+    error_texts,
+    is_rtl,
+    join_list,
+    t,
+)
 from app.offline import use_local_assets
 from walouja.errors import WaloujaError
 
@@ -77,7 +85,7 @@ def sidebar_footer() -> None:
             st.caption(t("shell.db_ok", revision=status.get("revision") or "—"))
             demo = [t(f"layer.{c.table}") for c in layer_counts().values() if c.demo_rows]
             if demo:
-                st.warning(t("shell.demo_layers", layers=", ".join(demo)), icon="🧪")
+                st.warning(t("shell.demo_layers", layers=join_list(demo)), icon="🧪")
         else:
             st.error(t("shell.db_down"))
         st.caption("Walouja — ولوجة")

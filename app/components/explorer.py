@@ -11,6 +11,7 @@ import folium
 
 from app import data
 from app.components import mapview
+from app.components.filters import type_tag
 from app.i18n import name_column, t
 
 LEVELS: tuple[str, ...] = ("regions", "provinces", "communes")
@@ -63,12 +64,6 @@ STAGE_COLOURS: dict[str, str] = {
     "completed": "#1a9641",
 }
 BOARDING_COLOURS: dict[int, str] = {1: "#1a9641", 2: "#d7191c", 0: "#969696"}
-
-
-def type_tag(kind: str) -> str:
-    """A short name of a centre type: its acronym (COAPH...), or the translated word for
-    ``other``, which is no acronym."""
-    return t(f"centre_type.{kind}") if kind == "other" else kind
 
 
 def _constant(colour: str) -> Callable[[Mapping[str, Any]], str]:

@@ -36,6 +36,14 @@ def type_label(centre_type: str | None) -> str:
     return t("analysis.any_type") if centre_type is None else t(f"centre_type.{centre_type}")
 
 
+def type_tag(kind: str | None) -> str:
+    """A short name of a centre type for legends and sentences: its acronym (COAPH...), or
+    words for ``other``, which has no acronym."""
+    if kind == "other":
+        return t("centre_type.other.short")
+    return str(kind)
+
+
 def centre_filter(
     type_slot: DeltaGenerator,
     km_slot: DeltaGenerator,

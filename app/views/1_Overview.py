@@ -8,7 +8,7 @@ import streamlit as st
 from app import analyses, data, shell, state
 from app.components.mapview import fmt_number
 from app.components.tables import unit_table
-from app.i18n import t
+from app.i18n import join_list, t
 from walouja.errors import WaloujaError
 
 shell.header("overview.title", "overview.intro")
@@ -18,7 +18,7 @@ if not shell.require_database() or not shell.require_geography():
 counts = data.layer_counts()
 demo_layers = [t(f"layer.{c.table}") for c in counts.values() if c.demo_rows]
 if demo_layers:
-    st.warning(t("demo.banner", layers=", ".join(demo_layers)), icon="🧪")
+    st.warning(t("demo.banner", layers=join_list(demo_layers)), icon="🧪")
 
 communes = data.units("communes")
 population = float(communes["population"].sum())

@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from app import analyses, shell, state
 from app import prioritise_view as pv
+from app.components import filters
 from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
 from app.context import app_settings
@@ -103,7 +104,7 @@ type_cost = pv.default_cost(str(centre_type))
 cost_key = f"p_cost_{centre_type}"  # one value per type: a new type starts at its own default
 cost = float(
     d3.number_input(
-        t("prioritise.cost", type=centre_type),
+        t("prioritise.cost", type=filters.type_tag(str(centre_type))),
         min_value=1.0,
         max_value=1e10,
         step=100_000.0,
@@ -300,7 +301,7 @@ else:
         m2.metric(
             t("prioritise.metric.share", km=km),
             f"{fmt_number(100 * share_a, decimals=1)} %",
-            delta=f"{fmt_number(100 * (share_a - share_b), decimals=1)} pts",
+            delta=f"{fmt_number(100 * (share_a - share_b), decimals=1)} {t('unit.points')}",
         )
     greedy = res.get("greedy") or {}
     m3.metric(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import data, shell
-from app.i18n import t
+from app.i18n import current_language, has_key, t
 
 shell.header("sources.title", "sources.intro")
 
@@ -32,6 +32,11 @@ if sources.empty:
     st.code("make run\n# or\nwalouja load", language="bash")
 else:
     shown = sources.assign(
+        layer=sources["layer"].map(
+            lambda name: (
+                t(f"layer.{name}") if has_key(f"layer.{name}", current_language()) else name
+            )
+        ),
         is_demo=sources["is_demo"].map(lambda d: f"🧪 {t('yes')}" if d else t("no")),
         loaded_at=sources["loaded_at"].astype(str).str[:16],
     )

@@ -155,8 +155,13 @@ def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
     assert "CC BY 4.0" in text
     assert "ODbL" in text
     assert "HCP" in text
+    layers = _table_with(at, "Couche")["Couche"].tolist()
+    assert "Arrêts de transport" in layers or "transport_stops" not in layers
+    assert not {"transport_stops", "accessible_cities", "communes"} & set(layers)
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Sources and licences"
+    at.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert "الجماعات" in _table_with(at, "الطبقة")["الطبقة"].tolist()
 
 
 def test_an_empty_database_says_what_to_load_and_how(
@@ -503,3 +508,30 @@ def test_a_centre_type_without_operating_centres_is_worded_in_arabic(
     assert "لا يوجد أي مركز من نوع « أخرى » بالوضعية « في طور الاشتغال »" in error
     assert "operating" not in error
     _fresh_caches()
+
+
+def test_arabic_pages_write_units_and_lists_in_arabic(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    _fresh_caches()
+    try:
+        at = _open(AppTest.from_file(HOME, default_timeout=180).run(), "2_Map_explorer")
+        at.selectbox(key="indicator").set_value("coverage").run()
+        assert at.selectbox(key="km").options == ["10 كلم", "20 كلم", "30 كلم", "60 كلم"]
+        demo = [w.value for w in at.sidebar.warning]
+        assert any("، " in w for w in demo), demo  # the demonstration layers, listed
+        assert not any(", " in w for w in demo), demo
+    finally:
+        _fresh_caches()
+
+
+def test_import_report_names_the_coordinate_fields(app: AppTest) -> None:
+    at = _open(app, "4_Data")
+    text = "name;centre_type;lon;lat\nCentre Rabat;CAS;-6.8416;abc\n"
+    at.file_uploader(key="upload").set_value(("centres.csv", text.encode(), "text/csv")).run()
+    at.button(key="check").click().run()
+    assert not at.exception
+    fields = set(_table_with(at, "Raison")["Champ"])
+    assert fields
+    assert "lat" not in fields
+    assert fields <= {"Latitude", "Longitude", "Géométrie"}, fields
