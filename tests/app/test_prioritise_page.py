@@ -211,7 +211,7 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) 
     assert at.error
     problems = at.dataframe[0].value
     assert list(problems.iloc[:, 0]) == [3, 3]  # line 3: both coordinates missing
-    assert set(problems["Raison"]) == {"valeur manquante ou qui n'est pas un nombre"}
+    assert set(problems["Raison"]) == {"coordonnée manquante"}
 
 
 def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
