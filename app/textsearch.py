@@ -21,6 +21,8 @@ _ARABIC_FOLD = str.maketrans(
     }
 )
 _SEPARATORS = re.compile(r"[\s'’`\-_.()،,]+")
+_ARABIC_LONG_VOWELS = re.compile("[اوي]")
+_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 def normalise(text: str) -> str:
@@ -38,11 +40,22 @@ def normalise(text: str) -> str:
     return _SEPARATORS.sub(" ", folded).strip()
 
 
+def skeleton(text: str) -> str:
+    """A normalised Arabic name without its long-vowel letters (alef, waw, ya), which
+    spellings of one place name add or drop: « تزنيت » and « تيزنيت » are both ``تزنت``.
+
+    >>> skeleton(normalise("تيزنيت")) == skeleton(normalise("تزنيت"))
+    True
+    """
+    return _ARABIC_LONG_VOWELS.sub("", text)
+
+
 def search_units(units: pd.DataFrame, query: str, *, limit: int = 20) -> pd.DataFrame:
     """The rows of ``units`` (columns ``name_fr``, ``name_ar``) whose name matches ``query``.
 
-    Exact names first, then names starting with the query, then names containing it; ties
-    by larger population. An empty query matches nothing.
+    Exact names first, then names starting with the query, then names containing it, then
+    (for an Arabic query) Arabic names that differ from it only by long vowels (see
+    :func:`skeleton`); ties by larger population. An empty query matches nothing.
     """
     needle = normalise(query)
     if not needle or units.empty:
@@ -50,6 +63,9 @@ def search_units(units: pd.DataFrame, query: str, *, limit: int = 20) -> pd.Data
     fr = units["name_fr"].fillna("").map(normalise)
     ar = units["name_ar"].fillna("").map(normalise)
     rank = pd.Series(9, index=units.index)
+    bare = skeleton(needle)
+    if _ARABIC.search(needle) and bare:
+        rank = rank.where(~ar.map(skeleton).str.contains(bare, regex=False), 3)
     for score, test in (
         (2, lambda s: s.str.contains(needle, regex=False)),
         (1, lambda s: s.str.startswith(needle)),

@@ -107,6 +107,9 @@ def test_map_explorer_changes_level_searches_and_shows_figures(app: AppTest) -> 
     assert any("Tiznit" in s.value for s in at.subheader)
     assert at.query_params["q"] == "tiznit"
     assert any(m.label == "Personnes en situation de handicap" for m in at.metric)
+    at.text_input(key="q").input("تزنيت").run()  # the placeholder's spelling; the data's is تيزنيت
+    assert not at.warning or not any("تزنيت" in w.value for w in at.warning)
+    assert any("Tiznit" in s.value for s in at.subheader)
 
 
 def test_map_explorer_access_indicators_offer_centre_type(app: AppTest) -> None:

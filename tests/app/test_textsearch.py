@@ -42,3 +42,20 @@ def test_search_with_nothing_to_find_is_empty() -> None:
     assert search_units(UNITS, "").empty
     assert search_units(UNITS, "   ").empty
     assert search_units(UNITS, "casablanca").empty
+
+
+def test_an_arabic_name_is_found_whichever_long_vowels_it_is_spelled_with() -> None:
+    units = pd.DataFrame(
+        {
+            "code": ["1", "2", "3"],
+            "name_fr": ["Tiznit", "Tazarine", "Fès"],
+            "name_ar": ["تيزنيت", "تازارين", "فاس"],
+            "population": [80_000, 30_000, 1_000_000],
+        }
+    )
+    # the database writes « تيزنيت », people also write « تزنيت »
+    assert search_units(units, "تزنيت")["code"].tolist() == ["1"]
+    assert search_units(units, "تيزنيت")["code"].tolist() == ["1"]
+    # an exact spelling ranks before a long-vowel variant
+    both = pd.concat([units, units.iloc[[0]].assign(code="4", name_ar="تزنيت")])
+    assert search_units(both, "تزنيت")["code"].tolist() == ["4", "1"]
