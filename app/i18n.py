@@ -208,6 +208,19 @@ def t(key: str, /, **fields: object) -> str:
     return translate(key, current_language(), **fields)
 
 
+def count_key(key: str, n: int, lang: str) -> str:
+    """``key.one`` when ``n`` takes the singular in ``lang`` (0 and 1 in French, 1 otherwise)
+    and the catalogue has that key, else ``key``."""
+    singular = n in (0, 1) if lang == "fr" else n == 1
+    return f"{key}.one" if singular and has_key(f"{key}.one", lang) else key
+
+
+def tn(key: str, n: int, /, **fields: object) -> str:
+    """The text of ``key`` for a count ``n`` (field ``{n}``), singular or plural."""
+    lang = current_language()
+    return translate(count_key(key, n, lang), lang, n=n, **fields)
+
+
 def join_list(items: Iterable[str]) -> str:
     """``items`` as a list in the session's language ("a, b" / "a، b")."""
     return t("list.separator").join(items)

@@ -12,7 +12,7 @@ from app import analyses, data, shell, state
 from app.components import explorer, figures, filters
 from app.components.basemap import tiles_mode
 from app.context import app_settings
-from app.i18n import name_column, t
+from app.i18n import name_column, t, tn
 from app.textsearch import search_units
 from walouja.errors import WaloujaError
 
@@ -132,7 +132,7 @@ if query.strip() and matches.empty:
 elif not matches.empty:
     match_codes = matches["code"].tolist()
     chosen_code = s2.selectbox(
-        t("search.results", n=len(match_codes)),
+        tn("search.results", len(match_codes)),
         match_codes,
         key="commune",
         index=state.start_index("commune", match_codes, match_codes[0]),

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import data, dataio, shell, state
-from app.i18n import name_column, t
+from app.i18n import name_column, t, tn
 from walouja.errors import WaloujaError
 
 shell.header("data.title", "data.intro")
@@ -54,7 +54,14 @@ with tab_import:
             "rejected": report.rejected,
             "total": report.rows_read,
         }
-        (st.error if report.rejected else st.success)(t("data.report", **counts))
+        (st.error if report.rejected else st.success)(
+            t(
+                "data.report",
+                accepted=tn("data.report.accepted", counts["accepted"]),
+                rejected=tn("data.report.rejected", counts["rejected"]),
+                total=counts["total"],
+            )
+        )
         if report.problems:
             st.markdown(f"**{t('data.problems')}**")
             problems = dataio.problem_table(report.problems)
@@ -67,7 +74,7 @@ with tab_import:
         elif counts["accepted"] == 0:
             st.info(t("data.nothing"))
         elif st.button(
-            t("data.write", n=counts["accepted"], layer=t(f"layer.{layer}")),
+            tn("data.write", counts["accepted"], layer=t(f"layer.{layer}")),
             key="write",
             type="primary",
         ):
@@ -109,12 +116,16 @@ with tab_export:
         except WaloujaError as exc:
             shell.show_error(exc)
         else:
-            if rows == 0:
+            if rows == 0 and not counts_now[exp_layer].rows:
                 st.info(t("data.export_empty"))
-            st.caption(t("data.export_rows", n=rows))
-            st.download_button(
-                t("data.export_download", name=file_name), content, file_name=file_name
-            )
+            elif rows == 0:  # the layer has rows, none in the chosen region
+                where = names.get(region, region) if region else t("filter.all_regions")
+                st.info(t("data.export_no_match", layer=t(f"layer.{exp_layer}"), region=where))
+            else:  # a file of headers only is no use to anyone
+                st.caption(tn("data.export_rows", rows))
+                st.download_button(
+                    t("data.export_download", name=file_name), content, file_name=file_name
+                )
 
 with tab_layers:
     table = pd.DataFrame(

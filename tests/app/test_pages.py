@@ -233,7 +233,7 @@ def test_data_page_reports_rejected_rows_in_the_interface_language(app: AppTest)
     at.file_uploader(key="upload").set_value(("centres.csv", text.encode(), "text/csv")).run()
     at.button(key="check").click().run()
     assert not at.exception
-    assert "1 lignes acceptées, 1 refusées sur 2" in at.error[0].value
+    assert "1 ligne acceptée, 1 refusée sur 2" in at.error[0].value
     problems = _table_with(at, "Raison")
     assert list(problems.columns) == ["Ligne", "Champ", "Raison"]
     assert problems.values.tolist() == [[3, "Géométrie", "hors du Maroc (-3.70000, 40.41000)"]]
@@ -538,3 +538,37 @@ def test_import_report_names_the_coordinate_fields(app: AppTest) -> None:
     assert fields
     assert "lat" not in fields
     assert fields <= {"Latitude", "Longitude", "Géométrie"}, fields
+
+
+def test_data_page_export_says_when_no_row_matches_the_region(app: AppTest, engine: Engine) -> None:
+    with engine.connect() as c:
+        region, name = c.execute(
+            sa.text(
+                "SELECT r.code, r.name_fr FROM regions r WHERE NOT EXISTS (SELECT 1 FROM beaches b "
+                "JOIN communes m ON m.code = b.commune_code WHERE m.region_code = r.code) "
+                "ORDER BY r.code LIMIT 1"
+            )
+        ).one()
+        beaches = c.execute(sa.text("SELECT count(*) FROM beaches")).scalar()
+    assert beaches, "load the demonstration layers with `walouja load`"
+    at = _open(app, "4_Data")
+    at.selectbox(key="exp_layer").set_value("beaches")
+    at.selectbox(key="exp_fmt").set_value("csv")
+    at.selectbox(key="exp_region").set_value(region)
+    at.button(key="export").click().run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        f"Aucune ligne de « Plages » ne correspond aux filtres ({name}) : rien à exporter."
+    ]
+    assert not at.get("download_button")
+
+
+def test_counts_of_one_take_the_singular() -> None:
+    from app.i18n import count_key, translate
+
+    assert translate(count_key("data.export_rows", 1, "fr"), "fr", n=1) == "1 ligne exportée."
+    assert translate(count_key("data.export_rows", 0, "fr"), "fr", n=0) == "0 ligne exportée."
+    assert translate(count_key("data.export_rows", 2, "fr"), "fr", n=2) == "2 lignes exportées."
+    assert translate(count_key("data.export_rows", 1, "en"), "en", n=1) == "1 row exported."
+    assert translate(count_key("data.export_rows", 0, "en"), "en", n=0) == "0 rows exported."
+    assert translate(count_key("search.results", 1, "en"), "en", n=1) == "1 commune found"
