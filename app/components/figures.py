@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,19 @@ import streamlit as st
 from app import analyses, data
 from app.components.mapview import fmt_number
 from app.i18n import name_column, t
+
+
+def clicked_unit(drawing: Mapping[str, Any] | None, codes: Collection[str]) -> str | None:
+    """The code of the clicked unit from streamlit-folium's ``last_active_drawing`` (the
+    clicked feature, whose id is the unit's code), or None when the click was on something
+    else (a centre, a beach...) or nothing was returned."""
+    if not drawing:
+        return None
+    geometry = drawing.get("geometry") or {}
+    code = drawing.get("id")
+    if geometry.get("type") not in ("Polygon", "MultiPolygon") or code is None:
+        return None
+    return str(code) if str(code) in codes else None
 
 
 def commune_label(communes: pd.DataFrame, code: str, names: Mapping[str, str]) -> str:

@@ -163,7 +163,7 @@ with left:
         key="explorer_map",
         height=620,
         use_container_width=True,
-        returned_objects=["last_object_clicked"],
+        returned_objects=["last_object_clicked", "last_active_drawing"],
         center=focus,
         zoom=zoom,
     )
@@ -175,7 +175,11 @@ with left:
 clicked = (result or {}).get("last_object_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = clicked
-    code = data.unit_at(level, float(clicked["lng"]), float(clicked["lat"]))
+    # the feature the user clicked (what its popup shows); a point-in-polygon on the click
+    # position only when the click was on something else, e.g. a centre
+    code = figures.clicked_unit(
+        (result or {}).get("last_active_drawing"), set(data.units(level)["code"].astype(str))
+    ) or data.unit_at(level, float(clicked["lng"]), float(clicked["lat"]))
     if code:
         st.session_state["selected"] = (level, code)
 with right:

@@ -174,3 +174,15 @@ def test_feature_collection_text_is_valid_geojson_with_unicode_kept() -> None:
     assert parsed["features"][0]["id"] == "01.511.01.0"
     assert parsed["features"][0]["properties"] == {"name_ar": "طنجة"}
     assert "طنجة" in text  # not \\u-escaped: half the bytes
+
+
+def test_a_click_names_the_clicked_unit_not_a_centre() -> None:
+    from app.components.figures import clicked_unit
+
+    codes = {"01.051", "01.061"}
+    polygon = {"type": "Feature", "id": "01.061", "properties": {}, "geometry": SQUARE}
+    assert clicked_unit(polygon, codes) == "01.061"
+    point = {"type": "Feature", "id": "01.051", "geometry": {"type": "Point"}}
+    assert clicked_unit(point, codes) is None  # a centre whose id looks like a code
+    assert clicked_unit({**polygon, "id": "99"}, codes) is None
+    assert clicked_unit(None, codes) is None
