@@ -641,10 +641,11 @@ def _write_sources(conn: Connection) -> None:
         conn.execute(
             sa.text(
                 """
-                INSERT INTO layer_sources
-                    (layer, title, source, licence, url, attribution, is_demo, notes, loaded_at)
-                VALUES (:layer, :title, :source, :licence, :url, :attribution, false, :notes, now())
-                ON CONFLICT (layer) DO UPDATE SET
+                INSERT INTO layer_sources (layer, row_source, title, source, licence, url,
+                    attribution, is_demo, notes, loaded_at)
+                VALUES (:layer, :layer, :title, :source, :licence, :url, :attribution, false,
+                    :notes, now())
+                ON CONFLICT (layer, row_source) DO UPDATE SET
                     title = EXCLUDED.title, source = EXCLUDED.source,
                     licence = EXCLUDED.licence, url = EXCLUDED.url,
                     attribution = EXCLUDED.attribution, is_demo = false,

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from geo.db import connect
 from geo.importer import ImportReport, import_table
 from geo.io_read import SourceTable, read_csv
-from geo.layers import record_source, rederive_communes
+from geo.layers import prune_sources, record_source, rederive_communes
 from geo.validate import normalise_name
 from walouja.errors import DataError
 from walouja.settings import PROJECT_ROOT, Settings
@@ -38,6 +38,10 @@ SEED = 20240904
 EPS_COUNT = 352
 OTHER_COUNTS = {"CAS": 24, "CAPE": 18, "EMF": 30, "CJPA": 12}
 DEMO_SOURCE = "Walouja demonstration data (invented)"
+CITIES_SOURCE = (
+    "Accessible Cities programme, Ministry of Solidarity, Social Inclusion and Family "
+    "(public facts); positions: city centres"
+)
 
 _ASSOCIATIONS = (
     "Al Amal", "Annour", "Al Wafae", "Al Kheir", "Attadamoun", "Al Ihsane", "Assalam",
@@ -310,9 +314,7 @@ def load_demo_layers(conn: Connection, *, demo_dir: Path = DEMO_DIR) -> DemoResu
     reports: list[ImportReport] = []
     removed: dict[str, int] = {}
     files = (
-        ("accessible_cities", "accessible_cities.csv", False,
-         "Accessible Cities programme, Ministry of Solidarity, Social Inclusion and Family "
-         "(public facts); positions: city centres"),
+        ("accessible_cities", "accessible_cities.csv", False, CITIES_SOURCE),
         ("transport_stops", "transport_stops.csv", True, DEMO_SOURCE),
         ("beaches", "beaches.csv", True, DEMO_SOURCE),
     )  # fmt: skip
@@ -338,6 +340,7 @@ def load_demo_layers(conn: Connection, *, demo_dir: Path = DEMO_DIR) -> DemoResu
 
 
 def _record_sources(conn: Connection) -> None:
+    """Describe each demonstration source (keyed by the rows' ``source``); drop stale ones."""
     record_source(
         conn,
         "centres",
@@ -347,6 +350,7 @@ def _record_sources(conn: Connection) -> None:
         licence="CC0 1.0 (invented data)",
         is_demo=True,
         notes="No public geolocated list of centres exists; replace with `walouja import`.",
+        row_source=DEMO_SOURCE,
     )
     record_source(
         conn,
@@ -359,6 +363,7 @@ def _record_sources(conn: Connection) -> None:
         is_demo=False,
         notes="Convention dates are known to the year only (stored as 1 January). Each city "
         "is placed at a point inside the urban commune of the same name.",
+        row_source=CITIES_SOURCE,
     )
     record_source(
         conn,
@@ -368,6 +373,7 @@ def _record_sources(conn: Connection) -> None:
         "and accessibility attributes",
         licence="CC0 1.0 (invented data)",
         is_demo=True,
+        row_source=DEMO_SOURCE,
     )
     record_source(
         conn,
@@ -377,7 +383,9 @@ def _record_sources(conn: Connection) -> None:
         "Flag invented",
         licence="CC0 1.0 (invented data)",
         is_demo=True,
+        row_source=DEMO_SOURCE,
     )
+    prune_sources(conn)
 
 
 def load_demo(settings: Settings) -> str:

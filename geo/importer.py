@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, check_file, detect_format, read_file
-from geo.layers import LayerSpec, get_layer, record_source
+from geo.layers import LayerSpec, get_layer, prune_sources, record_source
 from geo.messages import Note, english, validation_error
 from geo.validate import Problem, problem, similar_names, validate_records
 from walouja.settings import Settings
@@ -362,19 +362,34 @@ def _has_communes(conn: Connection) -> bool:
     return bool(conn.execute(sa.text("SELECT to_regclass('public.communes') IS NOT NULL")).scalar())
 
 
-def _ensure_source(conn: Connection, layer: str, source: str, licence: str | None) -> None:
+def record_import_source(conn: Connection, layer: str, source: str, licence: str | None) -> None:
+    """Record the provenance of the rows an import wrote, and drop the sources left empty.
+
+    Each source of a layer keeps its own entry (licence, demo mark): an import never
+    overwrites another source's. An entry already recorded for this source keeps its
+    licence unless a new one is given.
+    """
+    spec = get_layer(layer)
     exists = conn.execute(
-        sa.text("SELECT 1 FROM layer_sources WHERE layer = :l"), {"l": layer}
+        sa.text("SELECT 1 FROM layer_sources WHERE layer = :l AND row_source = :s"),
+        {"l": spec.name, "s": source},
     ).first()
     if exists is None or licence is not None:
+        all_demo = conn.execute(
+            sa.text(
+                f"SELECT coalesce(bool_and(is_demo), false) FROM {spec.table} WHERE source = :s"
+            ),
+            {"s": source},
+        ).scalar_one()
         record_source(
             conn,
             layer,
-            title=get_layer(layer).title,
+            title=spec.title,
             source=source,
             licence=licence or "as given by the importer",
-            is_demo=False,
+            is_demo=bool(all_demo),
         )
+    prune_sources(conn)
 
 
 @dataclass(frozen=True)
@@ -453,5 +468,5 @@ def _import_and_record(
             raise_on_reject=opts.raise_on_reject,
         )
         if report.written:
-            _ensure_source(conn, layer, source, licence)
+            record_import_source(conn, layer, source, licence)
     return report

@@ -335,7 +335,11 @@ class LayerSummary:
 
 
 def list_layers(conn: Connection) -> list[LayerSummary]:
-    """Row counts and provenance of every thematic layer."""
+    """Row counts and provenance of every thematic layer.
+
+    A layer fed from several sources lists them all (``; ``-separated, real data first) with
+    their licences; ``is_demo`` is true only when every source is demonstration data.
+    """
     out: list[LayerSummary] = []
     for spec in LAYERS.values():
         counts = (
@@ -349,13 +353,16 @@ def list_layers(conn: Connection) -> list[LayerSummary]:
             .mappings()
             .one()
         )
-        src = (
+        parts = (
             conn.execute(
-                sa.text("SELECT source, licence, is_demo FROM layer_sources WHERE layer = :l"),
+                sa.text(
+                    "SELECT source, licence, is_demo FROM layer_sources WHERE layer = :l "
+                    "ORDER BY is_demo, loaded_at, row_source"
+                ),
                 {"l": spec.name},
             )
             .mappings()
-            .first()
+            .all()
         )
         out.append(
             LayerSummary(
@@ -364,9 +371,9 @@ def list_layers(conn: Connection) -> list[LayerSummary]:
                 rows=int(counts["n"]),
                 demo_rows=int(counts["demo"]),
                 without_commune=int(counts["nocommune"]),
-                source=None if src is None else src["source"],
-                licence=None if src is None else src["licence"],
-                is_demo=None if src is None else bool(src["is_demo"]),
+                source="; ".join(p["source"] for p in parts) if parts else None,
+                licence="; ".join(dict.fromkeys(p["licence"] for p in parts)) if parts else None,
+                is_demo=all(p["is_demo"] for p in parts) if parts else None,
                 last_change=counts["last"],
             )
         )
@@ -608,19 +615,27 @@ def record_source(
     url: str | None = None,
     attribution: str | None = None,
     notes: str | None = None,
+    row_source: str | None = None,
 ) -> None:
-    """Insert or update the ``layer_sources`` row of a layer."""
+    """Insert or update the provenance of one source of a layer (``layer_sources``).
+
+    A layer has one entry per source of its rows: ``row_source`` is the value of the rows'
+    ``source`` column the entry describes (default: ``source``), so demonstration rows and
+    imported ones each keep their licence and demo mark.
+    """
     conn.execute(
         sa.text(
-            "INSERT INTO layer_sources (layer, title, source, licence, url, attribution, "
-            "is_demo, notes, loaded_at) VALUES (:layer, :title, :source, :licence, :url, "
-            ":attribution, :is_demo, :notes, now()) ON CONFLICT (layer) DO UPDATE SET "
+            "INSERT INTO layer_sources (layer, row_source, title, source, licence, url, "
+            "attribution, is_demo, notes, loaded_at) VALUES (:layer, :row_source, :title, "
+            ":source, :licence, :url, :attribution, :is_demo, :notes, now()) "
+            "ON CONFLICT (layer, row_source) DO UPDATE SET "
             "title = EXCLUDED.title, source = EXCLUDED.source, licence = EXCLUDED.licence, "
             "url = EXCLUDED.url, attribution = EXCLUDED.attribution, "
             "is_demo = EXCLUDED.is_demo, notes = EXCLUDED.notes, loaded_at = now()"
         ),
         {
             "layer": get_layer(layer).name,
+            "row_source": source if row_source is None else row_source,
             "title": title,
             "source": source,
             "licence": licence,
@@ -630,3 +645,22 @@ def record_source(
             "notes": notes,
         },
     )
+
+
+def prune_sources(conn: Connection) -> int:
+    """Drop the provenance entries of thematic layers that no row comes from any more.
+
+    Returns the number of entries removed (an import that replaced every demonstration
+    row, for example, removes the demonstration entry).
+    """
+    removed = 0
+    for spec in LAYERS.values():
+        result = conn.execute(
+            sa.text(
+                f"DELETE FROM layer_sources s WHERE s.layer = :l AND NOT EXISTS "
+                f"(SELECT 1 FROM {spec.table} t WHERE t.source = s.row_source)"
+            ),
+            {"l": spec.name},
+        )
+        removed += int(result.rowcount or 0)
+    return removed

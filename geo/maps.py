@@ -107,7 +107,9 @@ def sources(conn: Connection) -> pd.DataFrame:
     if not table_exists(conn, "layer_sources"):
         return pd.DataFrame(columns=[*columns, "loaded_at"])
     rows = conn.execute(
-        sa.text(f"SELECT {', '.join(columns)}, loaded_at FROM layer_sources ORDER BY layer")
+        sa.text(
+            f"SELECT {', '.join(columns)}, loaded_at FROM layer_sources ORDER BY layer, row_source"
+        )
     ).mappings()
     return pd.DataFrame([dict(r) for r in rows], columns=[*columns, "loaded_at"])
 

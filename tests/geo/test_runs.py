@@ -159,7 +159,7 @@ def test_migration_0004_up_and_down(scratch_settings: Settings) -> None:
     with db.connect(scratch_settings) as c:
         assert c.execute(sa.text("SELECT to_regclass('public.analysis_runs')")).scalar() is None
         assert db.current_revision(c) == "0003"
-    migrate.upgrade(scratch_settings)
+    migrate.upgrade(scratch_settings, "0004")
     with db.connect(scratch_settings) as c:
         assert db.current_revision(c) == "0004"
         assert c.execute(sa.text("SELECT count(*) FROM analysis_runs")).scalar_one() == 0

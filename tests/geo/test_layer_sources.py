@@ -1,0 +1,107 @@
+"""Each source of a layer keeps its own provenance: licence and demo mark (``layer_sources``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from geo import db, migrate
+from geo.importer import import_table, record_import_source
+from geo.io_read import read_file
+from geo.layers import LayerSummary, list_layers
+from tests.geo.fixtures.support import FES, RABAT, require_layers, write
+from walouja.settings import Settings
+
+HEALTHSITES = "healthsites.io test extract"
+
+
+@pytest.fixture
+def db_conn(conn: Connection) -> Connection:
+    require_layers(conn)
+    return conn
+
+
+def _import(conn: Connection, path: Path, source: str, licence: str | None) -> None:
+    report = import_table(conn, "centres", read_file(path), source=source)
+    assert report.written
+    record_import_source(conn, "centres", source, licence)
+
+
+def _entries(conn: Connection) -> dict[str, tuple[str, bool]]:
+    rows = conn.execute(
+        sa.text("SELECT row_source, licence, is_demo FROM layer_sources WHERE layer = 'centres'")
+    ).all()
+    return {r.row_source: (r.licence, r.is_demo) for r in rows}
+
+
+def _centres(conn: Connection) -> LayerSummary:
+    return next(s for s in list_layers(conn) if s.layer == "centres")
+
+
+def test_an_import_beside_demo_rows_keeps_both_licences(
+    db_conn: Connection, tmp_path: Path
+) -> None:
+    demo_before = {k: v for k, v in _entries(db_conn).items() if v[1]}
+    assert demo_before, "the demonstration centres are loaded with their own entry"
+    path = write(
+        tmp_path / "hs.csv",
+        "external_id,name,centre_type,lon,lat\n"
+        f"hs-1,Clinique A,other,{RABAT[0]},{RABAT[1]}\n"
+        f"hs-2,Clinique B,other,{FES[0]},{FES[1]}\n",
+    )
+    _import(db_conn, path, HEALTHSITES, "ODbL 1.0")
+    entries = _entries(db_conn)
+    assert entries[HEALTHSITES] == ("ODbL 1.0", False)
+    for key, value in demo_before.items():  # the demo entry is not overwritten
+        assert entries[key] == value
+    summary = _centres(db_conn)
+    assert summary.source is not None
+    assert summary.source.startswith(HEALTHSITES + "; Walouja demonstration data")
+    assert summary.licence == "ODbL 1.0; CC0 1.0 (invented data)"
+    assert summary.is_demo is False  # not every source is demonstration data
+    # the same source recorded again without a licence keeps the one it has
+    record_import_source(db_conn, "centres", HEALTHSITES, None)
+    assert _entries(db_conn)[HEALTHSITES] == ("ODbL 1.0", False)
+
+
+def test_a_source_whose_rows_were_all_replaced_is_dropped(
+    db_conn: Connection, tmp_path: Path
+) -> None:
+    first = write(
+        tmp_path / "a.csv",
+        f"external_id,name,centre_type,lon,lat\nhs-9,Clinique C,other,{RABAT[0]},{RABAT[1]}\n",
+    )
+    _import(db_conn, first, "first survey", "CC BY 4.0")
+    assert "first survey" in _entries(db_conn)
+    second = write(
+        tmp_path / "b.csv",
+        f"external_id,name,centre_type,lon,lat\nhs-9,Clinique C bis,other,{RABAT[0]},{RABAT[1]}\n",
+    )
+    _import(db_conn, second, "second survey", "CC BY 4.0")
+    entries = _entries(db_conn)
+    assert "second survey" in entries
+    assert "first survey" not in entries  # its only row now comes from the second survey
+
+
+def test_migration_0005_up_and_down(scratch_settings: Settings) -> None:
+    migrate.upgrade(scratch_settings)
+    insert = (
+        "INSERT INTO layer_sources (layer, row_source, title, source, licence, is_demo) "
+        "VALUES ('centres', :s, 't', :s, 'l', false)"
+    )
+    with db.connect(scratch_settings) as c:
+        assert db.current_revision(c) == "0005"
+        c.execute(sa.text(insert), {"s": "one"})
+        c.execute(sa.text(insert), {"s": "two"})
+    migrate.downgrade(scratch_settings, "0004")
+    with db.connect(scratch_settings) as c:
+        assert db.current_revision(c) == "0004"
+        assert c.execute(sa.text("SELECT count(*) FROM layer_sources")).scalar_one() == 1
+    migrate.upgrade(scratch_settings)
+    with db.connect(scratch_settings) as c:
+        assert db.current_revision(c) == "0005"
+        row = c.execute(sa.text("SELECT layer, row_source FROM layer_sources")).one()
+        assert tuple(row) == ("centres", "centres")  # no rows: the entry is keyed by its layer
