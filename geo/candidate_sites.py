@@ -30,7 +30,7 @@ from geo.validate import (
     refuse_clashing_columns,
     row_problem,
 )
-from walouja.errors import DataError, ValidationError
+from walouja.errors import DataError
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -112,13 +112,8 @@ def _checked_ids(ids: pd.Series, rows: list[int], *, name: str, column: str) -> 
     if problems:
         repeated = sorted({p.params["external_id"] for p in problems}, key=labels.index)
         shown = ", ".join(repr(v) for v in repeated[:3]) + (" …" if len(repeated) > 3 else "")
-        raise ValidationError(
-            f"{name}: the {column} {shown} is given to more than one site",
-            problems=[p.as_tuple() for p in problems],
-            details=problems,
-            hint=f"give every site its own {column} (--force and --exclude name sites by it)",
-            code="candidates_duplicate_ids",
-            params={"name": name, "column": column, "ids": ", ".join(repeated)},
+        raise validation_error(
+            "candidates_duplicate_ids", problems, name=name, column=column, ids=shown
         )
     return np.asarray(labels, dtype=object)
 
@@ -140,13 +135,7 @@ def read_points(path: str | Path) -> pd.DataFrame:
         if exc.code != "osm_needs_layer":
             raise
         # an OpenStreetMap file holds many kinds of features: which ones would be sites?
-        raise DataError(
-            f"{path.name}: OpenStreetMap files are not accepted as candidate sites",
-            hint="give the points as CSV (lon, lat columns), GeoJSON or GeoPackage, "
-            "or import them into a layer and use --candidates-layer",
-            code="candidates_osm_file",
-            params={"name": path.name},
-        ) from None
+        raise file_error("candidates_osm_file", name=path.name) from None
     records = table.records
     refuse_clashing_columns(
         records.columns, {*LON_COLUMNS, *LAT_COLUMNS, *ID_COLUMNS, *NAME_COLUMNS}, path.name

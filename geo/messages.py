@@ -40,7 +40,7 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     ),
     "unknown_format": ("unknown format {format!r}", "formats: {formats}"),
     "osm_needs_layer": (
-        "OpenStreetMap files are read per layer (use geo.io_osm.read_osm_xml)",
+        "OpenStreetMap files (.osm) are imported one layer at a time and are not accepted here",
         None,
     ),
     "not_utf8": (
@@ -114,6 +114,15 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "they look like projected metres)",
         "give lon and lat in decimal degrees (EPSG:4326), or a GeoPackage, GeoJSON or "
         "shapefile that carries its projection",
+    ),
+    "candidates_osm_file": (
+        "{name}: OpenStreetMap files are not accepted as candidate sites",
+        "give the points as CSV (lon, lat columns), GeoJSON or GeoPackage, or import them "
+        "into a layer and take that layer's sites",
+    ),
+    "candidates_duplicate_ids": (
+        "{name}: the {column} {ids} is given to more than one site",
+        "give every site its own {column} (forced and excluded sites are named by it)",
     ),
     "layer_has_no_type": ("the layer {layer} has no type to choose", "leave the type out"),
     "too_many_candidates": (

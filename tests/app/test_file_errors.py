@@ -113,7 +113,12 @@ CASES: list[tuple[str, Case]] = [
         lambda d, c: read_file(_write(d / "c.csv", "name;lon;lat\nA;-6.8;34\n"), fmt="geojson"),
     ),
     ("unreadable_file", lambda d, c: read_file(_sqlite_without_gpkg_tables(d / "c.gpkg"))),
-    ("osm_needs_layer", lambda d, c: read_points(_write(d / "sites.osm", "<osm/>"))),
+    ("osm_needs_layer", lambda d, c: read_file(_write(d / "sites.osm", "<osm/>"))),
+    ("candidates_osm_file", lambda d, c: read_points(_write(d / "sites.osm", "<osm/>"))),
+    (
+        "candidates_duplicate_ids",
+        lambda d, c: read_points(_write(d / "ids.csv", "id,lon,lat\nA,-6.8,34\nA,-7.6,33.6\n")),
+    ),
     (
         "osm_nothing_usable",
         lambda d, c: read_osm_xml(_write(d / "e.osm", '<osm version="0.6"></osm>'), "beaches"),

@@ -122,7 +122,7 @@ def test_a_repeated_id_is_refused_naming_its_rows(tmp_path: Path) -> None:
         read_points(path)
     assert str(err.value) == (
         "dup.csv: the id 'A' is given to more than one site — give every site its own id "
-        "(--force and --exclude name sites by it)"
+        "(forced and excluded sites are named by it)"
     )
     assert err.value.problems == [
         (4, "id", "external id 'A' repeats row 2"),
