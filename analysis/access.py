@@ -135,6 +135,8 @@ def fill_capacity(
             raise AnalysisError(
                 "no centre has a capacity, so there is no median to fill with",
                 hint="use --missing-capacity 1 to count every centre as one place",
+                code="no_capacity",
+                params={"n": int(arr.size)},
             )
         value = float(np.median(known))
     else:

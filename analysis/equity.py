@@ -72,6 +72,8 @@ class Indicator:
         Whether a higher value means a better-served commune.
     description
         One sentence saying what the value is.
+    uses_capacity
+        Whether the value depends on the centres' places (a missing capacity matters).
     """
 
     name: str
@@ -79,6 +81,7 @@ class Indicator:
     unit: str
     higher_is_better: bool
     description: str
+    uses_capacity: bool = False
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -108,6 +111,7 @@ INDICATORS: dict[str, Indicator] = {
             True,
             "two-step floating catchment area score: places of the centres within the "
             "catchment, shared among the pwd within their catchment (higher is better)",
+            uses_capacity=True,
         ),
         Indicator(
             "places_per_10k",
@@ -117,6 +121,7 @@ INDICATORS: dict[str, Indicator] = {
             "places (capacity) of the operating centres located in the commune per 10,000 "
             "pwd living there; aggregated, the places of the unit per 10,000 of its pwd "
             "(higher is better)",
+            uses_capacity=True,
         ),
     )
 }

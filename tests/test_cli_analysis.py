@@ -230,8 +230,22 @@ def test_missing_capacity_names_the_centre(own_centres: Connection) -> None:
             missing_capacity="error",
         )
     # equity's access indicator checks the same way: the centre, not its position (2)
-    with pytest.raises(AnalysisError, match=named):
+    with pytest.raises(AnalysisError, match=named) as caught:
         run_equity(own_centres, indicator="access", missing_capacity="error", fresh=True)
+    assert caught.value.code == "centre_without_capacity"  # worded in the app's languages
+    assert caught.value.params == {"name": "Centre t-fes", "id": fes, "missing": 1, "n": 3}
+
+    # with no capacity known at all (the CAS here), the median has nothing to fill with:
+    # access is refused with a code the app words, distance needs no places and is computed
+    own_centres.execute(
+        sa.text("UPDATE centres SET capacity = NULL WHERE external_id = 't-agadir'")
+    )
+    with pytest.raises(AnalysisError, match="no centre has a capacity") as caught:
+        run_equity(own_centres, indicator="access", centre_type="CAS", fresh=True)
+    assert caught.value.code == "no_capacity"  # as the app names it
+    distance = run_equity(own_centres, indicator="nearest_km", centre_type="CAS", fresh=True)
+    assert distance.results["capacity_filled"] == 1
+    assert min(c["value"] for c in distance.results["communes"]) < 5  # Agadir's own commune
 
 
 def test_coverage_in_minutes_over_a_road_network(own_centres: Connection) -> None:

@@ -482,6 +482,11 @@ def test_centres_without_capacity_keep_distance_and_coverage_and_explain_access(
         assert not at.error, [e.value for e in at.error]
         assert any(notice in i.value for i in at.info), [i.value for i in at.info]
         assert "median" not in " ".join(i.value for i in at.info)
+    at.selectbox(key="eq_indicator").set_value("nearest_km").run()
+    at.button(key="eq_save").click().run()  # a distance needs no places: it is saved
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.success
     at = _open(at, "2_Map_explorer")
     at.selectbox(key="indicator").set_value("nearest_km").run()
     assert at.selectbox(key="ctype").value == "other"

@@ -387,6 +387,13 @@ def check_capacities(centres: pd.DataFrame, missing_capacity: str | float) -> No
             f"centre {first['name']!r} (id {first['id']}) has no capacity "
             f"({len(unknown)} of {len(centres)} centres have none)",
             hint="fill them with --missing-capacity median, or a number such as 1",
+            code="centre_without_capacity",
+            params={
+                "name": str(first["name"]),
+                "id": int(first["id"]),
+                "missing": len(unknown),
+                "n": len(centres),
+            },
         )
 
 

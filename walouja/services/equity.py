@@ -78,7 +78,12 @@ def run_equity(
     def compute() -> dict[str, Any]:
         demand = load_demand(conn)
         centres = load_centres(conn, centre_type=kind)
-        check_capacities(centres, params["missing_capacity"])
+        strategy = params["missing_capacity"]
+        check_capacities(centres, strategy)
+        if not ind.uses_capacity and strategy == "median" and centres["capacity"].isna().all():
+            # no place is known and none enters the indicator: the units' places stay 0
+            # (counted in capacity_filled) instead of refusing a distance or a coverage
+            strategy = 0.0
         got = commune_indicators(
             demand,
             centres,
@@ -86,7 +91,7 @@ def run_equity(
             catchment_km=params["catchment_km"],
             method=method,
             detour_factor=params["detour_factor"],
-            missing_capacity=params["missing_capacity"],
+            missing_capacity=strategy,
         )
         report = equity_report(
             got.communes,
