@@ -165,6 +165,15 @@ def test_capacities_count_persons_served(line: Connection) -> None:
     # 150 places: the unserved 150 of communes 0-1 (and 2) are as good a use as any other
     small = run_prioritise(line, centre_type="COAPH", new=3, radius_km=10.0, new_capacity=150)
     assert small.results["pwd_covered_after"] == pytest.approx(50.0 + 3 * 150.0)
+    # the capacitated p-median serves everybody (5,000 places at site 8) by distance; its
+    # coverage figures are the MCLP's: 50 served within 10 km before, 50 + 1,500 after
+    for model in ("mclp", "pmedian"):
+        both = run_prioritise(
+            line, centre_type="COAPH", model=model, new=1, radius_km=10.0, new_capacity=5000
+        ).results
+        assert [s["commune_code"] for s in both["sites"]] == [_code(8)]
+        assert both["pwd_covered_before"] == pytest.approx(50.0)
+        assert both["pwd_covered_after"] == pytest.approx(1550.0)
 
 
 def test_infeasible_and_bad_requests_name_the_problem(line: Connection) -> None:

@@ -223,6 +223,36 @@ class MCLP(SitingModel):
         assert isinstance(model, MCLP)
         return model
 
+    def covered_with(self, sites: Sequence[str] = ()) -> float:
+        """Persons covered with the existing centres and the candidate ``sites`` open.
+
+        Within the radius of an open centre; with capacities, the most persons the open
+        centres' places serve within the radius (the capacitated assignment). It measures
+        another model's answer (a p-median's sites) in this model's terms.
+
+        Parameters
+        ----------
+        sites
+            Candidate labels (as in ``SiteGain.label``).
+
+        Raises
+        ------
+        AnalysisError
+            A label that is not a candidate.
+        """
+        index = {str(label): j for j, label in enumerate(self._cand_labels)}
+        unknown = [str(s) for s in sites if str(s) not in index]
+        if unknown:
+            raise AnalysisError(f"no candidate site {unknown[0]!r}")
+        chosen = np.asarray([index[str(s)] for s in sites], dtype=np.int64)
+        if self.capacitated:
+            served, _, _ = self._capacitated_assignment(self._open_mask(chosen))
+            return 0.0 if served is None else float(served)
+        state = self._state0()
+        for j in chosen:
+            self._apply(state, int(j))
+        return float(self._w.sum() - state.sum())
+
     # ---- uncapacitated formulation -----------------------------------------------------
     def _useful(self) -> NDArray[np.bool_]:
         # with capacities, demand within reach of an existing centre may find it full: every

@@ -462,3 +462,25 @@ def test_truncated_pmedian_from_points_equals_the_dense_model():
         dc, demand["pwd"].to_numpy(), radius=60, new=5, existing_cost_matrix=de
     )
     assert mclp.objective == pytest.approx(ref.solve().objective)
+
+
+def test_covered_with_measures_any_set_of_sites() -> None:
+    # demands of 100, 200, 300 at km 0, 10, 20; candidates a (km 0) and b (km 20); radius 5
+    cost = np.array([[0.0, 20.0], [10.0, 10.0], [20.0, 0.0]])
+    model = MCLP.from_cost_matrix(
+        cost, np.array([100.0, 200.0, 300.0]), radius=5.0, new=1, candidate_labels=["a", "b"]
+    )
+    assert model.covered_with() == 0.0
+    assert model.covered_with(["a"]) == 100.0
+    assert model.covered_with(["a", "b"]) == 400.0
+    capped = MCLP.from_cost_matrix(
+        cost,
+        np.array([100.0, 200.0, 300.0]),
+        radius=5.0,
+        new=1,
+        candidate_labels=["a", "b"],
+        capacities=np.array([50.0, 250.0]),
+    )
+    assert capped.covered_with(["a", "b"]) == pytest.approx(300.0)  # 50 + 250 places
+    with pytest.raises(AnalysisError, match="no candidate site 'c'"):
+        model.covered_with(["c"])

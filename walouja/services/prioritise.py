@@ -69,16 +69,25 @@ Scenario = RunOutcome
 
 
 def summarise(
-    result: LocationResult, demand: pd.DataFrame, *, radius_km: float, n_existing: int
+    result: LocationResult,
+    demand: pd.DataFrame,
+    *,
+    radius_km: float,
+    n_existing: int,
+    covered: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The JSON answer of one solve: objective, proof, coverage before/after, sites, greedy.
 
     ``pwd_covered_before/after`` count persons with disabilities within ``radius_km`` of a
     centre (for the p-median, from each commune's distance to its nearest centre); with
-    capacities, the persons a centre within reach serves, places permitting.
+    capacities, the persons a centre within reach serves, places permitting. ``covered``
+    gives them when they were measured apart (a capacitated p-median, measured as the MCLP
+    measures them, so that both models' figures agree).
     """
     table = result.demand
-    if result.model == "MCLP":
+    if covered is not None:
+        before, after = covered
+    elif result.model == "MCLP":
         before = float((table["weight"] * table["before"]).sum())
         after = float((table["weight"] * table["after"]).sum())
     else:
@@ -227,12 +236,26 @@ def run_prioritise(
             options["candidate_id"] = "label"
         if cls is MCLP:
             options["radius_km"] = radius_km
-        built = cls.from_frames(demand, candidates, existing if len(existing) else None, **options)
+        centres = existing if len(existing) else None
+        built = cls.from_frames(demand, candidates, centres, **options)
         result = built.solve(time_limit_s=time_limit_s)
+        covered = None
+        if cls is PMedian and built.capacitated:
+            # a capacitated p-median assigns by distance; persons covered within the radius,
+            # places permitting, are measured as the MCLP measures them (the same "before")
+            twin = MCLP.from_frames(demand, candidates, centres, **options, radius_km=radius_km)
+            covered = (twin.covered_with(), twin.covered_with([s.label for s in result.sites]))
         if candidates is None:
-            return summarise(result, demand, radius_km=radius_km, n_existing=len(existing))
+            return summarise(
+                result, demand, radius_km=radius_km, n_existing=len(existing), covered=covered
+            )
         return _summarise_on_candidates(
-            result, demand, candidates, radius_km=radius_km, n_existing=len(existing)
+            result,
+            demand,
+            candidates,
+            radius_km=radius_km,
+            n_existing=len(existing),
+            covered=covered,
         )
 
     return stored_or_computed(
@@ -254,6 +277,7 @@ def _summarise_on_candidates(
     *,
     radius_km: float,
     n_existing: int,
+    covered: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     # summarise() describes each site from a frame indexed by its label: give it the
     # candidates' rows too (with no persons, so the national total is unchanged)
@@ -265,7 +289,7 @@ def _summarise_on_candidates(
         ],
         ignore_index=True,
     )
-    results = summarise(result, info, radius_km=radius_km, n_existing=n_existing)
+    results = summarise(result, info, radius_km=radius_km, n_existing=n_existing, covered=covered)
     results["pwd_total"] = float(demand["pwd"].sum())
     commune_of = dict(zip(candidates["label"].astype(str), candidates["commune_code"], strict=True))
     for site in results["sites"]:
