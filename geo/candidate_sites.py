@@ -24,8 +24,8 @@ from geo.validate import (
     LAT_COLUMNS,
     LON_COLUMNS,
     Problem,
-    _number,
     normalise_column,
+    parse_numbers,
     problem,
     refuse_clashing_columns,
     row_problem,
@@ -166,8 +166,8 @@ def read_points(path: str | Path) -> pd.DataFrame:
         if lon_col is None or lat_col is None:
             raise file_error("candidates_no_coordinates", name=path.name)
         # read as imports read numbers: a decimal comma ("33,5") or point, spaces ignored
-        lon = _number(records[lon_col]).to_numpy(float)
-        lat = _number(records[lat_col]).to_numpy(float)
+        lon = parse_numbers(records[lon_col]).to_numpy(float)
+        lat = parse_numbers(records[lat_col]).to_numpy(float)
         _refuse_metres(lon, lat, path.name)
         texts = {col: records[col].astype(object).tolist() for col in (lon_col, lat_col)}
         for k in range(len(records)):

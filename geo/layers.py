@@ -403,7 +403,7 @@ def _stored_values(spec: LayerSpec, fspec: FieldSpec, values: Sequence[str]) -> 
     (``oui``, ``tramway``...); booleans and GTFS wheelchair codes the importer's words.
     Other kinds are compared as text. A ``DataError`` lists the accepted values otherwise.
     """
-    from geo.validate import _WHEELCHAIR_CODES, _to_bool, normalise_key
+    from geo.validate import WHEELCHAIR_CODES, normalise_key, parse_bool
 
     if fspec.kind in ("enum", "enum_list"):
         known = {normalise_key(k): v for k, v in ALIASES.get(fspec.name, {}).items()}
@@ -411,9 +411,9 @@ def _stored_values(spec: LayerSpec, fspec: FieldSpec, values: Sequence[str]) -> 
         parse: Any = known.get
         accepted = ", ".join(fspec.choices)
     elif fspec.kind == "bool":
-        parse, accepted = _to_bool, _BOOL_WORDS
+        parse, accepted = parse_bool, _BOOL_WORDS
     elif fspec.kind == "gtfs_wheelchair":
-        parse, accepted = _WHEELCHAIR_CODES.get, _WHEELCHAIR_WORDS
+        parse, accepted = WHEELCHAIR_CODES.get, _WHEELCHAIR_WORDS
     else:
         return list(values)
     out: list[Any] = []

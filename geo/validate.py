@@ -276,7 +276,7 @@ def _text(series: pd.Series) -> pd.Series:
     return _each(_as_text(series), lambda v: None if v is None else unicodedata.normalize("NFC", v))
 
 
-def _number(series: pd.Series) -> pd.Series:
+def parse_numbers(series: pd.Series) -> pd.Series:
     """Parse numbers written with a decimal point or comma, spaces as thousand separators."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return pd.to_numeric(series, errors="coerce").astype(float)
@@ -412,7 +412,7 @@ class _Checker:
         self.problems.append(item)
 
 
-_WHEELCHAIR_CODES = {
+WHEELCHAIR_CODES = {  # GTFS wheelchair_boarding: 0 unknown, 1 possible, 2 not possible
     "0": 0,
     "1": 1,
     "2": 2,
@@ -428,7 +428,11 @@ _WHEELCHAIR_CODES = {
 }
 
 
-def _to_bool(key: str | None) -> bool | None:
+def parse_bool(key: str | None) -> bool | None:
+    """A yes/no word as the importer reads it (``oui``, ``true``, ``1``...), else None.
+
+    ``key`` is normalised as by :func:`normalise_key`.
+    """
     if key is None:
         return None
     if key in _TRUE:
@@ -447,7 +451,7 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
     if spec.kind == "text":
         return _each(text, lambda v: None if v is None else unicodedata.normalize("NFC", v))
     if spec.kind in ("int", "number"):
-        nums = _number(raw)
+        nums = parse_numbers(raw)
         nums = nums.where(np.isfinite(nums))  # "inf" and "1e400" parse, but are no amount
         check.reject(present & nums.isna(), spec.name, "not_a_number", _value(text))
         if spec.kind == "int":
@@ -495,11 +499,11 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
     lookup = {v: normalise_key(v) for v in set(text.tolist()) if v is not None}
     keys = _each(text, lambda v: None if v is None else lookup[v])
     if spec.kind == "bool":
-        parsed = _each(keys, _to_bool)
+        parsed = _each(keys, parse_bool)
         check.reject(present & parsed.isna(), spec.name, "not_yes_no", _value(text))
         return parsed
     if spec.kind == "gtfs_wheelchair":
-        parsed = _each(keys, lambda v: None if v is None else _WHEELCHAIR_CODES.get(v))
+        parsed = _each(keys, lambda v: None if v is None else WHEELCHAIR_CODES.get(v))
         check.reject(present & parsed.isna(), spec.name, "unknown_wheelchair", _value(text))
         return parsed
     aliases = {normalise_key(k): v for k, v in ALIASES.get(spec.name, {}).items()}
@@ -767,8 +771,8 @@ def validate_records(
         lon, lat, notes = _to_lonlat(x, y, file_crs, what=what)
         warnings.extend(notes)
     elif lon_col is not None and lat_col is not None:
-        x = _number(records[lon_col]).to_numpy(dtype=float, na_value=np.nan).copy()
-        y = _number(records[lat_col]).to_numpy(dtype=float, na_value=np.nan).copy()
+        x = parse_numbers(records[lon_col]).to_numpy(dtype=float, na_value=np.nan).copy()
+        y = parse_numbers(records[lat_col]).to_numpy(dtype=float, na_value=np.nan).copy()
         for col, arr in ((lon_col, x), (lat_col, y)):
             raw = records[col]
             # "inf" and "nan" parse as floats but are no coordinates
