@@ -150,8 +150,15 @@ def load_unit_names(conn: Connection, level: str) -> pd.DataFrame:
     )
 
 
-def read_road_graph(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGraph:
-    """Road graph from an OSM XML file (``.osm``), with osmnx; largest connected part only."""
+def read_road_graph(path: str | Path, *, simplify: bool = False) -> nx.MultiDiGraph:
+    """Road graph from an OSM XML file (``.osm``), with osmnx; largest connected part only.
+
+    Every way keeps its own edges by default: osmnx's simplification merges chains of
+    ways into one edge whose ``highway`` and ``maxspeed`` are lists, and
+    :func:`analysis.network.prepare_graph` would then time a primary + secondary chain at
+    one speed (and a trunk + tertiary one at the tertiary's speed limit throughout), and
+    points could no longer snap to the corners it removes.
+    """
     import osmnx as ox
 
     file = Path(path)
@@ -180,7 +187,7 @@ def fetch_road_graph(place: str, *, network_type: str = "drive") -> nx.MultiDiGr
     import osmnx as ox
 
     try:
-        return ox.graph_from_place(place, network_type=network_type)
+        return ox.graph_from_place(place, network_type=network_type, simplify=False)
     except Exception as exc:  # network errors, geocoding failures
         raise DataError(
             f"could not download the road network of {place!r}: {exc}",

@@ -30,6 +30,18 @@ def graph() -> nx.MultiDiGraph:
     return prepare_graph(read_road_graph(FIXTURE, simplify=False))
 
 
+def test_each_way_keeps_its_own_speed_by_default() -> None:
+    # osmnx's simplification would merge the primary and the secondary ways of the grid's
+    # first row into one edge timed at a single speed: the default read keeps them apart
+    default = prepare_graph(read_road_graph(FIXTURE))
+    assert not any(isinstance(h, list) for _, _, h in default.edges(data="highway"))
+    speeds = {(u, v): d["speed_kph"] for u, v, d in default.edges(data=True)}
+    assert speeds[(1000, 1001)] == ROAD_SPEEDS_KMH["primary"]
+    assert speeds[(1030, 1031)] == 50.0
+    for _, _, d in default.edges(data=True):  # seconds = metres / (km/h / 3.6)
+        assert d["travel_time"] == pytest.approx(d["length"] / (d["speed_kph"] / 3.6), rel=1e-3)
+
+
 def test_speeds_follow_the_table_and_maxspeed(graph: nx.MultiDiGraph) -> None:
     speeds = {(u, v): d["speed_kph"] for u, v, d in graph.edges(data=True)}
     assert speeds[(1000, 1001)] == ROAD_SPEEDS_KMH["primary"]
