@@ -176,6 +176,26 @@ def test_capacities_count_persons_served(line: Connection) -> None:
         assert both["pwd_covered_after"] == pytest.approx(1550.0)
 
 
+def test_a_centre_without_capacity_counts_the_median_places(line: Connection) -> None:
+    # a second COAPH, capacity unknown, on commune 11 (communes 10-11, 200 persons, in
+    # reach): it gets the median of the known capacities, the 50 places of the first, not
+    # unlimited places that would serve all 200
+    line.execute(
+        sa.text(
+            "INSERT INTO centres (external_id, name, centre_type, status, geom, source, "
+            "is_demo) VALUES ('t-coaph-11', 'COAPH sans places', 'COAPH', 'operating', "
+            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true)"
+        ),
+        {"lon": LON0 + STEP * 11, "lat": LAT0},
+    )
+    r = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, new_capacity=5000)
+    assert r.params["missing_capacity"] == "median"
+    assert r.results["capacity_filled"] == 1
+    assert r.results["pwd_covered_before"] == pytest.approx(50.0 + 50.0)
+    plain = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0).results
+    assert "capacity_filled" not in plain  # without capacities, places do not count
+
+
 def test_infeasible_and_bad_requests_name_the_problem(line: Connection) -> None:
     with pytest.raises(InfeasibleError, match="cannot pay for at least 2 centre"):
         # Ouest has the one COAPH and needs 1 more, Est needs 2: 15 M MAD, more than 6 M

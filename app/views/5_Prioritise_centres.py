@@ -340,6 +340,8 @@ else:
         + " "
         + t("prioritise.greedy_note")
     )
+    if res.get("capacity_filled"):
+        st.caption(t("prioritise.capacity_filled", n=res["capacity_filled"]))
     if not res.get("sites"):
         st.info(t("prioritise.no_sites"))
     fmap = pv.build_map(res, params, tiles=tiles_mode(app_settings().tiles))

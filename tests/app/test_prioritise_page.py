@@ -348,3 +348,31 @@ def test_the_result_reads_in_arabic_and_english(
         assert rank in at.dataframe[0].value.columns
         assert any(optimal in s.value for s in at.success)
         assert len(at.dataframe[0].value) == 3
+
+
+def test_a_cli_scenario_with_capacities_says_how_unknown_places_were_counted(
+    page: AppTest, engine: Engine, settings: Settings
+) -> None:
+    from geo.db import connect
+    from walouja.services.prioritise import run_prioritise
+
+    with engine.connect() as c:
+        unknown = c.execute(
+            sa.text(
+                "SELECT count(*) FROM centres WHERE centre_type = 'COAPH' "
+                "AND status = 'operating' AND capacity IS NULL"
+            )
+        ).scalar_one()
+    assert unknown > 0, "the demonstration COAPH include centres without a capacity"
+    with connect(settings) as conn:
+        scenario = run_prioritise(
+            conn, centre_type="COAPH", new=1, new_capacity=100, name=f"{SAVED_PREFIX} places"
+        )
+    assert scenario.results["capacity_filled"] == unknown
+    at = AppTest.from_file(HOME, default_timeout=240)
+    at.query_params["scenario"] = str(scenario.run_id)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    note = f"{unknown} centre(s) existant(s) sans capacité connue comptent pour la médiane"
+    assert any(note in c.value for c in at.caption), [c.value for c in at.caption]

@@ -122,6 +122,11 @@ def prioritise_command(
         f"{proof}; persons with disabilities {reach} {scenario.params['radius_km']:g} km: "
         f"{_fmt(r['pwd_covered_before'])} → {_fmt(r['pwd_covered_after'])}"
     )
+    if r.get("capacity_filled"):
+        typer.echo(
+            f"note: {r['capacity_filled']} existing centre(s) without a known capacity counted "
+            "with the median of the known ones"
+        )
     typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}")
     for s in r["sites"]:
         typer.echo(

@@ -214,6 +214,8 @@ def run_prioritise(
     }
     if candidates is not None:
         params["candidates"] = candidates_source
+    if new_capacity is not None:
+        params["missing_capacity"] = "median"
 
     def compute() -> dict[str, Any]:
         demand = load_demand(conn)
@@ -221,6 +223,9 @@ def run_prioritise(
             existing = load_centres(conn, centre_type=kind, statuses=statuses)
         except AnalysisError:
             existing = pd.DataFrame(columns=["id", "lon", "lat", "province_code", "capacity"])
+        filled = 0
+        if new_capacity is not None:
+            existing, filled = _fill_capacities(existing, new_capacity)
         cls = MCLP if model == "mclp" else PMedian
         options: dict[str, Any] = {
             "new": new,
@@ -246,17 +251,21 @@ def run_prioritise(
             twin = MCLP.from_frames(demand, candidates, centres, **options, radius_km=radius_km)
             covered = (twin.covered_with(), twin.covered_with([s.label for s in result.sites]))
         if candidates is None:
-            return summarise(
+            out = summarise(
                 result, demand, radius_km=radius_km, n_existing=len(existing), covered=covered
             )
-        return _summarise_on_candidates(
-            result,
-            demand,
-            candidates,
-            radius_km=radius_km,
-            n_existing=len(existing),
-            covered=covered,
-        )
+        else:
+            out = _summarise_on_candidates(
+                result,
+                demand,
+                candidates,
+                radius_km=radius_km,
+                n_existing=len(existing),
+                covered=covered,
+            )
+        if new_capacity is not None:
+            out["capacity_filled"] = filled
+        return out
 
     return stored_or_computed(
         conn,
@@ -268,6 +277,23 @@ def run_prioritise(
         name=name,
         duration_in_results=True,
     )
+
+
+def _fill_capacities(existing: pd.DataFrame, new_capacity: float) -> tuple[pd.DataFrame, int]:
+    """Existing centres without a known capacity get the median of the known ones.
+
+    As ``walouja access`` fills them by default: counted as unlimited, a centre without a
+    capacity would serve everyone in reach and hide the need for places around it. With no
+    capacity known at all, they get ``new_capacity``. Returns the centres and how many were
+    filled.
+    """
+    capacity = pd.to_numeric(existing["capacity"], errors="coerce").astype(float)
+    missing = capacity.isna()
+    if not missing.any():
+        return existing, 0
+    known = capacity[~missing]
+    value = float(known.median()) if len(known) else float(new_capacity)
+    return existing.assign(capacity=capacity.fillna(value)), int(missing.sum())
 
 
 def _summarise_on_candidates(
