@@ -152,6 +152,17 @@ def test_pmedian_and_budget(line: Connection) -> None:
     assert budget.results["total_cost_mad"] == pytest.approx(8e6)
 
 
+def test_a_budget_one_dirham_short_buys_one_centre_less(line: Connection) -> None:
+    # HiGHS's tolerance once let three 5,000,000 MAD centres through a 14,999,999 budget
+    for budget, count in ((15_000_000, 3), (14_999_999, 2), (14_999_999.5, 2)):
+        r = run_prioritise(
+            line, centre_type="COAPH", budget_mad=budget, cost_mad=5e6, radius_km=10.0
+        ).results
+        assert len(r["sites"]) == count, budget
+        assert r["total_cost_mad"] <= budget
+        assert r["optimal"] is True
+
+
 def test_capacities_count_persons_served(line: Connection) -> None:
     # the COAPH has 50 places for the 200 persons of communes 0-1; a new centre with 600
     # places serves 600 wherever it reaches that many unserved persons (sites 7, 8 or 9)

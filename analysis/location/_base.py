@@ -481,14 +481,8 @@ class SitingModel(ABC):
                 np.zeros(n, np.int64), cols, np.ones(n), n_rows=1, lo=-np.inf, hi=r.new
             )
         if r.budget_mad is not None:
-            builder.add_rows(
-                np.zeros(n, np.int64),
-                cols,
-                r.cost_mad[active_idx],
-                n_rows=1,
-                lo=-np.inf,
-                hi=r.budget_mad,
-            )
+            coef, limit = _budget_row(r.cost_mad[active_idx], r.budget_mad)
+            builder.add_rows(np.zeros(n, np.int64), cols, coef, n_rows=1, lo=-np.inf, hi=limit)
         if deficits:
             prov = self._geo.candidate_province
             assert prov is not None
@@ -1226,3 +1220,19 @@ class SitingModel(ABC):
 def _with_times(result: LocationResult, build_s: float, solve_s: float) -> LocationResult:
     """The result with its timings set (dataclasses.replace keeps it frozen)."""
     return replace(result, build_time_s=build_s, solve_time_s=solve_s)
+
+
+def _budget_row(cost: NDArray[np.float64], budget: float) -> tuple[NDArray[np.float64], float]:
+    """The budget row's coefficients and limit, in a unit HiGHS cannot round past.
+
+    HiGHS accepts a row violated by its feasibility tolerance after scaling: three centres
+    of 5,000,000 MAD passed a budget of 14,999,999 MAD. Costs in whole MAD are counted in
+    their greatest common divisor (5,000,000 here) and the budget rounded down to whole
+    units (2), so the row is exact; other costs are scaled by the largest one.
+    """
+    whole = np.round(cost)
+    if np.all(np.abs(cost - whole) <= 1e-6) and np.any(whole > 0) and whole.max() < 2**62:
+        unit = float(np.gcd.reduce(whole[whole > 0].astype(np.int64)))
+        return whole / unit, math.floor(budget / unit + 1e-9)
+    scale = float(np.max(np.abs(cost))) or 1.0
+    return cost / scale, budget / scale
