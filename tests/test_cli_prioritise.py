@@ -293,6 +293,41 @@ def test_a_layer_gives_the_candidate_sites(line: Connection) -> None:
         layer_candidates(line, "centres", type_value="EPZ")
 
 
+def test_compare_tells_two_sites_in_one_commune_apart(line: Connection) -> None:
+    _eps(line, 8)
+    line.execute(
+        sa.text(
+            "INSERT INTO centres (external_id, name, centre_type, status, geom, source, "
+            "is_demo) VALUES ('t-eps-8b', 'EPS 8b', 'EPS', 'operating', "
+            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true)"
+        ),
+        {"lon": LON0 + STEP * 8 + 0.01, "lat": LAT0},  # ~1 km east, the same commune
+    )
+    sites = layer_candidates(line, "centres", type_value="EPS")
+    runs = [
+        run_prioritise(
+            line,
+            centre_type="COAPH",
+            new=1,
+            radius_km=10.0,
+            candidates=sites.frame,
+            candidates_source=sites.source,
+            forced=[site],
+        )
+        for site in ("centres:t-eps-8", "centres:t-eps-8b")
+    ]
+    assert {s["commune_code"] for r in runs for s in r.results["sites"]} == {_code(8)}
+    diff = compare_scenarios(line, runs[0].run_id, runs[1].run_id)
+    assert diff["sites_only_a"] == ["centres:t-eps-8"]
+    assert diff["sites_only_b"] == ["centres:t-eps-8b"]
+    assert diff["sites_both"] == []
+    # an MCLP beside a p-median: no province figure is measured by both
+    pm = run_prioritise(line, centre_type="COAPH", model="pmedian", new=1, radius_km=10.0)
+    mixed = compare_scenarios(line, runs[0].run_id, pm.run_id)
+    assert mixed["by_province_field"] is None
+    assert mixed["by_province"] == []
+
+
 def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None:
     done = _cli(
         "prioritise", "--new", "2", "--candidates-layer", "centres",

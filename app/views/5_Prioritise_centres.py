@@ -461,5 +461,7 @@ else:
                     )
                 )
                 provinces = pv.compare_provinces(diff)
-                if not provinces.empty:
+                if diff.get("by_province_field") is None:
+                    st.caption(t("prioritise.compare_models_differ"))
+                elif not provinces.empty:
                     st.dataframe(provinces, hide_index=True, width="stretch")

@@ -359,12 +359,16 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
         if sa_.params.get(k) != sb.params.get(k)
     }
     headline = {key: {"a": ra.get(key), "b": rb.get(key)} for key in HEADLINE_KEYS}
-    sites_a = {s["commune_code"] for s in ra.get("sites", [])}
-    sites_b = {s["commune_code"] for s in rb.get("sites", [])}
+    # a site from a candidate file or a layer is named by its id (two may share a commune)
+    sites_a = {str(s.get("site_id") or s["commune_code"]) for s in ra.get("sites", [])}
+    sites_b = {str(s.get("site_id") or s["commune_code"]) for s in rb.get("sites", [])}
     provinces: list[dict[str, Any]] = []
     pa = {r["province"]: r for r in ra.get("by_province") or []}
     pb = {r["province"]: r for r in rb.get("by_province") or []}
-    field = "covered_after" if ra.get("model") == "MCLP" else "mean_km_after"
+    field: str | None = "covered_after" if ra.get("model") == "MCLP" else "mean_km_after"
+    if ra.get("model") != rb.get("model"):
+        # persons covered (MCLP) and mean km (p-median): no province figure is in both
+        field, pa, pb = None, {}, {}
     for code in sorted(set(pa) | set(pb)):
         va, vb = pa.get(code, {}).get(field), pb.get(code, {}).get(field)
         provinces.append(
@@ -385,5 +389,6 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
             "sites_only_b": sorted(sites_b - sites_a),
             "sites_both": sorted(sites_a & sites_b),
             "by_province": provinces,
+            "by_province_field": field,
         }
     )
