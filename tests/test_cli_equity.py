@@ -208,6 +208,7 @@ def test_gaps_json(engine: Engine, national: dict[str, Any], forget_runs: list[i
     assert cities["national"]["communes"] == sum(r["communes"] for r in cities["rows"])
     # the text table counts places in whole numbers (still missing ones rounded up)
     lines = _run("gaps").stdout.splitlines()
+    assert any(ln.startswith("national rate (centres of every type): ") for ln in lines)
     table = lines[next(i for i, ln in enumerate(lines) if "places to national" in ln) :]
     for r in places["rows"]:
         cells = next(ln.split() for ln in table if ln.split()[:1] == [r["code"]])

@@ -121,8 +121,10 @@ def _print_gaps(out: RunOutcome) -> None:
         extra = f" ({', '.join(pipeline)})" if pipeline else ""
         typer.echo(f"  {r['code']}  {r['name_fr']}  {r['pwd']:,.0f} pwd{extra}")
     places = res["places_per_pwd"]
+    types = out.params.get("places_types")
+    of = f"centres of type {', '.join(types)}" if types else "centres of every type"
     typer.echo(
-        f"national rate: {places['national_places_per_10k']:.2f} places per 10,000 pwd; "
+        f"national rate ({of}): {places['national_places_per_10k']:.2f} places per 10,000 pwd; "
         f"{places['regions_below']} regions below it"
         + (
             f" ({places['unknown_capacity']} centres of unknown capacity count 0)"
