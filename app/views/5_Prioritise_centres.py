@@ -142,16 +142,19 @@ if candidate_set == "layer":
     kinds = pv.layer_types(str(cand_layer))
     if kinds:
         options = ["", *kinds]
+        type_key = f"p_cand_type_{cand_layer}"
         chosen_kind = l2.selectbox(
             t("prioritise.cand_type"),
             options,
-            key=f"p_cand_type_{cand_layer}",
+            key=type_key,
+            index=state.start_index(type_key, options, ""),
             format_func=lambda v: (
                 t("prioritise.cand_type.all")
                 if not v
                 else t(f"{pv.layer_type_key(str(cand_layer))}.{v}")
             ),
         )
+        state.publish(type_key, chosen_kind, "")
         cand_type = chosen_kind or None
     st.caption(t("prioritise.cand_layer_note"))
 if candidate_set == "upload":

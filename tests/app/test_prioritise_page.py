@@ -227,6 +227,15 @@ def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "sites de la couche Centres (EPS)" in captions
     assert "ont changé depuis ce scénario" not in captions  # it answers what the page asks
+    # the address keeps the layer and its type: a shared link reopens the same scenario
+    shared = AppTest.from_file(HOME, default_timeout=240)
+    assert at.query_params["p_cand_type_centres"] == "EPS"
+    for key, value in at.query_params.items():
+        shared.query_params[key] = value
+    shared.run()
+    shared.switch_page(PAGE).run()
+    assert shared.selectbox(key="p_cand_type_centres").value == "EPS"
+    assert "ont changé depuis ce scénario" not in " ".join(c.value for c in shared.caption)
     at.selectbox(key="p_cand_type_centres").set_value("CAS").run()
     assert "ont changé depuis ce scénario" in " ".join(c.value for c in at.caption)
     # a stop's mode reads in words
