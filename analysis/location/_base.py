@@ -363,6 +363,14 @@ class SitingModel(ABC):
     def _capacitated_pairs(self) -> tuple[SparseCost, SparseCost | None]:
         """Pairs of the capacitated formulation (candidates, existing)."""
 
+    @abstractmethod
+    def _relaxed_bound(self) -> float | None:
+        """The objective with every candidate open and no capacity: a bound no answer passes.
+
+        A solve stopped early may prove only a weaker bound than this one (a p-median's
+        below zero person-km); the reported bound and gap use the tighter of the two.
+        """
+
     _gain_measure: ClassVar[str]
     _demand_must_be_served: ClassVar[bool]
 
@@ -1118,6 +1126,9 @@ class SitingModel(ABC):
         source: str,
     ) -> LocationResult:
         bound = None if outcome.bound is None else outcome.bound + constant
+        relaxed = self._relaxed_bound()
+        if bound is not None and relaxed is not None:
+            bound = min(bound, relaxed) if self.maximize else max(bound, relaxed)
         gain_measure = self._gain_measure
         if self.capacitated:
             objective, after, ranked = self._served_by_site(chosen)

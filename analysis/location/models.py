@@ -577,6 +577,11 @@ class MCLP(SitingModel):
     def _capacitated_pairs(self) -> tuple[SparseCost, SparseCost | None]:
         return self._cov, self._exist_within
 
+    def _relaxed_bound(self) -> float | None:
+        reach = self._covered0.copy()
+        reach[self._cov.rows] = True
+        return float(self._w[reach].sum())
+
     # ---- tables --------------------------------------------------------------------------
     def _table(self, demand: pd.DataFrame, level: str) -> pd.DataFrame:
         d = demand.assign(
@@ -1038,6 +1043,14 @@ class PMedian(SitingModel):
 
     def _capacitated_pairs(self) -> tuple[SparseCost, SparseCost | None]:
         return self._cand, self._exist
+
+    def _relaxed_bound(self) -> float | None:
+        best = self._d0.copy()
+        np.minimum.at(best, self._pairs.rows, self._pairs.cost)
+        positive = self._w > 0
+        if not np.all(np.isfinite(best[positive])):
+            return None
+        return float(np.sum(self._w[positive] * best[positive]))
 
     def _table(self, demand: pd.DataFrame, level: str) -> pd.DataFrame:
         d = demand.assign(

@@ -281,10 +281,13 @@ else:
         st.success(t("prioritise.optimal", s=solve_s, vars=fmt_number(res.get("n_variables"))))
     else:
         gap = res.get("gap")
+        status = str(res.get("status"))
+        # a gap of 100 % or more (or none) says only that no useful bound was proven yet
+        useful = gap is not None and float(gap) < 1.0
         st.warning(
             t(
-                "prioritise.not_optimal",
-                status=res.get("status"),
+                "prioritise.not_optimal" if useful else "prioritise.not_optimal_nobound",
+                status=t(f"prioritise.status.{status}") if status == "time_limit" else status,
                 gap="—" if gap is None else fmt_number(100 * float(gap), decimals=2),
                 source=t(f"prioritise.source.{res.get('solution_source', 'milp')}"),
                 s=solve_s,

@@ -484,3 +484,16 @@ def test_covered_with_measures_any_set_of_sites() -> None:
     assert capped.covered_with(["a", "b"]) == pytest.approx(300.0)  # 50 + 250 places
     with pytest.raises(AnalysisError, match="no candidate site 'c'"):
         model.covered_with(["c"])
+
+
+def test_the_relaxed_bound_opens_every_candidate() -> None:
+    # the bound a stopped solve may not pass: every candidate open, no capacity
+    cost = np.array([[0.0, 20.0], [10.0, 10.0], [20.0, 0.0]])
+    w = np.array([100.0, 200.0, 300.0])
+    mclp = MCLP.from_cost_matrix(cost, w, radius=5.0, new=1)
+    assert mclp._relaxed_bound() == 400.0  # the middle demand is 10 km from both
+    pmed = PMedian.from_cost_matrix(cost, w, new=1)
+    assert pmed._relaxed_bound() == 200.0 * 10.0  # the ends at 0 km, the middle at 10
+    bound = pmed._relaxed_bound()
+    assert bound is not None
+    assert pmed.solve().objective >= bound

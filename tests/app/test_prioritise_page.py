@@ -385,3 +385,20 @@ def test_a_cli_scenario_with_capacities_says_how_unknown_places_were_counted(
     assert not at.exception
     note = f"{unknown} centre(s) existant(s) sans capacité connue comptent pour la médiane"
     assert any(note in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_time_limit_answer_says_what_is_known_of_its_gap(page: AppTest) -> None:
+    # 60 p-median sites with a centre in every province cannot be proven in 1 s: the answer
+    # is kept with a gap no wider than opening every candidate allows, or said to be unknown
+    page.selectbox(key="p_model").set_value("pmedian").run()
+    page.number_input(key="p_new").set_value(60).run()
+    page.number_input(key="p_minprov").set_value(1).run()
+    page.number_input(key="p_tl").set_value(1.0).run()
+    at = _run(page)
+    assert not at.error
+    (warning,) = [w.value for w in at.warning if "optimale" in w.value]  # beside demo notes
+    assert "Solution non prouvée optimale (temps de calcul écoulé)" in warning
+    assert "time_limit" not in warning
+    if "aucune borne utile" not in warning:
+        gap = float(warning.split("écart au mieux possible ")[1].split(" %")[0].replace(" ", ""))
+        assert 0 <= gap < 100
