@@ -348,8 +348,12 @@ else:
     )
     if res.get("capacity_filled"):
         st.caption(t("prioritise.capacity_filled", n=res["capacity_filled"]))
-    if not res.get("sites"):
+    n_sites, asked = len(res.get("sites") or []), params.get("new")
+    if not n_sites:
         st.info(t("prioritise.no_sites"))
+    elif asked is not None and n_sites < int(asked):
+        # the others would add nothing (nobody more covered, no km saved): not proposed
+        st.info(t("prioritise.fewer_sites", n=n_sites, asked=int(asked)))
     fmap = pv.build_map(res, params, tiles=tiles_mode(app_settings().tiles))
     st_folium(fmap, key="prio_map", height=560, use_container_width=True, returned_objects=[])
 

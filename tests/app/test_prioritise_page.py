@@ -205,6 +205,12 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) 
     assert len(table) == 2
     assert all(str(c).count(".") == 3 for c in table["Code"])  # located in real communes
     assert "fichier sites.csv" in " ".join(c.value for c in at.caption)
+    # five asked of three candidates: the page says why fewer are proposed
+    at.number_input(key="p_new").set_value(5).run()
+    at = _run(at)
+    n = len(at.dataframe[0].value)
+    assert n <= 3
+    assert any(f"Seuls {n} des 5 nouveaux centres demandés" in i.value for i in at.info)
     bad = "id;nom;lon;lat\nA;Atlantique;-12.0;33.0\nB;Sans point;;\n"
     at.file_uploader(key="p_file").set_value(("bad.csv", bad.encode(), "text/csv")).run()
     at = _run(at)
