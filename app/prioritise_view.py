@@ -319,7 +319,9 @@ def infeasible_detail(exc: InfeasibleError) -> str | None:
     found = _NO_CANDIDATE.search(exc.message)
     if found:
         province, need, have = found.groups()
-        return t("prioritise.infeasible.no_candidate", province=province, need=need, have=have)
+        names = data.units("provinces").set_index("code")[name_column()]
+        named = f"{names[province]} ({province})" if province in names.index else province
+        return t("prioritise.infeasible.no_candidate", province=named, need=need, have=have)
     return None
 
 

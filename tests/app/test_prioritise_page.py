@@ -7,6 +7,7 @@ rows; the named copies these tests save are deleted afterwards.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -408,3 +409,15 @@ def test_a_time_limit_answer_says_what_is_known_of_its_gap(page: AppTest) -> Non
     if "aucune borne utile" not in warning:
         gap = float(warning.split("écart au mieux possible ")[1].split(" %")[0].replace(" ", ""))
         assert 0 <= gap < 100
+
+
+def test_a_province_without_candidates_is_named(page: AppTest) -> None:
+    # the beaches as candidate sites leave inland provinces without any
+    page.radio(key="p_cand").set_value("layer").run()
+    page.selectbox(key="p_cand_layer").set_value("beaches").run()
+    page.number_input(key="p_minprov").set_value(1).run()
+    at = _run(page)
+    text = " ".join(i.value for i in at.info)
+    found = re.search(r"La province (.+?) \((\d\d\.\d{3})\) a besoin de 1 nouveau", text)
+    assert found, text
+    assert found.group(1)[0].isupper()  # a name, not the code alone
