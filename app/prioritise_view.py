@@ -707,8 +707,9 @@ def compare_provinces(diff: Mapping[str, Any]) -> pd.DataFrame:
     rows.insert(1, "name", rows["province"].map(names))
     rows = rows.reindex(rows["difference"].abs().sort_values(ascending=False).index)
     value_cols = [c for c in rows.columns if c.endswith(("_a", "_b")) or c == "difference"]
-    rows[value_cols] = rows[value_cols].astype(float).round(1)
     covered = any(c.startswith("covered") for c in value_cols)
+    # persons in whole numbers, km to a tenth
+    rows[value_cols] = rows[value_cols].astype(float).round(0 if covered else 1)
     after = t("prioritise.col.covered_after" if covered else "prioritise.col.km_after")
     return rows.rename(
         columns={

@@ -474,4 +474,9 @@ else:
                 if diff.get("by_province_field") is None:
                     st.caption(t("prioritise.compare_models_differ"))
                 elif not provinces.empty:
-                    st.dataframe(provinces, hide_index=True, width="stretch")
+                    st.dataframe(
+                        provinces,
+                        hide_index=True,
+                        width="stretch",
+                        column_config=pv.number_columns(provinces),
+                    )

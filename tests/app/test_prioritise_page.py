@@ -315,6 +315,11 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     assert list(differs.loc["Nouveaux centres"]) == ["3", "4"]  # the request that differs
     assert differs.loc["Centres existants"].nunique() == 1
     assert any("dans les deux" in c.value for c in at.caption)
+    # provinces that differ, persons in whole numbers
+    provinces = next(d.value for d in at.dataframe if "Différence (B − A)" in d.value.columns)
+    assert len(provinces) > 0
+    diff = provinces["Différence (B − A)"]
+    assert (diff == diff.round(0)).all()
     # a request value that is an identifier reads as its label (the model)
     at.selectbox(key="p_model").set_value("pmedian").run()
     at = _run(at)
@@ -325,6 +330,8 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
         "Couverture maximale (MCLP)",
         "p-médiane (distance minimale)",
     ]
+    assert any("ne se comparent pas" in c.value for c in at.caption)  # provinces: no table
+    assert not any("Différence (B − A)" in d.value.columns for d in at.dataframe)
 
 
 def test_a_shared_link_reopens_its_scenario(page: AppTest, settings: Settings) -> None:
