@@ -4,15 +4,15 @@ become bytes for a download button. Nothing here touches SQL."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from app.context import app_settings
-from app.i18n import catalogues, current_language, join_list, note_text, t, translate
+from app.i18n import catalogues, current_language, has_key, join_list, note_text, t, translate
 
 if TYPE_CHECKING:
     from geo.importer import ImportReport
@@ -29,6 +29,67 @@ class Upload:
 
     path: Path
     signature: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A checked upload: its dry-run report, and the values chosen for what it lacks.
+
+    ``missing`` names the required fields with a fixed list of values that some rows of the
+    file leave empty (found by the first check, before any value was chosen for them);
+    ``defaults`` holds the value chosen for each, which ``report`` was checked with.
+    """
+
+    upload: Upload
+    file_id: str
+    layer: str
+    report: ImportReport
+    missing: tuple[str, ...] = ()
+    defaults: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> int:
+        """How many rows would be written."""
+        return self.report.rows_read - self.report.rejected
+
+
+def missing_choices(layer: str, report: ImportReport) -> tuple[str, ...]:
+    """The required fields with a fixed list of values that rows of the report lack.
+
+    The page offers one value for all of those rows (the CLI's ``--set FIELD=VALUE``): a
+    healthsites extract has no ``centre_type`` column at all.
+    """
+    from geo.layers import get_layer
+
+    lacking = {p.field for p in report.problems if p.code == "required_missing"}
+    return tuple(
+        f.name for f in get_layer(layer).fields if f.required and f.choices and f.name in lacking
+    )
+
+
+def field_choices(layer: str, name: str) -> tuple[str, ...]:
+    """The values a field of ``layer`` allows."""
+    from geo.layers import get_layer
+
+    return next(f.choices for f in get_layer(layer).fields if f.name == name)
+
+
+def choice_label(name: str, value: str, lang: str | None = None) -> str:
+    """A value of an enumerated field in ``lang`` (``centre_type.COAPH``…), else as is."""
+    lang = lang or current_language()
+    key = f"{name}.{value}"
+    return translate(key, lang) if has_key(key, lang) else value
+
+
+def default_source(path: Path) -> str:
+    """The source an import is recorded under unless the user words it: the file's name."""
+    return path.name
+
+
+def default_licence(path: Path) -> str:
+    """The licence offered for a file: ODbL 1.0 for OpenStreetMap XML (as the CLI records
+    it), otherwise none (the user states it)."""
+    return "ODbL 1.0" if path.suffix.lower() == ".osm" else ""
 
 
 def expected_columns(layer: str) -> pd.DataFrame:
@@ -101,23 +162,57 @@ def save_upload(name: str, content: bytes, *, layer: str) -> Upload:
     return Upload(path=path, signature=f"{layer}:{safe}:{len(content)}:{hash(content)}")
 
 
-def check_file(layer: str, path: Path) -> ImportReport:
-    """Validate a file against ``layer`` without writing anything (a dry run)."""
+def check_file(
+    layer: str, path: Path, *, defaults: Mapping[str, str] | None = None
+) -> ImportReport:
+    """Validate a file against ``layer`` without writing anything (a dry run).
+
+    Parameters
+    ----------
+    defaults
+        A value for each named field in the rows that leave it empty.
+    """
     from geo.importer import ImportOptions, import_file
 
     return import_file(
         app_settings(),
         layer,
         path,
-        options=ImportOptions(dry_run=True, raise_on_reject=False),
+        options=ImportOptions(dry_run=True, raise_on_reject=False, defaults=dict(defaults or {})),
     )
 
 
-def write_file(layer: str, path: Path) -> ImportReport:
-    """Import a checked file for real, all or nothing, in one transaction."""
+def write_file(
+    layer: str,
+    path: Path,
+    *,
+    source: str,
+    licence: str,
+    skip_invalid: bool = False,
+    defaults: Mapping[str, str] | None = None,
+) -> ImportReport:
+    """Import a checked file for real, in one transaction.
+
+    Parameters
+    ----------
+    source, licence
+        Where the rows come from and under which licence (shown on the Sources page).
+    skip_invalid
+        Write the valid rows and skip the rejected ones; otherwise any rejected row refuses
+        the whole file.
+    defaults
+        A value for each named field in the rows that leave it empty.
+    """
     from geo.importer import ImportOptions, import_file
 
-    return import_file(app_settings(), layer, path, options=ImportOptions(raise_on_reject=True))
+    options = ImportOptions(
+        raise_on_reject=True,
+        skip_invalid=skip_invalid,
+        defaults=dict(defaults or {}),
+        source=source,
+        licence=licence,
+    )
+    return import_file(app_settings(), layer, path, options=options)
 
 
 def export_bytes(layer: str, fmt: str, *, region: str | None = None) -> tuple[bytes, str, int]:

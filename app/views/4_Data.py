@@ -1,12 +1,15 @@
-"""Data: import a file (validation report first, then an all-or-nothing write), export, layers."""
+"""Data: import a file (validation report first, then a write of the whole file or, when
+asked, of its valid rows), export, layers."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pandas as pd
 import streamlit as st
 
 from app import data, dataio, shell, state
-from app.i18n import name_column, t, tn
+from app.i18n import join_list, name_column, t, tn
 from walouja.errors import WaloujaError
 
 shell.header("data.title", "data.intro")
@@ -31,6 +34,8 @@ with tab_import:
         st.dataframe(dataio.expected_columns(layer), hide_index=True, width="stretch")
         st.caption(t("data.expected_note"))
     uploaded = st.file_uploader(t("data.file"), type=dataio.UPLOAD_TYPES, key="upload")
+    # the widget's own texts are Streamlit's English: the limit, in the page's language
+    st.caption(t("data.file_limit", mb=st.get_option("server.maxUploadSize")))
     if uploaded is not None and st.button(t("data.check"), key="check", type="primary"):
         upload = dataio.save_upload(uploaded.name, uploaded.getvalue(), layer=layer)
         with st.spinner(t("data.checking"), show_time=True):
@@ -40,59 +45,124 @@ with tab_import:
                 st.session_state.pop("import_check", None)
                 shell.show_error(exc)
             else:
-                st.session_state["import_check"] = (upload, report, uploaded.file_id)
+                missing = dataio.missing_choices(layer, report)
+                st.session_state["import_check"] = dataio.Checked(
+                    upload, uploaded.file_id, layer, report, missing
+                )
                 st.session_state.pop("import_done", None)
+                # a new file starts from its own defaults, not the last file's choices
+                for name in [k for k in st.session_state if str(k).startswith("imp_default_")]:
+                    del st.session_state[name]
+                st.session_state["imp_skip"] = False
+                st.session_state["imp_source"] = dataio.default_source(upload.path)
+                st.session_state["imp_licence"] = dataio.default_licence(upload.path)
     checked = st.session_state.get("import_check")
     if checked is not None and (
-        uploaded is None or checked[1].layer != layer or checked[2] != uploaded.file_id
+        uploaded is None or checked.layer != layer or checked.file_id != uploaded.file_id
     ):
         checked = None
     if checked is not None:
-        upload, report, _ = checked
-        counts = {
-            "accepted": report.rows_read - report.rejected,
-            "rejected": report.rejected,
-            "total": report.rows_read,
-        }
-        (st.error if report.rejected else st.success)(
-            t(
-                "data.report",
-                accepted=tn("data.report.accepted", counts["accepted"]),
-                rejected=tn("data.report.rejected", counts["rejected"]),
-                total=counts["total"],
+        report_box = st.container()
+        chosen: dict[str, str] = {}
+        for name in checked.missing:
+            options: list[str] = ["", *dataio.field_choices(layer, name)]
+            labels = {
+                v: dataio.choice_label(name, v) if v else t("data.default_none") for v in options
+            }
+            value = st.selectbox(
+                t("data.default_for", field=dataio.field_label(name)),
+                options,
+                key=f"imp_default_{name}",
+                format_func=labels.__getitem__,
             )
-        )
-        if report.problems:
-            st.markdown(f"**{t('data.problems')}**")
-            problems = dataio.problem_table(report.problems)
-            st.dataframe(problems, hide_index=True, width="stretch")
-        if report.warnings:
-            st.markdown(f"**{t('data.warnings')}**")
-            st.markdown(dataio.warning_lines(report.warnings))
-        if report.refused:
-            st.warning(t("data.refused"))
-        elif counts["accepted"] == 0:
-            st.info(t("data.nothing"))
-        elif st.button(
-            tn("data.write", counts["accepted"], layer=t(f"layer.{layer}")),
-            key="write",
-            type="primary",
-        ):
-            with st.spinner(t("data.writing"), show_time=True):
+            if value:
+                chosen[name] = value
+        if chosen != dict(checked.defaults):
+            with st.spinner(t("data.checking"), show_time=True):
                 try:
-                    written = dataio.write_file(layer, upload.path)
+                    again = dataio.check_file(layer, checked.upload.path, defaults=chosen)
                 except WaloujaError as exc:
                     shell.show_error(exc)
-                else:
-                    st.session_state["import_done"] = written
-                    st.session_state.pop("import_check", None)
-                    data.refresh()
-                    st.rerun()
+                    st.stop()
+            checked = dataclasses.replace(checked, report=again, defaults=chosen)
+            st.session_state["import_check"] = checked
+        report = checked.report
+        with report_box:
+            (st.error if report.rejected else st.success)(
+                t(
+                    "data.report",
+                    accepted=tn("data.report.accepted", checked.accepted),
+                    rejected=tn("data.report.rejected", report.rejected),
+                    total=report.rows_read,
+                )
+            )
+            if report.problems:
+                st.markdown(f"**{t('data.problems')}**")
+                problems = dataio.problem_table(report.problems)
+                st.dataframe(problems, hide_index=True, width="stretch")
+            if report.warnings:
+                st.markdown(f"**{t('data.warnings')}**")
+                st.markdown(dataio.warning_lines(report.warnings))
+            if checked.missing:
+                st.info(
+                    t(
+                        "data.default_hint",
+                        fields=join_list(dataio.field_label(n) for n in checked.missing),
+                    )
+                )
+        if checked.accepted == 0:
+            st.info(t("data.nothing"))
+        else:
+            ready = True
+            if report.rejected:
+                st.warning(t("data.refused"))
+                ready = st.checkbox(
+                    t(
+                        "data.skip_invalid",
+                        n=checked.accepted,
+                        total=report.rows_read,
+                        rejected=report.rejected,
+                    ),
+                    key="imp_skip",
+                )
+            # always drawn, so that what the user typed survives unticking the box above
+            c1, c2 = st.columns(2)
+            source = c1.text_input(t("data.source"), key="imp_source").strip()
+            licence = c2.text_input(
+                t("data.licence"), key="imp_licence", placeholder=t("data.licence_example")
+            ).strip()
+            if not source or not licence:
+                st.caption(t("data.source_needed"))
+            if ready and st.button(
+                tn("data.write", checked.accepted, layer=t(f"layer.{layer}")),
+                key="write",
+                type="primary",
+                disabled=not source or not licence,
+            ):
+                with st.spinner(t("data.writing"), show_time=True):
+                    try:
+                        written = dataio.write_file(
+                            layer,
+                            checked.upload.path,
+                            source=source,
+                            licence=licence,
+                            skip_invalid=bool(report.rejected),
+                            defaults=checked.defaults,
+                        )
+                    except WaloujaError as exc:
+                        shell.show_error(exc)
+                    else:
+                        st.session_state["import_done"] = written
+                        st.session_state.pop("import_check", None)
+                        data.refresh()
+                        st.rerun()
     done = st.session_state.get("import_done")
     if done is not None:
         st.success(
             t("data.done", inserted=done.inserted, updated=done.updated, unchanged=done.unchanged)
         )
+        if done.rejected:
+            st.info(tn("data.done_skipped", done.rejected))
 
 with tab_export:
     counts_now = data.layer_counts()

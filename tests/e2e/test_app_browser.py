@@ -209,6 +209,7 @@ def e2e_rows(engine: Engine) -> Iterator[str]:
         c.execute(
             sa.text("DELETE FROM layer_history WHERE external_id LIKE :p"), {"p": prefix + "%"}
         )
+        c.execute(sa.text("DELETE FROM layer_sources WHERE source = 'centres_good.csv'"))
 
 
 def test_import_shows_the_report_before_writing(
@@ -246,6 +247,8 @@ def test_import_shows_the_report_before_writing(
     page.get_by_role("button", name="Vérifier le fichier").click()
     page.get_by_text("2 lignes acceptées").wait_for()
     assert _count(engine, f"SELECT count(*) FROM centres WHERE external_id LIKE '{e2e_rows}%'") == 0
+    page.get_by_label("Licence du fichier").fill("CC BY 4.0")
+    page.get_by_label("Licence du fichier").press("Enter")
     page.get_by_role("button", name="Importer 2 lignes").click()
     page.get_by_text("Import terminé").wait_for()
     page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)

@@ -1,0 +1,158 @@
+"""The Data page's import through AppTest against the real database: importing only the valid
+rows, a value for a required column a file lacks, and the source and licence the Sources page
+then shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+PREFIX = "test-data-import-"
+
+
+def _page(lang: str, monkeypatch: pytest.MonkeyPatch, page: str = "4_Data") -> AppTest:
+    """``page`` in a fresh session whose language is ``lang`` from the start (AppTest words a
+    selectbox's options in the default language)."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _check(at: AppTest, name: str, text: str) -> AppTest:
+    at.file_uploader(key="upload").set_value((name, text.encode(), "text/csv")).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def written(engine: Engine) -> Iterator[str]:
+    """Prefix of the rows (and of the file names, hence the sources) the tests write; all of
+    them are deleted afterwards."""
+    yield PREFIX
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM centres WHERE external_id LIKE :p"), {"p": PREFIX + "%"})
+        c.execute(
+            sa.text("DELETE FROM layer_history WHERE external_id LIKE :p"), {"p": PREFIX + "%"}
+        )
+        c.execute(sa.text("DELETE FROM layer_sources WHERE source LIKE :p"), {"p": PREFIX + "%"})
+    st.cache_data.clear()
+
+
+def _rows(engine: Engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as c:
+        found = c.execute(
+            sa.text(
+                "SELECT external_id, centre_type, source FROM centres "
+                "WHERE external_id LIKE :p ORDER BY external_id"
+            ),
+            {"p": PREFIX + "%"},
+        )
+        return [(str(a), str(b), str(s)) for a, b, s in found]
+
+
+TWO_GOOD_ONE_BAD = (
+    "external_id,name,centre_type,capacity,lon,lat\n"
+    f"{PREFIX}1,Centre test Témara,COAPH,40,-6.915,33.925\n"
+    f"{PREFIX}2,Centre test Salé,COAPH,25,-6.80,34.04\n"
+    f"{PREFIX}3,Centre test faux,XYZ,abc,-6.85,34.00\n"
+)
+
+
+def test_the_valid_rows_alone_are_imported_when_asked_with_their_source_and_licence(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    name = f"{written}rabat.csv"
+    at = _check(_page("fr", monkeypatch), name, TWO_GOOD_ONE_BAD)
+    assert "2 lignes acceptées, 1 refusée sur 3" in at.error[0].value
+    assert "ou n'importez que les lignes valides" in " ".join(w.value for w in at.main.warning)
+    assert not [b for b in at.button if b.key == "write"]  # nothing to click before the choice
+    skip = at.checkbox(key="imp_skip")
+    assert skip.label.startswith("N'importer que les lignes valides (2 sur 3)")
+    assert at.text_input(key="imp_source").value == name  # prefilled with the file's name
+    assert at.text_input(key="imp_licence").value == ""
+    skip.check().run()
+    assert at.button(key="write").label == "Importer 2 lignes dans « Centres »"
+    assert at.button(key="write").disabled  # no licence stated yet
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    assert not at.button(key="write").disabled
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == [
+        "Import terminé : 2 ajoutées, 0 mises à jour, 0 inchangées."
+    ]
+    assert "1 ligne en erreur a été laissée de côté." in [i.value for i in at.info]
+    assert _rows(engine) == [(f"{written}1", "COAPH", name), (f"{written}2", "COAPH", name)]
+    with engine.connect() as c:
+        licence = c.execute(
+            sa.text("SELECT licence FROM layer_sources WHERE layer = 'centres' AND source = :s"),
+            {"s": name},
+        ).scalar_one()
+    assert licence == "CC BY 4.0"
+
+    at.switch_page("views/9_Sources_and_licences.py").run()
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "Licence" in d.value.columns]
+    assert isinstance(table, pd.DataFrame)
+    mine = table[table["Source"] == name]
+    assert mine[["Couche", "Licence"]].values.tolist() == [["Centres", "CC BY 4.0"]]
+
+
+def test_a_file_without_centre_type_takes_the_one_chosen_for_every_row(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    # like the healthsites extract: no centre_type column, and a row without a name
+    text = (
+        "external_id,name,lon,lat\n"
+        f"{written}1,Pharmacie test Témara,-6.915,33.925\n"
+        f"{written}2,Pharmacie test Salé,-6.80,34.04\n"
+        f"{written}3,,-6.85,34.00\n"
+    )
+    name = f"{written}healthsites.csv"
+    at = _check(_page("ar", monkeypatch), name, text)
+    assert "0 سطراً مقبولاً و3 مرفوضاً من أصل 3" in at.error[0].value
+    choose = at.selectbox(key="imp_default_centre_type")
+    assert choose.label == "نوع المركز للأسطر التي لا تحدده"
+    assert choose.value == ""
+    assert "مركز المساعدة الاجتماعية (CAS)" in choose.options
+    choose.set_value("CAS").run()
+    assert not at.exception, at.exception
+    assert "2 سطراً مقبولاً و1 مرفوض من أصل 3" in at.error[0].value  # checked again
+    assert at.selectbox(key="imp_default_centre_type").value == "CAS"  # still offered
+    at.checkbox(key="imp_skip").check()
+    at.text_input(key="imp_licence").input("ODbL 1.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert "تم تجاوز 1 سطر خاطئ." in [i.value for i in at.info]
+    assert _rows(engine) == [(f"{written}1", "CAS", name), (f"{written}2", "CAS", name)]
+
+
+def test_an_openstreetmap_file_is_offered_under_the_odbl_and_the_limit_is_translated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = _page("en", monkeypatch)
+    assert "Up to 200 MB per file." in " ".join(c.value for c in at.caption)
+    osm = (
+        "<?xml version='1.0' encoding='UTF-8'?>\n<osm version='0.6'>\n"
+        "<node id='1' lat='34.02' lon='-6.84'><tag k='natural' v='beach'/>"
+        "<tag k='name' v='Plage test'/></node>\n</osm>\n"
+    )
+    at.selectbox(key="imp_layer").set_value("beaches").run()
+    at.file_uploader(key="upload").set_value(("beach.osm", osm.encode(), "text/xml")).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="imp_source").value == "beach.osm"
+    assert at.text_input(key="imp_licence").value == "ODbL 1.0"
