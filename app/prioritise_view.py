@@ -631,7 +631,22 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
     """The proposed sites as CSV or GeoPackage bytes (written by ``geo.export_sites``)."""
     from geo.export_sites import sites_bytes
 
-    return sites_bytes(list(results.get("sites") or []), fmt)
+    communes = data.units("communes").set_index("code")
+    provinces = data.units("provinces").set_index("code")
+
+    def named(site: Mapping[str, Any]) -> dict[str, Any]:
+        commune, province = site.get("commune_code"), site.get("province_code")
+        row = dict(site)
+        if commune in communes.index:
+            row["name_ar"] = communes.at[commune, "name_ar"]
+        if province in provinces.index:
+            row["province_fr"] = provinces.at[province, "name_fr"]
+            row["province_ar"] = provinces.at[province, "name_ar"]
+        row["gain"] = None if site.get("gain") is None else round(float(site["gain"]), 1)
+        row["gain_unit"] = results.get("gain_measure")
+        return row
+
+    return sites_bytes([named(s) for s in results.get("sites") or []], fmt)
 
 
 def _show_param(key: str, value: Any) -> str:

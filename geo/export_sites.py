@@ -18,9 +18,13 @@ SITE_COLUMNS = (
     "site_id",
     "commune_code",
     "name_fr",
+    "name_ar",
     "province_code",
+    "province_fr",
+    "province_ar",
     "region_code",
     "gain",
+    "gain_unit",
     "cost_mad",
     "forced",
 )

@@ -7,11 +7,13 @@ rows; the named copies these tests save are deleted afterwards.
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 import streamlit as st
@@ -100,7 +102,7 @@ def test_the_page_renders_and_says_what_to_do(page: AppTest) -> None:
 
 
 def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
-    page: AppTest, engine: Engine
+    page: AppTest, engine: Engine, settings: Settings
 ) -> None:
     page.number_input(key="p_new").set_value(3).run()
     at = _run(page)
@@ -126,6 +128,20 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Télécharger les sites (CSV)" in labels
     assert "Télécharger les sites (GeoPackage)" in labels
+    # the CSV names each site in both languages, with its province and the gain's unit
+    from app import prioritise_view as pv
+    from geo.db import connect
+    from walouja.services.prioritise import load_scenario
+
+    with connect(settings) as conn:
+        res = load_scenario(conn, int(at.query_params["scenario"])).results
+    sites = pd.read_csv(io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig")
+    assert list(sites["rank"]) == [1, 2, 3]
+    assert sites["name_ar"].notna().all()
+    assert sites["province_fr"].notna().all()
+    assert sites["province_ar"].notna().all()
+    assert set(sites["gain_unit"]) == {"persons newly covered"}
+    assert (sites["gain"] == sites["gain"].round(1)).all()
 
 
 def test_changing_the_count_or_the_model_changes_the_result(page: AppTest) -> None:
