@@ -135,13 +135,13 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
 
     with connect(settings) as conn:
         res = load_scenario(conn, int(at.query_params["scenario"])).results
-    sites = pd.read_csv(io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig")
-    assert list(sites["rank"]) == [1, 2, 3]
-    assert sites["name_ar"].notna().all()
-    assert sites["province_fr"].notna().all()
-    assert sites["province_ar"].notna().all()
-    assert set(sites["gain_unit"]) == {"persons newly covered"}
-    assert (sites["gain"] == sites["gain"].round(1)).all()
+    csv = pd.read_csv(io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig")
+    assert list(csv["rank"]) == [1, 2, 3]
+    assert csv["name_ar"].notna().all()
+    assert csv["province_fr"].notna().all()
+    assert csv["province_ar"].notna().all()
+    assert set(csv["gain_unit"]) == {"persons newly covered"}
+    assert (csv["gain"] == csv["gain"].round(1)).all()
 
 
 def test_changing_the_count_or_the_model_changes_the_result(page: AppTest) -> None:
