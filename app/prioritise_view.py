@@ -87,6 +87,65 @@ class Request:
         )
 
 
+REQUEST_KEYS: tuple[str, ...] = (
+    "p_ctype", "p_model", "p_km", "p_minprov", "p_mode", "p_new", "p_budget", "p_cand",
+    "p_cand_layer", "p_pipeline", "p_tl",
+)  # fmt: skip
+"""Widget keys of the request (plus ``p_cost_<type>`` and ``p_cand_type_<layer>``)."""
+
+
+def request_state(params: Mapping[str, Any]) -> dict[str, str]:
+    """The page's address values that ask for a stored scenario's request again.
+
+    Opening a saved scenario writes them to the address and lets the request widgets start
+    from them, so the page shows the request the scenario answers. An uploaded file cannot
+    be chosen again: the candidate set is then "upload", to be given anew.
+    """
+    from geo.candidate_sites import parse_layer_set
+
+    kind = str(params.get("centre_type") or "COAPH")
+    out = {
+        "p_ctype": kind,
+        "p_model": str(params.get("model") or "mclp"),
+        "p_km": f"{float(params.get('radius_km') or DEFAULT_RADIUS_KM):g}",
+        "p_minprov": str(int(params.get("min_per_province") or 0)),
+        "p_tl": f"{float(params.get('time_limit_s') or DEFAULT_TIME_LIMIT_S):g}",
+    }
+    if params.get("budget_mad") is not None:
+        out["p_mode"] = "budget"
+        out["p_budget"] = f"{float(params['budget_mad']):.0f}"
+    else:
+        out["p_mode"] = "count"
+        out["p_new"] = str(int(params.get("new") or DEFAULT_NEW))
+    if params.get("cost_mad") is not None:
+        out[f"p_cost_{kind}"] = f"{float(params['cost_mad']):.0f}"
+    if sorted(params.get("statuses") or ()) != ["operating"]:
+        out["p_pipeline"] = "1"
+    source = params.get("candidates")
+    if source is None:
+        out["p_cand"] = "communes"
+    elif (parsed := parse_layer_set(str(source))) is not None:
+        out["p_cand"] = "layer"
+        out["p_cand_layer"] = parsed[0]
+        if parsed[1]:
+            out[f"p_cand_type_{parsed[0]}"] = parsed[1]
+    else:
+        out["p_cand"] = "upload"
+    return out
+
+
+def open_request(params: Mapping[str, Any]) -> None:
+    """Make the request widgets start from a stored scenario's request on the next run."""
+    for key in list(st.session_state):
+        if key in REQUEST_KEYS or str(key).startswith(("p_cost_", "p_cand_type_")):
+            del st.session_state[key]
+    for key in list(st.query_params):
+        if key in REQUEST_KEYS or key.startswith(("p_cost_", "p_cand_type_")):
+            del st.query_params[key]
+    for key, value in request_state(params).items():
+        st.query_params[key] = value
+
+
 def _same(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None

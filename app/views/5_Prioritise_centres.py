@@ -450,6 +450,8 @@ else:
     )
     if r2.button(t("prioritise.open"), key="p_open"):
         st.session_state["p_run_id"] = int(chosen)
+        with shell.friendly():
+            pv.open_request(pv.load(int(chosen))["params"])  # the page asks what it answers
         st.rerun()
     if len(ids) >= 2:
         st.markdown(f"**{t('prioritise.compare')}**")

@@ -323,6 +323,9 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     at = at.button(key="p_open").click().run()
     assert at.query_params["scenario"] == first
     assert len(_sites(at)) == 3
+    # opening it sets the request back to what it answers: 3 new centres, not out of date
+    assert at.number_input(key="p_new").value == 3
+    assert "ont changé depuis ce scénario" not in " ".join(c.value for c in at.caption)
     at.selectbox(key="p_cmp_a").set_value(int(first)).run()
     at = at.selectbox(key="p_cmp_b").set_value(int(saved)).run()
     assert not at.exception
