@@ -22,7 +22,7 @@ from app import data
 from app.components import mapview
 from app.components.filters import type_tag
 from app.context import app_settings
-from app.i18n import join_list, name_column, t
+from app.i18n import current_language, is_rtl, join_list, name_column, t
 from geo import db, runs
 from geo.candidate_sites import CandidateSites
 from walouja.errors import InfeasibleError, ValidationError
@@ -508,7 +508,9 @@ def build_map(
     ]
     osm = "centres" in data.osm_layers() or any(r.get("from_osm") for r in existing)
     credits = [t("map.credit.hcp"), *([mapview.OSM_ATTRIBUTION] if osm else [])]
-    m = mapview.base_map(tiles=tiles, height=height, credits=credits)
+    m = mapview.base_map(
+        tiles=tiles, height=height, credits=credits, rtl=is_rtl(current_language())
+    )
     m.get_root().header.add_child(folium.Element(SITE_CSS))  # type: ignore[attr-defined]
     by_province = {
         str(r["province"]): r for r in results.get("by_province") or [] if r.get("province")

@@ -12,7 +12,7 @@ import folium
 from app import data
 from app.components import mapview
 from app.components.filters import type_tag
-from app.i18n import name_column, t
+from app.i18n import current_language, is_rtl, name_column, t
 
 LEVELS: tuple[str, ...] = ("regions", "provinces", "communes")
 OVERLAYS: tuple[str, ...] = ("centres", "accessible_cities", "transport_stops", "beaches")
@@ -127,7 +127,9 @@ def build_map(
         if rows
     ):
         credits.append(mapview.OSM_ATTRIBUTION)
-    m = mapview.base_map(tiles=tiles, height=height, credits=credits)
+    m = mapview.base_map(
+        tiles=tiles, height=height, credits=credits, rtl=is_rtl(current_language())
+    )
     counts: dict[str, int] = {}
     label = t(f"indicator.{indicator}")
     popup = {

@@ -34,6 +34,10 @@ BACKGROUND_CSS = (
     ".walouja-legend i{display:inline-block;width:14px;height:14px;margin:0 6px -2px 0;"
     "border:1px solid #888;}.walouja-legend .dot{border-radius:50%;}</style>"
 )
+RTL_CSS = (
+    "<style>.leaflet-popup-content,.leaflet-tooltip,.walouja-legend"
+    "{direction:rtl;text-align:right;}</style>"
+)
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)'
@@ -265,13 +269,16 @@ class Attribution(MacroElement):
         self.texts = list(dict.fromkeys(texts))
 
 
-def base_map(*, tiles: str = "none", height: int = 620, credits: Sequence[str] = ()) -> folium.Map:
+def base_map(
+    *, tiles: str = "none", height: int = 620, credits: Sequence[str] = (), rtl: bool = False
+) -> folium.Map:
     """A map of Morocco: OSM tiles with attribution when ``tiles == "osm"``, else a plain
     background on which our own boundaries are the basemap.
 
     ``credits`` are the data credits of what the map draws (HCP for census figures and
     boundaries, :data:`OSM_ATTRIBUTION` for OpenStreetMap points); they show in the corner
-    whatever the tiles, as offline maps draw none.
+    whatever the tiles, as offline maps draw none. ``rtl`` lays popups, tooltips and the
+    legend out right to left (Arabic).
     """
     m = folium.Map(
         location=MOROCCO_CENTRE,
@@ -293,6 +300,8 @@ def base_map(*, tiles: str = "none", height: int = 620, credits: Sequence[str] =
         # the same text as the tiles' credit is shown once (Leaflet counts identical texts)
         Attribution(credits).add_to(m)
     m.get_root().header.add_child(Element(BACKGROUND_CSS))  # type: ignore[attr-defined]
+    if rtl:
+        m.get_root().header.add_child(Element(RTL_CSS))  # type: ignore[attr-defined]
     return m
 
 

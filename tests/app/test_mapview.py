@@ -186,3 +186,9 @@ def test_a_click_names_the_clicked_unit_not_a_centre() -> None:
     assert clicked_unit(point, codes) is None  # a centre whose id looks like a code
     assert clicked_unit({**polygon, "id": "99"}, codes) is None
     assert clicked_unit(None, codes) is None
+
+
+def test_an_arabic_map_lays_its_popups_out_right_to_left() -> None:
+    rtl = mapview.base_map(rtl=True).get_root().render()
+    assert ".leaflet-popup-content,.leaflet-tooltip,.walouja-legend{direction:rtl;" in rtl
+    assert "direction:rtl" not in mapview.base_map().get_root().render()
