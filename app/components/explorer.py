@@ -103,8 +103,13 @@ def build_map(
     overlays: Sequence[str],
     tiles: str,
     height: int = 620,
+    focus: tuple[float, float, float, float] | None = None,
 ) -> tuple[folium.Map, dict[str, int]]:
-    """The explorer map and how many features each layer drew."""
+    """The explorer map and how many features each layer drew.
+
+    ``focus`` (west, south, east, north) is the searched commune: the map opens on it, so a
+    shared link to a commune shows the commune.
+    """
     spec = INDICATORS[indicator]
     text, count = data.boundaries_text(level, region=region, province=province)
     shown = {code: display_value(spec, v) for code, v in values.items()}
@@ -176,6 +181,9 @@ def build_map(
             if province
             else data.unit_bounds("regions", str(region))
         )
+        m.fit_bounds([[south, west], [north, east]])
+    if focus is not None:
+        west, south, east, north = focus
         m.fit_bounds([[south, west], [north, east]])
     folium.LayerControl(collapsed=True).add_to(m)
     return m, counts

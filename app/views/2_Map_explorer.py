@@ -127,6 +127,7 @@ state.publish("q", query.strip(), "")
 matches = search_units(communes, query) if query.strip() else communes.iloc[0:0]
 focus: tuple[float, float] | None = None
 zoom: int | None = None
+bounds: tuple[float, float, float, float] | None = None
 if query.strip() and matches.empty:
     s2.warning(t("search.none", query=query.strip()))
 elif not matches.empty:
@@ -139,7 +140,7 @@ elif not matches.empty:
         format_func=lambda c: figures.commune_label(communes, c, names),
     )
     state.publish("commune", chosen_code, None)
-    west, south, east, north = data.unit_bounds("communes", chosen_code)
+    west, south, east, north = bounds = data.unit_bounds("communes", chosen_code)
     focus = ((south + north) / 2, (west + east) / 2)
     span = max(east - west, north - south, 0.01)
     zoom = max(6, min(12, int(math.log2(360 / span)) - 1))
@@ -157,6 +158,7 @@ with left:
             province=province or None,
             overlays=overlays,
             tiles=tiles_mode(app_settings().tiles),
+            focus=bounds,
         )
     result = st_folium(
         fmap,

@@ -102,9 +102,12 @@ def test_map_explorer_changes_level_searches_and_shows_figures(app: AppTest) -> 
     at.selectbox(key="level").set_value("regions").run()
     assert not at.exception
     assert "12 régions dessinées" in _captions(at)
+    assert "fitBounds" not in _map_script(at)
     at.text_input(key="q").input("tiznit").run()
     assert not at.exception
     assert any("Tiznit" in s.value for s in at.subheader)
+    # the map opens on the commune found (a shared link to it shows it)
+    assert "fitBounds" in _map_script(at)
     assert at.query_params["q"] == "tiznit"
     assert any(m.label == "Personnes en situation de handicap" for m in at.metric)
     at.text_input(key="q").input("تزنيت").run()  # the placeholder's spelling; the data's is تيزنيت
