@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from app import registry, state
@@ -29,6 +31,7 @@ RTL_CSS = """
     direction: rtl;
   }
   [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: right; }
+  [data-testid="stMarkdownContainer"] :is(ul, ol, li) { text-align: right; }
   [data-testid="stIFrame"], iframe { direction: ltr; }
 </style>
 """
@@ -41,19 +44,41 @@ def run() -> None:
     lang = language_selector()
     if is_rtl(lang):
         st.html(RTL_CSS)
+    page = st.navigation(navigation_pages(), position="sidebar", expanded=True)
+    sidebar_footer()
+    page.run()
+
+
+def navigation_pages() -> list[st.Page]:
+    """Every page at its slug, the first one also at ``/``.
+
+    Streamlit serves the default page at ``/`` only, so its own slug (``/overview``, which a
+    user types by analogy with the others) would say "page not found": the default page is
+    registered at ``/`` and a hidden page of the same file answers at the slug.
+    """
+    specs = registry.discover()
     pages = [
         st.Page(
             spec.path,
             title=page_title(spec),
             icon=spec.icon,
-            url_path=spec.url_path,
+            url_path="" if i == 0 else spec.url_path,
             default=(i == 0),
         )
-        for i, spec in enumerate(registry.discover())
+        for i, spec in enumerate(specs)
     ]
-    page = st.navigation(pages, position="sidebar", expanded=True)
-    sidebar_footer()
-    page.run()
+    if specs:
+        first = specs[0]
+        pages.append(
+            st.Page(
+                first.path,
+                title=page_title(first),
+                icon=first.icon,
+                url_path=first.url_path,
+                visibility="hidden",
+            )
+        )
+    return pages
 
 
 def page_title(spec: registry.PageSpec) -> str:
@@ -129,6 +154,19 @@ def demo_note(*tables: str) -> None:
     ]
     if parts:
         st.warning(" ".join(parts), icon="🧪")
+
+
+def aligned_columns(frame: pd.DataFrame) -> dict[str, Any] | None:
+    """Column settings for ``st.dataframe`` that align every column of ``frame`` to the right
+    on a right-to-left page (None otherwise).
+
+    The table's cells are drawn on a canvas the page's CSS does not reach: Arabic text goes
+    right by itself, but codes and numbers in Latin letters would stay on the left under
+    right-aligned headings.
+    """
+    if not is_rtl(current_language()):
+        return None
+    return {str(c): st.column_config.Column(alignment="right") for c in frame.columns}
 
 
 def show_error(exc: WaloujaError) -> None:

@@ -31,7 +31,13 @@ with tab_import:
     )
     state.publish("imp_layer", layer, "centres")
     with st.expander(t("data.expected"), expanded=False):
-        st.dataframe(dataio.expected_columns(layer), hide_index=True, width="stretch")
+        expected = dataio.expected_columns(layer)
+        st.dataframe(
+            expected,
+            hide_index=True,
+            width="stretch",
+            column_config=shell.aligned_columns(expected),
+        )
         st.caption(t("data.expected_note"))
     uploaded = st.file_uploader(t("data.file"), type=dataio.UPLOAD_TYPES, key="upload")
     # the widget's own texts are Streamlit's English: the limit, in the page's language

@@ -4,6 +4,7 @@ then shows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,3 +157,15 @@ def test_an_openstreetmap_file_is_offered_under_the_odbl_and_the_limit_is_transl
     assert not at.exception, at.exception
     assert at.text_input(key="imp_source").value == "beach.osm"
     assert at.text_input(key="imp_licence").value == "ODbL 1.0"
+
+
+@pytest.mark.parametrize(("lang", "aligned"), [("ar", {"right"}), ("fr", set())])
+def test_the_expected_columns_align_right_in_arabic(
+    monkeypatch: pytest.MonkeyPatch, lang: str, aligned: set[str]
+) -> None:
+    # the grid is drawn on a canvas: Latin codes would sit left under right-aligned headings
+    at = _page(lang, monkeypatch)
+    config = json.loads(at.dataframe[0].proto.columns or "{}")
+    shown = [c for c in config if c != "_index"]
+    assert {config[c].get("alignment") for c in shown} - {None} == aligned
+    assert len(shown) == (3 if aligned else 0)

@@ -16,6 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app import registry
+from app.i18n import translate
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
@@ -124,6 +126,32 @@ def test_switching_to_arabic_lays_the_page_out_right_to_left(app: str, page: Any
     _wait_heading(page, "مستكشف الخريطة")
     _wait_direction(page, main, "rtl")
     page.wait_for_url("**lang=ar**")
+
+
+def test_every_page_answers_at_its_own_slug(app: str, page: Any) -> None:
+    # the first page is served at / by Streamlit; its slug (/overview) must answer too
+    for spec in registry.discover():
+        page.goto(f"{app}/{spec.url_path}?lang=ar")
+        _wait_heading(page, translate(spec.title_key, "ar"))
+        assert page.get_by_text("Page not found").count() == 0, spec.url_path
+    page.goto(f"{app}/no_such_page?lang=ar")  # the check above does see the notice
+    _wait_heading(page, translate("nav.overview", "ar"))
+    assert page.get_by_text("Page not found").count() == 1
+
+
+def test_arabic_lists_and_the_expected_columns_read_from_the_right(app: str, page: Any) -> None:
+    page.goto(f"{app}/sources_and_licences?lang=ar")
+    _wait_heading(page, "المصادر والتراخيص")
+    item = "[data-testid='stMain'] [data-testid='stMarkdownContainer'] li"
+    page.locator(item).first.wait_for()
+    aligns = page.eval_on_selector_all(item, "es => es.map(e => getComputedStyle(e).textAlign)")
+    assert len(aligns) == 5
+    assert set(aligns) == {"right"}
+    page.goto(f"{app}/data?lang=ar")
+    _wait_heading(page, "البيانات")
+    page.locator("[data-testid='stExpander'] summary").first.click()
+    page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "data-expected-columns-ar.png"), full_page=True)
 
 
 def test_map_explorer_draws_national_communes_and_centres_within_budget(
