@@ -144,9 +144,13 @@ def test_arabic_lists_and_the_expected_columns_read_from_the_right(app: str, pag
     _wait_heading(page, "المصادر والتراخيص")
     item = "[data-testid='stMain'] [data-testid='stMarkdownContainer'] li"
     page.locator(item).first.wait_for()
-    aligns = page.eval_on_selector_all(item, "es => es.map(e => getComputedStyle(e).textAlign)")
-    assert len(aligns) == 5
-    assert set(aligns) == {"right"}
+    _wait_direction(page, "[data-testid='stMain']", "rtl")  # the page's style has arrived
+    page.wait_for_function(
+        "sel => [...document.querySelectorAll(sel)]"
+        ".every(e => getComputedStyle(e).textAlign === 'right')",
+        arg=item,
+    )
+    assert page.locator(item).count() == 5
     page.goto(f"{app}/data?lang=ar")
     _wait_heading(page, "البيانات")
     page.locator("[data-testid='stExpander'] summary").first.click()
