@@ -366,26 +366,33 @@ def record_import_source(conn: Connection, layer: str, source: str, licence: str
     """Record the provenance of the rows an import wrote, and drop the sources left empty.
 
     Each source of a layer keeps its own entry (licence, demo mark): an import never
-    overwrites another source's. An entry already recorded for this source keeps its
-    licence unless a new one is given.
+    overwrites another source's. Rows whose own ``source`` column names a source with no
+    entry yet (a file citing its surveys row by row) get one, with the import's licence. An
+    entry already recorded for ``source`` keeps its licence unless a new one is given.
     """
     spec = get_layer(layer)
-    exists = conn.execute(
-        sa.text("SELECT 1 FROM layer_sources WHERE layer = :l AND row_source = :s"),
-        {"l": spec.name, "s": source},
-    ).first()
-    if exists is None or licence is not None:
+    unrecorded = conn.execute(
+        sa.text(
+            f"SELECT DISTINCT t.source FROM {spec.table} t WHERE NOT EXISTS (SELECT 1 FROM "
+            "layer_sources s WHERE s.layer = :l AND s.row_source = t.source)"
+        ),
+        {"l": spec.name},
+    ).scalars()
+    targets = {str(v) for v in unrecorded}
+    if licence is not None:
+        targets.add(source)
+    for row_source in sorted(targets):
         all_demo = conn.execute(
             sa.text(
                 f"SELECT coalesce(bool_and(is_demo), false) FROM {spec.table} WHERE source = :s"
             ),
-            {"s": source},
+            {"s": row_source},
         ).scalar_one()
         record_source(
             conn,
             layer,
             title=spec.title,
-            source=source,
+            source=row_source,
             licence=licence or "as given by the importer",
             is_demo=bool(all_demo),
         )

@@ -105,3 +105,19 @@ def test_migration_0005_up_and_down(scratch_settings: Settings) -> None:
         assert db.current_revision(c) == "0005"
         row = c.execute(sa.text("SELECT layer, row_source FROM layer_sources")).one()
         assert tuple(row) == ("centres", "centres")  # no rows: the entry is keyed by its layer
+
+
+def test_rows_citing_their_own_sources_get_an_entry_each(
+    db_conn: Connection, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "surveys.csv",
+        "external_id,name,centre_type,source,lon,lat\n"
+        f"sv-1,Clinique D,other,Kaart Ground Survey 2018,{RABAT[0]},{RABAT[1]}\n"
+        f"sv-2,Clinique E,other,Field visit 2021,{FES[0]},{FES[1]}\n",
+    )
+    _import(db_conn, path, "surveys.csv", "ODbL 1.0")
+    entries = _entries(db_conn)
+    assert entries["Kaart Ground Survey 2018"] == ("ODbL 1.0", False)
+    assert entries["Field visit 2021"] == ("ODbL 1.0", False)
+    assert "surveys.csv" not in entries  # no row carries the file's name
