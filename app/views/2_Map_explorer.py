@@ -12,7 +12,7 @@ from app import analyses, data, shell, state
 from app.components import explorer, figures, filters
 from app.components.basemap import tiles_mode
 from app.context import app_settings
-from app.i18n import name_column, t, tn
+from app.i18n import count_key, current_language, name_column, t, tn
 from app.textsearch import search_units
 from walouja.errors import WaloujaError
 
@@ -169,11 +169,14 @@ with left:
         center=focus,
         zoom=zoom,
     )
-    st.caption(
-        t("map.drawn", n=drawn.get(level, 0), level=t(f"level.{level}").lower())
-        + " · "
-        + t("map.click_hint")
+    n_drawn = drawn.get(level, 0)
+    # "1 province dessinée" (the Arabic text names the level in the plural whatever the count)
+    level_key = (
+        f"level.{level}"
+        if current_language() == "ar"
+        else count_key(f"level.{level}", n_drawn, current_language())
     )
+    st.caption(tn("map.drawn", n_drawn, level=t(level_key).lower()) + " · " + t("map.click_hint"))
 clicked = (result or {}).get("last_object_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = clicked

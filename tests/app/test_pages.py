@@ -102,6 +102,11 @@ def test_map_explorer_changes_level_searches_and_shows_figures(app: AppTest) -> 
     at.selectbox(key="level").set_value("regions").run()
     assert not at.exception
     assert "12 régions dessinées" in _captions(at)
+    at.selectbox(key="level").set_value("provinces").run()
+    at.selectbox(key="province").set_value("04.281").run()  # Kénitra alone
+    assert "1 province dessinée" in _captions(at)
+    at.selectbox(key="province").set_value("").run()
+    at.selectbox(key="level").set_value("regions").run()
     assert "fitBounds" not in _map_script(at)
     at.text_input(key="q").input("tiznit").run()
     assert not at.exception
