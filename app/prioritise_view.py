@@ -68,6 +68,9 @@ class Request:
     min_per_province: int
     include_pipeline: bool
     time_limit_s: float
+    new_capacity: float | None = None
+    forced: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -84,12 +87,15 @@ class Request:
             and _same(params.get("budget_mad"), self.budget_mad)
             and int(params.get("min_per_province") or 0) == self.min_per_province
             and sorted(params.get("statuses") or ()) == sorted(self.statuses)
+            and _same(params.get("new_capacity"), self.new_capacity)
+            and sorted(params.get("forced") or ()) == sorted(self.forced)
+            and sorted(params.get("excluded") or ()) == sorted(self.excluded)
         )
 
 
 REQUEST_KEYS: tuple[str, ...] = (
     "p_ctype", "p_model", "p_km", "p_minprov", "p_mode", "p_new", "p_budget", "p_cand",
-    "p_cand_layer", "p_pipeline", "p_tl",
+    "p_cand_layer", "p_pipeline", "p_tl", "p_cap", "p_force", "p_exclude",
 )  # fmt: skip
 """Widget keys of the request (plus ``p_cost_<type>`` and ``p_cand_type_<layer>``)."""
 
@@ -121,6 +127,11 @@ def request_state(params: Mapping[str, Any]) -> dict[str, str]:
         out[f"p_cost_{kind}"] = f"{float(params['cost_mad']):.0f}"
     if sorted(params.get("statuses") or ()) != ["operating"]:
         out["p_pipeline"] = "1"
+    if params.get("new_capacity") is not None:
+        out["p_cap"] = f"{float(params['new_capacity']):g}"
+    for key, field in (("p_force", "forced"), ("p_exclude", "excluded")):
+        if params.get(field):
+            out[key] = ",".join(str(v) for v in params[field])
     source = params.get("candidates")
     if source is None:
         out["p_cand"] = "communes"
@@ -150,6 +161,19 @@ def _same(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return math.isclose(float(a), float(b))
+
+
+def commune_names() -> dict[str, str]:
+    """``{code: "Commune (Province)"}`` in the page's language, for choosing sites by name."""
+    communes = data.units("communes")
+    provinces = data.units("provinces").set_index("code")[name_column()]
+    column = name_column()
+    return {
+        str(code): f"{name} ({provinces.get(province, province)})"
+        for code, name, province in zip(
+            communes["code"], communes[column], communes["province_code"], strict=True
+        )
+    }
 
 
 def default_cost(centre_type: str) -> float:
@@ -197,6 +221,9 @@ def _solve_kwargs(request: Request) -> dict[str, Any]:
         "cost_mad": request.cost_mad,
         "time_limit_s": request.time_limit_s,
         "statuses": request.statuses,
+        "new_capacity": request.new_capacity,
+        "forced": request.forced,
+        "excluded": request.excluded,
     }
 
 
@@ -274,6 +301,12 @@ def describe(params: Mapping[str, Any]) -> str:
         text += " · " + t("prioritise.describe.min", k=params["min_per_province"])
     if params.get("candidates"):
         text += " · " + candidates_label(str(params["candidates"]))
+    if params.get("new_capacity") is not None:
+        places = mapview.fmt_number(float(params["new_capacity"]))
+        text += " · " + t("prioritise.describe.capacity", n=places)
+    for field in ("forced", "excluded"):
+        if params.get(field):
+            text += " · " + t(f"prioritise.describe.{field}", n=len(params[field]))
     return text
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import analyses, shell, state
+from app import analyses, data, shell, state
 from app import prioritise_view as pv
 from app.components import filters
 from app.components.basemap import tiles_mode
@@ -181,6 +181,42 @@ with st.expander(t("prioritise.advanced")):
         help=t("prioritise.time_limit_help"),
     )
     pv.publish_number("p_tl", float(time_limit), pv.DEFAULT_TIME_LIMIT_S)
+    places = st.number_input(
+        t("prioritise.new_capacity"),
+        min_value=0.0,
+        max_value=100_000.0,
+        step=10.0,
+        format="%.0f",
+        key="p_cap",
+        value=pv.start_number("p_cap", 0.0, lo=0, hi=100_000),
+        help=t("prioritise.new_capacity_help"),
+    )
+    pv.publish_number("p_cap", float(places), 0.0)
+    forced: list[str] = []
+    excluded: list[str] = []
+    if candidate_set == "communes":
+        # sites are named by their commune: those the planner wants, or cannot have
+        commune_codes = data.units("communes")["code"].astype(str).tolist()
+        commune_names = pv.commune_names()
+        f1, f2 = st.columns(2)
+        forced = f1.multiselect(
+            t("prioritise.forced"),
+            commune_codes,
+            key="p_force",
+            default=state.start_list("p_force", commune_codes, []),
+            format_func=lambda c: commune_names.get(c, c),
+            placeholder=t("prioritise.pick_communes"),
+        )
+        state.publish_list("p_force", forced, [])
+        excluded = f2.multiselect(
+            t("prioritise.excluded"),
+            commune_codes,
+            key="p_exclude",
+            default=state.start_list("p_exclude", commune_codes, []),
+            format_func=lambda c: commune_names.get(c, c),
+            placeholder=t("prioritise.pick_communes"),
+        )
+        state.publish_list("p_exclude", excluded, [])
 
 request = pv.Request(
     centre_type=str(centre_type),
@@ -192,6 +228,9 @@ request = pv.Request(
     min_per_province=int(min_prov),
     include_pipeline=bool(pipeline),
     time_limit_s=float(time_limit),
+    new_capacity=float(places) if places > 0 else None,
+    forced=tuple(forced),
+    excluded=tuple(excluded),
 )
 
 if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/play_arrow:"):

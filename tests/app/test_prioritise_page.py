@@ -447,3 +447,33 @@ def test_a_province_without_candidates_is_named(page: AppTest) -> None:
     found = re.search(r"La province (.+?) \((\d\d\.\d{3})\) a besoin de 1 nouveau", text)
     assert found, text
     assert found.group(1)[0].isupper()  # a name, not the code alone
+
+
+def test_places_and_communes_kept_or_left_out_shape_the_answer(
+    page: AppTest, engine: Engine
+) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    first = _sites(_run(page))
+    with engine.connect() as c:
+        figuig = c.execute(
+            sa.text("SELECT code FROM communes WHERE name_fr = 'Figuig' LIMIT 1")
+        ).scalar_one()
+    at = page.multiselect(key="p_exclude").set_value([first[0]]).run()
+    at = at.multiselect(key="p_force").set_value([figuig]).run()
+    at = _run(at)
+    assert not at.error
+    sites = _sites(at)
+    assert first[0] not in sites
+    assert figuig in sites
+    assert at.query_params["p_exclude"] == first[0]
+    captions = " ".join(c.value for c in at.caption)
+    assert "sites imposés : 1" in captions
+    assert "sites écartés : 1" in captions
+    # places per new centre: the figures count persons served, at most 100 per new centre
+    at = at.number_input(key="p_cap").set_value(100.0).run()
+    at = _run(at)
+    assert not at.error
+    assert "100 places par nouveau centre" in " ".join(c.value for c in at.caption)
+    table = at.dataframe[0].value
+    gain = next(c for c in table.columns if c.startswith("Apport"))
+    assert (table[gain].astype(float) <= 100.0 + 1e-6).all(), table.columns
