@@ -367,6 +367,7 @@ _NEEDS_MAD = re.compile(
     r"at least ([\d,]+) MAD"
 )
 _NO_CANDIDATE = re.compile(r"province (\S+) needs (\d+) new centre\(s\) but has only (\d+)")
+_TOO_FEW_PLACES = re.compile(r"offer at most ([\d,]+) places for a demand of ([\d,]+)")
 
 
 def constraint_of(exc: InfeasibleError) -> str:
@@ -408,6 +409,10 @@ def infeasible_detail(exc: InfeasibleError) -> str | None:
             k=k,
             needed=needed.replace(",", "\u202f"),
         )
+    found = _TOO_FEW_PLACES.search(exc.message)
+    if found:
+        places, demand = (v.replace(",", "\u202f") for v in found.groups())
+        return t("prioritise.infeasible.too_few_places", places=places, demand=demand)
     found = _NO_CANDIDATE.search(exc.message)
     if found:
         province, need, have = found.groups()

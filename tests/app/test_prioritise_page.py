@@ -477,3 +477,10 @@ def test_places_and_communes_kept_or_left_out_shape_the_answer(
     table = at.dataframe[0].value
     gain = next(c for c in table.columns if c.startswith("Apport"))
     assert (table[gain].astype(float) <= 100.0 + 1e-6).all(), table.columns
+    # the p-median must serve everybody: 100 places per new centre cannot, and it says so
+    at.selectbox(key="p_model").set_value("pmedian").run()
+    at = _run(at)
+    assert any("capacités" in e.value for e in at.error)
+    detail = " ".join(i.value for i in at.info)
+    assert "doit servir tout le monde" in detail
+    assert "capacity:" not in detail  # worded, not the English message
