@@ -145,13 +145,30 @@ def request_state(params: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def _is_request_key(key: str) -> bool:
+    name = key.split("~")[0]
+    return name in REQUEST_KEYS or name.startswith(("p_cost_", "p_cand_type_"))
+
+
+def wkey(name: str) -> str:
+    """The widget key of the request field ``name`` (its address key).
+
+    After "Open" the request widgets get new keys (``p_new~1``...): a browser keeps a keyed
+    widget's value across reruns whatever the server says, so only new widgets start from
+    the opened scenario's request, which :func:`open_request` writes to the address.
+    """
+    generation = int(st.session_state.get("p_gen", 0))
+    return name if generation == 0 else f"{name}~{generation}"
+
+
 def open_request(params: Mapping[str, Any]) -> None:
     """Make the request widgets start from a stored scenario's request on the next run."""
     for key in list(st.session_state):
-        if key in REQUEST_KEYS or str(key).startswith(("p_cost_", "p_cand_type_")):
+        if _is_request_key(str(key)):
             del st.session_state[key]
+    st.session_state["p_gen"] = int(st.session_state.get("p_gen", 0)) + 1
     for key in list(st.query_params):
-        if key in REQUEST_KEYS or key.startswith(("p_cost_", "p_cand_type_")):
+        if _is_request_key(key):
             del st.query_params[key]
     for key, value in request_state(params).items():
         st.query_params[key] = value

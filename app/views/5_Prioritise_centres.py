@@ -25,7 +25,7 @@ types = list(analyses.CENTRE_TYPES)
 centre_type = c1.selectbox(
     t("analysis.centre_type"),
     types,
-    key="p_ctype",
+    key=pv.wkey("p_ctype"),
     index=state.start_index("p_ctype", types, "COAPH"),
     format_func=lambda v: t(f"centre_type.{v}"),
 )
@@ -34,7 +34,7 @@ models = list(pv.MODELS)
 model = c2.selectbox(
     t("prioritise.model"),
     models,
-    key="p_model",
+    key=pv.wkey("p_model"),
     index=state.start_index("p_model", models, "mclp"),
     format_func=lambda v: t(f"prioritise.model.{v}"),
     help=t("prioritise.model_help"),
@@ -46,7 +46,7 @@ radius = c3.number_input(
     max_value=300.0,
     step=5.0,
     format="%.0f",
-    key="p_km",
+    key=pv.wkey("p_km"),
     value=pv.start_number("p_km", pv.DEFAULT_RADIUS_KM, lo=1, hi=300),
     help=t("prioritise.radius_help"),
 )
@@ -56,7 +56,7 @@ min_prov = c4.number_input(
     min_value=0,
     max_value=5,
     step=1,
-    key="p_minprov",
+    key=pv.wkey("p_minprov"),
     value=int(pv.start_number("p_minprov", 0, lo=0, hi=5)),
     help=t("prioritise.min_per_province_help"),
 )
@@ -67,7 +67,7 @@ modes = list(pv.MODES)
 mode = d1.radio(
     t("prioritise.mode"),
     modes,
-    key="p_mode",
+    key=pv.wkey("p_mode"),
     index=state.start_index("p_mode", modes, "count"),
     format_func=lambda v: t(f"prioritise.mode.{v}"),
     horizontal=True,
@@ -82,7 +82,7 @@ if mode == "count":
             min_value=1,
             max_value=200,
             step=1,
-            key="p_new",
+            key=pv.wkey("p_new"),
             value=int(pv.start_number("p_new", pv.DEFAULT_NEW, lo=1, hi=200)),
         )
     )
@@ -95,7 +95,7 @@ else:
             max_value=1e11,
             step=1_000_000.0,
             format="%.0f",
-            key="p_budget",
+            key=pv.wkey("p_budget"),
             value=pv.start_number("p_budget", pv.DEFAULT_BUDGET_MAD, lo=0, hi=1e11),
         )
     )
@@ -109,7 +109,7 @@ cost = float(
         max_value=1e10,
         step=100_000.0,
         format="%.0f",
-        key=cost_key,
+        key=pv.wkey(cost_key),
         value=pv.start_number(cost_key, type_cost, lo=1, hi=1e10),
         help=t("prioritise.cost_help"),
     )
@@ -119,7 +119,7 @@ sets = list(pv.CANDIDATE_SETS)
 candidate_set = d4.radio(
     t("prioritise.candidates"),
     sets,
-    key="p_cand",
+    key=pv.wkey("p_cand"),
     index=state.start_index("p_cand", sets, "communes"),
     format_func=lambda v: t(f"prioritise.candidates.{v}"),
     help=t("prioritise.candidates_help"),
@@ -134,7 +134,7 @@ if candidate_set == "layer":
     cand_layer = l1.selectbox(
         t("prioritise.cand_layer"),
         layers,
-        key="p_cand_layer",
+        key=pv.wkey("p_cand_layer"),
         index=state.start_index("p_cand_layer", layers, layers[0]),
         format_func=lambda v: t(f"layer.{v}"),
     )
@@ -146,7 +146,7 @@ if candidate_set == "layer":
         chosen_kind = l2.selectbox(
             t("prioritise.cand_type"),
             options,
-            key=type_key,
+            key=pv.wkey(type_key),
             index=state.start_index(type_key, options, ""),
             format_func=lambda v: (
                 t("prioritise.cand_type.all")
@@ -166,7 +166,7 @@ if candidate_set == "upload":
 with st.expander(t("prioritise.advanced")):
     pipeline = st.checkbox(
         t("prioritise.include_pipeline"),
-        key="p_pipeline",
+        key=pv.wkey("p_pipeline"),
         value=st.session_state.get("p_pipeline", st.query_params.get("p_pipeline") == "1"),
         help=t("prioritise.include_pipeline_help"),
     )
@@ -176,7 +176,7 @@ with st.expander(t("prioritise.advanced")):
         min_value=1.0,
         max_value=600.0,
         step=5.0,
-        key="p_tl",
+        key=pv.wkey("p_tl"),
         value=pv.start_number("p_tl", pv.DEFAULT_TIME_LIMIT_S, lo=1, hi=600),
         help=t("prioritise.time_limit_help"),
     )
@@ -187,7 +187,7 @@ with st.expander(t("prioritise.advanced")):
         max_value=100_000.0,
         step=10.0,
         format="%.0f",
-        key="p_cap",
+        key=pv.wkey("p_cap"),
         value=pv.start_number("p_cap", 0.0, lo=0, hi=100_000),
         help=t("prioritise.new_capacity_help"),
     )
@@ -202,7 +202,7 @@ with st.expander(t("prioritise.advanced")):
         forced = f1.multiselect(
             t("prioritise.forced"),
             commune_codes,
-            key="p_force",
+            key=pv.wkey("p_force"),
             default=state.start_list("p_force", commune_codes, []),
             format_func=lambda c: commune_names.get(c, c),
             placeholder=t("prioritise.pick_communes"),
@@ -211,7 +211,7 @@ with st.expander(t("prioritise.advanced")):
         excluded = f2.multiselect(
             t("prioritise.excluded"),
             commune_codes,
-            key="p_exclude",
+            key=pv.wkey("p_exclude"),
             default=state.start_list("p_exclude", commune_codes, []),
             format_func=lambda c: commune_names.get(c, c),
             placeholder=t("prioritise.pick_communes"),
