@@ -48,3 +48,41 @@ def test_a_small_mclp_draws_its_sites_numbered_by_rank(app: str, page: Any) -> N
     )
     page.wait_for_url("**scenario=**")
     page.screenshot(path=str(ARTIFACTS / "prioritise-mclp.png"), full_page=True)
+
+
+def test_opening_a_saved_scenario_shows_its_request(app: str, page: Any) -> None:
+    # the browser keeps a widget's value across reruns: "Open" must show the opened request
+    page.goto(f"{app}/prioritise_centres?p_new=3&p_km=30&p_ctype=COAPH")
+    run = page.get_by_role("button", name="Proposer des sites")
+    run.wait_for()
+    run.click()
+    page.wait_for_url("**scenario=**", timeout=120_000)
+    first = page.url.split("scenario=")[1].split("&")[0]
+    count = page.get_by_label("Nouveaux centres")
+    count.fill("4")
+    count.press("Enter")
+    page.wait_for_url("**p_new=4**")
+    run.click()
+    page.wait_for_function(
+        "first => !location.search.includes('scenario=' + first + '&')"
+        " && !location.search.endsWith('scenario=' + first)",
+        arg=first,
+        timeout=120_000,
+    )
+    chooser = page.get_by_label("Scénarios enregistrés")
+    chooser.click()
+    chooser.press_sequentially(f"#{first} ")
+    chooser.press("Enter")
+    page.get_by_role("button", name="Ouvrir").click()
+    page.wait_for_function(
+        "first => new URLSearchParams(location.search).get('scenario') === first",
+        arg=first,
+        timeout=60_000,
+    )
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('input[aria-label=\"Nouveaux centres\"]'))"
+        ".some(e => e.value === '3')",
+        timeout=30_000,
+    )
+    assert page.get_by_text("ont changé depuis ce scénario").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "prioritise-open.png"), full_page=True)
