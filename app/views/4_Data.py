@@ -75,9 +75,13 @@ with tab_import:
             labels = {
                 v: dataio.choice_label(name, v) if v else t("data.default_none") for v in options
             }
+            previous = dict(checked.defaults).get(name, "")
             value = st.selectbox(
                 t("data.default_for", field=dataio.field_label(name)),
                 options,
+                # the value already checked: a widget made anew (its labels change with the
+                # language) must not drop it, or fewer rows are written than the report says
+                index=options.index(previous) if previous in options else 0,
                 key=f"imp_default_{name}",
                 format_func=labels.__getitem__,
             )
