@@ -384,6 +384,9 @@ _NEEDS_MAD = re.compile(
     r"at least ([\d,]+) MAD"
 )
 _NO_CANDIDATE = re.compile(r"province (\S+) needs (\d+) new centre\(s\) but has only (\d+)")
+_BOTH = re.compile(r"candidate (\S+) is both forced and excluded")
+_FORCED_COUNT = re.compile(r"(\d+) forced candidates exceed the (\d+) new centres")
+_FORCED_COST = re.compile(r"forced candidates cost ([\d,]+) MAD, over the budget of ([\d,]+)")
 _TOO_FEW_PLACES = re.compile(r"offer at most ([\d,]+) places for a demand of ([\d,]+)")
 
 
@@ -426,6 +429,18 @@ def infeasible_detail(exc: InfeasibleError) -> str | None:
             k=k,
             needed=needed.replace(",", "\u202f"),
         )
+    found = _BOTH.search(exc.message)
+    if found:
+        site = found.group(1)
+        return t("prioritise.infeasible.both", site=commune_names().get(site, site))
+    found = _FORCED_COUNT.search(exc.message)
+    if found:
+        n, new = found.groups()
+        return t("prioritise.infeasible.forced_count", n=n, new=new)
+    found = _FORCED_COST.search(exc.message)
+    if found:
+        cost, budget = (v.replace(",", "\u202f") for v in found.groups())
+        return t("prioritise.infeasible.forced_cost", cost=cost, budget=budget)
     found = _TOO_FEW_PLACES.search(exc.message)
     if found:
         places, demand = (v.replace(",", "\u202f") for v in found.groups())
@@ -773,6 +788,11 @@ def _show_param(key: str, value: Any) -> str:
         return t("prioritise.candidates.communes") if not value else candidates_label(str(value))
     if key == "statuses" and isinstance(value, list | tuple):
         return join_list(t(f"status.{v}") for v in value) or "—"
+    if key in ("forced", "excluded") and isinstance(value, list | tuple):
+        names = commune_names()
+        return join_list(names.get(str(v), str(v)) for v in value) or "—"
+    if key == "missing_capacity" and value:
+        return t(f"prioritise.missing_capacity.{value}")
     return _show(value)
 
 

@@ -486,3 +486,11 @@ def test_places_and_communes_kept_or_left_out_shape_the_answer(
     detail = " ".join(i.value for i in at.info)
     assert "doit servir tout le monde" in detail
     assert "capacity:" not in detail  # worded, not the English message
+    # a commune both kept and left out is refused in words, naming it
+    at.selectbox(key="p_model").set_value("mclp").run()
+    at.number_input(key="p_cap").set_value(0.0).run()
+    at = at.multiselect(key="p_exclude").set_value([figuig]).run()
+    at = _run(at)
+    detail = " ".join(i.value for i in at.info)
+    assert "est à la fois retenue et écartée" in detail
+    assert "Figuig" in detail
