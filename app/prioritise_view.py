@@ -457,9 +457,17 @@ def infeasible_detail(exc: InfeasibleError) -> str | None:
 # ---- tables --------------------------------------------------------------------------------
 
 
-def gain_unit(model: str) -> str:
-    """The translated unit of a site's gain (``MCLP`` or ``PMedian``)."""
-    return t(f"prioritise.gain.{model}")
+def measure(results: Mapping[str, Any]) -> str:
+    """What a scenario's figures count: ``served`` with places per centre (persons served
+    within the places), else its model (``MCLP``: covered, ``PMedian``: person-km)."""
+    if "capacitated" in str(results.get("gain_measure") or ""):
+        return "served"
+    return str(results.get("model"))
+
+
+def gain_unit(kind: str) -> str:
+    """The translated unit of a site's gain (``MCLP``, ``PMedian`` or ``served``)."""
+    return t(f"prioritise.gain.{kind}")
 
 
 def sites_table(results: Mapping[str, Any]) -> pd.DataFrame:
@@ -481,7 +489,7 @@ def sites_table(results: Mapping[str, Any]) -> pd.DataFrame:
         columns.append("cost_mad")
     out = sites[columns].copy()
     out[["gain", "cumulative"]] = out[["gain", "cumulative"]].round(0)
-    unit = gain_unit(str(results.get("model")))
+    unit = gain_unit(measure(results))
     return out.rename(
         columns={
             "rank": t("prioritise.col.rank"),
@@ -622,7 +630,7 @@ def build_map(
     )
     sites = list(results.get("sites") or [])
     km = float(params.get("radius_km") or 0)
-    unit_gain = gain_unit(model)
+    unit_gain = gain_unit(measure(results))
     group = folium.FeatureGroup(name=t("prioritise.map.sites"))
     circles = folium.FeatureGroup(name=t("prioritise.map.radius", km=f"{km:g}"), show=True)
     communes = data.units("communes").set_index("code")

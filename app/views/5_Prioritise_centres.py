@@ -335,8 +335,14 @@ else:
     km = f"{float(params.get('radius_km') or 0):g}"
     m1, m2, m3, m4 = st.columns(4)
     before, after = res.get("pwd_covered_before") or 0.0, res.get("pwd_covered_after") or 0.0
+    counted = pv.measure(res)  # persons covered, or served within the places
+    # a capacitated p-median's tables are still in km
+    units_note = "served" if counted == "served" and model_name == "MCLP" else model_name
     m1.metric(
-        t("prioritise.metric.covered", km=km),
+        t(
+            "prioritise.metric.served" if counted == "served" else "prioritise.metric.covered",
+            km=km,
+        ),
         fmt_number(after),
         delta=f"+{fmt_number(after - before)}",
         help=t("prioritise.metric.covered_help", before=fmt_number(before)),
@@ -380,7 +386,7 @@ else:
             "prioritise.objective",
             objective=fmt_number(res.get("objective")),
             before=fmt_number(res.get("objective_before")),
-            unit=t(f"prioritise.objective.{model_name}"),
+            unit=t(f"prioritise.objective.{counted}"),
         )
         + " "
         + t("prioritise.greedy_note")
@@ -412,7 +418,7 @@ else:
             width="stretch",
             column_config=pv.number_columns(sites_shown),
         )
-        st.caption(t(f"prioritise.sites_note.{model_name}", km=km))
+        st.caption(t(f"prioritise.sites_note.{counted}", km=km))
         if res.get("sites"):
             b1, b2 = st.columns(2)
             stem = f"walouja_sites_{params.get('centre_type')}_{scenario['id']}"
@@ -438,13 +444,23 @@ else:
             width="stretch",
             column_config=pv.number_columns(prov_shown),
         )
-        st.caption(t(f"prioritise.units_note.{model_name}", km=km))
+        st.caption(
+            t(
+                f"prioritise.units_note.{units_note}",
+                km=km,
+            )
+        )
     with tab_reg:
         reg_shown = pv.unit_table(res, "region")
         st.dataframe(
             reg_shown, hide_index=True, width="stretch", column_config=pv.number_columns(reg_shown)
         )
-        st.caption(t(f"prioritise.units_note.{model_name}", km=km))
+        st.caption(
+            t(
+                f"prioritise.units_note.{units_note}",
+                km=km,
+            )
+        )
     with tab_eq:
         eq = res.get("equity") or {}
         if eq.get("gini_before") is None:

@@ -479,6 +479,10 @@ def test_places_and_communes_kept_or_left_out_shape_the_answer(
     table = at.dataframe[0].value
     gain = next(c for c in table.columns if c.startswith("Apport"))
     assert (table[gain].astype(float) <= 100.0 + 1e-6).all(), table.columns
+    assert gain == "Apport (personnes servies par le site)"  # served, not "covered"
+    assert "PSH servies à moins de 30 km (dans la limite des places)" in [
+        m.label for m in at.metric
+    ]
     # the p-median must serve everybody: 100 places per new centre cannot, and it says so
     at.selectbox(key="p_model").set_value("pmedian").run()
     at = _run(at)

@@ -58,7 +58,7 @@ def test_opening_a_saved_scenario_shows_its_request(app: str, page: Any) -> None
     run.click()
     page.wait_for_url("**scenario=**", timeout=120_000)
     first = page.url.split("scenario=")[1].split("&")[0]
-    count = page.get_by_label("Nouveaux centres")
+    count = page.get_by_label("Nouveaux centres", exact=True)
     count.fill("4")
     count.press("Enter")
     page.wait_for_url("**p_new=4**")
@@ -73,6 +73,15 @@ def test_opening_a_saved_scenario_shows_its_request(app: str, page: Any) -> None
     chooser.click()
     chooser.press_sequentially(f"#{first} ")
     chooser.press("Enter")
+    # the choice is the select's value (its rerun done) before "Open" is pressed
+    page.wait_for_function(
+        "label => Array.from(document.querySelectorAll(\"[data-testid='stSelectbox']\"))"
+        ".some(b => (b.textContent + ' ' + Array.from(b.querySelectorAll('input'))"
+        ".map(i => i.value).join(' ')).includes(label))",
+        arg=f"#{first} ",
+        timeout=30_000,
+    )
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Ouvrir").click()
     page.wait_for_function(
         "first => new URLSearchParams(location.search).get('scenario') === first",
