@@ -326,6 +326,11 @@ def test_compare_tells_two_sites_in_one_commune_apart(line: Connection) -> None:
     mixed = compare_scenarios(line, runs[0].run_id, pm.run_id)
     assert mixed["by_province_field"] is None
     assert mixed["by_province"] == []
+    assert mixed["by_province_differs"] == "models"
+    # covered beside served within places: not alike either
+    served = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, new_capacity=5000)
+    apart = compare_scenarios(line, runs[0].run_id, served.run_id)
+    assert (apart["by_province_field"], apart["by_province_differs"]) == (None, "places")
 
 
 def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None:

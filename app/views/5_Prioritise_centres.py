@@ -529,7 +529,12 @@ else:
                 )
                 provinces = pv.compare_provinces(diff)
                 if diff.get("by_province_field") is None:
-                    st.caption(t("prioritise.compare_models_differ"))
+                    places = diff.get("by_province_differs") == "places"
+                    st.caption(
+                        t("prioritise.compare_places_differ")
+                        if places
+                        else t("prioritise.compare_models_differ")
+                    )
                 elif not provinces.empty:
                     st.dataframe(
                         provinces,

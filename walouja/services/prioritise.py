@@ -366,8 +366,14 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
     pa = {r["province"]: r for r in ra.get("by_province") or []}
     pb = {r["province"]: r for r in rb.get("by_province") or []}
     field: str | None = "covered_after" if ra.get("model") == "MCLP" else "mean_km_after"
+    served_a = "capacitated" in str(ra.get("gain_measure") or "")
+    served_b = "capacitated" in str(rb.get("gain_measure") or "")
+    why = None
     if ra.get("model") != rb.get("model"):
-        # persons covered (MCLP) and mean km (p-median): no province figure is in both
+        why = "models"  # persons covered (MCLP) and mean km (p-median): no figure in both
+    elif served_a != served_b:
+        why = "places"  # persons covered, and persons served within places: not alike
+    if why is not None:
         field, pa, pb = None, {}, {}
     for code in sorted(set(pa) | set(pb)):
         va, vb = pa.get(code, {}).get(field), pb.get(code, {}).get(field)
@@ -390,5 +396,6 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
             "sites_both": sorted(sites_a & sites_b),
             "by_province": provinces,
             "by_province_field": field,
+            "by_province_differs": why,
         }
     )
