@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from app import analyses, data, shell, state
@@ -199,24 +200,21 @@ with st.expander(t("prioritise.advanced")):
         commune_codes = data.units("communes")["code"].astype(str).tolist()
         commune_names = pv.commune_names()
         f1, f2 = st.columns(2)
-        forced = f1.multiselect(
-            t("prioritise.forced"),
-            commune_codes,
-            key=pv.wkey("p_force"),
-            default=state.start_list("p_force", commune_codes, []),
-            format_func=lambda c: commune_names.get(c, c),
-            placeholder=t("prioritise.pick_communes"),
-        )
-        state.publish_list("p_force", forced, [])
-        excluded = f2.multiselect(
-            t("prioritise.excluded"),
-            commune_codes,
-            key=pv.wkey("p_exclude"),
-            default=state.start_list("p_exclude", commune_codes, []),
-            format_func=lambda c: commune_names.get(c, c),
-            placeholder=t("prioritise.pick_communes"),
-        )
-        state.publish_list("p_exclude", excluded, [])
+
+        def pick(column: DeltaGenerator, key: str, label: str) -> list[str]:
+            chosen = column.multiselect(
+                t(label),
+                commune_codes,
+                key=pv.wkey(key),
+                default=state.start_list(key, commune_codes, []),
+                format_func=lambda c: commune_names.get(c, c),
+                placeholder=t("prioritise.pick_communes"),
+            )
+            state.publish_list(key, chosen, [])
+            return chosen
+
+        forced = pick(f1, "p_force", "prioritise.forced")
+        excluded = pick(f2, "p_exclude", "prioritise.excluded")
 
 request = pv.Request(
     centre_type=str(centre_type),
