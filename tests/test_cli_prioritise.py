@@ -191,14 +191,7 @@ def test_a_centre_without_capacity_counts_the_median_places(line: Connection) ->
     # a second COAPH, capacity unknown, on commune 11 (communes 10-11, 200 persons, in
     # reach): it gets the median of the known capacities, the 50 places of the first, not
     # unlimited places that would serve all 200
-    line.execute(
-        sa.text(
-            "INSERT INTO centres (external_id, name, centre_type, status, geom, source, "
-            "is_demo) VALUES ('t-coaph-11', 'COAPH sans places', 'COAPH', 'operating', "
-            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true)"
-        ),
-        {"lon": LON0 + STEP * 11, "lat": LAT0},
-    )
+    _centre(line, "t-coaph-11", "COAPH", LON0 + STEP * 11)
     r = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, new_capacity=5000)
     assert r.params["missing_capacity"] == "median"
     assert r.results["capacity_filled"] == 1
@@ -238,15 +231,20 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _eps(conn: Connection, k: int) -> None:
+def _centre(conn: Connection, external_id: str, kind: str, lon: float) -> None:
+    """An operating centre of ``kind`` without a capacity, on the test line at ``lon``."""
     conn.execute(
         sa.text(
             "INSERT INTO centres (external_id, name, centre_type, status, geom, source, is_demo) "
-            "VALUES (:id, :name, 'EPS', 'operating', "
+            "VALUES (:id, :name, :kind, 'operating', "
             "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true)"
         ),
-        {"id": f"t-eps-{k}", "name": f"EPS {k}", "lon": LON0 + STEP * k, "lat": LAT0},
+        {"id": external_id, "name": f"{kind} {external_id}", "kind": kind, "lon": lon, "lat": LAT0},
     )
+
+
+def _eps(conn: Connection, k: int) -> None:
+    _centre(conn, f"t-eps-{k}", "EPS", LON0 + STEP * k)
 
 
 def test_a_layer_gives_the_candidate_sites(line: Connection) -> None:
@@ -295,14 +293,7 @@ def test_a_layer_gives_the_candidate_sites(line: Connection) -> None:
 
 def test_compare_tells_two_sites_in_one_commune_apart(line: Connection) -> None:
     _eps(line, 8)
-    line.execute(
-        sa.text(
-            "INSERT INTO centres (external_id, name, centre_type, status, geom, source, "
-            "is_demo) VALUES ('t-eps-8b', 'EPS 8b', 'EPS', 'operating', "
-            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'test', true)"
-        ),
-        {"lon": LON0 + STEP * 8 + 0.01, "lat": LAT0},  # ~1 km east, the same commune
-    )
+    _centre(line, "t-eps-8b", "EPS", LON0 + STEP * 8 + 0.01)  # ~1 km east, same commune
     sites = layer_candidates(line, "centres", type_value="EPS")
     runs = [
         run_prioritise(
