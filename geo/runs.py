@@ -125,16 +125,38 @@ def _run(row: sa.Row[Any]) -> Run:
 
 
 def find_run(
-    conn: Connection, kind: str, params: Mapping[str, Any], fingerprint: str
+    conn: Connection,
+    kind: str,
+    params: Mapping[str, Any],
+    fingerprint: str,
+    *,
+    limit_key: str | None = None,
 ) -> Run | None:
-    """The latest stored run of ``kind`` with the same ``params`` on the same inputs, if any."""
+    """The latest stored run of ``kind`` with the same ``params`` on the same inputs, if any.
+
+    With ``limit_key`` (a parameter that only bounds the effort, such as a solver's time
+    limit), a run whose ``params`` differ in that key alone also matches when its results say
+    ``"optimal": true``: a proven optimum does not depend on how long the solver was allowed.
+    A run with exactly the same ``params`` is preferred.
+    """
     row = conn.execute(
         sa.text(
             "SELECT * FROM analysis_runs "
-            "WHERE kind = :kind AND fingerprint = :fp AND params = CAST(:params AS jsonb) "
-            "ORDER BY created_at DESC, id DESC LIMIT 1"
+            "WHERE kind = :kind AND fingerprint = :fp AND ("
+            "  params = CAST(:params AS jsonb)"
+            "  OR (CAST(:limit_key AS text) IS NOT NULL"
+            "      AND params - CAST(:limit_key AS text)"
+            "          = CAST(:params AS jsonb) - CAST(:limit_key AS text)"
+            "      AND jsonb_typeof(results) = 'object'"
+            "      AND results -> 'optimal' = 'true'::jsonb)) "
+            "ORDER BY (params = CAST(:params AS jsonb)) DESC, created_at DESC, id DESC LIMIT 1"
         ),
-        {"kind": kind, "fp": fingerprint, "params": _dumps(params)},
+        {
+            "kind": kind,
+            "fp": fingerprint,
+            "params": _dumps(params),
+            "limit_key": limit_key,
+        },
     ).first()
     return None if row is None else _run(row)
 

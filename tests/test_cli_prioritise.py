@@ -111,6 +111,22 @@ def test_mclp_picks_the_hand_checked_site_and_is_stored(line: Connection) -> Non
     assert any(s["id"] == first.run_id for s in list_scenarios(line))
 
 
+def test_the_pages_request_and_the_clis_are_one_scenario(line: Connection) -> None:
+    # the page always sends the unit cost and its own time limit; the CLI its defaults
+    page = run_prioritise(
+        line, centre_type="COAPH", new=1, radius_km=10.0, cost_mad=5e6, time_limit_s=30.0
+    )
+    assert page.results["optimal"] is True
+    assert page.results["total_cost_mad"] == pytest.approx(5e6)
+    cli = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0)
+    assert cli.reused
+    assert cli.run_id == page.run_id
+    # another cost is another scenario (the results carry the cost)
+    dearer = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, cost_mad=6e6)
+    assert not dearer.reused
+    assert dearer.results["total_cost_mad"] == pytest.approx(6e6)
+
+
 def test_per_province_minimum_holds(line: Connection) -> None:
     spread = run_prioritise(line, centre_type="COAPH", new=3, radius_km=10.0, min_per_province=2)
     provinces = [s["province_code"] for s in spread.results["sites"]]

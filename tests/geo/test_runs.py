@@ -71,6 +71,57 @@ def test_save_then_find_the_same_request(conn: Connection) -> None:
     assert find_run(conn, "coverage", params, "abd") is None
 
 
+def test_an_optimal_run_matches_whatever_its_time_limit(conn: Connection) -> None:
+    request = {"model": "mclp", "new": 3}
+    optimal = save_run(
+        conn,
+        kind="k-limit",
+        params={**request, "time_limit_s": 30.0},
+        fingerprint="f",
+        results={"optimal": True, "objective": 10.0},
+        duration_s=1.0,
+    )
+    stopped = save_run(
+        conn,
+        kind="k-limit",
+        params={**request, "new": 4, "time_limit_s": 1.0},
+        fingerprint="f",
+        results={"optimal": False, "objective": 9.0},
+        duration_s=1.0,
+    )
+    wanted = {**request, "time_limit_s": 60.0}
+    # the proven optimum is the answer under any time limit
+    found = find_run(conn, "k-limit", wanted, "f", limit_key="time_limit_s")
+    assert found is not None
+    assert found.id == optimal
+    # only with the key named, and only the time limit may differ
+    assert find_run(conn, "k-limit", wanted, "f") is None
+    assert find_run(conn, "k-limit", {**wanted, "new": 5}, "f", limit_key="time_limit_s") is None
+    # a run stopped by its limit is no answer to a longer one
+    longer = {**request, "new": 4, "time_limit_s": 60.0}
+    assert find_run(conn, "k-limit", longer, "f", limit_key="time_limit_s") is None
+    # its own request still finds it; an exact match wins over a newer optimal one
+    same = find_run(conn, "k-limit", {**longer, "time_limit_s": 1.0}, "f", limit_key="time_limit_s")
+    assert same is not None
+    assert same.id == stopped
+    newer = save_run(
+        conn,
+        kind="k-limit",
+        params={**request, "time_limit_s": 5.0},
+        fingerprint="f",
+        results={"optimal": True, "objective": 10.0},
+        duration_s=1.0,
+    )
+    exact = find_run(
+        conn, "k-limit", {**request, "time_limit_s": 30.0}, "f", limit_key="time_limit_s"
+    )
+    assert exact is not None
+    assert exact.id == optimal
+    latest = find_run(conn, "k-limit", wanted, "f", limit_key="time_limit_s")
+    assert latest is not None
+    assert latest.id == newer
+
+
 def test_latest_run_wins_and_listing(conn: Connection) -> None:
     first = save_run(conn, kind="k-test", params={}, fingerprint="f", results=[1], duration_s=1.0)
     second = save_run(conn, kind="k-test", params={}, fingerprint="f", results=[2], duration_s=1.0)

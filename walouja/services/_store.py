@@ -47,15 +47,17 @@ def stored_or_computed(
     fresh: bool = False,
     name: str | None = None,
     duration_in_results: bool = False,
+    limit_key: str | None = None,
 ) -> RunOutcome:
     """The stored run of ``kind``/``params`` on unchanged ``tables``, else ``compute()`` stored.
 
     ``fresh`` recomputes even when a stored run matches; ``duration_in_results`` also writes
-    the computation time into the results as ``duration_s``.
+    the computation time into the results as ``duration_s``. With ``limit_key`` a stored
+    optimal run that differs only in that parameter is reused (see ``geo.runs.find_run``).
     """
     fingerprint = runs.input_fingerprint(conn, tables)
     if not fresh:
-        found = runs.find_run(conn, kind, params, fingerprint)
+        found = runs.find_run(conn, kind, params, fingerprint, limit_key=limit_key)
         if found is not None:
             return RunOutcome(found.id, True, found.params, found.results, found.duration_s)
     start = time.perf_counter()

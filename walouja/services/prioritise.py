@@ -205,7 +205,9 @@ def run_prioritise(
         "radius_km": float(radius_km),
         "min_per_province": int(min_per_province),
         "budget_mad": budget_mad,
-        "cost_mad": float(unit_cost) if budget_mad is not None or cost_mad is not None else None,
+        # the unit cost is always recorded (the results carry each site's cost and the total),
+        # so the CLI and the page, which always shows it, store the same request alike
+        "cost_mad": float(unit_cost),
         "new_capacity": new_capacity,
         "statuses": sorted(statuses),
         "forced": sorted(forced),
@@ -276,6 +278,7 @@ def run_prioritise(
         fresh=fresh,
         name=name,
         duration_in_results=True,
+        limit_key="time_limit_s",
     )
 
 
