@@ -752,6 +752,46 @@ def layer_sites(layer: str, type_value: str | None) -> Any:
         return layer_candidates(conn, layer, type_value=type_value)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _layer_sites(layer: str, type_value: str | None, version: str) -> Any:
+    return layer_sites(layer, type_value)
+
+
+def cached_layer_sites(layer: str, type_value: str | None) -> Any:
+    """:func:`layer_sites`, read again only when the data change."""
+    return _layer_sites(layer, type_value, data.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _file_sites(name: str, content: bytes, version: str) -> Any:
+    return read_candidates(name, content)
+
+
+def cached_file_sites(name: str, content: bytes) -> Any:
+    """:func:`read_candidates`, read again only for another file or changed data."""
+    return _file_sites(name, content, data.data_version())
+
+
+def site_choices(sites: Any) -> tuple[list[str], dict[str, str]]:
+    """The ids of candidate ``sites`` (``CandidateSites``) and how to show each: its name
+    (its commune's when it has none), with its id when another site has the same name."""
+    frame = sites.frame
+    communes = commune_names()
+    labels = frame["label"].astype(str).tolist()
+    shown: list[str] = []
+    for label, name, commune in zip(
+        labels, frame["name"], frame["commune_code"].astype(str), strict=True
+    ):
+        own = "" if name is None or pd.isna(name) else str(name).strip()
+        shown.append(own or communes.get(commune, "") or label)
+    repeated = pd.Series(shown).duplicated(keep=False).to_numpy()
+    names = {
+        label: f"{text} · {label}" if twice and text != label else text
+        for label, text, twice in zip(labels, shown, repeated, strict=True)
+    }
+    return labels, names
+
+
 def rejected_rows(exc: ValidationError) -> pd.DataFrame:
     """The rows of a refused candidate file: row, field and reason, in the page's language
     (the English reason where a row carries no code)."""

@@ -163,6 +163,20 @@ if candidate_set == "upload":
         t("prioritise.upload"), type=["csv", "geojson", "json", "gpkg", "zip"], key="p_file"
     )
     st.caption(t("prioritise.upload_note"))
+# the candidate sites of a layer or a file, read once per choice (None for the communes, or
+# when they cannot be read: the error is shown when the planner runs the request)
+sites_error: WaloujaError | None = None
+sites = None
+if candidate_set == "layer" and cand_layer is not None:
+    try:
+        sites = pv.cached_layer_sites(str(cand_layer), cand_type)
+    except WaloujaError as exc:
+        sites_error = exc
+elif candidate_set == "upload" and uploaded is not None:
+    try:
+        sites = pv.cached_file_sites(uploaded.name, uploaded.getvalue())
+    except WaloujaError as exc:
+        sites_error = exc
 
 with st.expander(t("prioritise.advanced")):
     pipeline = st.checkbox(
@@ -193,28 +207,38 @@ with st.expander(t("prioritise.advanced")):
         help=t("prioritise.new_capacity_help"),
     )
     pv.publish_number("p_cap", float(places), 0.0)
-    forced: list[str] = []
-    excluded: list[str] = []
+    # the sites the planner wants, or cannot have: communes by name, or the candidate
+    # layer's / file's sites by their id and name
+    site_options: list[str] = []
+    site_names: dict[str, str] = {}
+    pick_words: tuple[str, ...] = (
+        "prioritise.forced",
+        "prioritise.excluded",
+        "prioritise.pick_communes",
+    )
     if candidate_set == "communes":
-        # sites are named by their commune: those the planner wants, or cannot have
-        commune_codes = data.units("communes")["code"].astype(str).tolist()
-        commune_names = pv.commune_names()
-        f1, f2 = st.columns(2)
+        site_options = data.units("communes")["code"].astype(str).tolist()
+        site_names = pv.commune_names()
+    elif sites is not None:
+        site_options, site_names = pv.site_choices(sites)
+        pick_words = tuple(f"prioritise.{w}_sites" for w in ("forced", "excluded", "pick"))
+    f1, f2 = st.columns(2)
 
-        def pick(column: DeltaGenerator, key: str, label: str) -> list[str]:
-            chosen = column.multiselect(
-                t(label),
-                commune_codes,
-                key=pv.wkey(key),
-                default=state.start_list(key, commune_codes, []),
-                format_func=lambda c: commune_names.get(c, c),
-                placeholder=t("prioritise.pick_communes"),
-            )
-            state.publish_list(key, chosen, [])
-            return chosen
+    def pick(column: DeltaGenerator, key: str, label: str) -> list[str]:
+        chosen = column.multiselect(
+            t(label),
+            site_options,
+            key=pv.wkey(key),
+            default=state.start_list(key, site_options, []),
+            format_func=lambda c: site_names.get(c, c),
+            placeholder=t(pick_words[2]),
+            disabled=not site_options,
+        )
+        state.publish_list(key, chosen, [])
+        return chosen
 
-        forced = pick(f1, "p_force", "prioritise.forced")
-        excluded = pick(f2, "p_exclude", "prioritise.excluded")
+    forced = pick(f1, "p_force", pick_words[0])
+    excluded = pick(f2, "p_exclude", pick_words[1])
 
 request = pv.Request(
     centre_type=str(centre_type),
@@ -232,28 +256,16 @@ request = pv.Request(
 )
 
 if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/play_arrow:"):
-    candidates = None
+    candidates = sites
     ok = True
-    if candidate_set == "layer" and cand_layer is not None:
-        try:
-            candidates = pv.layer_sites(str(cand_layer), cand_type)
-        except WaloujaError as exc:
-            ok = False
-            shell.show_error(exc)
-    if candidate_set == "upload":
-        if uploaded is None:
-            st.warning(t("prioritise.upload_missing"))
-            ok = False
-        else:
-            try:
-                candidates = pv.read_candidates(uploaded.name, uploaded.getvalue())
-            except ValidationError as exc:
-                ok = False
-                shell.show_error(exc)
-                st.dataframe(pv.rejected_rows(exc), hide_index=True, width="stretch")
-            except WaloujaError as exc:
-                ok = False
-                shell.show_error(exc)
+    if candidate_set == "upload" and uploaded is None:
+        st.warning(t("prioritise.upload_missing"))
+        ok = False
+    elif sites_error is not None:
+        ok = False
+        shell.show_error(sites_error)
+        if isinstance(sites_error, ValidationError):
+            st.dataframe(pv.rejected_rows(sites_error), hide_index=True, width="stretch")
     if ok:
         with st.status(t("prioritise.solving"), expanded=False) as progress:
             st.write(t("prioritise.solving_steps"))

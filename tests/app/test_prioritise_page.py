@@ -280,6 +280,48 @@ def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
     assert "ne contient aucun point" in at.error[0].value
 
 
+def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine) -> None:
+    page.radio(key="p_cand").set_value("layer").run()
+    page.selectbox(key="p_cand_layer").set_value("centres").run()
+    page.selectbox(key="p_cand_type_centres").set_value("EPS").run()
+    page.number_input(key="p_new").set_value(2).run()
+    with engine.connect() as c:
+        eps = c.execute(
+            sa.text(
+                "SELECT c.external_id, c.name, m.province_code FROM centres c "
+                "JOIN communes m ON m.code = c.commune_code "
+                "WHERE c.centre_type = 'EPS' ORDER BY c.external_id"
+            )
+        ).all()
+    picker = page.multiselect(key="p_force")
+    assert not picker.disabled
+    assert picker.label == "Sites à retenir"
+    assert len(picker.options) == len(eps)
+    assert eps[0].name in picker.options[0]  # shown by name, not by id
+    first = _run(page).dataframe[0].value
+    names = [str(n) for n in first["Commune"]]
+    top = next(r for r in eps if names[0].startswith(f"{r.name} ("))
+    # a site in Figuig province (far east), kept; the best site left out
+    far = next(r for r in eps if r.province_code == "02.251")
+    # a layer's site is named "<layer>:<external id>", as with --force on the CLI
+    at = page.multiselect(key="p_exclude").set_value([f"centres:{top.external_id}"]).run()
+    at = at.multiselect(key="p_force").set_value([f"centres:{far.external_id}"]).run()
+    assert at.query_params["p_force"] == f"centres:{far.external_id}"
+    at = _run(at)
+    assert not at.error
+    chosen = [str(n) for n in at.dataframe[0].value["Commune"]]
+    assert any(n.startswith(f"{far.name} (") for n in chosen)
+    assert not any(n.startswith(f"{top.name} (") for n in chosen)
+    captions = " ".join(c.value for c in at.caption)
+    assert "sites imposés : 1" in captions
+    assert "sites écartés : 1" in captions
+    # back to the communes: a layer's site is no commune, and leaves the address
+    at = at.radio(key="p_cand").set_value("communes").run()
+    assert at.multiselect(key="p_force").value == []
+    assert "p_force" not in at.query_params
+    assert at.multiselect(key="p_force").label == "Communes à retenir"
+
+
 def test_refused_candidate_rows_read_in_arabic(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
