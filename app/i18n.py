@@ -25,6 +25,16 @@ CATALOGUE_DIR = PROJECT_ROOT / "data" / "i18n"
 _FILE = re.compile(r"^(?P<domain>[A-Za-z0-9_-]+)\.(?P<lang>[a-z]{2})\.json$")
 
 
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many")
+"""CLDR plural categories with forms of their own (``other`` is the key itself)."""
+
+
+def _plural_form_of(key: str, keys: set[str]) -> bool:
+    """Whether ``key`` is a plural-category form (``base.two``) of a key in ``keys``."""
+    base, _, category = key.rpartition(".")
+    return category in PLURAL_CATEGORIES and category != "one" and base in keys
+
+
 @dataclass(frozen=True)
 class Catalogues:
     """The merged texts of every language, and which file each key came from."""
@@ -37,20 +47,28 @@ class Catalogues:
         return set().union(*(set(v) for v in self.texts.values()))
 
     def missing(self) -> dict[str, list[str]]:
-        """Per language, the keys another language defines and this one lacks."""
+        """Per language, the keys another language defines and this one lacks.
+
+        A count's form for a plural category (``key.two``...) belongs to the languages that
+        have that category: it is not missing where the language has only ``key``.
+        """
         every = self.keys()
-        return {
-            lang: sorted(every - set(self.texts.get(lang, {})))
-            for lang in LANGUAGES
-            if every - set(self.texts.get(lang, {}))
-        }
+        out: dict[str, list[str]] = {}
+        for lang in LANGUAGES:
+            own = set(self.texts.get(lang, {}))
+            lacking = sorted(k for k in every - own if not _plural_form_of(k, own))
+            if lacking:
+                out[lang] = lacking
+        return out
 
     def field_mismatches(self) -> list[str]:
         """Keys whose ``{fields}`` differ between languages (a translation would crash)."""
         bad = []
         for key in sorted(self.keys()):
+            # a count's form may leave the number out ("سطر واحد", "one line")
+            count_form = key.rsplit(".", 1)[-1] in PLURAL_CATEGORIES
             fields = {
-                lang: _fields(self.texts[lang][key])
+                lang: _fields(self.texts[lang][key]) - ({"n"} if count_form else set())
                 for lang in LANGUAGES
                 if key in self.texts.get(lang, {})
             }
@@ -208,11 +226,34 @@ def t(key: str, /, **fields: object) -> str:
     return translate(key, current_language(), **fields)
 
 
+def plural_category(n: int, lang: str) -> str:
+    """The CLDR plural category of ``n`` in ``lang``.
+
+    French: ``one`` for 0 and 1. Arabic: ``zero`` (0), ``one`` (1), ``two`` (2), ``few``
+    (3-10, also 103-110...), ``many`` (11-99, 111-199...), ``other`` (100-102...). English:
+    ``one`` for 1. Everything else is ``other``.
+    """
+    n = abs(int(n))
+    if lang == "fr":
+        return "one" if n in (0, 1) else "other"
+    if lang == "ar":
+        if n in (0, 1, 2):
+            return ("zero", "one", "two")[n]
+        rest = n % 100
+        if 3 <= rest <= 10:
+            return "few"
+        if 11 <= rest <= 99:
+            return "many"
+        return "other"
+    return "one" if n == 1 else "other"
+
+
 def count_key(key: str, n: int, lang: str) -> str:
-    """``key.one`` when ``n`` takes the singular in ``lang`` (0 and 1 in French, 1 otherwise)
-    and the catalogue has that key, else ``key``."""
-    singular = n in (0, 1) if lang == "fr" else n == 1
-    return f"{key}.one" if singular and has_key(f"{key}.one", lang) else key
+    """``key.<category>`` for the plural category of ``n`` in ``lang`` (see
+    :func:`plural_category`) when the catalogue has that form, else ``key``."""
+    category = plural_category(n, lang)
+    form = f"{key}.{category}"
+    return form if category != "other" and has_key(form, lang) else key
 
 
 def tn(key: str, n: int, /, **fields: object) -> str:

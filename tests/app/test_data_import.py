@@ -124,20 +124,20 @@ def test_a_file_without_centre_type_takes_the_one_chosen_for_every_row(
     )
     name = f"{written}healthsites.csv"
     at = _check(_page("ar", monkeypatch), name, text)
-    assert "0 سطراً مقبولاً و3 مرفوضاً من أصل 3" in at.error[0].value
+    assert "0 سطر مقبول و3 أسطر مرفوضة من أصل 3" in at.error[0].value
     choose = at.selectbox(key="imp_default_centre_type")
     assert choose.label == "نوع المركز للأسطر التي لا تحدده"
     assert choose.value == ""
     assert "مركز المساعدة الاجتماعية (CAS)" in choose.options
     choose.set_value("CAS").run()
     assert not at.exception, at.exception
-    assert "2 سطراً مقبولاً و1 مرفوض من أصل 3" in at.error[0].value  # checked again
+    assert "سطران مقبولان وسطر واحد مرفوض من أصل 3" in at.error[0].value  # checked again
     assert at.selectbox(key="imp_default_centre_type").value == "CAS"  # still offered
     at.checkbox(key="imp_skip").check()
     at.text_input(key="imp_licence").input("ODbL 1.0").run()
     at.button(key="write").click().run()
     assert not at.exception, at.exception
-    assert "تم تجاوز 1 سطر خاطئ." in [i.value for i in at.info]
+    assert "تم تجاوز سطر واحد خاطئ." in [i.value for i in at.info]
     assert _rows(engine) == [(f"{written}1", "CAS", name), (f"{written}2", "CAS", name)]
 
 

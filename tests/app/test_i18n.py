@@ -103,3 +103,56 @@ def test_every_rejection_reason_is_worded_in_every_language() -> None:
         assert missing == [], f"{lang}: no text for {missing}"
     # the English catalogue says exactly what the CLI says
     assert {c: texts["en"][f"reason.{c}"] for c in REASONS} == REASONS
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "category"),
+    [
+        (0, "ar", "zero"),
+        (1, "ar", "one"),
+        (2, "ar", "two"),
+        (3, "ar", "few"),
+        (10, "ar", "few"),
+        (11, "ar", "many"),
+        (99, "ar", "many"),
+        (100, "ar", "other"),
+        (102, "ar", "other"),
+        (103, "ar", "few"),
+        (1_503, "ar", "few"),
+        (1_511, "ar", "many"),
+        (0, "fr", "one"),
+        (1, "fr", "one"),
+        (2, "fr", "other"),
+        (1, "en", "one"),
+        (0, "en", "other"),
+    ],
+)
+def test_plural_categories_follow_cldr(n: int, lang: str, category: str) -> None:
+    assert i18n.plural_category(n, lang) == category
+
+
+def test_arabic_counts_take_the_dual_and_the_plural_of_3_to_10() -> None:
+    def rows(n: int) -> str:
+        return i18n.translate(i18n.count_key("data.export_rows", n, "ar"), "ar", n=n)
+
+    assert rows(1) == "تم تصدير سطر واحد."
+    assert rows(2) == "تم تصدير سطرين."
+    assert rows(5) == "تم تصدير 5 أسطر."
+    assert rows(12) == "تم تصدير 12 سطراً."
+    assert rows(100) == "تم تصدير 100 سطر."
+    assert rows(0) == "تم تصدير 0 سطر."
+    # French and English keep one/other; the Arabic forms are not missing there
+    assert i18n.count_key("data.export_rows", 2, "fr") == "data.export_rows"
+    assert i18n.count_key("data.export_rows", 1, "en") == "data.export_rows.one"
+    assert "data.export_rows.two" not in i18n.load_catalogues().missing().get("fr", [])
+
+
+def test_a_plural_form_needs_its_base_key(tmp_path: Path) -> None:
+    for lang in i18n.LANGUAGES:
+        (tmp_path / f"t.{lang}.json").write_text(json.dumps({"k": "{n}"}), encoding="utf-8")
+    (tmp_path / "t.ar.json").write_text(
+        json.dumps({"k": "{n}", "k.two": "اثنان", "stray.few": "{n}"}), encoding="utf-8"
+    )
+    cats = i18n.load_catalogues(tmp_path)
+    assert cats.missing() == {"en": ["stray.few"], "fr": ["stray.few"]}
+    assert cats.field_mismatches() == []  # a count's form may leave the number out
