@@ -40,6 +40,9 @@ else:
         is_demo=sources["is_demo"].map(lambda d: f"🧪 {t('yes')}" if d else t("no")),
         loaded_at=sources["loaded_at"].astype(str).str[:16],
     )
+    # the licence and the demo mark first: the long source texts would push them off screen
+    order = ["layer", "licence", "is_demo", "source", "title", "url", "attribution", "notes"]
+    shown = shown[[c for c in order if c in shown.columns] + ["loaded_at"]]
     st.dataframe(
         shown.rename(
             columns={

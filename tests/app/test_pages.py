@@ -166,8 +166,13 @@ def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
     assert "CC BY 4.0" in text
     assert "ODbL" in text
     assert "HCP" in text
-    layers = _table_with(at, "Couche")["Couche"].tolist()
+    table = _table_with(at, "Couche")
+    layers = table["Couche"].tolist()
     assert "Arrêts de transport" in layers or "transport_stops" not in layers
+    # the licence and the demo mark come before the long source texts
+    assert list(table.columns[:4]) == ["Couche", "Licence", "Démonstration", "Source"], list(
+        table.columns
+    )
     assert not {"transport_stops", "accessible_cities", "communes"} & set(layers)
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Sources and licences"
