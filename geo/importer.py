@@ -6,12 +6,14 @@ and look for duplicates already in the table with set-based SQL, then upsert by
 ``external_id`` — all in one transaction. When any row is rejected the whole import is refused
 (nothing is written) unless ``skip_invalid`` is set, in which case the valid rows are written
 and the rejected ones reported. ``dry_run`` does everything and then rolls back.
-Re-importing the same file changes nothing: unchanged rows are not updated.
+Re-importing the same file changes nothing: unchanged rows are not updated. Its licence, when
+given, still corrects the provenance recorded for its source (``record_import_source``).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import time
 from collections.abc import Mapping
@@ -32,6 +34,12 @@ from geo.validate import Problem, problem, similar_names, validate_records
 from walouja.settings import Settings
 
 TEMP = "_walouja_import"
+OSM_SOURCE = "OpenStreetMap contributors"
+"""The source of OpenStreetMap imports unless one is given (an element's own ``source`` tag
+is a mapping note, not the rows' provenance: ``geo.io_osm`` does not read it)."""
+OSM_LICENCE = "ODbL 1.0"
+PROVENANCE_NOTES = frozenset({"licence_updated", "licence_not_recorded"})
+"""Codes of the notes about what an import did to ``layer_sources``."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,13 @@ class ImportReport:
 
     @property
     def written(self) -> bool:
-        """Whether the database was changed."""
+        """Whether rows were changed (a licence correction alone changes no row)."""
         return not self.dry_run and not self.refused and (self.inserted + self.updated) > 0
+
+    @property
+    def provenance(self) -> tuple[str, ...]:
+        """The notes about the sources' licences: corrected, or not recorded."""
+        return tuple(w for w in self.warnings if getattr(w, "code", None) in PROVENANCE_NOTES)
 
     def summary(self) -> str:
         """One line for people."""
@@ -362,23 +375,42 @@ def _has_communes(conn: Connection) -> bool:
     return bool(conn.execute(sa.text("SELECT to_regclass('public.communes') IS NOT NULL")).scalar())
 
 
-def record_import_source(conn: Connection, layer: str, source: str, licence: str | None) -> None:
+def record_import_source(
+    conn: Connection,
+    layer: str,
+    source: str,
+    licence: str | None,
+    *,
+    rows_written: bool = True,
+) -> tuple[Note, ...]:
     """Record the provenance of the rows an import wrote, and drop the sources left empty.
 
     Each source of a layer keeps its own entry (licence, demo mark): an import never
     overwrites another source's. Rows whose own ``source`` column names a source with no
-    entry yet (a file citing its surveys row by row) get one, with the import's licence. An
-    entry already recorded for ``source`` keeps its licence unless a new one is given.
+    entry yet (a file citing its surveys row by row) get one, with the import's licence. The
+    entry of ``source`` takes a given ``licence`` (a correction of provenance, even when
+    ``rows_written`` is False: a re-import of an unchanged file); without one it keeps its
+    own.
+
+    Returns
+    -------
+    tuple of Note
+        ``licence_updated`` for each entry whose licence changed; ``licence_not_recorded``
+        when a licence was given but no row of the layer comes from ``source`` and no new
+        entry took it (unchanged rows keep the source they were imported with).
     """
     spec = get_layer(layer)
-    unrecorded = conn.execute(
-        sa.text(
-            f"SELECT DISTINCT t.source FROM {spec.table} t WHERE NOT EXISTS (SELECT 1 FROM "
-            "layer_sources s WHERE s.layer = :l AND s.row_source = t.source)"
-        ),
-        {"l": spec.name},
-    ).scalars()
-    targets = {str(v) for v in unrecorded}
+    before = _licences(conn, spec.name)
+    targets: set[str] = set()
+    if rows_written:
+        unrecorded = conn.execute(
+            sa.text(
+                f"SELECT DISTINCT t.source FROM {spec.table} t WHERE NOT EXISTS (SELECT 1 FROM "
+                "layer_sources s WHERE s.layer = :l AND s.row_source = t.source)"
+            ),
+            {"l": spec.name},
+        ).scalars()
+        targets = {str(v) for v in unrecorded}
     if licence is not None:
         targets.add(source)
     for row_source in sorted(targets):
@@ -397,6 +429,23 @@ def record_import_source(conn: Connection, layer: str, source: str, licence: str
             is_demo=bool(all_demo),
         )
     prune_sources(conn)
+    after = _licences(conn, spec.name)
+    notes = [
+        Note("licence_updated", source=name, old=before[name], new=after[name])
+        for name in sorted(targets)
+        if name in before and name in after and before[name] != after[name]
+    ]
+    if licence is not None and not any(n in after for n in targets):
+        notes.append(Note("licence_not_recorded", licence=licence, layer=spec.name, source=source))
+    return tuple(notes)
+
+
+def _licences(conn: Connection, layer: str) -> dict[str, str]:
+    """The licence of each source of ``layer`` in ``layer_sources``."""
+    rows = conn.execute(
+        sa.text("SELECT row_source, licence FROM layer_sources WHERE layer = :l"), {"l": layer}
+    )
+    return {str(name): str(licence) for name, licence in rows}
 
 
 @dataclass(frozen=True)
@@ -427,11 +476,16 @@ def import_file(
     check_file(path)
     fmt = (fmt or detect_format(path)).lower()
     table = read_osm_xml(path, spec.name) if fmt == "osm" else read_file(path, fmt=fmt)
-    source = opts.source or (
-        "OpenStreetMap contributors" if fmt == "osm" else f"import of {path.name}"
-    )
-    licence = opts.licence or ("ODbL 1.0" if fmt == "osm" else None)
-    return _import_and_record(settings, spec.name, table, opts, source, licence, crs=opts.crs)
+    source = opts.source or (OSM_SOURCE if fmt == "osm" else f"import of {path.name}")
+    with connect(settings) as conn:
+        return import_and_record(
+            conn,
+            spec.name,
+            table,
+            opts,
+            source=source,
+            default_licence=OSM_LICENCE if fmt == "osm" else None,
+        )
 
 
 def import_osm_place(
@@ -447,33 +501,49 @@ def import_osm_place(
     opts = options or ImportOptions()
     spec = get_layer(layer)
     table = read_overpass(place, spec.name, overpass_url=overpass_url, nominatim_url=nominatim_url)
-    source = opts.source or "OpenStreetMap contributors"
-    return _import_and_record(settings, spec.name, table, opts, source, opts.licence or "ODbL 1.0")
+    with connect(settings) as conn:
+        return import_and_record(
+            conn,
+            spec.name,
+            table,
+            opts,
+            source=opts.source or OSM_SOURCE,
+            default_licence=OSM_LICENCE,
+        )
 
 
-def _import_and_record(
-    settings: Settings,
+def import_and_record(
+    conn: Connection,
     layer: str,
     table: SourceTable,
     opts: ImportOptions,
-    source: str,
-    licence: str | None,
     *,
-    crs: str | None = None,
+    source: str,
+    default_licence: str | None = None,
 ) -> ImportReport:
-    """Import ``table`` into ``layer`` and, when rows were written, record its source."""
-    with connect(settings) as conn:
-        report = import_table(
-            conn,
-            layer,
-            table,
-            source=source,
-            dry_run=opts.dry_run,
-            skip_invalid=opts.skip_invalid,
-            crs=crs,
-            defaults=opts.defaults,
-            raise_on_reject=opts.raise_on_reject,
-        )
-        if report.written:
-            record_import_source(conn, layer, source, licence)
-    return report
+    """Import ``table`` into ``layer`` on ``conn`` and record its source's provenance.
+
+    The source is recorded when rows were written, with ``opts.licence`` or else
+    ``default_licence``. A licence given in ``opts`` is also recorded when no row changed (a
+    re-import to correct it); ``default_licence`` alone then changes nothing. What changed in
+    ``layer_sources`` is added to the report's notes (``ImportReport.provenance``). A dry run
+    or a refused import records nothing.
+    """
+    report = import_table(
+        conn,
+        layer,
+        table,
+        source=source,
+        dry_run=opts.dry_run,
+        skip_invalid=opts.skip_invalid,
+        crs=opts.crs,
+        defaults=opts.defaults,
+        raise_on_reject=opts.raise_on_reject,
+    )
+    given = (opts.licence or "").strip() or None
+    if report.dry_run or report.refused or (not report.written and given is None):
+        return report
+    notes = record_import_source(
+        conn, layer, source, given or default_licence, rows_written=report.written
+    )
+    return dataclasses.replace(report, warnings=(*report.warnings, *notes))

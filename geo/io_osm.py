@@ -3,6 +3,8 @@
 OSM tags become our attributes: ``wheelchair=yes|limited|no`` (GTFS-style
 ``wheelchair_boarding`` for stops), ``tactile_paving=yes|no``, ``kerb=raised|lowered|flush|no``
 (raised kerbs are raised platforms; lowered or flush kerbs are step-free access).
+An element's own ``source`` tag ("bing", "survey") says where its mapper took the geometry
+from: it is not the rows' provenance and is not read (the import's source is, with the ODbL).
 """
 
 from __future__ import annotations
@@ -110,7 +112,11 @@ def _stop_mode(row: pd.Series) -> str | None:
 
 
 def osm_to_table(gdf: gpd.GeoDataFrame, layer: str, *, name: str) -> SourceTable:
-    """Map osmnx features (indexed by element type and id) to a layer's columns."""
+    """Map osmnx features (indexed by element type and id) to a layer's columns.
+
+    Only the tags named here are read: no ``source`` column comes out, so every row takes
+    the import's source.
+    """
     spec = get_layer(layer)
     warnings: list[str] = []
     if gdf.empty:

@@ -7,7 +7,8 @@ with named params:
 - ``FILE_ERRORS``: refusals (unreadable file, unknown format, no coordinates...).
   ``file_error`` builds the ``DataError`` to raise, with the English ``message`` and ``hint``
   the CLI prints plus ``code`` and ``params``.
-- ``NOTES``: warnings an import report lists (layers skipped, coordinates reprojected...).
+- ``NOTES``: warnings an import report lists (layers skipped, coordinates reprojected,
+  a source's licence corrected...).
   A ``Note`` is the English text (a ``str``, so the CLI and the JSON report print it as
   before) that also carries its ``code`` and ``params``.
 
@@ -160,6 +161,11 @@ NOTES: dict[str, str] = {
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
     "crs_overridden": "{name} states the CRS {file_crs}; read as {crs} as asked (--crs)",
+    "licence_updated": "licence of {source} updated: {old} → {new}",
+    "licence_not_recorded": (
+        "licence {licence} not recorded: no row of {layer} comes from {source} "
+        "(rows left unchanged keep the source they were imported with)"
+    ),
 }
 """Notes about a whole file that an import report lists: code -> English text."""
 

@@ -173,6 +173,8 @@ with tab_import:
         )
         if done.rejected:
             st.info(tn("data.done_skipped", done.rejected))
+        if done.provenance:  # a licence corrected (or not recorded) in the sources' list
+            st.info(dataio.warning_lines(done.provenance))
 
 with tab_export:
     counts_now = data.layer_counts()

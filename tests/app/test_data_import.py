@@ -112,6 +112,35 @@ def test_the_valid_rows_alone_are_imported_when_asked_with_their_source_and_lice
     assert mine[["Couche", "Licence"]].values.tolist() == [["Centres", "CC BY 4.0"]]
 
 
+def test_a_reimport_under_another_licence_corrects_the_source_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    text = (
+        "external_id,name,centre_type,lon,lat\n"
+        f"{written}L1,Centre licence Témara,CAS,-6.915,33.925\n"
+        f"{written}L2,Centre licence Salé,CAS,-6.80,34.04\n"
+    )
+    name = f"{written}licence.csv"
+    at = _page("fr", monkeypatch)
+    for licence in ("CC BY 4.0", "ODbL 1.0"):
+        at = _check(at, name, text)
+        at.text_input(key="imp_licence").input(licence).run()
+        at.button(key="write").click().run()
+        assert not at.exception, at.exception
+    assert [s.value for s in at.success] == [
+        "Import terminé : 0 ajoutées, 0 mises à jour, 2 inchangées."
+    ]
+    assert f"licence de {name} mise à jour : CC BY 4.0 → ODbL 1.0" in " ".join(
+        i.value for i in at.info
+    )
+    with engine.connect() as c:
+        licence = c.execute(
+            sa.text("SELECT licence FROM layer_sources WHERE layer = 'centres' AND source = :s"),
+            {"s": name},
+        ).scalar_one()
+    assert licence == "ODbL 1.0"
+
+
 def test_a_file_without_centre_type_takes_the_one_chosen_for_every_row(
     monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
 ) -> None:

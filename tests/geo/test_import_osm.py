@@ -11,9 +11,10 @@ from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.importer import import_table
+from geo.importer import OSM_LICENCE, OSM_SOURCE, ImportOptions, import_and_record, import_table
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.layers import LayerFilter, read_layer
 from tests.geo.fixtures.support import FIXTURES, require_layers, run_import
@@ -88,6 +89,40 @@ def test_a_node_without_coordinates_is_named_in_the_refusal(tmp_path: Path) -> N
     )
     with pytest.raises(DataError, match=r"beaches\.osm as OpenStreetMap XML: an element has no"):
         read_osm_xml(path, "beaches")
+
+
+def test_an_elements_source_tag_is_not_the_rows_provenance(db: Connection, tmp_path: Path) -> None:
+    # "source" on an OSM element says where its mapper took the geometry from (imagery, a
+    # survey): the rows come from OpenStreetMap, under the ODbL, whatever it says
+    path = tmp_path / "beaches.osm"
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?>\n<osm version='0.6'>\n"
+        "<node id='910001' lat='34.0209' lon='-6.8416'><tag k='natural' v='beach'/>"
+        "<tag k='name' v='Plage source test A'/><tag k='source' v='bing'/></node>\n"
+        "<node id='910002' lat='30.4278' lon='-9.5981'><tag k='natural' v='beach'/>"
+        "<tag k='name' v='Plage source test B'/>"
+        "<tag k='source' v='Kaart Ground Survey 2018'/></node>\n</osm>\n",
+        encoding="utf-8",
+    )
+    table = read_osm_xml(path, "beaches")
+    assert "source" not in table.records.columns
+    report = import_and_record(
+        db, "beaches", table, ImportOptions(), source=OSM_SOURCE, default_licence=OSM_LICENCE
+    )
+    assert (report.inserted, report.rejected, report.provenance) == (2, 0, ())
+    rows = db.execute(
+        sa.text("SELECT external_id, source FROM beaches WHERE external_id LIKE 'osm:node/9100%'")
+    ).all()
+    assert sorted(map(tuple, rows)) == [
+        ("osm:node/910001", "OpenStreetMap contributors"),
+        ("osm:node/910002", "OpenStreetMap contributors"),
+    ]
+    found = db.execute(
+        sa.text("SELECT row_source, licence FROM layer_sources WHERE layer = 'beaches'")
+    )
+    entries = {str(source): str(licence) for source, licence in found}
+    assert entries["OpenStreetMap contributors"] == "ODbL 1.0"
+    assert not {"bing", "Kaart Ground Survey 2018"} & set(entries)
 
 
 def test_accessible_cities_are_not_osm_features() -> None:

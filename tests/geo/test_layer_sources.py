@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo import db, migrate
-from geo.importer import import_table, record_import_source
+from geo.importer import ImportOptions, import_and_record, import_table, record_import_source
 from geo.io_read import read_file
 from geo.layers import LayerSummary, list_layers
 from tests.geo.fixtures.support import FES, RABAT, require_layers, write
@@ -121,3 +121,70 @@ def test_rows_citing_their_own_sources_get_an_entry_each(
     assert entries["Kaart Ground Survey 2018"] == ("ODbL 1.0", False)
     assert entries["Field visit 2021"] == ("ODbL 1.0", False)
     assert "surveys.csv" not in entries  # no row carries the file's name
+    assert _sources(db_conn, ["sv-1", "sv-2"]) == {
+        "sv-1": "Kaart Ground Survey 2018",
+        "sv-2": "Field visit 2021",
+    }
+
+
+def _sources(conn: Connection, ids: list[str]) -> dict[str, str]:
+    rows = conn.execute(
+        sa.text("SELECT external_id, source FROM centres WHERE external_id = ANY(:ids)"),
+        {"ids": ids},
+    )
+    return {str(e): str(s) for e, s in rows}
+
+
+LICENSED = (
+    "external_id,name,centre_type,lon,lat\n"
+    f"lc-1,Clinique licence A,other,{RABAT[0]},{RABAT[1]}\n"
+    f"lc-2,Clinique licence B,other,{FES[0]},{FES[1]}\n"
+)
+
+
+def _reimport(conn: Connection, path: Path, **options: object) -> tuple[int, tuple[str, ...]]:
+    """Import ``path`` as ``import_file`` does (source from the options, else the file's),
+    returning the rows it changed and its notes about the sources' licences."""
+    opts = ImportOptions(raise_on_reject=True, **options)  # type: ignore[arg-type]
+    source = opts.source or f"import of {path.name}"
+    report = import_and_record(conn, "centres", read_file(path), opts, source=source)
+    return report.inserted + report.updated, report.provenance
+
+
+def test_a_reimport_with_a_corrected_licence_records_it_and_says_so(
+    db_conn: Connection, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "licensed.csv", LICENSED)
+    assert _reimport(db_conn, path, source="Survey L", licence="CC BY 4.0") == (2, ())
+    assert _entries(db_conn)["Survey L"] == ("CC BY 4.0", False)
+    # the same file again, with the licence corrected: no row changes, the entry does
+    changed, notes = _reimport(db_conn, path, source="Survey L", licence="CC BY-SA 4.0")
+    assert changed == 0
+    assert notes == ("licence of Survey L updated: CC BY 4.0 → CC BY-SA 4.0",)
+    assert notes[0].code == "licence_updated"  # type: ignore[attr-defined]
+    assert _entries(db_conn)["Survey L"] == ("CC BY-SA 4.0", False)
+    assert _sources(db_conn, ["lc-1", "lc-2"]) == {"lc-1": "Survey L", "lc-2": "Survey L"}
+    # the same licence again, or none at all: nothing changes and nothing is said
+    assert _reimport(db_conn, path, source="Survey L", licence="CC BY-SA 4.0") == (0, ())
+    assert _reimport(db_conn, path, source="Survey L") == (0, ())
+    assert _entries(db_conn)["Survey L"] == ("CC BY-SA 4.0", False)
+    # a dry run records nothing
+    assert _reimport(db_conn, path, source="Survey L", licence="CC0", dry_run=True) == (0, ())
+    assert _entries(db_conn)["Survey L"] == ("CC BY-SA 4.0", False)
+
+
+def test_a_licence_for_a_source_no_row_comes_from_is_not_recorded_and_says_why(
+    db_conn: Connection, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "licensed.csv", LICENSED)
+    _reimport(db_conn, path, source="Survey L", licence="CC BY 4.0")
+    before = _entries(db_conn)
+    # unchanged rows keep the source they were imported with, so "Survey M" has no rows
+    changed, notes = _reimport(db_conn, path, source="Survey M", licence="ODbL 1.0")
+    assert changed == 0
+    assert notes == (
+        "licence ODbL 1.0 not recorded: no row of centres comes from Survey M "
+        "(rows left unchanged keep the source they were imported with)",
+    )
+    assert _entries(db_conn) == before
+    assert _sources(db_conn, ["lc-1", "lc-2"]) == {"lc-1": "Survey L", "lc-2": "Survey L"}

@@ -1,0 +1,119 @@
+"""`walouja import` end to end: the provenance it records and what it says about it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from geo.layers import prune_sources
+from tests.geo.fixtures.support import FES, RABAT, require_layers, write
+from walouja.cli import app
+
+CSV = (
+    "external_id,name,centre_type,lon,lat\n"
+    f"CLI-L-1,Centre licence CLI A,CAS,{RABAT[0]},{RABAT[1]}\n"
+    f"CLI-L-2,Centre licence CLI B,CAS,{FES[0]},{FES[1]}\n"
+)
+# two beaches whose OSM "source" tags are mapping notes, not provenance
+OSM = (
+    "<?xml version='1.0' encoding='UTF-8'?>\n<osm version='0.6'>\n"
+    "<node id='920001' lat='34.0209' lon='-6.8416'><tag k='natural' v='beach'/>"
+    "<tag k='name' v='Plage CLI source A'/><tag k='source' v='bing'/></node>\n"
+    "<node id='920002' lat='34.0331' lon='-5.0003'><tag k='natural' v='beach'/>"
+    "<tag k='name' v='Plage CLI source B'/><tag k='source' v='survey'/></node>\n</osm>\n"
+)
+OSM_IDS = ["osm:node/920001", "osm:node/920002"]
+
+
+@pytest.fixture
+def committed(engine: Engine) -> Iterator[None]:
+    """Rows the CLI commits, removed afterwards with their history and emptied sources."""
+    with engine.connect() as c:
+        require_layers(c)
+    yield
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM centres WHERE external_id LIKE 'CLI-L-%'"))
+        c.execute(sa.text("DELETE FROM beaches WHERE external_id = ANY(:ids)"), {"ids": OSM_IDS})
+        c.execute(
+            sa.text(
+                "DELETE FROM layer_history WHERE external_id LIKE 'CLI-L-%' "
+                "OR external_id = ANY(:ids)"
+            ),
+            {"ids": OSM_IDS},
+        )
+        prune_sources(c)
+
+
+def _licence(engine: Engine, layer: str, source: str) -> str | None:
+    with engine.connect() as c:
+        found = c.execute(
+            sa.text("SELECT licence FROM layer_sources WHERE layer = :l AND row_source = :s"),
+            {"l": layer, "s": source},
+        ).scalar()
+    return None if found is None else str(found)
+
+
+def test_a_reimport_with_a_corrected_licence_updates_it_and_says_so(
+    committed: None, engine: Engine, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    path = str(write(tmp_path / "centres.csv", CSV))
+    first = runner.invoke(
+        app, ["import", "centres", path, "--source", "CLI survey", "--licence", "CC BY 4.0"]
+    )
+    assert first.exit_code == 0, first.output
+    assert "inserted 2" in first.stdout
+    assert "licence" not in first.stdout  # a new entry is no correction
+    again = runner.invoke(
+        app, ["import", "centres", path, "--source", "CLI survey", "--licence", "CC BY-SA 4.0"]
+    )
+    assert again.exit_code == 0, again.output
+    assert "inserted 0, updated 0, 2 unchanged" in again.stdout
+    assert "note: licence of CLI survey updated: CC BY 4.0 → CC BY-SA 4.0" in again.stdout
+    assert _licence(engine, "centres", "CLI survey") == "CC BY-SA 4.0"
+    # without --licence nothing changes and nothing is said
+    plain = runner.invoke(app, ["import", "centres", path, "--source", "CLI survey", "--json"])
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.stdout)["notes"] == []
+    assert _licence(engine, "centres", "CLI survey") == "CC BY-SA 4.0"
+    # the note carries its code and values for programs
+    back = runner.invoke(
+        app,
+        ["import", "centres", path, "--source", "CLI survey", "--licence", "CC BY 4.0", "--json"],
+    )
+    assert json.loads(back.stdout)["notes"] == [
+        {
+            "code": "licence_updated",
+            "params": {"source": "CLI survey", "old": "CC BY-SA 4.0", "new": "CC BY 4.0"},
+            "text": "licence of CLI survey updated: CC BY-SA 4.0 → CC BY 4.0",
+        }
+    ]
+
+
+def test_an_osm_file_is_recorded_under_openstreetmap_not_its_source_tags(
+    committed: None, engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "beaches.osm"
+    path.write_text(OSM, encoding="utf-8")
+    done = CliRunner().invoke(app, ["import", "beaches", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "inserted 2" in done.stdout
+    with engine.connect() as c:
+        sources = c.execute(
+            sa.text("SELECT DISTINCT source FROM beaches WHERE external_id = ANY(:ids)"),
+            {"ids": OSM_IDS},
+        ).all()
+        names = set(
+            c.execute(
+                sa.text("SELECT row_source FROM layer_sources WHERE layer = 'beaches'")
+            ).scalars()
+        )
+    assert [tuple(r) for r in sources] == [("OpenStreetMap contributors",)]
+    assert _licence(engine, "beaches", "OpenStreetMap contributors") == "ODbL 1.0"
+    assert not {"bing", "survey"} & names
