@@ -621,7 +621,8 @@ def record_source(
 
     A layer has one entry per source of its rows: ``row_source`` is the value of the rows'
     ``source`` column the entry describes (default: ``source``), so demonstration rows and
-    imported ones each keep their licence and demo mark.
+    imported ones each keep their licence and demo mark. An update that gives no ``url``,
+    ``attribution`` or ``notes`` keeps the recorded ones (an import knows none of them).
     """
     conn.execute(
         sa.text(
@@ -630,8 +631,10 @@ def record_source(
             ":source, :licence, :url, :attribution, :is_demo, :notes, now()) "
             "ON CONFLICT (layer, row_source) DO UPDATE SET "
             "title = EXCLUDED.title, source = EXCLUDED.source, licence = EXCLUDED.licence, "
-            "url = EXCLUDED.url, attribution = EXCLUDED.attribution, "
-            "is_demo = EXCLUDED.is_demo, notes = EXCLUDED.notes, loaded_at = now()"
+            "url = COALESCE(EXCLUDED.url, layer_sources.url), "
+            "attribution = COALESCE(EXCLUDED.attribution, layer_sources.attribution), "
+            "is_demo = EXCLUDED.is_demo, notes = COALESCE(EXCLUDED.notes, layer_sources.notes), "
+            "loaded_at = now()"
         ),
         {
             "layer": get_layer(layer).name,

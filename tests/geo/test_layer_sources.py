@@ -188,3 +188,35 @@ def test_a_licence_for_a_source_no_row_comes_from_is_not_recorded_and_says_why(
     )
     assert _entries(db_conn) == before
     assert _sources(db_conn, ["lc-1", "lc-2"]) == {"lc-1": "Survey L", "lc-2": "Survey L"}
+
+
+def test_an_update_without_url_or_notes_keeps_the_recorded_ones(db_conn: Connection) -> None:
+    from geo.layers import record_source
+
+    record_source(
+        db_conn,
+        "centres",
+        title="Survey",
+        source="ministry survey 2025",
+        licence="public information",
+        is_demo=False,
+        url="https://example.org/survey",
+        attribution="Ministry",
+        notes="first wave",
+    )
+    # a later import of the same source knows its licence, not its address or notes
+    record_source(
+        db_conn,
+        "centres",
+        title="Survey",
+        source="ministry survey 2025",
+        licence="CC BY 4.0",
+        is_demo=False,
+    )
+    row = db_conn.execute(
+        sa.text(
+            "SELECT licence, url, attribution, notes FROM layer_sources "
+            "WHERE layer = 'centres' AND row_source = 'ministry survey 2025'"
+        )
+    ).one()
+    assert tuple(row) == ("CC BY 4.0", "https://example.org/survey", "Ministry", "first wave")
