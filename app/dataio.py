@@ -82,8 +82,11 @@ def choice_label(name: str, value: str, lang: str | None = None) -> str:
 
 
 def default_source(path: Path) -> str:
-    """The source an import is recorded under unless the user words it: the file's name."""
-    return path.name
+    """The source an import is recorded under unless the user words it: the file's name, or
+    for OpenStreetMap XML the OpenStreetMap contributors (as the CLI records it)."""
+    from geo.importer import OSM_SOURCE
+
+    return OSM_SOURCE if path.suffix.lower() == ".osm" else path.name
 
 
 def default_licence(path: Path) -> str:
