@@ -390,6 +390,8 @@ def test_cli_says_served_when_centres_have_places() -> None:
     done = _cli("prioritise", "--new", "1", "--new-capacity", "100", "--radius-km", "30")
     assert done.returncode == 0, done.stderr
     assert "persons with disabilities served within 30 km" in done.stdout.splitlines()[0]
+    # the plan's money is in MAD: what the proposal would cost at the default unit cost
+    assert "cost of the new centres: 5,000,000 MAD (1 × 5,000,000 MAD)" in done.stdout
 
 
 def test_cli_scenarios_list_json_is_valid() -> None:

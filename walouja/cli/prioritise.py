@@ -133,6 +133,10 @@ def prioritise_command(
             f"{s['rank']:>4}  {s['commune_code']:<14} {str(s['name_fr'])[:28]:<28} "
             f"{_fmt(s['gain']):>14}"
         )
+    if r.get("total_cost_mad") is not None and r["sites"]:
+        unit = scenario.params.get("cost_mad")
+        each = f" ({len(r['sites'])} × {_fmt(unit)} MAD)" if unit is not None else ""
+        typer.echo(f"cost of the new centres: {_fmt(r['total_cost_mad'])} MAD{each}")
     g = r["greedy"]
     typer.echo(
         f"greedy: objective {_fmt(g['objective'])}, short by {_fmt(g['shortfall_pct'], '.2f')} %"
