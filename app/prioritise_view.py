@@ -470,8 +470,24 @@ def gain_unit(kind: str) -> str:
     return t(f"prioritise.gain.{kind}")
 
 
+def site_name(site: Mapping[str, Any], lang: str | None = None) -> str:
+    """A proposed site's own name in the page's language (Arabic when the site has one),
+    else its French name, else its id."""
+    arabic = (lang or current_language()) == "ar"
+    for key in ("name_ar", "name_fr") if arabic else ("name_fr",):
+        value = site.get(key)
+        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        if not missing and str(value).strip():
+            return str(value)
+    return str(site.get("site_id") or site.get("commune_code") or "")
+
+
 def sites_table(results: Mapping[str, Any]) -> pd.DataFrame:
-    """The proposed sites by rank with names, province, gain and cumulative gain."""
+    """The proposed sites by rank with names, province, gain and cumulative gain.
+
+    Sites of a layer or a file show their id and their own name beside their commune's;
+    kept sites (forced) are marked when the request kept any.
+    """
     sites = pd.DataFrame(results.get("sites") or [])
     if sites.empty:
         return sites
@@ -479,22 +495,30 @@ def sites_table(results: Mapping[str, Any]) -> pd.DataFrame:
     provinces = data.units("provinces").set_index("code")
     col = name_column()
     sites["commune_name"] = sites["commune_code"].map(communes[col])
-    if "site_id" in sites.columns:  # uploaded candidates: the site's own name first
-        sites["commune_name"] = sites["name_fr"].astype(str) + " (" + sites["commune_name"] + ")"
+    columns = ["rank", "commune_code", "commune_name"]
+    if "site_id" in sites.columns:  # a layer's or a file's sites: their own id and name
+        sites["site_name"] = [site_name(s) for s in results.get("sites") or []]
+        columns = ["rank", "site_id", "site_name", "commune_code", "commune_name"]
     sites["province_name"] = sites["province_code"].map(provinces[col])
     sites["gain"] = pd.to_numeric(sites["gain"], errors="coerce")
     sites["cumulative"] = sites["gain"].cumsum()
-    columns = ["rank", "commune_code", "commune_name", "province_name", "gain", "cumulative"]
-    if sites["cost_mad"].notna().any():
+    columns += ["province_name", "gain", "cumulative"]
+    if "cost_mad" in sites.columns and sites["cost_mad"].notna().any():
         columns.append("cost_mad")
+    if "forced" in sites.columns and sites["forced"].fillna(False).astype(bool).any():
+        sites["kept"] = sites["forced"].map(lambda f: t("yes") if f else "")
+        columns.append("kept")
     out = sites[columns].copy()
     out[["gain", "cumulative"]] = out[["gain", "cumulative"]].round(0)
     unit = gain_unit(measure(results))
     return out.rename(
         columns={
             "rank": t("prioritise.col.rank"),
+            "site_id": t("prioritise.col.site_id"),
+            "site_name": t("prioritise.col.site"),
             "commune_code": t("field.code"),
             "commune_name": t("level.communes.one"),
+            "kept": t("prioritise.col.kept"),
             "province_name": t("level.provinces.one"),
             "gain": t("prioritise.col.gain", unit=unit),
             "cumulative": t("prioritise.col.cumulative"),
@@ -634,15 +658,20 @@ def build_map(
     group = folium.FeatureGroup(name=t("prioritise.map.sites"))
     circles = folium.FeatureGroup(name=t("prioritise.map.radius", km=f"{km:g}"), show=True)
     communes = data.units("communes").set_index("code")
+    col = name_column()
     for site in sites:
         code = site.get("commune_code")
-        name = str(site.get("name_fr") or "")
-        if code in communes.index:
-            name = f"{name} — {communes.at[code, 'name_ar']!s}"
+        name = site_name(site)
+        if "site_id" in site and code in communes.index:  # the site, then its commune
+            name = f"{name} — {communes.at[code, col]!s}"
+        elif code in communes.index:  # a commune: both its names
+            other = "name_fr" if col == "name_ar" else "name_ar"
+            name = f"{communes.at[code, col]!s} — {communes.at[code, other]!s}"
         gain = site.get("gain")
         lines = [
             f"<b>{t('prioritise.map.site_rank', rank=site['rank'])}</b>",
             f"{name}",
+            *([f"{t('prioritise.col.site_id')} : {site['site_id']}"] if "site_id" in site else []),
             f"{t('field.code')} : {code}",
             f"{t('prioritise.map.gain')} : "
             + (
@@ -663,7 +692,7 @@ def build_map(
                 class_name="walouja-site-icon",
             ),
             popup=folium.Popup("<br>".join(lines), max_width=300),
-            tooltip=f"{site['rank']}. {site.get('name_fr') or code}",
+            tooltip=f"{site['rank']}. {site_name(site)}",
         ).add_to(group)
         if km > 0:
             folium.Circle(
@@ -773,16 +802,21 @@ def cached_file_sites(name: str, content: bytes) -> Any:
 
 
 def site_choices(sites: Any) -> tuple[list[str], dict[str, str]]:
-    """The ids of candidate ``sites`` (``CandidateSites``) and how to show each: its name
-    (its commune's when it has none), with its id when another site has the same name."""
+    """The ids of candidate ``sites`` (``CandidateSites``) and how to show each: its name (in
+    Arabic on an Arabic page when it has one; its commune's when it has none), with its id
+    when another site has the same name."""
     frame = sites.frame
     communes = commune_names()
     labels = frame["label"].astype(str).tolist()
+    arabic = current_language() == "ar" and "name_ar" in frame.columns
+    local = frame["name_ar"] if arabic else frame["name"]
     shown: list[str] = []
-    for label, name, commune in zip(
-        labels, frame["name"], frame["commune_code"].astype(str), strict=True
+    for label, name, fallback, commune in zip(
+        labels, local, frame["name"], frame["commune_code"].astype(str), strict=True
     ):
-        own = "" if name is None or pd.isna(name) else str(name).strip()
+        own = next(
+            (str(v).strip() for v in (name, fallback) if v is not None and not pd.isna(v)), ""
+        )
         shown.append(own or communes.get(commune, "") or label)
     repeated = pd.Series(shown).duplicated(keep=False).to_numpy()
     names = {
@@ -816,7 +850,13 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
     def named(site: Mapping[str, Any]) -> dict[str, Any]:
         commune, province = site.get("commune_code"), site.get("province_code")
         row = dict(site)
-        if commune in communes.index:
+        if "site_id" in site:
+            # a layer's or a file's site: its own names, then its commune's
+            if commune in communes.index:
+                row["commune_fr"] = communes.at[commune, "name_fr"]
+                row["commune_ar"] = communes.at[commune, "name_ar"]
+        elif commune in communes.index:
+            row["name_fr"] = communes.at[commune, "name_fr"]
             row["name_ar"] = communes.at[commune, "name_ar"]
         if province in provinces.index:
             row["province_fr"] = provinces.at[province, "name_fr"]
@@ -828,7 +868,7 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
     return sites_bytes([named(s) for s in results.get("sites") or []], fmt)
 
 
-def _show_param(key: str, value: Any) -> str:
+def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = None) -> str:
     """A request's value in the page's language (model, candidate set and statuses by label)."""
     if key == "model" and value:
         return t(f"prioritise.model.{value}")
@@ -837,7 +877,7 @@ def _show_param(key: str, value: Any) -> str:
     if key == "statuses" and isinstance(value, list | tuple):
         return join_list(t(f"status.{v}") for v in value) or "—"
     if key in ("forced", "excluded") and isinstance(value, list | tuple):
-        names = commune_names()
+        names = {**commune_names(), **(site_names or {})}
         return join_list(names.get(str(v), str(v)) for v in value) or "—"
     if key == "missing_capacity" and value:
         return t(f"prioritise.missing_capacity.{value}")
@@ -868,12 +908,15 @@ def fmt_value(value: float) -> str:
 def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
     """The requests that differ and the headline figures of two scenarios, A beside B."""
     rows = []
+    names = {str(k): str(v) for k, v in (diff.get("site_names") or {}).items()}
+    if current_language() == "ar":
+        names.update({str(k): str(v) for k, v in (diff.get("site_names_ar") or {}).items()})
     for key, pair in (diff.get("params_differ") or {}).items():
         rows.append(
             {
                 "what": t(f"prioritise.param.{key}"),
-                "a": _show_param(key, pair.get("a")),
-                "b": _show_param(key, pair.get("b")),
+                "a": _show_param(key, pair.get("a"), names),
+                "b": _show_param(key, pair.get("b"), names),
             }
         )
     for key in HEADLINE_KEYS:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from numpy.typing import NDArray
 from sqlalchemy.engine import Connection
 
 from geo.io_read import read_file
@@ -37,6 +38,8 @@ MAX_CANDIDATES = 5_000
 
 ID_COLUMNS = ("id", "site_id", "external_id", "code", "identifiant")
 NAME_COLUMNS = ("name", "nom", "name_fr", "site", "libelle", "label")
+NAME_AR_COLUMNS = ("name_ar", "nom_ar", "name:ar", "الاسم")
+"""Columns giving a site's Arabic name (optional), as the layers' imports read them."""
 
 _LOCATE_SQL = """
 SELECT p.i, c.code, c.province_code, c.region_code
@@ -119,7 +122,8 @@ def _checked_ids(ids: pd.Series, rows: list[int], *, name: str, column: str) -> 
 
 
 def read_points(path: str | Path) -> pd.DataFrame:
-    """The points of a file: ``row``, ``label``, ``name``, ``lon``, ``lat`` (no database).
+    """The points of a file: ``row``, ``label``, ``name``, ``name_ar``, ``lon``, ``lat`` (no
+    database; ``name_ar`` is empty where the file gives no Arabic name).
 
     Raises
     ------
@@ -213,9 +217,19 @@ def read_points(path: str | Path) -> pd.DataFrame:
         if name_col is not None
         else labels.copy()
     )
+    ar_col = _pick(columns, NAME_AR_COLUMNS)
+    names_ar = (
+        _texts(records[ar_col]) if ar_col is not None else np.full(len(records), None, object)
+    )
     return pd.DataFrame(
-        {"row": rows, "label": labels, "name": names, "lon": lon, "lat": lat}
+        {"row": rows, "label": labels, "name": names, "name_ar": names_ar, "lon": lon, "lat": lat}
     ).reset_index(drop=True)
+
+
+def _texts(values: pd.Series) -> NDArray[np.object_]:
+    """Stripped texts, ``None`` where empty."""
+    out = [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in values]
+    return np.asarray(out, dtype=object)
 
 
 def locate(conn: Connection, points: pd.DataFrame) -> pd.DataFrame:
@@ -297,6 +311,11 @@ def layer_candidates(
     points = frame.geometry.where(frame.geometry.geom_type == "Point", frame.representative_point())
     ids = frame["external_id"].where(frame["external_id"].notna(), frame["id"].astype(str))
     names = frame["name"] if "name" in frame.columns else ids
+    names_ar = (
+        _texts(frame["name_ar"])
+        if "name_ar" in frame.columns
+        else np.full(len(frame), None, dtype=object)
+    )
     located = locate(
         conn,
         pd.DataFrame(
@@ -304,6 +323,7 @@ def layer_candidates(
                 "row": frame["id"].astype(int).to_numpy(),
                 "label": [f"{spec.name}:{v}" for v in ids],
                 "name": names.where(names.notna(), ids).astype(str).to_numpy(),
+                "name_ar": names_ar,
                 "lon": points.x.to_numpy(),
                 "lat": points.y.to_numpy(),
             }

@@ -19,6 +19,8 @@ SITE_COLUMNS = (
     "commune_code",
     "name_fr",
     "name_ar",
+    "commune_fr",
+    "commune_ar",
     "province_code",
     "province_fr",
     "province_ar",

@@ -328,6 +328,12 @@ def test_compare_tells_two_sites_in_one_commune_apart(line: Connection) -> None:
     assert diff["sites_only_a"] == ["centres:t-eps-8"]
     assert diff["sites_only_b"] == ["centres:t-eps-8b"]
     assert diff["sites_both"] == []
+    # the kept sites are named, not only given by their ids
+    assert diff["params_differ"]["forced"] == {"a": ["centres:t-eps-8"], "b": ["centres:t-eps-8b"]}
+    assert diff["site_names"] == {
+        "centres:t-eps-8": "EPS t-eps-8",
+        "centres:t-eps-8b": "EPS t-eps-8b",
+    }
     # an MCLP beside a p-median: no province figure is measured by both
     pm = run_prioritise(line, centre_type="COAPH", model="pmedian", new=1, radius_km=10.0)
     mixed = compare_scenarios(line, runs[0].run_id, pm.run_id)

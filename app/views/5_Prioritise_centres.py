@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
@@ -162,9 +164,13 @@ if candidate_set == "upload":
     uploaded = st.file_uploader(
         t("prioritise.upload"), type=["csv", "geojson", "json", "gpkg", "zip"], key="p_file"
     )
-    st.caption(t("prioritise.upload_note"))
+    st.caption(
+        t("prioritise.upload_note")
+        + " "
+        + t("data.file_limit", mb=st.get_option("server.maxUploadSize"))
+    )
 # the candidate sites of a layer or a file, read once per choice (None for the communes, or
-# when they cannot be read: the error is shown when the planner runs the request)
+# when they cannot be read: the error shows at once, and again if the planner runs anyway)
 sites_error: WaloujaError | None = None
 sites = None
 if candidate_set == "layer" and cand_layer is not None:
@@ -177,6 +183,17 @@ elif candidate_set == "upload" and uploaded is not None:
         sites = pv.cached_file_sites(uploaded.name, uploaded.getvalue())
     except WaloujaError as exc:
         sites_error = exc
+
+
+def show_sites_error(exc: WaloujaError) -> None:
+    """Why the layer or the file gives no sites (a refused file: its rows, field and why)."""
+    shell.show_error(exc)
+    if isinstance(exc, ValidationError):
+        st.dataframe(pv.rejected_rows(exc), hide_index=True, width="stretch")
+
+
+if sites_error is not None:
+    show_sites_error(sites_error)
 
 with st.expander(t("prioritise.advanced")):
     pipeline = st.checkbox(
@@ -191,6 +208,7 @@ with st.expander(t("prioritise.advanced")):
         min_value=1.0,
         max_value=600.0,
         step=5.0,
+        format="%.0f",
         key=pv.wkey("p_tl"),
         value=pv.start_number("p_tl", pv.DEFAULT_TIME_LIMIT_S, lo=1, hi=600),
         help=t("prioritise.time_limit_help"),
@@ -211,34 +229,42 @@ with st.expander(t("prioritise.advanced")):
     # layer's / file's sites by their id and name
     site_options: list[str] = []
     site_names: dict[str, str] = {}
-    pick_words: tuple[str, ...] = (
-        "prioritise.forced",
-        "prioritise.excluded",
-        "prioritise.pick_communes",
-    )
+    pick_words = tuple(f"prioritise.{w}_sites" for w in ("forced", "excluded", "pick"))
     if candidate_set == "communes":
         site_options = data.units("communes")["code"].astype(str).tolist()
         site_names = pv.commune_names()
+        pick_words = ("prioritise.forced", "prioritise.excluded", "prioritise.pick_communes")
     elif sites is not None:
         site_options, site_names = pv.site_choices(sites)
-        pick_words = tuple(f"prioritise.{w}_sites" for w in ("forced", "excluded", "pick"))
     f1, f2 = st.columns(2)
+    # no sites yet (a file still to give, or one refused): the address keeps the picks of a
+    # shared link or a reopened scenario until the file is there
+    waiting = candidate_set != "communes" and sites is None
 
-    def pick(column: DeltaGenerator, key: str, label: str) -> list[str]:
+    def pick(column: DeltaGenerator, key: str, label: str, taken: Sequence[str]) -> list[str]:
+        if waiting:
+            column.multiselect(
+                t(label), [], key=f"{key}_waiting", disabled=True, placeholder=t(pick_words[2])
+            )
+            return [v for v in (st.query_params.get(key) or "").split(",") if v]
+        # a site is kept or left out, not both: the other list's sites are not offered
+        options = [o for o in site_options if o not in set(taken)]
         chosen = column.multiselect(
             t(label),
-            site_options,
+            options,
             key=pv.wkey(key),
-            default=state.start_list(key, site_options, []),
+            default=state.start_list(key, options, []),
             format_func=lambda c: site_names.get(c, c),
             placeholder=t(pick_words[2]),
-            disabled=not site_options,
         )
         state.publish_list(key, chosen, [])
         return chosen
 
-    forced = pick(f1, "p_force", pick_words[0])
-    excluded = pick(f2, "p_exclude", pick_words[1])
+    excluded_now = st.session_state.get(pv.wkey("p_exclude"))
+    if not isinstance(excluded_now, list):
+        excluded_now = state.start_list("p_exclude", site_options, [])
+    forced = pick(f1, "p_force", pick_words[0], excluded_now)
+    excluded = pick(f2, "p_exclude", pick_words[1], forced)
 
 request = pv.Request(
     centre_type=str(centre_type),
@@ -262,10 +288,7 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
         st.warning(t("prioritise.upload_missing"))
         ok = False
     elif sites_error is not None:
-        ok = False
-        shell.show_error(sites_error)
-        if isinstance(sites_error, ValidationError):
-            st.dataframe(pv.rejected_rows(sites_error), hide_index=True, width="stretch")
+        ok = False  # the error is shown under the layer or the file, above
     if ok:
         with st.status(t("prioritise.solving"), expanded=False) as progress:
             st.write(t("prioritise.solving_steps"))

@@ -299,8 +299,12 @@ def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine)
     assert len(picker.options) == len(eps)
     assert eps[0].name in picker.options[0]  # shown by name, not by id
     first = _run(page).dataframe[0].value
-    names = [str(n) for n in first["Commune"]]
-    top = next(r for r in eps if names[0].startswith(f"{r.name} ("))
+    # a layer's sites show their id and their own name beside their commune's
+    assert list(first.columns[:5]) == ["Rang", "Identifiant du site", "Site", "Code", "Commune"]
+    by_label = {f"centres:{r.external_id}": r for r in eps}
+    top = by_label[str(first["Identifiant du site"].iloc[0])]
+    assert first["Site"].iloc[0] == top.name
+    assert "Retenu" not in first.columns  # nothing kept yet
     # a site in Figuig province (far east), kept; the best site left out
     far = next(r for r in eps if r.province_code == "02.251")
     # a layer's site is named "<layer>:<external id>", as with --force on the CLI
@@ -309,9 +313,13 @@ def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine)
     assert at.query_params["p_force"] == f"centres:{far.external_id}"
     at = _run(at)
     assert not at.error
-    chosen = [str(n) for n in at.dataframe[0].value["Commune"]]
-    assert any(n.startswith(f"{far.name} (") for n in chosen)
-    assert not any(n.startswith(f"{top.name} (") for n in chosen)
+    table = at.dataframe[0].value
+    chosen = table["Identifiant du site"].astype(str).tolist()
+    assert f"centres:{far.external_id}" in chosen
+    assert f"centres:{top.external_id}" not in chosen
+    kept = table.loc[table["Identifiant du site"] == f"centres:{far.external_id}", "Retenu"]
+    assert kept.tolist() == ["oui"]
+    assert (table["Retenu"] == "oui").sum() == 1
     captions = " ".join(c.value for c in at.caption)
     assert "sites imposés : 1" in captions
     assert "sites écartés : 1" in captions
@@ -320,6 +328,102 @@ def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine)
     assert at.multiselect(key="p_force").value == []
     assert "p_force" not in at.query_params
     assert at.multiselect(key="p_force").label == "Communes à retenir"
+
+
+def test_a_files_kept_sites_wait_in_the_address_for_the_file(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
+    _wait_for_geography(engine)
+    _fresh_caches()
+    # a shared link (or a reopened scenario) of a request on an uploaded file
+    at = AppTest.from_file(HOME, default_timeout=240)
+    for key, value in {
+        "p_cand": "upload",
+        "p_force": "F1",
+        "p_exclude": "R1",
+        "p_new": "2",
+    }.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    waiting = at.multiselect(key="p_force_waiting")
+    assert waiting.disabled
+    assert waiting.label == "Sites à retenir"  # not "Communes": the file's sites
+    assert at.query_params["p_force"] == "F1"  # kept until the file is given
+    assert at.query_params["p_exclude"] == "R1"
+    sites = (
+        "id;nom;nom_ar;lon;lat\n"
+        "R1;Rabat centre;الرباط المركز;-6.8416;34.0209\n"
+        "M1;Marrakech Daoudiate;;-8.0083;31.6458\n"
+        "F1;Figuig;فكيك;-1.2286;32.1167\n"
+    )
+    at.file_uploader(key="p_file").set_value(("sites.csv", sites.encode(), "text/csv")).run()
+    assert at.multiselect(key="p_force").value == ["F1"]
+    assert at.multiselect(key="p_exclude").value == ["R1"]
+    at = _run(at)
+    assert not at.error
+    table = at.dataframe[0].value
+    assert "F1" in set(table["Identifiant du site"])
+    assert "R1" not in set(table["Identifiant du site"])
+    assert table.loc[table["Identifiant du site"] == "F1", "Retenu"].tolist() == ["oui"]
+    # the sites' own names (Arabic where the file gives one), then their communes'
+    from app import prioritise_view as pv
+    from geo.db import connect
+    from walouja.services.prioritise import load_scenario
+
+    with connect(settings) as conn:
+        res = load_scenario(conn, int(at.query_params["scenario"])).results
+    csv = pd.read_csv(io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig")
+    row = csv.set_index("site_id").loc["F1"]
+    assert (row["name_fr"], row["name_ar"]) == ("Figuig", "فكيك")
+    assert isinstance(row["commune_fr"], str)
+    assert isinstance(row["commune_ar"], str)
+    # the Arabic page names the kept site in Arabic
+    at.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert "فكيك" in at.multiselect(key="p_force").options
+    assert "فكيك" in at.dataframe[0].value.iloc[:, 2].tolist()
+
+
+def test_a_refused_file_is_reported_as_soon_as_it_is_given(page: AppTest) -> None:
+    page.radio(key="p_cand").set_value("upload").run()
+    bad = "id;nom;lon;lat\nA;Atlantique;-12.0;33.0\nR1;Rabat;-6.8416;34.0209\n"
+    at = page.file_uploader(key="p_file").set_value(("sea.csv", bad.encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.error, "the refusal shows before any run"
+    assert list(at.dataframe[0].value.iloc[:, 0]) == [2]
+    assert at.multiselect(key="p_force_waiting").disabled
+
+
+def test_layer_sites_read_in_arabic(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
+    _wait_for_geography(engine)
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=240)
+    for key, value in {"lang": "ar", "p_cand": "layer", "p_cand_type_centres": "EPS"}.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    with engine.connect() as c:
+        first = c.execute(
+            sa.text(
+                "SELECT name, name_ar FROM centres WHERE centre_type = 'EPS' "
+                "ORDER BY external_id LIMIT 1"
+            )
+        ).one()
+    options = at.multiselect(key="p_force").options
+    assert first.name_ar
+    assert first.name_ar in options[0]
+    assert first.name not in options[0]
+    at.number_input(key="p_new").set_value(1).run()
+    at = _run(at)
+    shown = str(at.dataframe[0].value.iloc[0, 2])  # the site's own name
+    assert re.search("[\u0600-\u06ff]", shown), shown
 
 
 def test_refused_candidate_rows_read_in_arabic(
@@ -532,11 +636,13 @@ def test_places_and_communes_kept_or_left_out_shape_the_answer(
     detail = " ".join(i.value for i in at.info)
     assert "doit servir tout le monde" in detail
     assert "capacity:" not in detail  # worded, not the English message
-    # a commune both kept and left out is refused in words, naming it
+    # a kept commune is not offered to leave out, nor a left-out one to keep
     at.selectbox(key="p_model").set_value("mclp").run()
     at.number_input(key="p_cap").set_value(0.0).run()
-    at = at.multiselect(key="p_exclude").set_value([figuig]).run()
-    at = _run(at)
-    detail = " ".join(i.value for i in at.info)
-    assert "est à la fois retenue et écartée" in detail
-    assert "Figuig" in detail
+    assert not any(o.startswith("Figuig (") for o in at.multiselect(key="p_exclude").options)
+    assert not any(
+        o.startswith(f"{first[0]} ") or o == first[0] for o in at.multiselect(key="p_force").options
+    )
+    assert len(at.multiselect(key="p_force").options) == len(
+        at.multiselect(key="p_exclude").options
+    )  # each list lacks the other's one commune

@@ -78,6 +78,19 @@ def test_points_from_csv_keep_ids_and_names(tmp_path: Path) -> None:
     assert points["label"].tolist() == ["A", "B"]
     assert points["name"].tolist() == ["Un", "Deux"]
     assert points["row"].tolist() == [2, 3]  # spreadsheet lines, the header being line 1
+    assert points["name_ar"].isna().all()  # no Arabic column
+
+
+def test_points_keep_an_arabic_name_where_the_file_gives_one(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "id;nom;nom_ar;lon;lat\nA;Rabat;الرباط;-6.84;34.02\nB;Marrakech; ;-8.0;31.6\n",
+        encoding="utf-8",
+    )
+    points = read_points(path)
+    assert points["name"].tolist() == ["Rabat", "Marrakech"]
+    assert points["name_ar"].iloc[0] == "الرباط"
+    assert pd.isna(points["name_ar"].iloc[1])  # blank is none
 
 
 def test_points_without_ids_are_numbered_by_row(tmp_path: Path) -> None:

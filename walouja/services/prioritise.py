@@ -102,6 +102,7 @@ def summarise(
                 "rank": s.rank,
                 "commune_code": s.label,
                 "name_fr": row.get("name_fr"),
+                "name_ar": _text_or_none(row.get("name_ar")),
                 "province_code": row.get("province_code"),
                 "region_code": row.get("region_code"),
                 "lon": s.lon,
@@ -299,6 +300,14 @@ def _fill_capacities(existing: pd.DataFrame, new_capacity: float) -> tuple[pd.Da
     return existing.assign(capacity=capacity.fillna(value)), int(missing.sum())
 
 
+def _text_or_none(value: Any) -> str | None:
+    """A name as text, ``None`` when missing (NaN or empty)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
 def _summarise_on_candidates(
     result: LocationResult,
     demand: pd.DataFrame,
@@ -365,6 +374,11 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
     # a site from a candidate file or a layer is named by its id (two may share a commune)
     sites_a = {str(s.get("site_id") or s["commune_code"]) for s in ra.get("sites", [])}
     sites_b = {str(s.get("site_id") or s["commune_code"]) for s in rb.get("sites", [])}
+    # the names of a layer's or a file's sites, for the kept and left-out lists (communes
+    # are named from the geography)
+    proposed = [s for s in (*ra.get("sites", []), *rb.get("sites", [])) if s.get("site_id")]
+    site_names = {str(s["site_id"]): s.get("name_fr") for s in proposed if s.get("name_fr")}
+    site_names_ar = {str(s["site_id"]): s.get("name_ar") for s in proposed if s.get("name_ar")}
     provinces: list[dict[str, Any]] = []
     pa = {r["province"]: r for r in ra.get("by_province") or []}
     pb = {r["province"]: r for r in rb.get("by_province") or []}
@@ -397,6 +411,8 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
             "sites_only_a": sorted(sites_a - sites_b),
             "sites_only_b": sorted(sites_b - sites_a),
             "sites_both": sorted(sites_a & sites_b),
+            "site_names": site_names,
+            "site_names_ar": site_names_ar,
             "by_province": provinces,
             "by_province_field": field,
             "by_province_differs": why,
