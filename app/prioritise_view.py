@@ -965,9 +965,15 @@ def compare_provinces(diff: Mapping[str, Any]) -> pd.DataFrame:
 
 def number_columns(frame: pd.DataFrame) -> dict[str, Any]:
     """``st.dataframe`` column settings: figures with thousands separators (the rank and
-    codes as they are)."""
+    codes as they are); on a right-to-left page every column aligned to the right (the
+    cells are drawn on a canvas the page's CSS does not reach)."""
+    right = "right" if is_rtl(current_language()) else None
     return {
-        str(c): st.column_config.NumberColumn(format="localized")
+        str(c): (
+            st.column_config.NumberColumn(format="localized", alignment=right)
+            if pd.api.types.is_float_dtype(frame[c])
+            else st.column_config.Column(alignment=right)
+        )
         for c in frame.columns
-        if pd.api.types.is_float_dtype(frame[c])
+        if right is not None or pd.api.types.is_float_dtype(frame[c])
     }

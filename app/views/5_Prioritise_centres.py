@@ -189,7 +189,8 @@ def show_sites_error(exc: WaloujaError) -> None:
     """Why the layer or the file gives no sites (a refused file: its rows, field and why)."""
     shell.show_error(exc)
     if isinstance(exc, ValidationError):
-        st.dataframe(pv.rejected_rows(exc), hide_index=True, width="stretch")
+        rows = pv.rejected_rows(exc)
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=pv.number_columns(rows))
 
 
 if sites_error is not None:
@@ -551,7 +552,10 @@ else:
         else:
             with shell.friendly():
                 diff = pv.compare(int(a), int(b))
-                st.dataframe(pv.compare_table(diff), hide_index=True, width="stretch")
+                table = pv.compare_table(diff)
+                st.dataframe(
+                    table, hide_index=True, width="stretch", column_config=pv.number_columns(table)
+                )
                 st.caption(
                     t(
                         "prioritise.compare_sites",

@@ -8,6 +8,7 @@ rows; the named copies these tests save are deleted afterwards.
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -424,6 +425,12 @@ def test_layer_sites_read_in_arabic(
     at = _run(at)
     shown = str(at.dataframe[0].value.iloc[0, 2])  # the site's own name
     assert re.search("[\u0600-\u06ff]", shown), shown
+    # every table reads from the right, codes and figures included (drawn on a canvas)
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        shown_columns = [c for c in config if c != "_index"]
+        assert shown_columns
+        assert {config[c].get("alignment") for c in shown_columns} == {"right"}
 
 
 def test_refused_candidate_rows_read_in_arabic(
