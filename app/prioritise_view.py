@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 import folium
 import pandas as pd
@@ -967,7 +967,7 @@ def number_columns(frame: pd.DataFrame) -> dict[str, Any]:
     """``st.dataframe`` column settings: figures with thousands separators (the rank and
     codes as they are); on a right-to-left page every column aligned to the right (the
     cells are drawn on a canvas the page's CSS does not reach)."""
-    right = "right" if is_rtl(current_language()) else None
+    right: Literal["right"] | None = "right" if is_rtl(current_language()) else None
     return {
         str(c): (
             st.column_config.NumberColumn(format="localized", alignment=right)
