@@ -386,7 +386,8 @@ else:
         m2.metric(
             t("prioritise.metric.share", km=km),
             f"{fmt_number(100 * share_a, decimals=1)} %",
-            delta=f"{fmt_number(100 * (share_a - share_b), decimals=1)} {t('unit.points')}",
+            delta=f"{'+' if share_a >= share_b else ''}"
+            f"{fmt_number(100 * (share_a - share_b), decimals=1)} {t('unit.points')}",
         )
     greedy = res.get("greedy") or {}
     m3.metric(
@@ -505,7 +506,10 @@ else:
             e2.metric(
                 t("prioritise.gini_after"),
                 fmt_number(eq["gini_after"], decimals=3),
-                delta=fmt_number(eq["gini_after"] - eq["gini_before"], decimals=3),
+                # the difference of the figures shown (rounded first), as a reader checks it
+                delta=fmt_number(
+                    round(eq["gini_after"], 3) - round(eq["gini_before"], 3), decimals=3
+                ),
                 delta_color="inverse",
             )
             st.caption(t(f"prioritise.equity_note.{model_name}"))

@@ -123,6 +123,12 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     metrics = {m.label: m.value for m in at.metric}
     assert "PSH à moins de 30 km d'un centre" in metrics
     assert "Indice de Gini après" in metrics
+    share = next(m for m in at.metric if m.delta and m.delta.endswith("pts"))
+    assert share.delta.startswith("+")  # a gain reads as one
+    gini_b = float(metrics["Indice de Gini avant"])
+    gini_a = next(m for m in at.metric if m.label == "Indice de Gini après")
+    # the change is the difference of the figures shown
+    assert float(gini_a.delta) == pytest.approx(float(gini_a.value) - gini_b, abs=1e-9)
     assert at.query_params["p_new"] == "3"
     assert at.query_params["scenario"].isdigit()
     # the sites can be downloaded (CSV and GeoPackage buttons exist)
