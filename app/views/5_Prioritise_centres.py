@@ -196,7 +196,12 @@ def show_sites_error(exc: WaloujaError) -> None:
 if sites_error is not None:
     show_sites_error(sites_error)
 
-with st.expander(t("prioritise.advanced")):
+# open when the address asks for an advanced option (a shared link, a reopened scenario); the
+# key keeps it open or closed as the planner left it when the page above it changes
+advanced_asked = any(
+    k in st.query_params for k in ("p_pipeline", "p_tl", "p_cap", "p_force", "p_exclude")
+)
+with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key="p_advanced"):
     pipeline = st.checkbox(
         t("prioritise.include_pipeline"),
         key=pv.wkey("p_pipeline"),

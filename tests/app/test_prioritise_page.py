@@ -358,6 +358,7 @@ def test_a_files_kept_sites_wait_in_the_address_for_the_file(
     assert not at.exception, at.exception
     waiting = at.multiselect(key="p_force_waiting")
     assert waiting.disabled
+    assert at.expander[0].proto.expanded  # the link asks for kept sites: shown open
     assert waiting.label == "Sites à retenir"  # not "Communes": the file's sites
     assert at.query_params["p_force"] == "F1"  # kept until the file is given
     assert at.query_params["p_exclude"] == "R1"
