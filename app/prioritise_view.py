@@ -22,7 +22,7 @@ from app import data
 from app.components import mapview
 from app.components.filters import type_tag
 from app.context import app_settings
-from app.i18n import current_language, is_rtl, join_list, name_column, t
+from app.i18n import current_language, is_rtl, join_list, name_column, t, tn
 from geo import db, runs
 from geo.candidate_sites import CandidateSites
 from walouja.errors import InfeasibleError, ValidationError
@@ -305,7 +305,7 @@ def describe(params: Mapping[str, Any]) -> str:
     amount = (
         t("prioritise.describe.budget", budget=mapview.fmt_number(params["budget_mad"]))
         if params.get("budget_mad") is not None
-        else t("prioritise.describe.new", n=params.get("new"))
+        else tn("prioritise.describe.new", int(params.get("new") or 0))
     )
     text = t(
         "prioritise.describe",

@@ -14,7 +14,7 @@ from app.components import filters
 from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
 from app.context import app_settings
-from app.i18n import t
+from app.i18n import t, tn
 from walouja.errors import InfeasibleError, NotFoundError, ValidationError, WaloujaError
 
 shell.header("prioritise.title", "prioritise.intro")
@@ -415,9 +415,9 @@ else:
             "prioritise.metric.cost_millions",
             m=fmt_number(millions, decimals=0 if millions.is_integer() else 2),
         ),
-        help=t(
+        help=tn(
             "prioritise.metric.cost_help",
-            n=len(res.get("sites") or []),
+            len(res.get("sites") or []),
             total=fmt_number(total_cost),
         ),
     )

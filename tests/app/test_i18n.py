@@ -156,3 +156,14 @@ def test_a_plural_form_needs_its_base_key(tmp_path: Path) -> None:
     cats = i18n.load_catalogues(tmp_path)
     assert cats.missing() == {"en": ["stray.few"], "fr": ["stray.few"]}
     assert cats.field_mismatches() == []  # a count's form may leave the number out
+
+
+def test_a_scenario_with_one_new_centre_reads_in_the_singular() -> None:
+    def said(n: int, lang: str) -> str:
+        return i18n.translate(i18n.count_key("prioritise.describe.new", n, lang), lang, n=n)
+
+    assert said(1, "fr") == "1 nouveau centre"
+    assert said(3, "fr") == "3 nouveaux centres"
+    assert said(1, "en") == "1 new centre"
+    assert said(2, "ar") == "مركزان جديدان"
+    assert said(40, "ar") == "40 مركزاً جديداً"
