@@ -169,7 +169,12 @@ with tab_import:
     done = st.session_state.get("import_done")
     if done is not None:
         st.success(
-            t("data.done", inserted=done.inserted, updated=done.updated, unchanged=done.unchanged)
+            t(
+                "data.done",
+                inserted=tn("data.done.inserted", done.inserted),
+                updated=tn("data.done.updated", done.updated),
+                unchanged=tn("data.done.unchanged", done.unchanged),
+            )
         )
         if done.rejected:
             st.info(tn("data.done_skipped", done.rejected))

@@ -93,7 +93,7 @@ def test_the_valid_rows_alone_are_imported_when_asked_with_their_source_and_lice
     at.button(key="write").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == [
-        "Import terminé : 2 ajoutées, 0 mises à jour, 0 inchangées."
+        "Import terminé : 2 lignes ajoutées, 0 mise à jour, 0 inchangée."
     ]
     assert "1 ligne en erreur a été laissée de côté." in [i.value for i in at.info]
     assert _rows(engine) == [(f"{written}1", "COAPH", name), (f"{written}2", "COAPH", name)]
@@ -128,7 +128,7 @@ def test_a_reimport_under_another_licence_corrects_the_source_and_says_so(
         at.button(key="write").click().run()
         assert not at.exception, at.exception
     assert [s.value for s in at.success] == [
-        "Import terminé : 0 ajoutées, 0 mises à jour, 2 inchangées."
+        "Import terminé : 0 ligne ajoutée, 0 mise à jour, 2 inchangées."
     ]
     assert f"licence de {name} mise à jour : CC BY 4.0 → ODbL 1.0" in " ".join(
         i.value for i in at.info
@@ -166,6 +166,9 @@ def test_a_file_without_centre_type_takes_the_one_chosen_for_every_row(
     at.text_input(key="imp_licence").input("ODbL 1.0").run()
     at.button(key="write").click().run()
     assert not at.exception, at.exception
+    assert [s.value for s in at.success] == [
+        "اكتمل الاستيراد: سطران مضافان، و0 سطر محدَّث، و0 سطر بدون تغيير."
+    ]
     assert "تم تجاوز سطر واحد خاطئ." in [i.value for i in at.info]
     assert _rows(engine) == [(f"{written}1", "CAS", name), (f"{written}2", "CAS", name)]
 
@@ -198,3 +201,33 @@ def test_the_expected_columns_align_right_in_arabic(
     shown = [c for c in config if c != "_index"]
     assert {config[c].get("alignment") for c in shown} - {None} == aligned
     assert len(shown) == (3 if aligned else 0)
+
+
+def test_the_import_done_message_words_each_count(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    text = "external_id,name,centre_type,lon,lat\n" + "".join(
+        f"{written}N{i},Centre compte {i},CAS,{-6.9 + i / 100:.3f},34.0{i}\n" for i in range(3)
+    )
+    expected = {
+        "en": [
+            "Import done: 3 rows added, 0 updated, 0 unchanged.",
+            "Import done: 0 rows added, 0 updated, 3 unchanged.",
+        ],
+        "ar": [
+            "اكتمل الاستيراد: 3 أسطر مضافة، و0 سطر محدَّث، و0 سطر بدون تغيير.",
+            "اكتمل الاستيراد: 0 سطر مضاف، و0 سطر محدَّث، و3 أسطر بدون تغيير.",
+        ],
+    }
+    for lang, (first, again) in expected.items():
+        at = _page(lang, monkeypatch)
+        for said in (first, again):
+            at = _check(at, f"{written}{lang}-counts.csv", text)
+            at.text_input(key="imp_licence").input("CC BY 4.0").run()
+            at.button(key="write").click().run()
+            assert not at.exception, at.exception
+            assert [s.value for s in at.success] == [said]
+        with engine.begin() as c:  # the next language adds them anew
+            c.execute(
+                sa.text("DELETE FROM centres WHERE external_id LIKE :p"), {"p": f"{written}N%"}
+            )

@@ -147,6 +147,26 @@ def test_arabic_counts_take_the_dual_and_the_plural_of_3_to_10() -> None:
     assert "data.export_rows.two" not in i18n.load_catalogues().missing().get("fr", [])
 
 
+@pytest.mark.parametrize(
+    ("lang", "n", "added"),
+    [
+        ("ar", 1, "سطر واحد مضاف"),
+        ("ar", 2, "سطران مضافان"),
+        ("ar", 3, "3 أسطر مضافة"),
+        ("ar", 11, "11 سطراً مضافاً"),
+        ("ar", 100, "100 سطر مضاف"),
+        ("fr", 0, "0 ligne ajoutée"),
+        ("fr", 1, "1 ligne ajoutée"),
+        ("fr", 2, "2 lignes ajoutées"),
+        ("en", 1, "1 row added"),
+        ("en", 0, "0 rows added"),
+    ],
+)
+def test_the_import_counts_take_their_plural_forms(lang: str, n: int, added: str) -> None:
+    key = i18n.count_key("data.done.inserted", n, lang)
+    assert i18n.translate(key, lang, n=n) == added
+
+
 def test_a_plural_form_needs_its_base_key(tmp_path: Path) -> None:
     for lang in i18n.LANGUAGES:
         (tmp_path / f"t.{lang}.json").write_text(json.dumps({"k": "{n}"}), encoding="utf-8")
