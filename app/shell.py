@@ -18,6 +18,7 @@ from app.i18n import (
     LANGUAGES,
     current_language,
     error_texts,
+    has_key,
     is_rtl,
     join_list,
     t,
@@ -154,6 +155,19 @@ def demo_note(*tables: str) -> None:
     ]
     if parts:
         st.warning(" ".join(parts), icon="🧪")
+
+
+def layer_label(name: str) -> str:
+    """A layer's name in the session's language (``layer.<name>``), else ``name`` as stored."""
+    key = f"layer.{name}"
+    return t(key) if has_key(key, current_language()) else name
+
+
+def source_label(layer: str, *, is_demo: bool) -> str:
+    """How an entry of ``layer_sources`` is named on screen: its layer's name, marked when it
+    holds demonstration data. The entry's stored title is provenance in one language only."""
+    name = layer_label(layer)
+    return t("sources.layer_demo", layer=name) if is_demo else name
 
 
 def aligned_columns(frame: pd.DataFrame) -> dict[str, Any] | None:

@@ -102,6 +102,8 @@ if sources.empty:
     st.info(t("sources.none"))
 else:
     for _, src in sources.iterrows():
-        demo = " 🧪" if src["is_demo"] else ""
-        st.markdown(f"- **{src['title']}**{demo} — {src['source']} ({src['licence']})")
+        demo = bool(src["is_demo"])
+        name = shell.source_label(str(src["layer"]), is_demo=demo)
+        mark = " 🧪" if demo else ""
+        st.markdown(f"- **{name}**{mark} — {src['source']} ({src['licence']})")
 st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

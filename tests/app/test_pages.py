@@ -160,6 +160,44 @@ def test_data_page_lists_the_columns_of_the_chosen_layer(app: AppTest) -> None:
     assert "centre_type" not in columns
 
 
+@pytest.mark.parametrize(
+    ("lang", "beaches", "regions"),
+    [
+        ("fr", "Plages (démonstration)", "Régions"),
+        ("ar", "الشواطئ (بيانات توضيحية)", "الجهات"),
+        ("en", "Beaches (demonstration)", "Regions"),
+    ],
+)
+def test_overview_names_each_source_by_its_layer_in_the_page_language(
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    beaches: str,
+    regions: str,
+) -> None:
+    # the stored titles are provenance in one language ("Beaches (demonstration equipment)")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    titles = "SELECT layer, title FROM layer_sources WHERE is_demo OR layer = 'regions'"
+    with engine.connect() as c:
+        stored: dict[str, str] = dict(c.execute(sa.text(titles)).tuples().all())
+    _fresh_caches()
+    try:
+        at = AppTest.from_file(HOME, default_timeout=180).run()
+        assert not at.exception
+        entries = [m.value for m in at.markdown if m.value.startswith("- **")]
+    finally:
+        _fresh_caches()
+    assert any(e.startswith(f"- **{beaches}** 🧪 — ") for e in entries), entries
+    assert any(e.startswith(f"- **{regions}** — HCP") for e in entries), entries
+    shown = "\n".join(entries)
+    assert not [title for title in stored.values() if title in shown], shown
+    with engine.connect() as c:  # the provenance itself is unchanged
+        after: dict[str, str] = dict(c.execute(sa.text(titles)).tuples().all())
+    assert after["beaches"] == stored["beaches"] == "Beaches (demonstration equipment)"
+
+
 def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
     at = _open(app, "9_Sources_and_licences")
     text = " ".join(m.value for m in at.markdown)
