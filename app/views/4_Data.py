@@ -109,7 +109,12 @@ with tab_import:
             if report.problems:
                 st.markdown(f"**{t('data.problems')}**")
                 problems = dataio.problem_table(report.problems)
-                st.dataframe(problems, hide_index=True, width="stretch")
+                st.dataframe(
+                    problems,
+                    hide_index=True,
+                    width="stretch",
+                    column_config=shell.aligned_columns(problems),
+                )
             if report.warnings:
                 st.markdown(f"**{t('data.warnings')}**")
                 st.markdown(dataio.warning_lines(report.warnings))
@@ -225,5 +230,7 @@ with tab_layers:
             for c in data.layer_counts().values()
         ]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table)
+    )
     st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

@@ -15,6 +15,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import translate
+
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PREFIX = "test-data-import-"
 
@@ -231,3 +233,18 @@ def test_the_import_done_message_words_each_count(
             c.execute(
                 sa.text("DELETE FROM centres WHERE external_id LIKE :p"), {"p": f"{written}N%"}
             )
+
+
+@pytest.mark.parametrize(("lang", "aligned"), [("ar", {"right"}), ("fr", {None})])
+def test_the_rejected_rows_and_the_layers_align_right_in_arabic(
+    monkeypatch: pytest.MonkeyPatch, lang: str, aligned: set[str | None]
+) -> None:
+    # as the expected columns: row numbers and Latin field names would sit on the left
+    at = _check(_page(lang, monkeypatch), "centres.csv", TWO_GOOD_ONE_BAD)
+    for column in ("data.col.reason", "data.col.rows"):  # the report's, the layers' tab
+        name = translate(column, lang)
+        (element,) = [d for d in at.dataframe if name in d.value.columns]
+        config = json.loads(element.proto.columns or "{}")
+        assert {config.get(str(c), {}).get("alignment") for c in element.value.columns} == (
+            aligned
+        ), column
