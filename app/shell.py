@@ -3,7 +3,7 @@ navigation, and the messages (empty states, errors, demo marks) pages show the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -170,17 +170,22 @@ def source_label(layer: str, *, is_demo: bool) -> str:
     return t("sources.layer_demo", layer=name) if is_demo else name
 
 
-def aligned_columns(frame: pd.DataFrame) -> dict[str, Any] | None:
-    """Column settings for ``st.dataframe`` that align every column of ``frame`` to the right
-    on a right-to-left page (None otherwise).
+def aligned_columns(
+    frame: pd.DataFrame, config: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Any] | None:
+    """Column settings for ``st.dataframe``: ``config`` (a column's settings, as
+    ``column_config`` takes them), with every column of ``frame`` aligned to the right on a
+    right-to-left page; None when there is nothing to set.
 
     The table's cells are drawn on a canvas the page's CSS does not reach: Arabic text goes
     right by itself, but codes and numbers in Latin letters would stay on the left under
     right-aligned headings.
     """
-    if not is_rtl(current_language()):
-        return None
-    return {str(c): st.column_config.Column(alignment="right") for c in frame.columns}
+    settings: dict[str, Any] = {str(c): dict(s) for c, s in (config or {}).items()}
+    if is_rtl(current_language()):
+        for c in frame.columns:
+            settings[str(c)] = {**settings.get(str(c), {}), "alignment": "right"}
+    return settings or None
 
 
 def show_error(exc: WaloujaError) -> None:

@@ -3,6 +3,7 @@ exception, and changing a widget changes what is shown."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import translate
 from walouja.settings import Settings
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
@@ -216,6 +218,33 @@ def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
     assert at.title[0].value == "Sources and licences"
     at.sidebar.selectbox(key="lang").set_value("ar").run()
     assert "الجماعات" in _table_with(at, "الطبقة")["الطبقة"].tolist()
+
+
+PX = {"small": 75, "medium": 200, "large": 400}
+"""Streamlit's named column widths, in pixels."""
+
+
+@pytest.mark.parametrize(("lang", "aligned"), [("ar", {"right"}), ("fr", {None})])
+def test_the_sources_table_keeps_each_heading_over_its_column(
+    app: AppTest, lang: str, aligned: set[str | None]
+) -> None:
+    # The grid draws an Arabic heading at its column's right end. The Source column, sized to
+    # its long texts (up to 500 px), ran past the table's edge and showed no heading at all:
+    # the long texts now wrap in columns of a bounded width (rows taller than 4rem wrap).
+    at = _open(app, "9_Sources_and_licences")
+    at.sidebar.selectbox(key="lang").set_value(lang).run()
+    assert not at.exception
+    source = translate("sources.col.source", lang)
+    (element,) = [d for d in at.dataframe if source in d.value.columns]
+    table = element.value
+    config = json.loads(element.proto.columns or "{}")
+    long_texts = [c for c in table.columns if table[c].astype(str).str.len().max() > 60]
+    assert source in long_texts
+    widths = {c: config.get(c, {}).get("width") for c in long_texts}
+    assert all(w is not None and PX.get(w, w) <= 400 for w in widths.values()), widths
+    assert element.proto.row_height > 64
+    # and in Arabic every column reads from the right, Latin licences and links included
+    assert {config.get(str(c), {}).get("alignment") for c in table.columns} == aligned
 
 
 def test_an_empty_database_says_what_to_load_and_how(
