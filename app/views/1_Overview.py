@@ -70,16 +70,14 @@ if not summary.empty:
     st.subheader(t("overview.by_type"))
     by_type = summary.groupby("centre_type")[["centres", "places"]].sum().reset_index()
     by_type["centre_type"] = by_type["centre_type"].map(lambda c: t(f"centre_type.{c}"))
-    st.dataframe(
-        by_type.rename(
-            columns={
-                "centre_type": t("field.centre_type"),
-                "centres": t("field.centres"),
-                "places": t("field.places"),
-            }
-        ),
-        hide_index=True,
+    by_type = by_type.rename(
+        columns={
+            "centre_type": t("field.centre_type"),
+            "centres": t("field.centres"),
+            "places": t("field.places"),
+        }
     )
+    st.dataframe(by_type, hide_index=True, column_config=shell.aligned_columns(by_type))
 
 st.subheader(t("overview.by_unit"))
 level_options = ["regions", "provinces"]
@@ -93,7 +91,7 @@ level = st.radio(
 )
 state.publish("ov_level", level, "regions")
 table = unit_table(level, indicators)
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table))
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
 
 st.subheader(t("sources.title"))
@@ -105,5 +103,7 @@ else:
         demo = bool(src["is_demo"])
         name = shell.source_label(str(src["layer"]), is_demo=demo)
         mark = " 🧪" if demo else ""
-        st.markdown(f"- **{name}**{mark} — {src['source']} ({src['licence']})")
+        # the sources' texts are Latin: isolated, their parentheses stay in place in Arabic
+        source, licence = (f"\u2068{src[k]}\u2069" for k in ("source", "licence"))
+        st.markdown(f"- **{name}**{mark} — {source} ({licence})")
 st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

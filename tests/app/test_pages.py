@@ -96,6 +96,13 @@ def test_overview_shows_national_figures_and_breaks_down_by_level(app: AppTest) 
     assert regions == 12
     assert provinces > regions
     assert app.query_params["ov_level"] == "provinces"
+    # in Arabic the tables read from the right, codes and figures included
+    app.sidebar.selectbox(key="lang").set_value("ar").run()
+    for frame in app.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        shown = [c for c in config if c != "_index"]
+        assert shown
+        assert {config[c].get("alignment") for c in shown} == {"right"}
 
 
 def test_map_explorer_changes_level_searches_and_shows_figures(app: AppTest) -> None:
@@ -192,7 +199,9 @@ def test_overview_names_each_source_by_its_layer_in_the_page_language(
     finally:
         _fresh_caches()
     assert any(e.startswith(f"- **{beaches}** 🧪 — ") for e in entries), entries
-    assert any(e.startswith(f"- **{regions}** — HCP") for e in entries), entries
+    # the Latin source and licence texts are isolated (their parentheses stay put in Arabic)
+    assert any(e.startswith(f"- **{regions}** — \u2068HCP") for e in entries), entries
+    assert all(e.endswith("\u2069)") for e in entries), entries
     shown = "\n".join(entries)
     assert not [title for title in stored.values() if title in shown], shown
     with engine.connect() as c:  # the provenance itself is unchanged
