@@ -221,6 +221,11 @@ def read_points(path: str | Path) -> pd.DataFrame:
     names_ar = (
         _texts(records[ar_col]) if ar_col is not None else np.full(len(records), None, object)
     )
+    if name_col is None and ar_col is not None:  # an Arabic name only: the site's name too
+        names = np.asarray(
+            [label if n is None else n for n, label in zip(names_ar, labels, strict=True)],
+            dtype=object,
+        )
     return pd.DataFrame(
         {"row": rows, "label": labels, "name": names, "name_ar": names_ar, "lon": lon, "lat": lat}
     ).reset_index(drop=True)

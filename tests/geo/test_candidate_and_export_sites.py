@@ -91,6 +91,12 @@ def test_points_keep_an_arabic_name_where_the_file_gives_one(tmp_path: Path) -> 
     assert points["name"].tolist() == ["Rabat", "Marrakech"]
     assert points["name_ar"].iloc[0] == "الرباط"
     assert pd.isna(points["name_ar"].iloc[1])  # blank is none
+    # an Arabic name alone (the Arabic page's "الاسم" column) names the site in both
+    arabic = tmp_path / "a.csv"
+    arabic.write_text("id;الاسم;lon;lat\nA;الرباط;-6.84;34.02\nB;;-8.0;31.6\n", encoding="utf-8")
+    points = read_points(arabic)
+    assert points["name"].tolist() == ["الرباط", "B"]
+    assert points["name_ar"].iloc[0] == "الرباط"
 
 
 def test_points_without_ids_are_numbered_by_row(tmp_path: Path) -> None:
