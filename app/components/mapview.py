@@ -395,9 +395,22 @@ def add_points(
     return layer
 
 
-def fmt_number(value: float | None, *, decimals: int = 0) -> str:
+def fmt_number(value: float | None, *, decimals: int = 0, lang: str | None = None) -> str:
     """``12345.6`` → ``"12 346"`` (thin spaces between thousands; "—" when missing or
-    infinite, as a ratio over nothing is)."""
+    infinite, as a ratio over nothing is); decimals after a comma in French and Arabic
+    (``69,5``), a point in English (``lang``: the page's language by default)."""
     if value is None or not math.isfinite(value):
         return "—"
-    return f"{value:,.{decimals}f}".replace(",", "\u202f")
+    text = f"{value:,.{decimals}f}".replace(",", "\u202f")
+    if decimals > 0 and (lang or _page_language()) != "en":
+        text = text.replace(".", ",")
+    return text
+
+
+def _page_language() -> str:
+    from app.i18n import current_language
+
+    try:
+        return current_language()
+    except Exception:  # outside a Streamlit session (a script, a test): the default look
+        return "fr"

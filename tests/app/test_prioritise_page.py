@@ -125,10 +125,15 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert "Indice de Gini après" in metrics
     share = next(m for m in at.metric if m.delta and m.delta.endswith("pts"))
     assert share.delta.startswith("+")  # a gain reads as one
-    gini_b = float(metrics["Indice de Gini avant"])
+
+    def french(text: str) -> float:  # "0,329" (a decimal comma on a French page)
+        assert "." not in text, text
+        return float(text.replace(",", "."))
+
+    gini_b = french(metrics["Indice de Gini avant"])
     gini_a = next(m for m in at.metric if m.label == "Indice de Gini après")
     # the change is the difference of the figures shown
-    assert float(gini_a.delta) == pytest.approx(float(gini_a.value) - gini_b, abs=1e-9)
+    assert french(gini_a.delta) == pytest.approx(french(gini_a.value) - gini_b, abs=1e-9)
     assert at.query_params["p_new"] == "3"
     assert at.query_params["scenario"].isdigit()
     # the sites can be downloaded (CSV and GeoPackage buttons exist)
