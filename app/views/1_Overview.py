@@ -103,7 +103,7 @@ else:
         demo = bool(src["is_demo"])
         name = shell.source_label(str(src["layer"]), is_demo=demo)
         mark = " 🧪" if demo else ""
-        # the sources' texts are Latin: isolated, their parentheses stay in place in Arabic
-        source, licence = (f"\u2068{src[k]}\u2069" for k in ("source", "licence"))
-        st.markdown(f"- **{name}**{mark} — {source} ({licence})")
+        # the sources' texts are Latin: isolated as one run (brackets included), their
+        # parentheses stay in place in Arabic, also when the line wraps
+        st.markdown(f"- **{name}**{mark} — \u2068{src['source']} ({src['licence']})\u2069")
 st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")
