@@ -659,11 +659,19 @@ def build_map(
     circles = folium.FeatureGroup(name=t("prioritise.map.radius", km=f"{km:g}"), show=True)
     communes = data.units("communes").set_index("code")
     col = name_column()
+    # "Code : 01" in French, "Code: 01" in English and Arabic
+    colon = " :" if current_language() == "fr" else ":"
+
+    def labelled(key: str, value: Any) -> str:
+        return f"{t(key)}{colon} {value}"
+
     for site in sites:
         code = site.get("commune_code")
         name = site_name(site)
         if "site_id" in site and code in communes.index:  # the site, then its commune
-            name = f"{name} — {communes.at[code, col]!s}"
+            commune = str(communes.at[code, col])
+            if commune not in name:  # "EPS Annour — Mnasra" names its commune already
+                name = f"{name} — {commune}"
         elif code in communes.index:  # a commune: both its names
             other = "name_fr" if col == "name_ar" else "name_ar"
             name = f"{communes.at[code, col]!s} — {communes.at[code, other]!s}"
@@ -671,9 +679,9 @@ def build_map(
         lines = [
             f"<b>{t('prioritise.map.site_rank', rank=site['rank'])}</b>",
             f"{name}",
-            *([f"{t('prioritise.col.site_id')} : {site['site_id']}"] if "site_id" in site else []),
-            f"{t('field.code')} : {code}",
-            f"{t('prioritise.map.gain')} : "
+            *([labelled("prioritise.col.site_id", site["site_id"])] if "site_id" in site else []),
+            labelled("field.code", code),
+            f"{t('prioritise.map.gain')}{colon} "
             + (
                 f"{mapview.fmt_number(gain)} {unit_gain}"
                 if gain is not None
@@ -681,7 +689,7 @@ def build_map(
             ),
         ]
         if site.get("cost_mad") is not None:
-            lines.append(f"{t('prioritise.col.cost')} : {mapview.fmt_number(site['cost_mad'])}")
+            lines.append(labelled("prioritise.col.cost", mapview.fmt_number(site["cost_mad"])))
         location = [float(site["lat"]), float(site["lon"])]
         folium.Marker(
             location,

@@ -196,12 +196,16 @@ def show_sites_error(exc: WaloujaError) -> None:
 if sites_error is not None:
     show_sites_error(sites_error)
 
-# open when the address asks for an advanced option (a shared link, a reopened scenario); the
-# key keeps it open or closed as the planner left it when the page above it changes
-advanced_asked = any(
-    k in st.query_params for k in ("p_pipeline", "p_tl", "p_cap", "p_force", "p_exclude")
+# open when the address asks for an advanced option (a shared link, a reopened scenario: "Open"
+# makes it anew); the key keeps it open or closed as the planner left it when the page above
+# it changes
+default_limit = f"{pv.DEFAULT_TIME_LIMIT_S:g}"
+advanced_asked = (
+    any(k in st.query_params for k in ("p_pipeline", "p_force", "p_exclude"))
+    or st.query_params.get("p_cap", "0") not in ("0", "0.0")
+    or st.query_params.get("p_tl", default_limit) != default_limit
 )
-with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key="p_advanced"):
+with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey("p_advanced")):
     pipeline = st.checkbox(
         t("prioritise.include_pipeline"),
         key=pv.wkey("p_pipeline"),

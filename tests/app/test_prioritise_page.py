@@ -492,6 +492,7 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     # (in new widgets: a browser would keep showing the old ones' values)
     assert at.session_state["p_gen"] == 1
     assert at.number_input(key="p_new~1").value == 3
+    assert not at.expander[0].proto.expanded  # no advanced option in this request
     assert "ont changé depuis ce scénario" not in " ".join(c.value for c in at.caption)
     at.selectbox(key="p_cmp_a").set_value(int(first)).run()
     at = at.selectbox(key="p_cmp_b").set_value(int(saved)).run()
