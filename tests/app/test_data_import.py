@@ -132,7 +132,7 @@ def test_a_reimport_under_another_licence_corrects_the_source_and_says_so(
     assert [s.value for s in at.success] == [
         "Import terminé : 0 ligne ajoutée, 0 mise à jour, 2 inchangées."
     ]
-    assert f"licence de {name} mise à jour : CC BY 4.0 → ODbL 1.0" in " ".join(
+    assert f"Licence de {name} mise à jour : CC BY 4.0 → ODbL 1.0" in " ".join(
         i.value for i in at.info
     )
     with engine.connect() as c:
