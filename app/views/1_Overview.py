@@ -91,7 +91,16 @@ level = st.radio(
 )
 state.publish("ov_level", level, "regions")
 table = unit_table(level, indicators)
-st.dataframe(table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table))
+# figures with the reader's thousands and decimal marks ("4 008 655", "4,91" in a French
+# browser), as the other pages' tables show them
+figures = {
+    str(c): st.column_config.NumberColumn(format="localized")
+    for c in table.columns
+    if pd.api.types.is_numeric_dtype(table[c])
+}
+st.dataframe(
+    table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table, figures)
+)
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
 
 st.subheader(t("sources.title"))

@@ -96,6 +96,9 @@ def test_overview_shows_national_figures_and_breaks_down_by_level(app: AppTest) 
     assert regions == 12
     assert provinces > regions
     assert app.query_params["ov_level"] == "provinces"
+    # figures with the reader's thousands and decimal marks
+    config = json.loads(app.dataframe[-1].proto.columns or "{}")
+    assert "localized" in json.dumps(config)
     # in Arabic the tables read from the right, codes and figures included
     app.sidebar.selectbox(key="lang").set_value("ar").run()
     for frame in app.dataframe:
