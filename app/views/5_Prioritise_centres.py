@@ -360,7 +360,8 @@ else:
         st.caption(t("prioritise.stale"))
     solve_s = fmt_number(res.get("solve_time_s"), decimals=2)
     if res.get("optimal"):
-        st.success(t("prioritise.optimal", s=solve_s, vars=fmt_number(res.get("n_variables"))))
+        n_vars = int(res.get("n_variables") or 0)
+        st.success(tn("prioritise.optimal", n_vars, s=solve_s, vars=fmt_number(n_vars)))
     else:
         gap = res.get("gap")
         status = str(res.get("status"))

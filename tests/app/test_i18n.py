@@ -187,3 +187,13 @@ def test_a_scenario_with_one_new_centre_reads_in_the_singular() -> None:
     assert said(1, "en") == "1 new centre"
     assert said(2, "ar") == "مركزان جديدان"
     assert said(40, "ar") == "40 مركزاً جديداً"
+
+
+def test_the_count_of_variables_takes_the_arabic_plural() -> None:
+    def said(n: int) -> str:
+        key = i18n.count_key("prioritise.optimal", n, "ar")
+        return i18n.translate(key, "ar", n=n, s="0,1", vars=str(n))
+
+    assert said(1_609).endswith("1609 متغيرات.")  # 09: 3-10
+    assert said(344).endswith("344 متغيراً.")  # 44: 11-99
+    assert said(2_600).endswith("2600 متغير.")  # 00: other
