@@ -75,6 +75,23 @@ def page(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) ->
         )
 
 
+def _opened(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str, address: dict[str, str]
+) -> AppTest:
+    """The page opened at an address (a shared link): ``address`` is its query."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    _wait_for_geography(engine)
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=240)
+    for key, value in address.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _run(at: AppTest) -> AppTest:
     at.button(key="p_run").click().run()
     assert not at.exception, at.exception
@@ -345,22 +362,9 @@ def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine)
 def test_a_files_kept_sites_wait_in_the_address_for_the_file(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
-    _wait_for_geography(engine)
-    _fresh_caches()
     # a shared link (or a reopened scenario) of a request on an uploaded file
-    at = AppTest.from_file(HOME, default_timeout=240)
-    for key, value in {
-        "p_cand": "upload",
-        "p_force": "F1",
-        "p_exclude": "R1",
-        "p_new": "2",
-    }.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    address = {"p_cand": "upload", "p_force": "F1", "p_exclude": "R1", "p_new": "2"}
+    at = _opened(engine, monkeypatch, "fr", address)
     waiting = at.multiselect(key="p_force_waiting")
     assert waiting.disabled
     assert at.expander[0].proto.expanded  # the link asks for kept sites: shown open
@@ -410,18 +414,9 @@ def test_a_refused_file_is_reported_as_soon_as_it_is_given(page: AppTest) -> Non
     assert at.multiselect(key="p_force_waiting").disabled
 
 
-def test_layer_sites_read_in_arabic(
-    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
-    _wait_for_geography(engine)
-    _fresh_caches()
-    at = AppTest.from_file(HOME, default_timeout=240)
-    for key, value in {"lang": "ar", "p_cand": "layer", "p_cand_type_centres": "EPS"}.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
+def test_layer_sites_read_in_arabic(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    address = {"lang": "ar", "p_cand": "layer", "p_cand_type_centres": "EPS"}
+    at = _opened(engine, monkeypatch, "ar", address)
     with engine.connect() as c:
         first = c.execute(
             sa.text(
@@ -446,16 +441,9 @@ def test_layer_sites_read_in_arabic(
 
 
 def test_refused_candidate_rows_read_in_arabic(
-    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
-    _wait_for_geography(engine)
-    _fresh_caches()
-    at = AppTest.from_file(HOME, default_timeout=240)
-    at.query_params["lang"] = "ar"
-    at.run()
-    at.switch_page(PAGE).run()
+    at = _opened(engine, monkeypatch, "ar", {"lang": "ar"})
     at.radio(key="p_cand").set_value("upload").run()
     # a point in the Atlantic: read, then refused because it is in no commune
     sea = "id;nom;lon;lat\nA;Atlantique;-12.0;33.0\nR1;Rabat;-6.8416;34.0209\n"
