@@ -165,6 +165,9 @@ def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
     """
     if not has_key(key, lang):
         return None
+    count = params.get("n")
+    if isinstance(count, int) and not isinstance(count, bool):
+        key = count_key(key, count, lang)  # "1 site hors des communes", not "1 site(s)"
     shown = dict(params)
     for name, prefix in _LABELLED_PARAMS.items() if lang != "en" else ():
         value = shown.get(name)

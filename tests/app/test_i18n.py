@@ -197,3 +197,18 @@ def test_the_count_of_variables_takes_the_arabic_plural() -> None:
     assert said(1_609).endswith("1609 متغيرات.")  # 09: 3-10
     assert said(344).endswith("344 متغيراً.")  # 44: 11-99
     assert said(2_600).endswith("2600 متغير.")  # 00: other
+
+
+def test_an_error_with_a_count_takes_its_singular() -> None:
+    from walouja.errors import ValidationError
+
+    def worded(n: int, lang: str) -> str:
+        exc = ValidationError(
+            "x", code="candidates_outside_communes", params={"name": "a.csv", "n": n}
+        )
+        return i18n.error_texts(exc, lang)[0]
+
+    assert worded(1, "fr") == "a.csv : 1 site hors des communes du Maroc"
+    assert worded(3, "fr") == "a.csv : 3 sites hors des communes du Maroc"
+    # English is the CLI's own wording (geo.messages), one text for every count
+    assert worded(1, "en") == "a.csv: 1 site(s) lie outside Morocco's communes"
