@@ -26,6 +26,17 @@ from app.i18n import (
 from app.offline import use_local_assets
 from walouja.errors import WaloujaError
 
+# Streamlit cuts a metric's label at one line ("أشخاص في وضعية إعاقة على أ…"): the labels
+# here say what is counted, so they wrap instead
+BASE_CSS = """
+<style>
+  [data-testid="stMetricLabel"] { height: auto; min-height: 1.5rem; }
+  [data-testid="stMetricLabel"] :is(.stMarkdownEllipsis, p) {
+    white-space: normal; overflow: visible; text-overflow: clip;
+  }
+</style>
+"""
+
 RTL_CSS = """
 <style>
   [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stHeader"] {
@@ -43,6 +54,7 @@ def run() -> None:
     st.set_page_config(page_title="Walouja — ولوجة", page_icon="♿", layout="wide")
     use_local_assets()
     lang = language_selector()
+    st.html(BASE_CSS)
     if is_rtl(lang):
         st.html(RTL_CSS)
     page = st.navigation(navigation_pages(), position="sidebar", expanded=True)

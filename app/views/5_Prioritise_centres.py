@@ -353,7 +353,8 @@ else:
     params, res = scenario["params"], scenario["results"]
     model_name = str(res.get("model"))
     st.subheader(t("prioritise.result_title", id=scenario["id"]))
-    st.caption(pv.describe(params) + (f" — « {scenario['name']} »" if scenario["name"] else ""))
+    named = t("prioritise.scenario_name", name=scenario["name"]) if scenario["name"] else ""
+    st.caption(pv.describe(params) + named)
     if not request.matches(params) or not pv.same_candidates(
         params, str(candidate_set), cand_layer, cand_type
     ):

@@ -472,6 +472,8 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     assert any(f"{SAVED_PREFIX} four" in s.value for s in at.success)
     saved = at.query_params["scenario"]
     assert saved not in (first,)
+    named = " ".join(c.value for c in at.run().caption)  # the saved copy, by its name
+    assert f"« {SAVED_PREFIX} four »" in named
     at.selectbox(key="p_reload").set_value(int(first)).run()
     at = at.button(key="p_open").click().run()
     assert at.query_params["scenario"] == first

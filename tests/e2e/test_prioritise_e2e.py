@@ -48,3 +48,18 @@ def test_a_small_mclp_draws_its_sites_numbered_by_rank(app: str, page: Any) -> N
     )
     page.wait_for_url("**scenario=**")
     page.screenshot(path=str(ARTIFACTS / "prioritise-mclp.png"), full_page=True)
+
+    # the same scenario in Arabic: its long metric labels wrap instead of being cut off
+    page.goto(page.url + "&lang=ar")
+    page.get_by_text("حل أمثل أثبته HiGHS").first.wait_for(timeout=120_000)
+    labels = page.locator("[data-testid='stMetricLabel'] p")
+    labels.first.wait_for()
+    cut = page.evaluate(_CUT_LABELS)
+    assert labels.count() >= 4
+    assert cut == [], cut
+
+
+_CUT_LABELS = """() => Array.from(document.querySelectorAll("[data-testid='stMetricLabel'] p"))
+    .filter(p => p.scrollWidth > p.clientWidth + 1 || p.parentElement.scrollWidth >
+        p.parentElement.clientWidth + 1)
+    .map(p => p.textContent)"""
