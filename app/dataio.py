@@ -3,6 +3,7 @@ become bytes for a download button. Nothing here touches SQL."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 IMPORT_LAYERS: tuple[str, ...] = ("centres", "accessible_cities", "transport_stops", "beaches")
 EXPORT_FORMATS: dict[str, str] = {"gpkg": "gpkg", "geojson": "geojson", "csv": "csv"}
-UPLOAD_TYPES: list[str] = ["csv", "txt", "json", "geojson", "gpkg", "zip", "osm"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class Checked:
 
     ``missing`` names the required fields with a fixed list of values that some rows of the
     file leave empty (found by the first check, before any value was chosen for them);
-    ``defaults`` holds the value chosen for each, which ``report`` was checked with.
+    ``defaults`` holds the value chosen for each, which ``report`` was checked with, and
+    ``crs`` the coordinate system it was checked with (empty: the file's own).
     """
 
     upload: Upload
@@ -46,6 +47,7 @@ class Checked:
     report: ImportReport
     missing: tuple[str, ...] = ()
     defaults: Mapping[str, str] = field(default_factory=dict)
+    crs: str = ""
 
     @property
     def accepted(self) -> int:
@@ -96,25 +98,41 @@ def default_licence(path: Path) -> str:
 
 
 def expected_columns(layer: str) -> pd.DataFrame:
-    """The columns a file for ``layer`` may have: name, required, allowed values."""
+    """The columns a file for ``layer`` may have: name, required, values, other names.
+
+    A field's values are its allowed values, or what kind of value it takes in the page's
+    language (a date and its formats, yes/no, the GTFS wheelchair codes…); the other names
+    are the column names the importer also reads as that field (``nom``, ``capacite``…).
+    """
     from geo.layers import get_layer
 
     spec = get_layer(layer)
-    rows = [
-        {
-            t("data.col.column"): f.name,
-            t("data.col.required"): t("yes") if f.required else t("no"),
-            t("data.col.values"): join_list(f.choices) if f.choices else f.kind,
+    others: dict[str, list[str]] = {}
+    for alias, target in spec.aliases.items():
+        others.setdefault(target, []).append(alias)
+
+    def row(column: str, required: bool, values: str, names: Sequence[str]) -> dict[str, str]:
+        return {
+            t("data.col.column"): column,
+            t("data.col.required"): t("yes") if required else t("no"),
+            t("data.col.values"): values,
+            t("data.col.aliases"): ", ".join(names) or "—",
         }
+
+    rows = [
+        row(
+            f.name,
+            f.required,
+            (join_list(f.choices) + (t("data.kind.several") if f.kind == "enum_list" else ""))
+            if f.choices
+            else t(f"data.kind.{f.kind}"),
+            others.get(f.name, []),
+        )
         for f in spec.fields
     ]
-    rows.append(
-        {
-            t("data.col.column"): "lon, lat | WKT | geometry",
-            t("data.col.required"): t("yes"),
-            t("data.col.values"): "EPSG:4326",
-        }
-    )
+    ids = [a for a in others.get("external_id", []) if a != "id"]
+    rows.append(row("id", False, t("data.kind.id"), ids))
+    rows.append(row("lon, lat | WKT | geometry", True, t("data.kind.geometry"), ()))
     return pd.DataFrame(rows)
 
 
@@ -156,8 +174,14 @@ def problem_table(problems: Sequence[Problem], lang: str | None = None) -> pd.Da
     )
 
 
-def save_upload(name: str, content: bytes, *, layer: str) -> Upload:
-    """Write the uploaded bytes to a fresh temporary folder (the name keeps the format)."""
+def save_upload(name: str, content: bytes, *, layer: str, replaces: Upload | None = None) -> Upload:
+    """Write the uploaded bytes to a fresh temporary folder (the name keeps the format).
+
+    ``replaces`` is the session's previous upload: its folder is deleted (one file per
+    session on disk, not one per check).
+    """
+    if replaces is not None:
+        discard(replaces)
     folder = Path(tempfile.mkdtemp(prefix="walouja-upload-"))
     safe = Path(name).name or "upload"
     path = folder / safe
@@ -165,15 +189,32 @@ def save_upload(name: str, content: bytes, *, layer: str) -> Upload:
     return Upload(path=path, signature=f"{layer}:{safe}:{len(content)}:{hash(content)}")
 
 
+def discard(upload: Upload) -> None:
+    """Delete an upload's temporary folder (nothing else: only a ``walouja-upload-`` one)."""
+    folder = upload.path.parent
+    if folder.name.startswith("walouja-upload-") and folder.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def check_file(
-    layer: str, path: Path, *, defaults: Mapping[str, str] | None = None
+    layer: str,
+    path: Path,
+    *,
+    defaults: Mapping[str, str] | None = None,
+    crs: str | None = None,
 ) -> ImportReport:
     """Validate a file against ``layer`` without writing anything (a dry run).
+
+    The valid rows are also matched against the layer, as an import of them would be: the
+    report says how many would be added, updated or left unchanged.
 
     Parameters
     ----------
     defaults
         A value for each named field in the rows that leave it empty.
+    crs
+        The coordinate system of the file's coordinates when the file does not state it
+        (the CLI's ``--crs``).
     """
     from geo.importer import ImportOptions, import_file
 
@@ -181,7 +222,13 @@ def check_file(
         app_settings(),
         layer,
         path,
-        options=ImportOptions(dry_run=True, raise_on_reject=False, defaults=dict(defaults or {})),
+        options=ImportOptions(
+            dry_run=True,
+            raise_on_reject=False,
+            skip_invalid=True,
+            defaults=dict(defaults or {}),
+            crs=crs or None,
+        ),
     )
 
 
@@ -193,6 +240,7 @@ def write_file(
     licence: str,
     skip_invalid: bool = False,
     defaults: Mapping[str, str] | None = None,
+    crs: str | None = None,
 ) -> ImportReport:
     """Import a checked file for real, in one transaction.
 
@@ -205,6 +253,8 @@ def write_file(
         the whole file.
     defaults
         A value for each named field in the rows that leave it empty.
+    crs
+        The coordinate system the file was checked with.
     """
     from geo.importer import ImportOptions, import_file
 
@@ -214,23 +264,27 @@ def write_file(
         defaults=dict(defaults or {}),
         source=source,
         licence=licence,
+        crs=crs or None,
     )
     return import_file(app_settings(), layer, path, options=options)
 
 
 def export_bytes(layer: str, fmt: str, *, region: str | None = None) -> tuple[bytes, str, int]:
-    """The layer (optionally one region) as file bytes, its file name and its row count."""
+    """The layer (optionally one region) as file bytes, its file name and its row count.
+
+    The file is written to a temporary folder, read, and the folder deleted.
+    """
     from geo.export import export_layer
     from geo.layers import LayerFilter
 
     ext = EXPORT_FORMATS[fmt]
     name = f"walouja_{layer}{'_' + region if region else ''}.{ext}"
-    folder = Path(tempfile.mkdtemp(prefix="walouja-export-"))
-    result = export_layer(
-        app_settings(),
-        layer,
-        folder / name,
-        fmt=fmt,
-        where=LayerFilter(region_code=region) if region else None,
-    )
-    return (folder / name).read_bytes(), name, result.rows
+    with tempfile.TemporaryDirectory(prefix="walouja-export-") as folder:
+        result = export_layer(
+            app_settings(),
+            layer,
+            Path(folder) / name,
+            fmt=fmt,
+            where=LayerFilter(region_code=region) if region else None,
+        )
+        return (Path(folder) / name).read_bytes(), name, result.rows

@@ -183,15 +183,20 @@ def error_texts(exc: WaloujaError, lang: str) -> tuple[str, str | None]:
     """The message and hint of ``exc`` worded in ``lang``.
 
     An error with a ``code`` is worded from ``errors.<code>`` (and ``errors.<code>.hint``)
-    filled with its ``params``; without a code, or without a text in ``lang``, the English
-    ``message`` and ``hint`` it was raised with. The hint is shown only when ``exc`` has one.
+    filled with its ``params`` (the hint from ``errors.<code>.hint.app`` first: the page's
+    wording of a hint the CLI words with its options); without a code, or without a text in
+    ``lang``, the English ``message`` and ``hint`` it was raised with. The hint is shown
+    only when ``exc`` has one.
     """
     message = hint = None
     if exc.code:
         key = f"errors.{exc.code}"
         message = _fill(key, lang, exc.params)
         if message is not None and exc.hint:
-            hint = _fill(f"{key}.hint", lang, exc.params)
+            # a hint that names a CLI option has the page's own wording (``.hint.app``)
+            hint = _fill(f"{key}.hint.app", lang, exc.params) or _fill(
+                f"{key}.hint", lang, exc.params
+            )
     return message or exc.message, hint or exc.hint
 
 

@@ -39,21 +39,33 @@ with tab_import:
             column_config=shell.aligned_columns(expected),
         )
         st.caption(t("data.expected_note"))
-    uploaded = st.file_uploader(t("data.file"), type=dataio.UPLOAD_TYPES, key="upload")
+    # any file is taken: one Walouja cannot read is refused with the reason in the page's
+    # language (Streamlit's own refusal of a type is an English tooltip)
+    uploaded = st.file_uploader(t("data.file"), key="upload")
     # the widget's own texts are Streamlit's English: the limit, in the page's language
     st.caption(t("data.file_limit", mb=st.get_option("server.maxUploadSize")))
+    crs = st.text_input(
+        t("data.crs"), key="imp_crs", placeholder="EPSG:26191", help=t("data.crs_help")
+    ).strip()
     if uploaded is not None and st.button(t("data.check"), key="check", type="primary"):
-        upload = dataio.save_upload(uploaded.name, uploaded.getvalue(), layer=layer)
+        previous = st.session_state.get("import_check")
+        upload = dataio.save_upload(
+            uploaded.name,
+            uploaded.getvalue(),
+            layer=layer,
+            replaces=None if previous is None else previous.upload,
+        )
         with st.spinner(t("data.checking"), show_time=True):
             try:
-                report = dataio.check_file(layer, upload.path)
+                report = dataio.check_file(layer, upload.path, crs=crs)
             except WaloujaError as exc:
                 st.session_state.pop("import_check", None)
+                dataio.discard(upload)
                 shell.show_error(exc)
             else:
                 missing = dataio.missing_choices(layer, report)
                 st.session_state["import_check"] = dataio.Checked(
-                    upload, uploaded.file_id, layer, report, missing
+                    upload, uploaded.file_id, layer, report, missing, crs=crs
                 )
                 st.session_state.pop("import_done", None)
                 # a new file starts from its own defaults, not the last file's choices
@@ -87,14 +99,17 @@ with tab_import:
             )
             if value:
                 chosen[name] = value
-        if chosen != dict(checked.defaults):
+        if chosen != dict(checked.defaults) or crs != checked.crs:
+            if crs != checked.crs:
+                st.caption(t("data.crs_changed"))
             with st.spinner(t("data.checking"), show_time=True):
                 try:
-                    again = dataio.check_file(layer, checked.upload.path, defaults=chosen)
+                    again = dataio.check_file(layer, checked.upload.path, defaults=chosen, crs=crs)
                 except WaloujaError as exc:
+                    st.session_state.pop("import_check", None)
                     shell.show_error(exc)
                     st.stop()
-            checked = dataclasses.replace(checked, report=again, defaults=chosen)
+            checked = dataclasses.replace(checked, report=again, defaults=chosen, crs=crs)
             st.session_state["import_check"] = checked
         report = checked.report
         with report_box:
@@ -106,6 +121,15 @@ with tab_import:
                     total=report.rows_read,
                 )
             )
+            if checked.accepted:  # what writing them would do to the layer
+                st.caption(
+                    t(
+                        "data.report.effect",
+                        inserted=tn("data.done.inserted", report.inserted),
+                        updated=tn("data.done.updated", report.updated),
+                        unchanged=tn("data.done.unchanged", report.unchanged),
+                    )
+                )
             if report.problems:
                 st.markdown(f"**{t('data.problems')}**")
                 problems = dataio.problem_table(report.problems)
@@ -163,11 +187,13 @@ with tab_import:
                             licence=licence,
                             skip_invalid=bool(report.rejected),
                             defaults=checked.defaults,
+                            crs=checked.crs,
                         )
                     except WaloujaError as exc:
                         shell.show_error(exc)
                     else:
                         st.session_state["import_done"] = written
+                        dataio.discard(checked.upload)
                         st.session_state.pop("import_check", None)
                         data.refresh()
                         st.rerun()

@@ -202,7 +202,7 @@ def test_the_expected_columns_align_right_in_arabic(
     config = json.loads(at.dataframe[0].proto.columns or "{}")
     shown = [c for c in config if c != "_index"]
     assert {config[c].get("alignment") for c in shown} - {None} == aligned
-    assert len(shown) == (3 if aligned else 0)
+    assert len(shown) == (4 if aligned else 0)
 
 
 def test_the_import_done_message_words_each_count(
@@ -248,3 +248,105 @@ def test_the_rejected_rows_and_the_layers_align_right_in_arabic(
         assert {config.get(str(c), {}).get("alignment") for c in element.value.columns} == (
             aligned
         ), column
+
+
+# the points of TWO_GOOD_ONE_BAD (Témara, Salé) in Merchich / Nord Maroc (EPSG:26191) metres,
+# the file stating no CRS
+MERCHICH = (
+    "external_id,name,centre_type,x,y\n"
+    f"{PREFIX}m1,Centre test Merchich Témara,COAPH,359814,370605\n"
+    f"{PREFIX}m2,Centre test Merchich Salé,COAPH,370614,383208\n"
+)
+
+
+def test_a_projected_file_is_checked_and_written_with_the_coordinate_system_given(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    at = _check(_page("fr", monkeypatch), f"{written}merchich.csv", MERCHICH)
+    assert at.error, "metres without a CRS are refused"
+    hint = " ".join(i.value for i in at.info)
+    assert "Système de coordonnées du fichier" in hint  # the page's box, not the CLI's --crs
+    assert "--crs" not in hint
+    at.text_input(key="imp_crs").input("EPSG:26191").run()
+    at = at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert "2 lignes acceptées, 0 refusée sur 2" in at.success[0].value
+    assert "À l'import : 2 lignes ajoutées, 0 mise à jour, 0 inchangée." in [
+        c.value for c in at.caption
+    ]
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    with engine.connect() as c:
+        placed = c.execute(
+            sa.text(
+                "SELECT t.external_id, round(ST_X(t.geom)::numeric, 3), "
+                "round(ST_Y(t.geom)::numeric, 3) FROM centres t "
+                "WHERE t.external_id LIKE :p ORDER BY 1"
+            ),
+            {"p": PREFIX + "m%"},
+        ).all()
+    assert [(float(x), float(y)) for _, x, y in placed] == [(-6.915, 33.925), (-6.8, 34.04)]
+
+
+def test_a_second_check_says_what_writing_would_change(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    text = (
+        "external_id,name,centre_type,lon,lat\n"
+        f"{PREFIX}e1,Centre test effet Témara,COAPH,-6.915,33.925\n"
+        f"{PREFIX}e2,Centre test effet Salé,COAPH,-6.80,34.04\n"
+    )
+    at = _check(_page("fr", monkeypatch), f"{written}effect.csv", text)
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    changed = text.replace("effet Salé", "effet Salé Tabriquet")
+    at = _check(at, f"{written}effect2.csv", changed)
+    assert "À l'import : 0 ligne ajoutée, 1 mise à jour, 1 inchangée." in [
+        c.value for c in at.caption
+    ]
+
+
+def test_the_expected_columns_say_what_each_column_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page("fr", monkeypatch)
+    table = next(d.value for d in at.dataframe if "Colonne" in d.value.columns)
+    values = dict(zip(table["Colonne"], table["Valeurs"], strict=True))
+    names = dict(zip(table["Colonne"], table["Autres noms acceptés"], strict=True))
+    assert values["capacity"] == "nombre entier"
+    assert values["opened"].startswith("date (AAAA-MM-JJ")
+    assert values["wheelchair"] != "enum"
+    assert "(plusieurs, séparées par ; ou ,)" in values["services"]
+    assert "capacite" in names["capacity"]
+    assert "identifiant" in names["id"]
+    at.selectbox(key="imp_layer").set_value("transport_stops").run()
+    stops = next(d.value for d in at.dataframe if "Colonne" in d.value.columns)
+    assert "0 inconnu, 1 accessible" in " ".join(stops["Valeurs"])
+    assert not any(
+        v in {"text", "int", "date", "bool", "gtfs_wheelchair"} for v in stops["Valeurs"]
+    )
+
+
+def test_a_file_walouja_cannot_read_is_refused_in_the_pages_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = _page("fr", monkeypatch)
+    kml = b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"></kml>'
+    at.file_uploader(key="upload").set_value(("centres.kml", kml, "application/xml")).run()
+    at = at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert "centres.kml" in at.error[0].value
+    hint = " ".join(i.value for i in at.info)
+    assert "GeoPackage" in hint
+    assert "--format" not in hint
+
+
+def test_a_new_check_deletes_the_previous_upload(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _check(_page("fr", monkeypatch), "premier.csv", TWO_GOOD_ONE_BAD)
+    first = at.session_state["import_check"].upload.path
+    assert first.exists()
+    at = _check(at, "second.csv", TWO_GOOD_ONE_BAD)
+    second = at.session_state["import_check"].upload.path
+    assert second.exists()
+    assert second != first
+    assert not first.parent.exists()
