@@ -51,22 +51,30 @@ def explain_connection_error(exc: BaseException, url: str) -> DatabaseError:
     """Turn a driver error into a one-line ``DatabaseError`` with what to do."""
     text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
     first = text[0] if text else type(exc).__name__
-    safe = make_url(url).render_as_string(hide_password=True)
+    # the URL as a user writes it (``psql`` form), without the driver or the password
+    safe = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
     low = first.lower()
     if "password authentication failed" in low or "no password supplied" in low:
         return DatabaseError(
             f"the database refused the password for {safe}",
             hint="check the user and password in DATABASE_URL",
         )
+    local = "host=/" in url or "host=%2F" in url  # the project's own cluster, by socket
     if "does not exist" in low and "database" in low:
         return DatabaseError(
             f"the database named in {safe} does not exist",
-            hint="create it (createdb NAME) or fix DATABASE_URL; unset it to use the local cluster",
+            hint=(
+                "create it with `walouja db up`, then load the data with `walouja load` "
+                "(or `make run`); WALOUJA_DB_NAME names it"
+                if local
+                else "create it (createdb NAME) or fix DATABASE_URL; unset it to use the "
+                "local cluster"
+            ),
         )
     if "no such file or directory" in low or "connection refused" in low or "could not" in low:
         hint = (
             "start the local cluster with `walouja db up` (or `make run`)"
-            if "host=/" in url or "host=%2F" in url
+            if local
             else "check that the server in DATABASE_URL is running and reachable"
         )
         return DatabaseError(f"cannot reach the database at {safe}", hint=hint)
@@ -136,7 +144,8 @@ def current_revision(conn: Connection) -> str | None:
 def status(settings: Settings) -> DatabaseStatus:
     """Probe the configured database without raising."""
     url = database_url(settings, driver=False)
-    safe = make_url(url).render_as_string(hide_password=True)
+    # the URL as a user writes it (``psql`` form), without the driver or the password
+    safe = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
     local = settings.uses_local_cluster
     running = cluster.is_running(settings) if local else True
     if local and not running:

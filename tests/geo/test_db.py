@@ -78,3 +78,13 @@ def test_missing_database_is_explained(settings: Settings) -> None:
     assert st.reachable is False
     assert st.error is not None
     assert "does not exist" in st.error
+
+
+def test_a_missing_database_of_the_local_cluster_says_to_run_db_up(settings: Settings) -> None:
+    url = db.database_url(settings)
+    if "host=/" not in url and "host=%2F" not in url:
+        pytest.skip("the suite runs against DATABASE_URL, not the local cluster")
+    missing = settings.model_copy(update={"db_name": "walouja_does_not_exist"})
+    with pytest.raises(DatabaseError, match=r"walouja db up") as caught, db.connect(missing):
+        pass
+    assert "createdb" not in str(caught.value.hint)
