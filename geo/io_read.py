@@ -123,8 +123,10 @@ def sniff_separator(header: str) -> str:
 def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     """Parse CSV text (any of the usual separators), every value as text.
 
-    Returns the records, indexed by line number (the header is line 1), and the lines whose
-    number of fields differs from the header's (a separator inside an unquoted value...).
+    Returns the records, indexed by their row as a spreadsheet shows the file (the header is
+    row 1, an empty line is a row, and a quoted value spanning several lines stays in one
+    row), and the rows whose number of fields differs from the header's (a separator inside
+    an unquoted value...).
     """
     text = text.lstrip("\ufeff")
     sep = sniff_separator(_first_line(text))
@@ -140,24 +142,26 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     header = [h.strip() for h in header]
     width = len(header)
     rows: list[list[str]] = []
-    lines: list[int] = []
+    numbers: list[int] = []
     errors: dict[int, str] = {}
-    try:
-        for record in reader:
-            if not record or all(not v.strip() for v in record):
-                continue
-            line = reader.line_num
-            if len(record) != width:
-                errors[line] = RowError(
-                    "wrong_field_count", found=len(record), expected=width, sep=sep
-                )
-                record = [""] * width
-            rows.append(record)
-            lines.append(line)
-    except csv.Error as exc:
-        line = reader.line_num
-        raise file_error("csv_line_error", name=name, line=line, detail=str(exc)) from None
-    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, dtype=int), dtype=object)
+    row = 1  # the header's
+    while True:
+        line = reader.line_num + 1  # the line of the file the next record starts on
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise file_error("csv_line_error", name=name, line=line, detail=str(exc)) from None
+        row += 1
+        if not record or all(not v.strip() for v in record):
+            continue
+        if len(record) != width:
+            errors[row] = RowError("wrong_field_count", found=len(record), expected=width, sep=sep)
+            record = [""] * width
+        rows.append(record)
+        numbers.append(row)
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(numbers, dtype=int), dtype=object)
     frame = frame.map(lambda v: v if v.strip() else None)
     return frame, errors
 
