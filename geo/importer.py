@@ -29,7 +29,7 @@ from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, check_file, detect_format, read_file
 from geo.layers import LayerSpec, get_layer, prune_sources, record_source
-from geo.messages import Note, english, validation_error
+from geo.messages import Note, english, file_error, validation_error
 from geo.validate import Problem, problem, similar_names, validate_records
 from walouja.settings import Settings
 
@@ -290,9 +290,17 @@ def import_table(
     raise_on_reject
         Raise ``ValidationError`` when the import is refused, instead of returning a report
         with ``refused=True``.
+
+    Raises
+    ------
+    DataError
+        ``no_data_rows`` when ``table`` holds no row (a CSV header alone, an empty
+        FeatureCollection), and the file-level refusals of ``validate_records``.
     """
     started = time.perf_counter()
     spec = get_layer(layer)
+    if len(table.records) == 0:  # a header alone: say so rather than "0 rows read"
+        raise file_error("no_data_rows", name=table.name)
     validated = validate_records(
         spec,
         table.records,

@@ -49,6 +49,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)',
     ),
     "empty_file": ("{name} is empty", None),
+    "no_data_rows": (
+        "{name} has no data rows: nothing to import",
+        "add the places below the header line, one per row (in GeoJSON or GeoPackage, one "
+        "feature each)",
+    ),
     "unreadable_csv": ("{name} is not a readable CSV file: {detail}", None),
     "csv_line_error": ("{name}, line {line}: {detail}", None),
     "not_this_format": (

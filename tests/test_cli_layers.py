@@ -117,3 +117,14 @@ def test_an_osm_file_is_recorded_under_openstreetmap_not_its_source_tags(
     assert [tuple(r) for r in sources] == [("OpenStreetMap contributors",)]
     assert _licence(engine, "beaches", "OpenStreetMap contributors") == "ODbL 1.0"
     assert not {"bing", "survey"} & names
+
+
+def test_a_file_with_a_header_and_no_rows_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "header_only.csv", "name,centre_type,lon,lat\n")
+    result = CliRunner().invoke(app, ["import", "centres", str(path), "--dry-run"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "walouja: header_only.csv has no data rows: nothing to import — add the places below "
+        "the header line, one per row (in GeoJSON or GeoPackage, one feature each)"
+    )

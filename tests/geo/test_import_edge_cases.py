@@ -177,19 +177,21 @@ def test_accessible_city_budgets_and_years_beyond_their_columns_are_rejected(
 # 3c, 3d. empty layers and folders
 
 
-def test_an_empty_feature_collection_reads_as_an_empty_csv_does(
+def test_an_empty_feature_collection_is_refused_as_an_empty_csv_is(
     db: Connection, tmp_path: Path
 ) -> None:
-    csv = run_import(db, "centres", write(tmp_path / "e.csv", "name,centre_type,lon,lat\n"))
-    geojson = run_import(
-        db, "centres", write(tmp_path / "e.geojson", '{"type":"FeatureCollection","features":[]}')
-    )
     empty = gpd.GeoDataFrame({"name": [], "centre_type": []}, geometry=[], crs=4326)
     empty.to_file(tmp_path / "e.gpkg", driver="GPKG")
-    gpkg = run_import(db, "centres", tmp_path / "e.gpkg")
-    for report in (csv, geojson, gpkg):
-        assert (report.rows_read, report.inserted, report.rejected) == (0, 0, 0)
-        assert report.summary().endswith("0 rows read, inserted 0, updated 0, 0 unchanged")
+    files = (
+        write(tmp_path / "e.csv", "name,centre_type,lon,lat\n"),
+        write(tmp_path / "e.geojson", '{"type":"FeatureCollection","features":[]}'),
+        tmp_path / "e.gpkg",
+    )
+    for path in files:
+        with pytest.raises(DataError) as caught:
+            run_import(db, "centres", path)
+        assert caught.value.code == "no_data_rows"
+        assert caught.value.message == f"{path.name} has no data rows: nothing to import"
 
 
 def test_a_folder_is_refused_by_its_path(settings: Settings, tmp_path: Path) -> None:
