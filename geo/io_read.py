@@ -120,6 +120,12 @@ def sniff_separator(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+CSV_VALUE_LIMIT = 1_000_000
+"""The most characters a CSV value may hold (the csv module's own limit is 131,072): a long
+note or a WKT polygon of some 25,000 vertices fits. A longer value is nearly always a quote
+left open, which makes the rest of the file one value. The messages say "a million"."""
+
+
 def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     """Parse CSV text (any of the usual separators), every value as text.
 
@@ -127,9 +133,18 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     row 1, an empty line is a row, and a quoted value spanning several lines stays in one
     row), and the rows whose number of fields differs from the header's (a separator inside
     an unquoted value...).
+
+    Raises
+    ------
+    DataError
+        ``empty_file`` without even a header; ``unreadable_csv`` (in the header) or
+        ``csv_line_error`` (the line its row starts on) for a value longer than
+        ``CSV_VALUE_LIMIT``.
     """
     text = text.lstrip("\ufeff")
     sep = sniff_separator(_first_line(text))
+    # the csv module's limit is the process's: every reader sets this same value
+    csv.field_size_limit(CSV_VALUE_LIMIT)
     # newline="": lines may end with CR LF, LF or a lone CR (old Mac spreadsheets), and
     # line breaks inside quoted values are kept
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
@@ -137,8 +152,8 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
         header = next(reader)
     except StopIteration:
         raise file_error("empty_file", name=name) from None
-    except csv.Error as exc:
-        raise file_error("unreadable_csv", name=name, detail=str(exc)) from None
+    except csv.Error:  # not strict about quotes: only a value over the limit stops it
+        raise file_error("unreadable_csv", name=name) from None
     header = [h.strip() for h in header]
     width = len(header)
     rows: list[list[str]] = []
@@ -151,8 +166,8 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
             record = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            raise file_error("csv_line_error", name=name, line=line, detail=str(exc)) from None
+        except csv.Error:
+            raise file_error("csv_line_error", name=name, line=line) from None
         row += 1
         if not record or all(not v.strip() for v in record):
             continue
@@ -192,7 +207,9 @@ def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
         if "not recognized as being in a supported file format" in detail:
             # GDAL's own words (a file path, a '<DRIVER>:' prefix to try) help no user
             raise file_error("not_this_format", name=name, format=_FORMAT_LABEL[fmt]) from None
-        raise file_error("unreadable_file", name=name, detail=detail) from None
+        raise file_error(
+            "unreadable_file", name=name, format=_FORMAT_LABEL[fmt], detail=detail
+        ) from None
     try:
         geom_name = gdf.geometry.name
     except AttributeError:

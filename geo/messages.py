@@ -54,17 +54,32 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "add the places below the header line, one per row (in GeoJSON or GeoPackage, one "
         "feature each)",
     ),
-    "unreadable_csv": ("{name} is not a readable CSV file: {detail}", None),
-    "csv_line_error": ("{name}, line {line}: {detail}", None),
+    "unreadable_csv": (
+        "{name}: the header line holds a value longer than a million characters",
+        "check that the file is CSV text with one line of column names, and close any quote "
+        '(") left open in it',
+    ),
+    "csv_line_error": (
+        "{name}: the row starting at line {line} holds a value longer than a million characters",
+        'a quote (") left open makes the rest of the file one value: close it, or shorten '
+        "the value",
+    ),
     "not_this_format": (
         "{name} cannot be read as {format}",
         "check the file: it may be damaged, or saved in another format than its extension says",
     ),
-    "unreadable_file": ("cannot read {name}: {detail}", None),
+    "unreadable_file": (
+        "{name} cannot be read as {format}: it looks damaged or incomplete (GDAL: {detail})",
+        "save or export it again from the program that made it, and import the new file",
+    ),
     "zip_without_shp": ("{name} holds no .shp file", None),
     "gtfs_without_stops": ("{name} has no stops.txt", None),
     "gtfs_missing_column": ("{file} in {name} lacks the column {column}", None),
-    "unknown_crs": ("unknown CRS {crs!r}: {detail}", None),
+    "unknown_crs": (
+        "{crs!r} is not a coordinate reference system Walouja knows",
+        "give an EPSG code: EPSG:4326 for longitude/latitude in degrees, EPSG:26191 for "
+        "Merchich / Nord Maroc metres",
+    ),
     "not_lonlat_in_degrees_crs": (
         "{name}: the coordinates are not longitude/latitude although the file's CRS "
         "({crs}) is in degrees (they look like projected metres)",

@@ -715,8 +715,8 @@ def validate_records(
     if isinstance(crs, str):
         try:
             crs = CRS.from_user_input(crs)
-        except Exception as exc:  # pyproj raises its own CRSError
-            raise file_error("unknown_crs", crs=crs, detail=str(exc)) from None
+        except Exception:  # pyproj's CRSError: PROJ's own words help no user
+            raise file_error("unknown_crs", crs=crs) from None
     lon_col, lat_col = _find(columns, LON_COLUMNS), _find(columns, LAT_COLUMNS)
     wkt_col = _find(columns, WKT_COLUMNS)
     field_kinds = {f.name: f.kind for f in spec.fields}

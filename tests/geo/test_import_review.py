@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Connection
 
+from geo.io_read import read_file
 from tests.geo.fixtures.support import FES, RABAT, require_layers, run_import, write
+from walouja.errors import DataError
 
 
 @pytest.fixture
@@ -38,3 +40,51 @@ def test_rows_after_a_value_on_several_lines_keep_their_spreadsheet_number(
         (3, "centre_type"),
         (5, "centre_type"),
     ]
+
+
+# 2. what other libraries say reaches no user: the file's fault and the fix, in our words
+
+
+def test_a_long_note_is_read_and_a_value_over_a_million_characters_names_its_line(
+    db: Connection, tmp_path: Path
+) -> None:
+    note = "n" * 200_000  # over the csv module's own limit (131,072)
+    text = f"name,centre_type,notes,lon,lat\nCentre long,CAS,{note},{FES[0]},{FES[1]}\n"
+    report = run_import(db, "centres", write(tmp_path / "long.csv", text), dry_run=True)
+    assert (report.rows_read, report.rejected, report.inserted) == (1, 0, 1)
+    # a quote left open on line 3 runs to the end of the file
+    rest = "".join(f"Centre {i},CAS,,{FES[0]},{FES[1]}\n" for i in range(40_000))
+    text = f'name,centre_type,notes,lon,lat\nCentre A,CAS,,{FES[0]},{FES[1]}\nB,CAS,"oops\n{rest}'
+    with pytest.raises(DataError) as caught:
+        read_file(write(tmp_path / "open.csv", text))
+    assert caught.value.code == "csv_line_error"
+    assert str(caught.value) == (
+        "open.csv: the row starting at line 3 holds a value longer than a million characters"
+        ' — a quote (") left open makes the rest of the file one value: close it, or shorten '
+        "the value"
+    )
+
+
+def test_a_damaged_geojson_says_so_with_gdals_words_last(tmp_path: Path) -> None:
+    path = write(tmp_path / "cut.geojson", '{"type":"FeatureCollection","features":[')
+    with pytest.raises(DataError) as caught:
+        read_file(path)
+    assert caught.value.code == "unreadable_file"
+    assert caught.value.message.startswith(
+        "cut.geojson cannot be read as GeoJSON: it looks damaged or incomplete (GDAL: "
+    )
+    assert caught.value.hint == (
+        "save or export it again from the program that made it, and import the new file"
+    )
+
+
+def test_an_unknown_crs_says_which_codes_to_give(db: Connection, tmp_path: Path) -> None:
+    path = write(tmp_path / "c.csv", f"name,centre_type,lon,lat\nA,CAS,{FES[0]},{FES[1]}\n")
+    with pytest.raises(DataError) as caught:
+        run_import(db, "centres", path, crs="foo")
+    assert caught.value.code == "unknown_crs"
+    assert caught.value.params == {"crs": "foo"}  # PROJ's "Internal Proj Error" is not shown
+    assert str(caught.value) == (
+        "'foo' is not a coordinate reference system Walouja knows — give an EPSG code: "
+        "EPSG:4326 for longitude/latitude in degrees, EPSG:26191 for Merchich / Nord Maroc metres"
+    )
