@@ -11,6 +11,7 @@ It is also the p-median's best site: 2,500 person-steps against 3,300 for 7 and 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -259,6 +260,12 @@ def _centre(conn: Connection, external_id: str, kind: str, lon: float) -> None:
     )
 
 
+def _commune_name(conn: Connection, code: str) -> str:
+    return str(
+        conn.execute(sa.text("SELECT name_fr FROM communes WHERE code = :c"), {"c": code}).scalar()
+    )
+
+
 def _eps(conn: Connection, k: int) -> None:
     _centre(conn, f"t-eps-{k}", "EPS", LON0 + STEP * k)
 
@@ -330,16 +337,20 @@ def test_compare_tells_two_sites_in_one_commune_apart(line: Connection) -> None:
     assert diff["sites_both"] == []
     # the kept sites are named, not only given by their ids
     assert diff["params_differ"]["forced"] == {"a": ["centres:t-eps-8"], "b": ["centres:t-eps-8b"]}
-    assert diff["site_names"] == {
-        "centres:t-eps-8": "EPS t-eps-8",
-        "centres:t-eps-8b": "EPS t-eps-8b",
-    }
+    assert diff["site_names"]["centres:t-eps-8"] == "EPS t-eps-8"
+    assert diff["site_names"]["centres:t-eps-8b"] == "EPS t-eps-8b"
+    # the commune of the sites is named too (a commune's site is named by it)
+    assert diff["site_names"][_code(8)] == _commune_name(line, _code(8))
+    assert diff["objective_unit"] == {"a": "persons covered", "b": "persons covered"}
+    with pytest.raises(DataError, match="compared with itself"):
+        compare_scenarios(line, runs[0].run_id, runs[0].run_id)
     # an MCLP beside a p-median: no province figure is measured by both
     pm = run_prioritise(line, centre_type="COAPH", model="pmedian", new=1, radius_km=10.0)
     mixed = compare_scenarios(line, runs[0].run_id, pm.run_id)
     assert mixed["by_province_field"] is None
     assert mixed["by_province"] == []
     assert mixed["by_province_differs"] == "models"
+    assert mixed["objective_unit"] == {"a": "persons covered", "b": "person-km"}
     # covered beside served within places: not alike either
     served = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, new_capacity=5000)
     apart = compare_scenarios(line, runs[0].run_id, served.run_id)
@@ -382,6 +393,7 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
             "budget: 10 MAD buys no COAPH centre, one costs 5,000,000 MAD",
         ),
         (["scenarios", "compare", "999999998", "999999999"], "no stored analysis run"),
+        (["scenarios", "compare", "7", "7"], "scenario 7 compared with itself"),
     ],
 )
 def test_cli_errors_are_one_line(args: list[str], message: str) -> None:
@@ -405,3 +417,18 @@ def test_cli_scenarios_list_json_is_valid() -> None:
     assert done.returncode == 0, done.stderr
     rows: list[dict[str, Any]] = json.loads(done.stdout)
     assert all(set(r) >= {"id", "params", "created_at"} for r in rows)
+
+
+def test_cli_compare_names_the_sites_and_the_objectives_units() -> None:
+    ids = []
+    for model in ("mclp", "pmedian"):
+        done = _cli("prioritise", "--new", "1", "--model", model, "--json")
+        assert done.returncode == 0, done.stderr
+        ids.append(str(json.loads(done.stdout)["run_id"]))
+    done = _cli("scenarios", "compare", *ids)
+    assert done.returncode == 0, done.stderr
+    objective = next(x for x in done.stdout.splitlines() if x.startswith("objective:"))
+    assert objective.endswith("person-km")
+    assert "persons covered →" in objective
+    only = next(x for x in done.stdout.splitlines() if x.startswith(f"sites only in {ids[0]}:"))
+    assert re.search(r"\d\d\.\d{3}\.\d\d\.\d\d \(\w", only), only  # code (commune)

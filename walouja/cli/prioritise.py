@@ -210,10 +210,19 @@ def scenarios_compare(
         return
     for key, pair in diff["params_differ"].items():
         typer.echo(f"request {key}: {pair['a']} → {pair['b']}")
+    unit = diff["objective_unit"]
     for key, pair in diff["headline"].items():
-        typer.echo(f"{key}: {_fmt(pair['a'])} → {_fmt(pair['b'])}")
-    typer.echo(f"sites only in {a}: {', '.join(diff['sites_only_a']) or '—'}")
-    typer.echo(f"sites only in {b}: {', '.join(diff['sites_only_b']) or '—'}")
+        if key == "objective":
+            typer.echo(f"objective: {_fmt(pair['a'])} {unit['a']} → {_fmt(pair['b'])} {unit['b']}")
+        else:
+            typer.echo(f"{key}: {_fmt(pair['a'])} → {_fmt(pair['b'])}")
+    names = diff["site_names"]
+
+    def sites(ids: list[str]) -> str:
+        return ", ".join(f"{i} ({names[i]})" if names.get(i) else i for i in ids) or "—"
+
+    typer.echo(f"sites only in {a}: {sites(diff['sites_only_a'])}")
+    typer.echo(f"sites only in {b}: {sites(diff['sites_only_b'])}")
     typer.echo(f"sites in both: {len(diff['sites_both'])}")
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Connection
 from analysis.location import MCLP, LocationResult, PMedian
 from geo import runs
 from geo.inputs import check_centre_type, load_centres, load_demand
-from walouja.errors import AnalysisError, InfeasibleError, NotFoundError
+from geo.maps import units
+from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 from walouja.services._store import RunOutcome, stored_or_computed
 
 __all__ = [
@@ -360,8 +361,30 @@ def list_scenarios(conn: Connection) -> list[dict[str, Any]]:
     return out
 
 
+def objective_unit(results: dict[str, Any]) -> str:
+    """What a scenario's objective counts: persons covered (MCLP), persons served within the
+    places (with places per centre), or person-km to the nearest centre (p-median)."""
+    if "capacitated" in str(results.get("gain_measure") or ""):
+        return "persons served"
+    return "person-km" if results.get("model") == "PMedian" else "persons covered"
+
+
 def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
-    """Two scenarios side by side: requests that differ, headline figures, sites, provinces."""
+    """Two scenarios side by side: requests that differ, headline figures, sites, provinces.
+
+    ``site_names`` names every proposed site: a layer's or a file's by its own name, a
+    commune's by the commune's; ``objective_unit`` says what each objective counts.
+
+    Raises
+    ------
+    DataError
+        ``a`` and ``b`` are the same scenario.
+    """
+    if a == b:
+        raise DataError(
+            f"scenario {a} compared with itself",
+            hint="give two different scenario ids (walouja scenarios list)",
+        )
     sa_, sb = load_scenario(conn, a), load_scenario(conn, b)
     ra, rb = sa_.results, sb.results
     keys = sorted(set(sa_.params) | set(sb.params))
@@ -377,7 +400,15 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
     # the names of a layer's or a file's sites, for the kept and left-out lists (communes
     # are named from the geography)
     proposed = [s for s in (*ra.get("sites", []), *rb.get("sites", [])) if s.get("site_id")]
-    site_names = {str(s["site_id"]): s.get("name_fr") for s in proposed if s.get("name_fr")}
+    communes = {str(s["commune_code"]) for s in (*ra.get("sites", []), *rb.get("sites", []))}
+    communes |= {
+        str(c) for sc in (sa_, sb) for k in ("forced", "excluded") for c in sc.params.get(k) or []
+    }
+    named = units(conn, "communes").set_index("code")
+    site_names = {
+        code: str(named.at[code, "name_fr"]) for code in sorted(communes) if code in named.index
+    }
+    site_names |= {str(s["site_id"]): s.get("name_fr") for s in proposed if s.get("name_fr")}
     site_names_ar = {str(s["site_id"]): s.get("name_ar") for s in proposed if s.get("name_ar")}
     provinces: list[dict[str, Any]] = []
     pa = {r["province"]: r for r in ra.get("by_province") or []}
@@ -408,6 +439,7 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
             "b": b,
             "params_differ": params_diff,
             "headline": headline,
+            "objective_unit": {"a": objective_unit(ra), "b": objective_unit(rb)},
             "sites_only_a": sorted(sites_a - sites_b),
             "sites_only_b": sorted(sites_b - sites_a),
             "sites_both": sorted(sites_a & sites_b),
