@@ -42,11 +42,24 @@ class ExportResult:
 
 
 def export_format(path: Path, fmt: str | None = None) -> str:
-    """The export format from ``fmt`` or the file extension."""
+    """The export format from ``fmt`` or the file extension.
+
+    Raises
+    ------
+    DataError
+        The format is unknown, or ``fmt`` contradicts the file's known extension (a CSV
+        written to ``layer.gpkg`` would not re-import).
+    """
     if fmt is not None:
         fmt = fmt.lower()
         if fmt not in set(EXPORT_FORMATS.values()):
             raise DataError(f"cannot export to {fmt!r}", hint="formats: gpkg, geojson, csv")
+        named = EXPORT_FORMATS.get(path.suffix.lower())
+        if named is not None and named != fmt:
+            raise DataError(
+                f"{path.name} names a {named} file but --format is {fmt}",
+                hint=f"name the file {path.stem}.{fmt} or leave --format out",
+            )
         return fmt
     found = EXPORT_FORMATS.get(path.suffix.lower())
     if found is None:

@@ -100,6 +100,14 @@ def test_export_format_from_extension() -> None:
     assert export_format(Path("a.txt"), "csv") == "csv"
     with pytest.raises(DataError, match="cannot tell the export format"):
         export_format(Path("a.xlsx"))
+    assert export_format(Path("a.geojson"), "GeoJSON") == "geojson"  # agreeing: fine
+
+
+def test_a_format_that_contradicts_the_extension_is_refused() -> None:
+    # a CSV written to a .gpkg file would not re-import ("cannot be read as GeoPackage")
+    with pytest.raises(DataError, match=r"e12.gpkg names a gpkg file but --format is csv") as e:
+        export_format(Path("e12.gpkg"), "csv")
+    assert e.value.hint == "name the file e12.csv or leave --format out"
 
 
 @pytest.fixture
