@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
@@ -204,8 +205,28 @@ def _tags(layer: str) -> dict[str, bool | str | list[str]]:
     return tags
 
 
+def _root_element(path: Path) -> str | None:
+    """The name of the root element of the XML file ``path`` (without its namespace), or
+    None when the file does not start as XML (the OSM reader then says why)."""
+    try:
+        with path.open("rb") as fh:
+            for _, element in ElementTree.iterparse(fh, events=("start",)):
+                return str(element.tag).rsplit("}", 1)[-1]
+    except ElementTree.ParseError:
+        return None
+    return None
+
+
 def read_osm_xml(path: str | Path, layer: str) -> SourceTable:
-    """Features of ``layer``'s kind from an OpenStreetMap XML file (``osmnx.features_from_xml``)."""
+    """Features of ``layer``'s kind from an OpenStreetMap XML file (``osmnx.features_from_xml``).
+
+    Raises
+    ------
+    DataError
+        ``not_osm_xml`` for XML of another kind (a KML renamed ``.xml``), ``unreadable_osm``
+        for a file OSM's reader cannot parse, ``osm_nothing_usable`` when no element is of
+        the layer's kind.
+    """
     import osmnx as ox
     from osmnx._errors import InsufficientResponseError
 
@@ -213,6 +234,9 @@ def read_osm_xml(path: str | Path, layer: str) -> SourceTable:
     if not path.exists():
         raise file_error("no_such_file", path=str(path))
     tags = _tags(layer)
+    root = _root_element(path)
+    if root is not None and root != "osm":  # a KML, GPX... saved as .xml
+        raise file_error("not_osm_xml", name=path.name, root=root)
     try:
         gdf = ox.features_from_xml(path, tags=tags)
     except InsufficientResponseError:

@@ -119,6 +119,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "import them from a CSV, GeoJSON or GeoPackage file",
     ),
     "unreadable_osm": ("cannot read {name} as OpenStreetMap XML: {detail}", None),
+    "not_osm_xml": (
+        "{name} is not OpenStreetMap XML: its root element is <{root}>, not <osm>",
+        "Walouja reads OpenStreetMap .osm files, CSV, GeoJSON, GeoPackage, Shapefile (zipped) "
+        "and GTFS: save the data in one of these (a KML file as GeoJSON, with QGIS for example)",
+    ),
     "osm_place_not_found": ("OpenStreetMap could not find the place {place!r}: {detail}", None),
     "osm_unreachable": (
         "cannot reach OpenStreetMap services: {detail}",

@@ -14,11 +14,19 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.importer import OSM_LICENCE, OSM_SOURCE, ImportOptions, import_and_record, import_table
+from geo.importer import (
+    OSM_LICENCE,
+    OSM_SOURCE,
+    ImportOptions,
+    import_and_record,
+    import_file,
+    import_table,
+)
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.layers import LayerFilter, read_layer
 from tests.geo.fixtures.support import FIXTURES, require_layers, run_import
 from walouja.errors import DataError
+from walouja.settings import Settings
 
 OSM = FIXTURES / "fes_small.osm"
 
@@ -123,6 +131,25 @@ def test_an_elements_source_tag_is_not_the_rows_provenance(db: Connection, tmp_p
     entries = {str(source): str(licence) for source, licence in found}
     assert entries["OpenStreetMap contributors"] == "ODbL 1.0"
     assert not {"bing", "Kaart Ground Survey 2018"} & set(entries)
+
+
+def test_a_kml_saved_as_xml_is_not_read_as_openstreetmap(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "centres.xml"
+    path.write_text(
+        '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Placemark>'
+        "<name>Centre KML</name><Point><coordinates>-6.8,34.0</coordinates></Point>"
+        "</Placemark></kml>",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        import_file(settings, "centres", path, options=ImportOptions(dry_run=True))
+    assert caught.value.code == "not_osm_xml"
+    assert caught.value.message == (
+        "centres.xml is not OpenStreetMap XML: its root element is <kml>, not <osm>"
+    )
+    assert "GeoJSON" in str(caught.value.hint)  # it says which formats are read
 
 
 def test_accessible_cities_are_not_osm_features() -> None:
