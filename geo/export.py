@@ -34,7 +34,8 @@ class ExportResult:
 
     def summary(self) -> str:
         """One line for people."""
-        return f"{self.layer}: {self.rows} rows written to {self.path} ({self.format})"
+        rows = f"{self.rows} row{'' if self.rows == 1 else 's'}"
+        return f"{self.layer}: {rows} written to {self.path} ({self.format})"
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""

@@ -82,7 +82,11 @@ class ImportReport:
             return english("import_refused", self.refusal_params())[0]
         verb = "would insert" if self.dry_run else "inserted"
         verb2 = "would update" if self.dry_run else "updated"
-        skipped = f", {self.rejected} rejected rows skipped" if self.rejected else ""
+        skipped = (
+            f", {self.rejected} rejected row{'' if self.rejected == 1 else 's'} skipped"
+            if self.rejected
+            else ""
+        )
         return (
             f"{self.layer}: {self.file} ({self.format}) — {self.rows_read} "
             f"row{'' if self.rows_read == 1 else 's'} read, "

@@ -195,8 +195,42 @@ NOTES: dict[str, str] = {
 """Notes about a whole file that an import report lists: code -> English text."""
 
 
+SINGULAR: dict[str, tuple[str, str]] = {
+    "import_refused": (
+        "rows",
+        "{layer}: import of {file} refused — {rejected} of {rows} row rejected, nothing written",
+    ),
+    "gtfs_entrances_left_out": (
+        "n",
+        "{n} entrance, generic node or boarding area (location_type 2-4) left out",
+    ),
+    "gtfs_platforms_folded": ("n", "{n} platform folded into its parent station"),
+    "gtfs_unserved_stops": ("n", "{n} stop served by no trip: mode {mode!r}, the feed's only mode"),
+    "osm_objects_folded": (
+        "n",
+        "{n} OpenStreetMap object folded into a nearby object of the same kind and name "
+        "(OSM maps one stop as platform, pole and station)",
+    ),
+    "non_point_geometries": ("n", "{n} non-point geometry stored as a point on its surface"),
+}
+"""English refusals and notes for a count of one: code -> (the param counted, the text).
+
+The English catalogue holds the same text under ``errors.<code>.one`` or
+``warnings.<code>.one`` when the param is ``n``, the count the app's plural forms follow
+(``app.i18n.count_key``); French and Arabic have their own forms there."""
+
+
+def _template(code: str, plural: str, params: Mapping[str, object]) -> str:
+    """``plural``, or the singular of ``code`` when the count it follows is 1."""
+    counted, one = SINGULAR.get(code, ("", plural))
+    count = params.get(counted)
+    return one if count == 1 and not isinstance(count, bool) else plural
+
+
 def english(code: str, params: Mapping[str, object]) -> tuple[str, str | None]:
     """The English message and hint of the refusal ``code`` filled with ``params``.
+
+    A message with a count takes its singular for one (``SINGULAR``).
 
     Raises
     ------
@@ -204,6 +238,7 @@ def english(code: str, params: Mapping[str, object]) -> tuple[str, str | None]:
         ``code`` is not in ``FILE_ERRORS``, or a field of its texts is not in ``params``.
     """
     message, hint = FILE_ERRORS[code]
+    message = _template(code, message, params)
     return message.format(**params), None if hint is None else hint.format(**params)
 
 
@@ -256,6 +291,8 @@ def validation_error(
 class Note(str):
     """A note about a whole file: its English text (a ``str``), plus ``code`` and ``params``.
 
+    A note with a count takes its singular for one (``SINGULAR``).
+
     Examples
     --------
     >>> note = Note("reprojected", crs="EPSG:26191")
@@ -267,7 +304,7 @@ class Note(str):
     params: dict[str, object]
 
     def __new__(cls, code: str, /, **params: object) -> Note:
-        self = super().__new__(cls, NOTES[code].format(**params))
+        self = super().__new__(cls, _template(code, NOTES[code], params).format(**params))
         self.code = code
         self.params = dict(params)
         return self

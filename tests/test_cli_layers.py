@@ -128,3 +128,25 @@ def test_a_file_with_a_header_and_no_rows_is_an_error(tmp_path: Path) -> None:
         "walouja: header_only.csv has no data rows: nothing to import — add the places below "
         "the header line, one per row (in GeoJSON or GeoPackage, one feature each)"
     )
+
+
+def test_counts_of_one_take_the_singular(engine: Engine, tmp_path: Path) -> None:
+    runner = CliRunner()
+    madrid = "Madrid,CAS,-3.7,40.41\n"
+    one = write(tmp_path / "one.csv", f"name,centre_type,lon,lat\n{madrid}")
+    refused = runner.invoke(app, ["import", "centres", str(one), "--dry-run"])
+    assert refused.exit_code == 1
+    assert "refused — 1 of 1 row rejected, nothing written" in refused.stdout
+    fes = f"Centre singulier,CAS,{FES[0]},{FES[1]}\n"
+    both = write(tmp_path / "both.csv", f"name,centre_type,lon,lat\n{madrid}{fes}")
+    skipped = runner.invoke(app, ["import", "centres", str(both), "--dry-run", "--skip-invalid"])
+    assert skipped.exit_code == 0, skipped.output
+    assert "2 rows read, would insert 1, would update 0, 0 unchanged, 1 rejected row skipped" in (
+        skipped.stdout
+    )
+    with engine.connect() as c:
+        some = c.execute(sa.text("SELECT external_id FROM centres ORDER BY id LIMIT 1")).scalar()
+    out = tmp_path / "out.csv"
+    exported = runner.invoke(app, ["export", "centres", str(out), "--where", f"external_id={some}"])
+    assert exported.exit_code == 0, exported.output
+    assert exported.stdout.startswith(f"centres: 1 row written to {out} (csv)")

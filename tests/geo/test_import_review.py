@@ -5,14 +5,18 @@ imports a real small file and asserts what the user sees."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Connection
 
 from geo.io_read import read_file
+from geo.messages import FILE_ERRORS, SINGULAR, Note, english
 from tests.geo.fixtures.support import FES, RABAT, require_layers, run_import, write
 from walouja.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -87,4 +91,47 @@ def test_an_unknown_crs_says_which_codes_to_give(db: Connection, tmp_path: Path)
     assert str(caught.value) == (
         "'foo' is not a coordinate reference system Walouja knows — give an EPSG code: "
         "EPSG:4326 for longitude/latitude in degrees, EPSG:26191 for Merchich / Nord Maroc metres"
+    )
+
+
+# 3. a count of one takes the singular, in the CLI's English and in the catalogues
+
+
+def _catalogue(lang: str) -> dict[str, str]:
+    path = ROOT / "data" / "i18n" / f"errors.{lang}.json"
+    texts: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return texts
+
+
+def test_one_non_point_geometry_is_one_in_english_and_french(
+    db: Connection, tmp_path: Path
+) -> None:
+    square = "POLYGON ((-6.85 34.02, -6.84 34.02, -6.84 34.03, -6.85 34.03, -6.85 34.02))"
+    path = write(tmp_path / "one.csv", f'name,wkt\nPlage carrée,"{square}"\n')
+    report = run_import(db, "beaches", path, dry_run=True)
+    (note,) = [w for w in report.warnings if getattr(w, "code", "") == "non_point_geometries"]
+    assert note == "1 non-point geometry stored as a point on its surface"
+    french = _catalogue("fr")["warnings.non_point_geometries.one"].format(**note.params)  # type: ignore[attr-defined]
+    assert french == "1 géométrie non ponctuelle enregistrée comme un point de sa surface"
+    assert str(Note("non_point_geometries", n=2)).startswith("2 non-point geometries stored")
+
+
+def test_every_english_singular_is_the_catalogues_form_for_one() -> None:
+    texts = {lang: _catalogue(lang) for lang in ("en", "fr", "ar")}
+    for code, (counted, one) in SINGULAR.items():
+        key = f"{'errors' if code in FILE_ERRORS else 'warnings'}.{code}"
+        assert key in texts["en"], code
+        if counted == "n":  # the count the app's plural forms follow
+            assert texts["en"][f"{key}.one"] == one
+            assert f"{key}.one" in texts["fr"]
+            assert f"{key}.one" in texts["ar"]
+
+
+def test_a_refusal_of_one_row_says_row() -> None:
+    params = {"layer": "centres", "file": "c.csv", "rejected": 1, "rows": 1}
+    assert english("import_refused", params)[0] == (
+        "centres: import of c.csv refused — 1 of 1 row rejected, nothing written"
+    )
+    assert english("import_refused", {**params, "rows": 3})[0] == (
+        "centres: import of c.csv refused — 1 of 3 rows rejected, nothing written"
     )
