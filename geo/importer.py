@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 
 from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
-from geo.io_read import SourceTable, check_file, detect_format, read_file
+from geo.io_read import SourceTable, check_file, detect_format, display_name, read_file
 from geo.layers import LayerSpec, get_layer, prune_sources, record_source
 from geo.messages import Note, english, file_error, validation_error
 from geo.validate import Problem, problem, similar_names, validate_records
@@ -474,6 +474,24 @@ class ImportOptions:
     raise_on_reject: bool = True
 
 
+def default_source(path: str | Path, fmt: str | None = None) -> str:
+    """The source an import of ``path`` is recorded under when the user gives none.
+
+    The file's name (``centres_fes.csv``), from the CLI and the app alike, so the same file
+    imported twice is one source; for OpenStreetMap XML (``fmt`` ``osm``, or a ``.osm`` or
+    ``.xml`` file) ``OSM_SOURCE``.
+    """
+    path = Path(path)
+    osm = (fmt or "").lower() == "osm" or (fmt is None and path.suffix.lower() in (".osm", ".xml"))
+    return OSM_SOURCE if osm else display_name(path)
+
+
+def default_licence(path: str | Path, fmt: str | None = None) -> str | None:
+    """The licence of ``default_source``: ``OSM_LICENCE`` for OpenStreetMap XML, else None
+    (the user states it)."""
+    return OSM_LICENCE if default_source(path, fmt) == OSM_SOURCE else None
+
+
 def import_file(
     settings: Settings,
     layer: str,
@@ -482,22 +500,24 @@ def import_file(
     fmt: str | None = None,
     options: ImportOptions | None = None,
 ) -> ImportReport:
-    """Import a file into a layer in one transaction (see the module docstring)."""
+    """Import a file into a layer in one transaction (see the module docstring).
+
+    The rows' source is ``options.source``, else ``default_source(path, fmt)``.
+    """
     opts = options or ImportOptions()
     path = Path(path)
     spec = get_layer(layer)
     check_file(path)
     fmt = (fmt or detect_format(path)).lower()
     table = read_osm_xml(path, spec.name) if fmt == "osm" else read_file(path, fmt=fmt)
-    source = opts.source or (OSM_SOURCE if fmt == "osm" else f"import of {path.name}")
     with connect(settings) as conn:
         return import_and_record(
             conn,
             spec.name,
             table,
             opts,
-            source=source,
-            default_licence=OSM_LICENCE if fmt == "osm" else None,
+            source=opts.source or default_source(path, fmt),
+            default_licence=default_licence(path, fmt),
         )
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from geo.importer import default_source
 from geo.layers import prune_sources
 from tests.geo.fixtures.support import FES, RABAT, require_layers, write
 from walouja.cli import app
@@ -150,3 +151,21 @@ def test_counts_of_one_take_the_singular(engine: Engine, tmp_path: Path) -> None
     exported = runner.invoke(app, ["export", "centres", str(out), "--where", f"external_id={some}"])
     assert exported.exit_code == 0, exported.output
     assert exported.stdout.startswith(f"centres: 1 row written to {out} (csv)")
+
+
+def test_without_source_the_rows_take_the_files_name_as_the_app_does(
+    committed: None, engine: Engine, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "c5_errors.csv",
+        f"external_id,name,centre_type,lon,lat\nCLI-L-9,Centre sans source,CAS,{FES[0]},{FES[1]}\n",
+    )
+    done = CliRunner().invoke(app, ["import", "centres", str(path), "--licence", "CC0"])
+    assert done.exit_code == 0, done.output
+    with engine.connect() as c:
+        source = c.execute(
+            sa.text("SELECT source FROM centres WHERE external_id = 'CLI-L-9'")
+        ).scalar()
+    assert source == default_source(path) == "c5_errors.csv"
+    assert default_source(tmp_path / "fes.osm") == "OpenStreetMap contributors"
+    assert default_source(tmp_path / "stops.txt", "osm") == "OpenStreetMap contributors"

@@ -9,7 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from geo import db, migrate
-from geo.importer import ImportOptions, import_and_record, import_table, record_import_source
+from geo.importer import (
+    ImportOptions,
+    default_source,
+    import_and_record,
+    import_table,
+    record_import_source,
+)
 from geo.io_read import read_file
 from geo.layers import LayerSummary, list_layers
 from tests.geo.fixtures.support import FES, RABAT, require_layers, write
@@ -146,7 +152,7 @@ def _reimport(conn: Connection, path: Path, **options: object) -> tuple[int, tup
     """Import ``path`` as ``import_file`` does (source from the options, else the file's),
     returning the rows it changed and its notes about the sources' licences."""
     opts = ImportOptions(raise_on_reject=True, **options)  # type: ignore[arg-type]
-    source = opts.source or f"import of {path.name}"
+    source = opts.source or default_source(path)
     report = import_and_record(conn, "centres", read_file(path), opts, source=source)
     return report.inserted + report.updated, report.provenance
 
