@@ -275,13 +275,20 @@ def import_table(
     defaults: Mapping[str, Any] | None = None,
     is_demo: bool = False,
     raise_on_reject: bool = True,
+    source_given: bool = False,
 ) -> ImportReport:
     """Validate ``table`` and write it into ``layer`` on ``conn`` (inside its transaction).
 
     Parameters
     ----------
     source
-        Provenance stored on every row (file name, organisation, "OpenStreetMap"...).
+        Provenance stored on the rows (file name, organisation, "OpenStreetMap"...): on
+        every row when ``source_given``, else on the rows the file's own ``source`` column
+        leaves empty (a file citing its surveys row by row).
+    source_given
+        Whether the user stated ``source`` (the CLI's ``--source``): it then wins over a
+        ``source`` column of the file, which is not used (a note says so and how many
+        values it held).
     dry_run
         Validate and count, then roll back.
     skip_invalid
@@ -316,6 +323,10 @@ def import_table(
     )
     problems = list(validated.problems)
     warnings = [*table.warnings, *validated.warnings]
+    stated = validated.rows["source"].dropna()
+    if source_given and len(stated):
+        warnings.append(Note("source_column_not_used", n=int(stated.nunique()), source=source))
+        validated.rows["source"] = None
     inserted = updated = 0
     savepoint = conn.begin_nested()
     try:
@@ -472,6 +483,10 @@ class ImportOptions:
     source: str | None = None
     licence: str | None = None
     raise_on_reject: bool = True
+    source_given: bool = False
+    """Whether ``source`` was stated by the user (the CLI's ``--source``): it then names
+    every row's source, and a file's ``source`` column is not used. False keeps that column
+    (each row its own source, ``source`` the rest)."""
 
 
 def default_source(path: str | Path, fmt: str | None = None) -> str:
@@ -572,6 +587,7 @@ def import_and_record(
         crs=opts.crs,
         defaults=opts.defaults,
         raise_on_reject=opts.raise_on_reject,
+        source_given=opts.source_given,
     )
     given = (opts.licence or "").strip() or None
     if report.dry_run or report.refused or (not report.written and given is None):

@@ -186,6 +186,10 @@ NOTES: dict[str, str] = {
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
     "crs_overridden": "{name} states the CRS {file_crs}; read as {crs} as asked (--crs)",
+    "source_column_not_used": (
+        "the file's source column ({n} different values) was not used: every row is recorded "
+        "under {source!r}, the source given"
+    ),
     "licence_updated": "licence of {source} updated: {old} → {new}",
     "licence_not_recorded": (
         "licence {licence} not recorded: no row of {layer} comes from {source} "
@@ -212,6 +216,11 @@ SINGULAR: dict[str, tuple[str, str]] = {
         "(OSM maps one stop as platform, pole and station)",
     ),
     "non_point_geometries": ("n", "{n} non-point geometry stored as a point on its surface"),
+    "source_column_not_used": (
+        "n",
+        "the file's source column ({n} value) was not used: every row is recorded under "
+        "{source!r}, the source given",
+    ),
 }
 """English refusals and notes for a count of one: code -> (the param counted, the text).
 

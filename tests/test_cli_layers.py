@@ -169,3 +169,18 @@ def test_without_source_the_rows_take_the_files_name_as_the_app_does(
     assert source == default_source(path) == "c5_errors.csv"
     assert default_source(tmp_path / "fes.osm") == "OpenStreetMap contributors"
     assert default_source(tmp_path / "stops.txt", "osm") == "OpenStreetMap contributors"
+
+
+def test_a_stated_source_wins_over_the_files_source_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "hs.csv",
+        f"name,centre_type,source,lon,lat\nPharmacie A,other,bing,{FES[0]},{FES[1]}\n",
+    )
+    result = CliRunner().invoke(
+        app, ["import", "centres", str(path), "--dry-run", "--source", "healthsites.io 2020"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "  note: the file's source column (1 value) was not used: every row is recorded under "
+        "'healthsites.io 2020', the source given"
+    ) in result.stdout.splitlines()

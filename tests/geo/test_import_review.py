@@ -9,8 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from geo.importer import ImportOptions, default_source, import_and_record
 from geo.io_read import read_file
 from geo.messages import FILE_ERRORS, SINGULAR, Note, english
 from tests.geo.fixtures.support import FES, RABAT, require_layers, run_import, write
@@ -135,3 +137,51 @@ def test_a_refusal_of_one_row_says_row() -> None:
     assert english("import_refused", {**params, "rows": 3})[0] == (
         "centres: import of c.csv refused — 1 of 3 rows rejected, nothing written"
     )
+
+
+# 4. a source the user states wins over the file's source column
+
+
+SOURCED = (
+    "external_id,name,centre_type,source,lon,lat\n"
+    f"src-1,Pharmacie Azzahra,other,bing,{FES[0]},{FES[1]}\n"
+    f"src-2,Pharmacie Florida,other,survey,{RABAT[0]},{RABAT[1]}\n"
+    f"src-3,Pharmacie Annour,other,bing,{RABAT[0] + 0.01},{RABAT[1]}\n"
+)
+
+
+def _sources(db: Connection) -> dict[str, str]:
+    rows = db.execute(
+        sa.text("SELECT external_id, source FROM centres WHERE external_id LIKE 'src-%'")
+    )
+    return {str(e): str(s) for e, s in rows}
+
+
+def test_a_stated_source_is_every_rows_and_the_column_left_out_is_named(
+    db: Connection, tmp_path: Path
+) -> None:
+    table = read_file(write(tmp_path / "sourced.csv", SOURCED))
+    opts = ImportOptions(source="healthsites.io 2020", source_given=True)
+    report = import_and_record(db, "centres", table, opts, source="healthsites.io 2020")
+    assert report.inserted == 3
+    assert _sources(db) == dict.fromkeys(("src-1", "src-2", "src-3"), "healthsites.io 2020")
+    (note,) = [w for w in report.warnings if getattr(w, "code", "") == "source_column_not_used"]
+    assert note == (
+        "the file's source column (2 different values) was not used: every row is recorded "
+        "under 'healthsites.io 2020', the source given"
+    )
+    entries = set(db.execute(sa.text("SELECT row_source FROM layer_sources")).scalars())
+    assert "healthsites.io 2020" in entries
+    assert not {"bing", "survey"} & entries
+
+
+def test_without_a_stated_source_the_column_still_gives_each_row_its_own(
+    db: Connection, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "sourced.csv", SOURCED)
+    report = import_and_record(
+        db, "centres", read_file(path), ImportOptions(), source=default_source(path)
+    )
+    assert report.inserted == 3
+    assert _sources(db) == {"src-1": "bing", "src-2": "survey", "src-3": "bing"}
+    assert not any(getattr(w, "code", "") == "source_column_not_used" for w in report.warnings)

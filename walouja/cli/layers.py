@@ -133,7 +133,12 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--set", help="FIELD=VALUE for rows that leave FIELD empty (repeatable)."),
         ] = None,
-        source: str = typer.Option(None, "--source", help="Provenance stored on each row."),
+        source: str = typer.Option(
+            None,
+            "--source",
+            help="Provenance stored on each row (default: the file's name, or the file's own "
+            "source column row by row).",
+        ),
         licence: str = typer.Option(None, "--licence", help="Licence of the source."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
@@ -156,6 +161,7 @@ def register(app: typer.Typer) -> None:
                 source=source,
                 licence=licence,
                 raise_on_reject=False,
+                source_given=bool(source),  # it wins over a source column of the file
             ),
         )
         _print_report(report, as_json=as_json)
