@@ -3,11 +3,13 @@
 The pipeline: read the file (``geo.io_read``/``geo.io_osm``), run the pure row rules
 (``geo.validate``), COPY the surviving rows into a temporary table, derive each row's commune
 and look for duplicates already in the table with set-based SQL, then upsert by
-``external_id`` — all in one transaction. When any row is rejected the whole import is refused
-(nothing is written) unless ``skip_invalid`` is set, in which case the valid rows are written
-and the rejected ones reported. ``dry_run`` does everything and then rolls back.
-Re-importing the same file changes nothing: unchanged rows are not updated. Its licence, when
-given, still corrects the provenance recorded for its source (``record_import_source``).
+``external_id`` — all in one transaction. A row whose id is another source's row for another
+place is rejected instead of replacing it (``_ids_of_other_places``). When any row is
+rejected the whole import is refused (nothing is written) unless ``skip_invalid`` is set, in
+which case the valid rows are written and the rejected ones reported. ``dry_run`` does
+everything and then rolls back. Re-importing the same file changes nothing: unchanged rows
+are not updated. Its licence, when given, still corrects the provenance recorded for its
+source (``record_import_source``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ OSM_SOURCE = "OpenStreetMap contributors"
 """The source of OpenStreetMap imports unless one is given (an element's own ``source`` tag
 is a mapping note, not the rows' provenance: ``geo.io_osm`` does not read it)."""
 OSM_LICENCE = "ODbL 1.0"
+SAME_PLACE_METRES = 1000.0
+"""How far a row may lie from the row of another source whose id it gives and still be the
+same place (with a similar name and the same type): a correction, not another place."""
 PROVENANCE_NOTES = frozenset({"licence_updated", "licence_not_recorded"})
 """Codes of the notes about what an import did to ``layer_sources``."""
 
@@ -163,9 +168,51 @@ def _copy_rows(conn: Connection, spec: LayerSpec, rows: pd.DataFrame) -> None:
         cur.close()
 
 
-def _db_checks(conn: Connection, spec: LayerSpec, *, communes_loaded: bool) -> list[Problem]:
-    """Checks that need the database, on the rows in the temporary table."""
+def _ids_of_other_places(conn: Connection, spec: LayerSpec, *, source: str) -> list[Problem]:
+    """Rows whose id names a row of another source that is evidently another place.
+
+    A row updates the row with its ``external_id`` (a file's ``id`` column, or the hash of
+    type, name and position). When that row comes from another source (another
+    organisation, whose ``1`` is not this file's ``1``) and is another place (a name that is
+    not similar, more than ``SAME_PLACE_METRES`` away, or another type), the row is
+    rejected instead of replacing it. The same source, or the same place under a corrected
+    source, updates as before.
+    """
+    kind = f", i.{spec.type_field}, t.{spec.type_field}" if spec.type_field else ", NULL, NULL"
+    rows = conn.execute(
+        sa.text(
+            f"SELECT i.row, i.external_id, i.name, t.id, t.name, t.source{kind}, "
+            f"ST_DistanceSphere(i.geom, t.geom) FROM {TEMP} i JOIN {spec.table} t "
+            "ON t.external_id = i.external_id "
+            "WHERE t.source IS DISTINCT FROM coalesce(i.source, :source) ORDER BY i.row"
+        ),
+        {"source": source},
+    ).all()
     problems: list[Problem] = []
+    for row, ext, name, tid, tname, tsource, kind_new, kind_old, dist in rows:
+        same = similar_names(name, tname) and dist <= SAME_PLACE_METRES and kind_new == kind_old
+        if not same:
+            problems.append(
+                problem(
+                    int(row),
+                    "external_id",
+                    "id_of_another_place",
+                    external_id=ext,
+                    other_name=tname,
+                    other_source=tsource,
+                    other_id=tid,
+                    distance=f"{dist:.0f} m" if dist < 1000 else f"{dist / 1000:.0f} km",
+                )
+            )
+    return problems
+
+
+def _db_checks(
+    conn: Connection, spec: LayerSpec, *, communes_loaded: bool, source: str
+) -> list[Problem]:
+    """Checks that need the database, on the rows in the temporary table (``source``: the
+    import's, for the rows the file gives none)."""
+    problems = _ids_of_other_places(conn, spec, source=source)
     if communes_loaded:  # set-based point in polygon, then the 2 km tolerance for the rest
         conn.execute(
             sa.text(
@@ -349,7 +396,7 @@ def import_table(
             conn.execute(sa.text(f"CREATE INDEX ON {TEMP} USING gist (geom)"))
             conn.execute(sa.text(f"CREATE INDEX ON {TEMP} (external_id)"))
             conn.execute(sa.text(f"ANALYZE {TEMP}"))
-            problems.extend(_db_checks(conn, spec, communes_loaded=communes_loaded))
+            problems.extend(_db_checks(conn, spec, communes_loaded=communes_loaded, source=source))
         problems.sort(key=lambda p: (p.row or 0, p.field))
         rejected_rows = sorted({p.row for p in problems if p.row is not None})
         refused = bool(rejected_rows) and not skip_invalid

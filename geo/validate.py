@@ -107,6 +107,11 @@ REASONS: dict[str, str] = {
         "{other_external_id}): same type, similar name, {distance} m apart"
     ),
     "commune_taken": "commune {commune} already has an entry ({other_name})",
+    "id_of_another_place": (
+        "id {external_id!r} already names {other_name!r} from the source {other_source!r}, "
+        "{distance} away (table id {other_id}): another place, left unchanged — give this "
+        "file's ids a prefix of their own, or leave the id column out"
+    ),
     # candidate sites (geo.candidate_sites)
     "not_a_point": "a {geom_type}, not a point",
     "number_missing": "missing or not a number",

@@ -184,3 +184,29 @@ def test_a_stated_source_wins_over_the_files_source_column(tmp_path: Path) -> No
         "  note: the file's source column (1 value) was not used: every row is recorded under "
         "'healthsites.io 2020', the source given"
     ) in result.stdout.splitlines()
+
+
+def test_another_organisations_id_does_not_overwrite_its_centre(
+    committed: None, engine: Engine, tmp_path: Path
+) -> None:
+    header = "id,name,centre_type,capacity,lon,lat\n"
+    org_a = write(tmp_path / "orgA.csv", f"{header}CLI-L-7,Centre A,CAS,30,{FES[0]},{FES[1]}\n")
+    org_b = write(tmp_path / "orgB.csv", f"{header}CLI-L-7,Centre B,COAPH,60,-8.00,31.63\n")
+    runner = CliRunner()
+    first = runner.invoke(
+        app, ["import", "centres", str(org_a), "--source", "Délégation Fès", "--licence", "CC0"]
+    )
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(
+        app,
+        ["import", "centres", str(org_b), "--source", "Délégation Marrakech", "--licence", "CC0"],
+    )
+    assert second.exit_code == 1
+    assert "row 2, external_id: id 'CLI-L-7' already names 'Centre A' from the source " in (
+        second.stdout
+    )
+    with engine.connect() as c:
+        kept = c.execute(
+            sa.text("SELECT name, source FROM centres WHERE external_id = 'CLI-L-7'")
+        ).one()
+    assert tuple(kept) == ("Centre A", "Délégation Fès")

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from geo.importer import ImportOptions, default_source, import_and_record
+from geo.importer import ImportOptions, ImportReport, default_source, import_and_record
 from geo.io_read import read_file
 from geo.messages import FILE_ERRORS, SINGULAR, Note, english
 from tests.geo.fixtures.support import FES, RABAT, require_layers, run_import, write
@@ -185,3 +185,78 @@ def test_without_a_stated_source_the_column_still_gives_each_row_its_own(
     assert report.inserted == 3
     assert _sources(db) == {"src-1": "bing", "src-2": "survey", "src-3": "bing"}
     assert not any(getattr(w, "code", "") == "source_column_not_used" for w in report.warnings)
+
+
+# 5. an id another organisation gave to another place does not replace it
+
+MARRAKECH = (-8.0, 31.63)
+
+
+def _import(db: Connection, tmp_path: Path, name: str, text: str, source: str) -> ImportReport:
+    table = read_file(write(tmp_path / name, "id,name,centre_type,capacity,lon,lat\n" + text))
+    opts = ImportOptions(
+        source=source, source_given=True, licence="CC BY 4.0", raise_on_reject=False
+    )
+    return import_and_record(db, "centres", table, opts, source=source)
+
+
+def _centre(db: Connection, external_id: str) -> tuple[str, str, str]:
+    row = db.execute(
+        sa.text("SELECT name, centre_type, source FROM centres WHERE external_id = :e"),
+        {"e": external_id},
+    ).one()
+    return (str(row[0]), str(row[1]), str(row[2]))
+
+
+def test_another_sources_id_for_another_place_is_rejected_naming_the_row(
+    db: Connection, tmp_path: Path
+) -> None:
+    fes = f"4711,Centre Association A,CAS,30,{FES[0]},{FES[1]}\n"
+    assert _import(db, tmp_path, "orgA.csv", fes, "Délégation Fès").inserted == 1
+    marrakech = f"4711,Centre Association B,COAPH,60,{MARRAKECH[0]},{MARRAKECH[1]}\n"
+    report = _import(db, tmp_path, "orgB.csv", marrakech, "Délégation Marrakech")
+    assert report.refused
+    assert (report.inserted, report.updated) == (0, 0)
+    (only,) = report.problems
+    assert (only.row, only.field, only.code) == (2, "external_id", "id_of_another_place")
+    assert only.params["other_source"] == "Délégation Fès"
+    assert only.params["distance"] == "387 km"
+    assert only.reason.startswith(
+        "id '4711' already names 'Centre Association A' from the source 'Délégation Fès', "
+        "387 km away (table id "
+    )
+    assert only.reason.endswith(
+        "another place, left unchanged — give this file's ids a prefix of their own, or "
+        "leave the id column out"
+    )
+    assert _centre(db, "4711") == ("Centre Association A", "CAS", "Délégation Fès")
+
+
+@pytest.mark.parametrize(
+    ("row", "why"),
+    [
+        (f"4711,Centre Al Wafae,CAS,30,{FES[0]},{FES[1]}\n", "another name"),
+        (f"4711,Centre Association A,CAS,30,{FES[0] + 0.02},{FES[1]}\n", "1.8 km away"),
+        (f"4711,Centre Association A,COAPH,30,{FES[0]},{FES[1]}\n", "another type"),
+    ],
+)
+def test_each_sign_of_another_place_is_enough(
+    db: Connection, tmp_path: Path, row: str, why: str
+) -> None:
+    fes = f"4711,Centre Association A,CAS,30,{FES[0]},{FES[1]}\n"
+    _import(db, tmp_path, "orgA.csv", fes, "Délégation Fès")
+    report = _import(db, tmp_path, "orgB.csv", row, "Délégation Meknès")
+    assert [p.code for p in report.problems] == ["id_of_another_place"], why
+
+
+def test_the_same_source_or_the_same_place_still_updates(db: Connection, tmp_path: Path) -> None:
+    fes = f"4711,Centre Association A,CAS,30,{FES[0]},{FES[1]}\n"
+    _import(db, tmp_path, "orgA.csv", fes, "Délégation Fès")
+    # the same organisation moves and renames its centre: its own id, its own row
+    moved = f"4711,Centre Al Amal,COAPH,45,{MARRAKECH[0]},{MARRAKECH[1]}\n"
+    assert _import(db, tmp_path, "orgA.csv", moved, "Délégation Fès").updated == 1
+    assert _centre(db, "4711") == ("Centre Al Amal", "COAPH", "Délégation Fès")
+    # the same place under a corrected source: a similar name, 300 m away, the same type
+    near = f"4711,Centre Al-Amal,COAPH,50,{MARRAKECH[0] + 0.003},{MARRAKECH[1]}\n"
+    assert _import(db, tmp_path, "orgA.csv", near, "Délégation régionale Marrakech").updated == 1
+    assert _centre(db, "4711") == ("Centre Al-Amal", "COAPH", "Délégation régionale Marrakech")

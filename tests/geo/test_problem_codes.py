@@ -98,7 +98,13 @@ def test_the_bad_files_cover_the_codes_rows_can_be_rejected_for(
     problems: list[Problem],
 ) -> None:
     codes = {p.code for p in problems}
-    db_only = {"outside_communes", "duplicate_in_table", "commune_taken", "unreadable_row"}
+    db_only = {
+        "outside_communes",
+        "duplicate_in_table",
+        "commune_taken",
+        "unreadable_row",
+        "id_of_another_place",
+    }
     # candidate-site files have their own (tests/geo/test_candidate_and_export_sites.py)
     candidate_sites = {"not_a_point", "number_missing", "degrees_out_of_range", "in_no_commune"}
     assert codes == set(REASONS) - db_only - candidate_sites
