@@ -32,7 +32,7 @@ from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, check_file, detect_format, display_name, read_file
 from geo.layers import LayerSpec, get_layer, prune_sources, record_source
 from geo.messages import Note, english, file_error, validation_error
-from geo.validate import Problem, problem, similar_names, validate_records
+from geo.validate import DUPLICATE_METRES, Problem, problem, similar_names, validate_records
 from walouja.settings import Settings
 
 TEMP = "_walouja_import"
@@ -43,6 +43,8 @@ OSM_LICENCE = "ODbL 1.0"
 SAME_PLACE_METRES = 1000.0
 """How far a row may lie from the row of another source whose id it gives and still be the
 same place (with a similar name and the same type): a correction, not another place."""
+MOVED_NOTES = 20
+"""How many rows that may be a place moved an import report names (``_maybe_moved``)."""
 PROVENANCE_NOTES = frozenset({"licence_updated", "licence_not_recorded"})
 """Codes of the notes about what an import did to ``layer_sources``."""
 
@@ -205,6 +207,54 @@ def _ids_of_other_places(conn: Connection, spec: LayerSpec, *, source: str) -> l
                 )
             )
     return problems
+
+
+def _maybe_moved(conn: Connection, spec: LayerSpec, *, rejected: list[int]) -> list[Note]:
+    """Notes on new rows that may be a place already in the table, moved.
+
+    A row that adds an entry (its id is not in the table) beside an entry of the same type
+    with a similar name, farther than the duplicate rule's ``DUPLICATE_METRES`` but within
+    ``SAME_PLACE_METRES``, may be that place with corrected coordinates: its hashed id
+    (type, name, position) changed with them, so the import adds it a second time. It is
+    said, not refused: two centres of one kind and name a few hundred metres apart exist.
+    The first ``MOVED_NOTES`` rows are named, the others counted.
+    """
+    same_type = f"AND t.{spec.type_field} = i.{spec.type_field}" if spec.type_field else ""
+    pairs = conn.execute(
+        sa.text(
+            f"SELECT i.row, i.name, t.id, t.name, ST_DistanceSphere(i.geom, t.geom) AS d "
+            f"FROM {TEMP} i JOIN {spec.table} t ON ST_DWithin(t.geom, i.geom, :degrees) "
+            f"AND t.external_id <> i.external_id {same_type} "
+            "WHERE ST_DistanceSphere(i.geom, t.geom) BETWEEN :near AND :far "
+            "AND i.row <> ALL(:rejected) "
+            f"AND NOT EXISTS (SELECT 1 FROM {spec.table} u WHERE u.external_id = i.external_id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {TEMP} j WHERE j.external_id = t.external_id) "
+            "ORDER BY i.row, d"
+        ),
+        {
+            # a box wide enough for SAME_PLACE_METRES of longitude at Morocco's latitudes
+            "degrees": SAME_PLACE_METRES / 80_000,
+            "near": DUPLICATE_METRES,
+            "far": SAME_PLACE_METRES,
+            "rejected": rejected,
+        },
+    ).all()
+    found: dict[int, Note] = {}
+    for row, name, tid, tname, dist in pairs:
+        if row in found or dist <= DUPLICATE_METRES or not similar_names(name, tname):
+            continue
+        found[row] = Note(
+            "maybe_moved",
+            row=int(row),
+            name=name,
+            other_name=tname,
+            other_id=int(tid),
+            distance=f"{dist:.0f}",
+        )
+    notes = list(found.values())
+    if len(notes) > MOVED_NOTES:
+        notes = [*notes[:MOVED_NOTES], Note("maybe_moved_more", n=len(notes) - MOVED_NOTES)]
+    return notes
 
 
 def _db_checks(
@@ -399,6 +449,8 @@ def import_table(
             problems.extend(_db_checks(conn, spec, communes_loaded=communes_loaded, source=source))
         problems.sort(key=lambda p: (p.row or 0, p.field))
         rejected_rows = sorted({p.row for p in problems if p.row is not None})
+        if len(validated.rows):
+            warnings.extend(_maybe_moved(conn, spec, rejected=rejected_rows))
         refused = bool(rejected_rows) and not skip_invalid
         if not refused and len(validated.rows):
             if rejected_rows:

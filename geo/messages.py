@@ -186,6 +186,14 @@ NOTES: dict[str, str] = {
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
     "crs_overridden": "{name} states the CRS {file_crs}; read as {crs} as asked (--crs)",
+    "maybe_moved": (
+        "row {row} ({name}) lies {distance} m from {other_name} (table id {other_id}), of the "
+        "same type and a similar name: if it is that place moved, the import adds it a second "
+        "time — correct that entry instead (an export of the layer keeps its id)"
+    ),
+    "maybe_moved_more": (
+        "{n} more rows lie 50 m to 1 km from an entry of the same type and a similar name"
+    ),
     "source_column_not_used": (
         "the file's source column ({n} different values) was not used: every row is recorded "
         "under {source!r}, the source given"
@@ -216,6 +224,10 @@ SINGULAR: dict[str, tuple[str, str]] = {
         "(OSM maps one stop as platform, pole and station)",
     ),
     "non_point_geometries": ("n", "{n} non-point geometry stored as a point on its surface"),
+    "maybe_moved_more": (
+        "n",
+        "{n} more row lies 50 m to 1 km from an entry of the same type and a similar name",
+    ),
     "source_column_not_used": (
         "n",
         "the file's source column ({n} value) was not used: every row is recorded under "

@@ -260,3 +260,59 @@ def test_the_same_source_or_the_same_place_still_updates(db: Connection, tmp_pat
     near = f"4711,Centre Al-Amal,COAPH,50,{MARRAKECH[0] + 0.003},{MARRAKECH[1]}\n"
     assert _import(db, tmp_path, "orgA.csv", near, "Délégation régionale Marrakech").updated == 1
     assert _centre(db, "4711") == ("Centre Al-Amal", "COAPH", "Délégation régionale Marrakech")
+
+
+# 6. a centre moved a few hundred metres is said to be maybe the same place
+
+FIRST = (
+    "name,centre_type,capacity,lon,lat\n"
+    "Centre Al Amal Rabat,COAPH,80,-6.8416,34.0209\n"
+    f"Centre Annour Fès,CAS,40,{FES[0]},{FES[1]}\n"
+)
+
+
+def test_a_centre_moved_280_m_is_added_with_a_warning(db: Connection, tmp_path: Path) -> None:
+    assert run_import(db, "centres", write(tmp_path / "c.csv", FIRST)).inserted == 2
+    moved = FIRST.replace("-6.8416,34.0209", "-6.8436,34.0229")
+    report = run_import(db, "centres", write(tmp_path / "c.csv", moved))
+    assert (report.inserted, report.unchanged, report.rejected) == (1, 1, 0)
+    (note,) = [w for w in report.warnings if getattr(w, "code", "") == "maybe_moved"]
+    assert note.params["distance"] == "289"  # type: ignore[attr-defined]
+    assert note.startswith(
+        "row 2 (Centre Al Amal Rabat) lies 289 m from Centre Al Amal Rabat (table id "
+    )
+    assert note.endswith(
+        "of the same type and a similar name: if it is that place moved, the import adds it "
+        "a second time — correct that entry instead (an export of the layer keeps its id)"
+    )
+
+
+def test_within_50_m_is_still_a_duplicate_and_another_name_says_nothing(
+    db: Connection, tmp_path: Path
+) -> None:
+    run_import(db, "centres", write(tmp_path / "c.csv", FIRST))
+    near = FIRST.replace("-6.8416,34.0209", "-6.8419,34.0211")  # 36 m
+    report = run_import(db, "centres", write(tmp_path / "near.csv", near))
+    assert [p.code for p in report.problems] == ["duplicate_in_table"]
+    assert not [w for w in report.warnings if getattr(w, "code", "") == "maybe_moved"]
+    other = FIRST.replace("Al Amal Rabat,COAPH,80,-6.8416,34.0209", "Wafae,COAPH,8,-6.8436,34.0229")
+    report = run_import(db, "centres", write(tmp_path / "other.csv", other))
+    assert report.inserted == 1
+    assert not [w for w in report.warnings if getattr(w, "code", "") == "maybe_moved"]
+
+
+def test_the_report_names_twenty_moved_rows_and_counts_the_others(
+    db: Connection, tmp_path: Path
+) -> None:
+    def centres(shift: float) -> str:
+        rows = [f"Centre Atlas {i},CAS,{-7.6 + 0.02 * i + shift},33.55" for i in range(22)]
+        return "name,centre_type,lon,lat\n" + "\n".join(rows) + "\n"
+
+    run_import(db, "centres", write(tmp_path / "c.csv", centres(0.0)))
+    report = run_import(db, "centres", write(tmp_path / "c.csv", centres(0.003)))
+    assert report.inserted == 22
+    codes = [getattr(w, "code", "") for w in report.warnings]
+    assert codes.count("maybe_moved") == 20
+    assert report.warnings[codes.index("maybe_moved_more")] == (
+        "2 more rows lie 50 m to 1 km from an entry of the same type and a similar name"
+    )
