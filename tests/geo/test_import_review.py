@@ -227,7 +227,8 @@ def test_another_sources_id_for_another_place_is_rejected_naming_the_row(
     )
     assert only.reason.endswith(
         "another place, left unchanged — give this file's ids a prefix of their own, or "
-        "leave the id column out"
+        "leave the id column out; if it is that place, import the row under the source "
+        "'Délégation Fès'"
     )
     assert _centre(db, "4711") == ("Centre Association A", "CAS", "Délégation Fès")
 

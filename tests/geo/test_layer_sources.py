@@ -84,7 +84,9 @@ def test_a_source_whose_rows_were_all_replaced_is_dropped(
     assert "first survey" in _entries(db_conn)
     second = write(
         tmp_path / "b.csv",
-        f"external_id,name,centre_type,lon,lat\nhs-9,Clinique C bis,other,{RABAT[0]},{RABAT[1]}\n",
+        # the same place, 90 m from where the first survey put it
+        "external_id,name,centre_type,lon,lat\n"
+        f"hs-9,Clinique C,other,{RABAT[0] + 0.001},{RABAT[1]}\n",
     )
     _import(db_conn, second, "second survey", "CC BY 4.0")
     entries = _entries(db_conn)
