@@ -217,7 +217,7 @@ def test_geojson_polygon_beach_becomes_a_point(db: Connection, tmp_path: Path) -
     gdf.to_file(path, driver="GeoJSON")
     report = run_import(db, "beaches", path)
     assert report.inserted == 1
-    assert any("non-point geometries" in w for w in report.warnings)
+    assert "1 non-point geometry stored as a point on its surface" in report.warnings
     row = read_layer(db, "beaches", where=LayerFilter(equals={"name": ["Plage test"]})).iloc[0]
     assert row["blue_flag"]
     assert row["walkway_to_water"]
@@ -252,7 +252,7 @@ def test_gtfs_feed(db: Connection, tmp_path: Path) -> None:
         )
     report = run_import(db, "transport_stops", feed)
     assert (report.format, report.inserted, report.rejected) == ("gtfs", 3, 0)
-    assert any("1 platforms folded" in w for w in report.warnings)
+    assert "1 platform folded into its parent station" in report.warnings
     ids = [f"gtfs:tramway-rabat-sale:S{i}" for i in (1, 2, 3)]
     frame = read_layer(db, "transport_stops", where=LayerFilter(equals={"external_id": ids}))
     got = dict(
