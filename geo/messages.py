@@ -86,6 +86,12 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "give the CRS they are in (for example --crs EPSG:26191 for Merchich / Nord Maroc); "
         "a GeoJSON without a crs member is read as longitude/latitude",
     ),
+    "lonlat_in_projected_crs": (
+        "{name}: the coordinates are longitude/latitude in degrees (they fall inside Morocco "
+        "read as such), but their CRS, {crs}, is projected in metres",
+        "for longitude/latitude leave the CRS out or give EPSG:4326 (--crs EPSG:4326 also "
+        "overrides a file that states a wrong CRS)",
+    ),
     "shapefile_part_missing": (
         "{name}: the Shapefile {shp} has no {part} file beside it",
         "a Shapefile is several files with one name (.shp, .shx, .dbf, and .prj for its "

@@ -610,6 +610,20 @@ def _looks_lonlat(x: np.ndarray, y: np.ndarray) -> bool:
     return bool(2 * int(fits.sum()) > int(ok.sum()))
 
 
+def _looks_like_moroccan_degrees(x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether most finite pairs are longitude/latitude inside Morocco's box (``BBOX``).
+
+    Projected coordinates of Moroccan places are hundreds of thousands of metres: none
+    fits, so such a file in a projected CRS holds degrees.
+    """
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return False
+    xs, ys = x[ok], y[ok]
+    inside = (xs >= BBOX[0]) & (xs <= BBOX[2]) & (ys >= BBOX[1]) & (ys <= BBOX[3])
+    return bool(2 * int(inside.sum()) > int(ok.sum()))
+
+
 def _to_lonlat(
     x: np.ndarray, y: np.ndarray, crs: CRS | None, *, what: str
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -622,6 +636,10 @@ def _to_lonlat(
     if crs.is_geographic and not _looks_lonlat(x, y):
         # a GeoJSON in metres without a crs member: GDAL says EPSG:4326 (RFC 7946)
         raise file_error("not_lonlat_in_degrees_crs", name=what, crs=crs.to_string())
+    if crs.is_projected and _looks_like_moroccan_degrees(x, y):
+        # the opposite: --crs EPSG:26191 for longitude/latitude, which would put every row
+        # a few metres from the projection's origin, "outside Morocco"
+        raise file_error("lonlat_in_projected_crs", name=what, crs=crs.to_string())
     if crs.equals(CRS.from_epsg(4326)) or crs.equals(CRS.from_string("OGC:CRS84")):
         return x, y, notes
     transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)

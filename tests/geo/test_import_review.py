@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 import sqlalchemy as sa
+from shapely.geometry import Point
 from sqlalchemy.engine import Connection
 
 from geo.importer import ImportOptions, ImportReport, default_source, import_and_record
@@ -317,3 +319,25 @@ def test_the_report_names_twenty_moved_rows_and_counts_the_others(
     assert report.warnings[codes.index("maybe_moved_more")] == (
         "2 more rows lie 50 m to 1 km from an entry of the same type and a similar name"
     )
+
+
+# 7. a projected CRS given for longitude/latitude is said once, for the whole file
+
+
+def test_a_projected_crs_given_for_degrees_is_refused_once(db: Connection, tmp_path: Path) -> None:
+    path = write(tmp_path / "deg.csv", FIRST)
+    with pytest.raises(DataError) as caught:
+        run_import(db, "centres", path, crs="EPSG:26191")
+    assert caught.value.code == "lonlat_in_projected_crs"
+    assert str(caught.value) == (
+        "deg.csv: the coordinates are longitude/latitude in degrees (they fall inside Morocco "
+        "read as such), but their CRS, EPSG:26191, is projected in metres — for "
+        "longitude/latitude leave the CRS out or give EPSG:4326 (--crs EPSG:4326 also "
+        "overrides a file that states a wrong CRS)"
+    )
+    # a Shapefile whose .prj says Merchich but whose points are degrees: the same
+    gdf = gpd.GeoDataFrame({"name": ["Plage p"]}, geometry=[Point(*RABAT)], crs=26191)
+    gdf.to_file(tmp_path / "p.shp")
+    with pytest.raises(DataError, match="is projected in metres"):
+        run_import(db, "beaches", tmp_path / "p.shp")
+    assert run_import(db, "beaches", tmp_path / "p.shp", crs="EPSG:4326").inserted == 1
