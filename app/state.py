@@ -12,28 +12,91 @@ written for a widget key, which would override what the user picks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import streamlit as st
 
+T = TypeVar("T")
 
-def start_index(key: str, options: Sequence[str], default: str) -> int:
+
+_SELECTS = "_state_select_keys"  # session key: the keys of the select widgets seen so far
+_RESET = "_state_reset_keys"  # session key: select widgets whose value is re-sent this run
+
+
+def relabel_selects(skip: Sequence[str] = ()) -> None:
+    """Make the select widgets show their value in the new language on their next draw.
+
+    A keyed select box keeps showing the label it had (its identity is its key, and the
+    browser holds the label): after a change of language the Map explorer still read
+    "Régions" on the Arabic page. Setting the widget's value through Session State makes
+    Streamlit send it, worded anew, to the browser. Its start value (``index``/``default``)
+    is then left at Streamlit's default, which Streamlit requires of a widget whose value
+    comes from Session State. ``skip`` names widgets already drawn in this run.
+    """
+    reset = []
+    for key in st.session_state.get(_SELECTS, ()):
+        if key in skip or key not in st.session_state:
+            continue
+        st.session_state[key] = st.session_state[key]
+        reset.append(key)
+    st.session_state[_RESET] = set(reset)
+
+
+def end_run() -> None:
+    """Forget the widgets :func:`relabel_selects` re-sent (only this run's draws use it)."""
+    st.session_state.pop(_RESET, None)
+
+
+def keep_or(key: str, start: T, empty: T) -> T:
+    """A select widget's start value (``index``/``default``), or ``empty`` right after a
+    change of language for a widget whose value Session State then holds (see
+    :func:`relabel_selects`); for the widgets that do not start from the URL."""
+    return empty if _seen(key) else start
+
+
+def _seen(key: str) -> bool:
+    """Note ``key`` as a select widget; True when its value was re-sent for this draw."""
+    keys = st.session_state.setdefault(_SELECTS, set())
+    keys.add(key)
+    reset = st.session_state.get(_RESET)
+    if reset and key in reset:
+        reset.discard(key)
+        return True
+    return False
+
+
+def start_index(
+    key: str, options: Sequence[str], default: str, *, widget: str | None = None
+) -> int:
     """Index of the value a keyed select widget should show.
 
-    The widget's own current value when it has one, else the URL's value, else
-    ``default`` (a stale or hand-edited link falls back to it).
+    The widget's own current value when it has one, else the URL's value (under ``key``),
+    else ``default`` (a stale or hand-edited link falls back to it). ``widget`` is the
+    widget's key when it is not ``key``. Right after a change of language, 0 for a widget
+    whose value Session State holds (see :func:`relabel_selects`).
     """
+    widget = widget or key
+    if _seen(widget):
+        return 0
     if not options:
         return 0
     values = [str(o) for o in options]
-    for candidate in (st.session_state.get(key), st.query_params.get(key), default):
+    for candidate in (st.session_state.get(widget), st.query_params.get(key), default):
         if isinstance(candidate, str) and candidate in values:
             return values.index(candidate)
     return 0
 
 
-def start_list(key: str, options: Sequence[str], default: Sequence[str]) -> list[str]:
-    """Start values of a keyed multiselect: the URL holds codes joined by commas."""
-    current = st.session_state.get(key)
+def start_list(
+    key: str, options: Sequence[str], default: Sequence[str], *, widget: str | None = None
+) -> list[str]:
+    """Start values of a keyed multiselect: the URL holds codes joined by commas (none right
+    after a change of language: Session State then holds them, see
+    :func:`relabel_selects`). ``widget`` is the widget's key when it is not ``key``."""
+    widget = widget or key
+    if _seen(widget):
+        return []
+    current = st.session_state.get(widget)
     if isinstance(current, list) and all(v in options for v in current):
         return list(current)
     wanted = st.query_params.get(key)

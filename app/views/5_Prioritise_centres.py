@@ -29,7 +29,7 @@ centre_type = c1.selectbox(
     t("analysis.centre_type"),
     types,
     key=pv.wkey("p_ctype"),
-    index=state.start_index("p_ctype", types, "COAPH"),
+    index=state.start_index("p_ctype", types, "COAPH", widget=pv.wkey("p_ctype")),
     format_func=lambda v: t(f"centre_type.{v}"),
 )
 state.publish("p_ctype", centre_type, "COAPH")
@@ -38,7 +38,7 @@ model = c2.selectbox(
     t("prioritise.model"),
     models,
     key=pv.wkey("p_model"),
-    index=state.start_index("p_model", models, "mclp"),
+    index=state.start_index("p_model", models, "mclp", widget=pv.wkey("p_model")),
     format_func=lambda v: t(f"prioritise.model.{v}"),
     help=t("prioritise.model_help"),
 )
@@ -71,7 +71,7 @@ mode = d1.radio(
     t("prioritise.mode"),
     modes,
     key=pv.wkey("p_mode"),
-    index=state.start_index("p_mode", modes, "count"),
+    index=state.start_index("p_mode", modes, "count", widget=pv.wkey("p_mode")),
     format_func=lambda v: t(f"prioritise.mode.{v}"),
     horizontal=True,
 )
@@ -123,7 +123,7 @@ candidate_set = d4.radio(
     t("prioritise.candidates"),
     sets,
     key=pv.wkey("p_cand"),
-    index=state.start_index("p_cand", sets, "communes"),
+    index=state.start_index("p_cand", sets, "communes", widget=pv.wkey("p_cand")),
     format_func=lambda v: t(f"prioritise.candidates.{v}"),
     help=t("prioritise.candidates_help"),
 )
@@ -138,7 +138,7 @@ if candidate_set == "layer":
         t("prioritise.cand_layer"),
         layers,
         key=pv.wkey("p_cand_layer"),
-        index=state.start_index("p_cand_layer", layers, layers[0]),
+        index=state.start_index("p_cand_layer", layers, layers[0], widget=pv.wkey("p_cand_layer")),
         format_func=lambda v: t(f"layer.{v}"),
     )
     state.publish("p_cand_layer", cand_layer, layers[0])
@@ -150,7 +150,7 @@ if candidate_set == "layer":
             t("prioritise.cand_type"),
             options,
             key=pv.wkey(type_key),
-            index=state.start_index(type_key, options, ""),
+            index=state.start_index(type_key, options, "", widget=pv.wkey(type_key)),
             format_func=lambda v: (
                 t("prioritise.cand_type.all")
                 if not v
@@ -263,7 +263,7 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
             t(label),
             options,
             key=pv.wkey(key),
-            default=state.start_list(key, options, []),
+            default=state.start_list(key, options, [], widget=pv.wkey(key)),
             format_func=lambda c: site_names.get(c, c),
             placeholder=t(pick_words[2]),
         )
@@ -550,7 +550,11 @@ else:
     ids = list(labels)
     r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
     chosen = r1.selectbox(
-        t("prioritise.reload"), ids, key="p_reload", format_func=labels.__getitem__
+        t("prioritise.reload"),
+        ids,
+        key="p_reload",
+        index=state.keep_or("p_reload", 0, 0),  # re-worded after a change of language, too
+        format_func=labels.__getitem__,
     )
     if r2.button(t("prioritise.open"), key="p_open"):
         st.session_state["p_run_id"] = int(chosen)
@@ -560,8 +564,15 @@ else:
     if len(ids) >= 2:
         st.markdown(f"**{t('prioritise.compare')}**")
         k1, k2 = st.columns(2)
-        a = k1.selectbox("A", ids, key="p_cmp_a", index=1, format_func=labels.__getitem__)
+        a = k1.selectbox(
+            "A",
+            ids,
+            key="p_cmp_a",
+            index=state.keep_or("p_cmp_a", 1, 0),
+            format_func=labels.__getitem__,
+        )
         b = k2.selectbox("B", ids, key="p_cmp_b", index=0, format_func=labels.__getitem__)
+        state.keep_or("p_cmp_b", 0, 0)  # re-worded after a change of language, too
         if a == b:
             st.caption(t("prioritise.compare_same"))
         else:

@@ -302,7 +302,7 @@ def test_a_second_check_says_what_writing_would_change(
     at.button(key="write").click().run()
     assert not at.exception, at.exception
     changed = text.replace("effet Salé", "effet Salé Tabriquet")
-    at = _check(at, f"{written}effect2.csv", changed)
+    at = _check(at, f"{written}effect.csv", changed)  # the same file, edited
     assert "À l'import : 0 ligne ajoutée, 1 mise à jour, 1 inchangée." in [
         c.value for c in at.caption
     ]

@@ -1,0 +1,53 @@
+"""The app shell in headless Chromium: what a page keeps when the user changes language or
+leaves it for another page and comes back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SELECT_VALUES = """() => Array.from(
+    document.querySelectorAll("[data-testid='stMain'] [data-testid='stSelectbox'] input"))
+    .map(e => e.value)"""
+
+
+def _wait_heading(page: Any, text: str) -> None:
+    page.get_by_role("heading", name=text).first.wait_for(state="visible")
+
+
+def _choose_language(page: Any, name: str) -> None:
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").first.click()
+    page.get_by_role("option", name=name).click()
+
+
+def test_a_select_box_shows_its_value_in_the_new_language(app: str, page: Any) -> None:
+    page.goto(f"{app}/data?imp_layer=beaches")
+    _wait_heading(page, "Données")
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('Plages')")
+    _choose_language(page, "العربية")
+    _wait_heading(page, "البيانات")
+    # the layer box said "Plages" on the Arabic page until it was touched again
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('الشواطئ')")
+    assert "Plages" not in page.evaluate(SELECT_VALUES)
+    page.wait_for_url("**imp_layer=beaches**")
+    _choose_language(page, "English")
+    _wait_heading(page, "Data")
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('Beaches')")
+
+
+def test_a_page_keeps_its_choices_when_the_user_comes_back(app: str, page: Any) -> None:
+    page.goto(f"{app}/data?imp_layer=beaches")
+    _wait_heading(page, "Données")
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('Plages')")
+    nav = page.locator("[data-testid='stSidebarNavLink']")
+    nav.filter(has_text="Sources et licences").click()
+    _wait_heading(page, "Sources et licences")
+    assert "imp_layer" not in page.url
+    nav.filter(has_text="Données").click()
+    _wait_heading(page, "Données")
+    # Streamlit dropped the page's address and widgets on leaving: it showed "Centres"
+    page.wait_for_url("**imp_layer=beaches**")
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('Plages')")
