@@ -188,6 +188,10 @@ NOTES: dict[str, str] = {
         "and commune_code left empty"
     ),
     "ignored_columns": "ignored column(s) {columns}: the commune is derived from the geometry",
+    "unused_columns": "{n} columns left out, as {layer} has no such fields: {columns}",
+    "unused_column_like": (
+        "column {column!r} left out: did you mean {field}? Rename the column to have it read"
+    ),
     "non_point_geometries": "{n} non-point geometries stored as a point on their surface",
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
@@ -230,6 +234,7 @@ SINGULAR: dict[str, tuple[str, str]] = {
         "(OSM maps one stop as platform, pole and station)",
     ),
     "non_point_geometries": ("n", "{n} non-point geometry stored as a point on its surface"),
+    "unused_columns": ("n", "{n} column left out, as {layer} has no such field: {columns}"),
     "maybe_moved_more": (
         "n",
         "{n} more row lies 50 m to 1 km from an entry of the same type and a similar name",

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from difflib import SequenceMatcher
+from difflib import SequenceMatcher, get_close_matches
 from functools import partial
 from typing import Any
 
@@ -38,6 +38,8 @@ LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "stop_lon", "longitude_wg
 LAT_COLUMNS = ("lat", "latitude", "y", "stop_lat", "latitude_wgs84")
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "geometrie")
 IGNORED_COLUMNS = ("commune_code", "commune", "province_code", "region_code")
+# Columns of an export that the database sets: read back without a note.
+EXPORT_ONLY_COLUMNS = ("created_at", "updated_at")
 # An export's is_demo column: when present, each row keeps the value it gives (so a
 # demonstration export re-imports unchanged); when absent, rows are real data.
 IS_DEMO = FieldSpec("is_demo", "bool")
@@ -672,6 +674,40 @@ def refuse_clashing_columns(headers: Any, used: set[str], what: str) -> None:
         raise file_error("duplicate_column", name=what, columns=", ".join(map(repr, names)))
 
 
+def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, str]) -> list[Note]:
+    """Notes naming the columns of a file that no field reads.
+
+    A column close to a field not read otherwise (a field's name or one of its aliases
+    within a spelling mistake, ``Servicess``, or as the first word, ``Capacité d'accueil``)
+    has a note of its own suggesting the field; the others are listed together. An
+    export's ``created_at`` and ``updated_at`` (set by the database) are not mentioned.
+    """
+    fields = {*spec.field_names, "external_id", "source"}
+    names = {
+        key: target
+        for key, target in {**spec.aliases, **{f: f for f in fields}}.items()
+        if target in fields and target not in mapped
+    }
+    notes: list[Note] = []
+    plain: list[str] = []
+    for header in headers:
+        key = normalise_column(header)
+        if not key or key in EXPORT_ONLY_COLUMNS:
+            continue
+        close = get_close_matches(key, list(names), n=1, cutoff=0.8)
+        first = key.split("_", 1)[0]
+        target = names[close[0]] if close else names.get(first) if len(first) >= 3 else None
+        if target is None:
+            plain.append(str(header))
+        else:
+            notes.append(Note("unused_column_like", column=str(header), field=target))
+    if plain:
+        notes.insert(
+            0, Note("unused_columns", n=len(plain), columns=", ".join(plain), layer=spec.name)
+        )
+    return notes
+
+
 def _find(columns: Mapping[str, str], names: tuple[str, ...]) -> str | None:
     for name in names:
         if name in columns:
@@ -743,6 +779,8 @@ def validate_records(
             raise file_error("unknown_crs", crs=crs) from None
     lon_col, lat_col = _find(columns, LON_COLUMNS), _find(columns, LAT_COLUMNS)
     wkt_col = _find(columns, WKT_COLUMNS)
+    read = {*mapped.values(), *ignored, lon_col, lat_col, wkt_col, columns.get("is_demo")}
+    warnings.extend(_unused_columns(spec, [c for c in records.columns if c not in read], mapped))
     field_kinds = {f.name: f.kind for f in spec.fields}
     cells = {col: (name, field_kinds.get(name) == "enum_list") for name, col in mapped.items()}
     for col in (lon_col, lat_col, wkt_col, columns.get("is_demo")):

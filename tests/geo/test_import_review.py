@@ -14,8 +14,10 @@ import sqlalchemy as sa
 from shapely.geometry import Point
 from sqlalchemy.engine import Connection
 
+from geo.export import write_frame
 from geo.importer import ImportOptions, ImportReport, default_source, import_and_record
 from geo.io_read import read_file
+from geo.layers import read_layer
 from geo.messages import FILE_ERRORS, SINGULAR, Note, english
 from tests.geo.fixtures.support import FES, RABAT, require_layers, run_import, write
 from walouja.errors import DataError
@@ -341,3 +343,42 @@ def test_a_projected_crs_given_for_degrees_is_refused_once(db: Connection, tmp_p
     with pytest.raises(DataError, match="is projected in metres"):
         run_import(db, "beaches", tmp_path / "p.shp")
     assert run_import(db, "beaches", tmp_path / "p.shp", crs="EPSG:4326").inserted == 1
+
+
+# 8. columns no field reads are named, with the field a misspelt one was meant for
+
+
+def test_columns_left_out_are_named_and_a_misspelt_one_gets_a_suggestion(
+    db: Connection, tmp_path: Path
+) -> None:
+    text = (
+        "Nom;Type;Capacité d'accueil;Servicess;Gestionaire;Date d'ouverture;Couleur;Étage;"
+        "Longitude;Latitude\n"
+        "Centre Typo Kénitra;COAPH;45;orientation;Association X;2019-01-01;bleu;2;"
+        "-6,5802;34,2610\n"
+    )
+    report = run_import(db, "centres", write(tmp_path / "typo.csv", text), dry_run=True)
+    notes = [w for w in report.warnings if getattr(w, "code", "").startswith("unused_")]
+    assert notes == [
+        "2 columns left out, as centres has no such fields: Couleur, Étage",
+        'column "Capacité d\'accueil" left out: did you mean capacity? Rename the column to '
+        "have it read",
+        "column 'Servicess' left out: did you mean services? Rename the column to have it read",
+        "column 'Gestionaire' left out: did you mean manager? Rename the column to have it read",
+        'column "Date d\'ouverture" left out: did you mean opened? Rename the column to have '
+        "it read",
+    ]
+    assert [n.params.get("field") for n in notes[1:]] == [  # type: ignore[attr-defined]
+        "capacity",
+        "services",
+        "manager",
+        "opened",
+    ]
+
+
+def test_an_export_reimports_without_a_note_on_its_columns(db: Connection, tmp_path: Path) -> None:
+    path = tmp_path / "centres.csv"
+    write_frame(read_layer(db, "centres").head(3), path, "csv", layer="centres")
+    report = run_import(db, "centres", path, dry_run=True)
+    assert report.unchanged == 3
+    assert not [w for w in report.warnings if getattr(w, "code", "").startswith("unused_")]
