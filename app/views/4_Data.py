@@ -93,7 +93,9 @@ with tab_import:
                 options,
                 # the value already checked: a widget made anew (its labels change with the
                 # language) must not drop it, or fewer rows are written than the report says
-                index=options.index(previous) if previous in options else 0,
+                index=state.keep_or(
+                    f"imp_default_{name}", options.index(previous) if previous in options else 0, 0
+                ),
                 key=f"imp_default_{name}",
                 format_func=labels.__getitem__,
             )
@@ -217,7 +219,11 @@ with tab_export:
     exportable = [name for name in dataio.IMPORT_LAYERS if counts_now[name].exists]
     e1, e2, e3 = st.columns(3)
     exp_layer = e1.selectbox(
-        t("data.layer"), exportable, key="exp_layer", format_func=lambda v: t(f"layer.{v}")
+        t("data.layer"),
+        exportable,
+        key="exp_layer",
+        index=state.keep_or("exp_layer", 0, 0),  # re-worded after a change of language
+        format_func=lambda v: t(f"layer.{v}"),
     )
     fmt = e2.selectbox(t("data.export_format"), list(dataio.EXPORT_FORMATS), key="exp_fmt")
     regions = data.units("regions")
@@ -226,6 +232,7 @@ with tab_export:
         t("data.export_region"),
         ["", *regions["code"]],
         key="exp_region",
+        index=state.keep_or("exp_region", 0, 0),
         format_func=lambda c: names.get(c, c) if c else t("filter.all_regions"),
     )
     if exp_layer and st.button(t("data.export_prepare"), key="export"):
