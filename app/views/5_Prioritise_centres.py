@@ -161,9 +161,9 @@ if candidate_set == "layer":
         cand_type = chosen_kind or None
     st.caption(t("prioritise.cand_layer_note"))
 if candidate_set == "upload":
-    uploaded = st.file_uploader(
-        t("prioritise.upload"), type=["csv", "geojson", "json", "gpkg", "zip"], key="p_file"
-    )
+    # any file is taken: one Walouja cannot read is refused in the page's language
+    # (Streamlit's own refusal of a type is an English tooltip)
+    uploaded = st.file_uploader(t("prioritise.upload"), key="p_file")
     st.caption(
         t("prioritise.upload_note")
         + " "
