@@ -1,4 +1,5 @@
-"""The figures panel of one region, province or commune (what a click on the map shows)."""
+"""Figures as the pages write them (:func:`number`), and the figures panel
+of one region, province or commune (what a click on the map shows)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,22 @@ import streamlit as st
 
 from app import analyses, data
 from app.components.mapview import fmt_number
-from app.i18n import name_column, t
+from app.i18n import current_language, name_column, t
+
+NARROW_NBSP = "\u202f"
+"""Between thousands ("18 577") and before "%" in French ("62 %")."""
+
+
+def number(value: float | None, *, decimals: int = 0, lang: str | None = None) -> str:
+    """``value`` as readers of ``lang`` (the page's language by default) write figures.
+
+    French and Arabic: narrow no-break spaces between thousands and a decimal comma
+    (``18 577``, ``0,380``); English: commas between thousands and a decimal point
+    (``18,577``, ``0.380``), as the command line prints them. "—" when missing or infinite.
+    """
+    lang = lang or current_language()
+    text = fmt_number(value, decimals=decimals, lang=lang)
+    return text.replace(NARROW_NBSP, ",") if lang == "en" else text
 
 
 def clicked_unit(drawing: Mapping[str, Any] | None, codes: Collection[str]) -> str | None:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
 
 from app import analyses, data
-from app.i18n import name_column, t
+from app.components.figures import number
+from app.i18n import current_language, is_rtl, name_column, t
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 
 def unit_table(level: str, indicators: pd.DataFrame | None) -> pd.DataFrame:
@@ -44,3 +53,89 @@ def headers() -> dict[str, str]:
         "places_per_10k": t("indicator.places_per_10k"),
         "coverage": t("field.coverage_pct"),
     }
+
+
+# ---- tables of figures as the page's reader writes them, on screen and in a CSV file --------
+
+
+def screen_table(
+    frame: pd.DataFrame,
+    headers: Mapping[str, str],
+    decimals: Mapping[str, int],
+    *,
+    lang: str | None = None,
+) -> tuple[Styler, dict[str, Any]]:
+    """What ``st.dataframe`` shows of ``frame`` (``data`` and ``column_config``).
+
+    The columns are named by ``headers``; the figures (the columns of ``decimals``, with so
+    many decimals) are written as the page writes them (:func:`figures.number`: ``23 468`` in
+    French and Arabic, ``23,468`` in English, whatever the browser's locale) and still sort as
+    numbers. In a right-to-left language every cell is aligned right (the table is drawn on a
+    canvas the page's CSS does not reach).
+    """
+    lang = lang or current_language()
+    rtl = is_rtl(lang)
+    order = [str(c) for c in frame.columns]
+    shown = frame[order].rename(columns=dict(headers))
+    formats: dict[Any, str | Callable[[object], str] | None] = {
+        headers.get(c, c): partial(_cell, decimals=decimals[c], lang=lang)
+        for c in order
+        if c in decimals
+    }
+    config: dict[str, Any] = {}
+    for c in order:
+        if rtl:
+            config[headers.get(c, c)] = {"alignment": "right"}
+    return shown.style.format(formats), config
+
+
+def _cell(value: object, *, decimals: int, lang: str) -> str:
+    if value is None or value is pd.NA:
+        return "—"
+    return number(float(value), decimals=decimals, lang=lang)  # type: ignore[arg-type]
+
+
+CSV_DIALECT: dict[str, tuple[str, str]] = {"fr": (";", ","), "ar": (";", ","), "en": (",", ".")}
+"""Separator and decimal mark of a downloaded CSV, per language. A French (or Moroccan
+Arabic) Excel opens a ``.csv`` with ``;`` between fields and a decimal comma, and splits
+nothing when they are ``,`` and ``.``; an English Excel expects ``,`` and ``.``."""
+
+
+def csv_bytes(
+    frame: pd.DataFrame,
+    headers: Mapping[str, str],
+    decimals: Mapping[str, int],
+    notes: Mapping[str, str],
+    *,
+    lang: str | None = None,
+) -> bytes:
+    """``frame`` as a CSV file that the reader's spreadsheet opens in columns.
+
+    One header row (``headers``) then one row per unit: no comment line, so Excel,
+    LibreOffice and ``pandas.read_csv(sep=...)`` all read it back as it is. Separator and
+    decimal mark follow :data:`CSV_DIALECT`; figures (the columns of ``decimals``) have no
+    thousands separator, counts are whole numbers (``23468``, not ``23468.0``) and missing
+    figures are empty. ``notes`` are columns added to every row, header to text: the source's
+    credit and the demonstration-data mark, which then survive sorting and filtering. UTF-8
+    with a byte-order mark, so that Excel shows Arabic.
+    """
+    lang = lang or current_language()
+    sep, decimal = CSV_DIALECT.get(lang, CSV_DIALECT["fr"])
+    out = frame.copy()
+    for column, places in decimals.items():
+        if column in out:
+            out[column] = [_csv_figure(v, places, decimal) for v in out[column]]
+    out = out.rename(columns=dict(headers))
+    for header, text in notes.items():
+        out[header] = text
+    text = out.to_csv(index=False, sep=sep, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def _csv_figure(value: object, places: int, decimal: str) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    figure = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(figure):
+        return ""
+    return f"{figure:.{places}f}".replace(".", decimal)

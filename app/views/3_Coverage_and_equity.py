@@ -11,11 +11,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import analyses, data, shell, state
-from app.components import explorer, filters
+from app.components import explorer, filters, tables
 from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
 from app.context import app_settings
-from app.i18n import name_column, t
+from app.i18n import current_language, name_column, t
 from walouja.errors import WaloujaError
 
 shell.header("equity.title", "equity.intro")
@@ -98,11 +98,16 @@ columns = ["code", "name", "pwd", "shown", "pwd_beyond", "share_beyond", "places
 if indicator != "places_per_10k":  # else "shown" already is places per 10,000
     columns.append("places_per_10k")
 table = units[columns].copy()
-table["share_beyond"] = (table["share_beyond"] * 100).round(1)
-table["shown"] = table["shown"].round(spec.decimals)
-table[["pwd", "pwd_beyond", "places"]] = table[["pwd", "pwd_beyond", "places"]].round(0)
-if "places_per_10k" in table:
-    table["places_per_10k"] = table["places_per_10k"].round(1)
+table["share_beyond"] = table["share_beyond"] * 100
+# decimals of each figure: on screen and in the CSV file
+decimals = {
+    "pwd": 0,
+    "shown": spec.decimals,
+    "pwd_beyond": 0,
+    "share_beyond": 1,
+    "places": 0,
+    "places_per_10k": 1,
+}
 headers = {
     "code": t("field.code"),
     "name": t("field.name"),
@@ -112,6 +117,11 @@ headers = {
     "share_beyond": t("equity.share_beyond", km=km),
     "places": t("field.places"),
     "places_per_10k": t("indicator.places_per_10k"),
+}
+demo = bool(data.layer_counts()["centres"].demo_rows)
+csv_notes = {
+    t("equity.csv.source_col"): t("equity.csv.source"),
+    t("equity.csv.data_col"): t("equity.csv.demo") if demo else "",
 }
 
 tab_table, tab_map, tab_lorenz, tab_rank, tab_gaps = st.tabs(
@@ -124,12 +134,18 @@ tab_table, tab_map, tab_lorenz, tab_rank, tab_gaps = st.tabs(
     ]
 )
 with tab_table:
-    st.dataframe(table.rename(columns=headers), hide_index=True, width="stretch")
+    shown_table, table_config = tables.screen_table(table, headers, decimals)
+    st.dataframe(shown_table, hide_index=True, width="stretch", column_config=table_config)
     st.download_button(
         t("equity.download"),
-        table.rename(columns=headers).to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"walouja_{indicator}_{by}_{chosen}_{km}km.csv",
+        tables.csv_bytes(table, headers, decimals, csv_notes),
+        # the same name in every language but for its tag: the separators differ
+        file_name=(
+            f"walouja_{indicator}_{by}_{chosen}_{km}km{'_demo' if demo else ''}"
+            f"_{current_language()}.csv"
+        ),
         mime="text/csv",
+        help=t("equity.download_help"),
     )
 with tab_map:
     values = {
@@ -189,20 +205,18 @@ with tab_gaps:
             f"{len(without)} / {gaps.provinces_total}",
         )
         without["name"] = without[name_column()]
-        without["pwd"] = without["pwd"].round(0)
-        st.dataframe(
-            without[["code", "name", "pwd", "under_construction", "planned"]].rename(
-                columns={
-                    "code": t("field.code"),
-                    "name": t("field.name"),
-                    "pwd": t("field.pwd"),
-                    "under_construction": t("status.under_construction"),
-                    "planned": t("status.planned"),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        gap_table, gap_config = tables.screen_table(
+            without[["code", "name", "pwd", "under_construction", "planned"]],
+            {
+                "code": t("field.code"),
+                "name": t("field.name"),
+                "pwd": t("field.pwd"),
+                "under_construction": t("status.under_construction"),
+                "planned": t("status.planned"),
+            },
+            {"pwd": 0, "under_construction": 0, "planned": 0},
         )
+        st.dataframe(gap_table, hide_index=True, width="stretch", column_config=gap_config)
         st.caption(t("equity.gaps_note", type=explorer.type_tag(gap_type)))
 
 # ---- stored analyses: save what is shown, reopen a stored one ---------------------------------

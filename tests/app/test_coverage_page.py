@@ -1,0 +1,159 @@
+"""The Coverage and equity page as its reader sees it, in Streamlit's AppTest against the real
+database: figures, units and tables in the page's language, the downloaded CSV file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit import dataframe_util
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from app.components import tables
+from app.i18n import translate
+from walouja.settings import Settings
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+PAGE = "views/3_Coverage_and_equity.py"
+NNBSP = "\u202f"
+
+
+def _fresh_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The files the page offers for download, by file name (recorded as Streamlit stores
+    them, so what is checked is what the browser would save)."""
+    files: dict[str, bytes] = {}
+    store = MemoryMediaFileStorage.load_and_get_id
+
+    def record(
+        self: MemoryMediaFileStorage,
+        path_or_data: str | bytes,
+        mimetype: str,
+        kind: Any,
+        filename: str | None = None,
+    ) -> str:
+        if isinstance(path_or_data, bytes) and filename:
+            files[filename] = path_or_data
+        return store(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return files
+
+
+def _page(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, lang: str, **params: str
+) -> Iterator[AppTest]:
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    with engine.connect() as c:
+        n = c.execute(sa.text("SELECT count(*) FROM centres WHERE centre_type = 'COAPH'"))
+        assert n.scalar_one() > 0, "no COAPH centres in the test database: run `walouja load`"
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    yield at
+    _fresh_caches()
+
+
+@pytest.fixture(params=["fr", "ar", "en"])
+def page(
+    request: pytest.FixtureRequest,
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, bytes],
+) -> Iterator[AppTest]:
+    """The page opened in each language (the default language: AppTest words widget labels
+    outside the session)."""
+    yield from _page(monkeypatch, engine, str(request.param))
+
+
+def _lang(at: AppTest) -> str:
+    return str(at.session_state["lang"])
+
+
+def _table(at: AppTest, key: str) -> Any:
+    """The first ``st.dataframe`` with the column ``key`` names in the page's language."""
+    header = translate(key, _lang(at), km=30)
+    return next(d for d in at.dataframe if header in d.value.columns)
+
+
+def _shown(frame: Any) -> pd.DataFrame:
+    """The cells of an ``st.dataframe`` as the reader sees them (the Styler's display values)."""
+    data = frame.proto.arrow_data.styler.display_values
+    assert data, "the table's figures are not written by the page"
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(data)
+
+
+# ---- finding 1: the tables and the CSV file -------------------------------------------------
+
+
+def test_table_figures_are_written_in_the_page_language(page: AppTest) -> None:
+    lang = _lang(page)
+    thousands = {"fr": NNBSP, "ar": NNBSP, "en": ","}[lang]
+    column = translate("field.pwd", lang)
+    for key in ("equity.pwd_beyond", "status.planned"):  # the table, the provinces without
+        frame = _table(page, key)
+        raw, shown = frame.value, _shown(frame)
+        big = raw[column].astype(float).idxmax()
+        figure = f"{round(float(raw[column][big])):,}".replace(",", thousands)
+        assert shown[column][big] == figure  # 55 643 (55,643 in English), not 55643
+        assert pd.api.types.is_numeric_dtype(raw[column])  # still sorts as a number
+        assert not shown[column].str.endswith(".0").any()  # counts are whole
+
+
+def test_the_csv_opens_in_columns_in_the_reader_spreadsheet(
+    page: AppTest, downloads: dict[str, bytes]
+) -> None:
+    lang = _lang(page)
+    (name,) = [n for n in downloads if n.endswith(".csv")]
+    assert name == f"walouja_coverage_share_province_COAPH_30km_demo_{lang}.csv"
+    data = downloads[name]
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel shows Arabic
+    sep, decimal = {"fr": (";", ","), "ar": (";", ","), "en": (",", ".")}[lang]
+    table = pd.read_csv(
+        io.BytesIO(data), sep=sep, decimal=decimal, encoding="utf-8-sig", dtype={0: str}
+    )
+    shown = _table(page, "equity.pwd_beyond").value
+    assert len(table) == len(shown)
+    assert len(table.columns) == len(shown.columns) + 2  # the source and the demo mark
+    as_text = pd.read_csv(io.BytesIO(data), sep=sep, encoding="utf-8-sig", dtype=str)
+    for key in ("field.pwd", "equity.pwd_beyond"):  # counts are whole: 23468, not 23468.0
+        assert as_text[translate(key, lang, km=30)].str.fullmatch(r"\d+").all()
+    credit, demo = table.columns[-2:]
+    assert table[credit].str.contains("RGPH 2024 (CC BY 4.0)", regex=False).all()
+    assert table[demo].notna().all()
+    assert {"fr": "démonstration", "ar": "توضيحية", "en": "Demonstration"}[lang] in table[demo][0]
+    # figures read back as numbers, decimals included
+    share = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])]
+    assert share, table.dtypes
+    assert page.get("download_button")[0].proto.help  # says how the file is laid out
+
+
+def test_csv_bytes_writes_missing_figures_empty_and_english_with_commas() -> None:
+    frame = pd.DataFrame({"code": ["01"], "pwd": [23468.0], "share": [12.345], "none": [None]})
+    decimals = {"pwd": 0, "share": 1, "none": 1}
+    data = tables.csv_bytes(frame, {"pwd": "PwD"}, decimals, {"Source": "HCP"}, lang="en")
+    assert data.decode("utf-8-sig").splitlines() == [
+        "code,PwD,share,none,Source",
+        "01,23468,12.3,,HCP",
+    ]
+    data = tables.csv_bytes(frame, {}, decimals, {}, lang="fr")
+    assert data.decode("utf-8-sig").splitlines()[1] == "01;23468;12,3;"
