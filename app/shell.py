@@ -37,6 +37,27 @@ BASE_CSS = """
 </style>
 """
 
+# Streamlit words its file uploader in English whatever the page's language ("Upload",
+# "200MB per file"): the button takes the page's word, and the limit is in each page's own
+# caption (``data.file_limit``)
+UPLOAD_CSS = """
+<style>
+  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
+    font-size: 0;
+  }
+  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+    content: "%s"; font-size: 0.875rem;
+  }
+  [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+</style>
+"""
+
+
+def css_string(text: str) -> str:
+    """``text`` safe inside a CSS double-quoted string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+
+
 RTL_CSS = """
 <style>
   [data-testid="stAppViewContainer"], [data-testid="stSidebar"], [data-testid="stHeader"] {
@@ -54,7 +75,7 @@ def run() -> None:
     st.set_page_config(page_title="Walouja — ولوجة", page_icon="♿", layout="wide")
     use_local_assets()
     lang = language_selector()
-    st.html(BASE_CSS)
+    st.html(BASE_CSS + UPLOAD_CSS % css_string(t("shell.upload_button")))
     if is_rtl(lang):
         st.html(RTL_CSS)
     page = st.navigation(navigation_pages(), position="sidebar", expanded=True)

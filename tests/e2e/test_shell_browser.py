@@ -51,3 +51,22 @@ def test_a_page_keeps_its_choices_when_the_user_comes_back(app: str, page: Any) 
     # Streamlit dropped the page's address and widgets on leaving: it showed "Centres"
     page.wait_for_url("**imp_layer=beaches**")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('Plages')")
+
+
+UPLOAD_WORDS = """() => {
+    const p = document.querySelector(
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p");
+    const hint = document.querySelector("[data-testid='stFileUploaderDropzoneInstructions']");
+    return [getComputedStyle(p, '::after').content, getComputedStyle(p).fontSize,
+            hint ? getComputedStyle(hint).display : 'none'];
+}"""
+
+
+def test_the_file_uploader_reads_in_the_pages_language(app: str, page: Any) -> None:
+    page.goto(f"{app}/data?lang=ar")
+    _wait_heading(page, "البيانات")
+    page.locator("[data-testid='stFileUploaderDropzone'] button").wait_for()
+    page.wait_for_function(f"() => ({UPLOAD_WORDS})()[0] === '\"اختيار ملف\"'")
+    _, size, hint = page.evaluate(UPLOAD_WORDS)
+    assert size == "0px"  # Streamlit's own "Upload" is not shown
+    assert hint == "none"  # nor its English "200MB per file": the page's caption says it
