@@ -107,7 +107,7 @@ class ImportReport:
             "layer": self.layer,
             "file": self.file,
             "rejected": self.rejected,
-            "rows": self.rows_read,
+            "n": self.rows_read,
         }
 
     def as_dict(self) -> dict[str, Any]:

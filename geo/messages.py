@@ -116,7 +116,7 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     ),
     "cannot_set_field": ("cannot set {field!r} on layer {layer}", "fields: {fields}"),
     "import_refused": (
-        "{layer}: import of {file} refused — {rejected} of {rows} rows rejected, nothing written",
+        "{layer}: import of {file} refused — {rejected} of {n} rows rejected, nothing written",
         "fix the rows listed (or import with --skip-invalid to keep the valid rows)",
     ),
     "osm_nothing_usable": ("{name}: no OpenStreetMap features of the kind {layer} holds", None),
@@ -217,46 +217,40 @@ NOTES: dict[str, str] = {
 """Notes about a whole file that an import report lists: code -> English text."""
 
 
-SINGULAR: dict[str, tuple[str, str]] = {
+SINGULAR: dict[str, str] = {
     "import_refused": (
-        "rows",
-        "{layer}: import of {file} refused — {rejected} of {rows} row rejected, nothing written",
+        "{layer}: import of {file} refused — {rejected} of {n} row rejected, nothing written"
     ),
     "gtfs_entrances_left_out": (
-        "n",
-        "{n} entrance, generic node or boarding area (location_type 2-4) left out",
+        "{n} entrance, generic node or boarding area (location_type 2-4) left out"
     ),
-    "gtfs_platforms_folded": ("n", "{n} platform folded into its parent station"),
-    "gtfs_unserved_stops": ("n", "{n} stop served by no trip: mode {mode!r}, the feed's only mode"),
+    "gtfs_platforms_folded": "{n} platform folded into its parent station",
+    "gtfs_unserved_stops": "{n} stop served by no trip: mode {mode!r}, the feed's only mode",
     "osm_objects_folded": (
-        "n",
         "{n} OpenStreetMap object folded into a nearby object of the same kind and name "
-        "(OSM maps one stop as platform, pole and station)",
+        "(OSM maps one stop as platform, pole and station)"
     ),
-    "non_point_geometries": ("n", "{n} non-point geometry stored as a point on its surface"),
-    "unused_columns": ("n", "{n} column left out, as {layer} has no such field: {columns}"),
+    "non_point_geometries": "{n} non-point geometry stored as a point on its surface",
+    "unused_columns": "{n} column left out, as {layer} has no such field: {columns}",
     "maybe_moved_more": (
-        "n",
-        "{n} more row lies 50 m to 1 km from an entry of the same type and a similar name",
+        "{n} more row lies 50 m to 1 km from an entry of the same type and a similar name"
     ),
     "source_column_not_used": (
-        "n",
         "the file's source column ({n} value) was not used: every row is recorded under "
-        "{source!r}, the source given",
+        "{source!r}, the source given"
     ),
 }
-"""English refusals and notes for a count of one: code -> (the param counted, the text).
+"""English refusals and notes for a count ``n`` of one: code -> text.
 
-The English catalogue holds the same text under ``errors.<code>.one`` or
-``warnings.<code>.one`` when the param is ``n``, the count the app's plural forms follow
-(``app.i18n.count_key``); French and Arabic have their own forms there."""
+``n`` is the count the app's plural forms follow (``app.i18n.count_key``): the English
+catalogue holds the same texts under ``errors.<code>.one`` or ``warnings.<code>.one``, and
+French and Arabic their own forms there."""
 
 
 def _template(code: str, plural: str, params: Mapping[str, object]) -> str:
-    """``plural``, or the singular of ``code`` when the count it follows is 1."""
-    counted, one = SINGULAR.get(code, ("", plural))
-    count = params.get(counted)
-    return one if count == 1 and not isinstance(count, bool) else plural
+    """``plural``, or the singular of ``code`` when its count ``n`` is 1."""
+    n = params.get("n")
+    return SINGULAR.get(code, plural) if n == 1 and not isinstance(n, bool) else plural
 
 
 def english(code: str, params: Mapping[str, object]) -> tuple[str, str | None]:
