@@ -84,17 +84,20 @@ def choice_label(name: str, value: str, lang: str | None = None) -> str:
 
 
 def default_source(path: Path) -> str:
-    """The source an import is recorded under unless the user words it: the file's name, or
-    for OpenStreetMap XML the OpenStreetMap contributors (as the CLI records it)."""
-    from geo.importer import OSM_SOURCE
+    """The source an import is recorded under unless the user words it (as the CLI records
+    it: ``geo.importer.default_source``): the file's name, or for OpenStreetMap XML the
+    OpenStreetMap contributors."""
+    from geo.importer import default_source as geo_default
 
-    return OSM_SOURCE if path.suffix.lower() == ".osm" else path.name
+    return geo_default(path)
 
 
 def default_licence(path: Path) -> str:
     """The licence offered for a file: ODbL 1.0 for OpenStreetMap XML (as the CLI records
     it), otherwise none (the user states it)."""
-    return "ODbL 1.0" if path.suffix.lower() == ".osm" else ""
+    from geo.importer import default_licence as geo_default
+
+    return geo_default(path) or ""
 
 
 def expected_columns(layer: str) -> pd.DataFrame:
@@ -247,7 +250,9 @@ def write_file(
     Parameters
     ----------
     source, licence
-        Where the rows come from and under which licence (shown on the Sources page).
+        Where the rows come from and under which licence (shown on the Sources page). A
+        source other than the file's default one is every row's, even when the file has
+        a source column of its own.
     skip_invalid
         Write the valid rows and skip the rejected ones; otherwise any rejected row refuses
         the whole file.
@@ -263,6 +268,9 @@ def write_file(
         skip_invalid=skip_invalid,
         defaults=dict(defaults or {}),
         source=source,
+        # a source the user typed is every row's; the offered default (the file's name)
+        # leaves a file's own source column to name each row's, as the CLI does
+        source_given=source != default_source(path),
         licence=licence,
         crs=crs or None,
     )

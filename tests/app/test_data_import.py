@@ -350,3 +350,26 @@ def test_a_new_check_deletes_the_previous_upload(monkeypatch: pytest.MonkeyPatch
     assert second.exists()
     assert second != first
     assert not first.parent.exists()
+
+
+def test_a_typed_source_is_every_rows_and_the_offered_one_leaves_the_files_own(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    text = (
+        "external_id,name,centre_type,lon,lat,source\n"
+        f"{PREFIX}s1,Centre test source Témara,COAPH,-6.915,33.925,{PREFIX}survey\n"
+    )
+    name = f"{written}sources.csv"
+    at = _check(_page("fr", monkeypatch), name, text)
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert [s for *_, s in _rows(engine)] == [f"{PREFIX}survey"]  # the file's own column
+    # the same file again, a position corrected, under a source the user types: it is
+    # every row's
+    at = _check(at, name, text.replace("-6.915,33.925", "-6.914,33.925"))  # ~90 m east
+    at.text_input(key="imp_source").input(f"{PREFIX}Délégation Rabat").run()
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert [s for *_, s in _rows(engine)] == [f"{PREFIX}Délégation Rabat"]

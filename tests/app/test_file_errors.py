@@ -22,7 +22,7 @@ from app.i18n import LANGUAGES, error_texts, load_catalogues, note_text
 from geo.candidate_sites import MAX_CANDIDATES, layer_candidates, load_candidates, read_points
 from geo.importer import ImportReport
 from geo.io_osm import read_osm_xml, read_overpass
-from geo.io_read import read_file
+from geo.io_read import CSV_VALUE_LIMIT, read_file
 from geo.messages import FILE_ERRORS, NOTES, Note
 from tests.geo.fixtures.support import RABAT, require_layers, run_import
 from walouja.errors import ValidationError, WaloujaError
@@ -58,10 +58,29 @@ def _sqlite_without_gpkg_tables(path: Path) -> Path:
 
 
 Case = Callable[[Path, Connection], object]
-HUGE = "x" * 200_000  # longer than the csv module's field limit (131,072)
+HUGE = "x" * (CSV_VALUE_LIMIT + 1)  # longer than the longest value a CSV may hold
 MADRID = "name;centre_type;lon;lat\nMadrid;CAS;-3.7;40.41\n"
 
 CASES: list[tuple[str, Case]] = [
+    (
+        "no_data_rows",
+        lambda d, c: run_import(c, "centres", _write(d / "h.csv", "name,centre_type,lon,lat\n")),
+    ),
+    (
+        "not_osm_xml",
+        lambda d, c: read_osm_xml(
+            _write(d / "k.xml", '<kml xmlns="http://www.opengis.net/kml/2.2"/>'), "centres"
+        ),
+    ),
+    (
+        "lonlat_in_projected_crs",
+        lambda d, c: run_import(
+            c,
+            "centres",
+            _write(d / "c.csv", "name;centre_type;lon;lat\nA;CAS;-6.84;34.02\n"),
+            crs="EPSG:26191",
+        ),
+    ),
     ("no_such_file", lambda d, c: read_file(d / "absent.csv")),
     ("empty_file", lambda d, c: read_file(_write(d / "centres.csv", ""))),
     (
@@ -297,7 +316,7 @@ def test_the_refusal_of_an_import_says_what_its_report_says(tmp_path: Path, db: 
         run_import(db, "centres", path, dry_run=True, raise_on_reject=True)
     assert caught.value.message == report.summary()
     assert report.summary() == (
-        "centres: import of c.csv refused — 1 of 1 rows rejected, nothing written"
+        "centres: import of c.csv refused — 1 of 1 row rejected, nothing written"
     )
     assert caught.value.problems == [p.as_tuple() for p in report.problems]
     # the app names the layer by its label in the page's language; the CLI keeps `centres`
