@@ -212,3 +212,18 @@ def test_an_error_with_a_count_takes_its_singular() -> None:
     assert worded(3, "fr") == "a.csv : 3 sites hors des communes du Maroc"
     # English is the CLI's own wording (geo.messages), one text for every count
     assert worded(1, "en") == "a.csv: 1 site(s) lie outside Morocco's communes"
+
+
+def test_arabic_reasons_keep_coordinates_whole() -> None:
+    # "(-3.70000, 40.41000)" laid out right to left lost its closing bracket: the
+    # coordinates and their brackets are one left-to-right run (LRI … PDI)
+    texts = i18n.load_catalogues().texts["ar"]
+    with_coordinates = {k: v for k, v in texts.items() if "{lon}" in v}
+    assert with_coordinates
+    for key, text in with_coordinates.items():
+        run = re.search("\u2066([^\u2069]*)\u2069", text)
+        assert run is not None, key
+        assert "{lon}" in run.group(1), key
+        assert "{lat}" in run.group(1), key
+    shown = i18n.translate("reason.outside_morocco", "ar", lon="-3.70000", lat="40.41000")
+    assert "\u2066(-3.70000, 40.41000)\u2069" in shown
