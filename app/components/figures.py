@@ -1,4 +1,5 @@
-"""Figures as the pages write them (:func:`number`), and the figures panel
+"""Figures as the pages write them (:func:`number`,
+:func:`with_unit`, :func:`chart_locale`), and the figures panel
 of one region, province or commune (what a click on the map shows)."""
 
 from __future__ import annotations
@@ -27,6 +28,31 @@ def number(value: float | None, *, decimals: int = 0, lang: str | None = None) -
     lang = lang or current_language()
     text = fmt_number(value, decimals=decimals, lang=lang)
     return text.replace(NARROW_NBSP, ",") if lang == "en" else text
+
+
+def with_unit(text: str, unit: str, *, lang: str | None = None) -> str:
+    """A figure written with its unit: ``62 %`` in French (narrow no-break space), ``62%``
+    in Arabic and English (CLDR's patterns); other units after a no-break space
+    (``12,5 km``, ``12,5 كلم``). No unit, or a missing figure ("—"), as is."""
+    if not unit or text == "—":
+        return text
+    if unit == "%":
+        return (
+            f"{text}%" if (lang or current_language()) in ("ar", "en") else f"{text}{NARROW_NBSP}%"
+        )
+    return f"{text}\u00a0{unit}"
+
+
+def chart_locale(lang: str | None = None) -> dict[str, Any]:
+    """Vega-Lite's number locale (a chart's ``config.locale``): axis labels and formatted
+    tooltips with the marks :func:`number` uses, and ``20 %`` in French."""
+    lang = lang or current_language()
+    if lang == "en":
+        marks = {"decimal": ".", "thousands": ","}
+    else:
+        marks = {"decimal": ",", "thousands": NARROW_NBSP}
+    percent = {"percent": f"{NARROW_NBSP}%"} if lang == "fr" else {}
+    return {"number": {**marks, "grouping": [3], "currency": ["", ""], **percent}}
 
 
 def clicked_unit(drawing: Mapping[str, Any] | None, codes: Collection[str]) -> str | None:

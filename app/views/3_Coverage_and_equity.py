@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from app import analyses, data, shell, state
 from app.components import explorer, filters, tables
 from app.components.basemap import tiles_mode
+from app.components.figures import chart_locale, number, with_unit
 from app.components.mapview import fmt_number
 from app.context import app_settings
 from app.i18n import current_language, name_column, t
@@ -177,18 +178,28 @@ with tab_lorenz:
     chart = base.mark_line(color="#0868ac").encode(
         y=alt.Y("value:Q", title=t("equity.lorenz_y"), axis=alt.Axis(format="%"))
     ) + base.mark_line(color="#999999", strokeDash=[4, 4]).encode(y="equality:Q")
+    chart = chart.configure(locale=chart_locale())  # "20 %" in French
     st.altair_chart(chart, width="stretch")
     st.caption(t("equity.lorenz_note"))
 with tab_rank:
-    ranked = units.sort_values("rank_value").head(25)
+    ranked = units.sort_values("rank_value").head(25)[["code", "name", "shown"]]
+    # the tooltip says what each figure is and writes it as the page does ("15,9 %")
+    ranked["shown_text"] = [
+        with_unit(number(v, decimals=spec.decimals), unit) for v in ranked["shown"]
+    ]
     bars = (
         alt.Chart(ranked)
         .mark_bar(color="#e6550d")
         .encode(
             x=alt.X("shown:Q", title=headers["shown"]),
             y=alt.Y("name:N", sort=None, title=None),
-            tooltip=["code", "name", alt.Tooltip("shown:Q", format=".2f")],
+            tooltip=[
+                alt.Tooltip("code:N", title=headers["code"]),
+                alt.Tooltip("name:N", title=headers["name"]),
+                alt.Tooltip("shown_text:N", title=headers["shown"]),
+            ],
         )
+        .configure(locale=chart_locale())
     )
     st.altair_chart(bars, width="stretch")
     st.caption(t("equity.rank_note"))

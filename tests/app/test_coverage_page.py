@@ -4,6 +4,8 @@ database: figures, units and tables in the page's language, the downloaded CSV f
 from __future__ import annotations
 
 import io
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -157,3 +159,33 @@ def test_csv_bytes_writes_missing_figures_empty_and_english_with_commas() -> Non
     ]
     data = tables.csv_bytes(frame, {}, decimals, {}, lang="fr")
     assert data.decode("utf-8-sig").splitlines()[1] == "01;23468;12,3;"
+
+
+# ---- finding 2: the ranking's tooltip -------------------------------------------------------
+
+
+def _chart(at: AppTest, index: int) -> tuple[dict[str, Any], pd.DataFrame]:
+    """A chart's Vega-Lite spec and its data (the ranking is the last chart on the page)."""
+    proto = at.get("vega_lite_chart")[index].proto
+    data = dataframe_util.convert_arrow_bytes_to_pandas_df(proto.datasets[0].data.data)
+    return json.loads(proto.spec), data
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_ranking_tooltip_is_worded_and_written_in_the_page_language(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    for at in _page(monkeypatch, engine, lang, eq_indicator="nearest_km"):
+        spec, data = _chart(at, -1)
+        titles = [tip.get("title") for tip in spec["encoding"]["tooltip"]]
+        assert titles[:2] == [translate("field.code", lang), translate("field.name", lang)]
+        assert titles[2].startswith(translate("indicator.nearest_km", lang))
+        field = spec["encoding"]["tooltip"][2]["field"]
+        unit = translate("indicator.nearest_km.unit", lang)
+        decimal = "." if lang == "en" else ","
+        for text in data[field]:  # "15,9 km" on a French page, not 15.92
+            assert re.fullmatch(rf"\d+{re.escape(decimal)}\d\u00a0{unit}", text), text
+        # axis labels take the page's marks too
+        for index in (0, -1):  # the Lorenz curve, the ranking
+            spec, _ = _chart(at, index)
+            assert spec["config"]["locale"]["number"]["decimal"] == decimal
