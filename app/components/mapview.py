@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,14 @@ from jinja2 import Template
 MOROCCO_BOUNDS = [[21.3, -17.2], [35.95, -0.98]]
 MOROCCO_CENTRE = (28.6, -9.0)
 NO_DATA = "#d9d9d9"
+POINT_STROKE = "#222222"  # the outline of points drawn as they are (not hollow)
+POPUP_OPTIONS: dict[str, Any] = {
+    "maxWidth": 320,
+    # a popup opens clear of the zoom buttons (top left), the layer list and the legend
+    # (right): the map pans to make room
+    "autoPanPaddingTopLeft": [50, 10],
+    "autoPanPaddingBottomRight": [260, 20],
+}
 RAMPS: dict[str, list[str]] = {
     # ColorBrewer sequential, 5 classes
     "orange": ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"],
@@ -29,13 +38,23 @@ RAMPS: dict[str, list[str]] = {
 }
 BACKGROUND_CSS = (
     "<style>.leaflet-container{background:#eef3f7;}"
-    ".walouja-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
-    "font:12px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:240px;}"
-    ".walouja-legend i{display:inline-block;width:14px;height:14px;margin:0 6px -2px 0;"
-    "border:1px solid #888;}.walouja-legend .dot{border-radius:50%;}</style>"
+    # the legend: compact, at most half the map's height (it scrolls beyond), folded by a
+    # click on its title, so it never covers the zoom buttons, the layer list or popups
+    ".walouja-legend{background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;"
+    "font:11px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:min(230px,40vw);}"
+    ".walouja-legend summary{cursor:pointer;font-weight:bold;font-size:12px;}"
+    ".walouja-legend .walouja-legend-body{max-height:calc(45vh - 40px);overflow-y:auto;"
+    "margin-top:3px;}"
+    ".walouja-legend i{display:inline-block;width:12px;height:12px;vertical-align:-2px;"
+    "margin-inline-end:5px;border:1px solid #888;box-sizing:border-box;}"
+    ".walouja-legend .dot{border-radius:50%;}"
+    ".walouja-legend .hollow{background:#fff;border:1.5px dashed #444;}"
+    # long credits wrap instead of running under the scale bar on the other side
+    ".leaflet-control-attribution{max-width:calc(100vw - 130px);white-space:normal;}</style>"
 )
 RTL_CSS = (
-    "<style>.leaflet-popup-content,.leaflet-tooltip,.walouja-legend"
+    "<style>.leaflet-popup-content,.leaflet-tooltip,.walouja-legend,"
+    ".leaflet-control-attribution,.leaflet-control-layers-list"
     "{direction:rtl;text-align:right;}</style>"
 )
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -45,7 +64,11 @@ OSM_ATTRIBUTION = (
 
 
 class Legend(MacroElement):
-    """A legend box drawn as a Leaflet control (no external script, unlike branca's)."""
+    """A legend box drawn as a Leaflet control (no external script, unlike branca's).
+
+    With a ``title`` the box is a ``<details>`` element: a click on the title folds it away
+    (``collapsed`` opens it folded). Clicks and scrolling on it stay off the map.
+    """
 
     _template = Template(
         """
@@ -53,7 +76,9 @@ class Legend(MacroElement):
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create('div', 'walouja-legend');
-            div.innerHTML = {{ this.html|tojson }};
+            div.innerHTML = {{ this.markup|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -61,11 +86,26 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, html: str, *, position: str = "bottomright") -> None:
+    def __init__(
+        self,
+        html: str,
+        *,
+        position: str = "bottomright",
+        title: str | None = None,
+        collapsed: bool = False,
+    ) -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html
         self.position = position
+        if title is None:
+            self.markup = html
+        else:
+            state = "" if collapsed else " open"
+            self.markup = (
+                f"<details{state}><summary>{title}</summary>"
+                f"<div class='walouja-legend-body'>{html}</div></details>"
+            )
 
 
 class PolygonLayer(folium.map.Layer):
@@ -109,7 +149,7 @@ class PolygonLayer(folium.map.Layer):
                             + "</td></tr>");
                     }
                     l.bindPopup("<table style='font-size:12px;line-height:1.3'>" + rows.join("")
-                        + "</table>");
+                        + "</table>", {{ this.popup_options|tojson }});
                     l.on("mouseover", function (e) {
                         e.target.setStyle({weight: 2.5, color: "#000000"});
                     });
@@ -144,6 +184,7 @@ class PolygonLayer(folium.map.Layer):
         self.weight = weight
         self.stroke = stroke
         self.no_data = NO_DATA
+        self.popup_options = POPUP_OPTIONS
 
 
 def feature_collection_text(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> str:
@@ -250,6 +291,11 @@ def swatch_rows(items: Mapping[str, str], *, dot: bool = True) -> list[str]:
     return [f'<i{cls} style="background:{c}"></i>{label}' for label, c in items.items()]
 
 
+def hollow_row(label: str) -> str:
+    """A legend row for points drawn hollow with a dashed outline (see :func:`add_points`)."""
+    return f'<i class="dot hollow"></i>{label}'
+
+
 class Attribution(MacroElement):
     """Credits added to the map's attribution control (shown with or without tiles)."""
 
@@ -263,34 +309,94 @@ class Attribution(MacroElement):
         """
     )
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], *, rtl: bool = False) -> None:
         super().__init__()
         self._name = "Attribution"
-        self.texts = list(dict.fromkeys(texts))
+        unique = dict.fromkeys(texts)
+        self.texts = [_unbroken_brackets(text) for text in unique] if rtl else list(unique)
+
+
+def _unbroken_brackets(text: str) -> str:
+    """``text`` with each bracketed part kept whole and left to right: an Arabic credit that
+    wraps would otherwise split "(CC BY 4.0)" and swap its brackets across the lines."""
+    return re.sub(
+        r"\(([^()<>]*)\)",
+        lambda m: f"<span dir='ltr' style='white-space:nowrap'>({m.group(1)})</span>",
+        text,
+    )
+
+
+class MapControls(MacroElement):
+    """A metric scale bar, the controls' hover titles in the page's language, and zooming
+    with Ctrl (or ⌘) + mouse wheel only: the plain wheel scrolls the page the map sits in.
+
+    Leaflet titles its buttons in English ("Zoom in", "Layers"); the layer list is added
+    after the map, so its title is set once the page has built it.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            L.control.scale({imperial: false, metric: true}).addTo(map);
+            var titles = {{ this.titles|tojson }};
+            var name = function (el, text) {
+                if (el && text) { el.title = text; el.setAttribute("aria-label", text); }
+            };
+            var retitle = function () {
+                var box = map.getContainer();
+                name(box.querySelector(".leaflet-control-zoom-in"), titles.zoom_in);
+                name(box.querySelector(".leaflet-control-zoom-out"), titles.zoom_out);
+                name(box.querySelector(".leaflet-control-layers-toggle"), titles.layers);
+            };
+            map.whenReady(function () { setTimeout(retitle, 0); });
+            map.getContainer().addEventListener("wheel", function (e) {
+                if (!(e.ctrlKey || e.metaKey)) { return; }
+                e.preventDefault();
+                var point = map.mouseEventToContainerPoint(e);
+                map.setZoomAround(point, map.getZoom() + (e.deltaY < 0 ? 1 : -1));
+            }, {passive: false});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, titles: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self._name = "MapControls"
+        self.titles = dict(titles or {})
 
 
 def base_map(
-    *, tiles: str = "none", height: int = 620, credits: Sequence[str] = (), rtl: bool = False
+    *,
+    tiles: str = "none",
+    height: int = 620,
+    credits: Sequence[str] = (),
+    rtl: bool = False,
+    titles: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """A map of Morocco: OSM tiles with attribution when ``tiles == "osm"``, else a plain
     background on which our own boundaries are the basemap.
 
     ``credits`` are the data credits of what the map draws (HCP for census figures and
     boundaries, :data:`OSM_ATTRIBUTION` for OpenStreetMap points); they show in the corner
-    whatever the tiles, as offline maps draw none. ``rtl`` lays popups, tooltips and the
-    legend out right to left (Arabic).
+    whatever the tiles, as offline maps draw none. ``rtl`` lays popups, tooltips, credits and
+    the legend out right to left (Arabic). ``titles`` names the controls on hover
+    (``zoom_in``, ``zoom_out``, ``layers``). The scale is metric; the mouse wheel zooms only
+    with Ctrl held (see :class:`MapControls`).
     """
     m = folium.Map(
         location=MOROCCO_CENTRE,
         zoom_start=5,
         min_zoom=4,
         tiles=None,
-        control_scale=True,
+        control_scale=False,
         prefer_canvas=False,
         height=height,
         # Leaflet's keyboard handler focuses the map on mouse down; inside Streamlit's iframe
         # that scrolls the page under the pointer and the click lands elsewhere
         keyboard=False,
+        scrollWheelZoom=False,
     )
     if tiles == "osm":
         folium.TileLayer(
@@ -298,7 +404,8 @@ def base_map(
         ).add_to(m)
     if credits:
         # the same text as the tiles' credit is shown once (Leaflet counts identical texts)
-        Attribution(credits).add_to(m)
+        Attribution(credits, rtl=rtl).add_to(m)
+    MapControls(titles).add_to(m)
     m.get_root().header.add_child(Element(BACKGROUND_CSS))  # type: ignore[attr-defined]
     if rtl:
         m.get_root().header.add_child(Element(RTL_CSS))  # type: ignore[attr-defined]
@@ -343,6 +450,50 @@ def add_outline(
     return outline
 
 
+_ESCAPE_JS = """function (v) {
+    var map = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+    return String(v).replace(/[&<>"']/g, function (c) { return map[c]; });
+}"""
+
+
+class PointDetails(MacroElement):
+    """The tooltip and popup of each point of a :func:`add_points` layer, from the feature's
+    own ``_t`` (tooltip text) and ``_p`` (``[label, value]`` rows; values left out when
+    empty), escaped: an imported name is text, never markup."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (layer) {
+            var esc = """
+        + _ESCAPE_JS
+        + """;
+            layer.bindTooltip(function (l) {
+                return "<span dir='auto'>" + esc(l.feature.properties._t) + "</span>";
+            }, {sticky: true});
+            layer.bindPopup(function (l) {
+                var rows = l.feature.properties._p.map(function (r) {
+                    return "<tr><th style='text-align:start;padding-inline-end:6px'>"
+                        + esc(r[0]) + "</th><td dir='auto'>" + esc(r[1]) + "</td></tr>";
+                });
+                return "<table style='font-size:12px;line-height:1.3'>" + rows.join("")
+                    + "</table>";
+            }, {{ this.popup_options|tojson }});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PointDetails"
+        self.popup_options = POPUP_OPTIONS
+
+
+def _shown(value: Any) -> bool:
+    return value is not None and str(value).strip() != "" and value == value  # not NaN
+
+
 def add_points(
     m: folium.Map | folium.FeatureGroup,
     rows: Sequence[Mapping[str, Any]],
@@ -352,21 +503,37 @@ def add_points(
     popup_fields: Sequence[str],
     popup_aliases: Sequence[str],
     tooltip_field: str | None = None,
+    tooltip_of: Callable[[Mapping[str, Any]], str] | None = None,
+    dashed_of: Callable[[Mapping[str, Any]], bool] | None = None,
     radius: float = 5,
     show: bool = True,
 ) -> folium.GeoJson | None:
-    """Draw point rows (with ``lon``, ``lat``) as circle markers, one GeoJSON layer."""
+    """Draw point rows (with ``lon``, ``lat``) as circle markers, one GeoJSON layer.
+
+    The popup lists ``popup_aliases`` with the row's ``popup_fields``, leaving out the fields
+    the row has no value for; the tooltip is ``tooltip_of(row)`` or the row's
+    ``tooltip_field``. Rows for which ``dashed_of`` is true are drawn hollow with a dashed
+    outline of their colour (a planned centre beside operating ones).
+    """
     if not rows:
         return None
     features = []
     for i, row in enumerate(rows):
-        props = {f: row.get(f) for f in popup_fields}
-        props["_c"] = color_of(row)
+        tip = tooltip_of(row) if tooltip_of else row.get(tooltip_field) if tooltip_field else None
         features.append(
             {
                 "type": "Feature",
                 "id": str(row.get("id", i)),
-                "properties": props,
+                "properties": {
+                    "_c": color_of(row),
+                    "_d": bool(dashed_of(row)) if dashed_of else False,
+                    "_t": "" if tip is None else str(tip),
+                    "_p": [
+                        [alias, str(row[field])]
+                        for field, alias in zip(popup_fields, popup_aliases, strict=True)
+                        if _shown(row.get(field))
+                    ],
+                },
                 "geometry": {
                     "type": "Point",
                     "coordinates": [round(float(row["lon"]), 5), round(float(row["lat"]), 5)],
@@ -379,20 +546,31 @@ def add_points(
         name=name,
         show=show,
         marker=folium.CircleMarker(radius=radius),
-        style_function=lambda f: {
-            "fill": True,
-            "fillColor": f["properties"]["_c"],
-            "color": "#222222",
-            "weight": 0.8,
-            "fillOpacity": 0.9,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=[tooltip_field], labels=False)
-        if tooltip_field
-        else None,
-        popup=folium.GeoJsonPopup(fields=list(popup_fields), aliases=list(popup_aliases)),
+        style_function=_point_style,
     )
+    PointDetails().add_to(layer)
     layer.add_to(m)
     return layer
+
+
+def _point_style(feature: Mapping[str, Any]) -> dict[str, Any]:
+    props = feature["properties"]
+    if props.get("_d"):
+        return {
+            "fill": True,
+            "fillColor": "#ffffff",
+            "fillOpacity": 0.85,
+            "color": props["_c"],
+            "weight": 2,
+            "dashArray": "3 2",
+        }
+    return {
+        "fill": True,
+        "fillColor": props["_c"],
+        "color": POINT_STROKE,
+        "weight": 0.8,
+        "fillOpacity": 0.9,
+    }
 
 
 def fmt_number(value: float | None, *, decimals: int = 0, lang: str | None = None) -> str:

@@ -194,5 +194,79 @@ def test_a_click_names_the_clicked_unit_not_a_centre() -> None:
 
 def test_an_arabic_map_lays_its_popups_out_right_to_left() -> None:
     rtl = mapview.base_map(rtl=True).get_root().render()
-    assert ".leaflet-popup-content,.leaflet-tooltip,.walouja-legend{direction:rtl;" in rtl
+    assert ".leaflet-popup-content,.leaflet-tooltip,.walouja-legend," in rtl
+    assert "{direction:rtl;text-align:right;}" in rtl
     assert "direction:rtl" not in mapview.base_map().get_root().render()
+
+
+def test_the_legend_folds_under_its_title_and_keeps_clicks_and_wheel_off_the_map() -> None:
+    m = mapview.base_map()
+    mapview.Legend("<b>PwD</b>", title="Légende", position="bottomright").add_to(m)
+    html = m.get_root().render()
+    assert "\\u003cdetails open\\u003e\\u003csummary\\u003eL\\u00e9gende" in html
+    assert "L.DomEvent.disableClickPropagation(div)" in html
+    assert "L.DomEvent.disableScrollPropagation(div)" in html
+    folded = mapview.Legend("x", title="Legend", collapsed=True)
+    assert folded.markup.startswith("<details><summary>Legend</summary>")
+    # at most half the map high (it scrolls beyond); the swatch's gap on its text's side
+    assert "max-height:calc(45vh - 40px);overflow-y:auto" in mapview.BACKGROUND_CSS
+    assert "margin-inline-end:5px" in mapview.BACKGROUND_CSS
+    assert "margin:0 6px" not in mapview.BACKGROUND_CSS
+
+
+def test_the_scale_is_metric_the_wheel_scrolls_the_page_and_controls_speak_the_language() -> None:
+    html = (
+        mapview.base_map(titles={"zoom_in": "تكبير", "zoom_out": "تصغير", "layers": "الطبقات"})
+        .get_root()
+        .render()
+    )
+    assert "L.control.scale({imperial: false, metric: true})" in html
+    assert "L.control.scale()" not in html  # Leaflet's own shows miles too
+    assert '"scrollWheelZoom": false' in html
+    assert "e.ctrlKey || e.metaKey" in html  # Ctrl + wheel still zooms
+    assert '"layers": "\\u0627\\u0644\\u0637\\u0628\\u0642\\u0627\\u062a"' in html
+    assert ".leaflet-control-layers-toggle" in html
+
+
+def test_an_arabic_credit_keeps_its_brackets_whole_when_it_wraps() -> None:
+    credit = "الإحصاء والحدود: المندوبية السامية للتخطيط، الإحصاء العام 2024 (CC BY 4.0)"
+    rtl = mapview.base_map(credits=[credit], rtl=True).get_root().render()
+    assert "white-space:nowrap\\u0027\\u003e(CC BY 4.0)\\u003c/span\\u003e" in rtl
+    assert ".leaflet-control-attribution{max-width:calc(100vw - 130px)" in rtl
+    ltr = mapview.base_map(credits=["HCP, RGPH 2024 (CC BY 4.0)"]).get_root().render()
+    assert "RGPH 2024 (CC BY 4.0)" in ltr
+
+
+WHERE = {"lon": -7.5, "lat": 31.5}
+
+
+def test_point_popups_escape_names_leave_out_missing_ones_and_planned_points_are_hollow() -> None:
+    m = mapview.base_map()
+    layer = mapview.add_points(
+        m,
+        [
+            {"id": 1, "name": "<img src=x>", "name_ar": None, "status": "operating", **WHERE},
+            {"id": 2, "name": "Centre B", "name_ar": "مركز ب", "status": "planned", **WHERE},
+        ],
+        name="centres",
+        color_of=lambda _r: "#d62728",
+        popup_fields=["name", "name_ar"],
+        popup_aliases=["Nom (français)", "Nom (arabe)"],
+        tooltip_of=lambda r: str(r["name_ar"] or r["name"]),
+        dashed_of=lambda r: r["status"] != "operating",
+    )
+    assert layer is not None
+    first, second = (f["properties"] for f in layer.data["features"])
+    assert first["_p"] == [["Nom (français)", "<img src=x>"]]  # no empty Arabic row
+    assert second["_p"] == [["Nom (français)", "Centre B"], ["Nom (arabe)", "مركز ب"]]
+    assert second["_t"] == "مركز ب"
+    html = m.get_root().render()
+    assert "esc(l.feature.properties._t)" in html  # names are text, never markup
+    assert '"dashArray": "3 2"' in html
+    assert '"fillColor": "#ffffff"' in html
+
+
+def test_popups_open_clear_of_the_legend_and_the_controls() -> None:
+    html = _explorer_like_map().get_root().render()
+    options = '"autoPanPaddingBottomRight": [260, 20], "autoPanPaddingTopLeft": [50, 10]'
+    assert html.count(options) == 2  # the polygons' popups and the points'
