@@ -12,7 +12,7 @@ import folium
 from app import data
 from app.components import mapview
 from app.components.filters import type_tag
-from app.i18n import current_language, is_rtl, name_column, t
+from app.i18n import current_language, has_key, is_rtl, name_column, t, tn
 
 LEVELS: tuple[str, ...] = ("regions", "provinces", "communes")
 OVERLAYS: tuple[str, ...] = ("centres", "accessible_cities", "transport_stops", "beaches")
@@ -133,7 +133,15 @@ def build_map(
     ):
         credits.append(mapview.OSM_ATTRIBUTION)
     m = mapview.base_map(
-        tiles=tiles, height=height, credits=credits, rtl=is_rtl(current_language())
+        tiles=tiles,
+        height=height,
+        credits=credits,
+        rtl=is_rtl(current_language()),
+        titles={
+            "zoom_in": t("map.control.zoom_in"),
+            "zoom_out": t("map.control.zoom_out"),
+            "layers": t("map.control.layers"),
+        },
     )
     counts: dict[str, int] = {}
     label = t(f"indicator.{indicator}")
@@ -173,8 +181,11 @@ def build_map(
             legend.append("<br>".join([f"<b>{t(f'layer.{layer}')}</b>", *rows_legend]))
     if demo:
         legend.append(f"<b>🧪 {t('demo.on_map')}</b>")
-    # bottom left lies over the Atlantic, where it hides no unit
-    mapview.Legend("<hr style='margin:4px 0'>".join(legend), position="bottomleft").add_to(m)
+    # bottom right lies over Algeria and Mauritania, where it hides no Moroccan unit; it
+    # folds away with a click on its title
+    mapview.Legend(
+        "<hr style='margin:4px 0'>".join(legend), position="bottomright", title=t("map.legend")
+    ).add_to(m)
     if region or province:
         west, south, east, north = (
             data.unit_bounds("provinces", province)
@@ -222,6 +233,7 @@ def _add_overlay(
                     "fillOpacity": 0.25,
                 },
                 popup=folium.GeoJsonPopup(
+                    **mapview.POPUP_OPTIONS,
                     fields=["name_fr", "name_ar", "stage_label", "convention_date"],
                     aliases=[
                         t("field.name_fr"),
@@ -238,6 +250,7 @@ def _add_overlay(
     if not rows:
         return 0, [], False
     demo = any(r.get("is_demo") for r in rows)
+    names = _name_fields()
     if layer == "centres":
         by_type: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
@@ -245,9 +258,12 @@ def _add_overlay(
                 **row,
                 "type_label": t(f"centre_type.{row['centre_type']}"),
                 "status_label": t(f"status.{row['status']}"),
-                "capacity_label": mapview.fmt_number(row.get("capacity")),
+                "capacity_label": mapview.fmt_number(row.get("capacity"))
+                if row.get("capacity") is not None
+                else None,
             }
             by_type.setdefault(str(row["centre_type"]), []).append(row)
+        rows_legend: list[str] = []
         for kind in CENTRE_COLOURS:
             if kind not in by_type:
                 continue
@@ -256,28 +272,42 @@ def _add_overlay(
                 by_type[kind],
                 name=f"{t('layer.centres')} — {type_tag(kind)}",
                 color_of=_constant(CENTRE_COLOURS[kind]),
-                popup_fields=["name", "name_ar", "type_label", "capacity_label", "status_label"],
+                popup_fields=[*names, "type_label", "capacity_label", "status_label"],
                 popup_aliases=[
-                    t("field.name"),
-                    t("field.name_ar"),
+                    *(t(f"field.{_NAME_LABEL[f]}") for f in names),
                     t("field.centre_type"),
                     t("field.capacity"),
                     t("field.status"),
                 ],
-                tooltip_field="name",
+                tooltip_of=_centre_tooltip,
+                dashed_of=_not_operating,
                 radius=6 if kind == "COAPH" else 4,
             )
-        legend = mapview.swatch_rows(
-            {
-                f"{type_tag(k)} ({len(by_type[k])})": c
-                for k, c in CENTRE_COLOURS.items()
-                if k in by_type
-            }
-        )
-        return len(rows), legend, demo
+            # isolated, so an Arabic line reads "COAPH: 44" from the right with its colon
+            tag = f"<bdi>{type_tag(kind)}</bdi>"
+            operating = sum(1 for r in by_type[kind] if not _not_operating(r))
+            pending = len(by_type[kind]) - operating
+            if pending:
+                text = tn(
+                    "map.centres_count_pending",
+                    pending,
+                    type=tag,
+                    count=mapview.fmt_number(operating),
+                    pending=mapview.fmt_number(pending),
+                )
+            else:
+                text = t("map.centres_count", type=tag, count=mapview.fmt_number(operating))
+            rows_legend.extend(mapview.swatch_rows({text: CENTRE_COLOURS[kind]}))
+        if any(_not_operating(r) for r in rows):
+            rows_legend.append(mapview.hollow_row(t("map.centres_pending_symbol")))
+        return len(rows), rows_legend, demo
     if layer == "transport_stops":
         rows = [
-            {**r, "access_label": t(f"boarding.{int(r.get('wheelchair_boarding') or 0)}")}
+            {
+                **r,
+                "access_label": t(f"boarding.{int(r.get('wheelchair_boarding') or 0)}"),
+                "mode_label": _mode_label(r.get("mode")),
+            }
             for r in rows
         ]
         mapview.add_points(
@@ -287,14 +317,14 @@ def _add_overlay(
             color_of=lambda r: BOARDING_COLOURS.get(
                 int(r.get("wheelchair_boarding") or 0), "#969696"
             ),
-            popup_fields=["name", "mode", "operator", "access_label"],
+            popup_fields=[*names, "mode_label", "operator", "access_label"],
             popup_aliases=[
-                t("field.name"),
+                *(t(f"field.{_NAME_LABEL[f]}") for f in names),
                 t("field.mode"),
                 t("field.operator"),
                 t("field.wheelchair_boarding"),
             ],
-            tooltip_field="name",
+            tooltip_of=local_name,
             radius=3.5,
         )
         legend = mapview.swatch_rows({t(f"boarding.{k}"): c for k, c in BOARDING_COLOURS.items()})
@@ -313,14 +343,13 @@ def _add_overlay(
             rows,
             name=t("layer.beaches"),
             color_of=lambda r: beach_colour(int(r.get("equipment") or 0)),
-            popup_fields=["name", "name_ar", "equipment_label", "blue_flag_label"],
+            popup_fields=[*names, "equipment_label", "blue_flag_label"],
             popup_aliases=[
-                t("field.name"),
-                t("field.name_ar"),
+                *(t(f"field.{_NAME_LABEL[f]}") for f in names),
                 t("field.equipment"),
                 t("field.blue_flag"),
             ],
-            tooltip_field="name",
+            tooltip_of=local_name,
             radius=5,
         )
         legend = mapview.swatch_rows(
@@ -331,3 +360,40 @@ def _add_overlay(
         )
         return len(rows), legend, demo
     return 0, [], False
+
+
+# a point's ``name`` is its French (or Latin-script) name, ``name_ar`` its Arabic one
+_NAME_LABEL = {"name": "name_fr", "name_ar": "name_ar"}
+
+
+def _name_fields() -> tuple[str, str]:
+    """The point's name fields in the order the page's language reads them first."""
+    return ("name_ar", "name") if current_language() == "ar" else ("name", "name_ar")
+
+
+def local_name(row: Mapping[str, Any]) -> str:
+    """A point's name in the page's language: its Arabic name on an Arabic page when it has
+    one, else its (French) name."""
+    if current_language() == "ar" and str(row.get("name_ar") or "").strip():
+        return str(row["name_ar"])
+    return str(row.get("name") or row.get("name_ar") or "")
+
+
+def _not_operating(row: Mapping[str, Any]) -> bool:
+    return row.get("status") not in (None, "operating")
+
+
+def _centre_tooltip(row: Mapping[str, Any]) -> str:
+    """A centre's name, with its status when it does not operate yet."""
+    name = local_name(row)
+    if not _not_operating(row):
+        return name
+    return f"{name} ({t('status.' + str(row['status']))})"
+
+
+def _mode_label(mode: object) -> str | None:
+    """A transport mode in the page's language (a code the catalogue lacks stays as is)."""
+    if mode is None or str(mode).strip() == "":
+        return None
+    key = f"mode.{mode}"
+    return t(key) if has_key(key, current_language()) else str(mode)

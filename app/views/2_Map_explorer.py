@@ -176,7 +176,15 @@ with left:
         if current_language() == "ar"
         else count_key(f"level.{level}", n_drawn, current_language())
     )
-    st.caption(tn("map.drawn", n_drawn, level=t(level_key).lower()) + " · " + t("map.click_hint"))
+    st.caption(
+        " · ".join(
+            [
+                tn("map.drawn", n_drawn, level=t(level_key).lower()),
+                t("map.click_hint"),
+                t("map.zoom_hint"),
+            ]
+        )
+    )
 clicked = (result or {}).get("last_object_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = clicked

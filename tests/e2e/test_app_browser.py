@@ -25,6 +25,7 @@ pytestmark = pytest.mark.e2e
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 COMMUNE_STROKE = "#555555"  # app/components/mapview.PolygonLayer
 CENTRE_STROKE = "#222222"  # app/components/mapview.add_points
+PENDING_DASH = "3 2"  # a planned centre's outline (mapview._point_style)
 MAX_MAP_BYTES = 3_000_000
 
 
@@ -35,12 +36,16 @@ def _count(engine: Engine, sql: str) -> int:
 
 @pytest.fixture(scope="module")
 def expected(engine: Engine) -> dict[str, int]:
-    """How many communes and shown centres the database holds (what the map must draw)."""
+    """How many communes and shown centres the database holds (what the map must draw):
+    operating centres filled, planned and under-construction ones hollow and dashed."""
     communes = _count(engine, "SELECT count(*) FROM communes WHERE geom_display IS NOT NULL")
-    centres = _count(engine, "SELECT count(*) FROM centres WHERE status <> 'closed'")
+    centres = _count(engine, "SELECT count(*) FROM centres WHERE status = 'operating'")
+    pending = _count(
+        engine, "SELECT count(*) FROM centres WHERE status IN ('planned', 'under_construction')"
+    )
     assert communes > 1000, "the test database has no national geography: run `walouja load`"
     assert centres > 0, "the test database has no centres: run `walouja load`"
-    return {"communes": communes, "centres": centres}
+    return {"communes": communes, "centres": centres, "pending": pending}
 
 
 def _wait_heading(page: Any, text: str) -> None:
@@ -176,6 +181,10 @@ def test_map_explorer_draws_national_communes_and_centres_within_budget(
     assert drawn == expected["communes"]
     centres = _wait_paths(page, CENTRE_STROKE, expected["centres"])
     assert centres == expected["centres"]
+    dashed = page.frame_locator(MAP_IFRAME).locator(
+        f"path.leaflet-interactive[stroke-dasharray='{PENDING_DASH}']"
+    )
+    assert dashed.count() == expected["pending"]
     assert page.frame_locator(MAP_IFRAME).locator(".walouja-legend").count() == 1
     page.screenshot(path=str(ARTIFACTS / "map-explorer-communes.png"))
 
@@ -229,6 +238,67 @@ def test_clicking_a_region_shows_its_figures(app: str, page: Any) -> None:
     assert page.get_by_text("Population (2024)").first.is_visible()
     assert hint.count() == 0
     page.screenshot(path=str(ARTIFACTS / "map-click-region.png"))
+
+
+_BOXES = """iframe => {
+    const doc = document.querySelector(iframe).contentDocument;
+    const box = sel => {
+        const e = doc.querySelector(sel);
+        if (!e) return null;
+        const r = e.getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    };
+    const swatch = doc.querySelector(".walouja-legend i");
+    const style = swatch && getComputedStyle(swatch);
+    return {
+        legend: box(".walouja-legend"), zoom: box(".leaflet-control-zoom"),
+        layers: box(".leaflet-control-layers"), scale: box(".leaflet-control-scale"),
+        credits: box(".leaflet-control-attribution"),
+        swatch: style && {left: parseFloat(style.marginLeft), right: parseFloat(style.marginRight)},
+        toggle: doc.querySelector(".leaflet-control-layers-toggle").title,
+        open: doc.querySelector(".walouja-legend details").open,
+    };
+}"""
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["right"] <= b["left"]
+        or b["right"] <= a["left"]
+        or a["bottom"] <= b["top"]
+        or b["bottom"] <= a["top"]
+    )
+
+
+@pytest.mark.parametrize(("lang", "layers"), [("fr", "Couches"), ("ar", "الطبقات")])
+def test_the_legend_leaves_the_controls_free_folds_and_reads_from_the_right_in_arabic(
+    app: str, page: Any, expected: dict[str, int], lang: str, layers: str
+) -> None:
+    every = "centres,accessible_cities,transport_stops,beaches"
+    page.goto(f"{app}/map_explorer?lang={lang}&overlays={every}")
+    _wait_paths(page, CENTRE_STROKE, expected["centres"])
+    page.frame_locator(MAP_IFRAME).locator(".walouja-legend summary").wait_for()
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    boxes = page.evaluate(_BOXES, MAP_IFRAME)
+    page.screenshot(path=str(ARTIFACTS / f"map-legend-{lang}.png"))
+    legend = boxes["legend"]
+    assert not _overlap(legend, boxes["zoom"]), boxes
+    assert not _overlap(legend, boxes["layers"]), boxes
+    assert not _overlap(boxes["credits"], boxes["scale"]), boxes  # long Arabic credits
+    frame = page.locator(MAP_IFRAME).bounding_box()
+    assert legend["bottom"] - legend["top"] < 0.6 * frame["height"], boxes
+    assert boxes["toggle"] == layers  # the layer list's hover title, translated
+    # the gap sits between a swatch and its text: on the swatch's left in Arabic
+    gap, outer = ("left", "right") if lang == "ar" else ("right", "left")
+    assert boxes["swatch"][gap] > 0, boxes
+    assert boxes["swatch"][outer] == 0, boxes
+    # one click on its title folds the legend away
+    page.frame_locator(MAP_IFRAME).locator(".walouja-legend summary").click()
+    page.frame_locator(MAP_IFRAME).locator(".walouja-legend-body").wait_for(state="hidden")
+    folded = page.evaluate(_BOXES, MAP_IFRAME)
+    assert boxes["open"]
+    assert not folded["open"]
+    assert folded["legend"]["bottom"] - folded["legend"]["top"] < 40, folded
 
 
 @pytest.fixture

@@ -1,0 +1,127 @@
+"""The Map explorer page in Streamlit's AppTest against the real database: what its map,
+legend, search and side panel say (the findings of the map's QA pass)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+from geo import maps
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+
+
+@pytest.fixture
+def fresh(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """French, offline basemap, empty caches before and after."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
+    with engine.connect() as c:
+        n = c.execute(sa.text("SELECT count(*) FROM communes")).scalar_one()
+        centres = c.execute(sa.text("SELECT count(*) FROM centres")).scalar_one()
+    assert n > 1000, "no national geography in the test database: run `walouja load`"
+    assert centres, "no centres in the test database: run `walouja load`"
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(*, lang: str = "fr", **params: str) -> AppTest:
+    """The map page opened in ``lang`` at an address with these parameters."""
+    at = AppTest.from_file(HOME, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WALOUJA_LANGUAGE", lang)
+        st.cache_resource.clear()  # the settings are read again
+        at.run()
+        at.switch_page("views/2_Map_explorer.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _script(at: AppTest) -> str:
+    """The map's script with JSON's ``\\uXXXX`` escapes read back (what the browser runs)."""
+    text = str(json.loads(at.get("component_instance")[0].proto.json_args)["script"])
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _legend(at: AppTest) -> str:
+    """The legend's HTML."""
+    script = str(json.loads(at.get("component_instance")[0].proto.json_args)["script"])
+    found = re.search(r"'walouja-legend'\);\s*div\.innerHTML = (\".*?\");\n", script)
+    assert found, "no legend on the map"
+    return str(json.loads(found.group(1)))
+
+
+def _polygon_values(at: AppTest) -> dict[str, list[str]]:
+    """``{code: [colour, label]}`` of the choropleth."""
+    script = str(json.loads(at.get("component_instance")[0].proto.json_args)["script"])
+    found = re.search(r"var values = (\{.*?\});\n", script)
+    assert found
+    return dict(json.loads(found.group(1)))
+
+
+def _units(engine: Engine, level: maps.Level) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return maps.units(conn, level)
+
+
+def _warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def test_planned_centres_are_drawn_hollow_and_counted_apart(fresh: None, engine: Engine) -> None:
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.text(
+                "SELECT count(*) FILTER (WHERE status = 'operating'), "
+                "count(*) FILTER (WHERE status IN ('planned', 'under_construction')) "
+                "FROM centres WHERE centre_type = 'COAPH'"
+            )
+        ).one()
+    operating, pending = int(rows[0]), int(rows[1])
+    assert pending > 1, "expects the demonstration centres (planned COAPH)"
+    at = _open()
+    legend = _legend(at)
+    assert (
+        f"<bdi>COAPH</bdi> : {operating} en service, {pending} prévus ou en construction" in legend
+    )
+    assert "contour tireté : prévu ou en construction" in legend
+    script = _script(at)
+    assert '"dashArray": "3 2"' in script
+    assert "(programmé)" in script or "(en construction)" in script  # the tooltip says it
+    at = _open(lang="en")
+    assert f"<bdi>COAPH</bdi>: {operating} operating, {pending} planned or under" in _legend(at)
+
+
+def test_arabic_points_are_named_in_arabic_with_translated_modes(
+    fresh: None, engine: Engine
+) -> None:
+    with engine.connect() as c:
+        name, name_ar = c.execute(
+            sa.text(
+                "SELECT name, name_ar FROM beaches WHERE coalesce(name_ar, '') <> '' "
+                "ORDER BY id LIMIT 1"
+            )
+        ).one()
+        modes = [r[0] for r in c.execute(sa.text("SELECT DISTINCT mode FROM transport_stops"))]
+    assert "bus" in modes, "expects the demonstration stops"
+    at = _open(lang="ar", overlays="beaches,transport_stops")
+    script = _script(at)
+    assert f'"_t": "{name_ar}"' in script  # the hover names it in Arabic
+    assert f'["الاسم (بالفرنسية)", "{name}"]' in script  # the popup's French name, labelled
+    assert f'["الاسم (بالعربية)", "{name_ar}"]' in script
+    assert '["الوسيلة", "حافلة"]' in script
+    assert '["الوسيلة", "bus"]' not in script
