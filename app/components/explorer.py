@@ -47,6 +47,8 @@ ANALYSIS_COLUMN = {
     "places_per_10k": "places_per_10k",
 }
 EQUITY_TO_MAP = {v: k for k, v in ANALYSIS_COLUMN.items()}
+SEARCH_SHOWN = 20
+"""How many communes a search lists (it says how many it found)."""
 
 CENTRE_COLOURS: dict[str, str] = {
     "COAPH": "#d62728",
@@ -104,11 +106,12 @@ def build_map(
     tiles: str,
     height: int = 620,
     focus: tuple[float, float, float, float] | None = None,
+    searched: str | None = None,
 ) -> tuple[folium.Map, dict[str, int]]:
     """The explorer map and how many features each layer drew.
 
     ``focus`` (west, south, east, north) is the searched commune: the map opens on it, so a
-    shared link to a commune shows the commune.
+    shared link to a commune shows the commune; ``searched`` is its code, outlined.
     """
     spec = INDICATORS[indicator]
     text, count = data.boundaries_text(level, region=region, province=province)
@@ -167,6 +170,8 @@ def build_map(
     if level != "regions":
         outline = data.boundaries("regions", region=region)
         mapview.add_outline(m, outline, name=t("map.region_outlines"), color="#222222", weight=1.4)
+    if searched:
+        _outline_searched(m, searched)
     legend = [
         mapview.legend_html(
             mapview.legend_title(label, unit), classes, fmt=fmt, no_data=t("map.no_data")
@@ -198,6 +203,23 @@ def build_map(
         m.fit_bounds([[south, west], [north, east]])
     folium.LayerControl(collapsed=True).add_to(m)
     return m, counts
+
+
+SEARCHED_STROKE = "#000000"
+
+
+def _outline_searched(m: folium.Map, code: str) -> None:
+    """A thick outline around the searched commune (its province's polygons are cached)."""
+    communes = data.units("communes")
+    found = communes.loc[communes["code"].astype(str) == code]
+    if found.empty:
+        return
+    province = str(found.iloc[0]["province_code"])
+    rows = [r for r in data.boundaries("communes", province=province) if str(r["code"]) == code]
+    if rows:
+        mapview.add_outline(
+            m, rows, name=t("map.searched"), color=SEARCHED_STROKE, weight=3.5, control=False
+        )
 
 
 def _overlay_rows(layer: str, *, region: str | None, province: str | None) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 from app import analyses, data, shell, state
 from app.components import explorer, figures, filters
 from app.components.basemap import tiles_mode
+from app.components.mapview import fmt_number
 from app.context import app_settings
 from app.i18n import count_key, current_language, name_column, t, tn
 from app.textsearch import search_units
@@ -119,32 +120,76 @@ else:
     )
 
 # ---- search ------------------------------------------------------------------------------
+# the search looks in the communes the map draws (the filtered region or province), and
+# says so; a name found only elsewhere is named with how to see it
+area = province or region
+area_communes = communes
+if region:
+    area_communes = area_communes[area_communes["region_code"].astype(str) == region]
+if province:
+    area_communes = area_communes[area_communes["province_code"].astype(str) == province]
 s1, s2 = st.columns([1, 1.5])
 query = s1.text_input(
     t("search.label"), key="q", value=state.start_text("q"), placeholder=t("search.placeholder")
 )
-state.publish("q", query.strip(), "")
-matches = search_units(communes, query) if query.strip() else communes.iloc[0:0]
+needle = query.strip()
+state.publish("q", needle, "")
+if needle and area:
+    s1.caption(t("search.scope", area=names.get(area, area)))
+matches = (
+    search_units(area_communes, needle, limit=len(area_communes)) if needle else communes.iloc[0:0]
+)
+chosen_code: str | None = None
 focus: tuple[float, float] | None = None
 zoom: int | None = None
 bounds: tuple[float, float, float, float] | None = None
-if query.strip() and matches.empty:
-    s2.warning(t("search.none", query=query.strip()))
+if needle and matches.empty:
+    elsewhere = len(search_units(communes, needle, limit=len(communes))) if area else 0
+    if elsewhere:
+        s2.warning(
+            tn(
+                "search.elsewhere",
+                elsewhere,
+                query=needle,
+                area=names.get(area, area),
+                count=fmt_number(elsewhere),
+            )
+        )
+    else:
+        s2.warning(t("search.none", query=needle))
 elif not matches.empty:
-    match_codes = matches["code"].tolist()
+    match_codes = matches["code"].head(explorer.SEARCH_SHOWN).tolist()
+    label = (
+        tn("search.results", len(matches))
+        if len(matches) <= len(match_codes)
+        else tn(
+            "search.results_first",
+            len(matches),
+            count=fmt_number(len(matches)),
+            shown=fmt_number(len(match_codes)),
+        )
+    )
     chosen_code = s2.selectbox(
-        tn("search.results", len(match_codes)),
+        label,
         match_codes,
         key="commune",
         index=state.start_index("commune", match_codes, match_codes[0]),
         format_func=lambda c: figures.commune_label(communes, c, names),
     )
-    state.publish("commune", chosen_code, None)
     west, south, east, north = bounds = data.unit_bounds("communes", chosen_code)
     focus = ((south + north) / 2, (west + east) / 2)
     span = max(east - west, north - south, 0.01)
     zoom = max(6, min(12, int(math.log2(360 / span)) - 1))
-    st.session_state["selected"] = ("communes", chosen_code)
+state.publish("commune", chosen_code, None)
+# the panel shows the commune found when the search finds another one, not on every run:
+# a unit clicked since stays in the panel
+previous = st.session_state.get("_searched")
+if chosen_code != previous:
+    st.session_state["_searched"] = chosen_code
+    if chosen_code:
+        st.session_state["selected"] = ("communes", chosen_code)
+    elif previous and st.session_state.get("selected") == ("communes", previous):
+        del st.session_state["selected"]
 
 # ---- map and figures ---------------------------------------------------------------------
 left, right = st.columns([3, 1.1])
@@ -159,6 +204,7 @@ with left:
             overlays=overlays,
             tiles=tiles_mode(app_settings().tiles),
             focus=bounds,
+            searched=chosen_code,
         )
     result = st_folium(
         fmap,

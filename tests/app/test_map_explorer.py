@@ -15,6 +15,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from app.textsearch import search_units
 from geo import maps
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
@@ -104,6 +105,65 @@ def test_planned_centres_are_drawn_hollow_and_counted_apart(fresh: None, engine:
     assert "(programmé)" in script or "(en construction)" in script  # the tooltip says it
     at = _open(lang="en")
     assert f"<bdi>COAPH</bdi>: {operating} operating, {pending} planned or under" in _legend(at)
+
+
+def test_search_looks_in_the_filtered_region_and_names_a_match_outside_it(fresh: None) -> None:
+    at = _open(region="01")  # Tanger-Tétouan-Al Hoceima
+    at.text_input(key="q").input("Tiznit").run()
+    assert not at.exception
+    assert any(
+        "Aucune commune de Tanger-Tétouan-Al Hoceima ne correspond à « Tiznit »" in w
+        and "1 commune correspond hors de ce filtre" in w
+        for w in _warnings(at)
+    ), _warnings(at)
+    assert "commune" not in at.query_params
+    assert "Commune recherchée" not in _script(at)
+    at.text_input(key="q").input("Tanger").run()
+    assert "Recherche limitée à Tanger-Tétouan-Al Hoceima." in [c.value for c in at.caption]
+    found = at.selectbox(key="commune")
+    assert found.options
+    assert all("Tanger" in o for o in found.options[:1])
+    # with the filter removed, Tiznit is found and shown
+    at.selectbox(key="region").set_value("").run()
+    at.text_input(key="q").input("Tiznit").run()
+    assert any("Tiznit" in s.value for s in at.subheader)
+
+
+def test_search_counts_every_match_and_says_how_many_it_lists(fresh: None, engine: Engine) -> None:
+    at = _open()
+    at.text_input(key="q").input("Sidi").run()
+    communes = _units(engine, "communes")
+    total = len(search_units(communes, "Sidi", limit=len(communes)))
+    assert total > 20
+    box = at.selectbox(key="commune")
+    assert box.label == f"{total} communes trouvées, les 20 premières affichées"
+    assert len(box.options) == 20
+    at = _open(lang="ar", q="Sidi")
+    assert at.selectbox(key="commune").label == (f"تم العثور على {total} جماعة، تُعرض أول 20 منها")
+    at.text_input(key="q").input("Tiznit").run()
+    assert at.selectbox(key="commune").label == "تم العثور على جماعة واحدة"
+
+
+def test_the_panel_keeps_a_clicked_unit_and_forgets_a_search_that_finds_nothing(
+    fresh: None, engine: Engine
+) -> None:
+    at = _open()
+    at.text_input(key="q").input("Tiznit").run()
+    assert [s.value for s in at.subheader][:1] == ["Tiznit"]
+    tiznit = at.query_params["commune"]
+    other = next(c for c in _units(engine, "communes")["code"] if c != tiznit)
+    at.session_state["selected"] = ("communes", other)  # what a click on the map records
+    at.run()
+    clicked = at.subheader[0].value
+    assert clicked != "Tiznit"
+    at.selectbox(key="indicator").set_value("prevalence").run()
+    assert at.subheader[0].value == clicked  # a rerun does not bring the search back
+    at.session_state["selected"] = ("communes", tiznit)
+    at.run()
+    at.text_input(key="q").input("zzzz").run()
+    assert "commune" not in at.query_params
+    assert not at.subheader
+    assert any("Cliquez sur la carte" in i.value for i in at.info)
 
 
 def test_arabic_points_are_named_in_arabic_with_translated_modes(
