@@ -58,6 +58,16 @@ def headers() -> dict[str, str]:
 # ---- tables of figures as the page's reader writes them, on screen and in a CSV file --------
 
 
+NAME_WIDTH = 150
+"""Pixels of a name column (``المضيق-الفنيدق``) in a right-to-left table."""
+CODE_WIDTH = 70
+FIGURE_WIDTH = 105
+"""Pixels of a figure column in a right-to-left table: eight columns fit a 1366 px screen
+beside the sidebar. The table opens scrolled to its left end, so a wider one would hide its
+first columns (the code and the name, on the right) instead of its last ones. A heading
+longer than its column shows in full in the column's tooltip."""
+
+
 def screen_table(
     frame: pd.DataFrame,
     headers: Mapping[str, str],
@@ -70,12 +80,16 @@ def screen_table(
     The columns are named by ``headers``; the figures (the columns of ``decimals``, with so
     many decimals) are written as the page writes them (:func:`figures.number`: ``23 468`` in
     French and Arabic, ``23,468`` in English, whatever the browser's locale) and still sort as
-    numbers. In a right-to-left language every cell is aligned right (the table is drawn on a
-    canvas the page's CSS does not reach).
+    numbers. In a right-to-left language the columns come in reverse order, so the first one
+    (the code) is on the right, and every cell is aligned right (the table is drawn on a
+    canvas the page's CSS does not reach), and the columns are narrow enough for the table to
+    fit the page (see :data:`FIGURE_WIDTH`).
     """
     lang = lang or current_language()
     rtl = is_rtl(lang)
     order = [str(c) for c in frame.columns]
+    if rtl:
+        order.reverse()
     shown = frame[order].rename(columns=dict(headers))
     formats: dict[Any, str | Callable[[object], str] | None] = {
         headers.get(c, c): partial(_cell, decimals=decimals[c], lang=lang)
@@ -84,8 +98,11 @@ def screen_table(
     }
     config: dict[str, Any] = {}
     for c in order:
+        header = headers.get(c, c)
+        config[header] = {"help": header}
         if rtl:
-            config[headers.get(c, c)] = {"alignment": "right"}
+            width = FIGURE_WIDTH if c in decimals else CODE_WIDTH if c == "code" else NAME_WIDTH
+            config[header].update(width=width, alignment="right")
     return shown.style.format(formats), config
 
 

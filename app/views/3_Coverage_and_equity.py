@@ -16,8 +16,15 @@ from app.components.basemap import tiles_mode
 from app.components.figures import chart_locale, number, with_unit
 from app.components.mapview import fmt_number
 from app.context import app_settings
-from app.i18n import current_language, name_column, t
+from app.i18n import current_language, is_rtl, name_column, t
 from walouja.errors import WaloujaError
+
+
+def _option(label: str) -> str:
+    """An option's label in a right-to-left language as one right-to-left run (the options'
+    list is laid out left to right: "الولوجية 2SFCA (…)" came out in pieces)."""
+    return f"\u2067{label}\u2069" if is_rtl(current_language()) else label
+
 
 shell.header("equity.title", "equity.intro")
 if not shell.require_database() or not shell.require_geography():
@@ -28,7 +35,15 @@ if not data.layer_counts()["centres"].rows:
     st.stop()
 shell.demo_note("centres")
 
-c1, c2, c3, c4 = st.columns(4)
+RTL = is_rtl(current_language())
+if RTL:
+    # Vega draws a chart's labels "start"/"end"-aligned: in the page's right-to-left direction
+    # they fall under the bars and the axis. The charts are laid out for Arabic themselves.
+    st.html("<style>[data-testid='stVegaLiteChart'] { direction: ltr; }</style>")
+
+# the indicator's name is the longest: the box gets room, and a name it still cannot show
+# whole ends with an ellipsis instead of being cut inside a number ("…على 0" for "على 60")
+c1, c2, c3, c4 = st.columns([3, 1.5, 3.5, 1.5])
 picked = filters.centre_filter(c1, c2, default_type="COAPH")
 centre_type, chosen, km = picked.centre_type, picked.choice, picked.km
 ind_options = list(analyses.EQUITY_INDICATORS)
@@ -37,7 +52,7 @@ indicator = c3.selectbox(
     ind_options,
     key="eq_indicator",
     index=state.start_index("eq_indicator", ind_options, "coverage_share"),
-    format_func=lambda v: t(f"indicator.{explorer.EQUITY_TO_MAP[v]}"),
+    format_func=lambda v: _option(t(f"equity.option.{v}")),
 )
 state.publish("eq_indicator", indicator, "coverage_share")
 by_options = ["province", "region"]
@@ -67,7 +82,7 @@ unit = t(f"indicator.{map_key}.unit")
 st.caption(t(f"equity.explain.{indicator}", km=km))
 
 idx = report.indices
-m1, m2, m3, m4, m5 = st.columns(5)
+m1, m2, m3, m4, m5 = st.columns([1, 1, 1, 1, 1.6])  # urban / rural: two figures
 m1.metric(
     t("equity.mean"), f"{fmt_number(idx.mean * spec.scale, decimals=spec.decimals)} {unit}".strip()
 )
@@ -191,8 +206,14 @@ with tab_rank:
         alt.Chart(ranked)
         .mark_bar(color="#e6550d")
         .encode(
-            x=alt.X("shown:Q", title=headers["shown"]),
-            y=alt.Y("name:N", sort=None, title=None),
+            # in Arabic the bars grow leftwards from the names, on the right
+            x=alt.X("shown:Q", title=headers["shown"], scale=alt.Scale(reverse=RTL)),
+            y=alt.Y(
+                "name:N",
+                sort=None,
+                title=None,
+                axis=alt.Axis(orient="right" if RTL else "left", labelLimit=220),
+            ),
             tooltip=[
                 alt.Tooltip("code:N", title=headers["code"]),
                 alt.Tooltip("name:N", title=headers["name"]),

@@ -189,3 +189,43 @@ def test_the_ranking_tooltip_is_worded_and_written_in_the_page_language(
         for index in (0, -1):  # the Lorenz curve, the ranking
             spec, _ = _chart(at, index)
             assert spec["config"]["locale"]["number"]["decimal"] == decimal
+
+
+# ---- finding 3: the Arabic layout -----------------------------------------------------------
+
+PAGE_WIDTH_PX = 900  # the main column at 1366 px beside the sidebar (906 px)
+
+
+def test_arabic_tables_read_from_the_right_and_fit_the_page(page: AppTest) -> None:
+    lang = _lang(page)
+    code, name = translate("field.code", lang), translate("field.name", lang)
+    for key in ("equity.pwd_beyond", "status.planned"):
+        frame = _table(page, key)
+        columns = list(frame.value.columns)
+        config = json.loads(frame.proto.columns or "{}")
+        if lang != "ar":
+            assert columns[:2] == [code, name]
+            continue
+        assert columns[-2:] == [name, code]  # drawn left to right: the code on the right
+        assert {config[c].get("alignment") for c in columns} == {"right"}
+        # narrow enough that the code and name are not scrolled out of sight
+        assert sum(int(config[c]["width"]) for c in columns) <= PAGE_WIDTH_PX
+        assert all(config[c]["help"] == c for c in columns)  # a cut heading reads in full
+
+
+def test_arabic_ranking_puts_the_names_on_the_right_of_the_bars(page: AppTest) -> None:
+    rtl = _lang(page) == "ar"
+    spec, _ = _chart(page, -1)
+    assert spec["encoding"]["y"]["axis"]["orient"] == ("right" if rtl else "left")
+    assert spec["encoding"]["x"]["scale"]["reverse"] is rtl
+    styles = " ".join(str(h.proto.body) for h in page.get("html"))
+    # Vega aligns labels by "start"/"end": in a right-to-left block they fell under the bars
+    assert ("stVegaLiteChart'] { direction: ltr; }" in styles) is rtl
+
+
+def test_indicator_names_fit_their_box_and_read_right_to_left_in_arabic(page: AppTest) -> None:
+    box = page.selectbox(key="eq_indicator")
+    for label in box.options:
+        text = label.strip("\u2067\u2069")
+        assert len(text) <= 40, label  # the longest, "الولوجية 2SFCA (مقاعد لكل…)", was cut
+        assert (label != text) is (_lang(page) == "ar")  # one right-to-left run
