@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
+import pandas as pd
+import streamlit as st
 
-from app import data
+from app import analyses, data
 from app.components import mapview
-from app.components.filters import type_tag
+from app.components.filters import type_label, type_tag
 from app.i18n import current_language, has_key, is_rtl, name_column, t, tn
 
 LEVELS: tuple[str, ...] = ("regions", "provinces", "communes")
@@ -33,7 +35,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
     spec.key: spec
     for spec in (
         IndicatorSpec("pwd", "orange", 0),
-        IndicatorSpec("prevalence", "purple", 2),
+        IndicatorSpec("prevalence", "purple", 1),  # stored with one decimal
         IndicatorSpec("coverage", "blue", 0, scale=100.0, analysis=True),
         IndicatorSpec("nearest_km", "orange", 1, analysis=True),
         IndicatorSpec("access", "blue", 1, scale=1e4, analysis=True),
@@ -95,6 +97,35 @@ def display_value(spec: IndicatorSpec, value: float | None) -> float | None:
     return float(value) * spec.scale
 
 
+def indicator_label(indicator: str, *, threshold_km: float | None = None) -> str:
+    """The indicator's name as the map shows it: coverage names its distance when
+    ``threshold_km`` is given, and "per 10 000" is written as the language writes numbers."""
+    per = mapview.fmt_number(1e4)
+    if indicator == "coverage" and threshold_km is not None:
+        return t("map.indicator.coverage", km=mapview.fmt_number(threshold_km))
+    if indicator == "access":
+        return t("map.indicator.access", per=per, km=mapview.fmt_number(analyses.CATCHMENT_KM))
+    if indicator == "places_per_10k":
+        return t("map.indicator.places_per_10k", per=per)
+    return t(f"indicator.{indicator}")
+
+
+def operating_types() -> set[str]:
+    """The centre types with at least one operating centre (what access is computed from)."""
+    return {str(r["centre_type"]) for r in data.points("centres") if r["status"] == "operating"}
+
+
+def drawn_codes(level: str, *, region: str | None, province: str | None) -> set[str]:
+    """Codes of the units of ``level`` the map draws with these filters."""
+    units = data.units(level)
+    keep = pd.Series(True, index=units.index)
+    if region:
+        keep &= units["region_code"].astype(str).eq(region)
+    if province and level != "regions":
+        keep &= units["province_code"].astype(str).eq(province)
+    return set(units.loc[keep, "code"].astype(str))
+
+
 def build_map(
     *,
     level: str,
@@ -106,16 +137,22 @@ def build_map(
     tiles: str,
     height: int = 620,
     focus: tuple[float, float, float, float] | None = None,
+    threshold_km: float | None = None,
     searched: str | None = None,
 ) -> tuple[folium.Map, dict[str, int]]:
     """The explorer map and how many features each layer drew.
 
-    ``focus`` (west, south, east, north) is the searched commune: the map opens on it, so a
-    shared link to a commune shows the commune; ``searched`` is its code, outlined.
+    The colour classes are those of the units drawn (a region's communes are told apart
+    from each other, not from the whole country's). ``focus`` (west, south, east, north)
+    is the searched commune: the map opens on it, so a shared link to a commune shows the
+    commune; ``searched`` is its code, outlined. ``threshold_km`` is the coverage distance
+    the legend names. An indicator computed from demonstration centres says so in the
+    legend, whether or not the centres are drawn.
     """
     spec = INDICATORS[indicator]
     text, count = data.boundaries_text(level, region=region, province=province)
-    shown = {code: display_value(spec, v) for code, v in values.items()}
+    drawn = drawn_codes(level, region=region, province=province)
+    shown = {code: display_value(spec, v) for code, v in values.items() if code in drawn}
     classes = mapview.classify(list(shown.values()), ramp=spec.ramp)
     unit = t(f"indicator.{indicator}.unit")
     fmt = lambda v: mapview.fmt_number(v, decimals=spec.decimals)  # noqa: E731
@@ -147,7 +184,7 @@ def build_map(
         },
     )
     counts: dict[str, int] = {}
-    label = t(f"indicator.{indicator}")
+    label = indicator_label(indicator, threshold_km=threshold_km)
     popup = {
         "name_fr": t("field.name_fr"),
         "name_ar": t("field.name_ar"),
@@ -177,14 +214,17 @@ def build_map(
             mapview.legend_title(label, unit), classes, fmt=fmt, no_data=t("map.no_data")
         )
     ]
+    demo_computed = spec.analysis and bool(data.layer_counts()["centres"].demo_rows)
     demo = False
     for layer in overlays:
-        drawn, rows_legend, has_demo = _add_overlay(m, layer, overlay_rows[layer])
-        counts[layer] = drawn
+        drawn_n, rows_legend, has_demo = _add_overlay(m, layer, overlay_rows[layer])
+        counts[layer] = drawn_n
         demo = demo or has_demo
-        if drawn:
+        if drawn_n:
             legend.append("<br>".join([f"<b>{t(f'layer.{layer}')}</b>", *rows_legend]))
-    if demo:
+    if demo_computed:
+        legend.append(f"<b>🧪 {t('map.demo_computed')}</b>")
+    elif demo:
         legend.append(f"<b>🧪 {t('demo.on_map')}</b>")
     # bottom right lies over Algeria and Mauritania, where it hides no Moroccan unit; it
     # folds away with a click on its title
@@ -220,6 +260,30 @@ def _outline_searched(m: folium.Map, code: str) -> None:
         mapview.add_outline(
             m, rows, name=t("map.searched"), color=SEARCHED_STROKE, weight=3.5, control=False
         )
+
+
+def access_panel(
+    level: str,
+    code: str,
+    frame: pd.DataFrame,
+    *,
+    threshold_km: float,
+    centre_type: str | None,
+) -> None:
+    """The access figures of one unit, each naming what it measures: coverage its distance,
+    all of them the centres they are computed from."""
+    for column, indicator, scale, decimals, unit in (
+        ("nearest_km", "nearest_km", 1.0, 1, t("unit.km")),
+        ("coverage_share", "coverage", 100.0, 0, "%"),
+        ("access", "access", 1e4, 1, ""),
+    ):
+        value = analyses.aggregate(frame, column, level).get(code)
+        shown = None if value is None or pd.isna(value) else float(value) * scale
+        st.metric(
+            indicator_label(indicator, threshold_km=threshold_km),
+            f"{mapview.fmt_number(shown, decimals=decimals)} {unit}".strip(),
+        )
+    st.caption(t("map.panel.centres", type=type_label(centre_type)))
 
 
 def _overlay_rows(layer: str, *, region: str | None, province: str | None) -> list[dict[str, Any]]:

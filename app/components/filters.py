@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from streamlit.delta_generator import DeltaGenerator
@@ -50,10 +51,16 @@ def centre_filter(
     *,
     default_type: str = ANY_TYPE,
     km_disabled: bool = False,
+    types: Sequence[str] | None = None,
 ) -> CentreFilter:
     """Draw the centre-type (URL key ``ctype``) and threshold (``km``) selectboxes in the two
-    slots, mirror them in the URL and return what they show."""
-    type_options = [ANY_TYPE, *analyses.CENTRE_TYPES]
+    slots, mirror them in the URL and return what they show.
+
+    ``types`` limits the centre types offered (default: every type); a type asked for by
+    the URL or another page that is not offered falls back to ``default_type``.
+    """
+    offered = analyses.CENTRE_TYPES if types is None else tuple(types)
+    type_options = [ANY_TYPE, *(k for k in analyses.CENTRE_TYPES if k in offered)]
     choice = type_slot.selectbox(
         t("analysis.centre_type"),
         type_options,

@@ -48,7 +48,7 @@ indicator = c2.selectbox(
     indicator_options,
     key="indicator",
     index=state.start_index("indicator", indicator_options, "pwd"),
-    format_func=lambda v: t(f"indicator.{v}"),
+    format_func=explorer.indicator_label,
 )
 state.publish("indicator", indicator, "pwd")
 
@@ -81,10 +81,17 @@ spec = explorer.INDICATORS[indicator]
 centre_type: str | None = None
 threshold = analyses.DEFAULT_THRESHOLD_KM
 if spec.analysis:
+    # only the types that have an operating centre: the others have nothing to measure
+    operating = explorer.operating_types()
+    asked = st.session_state.get("ctype") or st.query_params.get("ctype")
     a1, a2, _ = st.columns([1, 1, 2.8])
-    picked = filters.centre_filter(a1, a2, km_disabled=indicator != "coverage")
+    picked = filters.centre_filter(
+        a1, a2, km_disabled=indicator != "coverage", types=sorted(operating)
+    )
     centre_type = picked.centre_type
     threshold = picked.threshold_km
+    if asked in analyses.CENTRE_TYPES and asked not in operating:
+        st.info(t("map.type_none", type=filters.type_label(asked)))
 
 overlay_default = [o for o in ("centres",) if o in available_overlays]
 overlays = st.multiselect(
@@ -96,7 +103,8 @@ overlays = st.multiselect(
     placeholder=t("map.overlays_none"),
 )
 state.publish_list("overlays", overlays, overlay_default)
-shell.demo_note(*overlays)
+# an access indicator is computed from the centres, drawn or not
+shell.demo_note(*overlays, *(["centres"] if spec.analysis and "centres" not in overlays else []))
 
 # ---- indicator values --------------------------------------------------------------------
 indicator_frame: pd.DataFrame | None = None
@@ -204,6 +212,7 @@ with left:
             overlays=overlays,
             tiles=tiles_mode(app_settings().tiles),
             focus=bounds,
+            threshold_km=threshold if spec.analysis else None,
             searched=chosen_code,
         )
     result = st_folium(
@@ -244,6 +253,16 @@ if clicked and clicked != st.session_state.get("_last_click"):
 with right:
     selected = st.session_state.get("selected")
     if selected:
-        figures.unit_panel(selected[0], selected[1], indicator_frame=indicator_frame, names=names)
+        # the access figures are the page's own: they name the distance and the centres
+        figures.unit_panel(selected[0], selected[1], indicator_frame=None, names=names)
+        known = set(data.units(selected[0])["code"].astype(str))
+        if indicator_frame is not None and selected[1] in known:
+            explorer.access_panel(
+                selected[0],
+                selected[1],
+                indicator_frame,
+                threshold_km=threshold,
+                centre_type=centre_type,
+            )
     else:
         st.info(t("map.select_hint"))

@@ -83,6 +83,19 @@ def _warnings(at: AppTest) -> list[str]:
     return [w.value for w in at.warning]
 
 
+def test_an_access_indicator_says_its_centres_are_demonstration_data_without_the_layer(
+    fresh: None,
+) -> None:
+    at = _open(indicator="coverage", overlays="")
+    assert at.multiselect(key="overlays").value == []
+    assert any(w.startswith("Centres :") and "démonstration" in w for w in _warnings(at))
+    assert "valeurs calculées à partir de centres de démonstration" in _legend(at)
+    # a census indicator is not computed from centres: no such mark
+    at = _open(indicator="pwd", overlays="")
+    assert not any(w.startswith("Centres :") for w in _warnings(at))
+    assert "démonstration" not in _legend(at)
+
+
 def test_planned_centres_are_drawn_hollow_and_counted_apart(fresh: None, engine: Engine) -> None:
     with engine.connect() as c:
         rows = c.execute(
@@ -144,6 +157,17 @@ def test_search_counts_every_match_and_says_how_many_it_lists(fresh: None, engin
     assert at.selectbox(key="commune").label == "تم العثور على جماعة واحدة"
 
 
+def test_colour_classes_are_those_of_the_units_drawn(fresh: None, engine: Engine) -> None:
+    at = _open(region="11")  # Laâyoune-Sakia El Hamra, 20 communes at commune level
+    values = _polygon_values(at)
+    communes = _units(engine, "communes")
+    in_region = set(communes.loc[communes["region_code"] == "11", "code"])
+    assert set(values) == in_region  # the other communes are not drawn
+    assert len({colour for colour, _ in values.values()}) >= 4, values
+    biggest = round(float(communes.loc[communes["region_code"] == "11", "pwd"].max()))
+    assert f"{biggest:,}".replace(",", "\u202f") in _legend(at)  # the top class ends there
+
+
 def test_the_panel_keeps_a_clicked_unit_and_forgets_a_search_that_finds_nothing(
     fresh: None, engine: Engine
 ) -> None:
@@ -166,6 +190,35 @@ def test_the_panel_keeps_a_clicked_unit_and_forgets_a_search_that_finds_nothing(
     assert any("Cliquez sur la carte" in i.value for i in at.info)
 
 
+def test_a_centre_type_without_operating_centres_is_not_offered_and_the_map_stays(
+    fresh: None, engine: Engine
+) -> None:
+    with engine.connect() as c:
+        others = c.execute(
+            sa.text("SELECT count(*) FROM centres WHERE centre_type = 'other'")
+        ).scalar_one()
+    assert others == 0, "expects the demonstration centres, which have no type 'other'"
+    at = _open(indicator="coverage", ctype="other")
+    assert not at.error, [e.value for e in at.error]
+    assert "other" not in at.selectbox(key="ctype").options
+    assert at.selectbox(key="ctype").value == "any"
+    assert any("Aucun centre de type « Autre » n'est en service" in i.value for i in at.info)
+    assert at.get("component_instance"), "the map is drawn"
+
+
+def test_the_panel_names_the_coverage_distance_and_the_centres(fresh: None) -> None:
+    # the threshold picker is greyed out with a distance, yet coverage is shown: at 30 km
+    at = _open(indicator="nearest_km", q="Tiznit")
+    labels = [m.label for m in at.metric]
+    assert "Couverture : part à moins de 30 km d'un centre" in labels, labels
+    assert any(
+        c.value == "Calculé sur les centres en service : Tous les types." for c in at.caption
+    )
+    at = _open(indicator="coverage", km="10", q="Tiznit")
+    assert "Couverture : part à moins de 10 km d'un centre" in [m.label for m in at.metric]
+    assert "Couverture : part à moins de 10 km d'un centre (%)" in _legend(at)
+
+
 def test_arabic_points_are_named_in_arabic_with_translated_modes(
     fresh: None, engine: Engine
 ) -> None:
@@ -185,3 +238,22 @@ def test_arabic_points_are_named_in_arabic_with_translated_modes(
     assert f'["الاسم (بالعربية)", "{name_ar}"]' in script
     assert '["الوسيلة", "حافلة"]' in script
     assert '["الوسيلة", "bus"]' not in script
+
+
+def test_map_cosmetics_metric_scale_titles_searched_outline_and_one_decimal(fresh: None) -> None:
+    at = _open(indicator="prevalence", q="Tiznit")
+    script = _script(at)
+    assert "imperial: false" in script
+    assert '"scrollWheelZoom": false' in script
+    assert '"layers": "Couches"' in script
+    assert '"color": "#000000"' in script
+    assert '"weight": 3.5' in script
+    legend = _legend(at)
+    ranges = re.findall(r"\d+,\d+", legend)
+    assert ranges
+    assert all(len(r.split(",")[1]) == 1 for r in ranges), ranges
+    at = _open(lang="ar", indicator="places_per_10k")
+    assert '"layers": "الطبقات"' in _script(at)
+    # "10 000" as the page writes numbers (it read "10000" in Arabic)
+    assert at.selectbox(key="indicator").value == "places_per_10k"
+    assert "مقاعد لكل 10\u202f000 شخص في وضعية إعاقة" in _legend(at)
