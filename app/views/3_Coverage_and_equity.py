@@ -233,7 +233,8 @@ with tab_gaps:
     else:
         without = gaps.provinces_without.copy()
         st.metric(
-            t("equity.gaps_count", type=explorer.type_tag(gap_type)),
+            # "بدون COAPH في طور الاشتغال": the status as the catalogue words it elsewhere
+            t("equity.gaps_without", type=explorer.type_tag(gap_type)),
             f"{len(without)} / {gaps.provinces_total}",
         )
         without["name"] = without[name_column()]

@@ -229,3 +229,17 @@ def test_indicator_names_fit_their_box_and_read_right_to_left_in_arabic(page: Ap
         text = label.strip("\u2067\u2069")
         assert len(text) <= 40, label  # the longest, "الولوجية 2SFCA (مقاعد لكل…)", was cut
         assert (label != text) is (_lang(page) == "ar")  # one right-to-left run
+
+
+# ---- finding 4: the provinces without a centre ----------------------------------------------
+
+
+def test_the_gaps_count_names_the_status_as_elsewhere(page: AppTest) -> None:
+    lang = _lang(page)
+    label = {
+        "fr": "Provinces et préfectures sans COAPH en activité",
+        "ar": "أقاليم وعمالات بدون COAPH في طور الاشتغال",
+        "en": "Provinces and prefectures without an operating COAPH",
+    }[lang]
+    assert label in {m.label for m in page.metric}
+    assert translate("status.operating", lang) in label
