@@ -14,7 +14,6 @@ from app import analyses, data, shell, state
 from app.components import explorer, filters, tables
 from app.components.basemap import tiles_mode
 from app.components.figures import chart_locale, number, with_unit
-from app.components.mapview import fmt_number
 from app.context import app_settings
 from app.i18n import current_language, is_rtl, name_column, t
 from walouja.errors import WaloujaError
@@ -83,28 +82,26 @@ st.caption(t(f"equity.explain.{indicator}", km=km))
 
 idx = report.indices
 m1, m2, m3, m4, m5 = st.columns([1, 1, 1, 1, 1.6])  # urban / rural: two figures
-m1.metric(
-    t("equity.mean"), f"{fmt_number(idx.mean * spec.scale, decimals=spec.decimals)} {unit}".strip()
-)
-m2.metric(t("equity.gini"), fmt_number(idx.gini, decimals=3), help=t("equity.gini_help"))
+m1.metric(t("equity.mean"), with_unit(number(idx.mean * spec.scale, decimals=spec.decimals), unit))
+m2.metric(t("equity.gini"), number(idx.gini, decimals=3), help=t("equity.gini_help"))
 between = idx.theil.between / idx.theil.total if idx.theil.total > 0 else 0.0
 m3.metric(
     t("equity.theil"),
-    fmt_number(idx.theil.total, decimals=3),
-    help=t("equity.theil_help", share=fmt_number(100 * between, decimals=0)),
+    number(idx.theil.total, decimals=3),
+    help=t("equity.theil_help", share=number(100 * between, decimals=0)),
 )
-m4.metric(t("equity.palma"), fmt_number(idx.palma, decimals=2), help=t("equity.palma_help"))
+m4.metric(t("equity.palma"), number(idx.palma, decimals=2), help=t("equity.palma_help"))
 gap = report.urban_rural
 if gap.urban_mean is not None and gap.rural_mean is not None:
     m5.metric(
         t("equity.urban_rural"),
-        f"{fmt_number(gap.urban_mean * spec.scale, decimals=spec.decimals)} / "
-        f"{fmt_number(gap.rural_mean * spec.scale, decimals=spec.decimals)} {unit}".strip(),
+        f"{number(gap.urban_mean * spec.scale, decimals=spec.decimals)} / "
+        + with_unit(number(gap.rural_mean * spec.scale, decimals=spec.decimals), unit),
         help=t("equity.urban_rural_help"),
     )
-st.caption(t("equity.theil_split", share=fmt_number(100 * between, decimals=0)))
+st.caption(t("equity.theil_split", share=number(100 * between, decimals=0)))
 if not math.isfinite(idx.palma):  # the poorest 40 % hold nothing: no ratio to show
-    st.caption(t("equity.palma_undefined"))
+    st.caption(t("equity.palma_none"))
 
 units = report.units.copy()
 names = data.units(f"{by}s").set_index("code")[name_column()]
@@ -264,7 +261,7 @@ def _describe(params: dict[str, Any]) -> str:
         shown,
         t(f"level.{params.get('by')}s"),
         t("analysis.any_type") if kind is None else t(f"centre_type.{kind}"),
-        f"{fmt_number(float(str(params.get('threshold_km', 0))), decimals=0)} {t('unit.km')}",
+        with_unit(number(float(str(params.get("threshold_km", 0)))), t("unit.km")),
     ]
     return " · ".join(parts)
 

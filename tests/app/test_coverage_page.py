@@ -243,3 +243,28 @@ def test_the_gaps_count_names_the_status_as_elsewhere(page: AppTest) -> None:
     }[lang]
     assert label in {m.label for m in page.metric}
     assert translate("status.operating", lang) in label
+
+
+# ---- finding 5: percentages and thousands as each language writes them ----------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_percentages_and_figures_are_written_alike_across_the_page(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # places per 10,000: the Palma ratio is undefined, and its note names "the worst-off 40%"
+    for at in _page(monkeypatch, engine, lang, eq_indicator="places_per_10k"):
+        texts = [m.value for m in at.metric] + [c.value for c in at.caption]
+        at.selectbox(key="eq_indicator").set_value("coverage_share").run()
+        assert not at.exception
+        mean = {m.label: m.value for m in at.metric}[translate("equity.mean", lang)]
+        texts += [m.value for m in at.metric] + [c.value for c in at.caption]
+    percent = {"fr": f"{NNBSP}%", "ar": "%", "en": "%"}[lang]
+    assert re.fullmatch(rf"\d+{re.escape(percent)}", mean), mean  # 62 % / 62%, as "13%"
+    for text in texts:
+        if lang == "fr":
+            assert not re.search(r"\d%", text), text
+        else:  # CLDR: "62%" in Arabic (Latin digits) and English
+            assert not re.search(r"\d[ \u00a0\u202f]%", text), text
+        if lang == "en":  # 18,577 as the command line prints it
+            assert not re.search(r"\d[\u202f ]\d{3}\b", text), text
