@@ -334,7 +334,7 @@ def test_data_page_reports_rejected_rows_in_the_interface_language(app: AppTest)
     problems = _table_with(at, "السبب")
     assert list(problems.columns) == ["السطر", "الحقل", "السبب"]
     assert problems.values.tolist() == [
-        [3, "الشكل الهندسي", "خارج التراب الوطني (-3.70000, 40.41000)"]
+        [3, "الشكل الهندسي", "خارج التراب الوطني \u2066(-3.70000, 40.41000)\u2069"]
     ]
 
 

@@ -461,7 +461,7 @@ def test_refused_candidate_rows_read_in_arabic(
     assert at.error
     rows = at.dataframe[0].value
     assert list(rows.iloc[:, 0]) == [2]
-    assert rows.iloc[0, 2] == "النقطة lon=-12.00000، lat=33.00000 لا تقع في أي جماعة"
+    assert rows.iloc[0, 2] == "النقطة \u2066lon=-12.00000, lat=33.00000\u2069 لا تقع في أي جماعة"
     # a latitude out of range
     bad = "id;nom;lon;lat\nB;Nord;-6.8;200\n"
     at.file_uploader(key="p_file").set_value(("bad.csv", bad.encode(), "text/csv")).run()
