@@ -25,9 +25,7 @@ def number(value: float | None, *, decimals: int = 0, lang: str | None = None) -
     (``18 577``, ``0,380``); English: commas between thousands and a decimal point
     (``18,577``, ``0.380``), as the command line prints them. "—" when missing or infinite.
     """
-    lang = lang or current_language()
-    text = fmt_number(value, decimals=decimals, lang=lang)
-    return text.replace(NARROW_NBSP, ",") if lang == "en" else text
+    return fmt_number(value, decimals=decimals, lang=lang or current_language())
 
 
 def with_unit(text: str, unit: str, *, lang: str | None = None) -> str:
@@ -100,9 +98,12 @@ def unit_panel(
     if level != "regions" and row.get("region_code"):
         parents.append(names.get(str(row["region_code"]), ""))
     st.caption(" · ".join(p for p in [f"{t(f'level.{level}.one')} {code}", *parents] if p))
-    st.metric(t("field.pwd"), fmt_number(row["pwd"]))
-    st.metric(t("field.population"), fmt_number(row["population"]))
-    st.metric(t("field.prevalence"), f"{fmt_number(row['disability_prevalence'], decimals=2)} %")
+    st.metric(t("field.pwd"), number(row["pwd"]))
+    st.metric(t("field.population"), number(row["population"]))
+    # the census gives prevalence with one decimal: a second one would be noise
+    st.metric(
+        t("field.prevalence"), with_unit(number(row["disability_prevalence"], decimals=1), "%")
+    )
     if indicator_frame is not None:
         for column, key, scale, decimals, unit in (
             ("nearest_km", "indicator.nearest_km", 1.0, 1, t("unit.km")),
@@ -111,6 +112,6 @@ def unit_panel(
         ):
             value = analyses.aggregate(indicator_frame, column, level).get(code)
             shown = None if value is None or pd.isna(value) else float(value) * scale
-            st.metric(t(key), f"{fmt_number(shown, decimals=decimals)} {unit}".strip())
+            st.metric(t(key), with_unit(number(shown, decimals=decimals), unit))
     if bool(row.get("is_demo")):
         st.warning(t("demo.unit"), icon="🧪")

@@ -574,15 +574,16 @@ def _point_style(feature: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def fmt_number(value: float | None, *, decimals: int = 0, lang: str | None = None) -> str:
-    """``12345.6`` → ``"12 346"`` (thin spaces between thousands; "—" when missing or
-    infinite, as a ratio over nothing is); decimals after a comma in French and Arabic
-    (``69,5``), a point in English (``lang``: the page's language by default)."""
+    """``12345.6`` → ``"12 346"`` as readers of ``lang`` write figures (the page's language
+    by default): in French and Arabic narrow no-break spaces between thousands and a decimal
+    comma (``18 577``, ``69,5``), in English commas and a point (``18,577``, ``69.5``), as
+    the command line prints them. "—" when missing or infinite (a ratio over nothing)."""
     if value is None or not math.isfinite(value):
         return "—"
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f")
-    if decimals > 0 and (lang or _page_language()) != "en":
-        text = text.replace(".", ",")
-    return text
+    text = f"{value:,.{decimals}f}"
+    if (lang or _page_language()) == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def _page_language() -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import analyses, data, shell, state
+from app.components import figures
 from app.components.mapview import fmt_number
 from app.components.tables import unit_table
 from app.i18n import join_list, t
@@ -41,7 +42,9 @@ st.subheader(t("overview.national"))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("field.population"), fmt_number(population))
 m2.metric(t("field.pwd"), fmt_number(pwd))
-m3.metric(t("field.prevalence"), f"{fmt_number(100 * pwd / population, decimals=2)} %")
+m3.metric(
+    t("field.prevalence"), figures.with_unit(fmt_number(100 * pwd / population, decimals=2), "%")
+)
 m4.metric(t("overview.centres_operating"), fmt_number(operating))
 m5, m6, m7, m8 = st.columns(4)
 m5.metric(t("field.places"), fmt_number(places))
@@ -54,7 +57,7 @@ if indicators is not None:
     covered = float((indicators["coverage_share"] * indicators["pwd"]).sum() / pwd)
     m7.metric(
         t("overview.coverage", km=analyses.DEFAULT_THRESHOLD_KM),
-        f"{fmt_number(100 * covered, decimals=1)} %",
+        figures.with_unit(fmt_number(100 * covered, decimals=1), "%"),
     )
     gini = weighted_gini(indicators["nearest_km"], indicators["pwd"])
     m8.metric(
@@ -93,13 +96,13 @@ state.publish("ov_level", level, "regions")
 table = unit_table(level, indicators)
 # figures with the reader's thousands and decimal marks ("4 008 655", "4,91" in a French
 # browser), as the other pages' tables show them
-figures = {
+numeric = {
     str(c): st.column_config.NumberColumn(format="localized")
     for c in table.columns
     if pd.api.types.is_numeric_dtype(table[c])
 }
 st.dataframe(
-    table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table, figures)
+    table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table, numeric)
 )
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
 

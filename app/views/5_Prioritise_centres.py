@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from app import analyses, data, shell, state
 from app import prioritise_view as pv
-from app.components import filters
+from app.components import figures, filters
 from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
 from app.context import app_settings
@@ -396,14 +396,14 @@ else:
     if share_a is not None and share_b is not None:
         m2.metric(
             t("prioritise.metric.share", km=km),
-            f"{fmt_number(100 * share_a, decimals=1)} %",
+            figures.with_unit(fmt_number(100 * share_a, decimals=1), "%"),
             delta=f"{'+' if share_a >= share_b else ''}"
             f"{fmt_number(100 * (share_a - share_b), decimals=1)} {t('unit.points')}",
         )
     greedy = res.get("greedy") or {}
     m3.metric(
         t("prioritise.metric.greedy"),
-        f"{fmt_number(greedy.get('shortfall_pct'), decimals=2)} %",
+        figures.with_unit(fmt_number(greedy.get("shortfall_pct"), decimals=2), "%"),
         help=t(
             "prioritise.metric.greedy_help",
             greedy=fmt_number(greedy.get("objective")),

@@ -252,6 +252,9 @@ def test_map_cosmetics_metric_scale_titles_searched_outline_and_one_decimal(fres
     ranges = re.findall(r"\d+,\d+", legend)
     assert ranges
     assert all(len(r.split(",")[1]) == 1 for r in ranges), ranges
+    # the side panel too: one decimal, as the census gives it ("3,10 %" before)
+    shown = {m.label: m.value for m in at.metric}
+    assert re.fullmatch(r"\d+,\d\u202f%", shown["Prévalence du handicap"]), shown
     at = _open(lang="ar", indicator="places_per_10k")
     assert '"layers": "الطبقات"' in _script(at)
     # "10 000" as the page writes numbers (it read "10000" in Arabic)

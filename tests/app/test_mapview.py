@@ -94,12 +94,15 @@ def test_legend_lists_each_class_range() -> None:
     assert "none" in html
 
 
-def test_numbers_are_formatted_with_thin_spaces() -> None:
+def test_numbers_are_formatted_as_each_language_writes_them() -> None:
     assert mapview.fmt_number(1234567.4) == "1\u202f234\u202f567"
-    # decimals after a comma in French and Arabic, a point in English
+    # decimals after a comma in French and Arabic, a point in English; thousands by commas
+    # in English, as the command line prints them
     assert mapview.fmt_number(3.14159, decimals=2, lang="fr") == "3,14"
     assert mapview.fmt_number(3.14159, decimals=2, lang="ar") == "3,14"
-    assert mapview.fmt_number(1234.5, decimals=1, lang="en") == "1\u202f234.5"
+    assert mapview.fmt_number(1234.5, decimals=1, lang="en") == "1,234.5"
+    assert mapview.fmt_number(18577, lang="en") == "18,577"
+    assert mapview.fmt_number(18577, lang="ar") == "18\u202f577"
     assert mapview.fmt_number(1234.5, lang="fr") == "1\u202f234"  # whole: no separator
     assert mapview.fmt_number(None) == "—"
     assert mapview.fmt_number(math.inf) == "—"
