@@ -66,6 +66,9 @@ RTL_CSS = """
   [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: right; }
   [data-testid="stMarkdownContainer"] :is(ul, ol, li) { text-align: right; }
   [data-testid="stIFrame"], iframe { direction: ltr; }
+  /* Vega aligns labels "start"/"end": in a right-to-left page they fall under the bars and
+     the axis; the charts lay themselves out for Arabic */
+  [data-testid="stVegaLiteChart"] { direction: ltr; }
 </style>
 """
 

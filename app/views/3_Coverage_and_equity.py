@@ -34,11 +34,7 @@ if not data.layer_counts()["centres"].rows:
     st.stop()
 shell.demo_note("centres")
 
-RTL = is_rtl(current_language())
-if RTL:
-    # Vega draws a chart's labels "start"/"end"-aligned: in the page's right-to-left direction
-    # they fall under the bars and the axis. The charts are laid out for Arabic themselves.
-    st.html("<style>[data-testid='stVegaLiteChart'] { direction: ltr; }</style>")
+RTL = is_rtl(current_language())  # the charts lay themselves out for Arabic (see shell.RTL_CSS)
 
 # the indicator's name is the longest: the box gets room, and a name it still cannot show
 # whole ends with an ellipsis instead of being cut inside a number ("…على 0" for "على 60")
@@ -326,6 +322,7 @@ else:
             t("runs.open_which"),
             list(openable),
             key="eq_open_id",
+            index=state.keep_or("eq_open_id", 0, 0),  # re-worded after a change of language
             format_func=labels.__getitem__,
         )
         o2.button(t("runs.open"), key="eq_open", on_click=_open_run)

@@ -220,7 +220,7 @@ def test_arabic_ranking_puts_the_names_on_the_right_of_the_bars(page: AppTest) -
     assert spec["encoding"]["x"]["scale"]["reverse"] is rtl
     styles = " ".join(str(h.proto.body) for h in page.get("html"))
     # Vega aligns labels by "start"/"end": in a right-to-left block they fell under the bars
-    assert ("stVegaLiteChart'] { direction: ltr; }" in styles) is rtl
+    assert ('stVegaLiteChart"] { direction: ltr; }' in styles) is rtl
 
 
 def test_indicator_names_fit_their_box_and_read_right_to_left_in_arabic(page: AppTest) -> None:
