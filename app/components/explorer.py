@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import analyses, data
-from app.components import mapview
+from app.components import figures, mapview
 from app.components.filters import type_label, type_tag
 from app.i18n import current_language, has_key, is_rtl, name_column, t, tn
 
@@ -281,7 +281,7 @@ def access_panel(
         shown = None if value is None or pd.isna(value) else float(value) * scale
         st.metric(
             indicator_label(indicator, threshold_km=threshold_km),
-            f"{mapview.fmt_number(shown, decimals=decimals)} {unit}".strip(),
+            figures.with_unit(mapview.fmt_number(shown, decimals=decimals), unit),
         )
     st.caption(t("map.panel.centres", type=type_label(centre_type)))
 

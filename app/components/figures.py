@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import analyses, data
+from app import data
 from app.components.mapview import fmt_number
 from app.i18n import current_language, name_column, t
 
@@ -73,14 +73,9 @@ def commune_label(communes: pd.DataFrame, code: str, names: Mapping[str, str]) -
     return f"{row['name_fr']} — {row['name_ar']} ({province})"
 
 
-def unit_panel(
-    level: str,
-    code: str,
-    *,
-    indicator_frame: pd.DataFrame | None,
-    names: Mapping[str, str],
-) -> None:
-    """Names, census figures and, when computed, access figures of one unit."""
+def unit_panel(level: str, code: str, *, names: Mapping[str, str]) -> None:
+    """Names and census figures of one unit (a page adds its own access figures: the Map
+    explorer's ``explorer.access_panel`` names the distance and centres they use)."""
     units = data.units(level)
     found = units.loc[units["code"] == code]
     if found.empty:
@@ -104,14 +99,5 @@ def unit_panel(
     st.metric(
         t("field.prevalence"), with_unit(number(row["disability_prevalence"], decimals=1), "%")
     )
-    if indicator_frame is not None:
-        for column, key, scale, decimals, unit in (
-            ("nearest_km", "indicator.nearest_km", 1.0, 1, t("unit.km")),
-            ("coverage_share", "indicator.coverage", 100.0, 0, "%"),
-            ("access", "indicator.access", 1e4, 1, ""),
-        ):
-            value = analyses.aggregate(indicator_frame, column, level).get(code)
-            shown = None if value is None or pd.isna(value) else float(value) * scale
-            st.metric(t(key), with_unit(number(shown, decimals=decimals), unit))
     if bool(row.get("is_demo")):
         st.warning(t("demo.unit"), icon="🧪")

@@ -254,7 +254,7 @@ with right:
     selected = st.session_state.get("selected")
     if selected:
         # the access figures are the page's own: they name the distance and the centres
-        figures.unit_panel(selected[0], selected[1], indicator_frame=None, names=names)
+        figures.unit_panel(selected[0], selected[1], names=names)
         known = set(data.units(selected[0])["code"].astype(str))
         if indicator_frame is not None and selected[1] in known:
             explorer.access_panel(
