@@ -38,7 +38,8 @@ class Checked:
     ``missing`` names the required fields with a fixed list of values that some rows of the
     file leave empty (found by the first check, before any value was chosen for them);
     ``defaults`` holds the value chosen for each, which ``report`` was checked with, and
-    ``crs`` the coordinate system it was checked with (empty: the file's own).
+    ``crs`` the coordinate system it was checked with (empty: the file's own) and
+    ``source`` the source (which decides what counts as another source's row).
     """
 
     upload: Upload
@@ -48,6 +49,7 @@ class Checked:
     missing: tuple[str, ...] = ()
     defaults: Mapping[str, str] = field(default_factory=dict)
     crs: str = ""
+    source: str = ""
 
     @property
     def accepted(self) -> int:
@@ -205,6 +207,7 @@ def check_file(
     *,
     defaults: Mapping[str, str] | None = None,
     crs: str | None = None,
+    source: str | None = None,
 ) -> ImportReport:
     """Validate a file against ``layer`` without writing anything (a dry run).
 
@@ -218,9 +221,14 @@ def check_file(
     crs
         The coordinate system of the file's coordinates when the file does not state it
         (the CLI's ``--crs``).
+    source
+        The source the rows would be written under (by default the file's name, which
+        leaves a file's own source column to name each row's), as :func:`write_file`
+        takes it.
     """
     from geo.importer import ImportOptions, import_file
 
+    source = source or default_source(path)
     return import_file(
         app_settings(),
         layer,
@@ -231,6 +239,8 @@ def check_file(
             skip_invalid=True,
             defaults=dict(defaults or {}),
             crs=crs or None,
+            source=source,
+            source_given=source != default_source(path),
         ),
     )
 

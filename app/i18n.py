@@ -153,6 +153,8 @@ _LABELLED_PARAMS: dict[str, str] = {
     "layer": "layer.",
     "centre_type": "centre_type.",
     "status": "status.",
+    "type": "centre_type.",  # a row's type beside another's (a centre type when it is one)
+    "other_type": "centre_type.",
 }
 
 

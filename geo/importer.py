@@ -200,10 +200,15 @@ def _ids_of_other_places(conn: Connection, spec: LayerSpec, *, source: str) -> l
                     "external_id",
                     "id_of_another_place",
                     external_id=ext,
+                    name=name,
+                    type=kind_new or "—",
                     other_name=tname,
+                    other_type=kind_old or "—",
                     other_source=tsource,
                     other_id=tid,
-                    distance=f"{dist:.0f} m" if dist < 1000 else f"{dist / 1000:.0f} km",
+                    # both rows side by side: the reader sees what differs (the name,
+                    # the type, or the place); whole numbers read alike in every language
+                    distance=f"{dist:.0f} m" if dist < 10_000 else f"{dist / 1000:.0f} km",
                 )
             )
     return problems

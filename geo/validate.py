@@ -110,10 +110,11 @@ REASONS: dict[str, str] = {
     ),
     "commune_taken": "commune {commune} already has an entry ({other_name})",
     "id_of_another_place": (
-        "id {external_id!r} already names {other_name!r} from the source {other_source!r}, "
-        "{distance} away (table id {other_id}): another place, left unchanged — give this "
-        "file's ids a prefix of their own, or leave the id column out; if it is that place, "
-        "import the row under the source {other_source!r}"
+        "id {external_id!r} already names {other_name!r} ({other_type}, source "
+        "{other_source!r}, table id {other_id}), {distance} from this row's {name!r} "
+        "({type}): another place, left unchanged — give this file's ids a prefix of their "
+        "own, or leave the id column out; if it is that place, import the row under the "
+        "source {other_source!r}"
     ),
     # candidate sites (geo.candidate_sites)
     "not_a_point": "a {geom_type}, not a point",

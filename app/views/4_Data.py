@@ -65,7 +65,13 @@ with tab_import:
             else:
                 missing = dataio.missing_choices(layer, report)
                 st.session_state["import_check"] = dataio.Checked(
-                    upload, uploaded.file_id, layer, report, missing, crs=crs
+                    upload,
+                    uploaded.file_id,
+                    layer,
+                    report,
+                    missing,
+                    crs=crs,
+                    source=dataio.default_source(upload.path),
                 )
                 st.session_state.pop("import_done", None)
                 # a new file starts from its own defaults, not the last file's choices
@@ -101,18 +107,30 @@ with tab_import:
             )
             if value:
                 chosen[name] = value
-        if chosen != dict(checked.defaults) or crs != checked.crs:
+        # the source box is drawn below, but what it holds decides what counts as another
+        # source's row: a check must have seen it before anything is written
+        source_now = str(st.session_state.get("imp_source", "")).strip()
+        check_source = source_now or dataio.default_source(checked.upload.path)
+        rechecked = False
+        if chosen != dict(checked.defaults) or crs != checked.crs or check_source != checked.source:
             if crs != checked.crs:
                 st.caption(t("data.crs_changed"))
+            if check_source != checked.source:
+                st.info(t("data.source_changed", source=check_source))
             with st.spinner(t("data.checking"), show_time=True):
                 try:
-                    again = dataio.check_file(layer, checked.upload.path, defaults=chosen, crs=crs)
+                    again = dataio.check_file(
+                        layer, checked.upload.path, defaults=chosen, crs=crs, source=check_source
+                    )
                 except WaloujaError as exc:
                     st.session_state.pop("import_check", None)
                     shell.show_error(exc)
                     st.stop()
-            checked = dataclasses.replace(checked, report=again, defaults=chosen, crs=crs)
+            checked = dataclasses.replace(
+                checked, report=again, defaults=chosen, crs=crs, source=check_source
+            )
             st.session_state["import_check"] = checked
+            rechecked = True
         report = checked.report
         with report_box:
             (st.error if report.rejected else st.success)(
@@ -153,52 +171,58 @@ with tab_import:
                 )
         if checked.accepted == 0:
             st.info(t("data.nothing"))
-        else:
-            ready = True
-            if report.rejected:
-                st.warning(t("data.refused"))
-                ready = st.checkbox(
-                    t(
-                        "data.skip_invalid",
-                        n=checked.accepted,
-                        total=report.rows_read,
-                        rejected=report.rejected,
-                    ),
-                    key="imp_skip",
-                )
-            # always drawn, so that what the user typed survives unticking the box above
-            c1, c2 = st.columns(2)
-            source = c1.text_input(t("data.source"), key="imp_source").strip()
-            licence = c2.text_input(
-                t("data.licence"), key="imp_licence", placeholder=t("data.licence_example")
-            ).strip()
-            if not source or not licence:
-                st.caption(t("data.source_needed"))
-            if ready and st.button(
+        ready = checked.accepted > 0
+        if ready and report.rejected:
+            st.warning(t("data.refused"))
+            ready = st.checkbox(
+                t(
+                    "data.skip_invalid",
+                    n=checked.accepted,
+                    total=report.rows_read,
+                    rejected=report.rejected,
+                ),
+                key="imp_skip",
+            )
+        # always drawn once a file is checked (a refusal may say to import under another
+        # source), so that what the user typed survives unticking the box above
+        c1, c2 = st.columns(2)
+        source = c1.text_input(t("data.source"), key="imp_source").strip()
+        licence = c2.text_input(
+            t("data.licence"), key="imp_licence", placeholder=t("data.licence_example")
+        ).strip()
+        if not source or not licence:
+            st.caption(t("data.source_needed"))
+        clicked = checked.accepted > 0 and (
+            ready
+            and st.button(
                 tn("data.write", checked.accepted, layer=t(f"layer.{layer}")),
                 key="write",
                 type="primary",
                 disabled=not source or not licence,
-            ):
-                with st.spinner(t("data.writing"), show_time=True):
-                    try:
-                        written = dataio.write_file(
-                            layer,
-                            checked.upload.path,
-                            source=source,
-                            licence=licence,
-                            skip_invalid=bool(report.rejected),
-                            defaults=checked.defaults,
-                            crs=checked.crs,
-                        )
-                    except WaloujaError as exc:
-                        shell.show_error(exc)
-                    else:
-                        st.session_state["import_done"] = written
-                        dataio.discard(checked.upload)
-                        st.session_state.pop("import_check", None)
-                        data.refresh()
-                        st.rerun()
+            )
+        )
+        # a click in the run that checked the file again (the source just typed) waits
+        # for the user to read the new report
+        if clicked and not rechecked:
+            with st.spinner(t("data.writing"), show_time=True):
+                try:
+                    written = dataio.write_file(
+                        layer,
+                        checked.upload.path,
+                        source=source,
+                        licence=licence,
+                        skip_invalid=bool(report.rejected),
+                        defaults=checked.defaults,
+                        crs=checked.crs,
+                    )
+                except WaloujaError as exc:
+                    shell.show_error(exc)
+                else:
+                    st.session_state["import_done"] = written
+                    dataio.discard(checked.upload)
+                    st.session_state.pop("import_check", None)
+                    data.refresh()
+                    st.rerun()
     done = st.session_state.get("import_done")
     if done is not None:
         st.success(

@@ -373,3 +373,40 @@ def test_a_typed_source_is_every_rows_and_the_offered_one_leaves_the_files_own(
     at.button(key="write").click().run()
     assert not at.exception, at.exception
     assert [s for *_, s in _rows(engine)] == [f"{PREFIX}Délégation Rabat"]
+
+
+def test_a_source_typed_after_the_check_is_checked_before_anything_is_written(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    org_a = f"{PREFIX}Organisation A"
+    first = (
+        f"external_id,name,centre_type,lon,lat\n{PREFIX}c1,Centre test Témara,COAPH,-6.915,33.925\n"
+    )
+    at = _check(_page("fr", monkeypatch), f"{written}a.csv", first)
+    at.text_input(key="imp_source").input(org_a).run()
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    # another file gives the same id to another place: refused under its own (default) source
+    other = "external_id,name,centre_type,lon,lat\n"
+    other += f"{PREFIX}c1,Centre test Oujda,CAS,-1.91,34.68\n"
+    other += f"{PREFIX}c2,Centre test Salé,COAPH,-6.80,34.04\n"
+    at = _check(at, f"{written}b.csv", other)
+    assert "1 ligne acceptée, 1 refusée sur 2" in at.error[0].value
+    # the source typed and the write clicked at once: the file is checked again under that
+    # source and nothing is written before the user has seen the new report
+    at.checkbox(key="imp_skip").check().run()
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.text_input(key="imp_source").input(org_a)
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert any("La source a changé" in i.value for i in at.info)
+    assert "2 lignes acceptées, 0 refusée sur 2" in at.success[0].value
+    assert "À l'import : 1 ligne ajoutée, 1 mise à jour, 0 inchangée." in [
+        c.value for c in at.caption
+    ]
+    assert _rows(engine) == [(f"{PREFIX}c1", "COAPH", org_a)]  # nothing written yet
+    at.button(key="write").click().run()
+    assert [s.value for s in at.success] == [
+        "Import terminé : 1 ligne ajoutée, 1 mise à jour, 0 inchangée."
+    ]

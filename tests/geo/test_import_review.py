@@ -223,10 +223,11 @@ def test_another_sources_id_for_another_place_is_rejected_naming_the_row(
     assert (only.row, only.field, only.code) == (2, "external_id", "id_of_another_place")
     assert only.params["other_source"] == "Délégation Fès"
     assert only.params["distance"] == "387 km"
+    # both rows side by side: what differs (here all of it) shows
     assert only.reason.startswith(
-        "id '4711' already names 'Centre Association A' from the source 'Délégation Fès', "
-        "387 km away (table id "
+        "id '4711' already names 'Centre Association A' (CAS, source 'Délégation Fès', table id "
     )
+    assert "387 km from this row's 'Centre Association B' (COAPH): another place" in only.reason
     assert only.reason.endswith(
         "another place, left unchanged — give this file's ids a prefix of their own, or "
         "leave the id column out; if it is that place, import the row under the source "
