@@ -429,6 +429,9 @@ def import_table(
     if source_given and len(stated):
         warnings.append(Note("source_column_not_used", n=int(stated.nunique()), source=source))
         validated.rows["source"] = None
+    elif len(stated):  # said, as the rows' provenance is then not the one shown
+        example = str(stated.value_counts().index[0])
+        warnings.append(Note("source_column_used", n=int(stated.nunique()), example=example))
     inserted = updated = 0
     savepoint = conn.begin_nested()
     try:

@@ -208,6 +208,10 @@ NOTES: dict[str, str] = {
         "the file's source column ({n} different values) was not used: every row is recorded "
         "under {source!r}, the source given"
     ),
+    "source_column_used": (
+        "each row is recorded under the source its file's source column names ({n} "
+        "different values, e.g. {example!r}); give a source to record every row under it"
+    ),
     "licence_updated": "licence of {source} updated: {old} → {new}",
     "licence_not_recorded": (
         "licence {licence} not recorded: no row of {layer} comes from {source} "
@@ -238,6 +242,10 @@ SINGULAR: dict[str, str] = {
     "source_column_not_used": (
         "the file's source column ({n} value) was not used: every row is recorded under "
         "{source!r}, the source given"
+    ),
+    "source_column_used": (
+        "each row is recorded under the source its file's source column names ({n} value: "
+        "{example!r}); give a source to record every row under it"
     ),
 }
 """English refusals and notes for a count ``n`` of one: code -> text.

@@ -187,6 +187,12 @@ def test_without_a_stated_source_the_column_still_gives_each_row_its_own(
     assert report.inserted == 3
     assert _sources(db) == {"src-1": "bing", "src-2": "survey", "src-3": "bing"}
     assert not any(getattr(w, "code", "") == "source_column_not_used" for w in report.warnings)
+    # said, since the rows' provenance is not the source the report names
+    (note,) = [w for w in report.warnings if getattr(w, "code", "") == "source_column_used"]
+    assert note == (
+        "each row is recorded under the source its file's source column names (2 different "
+        "values, e.g. 'bing'); give a source to record every row under it"
+    )
 
 
 # 5. an id another organisation gave to another place does not replace it
