@@ -238,12 +238,18 @@ def normalise_name(value: Any) -> str:
 
 
 def similar_names(a: Any, b: Any) -> bool:
-    """Whether two names are the same or similar (ratio >= 0.85 after normalisation)."""
+    """Whether two names are the same or similar (ratio >= 0.85 after normalisation).
+
+    Names whose numbers differ are not similar, however alike the rest: "Ligne 1 Arrêt 1"
+    and "Ligne 1 Arrêt 2", "Centre 280" and "Centre 305" are other places.
+    """
     na, nb = normalise_name(a), normalise_name(b)
     if not na or not nb:
         return False
     if na == nb:
         return True
+    if re.findall(r"\d+", na) != re.findall(r"\d+", nb):
+        return False
     return SequenceMatcher(None, na, nb).ratio() >= NAME_SIMILARITY
 
 
@@ -1026,12 +1032,22 @@ def duplicate_params(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, dict[str,
     names = rows["name"].to_numpy(dtype=object)
     kinds = rows[spec.type_field].to_numpy(dtype=object) if spec.type_field else None
     lon, lat = rows["lon"].to_numpy(float), rows["lat"].to_numpy(float)
+    # a feed's own stop ids (not hashed from type, name and place, nor OpenStreetMap's,
+    # whose one stop is mapped as platform and pole): a GTFS feed's stops of one name on
+    # either side of a road are two stops
+    given = (
+        [not str(e).startswith(("h:", "osm:")) for e in rows["external_id"]]
+        if spec.name == "transport_stops" and "external_id" in rows.columns
+        else [False] * len(rows)
+    )
     out: dict[Any, dict[str, str]] = {}
     for i, j in pairs:
         i, j = (i, j) if index[i] < index[j] else (j, i)
         if index[j] in out or index[i] in out:
             continue
         if kinds is not None and kinds[i] != kinds[j]:
+            continue
+        if given[i] and given[j]:
             continue
         if not similar_names(names[i], names[j]):
             continue

@@ -262,6 +262,27 @@ def test_duplicates_inside_the_file() -> None:
     assert "22 m apart" in got[0][2]
 
 
+def test_a_feeds_stops_of_one_name_either_side_of_a_road_are_two_stops() -> None:
+    rows = frame(
+        [
+            {"stop_id": "BF_A", "name": "Bab Ftouh", "mode": "bus", "lon": "-4.97", "lat": "34.06"},
+            # 29 m away, same name, its own stop id: the other direction's stop
+            {
+                "stop_id": "BF_B",
+                "name": "Bab Ftouh",
+                "mode": "bus",
+                "lon": "-4.97",
+                "lat": "34.06026",
+            },
+        ]
+    )
+    assert reasons(validate_records(STOPS, rows)) == []
+    # without ids of their own, the same two rows are still one stop entered twice
+    unnamed = rows.drop(columns=["stop_id"])
+    (got,) = reasons(validate_records(STOPS, unnamed))
+    assert got[:2] == (3, "name")
+
+
 def test_repeated_external_ids_are_rejected() -> None:
     rows = frame(
         [
@@ -280,6 +301,10 @@ def test_names_and_stable_ids() -> None:
     assert similar_names("Gare de Fès", "Gare de Fes")
     assert not similar_names("Gare de Fès", "Gare de Meknès")
     assert not similar_names("", "")
+    # names whose numbers differ are other places, however alike the rest
+    assert not similar_names("Ligne 1 Arrêt 1", "Ligne 1 Arrêt 2")
+    assert not similar_names("Centre test 280", "Centre test 305")
+    assert similar_names("Ligne 12 Arrêt 3", "ligne 12 arret 3")
     a = stable_id("centres", "CAS", "Centre A", -6.84001, 34.02001)
     assert a == stable_id("centres", "CAS", "centre a", -6.84002, 34.02002)
     assert a != stable_id("centres", "EPS", "Centre A", -6.84001, 34.02001)
