@@ -18,7 +18,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from app import data
+from app import data, state
 from app.components import mapview
 from app.components.filters import type_tag
 from app.context import app_settings
@@ -216,10 +216,12 @@ def start_number(key: str, default: float, *, lo: float, hi: float) -> float:
 def publish_number(key: str, value: float, default: float) -> None:
     """Write a number to the URL (``5`` rather than ``5.0``; removed when default)."""
     if math.isclose(value, default):
+        state.remember(key, None)
         if key in st.query_params:
             del st.query_params[key]
         return
     text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    state.remember(key, text)
     if st.query_params.get(key) != text:
         st.query_params[key] = text
 

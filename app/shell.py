@@ -83,41 +83,11 @@ def run() -> None:
         st.html(RTL_CSS)
     page = st.navigation(navigation_pages(), position="sidebar", expanded=True)
     sidebar_footer()
-    remember_choices(page.url_path)
+    state.arrive(page.url_path)  # the page's choices when the user left it
     try:
         page.run()
     finally:
-        keep_choices(page.url_path)
         state.end_run()
-
-
-_CHOICES = "_choices:"  # session key prefix: a page's address parameters when last shown
-_SHOWN = "_page_shown"  # session key: the page of the previous run
-
-
-def remember_choices(page: str) -> None:
-    """Give a page the choices it had when the user left it for another page.
-
-    Streamlit drops a page's address parameters (and its widgets' state) when the user
-    opens another page: coming back through the sidebar, the Map explorer showed its
-    defaults again. When the page is opened from another one and its address carries no
-    choice, the parameters it had when last shown are put back before it runs. A page whose
-    choices are all back to their defaults keeps them: this happens only on arrival.
-    """
-    arrived = st.session_state.get(_SHOWN) != page
-    st.session_state[_SHOWN] = page
-    own = [k for k in st.query_params if k != "lang"]
-    saved = st.session_state.get(_CHOICES + page)
-    if arrived and not own and saved:
-        for key, value in saved.items():
-            st.query_params[key] = value
-
-
-def keep_choices(page: str) -> None:
-    """Keep the page's address parameters (but the language) for :func:`remember_choices`."""
-    st.session_state[_CHOICES + page] = {
-        k: st.query_params[k] for k in st.query_params if k != "lang"
-    }
 
 
 def navigation_pages() -> list[st.Page]:

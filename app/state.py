@@ -19,6 +19,8 @@ import streamlit as st
 T = TypeVar("T")
 
 
+_CHOICES = "_state_choices:"  # session key prefix: a page's address parameters, kept
+_SHOWN = "_state_page"  # session key: the page of the previous run
 _SELECTS = "_state_select_keys"  # session key: the keys of the select widgets seen so far
 _RESET = "_state_reset_keys"  # session key: select widgets whose value is re-sent this run
 
@@ -40,6 +42,55 @@ def relabel_selects(skip: Sequence[str] = ()) -> None:
         st.session_state[key] = st.session_state[key]
         reset.append(key)
     st.session_state[_RESET] = set(reset)
+
+
+def arrive(page: str) -> None:
+    """Give a page the choices it had when the user left it for another page.
+
+    Streamlit drops a page's address parameters (and its widgets' state) when the user
+    opens another page: coming back through the sidebar, the Map explorer showed its
+    defaults again. Each page's parameters are kept as they are written (:func:`publish`,
+    :func:`remember`; a run the user interrupts still keeps what it wrote); when the page
+    is opened from another one and its address carries no choice, they are put back, in
+    one change (one browser history entry), before it runs. A page whose choices are all
+    back to their defaults keeps them: this happens only on arrival.
+
+    On arrival the select widgets start from the page's address alone: two pages share
+    keys (the centre type, the distance), and the Map explorer's 60 km must not become the
+    Coverage page's.
+    """
+    arrived = st.session_state.get(_SHOWN) != page
+    st.session_state[_SHOWN] = page
+    if not arrived:
+        return
+    forget_selects(keep=("lang",))
+    own = {k: st.query_params[k] for k in st.query_params if k != "lang"}
+    saved = st.session_state.get(_CHOICES + page)
+    if not own and saved:
+        lang = st.query_params.get("lang")
+        st.query_params.from_dict({**saved, **({"lang": lang} if lang else {})})
+    else:
+        st.session_state[_CHOICES + page] = own
+
+
+def remember(key: str, text: str | None) -> None:
+    """Keep an address parameter of the page being shown (``None``: it was removed)."""
+    page = st.session_state.get(_SHOWN)
+    if page is None or key == "lang":
+        return
+    kept = st.session_state.setdefault(_CHOICES + str(page), {})
+    if text is None:
+        kept.pop(key, None)
+    else:
+        kept[key] = text
+
+
+def forget_selects(keep: Sequence[str] = ()) -> None:
+    """Drop the values the select widgets hold (but ``keep``'s): they start again from the
+    address (see :func:`start_index`)."""
+    for key in st.session_state.get(_SELECTS, ()):
+        if key not in keep and key in st.session_state:
+            del st.session_state[key]
 
 
 def end_run() -> None:
@@ -116,10 +167,12 @@ def start_text(key: str, default: str = "") -> str:
 def publish(key: str, value: object, default: object = None) -> None:
     """Write ``value`` to the URL under ``key`` (removed when it equals ``default``)."""
     if value is None or value == default or value == "":
+        remember(key, None)
         if key in st.query_params:
             del st.query_params[key]
         return
     text = str(value)
+    remember(key, text)
     if st.query_params.get(key) != text:
         st.query_params[key] = text
 
@@ -127,9 +180,11 @@ def publish(key: str, value: object, default: object = None) -> None:
 def publish_list(key: str, values: Sequence[str], default: Sequence[str]) -> None:
     """Write a multiselect's values to the URL (removed when equal to ``default``)."""
     if list(values) == list(default):
+        remember(key, None)
         if key in st.query_params:
             del st.query_params[key]
         return
     text = ",".join(values)
+    remember(key, text)
     if st.query_params.get(key) != text:
         st.query_params[key] = text

@@ -70,3 +70,31 @@ def test_the_file_uploader_reads_in_the_pages_language(app: str, page: Any) -> N
     _, size, hint = page.evaluate(UPLOAD_WORDS)
     assert size == "0px"  # Streamlit's own "Upload" is not shown
     assert hint == "none"  # nor its English "200MB per file": the page's caption says it
+
+
+def _pick(page: Any, label: str, option: str) -> None:
+    box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(has_text=label)
+    box.locator("input").first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_a_choice_on_one_page_does_not_become_anothers(app: str, page: Any) -> None:
+    # the Coverage page and the Map explorer share the distance's key: after a change of
+    # language the Map explorer's 60 km showed on the Coverage page (and its figures)
+    page.goto(f"{app}/coverage_and_equity?km=10")
+    _wait_heading(page, "Couverture et équité")
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('10 km')")
+    nav = page.locator("[data-testid='stSidebarNavLink']")
+    nav.filter(has_text="Explorateur de carte").click()
+    _wait_heading(page, "Explorateur de carte")
+    _pick(page, "Indicateur", "Couverture : part à moins du seuil d'un centre")
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('30 km')")
+    _pick(page, "Seuil", "60 km")
+    page.wait_for_url("**km=60**")
+    _choose_language(page, "English")
+    _wait_heading(page, "Map explorer")
+    nav.filter(has_text="Coverage and equity").click()
+    _wait_heading(page, "Coverage and equity")
+    page.wait_for_url("**km=10**")
+    page.wait_for_function(f"() => ({SELECT_VALUES})().includes('10 km')")
+    assert "60 km" not in page.evaluate(SELECT_VALUES)
