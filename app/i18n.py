@@ -267,9 +267,18 @@ def count_key(key: str, n: int, lang: str) -> str:
 
 
 def tn(key: str, n: int, /, **fields: object) -> str:
-    """The text of ``key`` for a count ``n`` (field ``{n}``), singular or plural."""
+    """The text of ``key`` for a count ``n`` (field ``{n}``), singular or plural; ``n``
+    written as the language writes figures ("1 503" in French and Arabic, "1,503" in
+    English)."""
     lang = current_language()
-    return translate(count_key(key, n, lang), lang, n=n, **fields)
+    return translate(count_key(key, n, lang), lang, n=grouped(n, lang), **fields)
+
+
+def grouped(n: int, lang: str) -> str:
+    """A whole count with its thousands marked: narrow no-break spaces in French and
+    Arabic, commas in English."""
+    text = f"{int(n):,}"
+    return text if lang == "en" else text.replace(",", "\u202f")
 
 
 def join_list(items: Iterable[str]) -> str:

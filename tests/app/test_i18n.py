@@ -227,3 +227,12 @@ def test_arabic_reasons_keep_coordinates_whole() -> None:
         assert "{lat}" in run.group(1), key
     shown = i18n.translate("reason.outside_morocco", "ar", lon="-3.70000", lat="40.41000")
     assert "\u2066(-3.70000, 40.41000)\u2069" in shown
+
+
+def test_counts_are_written_with_their_thousands_marked() -> None:
+    # "1503 communes dessinées", "49976 lignes acceptées" read as codes, not counts
+    assert i18n.grouped(1503, "fr") == "1\u202f503"
+    assert i18n.grouped(1503, "ar") == "1\u202f503"
+    assert i18n.grouped(49976, "en") == "49,976"
+    assert i18n.grouped(12, "fr") == "12"
+    assert i18n.tn("data.report.accepted", 49976).startswith("49\u202f976 ")
