@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import app_settings
+from app.i18n import current_language
 from geo import db, maps
 from walouja.errors import WaloujaError
 
@@ -77,24 +78,26 @@ def boundaries(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _boundaries_text(
-    level: str, region: str | None, province: str | None, version: str
+    level: str, region: str | None, province: str | None, version: str, lang: str
 ) -> tuple[str, int]:
     from app.components.mapview import feature_collection_text, fmt_number
 
     with db.connect(app_settings()) as conn:
         rows = maps.boundaries(conn, level, region_code=region, province_code=province)  # type: ignore[arg-type]
     for row in rows:
-        row["pwd"] = fmt_number(row["pwd"])
-        row["population"] = fmt_number(row["population"])
+        row["pwd"] = fmt_number(row["pwd"], lang=lang)
+        row["population"] = fmt_number(row["population"], lang=lang)
     return feature_collection_text(rows, ["name_fr", "name_ar", "pwd", "population"]), len(rows)
 
 
 def boundaries_text(
     level: str, *, region: str | None = None, province: str | None = None
 ) -> tuple[str, int]:
-    """Display polygons of ``level`` as GeoJSON text (names and formatted figures as
-    properties, the code as feature id) and how many there are; built once per data version."""
-    return _boundaries_text(level, region, province, data_version())
+    """Display polygons of ``level`` as GeoJSON text (names and figures written as the
+    page's language writes them, the code as feature id) and how many there are; built
+    once per data version and language (the first visitor's language set every later
+    visitor's figures: "3,127" on a French page)."""
+    return _boundaries_text(level, region, province, data_version(), current_language())
 
 
 @st.cache_data(show_spinner=False)

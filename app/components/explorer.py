@@ -157,7 +157,7 @@ def build_map(
     unit = t(f"indicator.{indicator}.unit")
     fmt = lambda v: mapview.fmt_number(v, decimals=spec.decimals)  # noqa: E731
     labelled = {
-        code: (classes.color(v), f"{fmt(v)} {unit}".strip())
+        code: (classes.color(v), figures.with_unit(fmt(v), unit))
         for code, v in shown.items()
         if v is not None
     }

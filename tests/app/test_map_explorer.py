@@ -260,3 +260,15 @@ def test_map_cosmetics_metric_scale_titles_searched_outline_and_one_decimal(fres
     # "10 000" as the page writes numbers (it read "10000" in Arabic)
     assert at.selectbox(key="indicator").value == "places_per_10k"
     assert "مقاعد لكل 10\u202f000 شخص في وضعية إعاقة" in _legend(at)
+
+
+def test_popup_figures_follow_each_visitors_language(fresh: None) -> None:
+    # the polygons' figures were built once for every visitor: a French page after an
+    # English one showed the population as "3,127"
+    english = _script(_open(lang="en", region="12", indicator="coverage"))
+    assert re.search(r'"population": "\d{1,3}(,\d{3})+"', english)
+    french = _script(_open(region="12", indicator="coverage"))
+    assert not re.search(r'"population": "\d{1,3}(,\d{3})+"', french)
+    assert re.search(r'"population": "\d{1,3}(\u202f\d{3})+"', french)
+    # a share reads "100%" in English, "100 %" in French (narrow no-break space)
+    assert not re.search(r"\d %", english)
