@@ -170,6 +170,7 @@ with tab_map:
         overlays=[],
         tiles=tiles_mode(app_settings().tiles),
         height=520,
+        threshold_km=float(km),  # the legend names the distance, as the Map explorer's
     )
     st_folium(fmap, key="equity_map", height=520, use_container_width=True, returned_objects=[])
 with tab_lorenz:

@@ -268,3 +268,15 @@ def test_percentages_and_figures_are_written_alike_across_the_page(
             assert not re.search(r"\d[ \u00a0\u202f]%", text), text
         if lang == "en":  # 18,577 as the command line prints it
             assert not re.search(r"\d[\u202f ]\d{3}\b", text), text
+
+
+def test_the_maps_legend_names_the_distance(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, downloads: dict[str, bytes]
+) -> None:
+    # it read "share within the threshold of a centre": which threshold, the map did not say
+    for at in _page(monkeypatch, engine, "fr", km="10"):
+        scripts = [
+            str(json.loads(c.proto.json_args).get("script", ""))
+            for c in at.get("component_instance")
+        ]
+        assert any("10 km" in s or "10\\u00a0km" in s for s in scripts), "no 10 km in the legend"
