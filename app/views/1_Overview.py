@@ -8,7 +8,7 @@ import streamlit as st
 from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number
-from app.components.tables import unit_table
+from app.components.tables import screen_table, unit_table
 from app.i18n import join_list, t
 from walouja.errors import WaloujaError
 
@@ -80,7 +80,11 @@ if not summary.empty:
             "places": t("field.places"),
         }
     )
-    st.dataframe(by_type, hide_index=True, column_config=shell.aligned_columns(by_type))
+    whole = {t("field.centres"): 0, t("field.places"): 0}  # "22 206", not "22206"
+    shown_by_type, by_type_config = screen_table(
+        by_type, {str(c): str(c) for c in by_type.columns}, whole
+    )
+    st.dataframe(shown_by_type, hide_index=True, column_config=by_type_config)
 
 st.subheader(t("overview.by_unit"))
 level_options = ["regions", "provinces"]
@@ -94,16 +98,23 @@ level = st.radio(
 )
 state.publish("ov_level", level, "regions")
 table = unit_table(level, indicators)
-# figures with the reader's thousands and decimal marks ("4 008 655", "4,91" in a French
-# browser), as the other pages' tables show them
-numeric = {
-    str(c): st.column_config.NumberColumn(format="localized")
-    for c in table.columns
-    if pd.api.types.is_numeric_dtype(table[c])
+# figures as the page writes them ("4 008 655", "4,91" in French, "4,008,655" in English,
+# whatever the browser's locale), still sorting as numbers; read from the right in Arabic
+decimals_of = {
+    t("field.population"): 0,
+    t("field.pwd"): 0,
+    t("field.prevalence"): 2,
+    t("field.centres"): 0,
+    t("field.places"): 0,
+    t("indicator.places_per_10k"): 1,
+    t("field.coverage_pct"): 1,
 }
-st.dataframe(
-    table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table, numeric)
+shown, config = screen_table(
+    table,
+    {str(c): str(c) for c in table.columns},
+    {c: n for c, n in decimals_of.items() if c in table},
 )
+st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
 
 st.subheader(t("sources.title"))
