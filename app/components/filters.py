@@ -37,6 +37,17 @@ def type_label(centre_type: str | None) -> str:
     return t("analysis.any_type") if centre_type is None else t(f"centre_type.{centre_type}")
 
 
+def type_choice(centre_type: str | None) -> str:
+    """A centre type as a select box offers it: its acronym first, so that a box too narrow
+    for the whole name still tells COAPH from CAS (the Arabic names end with it: the box
+    showed "مركز توجيه ومساعدة ا")."""
+    label = type_label(centre_type)
+    code = f" ({centre_type})"
+    if centre_type and label.endswith(code):
+        return f"{centre_type} — {label.removesuffix(code)}"
+    return label
+
+
 def type_tag(kind: str | None) -> str:
     """A short name of a centre type for legends and sentences: its acronym (COAPH...), or
     words for ``other``, which has no acronym."""
@@ -66,7 +77,7 @@ def centre_filter(
         type_options,
         key="ctype",
         index=state.start_index("ctype", type_options, default_type),
-        format_func=lambda v: type_label(None if v == ANY_TYPE else str(v)),
+        format_func=lambda v: type_choice(None if v == ANY_TYPE else str(v)),
     )
     state.publish("ctype", choice, default_type)
     km_default = str(analyses.DEFAULT_THRESHOLD_KM)

@@ -272,3 +272,15 @@ def test_popup_figures_follow_each_visitors_language(fresh: None) -> None:
     assert re.search(r'"population": "\d{1,3}(\u202f\d{3})+"', french)
     # a share reads "100%" in English, "100 %" in French (narrow no-break space)
     assert not re.search(r"\d %", english)
+
+
+def test_the_centre_type_box_shows_the_acronym_first_in_arabic(fresh: None) -> None:
+    from app.components import filters
+
+    # a box too narrow for the whole Arabic name still tells COAPH from CAS
+    assert filters.type_choice("COAPH").startswith("COAPH — ")
+    at = _open(lang="ar", indicator="coverage")
+    box = at.selectbox(key="ctype")
+    assert all(
+        o.startswith(("COAPH", "CAS", "CAPE", "EMF", "CJPA", "EPS")) for o in box.options[1:]
+    )
