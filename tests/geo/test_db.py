@@ -81,10 +81,19 @@ def test_missing_database_is_explained(settings: Settings) -> None:
 
 
 def test_a_missing_database_of_the_local_cluster_says_to_run_db_up(settings: Settings) -> None:
-    url = db.database_url(settings)
-    if "host=/" not in url and "host=%2F" not in url:
-        pytest.skip("the suite runs against DATABASE_URL, not the local cluster")
+    # the local cluster (a socket in the project): the hint said createdb or fix DATABASE_URL
     missing = settings.model_copy(update={"db_name": "walouja_does_not_exist"})
-    with pytest.raises(DatabaseError, match=r"walouja db up") as caught, db.connect(missing):
-        pass
-    assert "createdb" not in str(caught.value.hint)
+    local = db.database_url(missing)
+    if "host=/" in local or "host=%2F" in local:
+        with pytest.raises(DatabaseError, match=r"walouja db up") as caught, db.connect(missing):
+            pass
+        assert "createdb" not in str(caught.value.hint)
+    # the same driver text for a socket URL and for a server named in DATABASE_URL
+    said = 'FATAL:  database "walouja_x" does not exist'
+    socket = db.explain_connection_error(
+        Exception(said), "postgresql://postgres@/walouja_x?host=%2Fsrv%2F.walouja%2Frun"
+    )
+    assert "walouja db up" in str(socket.hint)
+    server = db.explain_connection_error(Exception(said), "postgresql://u:secret@db:5432/walouja_x")
+    assert "createdb" in str(server.hint)
+    assert "secret" not in str(server)
