@@ -81,6 +81,8 @@ def detect_format(path: Path) -> str:
         if any(n.endswith(".shp") for n in names):
             return "shp"
         raise file_error("zip_without_data", name=path.name)
+    if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
+        raise file_error("spreadsheet_file", name=display_name(path))
     raise file_error("unknown_extension", name=display_name(path), formats=", ".join(FORMATS))
 
 

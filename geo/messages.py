@@ -39,6 +39,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "cannot tell the format of {name}",
         "use a known extension or --format ({formats})",
     ),
+    "spreadsheet_file": (
+        "{name} is a spreadsheet, which Walouja does not read",
+        "save it as CSV UTF-8 (in Excel: File > Save as > CSV UTF-8; in LibreOffice: "
+        "Save as > Text CSV, UTF-8), then import the .csv",
+    ),
     "unknown_format": ("unknown format {format!r}", "formats: {formats}"),
     "osm_needs_layer": (
         "OpenStreetMap files (.osm) are imported one layer at a time and are not accepted here",

@@ -62,6 +62,7 @@ HUGE = "x" * (CSV_VALUE_LIMIT + 1)  # longer than the longest value a CSV may ho
 MADRID = "name;centre_type;lon;lat\nMadrid;CAS;-3.7;40.41\n"
 
 CASES: list[tuple[str, Case]] = [
+    ("spreadsheet_file", lambda d, c: read_file(_write(d / "centres.xlsx", b"PK\x03\x04"))),
     (
         "no_data_rows",
         lambda d, c: run_import(c, "centres", _write(d / "h.csv", "name,centre_type,lon,lat\n")),
@@ -91,7 +92,7 @@ CASES: list[tuple[str, Case]] = [
     ),
     ("unreadable_csv", lambda d, c: read_file(_write(d / "c.csv", f"{HUGE};lon\n"))),
     ("csv_line_error", lambda d, c: read_file(_write(d / "c.csv", f"name;lon\n{HUGE};1\n"))),
-    ("unknown_extension", lambda d, c: read_file(_write(d / "centres.xlsx", "PK"))),
+    ("unknown_extension", lambda d, c: read_file(_write(d / "centres.numbers", "PK"))),
     ("unknown_format", lambda d, c: read_file(_write(d / "c.csv", "a\n"), fmt="xls")),
     ("bad_zip", lambda d, c: read_file(_write(d / "feed.zip", "not a zip"))),
     ("bad_zip", lambda d, c: read_file(_write(d / "roads.zip", "not a zip"), fmt="shp")),
