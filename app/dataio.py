@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,11 +188,32 @@ def save_upload(name: str, content: bytes, *, layer: str, replaces: Upload | Non
     """
     if replaces is not None:
         discard(replaces)
+    discard_stale()
     folder = Path(tempfile.mkdtemp(prefix="walouja-upload-"))
     safe = Path(name).name or "upload"
     path = folder / safe
     path.write_bytes(content)
     return Upload(path=path, signature=f"{layer}:{safe}:{len(content)}:{hash(content)}")
+
+
+STALE_UPLOAD_S = 24 * 3600
+"""Age after which an upload folder left behind (a tab closed after its check, a write that
+failed) is deleted by the next upload."""
+
+
+def discard_stale(now: float | None = None) -> int:
+    """Delete the ``walouja-upload-`` folders older than :data:`STALE_UPLOAD_S`; how many."""
+    now = time.time() if now is None else now
+    gone = 0
+    for folder in Path(tempfile.gettempdir()).glob("walouja-upload-*"):
+        try:
+            old = now - folder.stat().st_mtime > STALE_UPLOAD_S
+        except OSError:
+            continue
+        if old and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+            gone += 1
+    return gone
 
 
 def discard(upload: Upload) -> None:

@@ -410,3 +410,22 @@ def test_a_source_typed_after_the_check_is_checked_before_anything_is_written(
     assert [s.value for s in at.success] == [
         "Import terminé : 1 ligne ajoutée, 1 mise à jour, 0 inchangée."
     ]
+
+
+def test_upload_folders_left_behind_are_deleted_after_a_day() -> None:
+    import os
+    import tempfile
+
+    from app import dataio
+
+    old = Path(tempfile.mkdtemp(prefix="walouja-upload-"))
+    (old / "centres.csv").write_text("name\n")
+    recent = Path(tempfile.mkdtemp(prefix="walouja-upload-"))
+    day_ago = old.stat().st_mtime - dataio.STALE_UPLOAD_S - 60
+    os.utime(old, (day_ago, day_ago))
+    try:
+        assert dataio.discard_stale() >= 1
+        assert not old.exists()  # a tab closed after its check left it
+        assert recent.exists()  # another session's file, still in use
+    finally:
+        dataio.shutil.rmtree(recent, ignore_errors=True)
