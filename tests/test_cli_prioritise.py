@@ -430,5 +430,9 @@ def test_cli_compare_names_the_sites_and_the_objectives_units() -> None:
     objective = next(x for x in done.stdout.splitlines() if x.startswith("objective:"))
     assert objective.endswith("person-km")
     assert "persons covered →" in objective
+    # the figures are named for people, not by their JSON keys
+    assert "persons with disabilities covered after: " in done.stdout
+    assert "pwd_covered_after" not in done.stdout
+    assert "proven optimal: yes → yes" in done.stdout
     only = next(x for x in done.stdout.splitlines() if x.startswith(f"sites only in {ids[0]}:"))
     assert re.search(r"\d\d\.\d{3}\.\d\d\.\d\d \(\w", only), only  # code (commune)

@@ -20,6 +20,22 @@ from walouja.services.prioritise import compare_scenarios, list_scenarios, run_p
 # ---- commands --------------------------------------------------------------------------
 
 
+_HEADLINE_LABELS = {
+    "objective": "objective",
+    "optimal": "proven optimal",
+    "gap": "proven gap",
+    "pwd_covered_before": "persons with disabilities covered before",
+    "pwd_covered_after": "persons with disabilities covered after",
+    "total_cost_mad": "cost of the new centres (MAD)",
+    "n_existing": "existing centres",
+}
+"""How ``scenarios compare`` names the figures it sets side by side."""
+
+
+def _yes(value: Any) -> str:
+    return "—" if value is None else ("yes" if value else "no")
+
+
 def _fmt(value: Any, spec: str = ",.0f") -> str:
     if value is None:
         return "—"
@@ -212,10 +228,15 @@ def scenarios_compare(
         typer.echo(f"request {key}: {pair['a']} → {pair['b']}")
     unit = diff["objective_unit"]
     for key, pair in diff["headline"].items():
+        label = _HEADLINE_LABELS.get(key, key)
         if key == "objective":
-            typer.echo(f"objective: {_fmt(pair['a'])} {unit['a']} → {_fmt(pair['b'])} {unit['b']}")
+            typer.echo(f"{label}: {_fmt(pair['a'])} {unit['a']} → {_fmt(pair['b'])} {unit['b']}")
+        elif key == "gap":
+            typer.echo(f"{label}: {_fmt(pair['a'], '.2%')} → {_fmt(pair['b'], '.2%')}")
+        elif key == "optimal":
+            typer.echo(f"{label}: {_yes(pair['a'])} → {_yes(pair['b'])}")
         else:
-            typer.echo(f"{key}: {_fmt(pair['a'])} → {_fmt(pair['b'])}")
+            typer.echo(f"{label}: {_fmt(pair['a'])} → {_fmt(pair['b'])}")
     names = diff["site_names"]
 
     def sites(ids: list[str]) -> str:
