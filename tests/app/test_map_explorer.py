@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.textsearch import search_units
 from geo import maps
+from tests.app.support import require_no_centre_of_type
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 
@@ -193,11 +194,7 @@ def test_the_panel_keeps_a_clicked_unit_and_forgets_a_search_that_finds_nothing(
 def test_a_centre_type_without_operating_centres_is_not_offered_and_the_map_stays(
     fresh: None, engine: Engine
 ) -> None:
-    with engine.connect() as c:
-        others = c.execute(
-            sa.text("SELECT count(*) FROM centres WHERE centre_type = 'other'")
-        ).scalar_one()
-    assert others == 0, "expects the demonstration centres, which have no type 'other'"
+    require_no_centre_of_type(engine, "other")
     at = _open(indicator="coverage", ctype="other")
     assert not at.error, [e.value for e in at.error]
     assert "other" not in at.selectbox(key="ctype").options

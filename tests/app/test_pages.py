@@ -16,6 +16,7 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
+from tests.app.support import require_no_centre_of_type
 from walouja.settings import Settings
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
@@ -595,11 +596,7 @@ def test_centres_without_capacity_keep_distance_and_coverage_and_explain_access(
 def test_a_centre_type_without_operating_centres_is_worded_in_arabic(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with engine.connect() as c:
-        others = c.execute(
-            sa.text("SELECT count(*) FROM centres WHERE centre_type = 'other'")
-        ).scalar_one()
-    assert others == 0, "expects the demonstration centres, which have no type 'other'"
+    require_no_centre_of_type(engine, "other")
     monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
     monkeypatch.setenv("WALOUJA_TILES", "none")
     _fresh_caches()

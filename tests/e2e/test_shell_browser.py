@@ -18,6 +18,12 @@ def _wait_heading(page: Any, text: str) -> None:
     page.get_by_role("heading", name=text).first.wait_for(state="visible")
 
 
+def _follow(page: Any, link: str, heading: str) -> None:
+    """Open a page from the sidebar, as a person does (not by its address)."""
+    page.locator("[data-testid='stSidebarNavLink']").filter(has_text=link).click()
+    _wait_heading(page, heading)
+
+
 def _choose_language(page: Any, name: str) -> None:
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").first.click()
     page.get_by_role("option", name=name).click()
@@ -42,12 +48,9 @@ def test_a_page_keeps_its_choices_when_the_user_comes_back(app: str, page: Any) 
     page.goto(f"{app}/data?imp_layer=beaches")
     _wait_heading(page, "Données")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('Plages')")
-    nav = page.locator("[data-testid='stSidebarNavLink']")
-    nav.filter(has_text="Sources et licences").click()
-    _wait_heading(page, "Sources et licences")
+    _follow(page, "Sources et licences", "Sources et licences")
     assert "imp_layer" not in page.url
-    nav.filter(has_text="Données").click()
-    _wait_heading(page, "Données")
+    _follow(page, "Données", "Données")
     # Streamlit dropped the page's address and widgets on leaving: it showed "Centres"
     page.wait_for_url("**imp_layer=beaches**")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('Plages')")
@@ -84,17 +87,14 @@ def test_a_choice_on_one_page_does_not_become_anothers(app: str, page: Any) -> N
     page.goto(f"{app}/coverage_and_equity?km=10")
     _wait_heading(page, "Couverture et équité")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('10 km')")
-    nav = page.locator("[data-testid='stSidebarNavLink']")
-    nav.filter(has_text="Explorateur de carte").click()
-    _wait_heading(page, "Explorateur de carte")
+    _follow(page, "Explorateur de carte", "Explorateur de carte")
     _pick(page, "Indicateur", "Couverture : part à moins du seuil d'un centre")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('30 km')")
     _pick(page, "Seuil", "60 km")
     page.wait_for_url("**km=60**")
     _choose_language(page, "English")
     _wait_heading(page, "Map explorer")
-    nav.filter(has_text="Coverage and equity").click()
-    _wait_heading(page, "Coverage and equity")
+    _follow(page, "Coverage and equity", "Coverage and equity")
     page.wait_for_url("**km=10**")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('10 km')")
     assert "60 km" not in page.evaluate(SELECT_VALUES)
