@@ -412,6 +412,21 @@ def test_cli_says_served_when_centres_have_places() -> None:
     assert "cost of the new centres: 5,000,000 MAD (1 × 5,000,000 MAD)" in done.stdout
 
 
+def test_cli_places_a_single_centre_by_comparing_every_candidate() -> None:
+    # the national p-median with the COAPH fixed and one new centre used to stop at the
+    # 60 s limit with no proven bound: one site to place is decided by trying each
+    done = _cli("prioritise", "--new", "1", "--model", "pmedian", "--fresh")
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert re.search(r"optimal \(each of the 1,\d{3} candidate sites compared\)", first), first
+    done = _cli("prioritise", "--new", "1", "--model", "pmedian", "--fresh", "--json")
+    out = json.loads(done.stdout)
+    assert out["optimal"] is True
+    assert out["solution_source"] == "enumeration"
+    assert out["gap"] == 0.0
+    assert len(out["sites"]) == 1
+
+
 def test_cli_scenarios_list_json_is_valid() -> None:
     done = _cli("scenarios", "list", "--json")
     assert done.returncode == 0, done.stderr
@@ -422,8 +437,7 @@ def test_cli_scenarios_list_json_is_valid() -> None:
 def test_cli_compare_names_the_sites_and_the_objectives_units() -> None:
     ids = []
     for model in ("mclp", "pmedian"):
-        # 10 new centres: the national p-median proves its answer in seconds (with a single
-        # new centre it stops at the time limit: see bench/README.md)
+        # 10 new centres: the national p-median proves its answer in seconds
         done = _cli("prioritise", "--new", "10", "--model", model, "--json")
         assert done.returncode == 0, done.stderr
         ids.append(str(json.loads(done.stdout)["run_id"]))

@@ -156,8 +156,10 @@ class LocationResult:
     params
         The request, as plain values.
     solution_source
-        ``"milp"``; or ``"greedy"`` when a time limit stopped HiGHS with no incumbent as good
-        as the greedy one (still reported with its gap to HiGHS's proven bound).
+        ``"milp"``; ``"enumeration"`` when a single new site was left to place and every
+        candidate was compared (optimal; ``n_variables`` then counts the candidates); or
+        ``"greedy"`` when a time limit stopped HiGHS with no incumbent as good as the greedy
+        one (still reported with its gap to HiGHS's proven bound).
     """
 
     model: str

@@ -360,7 +360,11 @@ else:
     ):
         st.caption(t("prioritise.stale"))
     solve_s = fmt_number(res.get("solve_time_s"), decimals=2)
-    if res.get("optimal"):
+    if res.get("optimal") and res.get("solution_source") == "enumeration":
+        # a single new site to place: every candidate compared (n_variables counts them)
+        n_tried = int(res.get("n_variables") or 0)
+        st.success(tn("prioritise.optimal_enumerated", n_tried, s=solve_s))
+    elif res.get("optimal"):
         n_vars = int(res.get("n_variables") or 0)
         st.success(tn("prioritise.optimal", n_vars, s=solve_s, vars=fmt_number(n_vars)))
     else:

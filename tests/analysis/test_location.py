@@ -109,6 +109,43 @@ def test_existing_fixed_and_province_minimum_hold(model):
     assert set(_v(result.by_province).index) == {"A", "B", "C"}
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_one_new_site_is_decided_by_comparing_every_candidate(seed):
+    dc, de, w, *_ = _instance(seed)
+    n_c = dc.shape[1]
+    cover = MCLP.from_cost_matrix(dc, w, radius=25.0, new=1, existing_cost_matrix=de).solve()
+    assert cover.optimal
+    assert cover.solution_source == "enumeration"
+    assert cover.mip_gap == 0.0
+    assert cover.bound == pytest.approx(cover.objective)
+    assert cover.objective == pytest.approx(max(_covered(dc, de, w, 25.0, [j]) for j in range(n_c)))
+    median = PMedian.from_cost_matrix(dc, w, new=1, existing_cost_matrix=de).solve()
+    assert median.optimal
+    assert median.solution_source == "enumeration"
+    assert median.objective == pytest.approx(min(_median(dc, de, w, [j]) for j in range(n_c)))
+    # with one site forced, the second is the only one left to choose
+    forced = MCLP.from_cost_matrix(
+        dc, w, radius=25.0, new=2, existing_cost_matrix=de, forced=[0]
+    ).solve()
+    assert forced.solution_source == "enumeration"
+    assert forced.objective == pytest.approx(
+        max(_covered(dc, de, w, 25.0, [0, j]) for j in range(1, n_c))
+    )
+    # a budget that pays for one site at most, whatever it costs: the dearest are left out
+    cost = np.linspace(1e6, 3e6, n_c)
+    budget = MCLP.from_cost_matrix(
+        dc, w, radius=25.0, existing_cost_matrix=de, budget_mad=2e6, cost_mad=cost
+    ).solve()
+    assert budget.solution_source == "enumeration"
+    assert budget.objective == pytest.approx(
+        max(_covered(dc, de, w, 25.0, [j]) for j in range(n_c) if cost[j] <= 2e6)
+    )
+    assert _v(budget.total_cost_mad) <= 2e6
+    # two new sites go to HiGHS as before
+    two = MCLP.from_cost_matrix(dc, w, radius=25.0, new=2, existing_cost_matrix=de).solve()
+    assert two.solution_source == "milp"
+
+
 def test_budget_and_costs_respected():
     dc, de, w, *_ = _instance(11)
     cost = np.array([3, 1, 2, 5, 1, 4, 2, 2, 3], dtype=float) * 1e6

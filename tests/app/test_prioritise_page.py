@@ -193,6 +193,17 @@ def test_changing_the_count_or_the_model_changes_the_result(page: AppTest) -> No
     assert at.query_params["p_model"] == "pmedian"
 
 
+def test_a_single_new_centre_is_placed_by_comparing_every_candidate(page: AppTest) -> None:
+    page.selectbox(key="p_model").set_value("pmedian").run()
+    page.number_input(key="p_new").set_value(1).run()
+    at = _run(page)
+    assert len(_sites(at)) == 1
+    (proof,) = [s.value for s in at.success if "optimale" in s.value]
+    # the proof is the comparison, not HiGHS's branch and bound
+    assert re.search(r"en comparant chacun des 1\u202f\d{3} sites candidats", proof), proof
+    assert "HiGHS" not in proof
+
+
 def test_an_infeasible_request_names_the_constraint(page: AppTest) -> None:
     page.number_input(key="p_new").set_value(3).run()
     page.number_input(key="p_minprov").set_value(1).run()

@@ -131,6 +131,8 @@ def prioritise_command(
         return
     gap = "no proven bound" if r["gap"] is None else f"gap {r['gap']:.2%}"
     proof = "optimal" if r["optimal"] else f"{r['status']}, {gap}, from {r['solution_source']}"
+    if r["optimal"] and r["solution_source"] == "enumeration":
+        proof = f"optimal (each of the {r['n_variables']:,} candidate sites compared)"
     # with capacities the figures count persons served (a full centre serves no more)
     reach = "served within" if scenario.params.get("new_capacity") is not None else "within"
     typer.echo(
