@@ -67,10 +67,14 @@ def clicked_unit(drawing: Mapping[str, Any] | None, codes: Collection[str]) -> s
 
 
 def commune_label(communes: pd.DataFrame, code: str, names: Mapping[str, str]) -> str:
-    """``"Name — الاسم (Province)"`` for a search result."""
+    """``"Name — الاسم (Province)"`` for a search result, the page's language's name first
+    (``"الاسم — Name (الإقليم)"`` in Arabic, the other name isolated so that it keeps its own
+    direction)."""
     row = communes.loc[communes["code"] == code].iloc[0]
     province = names.get(str(row["province_code"]), str(row["province_code"]))
-    return f"{row['name_fr']} — {row['name_ar']} ({province})"
+    first = name_column()
+    other = "name_fr" if first == "name_ar" else "name_ar"
+    return f"{row[first]} — \u2068{row[other]}\u2069 ({province})"
 
 
 def unit_panel(level: str, code: str, *, names: Mapping[str, str]) -> None:

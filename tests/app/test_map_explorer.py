@@ -156,6 +156,10 @@ def test_search_counts_every_match_and_says_how_many_it_lists(fresh: None, engin
     assert at.selectbox(key="commune").label == (f"تم العثور على {total} جماعة، تُعرض أول 20 منها")
     at.text_input(key="q").input("Tiznit").run()
     assert at.selectbox(key="commune").label == "تم العثور على جماعة واحدة"
+    # an Arabic page lists the Arabic name first, the French one isolated after it
+    (option,) = at.selectbox(key="commune").options
+    assert option.startswith("تيزنيت — \u2068Tiznit\u2069 ("), option
+    assert _open(q="Tiznit").selectbox(key="commune").options[0].startswith("Tiznit — ")
 
 
 def test_colour_classes_are_those_of_the_units_drawn(fresh: None, engine: Engine) -> None:
