@@ -49,6 +49,9 @@ class RunSummary:
     fingerprint: str
     duration_s: float | None
     created_at: datetime
+    headline: dict[str, Any] | None = None
+    """A few top-level figures of the results when they are an object (``optimal``, ``gap``,
+    ``status``, ``objective``, ``solution_source``), for listings; None otherwise."""
 
 
 def to_jsonable(value: Any) -> Any:
@@ -211,10 +214,14 @@ def get_run(conn: Connection, run_id: int) -> Run:
 
 
 def list_runs(conn: Connection, kind: str | None = None, *, limit: int = 200) -> list[RunSummary]:
-    """Stored runs, newest first, without their results."""
+    """Stored runs, newest first, without their results (a few headline figures only)."""
     rows = conn.execute(
         sa.text(
-            "SELECT id, kind, name, params, fingerprint, duration_s, created_at "
+            "SELECT id, kind, name, params, fingerprint, duration_s, created_at, "
+            "CASE WHEN jsonb_typeof(results) = 'object' THEN jsonb_build_object("
+            "  'optimal', results -> 'optimal', 'gap', results -> 'gap',"
+            "  'status', results -> 'status', 'objective', results -> 'objective',"
+            "  'solution_source', results -> 'solution_source') END AS headline "
             "FROM analysis_runs WHERE (CAST(:kind AS text) IS NULL OR kind = :kind) "
             "ORDER BY created_at DESC, id DESC LIMIT :limit"
         ),
@@ -229,6 +236,7 @@ def list_runs(conn: Connection, kind: str | None = None, *, limit: int = 200) ->
             fingerprint=r.fingerprint,
             duration_s=r.duration_s,
             created_at=r.created_at,
+            headline=r.headline,
         )
         for r in rows
     ]

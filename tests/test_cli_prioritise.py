@@ -112,6 +112,28 @@ def test_mclp_picks_the_hand_checked_site_and_is_stored(line: Connection) -> Non
     assert any(s["id"] == first.run_id for s in list_scenarios(line))
 
 
+def test_a_name_given_for_a_stored_scenario_is_kept(line: Connection) -> None:
+    first = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0)
+    # the same request with a name: the stored run takes it (it had none)
+    named = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, name="Plan A")
+    assert named.reused
+    assert named.run_id == first.run_id
+    listed = {s["id"]: s for s in list_scenarios(line)}
+    assert listed[first.run_id]["name"] == "Plan A"
+    # another name: the run named "Plan A" keeps it, a copy carries "Plan B"
+    other = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, name="Plan B")
+    assert other.reused
+    assert other.run_id != first.run_id
+    assert other.results == first.results
+    names = {s["id"]: s["name"] for s in list_scenarios(line)}
+    assert names[first.run_id] == "Plan A"
+    assert names[other.run_id] == "Plan B"
+    # each listed scenario says whether it was proven
+    assert listed[first.run_id]["optimal"] is True
+    assert listed[first.run_id]["status"] == "optimal"
+    assert listed[first.run_id]["gap"] == 0.0
+
+
 def test_the_pages_request_and_the_clis_are_one_scenario(line: Connection) -> None:
     # the page always sends the unit cost and its own time limit; the CLI its defaults
     page = run_prioritise(
@@ -155,6 +177,8 @@ def test_compare_two_scenarios(line: Connection) -> None:
     assert {r["province"] for r in diff["by_province"]} == {"99.901", "99.902"}
     p2 = next(r for r in diff["by_province"] if r["province"] == "99.902")
     assert p2["difference"] == pytest.approx(-100.0)  # 9 (200) lost, 6 (100) gained
+    assert p2["name_fr"] == "Est"
+    assert diff["site_names_ar"][_code(8)] == "Commune 8"  # the commune's own (Arabic) name
 
 
 def test_pmedian_and_budget(line: Connection) -> None:
@@ -427,6 +451,43 @@ def test_cli_places_a_single_centre_by_comparing_every_candidate() -> None:
     assert len(out["sites"]) == 1
 
 
+def test_cli_says_why_fewer_sites_than_asked_and_names_the_gain() -> None:
+    done = _cli("prioritise", "--new", "2000")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    note = next(x for x in lines if x.startswith("note: only "))
+    assert re.fullmatch(
+        r"note: only \d{3} of the 2,000 new centres asked for add anything; the others would "
+        r"cover nobody new",
+        note,
+    ), note
+    assert "(persons newly covered)" in next(x for x in lines if x.startswith("rank"))
+    done = _cli("prioritise", "--new", "2", "--model", "pmedian")
+    first = done.stdout.splitlines()[0]
+    # what the p-median minimised, before and after
+    assert re.search(r"distance to the nearest centre × persons: [\d,]+ → [\d,]+ person-km", first)
+    assert "(person-km saved)" in done.stdout
+
+
+def test_cli_scenarios_show_and_list_say_how_each_was_proven() -> None:
+    done = _cli("prioritise", "--new", "3", "--json")
+    run_id = json.loads(done.stdout)["run_id"]
+    shown = _cli("scenarios", "show", str(run_id))
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("request: mclp COAPH, 3 new within 30 km, candidates communes")
+    assert f"scenario {run_id}: MCLP, optimal;" in shown.stdout
+    as_json = json.loads(_cli("scenarios", "show", str(run_id), "--json").stdout)
+    assert as_json["run_id"] == run_id
+    assert len(as_json["sites"]) == 3
+    listed = _cli("scenarios", "list").stdout.splitlines()
+    row = next(x for x in listed if x.split()[0] == str(run_id))
+    assert " UTC " in row
+    assert row.endswith("— optimal") or "— optimal  “" in row
+    missing = _cli("scenarios", "show", "999999999")
+    assert missing.returncode == 1
+    assert "no stored analysis run" in missing.stderr
+
+
 def test_cli_scenarios_list_json_is_valid() -> None:
     done = _cli("scenarios", "list", "--json")
     assert done.returncode == 0, done.stderr
@@ -452,3 +513,16 @@ def test_cli_compare_names_the_sites_and_the_objectives_units() -> None:
     assert "proven optimal: yes → yes" in done.stdout
     only = next(x for x in done.stdout.splitlines() if x.startswith(f"sites only in {ids[0]}:"))
     assert re.search(r"\d\d\.\d{3}\.\d\d\.\d\d \(\w", only), only  # code (commune)
+    # two MCLP scenarios: the provinces whose coverage differs, by name, and the shared sites
+    three = json.loads(_cli("prioritise", "--new", "3", "--json").stdout)["run_id"]
+    four = json.loads(_cli("prioritise", "--new", "4", "--json").stdout)["run_id"]
+    done = _cli("scenarios", "compare", str(three), str(four))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    both = next(x for x in out if x.startswith("sites in both ("))
+    assert re.search(r"\(\d\): \d\d\.\d{3}\.\d\d\.\d\d \(\w", both), both
+    head = next(x for x in out if x.startswith("provinces whose persons with disabilities"))
+    assert re.fullmatch(r"provinces whose .* covered after differs: \d+ \(\d+ unchanged\)", head)
+    first_row = out[out.index(head) + 1]
+    assert re.match(r"  \d\d\.\d{3}\s+\S", first_row), first_row  # code, then the name
+    assert re.search(r"\(\+[\d,]+\)$", first_row), first_row

@@ -598,7 +598,13 @@ class SitingModel(ABC):
         if self.capacitated:
             return None
         t0 = time.perf_counter()
-        pool = active_idx[~r.forced[active_idx] & ~r.excluded[active_idx]]
+        # every candidate the request allows is tried, those given a variable first (a tie
+        # keeps one of them); the others add nobody new or are dominated, so the count said
+        # ("each of the 1,503 candidate sites") is the candidate set's
+        allowed = ~r.forced & ~r.excluded
+        in_model = np.zeros(self.n_candidates, dtype=bool)
+        in_model[active_idx] = True
+        pool = np.r_[np.flatnonzero(allowed & in_model), np.flatnonzero(allowed & ~in_model)]
         room = len(pool) if r.new is None else r.new - len(forced)
         if r.budget_mad is not None:
             # how many of the cheapest candidates the budget left after the forced ones pays

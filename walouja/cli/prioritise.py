@@ -15,7 +15,13 @@ import typer
 from geo import db
 from walouja.cli._common import emit_json, friendly, settings
 from walouja.errors import AnalysisError, DataError
-from walouja.services.prioritise import compare_scenarios, list_scenarios, run_prioritise
+from walouja.services.prioritise import (
+    Scenario,
+    compare_scenarios,
+    list_scenarios,
+    load_scenario,
+    run_prioritise,
+)
 
 # ---- commands --------------------------------------------------------------------------
 
@@ -123,37 +129,73 @@ def prioritise_command(
             fresh=fresh,
             name=name,
         )
-    r = scenario.results
     if as_json:
         emit_json(
-            {"run_id": scenario.run_id, "reused": scenario.reused, "params": scenario.params, **r}
+            {
+                "run_id": scenario.run_id,
+                "reused": scenario.reused,
+                "params": scenario.params,
+                **scenario.results,
+            }
         )
         return
-    gap = "no proven bound" if r["gap"] is None else f"gap {r['gap']:.2%}"
-    proof = "optimal" if r["optimal"] else f"{r['status']}, {gap}, from {r['solution_source']}"
-    if r["optimal"] and r["solution_source"] == "enumeration":
-        proof = f"optimal (each of the {r['n_variables']:,} candidate sites compared)"
+    named = f", named “{name}”" if name and scenario.reused else ""
+    _print_scenario(scenario, stored=f" (stored{named})" if scenario.reused else "")
+
+
+def _proof(r: dict[str, Any]) -> str:
+    """How sure the answer is: optimal (and how it was proven), or the gap left."""
+    if r["optimal"] and r.get("solution_source") == "enumeration":
+        n = int(r["n_variables"])
+        if n == 1:
+            return "optimal (the only candidate site)"
+        return f"optimal (each of the {n:,} candidate sites compared)"
+    if r["optimal"]:
+        return "optimal"
+    gap = "no proven bound" if r.get("gap") is None else f"gap {r['gap']:.2%}"
+    return f"{r['status']}, {gap}, from {r.get('solution_source')}"
+
+
+def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
+    """A scenario as text: proof, coverage (and distance) before/after, ranked sites, cost."""
+    r, params = scenario.results, scenario.params
     # with capacities the figures count persons served (a full centre serves no more)
-    reach = "served within" if scenario.params.get("new_capacity") is not None else "within"
-    typer.echo(
-        f"scenario {scenario.run_id}{' (stored)' if scenario.reused else ''}: {r['model']}, "
-        f"{proof}; persons with disabilities {reach} {scenario.params['radius_km']:g} km: "
+    reach = "served within" if params.get("new_capacity") is not None else "within"
+    line = (
+        f"scenario {scenario.run_id}{stored}: {r['model']}, {_proof(r)}; persons with "
+        f"disabilities {reach} {params['radius_km']:g} km: "
         f"{_fmt(r['pwd_covered_before'])} → {_fmt(r['pwd_covered_after'])}"
     )
-    if r.get("capacity_filled"):
-        typer.echo(
-            f"note: {r['capacity_filled']} existing centre(s) without a known capacity counted "
-            "with the median of the known ones"
+    if r["model"] == "PMedian":
+        # what the p-median minimised: the distance to the nearest centre, weighted by persons
+        line += (
+            f"; distance to the nearest centre × persons: {_fmt(r.get('objective_before'))} → "
+            f"{_fmt(r['objective'])} person-km"
         )
-    typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}")
-    for s in r["sites"]:
+    typer.echo(line)
+    if r.get("capacity_filled"):
+        n = int(r["capacity_filled"])
+        typer.echo(
+            f"note: {n} existing {'centre' if n == 1 else 'centres'} without a known capacity "
+            "counted with the median of the known ones"
+        )
+    sites = r["sites"]
+    asked = params.get("new")
+    if asked is not None and params.get("budget_mad") is None and len(sites) < int(asked):
+        what = "cover nobody new" if r["model"] == "MCLP" else "bring nobody closer"
+        typer.echo(
+            f"note: only {len(sites):,} of the {int(asked):,} new centres asked for add "
+            f"anything; the others would {what}"
+        )
+    typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}  ({r['gain_measure']})")
+    for s in sites:
         typer.echo(
             f"{s['rank']:>4}  {s['commune_code']:<14} {str(s['name_fr'])[:28]:<28} "
             f"{_fmt(s['gain']):>14}"
         )
-    if r.get("total_cost_mad") is not None and r["sites"]:
-        unit = scenario.params.get("cost_mad")
-        each = f" ({len(r['sites'])} × {_fmt(unit)} MAD)" if unit is not None else ""
+    if r.get("total_cost_mad") is not None and sites:
+        unit = params.get("cost_mad")
+        each = f" ({len(sites)} × {_fmt(unit)} MAD)" if unit is not None else ""
         typer.echo(f"cost of the new centres: {_fmt(r['total_cost_mad'])} MAD{each}")
     g = r["greedy"]
     typer.echo(
@@ -208,9 +250,36 @@ def scenarios_list(as_json: bool = typer.Option(False, "--json", help="Print JSO
         return
     for row in rows:
         typer.echo(
-            f"{row['id']:>5}  {row['created_at'][:16].replace('T', ' ')}  "
-            f"{describe_request(row['params'])}" + (f"  “{row['name']}”" if row["name"] else "")
+            f"{row['id']:>5}  {row['created_at'][:16].replace('T', ' ')} UTC  "
+            f"{describe_request(row['params'])} — {_listed_proof(row)}"
+            + (f"  “{row['name']}”" if row["name"] else "")
         )
+
+
+def _listed_proof(row: dict[str, Any]) -> str:
+    """'optimal', or the status and gap of a run that was not proven."""
+    if row.get("optimal"):
+        return "optimal"
+    if row.get("status") is None:
+        return "—"
+    gap = "no proven bound" if row.get("gap") is None else f"gap {row['gap']:.2%}"
+    return f"{str(row['status']).replace('_', ' ')}, {gap}"
+
+
+@scenarios_app.command("show")
+@friendly
+def scenarios_show(
+    run_id: int = typer.Argument(..., help="Scenario id (walouja scenarios list)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show a saved scenario: its request, proof, figures and ranked sites."""
+    with db.connect(settings()) as conn:
+        scenario = load_scenario(conn, run_id)
+    if as_json:
+        emit_json({"run_id": scenario.run_id, "params": scenario.params, **scenario.results})
+        return
+    typer.echo(f"request: {describe_request(scenario.params)}")
+    _print_scenario(scenario)
 
 
 @scenarios_app.command("compare")
@@ -246,7 +315,38 @@ def scenarios_compare(
 
     typer.echo(f"sites only in {a}: {sites(diff['sites_only_a'])}")
     typer.echo(f"sites only in {b}: {sites(diff['sites_only_b'])}")
-    typer.echo(f"sites in both: {len(diff['sites_both'])}")
+    typer.echo(f"sites in both ({len(diff['sites_both'])}): {sites(diff['sites_both'])}")
+    _print_provinces(diff, a, b)
+
+
+_PROVINCE_FIGURES = {
+    "covered_after": ("persons with disabilities covered after", ",.0f"),
+    "mean_km_after": ("mean km to the nearest centre after", ",.1f"),
+}
+
+
+def _print_provinces(diff: dict[str, Any], a: int, b: int) -> None:
+    """The provinces whose figure differs between the two scenarios, largest change first."""
+    field = diff.get("by_province_field")
+    if field is None:
+        why = {
+            "models": "the two models measure different things",
+            "places": "one counts persons served within places, the other persons covered",
+        }
+        reason = why.get(str(diff.get("by_province_differs")), "no figure in both")
+        typer.echo(f"provinces: not compared ({reason})")
+        return
+    label, spec = _PROVINCE_FIGURES.get(field, (field, ",.1f"))
+    rows = [p for p in diff["by_province"] if p.get("difference")]
+    same = len(diff["by_province"]) - len(rows)
+    typer.echo(f"provinces whose {label} differs: {len(rows)} ({same} unchanged)")
+    rows.sort(key=lambda p: -abs(p["difference"]))
+    for p in rows:
+        typer.echo(
+            f"  {p['province']:<8} {str(p.get('name_fr') or '')[:24]:<24} "
+            f"{_fmt(p.get(f'{field}_a'), spec):>12} → "
+            f"{_fmt(p.get(f'{field}_b'), spec):>12}  ({p['difference']:+{spec}})"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -54,12 +54,30 @@ def stored_or_computed(
     ``fresh`` recomputes even when a stored run matches; ``duration_in_results`` also writes
     the computation time into the results as ``duration_s``. With ``limit_key`` a stored
     optimal run that differs only in that parameter is reused (see ``geo.runs.find_run``).
+    A ``name`` given for a stored run is not dropped: an unnamed run takes it, a run named
+    otherwise is stored again under it (both names are then listed).
     """
     fingerprint = runs.input_fingerprint(conn, tables)
     if not fresh:
         found = runs.find_run(conn, kind, params, fingerprint, limit_key=limit_key)
         if found is not None:
-            return RunOutcome(found.id, True, found.params, found.results, found.duration_s)
+            run_id = found.id
+            if name is not None and name != found.name:
+                # the name asked for is kept: an unnamed run takes it; a run named otherwise
+                # keeps its own and a copy of it carries the new one (both can be listed)
+                if found.name is None:
+                    runs.rename_run(conn, found.id, name)
+                else:
+                    run_id = runs.save_run(
+                        conn,
+                        kind=kind,
+                        params=found.params,
+                        fingerprint=found.fingerprint,
+                        results=found.results,
+                        duration_s=found.duration_s,
+                        name=name,
+                    )
+            return RunOutcome(run_id, True, found.params, found.results, found.duration_s)
     start = time.perf_counter()
     results = runs.to_jsonable(compute())
     duration = time.perf_counter() - start

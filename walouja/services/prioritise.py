@@ -10,6 +10,7 @@ in ``analysis_runs`` (reused when the same request meets unchanged inputs).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 import numpy as np
@@ -346,19 +347,25 @@ def load_scenario(conn: Connection, run_id: int) -> Scenario:
 
 
 def list_scenarios(conn: Connection) -> list[dict[str, Any]]:
-    """Stored scenarios, newest first: id, name, date, request, headline figures."""
+    """Stored scenarios, newest first: id, name, date, request, and whether each was proven
+    (``status``, ``optimal``, ``gap``, ``objective``, ``solution_source``)."""
     out = []
     for summary in runs.list_runs(conn, KIND):
         out.append(
             {
                 "id": summary.id,
                 "name": summary.name,
-                "created_at": summary.created_at.isoformat(),
+                "created_at": summary.created_at.astimezone(UTC).isoformat(),
                 "params": summary.params,
                 "duration_s": summary.duration_s,
+                # whether it was proven, so that runs of one request can be told apart
+                **{k: (summary.headline or {}).get(k) for k in _LIST_FIGURES},
             }
         )
     return out
+
+
+_LIST_FIGURES = ("status", "optimal", "gap", "objective", "solution_source")
 
 
 def objective_unit(results: dict[str, Any]) -> str:
@@ -409,7 +416,12 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
         code: str(named.at[code, "name_fr"]) for code in sorted(communes) if code in named.index
     }
     site_names |= {str(s["site_id"]): s.get("name_fr") for s in proposed if s.get("name_fr")}
-    site_names_ar = {str(s["site_id"]): s.get("name_ar") for s in proposed if s.get("name_ar")}
+    site_names_ar = {
+        code: str(named.at[code, "name_ar"])
+        for code in sorted(communes)
+        if code in named.index and _text_or_none(named.at[code, "name_ar"])
+    }
+    site_names_ar |= {str(s["site_id"]): s.get("name_ar") for s in proposed if s.get("name_ar")}
     provinces: list[dict[str, Any]] = []
     pa = {r["province"]: r for r in ra.get("by_province") or []}
     pb = {r["province"]: r for r in rb.get("by_province") or []}
@@ -423,11 +435,17 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
         why = "places"  # persons covered, and persons served within places: not alike
     if why is not None:
         field, pa, pb = None, {}, {}
+    province_names = (
+        units(conn, "provinces").set_index("code") if pa or pb else pd.DataFrame(index=[])
+    )
     for code in sorted(set(pa) | set(pb)):
         va, vb = pa.get(code, {}).get(field), pb.get(code, {}).get(field)
+        known = code in province_names.index
         provinces.append(
             {
                 "province": code,
+                "name_fr": str(province_names.at[code, "name_fr"]) if known else None,
+                "name_ar": _text_or_none(province_names.at[code, "name_ar"]) if known else None,
                 f"{field}_a": va,
                 f"{field}_b": vb,
                 "difference": None if va is None or vb is None else vb - va,
