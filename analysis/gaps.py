@@ -9,7 +9,9 @@ Three checks, each against a target the action plan states:
 - **Places per pwd.** Places (capacity of operating centres) per 10,000 pwd in each region
   against the national rate ``Σ places / Σ pwd``; a region is *below* when its rate is lower,
   and ``places_to_national`` is how many places it lacks to reach the national rate. Higher
-  is better. Centres with unknown capacity count 0 places and are reported.
+  is better. Centres with unknown capacity count the median of the known capacities, as
+  ``walouja access`` and ``walouja equity`` count them (or a number of places chosen), and
+  are reported.
 - **Accessible Cities programme.** Communes in the programme per region and stage
   (diagnostic study, convention signed, works under way, completed), with their pwd.
 """
@@ -82,12 +84,16 @@ class PlacesRate:
     national_per_10k
         ``Σ places / Σ pwd × 10,000`` over the whole country.
     unknown_capacity
-        Operating centres counted with 0 places because their capacity is unknown.
+        Operating centres whose capacity is unknown.
+    unknown_places
+        The places each of them counts (the median of the known capacities by default; 0
+        when no capacity is known).
     """
 
     regions: pd.DataFrame
     national_per_10k: float
     unknown_capacity: int
+    unknown_places: float = 0.0
 
 
 def places_rate_by_region(
@@ -95,6 +101,7 @@ def places_rate_by_region(
     centres: pd.DataFrame,
     *,
     centre_types: Sequence[str] | None = None,
+    missing_capacity: str | float = "median",
 ) -> PlacesRate:
     """Regions' places per 10,000 pwd, and which fall below the national rate.
 
@@ -106,6 +113,9 @@ def places_rate_by_region(
         ``centre_type, status, capacity, region_code`` (any status; only operating ones count).
     centre_types
         Count only these types; ``None`` counts every type.
+    missing_capacity
+        Places of a centre whose capacity is unknown: ``"median"`` (of the known capacities
+        counted, 0 when none is known: the same rule as access and equity) or a number.
     """
     _need(regions, ["code", "name_fr", "pwd"], "regions")
     _need(centres, ["centre_type", "status", "capacity", "region_code"], "centres")
@@ -120,8 +130,21 @@ def places_rate_by_region(
         ops = ops.loc[ops["centre_type"].isin(list(centre_types))]
     capacity = pd.to_numeric(ops["capacity"], errors="coerce")
     unknown = int(capacity.isna().sum())
+    if missing_capacity == "median":
+        known = capacity.dropna()
+        fill = float(known.median()) if len(known) else 0.0
+    else:
+        try:
+            fill = float(missing_capacity)
+        except ValueError:
+            fill = float("nan")
+        if not (np.isfinite(fill) and fill >= 0):
+            raise AnalysisError(
+                f"--missing-capacity {missing_capacity!r} is not median or a number of places",
+                hint="give median, or a number of places such as 0 or 20",
+            )
     per = (
-        pd.DataFrame({"code": ops["region_code"], "places": capacity.fillna(0.0), "centres": 1})
+        pd.DataFrame({"code": ops["region_code"], "places": capacity.fillna(fill), "centres": 1})
         .dropna(subset=["code"])
         .groupby("code")[["places", "centres"]]
         .sum()
@@ -139,7 +162,12 @@ def places_rate_by_region(
     short = national * table["pwd"] / 1e4 - table["places"]
     table["places_to_national"] = short.clip(lower=0.0).where(table["below_national"], 0.0)
     table = table.sort_values(["places_per_10k", "code"]).reset_index(drop=True)
-    return PlacesRate(regions=table, national_per_10k=national, unknown_capacity=unknown)
+    return PlacesRate(
+        regions=table,
+        national_per_10k=national,
+        unknown_capacity=unknown,
+        unknown_places=fill if unknown else 0.0,
+    )
 
 
 def accessible_cities_by_stage(regions: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
@@ -216,6 +244,7 @@ class GapsReport:
                 "national_places_per_10k": self.places.national_per_10k,
                 "regions_below": int(self.places.regions["below_national"].sum()),
                 "unknown_capacity": self.places.unknown_capacity,
+                "unknown_capacity_places": self.places.unknown_places,
                 "rows": _records(self.places.regions),
             },
             "accessible_cities": {
@@ -251,6 +280,7 @@ def gaps_report(
     *,
     centre_type: str = "COAPH",
     places_centre_types: Sequence[str] | None = None,
+    missing_capacity: str | float = "median",
 ) -> GapsReport:
     """All three policy gaps from plain tables (see the functions above for the columns)."""
     tiling = int((~provinces["is_nested"].astype(bool)).sum()) if not provinces.empty else 0
@@ -262,7 +292,12 @@ def gaps_report(
         centre_type=centre_type,
         provinces_total=tiling,
         provinces_without=provinces_without_centre(provinces, centres, centre_type=centre_type),
-        places=places_rate_by_region(regions, centres, centre_types=places_centre_types),
+        places=places_rate_by_region(
+            regions,
+            centres,
+            centre_types=places_centre_types,
+            missing_capacity=missing_capacity,
+        ),
         places_centre_types=tuple(places_centre_types) if places_centre_types else None,
         cities=accessible_cities_by_stage(regions, cities),
     )

@@ -348,9 +348,13 @@ def test_run_gaps_by_hand(own_centres: Connection) -> None:
     assert next(r for r in prov["rows"] if r["code"] == fes)["planned"] == 1
     places = out["places_per_pwd"]
     national_pwd = own_centres.execute(sa.text("SELECT sum(pwd) FROM regions")).scalar_one()
-    # operating places: 120 + 80 + 60 (Oujda's capacity is unknown and counts 0)
-    assert places["national_places_per_10k"] == pytest.approx(260 / float(national_pwd) * 1e4)
+    # operating places: 120 + 80 + 60, and Oujda's unknown capacity counts the median of
+    # the known ones (80), as equity and access count it
+    assert places["national_places_per_10k"] == pytest.approx(340 / float(national_pwd) * 1e4)
     assert places["unknown_capacity"] == 1
+    assert places["unknown_capacity_places"] == 80.0
+    as_zero = run_gaps(own_centres, missing_capacity=0).results["places_per_pwd"]
+    assert as_zero["national_places_per_10k"] == pytest.approx(260 / float(national_pwd) * 1e4)
     assert places["regions_below"] == sum(r["below_national"] for r in places["rows"])
     cities = out["accessible_cities"]
     assert cities["national"]["completed"] == 1

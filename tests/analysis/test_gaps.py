@@ -85,12 +85,26 @@ def test_places_rate_by_region_by_hand() -> None:
     assert only_cas.national_per_10k == pytest.approx(10.0)
 
 
-def test_unknown_capacity_is_counted_not_hidden() -> None:
+def test_unknown_capacity_counts_the_median_as_access_and_equity_do() -> None:
     centres = _centres()
     centres.loc[0, "capacity"] = None
     rate = gaps.places_rate_by_region(_regions(), centres)
     assert rate.unknown_capacity == 1
-    assert rate.national_per_10k == pytest.approx(10.0)
+    # the only other operating centre (CAS, 30 places) gives the median: R1 30, R2 30
+    assert rate.unknown_places == 30.0
+    assert rate.national_per_10k == pytest.approx(60 / 30_000 * 1e4)
+    assert rate.regions.set_index("code").loc["R1", "places"] == 30.0
+    # or a number chosen: 0 counts it as no place at all
+    zero = gaps.places_rate_by_region(_regions(), centres, missing_capacity=0)
+    assert zero.national_per_10k == pytest.approx(10.0)
+    assert zero.unknown_places == 0.0
+    # with no capacity known at all there is no median: they count 0, and are reported
+    centres.loc[4, "capacity"] = None
+    none_known = gaps.places_rate_by_region(_regions(), centres)
+    assert none_known.unknown_capacity == 2
+    assert none_known.national_per_10k == 0.0
+    with pytest.raises(AnalysisError, match="not median or a number"):
+        gaps.places_rate_by_region(_regions(), centres, missing_capacity="mean")
 
 
 def test_accessible_cities_by_stage_and_region() -> None:

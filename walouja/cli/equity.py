@@ -106,6 +106,21 @@ def _print_equity(out: RunOutcome) -> None:
     )
 
 
+def _unknown_note(places: dict[str, Any], params: dict[str, Any]) -> str:
+    """How centres of unknown capacity were counted (nothing when there are none)."""
+    n = int(places.get("unknown_capacity") or 0)
+    if not n:
+        return ""
+    each = float(places.get("unknown_capacity_places") or 0.0)
+    centres = "1 centre" if n == 1 else f"{n:,} centres"
+    how = (
+        f"the median of the known ones, {each:,.0f} places each"
+        if params.get("missing_capacity", "median") == "median" and each
+        else f"{each:,.0f} places each"
+    )
+    return f" ({centres} of unknown capacity counted with {how})"
+
+
 def _print_gaps(out: RunOutcome) -> None:
     res = out.results
     prov = res["provinces_without_centre"]
@@ -125,12 +140,7 @@ def _print_gaps(out: RunOutcome) -> None:
     of = f"centres of type {', '.join(types)}" if types else "centres of every type"
     typer.echo(
         f"national rate ({of}): {places['national_places_per_10k']:.2f} places per 10,000 pwd; "
-        f"{places['regions_below']} regions below it"
-        + (
-            f" ({places['unknown_capacity']} centres of unknown capacity count 0)"
-            if places["unknown_capacity"]
-            else ""
-        )
+        f"{places['regions_below']} regions below it" + _unknown_note(places, out.params)
     )
     typer.echo(
         _table(
@@ -222,6 +232,11 @@ def gaps_command(
         "COAPH", "--centre-type", help="The type each province should have (default COAPH)."
     ),
     places_type: list[str] = _PLACES_TYPE,
+    missing_capacity: str = typer.Option(
+        "median",
+        "--missing-capacity",
+        help="Places of a centre of unknown capacity: median (of the known ones) or a number.",
+    ),
     fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
     name: str = typer.Option(None, "--name", help="Label of the stored run."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -232,7 +247,12 @@ def gaps_command(
         check_centre_type(kind)
     with db.connect(settings()) as conn:
         out = run_gaps(
-            conn, centre_type=centre_type, places_types=places_type, fresh=fresh, name=name
+            conn,
+            centre_type=centre_type,
+            places_types=places_type,
+            fresh=fresh,
+            name=name,
+            missing_capacity=missing_capacity,
         )
     if as_json:
         emit_json(

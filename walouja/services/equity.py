@@ -121,11 +121,24 @@ def run_gaps(
     places_types: Sequence[str] | None = None,
     fresh: bool = False,
     name: str | None = None,
+    missing_capacity: str | float = "median",
 ) -> RunOutcome:
-    """The action plan's policy gaps, stored."""
+    """The action plan's policy gaps, stored. Centres of unknown capacity count
+    ``missing_capacity`` places (the median of the known ones by default, as in
+    :func:`run_equity`)."""
     kind = check_centre_type(centre_type) or "COAPH"
     types = sorted({str(check_centre_type(t)) for t in places_types}) if places_types else None
-    params: dict[str, Any] = {"centre_type": kind, "places_types": types}
+    strategy = _strategy(missing_capacity)
+    if strategy == "error":
+        raise AnalysisError(
+            "--missing-capacity error does not apply to gaps",
+            hint="give median, or a number of places such as 0",
+        )
+    params: dict[str, Any] = {
+        "centre_type": kind,
+        "places_types": types,
+        "missing_capacity": strategy,
+    }
 
     def compute() -> dict[str, Any]:
         got = load_gap_inputs(conn)
@@ -136,6 +149,7 @@ def run_gaps(
             got.cities,
             centre_type=kind,
             places_centre_types=types,
+            missing_capacity=strategy,
         )
         return report.as_dict()
 
