@@ -388,6 +388,18 @@ def test_coverage_command_json(cli: CliRunner, national: Connection) -> None:
     assert again["rows"] == out["rows"]
 
 
+def test_any_centre_type_is_the_default_of_coverage_and_access(cli: CliRunner) -> None:
+    # 'any' is what both use when --centre-type is left out (and what equity accepts)
+    for command in ("coverage", "access"):
+        default = _json(cli.invoke(app, [command, "--by", "region", "--json"]))
+        for word in ("any", "ALL"):
+            named = _json(
+                cli.invoke(app, [command, "--by", "region", "--centre-type", word, "--json"])
+            )
+            assert named["run_id"] == default["run_id"]
+            assert named["rows"] == default["rows"]
+
+
 def test_coverage_command_by_commune_gives_demand_points(cli: CliRunner) -> None:
     out = _json(cli.invoke(app, ["coverage", "--by", "commune", "--json"]))
     row = out["rows"][0]

@@ -73,9 +73,18 @@ _BY_HELP = "Level of the rows: commune, province, region or nation."
 _STATUS_HELP = "Centre status to include (repeatable; default operating)."
 
 
+def _any_type(centre_type: str | None) -> str | None:
+    """``None`` (centres of every type) for 'any' or 'all', as ``walouja equity`` reads them."""
+    if centre_type is not None and centre_type.strip().lower() in ("any", "all"):
+        return None
+    return centre_type
+
+
 def coverage_command(
     centre_type: str = typer.Option(
-        None, "--centre-type", help="COAPH, CAS, CAPE, EMF, CJPA, EPS or other (default: any)."
+        None,
+        "--centre-type",
+        help="COAPH, CAS, CAPE, EMF, CJPA, EPS, other or 'any' (default: any).",
     ),
     threshold_km: float = typer.Option(
         None, "--threshold-km", help="Distance threshold in km (default 30)."
@@ -114,11 +123,12 @@ def coverage_command(
     threshold = threshold_min if osm is not None else threshold_km
     threshold = 30.0 if threshold is None else threshold
     check_level(by)
-    check_centre_type(centre_type)
+    kind = _any_type(centre_type)
+    check_centre_type(kind)
     with db.connect(settings()) as conn:
         outcome = run_coverage(
             conn,
-            centre_type=centre_type,
+            centre_type=kind,
             threshold=threshold,
             statuses=status or ("operating",),
             detour_factor=detour_factor,
@@ -180,7 +190,9 @@ def access_command(
     method: str = typer.Option("2sfca", "--method", help="2sfca or e2sfca."),
     catchment_km: float = typer.Option(60.0, "--catchment-km", help="Catchment distance in km."),
     centre_type: str = typer.Option(
-        None, "--centre-type", help="Only centres of this type (default: all types)."
+        None,
+        "--centre-type",
+        help="Only centres of this type, or 'any' (default: any type).",
     ),
     by: str = typer.Option("province", "--by", help=_BY_HELP),
     status: Annotated[list[str] | None, typer.Option("--status", help=_STATUS_HELP)] = None,
@@ -198,7 +210,8 @@ def access_command(
 ) -> None:
     """Capacity-aware access (2SFCA / E2SFCA): places per person with disabilities in reach."""
     check_level(by)
-    check_centre_type(centre_type)
+    kind = _any_type(centre_type)
+    check_centre_type(kind)
     strategy: str | float = missing_capacity
     if missing_capacity not in ("median", "error"):
         try:
@@ -212,7 +225,7 @@ def access_command(
             conn,
             method=method.lower(),
             catchment_km=catchment_km,
-            centre_type=centre_type,
+            centre_type=kind,
             statuses=status or ("operating",),
             missing_capacity=strategy,
             detour_factor=detour_factor,
