@@ -31,7 +31,7 @@ from geo.validate import (
     refuse_clashing_columns,
     row_problem,
 )
-from walouja.errors import DataError
+from walouja.errors import DataError, ValidationError
 
 MAX_CANDIDATES = 5_000
 """Most candidate sites one file may hold (the commune candidate set has 1,503)."""
@@ -133,6 +133,23 @@ def read_points(path: str | Path) -> pd.DataFrame:
         Rows without valid point coordinates (``problems``: row, field, reason).
     """
     path = Path(path)
+    points, problems = _read_points(path)
+    if problems:
+        raise _invalid_rows(problems, path.name)
+    return points
+
+
+def _invalid_rows(problems: list[Problem], name: str) -> ValidationError:
+    """One refusal listing every row's problem, in row order."""
+    ordered: list[Problem] = sorted(problems, key=lambda p: (p.row or 0, p.field))
+    return validation_error(
+        "candidates_invalid_rows", problems=ordered, name=name, n=len({p.row for p in problems})
+    )
+
+
+def _read_points(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """:func:`read_points`'s table with every row (NaN where a row's point is not valid)
+    and the rows' problems, so that a caller can report them with others at once."""
     try:
         table = read_file(path)
     except DataError as exc:
@@ -190,15 +207,7 @@ def read_points(path: str | Path) -> pd.DataFrame:
                     )
     for k, reason in table.row_errors.items():
         problems.append(row_problem(int(k), reason))
-    if problems:
-        ordered: list[Problem] = sorted(problems, key=lambda p: (p.row or 0, p.field))
-        raise validation_error(
-            "candidates_invalid_rows",
-            problems=ordered,
-            name=path.name,
-            n=len({p.row for p in problems}),
-        )
-    if len(records) == 0:
+    if len(records) == 0 and not problems:
         raise file_error("candidates_empty", name=path.name)
     if len(records) > MAX_CANDIDATES:
         raise file_error(
@@ -226,9 +235,10 @@ def read_points(path: str | Path) -> pd.DataFrame:
             [label if n is None else n for n, label in zip(names_ar, labels, strict=True)],
             dtype=object,
         )
-    return pd.DataFrame(
+    points = pd.DataFrame(
         {"row": rows, "label": labels, "name": names, "name_ar": names_ar, "lon": lon, "lat": lat}
     ).reset_index(drop=True)
+    return points, problems
 
 
 def _texts(values: pd.Series) -> NDArray[np.object_]:
@@ -260,19 +270,22 @@ def load_candidates(conn: Connection, path: str | Path) -> CandidateSites:
         Rows without a valid point, or outside every commune (with their row numbers).
     """
     path = Path(path)
-    points = locate(conn, read_points(path))
-    outside = points[points["commune_code"].isna()]
-    if not outside.empty:
+    points, problems = _read_points(path)
+    # the rows with a valid point are placed too, so that one report names every problem
+    # (a point at sea as well as a row without coordinates), not one kind per upload
+    bad = {p.row for p in problems}
+    valid = ~points["row"].isin(bad) & np.isfinite(points["lon"]) & np.isfinite(points["lat"])
+    points = locate(conn, points[valid]) if valid.any() else points.assign(commune_code=None)
+    outside = points[points["commune_code"].isna()] if valid.any() else points.iloc[0:0]
+    at_sea = [
+        problem(int(row), "geometry", "in_no_commune", lon=f"{lon:.5f}", lat=f"{lat:.5f}")
+        for row, lon, lat in zip(outside["row"], outside["lon"], outside["lat"], strict=True)
+    ]
+    if problems:
+        raise _invalid_rows(problems + at_sea, path.name)
+    if at_sea:
         raise validation_error(
-            "candidates_outside_communes",
-            problems=[
-                problem(int(row), "geometry", "in_no_commune", lon=f"{lon:.5f}", lat=f"{lat:.5f}")
-                for row, lon, lat in zip(
-                    outside["row"], outside["lon"], outside["lat"], strict=True
-                )
-            ],
-            name=path.name,
-            n=len(outside),
+            "candidates_outside_communes", problems=at_sea, name=path.name, n=len(at_sea)
         )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return CandidateSites(frame=points, source=f"{path.name}#{digest}")

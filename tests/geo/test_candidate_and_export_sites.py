@@ -231,3 +231,23 @@ def test_sites_in_metres_need_their_projection(tmp_path: Path) -> None:
     back = read_points(gpkg)
     assert back["lon"].round(4).tolist() == [-6.84, -5.0]
     assert back["lat"].round(4).tolist() == [34.02, 34.03]
+
+
+def test_one_report_names_rows_without_a_point_and_points_outside_morocco(
+    conn: Connection, tmp_path: Path
+) -> None:
+    # a bad latitude, a point in Madrid and a row without coordinates: all three at once
+    # (the Madrid row used to show up only after the others were fixed)
+    path = tmp_path / "bad.csv"
+    path.write_text("id,lon,lat\nB1,-6.8416,34.0209\nB2,-6.8,abc\nB3,-3.7038,40.4168\nB4,,\n")
+    with pytest.raises(ValidationError) as err:
+        load_candidates(conn, path)
+    assert err.value.code == "candidates_invalid_rows"
+    assert err.value.params["n"] == 3
+    coded = sorted((p.row, p.field, p.code) for p in _coded(err.value))
+    assert coded == [
+        (3, "lat", "not_a_number"),
+        (4, "geometry", "in_no_commune"),
+        (5, "lat", "missing_coordinate"),
+        (5, "lon", "missing_coordinate"),
+    ]
