@@ -31,11 +31,14 @@ class ExportResult:
     path: str
     format: str
     rows: int
+    replaced: bool = False
+    """Whether a file was already at ``path``: an export replaces it, and says so."""
 
     def summary(self) -> str:
         """One line for people."""
         rows = f"{self.rows} row{'' if self.rows == 1 else 's'}"
-        return f"{self.layer}: {rows} written to {self.path} ({self.format})"
+        replaced = ", replacing the file that was there" if self.replaced else ""
+        return f"{self.layer}: {rows} written to {self.path} ({self.format}){replaced}"
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""
@@ -100,40 +103,60 @@ def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
         flat.to_file(path, driver="GeoJSON")
 
 
-def check_writable(path: Path) -> None:
-    """A ``DataError`` when ``path`` cannot be an export file (a folder, an unusable folder).
+def check_writable(path: Path, *, what: str = "") -> None:
+    """A ``DataError`` when ``path`` cannot be an output file.
 
+    Refused: a folder, a path under a file, and a path whose folder does not exist (a
+    mistyped folder is not created: the user names the folder, Walouja does not guess it).
     Checked before anything is read, so a mistyped path costs no database query.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    what
+        What is written, for the message ("the match report"); empty for an export.
     """
+    target = f"{what} to {path}" if what else str(path)
     if path.is_dir():
         raise DataError(
-            f"cannot write {path}: it is a folder",
+            f"cannot write {target}: it is a folder",
             hint=f"give a file name inside it, for example {path / 'export.csv'}",
         )
     parent = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
     if parent is not None and not parent.is_dir():
         raise DataError(
-            f"cannot write {path}: {parent} is a file, not a folder",
+            f"cannot write {target}: {parent} is a file, not a folder",
             hint="choose another folder",
+        )
+    if not path.parent.exists():
+        raise DataError(
+            f"cannot write {target}: no such folder: {path.parent}",
+            hint=f"create it first (mkdir -p {path.parent}), or choose a folder that exists",
         )
 
 
-def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
+def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> bool:
     """Write an exported frame to ``path`` in ``fmt``, replacing the file only once written.
 
     The file is written next to ``path`` under a temporary name and then renamed, so a
     failed export leaves an existing file as it was.
 
+    Returns
+    -------
+    bool
+        Whether a file was already at ``path`` (and has been replaced).
+
     Raises
     ------
     DataError
-        ``path`` is a folder, or its folder cannot be created or written to.
+        ``path`` is a folder, its folder does not exist, or cannot be written to.
     """
     check_writable(path)
     flat = to_flat(frame)
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    replaced = path.exists()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial.open("wb").close()  # the folder takes a new file: GDAL's errors are vaguer
         partial.unlink()
         _write(flat, partial, fmt, layer=layer)
@@ -147,6 +170,7 @@ def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) ->
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+    return replaced
 
 
 def export_layer(
@@ -157,12 +181,18 @@ def export_layer(
     fmt: str | None = None,
     where: LayerFilter | None = None,
 ) -> ExportResult:
-    """Export ``layer`` (optionally filtered) to ``path``."""
+    """Export ``layer`` (optionally filtered) to ``path``.
+
+    A file already at ``path`` is replaced (``ExportResult.replaced`` says so); a folder
+    that does not exist is not created (``check_writable``).
+    """
     spec = get_layer(layer)
     path = Path(path)
     kind = export_format(path, fmt)
     check_writable(path)
     with connect(settings) as conn:
         frame = read_layer(conn, spec.name, where=where)
-    write_frame(frame, path, kind, layer=spec.name)
-    return ExportResult(layer=spec.name, path=str(path), format=kind, rows=len(frame))
+    replaced = write_frame(frame, path, kind, layer=spec.name)
+    return ExportResult(
+        layer=spec.name, path=str(path), format=kind, rows=len(frame), replaced=replaced
+    )
