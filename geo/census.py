@@ -774,7 +774,15 @@ def read_match_report(conn: Connection) -> pd.DataFrame:
 
 
 def write_match_report(settings: Settings, path: Path) -> int:
-    """Write the match report as CSV (lists joined with ``|``); return the number of rows."""
+    """Write the match report as CSV (lists joined with ``|``); return the number of rows.
+
+    Raises
+    ------
+    DataError
+        ``path`` cannot be written (a folder, a folder that does not exist: see
+        ``check_report_path``), or the geography is not loaded.
+    """
+    check_report_path(path)
     with connect(settings) as conn:
         report = read_match_report(conn)
     if report.empty:
@@ -786,5 +794,17 @@ def write_match_report(settings: Settings, path: Path) -> int:
     try:
         report.to_csv(path, index=False, encoding="utf-8")
     except OSError as exc:
-        raise DataError(f"cannot write the match report to {path}: {exc.strerror}") from None
+        reason = exc.strerror.lower() if exc.strerror else str(exc)  # pandas' own have none
+        raise DataError(
+            f"cannot write the match report to {path}: {reason}",
+            hint="choose a folder you can write to",
+        ) from None
     return len(report)
+
+
+def check_report_path(path: Path) -> None:
+    """A ``DataError`` when the match report cannot be written to ``path`` (a folder, a
+    folder that does not exist: none is created), checked before the geography is loaded."""
+    from geo.export import check_writable
+
+    check_writable(path, what="the match report")

@@ -4,6 +4,7 @@ a database without its tables, an export path that cannot be written, a bad port
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,50 @@ def test_export_to_a_folder_or_an_impossible_path(tmp_path: Path) -> None:
         "walouja: cannot write /proc/x.csv: no such file or directory — "
         "choose a folder you can write to"
     )
+
+
+def test_export_refuses_a_folder_that_does_not_exist_and_creates_none(tmp_path: Path) -> None:
+    out = tmp_path / "absent" / "deeper" / "x.csv"
+    line = _one_line(CliRunner().invoke(app, ["export", "centres", str(out)]))
+    assert line == (
+        f"walouja: cannot write {out}: no such folder: {out.parent} — create it first "
+        f"(mkdir -p {out.parent}), or choose a folder that exists"
+    )
+    assert not (tmp_path / "absent").exists()  # no folder the user did not ask for
+
+
+def test_export_over_an_existing_file_replaces_it_and_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "beaches.csv"
+    runner = CliRunner()
+    first = runner.invoke(app, ["export", "beaches", str(out), "--where", "name=Nowhere beach"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == f"beaches: 0 rows written to {out} (csv)\n"
+    out.write_text("a file the user had\n")
+    again = runner.invoke(app, ["export", "beaches", str(out), "--where", "name=Nowhere beach"])
+    assert again.exit_code == 0, again.output
+    assert again.stdout == (
+        f"beaches: 0 rows written to {out} (csv), replacing the file that was there\n"
+    )
+    assert out.read_text(encoding="utf-8-sig").startswith("external_id,")
+    as_json = runner.invoke(
+        app, ["export", "beaches", str(out), "--where", "name=Nowhere beach", "--json"]
+    )
+    assert json.loads(as_json.stdout)["replaced"] is True
+
+
+def test_load_says_why_its_match_report_cannot_be_written_before_loading(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "absent" / "x.csv"
+    runner = CliRunner()
+    line = _one_line(runner.invoke(app, ["load", "--no-layers", "--report", str(out)]))
+    assert line == (
+        f"walouja: cannot write the match report to {out}: no such folder: {out.parent} — "
+        f"create it first (mkdir -p {out.parent}), or choose a folder that exists"
+    )
+    assert not out.parent.exists()
+    line = _one_line(runner.invoke(app, ["load", "--no-layers", "--report", str(tmp_path)]))
+    assert line.startswith(f"walouja: cannot write the match report to {tmp_path}: it is a folder")
 
 
 def test_export_refuses_a_swapped_box(tmp_path: Path) -> None:

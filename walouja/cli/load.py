@@ -41,6 +41,8 @@ def load(
     from geo import census
 
     cfg = settings()
+    if report is not None:  # a mistyped folder is said before minutes of loading
+        census.check_report_path(report)
     result = census.load_geography(cfg, force=force)
     demo: str | None = None
     if layers and _demo_loader_present():
