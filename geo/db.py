@@ -107,7 +107,9 @@ class DatabaseStatus:
 
     url: str
     local: bool
-    running: bool
+    running: bool | None
+    """Whether the local cluster runs; None for a DATABASE_URL server (not known from here:
+    ``reachable`` says whether it answered)."""
     reachable: bool
     postgres_version: str | None = None
     postgis_version: str | None = None
@@ -147,7 +149,7 @@ def status(settings: Settings) -> DatabaseStatus:
     # the URL as a user writes it (``psql`` form), without the driver or the password
     safe = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
     local = settings.uses_local_cluster
-    running = cluster.is_running(settings) if local else True
+    running = cluster.is_running(settings) if local else None
     if local and not running:
         return DatabaseStatus(
             url=safe,

@@ -123,6 +123,10 @@ def test_unreachable_database_url_status(cluster_env: dict[str, str]) -> None:
     out = _run(env, "db", "status")
     assert out.returncode == 1
     assert "cannot reach the database" in out.stdout
+    # whether a server it cannot reach runs is not known from here: not "running": true
+    status = json.loads(_run(env, "db", "status", "--json").stdout)
+    assert status["running"] is None
+    assert status["reachable"] is False
     up = _run(env, "db", "up")
     assert up.returncode == 1
     assert "Traceback" not in up.stderr

@@ -412,6 +412,7 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
         (["prioritise", "--new", "1", "--centre-type", "XYZ"], "unknown centre type"),
         (["prioritise", "--new", "1", "--radius-km", "-3"], "radius must be a positive"),
         (["prioritise"], "--new"),
+        (["prioritise", "--new", "0"], "--new 0 asks for no new centre"),
         (
             ["prioritise", "--new", "3", "--budget-mad", "10"],
             "budget: 10 MAD buys no COAPH centre, one costs 5,000,000 MAD",

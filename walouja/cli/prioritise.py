@@ -251,19 +251,19 @@ def scenarios_list(as_json: bool = typer.Option(False, "--json", help="Print JSO
     for row in rows:
         typer.echo(
             f"{row['id']:>5}  {row['created_at'][:16].replace('T', ' ')} UTC  "
-            f"{describe_request(row['params'])} — {_listed_proof(row)}"
+            f"{describe_request(row['params'])}{_listed_proof(row)}"
             + (f"  “{row['name']}”" if row["name"] else "")
         )
 
 
 def _listed_proof(row: dict[str, Any]) -> str:
-    """'optimal', or the status and gap of a run that was not proven."""
+    """' — optimal', or the status and gap of a run that was not proven ('' if unknown)."""
     if row.get("optimal"):
-        return "optimal"
+        return " — optimal"
     if row.get("status") is None:
-        return "—"
+        return ""
     gap = "no proven bound" if row.get("gap") is None else f"gap {row['gap']:.2%}"
-    return f"{str(row['status']).replace('_', ' ')}, {gap}"
+    return f" — {str(row['status']).replace('_', ' ')}, {gap}"
 
 
 @scenarios_app.command("show")
@@ -296,6 +296,8 @@ def scenarios_compare(
         emit_json(diff)
         return
     for key, pair in diff["params_differ"].items():
+        if key == "candidates":  # a file's or a layer's set, without its digest
+            pair = {k: str(v or "communes").split("#")[0] for k, v in pair.items()}
         typer.echo(f"request {key}: {pair['a']} → {pair['b']}")
     unit = diff["objective_unit"]
     for key, pair in diff["headline"].items():

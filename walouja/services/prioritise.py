@@ -188,6 +188,11 @@ def run_prioritise(
         raise AnalysisError(f"the radius must be a positive number of km, got {radius_km}")
     if new is None and budget_mad is None:
         raise AnalysisError("say how many new centres (--new) or give a budget (--budget-mad)")
+    if new is not None and new < 1:
+        raise AnalysisError(
+            f"--new {new} asks for no new centre",
+            hint="ask for at least one (--new 1), or give a budget (--budget-mad)",
+        )
     if candidates is not None and not candidates_source:
         raise ValueError("candidates need a candidates_source naming them in the stored request")
     unit_cost = (
