@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import typer
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
@@ -209,3 +210,47 @@ def test_another_organisations_id_does_not_overwrite_its_centre(
             sa.text("SELECT name, source FROM centres WHERE external_id = 'CLI-L-7'")
         ).one()
     assert tuple(kept) == ("Centre A", "Délégation Fès")
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command of ``walouja``, as the words that name it (``["db", "up"]``)."""
+    paths: list[list[str]] = []
+
+    def walk(command: object, path: list[str]) -> None:
+        paths.append(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "walouja")
+def test_every_help_reads_as_a_command_line(path: list[str]) -> None:
+    shown = CliRunner().invoke(app, [*path, "--help"], prog_name="walouja")
+    assert shown.exit_code == 0, shown.output
+    usage = next(line for line in shown.stdout.splitlines() if "Usage:" in line)
+    assert "{" not in usage, usage  # Typer wrote required arguments as {layer} {file}
+    assert "``" not in shown.stdout  # a docstring's reStructuredText marks
+    assert "<bool>" not in shown.stdout  # a flag takes no value
+    assert "list[" not in shown.stdout
+
+
+def test_import_and_export_name_their_arguments_and_values() -> None:
+    def helped(*words: str) -> str:
+        shown = CliRunner().invoke(
+            app, [*words, "--help"], prog_name="walouja", env={"COLUMNS": "200"}
+        )
+        # the table's borders and padding out: what a reader sees, as one line
+        return " ".join(shown.stdout.replace("│", " ").split())
+
+    imported = helped("import")
+    assert "Usage: walouja import [OPTIONS] LAYER FILE" in imported
+    assert "--set FIELD=VALUE A value for the rows that leave FIELD empty" in imported
+    assert "--crs EPSG:N CRS of the coordinates" in imported
+    assert "--dry-run Check every row and report; write nothing." in imported
+    exported = helped("export")
+    assert "Usage: walouja export [OPTIONS] LAYER FILE" in exported
+    assert "--bbox W,S,E,N Keep the rows in this box" in exported
+    assert "--report FILE.csv Also write how each commune was matched" in helped("load")
+    assert "Usage: walouja scenarios compare [OPTIONS] A B" in helped("scenarios", "compare")

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from walouja.cli import db as db_cli
-from walouja.cli._common import friendly, settings
+from walouja.cli._common import HelpGroup, friendly, readable_help, settings
 from walouja.errors import ConfigError
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=HelpGroup,
 )
 app.add_typer(db_cli.app, name="db")
 
@@ -70,6 +71,7 @@ def _register_optional() -> None:
 
 
 _register_optional()
+readable_help(app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from walouja.errors import DatabaseError, ValidationError, WaloujaError
 from walouja.settings import Settings, get_settings
@@ -105,3 +106,89 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
 def emit_json(payload: Any) -> None:
     """Write ``payload`` as JSON on stdout (UTF-8, Arabic kept as is)."""
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _plain(text: str | None) -> str | None:
+    """Help text without the reStructuredText marks of docstrings (````--json```` -> --json)."""
+    return None if text is None else text.replace("``", "")
+
+
+def _tidy_params(params: list[Any], ctx: Any) -> list[Any]:
+    """``params`` shown as a command line shows them (changed in place, once).
+
+    An argument is named in capitals (``LAYER``); a flag shows no type (it takes no value:
+    Typer wrote ``<bool>``); a repeatable option shows the type of one value (``<str>``,
+    not ``<list[str]>``); help texts lose their reStructuredText marks.
+    """
+    for param in params:
+        if isinstance(param, TyperArgument) and param.metavar is None:
+            param.metavar = (param.name or "value").upper()
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            if param.is_flag:
+                param.metavar = ""
+            elif param.multiple:
+                shown = param.display_type(ctx)
+                param.metavar = shown.replace("<list[", "<").replace("]>", ">")
+        if isinstance(param, (TyperArgument, TyperOption)):
+            param.help = _plain(param.help)
+    return params
+
+
+class HelpCommand(TyperCommand):
+    """A command whose ``--help`` reads as a command line's.
+
+    The usage line names the arguments in capitals, ``walouja import [OPTIONS] LAYER FILE``
+    (Typer wrote ``{layer} {file}``), with ``[NAME]`` for an optional one; see
+    ``_tidy_params`` for the tables.
+    """
+
+    def __init__(self, name: str | None, **attrs: Any) -> None:
+        super().__init__(name, **attrs)
+        self.help = _plain(self.help)
+        self.short_help = _plain(self.short_help)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The parameters, tidied for the help (``_tidy_params``)."""
+        return _tidy_params(super().get_params(ctx), ctx)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """``[OPTIONS]`` then each argument: ``NAME``, ``[NAME]`` when optional."""
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if not isinstance(param, TyperArgument):
+                continue
+            name = param.metavar or (param.name or "value").upper()
+            name = name if param.required else f"[{name}]"
+            pieces.append(name + ("..." if param.nargs != 1 else ""))
+        return pieces
+
+
+class HelpGroup(TyperGroup):
+    """A command group whose ``--help`` reads as ``HelpCommand``'s do."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.help = _plain(self.help)
+        self.short_help = _plain(self.short_help)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The parameters, tidied for the help (``_tidy_params``)."""
+        return _tidy_params(super().get_params(ctx), ctx)
+
+
+def readable_help(app: typer.Typer) -> None:
+    """Give every command and group of ``app`` (and of its sub-applications) the help of
+    ``HelpCommand`` and ``HelpGroup``, unless it chose its own class.
+
+    Called once every module has registered its commands, so that the commands of every
+    feature read alike.
+    """
+    for command in app.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = HelpCommand
+    for group in app.registered_groups:
+        if group.typer_instance is None:
+            continue
+        readable_help(group.typer_instance)
+        if not isinstance(group.cls, type) or group.cls is TyperGroup:
+            group.cls = HelpGroup

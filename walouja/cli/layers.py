@@ -11,6 +11,7 @@ import typer
 from walouja.cli._common import emit_json, friendly, settings
 
 MAX_LINES = 50
+LAYER_HELP = "centres, accessible_cities, transport_stops or beaches."
 
 
 def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
@@ -113,38 +114,62 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     @friendly
     def import_(
-        layer: Annotated[
-            str, typer.Argument(help="centres, accessible_cities, transport_stops or beaches.")
-        ],
+        layer: Annotated[str, typer.Argument(help=LAYER_HELP)],
         file: Annotated[
             Path,
             typer.Argument(
-                help="CSV, GeoJSON, GeoPackage, zipped Shapefile, "
-                "GTFS (zip or stops.txt) or OpenStreetMap .osm file."
+                help="CSV, GeoJSON, GeoPackage, Shapefile (plain or zipped), GTFS (a feed zip "
+                "or stops.txt) or OpenStreetMap .osm file."
             ),
         ],
-        dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report only."),
-        skip_invalid: bool = typer.Option(
-            False, "--skip-invalid", help="Import the valid rows even if others are rejected."
+        dry_run: bool = typer.Option(
+            False, "--dry-run", help="Check every row and report; write nothing."
         ),
-        fmt: str = typer.Option(None, "--format", help="csv, geojson, gpkg, shp, gtfs, osm."),
-        crs: str = typer.Option(None, "--crs", help="CRS of the coordinates (e.g. EPSG:26191)."),
+        skip_invalid: bool = typer.Option(
+            False, "--skip-invalid", help="Write the valid rows and skip the rejected ones."
+        ),
+        fmt: str = typer.Option(
+            None,
+            "--format",
+            metavar="FORMAT",
+            help="csv, geojson, gpkg, shp, gtfs or osm (default: from the file's name).",
+        ),
+        crs: str = typer.Option(
+            None,
+            "--crs",
+            metavar="EPSG:N",
+            help="CRS of the coordinates, e.g. EPSG:26191; overrides the one the file states.",
+        ),
         set_: Annotated[
             list[str] | None,
-            typer.Option("--set", help="FIELD=VALUE for rows that leave FIELD empty (repeatable)."),
+            typer.Option(
+                "--set",
+                metavar="FIELD=VALUE",
+                help="A value for the rows that leave FIELD empty, e.g. --set mode=train "
+                "(repeatable).",
+            ),
         ] = None,
         source: str = typer.Option(
             None,
             "--source",
-            help="Provenance stored on each row (default: the file's name, or the file's own "
+            metavar="TEXT",
+            help="Provenance stored on every row (default: the file's name, or the file's own "
             "source column row by row).",
         ),
-        licence: str = typer.Option(None, "--licence", help="Licence of the source."),
-        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+        licence: str = typer.Option(
+            None,
+            "--licence",
+            metavar="TEXT",
+            help="Licence of the source, e.g. ODbL 1.0 or CC BY 4.0 (walouja layers lists them).",
+        ),
+        as_json: bool = typer.Option(
+            False, "--json", help="Print the report as JSON (every rejected row, with codes)."
+        ),
     ) -> None:
-        """Validate a file and import it into a layer, all or nothing.
+        """Check a file and import it into a layer, all or nothing.
 
-        Exit code 1 when rows are rejected (nothing written unless --skip-invalid).
+        Every row is checked before anything is written. When rows are rejected nothing is
+        written and the exit code is 1, unless --skip-invalid writes the valid ones.
         """
         from geo.importer import ImportOptions, import_file
 
@@ -173,15 +198,26 @@ def register(app: typer.Typer) -> None:
     def osm(
         layer: str = typer.Argument(..., help="centres, transport_stops or beaches."),
         place: str = typer.Argument(..., help='A place name, e.g. "Fès, Maroc".'),
-        dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report only."),
+        dry_run: bool = typer.Option(
+            False, "--dry-run", help="Check every feature and report; write nothing."
+        ),
         skip_invalid: bool = typer.Option(
-            False, "--skip-invalid", help="Import the valid rows even if others are rejected."
+            False, "--skip-invalid", help="Write the valid rows and skip the rejected ones."
         ),
         set_: Annotated[
-            list[str] | None, typer.Option("--set", help="FIELD=VALUE defaults.")
+            list[str] | None,
+            typer.Option(
+                "--set",
+                metavar="FIELD=VALUE",
+                help="A value for the features that leave FIELD empty (repeatable).",
+            ),
         ] = None,
-        overpass_url: str = typer.Option(None, "--overpass-url", help="Overpass API base URL."),
-        nominatim_url: str = typer.Option(None, "--nominatim-url", help="Nominatim base URL."),
+        overpass_url: str = typer.Option(
+            None, "--overpass-url", metavar="URL", help="Overpass API base URL."
+        ),
+        nominatim_url: str = typer.Option(
+            None, "--nominatim-url", metavar="URL", help="Nominatim base URL."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
         """Import OpenStreetMap features inside a place, from Overpass (needs the network)."""
@@ -215,30 +251,57 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     @friendly
     def export(
-        layer: Annotated[str, typer.Argument(help="The layer to export.")],
-        file: Annotated[Path, typer.Argument(help="Output: .gpkg, .geojson or .csv.")],
-        fmt: str = typer.Option(None, "--format", help="gpkg, geojson or csv."),
+        layer: Annotated[str, typer.Argument(help=LAYER_HELP)],
+        file: Annotated[
+            Path,
+            typer.Argument(
+                help="The file to write: .gpkg, .geojson or .csv. Its folder must exist; a "
+                "file already there is replaced."
+            ),
+        ],
+        fmt: str = typer.Option(
+            None,
+            "--format",
+            metavar="FORMAT",
+            help="gpkg, geojson or csv (default: from the file's extension).",
+        ),
         where: Annotated[
             list[str] | None,
             typer.Option(
                 "--where",
-                help="FIELD=V1,V2: keep rows whose FIELD is one of these (services: holds one).",
+                metavar="FIELD=V1,V2",
+                help="Keep the rows whose FIELD is one of the values (services: holds one of "
+                "them); repeatable.",
             ),
         ] = None,
         commune: Annotated[
-            list[str] | None, typer.Option("--commune", help="Commune code (repeatable).")
+            list[str] | None,
+            typer.Option(
+                "--commune", metavar="CODE", help="Keep the rows in this commune (repeatable)."
+            ),
         ] = None,
-        province: str = typer.Option(None, "--province", help="Province code."),
-        region: str = typer.Option(None, "--region", help="Region code."),
+        province: str = typer.Option(
+            None, "--province", metavar="CODE", help="Keep the rows in this province."
+        ),
+        region: str = typer.Option(
+            None, "--region", metavar="CODE", help="Keep the rows in this region."
+        ),
         demo: bool = typer.Option(
             None, "--demo/--no-demo", help="Only demonstration rows / only real rows."
         ),
         bbox: str = typer.Option(
-            None, "--bbox", help="west,south,east,north: lon0,lat0,lon1,lat1 in degrees."
+            None,
+            "--bbox",
+            metavar="W,S,E,N",
+            help="Keep the rows in this box: west,south,east,north in degrees, e.g. "
+            "-7.0,33.9,-6.7,34.1.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
-        """Export a layer (or a filtered subset) to GeoPackage, GeoJSON or CSV."""
+        """Export a layer (or a filtered subset) to GeoPackage, GeoJSON or CSV.
+
+        The file keeps Arabic text and imports back unchanged; a CSV has lon/lat columns.
+        """
         from geo.export import export_layer
         from geo.layers import LayerFilter
         from walouja.errors import DataError

@@ -19,7 +19,10 @@ def _demo_loader_present() -> bool:
 
 
 _REPORT = typer.Option(
-    None, "--report", help="Also write the per-commune match report to this CSV file."
+    None,
+    "--report",
+    metavar="FILE.csv",
+    help="Also write how each commune was matched to this CSV file (its folder must exist).",
 )
 
 
