@@ -176,6 +176,22 @@ def test_coverage_share_and_places_by_province(
         assert u["value"] == pytest.approx(u["places_per_10k"], rel=1e-9, abs=1e-12)
 
 
+def test_equity_text_says_its_unit_once_and_aligns_small_scores() -> None:
+    done = _run("equity", "--indicator", "access", "--by", "region")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(
+        "2SFCA access (places per pwd within reach) (higher is better) — COAPH centres"
+    )
+    table = lines[lines.index(next(x for x in lines if x.startswith("code "))) + 2 :]
+    scores = [ln.split()[-5] for ln in table]  # the access column, then rank and 3 more
+    # one number of decimals for the whole column (0.00165 and 0.00220, not 0.0022)
+    assert len({len(x.split(".")[1]) for x in scores}) == 1, scores
+    places = _run("equity", "--indicator", "places_per_10k", "--by", "region").stdout
+    assert places.startswith("Places per 10,000 pwd (higher is better)")
+    assert "places/10k" not in places  # the indicator is that column already
+
+
 def test_gaps_json(engine: Engine, national: dict[str, Any], forget_runs: list[int]) -> None:
     out = _json("gaps", "--fresh")
     forget_runs.append(out["run_id"])

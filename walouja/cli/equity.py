@@ -31,6 +31,8 @@ def _num(value: Any, digits: int = 3, *, inf: bool = False) -> str:
         return str(value)
     if abs(value) >= 1000:
         return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.1f}"
     if 0 < abs(value) < 0.1:
         return f"{value:.3g}"  # access scores are small: keep three significant digits
     return f"{value:.{digits}f}"
@@ -41,16 +43,29 @@ _WHOLE = {"pwd", "pwd_beyond", "places"}
 _WHOLE_UP = {"places_to_national"}
 
 
-def _cell(key: str, value: Any) -> str:
+def _cell(key: str, value: Any, decimals: int | None = None) -> str:
     if key == "name_fr":
         return str(value)
     if isinstance(value, float) and np.isfinite(value) and key in _WHOLE | _WHOLE_UP:
         return f"{(math.ceil(value - 1e-9) if key in _WHOLE_UP else round(value)):,}"
+    if decimals is not None and isinstance(value, float) and np.isfinite(value):
+        return f"{value:,.{decimals}f}"
     return _num(value, 2)
 
 
+def _decimals(values: Sequence[Any]) -> int | None:
+    """One number of decimals for a column of small figures (access scores: 0.00165 and
+    0.0022 become 0.00165 and 0.00220), three significant digits on its typical (median)
+    figure; None for columns of ordinary figures."""
+    finite = [abs(v) for v in values if isinstance(v, float) and np.isfinite(v) and v]
+    if not finite or not max(finite) < 0.1:
+        return None
+    return 2 - math.floor(math.log10(float(np.median(finite))))
+
+
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
-    cells = [[_cell(k, r.get(k)) for k, _ in columns] for r in rows]
+    places = {k: _decimals([r.get(k) for r in rows]) for k, _ in columns}
+    cells = [[_cell(k, r.get(k), places[k]) for k, _ in columns] for r in rows]
     heads = [h for _, h in columns]
     widths = [max([len(h), *(len(c[i]) for c in cells)]) for i, h in enumerate(heads)]
 
@@ -70,9 +85,10 @@ def _print_equity(out: RunOutcome) -> None:
     theil = idx["theil"]
     kind = out.params["centre_type"] or "any type of"
     better = "higher is better" if ind["higher_is_better"] else "lower is better"
+    # the unit only when the label does not already say it ("Places per 10,000 pwd")
+    unit = "" if ind["unit"].lower() in ind["label"].lower() else f"{ind['unit']}, "
     typer.echo(
-        f"{ind['label']} ({ind['unit']}, {better}) — {kind} centres, by {res['by']} — "
-        f"{run_note(out)}"
+        f"{ind['label']} ({unit}{better}) — {kind} centres, by {res['by']} — {run_note(out)}"
     )
     typer.echo(
         f"mean {_num(idx['mean'])}  gini {_num(idx['gini'])}  theil {_num(theil['total'])} "
@@ -100,7 +116,7 @@ def _print_equity(out: RunOutcome) -> None:
                 ("rank_value", "rank"),
                 ("pwd_beyond", f"pwd >{res['threshold_km']:g} km"),
                 ("unmet_need_pkm", "unmet person-km"),
-                ("places_per_10k", "places/10k"),
+                *([] if ind["name"] == "places_per_10k" else [("places_per_10k", "places/10k")]),
             ],
         )
     )
