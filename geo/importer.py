@@ -418,10 +418,12 @@ def import_table(
         spec,
         table.records,
         table.geometry,
-        crs=crs or table.crs,
+        crs=crs,
+        stated_crs=table.crs,
         defaults={**table.defaults, **(defaults or {})},
         row_errors=table.row_errors,
         what=table.name,
+        fmt=table.format,
     )
     problems = list(validated.problems)
     warnings = [*table.warnings, *validated.warnings]

@@ -88,14 +88,42 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     "not_lonlat_in_degrees_crs": (
         "{name}: the coordinates are not longitude/latitude although the file's CRS "
         "({crs}) is in degrees (they look like projected metres)",
-        "give the CRS they are in (for example --crs EPSG:26191 for Merchich / Nord Maroc); "
-        "a GeoJSON without a crs member is read as longitude/latitude",
+        "the file states a wrong CRS: give the one the coordinates are in with --crs, which "
+        "overrides it (for example --crs EPSG:26191 for Merchich / Nord Maroc)",
+    ),
+    "geojson_not_lonlat": (
+        "{name}: the coordinates are not longitude/latitude (they look like projected "
+        "metres), but a GeoJSON file is read as longitude/latitude (EPSG:4326) unless its crs "
+        "member names another CRS",
+        "give the CRS they are in (for example --crs EPSG:26191 for Merchich / Nord Maroc)",
+    ),
+    "given_crs_not_lonlat": (
+        "{name}: the coordinates are not longitude/latitude (they look like projected "
+        "metres), but the CRS given, {crs}, is in degrees; the file's own CRS is {file_crs}",
+        "leave --crs out to read them in the file's own CRS, {file_crs}, or give the CRS "
+        "they are in",
+    ),
+    "given_crs_not_lonlat_unstated": (
+        "{name}: the coordinates are not longitude/latitude (they look like projected "
+        "metres), but the CRS given, {crs}, is in degrees (the file states none)",
+        "give the CRS they are in (for example --crs EPSG:26191 for Merchich / Nord Maroc)",
     ),
     "lonlat_in_projected_crs": (
         "{name}: the coordinates are longitude/latitude in degrees (they fall inside Morocco "
-        "read as such), but their CRS, {crs}, is projected in metres",
-        "for longitude/latitude leave the CRS out or give EPSG:4326 (--crs EPSG:4326 also "
-        "overrides a file that states a wrong CRS)",
+        "read as such), but the file's CRS, {crs}, is projected in metres",
+        "the file states a wrong CRS: give --crs EPSG:4326, which overrides it",
+    ),
+    "lonlat_in_given_crs": (
+        "{name}: the coordinates are longitude/latitude in degrees (they fall inside Morocco "
+        "read as such), but the CRS given, {crs}, is projected in metres; the file's own CRS "
+        "is {file_crs}",
+        "leave --crs out to read them in the file's own CRS, {file_crs}, or give --crs EPSG:4326",
+    ),
+    "lonlat_in_given_crs_unstated": (
+        "{name}: the coordinates are longitude/latitude in degrees (they fall inside Morocco "
+        "read as such), but the CRS given, {crs}, is projected in metres (the file states "
+        "none)",
+        "leave --crs out: coordinates with no CRS are read as longitude/latitude",
     ),
     "shapefile_part_missing": (
         "{name}: the Shapefile {shp} has no {part} file beside it",

@@ -633,22 +633,72 @@ def _looks_like_moroccan_degrees(x: np.ndarray, y: np.ndarray) -> bool:
     return bool(2 * int(inside.sum()) > int(ok.sum()))
 
 
+@dataclass
+class _Frame:
+    """Where the coordinates' CRS comes from: the file (``stated``), the user (``given``).
+
+    A refusal says which of the two is wrong, and its advice fits the file's format.
+    """
+
+    what: str
+    given: CRS | None
+    fmt: str | None
+    stated: CRS | None = None
+
+    @property
+    def overrides(self) -> bool:
+        """Whether a CRS was given that differs from the one the file states."""
+        return self.given is not None and (
+            self.stated is None or not self.stated.equals(self.given, ignore_axis_order=True)
+        )
+
+    @property
+    def stated_name(self) -> str | None:
+        """The file's CRS as messages write it (``EPSG:26191``), or None."""
+        return None if self.stated is None else self.stated.to_string()
+
+
+def _crs_refusal(frame: _Frame, crs: CRS, *, degrees: bool) -> Exception:
+    """The refusal of coordinates that do not fit ``crs``: metres in a CRS in degrees
+    (``degrees``), or degrees in a projected CRS.
+
+    It names the CRS given and the file's own when the user's overrides the file's, and
+    otherwise the file's, with advice for the file's format (a GeoJSON without a crs
+    member is longitude/latitude by definition).
+    """
+    name, shown = frame.what, crs.to_string()
+    if frame.overrides and frame.stated is None:
+        if degrees:
+            return file_error("given_crs_not_lonlat_unstated", name=name, crs=shown)
+        return file_error("lonlat_in_given_crs_unstated", name=name, crs=shown)
+    if frame.overrides:
+        own = frame.stated_name
+        if degrees:
+            return file_error("given_crs_not_lonlat", name=name, crs=shown, file_crs=own)
+        return file_error("lonlat_in_given_crs", name=name, crs=shown, file_crs=own)
+    if not degrees:
+        return file_error("lonlat_in_projected_crs", name=name, crs=shown)
+    if frame.fmt == "geojson":
+        # metres in a GeoJSON: GDAL reads one without a crs member as EPSG:4326 (RFC 7946)
+        return file_error("geojson_not_lonlat", name=name)
+    return file_error("not_lonlat_in_degrees_crs", name=name, crs=shown)
+
+
 def _to_lonlat(
-    x: np.ndarray, y: np.ndarray, crs: CRS | None, *, what: str
+    x: np.ndarray, y: np.ndarray, crs: CRS | None, frame: _Frame
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     notes: list[str] = []
     if crs is None:
         if not _looks_lonlat(x, y):
-            raise file_error("not_lonlat_without_crs", name=what)
-        notes.append(Note("assumed_lonlat", name=what))
+            raise file_error("not_lonlat_without_crs", name=frame.what)
+        notes.append(Note("assumed_lonlat", name=frame.what))
         return x, y, notes
     if crs.is_geographic and not _looks_lonlat(x, y):
-        # a GeoJSON in metres without a crs member: GDAL says EPSG:4326 (RFC 7946)
-        raise file_error("not_lonlat_in_degrees_crs", name=what, crs=crs.to_string())
+        raise _crs_refusal(frame, crs, degrees=True)
     if crs.is_projected and _looks_like_moroccan_degrees(x, y):
         # the opposite: --crs EPSG:26191 for longitude/latitude, which would put every row
         # a few metres from the projection's origin, "outside Morocco"
-        raise file_error("lonlat_in_projected_crs", name=what, crs=crs.to_string())
+        raise _crs_refusal(frame, crs, degrees=False)
     if crs.equals(CRS.from_epsg(4326)) or crs.equals(CRS.from_string("OGC:CRS84")):
         return x, y, notes
     transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
@@ -728,9 +778,11 @@ def validate_records(
     geometry: Any = None,
     *,
     crs: str | CRS | None = None,
+    stated_crs: str | None = None,
     defaults: Mapping[str, Any] | None = None,
     row_errors: Mapping[int, str] | None = None,
     what: str = "the file",
+    fmt: str | None = None,
 ) -> Validated:
     """Check and convert the records of a file for ``spec``.
 
@@ -743,14 +795,19 @@ def validate_records(
         Geometries aligned with ``records`` (a GeoSeries with its CRS, or shapely objects
         plus ``crs``); None when the coordinates are columns (lon/lat or WKT).
     crs
-        CRS of coordinate columns, or of ``geometry``: given, it overrides the CRS the
-        geometry carries (a note says so when they differ), as ``ogr2ogr -s_srs`` does.
-        None means "as the file says", and for a file that says nothing
-        longitude/latitude is assumed only when the values fit.
+        The CRS the user gave (``--crs``) for coordinate columns or ``geometry``: it
+        overrides the CRS the file states (a note says so when they differ), as
+        ``ogr2ogr -s_srs`` does. None means "as the file says", and for a file that says
+        nothing longitude/latitude is assumed only when the values fit.
+    stated_crs
+        The CRS the file states for its coordinate columns (a GTFS feed's are EPSG:4326);
+        ``geometry`` carries its own.
     defaults
         Values for fields the file leaves empty or lacks (``--set centre_type=other``).
     row_errors
         Rows the reader could not split into fields, with the reason.
+    fmt
+        The file's format (``geojson``...), for advice that depends on it.
     """
     rows = records.index
     check = _Checker(rows)
@@ -784,6 +841,7 @@ def validate_records(
             crs = CRS.from_user_input(crs)
         except Exception:  # pyproj's CRSError: PROJ's own words help no user
             raise file_error("unknown_crs", crs=crs) from None
+    frame = _Frame(what=what, given=crs, fmt=fmt)
     lon_col, lat_col = _find(columns, LON_COLUMNS), _find(columns, LAT_COLUMNS)
     wkt_col = _find(columns, WKT_COLUMNS)
     read = {*mapped.values(), *ignored, lon_col, lat_col, wkt_col, columns.get("is_demo")}
@@ -804,7 +862,9 @@ def validate_records(
         check.reject(bad_wkt, "geometry", "bad_wkt")
     if geometry is not None:
         geoms = np.asarray(getattr(geometry, "values", geometry), dtype=object)
-        file_crs = _file_crs(geometry, crs, what, warnings)
+        stated = getattr(geometry, "crs", None)
+        frame.stated = None if stated is None else CRS.from_user_input(stated)
+        file_crs = _file_crs(frame, warnings)
         missing = pd.Series([g is None for g in geoms], index=rows, dtype=bool)
         check.reject(missing & ~check.bad, "geometry", "missing_geometry")
         present = ~missing.to_numpy()
@@ -837,7 +897,7 @@ def validate_records(
         if usable.any():
             coords = shapely.get_coordinates(pts[usable].astype(object))
             x[usable], y[usable] = coords[:, 0], coords[:, 1]
-        lon, lat, notes = _to_lonlat(x, y, file_crs, what=what)
+        lon, lat, notes = _to_lonlat(x, y, file_crs, frame)
         warnings.extend(notes)
     elif lon_col is not None and lat_col is not None:
         x = parse_numbers(records[lon_col]).to_numpy(dtype=float, na_value=np.nan).copy()
@@ -850,7 +910,8 @@ def validate_records(
             check.reject(bad_num, str(col), "not_a_number", _value(texts))
             check.reject(_blank(raw), str(col), "missing_coordinate")
             arr[~np.isfinite(arr)] = np.nan
-        lon, lat, notes = _to_lonlat(x, y, crs, what=what)
+        frame.stated = None if stated_crs is None else CRS.from_user_input(stated_crs)
+        lon, lat, notes = _to_lonlat(x, y, crs or frame.stated, frame)
         # no CRS is normal for CSV: not worth a note
         warnings.extend(n for n in notes if getattr(n, "code", "") != "assumed_lonlat")
     else:
@@ -960,15 +1021,21 @@ def validate_records(
     )
 
 
-def _file_crs(geometry: Any, crs: CRS | None, what: str, warnings: list[str]) -> CRS | None:
-    """The CRS of ``geometry``: ``crs`` when given (noted when the file states another)."""
-    stated = getattr(geometry, "crs", None)
-    if crs is None:
-        return None if stated is None else CRS.from_user_input(stated)
-    if stated is not None and not CRS.from_user_input(stated).equals(crs, ignore_axis_order=True):
-        file_crs = CRS.from_user_input(stated).to_string()
-        warnings.append(Note("crs_overridden", name=what, file_crs=file_crs, crs=crs.to_string()))
-    return crs
+def _file_crs(frame: _Frame, warnings: list[str]) -> CRS | None:
+    """The CRS of the geometries: the one given when there is one (noted when the file
+    states another), else the file's."""
+    if frame.given is None:
+        return frame.stated
+    if frame.overrides:
+        warnings.append(
+            Note(
+                "crs_overridden",
+                name=frame.what,
+                file_crs=str(frame.stated_name),
+                crs=frame.given.to_string(),
+            )
+        )
+    return frame.given
 
 
 def _value(texts: pd.Series) -> Callable[[Any], dict[str, Any]]:

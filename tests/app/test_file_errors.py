@@ -57,6 +57,25 @@ def _sqlite_without_gpkg_tables(path: Path) -> Path:
     return path
 
 
+def _geojson(path: Path, xy: tuple[float, float], epsg: int) -> Path:
+    """A GeoJSON of one point whose crs member states ``epsg``."""
+    crs = f'"crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::{epsg}"}}}},'
+    return _write(
+        path,
+        f'{{"type":"FeatureCollection",{crs}"features":[{{"type":"Feature","properties":'
+        f'{{"name":"A"}},"geometry":{{"type":"Point","coordinates":[{xy[0]},{xy[1]}]}}}}]}}',
+    )
+
+
+def _gpkg(path: Path, xy: tuple[float, float], epsg: int) -> Path:
+    """A GeoPackage of one point whose CRS is ``epsg`` (whatever the coordinates are)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gpd.GeoDataFrame({"name": ["A"]}, geometry=[Point(*xy)], crs=epsg).to_file(path)
+    return path
+
+
 Case = Callable[[Path, Connection], object]
 HUGE = "x" * (CSV_VALUE_LIMIT + 1)  # longer than the longest value a CSV may hold
 MADRID = "name;centre_type;lon;lat\nMadrid;CAS;-3.7;40.41\n"
@@ -74,13 +93,39 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
     (
-        "lonlat_in_projected_crs",
+        "lonlat_in_given_crs_unstated",
         lambda d, c: run_import(
             c,
             "centres",
             _write(d / "c.csv", "name;centre_type;lon;lat\nA;CAS;-6.84;34.02\n"),
             crs="EPSG:26191",
         ),
+    ),
+    (
+        "lonlat_in_projected_crs",
+        lambda d, c: run_import(c, "beaches", _geojson(d / "b.geojson", (-6.84, 34.02), 26191)),
+    ),
+    (
+        "lonlat_in_given_crs",
+        lambda d, c: run_import(
+            c, "beaches", _geojson(d / "b.geojson", (-6.84, 34.02), 4326), crs="EPSG:26191"
+        ),
+    ),
+    (
+        "given_crs_not_lonlat",
+        lambda d, c: run_import(
+            c, "beaches", _geojson(d / "b.geojson", (397000, 372000), 26191), crs="EPSG:4326"
+        ),
+    ),
+    (
+        "given_crs_not_lonlat_unstated",
+        lambda d, c: run_import(
+            c, "beaches", _write(d / "b.csv", "name;x;y\nA;397000;372000\n"), crs="EPSG:4326"
+        ),
+    ),
+    (  # a GeoPackage that states degrees and holds metres
+        "not_lonlat_in_degrees_crs",
+        lambda d, c: run_import(c, "beaches", _gpkg(d / "b.gpkg", (397000, 372000), 4326)),
     ),
     ("no_such_file", lambda d, c: read_file(d / "absent.csv")),
     ("empty_file", lambda d, c: read_file(_write(d / "centres.csv", ""))),
@@ -186,7 +231,7 @@ CASES: list[tuple[str, Case]] = [
         lambda d, c: run_import(c, "beaches", _write(d / "b.csv", "name;x;y\nA;1;2\n"), crs="X:1"),
     ),
     (  # metres in a GeoJSON without a crs member (read as EPSG:4326)
-        "not_lonlat_in_degrees_crs",
+        "geojson_not_lonlat",
         lambda d, c: run_import(
             c,
             "beaches",

@@ -211,8 +211,14 @@ def test_given_crs_overrides_a_geojson_read_as_lonlat(db: Connection, tmp_path: 
     # Rabat's Hassan tower in Merchich / Nord Maroc metres, in a GeoJSON without a crs member
     x, y = gpd.GeoSeries([Point(-6.8228, 34.0240)], crs=4326).to_crs(26191).iloc[0].coords[0]
     path = _geojson(tmp_path / "m.geojson", ({"name": "Plage m"}, (x, y)))
-    with pytest.raises(DataError, match="not longitude/latitude although the file's CRS"):
+    with pytest.raises(DataError) as caught:
         run_import(db, "beaches", path)
+    assert str(caught.value) == (  # advice for a GeoJSON, whose missing crs member means degrees
+        "m.geojson: the coordinates are not longitude/latitude (they look like projected "
+        "metres), but a GeoJSON file is read as longitude/latitude (EPSG:4326) unless its crs "
+        "member names another CRS — give the CRS they are in (for example --crs EPSG:26191 for "
+        "Merchich / Nord Maroc)"
+    )
     report = run_import(db, "beaches", path, crs="EPSG:26191")
     assert (report.inserted, report.rejected) == (1, 0)
     assert "m.geojson states the CRS EPSG:4326; read as EPSG:26191 as asked (--crs)" in (
@@ -231,6 +237,51 @@ def test_given_crs_overrides_a_shapefile_prj_with_a_note(db: Connection, tmp_pat
     assert "p.shp states the CRS EPSG:26191; read as EPSG:26192 as asked (--crs)" in (
         other.warnings
     )
+
+
+def test_a_crs_given_against_the_files_own_names_both(db: Connection, tmp_path: Path) -> None:
+    # a GeoPackage in Merchich / Nord Maroc metres, imported with --crs EPSG:4326 by mistake
+    gdf = gpd.GeoDataFrame({"name": ["Plage g"]}, geometry=[Point(-6.8228, 34.0240)], crs=4326)
+    gdf.to_crs(26191).to_file(tmp_path / "hs_26191.gpkg")
+    with pytest.raises(DataError) as caught:
+        run_import(db, "beaches", tmp_path / "hs_26191.gpkg", crs="EPSG:4326")
+    assert caught.value.code == "given_crs_not_lonlat"
+    assert str(caught.value) == (
+        "hs_26191.gpkg: the coordinates are not longitude/latitude (they look like projected "
+        "metres), but the CRS given, EPSG:4326, is in degrees; the file's own CRS is "
+        "EPSG:26191 — leave --crs out to read them in the file's own CRS, EPSG:26191, or give "
+        "the CRS they are in"
+    )
+    assert run_import(db, "beaches", tmp_path / "hs_26191.gpkg").inserted == 1  # as advised
+    # the same points in degrees, with --crs EPSG:26191 by mistake
+    gdf.to_file(tmp_path / "hs_4326.gpkg")
+    with pytest.raises(DataError) as caught:
+        run_import(db, "beaches", tmp_path / "hs_4326.gpkg", crs="EPSG:26191")
+    assert caught.value.code == "lonlat_in_given_crs"
+    assert caught.value.params["file_crs"] == "EPSG:4326"
+    assert "the CRS given, EPSG:26191, is projected in metres" in caught.value.message
+    # a GeoPackage that states degrees but holds metres: the file's CRS is the wrong one
+    gdf.to_crs(26191).set_crs(4326, allow_override=True).to_file(tmp_path / "wrong.gpkg")
+    with pytest.raises(DataError) as caught:
+        run_import(db, "beaches", tmp_path / "wrong.gpkg")
+    assert caught.value.code == "not_lonlat_in_degrees_crs"
+    assert "the file's CRS (EPSG:4326) is in degrees" in caught.value.message
+    assert caught.value.hint is not None
+    assert "crs member" not in caught.value.hint  # no GeoJSON advice for a GeoPackage
+    assert caught.value.hint.startswith("the file states a wrong CRS: give the one")
+
+
+def test_a_crs_given_for_a_file_that_states_none_says_so(db: Connection, tmp_path: Path) -> None:
+    x, y = gpd.GeoSeries([Point(*RABAT)], crs=4326).to_crs(26191).iloc[0].coords[0]
+    metres = write(tmp_path / "m.csv", f"name;x;y\nPlage c;{x:.1f};{y:.1f}\n")
+    with pytest.raises(DataError) as caught:
+        run_import(db, "beaches", metres, crs="EPSG:4326")
+    assert caught.value.code == "given_crs_not_lonlat_unstated"
+    assert caught.value.message == (
+        "m.csv: the coordinates are not longitude/latitude (they look like projected metres), "
+        "but the CRS given, EPSG:4326, is in degrees (the file states none)"
+    )
+    assert run_import(db, "beaches", metres, crs="EPSG:26191").inserted == 1
 
 
 # 5. files GDAL or the csv module would describe in their own words

@@ -335,18 +335,23 @@ def test_a_projected_crs_given_for_degrees_is_refused_once(db: Connection, tmp_p
     path = write(tmp_path / "deg.csv", FIRST)
     with pytest.raises(DataError) as caught:
         run_import(db, "centres", path, crs="EPSG:26191")
-    assert caught.value.code == "lonlat_in_projected_crs"
+    assert caught.value.code == "lonlat_in_given_crs_unstated"
     assert str(caught.value) == (
         "deg.csv: the coordinates are longitude/latitude in degrees (they fall inside Morocco "
-        "read as such), but their CRS, EPSG:26191, is projected in metres — for "
-        "longitude/latitude leave the CRS out or give EPSG:4326 (--crs EPSG:4326 also "
-        "overrides a file that states a wrong CRS)"
+        "read as such), but the CRS given, EPSG:26191, is projected in metres (the file states "
+        "none) — leave --crs out: coordinates with no CRS are read as longitude/latitude"
     )
-    # a Shapefile whose .prj says Merchich but whose points are degrees: the same
+    # a Shapefile whose .prj says Merchich but whose points are degrees: the file's CRS
     gdf = gpd.GeoDataFrame({"name": ["Plage p"]}, geometry=[Point(*RABAT)], crs=26191)
     gdf.to_file(tmp_path / "p.shp")
-    with pytest.raises(DataError, match="is projected in metres"):
+    with pytest.raises(DataError) as caught:
         run_import(db, "beaches", tmp_path / "p.shp")
+    assert caught.value.code == "lonlat_in_projected_crs"
+    assert str(caught.value) == (
+        "p.shp: the coordinates are longitude/latitude in degrees (they fall inside Morocco "
+        "read as such), but the file's CRS, EPSG:26191, is projected in metres — the file "
+        "states a wrong CRS: give --crs EPSG:4326, which overrides it"
+    )
     assert run_import(db, "beaches", tmp_path / "p.shp", crs="EPSG:4326").inserted == 1
 
 
