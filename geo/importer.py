@@ -53,9 +53,11 @@ PROVENANCE_NOTES = frozenset({"licence_updated", "licence_not_recorded"})
 class ImportReport:
     """What an import did (or would do, for a dry run).
 
-    ``refused`` is True when rows were rejected and ``skip_invalid`` was not given: then
-    nothing was written. ``warnings`` are English texts, most of them ``geo.messages.Note``
-    (with a code and params the app translates).
+    ``refused`` is True when nothing was written because of rejected rows: rows were
+    rejected and ``skip_invalid`` was not given, or every row was rejected (``skip_invalid``
+    then leaves none to write: a batch job must not take that import for a success).
+    ``warnings`` are English texts, most of them ``geo.messages.Note`` (with a code and
+    params the app translates).
     """
 
     layer: str
@@ -72,6 +74,7 @@ class ImportReport:
     problems: tuple[Problem, ...] = ()
     warnings: tuple[str, ...] = ()
     duration_s: float = 0.0
+    skip_invalid: bool = False
 
     @property
     def written(self) -> bool:
@@ -86,7 +89,7 @@ class ImportReport:
     def summary(self) -> str:
         """One line for people."""
         if self.refused:
-            return english("import_refused", self.refusal_params())[0]
+            return english(self.refusal_code, self.refusal_params())[0]
         verb = "would insert" if self.dry_run else "inserted"
         verb2 = "would update" if self.dry_run else "updated"
         skipped = (
@@ -101,14 +104,21 @@ class ImportReport:
             f"{skipped}{' (dry run, nothing written)' if self.dry_run else ''}"
         )
 
+    @property
+    def refusal_code(self) -> str:
+        """Why a refused import wrote nothing (a ``geo.messages`` code): rows rejected
+        (``import_refused``), or every row rejected although ``skip_invalid`` was given
+        (``import_nothing_valid``)."""
+        if self.skip_invalid and self.rejected >= self.rows_read:
+            return "import_nothing_valid"
+        return "import_refused"
+
     def refusal_params(self) -> dict[str, object]:
-        """The values the refusal message shows (``geo.messages`` code ``import_refused``)."""
-        return {
-            "layer": self.layer,
-            "file": self.file,
-            "rejected": self.rejected,
-            "n": self.rows_read,
-        }
+        """The values the refusal message shows (its code: ``refusal_code``)."""
+        params: dict[str, object] = {"layer": self.layer, "file": self.file, "n": self.rows_read}
+        if self.refusal_code == "import_refused":
+            params["rejected"] = self.rejected
+        return params
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""
@@ -394,7 +404,8 @@ def import_table(
     dry_run
         Validate and count, then roll back.
     skip_invalid
-        Write the valid rows even when others are rejected (the report lists them).
+        Write the valid rows even when others are rejected (the report lists them). When
+        every row is rejected the import is still refused (``import_nothing_valid``).
     crs
         The CRS the coordinates are in, overriding the file's (``--crs``).
     is_demo
@@ -461,7 +472,9 @@ def import_table(
         rejected_rows = sorted({p.row for p in problems if p.row is not None})
         if len(validated.rows):
             warnings.extend(_maybe_moved(conn, spec, rejected=rejected_rows))
-        refused = bool(rejected_rows) and not skip_invalid
+        accepted = validated.total - len(rejected_rows)
+        # --skip-invalid writes the valid rows: with none, the import wrote nothing
+        refused = bool(rejected_rows) and (not skip_invalid or accepted == 0)
         if not refused and len(validated.rows):
             if rejected_rows:
                 conn.execute(
@@ -470,7 +483,6 @@ def import_table(
             inserted, updated = _upsert(
                 conn, spec, present=validated.present, source=source, is_demo=is_demo
             )
-        accepted = validated.total - len(rejected_rows)
         report = ImportReport(
             layer=spec.name,
             file=table.name,
@@ -486,6 +498,7 @@ def import_table(
             problems=tuple(problems),
             warnings=tuple(warnings),
             duration_s=round(time.perf_counter() - started, 3),
+            skip_invalid=skip_invalid,
         )
         conn.execute(sa.text(f"DROP TABLE {TEMP}"))
     except BaseException:
@@ -496,6 +509,12 @@ def import_table(
     else:
         savepoint.commit()
     if refused and raise_on_reject:
+        if report.refusal_code == "import_nothing_valid":
+            raise validation_error(
+                "import_nothing_valid",
+                problems=[p.as_tuple() for p in problems],
+                **report.refusal_params(),
+            )
         raise validation_error(
             "import_refused",
             problems=[p.as_tuple() for p in problems],

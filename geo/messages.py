@@ -152,6 +152,10 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{layer}: import of {file} refused — {rejected} of {n} rows rejected, nothing written",
         "fix the rows listed (or import with --skip-invalid to keep the valid rows)",
     ),
+    "import_nothing_valid": (
+        "{layer}: nothing imported from {file} — all {n} rows were rejected, none is left to write",
+        "fix the rows listed and import again",
+    ),
     "osm_nothing_usable": ("{name}: no OpenStreetMap features of the kind {layer} holds", None),
     "osm_no_accessible_cities": (
         "accessible cities are not an OpenStreetMap feature",
@@ -258,6 +262,7 @@ SINGULAR: dict[str, str] = {
     "import_refused": (
         "{layer}: import of {file} refused — {rejected} of {n} row rejected, nothing written"
     ),
+    "import_nothing_valid": "{layer}: nothing imported from {file} — its only row was rejected",
     "gtfs_entrances_left_out": (
         "{n} entrance, generic node or boarding area (location_type 2-4) left out"
     ),

@@ -154,6 +154,41 @@ def test_counts_of_one_take_the_singular(engine: Engine, tmp_path: Path) -> None
     assert exported.stdout.startswith(f"centres: 1 row written to {out} (csv)")
 
 
+def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path: Path) -> None:
+    # a misspelt column: no row has a centre_type, so --skip-invalid has nothing to write
+    path = write(
+        tmp_path / "misspelt.csv", "name,typ,lon,lat\nA,COAPH,-6.84,34.02\nB,CAS,-5.0,34.03\n"
+    )
+    runner = CliRunner()
+    for extra in ([], ["--dry-run"]):
+        result = runner.invoke(app, ["import", "centres", str(path), "--skip-invalid", *extra])
+        assert result.exit_code == 1, result.output
+        lines = result.stdout.splitlines()
+        assert lines[0] == (
+            "centres: nothing imported from misspelt.csv — all 2 rows were rejected, none is "
+            "left to write"
+        )
+        assert "    row 2, centre_type: required value missing" in lines
+        assert result.stderr.strip() == (
+            "nothing was written: every row was rejected, so --skip-invalid leaves none to "
+            "write; fix the rows above"
+        )
+    as_json = runner.invoke(app, ["import", "centres", str(path), "--skip-invalid", "--json"])
+    assert as_json.exit_code == 1
+    report = json.loads(as_json.stdout)
+    assert (report["refused"], report["skip_invalid"], report["inserted"]) == (True, True, 0)
+    assert len(report["problems"]) == 2
+    with engine.connect() as c:
+        assert not c.execute(sa.text("SELECT count(*) FROM centres WHERE name = 'B'")).scalar()
+    # one valid row is enough: it is written (dry run here) and the command succeeds
+    some = write(
+        tmp_path / "some.csv", "name,centre_type,lon,lat\nA,COAPH,-6.84,34.02\nB,,-5.0,34.03\n"
+    )
+    partial = runner.invoke(app, ["import", "centres", str(some), "--skip-invalid", "--dry-run"])
+    assert partial.exit_code == 0, partial.output
+    assert "would insert 1" in partial.stdout
+
+
 def test_without_source_the_rows_take_the_files_name_as_the_app_does(
     committed: None, engine: Engine, tmp_path: Path
 ) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
+from tests.geo.fixtures.support import write
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PREFIX = "test-data-import-"
@@ -173,6 +174,42 @@ def test_a_file_without_centre_type_takes_the_one_chosen_for_every_row(
     ]
     assert "تم تجاوز سطر واحد خاطئ." in [i.value for i in at.info]
     assert _rows(engine) == [(f"{written}1", "CAS", name), (f"{written}2", "CAS", name)]
+
+
+def test_a_file_whose_every_row_is_rejected_offers_nothing_to_write_and_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str, tmp_path: Path
+) -> None:
+    text = (
+        "external_id,name,typ,lon,lat\n"  # a misspelt column: no row has a centre_type
+        f"{written}n1,Centre test Témara,COAPH,-6.915,33.925\n"
+        f"{written}n2,Centre test Salé,COAPH,-6.80,34.04\n"
+    )
+    at = _check(_page("fr", monkeypatch), f"{written}nothing.csv", text)
+    assert "0 ligne acceptée, 2 refusées sur 2" in at.error[0].value
+    assert (
+        "Aucune ligne ne peut être importée : toutes sont refusées (les raisons sont "
+        "ci-dessus). Corrigez le fichier et vérifiez-le à nouveau."
+    ) in [i.value for i in at.info]
+    assert not [c for c in at.checkbox if c.key == "imp_skip"]
+    assert not [b for b in at.button if b.key == "write"]
+    # a write that finds no valid row (the layer changed since the check) is refused, as
+    # the CLI's --skip-invalid is, instead of "import done: 0 rows added"
+    from app import dataio
+    from app.i18n import error_texts
+    from walouja.errors import ValidationError
+
+    path = write(tmp_path / "nothing.csv", text)
+    with pytest.raises(ValidationError) as caught:
+        dataio.write_file(
+            "centres", path, source=f"{written}nothing", licence="CC0", skip_invalid=True
+        )
+    assert caught.value.code == "import_nothing_valid"
+    assert error_texts(caught.value, "fr") == (
+        "Centres : rien n'a été importé de nothing.csv — les 2 lignes ont toutes été refusées, "
+        "il n'en reste aucune à écrire",
+        "corrigez les lignes listées et importez à nouveau",
+    )
+    assert _rows(engine) == []
 
 
 def test_an_openstreetmap_file_is_offered_under_the_odbl_and_the_limit_is_translated(

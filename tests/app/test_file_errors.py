@@ -259,6 +259,12 @@ CASES: list[tuple[str, Case]] = [
             c, "centres", _write(d / "c.csv", MADRID), dry_run=True, raise_on_reject=True
         ),
     ),
+    (
+        "import_nothing_valid",
+        lambda d, c: run_import(
+            c, "centres", _write(d / "c.csv", MADRID), skip_invalid=True, raise_on_reject=True
+        ),
+    ),
     ("candidates_no_coordinates", lambda d, c: read_points(_write(d / "s.csv", "name\nA\n"))),
     ("candidates_invalid_rows", lambda d, c: read_points(_write(d / "s.csv", "lon;lat\nx;34\n"))),
     ("candidates_empty", lambda d, c: read_points(_write(d / "s.csv", "lon;lat\n"))),

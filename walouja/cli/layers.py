@@ -82,10 +82,16 @@ def _print_report(report: object, *, as_json: bool) -> None:
             typer.echo(f"    {problem}")
         if len(report.problems) > MAX_LINES:
             typer.echo(f"    ... and {len(report.problems) - MAX_LINES} more (use --json)")
-    if report.refused:
+    if report.refused and report.rejected < report.rows_read:
         typer.echo(
             "  nothing was written: fix the rows above, or add --skip-invalid to import "
             "the valid rows only",
+            err=True,
+        )
+    elif report.refused:
+        typer.echo(
+            "  nothing was written: every row was rejected, so --skip-invalid leaves none to "
+            "write; fix the rows above",
             err=True,
         )
 
@@ -169,7 +175,8 @@ def register(app: typer.Typer) -> None:
         """Check a file and import it into a layer, all or nothing.
 
         Every row is checked before anything is written. When rows are rejected nothing is
-        written and the exit code is 1, unless --skip-invalid writes the valid ones.
+        written and the exit code is 1, unless --skip-invalid writes the valid ones (exit
+        code 1 still when every row is rejected: nothing was imported).
         """
         from geo.importer import ImportOptions, import_file
 
