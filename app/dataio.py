@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from app.context import app_settings
-from app.i18n import catalogues, current_language, has_key, join_list, note_text, t, translate
+from app.i18n import (
+    catalogues,
+    current_language,
+    error_texts,
+    has_key,
+    join_list,
+    note_text,
+    t,
+    translate,
+)
 
 if TYPE_CHECKING:
     from geo.importer import ImportReport
@@ -159,6 +168,18 @@ def field_label(name: str, lang: str | None = None) -> str:
     """A field's name in ``lang`` when the catalogue has it (``field.<name>``), else as is."""
     lang = lang or current_language()
     return catalogues().texts.get(lang, {}).get(f"field.{name}", name)
+
+
+def advice_lines(report: ImportReport, lang: str | None = None) -> list[str]:
+    """What to do about the rows a report rejected for lacking a required field, one line
+    each, worded in ``lang`` with the page's own means (the box that gives every row a
+    value, not the CLI's ``--set``: catalogue keys ``errors.<code>.hint.app``)."""
+    lang = lang or current_language()
+    lines = []
+    for advice in report.advice:
+        message, hint = error_texts(advice, lang)
+        lines.append(f"{message} — {hint}" if hint else message)
+    return lines
 
 
 def warning_lines(warnings: Sequence[str], lang: str | None = None) -> str:

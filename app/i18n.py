@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
-from walouja.errors import DataError, WaloujaError
+from walouja.errors import DataError
 from walouja.settings import PROJECT_ROOT
 
 LANGUAGES: tuple[str, ...] = ("fr", "ar", "en")
@@ -181,14 +182,31 @@ def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
         return None
 
 
-def error_texts(exc: WaloujaError, lang: str) -> tuple[str, str | None]:
+class Worded(Protocol):
+    """A message with a code the catalogues word: a ``WaloujaError``, or the advice of an
+    import report (``geo.messages.Advice``)."""
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def hint(self) -> str | None: ...
+
+    @property
+    def code(self) -> str | None: ...
+
+    @property
+    def params(self) -> Mapping[str, object]: ...
+
+
+def error_texts(exc: Worded, lang: str) -> tuple[str, str | None]:
     """The message and hint of ``exc`` worded in ``lang``.
 
     An error with a ``code`` is worded from ``errors.<code>`` (and ``errors.<code>.hint``)
     filled with its ``params`` (the hint from ``errors.<code>.hint.app`` first: the page's
     wording of a hint the CLI words with its options); without a code, or without a text in
     ``lang``, the English ``message`` and ``hint`` it was raised with. The hint is shown
-    only when ``exc`` has one.
+    only when ``exc`` has one. The advice of an import report is worded the same way.
     """
     message = hint = None
     if exc.code:

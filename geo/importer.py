@@ -31,8 +31,15 @@ from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, check_file, detect_format, display_name, read_file
 from geo.layers import LayerSpec, get_layer, prune_sources, record_source
-from geo.messages import Note, english, file_error, validation_error
-from geo.validate import DUPLICATE_METRES, Problem, problem, similar_names, validate_records
+from geo.messages import Advice, Note, english, file_error, validation_error
+from geo.validate import (
+    DUPLICATE_METRES,
+    Problem,
+    advise,
+    problem,
+    similar_names,
+    validate_records,
+)
 from walouja.settings import Settings
 
 TEMP = "_walouja_import"
@@ -57,7 +64,8 @@ class ImportReport:
     rejected and ``skip_invalid`` was not given, or every row was rejected (``skip_invalid``
     then leaves none to write: a batch job must not take that import for a success).
     ``warnings`` are English texts, most of them ``geo.messages.Note`` (with a code and
-    params the app translates).
+    params the app translates). ``advice`` says what to do about rows rejected for lacking
+    a required field (``geo.validate.advise``): a report leads with it.
     """
 
     layer: str
@@ -75,6 +83,7 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     duration_s: float = 0.0
     skip_invalid: bool = False
+    advice: tuple[Advice, ...] = ()
 
     @property
     def written(self) -> bool:
@@ -122,7 +131,10 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""
-        out = {k: v for k, v in self.__dict__.items() if k not in ("problems", "warnings")}
+        out = {
+            k: v for k, v in self.__dict__.items() if k not in ("problems", "warnings", "advice")
+        }
+        out["advice"] = [a.as_dict() for a in self.advice]
         out["problems"] = [
             {
                 "row": p.row,
@@ -499,6 +511,7 @@ def import_table(
             warnings=tuple(warnings),
             duration_s=round(time.perf_counter() - started, 3),
             skip_invalid=skip_invalid,
+            advice=tuple(advise(spec, problems, validated.total, warnings)),
         )
         conn.execute(sa.text(f"DROP TABLE {TEMP}"))
     except BaseException:

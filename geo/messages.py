@@ -11,16 +11,23 @@ with named params:
   a source's licence corrected...).
   A ``Note`` is the English text (a ``str``, so the CLI and the JSON report print it as
   before) that also carries its ``code`` and ``params``.
+- ``ADVICE``: what to do about many rows rejected for one reason (no row has a ``mode``:
+  give one with ``--set``), the lines an import report leads with. An ``Advice`` has a
+  message and a hint, as a refusal has.
 
 The app words them in the user's language by code: catalogue keys ``errors.<code>`` and
-``errors.<code>.hint`` for refusals, ``warnings.<code>`` for notes, with the same ``{fields}``
+``errors.<code>.hint`` for refusals and advice (``errors.<code>.hint.app`` where the page
+has its own way to do what the CLI's hint says), ``warnings.<code>`` for notes, with the
+same ``{fields}``
 (``data/i18n/errors.<lang>.json``; the English file says exactly what the templates say).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from walouja.errors import DataError, ValidationError
 
@@ -258,11 +265,37 @@ NOTES: dict[str, str] = {
 """Notes about a whole file that an import report lists: code -> English text."""
 
 
+ADVICE: dict[str, tuple[str, str]] = {
+    "field_missing_everywhere": (
+        "no row has a {field}",
+        "give every row one with --set {field}={example} (one of: {values})",
+    ),
+    "field_missing_in_rows": (
+        "{n} of {total} rows have no {field}",
+        "set one for the rows without it with --set {field}={example} (one of: {values}), or "
+        "complete the file",
+    ),
+    "text_missing_everywhere": ("no row has a {field}", "add a {field} column to the file"),
+    "text_missing_in_rows": (
+        "{n} of {total} rows have no {field}",
+        "complete the file, or import the other rows with --skip-invalid",
+    ),
+    "field_in_misspelt_column": (
+        "no row has a {field}: the column {column!r} is not read as {field}",
+        "rename the column {column!r} to {field}",
+    ),
+}
+"""What to do about the rows an import rejected for lacking a required field: code ->
+(English message, English hint). The report leads with these lines (``Advice``)."""
+
+
 SINGULAR: dict[str, str] = {
     "import_refused": (
         "{layer}: import of {file} refused — {rejected} of {n} row rejected, nothing written"
     ),
     "import_nothing_valid": "{layer}: nothing imported from {file} — its only row was rejected",
+    "field_missing_in_rows": "{n} of {total} rows has no {field}",
+    "text_missing_in_rows": "{n} of {total} rows has no {field}",
     "gtfs_entrances_left_out": (
         "{n} entrance, generic node or boarding area (location_type 2-4) left out"
     ),
@@ -384,3 +417,47 @@ class Note(str):
     def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:
         """Rebuild from the code and params when copied or pickled."""
         return (self.code,), dict(self.params)
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What to do about rows an import rejected for one reason: an English ``message`` and
+    ``hint`` (from ``ADVICE``) with the ``code`` and ``params`` they were built from.
+
+    Examples
+    --------
+    >>> tip = Advice("field_missing_everywhere", {"field": "mode", "example": "bus",
+    ...     "values": "bus, tram"})
+    >>> str(tip)
+    'no row has a mode — give every row one with --set mode=bus (one of: bus, tram)'
+    """
+
+    code: str
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """What the rows have in common, in English (singular for a count of one)."""
+        return _template(self.code, ADVICE[self.code][0], self.params).format(**self.params)
+
+    @property
+    def hint(self) -> str:
+        """What to do about it, in English (with the CLI's options)."""
+        return ADVICE[self.code][1].format(**self.params)
+
+    @property
+    def field(self) -> str:
+        """The field the rows lack."""
+        return str(self.params["field"])
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values: code, params, and the English text and hint."""
+        return {
+            "code": self.code,
+            "params": dict(self.params),
+            "text": self.message,
+            "hint": self.hint,
+        }

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher, get_close_matches
@@ -26,7 +26,7 @@ from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 
 from geo.layers import ALIASES, FieldSpec, LayerSpec
-from geo.messages import Note, file_error
+from geo.messages import Advice, Note, file_error
 
 # Morocco including the southern provinces (the same box as the tables' CHECK constraints).
 BBOX = (-17.30, 20.70, -0.95, 36.00)
@@ -1125,3 +1125,64 @@ def duplicate_params(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, dict[str,
             "distance": f"{dist:.0f}",
         }
     return out
+
+
+def advise(
+    spec: LayerSpec, problems: Sequence[Problem], total: int, warnings: Sequence[str] = ()
+) -> list[Advice]:
+    """What to do about the rows rejected for lacking a required field, one per field.
+
+    A field with a list of values can be given to every row that lacks it (``--set``); a
+    text field (a name) has to be completed in the file. When no row has the field and a
+    column was left out as a likely misspelling of it (``unused_column_like``), the advice
+    is to rename that column. A field no row has comes first (the likely reason every row
+    is rejected), then the others, each group in the layer's order.
+
+    Parameters
+    ----------
+    problems
+        The rejected rows (``required_missing`` ones are read).
+    total
+        How many rows the file has.
+    warnings
+        The notes about the file.
+    """
+    lacking: dict[str, set[int]] = {}
+    for item in problems:
+        if item.code == "required_missing" and item.row is not None:
+            lacking.setdefault(item.field, set()).add(item.row)
+    misspelt = {
+        str(w.params.get("field")): str(w.params.get("column"))
+        for w in warnings
+        if isinstance(w, Note) and w.code == "unused_column_like"
+    }
+    out: list[Advice] = []
+    for fspec in spec.fields:
+        n = len(lacking.get(fspec.name, ()))
+        if n == 0:
+            continue
+        everywhere = n >= total
+        if everywhere and fspec.name in misspelt:
+            out.append(
+                Advice(
+                    "field_in_misspelt_column",
+                    {"field": fspec.name, "column": misspelt[fspec.name]},
+                )
+            )
+        elif fspec.choices:
+            values = {
+                "field": fspec.name,
+                "example": fspec.choices[0],
+                "values": ", ".join(fspec.choices),
+            }
+            if everywhere:
+                out.append(Advice("field_missing_everywhere", values))
+            else:
+                out.append(Advice("field_missing_in_rows", {"n": n, "total": total, **values}))
+        elif everywhere:
+            out.append(Advice("text_missing_everywhere", {"field": fspec.name}))
+        else:
+            out.append(
+                Advice("text_missing_in_rows", {"n": n, "total": total, "field": fspec.name})
+            )
+    return sorted(out, key=lambda a: "n" in a.params)  # stable: the layer's order in each

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 
 from geo.importer import default_source
 from geo.layers import prune_sources
-from tests.geo.fixtures.support import FES, RABAT, require_layers, write
+from tests.geo.fixtures.support import FES, RABAT, REAL, require_layers, write
 from walouja.cli import app
 
 CSV = (
@@ -168,7 +169,11 @@ def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path
             "centres: nothing imported from misspelt.csv — all 2 rows were rejected, none is "
             "left to write"
         )
-        assert "    row 2, centre_type: required value missing" in lines
+        assert lines[1] == (
+            "  no row has a centre_type: the column 'typ' is not read as centre_type — rename "
+            "the column 'typ' to centre_type"
+        )
+        assert "    centre_type: required value missing in rows 2, 3" in lines
         assert result.stderr.strip() == (
             "nothing was written: every row was rejected, so --skip-invalid leaves none to "
             "write; fix the rows above"
@@ -187,6 +192,75 @@ def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path
     partial = runner.invoke(app, ["import", "centres", str(some), "--skip-invalid", "--dry-run"])
     assert partial.exit_code == 0, partial.output
     assert "would insert 1" in partial.stdout
+
+
+def _stops(n: int) -> str:
+    """A GTFS stops.txt alone (no routes to take the mode from) with ``n`` stops in Fès."""
+    rows = "".join(f"S{i},Arrêt {i},{34.03 + i / 1000:.4f},-5.0{i % 10}\n" for i in range(n))
+    return "stop_id,stop_name,stop_lat,stop_lon\n" + rows
+
+
+def test_a_field_every_row_lacks_is_said_once_and_its_rows_in_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "stops.txt", _stops(30))
+    result = CliRunner().invoke(app, ["import", "transport_stops", str(path), "--dry-run"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "transport_stops: import of stops.txt refused — 30 of 30 rows rejected, nothing written",
+        "  no row has a mode — give every row one with --set mode=bus "
+        "(one of: bus, tram, train, coach, brt)",
+        "  note: stops.txt has no wheelchair_boarding column: recorded as 0 (unknown)",
+        "  rejected rows (30):",
+        "    mode: required value missing in rows 2, 3, 4, 5, 6 and 25 more",
+    ]
+    done = CliRunner().invoke(
+        app, ["import", "transport_stops", str(path), "--dry-run", "--set", "mode=train"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "would insert 30" in done.stdout
+
+
+def test_many_rejected_rows_are_listed_up_to_twenty_then_counted(tmp_path: Path) -> None:
+    rows = "".join(f"Centre {i},CAS,-3.7,{40.0 + i / 100:.2f}\n" for i in range(25))  # Spain
+    path = write(tmp_path / "spain.csv", "name,centre_type,lon,lat\n" + rows)
+    result = CliRunner().invoke(app, ["import", "centres", str(path), "--dry-run"])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  rejected rows (25):"
+    assert lines[2] == "    row 2, geometry: outside Morocco (-3.70000, 40.00000)"
+    assert len(lines) == 2 + 20 + 1
+    assert lines[-1] == "    … and 5 more (--json lists them all)"
+    as_json = CliRunner().invoke(app, ["import", "centres", str(path), "--dry-run", "--json"])
+    assert len(json.loads(as_json.stdout)["problems"]) == 25
+
+
+def test_real_files_lacking_a_field_give_a_short_report(tmp_path: Path) -> None:
+    """The ONCF feed's stops.txt alone, and the healthsites.io extract as centres."""
+    gtfs, healthsites = REAL / "oncf_rail_gtfs.zip", REAL / "morocco_healthsites_2020.csv"
+    if not gtfs.exists() or not healthsites.exists():
+        pytest.skip(f"{REAL} is absent (real third-party data lives outside the repository)")
+    with zipfile.ZipFile(gtfs) as zf:  # read where it is: never copied into the repository
+        stops = write(tmp_path / "stops.txt", zf.read("stops.txt").decode("utf-8-sig"))
+    runner = CliRunner()
+    result = runner.invoke(app, ["import", "transport_stops", str(stops), "--dry-run"])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("33 of 33 rows rejected, nothing written")
+    assert lines[1] == (
+        "  no row has a mode — give every row one with --set mode=bus "
+        "(one of: bus, tram, train, coach, brt)"
+    )
+    assert lines[-1] == "    mode: required value missing in rows 2, 3, 4, 5, 6 and 28 more"
+    assert len(lines) == 5
+    result = runner.invoke(app, ["import", "centres", str(healthsites), "--dry-run"])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("  no row has a centre_type — give every row one with --set ")
+    assert lines[2] == (
+        "  442 of 3580 rows have no name — complete the file, or import the other rows with "
+        "--skip-invalid"
+    )
+    assert "    centre_type: required value missing in rows 2, 3, 4, 5, 6 and 3575 more" in lines
+    assert len(lines) < 10  # it printed a line for each of the 3,580 rows
 
 
 def test_without_source_the_rows_take_the_files_name_as_the_app_does(

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app import data, dataio, shell, state
-from app.i18n import join_list, name_column, t, tn
+from app.i18n import name_column, t, tn
 from walouja.errors import WaloujaError
 
 shell.header("data.title", "data.intro")
@@ -162,13 +162,8 @@ with tab_import:
             if report.warnings:
                 st.markdown(f"**{t('data.warnings')}**")
                 st.markdown(dataio.warning_lines(report.warnings))
-            if checked.missing:
-                st.info(
-                    t(
-                        "data.default_hint",
-                        fields=join_list(dataio.field_label(n) for n in checked.missing),
-                    )
-                )
+            for line in dataio.advice_lines(report):  # a field many rows lack: what to do
+                st.info(line)
         if checked.accepted == 0:
             st.info(t("data.nothing"))
         ready = checked.accepted > 0

@@ -212,6 +212,29 @@ def test_a_file_whose_every_row_is_rejected_offers_nothing_to_write_and_writes_n
     assert _rows(engine) == []
 
 
+def test_a_field_no_row_has_is_said_with_the_pages_own_box_not_the_cli_option(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a GTFS stops.txt alone: no routes give the stops their mode
+    stops = "stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
+        f"S{i},Arrêt {i},{34.03 + i / 1000:.4f},-5.0{i}\n" for i in range(4)
+    )
+    at = _page("fr", monkeypatch)
+    at.selectbox(key="imp_layer").set_value("transport_stops").run()
+    at = _check(at, "stops.txt", stops)
+    assert "0 ligne acceptée, 4 refusées sur 4" in at.error[0].value
+    tips = [i.value for i in at.info]
+    assert (
+        "aucune ligne n'a de valeur pour mode — choisissez ci-dessous la valeur que prendront "
+        "toutes les lignes, ou complétez le fichier"
+    ) in tips
+    assert not any("--set" in tip for tip in tips)
+    at.selectbox(key="imp_default_mode").set_value("train").run()  # the box it names
+    assert not at.exception, at.exception
+    assert "4 lignes acceptées, 0 refusée sur 4" in at.success[0].value
+    assert not any("aucune ligne" in i.value for i in at.info)
+
+
 def test_an_openstreetmap_file_is_offered_under_the_odbl_and_the_limit_is_translated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -23,7 +23,7 @@ from geo.candidate_sites import MAX_CANDIDATES, layer_candidates, load_candidate
 from geo.importer import ImportReport
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import CSV_VALUE_LIMIT, read_file
-from geo.messages import FILE_ERRORS, NOTES, Note
+from geo.messages import ADVICE, FILE_ERRORS, NOTES, Advice, Note
 from tests.geo.fixtures.support import RABAT, require_layers, run_import
 from walouja.errors import ValidationError, WaloujaError
 
@@ -337,6 +337,36 @@ def test_every_code_has_its_text_and_hint_in_every_language() -> None:
         assert TEXTS["en"][f"errors.{code}"] == message
         assert TEXTS["en"].get(f"errors.{code}.hint") == hint
     assert {code: TEXTS["en"][f"warnings.{code}"] for code in NOTES} == NOTES
+
+
+def test_every_advice_is_worded_in_every_language_and_the_page_names_its_own_means() -> None:
+    for lang in LANGUAGES:
+        for code, (message, hint) in ADVICE.items():
+            key = f"errors.{code}"
+            assert _fields(TEXTS[lang][key], TEXTS[lang][f"{key}.hint"]) == _fields(
+                message, hint
+            ), (lang, code)
+            if "--" in hint:  # a CLI option: the page says what to do on the page instead
+                app_hint = TEXTS[lang][f"{key}.hint.app"]
+                assert "--" not in app_hint, (lang, code)
+                assert _fields(app_hint) <= _fields(hint), (lang, code)
+    for code, (message, hint) in ADVICE.items():  # the English catalogue is the CLI's
+        assert (TEXTS["en"][f"errors.{code}"], TEXTS["en"][f"errors.{code}.hint"]) == (
+            message,
+            hint,
+        )
+    tip = Advice(
+        "field_missing_in_rows",
+        {"n": 2, "total": 3, "field": "mode", "example": "bus", "values": "bus, tram"},
+    )
+    assert error_texts(tip, "fr") == (
+        "2 lignes sur 3 n'ont pas de valeur pour mode",
+        "choisissez ci-dessous la valeur que prendront les lignes qui n'en ont pas, ou "
+        "complétez le fichier",
+    )
+    assert error_texts(tip, "en")[0] == tip.message == "2 of 3 rows have no mode"
+    one = Advice("field_missing_in_rows", {**tip.params, "n": 1})
+    assert error_texts(one, "ar")[0] == "سطر واحد من أصل 3 بلا قيمة للحقل mode"
 
 
 def _calls(module: str) -> list[ast.Call]:

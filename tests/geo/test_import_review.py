@@ -18,7 +18,7 @@ from geo.export import write_frame
 from geo.importer import ImportOptions, ImportReport, default_source, import_and_record
 from geo.io_read import read_file
 from geo.layers import read_layer
-from geo.messages import FILE_ERRORS, SINGULAR, Note, english
+from geo.messages import ADVICE, FILE_ERRORS, SINGULAR, Note, english
 from tests.geo.fixtures.support import FES, RABAT, require_layers, run_import, write
 from walouja.errors import DataError
 
@@ -125,7 +125,7 @@ def test_one_non_point_geometry_is_one_in_english_and_french(
 def test_every_english_singular_is_the_catalogues_form_for_one() -> None:
     texts = {lang: _catalogue(lang) for lang in ("en", "fr", "ar")}
     for code, one in SINGULAR.items():
-        key = f"{'errors' if code in FILE_ERRORS else 'warnings'}.{code}"
+        key = f"{'errors' if code in FILE_ERRORS or code in ADVICE else 'warnings'}.{code}"
         assert texts["en"][f"{key}.one"] == one
         assert f"{key}.one" in texts["fr"]
         assert f"{key}.one" in texts["ar"]
@@ -392,3 +392,67 @@ def test_an_export_reimports_without_a_note_on_its_columns(db: Connection, tmp_p
     report = run_import(db, "centres", path, dry_run=True)
     assert report.unchanged == 3
     assert not [w for w in report.warnings if getattr(w, "code", "").startswith("unused_")]
+
+
+# 9. rows that lack a required field: the report leads with what to do, once per field
+
+
+def _stops(n: int) -> str:
+    """A GTFS stops.txt alone (no routes to take the mode from) with ``n`` stops in Fès."""
+    rows = "".join(f"S{i},Arrêt {i},{34.03 + i / 1000:.4f},-5.0{i % 10}\n" for i in range(n))
+    return "stop_id,stop_name,stop_lat,stop_lon\n" + rows
+
+
+def test_a_field_no_row_has_is_said_once_with_the_layers_values(
+    db: Connection, tmp_path: Path
+) -> None:
+    report = run_import(db, "transport_stops", write(tmp_path / "stops.txt", _stops(12)))
+    assert (report.rows_read, report.rejected) == (12, 12)
+    assert {p.code for p in report.problems} == {"required_missing"}
+    (advice,) = report.advice
+    assert str(advice) == (
+        "no row has a mode — give every row one with --set mode=bus "
+        "(one of: bus, tram, train, coach, brt)"
+    )
+    assert report.as_dict()["advice"] == [
+        {
+            "code": "field_missing_everywhere",
+            "params": {"field": "mode", "example": "bus", "values": "bus, tram, train, coach, brt"},
+            "text": "no row has a mode",
+            "hint": "give every row one with --set mode=bus (one of: bus, tram, train, coach, brt)",
+        }
+    ]
+    done = run_import(
+        db, "transport_stops", tmp_path / "stops.txt", defaults={"mode": "train"}, dry_run=True
+    )
+    assert (done.rejected, done.advice) == (0, ())  # as advised
+
+
+def test_advice_counts_the_rows_and_names_a_misspelt_column(db: Connection, tmp_path: Path) -> None:
+    text = (
+        "name,typ,lon,lat\n"
+        f"Centre A,COAPH,{FES[0]},{FES[1]}\n"
+        f",CAS,{RABAT[0]},{RABAT[1]}\n"
+        f"Centre C,CAS,-5.55,33.89\n"
+    )
+    report = run_import(db, "centres", write(tmp_path / "c.csv", text))
+    assert [str(a) for a in report.advice] == [
+        "no row has a centre_type: the column 'typ' is not read as centre_type — rename the "
+        "column 'typ' to centre_type",
+        "1 of 3 rows has no name — complete the file, or import the other rows with --skip-invalid",
+    ]
+    some = run_import(
+        db, "centres", tmp_path / "c.csv", defaults={"centre_type": "CAS"}, dry_run=True
+    )
+    assert [a.code for a in some.advice] == ["text_missing_in_rows"]
+    partial = write(
+        tmp_path / "p.csv",
+        f"name,centre_type,lon,lat\nA,,{FES[0]},{FES[1]}\nB,,{RABAT[0]},{RABAT[1]}\n"
+        "C,CAS,-5.55,33.89\n",
+    )
+    (advice,) = run_import(db, "centres", partial, dry_run=True).advice
+    assert str(advice) == (
+        "2 of 3 rows have no centre_type — set one for the rows without it with "
+        "--set centre_type=COAPH (one of: COAPH, CAS, CAPE, EMF, CJPA, EPS, other), or "
+        "complete the file"
+    )

@@ -10,7 +10,10 @@ import typer
 
 from walouja.cli._common import emit_json, friendly, settings
 
-MAX_LINES = 50
+MAX_LINES = 20
+"""How many rejected rows an import report lists one per line (``--json`` lists them all)."""
+ROWS_SHOWN = 5
+"""How many row numbers a line about the rows that lack one field names."""
 LAYER_HELP = "centres, accessible_cities, transport_stops or beaches."
 
 
@@ -67,21 +70,46 @@ def _unreachable(detail: str) -> Exception:
 
 
 def _print_report(report: object, *, as_json: bool) -> None:
+    """The import report for people: the summary, what to do about rows that lack a
+    required field (one line per field, its rows counted), the notes, then the rejected
+    rows: those lacking such a field in one line per field, the others one per line up to
+    ``MAX_LINES`` (``--json`` lists every one)."""
     from geo.importer import ImportReport
+    from geo.validate import REASONS
 
     assert isinstance(report, ImportReport)
     if as_json:
         emit_json(report.as_dict())
         return
     typer.echo(report.summary())
+    for advice in report.advice:
+        typer.echo(f"  {advice}")
     for note in report.warnings:
         typer.echo(f"  note: {note}")
     if report.problems:
         typer.echo(f"  rejected rows ({report.rejected}):")
-        for problem in report.problems[:MAX_LINES]:
+        advised = [a.field for a in report.advice]
+        for name in advised:
+            rows = sorted(
+                {
+                    p.row
+                    for p in report.problems
+                    if p.field == name and p.code == "required_missing" and p.row is not None
+                }
+            )
+            shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN])
+            more = f" and {len(rows) - ROWS_SHOWN} more" if len(rows) > ROWS_SHOWN else ""
+            typer.echo(
+                f"    {name}: {REASONS['required_missing']} in "
+                f"row{'' if len(rows) == 1 else 's'} {shown}{more}"
+            )
+        others = [
+            p for p in report.problems if not (p.code == "required_missing" and p.field in advised)
+        ]
+        for problem in others[:MAX_LINES]:
             typer.echo(f"    {problem}")
-        if len(report.problems) > MAX_LINES:
-            typer.echo(f"    ... and {len(report.problems) - MAX_LINES} more (use --json)")
+        if len(others) > MAX_LINES:
+            typer.echo(f"    … and {len(others) - MAX_LINES} more (--json lists them all)")
     if report.refused and report.rejected < report.rows_read:
         typer.echo(
             "  nothing was written: fix the rows above, or add --skip-invalid to import "
