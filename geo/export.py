@@ -1,13 +1,15 @@
 """Export a layer, or a filtered subset, to GeoPackage, GeoJSON or CSV (UTF-8, Arabic intact).
 
-Exported files import back unchanged: they carry ``external_id`` and ``source``; ``services``
-is written as ``a;b``; CSV has ``lon``/``lat`` columns and a UTF-8 BOM so that spreadsheet
-programs show Arabic correctly.
+Exported files import back unchanged: they carry ``external_id``, ``source`` and each row's
+``licence`` (its source's, from ``layer_sources``: rows shared from a file keep their
+attribution, ODbL for OpenStreetMap's); ``services`` is written as ``a;b``; CSV has
+``lon``/``lat`` columns and a UTF-8 BOM so that spreadsheet programs show Arabic correctly.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.db import connect
-from geo.layers import LayerFilter, get_layer, read_layer
+from geo.layers import LayerFilter, get_layer, read_layer, source_licences
 from walouja.errors import DataError
 from walouja.settings import Settings
 
@@ -173,6 +175,15 @@ def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) ->
     return replaced
 
 
+def with_licences(frame: gpd.GeoDataFrame, licences: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """``frame`` with a ``licence`` column after ``source``: each row's source's licence
+    (``licences``: ``{row source: licence}``), empty for a source without an entry."""
+    out = frame.copy()
+    at = list(out.columns).index("source") + 1 if "source" in out.columns else len(out.columns)
+    out.insert(at, "licence", out["source"].map(lambda s: licences.get(s) if s else None))
+    return out
+
+
 def export_layer(
     settings: Settings,
     layer: str,
@@ -191,7 +202,9 @@ def export_layer(
     kind = export_format(path, fmt)
     check_writable(path)
     with connect(settings) as conn:
-        frame = read_layer(conn, spec.name, where=where)
+        frame = with_licences(
+            read_layer(conn, spec.name, where=where), source_licences(conn, spec.name)
+        )
     replaced = write_frame(frame, path, kind, layer=spec.name)
     return ExportResult(
         layer=spec.name, path=str(path), format=kind, rows=len(frame), replaced=replaced

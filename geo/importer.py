@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, check_file, detect_format, display_name, read_file
-from geo.layers import LayerSpec, get_layer, prune_sources, record_source
+from geo.layers import LayerSpec, get_layer, prune_sources, record_source, source_licences
 from geo.messages import Advice, Note, english, file_error, validation_error
 from geo.validate import (
     DUPLICATE_METRES,
@@ -84,6 +84,9 @@ class ImportReport:
     duration_s: float = 0.0
     skip_invalid: bool = False
     advice: tuple[Advice, ...] = ()
+    stated_licences: Mapping[str, str] = field(default_factory=dict)
+    """The licence a file's ``licence`` column gives each source of its rows (an export's),
+    recorded for a source that has no entry yet (``record_import_source``)."""
 
     @property
     def written(self) -> bool:
@@ -132,7 +135,9 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-able values."""
         out = {
-            k: v for k, v in self.__dict__.items() if k not in ("problems", "warnings", "advice")
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("problems", "warnings", "advice", "stated_licences")
         }
         out["advice"] = [a.as_dict() for a in self.advice]
         out["problems"] = [
@@ -512,6 +517,7 @@ def import_table(
             duration_s=round(time.perf_counter() - started, 3),
             skip_invalid=skip_invalid,
             advice=tuple(advise(spec, problems, validated.total, warnings)),
+            stated_licences=_stated_licences(validated.rows, source),
         )
         conn.execute(sa.text(f"DROP TABLE {TEMP}"))
     except BaseException:
@@ -536,6 +542,20 @@ def import_table(
     return report
 
 
+def _stated_licences(rows: pd.DataFrame, source: str) -> dict[str, str]:
+    """The licence the file's ``licence`` column gives each source of ``rows`` (their own
+    ``source``, else ``source``): the most frequent one when rows of a source differ."""
+    if "licence" not in rows.columns or rows["licence"].isna().all():
+        return {}
+    pairs = pd.DataFrame(
+        {"source": rows["source"].fillna(source), "licence": rows["licence"]}
+    ).dropna()
+    return {
+        str(name): str(group["licence"].value_counts().index[0])
+        for name, group in pairs.groupby("source")
+    }
+
+
 def _has_communes(conn: Connection) -> bool:
     return bool(conn.execute(sa.text("SELECT to_regclass('public.communes') IS NOT NULL")).scalar())
 
@@ -547,15 +567,18 @@ def record_import_source(
     licence: str | None,
     *,
     rows_written: bool = True,
+    stated: Mapping[str, str] | None = None,
 ) -> tuple[Note, ...]:
     """Record the provenance of the rows an import wrote, and drop the sources left empty.
 
     Each source of a layer keeps its own entry (licence, demo mark): an import never
     overwrites another source's. Rows whose own ``source`` column names a source with no
-    entry yet (a file citing its surveys row by row) get one, with the import's licence. The
-    entry of ``source`` takes a given ``licence`` (a correction of provenance, even when
-    ``rows_written`` is False: a re-import of an unchanged file); without one it keeps its
-    own.
+    entry yet (a file citing its surveys row by row) get one, with the licence the file's
+    ``licence`` column states for that source (``stated``: an export shared by another
+    Walouja keeps its attribution), else the import's licence. The entry of ``source``
+    takes a given ``licence`` (a correction of provenance, even when ``rows_written`` is
+    False: a re-import of an unchanged file); without one a new entry takes the licence the
+    file states, and an entry already recorded keeps its own.
 
     Returns
     -------
@@ -565,7 +588,7 @@ def record_import_source(
         entry took it (unchanged rows keep the source they were imported with).
     """
     spec = get_layer(layer)
-    before = _licences(conn, spec.name)
+    before = source_licences(conn, spec.name)
     targets: set[str] = set()
     if rows_written:
         unrecorded = conn.execute(
@@ -578,7 +601,10 @@ def record_import_source(
         targets = {str(v) for v in unrecorded}
     if licence is not None:
         targets.add(source)
+    stated = dict(stated or {})
     for row_source in sorted(targets):
+        given = licence if row_source == source else None
+        chosen = given or stated.get(row_source) or licence or "as given by the importer"
         all_demo = conn.execute(
             sa.text(
                 f"SELECT coalesce(bool_and(is_demo), false) FROM {spec.table} WHERE source = :s"
@@ -590,11 +616,11 @@ def record_import_source(
             layer,
             title=spec.title,
             source=row_source,
-            licence=licence or "as given by the importer",
+            licence=chosen,
             is_demo=bool(all_demo),
         )
     prune_sources(conn)
-    after = _licences(conn, spec.name)
+    after = source_licences(conn, spec.name)
     notes = [
         Note("licence_updated", source=name, old=before[name], new=after[name])
         for name in sorted(targets)
@@ -603,14 +629,6 @@ def record_import_source(
     if licence is not None and not any(n in after for n in targets):
         notes.append(Note("licence_not_recorded", licence=licence, layer=spec.name, source=source))
     return tuple(notes)
-
-
-def _licences(conn: Connection, layer: str) -> dict[str, str]:
-    """The licence of each source of ``layer`` in ``layer_sources``."""
-    rows = conn.execute(
-        sa.text("SELECT row_source, licence FROM layer_sources WHERE layer = :l"), {"l": layer}
-    )
-    return {str(name): str(licence) for name, licence in rows}
 
 
 @dataclass(frozen=True)
@@ -734,6 +752,11 @@ def import_and_record(
     if report.dry_run or report.refused or (not report.written and given is None):
         return report
     notes = record_import_source(
-        conn, layer, source, given or default_licence, rows_written=report.written
+        conn,
+        layer,
+        source,
+        given or default_licence,
+        rows_written=report.written,
+        stated=report.stated_licences,
     )
     return dataclasses.replace(report, warnings=(*report.warnings, *notes))

@@ -180,6 +180,7 @@ _COMMON_ALIASES = {
     "identifiant": "external_id",
     "remarques": "notes",
     "note": "notes",
+    "license": "licence",
 }
 
 _NAME = (FieldSpec("name", required=True), FieldSpec("name_ar"))
@@ -648,6 +649,16 @@ def record_source(
             "notes": notes,
         },
     )
+
+
+def source_licences(conn: Connection, layer: str) -> dict[str, str]:
+    """The licence of each source of ``layer``'s rows: ``{row source: licence}`` from
+    ``layer_sources`` (a row's ``source`` column names its entry)."""
+    rows = conn.execute(
+        sa.text("SELECT row_source, licence FROM layer_sources WHERE layer = :l"),
+        {"l": get_layer(layer).name},
+    )
+    return {str(name): str(licence) for name, licence in rows}
 
 
 def prune_sources(conn: Connection) -> int:

@@ -38,6 +38,9 @@ LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "stop_lon", "longitude_wg
 LAT_COLUMNS = ("lat", "latitude", "y", "stop_lat", "latitude_wgs84")
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "geometrie")
 IGNORED_COLUMNS = ("commune_code", "commune", "province_code", "region_code")
+# Columns a file may have beside the layer's fields: its id, and each row's provenance (an
+# export's source and licence, read back so that shared rows keep their attribution).
+PROVENANCE_COLUMNS = ("external_id", "source", "licence")
 # Columns of an export that the database sets: read back without a note.
 EXPORT_ONLY_COLUMNS = ("created_at", "updated_at")
 # An export's is_demo column: when present, each row keeps the value it gives (so a
@@ -194,8 +197,8 @@ class Validated:
     ----------
     rows
         Accepted rows: ``row`` (number in the file), ``external_id``, the layer's fields,
-        ``is_demo`` (None unless the file has such a column), ``source`` (when the file has
-        such a column), ``lon``, ``lat``.
+        ``is_demo`` (None unless the file has such a column), ``source`` and ``licence``
+        (when the file has such columns), ``lon``, ``lat``.
     problems
         One entry per rejected row (a row may have several).
     warnings
@@ -709,7 +712,7 @@ def _to_lonlat(
 
 def _refuse_clashing_columns(spec: LayerSpec, headers: Any, what: str) -> None:
     """Refuse a file where two columns name one of ``spec``'s fields (``Name`` and ``name``)."""
-    used = {*spec.field_names, "external_id", "source", *spec.aliases}
+    used = {*spec.field_names, *PROVENANCE_COLUMNS, *spec.aliases}
     refuse_clashing_columns(headers, used | {*LON_COLUMNS, *LAT_COLUMNS, *WKT_COLUMNS}, what)
 
 
@@ -739,7 +742,7 @@ def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, st
     has a note of its own suggesting the field; the others are listed together. An
     export's ``created_at`` and ``updated_at`` (set by the database) are not mentioned.
     """
-    fields = {*spec.field_names, "external_id", "source"}
+    fields = {*spec.field_names, *PROVENANCE_COLUMNS}
     names = {
         key: target
         for key, target in {**spec.aliases, **{f: f for f in fields}}.items()
@@ -819,7 +822,7 @@ def validate_records(
     columns = {normalise_column(c): c for c in records.columns}
     # 1. map the file's columns onto the layer's fields
     mapped: dict[str, str] = {}
-    targets = {*spec.field_names, "external_id", "source"}
+    targets = {*spec.field_names, *PROVENANCE_COLUMNS}
     for key, original in columns.items():  # exact names first, then aliases
         if key in targets:
             mapped[key] = original
@@ -978,11 +981,12 @@ def validate_records(
         )
     ]
     out.insert(0, "external_id", pd.Series(ext, index=rows, dtype=object))
-    out["source"] = (
-        _text(records[mapped["source"]])
-        if "source" in mapped
-        else pd.Series([None] * len(rows), index=rows, dtype=object)
-    )
+    for column in ("source", "licence"):
+        out[column] = (
+            _text(records[mapped[column]])
+            if column in mapped
+            else pd.Series([None] * len(rows), index=rows, dtype=object)
+        )
     out["lon"] = lon_s
     out["lat"] = lat_s
     # 5. duplicates inside the file, among rows that are otherwise fine

@@ -235,6 +235,27 @@ def test_a_field_no_row_has_is_said_with_the_pages_own_box_not_the_cli_option(
     assert not any("aucune ligne" in i.value for i in at.info)
 
 
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+def test_the_pages_export_carries_each_rows_licence_as_the_cli_does(
+    engine: Engine, tmp_path: Path, fmt: str
+) -> None:
+    import geopandas as gpd
+
+    from app import dataio
+
+    content, name, rows = dataio.export_bytes("beaches", fmt)  # what the download serves
+    assert rows > 0, "load the demonstration layers with `walouja load`"
+    path = tmp_path / name
+    path.write_bytes(content)
+    back = pd.read_csv(path, encoding="utf-8-sig") if fmt == "csv" else gpd.read_file(path)
+    with engine.connect() as c:
+        entries = c.execute(
+            sa.text("SELECT row_source, licence FROM layer_sources WHERE layer = 'beaches'")
+        ).all()
+    expected = {str(name): str(licence) for name, licence in entries}
+    assert back["licence"].tolist() == [expected[s] for s in back["source"]]
+
+
 def test_an_openstreetmap_file_is_offered_under_the_odbl_and_the_limit_is_translated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

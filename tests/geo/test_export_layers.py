@@ -14,7 +14,9 @@ from sqlalchemy.engine import Connection, Engine
 from typer.testing import CliRunner
 
 from geo.export import export_format, write_frame
-from geo.layers import LayerFilter, read_layer
+from geo.importer import ImportOptions, import_and_record
+from geo.io_read import read_file
+from geo.layers import LayerFilter, prune_sources, read_layer
 from tests.geo.fixtures.support import FES, RABAT, commune_at, require_layers, run_import, write
 from walouja.cli import app
 from walouja.errors import DataError
@@ -117,6 +119,7 @@ def committed(engine: Engine) -> Iterator[None]:
     with engine.begin() as c:
         c.execute(sa.text("DELETE FROM centres WHERE external_id LIKE 'X-%'"))
         c.execute(sa.text("DELETE FROM layer_history WHERE external_id LIKE 'X-%'"))
+        prune_sources(c)
 
 
 def test_cli_import_export_layers(committed: None, engine: Engine, tmp_path: Path) -> None:
@@ -151,3 +154,54 @@ def test_cli_import_export_layers(committed: None, engine: Engine, tmp_path: Pat
     unknown = runner.invoke(app, ["export", "hospitals", str(out)])
     assert unknown.exit_code == 1
     assert "unknown layer 'hospitals'" in unknown.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+def test_every_export_carries_each_rows_licence_and_reads_it_back(
+    committed: None, engine: Engine, tmp_path: Path, fmt: str
+) -> None:
+    """Rows shared from healthsites.io (ODbL) keep their attribution in the file they are
+    exported to, beside demonstration rows (CC0), and an import of that file elsewhere
+    records it."""
+    with engine.connect() as c:
+        require_layers(c)
+        demo_id, demo_licence = c.execute(
+            sa.text(
+                "SELECT t.external_id, s.licence FROM centres t JOIN layer_sources s "
+                "ON s.layer = 'centres' AND s.row_source = t.source WHERE t.is_demo "
+                "ORDER BY t.id LIMIT 1"
+            )
+        ).one()
+    runner = CliRunner()
+    src = write(tmp_path / "hs.csv", CSV)
+    args = ["--source", "healthsites.io 2020", "--licence", "ODbL 1.0"]
+    assert runner.invoke(app, ["import", "centres", str(src), *args]).exit_code == 0
+    out = tmp_path / f"shared.{fmt}"
+    where = f"external_id=X-1,X-2,{demo_id}"
+    done = runner.invoke(app, ["export", "centres", str(out), "--where", where])
+    assert done.exit_code == 0, done.output
+    back = pd.read_csv(out, encoding="utf-8-sig", dtype=str) if fmt == "csv" else gpd.read_file(out)
+    licences = dict(zip(back["external_id"], back["licence"], strict=True))
+    assert licences == {"X-1": "ODbL 1.0", "X-2": "ODbL 1.0", demo_id: demo_licence}
+    columns = list(back.columns)
+    assert columns.index("licence") == columns.index("source") + 1
+    with engine.begin() as c:  # the receiving database: a scratch copy, rolled back below
+        c.execute(sa.text("DELETE FROM centres WHERE external_id LIKE 'X-%'"))
+        c.execute(sa.text("DELETE FROM layer_sources WHERE row_source = 'healthsites.io 2020'"))
+    with engine.connect() as c:
+        trans = c.begin()
+        try:
+            report = import_and_record(
+                c, "centres", read_file(out), ImportOptions(), source=out.name
+            )
+            assert report.inserted == 2  # the demonstration row is unchanged
+            assert not [w for w in report.warnings if "licence" in str(w)]  # read, not left out
+            entry = c.execute(
+                sa.text(
+                    "SELECT licence FROM layer_sources WHERE layer = 'centres' "
+                    "AND row_source = 'healthsites.io 2020'"
+                )
+            ).scalar_one()
+            assert entry == "ODbL 1.0"
+        finally:
+            trans.rollback()

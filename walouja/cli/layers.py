@@ -335,7 +335,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Export a layer (or a filtered subset) to GeoPackage, GeoJSON or CSV.
 
-        The file keeps Arabic text and imports back unchanged; a CSV has lon/lat columns.
+        Each row carries its source and that source's licence; the file keeps Arabic text
+        and imports back unchanged; a CSV has lon/lat columns.
         """
         from geo.export import export_layer
         from geo.layers import LayerFilter
