@@ -183,7 +183,10 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{name} has no coordinates: no lon/lat (or longitude/latitude) columns",
         "add lon and lat columns in decimal degrees (EPSG:4326)",
     ),
-    "candidates_invalid_rows": ("{name}: {n} row(s) have no valid point", None),
+    "candidates_invalid_rows": (
+        "{name}: {n} rows have no valid point",
+        "give every row a longitude and a latitude in decimal degrees (EPSG:4326), or remove it",
+    ),
     "candidates_empty": ("{name} holds no point", None),
     "candidates_not_lonlat": (
         "{name}: the coordinates are not longitude/latitude (none lies within ±180/±90; "
@@ -206,7 +209,7 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "keep the most plausible sites, or use the communes as candidates",
     ),
     "candidates_outside_communes": (
-        "{name}: {n} site(s) lie outside Morocco's communes",
+        "{name}: {n} sites lie outside Morocco's communes",
         "check the coordinates (longitude first, decimal degrees)",
     ),
 }
@@ -290,6 +293,8 @@ ADVICE: dict[str, tuple[str, str]] = {
 
 
 SINGULAR: dict[str, str] = {
+    "candidates_invalid_rows": "{name}: {n} row has no valid point",
+    "candidates_outside_communes": "{name}: {n} site lies outside Morocco's communes",
     "import_refused": (
         "{layer}: import of {file} refused — {rejected} of {n} row rejected, nothing written"
     ),

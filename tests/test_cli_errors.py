@@ -67,10 +67,15 @@ def test_export_to_a_folder_or_an_impossible_path(tmp_path: Path) -> None:
         f"walouja: cannot write {tmp_path}/d.csv: it is a folder — give a file name inside it, "
         f"for example {tmp_path}/d.csv/export.csv"
     )
-    line = _one_line(runner.invoke(app, ["export", "centres", "/proc/x.csv", "--json"]))
+    line = _one_line(runner.invoke(app, ["export", "centres", "/proc/x.csv"]))
     assert line == (
         "walouja: cannot write /proc/x.csv: no such file or directory — "
         "choose a folder you can write to"
+    )
+    as_json = runner.invoke(app, ["export", "centres", "/proc/x.csv", "--json"])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)["error"]["message"] == (
+        "cannot write /proc/x.csv: no such file or directory"
     )
 
 
@@ -225,12 +230,23 @@ def test_bad_options_are_named(args: list[str], message: str) -> None:
 def test_a_candidate_file_error_names_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "cand.csv"
     path.write_text("id,name,lon,lat\nA,Site A,-6.85,34.02\nB,Far,2.35,48.85\n")
-    line = _one_line(CliRunner().invoke(app, ["prioritise", "--candidates", str(path), "--json"]))
+    line = _one_line(CliRunner().invoke(app, ["prioritise", "--candidates", str(path)]))
     assert line == (
-        "walouja: cand.csv: 1 site(s) lie outside Morocco's communes "
+        "walouja: cand.csv: 1 site lies outside Morocco's communes "
         "(row 3, geometry: lon=2.35000, lat=48.85000 is in no commune) — "
         "check the coordinates (longitude first, decimal degrees)"
     )
+    # asked for JSON, a script gets the refusal as JSON on stdout too (same line on stderr)
+    done = CliRunner().invoke(app, ["prioritise", "--candidates", str(path), "--json"])
+    assert done.exit_code == 1
+    assert done.stderr.strip() == line
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "candidates_outside_communes"
+    assert error["message"] == "cand.csv: 1 site lies outside Morocco's communes"
+    assert error["hint"] == "check the coordinates (longitude first, decimal degrees)"
+    assert error["problems"] == [
+        {"row": 3, "field": "geometry", "reason": "lon=2.35000, lat=48.85000 is in no commune"}
+    ]
     path.write_text("id,name,lon,lat\nA,Site A,-6.85,34.02\nA,Site A2,-7.6,33.58\n")
     line = _one_line(CliRunner().invoke(app, ["prioritise", "--candidates", str(path)]))
     assert line.startswith(

@@ -210,8 +210,9 @@ def test_an_error_with_a_count_takes_its_singular() -> None:
 
     assert worded(1, "fr") == "a.csv : 1 site hors des communes du Maroc"
     assert worded(3, "fr") == "a.csv : 3 sites hors des communes du Maroc"
-    # English is the CLI's own wording (geo.messages), one text for every count
-    assert worded(1, "en") == "a.csv: 1 site(s) lie outside Morocco's communes"
+    # English is the CLI's own wording (geo.messages), singular for one
+    assert worded(1, "en") == "a.csv: 1 site lies outside Morocco's communes"
+    assert worded(3, "en") == "a.csv: 3 sites lie outside Morocco's communes"
 
 
 def test_arabic_reasons_keep_coordinates_whole() -> None:

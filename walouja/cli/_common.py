@@ -91,6 +91,10 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except WaloujaError as exc:
+            if kwargs.get("as_json") is True:
+                # a script asked for JSON: it gets the refusal as JSON too (stdout), besides
+                # the line on stderr and the exit code
+                emit_json({"error": error_payload(exc)})
             raise fail(one_line(exc)) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
@@ -101,6 +105,24 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(one_line(missing)) from None
 
     return wrapper
+
+
+def error_payload(error: WaloujaError) -> dict[str, Any]:
+    """A refusal as plain values: ``code`` (None when the error has none), ``message``,
+    ``hint`` and, for rejected rows, ``problems`` as ``{row, field, reason}``.
+
+    Examples
+    --------
+    >>> error_payload(ValidationError("a.csv: 1 row has no valid point",
+    ...     problems=[(2, "lon", "missing")], hint="fix it"))["problems"]
+    [{'row': 2, 'field': 'lon', 'reason': 'missing'}]
+    """
+    out: dict[str, Any] = {"code": error.code, "message": error.message, "hint": error.hint}
+    if isinstance(error, ValidationError) and error.problems:
+        out["problems"] = [
+            {"row": row, "field": field, "reason": reason} for row, field, reason in error.problems
+        ]
+    return out
 
 
 def emit_json(payload: Any) -> None:
