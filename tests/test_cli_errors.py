@@ -214,6 +214,11 @@ def test_scenarios_list_tells_the_rows_apart(migrated: Settings) -> None:
             "walouja: could not reach OpenStreetMap at 127.0.0.1: no network? — check the",
         ),
         (
+            # an empty place is refused before anything asks the network
+            ["osm", "centres", " ", "--nominatim-url", "http://127.0.0.1:9"],
+            "walouja: no place given: which place's features should be imported? — name it",
+        ),
+        (
             ["coverage", "--osm", "roads.osm", "--max-snap-km", "-1"],
             "walouja: --max-snap-km -1 is not a positive number of km",
         ),

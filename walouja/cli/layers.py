@@ -261,6 +261,12 @@ def register(app: typer.Typer) -> None:
 
         _check_url(overpass_url, "--overpass-url", "https://overpass-api.de/api")
         _check_url(nominatim_url, "--nominatim-url", "https://nominatim.openstreetmap.org")
+        if not place.strip():
+            # an empty name would ask the network about nothing
+            raise DataError(
+                "no place given: which place's features should be imported?",
+                hint='name it, for example walouja osm beaches "Agadir, Maroc"',
+            )
         try:
             report = import_osm_place(
                 settings(),
