@@ -310,10 +310,15 @@ def _parse_date(value: str) -> dt.date | None:
             return dt.datetime.strptime(value[:19], fmt).date()
         except ValueError:
             continue
-    if re.fullmatch(r"(19|20)\d\d", value):
-        return dt.date(int(value), 1, 1)
-    if re.fullmatch(r"(19|20)\d\d-\d\d", value):
-        return dt.date(int(value[:4]), int(value[5:]), 1)
+    # a year alone, or a year and month: any year, so that 1850 is "not a plausible date"
+    # as 2099 is, not "not a date"
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 1, 1)
+        if re.fullmatch(r"\d{4}-\d\d", value):
+            return dt.date(int(value[:4]), int(value[5:]), 1)
+    except ValueError:  # year 0000 or month 13
+        return None
     return None
 
 

@@ -347,12 +347,17 @@ def test_an_opening_date_in_the_future_is_refused_for_an_operating_centre(
         f"Centre futur,CAS,operating,{soon},{FES[0]},{FES[1]}\n"
         f"Centre prévu,CAS,planned,{soon},{RABAT[0]},{RABAT[1]}\n"
         f"Centre absurde,CAS,planned,9999-12-31,{AGADIR[0]},{AGADIR[1]}\n"
+        # a year alone, too early or too late: the same reason either way
+        f"Centre ancien,CAS,planned,1850,{AGADIR[0] + 0.01},{AGADIR[1]}\n"
+        f"Centre lointain,CAS,planned,2099,{AGADIR[0] + 0.02},{AGADIR[1]}\n"
     )
     latest = f"{dt.date.today().year + 10}-12-31"
     report = run_import(db, "centres", write(tmp_path / "d.csv", text))
     assert [str(p) for p in report.problems] == [
         f"row 2, opened: {soon} is in the future, but the status is 'operating'",
         f"row 4, opened: 9999-12-31 is not a plausible date (expected 1900-01-01 to {latest})",
+        f"row 5, opened: 1850-01-01 is not a plausible date (expected 1900-01-01 to {latest})",
+        f"row 6, opened: 2099-01-01 is not a plausible date (expected 1900-01-01 to {latest})",
     ]
 
 
