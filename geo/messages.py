@@ -37,7 +37,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{path} is a folder, not a file",
         "give the file itself (a Shapefile's .shp, or its parts zipped together)",
     ),
-    "bad_zip": ("{name} is not a readable zip file", None),
+    "bad_zip": (
+        "{name} is not a readable zip file",
+        "check that the download finished, or zip the files again (a GTFS feed or a shapefile "
+        "with its .shp, .shx, .dbf and .prj)",
+    ),
     "zip_without_data": (
         "{name} holds neither a Shapefile (.shp) nor a GTFS feed (stops.txt)",
         None,
