@@ -74,6 +74,8 @@ def screen_table(
     decimals: Mapping[str, int],
     *,
     lang: str | None = None,
+    widths: Mapping[str, int] | None = None,
+    helps: Mapping[str, str] | None = None,
 ) -> tuple[Styler, dict[str, Any]]:
     """What ``st.dataframe`` shows of ``frame`` (``data`` and ``column_config``).
 
@@ -84,6 +86,9 @@ def screen_table(
     (the code) is on the right, and every cell is aligned right (the table is drawn on a
     canvas the page's CSS does not reach), and the columns are narrow enough for the table to
     fit the page (see :data:`FIGURE_WIDTH`).
+
+    ``widths`` gives some columns a width of their own in pixels (in every language), and
+    ``helps`` the tooltip of their heading (by default the heading itself, whole).
     """
     lang = lang or current_language()
     rtl = is_rtl(lang)
@@ -99,10 +104,12 @@ def screen_table(
     config: dict[str, Any] = {}
     for c in order:
         header = headers.get(c, c)
-        config[header] = {"help": header}
+        config[header] = {"help": (helps or {}).get(c, header)}
         if rtl:
             width = FIGURE_WIDTH if c in decimals else CODE_WIDTH if c == "code" else NAME_WIDTH
             config[header].update(width=width, alignment="right")
+        if widths and c in widths:
+            config[header]["width"] = int(widths[c])
     return shown.style.format(formats), config
 
 
