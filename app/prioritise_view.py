@@ -8,9 +8,10 @@ same way.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -21,11 +22,12 @@ import streamlit as st
 from app import data, state
 from app.components import mapview
 from app.components.filters import type_tag
+from app.components.tables import screen_table
 from app.context import app_settings
 from app.i18n import current_language, is_rtl, join_list, name_column, t, tn
 from geo import db, runs
 from geo.candidate_sites import CandidateSites
-from walouja.errors import InfeasibleError, ValidationError
+from walouja.errors import InfeasibleError, ValidationError, WaloujaError
 from walouja.services.prioritise import (
     DEFAULT_COST_MAD,
     HEADLINE_KEYS,
@@ -224,6 +226,69 @@ def publish_number(key: str, value: float, default: float) -> None:
     state.remember(key, text)
     if st.query_params.get(key) != text:
         st.query_params[key] = text
+
+
+# ---- the request's boxes and the solve's message -----------------------------------------
+
+
+def type_glossary(types: Sequence[str]) -> str:
+    """The help of the centre-type box: every type by its whole name, one a line (the box
+    may be too narrow for them)."""
+    from app.components.filters import type_choice
+
+    return "\n".join(f"- {type_choice(kind)}" for kind in types)
+
+
+def amount_mad(value: float) -> str:
+    """An amount in dirhams as the page writes it (``50 000 000 MAD``, ``50,000,000 MAD``,
+    ``50 000 000 درهم``): a number box cannot group its digits."""
+    return t("prioritise.amount_mad", amount=mapview.fmt_number(value))
+
+
+def solved_label(solved: Scenario) -> str:
+    """What the progress box says once the solve is over: solved, already computed, or
+    stopped at the time limit with the best sites found (not proven optimal)."""
+    results = solved.results
+    took = mapview.fmt_number(results.get("duration_s") or 0.0, decimals=1)
+    proven = bool(results.get("optimal"))
+    if solved.reused:
+        key = "prioritise.solved_stored" if proven else "prioritise.solved_stored_unproven"
+        return t(key, id=solved.run_id)
+    if proven:
+        return t("prioritise.solved", s=took)
+    if results.get("status") == "time_limit":
+        return t("prioritise.solved_time_limit", s=took)
+    return t("prioritise.solved_unproven", s=took)
+
+
+# ---- signed figures ------------------------------------------------------------------------
+
+LRI, PDI = "\u2066", "\u2069"
+"""Unicode's left-to-right isolate and its end: a signed figure kept as one run."""
+
+
+def signed(change: float, *, decimals: int = 0, lang: str | None = None) -> str:
+    """A change as the page writes it, with its sign: ``+158 925``, ``-0,091``. On a
+    right-to-left page the figure is isolated as one left-to-right run, so that its sign
+    stays before it (it read ``158 925+`` and ``0,091-`` in Arabic)."""
+    lang = lang or current_language()
+    text = mapview.fmt_number(change, decimals=decimals, lang=lang)
+    if text.lstrip("-").strip("0,.\u202f") == "":
+        text = text.lstrip("-")  # "-0,000" is no change
+    elif change > 0:
+        text = f"+{text}"
+    return f"{LRI}{text}{PDI}" if is_rtl(lang) else text
+
+
+def delta_style(change: float, *, decimals: int = 0, inverse: bool = False) -> dict[str, Any]:
+    """``st.metric``'s arrow and colour of a change (Streamlit reads them from a leading
+    "-", which an isolated figure no longer has): up and green for a rise, down and red for
+    a fall (``inverse``: a fall is the good news), none and grey for no change."""
+    if round(change, decimals) == 0:
+        return {"delta_arrow": "off", "delta_color": "gray"}
+    rise = change > 0
+    good = rise != inverse
+    return {"delta_arrow": "up" if rise else "down", "delta_color": "green" if good else "red"}
 
 
 # ---- solving and scenarios ---------------------------------------------------------------
@@ -484,23 +549,97 @@ def site_name(site: Mapping[str, Any], lang: str | None = None) -> str:
     return str(site.get("site_id") or site.get("commune_code") or "")
 
 
-def sites_table(results: Mapping[str, Any]) -> pd.DataFrame:
-    """The proposed sites by rank with names, province, gain and cumulative gain.
+@dataclass(frozen=True)
+class Table:
+    """A table of the page before it is drawn: ``frame`` under its own column names, the
+    ``headers`` it shows, the ``decimals`` of its figures (written as the page writes them,
+    see :func:`app.components.tables.screen_table`), and ``widths`` and ``helps`` of some
+    columns."""
 
-    Sites of a layer or a file show their id and their own name beside their commune's;
-    kept sites (forced) are marked when the request kept any.
-    """
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    decimals: dict[str, int]
+    widths: dict[str, int] = dataclasses.field(default_factory=dict)
+    helps: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """Whether the table has no row."""
+        return self.frame.empty
+
+    def screen(self) -> tuple[Any, dict[str, Any]]:
+        """``st.dataframe``'s ``data`` (a Styler: figures in the page's language, whatever
+        the browser's locale) and ``column_config`` (mirrored in Arabic)."""
+        return screen_table(
+            self.frame,
+            self.headers,
+            {c: d for c, d in self.decimals.items() if c in self.frame.columns},
+            widths=self.widths,
+            helps=self.helps,
+        )
+
+
+def show_table(table: Table) -> None:
+    """Draw ``table`` across the page."""
+    data, config = table.screen()
+    st.dataframe(data, hide_index=True, width="stretch", column_config=config)
+
+
+SITE_WIDTHS: dict[str, int] = {
+    "rank": 55,
+    "site_name": 165,
+    "commune_name": 105,
+    "province_name": 105,
+    "gain": 130,
+    "cumulative": 90,
+    "cost_mad": 100,
+    "kept": 60,
+    "commune_code": 90,
+}
+"""Pixels of the sites table's columns: the whole table (900 px with a layer's sites and
+kept ones) fits a 1366 px screen beside the sidebar in every language, headings included;
+the commune's code comes last, and a layer's or a file's site id is left to the downloads
+and the map's popups."""
+
+
+def sites_table(results: Mapping[str, Any]) -> Table:
+    """The proposed sites by rank: name (a layer's or a file's site: its own name, then its
+    commune), province, gain, cumulative gain, cost, kept (when the request kept any) and
+    the commune's code last."""
     sites = pd.DataFrame(results.get("sites") or [])
+    unit = measure(results)
+    headers = {
+        "rank": t("prioritise.col.rank"),
+        "site_name": t("prioritise.col.site"),
+        "commune_name": t("level.communes.one"),
+        "province_name": t("level.provinces.one"),
+        "gain": t(f"prioritise.col.gain.{unit}"),
+        "cumulative": t("prioritise.col.cumulative"),
+        "cost_mad": t("prioritise.col.cost"),
+        "kept": t("prioritise.col.kept"),
+        "commune_code": t("field.code"),
+    }
+    decimals = {"rank": 0, "gain": 0, "cumulative": 0, "cost_mad": 0}
+    helps = {
+        "gain": t("prioritise.col.gain_help", unit=gain_unit(unit)),
+        "cumulative": t("prioritise.col.cumulative_help"),
+    }
     if sites.empty:
-        return sites
+        return Table(sites, headers, decimals)
     communes = data.units("communes").set_index("code")
     provinces = data.units("provinces").set_index("code")
     col = name_column()
     sites["commune_name"] = sites["commune_code"].map(communes[col])
-    columns = ["rank", "commune_code", "commune_name"]
-    if "site_id" in sites.columns:  # a layer's or a file's sites: their own id and name
-        sites["site_name"] = [site_name(s) for s in results.get("sites") or []]
-        columns = ["rank", "site_id", "site_name", "commune_code", "commune_name"]
+    columns = ["rank", "commune_name"]
+    if "site_id" in sites.columns:  # a layer's or a file's sites: their own name first
+        names = [site_name(s) for s in results.get("sites") or []]
+        twice = pd.Series(names).duplicated(keep=False).tolist()
+        # two sites of one name are told apart by their id, as the lists of sites do
+        sites["site_name"] = [
+            f"{n} · {s.get('site_id')}" if dup else n
+            for n, s, dup in zip(names, results.get("sites") or [], twice, strict=True)
+        ]
+        columns = ["rank", "site_name", "commune_name"]
     sites["province_name"] = sites["province_code"].map(provinces[col])
     sites["gain"] = pd.to_numeric(sites["gain"], errors="coerce")
     sites["cumulative"] = sites["gain"].cumsum()
@@ -510,23 +649,10 @@ def sites_table(results: Mapping[str, Any]) -> pd.DataFrame:
     if "forced" in sites.columns and sites["forced"].fillna(False).astype(bool).any():
         sites["kept"] = sites["forced"].map(lambda f: t("yes") if f else "")
         columns.append("kept")
+    columns.append("commune_code")
     out = sites[columns].copy()
     out[["gain", "cumulative"]] = out[["gain", "cumulative"]].round(0)
-    unit = gain_unit(measure(results))
-    return out.rename(
-        columns={
-            "rank": t("prioritise.col.rank"),
-            "site_id": t("prioritise.col.site_id"),
-            "site_name": t("prioritise.col.site"),
-            "commune_code": t("field.code"),
-            "commune_name": t("level.communes.one"),
-            "kept": t("prioritise.col.kept"),
-            "province_name": t("level.provinces.one"),
-            "gain": t("prioritise.col.gain", unit=unit),
-            "cumulative": t("prioritise.col.cumulative"),
-            "cost_mad": t("prioritise.col.cost"),
-        }
-    )
+    return Table(out, headers, decimals, widths=dict(SITE_WIDTHS), helps=helps)
 
 
 def _national(rows: pd.DataFrame, model: str) -> dict[str, Any]:
@@ -543,12 +669,48 @@ def _national(rows: pd.DataFrame, model: str) -> dict[str, Any]:
     return total
 
 
-def unit_table(results: Mapping[str, Any], level: str) -> pd.DataFrame:
-    """Before/after per ``province`` or ``region`` (regions start with the national row)."""
+UNIT_DECIMALS: dict[str, int] = {
+    "pwd": 0,
+    "covered_before": 0,
+    "covered_after": 0,
+    "gain": 0,
+    "share_before": 1,
+    "share_after": 1,
+    "mean_km_before": 1,
+    "mean_km_after": 1,
+    "person_km_saved": 0,
+}
+"""Decimals of the before/after tables: persons whole, shares in % and km to a tenth."""
+
+
+def unit_table(results: Mapping[str, Any], level: str) -> Table:
+    """Before/after per ``province`` or ``region`` (regions start with the national row).
+
+    Short headings, so that the table fits a 1366 px screen; each heading's tooltip says
+    it in full.
+    """
     model = str(results.get("model"))
     rows = pd.DataFrame(results.get(f"by_{level}") or [])
+    headers = {
+        "code": t("field.code"),
+        "name": t("field.name"),
+        "pwd": t("prioritise.col.pwd"),
+        "covered_before": t("prioritise.col.covered_before"),
+        "covered_after": t("prioritise.col.covered_after"),
+        "gain": t("prioritise.col.newly_covered"),
+        "share_before": t("prioritise.col.share_before"),
+        "share_after": t("prioritise.col.share_after"),
+        "mean_km_before": t("prioritise.col.km_before"),
+        "mean_km_after": t("prioritise.col.km_after"),
+        "person_km_saved": t("prioritise.col.person_km_saved"),
+    }
+    helps = {
+        "pwd": t("field.pwd"),
+        "mean_km_before": t("prioritise.col.km_before_help"),
+        "mean_km_after": t("prioritise.col.km_after_help"),
+    }
     if rows.empty:
-        return rows
+        return Table(rows, headers, dict(UNIT_DECIMALS), helps=helps)
     names = data.units(f"{level}s").set_index("code")[name_column()]
     rows = rows.rename(columns={level: "code"})
     rows.insert(1, "name", rows["code"].map(names))
@@ -578,21 +740,7 @@ def unit_table(results: Mapping[str, Any], level: str) -> pd.DataFrame:
         out = rows[columns].copy()
         out[["mean_km_before", "mean_km_after"]] = out[["mean_km_before", "mean_km_after"]].round(1)
         out[["pwd", "person_km_saved"]] = out[["pwd", "person_km_saved"]].round(0)
-    return out.rename(
-        columns={
-            "code": t("field.code"),
-            "name": t("field.name"),
-            "pwd": t("field.pwd"),
-            "covered_before": t("prioritise.col.covered_before"),
-            "covered_after": t("prioritise.col.covered_after"),
-            "gain": t("prioritise.col.newly_covered"),
-            "share_before": t("prioritise.col.share_before"),
-            "share_after": t("prioritise.col.share_after"),
-            "mean_km_before": t("prioritise.col.km_before"),
-            "mean_km_after": t("prioritise.col.km_after"),
-            "person_km_saved": t("prioritise.col.person_km_saved"),
-        }
-    )
+    return Table(out, headers, dict(UNIT_DECIMALS), helps=helps)
 
 
 # ---- map -----------------------------------------------------------------------------------
@@ -879,7 +1027,8 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
 
 
 def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = None) -> str:
-    """A request's value in the page's language (model, candidate set and statuses by label)."""
+    """A request's value in the page's language (model, candidate set and statuses by label,
+    kept and left-out sites by name)."""
     if key == "model" and value:
         return t(f"prioritise.model.{value}")
     if key == "candidates":
@@ -887,7 +1036,7 @@ def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = Non
     if key == "statuses" and isinstance(value, list | tuple):
         return join_list(t(f"status.{v}") for v in value) or "—"
     if key in ("forced", "excluded") and isinstance(value, list | tuple):
-        names = {**commune_names(), **(site_names or {})}
+        names = site_names or {}
         return join_list(names.get(str(v), str(v)) for v in value) or "—"
     if key == "missing_capacity" and value:
         return t(f"prioritise.missing_capacity.{value}")
@@ -915,12 +1064,56 @@ def fmt_value(value: float) -> str:
     return mapview.fmt_number(value, decimals=0 if abs(value) >= 100 else 2)
 
 
-def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
-    """The requests that differ and the headline figures of two scenarios, A beside B."""
-    rows = []
+def fmt_gap(gap: Any, optimal: Any) -> str:
+    """A scenario's proven gap to the optimum as the page's warning words it: a percentage
+    (``0,00 %``), or "no proven bound" when none under 100 % was proven (the solver then
+    reports 1, or nothing)."""
+    if gap is None or not math.isfinite(float(gap)) or float(gap) >= 1.0:
+        return "—" if optimal else t("prioritise.gap_no_bound")
+    return percent(100 * float(gap), decimals=2)
+
+
+def percent(value: float, *, decimals: int) -> str:
+    """``value`` % as the page writes a share (``9,21 %`` in French, ``9.21%`` in English)."""
+    from app.components.figures import with_unit
+
+    return with_unit(mapview.fmt_number(value, decimals=decimals), "%")
+
+
+def _layer_site_names(params: Mapping[str, Any]) -> dict[str, str]:
+    """The names of the sites of a scenario's candidate layer (none for the communes or a
+    file: a file's sites that no scenario proposed keep their id)."""
+    from geo.candidate_sites import parse_layer_set
+
+    source = params.get("candidates")
+    parsed = None if source is None else parse_layer_set(str(source))
+    if parsed is None:
+        return {}
+    try:
+        return site_choices(cached_layer_sites(parsed[0], parsed[1]))[1]
+    except WaloujaError:  # the layer has changed since: its sites keep their ids
+        return {}
+
+
+def compared_site_names(diff: Mapping[str, Any]) -> dict[str, str]:
+    """How the comparison names each kept, left-out or proposed site, in the page's
+    language: a commune by its name and province, a layer's site by its own name (Arabic
+    on an Arabic page when it has one), a file's proposed site by the name it came with."""
     names = {str(k): str(v) for k, v in (diff.get("site_names") or {}).items()}
     if current_language() == "ar":
         names.update({str(k): str(v) for k, v in (diff.get("site_names_ar") or {}).items()})
+    names.update(commune_names())
+    for run in (diff.get("a"), diff.get("b")):
+        if run is not None:
+            names.update(_layer_site_names(load(int(run))["params"]))
+    return names
+
+
+def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
+    """The requests that differ and the headline figures of two scenarios, A beside B
+    (columns ``what``, ``a``, ``b``; see :func:`compare_headers`)."""
+    rows = []
+    names = compared_site_names(diff)
     for key, pair in (diff.get("params_differ") or {}).items():
         rows.append(
             {
@@ -929,61 +1122,82 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
                 "b": _show_param(key, pair.get("b"), names),
             }
         )
+    headline = diff.get("headline") or {}
+    optimal = headline.get("optimal") or {}
     for key in HEADLINE_KEYS:
-        pair = (diff.get("headline") or {}).get(key) or {}
-        rows.append(
-            {
-                "what": t(f"prioritise.head.{key}"),
-                "a": _show(pair.get("a")),
-                "b": _show(pair.get("b")),
-            }
+        pair = headline.get(key) or {}
+        if key == "gap":
+            a, b = (fmt_gap(pair.get(s), optimal.get(s)) for s in ("a", "b"))
+        else:
+            a, b = _show(pair.get("a")), _show(pair.get("b"))
+        rows.append({"what": t(f"prioritise.head.{key}"), "a": a, "b": b})
+    return pd.DataFrame(rows, columns=["what", "a", "b"])
+
+
+def compare_headers(diff: Mapping[str, Any]) -> dict[str, str]:
+    """The headings of :func:`compare_table`."""
+    return {
+        "what": t("prioritise.compare_what"),
+        "a": f"A (#{diff.get('a')})",
+        "b": f"B (#{diff.get('b')})",
+    }
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+def _plain(text: object) -> str:
+    """``text`` as itself in a cell of ``st.table`` (which reads its cells as Markdown: a
+    name with ``*`` or ``_`` would lose them)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def compare_styler(diff: Mapping[str, Any]) -> Any:
+    """The comparison as ``st.table`` draws it: every text whole (long lists of sites wrap
+    within their cell), laid out as the page reads (in Arabic the labels on the right, then
+    A, then B: the page's direction lays out an HTML table, and its cells align right)."""
+    table = compare_table(diff).rename(columns=compare_headers(diff))
+    styler = table.style.format(_plain).hide(axis="index")
+    if is_rtl(current_language()):
+        styler = styler.set_table_styles(
+            [{"selector": "td, th", "props": "text-align: right !important;"}]
         )
-    return pd.DataFrame(rows).rename(
-        columns={
-            "what": t("prioritise.compare_what"),
-            "a": f"A (#{diff.get('a')})",
-            "b": f"B (#{diff.get('b')})",
-        }
-    )
+    return styler
 
 
-def compare_provinces(diff: Mapping[str, Any]) -> pd.DataFrame:
+def compare_provinces(diff: Mapping[str, Any]) -> Table:
     """Provinces whose result differs between the two scenarios, largest difference first."""
     rows = pd.DataFrame(diff.get("by_province") or [])
     if rows.empty or "difference" not in rows.columns:
-        return rows
+        return Table(rows, {}, {})
     rows = rows[rows["difference"].fillna(0).abs() > 1e-9].copy()
     if rows.empty:
-        return rows
+        return Table(rows, {}, {})
     names = data.units("provinces").set_index("code")[name_column()]
-    rows.insert(1, "name", rows["province"].map(names))
+    rows = rows.rename(columns={"province": "code"})
+    rows["name"] = rows["code"].map(names)  # in the page's language
     rows = rows.reindex(rows["difference"].abs().sort_values(ascending=False).index)
     value_cols = [c for c in rows.columns if c.endswith(("_a", "_b")) or c == "difference"]
+    rows = rows[["code", "name", *value_cols]]
     covered = any(c.startswith("covered") for c in value_cols)
     # persons in whole numbers, km to a tenth
-    rows[value_cols] = rows[value_cols].astype(float).round(0 if covered else 1)
+    places = 0 if covered else 1
+    rows[value_cols] = rows[value_cols].astype(float).round(places)
     after = t("prioritise.col.covered_after" if covered else "prioritise.col.km_after")
-    return rows.rename(
-        columns={
-            "province": t("field.code"),
-            "name": t("level.provinces.one"),
-            **{c: f"{after} {c[-1].upper()}" for c in value_cols[:-1]},
-            "difference": t("prioritise.compare_difference"),
-        }
-    )
-
-
-def number_columns(frame: pd.DataFrame) -> dict[str, Any]:
-    """``st.dataframe`` column settings: figures with thousands separators (the rank and
-    codes as they are); on a right-to-left page every column aligned to the right (the
-    cells are drawn on a canvas the page's CSS does not reach)."""
-    right: Literal["right"] | None = "right" if is_rtl(current_language()) else None
-    return {
-        str(c): (
-            st.column_config.NumberColumn(format="localized", alignment=right)
-            if pd.api.types.is_float_dtype(frame[c])
-            else st.column_config.Column(alignment=right)
-        )
-        for c in frame.columns
-        if right is not None or pd.api.types.is_float_dtype(frame[c])
+    headers = {
+        "code": t("field.code"),
+        "name": t("level.provinces.one"),
+        **{c: f"{after} {c[-1].upper()}" for c in value_cols[:-1]},
+        "difference": t("prioritise.compare_difference"),
     }
+    return Table(rows, headers, dict.fromkeys(value_cols, places))
+
+
+def aligned_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """``st.dataframe`` column settings of a table without figures (a refused file's rows):
+    on a right-to-left page every column aligned to the right (the cells are drawn on a
+    canvas the page's CSS does not reach)."""
+    if not is_rtl(current_language()):
+        return {}
+    right: Literal["right"] = "right"
+    return {str(c): st.column_config.Column(alignment=right) for c in frame.columns}

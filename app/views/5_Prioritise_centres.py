@@ -190,7 +190,7 @@ def show_sites_error(exc: WaloujaError) -> None:
     shell.show_error(exc)
     if isinstance(exc, ValidationError):
         rows = pv.rejected_rows(exc)
-        st.dataframe(rows, hide_index=True, width="stretch", column_config=pv.number_columns(rows))
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=pv.aligned_columns(rows))
 
 
 if sites_error is not None:
@@ -393,16 +393,19 @@ else:
             km=km,
         ),
         fmt_number(after),
-        delta=f"+{fmt_number(after - before)}",
+        # signed figures keep their sign before them in Arabic too ("+158 925")
+        delta=pv.signed(after - before),
         help=t("prioritise.metric.covered_help", before=fmt_number(before)),
+        **pv.delta_style(after - before),
     )
     share_b, share_a = res.get("share_covered_before"), res.get("share_covered_after")
     if share_a is not None and share_b is not None:
+        points = 100 * (share_a - share_b)
         m2.metric(
             t("prioritise.metric.share", km=km),
             figures.with_unit(fmt_number(100 * share_a, decimals=1), "%"),
-            delta=f"{'+' if share_a >= share_b else ''}"
-            f"{fmt_number(100 * (share_a - share_b), decimals=1)} {t('unit.points')}",
+            delta=f"{pv.signed(points, decimals=1)} {t('unit.points')}",
+            **pv.delta_style(points, decimals=1),
         )
     greedy = res.get("greedy") or {}
     m3.metric(
@@ -461,13 +464,7 @@ else:
         ]
     )
     with tab_sites:
-        sites_shown = pv.sites_table(res)
-        st.dataframe(
-            sites_shown,
-            hide_index=True,
-            width="stretch",
-            column_config=pv.number_columns(sites_shown),
-        )
+        pv.show_table(pv.sites_table(res))
         st.caption(t(f"prioritise.sites_note.{counted}", km=km))
         if res.get("sites"):
             b1, b2 = st.columns(2)
@@ -478,6 +475,7 @@ else:
                 file_name=f"{stem}.csv",
                 mime="text/csv",
                 key="p_dl_csv",
+                help=t("prioritise.download_csv_help"),
             )
             b2.download_button(
                 t("prioritise.download_gpkg"),
@@ -485,15 +483,10 @@ else:
                 file_name=f"{stem}.gpkg",
                 mime="application/geopackage+sqlite3",
                 key="p_dl_gpkg",
+                help=t("prioritise.download_gpkg_help"),
             )
     with tab_prov:
-        prov_shown = pv.unit_table(res, "province")
-        st.dataframe(
-            prov_shown,
-            hide_index=True,
-            width="stretch",
-            column_config=pv.number_columns(prov_shown),
-        )
+        pv.show_table(pv.unit_table(res, "province"))
         st.caption(
             t(
                 f"prioritise.units_note.{units_note}",
@@ -501,10 +494,7 @@ else:
             )
         )
     with tab_reg:
-        reg_shown = pv.unit_table(res, "region")
-        st.dataframe(
-            reg_shown, hide_index=True, width="stretch", column_config=pv.number_columns(reg_shown)
-        )
+        pv.show_table(pv.unit_table(res, "region"))
         st.caption(
             t(
                 f"prioritise.units_note.{units_note}",
@@ -518,14 +508,13 @@ else:
         else:
             e1, e2 = st.columns(2)
             e1.metric(t("prioritise.gini_before"), fmt_number(eq["gini_before"], decimals=3))
+            # the difference of the figures shown (rounded first), as a reader checks it
+            gini_change = round(eq["gini_after"], 3) - round(eq["gini_before"], 3)
             e2.metric(
                 t("prioritise.gini_after"),
                 fmt_number(eq["gini_after"], decimals=3),
-                # the difference of the figures shown (rounded first), as a reader checks it
-                delta=fmt_number(
-                    round(eq["gini_after"], 3) - round(eq["gini_before"], 3), decimals=3
-                ),
-                delta_color="inverse",
+                delta=pv.signed(gini_change, decimals=3),
+                **pv.delta_style(gini_change, decimals=3, inverse=True),  # a fall is progress
             )
             st.caption(t(f"prioritise.equity_note.{model_name}"))
 
@@ -582,10 +571,9 @@ else:
         else:
             with shell.friendly():
                 diff = pv.compare(int(a), int(b))
-                table = pv.compare_table(diff)
-                st.dataframe(
-                    table, hide_index=True, width="stretch", column_config=pv.number_columns(table)
-                )
+                # a static table: lists of kept sites wrap whole, and it reads from the right
+                # in Arabic as the page does
+                st.table(pv.compare_styler(diff))
                 st.caption(
                     t(
                         "prioritise.compare_sites",
@@ -603,9 +591,4 @@ else:
                         else t("prioritise.compare_models_differ")
                     )
                 elif not provinces.empty:
-                    st.dataframe(
-                        provinces,
-                        hide_index=True,
-                        width="stretch",
-                        column_config=pv.number_columns(provinces),
-                    )
+                    pv.show_table(provinces)

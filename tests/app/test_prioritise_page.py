@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -21,6 +22,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import translate
 from walouja.settings import Settings
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
@@ -127,7 +129,7 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert any("optimale prouvée" in s.value for s in at.success)
     sites = _sites(at)
     assert len(sites) == 3
-    gains = at.dataframe[0].value.iloc[:, 4].tolist()
+    gains = at.dataframe[0].value["Couvertes en plus"].tolist()
     assert gains == sorted(gains, reverse=True)  # greedy order within the chosen set
     assert all(g > 0 for g in gains)
     provinces, regions = at.dataframe[1].value, at.dataframe[2].value
@@ -189,7 +191,7 @@ def test_changing_the_count_or_the_model_changes_the_result(page: AppTest) -> No
     objective = " ".join(c.value for c in at.caption if c.value.startswith("Objectif"))
     assert "personnes-km" in objective
     assert objective != objective_mclp
-    assert "Distance moyenne après (km)" in at.dataframe[1].value.columns
+    assert "Distance après (km)" in at.dataframe[1].value.columns
     assert at.query_params["p_model"] == "pmedian"
 
 
@@ -273,8 +275,9 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) 
     at = _run(at)
     assert at.error
     problems = at.dataframe[0].value
-    assert list(problems.iloc[:, 0]) == [3, 3]  # line 3: both coordinates missing
-    assert set(problems["Raison"]) == {"coordonnée manquante"}
+    # line 2 lies in the Atlantic, line 3 misses both coordinates: one report names both
+    assert list(problems.iloc[:, 0]) == [2, 3, 3]
+    assert set(problems["Raison"].iloc[1:]) == {"coordonnée manquante"}
 
 
 def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
@@ -320,7 +323,19 @@ def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
     assert "ne contient aucun point" in at.error[0].value
 
 
-def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine) -> None:
+def _proposed(settings: Settings, at: AppTest) -> list[str]:
+    """The ids of the sites of the scenario the page shows, in rank order (as stored)."""
+    from geo.db import connect
+    from walouja.services.prioritise import load_scenario
+
+    with connect(settings) as conn:
+        res = load_scenario(conn, int(at.query_params["scenario"])).results
+    return [str(s.get("site_id") or s["commune_code"]) for s in res["sites"]]
+
+
+def test_sites_of_a_layer_can_be_kept_or_left_out(
+    page: AppTest, engine: Engine, settings: Settings
+) -> None:
     page.radio(key="p_cand").set_value("layer").run()
     page.selectbox(key="p_cand_layer").set_value("centres").run()
     page.selectbox(key="p_cand_type_centres").set_value("EPS").run()
@@ -338,11 +353,22 @@ def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine)
     assert picker.label == "Sites à retenir"
     assert len(picker.options) == len(eps)
     assert eps[0].name in picker.options[0]  # shown by name, not by id
-    first = _run(page).dataframe[0].value
-    # a layer's sites show their id and their own name beside their commune's
-    assert list(first.columns[:5]) == ["Rang", "Identifiant du site", "Site", "Code", "Commune"]
+    at = _run(page)
+    first = at.dataframe[0].value
+    # what a planner reads first (the site's own name, its commune, the gain...), the
+    # commune's code last; the site's id is left to the downloads and the popups
+    assert list(first.columns) == [
+        "Rang",
+        "Site",
+        "Commune",
+        "Province",
+        "Couvertes en plus",
+        "Cumul",
+        "Coût (MAD)",
+        "Code",
+    ]
     by_label = {f"centres:{r.external_id}": r for r in eps}
-    top = by_label[str(first["Identifiant du site"].iloc[0])]
+    top = by_label[_proposed(settings, at)[0]]
     assert first["Site"].iloc[0] == top.name
     assert "Retenu" not in first.columns  # nothing kept yet
     # a site in Figuig province (far east), kept; the best site left out
@@ -354,10 +380,10 @@ def test_sites_of_a_layer_can_be_kept_or_left_out(page: AppTest, engine: Engine)
     at = _run(at)
     assert not at.error
     table = at.dataframe[0].value
-    chosen = table["Identifiant du site"].astype(str).tolist()
+    chosen = _proposed(settings, at)
     assert f"centres:{far.external_id}" in chosen
     assert f"centres:{top.external_id}" not in chosen
-    kept = table.loc[table["Identifiant du site"] == f"centres:{far.external_id}", "Retenu"]
+    kept = table.loc[table["Site"] == far.name, "Retenu"]
     assert kept.tolist() == ["oui"]
     assert (table["Retenu"] == "oui").sum() == 1
     captions = " ".join(c.value for c in at.caption)
@@ -394,9 +420,10 @@ def test_a_files_kept_sites_wait_in_the_address_for_the_file(
     at = _run(at)
     assert not at.error
     table = at.dataframe[0].value
-    assert "F1" in set(table["Identifiant du site"])
-    assert "R1" not in set(table["Identifiant du site"])
-    assert table.loc[table["Identifiant du site"] == "F1", "Retenu"].tolist() == ["oui"]
+    assert "F1" in _proposed(settings, at)
+    assert "R1" not in _proposed(settings, at)
+    assert "Rabat centre" not in set(table["Site"])
+    assert table.loc[table["Site"] == "Figuig", "Retenu"].tolist() == ["oui"]
     # the sites' own names (Arabic where the file gives one), then their communes'
     from app import prioritise_view as pv
     from geo.db import connect
@@ -412,7 +439,7 @@ def test_a_files_kept_sites_wait_in_the_address_for_the_file(
     # the Arabic page names the kept site in Arabic
     at.sidebar.selectbox(key="lang").set_value("ar").run()
     assert "فكيك" in at.multiselect(key="p_force").options
-    assert "فكيك" in at.dataframe[0].value.iloc[:, 2].tolist()
+    assert "فكيك" in at.dataframe[0].value["الموقع"].tolist()
 
 
 def test_a_refused_file_is_reported_as_soon_as_it_is_given(page: AppTest) -> None:
@@ -450,7 +477,7 @@ def test_layer_sites_read_in_arabic(engine: Engine, monkeypatch: pytest.MonkeyPa
     assert first.name not in options[0]
     at.number_input(key="p_new").set_value(1).run()
     at = _run(at)
-    shown = str(at.dataframe[0].value.iloc[0, 2])  # the site's own name
+    shown = str(at.dataframe[0].value["الموقع"].iloc[0])  # the site's own name
     assert re.search("[\u0600-\u06ff]", shown), shown
     # every table reads from the right, codes and figures included (drawn on a canvas)
     for frame in at.dataframe:
@@ -507,10 +534,12 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     at.selectbox(key="p_cmp_a").set_value(int(first)).run()
     at = at.selectbox(key="p_cmp_b").set_value(int(saved)).run()
     assert not at.exception
-    compared = next(d.value for d in at.dataframe if "Élément" in d.value.columns)
+    compared = _compared(at)
     differs = compared.set_index("Élément")
     assert list(differs.loc["Nouveaux centres"]) == ["3", "4"]  # the request that differs
     assert differs.loc["Centres existants"].nunique() == 1
+    # both proven: a gap of 0 written as a percentage, not a bare 0
+    assert list(differs.loc["Écart à l'optimum"]) == ["0,00\u202f%", "0,00\u202f%"]
     assert any("dans les deux" in c.value for c in at.caption)
     # provinces that differ, persons in whole numbers
     provinces = next(d.value for d in at.dataframe if "Différence (B − A)" in d.value.columns)
@@ -522,13 +551,18 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     at = _run(at)
     pmedian = at.query_params["scenario"]
     at = at.selectbox(key="p_cmp_b").set_value(int(pmedian)).run()
-    compared = next(d.value for d in at.dataframe if "Élément" in d.value.columns)
+    compared = _compared(at)
     assert list(compared.set_index("Élément").loc["Modèle"]) == [
         "Couverture maximale (MCLP)",
         "p-médiane (distance minimale)",
     ]
     assert any("ne se comparent pas" in c.value for c in at.caption)  # provinces: no table
     assert not any("Différence (B − A)" in d.value.columns for d in at.dataframe)
+
+
+def _compared(at: AppTest) -> pd.DataFrame:
+    """The comparison of two scenarios (a static table: its texts wrap whole)."""
+    return next(t.value for t in at.table if "Élément" in t.value.columns)
 
 
 def test_a_shared_link_reopens_its_scenario(page: AppTest, settings: Settings) -> None:
@@ -653,9 +687,9 @@ def test_places_and_communes_kept_or_left_out_shape_the_answer(
     assert not at.error
     assert "100 places par nouveau centre" in " ".join(c.value for c in at.caption)
     table = at.dataframe[0].value
-    gain = next(c for c in table.columns if c.startswith("Apport"))
+    gain = "Personnes servies"  # served, not "covered"
+    assert gain in table.columns, table.columns
     assert (table[gain].astype(float) <= 100.0 + 1e-6).all(), table.columns
-    assert gain == "Apport (personnes servies par le site)"  # served, not "covered"
     assert "PSH servies à moins de 30 km (dans la limite des places)" in [
         m.label for m in at.metric
     ]
@@ -676,3 +710,79 @@ def test_places_and_communes_kept_or_left_out_shape_the_answer(
     assert len(at.multiselect(key="p_force").options) == len(
         at.multiselect(key="p_exclude").options
     )  # each list lacks the other's one commune
+
+
+# ---- what the QA pass of the page found ------------------------------------------------------
+
+
+NNBSP = "\u202f"
+
+
+def _shown(frame: Any) -> pd.DataFrame:
+    """The cells of an ``st.dataframe`` as the reader sees them (the Styler's display values)."""
+    from streamlit import dataframe_util
+
+    data = frame.proto.arrow_data.styler.display_values
+    assert data, "the table's figures are not written by the page"
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(data)
+
+
+def _reopened(monkeypatch: pytest.MonkeyPatch, lang: str, scenario: str) -> AppTest:
+    """A scenario's shared link opened in ``lang`` (AppTest words option labels outside the
+    script run, in the default language: it is switched too)."""
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=240)
+    at.query_params["lang"] = lang
+    at.query_params["scenario"] = scenario
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_table_figures_are_written_in_the_page_language(
+    page: AppTest, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # Streamlit's "localized" figures follow the browser's locale: "43,037" on a French page
+    # in an English browser, "43 037" on an English page in a French one
+    page.number_input(key="p_new").set_value(3).run()
+    at = _reopened(monkeypatch, lang, _run(page).query_params["scenario"])
+    group = {"fr": NNBSP, "ar": NNBSP, "en": ","}[lang]
+    point = {"fr": ",", "ar": ",", "en": "."}[lang]
+    thousands = rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})+"
+    sites, provinces, regions = (_shown(at.dataframe[i]) for i in range(3))
+    cost = translate("prioritise.col.cost", lang)
+    assert (sites[cost] == f"5{group}000{group}000").all()
+    covered = translate("prioritise.col.covered_after", lang)
+    assert regions[covered].str.fullmatch(thousands).iloc[0]  # the nation: "1 180 793"
+    share = translate("prioritise.col.share_after", lang)
+    assert provinces[share].str.fullmatch(rf"\d{{1,3}}{re.escape(point)}\d").all()
+    for frame in at.dataframe[:3]:
+        config = json.loads(frame.proto.columns or "{}")
+        assert "localized" not in json.dumps(config)  # nothing left to the browser's locale
+    assert pd.api.types.is_numeric_dtype(at.dataframe[0].value[cost])  # still sorts as one
+    if lang == "ar":  # read from the right: the rank on the right, the code on the left
+        assert list(sites.columns)[-1] == translate("prioritise.col.rank", lang)
+        assert next(iter(sites.columns)) == translate("field.code", lang)
+
+
+def test_signed_figures_keep_their_sign_in_arabic(
+    page: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.proto.Metric_pb2 import Metric
+
+    page.number_input(key="p_new").set_value(3).run()
+    at = _reopened(monkeypatch, "ar", _run(page).query_params["scenario"])
+    deltas = [m for m in at.metric if m.proto.delta]
+    covered, share, gini = deltas[0], deltas[1], deltas[-1]
+    # one left-to-right run: "+158 925", not "158 925+" in a right-to-left page
+    assert re.fullmatch(r"\u2066\+\d{1,3}(\u202f\d{3})+\u2069", covered.proto.delta)
+    assert re.fullmatch(r"\u2066\+\d+,\d\u2069 نقطة", share.proto.delta), share.proto.delta
+    assert re.fullmatch(r"\u2066[+-]?\d,\d{3}\u2069", gini.proto.delta), gini.proto.delta
+    # the arrow and the colour still follow the sign Streamlit no longer sees first
+    assert (covered.proto.direction, covered.proto.color) == (Metric.UP, Metric.GREEN)
+    fall = "-" in gini.proto.delta
+    assert gini.proto.direction == (Metric.DOWN if fall else Metric.UP)
+    assert gini.proto.color == (Metric.GREEN if fall else Metric.RED)  # a fall is progress
