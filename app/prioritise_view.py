@@ -443,17 +443,18 @@ def scenario_label(row: Mapping[str, Any]) -> str:
 
 # ---- infeasible requests -------------------------------------------------------------------
 
+# the solver's English messages (analysis.location), with or without "(s)" after a count
 _NEEDS_NEW = re.compile(
-    r"at least (\d+) per province: that needs (\d+) new centres, more than the (\d+)"
+    r"at least (\d+) per province: that needs (\d+) new centres?, more than the (\d+)"
 )
 _NEEDS_MAD = re.compile(
-    r"budget: ([\d,]+) MAD cannot pay for at least (\d+) centre\(s\) per province, which needs "
-    r"at least ([\d,]+) MAD"
+    r"budget: ([\d,]+) MAD cannot pay for at least (\d+) centres?(?:\(s\))? per province, "
+    r"which needs at least ([\d,]+) MAD"
 )
-_NO_CANDIDATE = re.compile(r"province (\S+) needs (\d+) new centre\(s\) but has only (\d+)")
+_NO_CANDIDATE = re.compile(r"province (\S+) needs (\d+) new centres?(?:\(s\))? but has only (\d+)")
 _BOTH = re.compile(r"candidate (\S+) is both forced and excluded")
-_FORCED_COUNT = re.compile(r"(\d+) forced candidates exceed the (\d+) new centres")
-_FORCED_COST = re.compile(r"forced candidates cost ([\d,]+) MAD, over the budget of ([\d,]+)")
+_FORCED_COUNT = re.compile(r"(\d+) forced candidates? exceeds? the (\d+) new centres?")
+_FORCED_COST = re.compile(r"forced candidates? costs? ([\d,]+) MAD, over the budget of ([\d,]+)")
 _TOO_FEW_PLACES = re.compile(r"offer at most ([\d,]+) places for a demand of ([\d,]+)")
 
 
@@ -474,8 +475,19 @@ def constraint_of(exc: InfeasibleError) -> str:
     return "all"
 
 
-def infeasible_detail(exc: InfeasibleError) -> str | None:
-    """A translated explanation with the figures, for the cases planners meet; else None."""
+def infeasible_detail(
+    exc: InfeasibleError,
+    *,
+    communes: bool = True,
+    site_names: Mapping[str, str] | None = None,
+) -> str | None:
+    """A translated explanation with the figures, for the cases planners meet; else None.
+
+    ``communes`` says whether the candidates are the communes (else a layer's or a file's
+    sites, which the texts then call sites); ``site_names`` names the sites.
+    """
+    sites = "" if communes else "_sites"
+    names = {**commune_names(), **(site_names or {})} if communes else dict(site_names or {})
     if exc.code == "budget_buys_nothing":
         return t(
             "prioritise.infeasible.budget_buys_nothing",
@@ -485,29 +497,39 @@ def infeasible_detail(exc: InfeasibleError) -> str | None:
         )
     found = _NEEDS_NEW.search(exc.message)
     if found:
-        k, needed, asked = found.groups()
-        return t("prioritise.infeasible.needs_new", k=k, needed=needed, asked=asked)
+        k, needed, asked = (int(v) for v in found.groups())
+        return t(
+            "prioritise.infeasible.needs_new",
+            per_province=tn("prioritise.count.centres", k),
+            needed=tn("prioritise.count.new_centres", needed),
+            asked=mapview.fmt_number(asked),
+        )
     found = _NEEDS_MAD.search(exc.message)
     if found:
-        budget, k, needed = found.groups()
+        budget, per_province, least = found.groups()
         return t(
             "prioritise.infeasible.needs_mad",
             budget=budget.replace(",", "\u202f"),
-            k=k,
-            needed=needed.replace(",", "\u202f"),
+            per_province=tn("prioritise.count.centres", int(per_province)),
+            needed=least.replace(",", "\u202f"),
         )
     found = _BOTH.search(exc.message)
     if found:
         site = found.group(1)
-        return t("prioritise.infeasible.both", site=commune_names().get(site, site))
+        return t(f"prioritise.infeasible.both{sites}", site=names.get(site, site))
     found = _FORCED_COUNT.search(exc.message)
     if found:
-        n, new = found.groups()
-        return t("prioritise.infeasible.forced_count", n=n, new=new)
+        n, new = (int(v) for v in found.groups())
+        return t(
+            f"prioritise.infeasible.forced_count{sites}",
+            kept=tn(f"prioritise.count.{'sites' if sites else 'communes'}", n),
+            new=tn("prioritise.count.new_centres", new),
+            asked=tn("prioritise.count.centres", n),
+        )
     found = _FORCED_COST.search(exc.message)
     if found:
         cost, budget = (v.replace(",", "\u202f") for v in found.groups())
-        return t("prioritise.infeasible.forced_cost", cost=cost, budget=budget)
+        return t(f"prioritise.infeasible.forced_cost{sites}", cost=cost, budget=budget)
     found = _TOO_FEW_PLACES.search(exc.message)
     if found:
         places, demand = (v.replace(",", "\u202f") for v in found.groups())
@@ -515,9 +537,19 @@ def infeasible_detail(exc: InfeasibleError) -> str | None:
     found = _NO_CANDIDATE.search(exc.message)
     if found:
         province, need, have = found.groups()
-        names = data.units("provinces").set_index("code")[name_column()]
-        named = f"{names[province]} ({province})" if province in names.index else province
-        return t("prioritise.infeasible.no_candidate", province=named, need=need, have=have)
+        named_provinces = data.units("provinces").set_index("code")[name_column()]
+        named = (
+            f"{named_provinces[province]} ({province})"
+            if province in named_provinces.index
+            else province
+        )
+        key = "no_candidate" if int(have) else "no_candidate_none"
+        return t(
+            f"prioritise.infeasible.{key}",
+            province=named,
+            need=tn("prioritise.count.new_centres", int(need)),
+            have=tn("prioritise.count.candidate_sites", int(have)),
+        )
     return None
 
 
@@ -999,11 +1031,16 @@ def rejected_rows(exc: ValidationError) -> pd.DataFrame:
 
 
 def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
-    """The proposed sites as CSV or GeoPackage bytes (written by ``geo.export_sites``)."""
+    """The proposed sites as CSV or GeoPackage bytes (written by ``geo.export_sites``).
+
+    ``gain_unit`` is worded in the page's language. Codes are text (``02.411``): the
+    GeoPackage stores them as such; a CSV reader must be told (see the download's help).
+    """
     from geo.export_sites import sites_bytes
 
     communes = data.units("communes").set_index("code")
     provinces = data.units("provinces").set_index("code")
+    unit = gain_unit(measure(results))
 
     def named(site: Mapping[str, Any]) -> dict[str, Any]:
         commune, province = site.get("commune_code"), site.get("province_code")
@@ -1020,7 +1057,7 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
             row["province_fr"] = provinces.at[province, "name_fr"]
             row["province_ar"] = provinces.at[province, "name_ar"]
         row["gain"] = None if site.get("gain") is None else round(float(site["gain"]), 1)
-        row["gain_unit"] = results.get("gain_measure")
+        row["gain_unit"] = unit  # in the page's language, as the table's heading says
         return row
 
     return sites_bytes([named(s) for s in results.get("sites") or []], fmt)

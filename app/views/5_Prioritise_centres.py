@@ -23,14 +23,18 @@ if not shell.require_database() or not shell.require_geography():
 shell.demo_note("centres")
 
 # ---- the request ----------------------------------------------------------------------------
-c1, c2, c3, c4 = st.columns(4)
+# the model's box gets the room its names need ("Couverture maximale (MCLP)" was cut)
+c1, c2, c3, c4 = st.columns([2, 3, 2, 2])
 types = list(analyses.CENTRE_TYPES)
 centre_type = c1.selectbox(
     t("analysis.centre_type"),
     types,
     key=pv.wkey("p_ctype"),
     index=state.start_index("p_ctype", types, "COAPH", widget=pv.wkey("p_ctype")),
-    format_func=lambda v: t(f"centre_type.{v}"),
+    # the acronym (a whole name, "COAPH — centre d'orientation et d'assistance des
+    # personnes handicapées", was cut at 1366 px), every type's whole name in the help
+    format_func=filters.type_tag,
+    help=pv.type_glossary(types),
 )
 state.publish("p_ctype", centre_type, "COAPH")
 models = list(pv.MODELS)
@@ -103,6 +107,8 @@ else:
         )
     )
     pv.publish_number("p_budget", budget, pv.DEFAULT_BUDGET_MAD)
+    # a number box cannot group digits: the amount as the page writes it ("50 000 000 MAD")
+    d2.caption(pv.amount_mad(budget))
 type_cost = pv.default_cost(str(centre_type))
 cost_key = f"p_cost_{centre_type}"  # one value per type: a new type starts at its own default
 cost = float(
@@ -118,6 +124,7 @@ cost = float(
     )
 )
 pv.publish_number(cost_key, cost, type_cost)
+d3.caption(pv.amount_mad(cost))
 sets = list(pv.CANDIDATE_SETS)
 candidate_set = d4.radio(
     t("prioritise.candidates"),
@@ -292,6 +299,7 @@ request = pv.Request(
 )
 
 if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/play_arrow:"):
+    st.session_state["p_asked"] = True  # the prompt to ask has done its work
     candidates = sites
     ok = True
     if candidate_set == "upload" and uploaded is None:
@@ -311,13 +319,8 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
                 progress.update(label=t("prioritise.failed"), state="error")
                 st.session_state["p_failed"] = exc
             else:
-                took = solved.results.get("duration_s") or 0.0
-                progress.update(
-                    label=t("prioritise.solved_stored", id=solved.run_id)
-                    if solved.reused
-                    else t("prioritise.solved", s=fmt_number(took, decimals=1)),
-                    state="complete",
-                )
+                # a search stopped by the time limit says so: its sites are not proven best
+                progress.update(label=pv.solved_label(solved), state="complete")
                 st.session_state["p_run_id"] = solved.run_id
                 st.session_state.pop("p_infeasible", None)
                 st.session_state.pop("p_failed", None)
@@ -326,7 +329,12 @@ infeasible = st.session_state.pop("p_infeasible", None)
 if isinstance(infeasible, InfeasibleError):
     constraint = t(f"prioritise.constraint.{pv.constraint_of(infeasible)}")
     st.error(t("prioritise.infeasible", constraint=constraint))
-    detail = pv.infeasible_detail(infeasible)
+    # a layer's or a file's sites are called sites, by their names
+    detail = pv.infeasible_detail(
+        infeasible,
+        communes=candidate_set == "communes",
+        site_names=site_names,
+    )
     st.info(detail if detail else t("prioritise.infeasible_raw", message=infeasible.message))
 failed = st.session_state.pop("p_failed", None)
 if isinstance(failed, WaloujaError):
@@ -348,7 +356,8 @@ if run_id is not None:
 state.publish("scenario", None if scenario is None else scenario["id"])
 
 if scenario is None:
-    st.info(t("prioritise.empty"))
+    if not st.session_state.get("p_asked"):  # nothing asked yet: what to do
+        st.info(t("prioritise.empty"))
 else:
     params, res = scenario["params"], scenario["results"]
     model_name = str(res.get("model"))
@@ -445,13 +454,13 @@ else:
         + t("prioritise.greedy_note")
     )
     if res.get("capacity_filled"):
-        st.caption(t("prioritise.capacity_filled", n=res["capacity_filled"]))
+        st.caption(tn("prioritise.capacity_filled", int(res["capacity_filled"])))
     n_sites, asked = len(res.get("sites") or []), params.get("new")
     if not n_sites:
         st.info(t("prioritise.no_sites"))
     elif asked is not None and n_sites < int(asked):
         # the others would add nothing (nobody more covered, no km saved): not proposed
-        st.info(t("prioritise.fewer_sites", n=n_sites, asked=int(asked)))
+        st.info(tn("prioritise.fewer_sites", n_sites, asked=int(asked)))
     fmap = pv.build_map(res, params, tiles=tiles_mode(app_settings().tiles))
     st_folium(fmap, key="prio_map", height=560, use_container_width=True, returned_objects=[])
 
@@ -521,6 +530,8 @@ else:
 # ---- scenarios: save, reload, compare ----------------------------------------------------------
 st.divider()
 st.subheader(t("prioritise.scenarios"))
+# every run is kept (analysis_runs) and listed: a name only helps to find one again
+st.caption(t("prioritise.scenarios_note"))
 if scenario is not None:
     s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
     name = s1.text_input(

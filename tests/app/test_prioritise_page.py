@@ -171,7 +171,7 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert csv["name_ar"].notna().all()
     assert csv["province_fr"].notna().all()
     assert csv["province_ar"].notna().all()
-    assert set(csv["gain_unit"]) == {"persons newly covered"}
+    assert set(csv["gain_unit"]) == {"personnes nouvellement couvertes"}  # the page's words
     assert (csv["gain"] == csv["gain"].round(1)).all()
 
 
@@ -207,13 +207,22 @@ def test_a_single_new_centre_is_placed_by_comparing_every_candidate(page: AppTes
 
 
 def test_an_infeasible_request_names_the_constraint(page: AppTest) -> None:
+    prompt = "Choisissez le type de centre"
+    assert any(prompt in i.value for i in page.info)  # nothing asked yet: what to do
     page.number_input(key="p_new").set_value(3).run()
     page.number_input(key="p_minprov").set_value(1).run()
     at = _run(page)
     assert any("minimum par province" in e.value for e in at.error)
     detail = " ".join(i.value for i in at.info)
-    assert "demande au moins" in detail
+    # counts in words ("1 centre", "73 nouveaux centres"), not "1 centre(s)"
+    assert re.search(
+        r"Avoir au moins 1 centre dans chaque province demande au moins \d+ nouveaux centres ;",
+        detail,
+    ), detail
+    assert "(s)" not in detail
     assert "vous en demandez 3" in detail
+    # asked and refused: the error says what to do, the prompt to ask is gone
+    assert not any(prompt in i.value for i in at.info)
 
 
 def test_a_budget_too_small_for_one_centre_per_province_says_so(page: AppTest) -> None:
@@ -269,7 +278,8 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) 
     at = _run(at)
     n = len(at.dataframe[0].value)
     assert n <= 3
-    assert any(f"Seuls {n} des 5 nouveaux centres demandés" in i.value for i in at.info)
+    said = "Seul 1 des 5 nouveaux centres demandés apporte" if n == 1 else f"Seuls {n} des 5"
+    assert any(said in i.value for i in at.info), [i.value for i in at.info]
     bad = "id;nom;lon;lat\nA;Atlantique;-12.0;33.0\nB;Sans point;;\n"
     at.file_uploader(key="p_file").set_value(("bad.csv", bad.encode(), "text/csv")).run()
     at = _run(at)
@@ -628,25 +638,46 @@ def test_a_cli_scenario_with_capacities_says_how_unknown_places_were_counted(
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    note = f"{unknown} centre(s) existant(s) sans capacité connue comptent pour la médiane"
+    # counted in words, not "centre(s) existant(s)"
+    note = (
+        f"{unknown} centre existant sans capacité connue compte pour la médiane"
+        if unknown == 1
+        else f"{unknown} centres existants sans capacité connue comptent pour la médiane"
+    )
     assert any(note in c.value for c in at.caption), [c.value for c in at.caption]
 
 
 def test_a_time_limit_answer_says_what_is_known_of_its_gap(page: AppTest) -> None:
     # 60 p-median sites with a centre in every province cannot be proven in 1 s: the answer
     # is kept with a gap no wider than opening every candidate allows, or said to be unknown
+    page.number_input(key="p_new").set_value(3).run()
+    proven = _run(page).query_params["scenario"]  # one to compare it with
     page.selectbox(key="p_model").set_value("pmedian").run()
     page.number_input(key="p_new").set_value(60).run()
     page.number_input(key="p_minprov").set_value(1).run()
     page.number_input(key="p_tl").set_value(1.0).run()
     at = _run(page)
     assert not at.error
+    # the progress box says the search stopped: its sites are not proven best
+    (status,) = at.status
+    assert "non prouvé" in status.label, status.label
+    assert "Résolu en" not in status.label
     (warning,) = [w.value for w in at.warning if "optimale" in w.value]  # beside demo notes
     assert "Solution non prouvée optimale (temps de calcul écoulé)" in warning
     assert "time_limit" not in warning
     if "aucune borne utile" not in warning:
         gap = float(warning.split("écart au mieux possible ")[1].split(" %")[0].replace(" ", ""))
         assert 0 <= gap < 100
+    # compared, its gap reads as the warning says: a percentage, or no proven bound
+    stopped = at.query_params["scenario"]
+    at.selectbox(key="p_cmp_a").set_value(int(stopped)).run()
+    at = at.selectbox(key="p_cmp_b").set_value(int(proven)).run()
+    gaps = _compared(at).set_index("Élément").loc["Écart à l'optimum"]
+    if "aucune borne utile" in warning:
+        assert gaps.iloc[0] == "aucune borne prouvée"
+    else:
+        assert re.fullmatch(r"\d+,\d\d\u202f%", str(gaps.iloc[0])), gaps.iloc[0]
+    assert gaps.iloc[1] == "0,00\u202f%"
 
 
 def test_a_province_without_candidates_is_named(page: AppTest) -> None:
@@ -656,9 +687,15 @@ def test_a_province_without_candidates_is_named(page: AppTest) -> None:
     page.number_input(key="p_minprov").set_value(1).run()
     at = _run(page)
     text = " ".join(i.value for i in at.info)
-    found = re.search(r"La province (.+?) \((\d\d\.\d{3})\) a besoin de 1 nouveau", text)
+    found = re.search(
+        r"La province (.+?) \((\d\d\.\d{3})\) a besoin de 1 nouveau centre mais n'a aucun "
+        r"site candidat\.",
+        text,
+    )
     assert found, text
     assert found.group(1)[0].isupper()  # a name, not the code alone
+    assert "(x)" not in text
+    assert "(s)" not in text
 
 
 def test_places_and_communes_kept_or_left_out_shape_the_answer(
@@ -768,6 +805,45 @@ def test_table_figures_are_written_in_the_page_language(
         assert next(iter(sites.columns)) == translate("field.code", lang)
 
 
+def test_layer_sites_are_named_when_kept_left_out_or_too_many(
+    page: AppTest, engine: Engine
+) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    communes = _run(page).query_params["scenario"]
+    page.radio(key="p_cand").set_value("layer").run()
+    page.selectbox(key="p_cand_layer").set_value("centres").run()
+    page.selectbox(key="p_cand_type_centres").set_value("EPS").run()
+    page.number_input(key="p_new").set_value(2).run()
+    with engine.connect() as c:
+        eps = c.execute(
+            sa.text(
+                "SELECT external_id, name FROM centres WHERE centre_type = 'EPS' "
+                "ORDER BY external_id LIMIT 4"
+            )
+        ).all()
+    kept, left_out = eps[:3], eps[3]
+    page.multiselect(key="p_force").set_value([f"centres:{r.external_id}" for r in kept]).run()
+    page.multiselect(key="p_exclude").set_value([f"centres:{left_out.external_id}"]).run()
+    at = _run(page)
+    # three sites of a layer kept for two new centres: called sites, not communes
+    detail = " ".join(i.value for i in at.info)
+    assert (
+        "3 sites sont retenus pour 2 nouveaux centres : demandez au moins 3 centres ou "
+        "retenez moins de sites." in detail
+    ), detail
+    assert "commune" not in detail
+    at.number_input(key="p_new").set_value(3).run()
+    layer = _run(at).query_params["scenario"]
+    at.selectbox(key="p_cmp_a").set_value(int(communes)).run()
+    at = at.selectbox(key="p_cmp_b").set_value(int(layer)).run()
+    rows = _compared(at).set_index("Élément")
+    # a site left out (proposed by neither scenario) and the kept ones, by their names
+    assert rows.loc["Sites exclus", rows.columns[1]] == left_out.name
+    forced = str(rows.loc["Sites imposés", rows.columns[1]])
+    assert all(r.name in forced for r in kept), forced
+    assert "centres:" not in " ".join(rows.astype(str).to_numpy().ravel())
+
+
 def test_signed_figures_keep_their_sign_in_arabic(
     page: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -786,3 +862,52 @@ def test_signed_figures_keep_their_sign_in_arabic(
     fall = "-" in gini.proto.delta
     assert gini.proto.direction == (Metric.DOWN if fall else Metric.UP)
     assert gini.proto.color == (Metric.GREEN if fall else Metric.RED)  # a fall is progress
+
+
+def test_amounts_and_the_centre_type_read_whole(page: AppTest) -> None:
+    # a number box cannot group digits: "5000000" is written beside it as the page writes it
+    captions = [c.value for c in page.caption]
+    assert f"5{NNBSP}000{NNBSP}000 MAD" in captions
+    at = page.radio(key="p_mode").set_value("budget").run()
+    assert f"50{NNBSP}000{NNBSP}000 MAD" in [c.value for c in at.caption]
+    # the box shows the acronym (the whole name was cut at 1366 px), its help every name
+    box = at.selectbox(key="p_ctype")
+    assert box.options[:2] == ["COAPH", "CAS"]
+    assert "COAPH — centre d'orientation et d'assistance des personnes handicapées" in (
+        box.proto.help
+    )
+
+
+def test_the_scenario_list_says_every_run_is_kept(page: AppTest) -> None:
+    page.number_input(key="p_new").set_value(3).run()
+    at = _run(page)  # not named
+    assert at.selectbox(key="p_reload").label == "Scénarios calculés"
+    shown = f"#{at.query_params['scenario']} — "
+    assert any(o.startswith(shown) for o in at.selectbox(key="p_reload").options)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Chaque calcul est conservé" in captions
+    assert "Aucun scénario" not in captions
+    assert "enregistré" not in " ".join(i.value for i in at.info)
+    assert at.button(key="p_save").proto.label == "Nommer"  # naming is what it does
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "n", "said"),
+    [
+        ("prioritise.count.centres", "fr", 1, "1 centre"),
+        ("prioritise.count.centres", "fr", 2, "2 centres"),
+        ("prioritise.count.centres", "ar", 2, "مركزين"),
+        ("prioritise.count.centres", "ar", 5, "5 مراكز"),
+        ("prioritise.count.new_centres", "en", 1, "1 new centre"),
+        ("prioritise.count.candidate_sites", "ar", 11, "11 موقعاً مرشحاً"),
+        ("prioritise.capacity_filled", "fr", 1, "1 centre existant sans capacité connue compte"),
+        ("prioritise.capacity_filled", "ar", 2, "مركزان قائمان"),
+    ],
+)
+def test_counts_take_their_plural_forms(key: str, lang: str, n: int, said: str) -> None:
+    from app.i18n import count_key
+
+    text = translate(count_key(key, n, lang), lang, n=n)
+    assert text.startswith(said), text
+    assert "(s)" not in text
+    assert "(مراكز)" not in text
