@@ -49,6 +49,8 @@ DEFAULT_BUDGET_MAD = 50_000_000.0
 DEFAULT_TIME_LIMIT_S = 30.0
 PIPELINE_STATUSES: tuple[str, ...] = ("operating", "under_construction", "planned")
 SITE_COLOUR = "#6a3d9a"
+TOOLTIP_LIFT_PX = 16
+"""A site's tooltip opens this far above its point: clear of its 26 px numbered marker."""
 EXISTING_COLOUR = "#d62728"
 SITE_CSS = (
     "<style>.walouja-site{background:" + SITE_COLOUR + ";color:#fff;border:2px solid #fff;"
@@ -882,7 +884,13 @@ def build_map(
                 class_name="walouja-site-icon",
             ),
             popup=folium.Popup("<br>".join(lines), max_width=300),
-            tooltip=f"{site['rank']}. {site_name(site)}",
+            # above the numbered marker, not on it (a sticky tooltip sat on the number)
+            tooltip=folium.Tooltip(
+                f"{site['rank']}. {site_name(site)}",
+                sticky=False,
+                direction="top",
+                offset=[0, -TOOLTIP_LIFT_PX],
+            ),
         ).add_to(group)
         if km > 0:
             folium.Circle(
@@ -911,12 +919,29 @@ def build_map(
     ]
     mapview.Legend("<hr style='margin:4px 0'>".join(legend)).add_to(m)
     if sites:
-        lats = [float(s["lat"]) for s in sites]
-        lons = [float(s["lon"]) for s in sites]
-        pad = max(km / 111.0, 0.3)
-        m.fit_bounds([[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]])
+        m.fit_bounds(sites_bounds(sites, km))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
+
+
+KM_PER_DEGREE = 111.32
+"""Kilometres per degree of latitude (and of longitude at the equator)."""
+MIN_PAD_DEG = 0.3
+"""Margin around the sites when their radius is small (degrees)."""
+
+
+def sites_bounds(sites: Sequence[Mapping[str, Any]], km: float) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` around the sites' circles of ``km``: a degree of
+    longitude is shorter than one of latitude (by the cosine of the latitude), so a circle
+    reaches further east and west in degrees than north and south."""
+    north_south = max(km / KM_PER_DEGREE, MIN_PAD_DEG)
+    south, west, north, east = 90.0, 180.0, -90.0, -180.0
+    for site in sites:
+        lat, lon = float(site["lat"]), float(site["lon"])
+        east_west = max(km / (KM_PER_DEGREE * math.cos(math.radians(lat))), MIN_PAD_DEG)
+        south, north = min(south, lat - north_south), max(north, lat + north_south)
+        west, east = min(west, lon - east_west), max(east, lon + east_west)
+    return [[south, west], [north, east]]
 
 
 def request_dict(request: Request) -> dict[str, Any]:

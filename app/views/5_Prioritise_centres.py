@@ -266,11 +266,13 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
             return [v for v in (st.query_params.get(key) or "").split(",") if v]
         # a site is kept or left out, not both: the other list's sites are not offered
         options = [o for o in site_options if o not in set(taken)]
+        # no choice is no default (None): Streamlit warns of a default, even an empty one,
+        # for a widget whose value Session State holds (after a change of language)
         chosen = column.multiselect(
             t(label),
             options,
             key=pv.wkey(key),
-            default=state.start_list(key, options, [], widget=pv.wkey(key)),
+            default=state.start_list(key, options, [], widget=pv.wkey(key)) or None,
             format_func=lambda c: site_names.get(c, c),
             placeholder=t(pick_words[2]),
         )

@@ -878,6 +878,38 @@ def test_amounts_and_the_centre_type_read_whole(page: AppTest) -> None:
     )
 
 
+def test_the_map_frames_the_circles_and_lifts_the_tooltips(
+    page: AppTest, settings: Settings
+) -> None:
+    import math
+
+    from geo.db import connect
+    from walouja.services.prioritise import load_scenario
+
+    page.number_input(key="p_new").set_value(5).run()
+    at = _run(page)
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    found = re.search(
+        r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]", script
+    )
+    assert found, script[:200]
+    south, west, north, east = (float(v) for v in found.groups())
+    with connect(settings) as conn:
+        sites = load_scenario(conn, int(at.query_params["scenario"])).results["sites"]
+    for site in sites:  # each 30 km circle whole (a degree of longitude is shorter)
+        lat, lon = float(site["lat"]), float(site["lon"])
+        dlat = 30 / 111.32
+        dlon = 30 / (111.32 * math.cos(math.radians(lat)))
+        assert south <= lat - dlat
+        assert lat + dlat <= north
+        assert west <= lon - dlon
+        assert lon + dlon <= east
+    # a site's tooltip opens above its numbered marker, not on it
+    assert '"direction": "top"' in script
+    assert '"sticky": false' in script
+    assert "pas de donn\\u00e9es" in script  # the legend (JSON in the script), in the plural
+
+
 def test_the_scenario_list_says_every_run_is_kept(page: AppTest) -> None:
     page.number_input(key="p_new").set_value(3).run()
     at = _run(page)  # not named
@@ -889,6 +921,24 @@ def test_the_scenario_list_says_every_run_is_kept(page: AppTest) -> None:
     assert "Aucun scénario" not in captions
     assert "enregistré" not in " ".join(i.value for i in at.info)
     assert at.button(key="p_save").proto.label == "Nommer"  # naming is what it does
+
+
+def test_a_change_of_language_keeps_kept_communes_without_a_warning(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.elements.lib import policies
+
+    warned: list[str] = []
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    monkeypatch.setattr(
+        policies._LOGGER, "warning", lambda msg, *args, **_: warned.append(msg % args)
+    )
+    at = _opened(engine, monkeypatch, "fr", {"p_force": "01.051.01.01", "p_mode": "budget"})
+    assert at.multiselect(key="p_force").value == ["01.051.01.01"]
+    at = at.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert not at.exception
+    assert at.multiselect(key="p_force").value == ["01.051.01.01"]
+    assert warned == []  # "p_force was created with a default value but also had its value..."
 
 
 @pytest.mark.parametrize(
