@@ -172,6 +172,23 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert csv["province_fr"].notna().all()
     assert csv["province_ar"].notna().all()
     assert set(csv["gain_unit"]) == {"personnes nouvellement couvertes"}  # the page's words
+    # codes are text: the GeoPackage stores them so, and the CSV's help says to read them so
+    import sqlite3
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        gpkg = Path(folder) / "sites.gpkg"
+        gpkg.write_bytes(pv.sites_file(res, "gpkg"))
+        with sqlite3.connect(gpkg) as db:
+            kinds = {r[1]: r[2] for r in db.execute("PRAGMA table_info(proposed_sites)")}
+    assert {kinds[c] for c in ("commune_code", "province_code", "region_code")} == {"TEXT"}
+    csv_help = next(b.proto.help for b in at.get("download_button") if "CSV" in b.proto.label)
+    assert "02.411" in csv_help
+    assert "sont du texte" in csv_help
+    kept_codes = pd.read_csv(
+        io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig", dtype={"province_code": str}
+    )
+    assert kept_codes["province_code"].str.fullmatch(r"\d\d\.\d{3}").all()  # as the help says
     assert (csv["gain"] == csv["gain"].round(1)).all()
 
 
