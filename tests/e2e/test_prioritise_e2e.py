@@ -6,6 +6,7 @@ inside the Leaflet map); the screenshot lands in ``tests/artifacts/``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -63,3 +64,188 @@ _CUT_LABELS = """() => Array.from(document.querySelectorAll("[data-testid='stMet
     .filter(p => p.scrollWidth > p.clientWidth + 1 || p.parentElement.scrollWidth >
         p.parentElement.clientWidth + 1)
     .map(p => p.textContent)"""
+
+
+# ---- at a laptop's 1366 px, in every language, whatever the browser's locale ---------------
+
+_DRAWN_HOOK = """
+window.__drawn = [];
+const fill = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text, x, y, maxWidth) {
+    const canvas = this.canvas;
+    const table = canvas.closest && canvas.closest("[data-testid='stDataFrame']");
+    if (table) {
+        const m = this.getTransform();
+        const dpr = window.devicePixelRatio || 1;
+        const width = this.measureText(text).width * m.a / dpr;
+        const at = (m.a * x + m.e) / dpr;
+        const rtl = this.direction === "rtl" ||
+            (this.direction === "inherit" && getComputedStyle(canvas).direction === "rtl");
+        const align = this.textAlign;
+        const right = align === "right" || (align === "end" && !rtl) || (align === "start" && rtl);
+        const left = right ? at - width : align === "center" ? at - width / 2 : at;
+        const tables = [...document.querySelectorAll("[data-testid='stDataFrame']")];
+        window.__drawn.push({text: String(text), left, right: left + width,
+                             canvas: canvas.clientWidth, table: tables.indexOf(table)});
+    }
+    return fill.call(this, text, x, y, maxWidth);
+};
+"""
+"""Records what the tables draw (their cells are painted on a canvas): each text and where."""
+
+_CIRCLES_IN_VIEW = """(iframe) => {
+    const win = document.querySelector(iframe).contentWindow;
+    const map = Object.values(win).find(v => v instanceof win.L.Map);
+    const view = map.getBounds();
+    const out = [];
+    map.eachLayer(l => { if (l instanceof win.L.Circle) out.push(view.contains(l.getBounds())); });
+    return out;
+}"""
+
+
+def _eps_ids(engine: Any, n: int) -> list[str]:
+    import sqlalchemy as sa
+
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.text(
+                "SELECT external_id FROM centres WHERE centre_type = 'EPS' "
+                "ORDER BY external_id LIMIT :n"
+            ),
+            {"n": n},
+        ).all()
+    return [f"centres:{r.external_id}" for r in rows]
+
+
+@pytest.mark.parametrize(("lang", "locale"), [("fr", "en-US"), ("en", "fr-FR"), ("ar", "en-US")])
+def test_at_1366_px_the_sites_read_whole_in_the_page_language(
+    app: str, browser: Any, engine: Any, lang: str, locale: str
+) -> None:
+    from app.i18n import translate
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.add_init_script(_DRAWN_HOOK)
+    try:
+        (kept,) = _eps_ids(engine, 1)
+        page.goto(
+            f"{app}/prioritise_centres?lang={lang}&p_new=5&p_cand=layer&p_cand_layer=centres"
+            f"&p_cand_type_centres=EPS&p_force={kept}"
+        )
+        # the centre-type box shows its value whole ("COAPH — centre d'orientatio" was cut)
+        box = page.locator(
+            f"input[role='combobox'][aria-label='{translate('analysis.centre_type', lang)}']"
+        )
+        box.wait_for()
+        scroll, client = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert scroll <= client, box.input_value()
+        page.get_by_role("button", name=translate("prioritise.run", lang)).click()
+        tabs = page.get_by_role("tab")
+        tabs.first.wait_for(timeout=120_000)
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        # a full draw of the sites table: shown again after another tab
+        tabs.nth(1).click()
+        page.evaluate("window.__drawn = []")
+        tabs.first.click()
+        mark = "," if lang == "en" else "\u202f"
+        cost = f"5{mark}000{mark}000"
+        page.wait_for_function(
+            "cost => window.__drawn.some(d => d.text === cost)", arg=cost, timeout=30_000
+        )
+        drawn = [d for d in page.evaluate("window.__drawn") if d["table"] == 0]  # the sites
+        laid_out = max(d["canvas"] for d in drawn)  # not the draws while the tab opened
+        drawn = [d for d in drawn if d["canvas"] == laid_out]
+        texts = {d["text"] for d in drawn}
+        # figures as the page writes them, not as the browser's locale would
+        other = "5\u202f000\u202f000" if lang == "en" else "5,000,000"
+        assert other not in texts
+        assert "5000000" not in texts
+        # every column whole on screen (gain, cumulative, cost, kept and the code last)
+        cut = [d for d in drawn if d["left"] < -1 or d["right"] > d["canvas"] + 1]
+        assert cut == [], cut
+        assert translate("prioritise.col.kept", lang) in texts
+        page.screenshot(path=str(ARTIFACTS / f"prioritise-1366-{lang}.png"), full_page=True)
+
+        # the map frames every radius circle whole, and a tooltip sits above its marker
+        page.wait_for_function(
+            f"([iframe, marker]) => ({_SITE_NUMBERS})([iframe, marker]).length >= 5",
+            arg=[MAP_IFRAME, SITE_MARKER],
+            timeout=60_000,
+        )
+        inside = page.evaluate(_CIRCLES_IN_VIEW, MAP_IFRAME)
+        assert len(inside) == 5
+        assert all(inside), inside
+        frame = page.frame_locator(MAP_IFRAME)
+        marker = frame.locator(SITE_MARKER, has_text="1").first
+        marker.hover()
+        tip = frame.locator(".leaflet-tooltip", has_text=re.compile(r"^\s*1\. ")).first
+        tip.wait_for()
+        below, above = tip.bounding_box(), marker.bounding_box()
+        assert below["y"] + below["height"] <= above["y"] + 1, (below, above)
+    finally:
+        context.close()
+
+
+def test_arabic_comparison_and_signed_figures_read_from_the_right(
+    app: str, page: Any, engine: Any
+) -> None:
+    import sqlalchemy as sa
+
+    from app.i18n import translate
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    run = translate("prioritise.run", "ar")
+    left_out = _eps_ids(engine, 6)[-1]
+    with engine.connect() as c:
+        name_ar = c.execute(
+            sa.text("SELECT name_ar FROM centres WHERE external_id = :id"),
+            {"id": left_out.removeprefix("centres:")},
+        ).scalar_one()
+    scenarios = []
+    for address in (
+        "p_new=3",
+        f"p_new=4&p_cand=layer&p_cand_layer=centres&p_cand_type_centres=EPS&p_exclude={left_out}",
+    ):
+        page.goto(f"{app}/prioritise_centres?lang=ar&{address}")
+        page.get_by_role("button", name=run).click()
+        page.wait_for_url("**scenario=**", timeout=120_000)
+        scenarios.append(page.url.split("scenario=")[1].split("&")[0])
+        page.locator("[data-testid='stMetricDelta']").first.wait_for()
+    # "+141 897": the sign before the figure, on its left, not "141 897+"
+    delta = page.locator("[data-testid='stMetricDelta']").first
+    sign_x, digit_x = delta.evaluate(_SIGN_AND_DIGIT)
+    assert sign_x < digit_x
+    # compare the two: labels on the right, then A, then B
+    for name, scenario in (("A", scenarios[0]), ("B", scenarios[1])):
+        box = page.locator(f"input[role='combobox'][aria-label='{name}']")
+        box.click()
+        box.fill(f"#{scenario} ")
+        page.keyboard.press("Enter")
+    table = page.locator("[data-testid='stTable']")
+    table.get_by_text(f"B (#{scenarios[1]})").wait_for()
+    heads = table.locator("th")
+    xs = [heads.nth(i).bounding_box()["x"] for i in range(3)]
+    assert xs[0] > xs[1] > xs[2], xs  # العنصر, A, B from the right
+    # the left-out site by its Arabic name, whole (it wraps in its cell)
+    cell = table.locator("td", has_text=name_ar).first
+    cell.wait_for()
+    assert "centres:" not in cell.inner_text()
+    assert cell.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    page.screenshot(path=str(ARTIFACTS / "prioritise-compare-ar.png"), full_page=True)
+
+
+_SIGN_AND_DIGIT = """e => {
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+        const text = node.textContent;
+        const sign = text.search(/[+-]/), digit = text.search(/[0-9]/);
+        if (sign < 0 || digit < 0) continue;
+        const x = i => { const r = document.createRange(); r.setStart(node, i);
+                         r.setEnd(node, i + 1); return r.getBoundingClientRect().x; };
+        return [x(sign), x(digit)];
+    }
+    return [null, null];
+}"""
