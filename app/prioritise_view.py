@@ -412,7 +412,11 @@ def _type_word(layer: str, value: str) -> str:
     """A type in words (``EPS`` for centres, ``Tramway`` for ``tram``), as stored if unknown."""
     key = f"{layer_type_key(layer)}.{value}"
     word = t(key)
-    return value if word == f"⟦{key}⟧" else word.split(" — ")[0]
+    if word == f"⟦{key}⟧" or word.endswith(f"({value})"):
+        # unknown, or an Arabic name that ends with its acronym: the acronym, as in French
+        # ("المراكز (EPS)", not "المراكز (مؤسسة الرعاية الاجتماعية (EPS))")
+        return value
+    return word.split(" — ")[0]
 
 
 def same_candidates(
@@ -477,6 +481,11 @@ def constraint_of(exc: InfeasibleError) -> str:
     return "all"
 
 
+def _figure(text: str) -> str:
+    """A figure of the solver's English message ("10,000,000") as the page writes it."""
+    return mapview.fmt_number(float(text.replace(",", "")))
+
+
 def infeasible_detail(
     exc: InfeasibleError,
     *,
@@ -511,9 +520,9 @@ def infeasible_detail(
         budget, per_province, least = found.groups()
         return t(
             "prioritise.infeasible.needs_mad",
-            budget=budget.replace(",", "\u202f"),
+            budget=_figure(budget),
             per_province=tn("prioritise.count.centres", int(per_province)),
-            needed=least.replace(",", "\u202f"),
+            needed=_figure(least),
         )
     found = _BOTH.search(exc.message)
     if found:
@@ -530,11 +539,11 @@ def infeasible_detail(
         )
     found = _FORCED_COST.search(exc.message)
     if found:
-        cost, budget = (v.replace(",", "\u202f") for v in found.groups())
+        cost, budget = (_figure(v) for v in found.groups())
         return t(f"prioritise.infeasible.forced_cost{sites}", cost=cost, budget=budget)
     found = _TOO_FEW_PLACES.search(exc.message)
     if found:
-        places, demand = (v.replace(",", "\u202f") for v in found.groups())
+        places, demand = (_figure(v) for v in found.groups())
         return t("prioritise.infeasible.too_few_places", places=places, demand=demand)
     found = _NO_CANDIDATE.search(exc.message)
     if found:

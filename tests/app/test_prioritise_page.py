@@ -506,6 +506,8 @@ def test_layer_sites_read_in_arabic(engine: Engine, monkeypatch: pytest.MonkeyPa
     at = _run(at)
     shown = str(at.dataframe[0].value["الموقع"].iloc[0])  # the site's own name
     assert re.search("[\u0600-\u06ff]", shown), shown
+    # the candidates named by the type's acronym, as in French ("Centres (EPS)")
+    assert "مواقع الطبقة المراكز (EPS)" in " ".join(c.value for c in at.caption)
     # every table reads from the right, codes and figures included (drawn on a canvas)
     for frame in at.dataframe:
         config = json.loads(frame.proto.columns or "{}")
@@ -978,3 +980,14 @@ def test_counts_take_their_plural_forms(key: str, lang: str, n: int, said: str) 
     assert text.startswith(said), text
     assert "(s)" not in text
     assert "(مراكز)" not in text
+
+
+def test_an_infeasible_budget_is_written_as_an_english_page_writes_figures(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address = {"lang": "en", "p_mode": "budget", "p_budget": "10000000", "p_minprov": "2"}
+    at = _run(_opened(engine, monkeypatch, "en", address))
+    detail = " ".join(i.value for i in at.info)
+    # "10,000,000 MAD" ("10 000 000" is how French and Arabic write it)
+    assert "A budget of 10,000,000 MAD cannot pay for at least 2 centres per province" in detail
+    assert "\u202f" not in detail
