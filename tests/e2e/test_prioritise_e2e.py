@@ -217,13 +217,19 @@ def test_arabic_comparison_and_signed_figures_read_from_the_right(
     sign_x, digit_x = delta.evaluate(_SIGN_AND_DIGIT)
     assert sign_x < digit_x
     # compare the two: labels on the right, then A, then B
+    table = page.locator("[data-testid='stTable']")
+    table.wait_for()
     for name, scenario in (("A", scenarios[0]), ("B", scenarios[1])):
         box = page.locator(f"input[role='combobox'][aria-label='{name}']")
         box.click()
         box.fill(f"#{scenario} ")
+        # the list has filtered (its first option is the scenario) before Enter picks it
+        page.wait_for_function(
+            "id => (document.querySelector('[role=option]')?.textContent || '').startsWith(id)",
+            arg=f"#{scenario} ",
+        )
         page.keyboard.press("Enter")
-    table = page.locator("[data-testid='stTable']")
-    table.get_by_text(f"B (#{scenarios[1]})").wait_for()
+        table.get_by_text(f"{name} (#{scenario})").wait_for()
     heads = table.locator("th")
     xs = [heads.nth(i).bounding_box()["x"] for i in range(3)]
     assert xs[0] > xs[1] > xs[2], xs  # العنصر, A, B from the right
