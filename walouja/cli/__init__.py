@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -53,7 +52,11 @@ def serve(
         "--browser.gatherUsageStats",
         "false",
     ]
-    raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Streamlit takes this process's place: stopping `walouja serve` (Ctrl+C, kill PID, a
+    # service manager) stops the server itself, with no child left holding the port
+    os.execve(sys.executable, cmd, os.environ.copy())
 
 
 def _register_optional() -> None:

@@ -1,0 +1,55 @@
+"""`walouja serve`: the server is the command's own process, so stopping one stops the other."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+WALOUJA = str(Path(sys.executable).with_name("walouja"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
+def test_stopping_serve_stops_the_server_and_frees_its_port() -> None:
+    # killing `walouja serve` by its process id left Streamlit running as its child, holding
+    # the port, so that the next `walouja serve` on it failed ("Port … is not available")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [WALOUJA, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "WALOUJA_TILES": "none"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            assert proc.poll() is None, "walouja serve stopped before answering"
+            assert time.monotonic() < deadline, "the server did not answer in 60 s"
+            time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        assert not _answers(port)
+        with socket.socket() as s:  # the port is free again
+            s.bind(("127.0.0.1", port))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
