@@ -128,5 +128,6 @@ else:
         mark = " 🧪" if demo else ""
         # the sources' texts are Latin: isolated as one run (brackets included), their
         # parentheses stay in place in Arabic, also when the line wraps
-        st.markdown(f"- **{name}**{mark} — \u2068{src['source']} ({src['licence']})\u2069")
+        # "source · licence": a licence may hold its own brackets ("CC0 1.0 (invented data)")
+        st.markdown(f"- **{name}**{mark} — \u2068{src['source']} · {src['licence']}\u2069")
 st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

@@ -207,7 +207,8 @@ def test_overview_names_each_source_by_its_layer_in_the_page_language(
     assert any(e.startswith(f"- **{beaches}** 🧪 — ") for e in entries), entries
     # the Latin source and licence texts are isolated (their parentheses stay put in Arabic)
     assert any(e.startswith(f"- **{regions}** — \u2068HCP") for e in entries), entries
-    assert all(e.endswith(")\u2069") for e in entries), entries
+    assert all(e.endswith("\u2069") and " · " in e for e in entries), entries
+    assert not [e for e in entries if "((" in e or "))" in e], entries  # no nested brackets
     shown = "\n".join(entries)
     assert not [title for title in stored.values() if title in shown], shown
     with engine.connect() as c:  # the provenance itself is unchanged
