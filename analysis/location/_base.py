@@ -412,8 +412,8 @@ class SitingModel(ABC):
         n_forced = int(r.forced.sum())
         if r.new is not None and n_forced > r.new:
             raise InfeasibleError(
-                f"new centres: {n_forced} forced candidates exceed the {r.new} new centres "
-                "requested"
+                f"new centres: {n_forced} forced candidates exceed the {r.new} new "
+                f"{_plural(r.new, 'centre')} requested"
             )
         forced_cost = float(r.cost_mad[r.forced].sum())
         if r.budget_mad is not None and forced_cost > r.budget_mad + _TOL:
@@ -434,7 +434,8 @@ class SitingModel(ABC):
                 if available < need:
                     raise InfeasibleError(
                         f"at least {k} per province: province {prov} needs {need} new "
-                        f"centre(s) but has only {available} candidate site(s)"
+                        f"{_plural(need, 'centre')} but has only {available} candidate "
+                        f"{_plural(available, 'site')}"
                     )
                 forced_here = int((in_prov & r.forced).sum())
                 extra = max(0, need - forced_here)
@@ -449,8 +450,9 @@ class SitingModel(ABC):
                 )
             if r.budget_mad is not None and min_cost > r.budget_mad + _TOL:
                 raise InfeasibleError(
-                    f"budget: {r.budget_mad:,.0f} MAD cannot pay for at least {k} centre(s) "
-                    f"per province, which needs at least {min_cost:,.0f} MAD"
+                    f"budget: {r.budget_mad:,.0f} MAD cannot pay for at least {k} "
+                    f"{_plural(k, 'centre')} per province, which needs at least "
+                    f"{min_cost:,.0f} MAD"
                 )
         if self.capacitated and self._demand_must_be_served:
             assert self._cap is not None
@@ -1288,6 +1290,11 @@ class SitingModel(ABC):
         self, demand: pd.DataFrame, by_province: pd.DataFrame | None
     ) -> EquityChange | None:
         """Weighted Gini before/after."""
+
+
+def _plural(n: int, noun: str) -> str:
+    """``noun`` for one, ``nouns`` otherwise (the messages' counts read as English does)."""
+    return noun if n == 1 else f"{noun}s"
 
 
 def _with_times(result: LocationResult, build_s: float, solve_s: float) -> LocationResult:
