@@ -44,7 +44,9 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     ),
     "zip_without_data": (
         "{name} holds neither a Shapefile (.shp) nor a GTFS feed (stops.txt)",
-        None,
+        "zip the data itself: a Shapefile's .shp, .shx, .dbf and .prj files, or a GTFS "
+        "feed's .txt files with its stops.txt; or import a CSV, GeoJSON or GeoPackage file "
+        "instead",
     ),
     "unknown_extension": (
         "cannot tell the format of {name}",
@@ -64,7 +66,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{name} is not UTF-8 text (invalid byte at position {position})",
         'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)',
     ),
-    "empty_file": ("{name} is empty", None),
+    "empty_file": (
+        "{name} is empty",
+        "the file holds nothing (0 bytes): save or download it again, check that it opens, "
+        "then import it",
+    ),
     "no_data_rows": (
         "{name} has no data rows: nothing to import",
         "add the places below the header line, one per row (in GeoJSON or GeoPackage, one "

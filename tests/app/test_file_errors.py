@@ -463,3 +463,19 @@ def test_an_error_without_a_code_or_a_text_keeps_its_english() -> None:
 def test_a_rabat_point_is_a_valid_candidate(tmp_path: Path, db: Connection) -> None:
     sites = load_candidates(db, _write(tmp_path / "s.csv", f"lon;lat\n{RABAT[0]};{RABAT[1]}\n"))
     assert len(sites.frame) == 1  # the refusals above are not the only outcome
+
+
+@pytest.mark.parametrize(
+    ("code", "case"),
+    [(code, case) for code, case in CASES if code in ("empty_file", "zip_without_data")],
+)
+def test_a_file_with_nothing_to_read_has_a_hint_in_every_language(
+    code: str, case: Case, tmp_path: Path, db: Connection
+) -> None:
+    with pytest.raises(WaloujaError) as caught:
+        case(tmp_path, db)
+    assert caught.value.code == code
+    assert caught.value.hint  # the CLI prints it under the refusal
+    hints = {lang: error_texts(caught.value, lang)[1] for lang in LANGUAGES}
+    assert all(hints.values()), hints
+    assert len(set(hints.values())) == 3, hints
