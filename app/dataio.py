@@ -8,6 +8,7 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from app.i18n import (
     catalogues,
     current_language,
     error_texts,
+    grouped,
     has_key,
     join_list,
     note_text,
@@ -26,11 +28,16 @@ from app.i18n import (
 )
 
 if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
     from geo.importer import ImportReport
+    from geo.maps import LayerCount
     from geo.validate import Problem
 
 IMPORT_LAYERS: tuple[str, ...] = ("centres", "accessible_cities", "transport_stops", "beaches")
 EXPORT_FORMATS: dict[str, str] = {"gpkg": "gpkg", "geojson": "geojson", "csv": "csv"}
+"""Export formats: the ``fmt`` ``geo.export`` takes -> the file's extension (each shown as
+:func:`export_format_label` words it)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,14 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class OwnSources:
+    """A file's own ``source`` column: how many different sources it names, and one."""
+
+    n: int
+    example: str
+
+
+@dataclass(frozen=True)
 class Checked:
     """A checked upload: its dry-run report, and the values chosen for what it lacks.
 
@@ -49,7 +64,9 @@ class Checked:
     file leave empty (found by the first check, before any value was chosen for them);
     ``defaults`` holds the value chosen for each, which ``report`` was checked with, and
     ``crs`` the coordinate system it was checked with (empty: the file's own) and
-    ``source`` the source (which decides what counts as another source's row).
+    ``source`` the source given for every row (which decides what counts as another source's
+    row; empty: each row's own, from the file's ``source`` column, the file's name for the
+    others); ``own`` the sources that column names (None: the file has none).
     """
 
     upload: Upload
@@ -60,11 +77,28 @@ class Checked:
     defaults: Mapping[str, str] = field(default_factory=dict)
     crs: str = ""
     source: str = ""
+    own: OwnSources | None = None
 
     @property
     def accepted(self) -> int:
         """How many rows would be written."""
         return self.report.rows_read - self.report.rejected
+
+    @property
+    def choosing(self) -> bool:
+        """Whether a field the page offers a value for (``missing``) has none chosen yet:
+        choosing it may make rejected rows valid."""
+        return any(name not in self.defaults for name in self.missing)
+
+
+def own_sources(report: ImportReport) -> OwnSources | None:
+    """The sources a file's ``source`` column names, when its rows keep them (the report of
+    a check without a given source says so in a note); None for a file without one."""
+    for note in report.warnings:
+        if getattr(note, "code", None) in ("source_column_used", "source_column_not_used"):
+            params = getattr(note, "params", {})
+            return OwnSources(int(params["n"]), str(params.get("example", "")))
+    return None
 
 
 def missing_choices(layer: str, report: ImportReport) -> tuple[str, ...]:
@@ -170,14 +204,33 @@ def field_label(name: str, lang: str | None = None) -> str:
     return catalogues().texts.get(lang, {}).get(f"field.{name}", name)
 
 
-def advice_lines(report: ImportReport, lang: str | None = None) -> list[str]:
+def advice_lines(
+    report: ImportReport, lang: str | None = None, *, skip_offered: bool = True
+) -> list[str]:
     """What to do about the rows a report rejected for lacking a required field, one line
     each, worded in ``lang`` with the page's own means (the box that gives every row a
-    value, not the CLI's ``--set``: catalogue keys ``errors.<code>.hint.app``)."""
+    value, not the CLI's ``--set``: catalogue keys ``errors.<code>.hint.app``).
+
+    What the rows lack is named by the field's label in ``lang`` (as the rejected rows'
+    table names it, and the box that sets it); the hint keeps the column name a file must
+    use. ``skip_offered`` says whether the page
+    draws the box that imports only the valid rows: without it (no row is valid yet), the
+    advice does not point to it.
+    """
+    from geo.messages import Advice
+
     lang = lang or current_language()
     lines = []
     for advice in report.advice:
-        message, hint = error_texts(advice, lang)
+        field_name = advice.field
+        label = field_label(field_name, lang)
+        if label != field_name and lang != "ar" and label[1:2].islower():
+            label = label[0].lower() + label[1:]  # mid-sentence: "no row has a centre type"
+        # the hint keeps the column's name: it may say to add or rename a column
+        message = error_texts(Advice(advice.code, {**advice.params, "field": label}), lang)[0]
+        hint = error_texts(advice, lang)[1]
+        if advice.code == "text_missing_in_rows" and not skip_offered:
+            hint = translate("data.advice.complete_file", lang)
         lines.append(f"{message} — {hint}" if hint else message)
     return lines
 
@@ -199,6 +252,38 @@ def problem_table(problems: Sequence[Problem], lang: str | None = None) -> pd.Da
             translate("data.col.reason", lang),
         ],
     )
+
+
+def export_format_label(fmt: str) -> str:
+    """An export format as a person knows it: ``GeoPackage (.gpkg)``…, in the page's
+    language."""
+    return t(f"data.export_format.{fmt}")
+
+
+def layers_table(
+    counts: Sequence[LayerCount], lang: str | None = None
+) -> tuple[pd.DataFrame, Styler]:
+    """Rows and demonstration rows per layer, and the same table as shown: the figures
+    written as ``lang`` writes them (``1 503`` in French and Arabic, ``1,503`` in English,
+    whatever the browser's locale)."""
+    lang = lang or current_language()
+    rows, demo = translate("data.col.rows", lang), translate("data.col.demo_rows", lang)
+    frame = pd.DataFrame(
+        [
+            {
+                translate("data.layer", lang): translate(f"layer.{c.table}", lang),
+                rows: c.rows,
+                demo: c.demo_rows,
+            }
+            for c in counts
+        ]
+    )
+    figure = partial(_figure, lang=lang)
+    return frame, frame.style.format({rows: figure, demo: figure})
+
+
+def _figure(value: object, *, lang: str) -> str:
+    return grouped(int(value), lang)  # type: ignore[call-overload]
 
 
 def save_upload(name: str, content: bytes, *, layer: str, replaces: Upload | None = None) -> Upload:
@@ -265,13 +350,12 @@ def check_file(
         The coordinate system of the file's coordinates when the file does not state it
         (the CLI's ``--crs``).
     source
-        The source the rows would be written under (by default the file's name, which
-        leaves a file's own source column to name each row's), as :func:`write_file`
-        takes it.
+        The source given for every row, as :func:`write_file` takes it; empty or None:
+        each row's own, from the file's ``source`` column, and the file's name for the
+        rows without one.
     """
     from geo.importer import ImportOptions, import_file
 
-    source = source or default_source(path)
     return import_file(
         app_settings(),
         layer,
@@ -282,8 +366,8 @@ def check_file(
             skip_invalid=True,
             defaults=dict(defaults or {}),
             crs=crs or None,
-            source=source,
-            source_given=source != default_source(path),
+            source=source or default_source(path),
+            source_given=bool(source),
         ),
     )
 
@@ -304,8 +388,9 @@ def write_file(
     ----------
     source, licence
         Where the rows come from and under which licence (shown on the Sources page). A
-        source other than the file's default one is every row's, even when the file has
-        a source column of its own.
+        source is every row's, even when the file has a source column of its own (what the
+        Source box shows is what is recorded); an empty one leaves that column to name each
+        row's, and the file's name the others'.
     skip_invalid
         Write the valid rows and skip the rejected ones; otherwise any rejected row refuses
         the whole file.
@@ -320,10 +405,10 @@ def write_file(
         raise_on_reject=True,
         skip_invalid=skip_invalid,
         defaults=dict(defaults or {}),
-        source=source,
-        # a source the user typed is every row's; the offered default (the file's name)
-        # leaves a file's own source column to name each row's, as the CLI does
-        source_given=source != default_source(path),
+        source=source or default_source(path),
+        # a source shown in the box is every row's, as the CLI's --source is; none leaves a
+        # file's own source column to name each row's, as the CLI does without --source
+        source_given=bool(source),
         licence=licence,
         crs=crs or None,
     )

@@ -159,25 +159,38 @@ _LABELLED_PARAMS: dict[str, str] = {
 }
 
 
+_COUNT_PARAMS: frozenset[str] = frozenset({"n", "total", "rejected"})
+"""Parameters of messages and notes that are counts, written with their thousands marked
+(row numbers, ids and distances are not)."""
+
+
 def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
     """The text of ``key`` in ``lang`` filled with ``params``; None when it cannot be.
 
     Except in English, values of the parameters in ``_LABELLED_PARAMS`` (a layer's name, a
     centre type, a status) are shown by their label in ``lang`` when the catalogue has one,
-    as is otherwise.
+    as is otherwise; counts (``_COUNT_PARAMS``) are written as ``lang`` writes figures.
     """
     if not has_key(key, lang):
         return None
     count = params.get("n")
     if isinstance(count, int) and not isinstance(count, bool):
         key = count_key(key, count, lang)  # "1 site hors des communes", not "1 site(s)"
+    text = catalogues().texts[lang][key]
     shown = dict(params)
     for name, prefix in _LABELLED_PARAMS.items() if lang != "en" else ():
         value = shown.get(name)
         if isinstance(value, str) and has_key(prefix + value, lang):
             shown[name] = catalogues().texts[lang][prefix + value]
+    # counts written as the language writes figures ("3 580" in French, "3,580" in English),
+    # unless the text gives the figure a format of its own
+    plain = {name for _, name, spec, _ in string.Formatter().parse(text) if name and not spec}
+    for name in _COUNT_PARAMS & plain:
+        value = shown.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            shown[name] = grouped(value, lang)
     try:
-        return catalogues().texts[lang][key].format(**shown)
+        return text.format(**shown)
     except (KeyError, IndexError, ValueError):
         return None
 
@@ -224,11 +237,15 @@ def note_text(note: str, lang: str) -> str:
     """A note about an imported file worded in ``lang`` (``warnings.<code>``), else as is.
 
     ``note`` is usually a ``geo.messages.Note``: its English text with a ``code`` and
-    ``params``; a plain string has no other wording.
+    ``params``; a plain string has no other wording. A note the page words with its own
+    means (a box, not the CLI's ``--crs``) is worded from ``warnings.<code>.app`` first.
     """
     code = getattr(note, "code", None)
     params = getattr(note, "params", None) or {}
-    text = _fill(f"warnings.{code}", lang, params) if code else None
+    if not code:
+        return str(note)
+    # a note that names a CLI option has the page's own wording (``.app``)
+    text = _fill(f"warnings.{code}.app", lang, params) or _fill(f"warnings.{code}", lang, params)
     return text or str(note)
 
 

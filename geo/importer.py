@@ -455,13 +455,14 @@ def import_table(
     )
     problems = list(validated.problems)
     warnings = [*table.warnings, *validated.warnings]
-    stated = validated.rows["source"].dropna()
-    if source_given and len(stated):
-        warnings.append(Note("source_column_not_used", n=int(stated.nunique()), source=source))
+    # the file's column, whichever of its rows are valid yet: a check whose rows all lack a
+    # value still to be chosen says that the rows name sources of their own
+    named = validated.sources
+    if source_given and named:
+        warnings.append(Note("source_column_not_used", n=len(named), source=source))
         validated.rows["source"] = None
-    elif len(stated):  # said, as the rows' provenance is then not the one shown
-        example = str(stated.value_counts().index[0])
-        warnings.append(Note("source_column_used", n=int(stated.nunique()), example=example))
+    elif named:  # said, as the rows' provenance is then not the one shown
+        warnings.append(Note("source_column_used", n=len(named), example=named[0]))
     inserted = updated = 0
     savepoint = conn.begin_nested()
     try:

@@ -205,6 +205,9 @@ class Validated:
         Notes about the whole file (ignored columns, assumed CRS...).
     total
         Number of records read.
+    sources
+        The sources the file's ``source`` column names, most frequent first, over all its
+        rows, rejected ones too (the column is the file's, whichever rows are valid yet).
     """
 
     rows: pd.DataFrame
@@ -212,6 +215,7 @@ class Validated:
     warnings: list[str] = field(default_factory=list)
     total: int = 0
     present: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -1027,6 +1031,7 @@ def validate_records(
         warnings=warnings,
         total=len(records),
         present=tuple(f for f in spec.field_names if f in mapped or f in defaults),
+        sources=tuple(str(v) for v in out["source"].dropna().value_counts().index),
     )
 
 

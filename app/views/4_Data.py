@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
 import streamlit as st
 
 from app import data, dataio, shell, state
-from app.i18n import name_column, t, tn
+from app.i18n import current_language, grouped, name_column, t, tn
 from walouja.errors import WaloujaError
 
 shell.header("data.title", "data.intro")
@@ -64,6 +63,10 @@ with tab_import:
                 shell.show_error(exc)
             else:
                 missing = dataio.missing_choices(layer, report)
+                # a file with a source column: the box starts empty (each row keeps its own)
+                # and what it shows, once typed, is every row's
+                own = dataio.own_sources(report)
+                source = "" if own else dataio.default_source(upload.path)
                 st.session_state["import_check"] = dataio.Checked(
                     upload,
                     uploaded.file_id,
@@ -71,14 +74,15 @@ with tab_import:
                     report,
                     missing,
                     crs=crs,
-                    source=dataio.default_source(upload.path),
+                    source=source,
+                    own=own,
                 )
                 st.session_state.pop("import_done", None)
                 # a new file starts from its own defaults, not the last file's choices
                 for name in [k for k in st.session_state if str(k).startswith("imp_default_")]:
                     del st.session_state[name]
                 st.session_state["imp_skip"] = False
-                st.session_state["imp_source"] = dataio.default_source(upload.path)
+                st.session_state["imp_source"] = source
                 st.session_state["imp_licence"] = dataio.default_licence(upload.path)
     checked = st.session_state.get("import_check")
     if checked is not None and (
@@ -109,14 +113,17 @@ with tab_import:
                 chosen[name] = value
         # the source box is drawn below, but what it holds decides what counts as another
         # source's row: a check must have seen it before anything is written
+        # source (empty: each row's own, when the file has a source column)
         source_now = str(st.session_state.get("imp_source", "")).strip()
-        check_source = source_now or dataio.default_source(checked.upload.path)
+        check_source = source_now or ("" if checked.own else checked.source)
         rechecked = False
         if chosen != dict(checked.defaults) or crs != checked.crs or check_source != checked.source:
             if crs != checked.crs:
                 st.caption(t("data.crs_changed"))
-            if check_source != checked.source:
+            if check_source != checked.source and check_source:
                 st.info(t("data.source_changed", source=check_source))
+            elif check_source != checked.source:
+                st.info(t("data.source_own_changed"))
             with st.spinner(t("data.checking"), show_time=True):
                 try:
                     again = dataio.check_file(
@@ -138,7 +145,7 @@ with tab_import:
                     "data.report",
                     accepted=tn("data.report.accepted", checked.accepted),
                     rejected=tn("data.report.rejected", report.rejected),
-                    total=report.rows_read,
+                    total=grouped(report.rows_read, current_language()),
                 )
             )
             if checked.accepted:  # what writing them would do to the layer
@@ -162,38 +169,56 @@ with tab_import:
             if report.warnings:
                 st.markdown(f"**{t('data.warnings')}**")
                 st.markdown(dataio.warning_lines(report.warnings))
-            for line in dataio.advice_lines(report):  # a field many rows lack: what to do
+            # a field many rows lack: what to do with what the page offers now (the box that
+            # imports only the valid rows is drawn once some are)
+            for line in dataio.advice_lines(report, skip_offered=checked.accepted > 0):
                 st.info(line)
-        if checked.accepted == 0:
-            st.info(t("data.nothing"))
+        if checked.accepted == 0:  # a value still to choose may be all the file needs
+            st.info(t("data.nothing_choose" if checked.choosing else "data.nothing"))
         ready = checked.accepted > 0
         if ready and report.rejected:
             st.warning(t("data.refused"))
             ready = st.checkbox(
                 t(
                     "data.skip_invalid",
-                    n=checked.accepted,
-                    total=report.rows_read,
-                    rejected=report.rejected,
+                    n=grouped(checked.accepted, current_language()),
+                    total=grouped(report.rows_read, current_language()),
                 ),
                 key="imp_skip",
             )
         # always drawn once a file is checked (a refusal may say to import under another
         # source), so that what the user typed survives unticking the box above
         c1, c2 = st.columns(2)
-        source = c1.text_input(t("data.source"), key="imp_source").strip()
+        source = c1.text_input(
+            t("data.source"),
+            key="imp_source",
+            placeholder=t("data.source_own") if checked.own else None,
+        ).strip()
+        if checked.own and not source:  # what an empty box records
+            c1.caption(
+                tn(
+                    "data.source_own_note",
+                    checked.own.n,
+                    example=checked.own.example,
+                    file=dataio.default_source(checked.upload.path),
+                )
+            )
         licence = c2.text_input(
             t("data.licence"), key="imp_licence", placeholder=t("data.licence_example")
         ).strip()
-        if not source or not licence:
+        # without a source typed, a file with its own source column still says each row's
+        source_missing = not source and checked.own is None
+        if source_missing:
             st.caption(t("data.source_needed"))
+        elif not licence:
+            st.caption(t("data.licence_needed"))
         clicked = checked.accepted > 0 and (
             ready
             and st.button(
                 tn("data.write", checked.accepted, layer=t(f"layer.{layer}")),
                 key="write",
                 type="primary",
-                disabled=not source or not licence,
+                disabled=source_missing or not licence,
             )
         )
         # a click in the run that checked the file again (the source just typed) waits
@@ -244,7 +269,12 @@ with tab_export:
         index=state.keep_or("exp_layer", 0, 0),  # re-worded after a change of language
         format_func=lambda v: t(f"layer.{v}"),
     )
-    fmt = e2.selectbox(t("data.export_format"), list(dataio.EXPORT_FORMATS), key="exp_fmt")
+    fmt = e2.selectbox(
+        t("data.export_format"),
+        list(dataio.EXPORT_FORMATS),
+        key="exp_fmt",
+        format_func=dataio.export_format_label,
+    )
     regions = data.units("regions")
     names = dict(zip(regions["code"], regions[name_column()], strict=True))
     region = e3.selectbox(
@@ -272,17 +302,8 @@ with tab_export:
                 )
 
 with tab_layers:
-    table = pd.DataFrame(
-        [
-            {
-                t("data.layer"): t(f"layer.{c.table}"),
-                t("data.col.rows"): c.rows,
-                t("data.col.demo_rows"): c.demo_rows,
-            }
-            for c in data.layer_counts().values()
-        ]
-    )
+    table, shown = dataio.layers_table(list(data.layer_counts().values()))
     st.dataframe(
-        table, hide_index=True, width="stretch", column_config=shell.aligned_columns(table)
+        shown, hide_index=True, width="stretch", column_config=shell.aligned_columns(table)
     )
     st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

@@ -22,6 +22,13 @@ HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PREFIX = "test-data-import-"
 
 
+@pytest.fixture(autouse=True)
+def _forget_settings() -> Iterator[None]:
+    """The settings a page cached (its language) do not outlive the test that set them."""
+    yield
+    st.cache_resource.clear()
+
+
 def _page(lang: str, monkeypatch: pytest.MonkeyPatch, page: str = "4_Data") -> AppTest:
     """``page`` in a fresh session whose language is ``lang`` from the start (AppTest words a
     selectbox's options in the default language)."""
@@ -186,9 +193,15 @@ def test_a_file_whose_every_row_is_rejected_offers_nothing_to_write_and_writes_n
     )
     at = _check(_page("fr", monkeypatch), f"{written}nothing.csv", text)
     assert "0 ligne acceptée, 2 refusées sur 2" in at.error[0].value
+    # the centre type box alone could make them valid: the page says so
     assert (
-        "Aucune ligne ne peut être importée : toutes sont refusées (les raisons sont "
-        "ci-dessus). Corrigez le fichier et vérifiez-le à nouveau."
+        "Aucune ligne ne peut être importée en l'état : choisissez ci-dessus la valeur des "
+        "lignes qui n'en ont pas (le fichier est aussitôt vérifié à nouveau), ou corrigez le "
+        "fichier et vérifiez-le à nouveau."
+    ) in [i.value for i in at.info]
+    assert (
+        "aucune ligne n'a de valeur pour type de centre : la colonne « typ » n'est pas lue "
+        "comme type de centre — renommez la colonne « typ » en centre_type"
     ) in [i.value for i in at.info]
     assert not [c for c in at.checkbox if c.key == "imp_skip"]
     assert not [b for b in at.button if b.key == "write"]
@@ -510,3 +523,313 @@ def test_upload_folders_left_behind_are_deleted_after_a_day() -> None:
         assert recent.exists()  # another session's file, still in use
     finally:
         dataio.shutil.rmtree(recent, ignore_errors=True)
+
+
+# ---- the QA pass of the Data page -------------------------------------------------------------
+
+OWN_SOURCES = (
+    "external_id,name,centre_type,lon,lat,source\n"
+    f"{PREFIX}o1,Centre test sources Témara,COAPH,-6.915,33.925,{PREFIX}survey\n"
+    f"{PREFIX}o2,Centre test sources Salé,COAPH,-6.80,34.04,{PREFIX}Kaart 2018\n"
+    f"{PREFIX}o3,Centre test sources Rabat,COAPH,-6.85,34.00,\n"
+)
+
+
+def test_a_file_with_a_source_column_starts_with_an_empty_source_box_saying_what_it_records(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    # a pre-filled box read as "no source given" made the file's column win unseen: the box
+    # is empty, says what an empty box records, and the note names the page's box
+    name = f"{written}own.csv"
+    at = _check(_page("en", monkeypatch), name, OWN_SOURCES)
+    box = at.text_input(key="imp_source")
+    assert box.value == ""
+    assert box.placeholder == "each row's own source (the file's source column)"
+    assert (
+        "Left empty, each row keeps the source its file's source column names (2 different "
+        f"values, e.g. “{PREFIX}survey”), and the rows without one are recorded under "
+        f"“{name}”. A source typed here is every row's."
+    ) in [c.value for c in at.caption]
+    notes = " ".join(m.value for m in at.markdown)
+    assert "type a source in the Source box to record every row under it" in notes
+    assert "Give the file's licence before importing it" in " ".join(c.value for c in at.caption)
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    assert not at.button(key="write").disabled  # no source needed: the rows have theirs
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert [s for *_, s in _rows(engine)] == [f"{PREFIX}survey", f"{PREFIX}Kaart 2018", name]
+
+
+def test_the_source_the_box_shows_is_every_rows_even_the_files_name(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    name = f"{written}own.csv"
+    at = _check(_page("fr", monkeypatch), name, OWN_SOURCES)
+    at.text_input(key="imp_source").input(name).run()  # what the box used to show
+    assert any("La source a changé" in i.value for i in at.info)
+    assert "la source de la case Source (videz la case" in " ".join(m.value for m in at.markdown)
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert {s for *_, s in _rows(engine)} == {name}
+    with engine.connect() as c:
+        sources = c.execute(
+            sa.text("SELECT source FROM layer_sources WHERE source LIKE :p"), {"p": PREFIX + "%"}
+        ).scalars()
+        assert set(sources) == {name}  # no entry per value of the file's column
+
+
+REAL = Path("/work/shared/data/real/morocco_healthsites_2020.csv")
+SOURCES = "SELECT layer, source FROM layer_sources"
+
+
+@pytest.fixture
+def new_centres(engine: Engine) -> Iterator[None]:
+    """Deletes the centres, their history and the sources' entries a test adds."""
+    with engine.connect() as c:
+        ids = set(c.execute(sa.text("SELECT id FROM centres")).scalars())
+        entries = {(str(a), str(b)) for a, b in c.execute(sa.text(SOURCES))}
+    yield
+    with engine.begin() as c:
+        added = [
+            (i, e)
+            for i, e in c.execute(sa.text("SELECT id, external_id FROM centres"))
+            if i not in ids
+        ]
+        c.execute(
+            sa.text("DELETE FROM layer_history WHERE layer = 'centres' AND external_id = ANY(:e)"),
+            {"e": [e for _, e in added]},
+        )
+        c.execute(sa.text("DELETE FROM centres WHERE id = ANY(:i)"), {"i": [i for i, _ in added]})
+        for layer, source in {(str(a), str(b)) for a, b in c.execute(sa.text(SOURCES))} - entries:
+            c.execute(
+                sa.text("DELETE FROM layer_sources WHERE layer = :l AND source = :s"),
+                {"l": layer, "s": source},
+            )
+    st.cache_data.clear()
+
+
+@pytest.mark.skipif(not REAL.exists(), reason=f"the real healthsites extract is not at {REAL}")
+def test_the_healthsites_extract_is_recorded_under_the_source_the_box_shows(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, new_centres: None
+) -> None:
+    at = _page("en", monkeypatch)
+    at.file_uploader(key="upload").set_value((REAL.name, REAL.read_bytes(), "text/csv")).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="imp_source").value == ""  # its rows name 13 sources of their own
+    tips = [i.value for i in at.info]
+    assert (
+        "442 of 3,580 rows have no name — complete the file: a row without one cannot be imported"
+    ) in tips  # no box to import the valid rows yet: none is valid
+    assert not any("the box below" in tip for tip in tips)
+    at.selectbox(key="imp_default_centre_type").set_value("EPS").run()
+    assert (
+        "442 of 3,580 rows have no name — complete the file, or import only the valid rows "
+        "(the box below)"
+    ) in [i.value for i in at.info]
+    skip = at.checkbox(key="imp_skip")
+    assert skip.label.startswith("Import only the valid rows (3,094 of 3,580)")
+    skip.check().run()
+    at.text_input(key="imp_source").input(REAL.name).run()  # what the box used to show
+    at.text_input(key="imp_licence").input("ODbL 1.0").run()
+    query = sa.text("SELECT source, count(*) FROM centres GROUP BY 1")
+    with engine.connect() as c:
+        before = {str(s): int(n) for s, n in c.execute(query)}
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    with engine.connect() as c:
+        after = {str(s): int(n) for s, n in c.execute(query)}
+    added = {s: n - before.get(s, 0) for s, n in after.items() if n != before.get(s, 0)}
+    assert added == {REAL.name: 3094}  # not 727 under "Kaart Ground Survey 2018", 13 more…
+
+
+def test_the_advice_points_only_to_boxes_the_page_draws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # no row valid: no box to import the valid rows, whatever the reason of the others
+    text = (
+        "external_id,name,centre_type,lon,lat\n"
+        f"{PREFIX}a1,,COAPH,-6.915,33.925\n"
+        f"{PREFIX}a2,Centre test avis Salé,XYZ,-6.80,34.04\n"
+    )
+    at = _check(_page("en", monkeypatch), "advice.csv", text)
+    assert not [c for c in at.checkbox if c.key == "imp_skip"]
+    tips = [i.value for i in at.info]
+    assert "1 of 2 rows has no name — complete the file: a row without one cannot be imported" in (
+        tips
+    )
+    assert not any("box below" in tip for tip in tips)
+    # a stops.txt without a mode: choosing it is enough, and the page says so
+    stops = "stop_id,stop_name,stop_lat,stop_lon\n" + "".join(
+        f"S{i},Arrêt {i},{34.03 + i / 1000:.4f},-5.0{i}\n" for i in range(3)
+    )
+    at.selectbox(key="imp_layer").set_value("transport_stops").run()
+    at = _check(at, "stops.txt", stops)
+    tips = [i.value for i in at.info]
+    assert "no row has a mode — choose below the value all of them take, or complete the file" in (
+        tips
+    )
+    assert (
+        "No row can be imported as the file stands: choose above the value for the rows "
+        "without one (the file is checked again at once), or fix the file and check it again."
+    ) in tips
+    assert not any(tip.startswith("No row can be imported: every row") for tip in tips)
+
+
+def _many(n: int, unnamed: int) -> str:
+    """``n`` rows without a centre type, the first ``unnamed`` without a name either."""
+    return "external_id,name,lon,lat\n" + "".join(
+        f"{PREFIX}M{i},{'' if i < unnamed else f'Centre test nombreux {i}'},"
+        f"{-6.0 + (i % 50) / 50:.3f},{33.0 + (i // 50) / 50:.3f}\n"
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            [
+                "Validation report: 0 rows accepted, 1,200 rejected out of 1,200.",
+                "100 of 1,200 rows have no name",
+                "no row has a centre type — choose below",
+                "Import only the valid rows (1,100 of 1,200)",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "sur 1\u202f200.",
+                "100 lignes sur 1\u202f200 n'ont pas de valeur pour nom",
+                "aucune ligne n'a de valeur pour type de centre — choisissez",
+                "N'importer que les lignes valides (1\u202f100 sur 1\u202f200)",
+            ],
+        ),
+        (
+            "ar",
+            [
+                "من أصل 1\u202f200.",
+                "الأسطر التي بلا قيمة للحقل الاسم: 100 من أصل 1\u202f200",
+                "لا يحتوي أي سطر على قيمة للحقل نوع المركز",
+                "استيراد الأسطر الصحيحة فقط (1\u202f100 من أصل 1\u202f200)",
+            ],
+        ),
+    ],
+)
+def test_the_report_writes_figures_and_fields_as_the_page_does(
+    monkeypatch: pytest.MonkeyPatch, lang: str, said: list[str]
+) -> None:
+    report, missing, named, skip = said
+    at = _check(_page(lang, monkeypatch), "many.csv", _many(1200, 100))
+    assert report in at.error[0].value
+    tips = " ".join(i.value for i in at.info)
+    assert missing in tips
+    assert named in tips
+    assert "centre_type" not in tips
+    assert "للحقل name" not in tips
+    at.selectbox(key="imp_default_centre_type").set_value("CAS").run()
+    assert not at.exception, at.exception
+    assert at.checkbox(key="imp_skip").label.startswith(skip)
+
+
+@pytest.mark.parametrize(("lang", "figure"), [("en", "3,585"), ("fr", "3\u202f585")])
+def test_the_layers_counts_are_written_as_the_page_writes_figures(
+    monkeypatch: pytest.MonkeyPatch, lang: str, figure: str
+) -> None:
+    from streamlit import dataframe_util
+
+    from app import dataio
+    from geo.maps import LayerCount
+
+    frame, shown = dataio.layers_table([LayerCount("centres", True, 3585, 1503)], lang)
+    assert frame[translate("data.col.rows", lang)].tolist() == [3585]  # still sorts as numbers
+    cells = shown.to_string()
+    assert figure in cells
+    at = _page(lang, monkeypatch)
+    (element,) = [d for d in at.dataframe if translate("data.col.demo_rows", lang) in d.value]
+    data = element.proto.arrow_data.styler.display_values
+    assert data, "the layers' counts are not written by the page"
+    table = dataframe_util.convert_arrow_bytes_to_pandas_df(data)
+    assert table.shape[0] == len(dataio.IMPORT_LAYERS) or table.shape[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "box"),
+    [
+        ("en", "as given in the “Coordinate system of the file” box"),
+        ("fr", "comme indiqué dans la case « Système de coordonnées du fichier »"),
+        ("ar", "كما هو مُدخل في خانة «نظام إحداثيات الملف»"),
+    ],
+)
+def test_a_crs_given_over_the_files_is_said_with_the_pages_box_not_the_cli_option(
+    monkeypatch: pytest.MonkeyPatch, lang: str, box: str
+) -> None:
+    crs84 = '{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}'
+    geojson = (
+        f'{{"type":"FeatureCollection","crs":{crs84},"features":[{{"type":"Feature",'
+        '"properties":{"name":"Plage test"},"geometry":{"type":"Point",'
+        '"coordinates":[370000,380000]}}]}'
+    )
+    at = _page(lang, monkeypatch)
+    at.selectbox(key="imp_layer").set_value("beaches").run()
+    at.text_input(key="imp_crs").input("EPSG:26191").run()
+    at = _check(at, "projected.geojson", geojson)
+    notes = " ".join(m.value for m in at.markdown)
+    assert box in notes
+    assert "--crs" not in notes
+
+
+def test_every_note_and_hint_naming_a_cli_option_has_the_pages_wording() -> None:
+    from app.i18n import catalogues
+    from geo.messages import FILE_ERRORS, NOTES
+
+    texts = catalogues().texts
+    for lang in ("fr", "ar", "en"):
+        for code, text in NOTES.items():
+            if "--" in text:
+                assert "--" not in texts[lang][f"warnings.{code}.app"], (lang, code)
+        for code, (_, hint) in FILE_ERRORS.items():
+            if hint and "--" in hint and not code.startswith(("candidates_", "osm_")):
+                assert "--" not in texts[lang][f"errors.{code}.hint.app"], (lang, code)
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        ("en", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)"]),
+        ("fr", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)"]),
+    ],
+)
+def test_the_export_formats_are_named_as_people_know_them(
+    monkeypatch: pytest.MonkeyPatch, lang: str, labels: list[str]
+) -> None:
+    at = _page(lang, monkeypatch)
+    choice = at.selectbox(key="exp_fmt")
+    assert choice.options == labels
+    assert choice.value == "gpkg"  # the value the export takes is unchanged
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "hint"),
+    [
+        ("empty.csv", b"", "save or download it again, check that it opens, then import it"),
+        ("other.zip", "readme", "zip the data itself: a Shapefile's .shp, .shx, .dbf and .prj"),
+    ],
+)
+def test_a_file_with_nothing_to_read_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, content: bytes | str, hint: str
+) -> None:
+    import zipfile
+
+    if isinstance(content, str):  # a zip holding only a readme
+        with zipfile.ZipFile(tmp_path / name, "w") as zf:
+            zf.writestr("readme.txt", content)
+        content = (tmp_path / name).read_bytes()
+    at = _page("en", monkeypatch)
+    at.file_uploader(key="upload").set_value((name, content, "application/octet-stream")).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert name in at.error[0].value
+    assert hint in " ".join(i.value for i in at.info)
