@@ -105,14 +105,14 @@ class ImportReport:
         verb = "would insert" if self.dry_run else "inserted"
         verb2 = "would update" if self.dry_run else "updated"
         skipped = (
-            f", {self.rejected} rejected row{'' if self.rejected == 1 else 's'} skipped"
+            f", {self.rejected:,} rejected row{'' if self.rejected == 1 else 's'} skipped"
             if self.rejected
             else ""
         )
         return (
-            f"{self.layer}: {self.file} ({self.format}) — {self.rows_read} "
+            f"{self.layer}: {self.file} ({self.format}) — {self.rows_read:,} "
             f"row{'' if self.rows_read == 1 else 's'} read, "
-            f"{verb} {self.inserted}, {verb2} {self.updated}, {self.unchanged} unchanged"
+            f"{verb} {self.inserted:,}, {verb2} {self.updated:,}, {self.unchanged:,} unchanged"
             f"{skipped}{' (dry run, nothing written)' if self.dry_run else ''}"
         )
 

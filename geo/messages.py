@@ -25,6 +25,7 @@ same ``{fields}``
 from __future__ import annotations
 
 import dataclasses
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -347,6 +348,28 @@ def _template(code: str, plural: str, params: Mapping[str, object]) -> str:
     return SINGULAR.get(code, plural) if n == 1 and not isinstance(n, bool) else plural
 
 
+def _fill(template: str, params: Mapping[str, object]) -> str:
+    """``template`` filled with ``params``, whole counts written as English writes them
+    ("3,580"): a field given plainly (``{n}``, not ``{n:,}`` or ``{n!r}``) that holds an int.
+
+    Examples
+    --------
+    >>> _fill("{n} of {total} rows, {m:,} points, {name!r}", {"n": 442, "total": 3580,
+    ...     "m": 12000, "name": "a.csv"})
+    "442 of 3,580 rows, 12,000 points, 'a.csv'"
+    """
+    plain = {
+        name
+        for _, name, spec, conv in string.Formatter().parse(template)
+        if name and not spec and conv is None
+    }
+    values = {
+        k: f"{v:,}" if k in plain and isinstance(v, int) and not isinstance(v, bool) else v
+        for k, v in params.items()
+    }
+    return template.format(**values)
+
+
 def english(code: str, params: Mapping[str, object]) -> tuple[str, str | None]:
     """The English message and hint of the refusal ``code`` filled with ``params``.
 
@@ -359,7 +382,7 @@ def english(code: str, params: Mapping[str, object]) -> tuple[str, str | None]:
     """
     message, hint = FILE_ERRORS[code]
     message = _template(code, message, params)
-    return message.format(**params), None if hint is None else hint.format(**params)
+    return _fill(message, params), None if hint is None else _fill(hint, params)
 
 
 def file_error(code: str, /, **params: object) -> DataError:
@@ -375,7 +398,7 @@ def file_error(code: str, /, **params: object) -> DataError:
     Examples
     --------
     >>> error = file_error("empty_file", name="centres.csv")
-    >>> (str(error), error.code, error.params)
+    >>> (error.message, error.code, error.params)
     ('centres.csv is empty', 'empty_file', {'name': 'centres.csv'})
     """
     message, hint = english(code, params)
@@ -424,7 +447,7 @@ class Note(str):
     params: dict[str, object]
 
     def __new__(cls, code: str, /, **params: object) -> Note:
-        self = super().__new__(cls, _template(code, NOTES[code], params).format(**params))
+        self = super().__new__(cls, _fill(_template(code, NOTES[code], params), params))
         self.code = code
         self.params = dict(params)
         return self
@@ -453,12 +476,12 @@ class Advice:
     @property
     def message(self) -> str:
         """What the rows have in common, in English (singular for a count of one)."""
-        return _template(self.code, ADVICE[self.code][0], self.params).format(**self.params)
+        return _fill(_template(self.code, ADVICE[self.code][0], self.params), self.params)
 
     @property
     def hint(self) -> str:
         """What to do about it, in English (with the CLI's options)."""
-        return ADVICE[self.code][1].format(**self.params)
+        return _fill(ADVICE[self.code][1], self.params)
 
     @property
     def field(self) -> str:

@@ -256,10 +256,10 @@ def test_real_files_lacking_a_field_give_a_short_report(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[1].startswith("  no row has a centre_type — give every row one with --set ")
     assert lines[2] == (
-        "  442 of 3580 rows have no name — complete the file, or import the other rows with "
+        "  442 of 3,580 rows have no name — complete the file, or import the other rows with "
         "--skip-invalid"
     )
-    assert "    centre_type: required value missing in rows 2, 3, 4, 5, 6 and 3575 more" in lines
+    assert "    centre_type: required value missing in rows 2, 3, 4, 5, 6 and 3,575 more" in lines
     assert len(lines) < 10  # it printed a line for each of the 3,580 rows
 
 

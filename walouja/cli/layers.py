@@ -98,7 +98,7 @@ def _print_report(report: object, *, as_json: bool) -> None:
                 }
             )
             shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN])
-            more = f" and {len(rows) - ROWS_SHOWN} more" if len(rows) > ROWS_SHOWN else ""
+            more = f" and {len(rows) - ROWS_SHOWN:,} more" if len(rows) > ROWS_SHOWN else ""
             typer.echo(
                 f"    {name}: {REASONS['required_missing']} in "
                 f"row{'' if len(rows) == 1 else 's'} {shown}{more}"
@@ -109,7 +109,7 @@ def _print_report(report: object, *, as_json: bool) -> None:
         for problem in others[:MAX_LINES]:
             typer.echo(f"    {problem}")
         if len(others) > MAX_LINES:
-            typer.echo(f"    … and {len(others) - MAX_LINES} more (--json lists them all)")
+            typer.echo(f"    … and {len(others) - MAX_LINES:,} more (--json lists them all)")
     if report.refused and report.rejected < report.rows_read:
         typer.echo(
             "  nothing was written: fix the rows above, or add --skip-invalid to import "
