@@ -91,6 +91,24 @@ class DemoResult:
             )
         return "demonstration layers: " + "; ".join(parts)
 
+    def as_dict(self) -> dict[str, object]:
+        """Plain values for ``walouja load --json``: each layer's rows and what changed."""
+        return {
+            "demonstration": True,
+            "summary": self.summary(),
+            "layers": [
+                {
+                    "layer": r.layer,
+                    "rows": r.accepted,
+                    "inserted": r.inserted,
+                    "updated": r.updated,
+                    "removed": self.removed.get(r.layer, 0),
+                    "rejected": r.rejected,
+                }
+                for r in self.reports
+            ],
+        }
+
 
 def _communes(conn: Connection) -> pd.DataFrame:
     if not conn.execute(sa.text("SELECT to_regclass('public.communes') IS NOT NULL")).scalar():
@@ -388,8 +406,7 @@ def _record_sources(conn: Connection) -> None:
     prune_sources(conn)
 
 
-def load_demo(settings: Settings) -> str:
-    """Load the demonstration layers in one transaction; return a one-line summary."""
+def load_demo(settings: Settings) -> DemoResult:
+    """Load the demonstration layers in one transaction; what was loaded and changed."""
     with connect(settings) as conn:
-        result = load_demo_layers(conn)
-    return result.summary()
+        return load_demo_layers(conn)

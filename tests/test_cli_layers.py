@@ -363,3 +363,16 @@ def test_import_and_export_name_their_arguments_and_values() -> None:
     assert "--bbox W,S,E,N Keep the rows in this box" in exported
     assert "--report FILE.csv Also write how each commune was matched" in helped("load")
     assert "Usage: walouja scenarios compare [OPTIONS] A B" in helped("scenarios", "compare")
+
+
+def test_load_json_lists_each_demonstration_layer() -> None:
+    # "layers" was a sentence in the JSON; a script wants each layer's figures
+    result = CliRunner().invoke(app, ["load", "--json"])
+    assert result.exit_code == 0, result.output
+    layers = json.loads(result.stdout)["layers"]
+    assert layers["demonstration"] is True
+    assert layers["summary"].startswith("demonstration layers: centres ")
+    by_layer = {row["layer"]: row for row in layers["layers"]}
+    assert set(by_layer) == {"centres", "accessible_cities", "transport_stops", "beaches"}
+    assert all(row["rows"] > 0 and row["rejected"] == 0 for row in by_layer.values())
+    assert all(row["inserted"] == row["updated"] == 0 for row in by_layer.values())  # loaded

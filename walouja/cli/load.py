@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -47,10 +48,9 @@ def load(
     if report is not None:  # a mistyped folder is said before minutes of loading
         census.check_report_path(report)
     result = census.load_geography(cfg, force=force)
-    demo: str | None = None
+    demo: Any = None
     if layers and _demo_loader_present():
-        demo_module = importlib.import_module("geo.demo")
-        demo = str(demo_module.load_demo(cfg))
+        demo = importlib.import_module("geo.demo").load_demo(cfg)
     written = census.write_match_report(cfg, report) if report is not None else None
     if json_out:
         emit_json(
@@ -61,7 +61,7 @@ def load(
                     "duration_s": round(result.duration_s, 2),
                     "tables": [t.__dict__ | {"changed": t.changed} for t in result.tables],
                 },
-                "layers": demo,
+                "layers": None if demo is None else demo.as_dict(),
                 "report": None if report is None else {"path": str(report), "rows": written},
             }
         )
@@ -71,7 +71,7 @@ def load(
     for table in result.tables:
         typer.echo(f"  {table.line()}")
     if demo is not None:
-        typer.echo(f"layers: {demo}")
+        typer.echo(f"layers: {demo.summary()}")
     if report is not None:
         typer.echo(f"match report: {written} communes written to {report}")
 
