@@ -163,7 +163,7 @@ def test_a_file_without_centre_type_takes_the_one_chosen_for_every_row(
     )
     name = f"{written}healthsites.csv"
     at = _check(_page("ar", monkeypatch), name, text)
-    assert "0 سطر مقبول و3 أسطر مرفوضة من أصل 3" in at.error[0].value
+    assert "لا سطر مقبول و3 أسطر مرفوضة من أصل 3" in at.error[0].value  # zero form
     choose = at.selectbox(key="imp_default_centre_type")
     assert choose.label == "نوع المركز للأسطر التي لا تحدده"
     assert choose.value == ""
@@ -177,7 +177,7 @@ def test_a_file_without_centre_type_takes_the_one_chosen_for_every_row(
     at.button(key="write").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == [
-        "اكتمل الاستيراد: سطران مضافان، و0 سطر محدَّث، و0 سطر بدون تغيير."
+        "اكتمل الاستيراد: سطران مضافان، ولا سطر محدَّث، ولا سطر بدون تغيير."
     ]
     assert "تم تجاوز سطر واحد خاطئ." in [i.value for i in at.info]
     assert _rows(engine) == [(f"{written}1", "CAS", name), (f"{written}2", "CAS", name)]
@@ -311,8 +311,8 @@ def test_the_import_done_message_words_each_count(
             "Import done: 0 rows added, 0 updated, 3 unchanged.",
         ],
         "ar": [
-            "اكتمل الاستيراد: 3 أسطر مضافة، و0 سطر محدَّث، و0 سطر بدون تغيير.",
-            "اكتمل الاستيراد: 0 سطر مضاف، و0 سطر محدَّث، و3 أسطر بدون تغيير.",
+            "اكتمل الاستيراد: 3 أسطر مضافة، ولا سطر محدَّث، ولا سطر بدون تغيير.",
+            "اكتمل الاستيراد: لا سطر مضاف، ولا سطر محدَّث، و3 أسطر بدون تغيير.",
         ],
     }
     for lang, (first, again) in expected.items():

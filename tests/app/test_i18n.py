@@ -155,6 +155,7 @@ def test_arabic_counts_take_the_dual_and_the_plural_of_3_to_10() -> None:
         ("ar", 3, "3 أسطر مضافة"),
         ("ar", 11, "11 سطراً مضافاً"),
         ("ar", 100, "100 سطر مضاف"),
+        ("ar", 0, "لا سطر مضاف"),  # Arabic's zero form, not "0 سطر"
         ("fr", 0, "0 ligne ajoutée"),
         ("fr", 1, "1 ligne ajoutée"),
         ("fr", 2, "2 lignes ajoutées"),
