@@ -9,7 +9,7 @@ from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number
 from app.components.tables import screen_table, unit_table
-from app.i18n import join_list, t
+from app.i18n import current_language, is_rtl, join_list, t
 from walouja.errors import WaloujaError
 
 shell.header("overview.title", "overview.intro")
@@ -86,6 +86,34 @@ if not summary.empty:
     )
     st.dataframe(shown_by_type, hide_index=True, column_config=by_type_config)
 
+
+def unit_widths() -> dict[str, int]:
+    """Pixels of each column of the regions' or provinces' table, keyed by its full heading.
+
+    The nine columns add up to less than the 904 px a table has at 1366 px beside the
+    sidebar, so no heading is cut and none is out of sight (an Arabic table opens scrolled to
+    its left end, away from its code and name).
+
+    Returns
+    -------
+    dict[str, int]
+        Width of each column in pixels, in the page's language.
+    """
+    rtl = is_rtl(current_language())
+    widths = {
+        "field.code": 55,
+        "field.name": 130 if rtl else 150,
+        "field.population": 100 if rtl else 125,
+        "field.pwd": 165 if rtl else 90,
+        "field.prevalence": 105 if rtl else 95,
+        "field.centres": 65,
+        "field.places": 65,
+        "indicator.places_per_10k": 120 if rtl else 135,
+        "field.coverage_pct": 85 if rtl else 105,
+    }
+    return {t(key): px for key, px in widths.items()}
+
+
 st.subheader(t("overview.by_unit"))
 level_options = ["regions", "provinces"]
 level = st.radio(
@@ -109,10 +137,18 @@ decimals_of = {
     t("indicator.places_per_10k"): 1,
     t("field.coverage_pct"): 1,
 }
+# every heading whole at 1366 px: the long ones shortened, whole in their tooltip
+short = {
+    t("field.pwd"): t("overview.col.pwd"),
+    t("field.prevalence"): t("overview.col.prevalence"),
+    t("indicator.places_per_10k"): t("overview.col.places_per_10k"),
+}
 shown, config = screen_table(
     table,
-    {str(c): str(c) for c in table.columns},
+    {str(c): short.get(str(c), str(c)) for c in table.columns},
     {c: n for c, n in decimals_of.items() if c in table},
+    widths=unit_widths(),
+    helps={str(c): str(c) for c in table.columns},
 )
 st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))

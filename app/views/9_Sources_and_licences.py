@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from app import data, shell
+from app.components.tables import screen_table
 from app.i18n import t
 
-# four lines a row: Streamlit wraps the texts of rows taller than 4rem
-WRAPPED_ROW_HEIGHT = 96
+# six lines a row: Streamlit wraps the texts of rows taller than 4rem, and a source's text
+# (up to 220 characters) fits its column in six lines
+WRAPPED_ROW_HEIGHT = 140
+
+# pixels of each column: 895 in all, within the 904 px of a table at 1366 px (a string
+# here would be drawn on the page)
+SOURCE_WIDTHS: dict[str, int] = {
+    "layer": 100,
+    "licence": 100,
+    "is_demo": 105,
+    "source": 170,
+    "title": 85,
+    "url": 65,
+    "attribution": 85,
+    "notes": 95,
+    "loaded_at": 90,
+}
 
 shell.header("sources.title", "sources.intro")
 
@@ -45,25 +59,19 @@ else:
     order = ["layer", "licence", "is_demo", "source", "title", "url", "attribution", "notes"]
     shown = shown[[c for c in order if c in shown.columns] + ["loaded_at"]]
     headers = {name: t(f"sources.col.{name}") for name in shown.columns}
-    table = shown.rename(columns=headers)
-    # The long texts wrap inside columns of a bounded width, and a link shows its site. A
-    # column sized to its text is up to 500 px wide and ran past the table's edge: the grid
-    # lays columns out left to right in every language and draws an Arabic heading at its
-    # column's right end, so the Source column showed no heading.
-    config: dict[str, Any] = {
-        headers["licence"]: st.column_config.TextColumn(width=240),
-        headers["source"]: st.column_config.TextColumn(width="large"),
-        headers["title"]: st.column_config.TextColumn(width="medium"),
-        headers["url"]: st.column_config.LinkColumn(width=120, display_text=r"https?://([^/]+)"),
-        headers["attribution"]: st.column_config.TextColumn(width="medium"),
-        headers["notes"]: st.column_config.TextColumn(width="large"),
-    }
+    # The long texts wrap inside columns whose widths add up to less than the 904 px a table
+    # has at 1366 px, so every heading reads whole and none is out of sight: a wider table
+    # scrolled sideways, and an Arabic one (mirrored, the layer on the right) would open on
+    # its last columns. A link shows its site.
+    styled, config = screen_table(shown, headers, {}, widths=SOURCE_WIDTHS)
+    link = st.column_config.LinkColumn(display_text=r"https?://([^/]+)")
+    config[headers["url"]] = {**link, **config[headers["url"]]}
     st.dataframe(
-        table,
+        styled,
         hide_index=True,
         width="stretch",
         height="content",
         placeholder="—",
         row_height=WRAPPED_ROW_HEIGHT,
-        column_config=shell.aligned_columns(table, config),
+        column_config=config,
     )

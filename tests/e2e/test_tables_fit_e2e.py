@@ -1,0 +1,148 @@
+"""At a laptop's 1366 px, the Overview's table of units and the Sources page's table show
+every heading whole, in Arabic and in French.
+
+The tables are drawn on a canvas: the page records each text the grid draws, where, and the
+column it is clipped to (the rectangle of the last ``clip``), and a heading is cut when its
+text runs past its column or past the table's edge.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+
+_HOOK = """
+window.__drawn = [];
+const proto = CanvasRenderingContext2D.prototype;
+const dpr = () => window.devicePixelRatio || 1;
+const rect = proto.rect;
+proto.rect = function (x, y, w, h) {
+    const m = this.getTransform();
+    this.__rect = {left: (m.a * x + m.e) / dpr(), right: (m.a * (x + w) + m.e) / dpr()};
+    return rect.call(this, x, y, w, h);
+};
+const clip = proto.clip;
+proto.clip = function (...args) {
+    this.__clip = this.__rect;
+    return clip.apply(this, args);
+};
+const save = proto.save;
+proto.save = function () {
+    (this.__clips = this.__clips || []).push(this.__clip);
+    return save.call(this);
+};
+const restore = proto.restore;
+proto.restore = function () {
+    this.__clip = (this.__clips || []).pop();
+    return restore.call(this);
+};
+const fill = proto.fillText;
+proto.fillText = function (text, x, y, maxWidth) {
+    const canvas = this.canvas;
+    const table = canvas.closest && canvas.closest("[data-testid='stDataFrame']");
+    if (table) {
+        const m = this.getTransform();
+        const width = this.measureText(text).width * m.a / dpr();
+        const at = (m.a * x + m.e) / dpr();
+        const rtl = this.direction === "rtl" ||
+            (this.direction === "inherit" && getComputedStyle(canvas).direction === "rtl");
+        const align = this.textAlign;
+        const right = align === "right" || (align === "end" && !rtl) || (align === "start" && rtl);
+        const left = right ? at - width : align === "center" ? at - width / 2 : at;
+        const tables = [...document.querySelectorAll("[data-testid='stDataFrame']")];
+        window.__drawn.push({text: String(text), left, right: left + width,
+                             y: (m.d * y + m.f) / dpr(), clip: this.__clip || null,
+                             canvas: canvas.clientWidth, table: tables.indexOf(table)});
+    }
+    return fill.call(this, text, x, y, maxWidth);
+};
+"""
+
+
+HEADING_ROW = 36
+"""Pixels from the top of the grid to below its headings' text."""
+
+
+def _headings(page: Any, table: int) -> list[dict[str, Any]]:
+    """The headings last drawn by the ``table``-th grid of the page, once each."""
+    drawn = [
+        d
+        for d in page.evaluate("window.__drawn")
+        if d["table"] == table and d["y"] < HEADING_ROW and d["clip"]
+    ]
+    last: dict[str, dict[str, Any]] = {}
+    for d in drawn:
+        last[d["text"]] = d
+    return list(last.values())
+
+
+def _cut(headings: list[dict[str, Any]]) -> list[str]:
+    return [
+        h["text"]
+        for h in headings
+        if h["left"] < max(h["clip"]["left"], 0) - 1
+        or h["right"] > min(h["clip"]["right"], h["canvas"]) + 1
+    ]
+
+
+def _wait_for_headings(page: Any, table: int, expected: set[str]) -> list[dict[str, Any]]:
+    page.wait_for_function(
+        """([table, expected]) => {
+            const seen = new Set(window.__drawn.filter(d => d.table === table)
+                .map(d => d.text));
+            return expected.every(e => seen.has(e));
+        }""",
+        arg=[table, sorted(expected)],
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+    return _headings(page, table)
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_at_1366_px_every_heading_of_the_two_tables_reads_whole(
+    app: str, browser: Any, lang: str
+) -> None:
+    from app.i18n import translate
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.add_init_script(_HOOK)
+    try:
+        # the provinces (the longest names) with the coverage column: nine columns
+        page.goto(f"{app}/?lang={lang}&ov_level=provinces")
+        page.locator("[data-testid='stDataFrame']").nth(1).wait_for()
+        keys = ["field.code", "field.name", "field.population", "overview.col.pwd"]
+        keys += ["overview.col.prevalence", "field.centres", "field.places"]
+        keys += ["overview.col.places_per_10k", "field.coverage_pct"]
+        expected = {translate(k, lang) for k in keys}
+        headings = _wait_for_headings(page, 1, expected)
+        assert {h["text"] for h in headings} == expected
+        assert _cut(headings) == [], headings
+        # in Arabic the code is the rightmost column, the coverage the leftmost
+        order = [h["text"] for h in sorted(headings, key=lambda h: h["left"])]
+        first, last = translate("field.code", lang), translate("field.coverage_pct", lang)
+        assert order[0] == (last if lang == "ar" else first), order
+        assert order[-1] == (first if lang == "ar" else last), order
+        page.screenshot(path=str(ARTIFACTS / f"tables-fit-overview-{lang}.png"), full_page=True)
+
+        page.evaluate("window.__drawn = []")
+        page.goto(f"{app}/sources_and_licences?lang={lang}")
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        names = ["layer", "licence", "is_demo", "source", "title", "url", "attribution"]
+        expected = {translate(f"sources.col.{n}", lang) for n in [*names, "notes", "loaded_at"]}
+        headings = _wait_for_headings(page, 0, expected)
+        assert {h["text"] for h in headings} == expected
+        assert _cut(headings) == [], headings
+        order = [h["text"] for h in sorted(headings, key=lambda h: h["left"])]
+        layer = translate("sources.col.layer", lang)
+        assert order[-1 if lang == "ar" else 0] == layer, order
+        page.screenshot(path=str(ARTIFACTS / f"tables-fit-sources-{lang}.png"), full_page=True)
+    finally:
+        context.close()
