@@ -148,3 +148,55 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     setattr(item, f"rep_{report.when}", report)
+
+
+DRAWN_TEXT_HOOK = """
+window.__drawn = [];
+const proto = CanvasRenderingContext2D.prototype;
+const dpr = () => window.devicePixelRatio || 1;
+const rect = proto.rect;
+proto.rect = function (x, y, w, h) {
+    const m = this.getTransform();
+    this.__rect = {left: (m.a * x + m.e) / dpr(), right: (m.a * (x + w) + m.e) / dpr()};
+    return rect.call(this, x, y, w, h);
+};
+const clip = proto.clip;
+proto.clip = function (...args) {
+    this.__clip = this.__rect;
+    return clip.apply(this, args);
+};
+const save = proto.save;
+proto.save = function () {
+    (this.__clips = this.__clips || []).push(this.__clip);
+    return save.call(this);
+};
+const restore = proto.restore;
+proto.restore = function () {
+    this.__clip = (this.__clips || []).pop();
+    return restore.call(this);
+};
+const fill = proto.fillText;
+proto.fillText = function (text, x, y, maxWidth) {
+    const canvas = this.canvas;
+    const table = canvas.closest && canvas.closest("[data-testid='stDataFrame']");
+    if (table) {
+        const m = this.getTransform();
+        const width = this.measureText(text).width * m.a / dpr();
+        const at = (m.a * x + m.e) / dpr();
+        const rtl = this.direction === "rtl" ||
+            (this.direction === "inherit" && getComputedStyle(canvas).direction === "rtl");
+        const align = this.textAlign;
+        const right = align === "right" || (align === "end" && !rtl) || (align === "start" && rtl);
+        const left = right ? at - width : align === "center" ? at - width / 2 : at;
+        const tables = [...document.querySelectorAll("[data-testid='stDataFrame']")];
+        window.__drawn.push({text: String(text), left, right: left + width,
+                             y: (m.d * y + m.f) / dpr(), clip: this.__clip || null,
+                             canvas: canvas.clientWidth, table: tables.indexOf(table)});
+    }
+    return fill.call(this, text, x, y, maxWidth);
+};
+"""
+"""An init script recording what Streamlit's data grids draw on their canvas: for each text,
+``text``, its ``left``/``right`` and ``y`` in CSS pixels, the ``clip`` rectangle of its
+column (``left``/``right``, or null), the canvas width and the grid's index on the page
+(``table``), in ``window.__drawn``. Shared by the browser tests of tables."""

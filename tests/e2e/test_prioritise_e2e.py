@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK
 
 pytestmark = pytest.mark.e2e
 
@@ -68,30 +68,6 @@ _CUT_LABELS = """() => Array.from(document.querySelectorAll("[data-testid='stMet
 
 # ---- at a laptop's 1366 px, in every language, whatever the browser's locale ---------------
 
-_DRAWN_HOOK = """
-window.__drawn = [];
-const fill = CanvasRenderingContext2D.prototype.fillText;
-CanvasRenderingContext2D.prototype.fillText = function (text, x, y, maxWidth) {
-    const canvas = this.canvas;
-    const table = canvas.closest && canvas.closest("[data-testid='stDataFrame']");
-    if (table) {
-        const m = this.getTransform();
-        const dpr = window.devicePixelRatio || 1;
-        const width = this.measureText(text).width * m.a / dpr;
-        const at = (m.a * x + m.e) / dpr;
-        const rtl = this.direction === "rtl" ||
-            (this.direction === "inherit" && getComputedStyle(canvas).direction === "rtl");
-        const align = this.textAlign;
-        const right = align === "right" || (align === "end" && !rtl) || (align === "start" && rtl);
-        const left = right ? at - width : align === "center" ? at - width / 2 : at;
-        const tables = [...document.querySelectorAll("[data-testid='stDataFrame']")];
-        window.__drawn.push({text: String(text), left, right: left + width,
-                             canvas: canvas.clientWidth, table: tables.indexOf(table)});
-    }
-    return fill.call(this, text, x, y, maxWidth);
-};
-"""
-"""Records what the tables draw (their cells are painted on a canvas): each text and where."""
 
 _CIRCLES_IN_VIEW = """(iframe) => {
     const win = document.querySelector(iframe).contentWindow;
@@ -126,7 +102,7 @@ def test_at_1366_px_the_sites_read_whole_in_the_page_language(
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
     context.set_default_timeout(30_000)
     page = context.new_page()
-    page.add_init_script(_DRAWN_HOOK)
+    page.add_init_script(DRAWN_TEXT_HOOK)
     try:
         (kept,) = _eps_ids(engine, 1)
         page.goto(

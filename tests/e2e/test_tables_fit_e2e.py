@@ -12,56 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK
 
 pytestmark = pytest.mark.e2e
-
-_HOOK = """
-window.__drawn = [];
-const proto = CanvasRenderingContext2D.prototype;
-const dpr = () => window.devicePixelRatio || 1;
-const rect = proto.rect;
-proto.rect = function (x, y, w, h) {
-    const m = this.getTransform();
-    this.__rect = {left: (m.a * x + m.e) / dpr(), right: (m.a * (x + w) + m.e) / dpr()};
-    return rect.call(this, x, y, w, h);
-};
-const clip = proto.clip;
-proto.clip = function (...args) {
-    this.__clip = this.__rect;
-    return clip.apply(this, args);
-};
-const save = proto.save;
-proto.save = function () {
-    (this.__clips = this.__clips || []).push(this.__clip);
-    return save.call(this);
-};
-const restore = proto.restore;
-proto.restore = function () {
-    this.__clip = (this.__clips || []).pop();
-    return restore.call(this);
-};
-const fill = proto.fillText;
-proto.fillText = function (text, x, y, maxWidth) {
-    const canvas = this.canvas;
-    const table = canvas.closest && canvas.closest("[data-testid='stDataFrame']");
-    if (table) {
-        const m = this.getTransform();
-        const width = this.measureText(text).width * m.a / dpr();
-        const at = (m.a * x + m.e) / dpr();
-        const rtl = this.direction === "rtl" ||
-            (this.direction === "inherit" && getComputedStyle(canvas).direction === "rtl");
-        const align = this.textAlign;
-        const right = align === "right" || (align === "end" && !rtl) || (align === "start" && rtl);
-        const left = right ? at - width : align === "center" ? at - width / 2 : at;
-        const tables = [...document.querySelectorAll("[data-testid='stDataFrame']")];
-        window.__drawn.push({text: String(text), left, right: left + width,
-                             y: (m.d * y + m.f) / dpr(), clip: this.__clip || null,
-                             canvas: canvas.clientWidth, table: tables.indexOf(table)});
-    }
-    return fill.call(this, text, x, y, maxWidth);
-};
-"""
 
 
 HEADING_ROW = 36
@@ -113,7 +66,7 @@ def test_at_1366_px_every_heading_of_the_two_tables_reads_whole(
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     context.set_default_timeout(30_000)
     page = context.new_page()
-    page.add_init_script(_HOOK)
+    page.add_init_script(DRAWN_TEXT_HOOK)
     try:
         # the provinces (the longest names) with the coverage column: nine columns
         page.goto(f"{app}/?lang={lang}&ov_level=provinces")
