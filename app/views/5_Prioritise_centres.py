@@ -310,7 +310,9 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
     elif sites_error is not None:
         ok = False  # the error is shown under the layer or the file, above
     if ok:
-        with st.status(t("prioritise.solving"), expanded=False) as progress:
+        slot = st.empty()  # the progress box, replaced by a warning when nothing is proven
+        unproven: pv.Scenario | None = None
+        with slot.status(t("prioritise.solving"), expanded=False) as progress:
             st.write(t("prioritise.solving_steps"))
             try:
                 solved = pv.solve(request, candidates)
@@ -321,11 +323,15 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
                 progress.update(label=t("prioritise.failed"), state="error")
                 st.session_state["p_failed"] = exc
             else:
-                # a search stopped by the time limit says so: its sites are not proven best
                 progress.update(label=pv.solved_label(solved), state="complete")
                 st.session_state["p_run_id"] = solved.run_id
                 st.session_state.pop("p_infeasible", None)
                 st.session_state.pop("p_failed", None)
+                unproven = None if solved.results.get("optimal") else solved
+        if unproven is not None:
+            # a search stopped by the time limit says so: its sites are not proven best, and
+            # a status box has no state but a green check for "over" (so it gives way)
+            slot.warning(pv.solved_label(unproven), icon=":material/timer_off:")
 
 infeasible = st.session_state.pop("p_infeasible", None)
 if isinstance(infeasible, InfeasibleError):
