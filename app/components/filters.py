@@ -1,10 +1,12 @@
-"""The centre-type and distance-threshold pickers the map and the coverage pages share."""
+"""The centre-type and distance-threshold pickers the map and the coverage pages share, and
+tabs that stay open across a change of language."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app import analyses, state
@@ -92,3 +94,51 @@ def centre_filter(
     )
     state.publish("km", km, km_default)
     return CentreFilter(choice=str(choice), km=str(km))
+
+
+def kept_tabs(
+    codes: Sequence[str], labels: Sequence[str], *, key: str, default: str
+) -> tuple[dict[str, DeltaGenerator], str]:
+    """Tabs (``labels``, one per code of ``codes``) that keep the one the user opened.
+
+    Streamlit knows a tab by its label: after a change of language none of the new labels
+    is the one it holds, and the first tab opened again (the planner reading the ranking
+    in French found the table in Arabic). The open tab's code lives in the URL under
+    ``key`` (a shared link opens it too); it becomes the tabs' start when their labels
+    change, and stays their start while the labels do not, since Streamlit takes tabs
+    whose start changes for new ones.
+
+    Parameters
+    ----------
+    codes
+        The tabs' codes, in order: what the URL holds.
+    labels
+        The tabs' labels in the page's language.
+    key
+        The URL parameter and, prefixed with ``tab_``, the widget key.
+    default
+        The code of the tab opened when neither the user nor the URL chose one.
+
+    Returns
+    -------
+    dict[str, DeltaGenerator], str
+        Each tab's container by code, and the code of the open tab.
+    """
+    widget, start_key = f"tab_{key}", f"_tab_start_{key}"
+    clicked = st.session_state.get(widget)
+    shown: str
+    if isinstance(clicked, str) and clicked in labels:  # a tab of the page as drawn
+        shown = codes[list(labels).index(clicked)]
+    else:  # new labels (another language) or a first draw: the URL's tab
+        asked = st.query_params.get(key)
+        shown = asked if asked is not None and asked in codes else default
+        st.session_state[start_key] = shown
+    start = str(st.session_state.get(start_key, shown))
+    containers = st.tabs(
+        list(labels),
+        key=widget,
+        default=labels[list(codes).index(start)],
+        on_change="rerun",
+    )
+    state.publish(key, shown, default)
+    return dict(zip(codes, containers, strict=True)), shown

@@ -133,15 +133,12 @@ csv_notes = {
     t("equity.csv.data_col"): t("equity.csv.demo") if demo else "",
 }
 
-tab_table, tab_map, tab_lorenz, tab_rank, tab_gaps = st.tabs(
-    [
-        t("equity.tab_table"),
-        t("equity.tab_map"),
-        t("equity.tab_lorenz"),
-        t("equity.tab_rank"),
-        t("equity.tab_gaps"),
-    ]
+# the open tab stays open through a change of language (URL ``tab``)
+tab_codes = ("table", "map", "lorenz", "rank", "gaps")
+tabs, _open = filters.kept_tabs(
+    tab_codes, [t(f"equity.tab_{c}") for c in tab_codes], key="tab", default="table"
 )
+tab_table, tab_map, tab_lorenz, tab_rank, tab_gaps = (tabs[c] for c in tab_codes)
 with tab_table:
     shown_table, table_config = tables.screen_table(table, headers, decimals)
     st.dataframe(shown_table, hide_index=True, width="stretch", column_config=table_config)

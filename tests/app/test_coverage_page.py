@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit import dataframe_util
+from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -280,3 +281,52 @@ def test_the_maps_legend_names_the_distance(
             for c in at.get("component_instance")
         ]
         assert any("10 km" in s or "10\\u00a0km" in s for s in scripts), "no 10 km in the legend"
+
+
+# ---- the open tab through a change of language ----------------------------------------------
+
+
+def _open_tab(at: AppTest) -> str:
+    """The label of the tab the page opens (the tab container's start, as the browser gets
+    it)."""
+
+    def containers(node: Any) -> Iterator[Any]:
+        for child in getattr(node, "children", {}).values():
+            proto = getattr(child, "proto", None)
+            if isinstance(proto, BlockProto) and proto.HasField("tab_container"):
+                yield child
+            yield from containers(child)
+
+    (tabs,) = list(containers(at._tree))
+    index = tabs.proto.tab_container.default_tab_index
+    return str(list(tabs.children.values())[index].label)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_change_of_language_keeps_the_tab_the_planner_was_on(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the planner reading the ranking in French found the table again in Arabic
+    for at in _page(monkeypatch, engine, "fr"):
+        assert _open_tab(at) == translate("equity.tab_table", "fr")
+        at.session_state["tab_tab"] = translate("equity.tab_rank", "fr")  # a click on it
+        at.run()
+        assert _open_tab(at) == translate("equity.tab_rank", "fr")
+        assert at.query_params["tab"] == "rank"  # the address names it in every language
+        at.selectbox(key="by").set_value("region").run()  # another choice: the tab stays
+        assert _open_tab(at) == translate("equity.tab_rank", "fr")
+        # the sidebar's choice (AppTest words the page's boxes in the default language,
+        # outside the session: its language box cannot be set after a change of language)
+        at.sidebar.selectbox(key="lang").set_value(lang).run()
+        assert not at.exception, at.exception
+        assert at.title[0].value == translate("equity.title", lang)
+        assert _open_tab(at) == translate("equity.tab_rank", lang)
+
+
+def test_a_shared_link_opens_its_tab(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for at in _page(monkeypatch, engine, "ar", tab="lorenz"):
+        assert _open_tab(at) == translate("equity.tab_lorenz", "ar")
+    for at in _page(monkeypatch, engine, "fr", tab="nonsense"):  # a stale link: the table
+        assert _open_tab(at) == translate("equity.tab_table", "fr")
