@@ -123,6 +123,22 @@ def test_load_says_why_its_match_report_cannot_be_written_before_loading(
     assert line.startswith(f"walouja: cannot write the match report to {tmp_path}: it is a folder")
 
 
+def test_load_json_gives_its_refusal_as_json(tmp_path: Path) -> None:
+    # `load --json` printed nothing on stdout when it refused (its option had another name
+    # than the one the refusal's JSON looks for)
+    out = tmp_path / "absent" / "x.csv"
+    result = CliRunner().invoke(app, ["load", "--no-layers", "--report", str(out), "--json"])
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["message"] == (
+        f"cannot write the match report to {out}: no such folder: {out.parent}"
+    )
+    assert (
+        error["hint"] == f"create it first (mkdir -p {out.parent}), or choose a folder that exists"
+    )
+    assert result.stderr.startswith("walouja: cannot write the match report")
+
+
 def test_export_refuses_a_swapped_box(tmp_path: Path) -> None:
     out = tmp_path / "w.csv"
     line = _one_line(

@@ -36,7 +36,8 @@ def load(
     layers: bool = typer.Option(
         True, "--layers/--no-layers", help="Also load the thematic layers (when available)."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    # named as_json as in every command: `friendly` then gives a refusal as JSON too
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Load regions, provinces and communes (HCP RGPH 2024) and the thematic layers.
 
@@ -52,7 +53,7 @@ def load(
     if layers and _demo_loader_present():
         demo = importlib.import_module("geo.demo").load_demo(cfg)
     written = census.write_match_report(cfg, report) if report is not None else None
-    if json_out:
+    if as_json:
         emit_json(
             {
                 "geography": {
