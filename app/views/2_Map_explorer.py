@@ -101,6 +101,8 @@ overlays = st.multiselect(
     default=state.start_list("overlays", available_overlays, overlay_default),
     format_func=lambda v: t(f"layer.{v}"),
     placeholder=t("map.overlays_none"),
+    # Streamlit's own "Select all" entry is English on every page; four layers need none
+    select_all=False,
 )
 state.publish_list("overlays", overlays, overlay_default)
 # an access indicator is computed from the centres, drawn or not

@@ -285,3 +285,12 @@ def test_the_centre_type_box_shows_the_acronym_first_in_arabic(fresh: None) -> N
     assert all(
         o.startswith(("COAPH", "CAS", "CAPE", "EMF", "CJPA", "EPS")) for o in box.options[1:]
     )
+
+
+def test_the_layers_box_offers_no_english_select_all(fresh: None) -> None:
+    # its list began with Streamlit's English "Select all" on the French and Arabic pages
+    for lang in ("fr", "ar"):
+        box = _open(lang=lang).multiselect(key="overlays")
+        assert box.proto.HasField("select_all")
+        assert box.proto.select_all == 0  # never shown
+        assert box.placeholder  # the page's own words when no layer is chosen
