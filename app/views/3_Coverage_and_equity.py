@@ -117,11 +117,17 @@ decimals = {
     "places": 0,
     "places_per_10k": 1,
 }
+# coverage names its distance, as the columns beside it and the map's legend do
+shown_name = (
+    explorer.indicator_label(map_key, threshold_km=float(km))
+    if map_key == "coverage"
+    else t(f"indicator.{map_key}")
+)
 headers = {
     "code": t("field.code"),
     "name": t("field.name"),
     "pwd": t("field.pwd"),
-    "shown": f"{t(f'indicator.{map_key}')} ({unit})" if unit else t(f"indicator.{map_key}"),
+    "shown": f"{shown_name} ({unit})" if unit else shown_name,
     "pwd_beyond": t("equity.pwd_beyond", km=km),
     "share_beyond": t("equity.share_beyond", km=km),
     "places": t("field.places"),

@@ -330,3 +330,22 @@ def test_a_shared_link_opens_its_tab(
         assert _open_tab(at) == translate("equity.tab_lorenz", "ar")
     for at in _page(monkeypatch, engine, "fr", tab="nonsense"):  # a stale link: the table
         assert _open_tab(at) == translate("equity.tab_table", "fr")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_coverage_column_names_its_distance(
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, bytes],
+    lang: str,
+) -> None:
+    # "Coverage: share within the threshold of a centre (%)" beside "PwD beyond 10 km": which
+    # threshold, the column, its CSV heading and the ranking's axis did not say
+    for at in _page(monkeypatch, engine, lang, km="10"):
+        heading = translate("map.indicator.coverage", lang, km=10) + " (%)"
+        assert any(heading in frame.value.columns for frame in at.dataframe)
+        (name,) = [n for n in downloads if n.endswith(".csv")]
+        assert heading in downloads[name].decode("utf-8-sig").splitlines()[0]
+        spec, _ = _chart(at, -1)
+        assert spec["encoding"]["x"]["title"] == heading
