@@ -38,7 +38,7 @@ class ExportResult:
 
     def summary(self) -> str:
         """One line for people."""
-        rows = f"{self.rows} row{'' if self.rows == 1 else 's'}"
+        rows = f"{self.rows:,} row{'' if self.rows == 1 else 's'}"
         replaced = ", replacing the file that was there" if self.replaced else ""
         return f"{self.layer}: {rows} written to {self.path} ({self.format}){replaced}"
 

@@ -376,3 +376,51 @@ def test_load_json_lists_each_demonstration_layer() -> None:
     assert set(by_layer) == {"centres", "accessible_cities", "transport_stops", "beaches"}
     assert all(row["rows"] > 0 and row["rejected"] == 0 for row in by_layer.values())
     assert all(row["inserted"] == row["updated"] == 0 for row in by_layer.values())  # loaded
+
+
+HEALTHSITES_SOURCE = "healthsites.io test of counts (CLI)"
+
+
+@pytest.fixture
+def healthsites_imported(engine: Engine) -> Iterator[Path]:
+    """The healthsites.io extract imported as centres of type 'other', removed afterwards."""
+    healthsites = REAL / "morocco_healthsites_2020.csv"
+    if not healthsites.exists():
+        pytest.skip(f"{REAL} is absent (real third-party data lives outside the repository)")
+    with engine.connect() as c:
+        require_layers(c)
+    yield healthsites
+    with engine.begin() as c:
+        ids = c.execute(
+            sa.text("DELETE FROM centres WHERE source = :s RETURNING external_id"),
+            {"s": HEALTHSITES_SOURCE},
+        ).scalars()
+        c.execute(
+            sa.text("DELETE FROM layer_history WHERE layer = 'centres' AND external_id = ANY(:i)"),
+            {"i": list(ids)},
+        )
+        prune_sources(c)
+
+
+def test_counts_of_thousands_carry_their_marks(healthsites_imported: Path, tmp_path: Path) -> None:
+    # load, layers, the import's rejected rows, export and coverage printed 1503, 3582,
+    # 3580 where every other line writes 1,503
+    runner = CliRunner()
+    loaded = runner.invoke(app, ["load", "--no-layers"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "  communes   1,503 rows  unchanged" in loaded.stdout.splitlines()
+    assert "  regions       12 rows  unchanged" in loaded.stdout.splitlines()
+    refused = runner.invoke(app, ["import", "centres", str(healthsites_imported), "--dry-run"])
+    assert "  rejected rows (3,580):" in refused.stdout.splitlines()
+    args = ["import", "centres", str(healthsites_imported), "--set", "centre_type=other"]
+    imported = runner.invoke(app, [*args, "--skip-invalid", "--source", HEALTHSITES_SOURCE])
+    assert imported.exit_code == 0, imported.output
+    assert "inserted 3,094" in imported.stdout
+    listed = runner.invoke(app, ["layers"])
+    assert listed.stdout.startswith("centres              3,582 rows, 488 demo — ")
+    out = tmp_path / "other.csv"
+    exported = runner.invoke(app, ["export", "centres", str(out), "--where", "centre_type=other"])
+    assert exported.stdout == f"centres: 3,094 rows written to {out} (csv)\n"
+    covered = runner.invoke(app, ["coverage", "--centre-type", "other", "--by", "nation"])
+    assert covered.exit_code == 0, covered.output
+    assert "centre (3,094 centres), by nation" in covered.stdout.splitlines()[0]

@@ -27,6 +27,19 @@ def settings() -> Settings:
     return get_settings()
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` as English writes them: thousands marked, the singular for one.
+
+    Examples
+    --------
+    >>> counted(1, "row"), counted(3580, "row"), counted(0, "centre")
+    ('1 row', '3,580 rows', '0 centres')
+    >>> counted(2, "province", "provinces and prefectures")
+    '2 provinces and prefectures'
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` on stderr and return the exit to raise."""
     typer.echo(f"walouja: {message}", err=True)

@@ -17,7 +17,7 @@ import typer
 from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import emit_json, friendly, settings
+from walouja.cli._common import counted, emit_json, friendly, settings
 from walouja.errors import AnalysisError
 from walouja.services.coverage import (
     RunOutcome,
@@ -158,7 +158,7 @@ def coverage_command(
     what = f"a {kind} centre" if kind else "a centre of any type"
     typer.echo(
         f"Persons with disabilities within {threshold:g} {unit} of {what} "
-        f"({outcome.results['n_centres']} centres), by {by} — {run_note(outcome)}"
+        f"({counted(outcome.results['n_centres'], 'centre')}), by {by} — {run_note(outcome)}"
     )
     mean = (
         ("mean_distance_km", "mean km", "f1")
@@ -252,13 +252,15 @@ def access_command(
     res = outcome.results
     kind = outcome.params["centre_type"] or "all"
     filled = (
-        f"; {res['capacity_filled']} without capacity filled ({outcome.params['missing_capacity']})"
+        f"; {res['capacity_filled']:,} without capacity filled "
+        f"({outcome.params['missing_capacity']})"
         if res["capacity_filled"]
         else ""
     )
     typer.echo(
         f"{outcome.params['method'].upper()} access within {catchment_km:g} km to {kind} centres "
-        f"({res['n_centres']} centres, {res['capacity_total']:,.0f} places{filled}), by {by} — "
+        f"({counted(res['n_centres'], 'centre')}, {res['capacity_total']:,.0f} places{filled}), "
+        f"by {by} — "
         f"{run_note(outcome)}"
     )
     columns = [

@@ -17,7 +17,7 @@ from analysis.equity import INDICATORS, check_level, get_indicator
 from analysis.gaps import STAGES
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import emit_json, friendly, settings
+from walouja.cli._common import counted, emit_json, friendly, settings
 from walouja.cli.analysis import run_note
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
@@ -141,13 +141,14 @@ def _print_gaps(out: RunOutcome) -> None:
     res = out.results
     prov = res["provinces_without_centre"]
     typer.echo(
-        f"{prov['provinces_without']} of {prov['provinces_total']} provinces and prefectures "
+        f"{prov['provinces_without']:,} of "
+        f"{counted(prov['provinces_total'], 'province', 'provinces and prefectures')} "
         f"have no operating {prov['centre_type']} ({prov['pwd_in_them']:,.0f} persons with "
         f"disabilities) — {run_note(out)}"
     )
     for r in prov["rows"]:
         pipeline = [
-            f"{r[s]} {s.replace('_', ' ')}" for s in ("under_construction", "planned") if r[s]
+            f"{r[s]:,} {s.replace('_', ' ')}" for s in ("under_construction", "planned") if r[s]
         ]
         extra = f" ({', '.join(pipeline)})" if pipeline else ""
         typer.echo(f"  {r['code']}  {r['name_fr']}  {r['pwd']:,.0f} pwd{extra}")
@@ -156,7 +157,7 @@ def _print_gaps(out: RunOutcome) -> None:
     of = f"centres of type {', '.join(types)}" if types else "centres of every type"
     typer.echo(
         f"national rate ({of}): {places['national_places_per_10k']:.2f} places per 10,000 pwd; "
-        f"{places['regions_below']} regions below it" + _unknown_note(places, out.params)
+        f"{counted(places['regions_below'], 'region')} below it" + _unknown_note(places, out.params)
     )
     typer.echo(
         _table(
@@ -171,7 +172,7 @@ def _print_gaps(out: RunOutcome) -> None:
         )
     )
     cities = res["accessible_cities"]
-    typer.echo(f"Accessible Cities: {cities['national']['communes']} communes")
+    typer.echo(f"Accessible Cities: {counted(cities['national']['communes'], 'commune')}")
     typer.echo(
         _table(
             cities["rows"],

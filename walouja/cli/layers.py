@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from walouja.cli._common import emit_json, friendly, settings
+from walouja.cli._common import counted, emit_json, friendly, settings
 
 MAX_LINES = 20
 """How many rejected rows an import report lists one per line (``--json`` lists them all)."""
@@ -87,7 +87,7 @@ def _print_report(report: object, *, as_json: bool) -> None:
     for note in report.warnings:
         typer.echo(f"  note: {note}")
     if report.problems:
-        typer.echo(f"  rejected rows ({report.rejected}):")
+        typer.echo(f"  rejected rows ({report.rejected:,}):")
         advised = [a.field for a in report.advice]
         for name in advised:
             rows = sorted(
@@ -140,10 +140,10 @@ def register(app: typer.Typer) -> None:
             emit_json([r.as_dict() for r in rows])
             return
         for r in rows:
-            demo = f", {r.demo_rows} demo" if r.demo_rows else ""
+            demo = f", {r.demo_rows:,} demo" if r.demo_rows else ""
             text = r.source if r.source is None or len(r.source) <= 60 else r.source[:59] + "…"
             src = f" — {text} ({r.licence})" if r.source else ""
-            typer.echo(f"{r.layer:<18} {r.rows:>7} rows{demo}{src}")
+            typer.echo(f"{r.layer:<18} {counted(r.rows, 'row'):>12}{demo}{src}")
 
     @app.command("import")
     @friendly

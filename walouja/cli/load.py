@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from walouja.cli._common import emit_json, friendly, settings
+from walouja.cli._common import counted, emit_json, friendly, settings
 
 
 def _demo_loader_present() -> bool:
@@ -69,12 +69,32 @@ def load(
         return
     state = "unchanged" if not result.changed else "loaded"
     typer.echo(f"geography: {state} in {result.duration_s:.1f} s")
+    width = max((len(f"{t.rows:,}") for t in result.tables), default=0)
     for table in result.tables:
-        typer.echo(f"  {table.line()}")
+        what = (
+            f"{table.inserted:,} inserted, {table.updated:,} updated, {table.deleted:,} deleted"
+            if table.changed
+            else "unchanged"
+        )
+        typer.echo(f"  {table.table:<10} {table.rows:>{width},} rows  {what}")
     if demo is not None:
-        typer.echo(f"layers: {demo.summary()}")
+        typer.echo(f"layers: {_demo_line(demo)}")
     if report is not None:
-        typer.echo(f"match report: {written} communes written to {report}")
+        typer.echo(f"match report: {counted(written or 0, 'commune')} written to {report}")
+
+
+def _demo_line(demo: Any) -> str:
+    """The demonstration layers in one line, counts as English writes them:
+    ``centres 488 (488 changed); ... beaches 39``."""
+    parts = []
+    for r in demo.reports:
+        changed = r.inserted + r.updated + demo.removed.get(r.layer, 0)
+        parts.append(
+            f"{r.layer} {r.accepted:,}"
+            + (f" ({changed:,} changed)" if changed else "")
+            + (f", {r.rejected:,} rejected" if r.rejected else "")
+        )
+    return "demonstration layers: " + "; ".join(parts)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 
 from geo import db
-from walouja.cli._common import emit_json, friendly, settings
+from walouja.cli._common import counted, emit_json, friendly, settings
 from walouja.errors import AnalysisError, DataError
 from walouja.services.prioritise import (
     Scenario,
@@ -176,7 +176,7 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
     if r.get("capacity_filled"):
         n = int(r["capacity_filled"])
         typer.echo(
-            f"note: {n} existing {'centre' if n == 1 else 'centres'} without a known capacity "
+            f"note: {counted(n, 'existing centre')} without a known capacity "
             "counted with the median of the known ones"
         )
     sites = r["sites"]
@@ -195,7 +195,7 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
         )
     if r.get("total_cost_mad") is not None and sites:
         unit = params.get("cost_mad")
-        each = f" ({len(sites)} × {_fmt(unit)} MAD)" if unit is not None else ""
+        each = f" ({len(sites):,} × {_fmt(unit)} MAD)" if unit is not None else ""
         typer.echo(f"cost of the new centres: {_fmt(r['total_cost_mad'])} MAD{each}")
     g = r["greedy"]
     typer.echo(
@@ -317,7 +317,7 @@ def scenarios_compare(
 
     typer.echo(f"sites only in {a}: {sites(diff['sites_only_a'])}")
     typer.echo(f"sites only in {b}: {sites(diff['sites_only_b'])}")
-    typer.echo(f"sites in both ({len(diff['sites_both'])}): {sites(diff['sites_both'])}")
+    typer.echo(f"sites in both ({len(diff['sites_both']):,}): {sites(diff['sites_both'])}")
     _print_provinces(diff, a, b)
 
 
@@ -341,7 +341,7 @@ def _print_provinces(diff: dict[str, Any], a: int, b: int) -> None:
     label, spec = _PROVINCE_FIGURES.get(field, (field, ",.1f"))
     rows = [p for p in diff["by_province"] if p.get("difference")]
     same = len(diff["by_province"]) - len(rows)
-    typer.echo(f"provinces whose {label} differs: {len(rows)} ({same} unchanged)")
+    typer.echo(f"provinces whose {label} differs: {len(rows):,} ({same:,} unchanged)")
     rows.sort(key=lambda p: -abs(p["difference"]))
     for p in rows:
         typer.echo(

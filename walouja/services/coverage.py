@@ -385,7 +385,7 @@ def check_capacities(centres: pd.DataFrame, missing_capacity: str | float) -> No
         first = unknown.iloc[0]
         raise AnalysisError(
             f"centre {first['name']!r} (id {first['id']}) has no capacity "
-            f"({len(unknown)} of {len(centres)} centres have none)",
+            f"({len(unknown):,} of {len(centres):,} centres have none)",
             hint="fill them with --missing-capacity median, or a number such as 1",
             code="centre_without_capacity",
             params={
