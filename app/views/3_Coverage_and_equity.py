@@ -200,8 +200,15 @@ with tab_rank:
         with_unit(number(v, decimals=spec.decimals), unit) for v in ranked["shown"]
     ]
     bars = (
-        alt.Chart(ranked)
-        .mark_bar(color="#e6550d")
+        alt.layer(
+            alt.Chart().mark_bar(color="#e6550d"),
+            # each figure written at its bar's end: a unit at 0 % has no bar to see, and its
+            # row read as if its figure were missing
+            alt.Chart()
+            .mark_text(align="right" if RTL else "left", dx=-4 if RTL else 4, color="#31333f")
+            .encode(text="shown_text:N"),
+            data=ranked,
+        )
         .encode(
             # in Arabic the bars grow leftwards from the names, on the right
             x=alt.X("shown:Q", title=headers["shown"], scale=alt.Scale(reverse=RTL)),

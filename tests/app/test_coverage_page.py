@@ -349,3 +349,17 @@ def test_the_coverage_column_names_its_distance(
         assert heading in downloads[name].decode("utf-8-sig").splitlines()[0]
         spec, _ = _chart(at, -1)
         assert spec["encoding"]["x"]["title"] == heading
+
+
+def test_the_ranking_writes_each_figure_beside_its_bar(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # at 20 km most of the 25 worst-covered provinces are at 0 %: names with no bar, which
+    # read as missing figures
+    for at in _page(monkeypatch, engine, "ar", km="20"):
+        spec, data = _chart(at, -1)
+        marks = {layer["mark"]["type"]: layer for layer in spec["layer"]}
+        assert marks["text"]["encoding"]["text"]["field"] == "shown_text"
+        assert marks["text"]["mark"]["align"] == "right"  # the bars grow leftwards in Arabic
+        assert (data["shown"] == 0).any()
+        assert set(data.loc[data["shown"] == 0, "shown_text"]) == {"0%"}
