@@ -423,4 +423,5 @@ def test_counts_of_thousands_carry_their_marks(healthsites_imported: Path, tmp_p
     assert exported.stdout == f"centres: 3,094 rows written to {out} (csv)\n"
     covered = runner.invoke(app, ["coverage", "--centre-type", "other", "--by", "nation"])
     assert covered.exit_code == 0, covered.output
-    assert "centre (3,094 centres), by nation" in covered.stdout.splitlines()[0]
+    # it read "of a other centre"
+    assert "of a centre of type other (3,094 centres), by nation" in covered.stdout.splitlines()[0]

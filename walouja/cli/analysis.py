@@ -31,6 +31,22 @@ from walouja.services.coverage import (
 # --------------------------------------------------------------------------- output
 
 
+def a_centre_of(kind: str | None) -> str:
+    """'a centre' of type ``kind`` as English says it (None: of any type).
+
+    Examples
+    --------
+    >>> a_centre_of("COAPH"), a_centre_of("EPS"), a_centre_of("other"), a_centre_of(None)
+    ('a COAPH centre', 'an EPS centre', 'a centre of type other', 'a centre of any type')
+    """
+    if not kind:
+        return "a centre of any type"
+    if kind == "other":
+        return "a centre of type other"
+    # EPS and EMF are read letter by letter ("ee-pee-ess"), COAPH, CAPE... as words
+    return f"{'an' if kind in ('EPS', 'EMF') else 'a'} {kind} centre"
+
+
 def _fmt(value: Any, kind: str) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "—"
@@ -155,7 +171,7 @@ def coverage_command(
         )
         return
     kind = outcome.params["centre_type"]
-    what = f"a {kind} centre" if kind else "a centre of any type"
+    what = a_centre_of(kind)
     typer.echo(
         f"Persons with disabilities within {threshold:g} {unit} of {what} "
         f"({counted(outcome.results['n_centres'], 'centre')}), by {by} — {run_note(outcome)}"

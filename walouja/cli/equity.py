@@ -137,13 +137,19 @@ def _unknown_note(places: dict[str, Any], params: dict[str, Any]) -> str:
     return f" ({centres} of unknown capacity counted with {how})"
 
 
+def _type_name(kind: str) -> str:
+    """A centre type as a sentence names it: ``COAPH``, or ``centre of type other``."""
+    return "centre of type other" if kind == "other" else kind
+
+
 def _print_gaps(out: RunOutcome) -> None:
     res = out.results
     prov = res["provinces_without_centre"]
     typer.echo(
         f"{prov['provinces_without']:,} of "
         f"{counted(prov['provinces_total'], 'province', 'provinces and prefectures')} "
-        f"have no operating {prov['centre_type']} ({prov['pwd_in_them']:,.0f} persons with "
+        f"have no operating {_type_name(prov['centre_type'])} "
+        f"({prov['pwd_in_them']:,.0f} persons with "
         f"disabilities) — {run_note(out)}"
     )
     for r in prov["rows"]:
