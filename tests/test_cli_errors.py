@@ -5,6 +5,10 @@ a database without its tables, an export path that cannot be written, a bad port
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -274,3 +278,21 @@ def test_a_candidate_file_error_names_its_rows(tmp_path: Path) -> None:
         "walouja: cand.csv: the id 'A' is given to more than one site "
         "(row 3, id: external id 'A' repeats row 2)"
     )
+
+
+@pytest.mark.parametrize("delay_s", [0.1, 0.4])
+def test_ctrl_c_while_the_command_starts_is_one_line(delay_s: float) -> None:
+    # the commands' modules take about a second to import: Ctrl+C then printed a traceback of
+    # pandas or SciPy and died of the signal, instead of the line a Ctrl+C later prints
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "walouja.cli", "equity", "--indicator", "access", "--fresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a shell's Ctrl+C reaches a program whose SIGINT is not ignored (as a test's child's is)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(delay_s)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err, out) == (130, "walouja: interrupted\n", "")

@@ -5,12 +5,23 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
-import typer
 
-from walouja.cli import db as db_cli
-from walouja.cli._common import HelpGroup, friendly, readable_help, settings
-from walouja.errors import ConfigError
+def _interrupted() -> NoReturn:
+    """Ctrl+C before the command has begun (its modules take a second to import): the same
+    line and exit code as during the command, not a traceback."""
+    sys.stderr.write("walouja: interrupted\n")
+    raise SystemExit(130) from None
+
+
+try:
+    import typer
+
+    from walouja.cli._common import HelpGroup, friendly, readable_help, settings
+    from walouja.errors import ConfigError
+except KeyboardInterrupt:
+    _interrupted()
 
 app = typer.Typer(
     help="Walouja — accessibility planning for persons with disabilities in Morocco.",
@@ -19,7 +30,6 @@ app = typer.Typer(
     add_completion=False,
     cls=HelpGroup,
 )
-app.add_typer(db_cli.app, name="db")
 
 
 @app.command("serve")
@@ -60,9 +70,13 @@ def serve(
 
 
 def _register_optional() -> None:
-    """Add the command modules of the other features (each registers its own commands)."""
+    """Add ``walouja db`` and the command modules of the other features (each registers its
+    own commands)."""
     import importlib
 
+    from walouja.cli import db as db_cli
+
+    app.add_typer(db_cli.app, name="db")
     for name in ("load", "layers", "analysis", "prioritise"):
         try:
             module = importlib.import_module(f"walouja.cli.{name}")
@@ -73,7 +87,10 @@ def _register_optional() -> None:
         module.register(app)
 
 
-_register_optional()
+try:
+    _register_optional()  # most of a command's start: pandas, SciPy, ... behind the commands
+except KeyboardInterrupt:
+    _interrupted()
 readable_help(app)
 
 
