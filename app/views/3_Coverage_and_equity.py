@@ -39,7 +39,10 @@ RTL = is_rtl(current_language())  # the charts lay themselves out for Arabic (se
 # the indicator's name is the longest: the box gets room, and a name it still cannot show
 # whole ends with an ellipsis instead of being cut inside a number ("…على 0" for "على 60")
 c1, c2, c3, c4 = st.columns([3, 1.5, 3.5, 1.5])
-picked = filters.centre_filter(c1, c2, default_type="COAPH")
+# only the types that have an operating centre: "Autre" was offered and answered with an error
+operating = explorer.operating_types()
+asked = st.session_state.get("ctype") or st.query_params.get("ctype")
+picked = filters.centre_filter(c1, c2, default_type="COAPH", types=sorted(operating))
 centre_type, chosen, km = picked.centre_type, picked.choice, picked.km
 ind_options = list(analyses.EQUITY_INDICATORS)
 indicator = c3.selectbox(
@@ -59,6 +62,14 @@ by = c4.selectbox(
     format_func=lambda v: t(f"level.{v}s"),
 )
 state.publish("by", by, "province")
+if asked in analyses.CENTRE_TYPES and asked not in operating:  # a link or the other page's
+    st.info(
+        t(
+            "equity.type_none",
+            type=filters.type_label(str(asked)),
+            shown=filters.type_label(centre_type),
+        )
+    )
 
 try:
     report = analyses.equity(

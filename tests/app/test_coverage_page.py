@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.components import tables
 from app.i18n import translate
+from tests.app.support import require_no_centre_of_type
 from walouja.settings import Settings
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
@@ -363,3 +364,17 @@ def test_the_ranking_writes_each_figure_beside_its_bar(
         assert marks["text"]["mark"]["align"] == "right"  # the bars grow leftwards in Arabic
         assert (data["shown"] == 0).any()
         assert set(data.loc[data["shown"] == 0, "shown_text"]) == {"0%"}
+
+
+def test_a_centre_type_without_operating_centres_is_not_offered(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Autre" was offered, and answered with a red "cannot continue" box and no figures
+    require_no_centre_of_type(engine, "other")
+    for at in _page(monkeypatch, engine, "fr"):
+        assert "other" not in at.selectbox(key="ctype").options
+    for at in _page(monkeypatch, engine, "fr", ctype="other"):  # a link from before
+        assert not at.error, [e.value for e in at.error]
+        assert at.selectbox(key="ctype").value == "COAPH"
+        assert any("« Autre » n'est en service" in i.value for i in at.info)
+        assert len(at.metric) >= 5  # the figures are shown
