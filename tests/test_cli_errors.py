@@ -296,3 +296,40 @@ def test_ctrl_c_while_the_command_starts_is_one_line(delay_s: float) -> None:
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, err, out) == (130, "walouja: interrupted\n", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "command"),
+    [
+        (
+            ["coverage", "--thresold-km", "30", "--json"],
+            "No such option: --thresold-km (Possible options: --threshold-km, --threshold-min)",
+            "walouja coverage",
+        ),
+        (
+            ["scenarios", "show", "abc", "--json"],
+            "Invalid value for 'RUN_ID': Input should be a valid integer, unable to parse "
+            "string as an integer",
+            "walouja scenarios show",
+        ),
+        (["coverag", "--json"], "No such command 'coverag'. Did you mean 'coverage'?", "walouja"),
+    ],
+)
+def test_a_mistyped_command_line_with_json_is_refused_in_json(
+    args: list[str], message: str, command: str
+) -> None:
+    # a script asking for --json got nothing on stdout when an option was misspelt
+    result = CliRunner().invoke(app, args, prog_name="walouja")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {
+        "error": {"code": "usage", "message": message, "hint": f"see `{command} --help`"}
+    }
+    assert f"Try '{command} --help' for help." in result.stderr
+
+
+def test_json_keeps_the_exit_codes_of_success_and_refusal(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "status", "--json"]).exit_code == 0
+    missing = runner.invoke(app, ["import", "centres", str(tmp_path / "no.csv"), "--json"])
+    assert missing.exit_code == 1
+    assert json.loads(missing.stdout)["error"]["code"] == "no_such_file"

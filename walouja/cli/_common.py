@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import typer
+from typer import rich_utils
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from walouja.errors import DatabaseError, ValidationError, WaloujaError
@@ -209,6 +210,41 @@ class HelpGroup(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
         """The parameters, tidied for the help (``_tidy_params``)."""
         return _tidy_params(super().get_params(ctx), ctx)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; with ``--json``, a mistyped command line (an unknown option,
+        a value that is not a number) is a refusal in JSON on stdout too, beside the usual
+        message on stderr and its exit code 2."""
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode or "--json" not in argv:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            done = super().main(argv, prog_name, complete_var, False, **extra)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        except typer.TyperException as exc:  # Click's errors (Typer carries its own Click)
+            ctx = getattr(exc, "ctx", None)
+            command = ctx.command_path if ctx is not None else "walouja"
+            emit_json(
+                {
+                    "error": {
+                        "code": "usage",
+                        "message": exc.format_message(),
+                        "hint": f"see `{command} --help`",
+                    }
+                }
+            )
+            rich_utils.rich_format_error(exc)  # type: ignore[arg-type]  # as without --json
+            sys.exit(exc.exit_code)
+        sys.exit(done if isinstance(done, int) else 0)  # a command's exit code, or success
 
 
 def readable_help(app: typer.Typer) -> None:
