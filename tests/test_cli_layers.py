@@ -345,6 +345,20 @@ def test_every_help_reads_as_a_command_line(path: list[str]) -> None:
     assert "list[" not in shown.stdout
 
 
+def test_a_commands_description_flows_to_the_width_of_the_terminal() -> None:
+    # its lines broke where the docstring's did: "... When rows are rejected nothing is",
+    # then "written and the exit code is 1, unless --skip-invalid writes the valid ones (exit"
+    shown = CliRunner().invoke(
+        app, ["import", "--help"], prog_name="walouja", env={"COLUMNS": "200"}
+    )
+    lines = [line.strip() for line in shown.stdout.splitlines()]
+    assert (
+        "Every row is checked before anything is written. When rows are rejected nothing is "
+        "written and the exit code is 1, unless --skip-invalid writes the valid ones (exit "
+        "code 1 still when every row is rejected: nothing was imported)."
+    ) in lines
+
+
 def test_import_and_export_name_their_arguments_and_values() -> None:
     def helped(*words: str) -> str:
         shown = CliRunner().invoke(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import sys
@@ -149,6 +150,21 @@ def _plain(text: str | None) -> str | None:
     return None if text is None else text.replace("``", "")
 
 
+def _flowing(text: str | None) -> str | None:
+    r"""A docstring's paragraphs, each on one line, for the help to wrap to the terminal
+    (it kept the docstring's line breaks: a line of the help stopped at "nothing is").
+
+    Examples
+    --------
+    >>> _flowing("Check a file.\n\nWhen rows are rejected nothing is\nwritten.")
+    'Check a file.\n\nWhen rows are rejected nothing is written.'
+    """
+    if text is None:
+        return None
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
 def _tidy_params(params: list[Any], ctx: Any) -> list[Any]:
     """``params`` shown as a command line shows them (changed in place, once).
 
@@ -180,7 +196,7 @@ class HelpCommand(TyperCommand):
 
     def __init__(self, name: str | None, **attrs: Any) -> None:
         super().__init__(name, **attrs)
-        self.help = _plain(self.help)
+        self.help = _flowing(_plain(self.help))
         self.short_help = _plain(self.short_help)
 
     def get_params(self, ctx: Any) -> list[Any]:
@@ -204,7 +220,7 @@ class HelpGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        self.help = _plain(self.help)
+        self.help = _flowing(_plain(self.help))
         self.short_help = _plain(self.short_help)
 
     def get_params(self, ctx: Any) -> list[Any]:
