@@ -105,3 +105,21 @@ def unit_panel(level: str, code: str, *, names: Mapping[str, str]) -> None:
     )
     if bool(row.get("is_demo")):
         st.warning(t("demo.unit"), icon="🧪")
+
+
+def unit_address(selected: tuple[str, str] | None, *, searched: str | None) -> str | None:
+    """The unit the panel shows as the address names it (``provinces:08.363``), or None when
+    there is none or it is the searched commune (the address has it under ``commune``)."""
+    if not selected or selected == ("communes", searched):
+        return None
+    return f"{selected[0]}:{selected[1]}"
+
+
+def unit_from_address(text: str | None) -> tuple[str, str] | None:
+    """The ``(level, code)`` an address's ``unit`` names, or None when it names no known
+    unit (a stale or hand-edited link)."""
+    level, _, code = (text or "").partition(":")
+    if level not in ("regions", "provinces", "communes") or not code:
+        return None
+    known = set(data.units(level)["code"].astype(str))
+    return (level, code) if code in known else None

@@ -191,6 +191,13 @@ elif not matches.empty:
     span = max(east - west, north - south, 0.01)
     zoom = max(6, min(12, int(math.log2(360 / span)) - 1))
 state.publish("commune", chosen_code, None)
+# a unit clicked before a reload, or in the view a shared link shows: its panel again (the
+# address names it as ``unit=provinces:08.363``; the search's own commune is under ``commune``)
+if "selected" not in st.session_state:
+    kept = figures.unit_from_address(st.query_params.get("unit"))
+    if kept is not None:
+        st.session_state["selected"] = kept
+        st.session_state["_searched"] = chosen_code  # the search does not take its place
 # the panel shows the commune found when the search finds another one, not on every run:
 # a unit clicked since stays in the panel
 previous = st.session_state.get("_searched")
@@ -254,6 +261,11 @@ if clicked and clicked != st.session_state.get("_last_click"):
         st.session_state["selected"] = (level, code)
 with right:
     selected = st.session_state.get("selected")
+    state.publish(
+        "unit",
+        figures.unit_address(selected, searched=chosen_code),
+        None,
+    )
     if selected:
         # the access figures are the page's own: they name the distance and the centres
         figures.unit_panel(selected[0], selected[1], names=names)

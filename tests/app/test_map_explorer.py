@@ -294,3 +294,25 @@ def test_the_layers_box_offers_no_english_select_all(fresh: None) -> None:
         assert box.proto.HasField("select_all")
         assert box.proto.select_all == 0  # never shown
         assert box.placeholder  # the page's own words when no layer is chosen
+
+
+def test_a_clicked_unit_is_in_the_address_and_comes_back_with_it(
+    fresh: None, engine: Engine
+) -> None:
+    # a reload, or a colleague opening the copied address, showed no panel: the unit the
+    # planner had clicked was not in the address
+    provinces = _units(engine, "provinces")
+    code, name = provinces["code"].iloc[0], provinces["name_fr"].iloc[0]
+    at = _open(level="provinces")
+    at.session_state["selected"] = ("provinces", code)  # what a click on the map records
+    at.run()
+    assert at.query_params["unit"] == f"provinces:{code}"
+    shared = _open(level="provinces", indicator="coverage", unit=f"provinces:{code}")
+    assert [s.value for s in shared.subheader][:1] == [name]
+    assert any(m.label.startswith("Couverture") for m in shared.metric)  # its access figures
+    # with a search in the address, the clicked unit still wins; a stale unit is ignored
+    searched = _open(q="Tiznit", unit=f"provinces:{code}")
+    assert [s.value for s in searched.subheader][:1] == [name]
+    stale = _open(unit="provinces:99.999")
+    assert not stale.subheader
+    assert "unit" not in stale.query_params
