@@ -97,10 +97,17 @@ def display_value(spec: IndicatorSpec, value: float | None) -> float | None:
     return float(value) * spec.scale
 
 
-def indicator_label(indicator: str, *, threshold_km: float | None = None) -> str:
+def indicator_label(
+    indicator: str, *, threshold_km: float | None = None, level: str = "communes"
+) -> str:
     """The indicator's name as the map shows it: coverage names its distance when
-    ``threshold_km`` is given, and "per 10 000" is written as the language writes numbers."""
+    ``threshold_km`` is given, "per 10 000" is written as the language writes numbers, and
+    the distance of a province or region says it is a mean (of its communes, weighted by
+    their persons with disabilities: "106 km to the nearest centre" read as the province's
+    own distance, while its nearest commune is 56 km away)."""
     per = mapview.fmt_number(1e4)
+    if indicator == "nearest_km" and level != "communes":
+        return t("indicator.nearest_km.mean")
     if indicator == "coverage" and threshold_km is not None:
         return t("map.indicator.coverage", km=mapview.fmt_number(threshold_km))
     if indicator == "access":
@@ -184,7 +191,7 @@ def build_map(
         },
     )
     counts: dict[str, int] = {}
-    label = indicator_label(indicator, threshold_km=threshold_km)
+    label = indicator_label(indicator, threshold_km=threshold_km, level=level)
     popup = {
         "name_fr": t("field.name_fr"),
         "name_ar": t("field.name_ar"),
@@ -280,7 +287,7 @@ def access_panel(
         value = analyses.aggregate(frame, column, level).get(code)
         shown = None if value is None or pd.isna(value) else float(value) * scale
         st.metric(
-            indicator_label(indicator, threshold_km=threshold_km),
+            indicator_label(indicator, threshold_km=threshold_km, level=level),
             figures.with_unit(mapview.fmt_number(shown, decimals=decimals), unit),
         )
     st.caption(t("map.panel.centres", type=type_label(centre_type)))

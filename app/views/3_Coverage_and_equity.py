@@ -128,10 +128,11 @@ decimals = {
     "places": 0,
     "places_per_10k": 1,
 }
-# coverage names its distance, as the columns beside it and the map's legend do
+# coverage names its distance, as the columns beside it and the map's legend do, and the
+# distance of a province says it is a mean
 shown_name = (
-    explorer.indicator_label(map_key, threshold_km=float(km))
-    if map_key == "coverage"
+    explorer.indicator_label(map_key, threshold_km=float(km), level=f"{by}s")
+    if map_key in ("coverage", "nearest_km")
     else t(f"indicator.{map_key}")
 )
 headers = {

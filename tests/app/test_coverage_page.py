@@ -181,7 +181,7 @@ def test_the_ranking_tooltip_is_worded_and_written_in_the_page_language(
         spec, data = _chart(at, -1)
         titles = [tip.get("title") for tip in spec["encoding"]["tooltip"]]
         assert titles[:2] == [translate("field.code", lang), translate("field.name", lang)]
-        assert titles[2].startswith(translate("indicator.nearest_km", lang))
+        assert titles[2].startswith(translate("indicator.nearest_km.mean", lang))
         field = spec["encoding"]["tooltip"][2]["field"]
         unit = translate("indicator.nearest_km.unit", lang)
         decimal = "." if lang == "en" else ","
@@ -378,3 +378,13 @@ def test_a_centre_type_without_operating_centres_is_not_offered(
         assert at.selectbox(key="ctype").value == "COAPH"
         assert any("« Autre » n'est en service" in i.value for i in at.info)
         assert len(at.metric) >= 5  # the figures are shown
+
+
+def test_the_distance_column_says_it_is_a_mean(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a province's distance is the mean of its communes' (weighted by their PwD)
+    for at in _page(monkeypatch, engine, "en", eq_indicator="nearest_km"):
+        heading = translate("indicator.nearest_km.mean", "en") + " (km)"
+        assert heading == "Mean distance to the nearest centre (km)"
+        assert any(heading in frame.value.columns for frame in at.dataframe)

@@ -316,3 +316,17 @@ def test_a_clicked_unit_is_in_the_address_and_comes_back_with_it(
     stale = _open(unit="provinces:99.999")
     assert not stale.subheader
     assert "unit" not in stale.query_params
+
+
+def test_the_distance_of_a_province_says_it_is_a_mean(fresh: None, engine: Engine) -> None:
+    # "Distance to the nearest centre: 106.3 km" for Midelt, whose nearest commune is 56 km
+    # from a COAPH: the figure is the mean of its communes, weighted by their PwD
+    code = _units(engine, "provinces")["code"].iloc[0]
+    at = _open(level="provinces", indicator="nearest_km", unit=f"provinces:{code}")
+    mean = "Distance moyenne au centre le plus proche"
+    assert mean in _legend(at)
+    assert mean in [m.label for m in at.metric]
+    at = _open(indicator="nearest_km", unit=f"provinces:{code}")  # the communes' map
+    assert mean not in _legend(at)
+    assert "Distance au centre le plus proche" in _legend(at)
+    assert mean in [m.label for m in at.metric]  # the panel still shows the province
