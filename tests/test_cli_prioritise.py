@@ -417,6 +417,20 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
             ["prioritise", "--new", "3", "--budget-mad", "10"],
             "budget: 10 MAD buys no COAPH centre, one costs 5,000,000 MAD",
         ),
+        # refused whether or not a proven scenario is stored (--time-limit -5 was then taken)
+        (
+            ["prioritise", "--new", "3", "--time-limit", "-5"],
+            "--time-limit -5 is not a positive number of seconds — give the solver's time",
+        ),
+        (["prioritise", "--new", "3", "--cost-mad", "-5"], "--cost-mad -5 is not a cost — give"),
+        (
+            ["prioritise", "--new", "3", "--new-capacity", "0"],
+            "--new-capacity 0 leaves a new centre no places: it would serve nobody — give",
+        ),
+        (
+            ["prioritise", "--new", "3", "--min-per-province", "-1"],
+            "--min-per-province -1 is not a number of centres — give 0 (no minimum) or more",
+        ),
         (["scenarios", "compare", "999999998", "999999999"], "no stored analysis run"),
         (["scenarios", "compare", "7", "7"], "scenario 7 compared with itself"),
     ],

@@ -151,6 +151,41 @@ def summarise(
     )
 
 
+def _check_figures(
+    *,
+    time_limit_s: float,
+    cost_mad: float | None,
+    new_capacity: float | None,
+    min_per_province: int,
+) -> None:
+    """An ``AnalysisError`` naming the option whose figure no request can use.
+
+    Checked before a stored scenario is looked up: a proven one is reused whatever the time
+    limit, so ``--time-limit -5`` was accepted when one was stored and refused otherwise.
+    """
+    if not (np.isfinite(time_limit_s) and time_limit_s > 0):
+        raise AnalysisError(
+            f"--time-limit {time_limit_s:g} is not a positive number of seconds",
+            hint="give the solver's time in seconds, for example --time-limit 60",
+        )
+    if cost_mad is not None and not (np.isfinite(cost_mad) and cost_mad >= 0):
+        raise AnalysisError(
+            f"--cost-mad {cost_mad:g} is not a cost",
+            hint="give the cost of one new centre in MAD, for example --cost-mad 5000000",
+        )
+    if new_capacity is not None and not (np.isfinite(new_capacity) and new_capacity > 0):
+        raise AnalysisError(
+            f"--new-capacity {new_capacity:g} leaves a new centre no places: it would serve nobody",
+            hint="give the places of one new centre, for example --new-capacity 50, or leave "
+            "the option out to count persons within reach",
+        )
+    if min_per_province < 0:
+        raise AnalysisError(
+            f"--min-per-province {min_per_province} is not a number of centres",
+            hint="give 0 (no minimum) or more, for example --min-per-province 1",
+        )
+
+
 def run_prioritise(
     conn: Connection,
     *,
@@ -186,6 +221,12 @@ def run_prioritise(
         raise NotFoundError(f"unknown model {model!r}", hint="choose mclp or pmedian")
     if not np.isfinite(radius_km) or radius_km <= 0:
         raise AnalysisError(f"the radius must be a positive number of km, got {radius_km}")
+    _check_figures(
+        time_limit_s=time_limit_s,
+        cost_mad=cost_mad,
+        new_capacity=new_capacity,
+        min_per_province=min_per_province,
+    )
     if new is None and budget_mad is None:
         raise AnalysisError("say how many new centres (--new) or give a budget (--budget-mad)")
     if new is not None and new < 1:
