@@ -484,6 +484,20 @@ def test_cli_says_why_fewer_sites_than_asked_and_names_the_gain() -> None:
     assert "(person-km saved)" in done.stdout
 
 
+def test_cli_says_when_no_new_centre_adds_anything() -> None:
+    # within 5,000 km the existing COAPH cover everyone: it read "only 0 of the 2 new centres
+    # asked for add anything; the others would cover nobody new"
+    done = _cli("prioritise", "--new", "2", "--radius-km", "5000")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == (
+        "note: none of the 2 new centres asked for adds anything; they would cover nobody new"
+    )
+    done = _cli("prioritise", "--new", "1", "--radius-km", "5000")
+    assert done.stdout.splitlines()[1] == (
+        "note: the new centre asked for adds nothing; it would cover nobody new"
+    )
+
+
 def test_cli_scenarios_show_and_list_say_how_each_was_proven() -> None:
     done = _cli("prioritise", "--new", "3", "--json")
     run_id = json.loads(done.stdout)["run_id"]

@@ -183,10 +183,18 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
     asked = params.get("new")
     if asked is not None and params.get("budget_mad") is None and len(sites) < int(asked):
         what = "cover nobody new" if r["model"] == "MCLP" else "bring nobody closer"
-        typer.echo(
-            f"note: only {len(sites):,} of the {int(asked):,} new centres asked for add "
-            f"anything; the others would {what}"
-        )
+        if not sites:  # it read "only 0 of the 2 new centres asked for add anything"
+            none = (
+                "the new centre asked for adds nothing; it"
+                if int(asked) == 1
+                else f"none of the {int(asked):,} new centres asked for adds anything; they"
+            )
+            typer.echo(f"note: {none} would {what}")
+        else:
+            typer.echo(
+                f"note: only {len(sites):,} of the {int(asked):,} new centres asked for add "
+                f"anything; the others would {what}"
+            )
     typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}  ({r['gain_measure']})")
     for s in sites:
         typer.echo(
