@@ -40,3 +40,22 @@ def test_the_indicator_and_the_figures_show_whole_at_1366_px(
         assert scroll <= client, (indicator, box.input_value())
         assert page.evaluate(_CUT_FIGURES) == [], indicator  # "20,5 / 16…" for two figures
     page.screenshot(path=str(ARTIFACTS / f"coverage-{lang}.png"))
+
+
+def test_the_open_tab_stays_open_through_a_change_of_language(app: str, page: Any) -> None:
+    # the planner reading the ranking in French found the table again in Arabic
+    page.goto(f"{app}/coverage_and_equity?lang=fr")
+    page.get_by_role("tab", name=translate("equity.tab_rank", "fr")).click()
+    page.wait_for_url("**tab=rank**")
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="العربية").click()
+    page.wait_for_url("**lang=ar**")
+    page.get_by_role("heading", name=translate("equity.title", "ar")).wait_for()
+    opened = page.get_by_role("tab", name=translate("equity.tab_rank", "ar"))
+    opened.and_(page.locator("[aria-selected='true']")).wait_for()
+    assert page.url.count("tab=rank") == 1  # the address still names it
+    page.reload()  # and a reload, or the copied address, opens it too
+    page.get_by_role("tab", name=translate("equity.tab_rank", "ar")).and_(
+        page.locator("[aria-selected='true']")
+    ).wait_for()
+    page.screenshot(path=str(ARTIFACTS / "coverage-tab-kept-ar.png"))
