@@ -458,7 +458,7 @@ def test_access_command_json_and_table(cli: CliRunner) -> None:
         (["coverage", "--centre-type", "XYZ"], "unknown centre type 'XYZ'"),
         (["coverage", "--by", "district"], "unknown level 'district'"),
         (["access", "--method", "3sfca"], "unknown access method '3sfca'"),
-        (["coverage", "--threshold-km", "-5"], "threshold -5.0 is not a positive number"),
+        (["coverage", "--threshold-km", "-5"], "--threshold-km -5 is not a positive number"),
     ],
 )
 def test_bad_requests_exit_1_with_one_line(cli: CliRunner, args: list[str], message: str) -> None:

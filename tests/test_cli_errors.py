@@ -246,6 +246,25 @@ def test_scenarios_list_tells_the_rows_apart(migrated: Settings) -> None:
             ["prioritise", "--budget-mad", "-10"],
             "walouja: --budget-mad -10 is not a positive amount — give the budget in MAD",
         ),
+        # they said "threshold -5.0 is not a positive number", naming no option, no way out
+        (
+            ["coverage", "--threshold-km", "-5"],
+            "walouja: --threshold-km -5 is not a positive number of km — give a number above "
+            "0, for example --threshold-km 30",
+        ),
+        (
+            ["coverage", "--osm", "roads.osm", "--threshold-min", "0"],
+            "walouja: --threshold-min 0 is not a positive number of minutes",
+        ),
+        (["access", "--catchment-km", "0"], "walouja: --catchment-km 0 is not a positive number"),
+        (
+            ["equity", "--indicator", "nearest_km", "--threshold-km", "nan"],
+            "walouja: --threshold-km nan is not a positive number of km",
+        ),
+        (
+            ["equity", "--indicator", "access", "--catchment-km", "-1"],
+            "walouja: --catchment-km -1 is not a positive number of km",
+        ),
     ],
 )
 def test_bad_options_are_named(args: list[str], message: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ import typer
 from typer import rich_utils
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from walouja.errors import DatabaseError, ValidationError, WaloujaError
+from walouja.errors import AnalysisError, DatabaseError, ValidationError, WaloujaError
 from walouja.settings import Settings, get_settings
 
 P = ParamSpec("P")
@@ -40,6 +41,25 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     '2 provinces and prefectures'
     """
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def check_positive(value: float, option: str, unit: str, example: str) -> None:
+    r"""An ``AnalysisError`` naming ``option`` unless ``value`` is a finite number above 0.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_positive(-5.0, "--threshold-km", "km", "30")
+    ... except AnalysisError as exc:
+    ...     print(exc.message, exc.hint, sep="\n")
+    --threshold-km -5 is not a positive number of km
+    give a number above 0, for example --threshold-km 30
+    """
+    if not (math.isfinite(value) and value > 0):
+        raise AnalysisError(
+            f"{option} {value:g} is not a positive number of {unit}",
+            hint=f"give a number above 0, for example {option} {example}",
+        )
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -17,7 +17,7 @@ import typer
 from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import counted, emit_json, friendly, settings
+from walouja.cli._common import check_positive, counted, emit_json, friendly, settings
 from walouja.errors import AnalysisError
 from walouja.services.coverage import (
     RunOutcome,
@@ -138,6 +138,10 @@ def coverage_command(
         raise AnalysisError("with --osm the threshold is in minutes: use --threshold-min")
     threshold = threshold_min if osm is not None else threshold_km
     threshold = 30.0 if threshold is None else threshold
+    if osm is None:
+        check_positive(threshold, "--threshold-km", "km", "30")
+    else:
+        check_positive(threshold, "--threshold-min", "minutes", "30")
     check_level(by)
     kind = _any_type(centre_type)
     check_centre_type(kind)
@@ -225,6 +229,7 @@ def access_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Capacity-aware access (2SFCA / E2SFCA): places per person with disabilities in reach."""
+    check_positive(catchment_km, "--catchment-km", "km", "60")
     check_level(by)
     kind = _any_type(centre_type)
     check_centre_type(kind)

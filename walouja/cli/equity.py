@@ -17,7 +17,7 @@ from analysis.equity import INDICATORS, check_level, get_indicator
 from analysis.gaps import STAGES
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import counted, emit_json, friendly, settings
+from walouja.cli._common import check_positive, counted, emit_json, friendly, settings
 from walouja.cli.analysis import run_note
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
@@ -213,6 +213,8 @@ def equity_command(
 ) -> None:
     """How unequally an indicator is spread over persons with disabilities (Gini, Theil...)."""
     get_indicator(indicator)
+    check_positive(threshold_km, "--threshold-km", "km", "30")
+    check_positive(catchment_km, "--catchment-km", "km", "60")
     check_level(by)
     kind = None if centre_type.lower() in ("any", "all") else centre_type
     check_centre_type(kind)
