@@ -271,6 +271,21 @@ def test_bad_options_are_named(args: list[str], message: str) -> None:
     assert _one_line(CliRunner().invoke(app, args)).startswith(message)
 
 
+def test_a_road_network_that_is_a_folder_or_missing_says_which(tmp_path: Path) -> None:
+    # a folder was said not to exist
+    runner = CliRunner()
+    line = _one_line(runner.invoke(app, ["coverage", "--osm", str(tmp_path)]))
+    assert line == (
+        f"walouja: road network file {tmp_path} is a folder, not a file — give the .osm file "
+        "itself (the roads of the area exported from OpenStreetMap)"
+    )
+    line = _one_line(runner.invoke(app, ["coverage", "--osm", str(tmp_path / "roads.osm")]))
+    assert line == (
+        f"walouja: road network file {tmp_path}/roads.osm does not exist — check its name and "
+        "folder (an .osm file of the area's roads, exported from OpenStreetMap)"
+    )
+
+
 def test_a_candidate_file_error_names_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "cand.csv"
     path.write_text("id,name,lon,lat\nA,Site A,-6.85,34.02\nB,Far,2.35,48.85\n")

@@ -23,7 +23,7 @@ from analysis.distance import nearest
 from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import runs
 from geo.inputs import check_centre_type, load_centres, load_demand, load_unit_names
-from walouja.errors import AnalysisError, NotFoundError
+from walouja.errors import AnalysisError, DataError, NotFoundError
 from walouja.services._store import RunOutcome, stored_or_computed
 
 __all__ = [
@@ -102,8 +102,18 @@ def run_coverage(
         ):
             if value is not None and not (np.isfinite(value) and value > 0):
                 raise AnalysisError(f"{what} {value:g} is not a positive number of {unit}")
+        if osm_file.is_dir():  # it said "does not exist" of a folder that does
+            raise DataError(
+                f"road network file {osm_file} is a folder, not a file",
+                hint="give the .osm file itself (the roads of the area exported from "
+                "OpenStreetMap)",
+            )
         if not osm_file.is_file():
-            raise NotFoundError(f"road network file {osm_file} does not exist")
+            raise NotFoundError(
+                f"road network file {osm_file} does not exist",
+                hint="check its name and folder (an .osm file of the area's roads, exported "
+                "from OpenStreetMap)",
+            )
         params["network"] = {
             "file": osm_file.name,
             "md5": _file_md5(osm_file),
