@@ -33,7 +33,11 @@ from typing import Any, Protocol
 from walouja.errors import DataError, ValidationError
 
 FILE_ERRORS: dict[str, tuple[str, str | None]] = {
-    "no_such_file": ("no such file: {path}", None),
+    "no_such_file": (
+        "no such file: {path}",
+        "check the file's name and the folder it is in (a path is relative to the folder the "
+        "command runs in)",
+    ),
     "not_a_file": (
         "{path} is a folder, not a file",
         "give the file itself (a Shapefile's .shp, or its parts zipped together)",

@@ -367,3 +367,16 @@ def test_json_keeps_the_exit_codes_of_success_and_refusal(tmp_path: Path) -> Non
     missing = runner.invoke(app, ["import", "centres", str(tmp_path / "no.csv"), "--json"])
     assert missing.exit_code == 1
     assert json.loads(missing.stdout)["error"]["code"] == "no_such_file"
+
+
+def test_a_file_that_does_not_exist_says_what_to_check(tmp_path: Path) -> None:
+    # "no such file: …" said no more: every refusal says what to do
+    path = tmp_path / "centers.csv"
+    for args in (
+        ["import", "centres", str(path), "--dry-run"],
+        ["prioritise", "--new", "1", "--candidates", str(path)],
+    ):
+        assert _one_line(CliRunner().invoke(app, args)) == (
+            f"walouja: no such file: {path} — check the file's name and the folder it is in "
+            "(a path is relative to the folder the command runs in)"
+        )
