@@ -431,7 +431,15 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
             ["prioritise", "--new", "3", "--min-per-province", "-1"],
             "--min-per-province -1 is not a number of centres — give 0 (no minimum) or more",
         ),
-        (["scenarios", "compare", "999999998", "999999999"], "no stored analysis run"),
+        (
+            ["scenarios", "compare", "999999998", "999999999"],
+            # it said no more: the ids are in the list
+            "there is no stored analysis run 999999998 — `walouja scenarios list` gives the ids",
+        ),
+        (
+            ["scenarios", "show", "999999999"],
+            "there is no stored analysis run 999999999 — `walouja scenarios list` gives the ids",
+        ),
         (["scenarios", "compare", "7", "7"], "scenario 7 compared with itself"),
     ],
 )

@@ -385,10 +385,16 @@ def _summarise_on_candidates(
 
 
 def load_scenario(conn: Connection, run_id: int) -> Scenario:
-    """A stored prioritisation scenario, or ``NotFoundError``."""
-    run = runs.get_run(conn, run_id)
+    """A stored prioritisation scenario, or ``NotFoundError`` saying where the ids are."""
+    where = "`walouja scenarios list` gives the ids of the saved scenarios"
+    try:
+        run = runs.get_run(conn, run_id)
+    except NotFoundError as exc:
+        raise NotFoundError(exc.message, hint=where) from None
     if run.kind != KIND:
-        raise NotFoundError(f"run {run_id} is a {run.kind} run, not a prioritisation scenario")
+        raise NotFoundError(
+            f"run {run_id} is a {run.kind} run, not a prioritisation scenario", hint=where
+        )
     return Scenario(run.id, True, run.params, run.results, run.duration_s)
 
 
