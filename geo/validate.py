@@ -34,8 +34,9 @@ DUPLICATE_METRES = 50.0
 NAME_SIMILARITY = 0.85
 EARTH_RADIUS_M = 6_371_008.8
 
-LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "stop_lon", "longitude_wgs84")
-LAT_COLUMNS = ("lat", "latitude", "y", "stop_lat", "latitude_wgs84")
+# a spreadsheet kept in Arabic heads them خط الطول / خط العرض (as normalise_column keys them)
+LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "stop_lon", "longitude_wgs84", "خط_الطول")
+LAT_COLUMNS = ("lat", "latitude", "y", "stop_lat", "latitude_wgs84", "خط_العرض")
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "geometrie")
 IGNORED_COLUMNS = ("commune_code", "commune", "province_code", "region_code")
 # Columns a file may have beside the layer's fields: its id, and each row's provenance (an

@@ -61,6 +61,23 @@ def test_semicolon_csv_with_bom_and_decimal_commas(db: Connection, centres_csv: 
     assert not row["is_demo"]
 
 
+def test_arabic_headers_give_the_coordinates(db: Connection, tmp_path: Path) -> None:
+    # a sheet kept in Arabic: its longitude and latitude columns were not found ("has no
+    # geometry: no lon/lat ... columns")
+    path = write(
+        tmp_path / "مراكز.csv",
+        "id,name,الاسم,centre_type,خط الطول,خط العرض\n"
+        f"T-AR-1,Centre Fès,مركز فاس,COAPH,{FES[0]},{FES[1]}\n",
+        bom=True,
+    )
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.rejected) == (1, 0)
+    assert not report.warnings  # every column read
+    row = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["T-AR-1"]})).iloc[0]
+    assert row["name_ar"] == "مركز فاس"
+    assert row["commune_code"] == commune_at(db, *FES)
+
+
 def test_reimport_changes_nothing(db: Connection, centres_csv: Path) -> None:
     run_import(db, "centres", centres_csv)
     history = count(db, "layer_history")
