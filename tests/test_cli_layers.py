@@ -263,6 +263,28 @@ def test_real_files_lacking_a_field_give_a_short_report(tmp_path: Path) -> None:
     assert len(lines) < 10  # it printed a line for each of the 3,580 rows
 
 
+def test_rows_skipped_for_a_missing_name_are_not_told_to_use_skip_invalid(
+    tmp_path: Path,
+) -> None:
+    # with --skip-invalid given, the report still advised "import the other rows with
+    # --skip-invalid"
+    healthsites = REAL / "morocco_healthsites_2020.csv"
+    if not healthsites.exists():
+        pytest.skip(f"{REAL} is absent (real third-party data lives outside the repository)")
+    args = ["import", "centres", str(healthsites), "--set", "centre_type=other", "--dry-run"]
+    result = CliRunner().invoke(app, [*args, "--skip-invalid"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        "  442 of 3,580 rows have no name — those rows would be skipped: complete them in the "
+        "file, then import it again to add them"
+    )
+    refused = CliRunner().invoke(app, args)  # without it, the advice is still to use it
+    assert refused.stdout.splitlines()[1] == (
+        "  442 of 3,580 rows have no name — complete the file, or import the other rows with "
+        "--skip-invalid"
+    )
+
+
 def test_without_source_the_rows_take_the_files_name_as_the_app_does(
     committed: None, engine: Engine, tmp_path: Path
 ) -> None:

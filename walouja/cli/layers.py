@@ -83,6 +83,14 @@ def _print_report(report: object, *, as_json: bool) -> None:
         return
     typer.echo(report.summary())
     for advice in report.advice:
+        if advice.code == "text_missing_in_rows" and report.skip_invalid:
+            # its hint is to import with --skip-invalid, which this import did
+            were = "would be" if report.dry_run else "were"
+            typer.echo(
+                f"  {advice.message} — those rows {were} skipped: complete them in the file, "
+                "then import it again to add them"
+            )
+            continue
         typer.echo(f"  {advice}")
     for note in report.warnings:
         typer.echo(f"  note: {note}")
