@@ -371,7 +371,7 @@ def test_a_commands_description_flows_to_the_width_of_the_terminal() -> None:
     # its lines broke where the docstring's did: "... When rows are rejected nothing is",
     # then "written and the exit code is 1, unless --skip-invalid writes the valid ones (exit"
     shown = CliRunner().invoke(
-        app, ["import", "--help"], prog_name="walouja", env={"COLUMNS": "200"}
+        app, ["import", "--help"], prog_name="walouja", env={"COLUMNS": "400"}
     )
     lines = [line.strip() for line in shown.stdout.splitlines()]
     assert (
