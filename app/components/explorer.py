@@ -117,6 +117,16 @@ def indicator_label(
     return t(f"indicator.{indicator}")
 
 
+def indicator_choice(indicator: str) -> str:
+    """The indicator's name as its select box offers it: the short name the Coverage page's
+    box gives (the full one, "Accessibilité 2SFCA (places pour 10 000 PSH à 60 km)", was cut
+    mid-word at 1366 px; the legend and the panel keep it), and in a right-to-left language
+    one right-to-left run (the options' list is laid out left to right)."""
+    column = ANALYSIS_COLUMN.get(indicator)
+    label = t(f"equity.option.{column}") if column else t(f"indicator.{indicator}")
+    return f"\u2067{label}\u2069" if is_rtl(current_language()) else label
+
+
 def operating_types() -> set[str]:
     """The centre types with at least one operating centre (what access is computed from)."""
     return {str(r["centre_type"]) for r in data.points("centres") if r["status"] == "operating"}

@@ -32,7 +32,8 @@ counts = data.layer_counts()
 available_overlays = [o for o in explorer.OVERLAYS if counts[o].rows]
 
 # ---- controls (all mirrored in the URL) ---------------------------------------------------
-c1, c2, c3, c4 = st.columns([1, 1.4, 1.2, 1.2])
+# the indicator's name is the longest: its box gets the room the level's does not need
+c1, c2, c3, c4 = st.columns([0.8, 1.6, 1.2, 1.2])
 level = c1.selectbox(
     t("map.level"),
     explorer.LEVELS,
@@ -48,7 +49,7 @@ indicator = c2.selectbox(
     indicator_options,
     key="indicator",
     index=state.start_index("indicator", indicator_options, "pwd"),
-    format_func=explorer.indicator_label,
+    format_func=explorer.indicator_choice,
 )
 state.publish("indicator", indicator, "pwd")
 

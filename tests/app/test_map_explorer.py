@@ -330,3 +330,13 @@ def test_the_distance_of_a_province_says_it_is_a_mean(fresh: None, engine: Engin
     assert mean not in _legend(at)
     assert "Distance au centre le plus proche" in _legend(at)
     assert mean in [m.label for m in at.metric]  # the panel still shows the province
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_indicator_box_offers_names_that_fit_it(fresh: None, lang: str) -> None:
+    # "Accessibilité 2SFCA (places pour 10 000 PSH à 60 km)" was cut mid-word at 1366 px
+    box = _open(lang=lang).selectbox(key="indicator")
+    for label in box.options:
+        text = label.strip("\u2067\u2069")
+        assert len(text) <= 40, label  # the longest, "Coverage (share within the threshold)"
+        assert (label != text) is (lang == "ar")  # one right-to-left run in Arabic

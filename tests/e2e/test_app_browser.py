@@ -355,3 +355,22 @@ def test_import_shows_the_report_before_writing(
     page.get_by_text("Import terminé").wait_for()
     page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)
     assert _count(engine, f"SELECT count(*) FROM centres WHERE external_id LIKE '{e2e_rows}%'") == 2
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_map_explorer_boxes_show_their_choice_whole_at_1366_px(
+    app: str, page: Any, lang: str
+) -> None:
+    # the indicator's box cut its name mid-word ("Couverture : part à moins du seuil d")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    label = translate("map.indicator", lang)
+    for indicator in ("coverage", "nearest_km", "access", "places_per_10k"):
+        page.goto(f"{app}/map_explorer?lang={lang}&indicator={indicator}&region=01")
+        box = page.locator(f"input[role='combobox'][aria-label='{label}']")
+        box.wait_for()
+        page.locator("[data-testid='stMain'] iframe").first.wait_for()
+        boxes = page.locator("[data-testid='stMain'] input[role='combobox']")
+        cut = boxes.evaluate_all(
+            "es => es.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.value)"
+        )
+        assert cut == [], indicator
