@@ -249,7 +249,7 @@ NOTES: dict[str, str] = {
         "communes are not loaded: points checked against Morocco's bounding box only "
         "and commune_code left empty"
     ),
-    "ignored_columns": "ignored column(s) {columns}: the commune is derived from the geometry",
+    "ignored_columns": "ignored {columns}: the commune is derived from the geometry",
     "unused_columns": "{n} columns left out, as {layer} has no such fields: {columns}",
     "unused_column_like": (
         "column {column!r} left out: did you mean {field}? Rename the column to have it read"

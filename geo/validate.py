@@ -91,7 +91,7 @@ REASONS: dict[str, str] = {
         "unknown value {value!r} (expected 0, 1 or 2 as in GTFS, or yes/limited/no)"
     ),
     "unknown_value": "unknown value {value!r} (expected one of: {expected})",
-    "unknown_values": "unknown value(s) {values} (expected: {expected})",
+    "unknown_values": "unknown {values} (expected: {expected})",
     "bad_wkt": "not valid WKT",
     "missing_geometry": "missing geometry",
     "empty_geometry": "empty geometry",

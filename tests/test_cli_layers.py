@@ -285,6 +285,19 @@ def test_rows_skipped_for_a_missing_name_are_not_told_to_use_skip_invalid(
     )
 
 
+def test_an_export_reimported_notes_its_commune_column_without_column_s(tmp_path: Path) -> None:
+    # every re-import of an export said "ignored column(s) commune_code"
+    out = tmp_path / "beaches.csv"
+    runner = CliRunner()
+    assert runner.invoke(app, ["export", "beaches", str(out)]).exit_code == 0
+    again = runner.invoke(app, ["import", "beaches", str(out), "--dry-run"])
+    assert again.exit_code == 0, again.output
+    assert "  note: ignored commune_code: the commune is derived from the geometry" in (
+        again.stdout.splitlines()
+    )
+    assert "(s)" not in again.stdout
+
+
 def test_without_source_the_rows_take_the_files_name_as_the_app_does(
     committed: None, engine: Engine, tmp_path: Path
 ) -> None:

@@ -91,7 +91,7 @@ def test_decimal_comma_aliases_and_arabic_are_parsed() -> None:
         ("capacity", "12.5", "capacity", "not a whole number"),
         ("capacity", "many", "capacity", "not a number: 'many'"),
         ("status", "demolished", "status", "unknown value 'demolished'"),
-        ("services", "orientation;massage", "services", "unknown value(s) 'massage'"),
+        ("services", "orientation;massage", "services", "unknown 'massage' (expected: "),
         ("opened", "last year", "opened", "not a date"),
         ("wheelchair", "perhaps", "wheelchair", "unknown value 'perhaps'"),
     ],
