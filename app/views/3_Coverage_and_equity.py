@@ -228,7 +228,9 @@ with tab_rank:
                 "name:N",
                 sort=None,
                 title=None,
-                axis=alt.Axis(orient="right" if RTL else "left", labelLimit=220),
+                # each name level with its bar: Vega pulled the first one down into the
+                # chart ("Al Hoceima" sat between the first two bars)
+                axis=alt.Axis(orient="right" if RTL else "left", labelLimit=220, labelFlush=False),
             ),
             tooltip=[
                 alt.Tooltip("code:N", title=headers["code"]),

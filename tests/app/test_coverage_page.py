@@ -388,3 +388,9 @@ def test_the_distance_column_says_it_is_a_mean(
         heading = translate("indicator.nearest_km.mean", "en") + " (km)"
         assert heading == "Mean distance to the nearest centre (km)"
         assert any(heading in frame.value.columns for frame in at.dataframe)
+
+
+def test_the_ranking_names_sit_level_with_their_bars(page: AppTest) -> None:
+    # Vega's flush labels pulled the first name down, between the first two bars
+    spec, _ = _chart(page, -1)
+    assert spec["encoding"]["y"]["axis"]["labelFlush"] is False
