@@ -112,7 +112,9 @@ def _decode(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise file_error("not_utf8", name=name, position=exc.start) from None
+        # the line a spreadsheet shows, not a byte offset no user can find
+        line = raw[: exc.start].count(b"\n") + 1
+        raise file_error("not_utf8", name=name, line=line) from None
 
 
 def sniff_separator(header: str) -> str:

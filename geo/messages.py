@@ -68,7 +68,8 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "not_utf8": (
-        "{name} is not UTF-8 text (invalid byte at position {position})",
+        "{name} is not UTF-8 text: line {line} holds a character saved in another encoding "
+        "(such as Excel's Windows-1252)",
         'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)',
     ),
     "empty_file": (

@@ -398,3 +398,19 @@ def test_the_largest_values_accepted_fit_the_columns(db: Connection) -> None:
             else:
                 assert kind == "numeric", spec.name
                 assert largest == Decimal(10) ** (precision - scale) - Decimal(10) ** -scale
+
+
+def test_a_csv_saved_by_french_excel_names_the_line_to_look_at(tmp_path: Path) -> None:
+    # Excel's "CSV (séparateur: point-virgule)" is Windows-1252: the refusal named a byte
+    # position ("invalid byte at position 48") that no spreadsheet shows
+    path = tmp_path / "centres.csv"
+    text = "nom;type;lon;lat\r\nCentre Rabat;CAS;-6,84;34,02\r\nCentre Fès;COAPH;-5,00;34,03\r\n"
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(DataError) as caught:
+        read_file(path)
+    assert caught.value.message == (
+        "centres.csv is not UTF-8 text: line 3 holds a character saved in another encoding "
+        "(such as Excel's Windows-1252)"
+    )
+    assert caught.value.hint == 'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)'
+    assert caught.value.params == {"name": "centres.csv", "line": 3}
