@@ -276,7 +276,10 @@ with tab_gaps:
 def _describe(params: dict[str, Any]) -> str:
     """A stored equity request in words: indicator · level · centre type · threshold."""
     ind = str(params.get("indicator", ""))
-    shown = t(f"indicator.{explorer.EQUITY_TO_MAP[ind]}") if ind in explorer.EQUITY_TO_MAP else ind
+    shown = ind
+    if ind in explorer.EQUITY_TO_MAP:  # a province's distance is a mean, as the table says
+        level = f"{params.get('by')}s"
+        shown = explorer.indicator_label(explorer.EQUITY_TO_MAP[ind], level=level)
     kind = params.get("centre_type")
     parts = [
         shown,

@@ -394,3 +394,20 @@ def test_the_ranking_names_sit_level_with_their_bars(page: AppTest) -> None:
     # Vega's flush labels pulled the first name down, between the first two bars
     spec, _ = _chart(page, -1)
     assert spec["encoding"]["y"]["axis"]["labelFlush"] is False
+
+
+def test_a_saved_distance_analysis_is_listed_as_a_mean(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the list of saved analyses said "Distance to the nearest centre" where the table,
+    # for the same provinces, says "Mean distance to the nearest centre"
+    for at in _page(monkeypatch, engine, "en", eq_indicator="nearest_km"):
+        at.button(key="eq_save").click().run()
+        assert not at.exception, at.exception
+        request = translate("runs.request", "en")
+        listing = next(d.value for d in at.dataframe if request in d.value.columns)
+        described = listing[request].tolist()
+        assert any(
+            d.startswith("Mean distance to the nearest centre · Provinces") for d in described
+        )
+        assert not any(d.startswith("Distance to the nearest centre") for d in described)
