@@ -238,6 +238,8 @@ with tab_rank:
                 alt.Tooltip("shown_text:N", title=headers["shown"]),
             ],
         )
+        # room beyond the longest bar for its figure (in Arabic "273,3 كلم" ran off the left)
+        .properties(padding={"left": 70} if RTL else {"right": 70})
         .configure(locale=chart_locale())
     )
     st.altair_chart(bars, width="stretch")

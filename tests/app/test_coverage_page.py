@@ -411,3 +411,10 @@ def test_a_saved_distance_analysis_is_listed_as_a_mean(
             d.startswith("Mean distance to the nearest centre · Provinces") for d in described
         )
         assert not any(d.startswith("Distance to the nearest centre") for d in described)
+
+
+def test_the_ranking_leaves_room_for_the_longest_bars_figure(page: AppTest) -> None:
+    # the figure beyond the longest bar ran off the chart ("273,3 كلم" in Arabic)
+    spec, _ = _chart(page, -1)
+    side = "left" if _lang(page) == "ar" else "right"
+    assert spec["padding"][side] >= 60
