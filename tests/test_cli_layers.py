@@ -298,6 +298,26 @@ def test_an_export_reimported_notes_its_commune_column_without_column_s(tmp_path
     assert "(s)" not in again.stdout
 
 
+@pytest.mark.parametrize("layer", ["beaches", "centres", "accessible_cities"])
+def test_the_oncf_feed_goes_into_transport_stops_only(engine: Engine, layer: str) -> None:
+    # imported as beaches, the ONCF feed's 33 railway stations were taken as beaches
+    feed = REAL / "oncf_rail_gtfs.zip"
+    if not feed.exists():
+        pytest.skip(f"{REAL} is absent (real third-party data lives outside the repository)")
+    with engine.connect() as c:
+        before = c.execute(sa.text(f"SELECT count(*) FROM {layer}")).scalar()
+    result = CliRunner().invoke(app, ["import", layer, str(feed)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"walouja: oncf_rail_gtfs.zip is a GTFS feed: its stops are transport stops, not {layer}"
+        f" — import it into transport_stops: walouja import transport_stops {feed}\n"
+    )
+    with engine.connect() as c:
+        assert c.execute(sa.text(f"SELECT count(*) FROM {layer}")).scalar() == before
+    stops = CliRunner().invoke(app, ["import", "transport_stops", str(feed), "--dry-run"])
+    assert stops.exit_code == 0, stops.output
+
+
 def test_without_source_the_rows_take_the_files_name_as_the_app_does(
     committed: None, engine: Engine, tmp_path: Path
 ) -> None:
