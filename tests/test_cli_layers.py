@@ -278,6 +278,9 @@ def test_rows_skipped_for_a_missing_name_are_not_told_to_use_skip_invalid(
         "  442 of 3,580 rows have no name — those rows would be skipped: complete them in the "
         "file, then import it again to add them"
     )
+    nothing = CliRunner().invoke(app, [*args[:3], "--dry-run", "--skip-invalid"])
+    assert nothing.exit_code == 1  # no row has a centre_type: none to write, none skipped
+    assert nothing.stdout.splitlines()[2] == "  442 of 3,580 rows have no name — complete the file"
     refused = CliRunner().invoke(app, args)  # without it, the advice is still to use it
     assert refused.stdout.splitlines()[1] == (
         "  442 of 3,580 rows have no name — complete the file, or import the other rows with "

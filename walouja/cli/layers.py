@@ -87,8 +87,10 @@ def _print_report(report: object, *, as_json: bool) -> None:
             # its hint is to import with --skip-invalid, which this import did
             were = "would be" if report.dry_run else "were"
             typer.echo(
-                f"  {advice.message} — those rows {were} skipped: complete them in the file, "
-                "then import it again to add them"
+                f"  {advice.message} — complete the file"
+                if report.refused  # no row was valid: nothing was written, nothing skipped
+                else f"  {advice.message} — those rows {were} skipped: complete them in the "
+                "file, then import it again to add them"
             )
             continue
         typer.echo(f"  {advice}")
