@@ -506,6 +506,22 @@ def test_cli_says_when_no_new_centre_adds_anything() -> None:
     )
 
 
+def test_cli_says_one_site_and_the_other_in_the_singular(tmp_path: Any) -> None:
+    # two candidate sites 1 km apart in Fès: the second adds nobody once the first is open;
+    # it read "only 1 of the 2 new centres asked for add anything; the others would ..."
+    path = tmp_path / "sites.csv"
+    path.write_text(
+        "id,name,lon,lat\nS1,Site Fès A,-5.0012,34.0331\nS2,Site Fès B,-5.0020,34.0400\n",
+        encoding="utf-8",
+    )
+    done = _cli("prioritise", "--new", "2", "--candidates", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == (
+        "note: only 1 of the 2 new centres asked for adds anything; the other would cover "
+        "nobody new"
+    )
+
+
 def test_cli_scenarios_show_and_list_say_how_each_was_proven() -> None:
     done = _cli("prioritise", "--new", "3", "--json")
     run_id = json.loads(done.stdout)["run_id"]

@@ -190,10 +190,12 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
                 else f"none of the {int(asked):,} new centres asked for adds anything; they"
             )
             typer.echo(f"note: {none} would {what}")
-        else:
+        else:  # it read "only 1 of the 2 new centres asked for add anything; the others"
+            adds = "adds" if len(sites) == 1 else "add"
+            others = "the other" if int(asked) - len(sites) == 1 else "the others"
             typer.echo(
-                f"note: only {len(sites):,} of the {int(asked):,} new centres asked for add "
-                f"anything; the others would {what}"
+                f"note: only {len(sites):,} of the {int(asked):,} new centres asked for {adds} "
+                f"anything; {others} would {what}"
             )
     typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}  ({r['gain_measure']})")
     for s in sites:
