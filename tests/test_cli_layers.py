@@ -403,6 +403,14 @@ def test_every_help_reads_as_a_command_line(path: list[str]) -> None:
     assert "list[" not in shown.stdout
 
 
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "walouja")
+def test_no_option_says_its_default_twice(path: list[str]) -> None:
+    # gaps said "The type each province should have (default COAPH). [default: COAPH]"
+    shown = CliRunner().invoke(app, [*path, "--help"], prog_name="walouja", env={"COLUMNS": "400"})
+    twice = [x for x in shown.stdout.splitlines() if "(default" in x and "[default:" in x]
+    assert twice == []
+
+
 def test_a_commands_description_flows_to_the_width_of_the_terminal() -> None:
     # its lines broke where the docstring's did: "... When rows are rejected nothing is",
     # then "written and the exit code is 1, unless --skip-invalid writes the valid ones (exit"

@@ -254,7 +254,7 @@ _PLACES_TYPE = typer.Option(
 
 def gaps_command(
     centre_type: str = typer.Option(
-        "COAPH", "--centre-type", help="The type each province should have (default COAPH)."
+        "COAPH", "--centre-type", help="The type each province should have."
     ),
     places_type: list[str] = _PLACES_TYPE,
     missing_capacity: str = typer.Option(
