@@ -181,6 +181,9 @@ def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path
     as_json = runner.invoke(app, ["import", "centres", str(path), "--skip-invalid", "--json"])
     assert as_json.exit_code == 1
     report = json.loads(as_json.stdout)
+    # with --json the refusal printed nothing on stderr, where every other refusal says why
+    assert as_json.stderr == f"walouja: {report['summary']}\n"
+    assert as_json.stderr.startswith("walouja: centres: nothing imported from ")
     assert (report["refused"], report["skip_invalid"], report["inserted"]) == (True, True, 0)
     assert len(report["problems"]) == 2
     with engine.connect() as c:

@@ -80,6 +80,8 @@ def _print_report(report: object, *, as_json: bool) -> None:
     assert isinstance(report, ImportReport)
     if as_json:
         emit_json(report.as_dict())
+        if report.refused:  # the line on stderr that every refusal gives beside its JSON
+            typer.echo(f"walouja: {report.summary()}", err=True)
         return
     typer.echo(report.summary())
     for advice in report.advice:
