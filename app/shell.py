@@ -69,6 +69,16 @@ RTL_CSS = """
   /* Vega aligns labels "start"/"end": in a right-to-left page they fall under the bars and
      the axis; the charts lay themselves out for Arabic */
   [data-testid="stVegaLiteChart"] { direction: ltr; }
+  /* a select box's list of options opens outside the page, marked ``dir="ltr"`` by
+     Streamlit: a long Arabic option was cut at its start ("…ساعدة الأشخاص في وضعية إعاقة"
+     for "COAPH — مركز توجيه ومساعدة…"). It reads from the right, and an option longer than
+     the list ends with an ellipsis on the left (a flex box shows none: the option's text is
+     a block, centred by ``align-content``) */
+  :is([data-testid="stSelectboxVirtualDropdown"], [data-testid="stMultiSelectDropdown"]) {
+    direction: rtl; text-align: right;
+  }
+  :is([data-testid="stSelectboxVirtualDropdown"], [data-testid="stMultiSelectDropdown"])
+    [role="option"] > div { display: block; align-content: center; text-overflow: ellipsis; }
 </style>
 """
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.e2e
 
 SELECT_VALUES = """() => Array.from(
@@ -98,3 +100,62 @@ def test_a_choice_on_one_page_does_not_become_anothers(app: str, page: Any) -> N
     page.wait_for_url("**km=10**")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('10 km')")
     assert "60 km" not in page.evaluate(SELECT_VALUES)
+
+
+OPTION_ENDS = """() => Array.from(document.querySelectorAll("[role='option']")).map(o => {
+    // where the option's first and last letters are drawn, and the box they are shown in
+    const box = o.firstElementChild.getBoundingClientRect();
+    const text = o.firstElementChild.firstChild;
+    const at = (i) => {
+        const r = document.createRange();
+        r.setStart(text, i);
+        r.setEnd(text, i + 1);
+        const rect = r.getBoundingClientRect();
+        return [rect.left, rect.right];
+    };
+    return {text: text.data, left: box.left, right: box.right, first: at(0),
+            firstWord: at(text.data.indexOf(" — ") + 3), last: at(text.data.length - 1),
+            direction: getComputedStyle(o).direction};
+})"""
+
+
+def _open_box(page: Any, label: str) -> list[dict[str, Any]]:
+    box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").filter(has_text=label)
+    box.locator("input").first.click()
+    page.get_by_role("option").first.wait_for()
+    ends: list[dict[str, Any]] = page.evaluate(OPTION_ENDS)
+    return ends
+
+
+def _shown(ends: dict[str, Any], letter: str) -> bool:
+    left, right = ends[letter]
+    return bool(left >= ends["left"] - 1 and right <= ends["right"] + 1)
+
+
+def test_an_arabic_option_too_long_for_its_list_reads_from_the_right(app: str, page: Any) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/coverage_and_equity?lang=ar")
+    _wait_heading(page, "التغطية والإنصاف")
+    options = _open_box(page, "نوع المركز")
+    coaph = next(o for o in options if o["text"].startswith("COAPH — "))
+    # longer than the list: its start (the type's code, then the first word of its name)
+    # shows, on the right; its end is the part left out. The list said "…ساعدة الأشخاص في
+    # وضعية إعاقة": "مركز توجيه و" was cut off
+    assert coaph["last"][1] < coaph["first"][0], coaph
+    assert _shown(coaph, "first"), coaph
+    assert _shown(coaph, "firstWord"), coaph
+    assert not _shown(coaph, "last"), coaph
+    assert all(o["direction"] == "rtl" for o in options)
+    page.screenshot(path=str(ARTIFACTS / "select-options-ar.png"))
+
+
+def test_a_french_option_list_still_reads_from_the_left(app: str, page: Any) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/coverage_and_equity?lang=fr")
+    _wait_heading(page, "Couverture et équité")
+    options = _open_box(page, "Type de centre")
+    coaph = next(o for o in options if o["text"].startswith("COAPH — "))
+    assert all(o["direction"] == "ltr" for o in options)
+    assert coaph["first"][0] < coaph["last"][0]
+    assert _shown(coaph, "first"), coaph
+    assert _shown(coaph, "firstWord"), coaph
