@@ -400,6 +400,26 @@ def test_any_centre_type_is_the_default_of_coverage_and_access(cli: CliRunner) -
             assert named["rows"] == default["rows"]
 
 
+def test_a_heading_names_the_statuses_other_than_operating(
+    cli: CliRunner, national: Connection
+) -> None:
+    # "within 30 km of a COAPH centre (4 centres)" hid that only the planned ones counted
+    planned = national.execute(
+        sa.text("SELECT count(*) FROM centres WHERE centre_type = 'COAPH' AND status = 'planned'")
+    ).scalar_one()
+    args = ["--centre-type", "COAPH", "--status", "planned", "--by", "nation"]
+    covered = cli.invoke(app, ["coverage", *args])
+    assert covered.exit_code == 0, covered.output
+    centres = "1 centre" if planned == 1 else f"{planned:,} centres"
+    assert f"of a COAPH centre ({centres} planned), by nation" in covered.stdout
+    reached = cli.invoke(app, ["access", *args, "--status", "under_construction"])
+    assert reached.exit_code == 0, reached.output
+    assert " centres planned or under construction, " in reached.stdout.splitlines()[0]
+    usual = cli.invoke(app, ["coverage", "--centre-type", "COAPH", "--by", "nation"])
+    assert "of a COAPH centre (" in usual.stdout
+    assert "operating" not in usual.stdout.splitlines()[0]
+
+
 def test_coverage_command_by_commune_gives_demand_points(cli: CliRunner) -> None:
     out = _json(cli.invoke(app, ["coverage", "--by", "commune", "--json"]))
     row = out["rows"][0]

@@ -47,6 +47,20 @@ def a_centre_of(kind: str | None) -> str:
     return f"{'an' if kind in ('EPS', 'EMF') else 'a'} {kind} centre"
 
 
+def _statuses(params: dict[str, Any]) -> str:
+    """The centres' statuses for a heading when not only the operating ones are counted.
+
+    Examples
+    --------
+    >>> _statuses({"statuses": ["operating"]}), _statuses({"statuses": ["planned"]})
+    ('', ' planned')
+    >>> _statuses({"statuses": ["operating", "under_construction"]})
+    ' operating or under construction'
+    """
+    statuses = [str(s).replace("_", " ") for s in params.get("statuses") or ["operating"]]
+    return "" if statuses == ["operating"] else " " + " or ".join(statuses)
+
+
 def _fmt(value: Any, kind: str) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "—"
@@ -178,7 +192,8 @@ def coverage_command(
     what = a_centre_of(kind)
     typer.echo(
         f"Persons with disabilities within {threshold:g} {unit} of {what} "
-        f"({counted(outcome.results['n_centres'], 'centre')}), by {by} — {run_note(outcome)}"
+        f"({counted(outcome.results['n_centres'], 'centre')}{_statuses(outcome.params)}), "
+        f"by {by} — {run_note(outcome)}"
     )
     mean = (
         ("mean_distance_km", "mean km", "f1")
@@ -280,7 +295,8 @@ def access_command(
     )
     typer.echo(
         f"{outcome.params['method'].upper()} access within {catchment_km:g} km to {kind} centres "
-        f"({counted(res['n_centres'], 'centre')}, {res['capacity_total']:,.0f} places{filled}), "
+        f"({counted(res['n_centres'], 'centre')}{_statuses(outcome.params)}, "
+        f"{res['capacity_total']:,.0f} places{filled}), "
         f"by {by} — "
         f"{run_note(outcome)}"
     )
