@@ -47,8 +47,14 @@ def get_engine(settings: Settings) -> Engine:
     return _engine_for(database_url(settings))
 
 
-def explain_connection_error(exc: BaseException, url: str) -> DatabaseError:
-    """Turn a driver error into a one-line ``DatabaseError`` with what to do."""
+def explain_connection_error(
+    exc: BaseException, url: str, *, local: bool | None = None
+) -> DatabaseError:
+    """Turn a driver error into a one-line ``DatabaseError`` with what to do.
+
+    ``local`` says whether ``url`` is the project's own cluster (``walouja db up`` can
+    then mend it); ``None``: guessed from the URL (a socket path).
+    """
     text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
     first = text[0] if text else type(exc).__name__
     # the URL as a user writes it (``psql`` form), without the driver or the password
@@ -58,8 +64,22 @@ def explain_connection_error(exc: BaseException, url: str) -> DatabaseError:
         return DatabaseError(
             f"the database refused the password for {safe}",
             hint="check the user and password in DATABASE_URL",
+            code="password_refused",
         )
-    local = "host=/" in url or "host=%2F" in url  # the project's own cluster, by socket
+    if local is None:
+        local = "host=/" in url or "host=%2F" in url  # the project's own cluster, by socket
+    role = re.search(r'role "([^"]*)" does not exist', first)
+    if role:
+        return DatabaseError(
+            f"the database server at {safe} has no user {role.group(1)!r}",
+            hint=(
+                "the local cluster's role is postgres unless WALOUJA_DB_USER names another: "
+                "unset WALOUJA_DB_USER"
+                if local
+                else "check the user name in DATABASE_URL (or unset it to use the local cluster)"
+            ),
+            code="role_missing",
+        )
     if "does not exist" in low and "database" in low:
         return DatabaseError(
             f"the database named in {safe} does not exist",
@@ -70,6 +90,7 @@ def explain_connection_error(exc: BaseException, url: str) -> DatabaseError:
                 else "create it (createdb NAME) or fix DATABASE_URL; unset it to use the "
                 "local cluster"
             ),
+            code="database_missing",
         )
     if "no such file or directory" in low or "connection refused" in low or "could not" in low:
         hint = (
@@ -93,7 +114,9 @@ def connect(settings: Settings) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except sa.exc.OperationalError as exc:
-        raise explain_connection_error(exc, database_url(settings)) from None
+        raise explain_connection_error(
+            exc, database_url(settings), local=settings.uses_local_cluster
+        ) from None
     try:
         with conn.begin():
             yield conn
@@ -115,6 +138,9 @@ class DatabaseStatus:
     postgis_version: str | None = None
     revision: str | None = None
     error: str | None = None
+    error_code: str | None = None
+    """The error's code: ``database_missing`` when the server answers but has no such
+    database, ``role_missing``, ``password_refused``... (None when reachable)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The status as plain JSON-able values."""
@@ -168,7 +194,12 @@ def status(settings: Settings) -> DatabaseStatus:
             revision = current_revision(conn)
     except DatabaseError as exc:
         return DatabaseStatus(
-            url=safe, local=local, running=running, reachable=False, error=str(exc)
+            url=safe,
+            local=local,
+            running=running,
+            reachable=False,
+            error=str(exc),
+            error_code=exc.code,
         )
     return DatabaseStatus(
         url=safe,
@@ -204,7 +235,9 @@ def ensure_database(settings: Settings) -> bool:
                 conn.execute(sa.text(f"CREATE DATABASE {ident}"))
                 created = True
     except sa.exc.OperationalError as exc:
-        raise explain_connection_error(exc, database_url(settings)) from None
+        raise explain_connection_error(
+            exc, database_url(settings), local=settings.uses_local_cluster
+        ) from None
     finally:
         engine.dispose()
     return created

@@ -131,3 +131,15 @@ def test_unreachable_database_url_status(cluster_env: dict[str, str]) -> None:
     assert up.returncode == 1
     assert "Traceback" not in up.stderr
     assert len(up.stderr.strip().splitlines()) == 1
+
+
+def test_status_tells_a_missing_database_from_a_server_down(cluster_env: dict[str, str]) -> None:
+    # the server answers and only the database is missing: not "unreachable"
+    assert _run(cluster_env, "db", "up").returncode == 0
+    env = {**cluster_env, "WALOUJA_DB_NAME": "walouja_not_created"}
+    out = _run(env, "db", "status")
+    assert out.returncode == 1
+    assert "status: server up, database missing" in out.stdout
+    assert "walouja db up" in out.stdout
+    status = json.loads(_run(env, "db", "status", "--json").stdout)
+    assert status["error_code"] == "database_missing"

@@ -97,3 +97,28 @@ def test_a_missing_database_of_the_local_cluster_says_to_run_db_up(settings: Set
     server = db.explain_connection_error(Exception(said), "postgresql://u:secret@db:5432/walouja_x")
     assert "createdb" in str(server.hint)
     assert "secret" not in str(server)
+
+
+def test_a_database_url_on_the_clusters_socket_is_the_users_own(settings: Settings) -> None:
+    # a DATABASE_URL that names the project's socket is still the user's URL: `walouja db up`
+    # does not create a database named there (it said to run it, and WALOUJA_DB_NAME)
+    url = sa.engine.make_url(db.database_url(settings)).set(database="walouja_does_not_exist")
+    bad = settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)})
+    with pytest.raises(DatabaseError) as caught, db.connect(bad):
+        pass
+    assert caught.value.code == "database_missing"
+    assert "createdb" in str(caught.value.hint)
+    assert "walouja db up" not in str(caught.value.hint)
+    st = db.status(bad)
+    assert st.error_code == "database_missing"
+
+
+def test_an_unknown_user_is_named_with_what_to_check(settings: Settings) -> None:
+    url = sa.engine.make_url(db.database_url(settings)).set(username="nobody_here")
+    bad = settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)})
+    with pytest.raises(DatabaseError) as caught, db.connect(bad):
+        pass
+    assert caught.value.code == "role_missing"
+    assert "has no user 'nobody_here'" in caught.value.message
+    assert "check the user name in DATABASE_URL" in str(caught.value.hint)
+    assert "\n" not in str(caught.value)

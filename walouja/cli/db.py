@@ -58,7 +58,10 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
     else:
         kind = "local cluster" if st.local else "DATABASE_URL"
         typer.echo(f"database: {st.url} ({kind})")
-        if not st.reachable:
+        if not st.reachable and st.error_code == "database_missing":
+            # the server answers: only the database is missing
+            typer.echo(f"status: server up, database missing — {st.error}")
+        elif not st.reachable:
             typer.echo(f"status: unreachable — {st.error}")
         else:
             typer.echo(f"status: reachable, PostgreSQL {st.postgres_version}")
