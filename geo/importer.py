@@ -684,6 +684,9 @@ def import_file(
     spec = get_layer(layer)
     check_file(path)
     fmt = (fmt or detect_format(path)).lower()
+    if fmt == "gtfs" and spec.name != "transport_stops":
+        # the ONCF feed imported as beaches gave its 33 railway stations as beaches
+        raise file_error("gtfs_not_stops", name=path.name, path=str(path))
     table = read_osm_xml(path, spec.name) if fmt == "osm" else read_file(path, fmt=fmt)
     with connect(settings) as conn:
         return import_and_record(

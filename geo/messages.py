@@ -67,6 +67,10 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "OpenStreetMap files (.osm) are imported one layer at a time and are not accepted here",
         None,
     ),
+    "gtfs_not_stops": (
+        "{name} is a GTFS feed: its stops are transport stops, and go into no other layer",
+        "import it into transport_stops: walouja import transport_stops {path}",
+    ),
     "not_utf8": (
         "{name} is not UTF-8 text: line {line} holds a character saved in another encoding "
         "(such as Excel's Windows-1252)",

@@ -315,8 +315,8 @@ def test_the_oncf_feed_goes_into_transport_stops_only(engine: Engine, layer: str
     result = CliRunner().invoke(app, ["import", layer, str(feed)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"walouja: oncf_rail_gtfs.zip is a GTFS feed: its stops are transport stops, not {layer}"
-        f" — import it into transport_stops: walouja import transport_stops {feed}\n"
+        "walouja: oncf_rail_gtfs.zip is a GTFS feed: its stops are transport stops, and go into"
+        f" no other layer — import it into transport_stops: walouja import transport_stops {feed}\n"
     )
     with engine.connect() as c:
         assert c.execute(sa.text(f"SELECT count(*) FROM {layer}")).scalar() == before

@@ -20,12 +20,13 @@ from sqlalchemy.engine import Connection
 
 from app.i18n import LANGUAGES, error_texts, load_catalogues, note_text
 from geo.candidate_sites import MAX_CANDIDATES, layer_candidates, load_candidates, read_points
-from geo.importer import ImportReport
+from geo.importer import ImportReport, import_file
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import CSV_VALUE_LIMIT, read_file
 from geo.messages import ADVICE, FILE_ERRORS, NOTES, Advice, Note
 from tests.geo.fixtures.support import RABAT, require_layers, run_import
 from walouja.errors import ValidationError, WaloujaError
+from walouja.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 IMPORT_PATH = ("io_read", "io_osm", "importer", "candidate_sites", "validate")
@@ -179,6 +180,14 @@ CASES: list[tuple[str, Case]] = [
     ),
     ("unreadable_file", lambda d, c: read_file(_sqlite_without_gpkg_tables(d / "c.gpkg"))),
     ("osm_needs_layer", lambda d, c: read_file(_write(d / "sites.osm", "<osm/>"))),
+    (  # the page's import takes the same path: a feed's stops are no beaches
+        "gtfs_not_stops",
+        lambda d, c: import_file(
+            get_settings(),
+            "beaches",
+            _zip(d / "feed.zip", {"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n1,A,34,-6\n"}),
+        ),
+    ),
     ("candidates_osm_file", lambda d, c: read_points(_write(d / "sites.osm", "<osm/>"))),
     (
         "candidates_duplicate_ids",

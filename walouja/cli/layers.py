@@ -219,17 +219,7 @@ def register(app: typer.Typer) -> None:
         code 1 still when every row is rejected: nothing was imported).
         """
         from geo.importer import ImportOptions, import_file
-        from geo.io_read import detect_format
-        from geo.layers import get_layer
-        from walouja.errors import DataError
 
-        spec = get_layer(layer)
-        if (fmt or detect_format(file)).lower() == "gtfs" and spec.name != "transport_stops":
-            # the ONCF feed imported as beaches gave 33 railway stations as beaches
-            raise DataError(
-                f"{file.name} is a GTFS feed: its stops are transport stops, not {spec.name}",
-                hint=f"import it into transport_stops: walouja import transport_stops {file}",
-            )
         report = import_file(
             settings(),
             layer,
