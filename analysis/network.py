@@ -96,7 +96,12 @@ def prepare_graph(
         g.remove_edges_from(drop)
         g.remove_nodes_from([n for n in list(g.nodes) if g.degree(n) == 0])
     if g.number_of_edges() == 0:
-        raise AnalysisError("the road graph has no drivable edge")
+        raise AnalysisError(
+            "the road graph has no drivable edge",
+            hint="its ways are none of the road classes a car takes ("
+            + ", ".join(sorted(speeds))
+            + "): export the area's roads, not only its paths",
+        )
     g = ox.routing.add_edge_speeds(g, hwy_speeds=dict(speeds), fallback=fallback_kmh)
     return ox.routing.add_edge_travel_times(g)
 

@@ -166,6 +166,15 @@ def read_road_graph(path: str | Path, *, simplify: bool = False) -> nx.MultiDiGr
         raise NotFoundError(f"road network file {file} does not exist")
     from osmnx._errors import InsufficientResponseError
 
+    with file.open("rb") as fh:
+        head = fh.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        # a GeoPackage or a CSV given as roads: the XML parser's codec error said nothing
+        raise DataError(
+            f"road network file {file} is not OSM XML (an .osm file begins with '<')",
+            hint="export the roads of the area as an .osm file (e.g. from osmium or the OSM "
+            "website); GeoPackages, shapefiles and CSV files are not road networks here",
+        )
     try:
         return ox.graph_from_xml(file, simplify=simplify)
     except InsufficientResponseError:

@@ -147,6 +147,34 @@ def test_errors(tmp_path: Path) -> None:
         travel_times(g, [-6.85], [34.0], [], [])
 
 
+def test_a_file_that_is_no_osm_xml_says_so_without_a_codec_error(tmp_path: Path) -> None:
+    # a GeoPackage given as roads: it said "'utf-8' codec can't decode byte 0xa0"
+    gpkg = tmp_path / "roads.gpkg"
+    gpkg.write_bytes(b"SQLite format 3\x00\xa0\xff" + bytes(100))
+    with pytest.raises(DataError) as caught:
+        read_road_graph(gpkg)
+    assert (
+        caught.value.message
+        == f"road network file {gpkg} is not OSM XML (an .osm file begins with '<')"
+    )
+    assert "codec" not in str(caught.value)
+    assert "GeoPackages" in str(caught.value.hint)
+
+
+def test_a_graph_of_footpaths_only_says_which_roads_count(tmp_path: Path) -> None:
+    paths = tmp_path / "paths.osm"
+    paths.write_text(
+        '<osm version="0.6"><node id="1" lat="34.0" lon="-6.85"/>'
+        '<node id="2" lat="34.001" lon="-6.85"/>'
+        '<way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="footway"/></way></osm>',
+        encoding="utf-8",
+    )
+    with pytest.raises(AnalysisError, match="no drivable edge") as caught:
+        prepare_graph(read_road_graph(paths))
+    assert "residential" in str(caught.value.hint)
+    assert "not only its paths" in str(caught.value.hint)
+
+
 def test_points_far_from_the_graph_are_off_the_network(graph: nx.MultiDiGraph) -> None:
     # a demand point 0.2° (about 22 km) south of the grid; a centre far away is not a source
     res = travel_times(
