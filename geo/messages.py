@@ -230,7 +230,8 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     ),
     "candidates_outside_communes": (
         "{name}: {n} sites lie outside Morocco's communes",
-        "check the coordinates (longitude first, decimal degrees)",
+        "check the coordinates (longitude first, decimal degrees); a site in Ceuta, Melilla, "
+        "at sea or abroad cannot be placed: remove its row",
     ),
 }
 """Why a whole file is refused: code -> (English message, English hint or None)."""

@@ -293,7 +293,8 @@ def test_a_candidate_file_error_names_its_rows(tmp_path: Path) -> None:
     assert line == (
         "walouja: cand.csv: 1 site lies outside Morocco's communes "
         "(row 3, geometry: lon=2.35000, lat=48.85000 is in no commune) — "
-        "check the coordinates (longitude first, decimal degrees)"
+        "check the coordinates (longitude first, decimal degrees); a site in Ceuta, Melilla, "
+        "at sea or abroad cannot be placed: remove its row"
     )
     # asked for JSON, a script gets the refusal as JSON on stdout too (same line on stderr)
     done = CliRunner().invoke(app, ["prioritise", "--candidates", str(path), "--json"])
@@ -302,7 +303,8 @@ def test_a_candidate_file_error_names_its_rows(tmp_path: Path) -> None:
     error = json.loads(done.stdout)["error"]
     assert error["code"] == "candidates_outside_communes"
     assert error["message"] == "cand.csv: 1 site lies outside Morocco's communes"
-    assert error["hint"] == "check the coordinates (longitude first, decimal degrees)"
+    assert error["hint"].startswith("check the coordinates (longitude first, decimal degrees);")
+    assert error["hint"].endswith("cannot be placed: remove its row")
     assert error["problems"] == [
         {"row": 3, "field": "geometry", "reason": "lon=2.35000, lat=48.85000 is in no commune"}
     ]
