@@ -175,6 +175,10 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "add lon and lat columns in decimal degrees, or a WKT column",
     ),
     "cannot_set_field": ("cannot set {field!r} on layer {layer}", "fields: {fields}"),
+    "bad_set_value": (
+        "--set {field}={value} is refused: {reason}",
+        "give {field} a value it takes (the rows that have their own keep it)",
+    ),
     "import_refused": (
         "{layer}: import of {file} refused — {rejected} of {n} rows rejected, nothing written",
         "fix the rows listed (or import with --skip-invalid to keep the valid rows)",

@@ -951,6 +951,19 @@ def validate_records(
                 "cannot_set_field", field=key, layer=spec.name, fields=", ".join(spec.field_names)
             )
     for fspec in spec.fields:
+        if fspec.name in defaults:
+            # a value given for the rows without one is checked even when no row needs it
+            # (--set centre_type=COAHP went unnoticed on a file whose rows all had a type)
+            probe = _Checker(pd.RangeIndex(1))
+            _parse_field(fspec, pd.Series([str(defaults[fspec.name])], dtype=object), probe)
+            if probe.problems:
+                raise file_error(
+                    "bad_set_value",
+                    field=fspec.name,
+                    value=str(defaults[fspec.name]),
+                    reason=probe.problems[0].reason,
+                )
+    for fspec in spec.fields:
         column = mapped.get(fspec.name)
         raw = (
             records[column]

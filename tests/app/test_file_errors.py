@@ -262,6 +262,15 @@ CASES: list[tuple[str, Case]] = [
             c, "beaches", _write(d / "b.csv", "name;lon;lat\nA;-6.8;34\n"), defaults={"colour": 1}
         ),
     ),
+    (  # checked even when every row has its own type
+        "bad_set_value",
+        lambda d, c: run_import(
+            c,
+            "centres",
+            _write(d / "c.csv", "name;centre_type;lon;lat\nA;COAPH;-6.8;34\n"),
+            defaults={"centre_type": "COAHP"},
+        ),
+    ),
     (
         "import_refused",
         lambda d, c: run_import(
