@@ -449,7 +449,8 @@ def test_data_page_words_the_notes_about_a_file_in_the_interface_language(app: A
     at.button(key="check").click().run()
     assert not at.exception
     notes = " ".join(m.value for m in at.markdown)
-    assert "colonne(s) ignorée(s) : commune_code ; la commune est déduite" in notes
+    assert "non pris en compte : commune_code ; la commune est déduite" in notes
+    assert "(s)" not in notes
     at.sidebar.selectbox(key="lang").set_value("ar").run()
     assert not at.exception
     notes = " ".join(m.value for m in at.markdown)
