@@ -970,6 +970,10 @@ def validate_records(
             if column is not None
             else pd.Series([None] * len(rows), index=rows, dtype=object)
         )
+        if fspec.name == "name" and "name_ar" in mapped:
+            # a place named only in Arabic (a file whose name column is الاسم) is named:
+            # its Arabic name stands for both (every row was refused as having no name)
+            raw = raw.astype(object).where(~_blank(raw), records[mapped["name_ar"]])
         if fspec.name in defaults:
             raw = raw.astype(object).where(~_blank(raw), str(defaults[fspec.name]))
         parsed = _parse_field(fspec, raw, check)

@@ -414,3 +414,36 @@ def test_a_csv_saved_by_french_excel_names_the_line_to_look_at(tmp_path: Path) -
     )
     assert caught.value.hint == 'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)'
     assert caught.value.params == {"name": "centres.csv", "line": 3}
+
+
+def test_a_file_named_only_in_arabic_is_named(db: Connection, tmp_path: Path) -> None:
+    # its name column الاسم is the Arabic name: every row was refused as having no name
+    path = write(
+        tmp_path / "plages.csv",
+        "الاسم,خط الطول,خط العرض\n"
+        "شاطئ الاختبار الأول,-6.8416,34.0209\n"
+        "شاطئ الاختبار الثاني,-9.6,30.42\n",
+    )
+    report = run_import(db, "beaches", path)
+    assert (report.inserted, report.rejected) == (2, 0), report.problems
+    names = db.execute(
+        sa.text(
+            "SELECT name, name_ar FROM beaches "
+            "WHERE name_ar IN ('شاطئ الاختبار الأول', 'شاطئ الاختبار الثاني') ORDER BY name"
+        )
+    ).all()
+    assert sorted(tuple(r) for r in names) == sorted(
+        [("شاطئ الاختبار الأول",) * 2, ("شاطئ الاختبار الثاني",) * 2]
+    )
+    # a file with both keeps its own Latin name
+    both = write(
+        tmp_path / "b.csv",
+        "name,الاسم,lon,lat\nPlage Essai Trois,شاطئ الاختبار الثالث,-9.79,31.35\n",
+    )
+    run_import(db, "beaches", both)
+    assert (
+        db.execute(
+            sa.text("SELECT name FROM beaches WHERE name_ar = 'شاطئ الاختبار الثالث'")
+        ).scalar_one()
+        == "Plage Essai Trois"
+    )
