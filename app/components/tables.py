@@ -113,6 +113,65 @@ def screen_table(
     return shown.style.format(formats), config
 
 
+COVERAGE_WIDTHS: dict[bool, dict[str, int]] = {
+    False: {
+        "code": 55,
+        "name": 145,
+        "pwd": 65,
+        "shown": 150,
+        "pwd_beyond": 145,
+        "share_beyond": 140,
+        "places": 60,
+        "places_per_10k": 130,
+    },
+    True: {
+        "code": 55,
+        "name": 123,
+        "pwd": 165,
+        "shown": 130,
+        "pwd_beyond": 131,
+        "share_beyond": 115,
+        "places": 60,
+        "places_per_10k": 116,
+    },
+}
+"""Pixels of each column of the Coverage page's table, left to right (False) and right to
+left (True): 890 and 895 in all, within the 904 px a table has at 1366 px beside the
+sidebar (wider screens share the rest out). Wider, the French table hid its last three
+columns until scrolled sideways, and the Arabic one cut its headings."""
+
+
+def coverage_headings(indicator: str, *, km: object) -> dict[str, str]:
+    """Short headings of the Coverage page's table, by column, in the session's language.
+
+    They fit :data:`COVERAGE_WIDTHS` ("À moins de 30 km (%)", "PSH au-delà de 30 km"); the
+    page gives each column its full heading as the heading's tooltip.
+
+    Parameters
+    ----------
+    indicator
+        The equity indicator the ``shown`` column holds (``coverage_share``,
+        ``nearest_km``, ``access`` or ``places_per_10k``).
+    km
+        The distance threshold, as the page writes it.
+    """
+    return {
+        "code": t("field.code"),
+        "name": t("field.name"),
+        "pwd": t("equity.col.pwd"),
+        "shown": t(f"equity.col.{indicator}", km=km),
+        "pwd_beyond": t("equity.col.pwd_beyond", km=km),
+        "share_beyond": t("equity.col.share_beyond", km=km),
+        "places": t("field.places"),
+        "places_per_10k": t("equity.col.places_per_10k"),
+    }
+
+
+def coverage_widths() -> dict[str, int]:
+    """:data:`COVERAGE_WIDTHS` for the session's language."""
+    return dict(COVERAGE_WIDTHS[is_rtl(current_language())])
+
+
 def _cell(value: object, *, decimals: int, lang: str) -> str:
     if value is None or value is pd.NA:
         return "—"

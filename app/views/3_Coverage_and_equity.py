@@ -158,7 +158,14 @@ tabs, _open = filters.kept_tabs(
 )
 tab_table, tab_map, tab_lorenz, tab_rank, tab_gaps = (tabs[c] for c in tab_codes)
 with tab_table:
-    shown_table, table_config = tables.screen_table(table, headers, decimals)
+    # short headings that fit 1366 px, each whole in its tooltip
+    shown_table, table_config = tables.screen_table(
+        table,
+        tables.coverage_headings(indicator, km=km),
+        decimals,
+        widths=tables.coverage_widths(),
+        helps=headers,
+    )
     st.dataframe(shown_table, hide_index=True, width="stretch", column_config=table_config)
     st.download_button(
         t("equity.download"),

@@ -99,6 +99,12 @@ def _table(at: AppTest, key: str) -> Any:
     return next(d for d in at.dataframe if header in d.value.columns)
 
 
+def _helps(frame: Any) -> dict[str, str]:
+    """The tooltip of each heading of an ``st.dataframe``."""
+    config = json.loads(frame.proto.columns or "{}")
+    return {str(c): str(config.get(c, {}).get("help", "")) for c in frame.value.columns}
+
+
 def _shown(frame: Any) -> pd.DataFrame:
     """The cells of an ``st.dataframe`` as the reader sees them (the Styler's display values)."""
     data = frame.proto.arrow_data.styler.display_values
@@ -112,8 +118,9 @@ def _shown(frame: Any) -> pd.DataFrame:
 def test_table_figures_are_written_in_the_page_language(page: AppTest) -> None:
     lang = _lang(page)
     thousands = {"fr": NNBSP, "ar": NNBSP, "en": ","}[lang]
-    column = translate("field.pwd", lang)
-    for key in ("equity.pwd_beyond", "status.planned"):  # the table, the provinces without
+    # the table (its short headings), the provinces without a centre
+    for key, pwd in (("equity.col.pwd_beyond", "equity.col.pwd"), ("status.planned", "field.pwd")):
+        column = translate(pwd, lang)
         frame = _table(page, key)
         raw, shown = frame.value, _shown(frame)
         big = raw[column].astype(float).idxmax()
@@ -135,7 +142,7 @@ def test_the_csv_opens_in_columns_in_the_reader_spreadsheet(
     table = pd.read_csv(
         io.BytesIO(data), sep=sep, decimal=decimal, encoding="utf-8-sig", dtype={0: str}
     )
-    shown = _table(page, "equity.pwd_beyond").value
+    shown = _table(page, "equity.col.pwd_beyond").value
     assert len(table) == len(shown)
     assert len(table.columns) == len(shown.columns) + 2  # the source and the demo mark
     as_text = pd.read_csv(io.BytesIO(data), sep=sep, encoding="utf-8-sig", dtype=str)
@@ -201,10 +208,12 @@ PAGE_WIDTH_PX = 900  # the main column at 1366 px beside the sidebar (906 px)
 def test_arabic_tables_read_from_the_right_and_fit_the_page(page: AppTest) -> None:
     lang = _lang(page)
     code, name = translate("field.code", lang), translate("field.name", lang)
-    for key in ("equity.pwd_beyond", "status.planned"):
+    for key in ("equity.col.pwd_beyond", "status.planned"):
         frame = _table(page, key)
         columns = list(frame.value.columns)
         config = json.loads(frame.proto.columns or "{}")
+        if key == "equity.col.pwd_beyond":  # the table: short headings that fit 1366 px
+            assert sum(int(config[c]["width"]) for c in columns) <= PAGE_WIDTH_PX
         if lang != "ar":
             assert columns[:2] == [code, name]
             continue
@@ -212,7 +221,36 @@ def test_arabic_tables_read_from_the_right_and_fit_the_page(page: AppTest) -> No
         assert {config[c].get("alignment") for c in columns} == {"right"}
         # narrow enough that the code and name are not scrolled out of sight
         assert sum(int(config[c]["width"]) for c in columns) <= PAGE_WIDTH_PX
-        assert all(config[c]["help"] == c for c in columns)  # a cut heading reads in full
+        if key == "status.planned":
+            assert all(config[c]["help"] == c for c in columns)  # a cut heading reads in full
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_each_short_heading_of_the_table_reads_whole_in_its_tooltip(
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, bytes],
+    lang: str,
+) -> None:
+    # the long headings ran past 1366 px (French: the last three columns out of sight)
+    for at in _page(monkeypatch, engine, lang):
+        frame = _table(at, "equity.col.pwd_beyond")
+        short = ["field.code", "field.name", "equity.col.pwd", "equity.col.coverage_share"]
+        short += ["equity.col.pwd_beyond", "equity.col.share_beyond", "field.places"]
+        short += ["equity.col.places_per_10k"]
+        whole = ["field.code", "field.name", "field.pwd", "map.indicator.coverage"]
+        whole += ["equity.pwd_beyond", "equity.share_beyond", "field.places"]
+        whole += ["indicator.places_per_10k"]
+        step = -1 if lang == "ar" else 1
+        headings = [translate(k, lang, km=30) for k in short][::step]
+        tooltips = [translate(k, lang, km=30) for k in whole]
+        tooltips[3] += " (%)"
+        assert list(frame.value.columns) == headings
+        assert list(_helps(frame).values()) == tooltips[::step]
+        (name,) = [n for n in downloads if n.endswith(".csv")]
+        csv_headings = downloads[name].decode("utf-8-sig").splitlines()[0]
+        assert all(h in csv_headings for h in tooltips)  # the file keeps the whole headings
 
 
 def test_arabic_ranking_puts_the_names_on_the_right_of_the_bars(page: AppTest) -> None:
@@ -345,7 +383,9 @@ def test_the_coverage_column_names_its_distance(
     # threshold, the column, its CSV heading and the ranking's axis did not say
     for at in _page(monkeypatch, engine, lang, km="10"):
         heading = translate("map.indicator.coverage", lang, km=10) + " (%)"
-        assert any(heading in frame.value.columns for frame in at.dataframe)
+        short = translate("equity.col.coverage_share", lang, km=10)
+        assert "10" in short
+        assert _helps(_table(at, "field.places"))[short] == heading
         (name,) = [n for n in downloads if n.endswith(".csv")]
         assert heading in downloads[name].decode("utf-8-sig").splitlines()[0]
         spec, _ = _chart(at, -1)
@@ -387,7 +427,8 @@ def test_the_distance_column_says_it_is_a_mean(
     for at in _page(monkeypatch, engine, "en", eq_indicator="nearest_km"):
         heading = translate("indicator.nearest_km.mean", "en") + " (km)"
         assert heading == "Mean distance to the nearest centre (km)"
-        assert any(heading in frame.value.columns for frame in at.dataframe)
+        # the table's heading is short ("Mean distance (km)"), whole in its tooltip
+        assert _helps(_table(at, "field.places"))["Mean distance (km)"] == heading
 
 
 def test_the_ranking_names_sit_level_with_their_bars(page: AppTest) -> None:

@@ -1,5 +1,5 @@
-"""At a laptop's 1366 px, the Overview's table of units and the Sources page's table show
-every heading whole, in Arabic and in French.
+"""At a laptop's 1366 px, the Overview's table of units, the Sources page's table and the
+Coverage page's table show every heading whole, in Arabic, French and English.
 
 The tables are drawn on a canvas: the page records each text the grid draws, where, and the
 column it is clipped to (the rectangle of the last ``clip``), and a heading is cut when its
@@ -97,5 +97,51 @@ def test_at_1366_px_every_heading_of_the_two_tables_reads_whole(
         layer = translate("sources.col.layer", lang)
         assert order[-1 if lang == "ar" else 0] == layer, order
         page.screenshot(path=str(ARTIFACTS / f"tables-fit-sources-{lang}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+COVERAGE_KEYS = ["field.code", "field.name", "equity.col.pwd", "equity.col.coverage_share"]
+COVERAGE_KEYS += ["equity.col.pwd_beyond", "equity.col.share_beyond", "field.places"]
+COVERAGE_KEYS += ["equity.col.places_per_10k"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "width"), [("fr", 1366), ("en", 1366), ("ar", 1366), ("ar", 1920)]
+)
+def test_the_coverage_table_shows_every_column_and_heading_whole(
+    app: str, browser: Any, lang: str, width: int
+) -> None:
+    # at 1366 px the French and English table hid "Part au-delà de 30 km (%)", "Places" and
+    # "Places pour 10 000 PSH" until scrolled sideways; the Arabic one cut its headings, and
+    # at 1920 px cut its last column at the table's left edge
+    from app.i18n import translate
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.add_init_script(DRAWN_TEXT_HOOK)
+    try:
+        page.goto(f"{app}/coverage_and_equity?lang={lang}&km=30")
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        # the eight headings drawn (a column scrolled out of sight is not drawn), none cut
+        page.wait_for_function(
+            """([row, n]) => new Set(window.__drawn.filter(d => d.table === 0 && d.y < row)
+                .map(d => d.text)).size >= n""",
+            arg=[HEADING_ROW, len(COVERAGE_KEYS)],
+        )
+        page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+        headings = _headings(page, 0)
+        assert _cut(headings) == [], headings
+        assert all(h["left"] >= 0 and h["right"] <= h["canvas"] for h in headings), headings
+        # short headings: the whole ones are the tooltips
+        assert {h["text"] for h in headings} == {translate(k, lang, km=30) for k in COVERAGE_KEYS}
+        order = [h["text"] for h in sorted(headings, key=lambda h: h["left"])]
+        first = translate("field.code", lang)
+        last = translate("equity.col.places_per_10k", lang)
+        assert order[0] == (last if lang == "ar" else first), order
+        assert order[-1] == (first if lang == "ar" else last), order
+        shot = ARTIFACTS / f"tables-fit-coverage-{lang}-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
     finally:
         context.close()
