@@ -314,6 +314,8 @@ if s2.button(t("runs.save"), key="eq_save"):
             name=run_name,
         )
         st.success(t("runs.reused" if outcome.reused else "runs.saved", id=outcome.run_id))
+        # the run just saved is the one offered to reopen (the box kept its earlier choice)
+        st.session_state["eq_open_id"] = outcome.run_id
 try:
     stored_runs = analyses.saved_equity()
 except WaloujaError as exc:

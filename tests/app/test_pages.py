@@ -377,6 +377,9 @@ def test_coverage_and_equity_saves_a_run_and_reopens_it(app: AppTest, engine: En
     # the stored figures are the ones on the screen
     assert f"{run.results['indices']['gini']:.3f}".replace(".", ",") == shown["Gini"]
     assert at.success[0].value == f"Analyse enregistrée sous le n° {run.id}."
+    # the run just saved is the one offered to reopen (the box kept the one chosen before)
+    assert at.selectbox(key="eq_open_id").value == run.id
+    assert not [w for w in at.warning if "Session State" in w.value]
     # saving again on unchanged data finds the stored run: no second row
     at.button(key="eq_save").click().run()
     assert at.success[0].value.endswith(f"n° {run.id}.")
