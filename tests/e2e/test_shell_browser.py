@@ -90,7 +90,7 @@ def test_a_choice_on_one_page_does_not_become_anothers(app: str, page: Any) -> N
     _wait_heading(page, "Couverture et équité")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('10 km')")
     _follow(page, "Explorateur de carte", "Explorateur de carte")
-    _pick(page, "Indicateur", "Couverture : part à moins du seuil d'un centre")
+    _pick(page, "Indicateur", "Couverture (part à moins du seuil)")
     page.wait_for_function(f"() => ({SELECT_VALUES})().includes('30 km')")
     _pick(page, "Seuil", "60 km")
     page.wait_for_url("**km=60**")
