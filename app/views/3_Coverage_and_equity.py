@@ -122,7 +122,9 @@ table["share_beyond"] = table["share_beyond"] * 100
 # decimals of each figure: on screen and in the CSV file
 decimals = {
     "pwd": 0,
-    "shown": spec.decimals,
+    # a share within the distance as precise as the share beyond it beside it ("11" read
+    # beside "88,6" for Al Hoceima)
+    "shown": 1 if indicator == "coverage_share" else spec.decimals,
     "pwd_beyond": 0,
     "share_beyond": 1,
     "places": 0,

@@ -130,6 +130,21 @@ def test_table_figures_are_written_in_the_page_language(page: AppTest) -> None:
         assert not shown[column].str.endswith(".0").any()  # counts are whole
 
 
+def test_the_shares_within_and_beyond_the_distance_read_alike(page: AppTest) -> None:
+    # "11" read beside "88,6" for Al Hoceima: both shares with one decimal, summing to 100
+    lang = _lang(page)
+    within = translate("equity.col.coverage_share", lang, km=30)
+    beyond = translate("equity.col.share_beyond", lang, km=30)
+    frame = _table(page, "equity.col.share_beyond")
+    shown = _shown(frame)
+    mark = "," if lang in ("fr", "ar") else "."
+    one_decimal = rf"\d+\{mark}\d"
+    assert shown[within].str.fullmatch(one_decimal).all(), shown[within].head()
+    assert shown[beyond].str.fullmatch(one_decimal).all(), shown[beyond].head()
+    both = frame.value[within].astype(float) + frame.value[beyond].astype(float)
+    assert (both - 100).abs().max() < 1e-6
+
+
 def test_the_csv_opens_in_columns_in_the_reader_spreadsheet(
     page: AppTest, downloads: dict[str, bytes]
 ) -> None:
