@@ -1,10 +1,11 @@
-"""Find communes by name in French or Arabic, ignoring case, accents, Arabic vowel marks and
-the usual ways Moroccan names are spelled in Latin letters."""
+"""Find communes, provinces and regions by name in French or Arabic, ignoring case,
+accents, Arabic vowel marks and the usual ways Moroccan names are spelled in Latin letters."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pandas as pd
@@ -150,6 +151,44 @@ def search_units(units: pd.DataFrame, query: str, *, limit: int = 20) -> pd.Data
     needle = normalise(query)
     if not needle or units.empty:
         return units.iloc[0:0]
+    rank = _ranks(units, needle)
+    found = units.assign(_rank=rank)[rank < 9]
+    order = ["_rank", "population"] if "population" in found else ["_rank"]
+    ascending = [True, False][: len(order)]
+    return found.sort_values(order, ascending=ascending).drop(columns="_rank").head(limit)
+
+
+KINDS: tuple[str, ...] = ("regions", "provinces", "communes")
+"""The levels :func:`search_places` looks in, in the order it lists equal matches."""
+
+
+def search_places(units: Mapping[str, pd.DataFrame], query: str) -> pd.DataFrame:
+    """The units of every level in ``units`` (``{"regions": …, "communes": …}``, each with
+    the columns :func:`search_units` reads) whose name matches ``query``, with their level
+    in a ``level`` column.
+
+    Ranked as :func:`search_units` ranks names; among equally good matches a region comes
+    first, then a province, then a commune (« Tiznit » is the province before the commune),
+    then the larger population. An empty query matches nothing.
+    """
+    frames = [frame.assign(level=level) for level, frame in units.items() if not frame.empty]
+    needle = normalise(query)
+    if not needle or not frames:
+        return pd.DataFrame(columns=["code", "name_fr", "name_ar", "population", "level"])
+    every = pd.concat(frames, ignore_index=True)
+    rank = _ranks(every, needle)
+    kind = every["level"].map({k: i for i, k in enumerate(KINDS)}).fillna(len(KINDS))
+    found = every.assign(_rank=rank, _kind=kind)[rank < 9]
+    return (
+        found.sort_values(["_rank", "_kind", "population"], ascending=[True, True, False])
+        .drop(columns=["_rank", "_kind"])
+        .reset_index(drop=True)
+    )
+
+
+def _ranks(units: pd.DataFrame, needle: str) -> pd.Series:
+    """How well each name of ``units`` matches the normalised ``needle`` (0 the exact name,
+    9 no match; see :func:`search_units`)."""
     fr = units["name_fr"].fillna("").map(normalise)
     ar = units["name_ar"].fillna("").map(normalise)
     rank = pd.Series(9, index=units.index)
@@ -165,10 +204,7 @@ def search_units(units: pd.DataFrame, query: str, *, limit: int = 20) -> pd.Data
     ):
         hit = test(fr) | test(ar)
         rank = rank.where(~hit, score)
-    found = units.assign(_rank=rank)[rank < 9]
-    order = ["_rank", "population"] if "population" in found else ["_rank"]
-    ascending = [True, False][: len(order)]
-    return found.sort_values(order, ascending=ascending).drop(columns="_rank").head(limit)
+    return rank
 
 
 def _latin_variants(names: pd.Series, needle: str, rank: pd.Series) -> pd.Series:

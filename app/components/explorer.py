@@ -50,7 +50,39 @@ ANALYSIS_COLUMN = {
 }
 EQUITY_TO_MAP = {v: k for k, v in ANALYSIS_COLUMN.items()}
 SEARCH_SHOWN = 20
-"""How many communes a search lists (it says how many it found)."""
+"""How many places a search lists (it says how many it found)."""
+
+
+def search_option(level: str, code: str) -> str:
+    """The value the search's box (and the address's ``commune``) keeps for a place found:
+    a commune's code as before, ``provinces:08.363`` for a province or region."""
+    return code if level == "communes" else f"{level}:{code}"
+
+
+def found_unit(option: str | None) -> tuple[str, str] | None:
+    """The ``(level, code)`` of a search's option (see :func:`search_option`)."""
+    if not option:
+        return None
+    level, sep, code = option.partition(":")
+    return (level, code) if sep and level in LEVELS else ("communes", option)
+
+
+def search_label(found: pd.DataFrame, option: str, names: Mapping[str, str]) -> str:
+    """``"Province · Tiznit — تيزنيت (Souss-Massa)"``: a place found, its kind first, its
+    name in the page's language, the other one isolated (it keeps its own direction), then
+    its province (a commune) or region (a province)."""
+    unit = found_unit(option)
+    assert unit is not None
+    level, code = unit
+    rows = found.loc[(found["level"] == level) & (found["code"].astype(str) == code)]
+    row = rows.iloc[0]
+    first = name_column()
+    other = "name_fr" if first == "name_ar" else "name_ar"
+    parent = {"communes": "province_code", "provinces": "region_code"}.get(level)
+    within = str(row[parent]) if parent and pd.notna(row[parent]) else ""
+    after = f" ({names.get(within, within)})" if within else ""
+    return f"{t(f'level.{level}.one')} · {row[first]} — \u2068{row[other]}\u2069{after}"
+
 
 CENTRE_COLOURS: dict[str, str] = {
     "COAPH": "#d62728",
@@ -155,16 +187,16 @@ def build_map(
     height: int = 620,
     focus: tuple[float, float, float, float] | None = None,
     threshold_km: float | None = None,
-    searched: str | None = None,
+    searched: tuple[str, str] | None = None,
 ) -> tuple[folium.Map, dict[str, int]]:
     """The explorer map and how many features each layer drew.
 
     The colour classes are those of the units drawn (a region's communes are told apart
     from each other, not from the whole country's). ``focus`` (west, south, east, north)
-    is the searched commune: the map opens on it, so a shared link to a commune shows the
-    commune; ``searched`` is its code, outlined. ``threshold_km`` is the coverage distance
-    the legend names. An indicator computed from demonstration centres says so in the
-    legend, whether or not the centres are drawn.
+    is the place searched: the map opens on it, so a shared link to a place shows the
+    place; ``searched`` is its ``(level, code)``, outlined. ``threshold_km`` is the
+    coverage distance the legend names. An indicator computed from demonstration centres
+    says so in the legend, whether or not the centres are drawn.
     """
     spec = INDICATORS[indicator]
     text, count = data.boundaries_text(level, region=region, province=province)
@@ -225,7 +257,7 @@ def build_map(
         outline = data.boundaries("regions", region=region)
         mapview.add_outline(m, outline, name=t("map.region_outlines"), color="#222222", weight=1.4)
     if searched:
-        _outline_searched(m, searched)
+        _outline_searched(m, *searched)
     legend = [
         mapview.legend_html(
             mapview.legend_title(label, unit), classes, fmt=fmt, no_data=t("map.no_data")
@@ -265,14 +297,18 @@ def build_map(
 SEARCHED_STROKE = "#000000"
 
 
-def _outline_searched(m: folium.Map, code: str) -> None:
-    """A thick outline around the searched commune (its province's polygons are cached)."""
-    communes = data.units("communes")
-    found = communes.loc[communes["code"].astype(str) == code]
+def _outline_searched(m: folium.Map, level: str, code: str) -> None:
+    """A thick outline around the place searched (a commune's province's polygons, a
+    province's region's, are cached)."""
+    units = data.units(level)
+    found = units.loc[units["code"].astype(str) == code]
     if found.empty:
         return
-    province = str(found.iloc[0]["province_code"])
-    rows = [r for r in data.boundaries("communes", province=province) if str(r["code"]) == code]
+    parent = {
+        "communes": {"province": str(found.iloc[0]["province_code"])},
+        "provinces": {"region": str(found.iloc[0]["region_code"])},
+    }.get(level, {})
+    rows = [r for r in data.boundaries(level, **parent) if str(r["code"]) == code]
     if rows:
         mapview.add_outline(
             m, rows, name=t("map.searched"), color=SEARCHED_STROKE, weight=3.5, control=False

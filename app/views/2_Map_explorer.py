@@ -14,7 +14,7 @@ from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
 from app.context import app_settings
 from app.i18n import count_key, current_language, name_column, t, tn
-from app.textsearch import search_units
+from app.textsearch import search_places
 from walouja.errors import WaloujaError
 
 shell.header("map.title", "map.intro")
@@ -131,14 +131,19 @@ else:
     )
 
 # ---- search ------------------------------------------------------------------------------
-# the search looks in the communes the map draws (the filtered region or province), and
-# says so; a name found only elsewhere is named with how to see it
+# the search looks for regions, provinces and communes in the area the map draws (the
+# filtered region or province), and says so; a name found only elsewhere is named with how
+# to see it
 area = province or region
-area_communes = communes
-if region:
-    area_communes = area_communes[area_communes["region_code"].astype(str) == region]
-if province:
-    area_communes = area_communes[area_communes["province_code"].astype(str) == province]
+everywhere = {"regions": regions, "provinces": provinces, "communes": communes}
+in_area = {}
+for kind, frame in everywhere.items():
+    keep = pd.Series(True, index=frame.index)
+    if region:
+        keep &= frame["region_code"].astype(str).eq(region)
+    if province:
+        keep &= frame["province_code"].astype(str).eq(province)
+    in_area[kind] = frame[keep]
 s1, s2 = st.columns([1, 1.5])
 query = s1.text_input(
     t("search.label"), key="q", value=state.start_text("q"), placeholder=t("search.placeholder")
@@ -147,19 +152,21 @@ needle = query.strip()
 state.publish("q", needle, "")
 if needle and area:
     s1.caption(t("search.scope", area=names.get(area, area)))
-matches = (
-    search_units(area_communes, needle, limit=len(area_communes)) if needle else communes.iloc[0:0]
-)
+matches = search_places(in_area, needle)
 chosen_code: str | None = None
+searched: tuple[str, str] | None = None
 focus: tuple[float, float] | None = None
 zoom: int | None = None
 bounds: tuple[float, float, float, float] | None = None
+# "3 communes trouvées" when only communes are found, "3 lieux trouvés" when a province or
+# a region is among them
+only_communes = bool(matches["level"].eq("communes").all())
 if needle and matches.empty:
-    elsewhere = len(search_units(communes, needle, limit=len(communes))) if area else 0
+    elsewhere = len(search_places(everywhere, needle)) if area else 0
     if elsewhere:
         s2.warning(
             tn(
-                "search.elsewhere",
+                "search.places.elsewhere",
                 elsewhere,
                 query=needle,
                 area=names.get(area, area),
@@ -167,46 +174,52 @@ if needle and matches.empty:
             )
         )
     else:
-        s2.warning(t("search.none", query=needle))
+        s2.warning(t("search.places.none", query=needle))
 elif not matches.empty:
-    match_codes = matches["code"].head(explorer.SEARCH_SHOWN).tolist()
+    options = [
+        explorer.search_option(str(lv), str(c))
+        for lv, c in zip(matches["level"], matches["code"], strict=True)
+    ]
+    shown_options = options[: explorer.SEARCH_SHOWN]
     label = (
-        tn("search.results", len(matches))
-        if len(matches) <= len(match_codes)
+        tn("search.results" if only_communes else "search.places.results", len(matches))
+        if len(matches) <= len(shown_options)
         else tn(
-            "search.results_first",
+            "search.results_first" if only_communes else "search.places.results_first",
             len(matches),
             count=fmt_number(len(matches)),
-            shown=fmt_number(len(match_codes)),
+            shown=fmt_number(len(shown_options)),
         )
     )
     chosen_code = s2.selectbox(
         label,
-        match_codes,
+        shown_options,
         key="commune",
-        index=state.start_index("commune", match_codes, match_codes[0]),
-        format_func=lambda c: figures.commune_label(communes, c, names),
+        index=state.start_index("commune", shown_options, shown_options[0]),
+        format_func=lambda o: explorer.search_label(matches, o, names),
     )
-    west, south, east, north = bounds = data.unit_bounds("communes", chosen_code)
+    searched = explorer.found_unit(chosen_code)
+    assert searched is not None
+    west, south, east, north = bounds = data.unit_bounds(*searched)
     focus = ((south + north) / 2, (west + east) / 2)
     span = max(east - west, north - south, 0.01)
-    zoom = max(6, min(12, int(math.log2(360 / span)) - 1))
+    zoom = max(5, min(12, int(math.log2(360 / span)) - 1))
 state.publish("commune", chosen_code, None)
 # a unit clicked before a reload, or in the view a shared link shows: its panel again (the
-# address names it as ``unit=provinces:08.363``; the search's own commune is under ``commune``)
+# address names it as ``unit=provinces:08.363``; the search's own place is under ``commune``)
 if "selected" not in st.session_state:
     kept = figures.unit_from_address(st.query_params.get("unit"))
     if kept is not None:
         st.session_state["selected"] = kept
         st.session_state["_searched"] = chosen_code  # the search does not take its place
-# the panel shows the commune found when the search finds another one, not on every run:
-# a unit clicked since stays in the panel
+# the panel shows the place found when the search finds another one, not on every run: a
+# unit clicked since stays in the panel; a region or province found shows as a clicked one
 previous = st.session_state.get("_searched")
 if chosen_code != previous:
     st.session_state["_searched"] = chosen_code
-    if chosen_code:
-        st.session_state["selected"] = ("communes", chosen_code)
-    elif previous and st.session_state.get("selected") == ("communes", previous):
+    if searched:
+        st.session_state["selected"] = searched
+    elif previous and st.session_state.get("selected") == explorer.found_unit(previous):
         del st.session_state["selected"]
 
 # ---- map and figures ---------------------------------------------------------------------
@@ -223,7 +236,7 @@ with left:
             tiles=tiles_mode(app_settings().tiles),
             focus=bounds,
             threshold_km=threshold if spec.analysis else None,
-            searched=chosen_code,
+            searched=searched,
         )
     result = st_folium(
         fmap,
@@ -264,7 +277,7 @@ with right:
     selected = st.session_state.get("selected")
     state.publish(
         "unit",
-        figures.unit_address(selected, searched=chosen_code),
+        None if selected == searched else figures.unit_address(selected, searched=None),
         None,
     )
     if selected:

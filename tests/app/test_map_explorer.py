@@ -15,7 +15,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from app.textsearch import search_units
+from app.components import explorer
+from app.textsearch import search_places
 from geo import maps
 from tests.app.support import require_no_centre_of_type
 
@@ -125,18 +126,21 @@ def test_search_looks_in_the_filtered_region_and_names_a_match_outside_it(fresh:
     at = _open(region="01")  # Tanger-Tétouan-Al Hoceima
     at.text_input(key="q").input("Tiznit").run()
     assert not at.exception
+    # the commune and the province of Tiznit
     assert any(
-        "Aucune commune de Tanger-Tétouan-Al Hoceima ne correspond à « Tiznit »" in w
-        and "1 commune correspond hors de ce filtre" in w
+        "Aucun lieu dans Tanger-Tétouan-Al Hoceima ne correspond à « Tiznit »" in w
+        and "2 lieux correspondent hors de ce filtre" in w
         for w in _warnings(at)
     ), _warnings(at)
     assert "commune" not in at.query_params
-    assert "Commune recherchée" not in _script(at)
+    assert '"weight": 3.5' not in _script(at)
     at.text_input(key="q").input("Tanger").run()
     assert "Recherche limitée à Tanger-Tétouan-Al Hoceima." in [c.value for c in at.caption]
     found = at.selectbox(key="commune")
     assert found.options
     assert all("Tanger" in o for o in found.options[:1])
+    # a region and a province are looked for in the filter as the communes are
+    assert not any(o.startswith("Région · Souss") for o in found.options)
     # with the filter removed, Tiznit is found and shown
     at.selectbox(key="region").set_value("").run()
     at.text_input(key="q").input("Tiznit").run()
@@ -146,20 +150,27 @@ def test_search_looks_in_the_filtered_region_and_names_a_match_outside_it(fresh:
 def test_search_counts_every_match_and_says_how_many_it_lists(fresh: None, engine: Engine) -> None:
     at = _open()
     at.text_input(key="q").input("Sidi").run()
-    communes = _units(engine, "communes")
-    total = len(search_units(communes, "Sidi", limit=len(communes)))
+    units = {level: _units(engine, level) for level in ("regions", "provinces", "communes")}
+    total = len(search_places(units, "Sidi"))  # Sidi Kacem, Sidi Bennour… are provinces too
     assert total > 20
     box = at.selectbox(key="commune")
-    assert box.label == f"{total} communes trouvées, les 20 premières affichées"
+    assert box.label == f"{total} lieux trouvés, les 20 premiers affichés"
     assert len(box.options) == 20
     at = _open(lang="ar", q="Sidi")
-    assert at.selectbox(key="commune").label == (f"تم العثور على {total} جماعة، تُعرض أول 20 منها")
+    assert at.selectbox(key="commune").label == (f"تم العثور على {total} نتيجة، تُعرض أول 20 منها")
     at.text_input(key="q").input("Tiznit").run()
-    assert at.selectbox(key="commune").label == "تم العثور على جماعة واحدة"
-    # an Arabic page lists the Arabic name first, the French one isolated after it
-    (option,) = at.selectbox(key="commune").options
-    assert option.startswith("تيزنيت — \u2068Tiznit\u2069 ("), option
-    assert _open(q="Tiznit").selectbox(key="commune").options[0].startswith("Tiznit — ")
+    assert at.selectbox(key="commune").label == "تم العثور على نتيجتين"
+    # an Arabic page lists the kind and the Arabic name first, the French one isolated after
+    province, commune = at.selectbox(key="commune").options
+    assert province.startswith("إقليم · تيزنيت — \u2068Tiznit\u2069 ("), province
+    assert commune.startswith("جماعة · تيزنيت — \u2068Tiznit\u2069 ("), commune
+    assert _open(q="Tiznit").selectbox(key="commune").options[1].startswith("Commune · Tiznit — ")
+    # only communes found: the label counts communes
+    assert (
+        _open(q="Tafraout")
+        .selectbox(key="commune")
+        .label.endswith(("commune trouvée", "communes trouvées"))
+    )
 
 
 def test_colour_classes_are_those_of_the_units_drawn(fresh: None, engine: Engine) -> None:
@@ -187,7 +198,7 @@ def test_the_panel_keeps_a_clicked_unit_and_forgets_a_search_that_finds_nothing(
     assert clicked != "Tiznit"
     at.selectbox(key="indicator").set_value("prevalence").run()
     assert at.subheader[0].value == clicked  # a rerun does not bring the search back
-    at.session_state["selected"] = ("communes", tiznit)
+    at.session_state["selected"] = explorer.found_unit(tiznit)
     at.run()
     at.text_input(key="q").input("zzzz").run()
     assert "commune" not in at.query_params
@@ -340,3 +351,69 @@ def test_the_indicator_box_offers_names_that_fit_it(fresh: None, lang: str) -> N
         text = label.strip("\u2067\u2069")
         assert len(text) <= 40, label  # the longest, "Coverage (share within the threshold)"
         assert (label != text) is (lang == "ar")  # one right-to-left run in Arabic
+
+
+def _searched_outline(at: AppTest) -> bool:
+    return '"weight": 3.5' in _script(at)
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "level", "option", "heading"),
+    [
+        # a province's name no commune has: "Aucune commune ne correspond à « Oued Eddahab »"
+        ("Oued Eddahab", "fr", "provinces", "Province · Oued Ed-Dahab — ", "Oued Ed-Dahab"),
+        ("Souss-Massa", "fr", "regions", "Région · Souss-Massa — ", "Souss-Massa"),
+        ("الحسيمة", "ar", "provinces", "إقليم · الحسيمة — ", "الحسيمة"),
+        ("Oued Eddahab", "en", "provinces", "Province · Oued Ed-Dahab — ", "Oued Ed-Dahab"),
+    ],
+)
+def test_a_province_or_region_found_is_listed_zoomed_to_outlined_and_shown(
+    fresh: None, engine: Engine, query: str, lang: str, level: str, option: str, heading: str
+) -> None:
+    at = _open(lang=lang, q=query, indicator="coverage")
+    assert not any(query in w for w in _warnings(at)), _warnings(at)  # "no match"
+    box = at.selectbox(key="commune")
+    assert box.options[0].startswith(option), box.options
+    code = str(box.value).partition(":")[2]
+    assert box.value == f"{level}:{code}"
+    assert at.query_params["commune"] == f"{level}:{code}"
+    assert "unit" not in at.query_params  # the search's own place is under "commune"
+    # its panel as a click on it shows it: names, census and access figures
+    assert [s.value for s in at.subheader][:1] == [heading]
+    assert any(c.value.startswith(code) or f" {code}" in c.value for c in at.caption)
+    assert len(at.metric) >= 6, [m.label for m in at.metric]
+    # outlined, and the map opens on it
+    assert _searched_outline(at)
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    with engine.connect() as conn:
+        west, south, east, north = maps.unit_bounds(conn, level, code)  # type: ignore[arg-type]
+    lat, lon = args["center"]
+    assert (lat, lon) == pytest.approx(((south + north) / 2, (west + east) / 2))
+    assert 5 <= args["zoom"] <= 12
+
+
+def test_a_place_search_respects_the_filters_and_counts_its_messages(
+    fresh: None, engine: Engine
+) -> None:
+    at = _open(region="01", q="Souss-Massa")  # Tanger-Tétouan-Al Hoceima
+    assert any(
+        "Aucun lieu dans Tanger-Tétouan-Al Hoceima ne correspond à « Souss-Massa »" in w
+        and "1 lieu correspond hors de ce filtre : retirez-le pour le voir" in w
+        for w in _warnings(at)
+    ), _warnings(at)
+    assert "commune" not in at.query_params
+    # the region filtered on is found, the provinces of another region are not
+    at = _open(region="09", q="Souss")
+    options = at.selectbox(key="commune").options
+    assert options[0].startswith("Région · Souss-Massa"), options
+    at = _open(region="09", province="09.273", q="Souss-Massa")  # Inezgane-Aït Melloul
+    assert any("Aucun lieu dans" in w for w in _warnings(at)), _warnings(at)
+    # nothing anywhere
+    assert any("Aucun lieu ne correspond à « zzzz »" in w for w in _warnings(_open(q="zzzz")))
+    ar = _warnings(_open(lang="ar", q="zzzz"))
+    assert any("لا توجد جماعة ولا إقليم ولا جهة تطابق «zzzz»" in w for w in ar), ar
+    en = _warnings(_open(lang="en", region="01", q="Souss-Massa"))
+    assert any("1 place matches outside this filter: remove it to see it" in w for w in en), en
+    # a region found in Arabic: one result
+    at = _open(lang="ar", q="سوس ماسة")
+    assert at.selectbox(key="commune").label == "تم العثور على نتيجة واحدة"

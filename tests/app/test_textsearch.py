@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from app.textsearch import latin_key, normalise, search_units
+from app.textsearch import latin_key, normalise, search_places, search_units
+from geo import maps
 
 
 def test_normalise_folds_case_accents_and_punctuation() -> None:
@@ -174,3 +175,44 @@ def test_the_communes_of_the_database_are_found_by_their_usual_spellings(
     found = search_units(communes, query)
     assert found["name_fr"].tolist()[:1] == [name], found.head()
     assert len(found) <= 3, found  # a transliteration is not a flood
+
+
+@pytest.mark.parametrize(
+    ("query", "level", "name"),
+    [
+        # a province's name that no commune has (it found nothing)
+        ("Oued Eddahab", "provinces", "Oued Ed-Dahab"),
+        ("Souss-Massa", "regions", "Souss-Massa"),
+        ("souss massa", "regions", "Souss-Massa"),
+        ("الحسيمة", "provinces", "Al Hoceïma"),
+        ("Tiznit", "provinces", "Tiznit"),
+    ],
+)
+def test_provinces_and_regions_are_found_with_the_communes(
+    engine: Engine, query: str, level: str, name: str
+) -> None:
+    with engine.connect() as c:
+        units = {kind: maps.units(c, kind) for kind in ("regions", "provinces", "communes")}
+    found = search_places(units, query)
+    first = found.iloc[0]
+    assert (first["level"], normalise(first["name_fr"])) == (level, normalise(name)), found.head()
+
+
+def test_equal_matches_list_the_region_then_the_province_then_the_commune() -> None:
+    def frame(*rows: tuple[str, str, int]) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=["code", "name_fr", "population"]).assign(name_ar="")
+
+    units = {
+        "communes": frame(("c1", "Tanger", 900_000), ("c2", "Tanger Nord", 10)),
+        "provinces": frame(("p1", "Tanger", 1_000_000)),
+        "regions": frame(("r1", "Tanger-Tetouan", 4_000_000)),
+    }
+    found = search_places(units, "tanger")
+    assert found[["level", "code"]].values.tolist() == [
+        ["provinces", "p1"],
+        ["communes", "c1"],
+        ["regions", "r1"],
+        ["communes", "c2"],
+    ]
+    assert search_places(units, " ").empty
+    assert search_places(units, "zzzz").empty

@@ -210,10 +210,10 @@ def test_map_explorer_draws_national_communes_and_centres_within_budget(
 def test_search_finds_a_commune_without_accents_or_case(app: str, page: Any) -> None:
     page.goto(f"{app}/map_explorer?level=regions")
     _wait_paths(page, COMMUNE_STROKE, 12)
-    box = page.get_by_label("Chercher une commune (français ou arabe)")
+    box = page.get_by_label("Chercher une commune, une province ou une région")
     box.fill("TIZNIT")
     box.press("Enter")
-    page.get_by_text("trouvée").first.wait_for()
+    page.get_by_text("2 lieux trouvés").first.wait_for()  # the province and the commune
     page.get_by_role("heading", name="Tiznit").first.wait_for()
     assert "q=TIZNIT" in page.url
     page.screenshot(path=str(ARTIFACTS / "map-search-tiznit.png"))
@@ -221,6 +221,22 @@ def test_search_finds_a_commune_without_accents_or_case(app: str, page: Any) -> 
     box.press("Enter")
     page.wait_for_url("**q=%D8%AA%D8%B2%D9%86%D9%8A%D8%AA**")
     page.get_by_role("heading", name="Tiznit").first.wait_for()
+
+
+def test_search_finds_a_province_no_commune_is_named_after(app: str, page: Any) -> None:
+    # "Aucune commune ne correspond à « Oued Eddahab »": the name is a province's
+    page.goto(f"{app}/map_explorer?q=Oued%20Eddahab")
+    page.get_by_text("2 lieux trouvés").first.wait_for()
+    found = page.locator("input[role='combobox'][aria-label^='2 lieux trouvés']")
+    assert found.input_value().startswith("Province · Oued Ed-Dahab — "), found.input_value()
+    page.get_by_role("heading", name="Oued Ed-Dahab").first.wait_for()
+    page.get_by_text("Province 12.391").first.wait_for()
+    page.wait_for_url("**commune=provinces%3A12.391**")
+    # outlined on the map
+    outline = page.frame_locator(MAP_IFRAME).locator("path[stroke='#000000'][stroke-width='3.5']")
+    outline.first.wait_for(state="attached")
+    assert page.get_by_text("Aucune commune ne correspond").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "map-search-province.png"))
 
 
 def test_clicking_a_region_shows_its_figures(app: str, page: Any) -> None:
