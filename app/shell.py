@@ -79,6 +79,9 @@ RTL_CSS = """
   }
   :is([data-testid="stSelectboxVirtualDropdown"], [data-testid="stMultiSelectDropdown"])
     [role="option"] > div { display: block; align-content: center; text-overflow: ellipsis; }
+  /* a closed select box cut its chosen value at its end with no mark ("COAPH — مركز توجيه
+     ومساعدة الأشخاص…" in "نوع المركز" at 1366 px): an ellipsis on the left says there is more */
+  [data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
 </style>
 """
 

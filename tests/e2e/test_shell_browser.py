@@ -159,3 +159,34 @@ def test_a_french_option_list_still_reads_from_the_left(app: str, page: Any) -> 
     assert coaph["first"][0] < coaph["last"][0]
     assert _shown(coaph, "first"), coaph
     assert _shown(coaph, "firstWord"), coaph
+
+
+CLOSED_BOX = """(label) => {
+    const e = document.querySelector(`input[role='combobox'][aria-label='${label}']`);
+    const style = getComputedStyle(e);
+    return {value: e.value, cut: e.scrollWidth > e.clientWidth + 1,
+            overflow: style.textOverflow, direction: style.direction};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "label", "overflow", "direction"),
+    [
+        ("ar", "التغطية والإنصاف", "نوع المركز", "ellipsis", "rtl"),
+        ("fr", "Couverture et équité", "Type de centre", "clip", "ltr"),  # as it was
+    ],
+)
+def test_an_arabic_closed_box_marks_a_value_it_cuts_with_an_ellipsis(
+    app: str, page: Any, lang: str, heading: str, label: str, overflow: str, direction: str
+) -> None:
+    # "COAPH — مركز توجيه ومساعدة الأشخاص…" was cut at its end (on the left) with no mark
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/coverage_and_equity?lang={lang}")
+    _wait_heading(page, heading)
+    page.locator(f"input[role='combobox'][aria-label='{label}']").wait_for()
+    box = page.evaluate(CLOSED_BOX, label)
+    assert box["value"].startswith("COAPH — "), box
+    assert (box["overflow"], box["direction"]) == (overflow, direction), box
+    if lang == "ar":
+        assert box["cut"], box  # the value is longer than its box at 1366 px
+        page.screenshot(path=str(ARTIFACTS / "select-closed-ar.png"))
