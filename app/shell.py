@@ -34,6 +34,9 @@ BASE_CSS = """
   [data-testid="stMetricLabel"] :is(.stMarkdownEllipsis, p) {
     white-space: normal; overflow: visible; text-overflow: clip;
   }
+  /* a closed select box cut its chosen value with no mark ("COAPH — centre d'orientation
+     et d'assi" in "Type de centre" at 1366 px): an ellipsis says there is more */
+  [data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
 </style>
 """
 
@@ -79,9 +82,6 @@ RTL_CSS = """
   }
   :is([data-testid="stSelectboxVirtualDropdown"], [data-testid="stMultiSelectDropdown"])
     [role="option"] > div { display: block; align-content: center; text-overflow: ellipsis; }
-  /* a closed select box cut its chosen value at its end with no mark ("COAPH — مركز توجيه
-     ومساعدة الأشخاص…" in "نوع المركز" at 1366 px): an ellipsis on the left says there is more */
-  [data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
 </style>
 """
 
