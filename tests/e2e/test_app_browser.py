@@ -242,7 +242,7 @@ def test_search_finds_a_province_no_commune_is_named_after(app: str, page: Any) 
 def test_clicking_a_region_shows_its_figures(app: str, page: Any) -> None:
     page.goto(f"{app}/map_explorer?level=regions&overlays=")
     _wait_paths(page, COMMUNE_STROKE, 12)
-    hint = page.get_by_text("Cliquez sur la carte ou cherchez une commune")
+    hint = page.get_by_text("Cliquez sur la carte ou cherchez un lieu")
     hint.wait_for()
     regions = page.frame_locator(MAP_IFRAME).locator(
         f"path.leaflet-interactive[stroke='{COMMUNE_STROKE}']"
