@@ -78,23 +78,9 @@ def load(
         )
         typer.echo(f"  {table.table:<10} {table.rows:>{width},} rows  {what}")
     if demo is not None:
-        typer.echo(f"layers: {_demo_line(demo)}")
+        typer.echo(f"layers: {demo.summary()}")
     if report is not None:
         typer.echo(f"match report: {counted(written or 0, 'commune')} written to {report}")
-
-
-def _demo_line(demo: Any) -> str:
-    """The demonstration layers in one line, counts as English writes them:
-    ``centres 488 (488 changed); ... beaches 39``."""
-    parts = []
-    for r in demo.reports:
-        changed = r.inserted + r.updated + demo.removed.get(r.layer, 0)
-        parts.append(
-            f"{r.layer} {r.accepted:,}"
-            + (f" ({changed:,} changed)" if changed else "")
-            + (f", {r.rejected:,} rejected" if r.rejected else "")
-        )
-    return "demonstration layers: " + "; ".join(parts)
 
 
 def register(app: typer.Typer) -> None:
