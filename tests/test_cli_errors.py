@@ -371,6 +371,26 @@ def test_a_mistyped_command_line_with_json_is_refused_in_json(
     assert f"Try '{command} --help' for help." in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "first_command"), [([], "serve"), (["db"], "up"), (["scenarios"], "list")]
+)
+def test_a_bare_command_shows_its_help_and_succeeds(args: list[str], first_command: str) -> None:
+    # `walouja` alone printed the help but exited 2, as for a mistake
+    result = CliRunner().invoke(app, args, prog_name="walouja")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert f"Usage: walouja {' '.join(args)}".rstrip() + " [OPTIONS] COMMAND" in result.stdout
+    assert first_command in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--bogus"], ["bogus"], ["db", "--bogus"]])
+def test_a_mistyped_command_line_still_exits_2(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args, prog_name="walouja")
+    assert result.exit_code == 2
+    assert "Try 'walouja" in result.stderr
+    assert result.stdout == ""
+
+
 def test_json_keeps_the_exit_codes_of_success_and_refusal(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["db", "status", "--json"]).exit_code == 0

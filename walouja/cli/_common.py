@@ -247,6 +247,20 @@ class HelpGroup(TyperGroup):
         """The parameters, tidied for the help (``_tidy_params``)."""
         return _tidy_params(super().get_params(ctx), ctx)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Bare ``walouja`` (or ``walouja db``) shows the help on stdout and succeeds.
+
+        Click counts a missing command as a usage error (exit code 2, the help on stderr);
+        a user who types the bare name asked what it offers and got it. A real mistake (an
+        unknown option or command) is still exit code 2.
+        """
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            help_text = ctx.get_help()  # Rich prints it itself and returns ""
+            if help_text:
+                typer.echo(help_text, color=ctx.color)
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
