@@ -308,13 +308,25 @@ ADVICE: dict[str, tuple[str, str]] = {
         "{n} of {total} rows have no {field}",
         "complete the file, or import the other rows with --skip-invalid",
     ),
+    "text_missing_in_rows_skipped": (
+        "{n} of {total} rows have no {field}",
+        "those rows are skipped: complete them in the file, then import it again to add them",
+    ),
+    "text_missing_in_rows_no_valid_row": (
+        "{n} of {total} rows have no {field}",
+        "complete the file: a row without one cannot be imported",
+    ),
     "field_in_misspelt_column": (
         "no row has a {field}: the column {column!r} is not read as {field}",
         "rename the column {column!r} to {field}",
     ),
 }
 """What to do about the rows an import rejected for lacking a required field: code ->
-(English message, English hint). The report leads with these lines (``Advice``)."""
+(English message, English hint). The report leads with these lines (``Advice``).
+
+``text_missing_in_rows`` says to import the other rows with ``--skip-invalid``; an import
+that was given it, or that has no valid row to keep, takes one of its ``_skipped`` and
+``_no_valid_row`` forms instead (``advice_for_import``)."""
 
 
 SINGULAR: dict[str, str] = {
@@ -326,6 +338,8 @@ SINGULAR: dict[str, str] = {
     "import_nothing_valid": "{layer}: nothing imported from {file} — its only row was rejected",
     "field_missing_in_rows": "{n} of {total} rows has no {field}",
     "text_missing_in_rows": "{n} of {total} rows has no {field}",
+    "text_missing_in_rows_skipped": "{n} of {total} rows has no {field}",
+    "text_missing_in_rows_no_valid_row": "{n} of {total} rows has no {field}",
     "gtfs_entrances_left_out": (
         "{n} entrance, generic node or boarding area (location_type 2-4) left out"
     ),
@@ -513,3 +527,42 @@ class Advice:
             "text": self.message,
             "hint": self.hint,
         }
+
+
+def advice_for_import(advice: Advice, *, skip_invalid: bool, valid: int) -> Advice:
+    """``advice`` as the import that was run needs it: no hint to use an option it was
+    given, or one that would write nothing.
+
+    ``text_missing_in_rows`` says to import the other rows with ``--skip-invalid``. With it
+    already given, those rows are skipped (``text_missing_in_rows_skipped``); with no valid
+    row, the option would write nothing (``text_missing_in_rows_no_valid_row``). Other
+    advice is returned as is: ``--set`` is advised only for a field some rows still lack,
+    which a value given with ``--set`` leaves to none.
+
+    Parameters
+    ----------
+    advice
+        One line of advice of an import report.
+    skip_invalid
+        Whether the import was asked to skip the rejected rows.
+    valid
+        How many of the file's rows are valid (its rows less the rejected ones; a refused
+        import's report counts none as accepted).
+
+    Examples
+    --------
+    >>> tip = Advice("text_missing_in_rows", {"n": 2, "total": 5, "field": "name"})
+    >>> advice_for_import(tip, skip_invalid=True, valid=3).hint
+    'those rows are skipped: complete them in the file, then import it again to add them'
+    >>> advice_for_import(tip, skip_invalid=False, valid=0).hint
+    'complete the file: a row without one cannot be imported'
+    >>> advice_for_import(tip, skip_invalid=False, valid=3) == tip
+    True
+    """
+    if advice.code != "text_missing_in_rows":
+        return advice
+    if valid <= 0:
+        return Advice("text_missing_in_rows_no_valid_row", advice.params)
+    if skip_invalid:
+        return Advice("text_missing_in_rows_skipped", advice.params)
+    return advice

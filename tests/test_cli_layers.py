@@ -258,9 +258,8 @@ def test_real_files_lacking_a_field_give_a_short_report(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
     assert lines[1].startswith("  no row has a centre_type — give every row one with --set ")
-    assert lines[2] == (
-        "  442 of 3,580 rows have no name — complete the file, or import the other rows with "
-        "--skip-invalid"
+    assert lines[2] == (  # no row has a type: --skip-invalid would write none
+        "  442 of 3,580 rows have no name — complete the file: a row without one cannot be imported"
     )
     assert "    centre_type: required value missing in rows 2, 3, 4, 5, 6 and 3,575 more" in lines
     assert len(lines) < 10  # it printed a line for each of the 3,580 rows
@@ -278,17 +277,81 @@ def test_rows_skipped_for_a_missing_name_are_not_told_to_use_skip_invalid(
     result = CliRunner().invoke(app, [*args, "--skip-invalid"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == (
-        "  442 of 3,580 rows have no name — those rows would be skipped: complete them in the "
+        "  442 of 3,580 rows have no name — those rows are skipped: complete them in the "
         "file, then import it again to add them"
     )
     nothing = CliRunner().invoke(app, [*args[:3], "--dry-run", "--skip-invalid"])
     assert nothing.exit_code == 1  # no row has a centre_type: none to write, none skipped
-    assert nothing.stdout.splitlines()[2] == "  442 of 3,580 rows have no name — complete the file"
+    assert nothing.stdout.splitlines()[2] == (
+        "  442 of 3,580 rows have no name — complete the file: a row without one cannot be imported"
+    )
     refused = CliRunner().invoke(app, args)  # without it, the advice is still to use it
     assert refused.stdout.splitlines()[1] == (
         "  442 of 3,580 rows have no name — complete the file, or import the other rows with "
         "--skip-invalid"
     )
+
+
+def test_the_json_advice_says_what_the_printed_report_says(
+    committed: None, engine: Engine, tmp_path: Path
+) -> None:
+    # with --skip-invalid given, the printed report said the nameless rows were skipped but
+    # the JSON's advice still said to import the other rows with --skip-invalid
+    path = write(
+        tmp_path / "unnamed.csv",
+        "external_id,name,centre_type,lon,lat\n"
+        f"CLI-L-1,Centre nommé CLI,CAS,{RABAT[0]},{RABAT[1]}\n"
+        f"CLI-L-2,,CAS,{FES[0]},{FES[1]}\n"
+        f"CLI-L-3,,COAPH,{FES[0]},{FES[1] + 0.01}\n",
+    )
+    runner = CliRunner()
+    skipped = "those rows are skipped: complete them in the file, then import it again to add them"
+    for extra in (["--dry-run"], []):
+        args = ["import", "centres", str(path), "--skip-invalid", *extra]
+        printed = runner.invoke(app, args)
+        assert printed.exit_code == 0, printed.output
+        assert printed.stdout.splitlines()[1] == f"  2 of 3 rows have no name — {skipped}"
+        if extra:  # the JSON of the import that writes is read below
+            as_json = runner.invoke(app, [*args, "--json"])
+            assert as_json.exit_code == 0, as_json.output
+            report = json.loads(as_json.stdout)
+            assert report["advice"] == [
+                {
+                    "code": "text_missing_in_rows_skipped",
+                    "params": {"n": 2, "total": 3, "field": "name"},
+                    "text": "2 of 3 rows have no name",
+                    "hint": skipped,
+                }
+            ]
+            assert "--skip-invalid" not in as_json.stdout.replace('"skip_invalid"', "")
+    with engine.connect() as c:
+        names = c.execute(
+            sa.text("SELECT name FROM centres WHERE external_id LIKE 'CLI-L-%' ORDER BY 1")
+        ).scalars()
+        assert list(names) == ["Centre nommé CLI"]  # the valid row written, the others not
+    # without the option the advice is still to use it, in the JSON as in print
+    refused = runner.invoke(app, ["import", "centres", str(path), "--dry-run", "--json"])
+    assert refused.exit_code == 1
+    (tip,) = json.loads(refused.stdout)["advice"]
+    assert (tip["code"], tip["hint"]) == (
+        "text_missing_in_rows",
+        "complete the file, or import the other rows with --skip-invalid",
+    )
+    # no valid row at all: --skip-invalid would write nothing, so it is not advised
+    none = write(
+        tmp_path / "none.csv",
+        f"name,centre_type,lon,lat\n,CAS,{FES[0]},{FES[1]}\nB,,{RABAT[0]},{RABAT[1]}\n",
+    )
+    for extra in ([], ["--skip-invalid"]):
+        args = ["import", "centres", str(none), "--dry-run", *extra]
+        printed = runner.invoke(app, args)
+        as_json = runner.invoke(app, [*args, "--json"])
+        assert (printed.exit_code, as_json.exit_code) == (1, 1)
+        hint = "complete the file: a row without one cannot be imported"
+        assert f"  1 of 2 rows has no name — {hint}" in printed.stdout.splitlines()
+        tips = {t["code"]: t["hint"] for t in json.loads(as_json.stdout)["advice"]}
+        assert tips["text_missing_in_rows_no_valid_row"] == hint
+        assert "--skip-invalid" not in " ".join(tips.values())
 
 
 def test_an_export_reimported_notes_its_commune_column_without_column_s(tmp_path: Path) -> None:

@@ -75,27 +75,26 @@ def _print_report(report: object, *, as_json: bool) -> None:
     rows: those lacking such a field in one line per field, the others one per line up to
     ``MAX_LINES`` (``--json`` lists every one)."""
     from geo.importer import ImportReport
+    from geo.messages import advice_for_import
     from geo.validate import REASONS
 
     assert isinstance(report, ImportReport)
+    # no hint to use --skip-invalid when it was given, or when no row is valid; the JSON
+    # says what the printed report says
+    advice = [
+        advice_for_import(
+            a, skip_invalid=report.skip_invalid, valid=report.rows_read - report.rejected
+        )
+        for a in report.advice
+    ]
     if as_json:
-        emit_json(report.as_dict())
+        emit_json({**report.as_dict(), "advice": [a.as_dict() for a in advice]})
         if report.refused:  # the line on stderr that every refusal gives beside its JSON
             typer.echo(f"walouja: {report.summary()}", err=True)
         return
     typer.echo(report.summary())
-    for advice in report.advice:
-        if advice.code == "text_missing_in_rows" and report.skip_invalid:
-            # its hint is to import with --skip-invalid, which this import did
-            were = "would be" if report.dry_run else "were"
-            typer.echo(
-                f"  {advice.message} — complete the file"
-                if report.refused  # no row was valid: nothing was written, nothing skipped
-                else f"  {advice.message} — those rows {were} skipped: complete them in the "
-                "file, then import it again to add them"
-            )
-            continue
-        typer.echo(f"  {advice}")
+    for tip in advice:
+        typer.echo(f"  {tip}")
     for note in report.warnings:
         typer.echo(f"  note: {note}")
     if report.problems:
