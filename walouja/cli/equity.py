@@ -54,13 +54,28 @@ def _cell(key: str, value: Any, decimals: int | None = None) -> str:
 
 
 def _decimals(values: Sequence[Any]) -> int | None:
-    """One number of decimals for a column of small figures (access scores: 0.00165 and
-    0.0022 become 0.00165 and 0.00220), three significant digits on its typical (median)
-    figure; None for columns of ordinary figures."""
-    finite = [abs(v) for v in values if isinstance(v, float) and np.isfinite(v) and v]
-    if not finite or not max(finite) < 0.1:
+    """One number of decimals for a column of figures, so that they line up.
+
+    Small figures (access scores: 0.00165 and 0.0022 become 0.00165 and 0.00220) keep three
+    significant digits on their typical (median) figure; others take the decimals their
+    typical figure takes alone: none from 1,000, one from 100, else two (a column of
+    distances read 162.9 beside 96.12). None for a column without a finite float.
+
+    Examples
+    --------
+    >>> _decimals([162.94, 96.123, 14.3]), _decimals([158.8, 1147.3, 250.0])
+    (2, 1)
+    >>> _decimals([0.00165, 0.0022]), _decimals(["a", None])
+    (5, None)
+    """
+    finite = [abs(v) for v in values if isinstance(v, float) and np.isfinite(v)]
+    if not finite:
         return None
-    return 2 - math.floor(math.log10(float(np.median(finite))))
+    small = [v for v in finite if v]
+    if small and max(finite) < 0.1:
+        return 2 - math.floor(math.log10(float(np.median(small))))
+    typical = float(np.median(finite))
+    return 0 if typical >= 1000 else 1 if typical >= 100 else 2
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
