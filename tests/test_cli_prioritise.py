@@ -492,6 +492,20 @@ def test_cli_says_why_fewer_sites_than_asked_and_names_the_gain() -> None:
     assert "(person-km saved)" in done.stdout
 
 
+def test_cli_says_when_the_budget_pays_for_fewer_centres_than_asked() -> None:
+    # --new 4 with a budget for 2 placed 2 and did not say why
+    done = _cli("prioritise", "--new", "4", "--budget-mad", "12000000", "--time-limit", "20")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1] == (
+        "note: the budget of 12,000,000 MAD pays for 2 new centres of 5,000,000 MAD, fewer "
+        "than the 4 asked for"
+    )
+    assert sum(1 for x in lines if re.match(r"\s+\d+\s+\d\d\.\d{3}", x)) == 2
+    enough = _cli("prioritise", "--new", "2", "--budget-mad", "12000000", "--time-limit", "20")
+    assert "note:" not in enough.stdout  # the budget pays for what was asked
+
+
 def test_cli_says_when_no_new_centre_adds_anything() -> None:
     # within 5,000 km the existing COAPH cover everyone: it read "only 0 of the 2 new centres
     # asked for add anything; the others would cover nobody new"

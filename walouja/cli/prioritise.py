@@ -181,7 +181,17 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
         )
     sites = r["sites"]
     asked = params.get("new")
-    if asked is not None and params.get("budget_mad") is None and len(sites) < int(asked):
+    budget, unit_cost = params.get("budget_mad"), params.get("cost_mad")
+    if asked is not None and budget is not None and unit_cost:
+        # --new 4 with a budget for 2 placed 2 and did not say why
+        affordable = math.floor(float(budget) / float(unit_cost) + 1e-9)
+        if affordable < int(asked) and len(sites) <= affordable:
+            typer.echo(
+                f"note: the budget of {_fmt(budget)} MAD pays for "
+                f"{counted(affordable, 'new centre')} of {_fmt(unit_cost)} MAD, "
+                f"fewer than the {int(asked):,} asked for"
+            )
+    if asked is not None and budget is None and len(sites) < int(asked):
         what = "cover nobody new" if r["model"] == "MCLP" else "bring nobody closer"
         if not sites:  # it read "only 0 of the 2 new centres asked for add anything"
             none = (
@@ -222,11 +232,18 @@ def describe_request(params: dict[str, Any]) -> str:
     >>> describe_request({"model": "mclp", "centre_type": "COAPH", "new": 3,
     ...     "radius_km": 30.0, "candidates": "sites.csv#0123", "forced": ["A"]})
     'mclp COAPH, 3 new within 30 km, candidates sites.csv, forced A'
+    >>> describe_request({"model": "mclp", "centre_type": "CAS", "new": 4,
+    ...     "budget_mad": 12e6, "radius_km": 30.0})
+    'mclp CAS, 4 new, budget 12,000,000 MAD, within 30 km, candidates communes'
     """
-    how_many = (
-        f"budget {params['budget_mad']:,.0f} MAD"
-        if params.get("budget_mad") is not None
-        else f"{params.get('new')} new"
+    budget = params.get("budget_mad")
+    new = params.get("new")
+    how_many = (  # both given: at most that many, within the budget (the listing said only one)
+        f"{new} new, budget {budget:,.0f} MAD,"
+        if budget is not None and new is not None
+        else f"budget {budget:,.0f} MAD"
+        if budget is not None
+        else f"{new} new"
     )
     parts = [
         f"{params.get('model')} {params.get('centre_type')}",
