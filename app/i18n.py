@@ -249,6 +249,22 @@ def note_text(note: str, lang: str) -> str:
     return text or str(note)
 
 
+def provenance_text(text: str | None, lang: str) -> str | None:
+    """A stored provenance ``text`` (a layer's title, source, licence, notes) in ``lang``.
+
+    Texts Walouja writes itself for the layers it loads are found again by
+    ``geo.provenance.recognise`` and worded from ``provenance.<code>``; any other text (a
+    source typed at import) is the data's own and is shown as it is stored.
+    """
+    from geo.provenance import recognise
+
+    found = recognise(text)
+    if found is None:
+        return text
+    code, fields = found
+    return _fill(f"provenance.{code}", lang, fields) or text
+
+
 def is_rtl(lang: str) -> bool:
     """Whether ``lang`` is written right to left."""
     return lang in RTL_LANGUAGES

@@ -227,6 +227,23 @@ def source_label(layer: str, *, is_demo: bool) -> str:
     return t("sources.layer_demo", layer=name) if is_demo else name
 
 
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>$~:=^")
+"""Characters Streamlit's Markdown reads as markup (``$`` starts formulas, ``:red[…]`` and
+``:smile:`` colour and icons): escaped in a text shown as it is."""
+
+
+def plain_markdown(text: str) -> str:
+    r"""``text`` escaped for ``st.markdown``: an imported source named ``centres_v2_final.csv``
+    reads as typed, not in italics.
+
+    Examples
+    --------
+    >>> print(plain_markdown("centres_v2_*final*.csv: $5"))
+    centres\_v2\_\*final\*\.csv\: \$5
+    """
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
 def aligned_columns(
     frame: pd.DataFrame, config: Mapping[str, Mapping[str, Any]] | None = None
 ) -> dict[str, Any] | None:

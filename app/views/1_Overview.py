@@ -9,7 +9,8 @@ from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number
 from app.components.tables import screen_table, unit_table
-from app.i18n import current_language, is_rtl, join_list, t
+from app.i18n import current_language, is_rtl, join_list, provenance_text, t
+from app.shell import plain_markdown
 from walouja.errors import WaloujaError
 
 shell.header("overview.title", "overview.intro")
@@ -158,12 +159,17 @@ sources = data.sources()
 if sources.empty:
     st.info(t("sources.none"))
 else:
+    lang = current_language()
     for _, src in sources.iterrows():
         demo = bool(src["is_demo"])
         name = shell.source_label(str(src["layer"]), is_demo=demo)
         mark = " 🧪" if demo else ""
-        # the sources' texts are Latin: isolated as one run (brackets included), their
-        # parentheses stay in place in Arabic, also when the line wraps
+        # the sources' texts isolated as one run (brackets included): a Latin one keeps its
+        # parentheses in place in Arabic, also when the line wraps
         # "source · licence": a licence may hold its own brackets ("CC0 1.0 (invented data)")
-        st.markdown(f"- **{name}**{mark} — \u2068{src['source']} · {src['licence']}\u2069")
+        # worded in the page's language where Walouja wrote them, an imported text as typed
+        said = " · ".join(
+            plain_markdown(provenance_text(str(src[f]), lang) or "") for f in ("source", "licence")
+        )
+        st.markdown(f"- **{plain_markdown(name)}**{mark} — \u2068{said}\u2069")
 st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

@@ -2,29 +2,86 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app import data, shell
-from app.components.tables import screen_table
-from app.i18n import t
+from app.i18n import current_language, provenance_text, t
+from app.shell import plain_markdown
 
-# six lines a row: Streamlit wraps the texts of rows taller than 4rem, and a source's text
-# (up to 220 characters) fits its column in six lines
-WRAPPED_ROW_HEIGHT = 140
+# the provenance shown for each source of a layer, in this order (then when it was loaded);
+# comments, not docstrings: a page's bare strings are drawn on it
+FIELDS: tuple[str, ...] = (
+    "title",
+    "source",
+    "licence",
+    "is_demo",
+    "attribution",
+    "url",
+    "notes",
+)
+# the census levels come first, then the thematic layers by name
+CENSUS_FIRST: tuple[str, ...] = ("regions", "provinces", "communes")
 
-# pixels of each column: 895 in all, within the 904 px of a table at 1366 px (a string
-# here would be drawn on the page)
-SOURCE_WIDTHS: dict[str, int] = {
-    "layer": 100,
-    "licence": 100,
-    "is_demo": 105,
-    "source": 170,
-    "title": 85,
-    "url": 65,
-    "attribution": 85,
-    "notes": 95,
-    "loaded_at": 90,
-}
+# what makes two entries one card: the census levels share every text but their titles
+SHARED: tuple[str, ...] = ("source", "licence", "is_demo", "attribution", "url", "notes")
+
+
+def _isolated(text: str) -> str:
+    """``text`` as one run of its own direction: a Latin source keeps its brackets in place
+    on an Arabic page, and an Arabic one on a French page."""
+    return f"\u2068{text}\u2069"
+
+
+def _left_to_right(text: str) -> str:
+    """``text`` (a link, a date) kept left to right on an Arabic page: "2026-11-29 04:42",
+    not "04:42 29-11-2026", and a link's slash at its end."""
+    return f"\u2066{text}\u2069"
+
+
+def _value(field: str, value: object, lang: str) -> str | None:
+    """The Markdown of one field of a source entry, None when it has none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
+        return None
+    if field == "is_demo":
+        return f"🧪 {t('yes')}" if bool(value) else t("no")
+    text = str(value)
+    if field == "url":
+        if text.startswith(("https://", "http://")):
+            target = text.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            return _left_to_right(f"[{plain_markdown(text)}]({target})")
+        return _left_to_right(plain_markdown(text))
+    worded = provenance_text(text, lang) or text
+    return _isolated(plain_markdown(worded))
+
+
+def _entry(row: pd.Series, lang: str, titles: list[str]) -> str:
+    """One source of a layer: each field on its own line, ``Label : value``; ``titles`` are
+    those of the layers the card holds (one each)."""
+    lines = []
+    for field in FIELDS:
+        if field == "title":
+            worded = [_value(field, title, lang) for title in titles]
+            value = " · ".join(w for w in worded if w) or None
+        else:
+            value = _value(field, row.get(field), lang)
+        if value is not None:
+            label = f"**{plain_markdown(t(f'sources.col.{field}'))}**"
+            lines.append(t("sources.field", label=label, value=value))
+    loaded = str(row.get("loaded_at") or "")[:16]
+    if loaded:
+        label = f"**{plain_markdown(t('sources.col.loaded_at'))}**"
+        lines.append(t("sources.field", label=label, value=_left_to_right(loaded)))
+    return "  \n".join(lines)
+
+
+def _order(layers: pd.Series) -> list[str]:
+    """The layers of ``layers``: the census levels first, the others by their name."""
+    found = list(dict.fromkeys(str(x) for x in layers))
+    first = [x for x in CENSUS_FIRST if x in found]
+    rest = sorted((x for x in found if x not in first), key=shell.layer_label)
+    return first + rest
+
 
 shell.header("sources.title", "sources.intro")
 
@@ -50,28 +107,25 @@ if sources.empty:
     st.info(t("sources.none"))
     st.code("make run\n# or\nwalouja load", language="bash")
 else:
-    shown = sources.assign(
-        layer=sources["layer"].map(shell.layer_label),
-        is_demo=sources["is_demo"].map(lambda d: f"🧪 {t('yes')}" if d else t("no")),
-        loaded_at=sources["loaded_at"].astype(str).str[:16],
-    )
-    # the licence and the demo mark first: the long source texts would push them off screen
-    order = ["layer", "licence", "is_demo", "source", "title", "url", "attribution", "notes"]
-    shown = shown[[c for c in order if c in shown.columns] + ["loaded_at"]]
-    headers = {name: t(f"sources.col.{name}") for name in shown.columns}
-    # The long texts wrap inside columns whose widths add up to less than the 904 px a table
-    # has at 1366 px, so every heading reads whole and none is out of sight: a wider table
-    # scrolled sideways, and an Arabic one (mirrored, the layer on the right) would open on
-    # its last columns. A link shows its site.
-    styled, config = screen_table(shown, headers, {}, widths=SOURCE_WIDTHS)
-    link = st.column_config.LinkColumn(display_text=r"https?://([^/]+)")
-    config[headers["url"]] = {**link, **config[headers["url"]]}
-    st.dataframe(
-        styled,
-        hide_index=True,
-        width="stretch",
-        height="content",
-        placeholder="—",
-        row_height=WRAPPED_ROW_HEIGHT,
-        column_config=config,
-    )
+    # one card a layer, each text whole and in the page's language where Walouja wrote it (a
+    # table of nine columns cut the long texts at six lines and split words)
+    lang = current_language()
+    cards: dict[tuple[object, ...], list[str]] = {}
+    for layer in _order(sources["layer"]):
+        entries = sources[sources["layer"] == layer]
+        key = tuple(tuple(map(str, r)) for r in entries[list(SHARED)].itertuples(index=False))
+        cards.setdefault(key, []).append(layer)  # the census levels: one card, three layers
+    for layers in cards.values():
+        entries = sources[sources["layer"] == layers[0]]
+        with st.container(border=True):
+            demo = bool(entries["is_demo"].any())
+            names = [plain_markdown(shell.source_label(x, is_demo=demo)) for x in layers]
+            st.markdown(" · ".join(f"**{n}**" for n in names) + (" 🧪" if demo else ""))
+            for number, (at, row) in enumerate(entries.iterrows()):
+                if number:
+                    st.divider()  # the layer's rows from another source
+                position = entries.index.get_loc(at)
+                titles = [
+                    str(sources[sources["layer"] == x]["title"].iloc[position]) for x in layers
+                ]
+                st.markdown(_entry(row, lang, titles))

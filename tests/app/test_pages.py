@@ -4,6 +4,7 @@ exception, and changing a widget changes what is shown."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -201,12 +202,18 @@ def test_overview_names_each_source_by_its_layer_in_the_page_language(
     try:
         at = AppTest.from_file(HOME, default_timeout=180).run()
         assert not at.exception
-        entries = [m.value for m in at.markdown if m.value.startswith("- **")]
+        # as read: the Markdown escapes of the texts removed, their direction marks kept
+        entries = [
+            re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if m.value.startswith("- **")
+        ]
     finally:
         _fresh_caches()
     assert any(e.startswith(f"- **{beaches}** 🧪 — ") for e in entries), entries
-    # the Latin source and licence texts are isolated (their parentheses stay put in Arabic)
-    assert any(e.startswith(f"- **{regions}** — \u2068HCP") for e in entries), entries
+    # the source and licence texts are worded in the page's language and isolated (a Latin
+    # one's parentheses stay put in Arabic)
+    census = translate("provenance.census.source", lang, figures_version="", boundaries_version="")
+    start = f"- **{regions}** — \u2068{census[:12]}"
+    assert any(e.startswith(start) for e in entries), entries
     assert all(e.endswith("\u2069") and " · " in e for e in entries), entries
     assert not [e for e in entries if "((" in e or "))" in e], entries  # no nested brackets
     shown = "\n".join(entries)
@@ -216,51 +223,90 @@ def test_overview_names_each_source_by_its_layer_in_the_page_language(
     assert after["beaches"] == stored["beaches"] == "Beaches (demonstration equipment)"
 
 
+def _plain(markdown: str) -> str:
+    """What a Markdown text of the page reads: its escapes and direction marks removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).translate(dict.fromkeys(range(0x2066, 0x206A)))
+
+
+def _page_text(at: AppTest) -> str:
+    return "\n".join(_plain(m.value) for m in at.markdown)
+
+
 def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
     at = _open(app, "9_Sources_and_licences")
-    text = " ".join(m.value for m in at.markdown)
+    text = _page_text(at)
     assert "CC BY 4.0" in text
     assert "ODbL" in text
     assert "HCP" in text
-    table = _table_with(at, "Couche")
-    layers = table["Couche"].tolist()
-    assert "Arrêts de transport" in layers or "transport_stops" not in layers
-    # the licence and the demo mark come before the long source texts
-    assert list(table.columns[:4]) == ["Couche", "Licence", "Démonstration", "Source"], list(
-        table.columns
-    )
-    assert not {"transport_stops", "accessible_cities", "communes"} & set(layers)
+    # one card a layer, named in the page's language; the census levels share one
+    headings = [_plain(m.value) for m in at.markdown if m.value.startswith("**")]
+    assert headings[0] == "**Régions** · **Provinces et préfectures** · **Communes**", headings
+    assert "**Arrêts de transport (démonstration)** 🧪" in headings, headings
+    assert not at.dataframe  # no table cutting the long texts
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Sources and licences"
     at.sidebar.selectbox(key="lang").set_value("ar").run()
-    assert "الجماعات" in _table_with(at, "الطبقة")["الطبقة"].tolist()
+    assert "الجماعات" in _page_text(at)
 
 
-PX = {"small": 75, "medium": 200, "large": 400}
-"""Streamlit's named column widths, in pixels."""
-
-
-@pytest.mark.parametrize(("lang", "aligned"), [("ar", {"right"}), ("fr", {None})])
-def test_the_sources_table_keeps_each_heading_over_its_column(
-    app: AppTest, lang: str, aligned: set[str | None]
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_every_loaded_text_shows_whole_in_the_page_language(
+    app: AppTest, engine: Engine, lang: str
 ) -> None:
-    # The grid draws an Arabic heading at its column's right end. The Source column, sized to
-    # its long texts (up to 500 px), ran past the table's edge and showed no heading at all:
-    # the long texts now wrap in columns of a bounded width (rows taller than 4rem wrap).
+    # the provenance Walouja writes is stored in English ("CC0 1.0 (invented data)"); the
+    # page words each such text in its language, whole (a table cut them at six lines)
+    from geo.provenance import recognise
+
     at = _open(app, "9_Sources_and_licences")
     at.sidebar.selectbox(key="lang").set_value(lang).run()
     assert not at.exception
-    source = translate("sources.col.source", lang)
-    (element,) = [d for d in at.dataframe if source in d.value.columns]
-    table = element.value
-    config = json.loads(element.proto.columns or "{}")
-    long_texts = [c for c in table.columns if table[c].astype(str).str.len().max() > 60]
-    assert source in long_texts
-    widths = {c: config.get(c, {}).get("width") for c in long_texts}
-    assert all(w is not None and PX.get(w, w) <= 400 for w in widths.values()), widths
-    assert element.proto.row_height > 64
-    # and in Arabic every column reads from the right, Latin licences and links included
-    assert {config.get(str(c), {}).get("alignment") for c in table.columns} == aligned
+    text = _page_text(at)
+    columns = ["title", "source", "licence", "attribution", "notes"]
+    with engine.connect() as c:
+        rows = c.execute(sa.text(f"SELECT {', '.join(columns)} FROM layer_sources")).all()
+    stored = {v for r in rows for v in r if v}
+    assert len(stored) > 15
+    for value in stored:
+        found = recognise(value)
+        assert found is not None, f"a text Walouja wrote that the app cannot word: {value!r}"
+        code, fields = found
+        assert translate(f"provenance.{code}", lang, **fields) in text, (code, lang)
+    if lang != "en":
+        assert "invented" not in text
+        assert "Changes made" not in text
+    assert "https://www.hcp.ma/file/242671/" in text  # the link whole, not its site
+
+
+def test_an_imported_source_reads_as_typed(app: AppTest, engine: Engine) -> None:
+    # a source is the data's own text: shown as typed (no italics from its underscores, no
+    # formula from a dollar), beside the demonstration entry of the same layer
+    from geo.layers import record_source
+
+    source = "relevé_plages_v2_*final*.csv"
+    with engine.begin() as c:
+        record_source(
+            c,
+            "beaches",
+            title="Plages [relevé] #2",
+            source=source,
+            licence="CC BY 4.0",
+            is_demo=False,
+            url="https://example.org/plages_(2025)",
+            notes="coût $5, voir :red[x]",
+        )
+    try:
+        _fresh_caches()
+        at = _open(app, "9_Sources_and_licences")
+        text = _page_text(at)
+        for typed in (source, "Plages [relevé] #2", "coût $5, voir :red[x]"):
+            assert typed in text, typed
+        assert "https://example.org/plages_(2025)" in text
+        # the demonstration entry of the layer is still there, in French
+        assert "Plages (équipements de démonstration)" in text
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM layer_sources WHERE row_source = :s"), {"s": source})
+        _fresh_caches()
 
 
 def test_an_empty_database_says_what_to_load_and_how(

@@ -163,6 +163,41 @@ def test_arabic_lists_and_the_expected_columns_read_from_the_right(app: str, pag
     page.screenshot(path=str(ARTIFACTS / "data-expected-columns-ar.png"), full_page=True)
 
 
+CARD = "[data-testid='stMain'] [data-testid='stVerticalBlock']"
+"""A block of the page; the bordered ones are the Sources page's cards."""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_each_layers_provenance_reads_whole_in_its_card(app: str, page: Any, lang: str) -> None:
+    # a table of nine columns cut the long texts at six lines and split words ("programm e");
+    # each layer now has a card whose texts wrap whole, in the page's language
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/sources_and_licences?lang={lang}")
+    _wait_heading(page, translate("sources.title", lang))
+    notes = translate("provenance.census.notes", lang)
+    page.get_by_text(notes[:40]).first.wait_for()
+    cards = page.evaluate(
+        """sel => [...document.querySelectorAll(sel)]
+            .filter(e => getComputedStyle(e).borderTopWidth !== '0px')
+            .map(e => ({text: e.innerText, cut: e.scrollWidth > e.clientWidth + 1,
+                        width: e.getBoundingClientRect().width}))""",
+        CARD,
+    )
+    assert len(cards) >= 5, cards  # the census, beaches, cities, centres, stops
+    assert not [c for c in cards if c["cut"]], cards
+    assert all(c["width"] < 1366 for c in cards)
+    census = cards[0]["text"]
+    assert notes in census.replace("\n", " ")  # whole, not six lines of it
+    assert translate("provenance.census.licence", lang) in census.replace("\n", " ")
+    # the link reads whole and left to right, its slash at its end, even in Arabic
+    link = page.locator("[data-testid='stMain'] a[href='https://www.hcp.ma/file/242671/']")
+    assert link.first.inner_text() == "https://www.hcp.ma/file/242671/"
+    box = link.first.bounding_box()
+    assert box is not None
+    assert box["width"] > 150
+    page.screenshot(path=str(ARTIFACTS / f"sources-cards-{lang}.png"), full_page=True)
+
+
 def test_map_explorer_draws_national_communes_and_centres_within_budget(
     app: str, page: Any, expected: dict[str, int]
 ) -> None:
