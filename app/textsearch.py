@@ -48,6 +48,10 @@ _CONSONANT_W = re.compile("(?<=[aei])ou|(?:ou|w)(?=[aei])")
 _CONSONANT_Y = re.compile("(?<![aeiou])y(?=[aeiou])|^y")
 # an article written on the word: « Eljadida », « Essaouira », « Eddahab »
 _ATTACHED_ARTICLE = re.compile(r"^[ae](?:l(?![aeiouy])|([dtsrzn])\1)")
+_FINAL_VOWEL = {"a": "'a", "i": "'i", "y": "'i", "o": "'u", "u": "'u"}
+"""The mark :func:`latin_key` ends a word with for its last vowel (a mute ``e`` has none)."""
+_MARKS = re.compile(r"'[aiu]?|\s")
+"""What is not a consonant in a key: the marks of :func:`latin_key`, spaces."""
 _ARTICLES = frozenset(
     {"el", "al", "l", "ed", "ad", "es", "as", "et", "at", "er", "ar", "ez", "az", "en", "an"}
     | {"ech", "ach", "ej"}
@@ -55,7 +59,7 @@ _ARTICLES = frozenset(
 """The Arabic article as transcriptions write it on its own (« El Kebir », « Ed-Dahab »)."""
 VARIANT_MIN_LETTERS = 4
 """Consonants a Latin query needs to find the names some of whose words are spelled like
-it: « bni » (``bn'``) would find every « Beni … » and « Beny … » besides the « Bni … » its
+it: « bni » (``bn'i``) would find every « Beni … » and « Beny … » besides the « Bni … » its
 spelling finds; a short query still finds a whole name spelled otherwise."""
 
 
@@ -90,12 +94,14 @@ def latin_key(text: str) -> str:
     (:data:`_LATIN_SOUNDS`), vowels dropped inside words (``ou`` too, but a ``w`` or ``y``
     before a vowel stays), words joined.
 
-    A word that starts with a vowel, or ends with one other than a French mute ``e``, keeps
-    a mark there (`'`), so that « Imlil » is not « Mellal », « Mohammedia » not « Mohamed »,
-    while « bni », « beni » and « beny » are all ``bn'``. The article keeps the consonant it is
-    written with, attached or not, and a letter doubled where two words meet is single: « Ksar
-    El Kebir » and « ksar lkbir » are both ``ksrlkbr``, « Oued Ed-Dahab » and « Oued
-    Eddahab » both ``wdhb``.
+    A word that starts with a vowel keeps a mark there (`'`); one that ends with a vowel
+    other than a French mute ``e`` keeps a mark and the kind of vowel (``'a``; ``'i`` for
+    an « i » or « y », ``'u`` for an « o » or « u »), so that « Imlil » is not « Mellal »,
+    « Mohammedia » not « Mohamed », « Témara » not « Tamri », while « bni », « beni » and
+    « beny » are all ``bn'i``. The article keeps the consonant it is written with, attached
+    or not, and a letter doubled where an article meets its word is single: « Ksar El
+    Kebir » and « ksar lkbir » are both ``ksrlkbr``, « Oued Ed-Dahab » and « Oued Eddahab »
+    both ``wdhb`` (but « Aït Tamlil » keeps its two ``t`` and is not « Aït Melloul »).
 
     >>> latin_key(normalise("Ksar El Kebir")) == latin_key(normalise("ksar lkbir"))
     True
@@ -104,7 +110,8 @@ def latin_key(text: str) -> str:
     after_article = False
     for word in text.split():
         part = _word_key(word, after_article=after_article)
-        key += part[1:] if key and part[:1] == key[-1:] else part
+        article = after_article or word in _ARTICLES or bool(_ATTACHED_ARTICLE.match(word))
+        key += part[1:] if article and key and part[:1] == key[-1:] else part
         after_article = word in _ARTICLES
     return key
 
@@ -117,7 +124,7 @@ def _word_key(word: str, *, after_article: bool) -> str:
     word = _CONSONANT_W.sub("W", _CONSONANT_Y.sub("Y", _DOUBLED.sub(r"\1", word)))
     marked = not (standalone or attached or after_article)
     first = "'" if marked and word[:1] in _VOWEL_LETTERS else ""
-    last = "'" if not standalone and len(word) > 1 and word[-1] in "aiouy" else ""
+    last = _FINAL_VOWEL.get(word[-1], "") if not standalone and len(word) > 1 else ""
     return first + _LATIN_VOWELS.sub("", word).lower() + last
 
 
@@ -216,7 +223,7 @@ def _latin_variants(names: pd.Series, needle: str, rank: pd.Series) -> pd.Series
     keys = names.map(_latin_keys)
     whole = keys.map(lambda k: not k[0].isdisjoint(query))
     ranked = rank.where(~whole | (rank < 3), 3)
-    long_enough = {q for q in query if len(q.replace("'", "")) >= VARIANT_MIN_LETTERS}
+    long_enough = {q for q in query if len(_MARKS.sub("", q)) >= VARIANT_MIN_LETTERS}
     if long_enough:
         part = keys.map(lambda k: not k[1].isdisjoint(long_enough))
         ranked = ranked.where(~part | (ranked < 4), 4)

@@ -122,6 +122,22 @@ def test_the_spellings_of_one_name_share_their_latin_key() -> None:
     assert key == latin_key(normalise("bni mellal")) == latin_key(normalise("Beny Melal"))
     assert latin_key(normalise("Oued Ed-Dahab")) == latin_key(normalise("Oued Eddahab"))
     assert latin_key(normalise("Imlil")) != latin_key(normalise("Mellal"))  # a vowel first
+    assert latin_key(normalise("Beni")) == latin_key(normalise("Beny")) == "bn'i"
+
+
+def test_names_with_the_consonants_of_another_in_other_places_have_other_keys() -> None:
+    # a last vowel of another kind: « Témara » and « Tamri », « Saada » and « Sidi »
+    assert latin_key(normalise("Témara")) != latin_key(normalise("Tamri"))
+    assert latin_key(normalise("Saada")) != latin_key(normalise("sidi"))
+    assert latin_key(normalise("Zagora")) == latin_key(normalise("Zagoura"))
+    # two words that meet on one letter keep it twice when neither is an article
+    assert latin_key(normalise("Ait Tamlil")) != latin_key(normalise("Ait Melloul"))
+    units = pd.DataFrame(
+        [("Témara", "", 295_000), ("Tamri", "", 20_000), ("Ait Tamlil", "", 18_000)],
+        columns=["name_fr", "name_ar", "population"],
+    )
+    assert search_units(units, "temara")["name_fr"].tolist() == ["Témara"]  # Tamri was found
+    assert search_units(units, "ait melloul").empty  # Ait Tamlil was found
 
 
 def test_a_transliteration_finds_no_name_that_only_sounds_a_little_alike() -> None:
