@@ -58,9 +58,10 @@ _ARTICLES = frozenset(
 )
 """The Arabic article as transcriptions write it on its own (« El Kebir », « Ed-Dahab »)."""
 VARIANT_MIN_LETTERS = 4
-"""Consonants a Latin query needs to find the names some of whose words are spelled like
-it: « bni » (``bn'i``) would find every « Beni … » and « Beny … » besides the « Bni … » its
-spelling finds; a short query still finds a whole name spelled otherwise."""
+"""Consonants a Latin query (letters an Arabic one, long vowels aside) needs to find the
+names some of whose words are spelled like it: « bni » (``bn'i``) would find every « Beni … »
+and « Beny … » besides the « Bni … » its spelling finds, « العيون » every « العين »; a
+short query still finds a whole name spelled otherwise (see :data:`SHORT_KEY_LETTERS`)."""
 
 
 def normalise(text: str) -> str:
@@ -145,21 +146,14 @@ def _latin_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def search_units(units: pd.DataFrame, query: str, *, limit: int = 20) -> pd.DataFrame:
-    """The rows of ``units`` (columns ``name_fr``, ``name_ar``) whose name matches ``query``.
-
-    Exact names first, then names starting with the query, then names containing it, then
-    names spelled otherwise: for an Arabic query, Arabic names that differ from it only by
-    long vowels (see :func:`skeleton`); for a Latin one, French names with its consonants
-    (see :func:`latin_key`: « bni mellal » finds « Béni Mellal »), the whole name, then some
-    of its words (for a query of :data:`VARIANT_MIN_LETTERS` consonants or more: « sidi
-    qassem » finds « Zaouiat Sidi Kacem »). Ties by larger population. An empty query
-    matches nothing.
-    """
+    """The rows of ``units`` (columns ``name_fr``, ``name_ar``) whose name matches ``query``,
+    best first (see :func:`match_ranks`), ties by larger population. An empty query matches
+    nothing."""
     needle = normalise(query)
     if not needle or units.empty:
         return units.iloc[0:0]
-    rank = _ranks(units, needle)
-    found = units.assign(_rank=rank)[rank < 9]
+    rank = match_ranks(units, query)
+    found = units.assign(_rank=rank)[rank < NO_MATCH]
     order = ["_rank", "population"] if "population" in found else ["_rank"]
     ascending = [True, False][: len(order)]
     return found.sort_values(order, ascending=ascending).drop(columns="_rank").head(limit)
@@ -183,9 +177,9 @@ def search_places(units: Mapping[str, pd.DataFrame], query: str) -> pd.DataFrame
     if not needle or not frames:
         return pd.DataFrame(columns=["code", "name_fr", "name_ar", "population", "level"])
     every = pd.concat(frames, ignore_index=True)
-    rank = _ranks(every, needle)
+    rank = match_ranks(every, query)
     kind = every["level"].map({k: i for i, k in enumerate(KINDS)}).fillna(len(KINDS))
-    found = every.assign(_rank=rank, _kind=kind)[rank < 9]
+    found = every.assign(_rank=rank, _kind=kind)[rank < NO_MATCH]
     return (
         found.sort_values(["_rank", "_kind", "population"], ascending=[True, True, False])
         .drop(columns=["_rank", "_kind"])
@@ -193,38 +187,192 @@ def search_places(units: Mapping[str, pd.DataFrame], query: str) -> pd.DataFrame
     )
 
 
-def _ranks(units: pd.DataFrame, needle: str) -> pd.Series:
-    """How well each name of ``units`` matches the normalised ``needle`` (0 the exact name,
-    9 no match; see :func:`search_units`)."""
-    fr = units["name_fr"].fillna("").map(normalise)
-    ar = units["name_ar"].fillna("").map(normalise)
-    rank = pd.Series(9, index=units.index)
-    bare = skeleton(needle)
-    if _ARABIC.search(needle) and bare:
-        rank = rank.where(~ar.map(skeleton).str.contains(bare, regex=False), 3)
-    if _LATIN.search(needle) and not _ARABIC.search(needle):
-        rank = _latin_variants(fr, needle, rank)
-    for score, test in (
-        (2, lambda s: s.str.contains(needle, regex=False)),
-        (1, lambda s: s.str.startswith(needle)),
-        (0, lambda s: s == needle),
-    ):
-        hit = test(fr) | test(ar)
-        rank = rank.where(~hit, score)
+EXACT = 0
+"""The name as typed (case, accents, Arabic marks and punctuation aside)."""
+SAME_LETTERS = 1
+"""The name as typed but for its spaces or its articles: « ben slimane » is « Benslimane »,
+« hoceima » « Al Hoceima », « حسيمة » « الحسيمة »."""
+SPELLED_OTHERWISE = 2
+"""The whole name spelled otherwise: with other long vowels in Arabic (:func:`skeleton`),
+other Latin letters for its sounds (:func:`latin_key`: « knitra » is « Kénitra »)."""
+STARTS = 3
+"""The name starts with the query (its spaces aside: « ben sli » starts « Benslimane »)."""
+WORDS = 4
+"""Some whole words of the name are the query (an Arabic word without its article too):
+« sale » in « Rabat-Salé-Kénitra », « جديدة » in « واد الجديدة »."""
+WORDS_SPELLED_OTHERWISE = 5
+"""Some words of the name are the query spelled otherwise (from
+:data:`VARIANT_MIN_LETTERS` letters: « sidi qassem » is in « Zaouiat Sidi Kacem »)."""
+WORD_STARTS = 6
+"""A word of the name starts with the query (an Arabic word after its article too)."""
+INSIDE_WORD = 7
+"""The query inside a word, from :data:`INSIDE_MIN_LETTERS` letters (« slimane » in
+« Benslimane », « سليمان » in « بنسليمان »)."""
+NO_MATCH = 9
+INSIDE_MIN_LETTERS = 4
+"""Letters a query needs to find a name that has it inside a word: « سلا » is inside
+« ويسلان » (Ouislane) and « رسلان » (Rislane), which no one looking for Salé wants."""
+SHORT_KEY_LETTERS = 3
+"""Below this many consonants (Arabic letters without long vowels), a name spelled
+otherwise must also be one letter away from the query: the consonants of « sale » (``sl``)
+are those of « Assoul », of « saada » those of « Saidia », of « سلا » those of « اسول »."""
+
+
+def match_ranks(units: pd.DataFrame, query: str) -> pd.Series:
+    """How well the French or Arabic name of each row of ``units`` matches ``query``: from
+    :data:`EXACT` (0) to :data:`INSIDE_WORD`, the better of its two names, or
+    :data:`NO_MATCH`.
+
+    A name matches as a whole before a name that starts with the query, which comes before a
+    name with a word that does, because the query most often is the whole name of the place
+    one looks for: « jdida » is « El Jadida » before « Oued Jdida ». Spelling variants only
+    match whole names or whole words, never part of a word.
+    """
+    needle = normalise(query)
+    rank = pd.Series(NO_MATCH, index=units.index)
+    if not needle:
+        return rank
+    raw_fr = units["name_fr"].fillna("").astype(str)
+    fr = raw_fr.map(normalise)
+    ar = units["name_ar"].fillna("").astype(str).map(normalise)
+    arabic = bool(_ARABIC.search(needle))
+    if arabic:
+        rank = rank.where(~ar.map(lambda name: _arabic_variant(name, needle)), SPELLED_OTHERWISE)
+        spelled = ar.map(lambda name: _arabic_words_variant(name, needle))
+        rank = rank.where(~spelled | (rank < WORDS_SPELLED_OTHERWISE), WORDS_SPELLED_OTHERWISE)
+    elif _LATIN.search(needle):
+        rank = rank.clip(upper=_latin_ranks(raw_fr, fr, query))
+    for names in (fr, ar):
+        rank = rank.clip(upper=names.map(lambda name: _letter_rank(name, needle)))
     return rank
 
 
-def _latin_variants(names: pd.Series, needle: str, rank: pd.Series) -> pd.Series:
-    """``rank`` with 3 for the ``names`` that are ``needle`` spelled otherwise and 4 for
-    those with words spelled like it (see :func:`search_units`)."""
-    query = set(_latin_keys(needle)[0]) - {""}
-    if not query:
+def _letter_rank(name: str, needle: str) -> int:
+    """The rank of ``name`` for ``needle`` (both normalised) letter by letter."""
+    if not name:
+        return NO_MATCH
+    if name == needle:
+        return EXACT
+    if _compact(name) == _compact(needle) or (
+        _bare(needle) and _compact(_bare(name)) == _compact(_bare(needle))
+    ):
+        return SAME_LETTERS
+    if name.startswith(needle) or _compact(name).startswith(_compact(needle)):
+        return STARTS
+    words = f" {name} "
+    if f" {needle} " in words or f" {needle} " in f" {_bare(name)} ":
+        return WORDS
+    if f" {needle}" in words or f" ال{needle}" in words:
+        return WORD_STARTS
+    if len(_compact(needle)) >= INSIDE_MIN_LETTERS and needle in name:
+        return INSIDE_WORD
+    return NO_MATCH
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _bare(text: str) -> str:
+    """``text`` (normalised) without its articles: the Latin ones written as words (when
+    there are other words), the Arabic one on its word (« ال »)."""
+    words = text.split()
+    if len(words) > 1:
+        words = [w for w in words if w not in _ARTICLES] or words
+    return " ".join(w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by changing, adding or dropping at most one letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
+    return True
+
+
+def _short_key_close(key: str, name: str, needle: str) -> bool:
+    """Whether a name with the key ``key`` in common with the query is close enough to it
+    (see :data:`SHORT_KEY_LETTERS`)."""
+    letters = len(_MARKS.sub("", key))
+    return letters >= SHORT_KEY_LETTERS or _one_letter_apart(_compact(name), _compact(needle))
+
+
+def _long_vowels_apart(a: str, b: str) -> bool:
+    """Whether the Arabic ``a`` and ``b`` differ only by long vowels one of them adds: the
+    other is ``a`` or ``b`` without some of its alef, waw and ya (« تزنيت » and « تيزنيت »,
+    not « توزينت », which has the consonants of « تيزنيت » with other vowels)."""
+    a, b = _compact(a), _compact(b)
+    if skeleton(a) != skeleton(b):
+        return False
+    short, long = sorted((a, b), key=len)
+    letters = iter(long)
+    return all(any(ch == other for other in letters) for ch in short)
+
+
+def _arabic_variant(name: str, needle: str) -> bool:
+    """Whether the Arabic ``name`` is the whole ``needle`` with other long vowels, its
+    articles and spaces aside."""
+    if not name:
+        return False
+    for a, b in ((name, needle), (_bare(name), _bare(needle))):
+        key = _compact(skeleton(b))
+        if key and _long_vowels_apart(a, b) and _short_key_close(key, a, b):
+            return True
+    return False
+
+
+def _arabic_words_variant(name: str, needle: str) -> bool:
+    """Whether some successive words of the Arabic ``name`` are ``needle`` with other long
+    vowels (from :data:`VARIANT_MIN_LETTERS` letters, articles aside)."""
+    bare = _bare(needle)
+    if len(_compact(skeleton(bare))) < VARIANT_MIN_LETTERS:
+        return False
+    words = _bare(name).split()
+    return any(
+        _long_vowels_apart(" ".join(words[i:j]), bare)
+        for i in range(len(words))
+        for j in range(i + 1, len(words) + 1)
+    )
+
+
+_SOUNDED_FINAL_E = re.compile(r"(?:é|e\u0301)(?=$|[\s\-'’])", re.IGNORECASE)
+
+
+def latin_text(name: str) -> str:
+    """``name`` normalised for :func:`latin_key`, where a final « é » is not a French mute
+    « e » but the final alef of the Arabic name: « Salé » (« سلا ») is « Sala », « Sla ».
+
+    >>> latin_key(latin_text("Salé")) == latin_key(latin_text("sala"))
+    True
+    """
+    return normalise(_SOUNDED_FINAL_E.sub("a", unicodedata.normalize("NFC", name)))
+
+
+def _latin_ranks(raw: pd.Series, names: pd.Series, query: str) -> pd.Series:
+    """:data:`SPELLED_OTHERWISE` for the French names (``raw``, and normalised ``names``)
+    that are ``query`` spelled otherwise, :data:`WORDS_SPELLED_OTHERWISE` for those with
+    words spelled like it, else :data:`NO_MATCH`."""
+    needle = normalise(query)
+    keys = {k for k in _latin_keys(latin_text(query))[0] if _MARKS.sub("", k)}
+    rank = pd.Series(NO_MATCH, index=names.index)
+    if not keys:
         return rank
-    keys = names.map(_latin_keys)
-    whole = keys.map(lambda k: not k[0].isdisjoint(query))
-    ranked = rank.where(~whole | (rank < 3), 3)
-    long_enough = {q for q in query if len(_MARKS.sub("", q)) >= VARIANT_MIN_LETTERS}
+    name_keys = raw.map(lambda name: _latin_keys(latin_text(name)))
+    whole = pd.Series(
+        [
+            any(_short_key_close(k, name, needle) for k in key[0] & keys)
+            for key, name in zip(name_keys, names, strict=True)
+        ],
+        index=names.index,
+        dtype=bool,
+    )
+    rank = rank.where(~whole, SPELLED_OTHERWISE)
+    long_enough = {k for k in keys if len(_MARKS.sub("", k)) >= VARIANT_MIN_LETTERS}
     if long_enough:
-        part = keys.map(lambda k: not k[1].isdisjoint(long_enough))
-        ranked = ranked.where(~part | (ranked < 4), 4)
-    return ranked
+        part = name_keys.map(lambda key: not key[1].isdisjoint(long_enough))
+        rank = rank.where(~part | (rank < WORDS_SPELLED_OTHERWISE), WORDS_SPELLED_OTHERWISE)
+    return rank

@@ -8,7 +8,23 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from app.textsearch import latin_key, normalise, search_places, search_units
+from app.textsearch import (
+    EXACT,
+    INSIDE_WORD,
+    NO_MATCH,
+    SAME_LETTERS,
+    SPELLED_OTHERWISE,
+    STARTS,
+    WORD_STARTS,
+    WORDS,
+    WORDS_SPELLED_OTHERWISE,
+    latin_key,
+    latin_text,
+    match_ranks,
+    normalise,
+    search_places,
+    search_units,
+)
 from geo import maps
 
 
@@ -214,6 +230,95 @@ def test_provinces_and_regions_are_found_with_the_communes(
     assert (first["level"], normalise(first["name_fr"])) == (level, normalise(name)), found.head()
 
 
+def _frame(*rows: tuple[str, str, str, int]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["code", "name_fr", "name_ar", "population"])
+
+
+PLACES = {
+    "communes": _frame(
+        ("c-sale", "Salé", "سلا", 900_000),
+        ("c-assoul", "Assoul", "اسول", 7_000),
+        ("c-ouislane", "Ouislane", "ويسلان", 110_000),
+        ("c-slama", "Ouled Slama", "أولاد سلامة", 24_000),
+        ("c-salah", "Ouled Salah", "أولاد صالح", 52_000),
+        ("c-saidia", "Saidia", "السعيدية", 30_000),
+        ("c-tiznit", "Tiznit", "تيزنيت", 85_000),
+        ("c-taouzint", "Taouzint", "توزينت", 5_000),
+        ("c-benslimane", "Benslimane", "بنسليمان", 65_000),
+        ("c-sidi-aissa", "Sidi Aissa Ben Slimane", "سيدي عيسى بن سليمان", 19_000),
+        ("c-el-jadida", "El Jadida", "الجديدة", 235_000),
+        ("c-oued-jdida", "Oued Jdida", "واد الجديدة", 16_000),
+        ("c-hoceima", "Al Hoceima", "الحسيمة", 50_000),
+        ("c-agadir", "Agadir", "أكادير", 500_000),
+        ("c-agadir-melloul", "Agadir Melloul", "أكادير ملول", 7_500),
+    ),
+    "provinces": _frame(
+        ("p-sale", "Salé", "سلا", 1_080_000),
+        ("p-tiznit", "Tiznit", "تيزنيت", 196_000),
+        ("p-benslimane", "Benslimane", "بنسليمان", 275_000),
+        ("p-el-jadida", "El Jadida", "الجديدة", 910_000),
+        ("p-hoceima", "Al Hoceima", "الحسيمة", 370_000),
+        ("p-agadir", "Agadir-Ida-Ou-Tanane", "أكادير-إدا وتنان", 718_000),
+    ),
+    "regions": _frame(
+        ("r-rabat", "Rabat-Salé-Kénitra", "الرباط-سلا-القنيطرة", 5_100_000),
+        ("r-tanger", "Tanger-Tétouan-Al Hoceima", "طنجة-تطوان-الحسيمة", 4_000_000),
+    ),
+}
+
+
+def _codes(query: str) -> list[str]:
+    return search_places(PLACES, query)["code"].tolist()
+
+
+def test_a_short_query_finds_no_name_that_only_shares_its_consonants() -> None:
+    # « sale » and « Assoul » are both ``sl`` (« Ass… » read as an article): Assoul was listed
+    assert _codes("sale") == ["p-sale", "c-sale", "r-rabat"]
+    assert _codes("Salé") == ["p-sale", "c-sale", "r-rabat"]
+    # « سلا » and « اسول » both lose their long vowels to « سل »; « سلا » is inside
+    # « ويسلان »: neither is listed, « سلامة » starts with it and comes last
+    assert _codes("سلا") == ["p-sale", "c-sale", "r-rabat", "c-slama"]
+    # « saada » and « Saidia » are both ``sd'a``, two letters apart
+    assert _codes("saada") == []
+    assert _codes("sidi") == ["c-sidi-aissa"]
+
+
+def test_a_short_name_spelled_otherwise_is_found_one_letter_away() -> None:
+    # « Salé » is « سلا », « Sala »: its final « é » is not a mute « e »
+    assert _codes("sala") == ["p-sale", "c-sale", "c-salah"]
+    assert latin_key(latin_text("Salé")) == latin_key(latin_text("Sala"))
+    assert latin_key(latin_text("Salé")) != latin_key(latin_text("Assoul"))
+    units = pd.DataFrame(
+        [("Laâyoune", "العيون", 258_000), ("Tazart", "تزارت", 14_000)],
+        columns=["name_fr", "name_ar", "population"],
+    )
+    assert search_units(units, "Layoune")["name_fr"].tolist() == ["Laâyoune"]
+    assert search_units(units, "Layoun").empty  # two letters away from a two-consonant name
+
+
+def test_a_name_typed_with_other_spaces_is_the_name() -> None:
+    # « Sidi Aissa Ben Slimane » has the words « ben slimane »; « Benslimane » is the name
+    assert _codes("ben slimane") == ["p-benslimane", "c-benslimane", "c-sidi-aissa"]
+    assert _codes("benslimane") == ["p-benslimane", "c-benslimane", "c-sidi-aissa"]
+    assert _codes("ben sli")[:2] == ["p-benslimane", "c-benslimane"]
+    assert _codes("بن سليمان")[:2] == ["p-benslimane", "c-benslimane"]
+
+
+def test_a_whole_name_ranks_before_a_longer_name_that_has_the_query() -> None:
+    # the name without its article, or spelled otherwise, before a name with one more word
+    assert _codes("hoceima") == ["p-hoceima", "c-hoceima", "r-tanger"]
+    assert _codes("حسيمة") == ["p-hoceima", "c-hoceima", "r-tanger"]
+    assert _codes("jdida") == ["p-el-jadida", "c-el-jadida", "c-oued-jdida"]
+    assert _codes("جديدة") == ["p-el-jadida", "c-el-jadida", "c-oued-jdida"]
+
+
+def test_an_arabic_variant_adds_or_drops_long_vowels_but_does_not_move_them() -> None:
+    # « توزينت » has the consonants of « تيزنيت » with other long vowels: another place
+    assert _codes("تيزنيت") == ["p-tiznit", "c-tiznit"]
+    assert _codes("تزنيت") == ["p-tiznit", "c-tiznit"]
+    assert _codes("توزينت") == ["c-taouzint"]
+
+
 def test_equal_matches_list_the_region_then_the_province_then_the_commune() -> None:
     def frame(*rows: tuple[str, str, int]) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=["code", "name_fr", "population"]).assign(name_ar="")
@@ -232,3 +337,69 @@ def test_equal_matches_list_the_region_then_the_province_then_the_commune() -> N
     ]
     assert search_places(units, " ").empty
     assert search_places(units, "zzzz").empty
+
+
+def test_each_kind_of_match_has_its_rank() -> None:
+    names = [
+        "Sidi Kacem",  # the name
+        "Sidikacem",  # its letters, other spaces
+        "Sidi Qassem",  # spelled otherwise
+        "Sidi Kacem Ville",  # starts with it
+        "Zaouiat Sidi Kacem",  # words of the name
+        "Zaouiat Sidi Qassem",  # words spelled otherwise
+        "Zaouiat Sidi Kacemia",  # a word starts with it
+        "Bensidi Kacem",  # inside a word
+        "Kenitra",
+    ]
+    units = pd.DataFrame({"name_fr": names, "name_ar": ""})
+    assert match_ranks(units, "sidi kacem").tolist() == [
+        EXACT,
+        SAME_LETTERS,
+        SPELLED_OTHERWISE,
+        STARTS,
+        WORDS,
+        WORDS_SPELLED_OTHERWISE,
+        WORD_STARTS,
+        INSIDE_WORD,
+        NO_MATCH,
+    ]
+    arabic = ["تيزنيت", "التيزنيت", "تزنيت", "تيزنيت الجديدة", "باب تيزنيت", "باب تزنيت"]
+    arabic += ["باب تيزنيتة", "بتيزنيت", "توزينت"]
+    units = pd.DataFrame({"name_fr": "", "name_ar": arabic})
+    assert match_ranks(units, "تيزنيت").tolist() == [*range(8), NO_MATCH]
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "not_found"),
+    [
+        ("sale", "Salé", ["Assoul"]),
+        ("sala", "Salé", []),
+        ("ben slimane", "Benslimane", []),
+        ("Knitra", "Kénitra", []),
+        ("jdida", "El Jadida", []),
+        ("hoceima", "Al Hoceima", []),
+        ("Layoune", "Laâyoune", []),
+        ("inzegane", "Inezgane", []),
+        ("tétouan", "Tétouan", []),
+        ("Fes", "Fès", []),
+        ("Temara", "Témara", ["Tamri"]),
+        ("ait melloul", "Ait Melloul", ["Ait Tamlil"]),
+        ("سلا", "Salé", ["Assoul", "Ouislane", "Rislane"]),
+        ("العيون", "Laâyoune", ["Ras El Ain", "Foum El Anceur", "Laaounate"]),
+        ("فاس", "Fès", ["M'fassis"]),
+        ("تيزنيت", "Tiznit", ["Taouzint"]),
+        ("الرباط", "Rabat", []),
+    ],
+)
+def test_the_places_of_the_database_are_found_before_names_that_only_look_alike(
+    engine: Engine, query: str, name: str, not_found: list[str]
+) -> None:
+    with engine.connect() as c:
+        units = {kind: maps.units(c, kind) for kind in ("regions", "provinces", "communes")}
+    found = search_places(units, query)
+    assert normalise(found["name_fr"].iloc[0]) == normalise(name), found.head()
+    names = found["name_fr"].tolist()
+    assert not set(not_found) & set(names), names
+    # the province of the same name, where there is one, is next to it
+    same = found["name_fr"].map(normalise) == normalise(name)
+    assert same.iloc[: int(same.sum())].all(), names
