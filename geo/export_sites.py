@@ -1,4 +1,19 @@
-"""Proposed sites of a prioritisation scenario as GeoPackage or CSV bytes (for downloads)."""
+"""Proposed sites of a prioritisation scenario as GeoPackage or CSV bytes (for downloads),
+or a file (``walouja scenarios export``).
+
+The codes (``commune_code`` 04.421.01.01, ``province_code`` 04.421, ``region_code`` 04) are
+written exactly as the database holds them, as text. A GeoPackage (or GeoJSON) keeps them
+text for every reader. A CSV cannot say a column's type: a spreadsheet opened by a double
+click, or ``pandas.read_csv`` with its defaults, takes ``04`` for the number 4 and ``04.421``
+for 4.421 (the commune codes, with three dots, stay text). Nothing written into a CSV value
+stops that for every reader without changing the value for the others: a leading apostrophe
+or an Excel formula (``="04"``) shows in pandas, QGIS and R as part of the code, and quotes
+are ignored by Excel and pandas alike. So the CSV keeps the codes as they are, the same codes
+other HCP tables join on, and says how to read them: pandas ``dtype=str`` (or
+``dtype={"province_code": str, "region_code": str}``), Excel's Data › From Text/CSV with the
+code columns set to Text (a French Excel, whose list separator is ';', needs that import
+to split a comma-separated file into columns anyway), or the GeoPackage.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +25,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.export import write_frame
+from geo.export import ExportResult, check_writable, export_format, write_frame
 from walouja.errors import DataError
 
 SITE_COLUMNS = (
@@ -56,7 +71,10 @@ def sites_bytes(
     sites: Sequence[Mapping[str, Any]], fmt: str, *, layer: str = "proposed_sites"
 ) -> bytes:
     """The sites as the bytes of a ``gpkg`` (one point layer named ``layer``) or ``csv`` file
-    (UTF-8 with BOM, ``lon``/``lat`` columns), written by :func:`geo.export.write_frame`."""
+    (UTF-8 with BOM, ``lon``/``lat`` columns), written by :func:`geo.export.write_frame`.
+
+    The codes are text as the database holds them; a CSV reader must be told to keep them
+    text (see the module's docstring for why the CSV does not disguise them)."""
     if fmt not in ("gpkg", "csv"):
         raise DataError(f"cannot write sites as {fmt!r}", hint="formats: gpkg, csv")
     frame = sites_frame(sites)
@@ -64,3 +82,29 @@ def sites_bytes(
         path = Path(folder) / f"{layer}.{fmt}"
         write_frame(frame, path, fmt, layer=layer)
         return path.read_bytes()
+
+
+def export_sites(
+    sites: Sequence[Mapping[str, Any]],
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    layer: str = "proposed_sites",
+) -> ExportResult:
+    """Write the sites to ``path`` as ``export_layer`` writes a layer: GeoPackage, GeoJSON or
+    CSV (``fmt``, else from the extension), a file already there replaced, a folder that
+    does not exist refused before anything is written.
+
+    Raises
+    ------
+    DataError
+        The format is unknown, ``path`` cannot be written, or a site has no coordinates.
+    """
+    path = Path(path)
+    kind = export_format(path, fmt)
+    check_writable(path)
+    frame = sites_frame(sites)
+    replaced = write_frame(frame, path, kind, layer=layer)
+    return ExportResult(
+        layer=layer, path=str(path), format=kind, rows=len(frame), replaced=replaced
+    )

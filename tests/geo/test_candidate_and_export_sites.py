@@ -64,6 +64,39 @@ def test_sites_as_csv_have_lon_lat_and_arabic_intact() -> None:
     assert table["name_fr"].iloc[1] == "الرباط"
 
 
+def test_the_sites_codes_are_the_databases_as_text(conn: Connection, tmp_path: Path) -> None:
+    # the codes are dotted text ("04.421.01.01"; province "04.421", region "04"): a CSV
+    # cannot carry a column's type, so the file writes them exactly and the GeoPackage keeps
+    # them as text for any reader
+    rows = conn.exec_driver_sql(
+        "(SELECT c.code, c.province_code, p.region_code, ST_X(ST_PointOnSurface(c.geom)), "
+        "ST_Y(ST_PointOnSurface(c.geom)) FROM communes c JOIN provinces p "
+        "ON p.code = c.province_code WHERE length(c.code) = 11 ORDER BY c.code LIMIT 2) "
+        "UNION ALL (SELECT c.code, c.province_code, p.region_code, "
+        "ST_X(ST_PointOnSurface(c.geom)), ST_Y(ST_PointOnSurface(c.geom)) FROM communes c "
+        "JOIN provinces p ON p.code = c.province_code WHERE length(p.code) = 6 "
+        "ORDER BY c.code LIMIT 3)"
+    ).all()
+    if not rows:
+        pytest.skip("communes are not loaded")
+    sites = [
+        {"rank": i, "commune_code": c, "province_code": p, "region_code": r, "lon": x, "lat": y}
+        for i, (c, p, r, x, y) in enumerate(rows, start=1)
+    ]
+    codes = ["commune_code", "province_code", "region_code"]
+    expected = [[str(v) for v in row[:3]] for row in rows]
+    raw = sites_bytes(sites, "csv").decode("utf-8-sig")
+    for line, row in zip(raw.splitlines()[1:], expected, strict=True):
+        assert line.split(",")[1:4] == row  # written exactly: "04", not 4
+    as_text = pd.read_csv(io.StringIO(raw), dtype=dict.fromkeys(codes, str))
+    assert as_text[codes].to_numpy().tolist() == expected
+    # pandas' defaults keep the commune codes (two or three dots are no number)
+    assert pd.read_csv(io.StringIO(raw))["commune_code"].tolist() == [r[0] for r in expected]
+    path = tmp_path / "sites.gpkg"
+    path.write_bytes(sites_bytes(sites, "gpkg"))
+    assert gpd.read_file(path)[codes].to_numpy().tolist() == expected  # read with defaults
+
+
 def test_a_site_without_coordinates_is_refused() -> None:
     with pytest.raises(DataError, match="site 1"):
         sites_bytes([{"rank": 1, "lon": None, "lat": 30.0}], "csv")
