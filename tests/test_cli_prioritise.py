@@ -14,11 +14,14 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from geo.candidate_sites import layer_candidates, parse_layer_set
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
@@ -504,6 +507,68 @@ def test_cli_says_when_the_budget_pays_for_fewer_centres_than_asked() -> None:
     assert sum(1 for x in lines if re.match(r"\s+\d+\s+\d\d\.\d{3}", x)) == 2
     enough = _cli("prioritise", "--new", "2", "--budget-mad", "12000000", "--time-limit", "20")
     assert "note:" not in enough.stdout  # the budget pays for what was asked
+    ids = [
+        str(json.loads(_cli("prioritise", "--new", "2", *budget, "--json").stdout)["run_id"])
+        for budget in (["--budget-mad", "12000000"], [])
+    ]
+    compared = _cli("scenarios", "compare", *ids).stdout.splitlines()
+    # it read "request budget_mad: 12000000.0 → None"
+    assert compared[0] == "request budget_mad: 12,000,000 → —"
+    listed = _cli("scenarios", "list").stdout
+    assert "mclp COAPH, 2 new, budget 12,000,000 MAD, within 30 km, candidates communes" in listed
+
+
+def test_cli_exports_a_scenarios_sites_with_the_databases_codes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # the CLI had no way to write the sites the app downloads; their codes must come back
+    # as the database's ("04", not 4)
+    done = _cli("prioritise", "--new", "3", "--time-limit", "20", "--json")
+    assert done.returncode == 0, done.stderr
+    run_id = json.loads(done.stdout)["run_id"]
+    csv, gpkg = tmp_path / "sites.csv", tmp_path / "sites.gpkg"
+    written = _cli("scenarios", "export", str(run_id), str(csv))
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == f"scenario {run_id}: 3 proposed sites written to {csv} (csv)\n"
+    as_json = _cli("scenarios", "export", str(run_id), str(gpkg), "--json")
+    assert json.loads(as_json.stdout)["rows"] == 3
+    codes = ["commune_code", "province_code", "region_code"]
+    table = pd.read_csv(csv, dtype=dict.fromkeys(codes, str))
+    with engine.connect() as c:
+        truth = pd.read_sql(
+            sa.text(
+                "SELECT m.code AS commune_code, m.province_code, p.region_code, "
+                "m.name_fr, m.name_ar, p.name_fr AS province_fr FROM communes m "
+                "JOIN provinces p ON p.code = m.province_code WHERE m.code = ANY(:codes)"
+            ),
+            c,
+            params={"codes": table["commune_code"].tolist()},
+        ).set_index("commune_code")
+    expected = truth.loc[table["commune_code"]].reset_index()
+    cols = [*codes, "name_fr", "name_ar", "province_fr"]
+    assert table[cols].to_numpy().tolist() == expected[cols].to_numpy().tolist()
+    assert table["rank"].tolist() == [1, 2, 3]
+    assert set(table["gain_unit"]) == {"persons newly covered"}
+    # pandas' defaults keep the commune codes; the GeoPackage keeps every code for any reader
+    assert pd.read_csv(csv)["commune_code"].tolist() == expected["commune_code"].tolist()
+    frame = gpd.read_file(gpkg)
+    assert frame[codes].to_numpy().tolist() == expected[codes].to_numpy().tolist()
+
+
+def test_cli_export_refuses_what_it_cannot_write(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "sites.csv"
+    done = _cli("scenarios", "export", "1", str(missing))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith(f"walouja: cannot write {missing}: no such folder")
+    nobody = _cli("prioritise", "--new", "1", "--radius-km", "5000", "--json")
+    run_id = json.loads(nobody.stdout)["run_id"]
+    empty = _cli("scenarios", "export", str(run_id), str(tmp_path / "none.csv"))
+    assert empty.returncode == 1
+    assert empty.stderr == (
+        f"walouja: scenario {run_id} proposes no site: no new centre would add anything — "
+        f"nothing to write; `walouja scenarios show {run_id}` gives its figures\n"
+    )
+    assert not (tmp_path / "none.csv").exists()
 
 
 def test_cli_says_when_no_new_centre_adds_anything() -> None:

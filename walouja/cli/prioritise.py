@@ -50,6 +50,28 @@ def _fmt(value: Any, spec: str = ",.0f") -> str:
     return str(value)
 
 
+def _param(value: Any) -> str:
+    """A request's value as the rest of the output writes figures (it printed
+    ``12000000.0 → None``).
+
+    Examples
+    --------
+    >>> _param(12000000.0), _param(None), _param(30.0), _param(1.5), _param(["A", "B"]), _param([])
+    ('12,000,000', '—', '30', '1.5', 'A, B', '—')
+    """
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _yes(value)
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 _FORCE = typer.Option(
     None, "--force", help="Commune code (or candidate id) that must get a centre (repeat)."
 )
@@ -309,6 +331,58 @@ def scenarios_show(
     _print_scenario(scenario)
 
 
+_EXPORT_FILE = typer.Argument(
+    ...,
+    help="The file to write: .gpkg, .geojson or .csv. Its folder must exist; a file already "
+    "there is replaced.",
+)
+
+
+@scenarios_app.command("export")
+@friendly
+def scenarios_export(
+    run_id: int = typer.Argument(..., help="Scenario id (walouja scenarios list)."),
+    file: Path = _EXPORT_FILE,
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        metavar="FORMAT",
+        help="gpkg, geojson or csv (default: from the file's extension).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Write a saved scenario's proposed sites to a file, as the app's download does.
+
+    One point per site, by rank: its names, its commune's and province's in French and
+    Arabic, its codes, gain and cost, whether it was forced. The codes are text (04.421):
+    a GeoPackage keeps them so; a CSV reader must be told to (pandas: dtype=str; Excel:
+    Data > From Text/CSV, code columns as Text).
+    """
+    from geo.export import check_writable, export_format
+    from geo.export_sites import export_sites
+    from walouja.services.prioritise import named_sites
+
+    check_writable(file)  # a mistyped path costs no query
+    export_format(file, fmt)
+    with db.connect(settings()) as conn:
+        scenario = load_scenario(conn, run_id)
+        sites = named_sites(conn, scenario.results)
+    if not sites:  # a file of headers alone would look like a failed export
+        raise DataError(
+            f"scenario {run_id} proposes no site: no new centre would add anything",
+            hint=f"nothing to write; `walouja scenarios show {run_id}` gives its figures",
+        )
+    result = export_sites(sites, file, fmt=fmt)
+    if as_json:
+        emit_json({"run_id": run_id, **result.as_dict()})
+    else:
+        replaced = ", replacing the file that was there" if result.replaced else ""
+        typer.echo(
+            f"scenario {run_id}: {counted(result.rows, 'proposed site')} written to "
+            f"{result.path} ({result.format}){replaced}"
+        )
+
+
 @scenarios_app.command("compare")
 @friendly
 def scenarios_compare(
@@ -325,7 +399,7 @@ def scenarios_compare(
     for key, pair in diff["params_differ"].items():
         if key == "candidates":  # a file's or a layer's set, without its digest
             pair = {k: str(v or "communes").split("#")[0] for k, v in pair.items()}
-        typer.echo(f"request {key}: {pair['a']} → {pair['b']}")
+        typer.echo(f"request {key}: {_param(pair['a'])} → {_param(pair['b'])}")
     unit = diff["objective_unit"]
     for key, pair in diff["headline"].items():
         label = _HEADLINE_LABELS.get(key, key)

@@ -520,3 +520,35 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
             "by_province_differs": why,
         }
     )
+
+
+def named_sites(conn: Connection, results: dict[str, Any]) -> list[dict[str, Any]]:
+    """A scenario's proposed sites as its download lists them: each site with its names,
+    its commune's and its province's (French and Arabic), its gain to one decimal and the
+    gain's unit (``gain_measure``, in English).
+
+    A commune's site is named by the commune; a layer's or a file's site keeps its own
+    names and gets its commune's beside them. The codes stay text as the database has them
+    (``04.421``, not 4.421): see ``geo.export_sites.sites_bytes`` on what a CSV can keep.
+    """
+    communes = units(conn, "communes").set_index("code")
+    provinces = units(conn, "provinces").set_index("code")
+    unit = results.get("gain_measure")
+    out = []
+    for site in results.get("sites") or []:
+        commune, province = site.get("commune_code"), site.get("province_code")
+        row = dict(site)
+        if "site_id" in site:
+            if commune in communes.index:
+                row["commune_fr"] = communes.at[commune, "name_fr"]
+                row["commune_ar"] = communes.at[commune, "name_ar"]
+        elif commune in communes.index:
+            row["name_fr"] = communes.at[commune, "name_fr"]
+            row["name_ar"] = communes.at[commune, "name_ar"]
+        if province in provinces.index:
+            row["province_fr"] = provinces.at[province, "name_fr"]
+            row["province_ar"] = provinces.at[province, "name_ar"]
+        row["gain"] = None if site.get("gain") is None else round(float(site["gain"]), 1)
+        row["gain_unit"] = unit
+        out.append(row)
+    return out
