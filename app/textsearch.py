@@ -159,18 +159,29 @@ def search_units(units: pd.DataFrame, query: str, *, limit: int = 20) -> pd.Data
     return found.sort_values(order, ascending=ascending).drop(columns="_rank").head(limit)
 
 
-KINDS: tuple[str, ...] = ("regions", "provinces", "communes")
-"""The levels :func:`search_places` looks in, in the order it lists equal matches."""
+KINDS: tuple[str, ...] = ("communes", "provinces", "regions")
+"""The levels :func:`search_places` looks in, from the smallest."""
 
 
-def search_places(units: Mapping[str, pd.DataFrame], query: str) -> pd.DataFrame:
+def search_places(
+    units: Mapping[str, pd.DataFrame], query: str, *, first: str | None = None
+) -> pd.DataFrame:
     """The units of every level in ``units`` (``{"regions": …, "communes": …}``, each with
     the columns :func:`search_units` reads) whose name matches ``query``, with their level
     in a ``level`` column.
 
-    Ranked as :func:`search_units` ranks names; among equally good matches a region comes
-    first, then a province, then a commune (« Tiznit » is the province before the commune),
-    then the larger population. An empty query matches nothing.
+    Ranked as :func:`search_units` ranks names. Among equally good matches the places of
+    one name stay together, the name of the larger place first (« agadir » lists the
+    prefecture Agadir-Ida-Ou-Tanane before the commune Agadir Melloul, « sidi » the
+    provinces before most communes); among the places of one name the level ``first``
+    comes first (the Map explorer passes the level its map draws), then the levels next to
+    it, the smaller before the larger; without ``first`` a commune comes first, then a
+    province, then a region.
+
+    Why a commune first: a name typed is most often a town's, and a province or prefecture
+    that has the same name (« Tiznit », « Salé ») is named after its chief town; the list
+    shows each place's level, so the province is the next line. A planner who looks at the
+    provinces' map gets the province first. An empty query matches nothing.
     """
     frames = [frame.assign(level=level) for level, frame in units.items() if not frame.empty]
     needle = normalise(query)
@@ -178,13 +189,27 @@ def search_places(units: Mapping[str, pd.DataFrame], query: str) -> pd.DataFrame
         return pd.DataFrame(columns=["code", "name_fr", "name_ar", "population", "level"])
     every = pd.concat(frames, ignore_index=True)
     rank = match_ranks(every, query)
-    kind = every["level"].map({k: i for i, k in enumerate(KINDS)}).fillna(len(KINDS))
-    found = every.assign(_rank=rank, _kind=kind)[rank < NO_MATCH]
+    kind = every["level"].map(_level_order(first)).fillna(len(KINDS))
+    name = every["name_fr"].fillna("").astype(str).map(normalise)
+    name = name.where(name != "", every["name_ar"].fillna("").astype(str).map(normalise))
+    found = every.assign(_rank=rank, _kind=kind, _name=name)[rank < NO_MATCH]
+    biggest = found.groupby(["_rank", "_name"])["population"].transform("max")
+    order = ["_rank", "_biggest", "_name", "_kind", "population"]
     return (
-        found.sort_values(["_rank", "_kind", "population"], ascending=[True, True, False])
-        .drop(columns=["_rank", "_kind"])
+        found.assign(_biggest=biggest.fillna(0))
+        .sort_values(order, ascending=[True, False, True, True, False])
+        .drop(columns=["_rank", "_kind", "_name", "_biggest"])
         .reset_index(drop=True)
     )
+
+
+def _level_order(first: str | None) -> dict[str, int]:
+    """The place of each level among equal matches: ``first``, then its neighbours."""
+    if first not in KINDS:
+        return {k: i for i, k in enumerate(KINDS)}
+    at = KINDS.index(first)
+    ordered = sorted(range(len(KINDS)), key=lambda i: (abs(i - at), i))
+    return {KINDS[i]: n for n, i in enumerate(ordered)}
 
 
 EXACT = 0

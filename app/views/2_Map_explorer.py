@@ -152,7 +152,7 @@ needle = query.strip()
 state.publish("q", needle, "")
 if needle and area:
     s1.caption(t("search.scope", area=names.get(area, area)))
-matches = search_places(in_area, needle)
+matches = search_places(in_area, needle, first=level)
 chosen_code: str | None = None
 searched: tuple[str, str] | None = None
 focus: tuple[float, float] | None = None

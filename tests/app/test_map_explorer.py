@@ -161,10 +161,14 @@ def test_search_counts_every_match_and_says_how_many_it_lists(fresh: None, engin
     at.text_input(key="q").input("Tiznit").run()
     assert at.selectbox(key="commune").label == "تم العثور على نتيجتين"
     # an Arabic page lists the kind and the Arabic name first, the French one isolated after
-    province, commune = at.selectbox(key="commune").options
-    assert province.startswith("إقليم · تيزنيت — \u2068Tiznit\u2069 ("), province
+    # the commune first on the communes' map (a town is what a name typed most often is)
+    commune, province = at.selectbox(key="commune").options
     assert commune.startswith("جماعة · تيزنيت — \u2068Tiznit\u2069 ("), commune
-    assert _open(q="Tiznit").selectbox(key="commune").options[1].startswith("Commune · Tiznit — ")
+    assert province.startswith("إقليم · تيزنيت — \u2068Tiznit\u2069 ("), province
+    assert _open(q="Tiznit").selectbox(key="commune").options[1].startswith("Province · Tiznit — ")
+    # the province first on the provinces' map
+    on_provinces = _open(q="Tiznit", level="provinces").selectbox(key="commune").options
+    assert [o.split(" · ")[0] for o in on_provinces] == ["Province", "Commune"], on_provinces
     # only communes found: the label counts communes
     assert (
         _open(q="Tafraout")
@@ -358,19 +362,41 @@ def _searched_outline(at: AppTest) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("query", "lang", "level", "option", "heading"),
+    ("query", "lang", "drawn", "level", "option", "heading"),
     [
         # a province's name no commune has: "Aucune commune ne correspond à « Oued Eddahab »"
-        ("Oued Eddahab", "fr", "provinces", "Province · Oued Ed-Dahab — ", "Oued Ed-Dahab"),
-        ("Souss-Massa", "fr", "regions", "Région · Souss-Massa — ", "Souss-Massa"),
-        ("الحسيمة", "ar", "provinces", "إقليم · الحسيمة — ", "الحسيمة"),
-        ("Oued Eddahab", "en", "provinces", "Province · Oued Ed-Dahab — ", "Oued Ed-Dahab"),
+        (
+            "Oued Eddahab",
+            "fr",
+            "communes",
+            "provinces",
+            "Province · Oued Ed-Dahab — ",
+            "Oued Ed-Dahab",
+        ),
+        ("Souss-Massa", "fr", "communes", "regions", "Région · Souss-Massa — ", "Souss-Massa"),
+        # the commune of Al Hoceima comes first on the communes' map, the province on theirs
+        ("الحسيمة", "ar", "provinces", "provinces", "إقليم · الحسيمة — ", "الحسيمة"),
+        (
+            "Oued Eddahab",
+            "en",
+            "communes",
+            "provinces",
+            "Province · Oued Ed-Dahab — ",
+            "Oued Ed-Dahab",
+        ),
     ],
 )
 def test_a_province_or_region_found_is_listed_zoomed_to_outlined_and_shown(
-    fresh: None, engine: Engine, query: str, lang: str, level: str, option: str, heading: str
+    fresh: None,
+    engine: Engine,
+    query: str,
+    lang: str,
+    drawn: str,
+    level: str,
+    option: str,
+    heading: str,
 ) -> None:
-    at = _open(lang=lang, q=query, indicator="coverage")
+    at = _open(lang=lang, q=query, indicator="coverage", level=drawn)
     assert not any(query in w for w in _warnings(at)), _warnings(at)  # "no match"
     box = at.selectbox(key="commune")
     assert box.options[0].startswith(option), box.options

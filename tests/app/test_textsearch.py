@@ -210,24 +210,26 @@ def test_the_communes_of_the_database_are_found_by_their_usual_spellings(
 
 
 @pytest.mark.parametrize(
-    ("query", "level", "name"),
+    ("query", "first", "level", "name"),
     [
         # a province's name that no commune has (it found nothing)
-        ("Oued Eddahab", "provinces", "Oued Ed-Dahab"),
-        ("Souss-Massa", "regions", "Souss-Massa"),
-        ("souss massa", "regions", "Souss-Massa"),
-        ("الحسيمة", "provinces", "Al Hoceïma"),
-        ("Tiznit", "provinces", "Tiznit"),
+        ("Oued Eddahab", None, "provinces", "Oued Ed-Dahab"),
+        ("Souss-Massa", None, "regions", "Souss-Massa"),
+        ("souss massa", None, "regions", "Souss-Massa"),
+        ("الحسيمة", "provinces", "provinces", "Al Hoceïma"),
+        ("Tiznit", "provinces", "provinces", "Tiznit"),
+        ("Tiznit", None, "communes", "Tiznit"),
+        ("Tiznit", "communes", "communes", "Tiznit"),
     ],
 )
 def test_provinces_and_regions_are_found_with_the_communes(
-    engine: Engine, query: str, level: str, name: str
+    engine: Engine, query: str, first: str | None, level: str, name: str
 ) -> None:
     with engine.connect() as c:
         units = {kind: maps.units(c, kind) for kind in ("regions", "provinces", "communes")}
-    found = search_places(units, query)
-    first = found.iloc[0]
-    assert (first["level"], normalise(first["name_fr"])) == (level, normalise(name)), found.head()
+    found = search_places(units, query, first=first)
+    top = found.iloc[0]
+    assert (top["level"], normalise(top["name_fr"])) == (level, normalise(name)), found.head()
 
 
 def _frame(*rows: tuple[str, str, str, int]) -> pd.DataFrame:
@@ -267,17 +269,17 @@ PLACES = {
 }
 
 
-def _codes(query: str) -> list[str]:
-    return search_places(PLACES, query)["code"].tolist()
+def _codes(query: str, first: str | None = None) -> list[str]:
+    return search_places(PLACES, query, first=first)["code"].tolist()
 
 
 def test_a_short_query_finds_no_name_that_only_shares_its_consonants() -> None:
     # « sale » and « Assoul » are both ``sl`` (« Ass… » read as an article): Assoul was listed
-    assert _codes("sale") == ["p-sale", "c-sale", "r-rabat"]
-    assert _codes("Salé") == ["p-sale", "c-sale", "r-rabat"]
+    assert _codes("sale") == ["c-sale", "p-sale", "r-rabat"]
+    assert _codes("Salé") == ["c-sale", "p-sale", "r-rabat"]
     # « سلا » and « اسول » both lose their long vowels to « سل »; « سلا » is inside
     # « ويسلان »: neither is listed, « سلامة » starts with it and comes last
-    assert _codes("سلا") == ["p-sale", "c-sale", "r-rabat", "c-slama"]
+    assert _codes("سلا") == ["c-sale", "p-sale", "r-rabat", "c-slama"]
     # « saada » and « Saidia » are both ``sd'a``, two letters apart
     assert _codes("saada") == []
     assert _codes("sidi") == ["c-sidi-aissa"]
@@ -285,7 +287,7 @@ def test_a_short_query_finds_no_name_that_only_shares_its_consonants() -> None:
 
 def test_a_short_name_spelled_otherwise_is_found_one_letter_away() -> None:
     # « Salé » is « سلا », « Sala »: its final « é » is not a mute « e »
-    assert _codes("sala") == ["p-sale", "c-sale", "c-salah"]
+    assert _codes("sala") == ["c-sale", "p-sale", "c-salah"]
     assert latin_key(latin_text("Salé")) == latin_key(latin_text("Sala"))
     assert latin_key(latin_text("Salé")) != latin_key(latin_text("Assoul"))
     units = pd.DataFrame(
@@ -298,45 +300,52 @@ def test_a_short_name_spelled_otherwise_is_found_one_letter_away() -> None:
 
 def test_a_name_typed_with_other_spaces_is_the_name() -> None:
     # « Sidi Aissa Ben Slimane » has the words « ben slimane »; « Benslimane » is the name
-    assert _codes("ben slimane") == ["p-benslimane", "c-benslimane", "c-sidi-aissa"]
-    assert _codes("benslimane") == ["p-benslimane", "c-benslimane", "c-sidi-aissa"]
-    assert _codes("ben sli")[:2] == ["p-benslimane", "c-benslimane"]
-    assert _codes("بن سليمان")[:2] == ["p-benslimane", "c-benslimane"]
+    assert _codes("ben slimane") == ["c-benslimane", "p-benslimane", "c-sidi-aissa"]
+    assert _codes("benslimane") == ["c-benslimane", "p-benslimane", "c-sidi-aissa"]
+    assert _codes("ben sli")[:2] == ["c-benslimane", "p-benslimane"]
+    assert _codes("بن سليمان")[:2] == ["c-benslimane", "p-benslimane"]
 
 
 def test_a_whole_name_ranks_before_a_longer_name_that_has_the_query() -> None:
     # the name without its article, or spelled otherwise, before a name with one more word
-    assert _codes("hoceima") == ["p-hoceima", "c-hoceima", "r-tanger"]
-    assert _codes("حسيمة") == ["p-hoceima", "c-hoceima", "r-tanger"]
-    assert _codes("jdida") == ["p-el-jadida", "c-el-jadida", "c-oued-jdida"]
-    assert _codes("جديدة") == ["p-el-jadida", "c-el-jadida", "c-oued-jdida"]
+    assert _codes("hoceima") == ["c-hoceima", "p-hoceima", "r-tanger"]
+    assert _codes("حسيمة") == ["c-hoceima", "p-hoceima", "r-tanger"]
+    assert _codes("jdida") == ["c-el-jadida", "p-el-jadida", "c-oued-jdida"]
+    assert _codes("جديدة") == ["c-el-jadida", "p-el-jadida", "c-oued-jdida"]
 
 
 def test_an_arabic_variant_adds_or_drops_long_vowels_but_does_not_move_them() -> None:
     # « توزينت » has the consonants of « تيزنيت » with other long vowels: another place
-    assert _codes("تيزنيت") == ["p-tiznit", "c-tiznit"]
-    assert _codes("تزنيت") == ["p-tiznit", "c-tiznit"]
+    assert _codes("تيزنيت") == ["c-tiznit", "p-tiznit"]
+    assert _codes("تزنيت") == ["c-tiznit", "p-tiznit"]
     assert _codes("توزينت") == ["c-taouzint"]
 
 
-def test_equal_matches_list_the_region_then_the_province_then_the_commune() -> None:
-    def frame(*rows: tuple[str, str, int]) -> pd.DataFrame:
-        return pd.DataFrame(rows, columns=["code", "name_fr", "population"]).assign(name_ar="")
-
-    units = {
-        "communes": frame(("c1", "Tanger", 900_000), ("c2", "Tanger Nord", 10)),
-        "provinces": frame(("p1", "Tanger", 1_000_000)),
-        "regions": frame(("r1", "Tanger-Tetouan", 4_000_000)),
+def test_the_places_of_one_name_are_listed_together_in_the_level_asked_first() -> None:
+    # a town's name is most often what is typed: the commune, then the province named after
+    # it; the map of provinces lists the province first, the map of regions the region
+    assert _codes("tiznit") == ["c-tiznit", "p-tiznit"]
+    assert _codes("tiznit", first="communes") == ["c-tiznit", "p-tiznit"]
+    assert _codes("tiznit", first="provinces") == ["p-tiznit", "c-tiznit"]
+    tanger = {
+        "communes": _frame(("c1", "Tanger", "", 900_000), ("c2", "Tanger Nord", "", 10)),
+        "provinces": _frame(("p1", "Tanger", "", 1_000_000)),
+        "regions": _frame(("r1", "Tanger", "", 4_000_000), ("r2", "Tanger-Tetouan", "", 5)),
     }
-    found = search_places(units, "tanger")
-    assert found[["level", "code"]].values.tolist() == [
-        ["provinces", "p1"],
-        ["communes", "c1"],
-        ["regions", "r1"],
-        ["communes", "c2"],
-    ]
-    assert search_places(units, " ").empty
-    assert search_places(units, "zzzz").empty
+
+    def order(first: str | None) -> list[str]:
+        return search_places(tanger, "tanger", first=first)["code"].tolist()
+
+    assert order(None) == ["c1", "p1", "r1", "c2", "r2"]
+    assert order("provinces") == ["p1", "c1", "r1", "c2", "r2"]
+    assert order("regions") == ["r1", "p1", "c1", "c2", "r2"]
+    assert search_places(tanger, " ").empty
+    assert search_places(tanger, "zzzz").empty
+
+
+def test_equal_matches_of_other_names_list_the_larger_place_first() -> None:
+    # the prefecture Agadir-Ida-Ou-Tanane before the small commune Agadir Melloul
+    assert _codes("agadir") == ["c-agadir", "p-agadir", "c-agadir-melloul"]
 
 
 def test_each_kind_of_match_has_its_rank() -> None:
@@ -397,9 +406,9 @@ def test_the_places_of_the_database_are_found_before_names_that_only_look_alike(
     with engine.connect() as c:
         units = {kind: maps.units(c, kind) for kind in ("regions", "provinces", "communes")}
     found = search_places(units, query)
-    assert normalise(found["name_fr"].iloc[0]) == normalise(name), found.head()
+    assert found[["level", "name_fr"]].values.tolist()[:1] == [["communes", name]], found.head()
     names = found["name_fr"].tolist()
     assert not set(not_found) & set(names), names
-    # the province of the same name, where there is one, is next to it
+    # the province of the same name, where there is one, is the next line
     same = found["name_fr"].map(normalise) == normalise(name)
     assert same.iloc[: int(same.sum())].all(), names

@@ -274,6 +274,36 @@ def test_search_finds_a_province_no_commune_is_named_after(app: str, page: Any) 
     page.screenshot(path=str(ARTIFACTS / "map-search-province.png"))
 
 
+def test_search_lists_the_name_typed_first_and_not_names_that_only_look_alike(
+    app: str, page: Any
+) -> None:
+    # "ben slimane" listed Sidi Aissa Ben Slimane first, "sale" listed Assoul
+    page.goto(f"{app}/map_explorer")
+    box = page.get_by_label("Chercher une commune, une province ou une région")
+    box.fill("ben slimane")
+    box.press("Enter")
+    found = page.locator("input[role='combobox'][aria-label^='3 lieux trouvés']")
+    found.wait_for()
+    assert found.input_value().startswith("Commune · Benslimane — "), found.input_value()
+    page.get_by_role("heading", name="Benslimane").first.wait_for()
+    found.click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    listed = [o.strip() for o in options.all_inner_texts()]
+    assert [o.split(" — ")[0] for o in listed] == [
+        "Commune · Benslimane",
+        "Province · Benslimane",
+        "Commune · Sidi Aissa Ben Slimane",
+    ], listed
+    page.screenshot(path=str(ARTIFACTS / "map-search-ben-slimane.png"))
+    page.keyboard.press("Escape")
+    box.fill("sale")
+    box.press("Enter")
+    page.get_by_text("3 lieux trouvés").first.wait_for()
+    page.get_by_role("heading", name="Salé").first.wait_for()
+    assert page.get_by_text("Assoul").count() == 0
+
+
 def test_clicking_a_region_shows_its_figures(app: str, page: Any) -> None:
     page.goto(f"{app}/map_explorer?level=regions&overlays=")
     _wait_paths(page, COMMUNE_STROKE, 12)
