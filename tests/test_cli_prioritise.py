@@ -413,7 +413,17 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
         (["prioritise", "--new", "1", "--candidates-layer", "roads"], "unknown layer 'roads'"),
         (["prioritise", "--new", "1", "--model", "pcenter"], "unknown model 'pcenter'"),
         (["prioritise", "--new", "1", "--centre-type", "XYZ"], "unknown centre type"),
-        (["prioritise", "--new", "1", "--radius-km", "-3"], "radius must be a positive"),
+        (
+            ["prioritise", "--new", "1", "--radius-km", "-3"],
+            # it read "the radius must be a positive number of km, got -3.0"
+            "--radius-km -3 is not a positive number of km — give a number above 0",
+        ),
+        (
+            ["prioritise", "--new", "2", "--force", "99.999.99.99"],
+            # it said no more: what names a site
+            "forced: no candidate site '99.999.99.99' — name a commune by its code, such as "
+            "04.421.01.01",
+        ),
         (["prioritise"], "--new"),
         (["prioritise", "--new", "0"], "--new 0 asks for no new centre"),
         (

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 
 from geo import db
-from walouja.cli._common import counted, emit_json, friendly, settings
+from walouja.cli._common import check_positive, counted, emit_json, friendly, settings
 from walouja.errors import AnalysisError, DataError
 from walouja.services.prioritise import (
     Scenario,
@@ -125,6 +125,7 @@ def prioritise_command(
             f"--budget-mad {budget_mad:g} is not a positive amount",
             hint="give the budget in MAD (for example 20000000), or --new N instead",
         )
+    check_positive(radius_km, "--radius-km", "km", "30")  # as the other commands say it
     if candidates_type is not None and candidates_layer is None:
         raise DataError("--candidates-type needs --candidates-layer")
     with db.connect(settings()) as conn:

@@ -293,7 +293,21 @@ def run_prioritise(
         if cls is MCLP:
             options["radius_km"] = radius_km
         centres = existing if len(existing) else None
-        built = cls.from_frames(demand, candidates, centres, **options)
+        try:
+            built = cls.from_frames(demand, candidates, centres, **options)
+        except NotFoundError as exc:
+            # "forced: no candidate site 'X'" said nothing of what a site is named by
+            if exc.hint is not None or not exc.message.startswith(("forced:", "excluded:")):
+                raise
+            raise NotFoundError(
+                exc.message,
+                hint="name a commune by its code, such as 04.421.01.01 (walouja coverage --by "
+                "commune lists them)"
+                if candidates is None
+                else "name a candidate site by its id: a file's id column (site-2, site-3… "
+                "by row when it has none), a layer's <layer>:<external id> (walouja prioritise "
+                "--json lists the site_id of each site proposed)",
+            ) from None
         result = built.solve(time_limit_s=time_limit_s)
         covered = None
         if cls is PMedian and built.capacitated:
