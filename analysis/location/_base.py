@@ -1176,8 +1176,15 @@ class SitingModel(ABC):
         assert objective is not None
         assert after is not None
         assert served_by is not None
-        ranked = sorted(((int(j), float(served_by[j])) for j in chosen), key=lambda t: -t[1])
+        tie = self._tie_order(chosen)
+        ranked = sorted(
+            ((int(j), float(served_by[j])) for j in chosen), key=lambda t: (-t[1], tie.get(t[0], 0))
+        )
         return objective, after, ranked
+
+    def _tie_order(self, chosen: NDArray[np.int64]) -> dict[int, int]:
+        """Where each of ``chosen`` comes among sites serving as many persons (0 first)."""
+        return {int(j): k for k, j in enumerate(chosen)}
 
     def _result(
         self,

@@ -97,7 +97,9 @@ class MCLP(SitingModel):
     covered demand is the assignment :math:`z_{ij} \in [0,1]` over pairs within the radius:
     :math:`\max \sum w_i z_{ij}` s.t. :math:`\sum_j z_{ij} \le 1`,
     :math:`\sum_i w_i z_{ij} \le C_j x_j` (:math:`x_j = 1` for existing centres),
-    :math:`z_{ij} \le x_j`.
+    :math:`z_{ij} \le x_j`. Among the sets of sites serving that optimum (with few places
+    each set fills them), the one covering the most demand within the radius is kept (see
+    :meth:`_solve_capacitated`).
 
     Build with :meth:`from_cost_matrix` (the core) or :meth:`from_frames` (a checked adapter
     over points), then call :meth:`solve`.
@@ -576,6 +578,115 @@ class MCLP(SitingModel):
 
     def _capacitated_pairs(self) -> tuple[SparseCost, SparseCost | None]:
         return self._cov, self._exist_within
+
+    def _solve_capacitated(
+        self,
+        active_idx: NDArray[np.int64],
+        deficits: dict[Any, int],
+        clock: _Clock,
+        mip_rel_gap: float,
+    ) -> _Exact:
+        """The capacitated MILP; then, among the answers serving as many persons, the one
+        that brings the most persons within reach of a centre.
+
+        With capacities far below the demand (the national case: a few thousand places for
+        1.7 million persons with disabilities) almost every site fills its places, so a great
+        many sets of sites serve the same optimum and HiGHS returned whichever it met first.
+        A second MILP keeps the number served at its optimum (a floor on the same
+        assignment) and maximises the uncapacitated coverage instead: the persons within the
+        radius of a centre, existing or new, whether or not its places serve them. Only the
+        choice among equal optima changes: the objective, its proof and its bound are the
+        first MILP's. When the second MILP finds nothing better in the time left, the first
+        answer stays.
+        """
+        exact = super()._solve_capacitated(active_idx, deficits, clock, mip_rel_gap)
+        first = exact.outcome
+        if first.status != "optimal" or exact.chosen is None or first.x is None:
+            return exact
+        left = clock.left()
+        if first.objective is None or (left is not None and left < 1.0):
+            return exact  # no time left to choose among the optima
+        served = float(first.objective)
+        chosen, seconds = self._most_covering(
+            active_idx, deficits, clock, served, first.x, mip_rel_gap
+        )
+        timed = replace(first, solve_time_s=first.solve_time_s + seconds)
+        return _Exact(timed, exact.chosen if chosen is None else chosen, exact.source)
+
+    def _tie_order(self, chosen: NDArray[np.int64]) -> dict[int, int]:
+        """Sites serving as many persons (each fills its places) in the order a greedy
+        coverage would take them: first the one that brings the most persons within reach."""
+        covered = self._covered0.copy()
+        csc = self._cov_csc
+        reach = {int(j): csc.indices[csc.indptr[j] : csc.indptr[j + 1]] for j in chosen}
+        left = [int(j) for j in chosen]
+        order: dict[int, int] = {}
+        while left:
+            gains = [float(self._w[reach[j][~covered[reach[j]]]].sum()) for j in left]
+            best = left[int(np.argmax(gains))]
+            covered[reach[best]] = True
+            order[best] = len(order)
+            left.remove(best)
+        return order
+
+    def _most_covering(
+        self,
+        active_idx: NDArray[np.int64],
+        deficits: dict[Any, int],
+        clock: _Clock,
+        served: float,
+        first_x: NDArray[np.float64],
+        mip_rel_gap: float,
+    ) -> tuple[NDArray[np.int64] | None, float]:
+        """The sites that cover the most persons while serving ``served`` (see above), None
+        when they are not found; and HiGHS's time."""
+        builder, x_of = self._site_columns(active_idx, deficits)
+        z0, cand, exist, _ = self._build_capacitated(builder, x_of, active_idx)
+        n_first = builder.n_cols
+        rows = cand.rows if exist is None else np.concatenate((cand.rows, exist.rows))
+        weight = self._w[rows]
+        z_cols = z0 + np.arange(len(rows), dtype=np.int64)
+        builder.add_cost(z_cols, -weight)  # the persons served: a floor, not the objective
+        slack = 1e-7 * max(1.0, abs(served))
+        builder.add_rows(
+            np.zeros(len(rows), dtype=np.int64),
+            z_cols,
+            weight,
+            n_rows=1,
+            lo=served - slack,
+            hi=np.inf,
+        )
+        # coverage of the demand no existing centre reaches: y_i ≤ Σ x_j over sites in reach
+        cov = self._cov
+        keep = (~self._covered0[cov.rows]) & (self._w[cov.rows] > 0) & (x_of[cov.cols] >= 0)
+        groups, local = np.unique(cov.rows[keep], return_inverse=True)
+        y0 = builder.add_columns(self._w[groups], lb=0.0, ub=1.0)
+        n_g = len(groups)
+        builder.add_rows(
+            np.concatenate((np.arange(n_g, dtype=np.int64), local.astype(np.int64))),
+            np.concatenate((y0 + np.arange(n_g, dtype=np.int64), x_of[cov.cols[keep]])),
+            np.concatenate((np.ones(n_g), -np.ones(int(keep.sum())))),
+            n_rows=n_g,
+            lo=-np.inf,
+            hi=0.0,
+        )
+        # the first answer as the start: its assignment, and whom its sites reach
+        reach = np.zeros(n_g)
+        np.add.at(reach, local, first_x[x_of[cov.cols[keep]]])
+        start = np.concatenate((first_x[:n_first], np.minimum(1.0, np.round(reach))))
+        second = builder.solve(
+            maximize=True,
+            time_limit_s=clock.left(),
+            mip_rel_gap=mip_rel_gap,
+            start=start,
+        )
+        if second.x is None:
+            return None, second.solve_time_s
+        chosen = active_idx[second.x[: len(active_idx)] > 0.5]
+        value = self._capacitated_assignment(self._open_mask(chosen))[0]
+        if value is None or value < served - 2 * slack:
+            return None, second.solve_time_s
+        return chosen, second.solve_time_s
 
     def _relaxed_bound(self) -> float | None:
         reach = self._covered0.copy()

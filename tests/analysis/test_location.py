@@ -306,6 +306,36 @@ def test_capacitated_hand_checked():
         PMedian.from_cost_matrix(dc, [10.0, 10.0], new=1, capacities=12)
 
 
+def test_capacitated_ties_go_to_the_sites_that_reach_the_most_persons():
+    # three candidates, each beside one village (6, 100 and 50 persons) and with 5 places:
+    # any two fill their places (10 served), so the number served does not choose; the two
+    # that bring the most persons within reach do (100 + 50), the larger first
+    dc = np.array(
+        [
+            [1.0, 90.0, 90.0],
+            [90.0, 1.0, 90.0],
+            [90.0, 90.0, 1.0],
+        ]
+    )
+    for order in ([6.0, 100.0, 50.0], [50.0, 6.0, 100.0]):
+        result = MCLP.from_cost_matrix(dc, order, radius=10.0, new=2, capacities=5).solve()
+        assert result.optimal
+        assert result.objective == pytest.approx(10.0)
+        assert [order[s.candidate] for s in result.sites] == [100.0, 50.0]
+        assert [s.gain for s in result.sites] == pytest.approx([5.0, 5.0])
+
+
+def test_capacitated_ties_never_cost_a_person_served():
+    # a site reaching many persons but with few places loses to one serving more: the
+    # coverage only chooses among answers that serve as many as the optimum
+    dc = np.array([[1.0, 90.0], [90.0, 1.0]])
+    result = MCLP.from_cost_matrix(
+        dc, [1000.0, 20.0], radius=10.0, new=1, capacities=[3.0, 15.0]
+    ).solve()
+    assert result.objective == pytest.approx(15.0)
+    assert [s.candidate for s in result.sites] == [1]
+
+
 def test_capacitated_site_next_to_a_full_centre_serves():
     # 40 persons 2 km from an existing centre with 10 places: the candidate beside them, with
     # 30 places, serves the 30 the centre cannot (a village in reach of a centre is not
