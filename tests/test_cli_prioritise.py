@@ -419,6 +419,12 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
             "--radius-km -3 is not a positive number of km — give a number above 0",
         ),
         (
+            ["prioritise", "--new", "2", "--min-per-province", "1"],
+            # the refusal named the constraint but not the options that change it
+            "more than the 2 requested — ask for more new centres (--new), or lower "
+            "--min-per-province",
+        ),
+        (
             ["prioritise", "--new", "2", "--force", "99.999.99.99"],
             # it said no more: what names a site
             "forced: no candidate site '99.999.99.99' — name a commune by its code, such as "

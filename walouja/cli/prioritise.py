@@ -14,7 +14,7 @@ import typer
 
 from geo import db
 from walouja.cli._common import check_positive, counted, emit_json, friendly, settings
-from walouja.errors import AnalysisError, DataError
+from walouja.errors import AnalysisError, DataError, InfeasibleError
 from walouja.services.prioritise import (
     Scenario,
     compare_scenarios,
@@ -134,24 +134,27 @@ def prioritise_command(
             sites = load_candidates(conn, candidates)
         elif candidates_layer is not None:
             sites = layer_candidates(conn, candidates_layer, type_value=candidates_type)
-        scenario = run_prioritise(
-            conn,
-            candidates=None if sites is None else sites.frame,
-            candidates_source=None if sites is None else sites.source,
-            centre_type=centre_type,
-            model=model,
-            new=new,
-            radius_km=radius_km,
-            min_per_province=min_per_province,
-            budget_mad=budget_mad,
-            cost_mad=cost_mad,
-            new_capacity=new_capacity,
-            time_limit_s=time_limit,
-            forced=force or (),
-            excluded=exclude or (),
-            fresh=fresh,
-            name=name,
-        )
+        try:
+            scenario = run_prioritise(
+                conn,
+                candidates=None if sites is None else sites.frame,
+                candidates_source=None if sites is None else sites.source,
+                centre_type=centre_type,
+                model=model,
+                new=new,
+                radius_km=radius_km,
+                min_per_province=min_per_province,
+                budget_mad=budget_mad,
+                cost_mad=cost_mad,
+                new_capacity=new_capacity,
+                time_limit_s=time_limit,
+                forced=force or (),
+                excluded=exclude or (),
+                fresh=fresh,
+                name=name,
+            )
+        except InfeasibleError as exc:
+            raise _with_hint(exc) from None
     if as_json:
         emit_json(
             {
@@ -164,6 +167,36 @@ def prioritise_command(
         return
     named = f", named “{name}”" if name and scenario.reused else ""
     _print_scenario(scenario, stored=f" (stored{named})" if scenario.reused else "")
+
+
+_MINIMUM_HINTS = (
+    ("new centres, more than", "ask for more new centres (--new), or lower --min-per-province"),
+    ("cannot pay", "raise --budget-mad, or lower --min-per-province"),
+    (
+        "but has only",
+        "lower --min-per-province, exclude fewer sites, or take candidates with sites in every "
+        "province (the communes, the default)",
+    ),
+)
+"""What to change for a per-province minimum the request cannot meet, by the words of the
+analysis' refusal (which names the constraint, not the options)."""
+
+
+def _with_hint(exc: InfeasibleError) -> InfeasibleError:
+    """``exc`` with what to change on the command line, when it has no hint of its own.
+
+    Examples
+    --------
+    >>> _with_hint(InfeasibleError("at least 1 per province: that needs 31 new centres, "
+    ...     "more than the 2 requested")).hint
+    'ask for more new centres (--new), or lower --min-per-province'
+    """
+    if exc.hint is not None or "per province" not in exc.message:
+        return exc
+    hint = next((h for words, h in _MINIMUM_HINTS if words in exc.message), None)
+    if hint is None:
+        return exc
+    return InfeasibleError(exc.message, hint=hint, code=exc.code, params=exc.params)
 
 
 def _proof(r: dict[str, Any]) -> str:
