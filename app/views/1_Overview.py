@@ -160,16 +160,22 @@ if sources.empty:
     st.info(t("sources.none"))
 else:
     lang = current_language()
-    for _, src in sources.iterrows():
+    # entries that say the same (the census levels: one source, one licence) share a line
+    lines: dict[tuple[str, str, bool], list[str]] = {}
+    census = {"regions": 0, "provinces": 1, "communes": 2}  # the levels first, in their order
+    first = sources["layer"].map(lambda x: census.get(str(x), len(census)))
+    for _, src in sources.assign(_first=first).sort_values("_first", kind="stable").iterrows():
         demo = bool(src["is_demo"])
+        # worded in the page's language where Walouja wrote them, an imported text as typed
+        worded = [provenance_text(str(src[f]), lang) or "" for f in ("source", "licence")]
         name = shell.source_label(str(src["layer"]), is_demo=demo)
+        lines.setdefault((worded[0], worded[1], demo), []).append(name)
+    for (source, licence, demo), names in lines.items():
         mark = " 🧪" if demo else ""
         # the sources' texts isolated as one run (brackets included): a Latin one keeps its
         # parentheses in place in Arabic, also when the line wraps
         # "source · licence": a licence may hold its own brackets ("CC0 1.0 (invented data)")
-        # worded in the page's language where Walouja wrote them, an imported text as typed
-        said = " · ".join(
-            plain_markdown(provenance_text(str(src[f]), lang) or "") for f in ("source", "licence")
-        )
-        st.markdown(f"- **{plain_markdown(name)}**{mark} — \u2068{said}\u2069")
+        said = f"{plain_markdown(source)} · {plain_markdown(licence)}"
+        named = join_list(f"**{plain_markdown(n)}**" for n in names)
+        st.markdown(f"- {named}{mark} — \u2068{said}\u2069")
 st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

@@ -212,8 +212,11 @@ def test_overview_names_each_source_by_its_layer_in_the_page_language(
     # the source and licence texts are worded in the page's language and isolated (a Latin
     # one's parentheses stay put in Arabic)
     census = translate("provenance.census.source", lang, figures_version="", boundaries_version="")
-    start = f"- **{regions}** — \u2068{census[:12]}"
+    # the three census levels say the same: one line names them, the regions first
+    levels = [f"**{translate(f'layer.{x}', lang)}**" for x in ("regions", "provinces", "communes")]
+    start = f"- {translate('list.separator', lang).join(levels)} — \u2068{census[:12]}"
     assert any(e.startswith(start) for e in entries), entries
+    assert len(entries) == 5, entries  # census, cities, centres, stops, beaches
     assert all(e.endswith("\u2069") and " · " in e for e in entries), entries
     assert not [e for e in entries if "((" in e or "))" in e], entries  # no nested brackets
     shown = "\n".join(entries)
