@@ -420,6 +420,24 @@ def test_a_heading_names_the_statuses_other_than_operating(
     assert "operating" not in usual.stdout.splitlines()[0]
 
 
+def test_a_heading_says_distances_were_multiplied(cli: CliRunner) -> None:
+    # a run with --detour-factor 1.3 was headed as one in straight-line km
+    args = ["--by", "nation", "--detour-factor", "1.3"]
+    covered = cli.invoke(app, ["coverage", *args])
+    assert covered.exit_code == 0, covered.output
+    assert covered.stdout.startswith(
+        "Persons with disabilities within 30 km (straight-line km × 1.3) of a centre"
+    )
+    reached = cli.invoke(app, ["access", *args])
+    assert reached.stdout.startswith("2SFCA access within 60 km (straight-line km × 1.3) to ")
+    unequal = cli.invoke(app, ["equity", "--indicator", "nearest_km", "--detour-factor", "1.3"])
+    assert unequal.stdout.startswith(
+        "Distance to the nearest centre (km, lower is better; straight-line km × 1.3) — "
+    )
+    plain = cli.invoke(app, ["coverage", "--by", "nation"])
+    assert "straight-line" not in plain.stdout
+
+
 def test_coverage_command_by_commune_gives_demand_points(cli: CliRunner) -> None:
     out = _json(cli.invoke(app, ["coverage", "--by", "commune", "--json"]))
     row = out["rows"][0]
@@ -479,6 +497,15 @@ def test_access_command_json_and_table(cli: CliRunner) -> None:
         (["coverage", "--by", "district"], "unknown level 'district'"),
         (["access", "--method", "3sfca"], "unknown access method '3sfca'"),
         (["coverage", "--threshold-km", "-5"], "--threshold-km -5 is not a positive number"),
+        # it read "detour factor 0.5 is not allowed", naming no option
+        (
+            ["coverage", "--detour-factor", "0.5"],
+            "--detour-factor 0.5 is below 1: a road is never shorter than the straight line — "
+            "use 1 for straight-line kilometres",
+        ),
+        (["access", "--detour-factor", "nan"], "--detour-factor nan is not a finite number"),
+        (["equity", "--indicator", "nearest_km", "--detour-factor", "0"], "--detour-factor 0 "),
+        (["access", "--missing-capacity", "lots"], "or a number of places such as 90"),
     ],
 )
 def test_bad_requests_exit_1_with_one_line(cli: CliRunner, args: list[str], message: str) -> None:

@@ -62,6 +62,31 @@ def check_positive(value: float, option: str, unit: str, example: str) -> None:
         )
 
 
+def check_detour(value: float) -> None:
+    r"""An ``AnalysisError`` naming ``--detour-factor`` unless ``value`` is a finite number of
+    at least 1 (the analyses' own refusal said "detour factor 0.5 is not allowed").
+
+    Examples
+    --------
+    >>> try:
+    ...     check_detour(0.5)
+    ... except AnalysisError as exc:
+    ...     print(exc.message, exc.hint, sep="\n")
+    --detour-factor 0.5 is below 1: a road is never shorter than the straight line
+    use 1 for straight-line kilometres, or a circuity factor such as 1.3
+    """
+    if not (math.isfinite(value) and value >= 1):
+        why = (
+            "below 1: a road is never shorter than the straight line"
+            if value < 1
+            else "not a finite number"
+        )
+        raise AnalysisError(
+            f"--detour-factor {value:g} is {why}",
+            hint="use 1 for straight-line kilometres, or a circuity factor such as 1.3",
+        )
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` on stderr and return the exit to raise."""
     typer.echo(f"walouja: {message}", err=True)

@@ -17,7 +17,7 @@ import typer
 from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import check_positive, counted, emit_json, friendly, settings
+from walouja.cli._common import check_detour, check_positive, counted, emit_json, friendly, settings
 from walouja.errors import AnalysisError
 from walouja.services.coverage import (
     RunOutcome,
@@ -59,6 +59,25 @@ def _statuses(params: dict[str, Any]) -> str:
     """
     statuses = [str(s).replace("_", " ") for s in params.get("statuses") or ["operating"]]
     return "" if statuses == ["operating"] else " " + " or ".join(statuses)
+
+
+def detour_note(params: dict[str, Any], *, inside: bool = False) -> str:
+    """How distances were measured, for a heading, when not in straight-line km (a run with
+    ``--detour-factor 1.3`` read as one without): in brackets, or ``inside`` brackets a
+    heading already has.
+
+    Examples
+    --------
+    >>> detour_note({"detour_factor": 1.3}), detour_note({"detour_factor": 1.0}), detour_note({})
+    (' (straight-line km × 1.3)', '', '')
+    >>> detour_note({"detour_factor": 1.3}, inside=True)
+    '; straight-line km × 1.3'
+    """
+    factor = params.get("detour_factor")
+    if factor in (None, 1, 1.0):
+        return ""
+    text = f"straight-line km × {float(factor):g}"
+    return f"; {text}" if inside else f" ({text})"
 
 
 def _fmt(value: Any, kind: str) -> str:
@@ -156,6 +175,7 @@ def coverage_command(
         check_positive(threshold, "--threshold-km", "km", "30")
     else:
         check_positive(threshold, "--threshold-min", "minutes", "30")
+    check_detour(detour_factor)
     check_level(by)
     kind = _any_type(centre_type)
     check_centre_type(kind)
@@ -191,7 +211,8 @@ def coverage_command(
     kind = outcome.params["centre_type"]
     what = a_centre_of(kind)
     typer.echo(
-        f"Persons with disabilities within {threshold:g} {unit} of {what} "
+        f"Persons with disabilities within {threshold:g} {unit}"
+        f"{detour_note(outcome.params) if unit == 'km' else ''} of {what} "
         f"({counted(outcome.results['n_centres'], 'centre')}{_statuses(outcome.params)}), "
         f"by {by} — {run_note(outcome)}"
     )
@@ -245,6 +266,7 @@ def access_command(
 ) -> None:
     """Capacity-aware access (2SFCA / E2SFCA): places per person with disabilities in reach."""
     check_positive(catchment_km, "--catchment-km", "km", "60")
+    check_detour(detour_factor)
     check_level(by)
     kind = _any_type(centre_type)
     check_centre_type(kind)
@@ -254,7 +276,9 @@ def access_command(
             strategy = float(missing_capacity)
         except ValueError:
             raise AnalysisError(
-                f"--missing-capacity {missing_capacity!r} is not median, error or a number"
+                f"--missing-capacity {missing_capacity!r} is not median, error or a number",
+                hint="give median, error or a number of places such as 90 (median: the known "
+                "capacities' median)",
             ) from None
     with db.connect(settings()) as conn:
         outcome = run_access(
@@ -294,7 +318,8 @@ def access_command(
         else ""
     )
     typer.echo(
-        f"{outcome.params['method'].upper()} access within {catchment_km:g} km to {kind} centres "
+        f"{outcome.params['method'].upper()} access within {catchment_km:g} km"
+        f"{detour_note(outcome.params)} to {kind} centres "
         f"({counted(res['n_centres'], 'centre')}{_statuses(outcome.params)}, "
         f"{res['capacity_total']:,.0f} places{filled}), "
         f"by {by} — "

@@ -17,8 +17,8 @@ from analysis.equity import INDICATORS, check_level, get_indicator
 from analysis.gaps import STAGES
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import check_positive, counted, emit_json, friendly, settings
-from walouja.cli.analysis import run_note
+from walouja.cli._common import check_detour, check_positive, counted, emit_json, friendly, settings
+from walouja.cli.analysis import detour_note, run_note
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
 # --------------------------------------------------------------------------- output
@@ -103,7 +103,8 @@ def _print_equity(out: RunOutcome) -> None:
     # the unit only when the label does not already say it ("Places per 10,000 pwd")
     unit = "" if ind["unit"].lower() in ind["label"].lower() else f"{ind['unit']}, "
     typer.echo(
-        f"{ind['label']} ({unit}{better}) — {kind} centres, by {res['by']} — {run_note(out)}"
+        f"{ind['label']} ({unit}{better}{detour_note(out.params, inside=True)})"
+        f" — {kind} centres, by {res['by']} — {run_note(out)}"
     )
     typer.echo(
         f"mean {_num(idx['mean'])}  gini {_num(idx['gini'])}  theil {_num(theil['total'])} "
@@ -207,7 +208,9 @@ _INDICATOR_HELP = f"Per-commune indicator: {', '.join(INDICATORS)}."
 
 def equity_command(
     indicator: str = typer.Option(..., "--indicator", help=_INDICATOR_HELP),
-    by: str = typer.Option("region", "--by", help="Level of the table and rankings."),
+    by: str = typer.Option(
+        "region", "--by", help="Level of the table and rankings: region or province."
+    ),
     centre_type: str = typer.Option(
         "COAPH", "--centre-type", help="COAPH, CAS, CAPE, EMF, CJPA, EPS, other or 'any'."
     ),
@@ -230,6 +233,7 @@ def equity_command(
     get_indicator(indicator)
     check_positive(threshold_km, "--threshold-km", "km", "30")
     check_positive(catchment_km, "--catchment-km", "km", "60")
+    check_detour(detour_factor)
     check_level(by)
     kind = None if centre_type.lower() in ("any", "all") else centre_type
     check_centre_type(kind)
