@@ -86,6 +86,12 @@ def national(engine: Engine) -> dict[str, Any]:
             "is not median, error or a number",
         ),
         (["gaps", "--centre-type", "XYZ"], "unknown centre type"),
+        # it offered gaps "error", which gaps then refused
+        (
+            ["gaps", "--missing-capacity", "lots"],
+            "--missing-capacity 'lots' is not median or a number — give median or a number of "
+            "places such as 90",
+        ),
     ],
 )
 def test_bad_requests_give_one_line(args: list[str], message: str) -> None:

@@ -24,7 +24,10 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
     for item in values or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise DataError(f"{what} expects FIELD=VALUE, got {item!r}")
+            raise DataError(
+                f"{what} expects FIELD=VALUE, got {item!r}",
+                hint=f"for example {what} centre_type=COAPH",
+            )
         out[key.strip()] = value.strip()
     return out
 

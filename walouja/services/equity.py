@@ -34,14 +34,26 @@ def _positive(value: float, what: str) -> float:
     return float(value)
 
 
-def _strategy(missing_capacity: str | float) -> str | float:
+def _strategy(missing_capacity: str | float, *, error_allowed: bool = True) -> str | float:
+    """``missing_capacity`` as the analyses take it: ``median``, ``error`` (unless
+    ``error_allowed`` is False: gaps count places and cannot stop at a centre without them)
+    or a number of places."""
+    choices = "median, error or a number" if error_allowed else "median or a number"
+    if missing_capacity == "error" and not error_allowed:
+        raise AnalysisError(
+            "--missing-capacity error does not apply to gaps",
+            hint="give median, or a number of places such as 0",
+        )
     if isinstance(missing_capacity, int | float) or missing_capacity in ("median", "error"):
         return missing_capacity
     try:
         return float(missing_capacity)
     except ValueError:
+        # it offered "error" to gaps too, which then refused it
         raise AnalysisError(
-            f"--missing-capacity {missing_capacity!r} is not median, error or a number"
+            f"--missing-capacity {missing_capacity!r} is not {choices}",
+            hint=f"give {choices.replace(' or a number', ' or a number of places such as 90')}"
+            " (median: the known capacities' median)",
         ) from None
 
 
@@ -128,12 +140,7 @@ def run_gaps(
     :func:`run_equity`)."""
     kind = check_centre_type(centre_type) or "COAPH"
     types = sorted({str(check_centre_type(t)) for t in places_types}) if places_types else None
-    strategy = _strategy(missing_capacity)
-    if strategy == "error":
-        raise AnalysisError(
-            "--missing-capacity error does not apply to gaps",
-            hint="give median, or a number of places such as 0",
-        )
+    strategy = _strategy(missing_capacity, error_allowed=False)
     params: dict[str, Any] = {
         "centre_type": kind,
         "places_types": types,
