@@ -493,7 +493,13 @@ def test_access_command_json_and_table(cli: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["coverage", "--centre-type", "XYZ"], "unknown centre type 'XYZ'"),
+        # the types' list left out 'any', which these commands take
+        (
+            ["coverage", "--centre-type", "XYZ"],
+            "unknown centre type 'XYZ' — choose one of COAPH, CAS, CAPE, EMF, CJPA, EPS, other "
+            "or any (every type)",
+        ),
+        (["equity", "--indicator", "access", "--centre-type", "x"], "other or any (every type)"),
         (["coverage", "--by", "district"], "unknown level 'district'"),
         (["access", "--method", "3sfca"], "unknown access method '3sfca'"),
         (["coverage", "--threshold-km", "-5"], "--threshold-km -5 is not a positive number"),

@@ -187,12 +187,20 @@ def test_equity_text_says_its_unit_once_and_aligns_small_scores() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith(
-        "2SFCA access (places per pwd within reach) (higher is better) — COAPH centres"
+        "2SFCA access (places per pwd within reach; higher is better) — COAPH centres"
     )
     table = lines[lines.index(next(x for x in lines if x.startswith("code "))) + 2 :]
     scores = [ln.split()[-5] for ln in table]  # the access column, then rank and 3 more
     # one number of decimals for the whole column (0.00165 and 0.00220, not 0.0022)
     assert len({len(x.split(".")[1]) for x in scores}) == 1, scores
+    every = _run("equity", "--indicator", "access", "--centre-type", "any").stdout
+    assert "higher is better) — centres of every type, by region — " in every.splitlines()[0]
+    # ordinary figures too: the distances read 162.9 above 96.12 and 14.30
+    far = _run("equity", "--indicator", "nearest_km", "--by", "region").stdout.splitlines()
+    rows = far[far.index(next(x for x in far if x.startswith("code "))) + 2 :]
+    for column in (-5, -1):  # nearest_km, places/10k
+        figures = [ln.split()[column] for ln in rows]
+        assert len({len(x.split(".")[1]) for x in figures}) == 1, figures
     places = _run("equity", "--indicator", "places_per_10k", "--by", "region").stdout
     assert places.startswith("Places per 10,000 pwd (higher is better)")
     assert "places/10k" not in places  # the indicator is that column already

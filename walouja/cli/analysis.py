@@ -18,7 +18,7 @@ from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import db
 from geo.inputs import check_centre_type
 from walouja.cli._common import check_detour, check_positive, counted, emit_json, friendly, settings
-from walouja.errors import AnalysisError
+from walouja.errors import AnalysisError, NotFoundError
 from walouja.services.coverage import (
     RunOutcome,
     access_rows,
@@ -122,11 +122,16 @@ _BY_HELP = "Level of the rows: commune, province, region or nation."
 _STATUS_HELP = "Centre status to include (repeatable; default operating)."
 
 
-def _any_type(centre_type: str | None) -> str | None:
-    """``None`` (centres of every type) for 'any' or 'all', as ``walouja equity`` reads them."""
+def any_type(centre_type: str | None) -> str | None:
+    """``None`` (centres of every type) for 'any' or 'all', else the known type named; an
+    unknown one is refused offering 'any' too (the types' list left it out, though these
+    commands take it)."""
     if centre_type is not None and centre_type.strip().lower() in ("any", "all"):
         return None
-    return centre_type
+    try:
+        return check_centre_type(centre_type)
+    except NotFoundError as exc:
+        raise NotFoundError(exc.message, hint=f"{exc.hint} or any (every type)") from None
 
 
 def coverage_command(
@@ -177,8 +182,7 @@ def coverage_command(
         check_positive(threshold, "--threshold-min", "minutes", "30")
     check_detour(detour_factor)
     check_level(by)
-    kind = _any_type(centre_type)
-    check_centre_type(kind)
+    kind = any_type(centre_type)
     with db.connect(settings()) as conn:
         outcome = run_coverage(
             conn,
@@ -268,8 +272,7 @@ def access_command(
     check_positive(catchment_km, "--catchment-km", "km", "60")
     check_detour(detour_factor)
     check_level(by)
-    kind = _any_type(centre_type)
-    check_centre_type(kind)
+    kind = any_type(centre_type)
     strategy: str | float = missing_capacity
     if missing_capacity not in ("median", "error"):
         try:

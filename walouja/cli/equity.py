@@ -18,7 +18,7 @@ from analysis.gaps import STAGES
 from geo import db
 from geo.inputs import check_centre_type
 from walouja.cli._common import check_detour, check_positive, counted, emit_json, friendly, settings
-from walouja.cli.analysis import detour_note, run_note
+from walouja.cli.analysis import any_type, detour_note, run_note
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
 # --------------------------------------------------------------------------- output
@@ -98,14 +98,16 @@ def _print_equity(out: RunOutcome) -> None:
     ind = res["indicator"]
     idx = res["indices"]
     theil = idx["theil"]
-    kind = out.params["centre_type"] or "any type of"
+    kind = out.params["centre_type"]
+    centres = f"{kind} centres" if kind else "centres of every type"  # not "any type of centres"
     better = "higher is better" if ind["higher_is_better"] else "lower is better"
     # the unit only when the label does not already say it ("Places per 10,000 pwd")
     unit = "" if ind["unit"].lower() in ind["label"].lower() else f"{ind['unit']}, "
-    typer.echo(
-        f"{ind['label']} ({unit}{better}{detour_note(out.params, inside=True)})"
-        f" — {kind} centres, by {res['by']} — {run_note(out)}"
-    )
+    about = f"{unit}{better}{detour_note(out.params, inside=True)}"
+    label = str(ind["label"])
+    # one pair of brackets: "2SFCA access (places per pwd within reach; higher is better)"
+    label = f"{label[:-1]}; {about})" if label.endswith(")") else f"{label} ({about})"
+    typer.echo(f"{label} — {centres}, by {res['by']} — {run_note(out)}")
     typer.echo(
         f"mean {_num(idx['mean'])}  gini {_num(idx['gini'])}  theil {_num(theil['total'])} "
         f"(between regions {_num(theil['between'])}, within {_num(theil['within'])}: "
@@ -235,8 +237,7 @@ def equity_command(
     check_positive(catchment_km, "--catchment-km", "km", "60")
     check_detour(detour_factor)
     check_level(by)
-    kind = None if centre_type.lower() in ("any", "all") else centre_type
-    check_centre_type(kind)
+    kind = any_type(centre_type)
     with db.connect(settings()) as conn:
         out = run_equity(
             conn,
