@@ -521,6 +521,12 @@ def test_cli_says_when_the_budget_pays_for_fewer_centres_than_asked() -> None:
         "than the 4 asked for"
     )
     assert sum(1 for x in lines if re.match(r"\s+\d+\s+\d\d\.\d{3}", x)) == 2
+    # a percent as the gap writes one ("0.00 %" stood beside "gap 0.00%")
+    assert re.fullmatch(
+        r"greedy \(the best site one at a time, for comparison\): objective [\d,]+, short by "
+        r"\d+\.\d\d%",
+        lines[-1],
+    ), lines[-1]
     enough = _cli("prioritise", "--new", "2", "--budget-mad", "12000000", "--time-limit", "20")
     assert "note:" not in enough.stdout  # the budget pays for what was asked
     ids = [
