@@ -382,6 +382,11 @@ def test_coverage_command_json(cli: CliRunner, national: Connection) -> None:
         row
     )
     assert sum(r["pwd"] for r in out["rows"]) == pytest.approx(_national_pwd(national))
+    # both names, as equity's rows give them (coverage and access gave no Arabic name)
+    arabic = dict(national.execute(sa.text("SELECT code, name_ar FROM provinces")).all())
+    assert {r["code"]: r["name_ar"] for r in out["rows"]}.items() <= arabic.items()
+    reach = _json(cli.invoke(app, ["access", "--by", "province", "--json"]))
+    assert {r["code"]: r["name_ar"] for r in reach["rows"]}.items() <= arabic.items()
     # the same request again is served from the store
     again = _json(cli.invoke(app, args[:-1]))
     assert again["reused"]

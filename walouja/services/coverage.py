@@ -199,7 +199,8 @@ def run_coverage(
 
 
 def coverage_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str, Any]]:
-    """Rows of a coverage run at level ``by``: code, name_fr, pwd, pwd_covered, share...
+    """Rows of a coverage run at level ``by``: code, name_fr, name_ar, pwd, pwd_covered,
+    share...
 
     Commune rows also carry the point (``lon``, ``lat``) and the straight-line nearest
     centre (``nearest_km``, ``nearest_centre``); in minutes, ``nearest_min`` and the centre
@@ -212,7 +213,7 @@ def coverage_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[s
     distance = communes[dist_col].astype("float64").fillna(np.inf).to_numpy()
     cov = coverage(communes, distance, thresholds=[outcome.params["threshold"]], unit=unit)
     table = cov.summary(by)
-    names = load_unit_names(conn, by).set_index("code")["name_fr"]
+    names = load_unit_names(conn, by).set_index("code")
     mean_key = "mean_distance_km" if unit == "km" else "mean_time_min"
     rows: list[dict[str, Any]] = []
     by_code = communes.set_index("code") if by == "commune" else None
@@ -220,7 +221,9 @@ def coverage_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[s
         code = str(rec["code"])
         row: dict[str, Any] = {
             "code": code,
-            "name_fr": names.get(code),
+            # both names, as equity's rows give them (a script had no Arabic name here)
+            "name_fr": names["name_fr"].get(code),
+            "name_ar": names["name_ar"].get(code),
             "pwd": rec["pwd"],
             "pwd_covered": rec["pwd_covered"],
             "share_covered": rec["share_covered"],
@@ -333,7 +336,8 @@ def run_access(
 
 
 def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str, Any]]:
-    """Rows of an access run at level ``by``: code, name_fr, pwd, access, access_per_10k..."""
+    """Rows of an access run at level ``by``: code, name_fr, name_ar, pwd, access,
+    access_per_10k..."""
     check_level(by)
     communes = pd.DataFrame(outcome.results["communes"])
     if by == "nation":
@@ -354,7 +358,7 @@ def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str
         }
     )
     grouped = frame.groupby("code", sort=True).sum()
-    names = load_unit_names(conn, by).set_index("code")["name_fr"]
+    names = load_unit_names(conn, by).set_index("code")
     by_code = communes.set_index("code") if by == "commune" else None
     rows: list[dict[str, Any]] = []
     for code, rec in grouped.iterrows():
@@ -362,7 +366,8 @@ def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str
         mean = float(rec["pwd_x_access"]) / total if total > 0 else float("nan")
         row: dict[str, Any] = {
             "code": str(code),
-            "name_fr": names.get(code),
+            "name_fr": names["name_fr"].get(code),
+            "name_ar": names["name_ar"].get(code),
             "pwd": total,
             "access": mean,
             "access_per_10k": mean * 10_000,
