@@ -211,7 +211,10 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{name}: {n} rows have no valid point",
         "give every row a longitude and a latitude in decimal degrees (EPSG:4326), or remove it",
     ),
-    "candidates_empty": ("{name} holds no point", None),
+    "candidates_empty": (
+        "{name} holds no point",
+        "add the candidate sites to the file, one row (or feature) per site with its lon and lat",
+    ),
     "candidates_not_lonlat": (
         "{name}: the coordinates are not longitude/latitude (none lies within ±180/±90; "
         "they look like projected metres)",

@@ -593,6 +593,18 @@ def test_cli_export_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     assert not (tmp_path / "none.csv").exists()
 
 
+def test_cli_says_what_to_add_to_a_candidate_file_without_sites(tmp_path: Path) -> None:
+    # "sites.csv holds no point" said no more
+    path = tmp_path / "sites.csv"
+    path.write_text("name,lon,lat\n", encoding="utf-8")
+    done = _cli("prioritise", "--new", "1", "--candidates", str(path))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "walouja: sites.csv holds no point — add the candidate sites to the file, one row (or "
+        "feature) per site with its lon and lat\n"
+    )
+
+
 def test_cli_says_when_no_new_centre_adds_anything() -> None:
     # within 5,000 km the existing COAPH cover everyone: it read "only 0 of the 2 new centres
     # asked for add anything; the others would cover nobody new"
