@@ -5,6 +5,7 @@ then shows."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,10 +117,11 @@ def test_the_valid_rows_alone_are_imported_when_asked_with_their_source_and_lice
 
     at.switch_page("views/9_Sources_and_licences.py").run()
     assert not at.exception
-    (table,) = [d.value for d in at.dataframe if "Licence" in d.value.columns]
-    assert isinstance(table, pd.DataFrame)
-    mine = table[table["Source"] == name]
-    assert mine[["Couche", "Licence"]].values.tolist() == [["Centres", "CC BY 4.0"]]
+    # the Centres card lists this source with its licence, as typed, beside the demo one's
+    entries = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]
+    (mine,) = [e for e in entries if f"**Source** : \u2068{name}\u2069" in e]
+    assert "**Licence** : \u2068CC BY 4.0\u2069" in mine
+    assert "**Démonstration** : non" in mine
 
 
 def test_a_reimport_under_another_licence_corrects_the_source_and_says_so(
