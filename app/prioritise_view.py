@@ -604,6 +604,8 @@ class Table:
     decimals: dict[str, int]
     widths: dict[str, int] = dataclasses.field(default_factory=dict)
     helps: dict[str, str] = dataclasses.field(default_factory=dict)
+    row_height: int | None = None
+    """Pixels of a row, tall enough for its texts to wrap (None: one line)."""
 
     @property
     def empty(self) -> bool:
@@ -623,9 +625,70 @@ class Table:
 
 
 def show_table(table: Table) -> None:
-    """Draw ``table`` across the page."""
+    """Draw ``table`` across the page (its rows as tall as :attr:`Table.row_height`)."""
     data, config = table.screen()
-    st.dataframe(data, hide_index=True, width="stretch", column_config=config)
+    height: int | Literal["auto", "content"] = "auto"
+    if table.row_height is not None:
+        # Streamlit's own height (at most 400 px) counts one-line rows: it cut the fifth of
+        # five wrapped sites; the first ten show whole, more scroll
+        rows = len(table.frame)
+        height = "content" if rows <= SHOWN_ROWS else HEADER_PX + SHOWN_ROWS * table.row_height
+    st.dataframe(
+        data,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=config,
+        row_height=table.row_height,
+    )
+
+
+SHOWN_ROWS = 10
+"""Rows a table of wrapped rows shows before it scrolls."""
+HEADER_PX = 38
+"""Pixels of a table's heading row and borders."""
+
+
+TEXT_PX_PER_CHAR = 6.6
+"""Pixels a letter or digit takes in a table's 14 px font, Latin or Arabic, a little over
+what Chromium draws on average (6.0 for an Arabic name, 6.3 for a Latin one, 7 for a
+digit); a space or a point takes half (:data:`NARROW`)."""
+NARROW = frozenset(" .,;:'-()")
+CELL_PADDING_PX = 16
+"""Pixels of a table cell's padding, left and right together."""
+LINE_PX = 20
+"""Pixels of one line of wrapped text in a table row."""
+TABLE_PX = 904
+"""Pixels of a table across the page at 1366 px beside the sidebar (wider screens give more)."""
+WRAP_ROW_PX = 65
+"""The least row height at which Streamlit's grid wraps its texts (more than 4 rem)."""
+MAX_LINES = 4
+"""Lines a row grows to at most (about 130 characters in the sites column at 1366 px)."""
+
+
+def text_px(text: str) -> float:
+    """The width ``text`` takes in a table cell at most (an estimate on the safe side)."""
+    narrow = sum(c in NARROW for c in text)
+    return TEXT_PX_PER_CHAR * (len(text) - narrow) + TEXT_PX_PER_CHAR / 2 * narrow
+
+
+def wrapped_row_height(frame: pd.DataFrame, widths: Mapping[str, int]) -> int | None:
+    """The row height at which every text of ``frame``'s columns of ``widths`` reads whole at
+    1366 px, wrapped on as many lines as its column needs (None when each fits on one line).
+
+    The grid shares the room its columns leave in :data:`TABLE_PX` equally among them."""
+    shown = [c for c in frame.columns if c in widths]
+    spare = max(TABLE_PX - sum(widths[c] for c in shown), 0) / max(len(shown), 1)
+    lines = 1
+    for column in shown:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        room = max(widths[column] + spare - CELL_PADDING_PX, 1.0)
+        longest = max((text_px(str(v)) for v in frame[column].dropna()), default=0.0)
+        lines = max(lines, math.ceil(longest / room))
+    if lines <= 1:
+        return None
+    return max(WRAP_ROW_PX, LINE_PX * min(lines, MAX_LINES) + CELL_PADDING_PX)
 
 
 SITE_WIDTHS: dict[str, int] = {
@@ -695,7 +758,16 @@ def sites_table(results: Mapping[str, Any]) -> Table:
     columns.append("commune_code")
     out = sites[columns].copy()
     out[["gain", "cumulative"]] = out[["gain", "cumulative"]].round(0)
-    return Table(out, headers, decimals, widths=dict(SITE_WIDTHS), helps=helps)
+    # long names (an Arabic "مؤسسة الرعاية الاجتماعية السلام — قصبة تادلة", a file's own
+    # names) wrap in their column rather than being cut where the sites still look alike
+    return Table(
+        out,
+        headers,
+        decimals,
+        widths=dict(SITE_WIDTHS),
+        helps=helps,
+        row_height=wrapped_row_height(out, SITE_WIDTHS),
+    )
 
 
 def _national(rows: pd.DataFrame, model: str) -> dict[str, Any]:

@@ -824,6 +824,7 @@ def test_table_figures_are_written_in_the_page_language(
         config = json.loads(frame.proto.columns or "{}")
         assert "localized" not in json.dumps(config)  # nothing left to the browser's locale
     assert pd.api.types.is_numeric_dtype(at.dataframe[0].value[cost])  # still sorts as one
+    assert at.dataframe[0].proto.row_height == 0  # short names: rows of one line
     if lang == "ar":  # read from the right: the rank on the right, the code on the left
         assert list(sites.columns)[-1] == translate("prioritise.col.rank", lang)
         assert next(iter(sites.columns)) == translate("field.code", lang)
@@ -996,3 +997,60 @@ def test_an_infeasible_budget_is_written_as_an_english_page_writes_figures(
     # "10,000,000 MAD" ("10 000 000" is how French and Arabic write it)
     assert "A budget of 10,000,000 MAD cannot pay for at least 2 centres per province" in detail
     assert "\u202f" not in detail
+
+
+# ---- second QA pass: long names, signs, amounts ------------------------------------------
+
+
+def _longest_eps(engine: Engine) -> Any:
+    """The EPS centre with the longest Arabic name (``external_id``, ``name``, ``name_ar``)."""
+    with engine.connect() as c:
+        return c.execute(
+            sa.text(
+                "SELECT external_id, name, name_ar FROM centres WHERE centre_type = 'EPS' "
+                "ORDER BY length(name_ar) DESC, external_id LIMIT 1"
+            )
+        ).one()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_long_site_names_wrap_in_their_column(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # "مؤسسة الرعاية الاجتماعية ال" was all one read of five sites in a 165 px column
+    from app import prioritise_view as pv
+
+    longest = _longest_eps(engine)
+    address = {
+        "lang": lang,
+        "p_cand": "layer",
+        "p_cand_type_centres": "EPS",
+        "p_new": "2",
+        "p_force": f"centres:{longest.external_id}",
+    }
+    at = _run(_opened(engine, monkeypatch, lang, address))
+    frame = at.dataframe[0]
+    name = longest.name_ar if lang == "ar" else longest.name
+    assert pv.text_px(name) > pv.SITE_WIDTHS["site_name"]  # one line cannot hold it
+    assert name in frame.value[translate("prioritise.col.site", lang)].tolist()
+    # rows tall enough for the grid to wrap it (Streamlit wraps above 64 px)
+    assert frame.proto.row_height >= pv.WRAP_ROW_PX
+
+
+def test_a_rows_height_follows_its_longest_text() -> None:
+    from app import prioritise_view as pv
+
+    # a table as wide as it is at 1366 px: no room left over to share out
+    widths = {"name": 165, "code": 90, "gain": pv.TABLE_PX - 255}
+    short = pd.DataFrame(
+        {"name": ["Bsara", "Haddada"], "code": ["02.411.03.07"] * 2, "gain": [1.0, 2.0]}
+    )
+    assert pv.wrapped_row_height(short, widths) is None
+    two = short.assign(name=["Bsara", "مؤسسة الرعاية الاجتماعية السلام — قصبة تادلة"])
+    assert pv.wrapped_row_height(two, widths) == pv.WRAP_ROW_PX  # two lines: the least
+    long = short.assign(name=["x " * 150, "y"])  # longer than the lines a row grows to
+    height = pv.LINE_PX * pv.MAX_LINES + pv.CELL_PADDING_PX
+    assert pv.wrapped_row_height(long, widths) == height
+    # a figure column is never wrapped, and the room a short table leaves is shared out
+    figures = pd.DataFrame({"name": ["Ghiata Al Gharbia"], "gain": [43037.0]})
+    assert pv.wrapped_row_height(figures, {"name": 105, "gain": 130}) is None

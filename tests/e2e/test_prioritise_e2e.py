@@ -231,3 +231,108 @@ _SIGN_AND_DIGIT = """e => {
     }
     return [null, null];
 }"""
+
+
+# ---- second QA pass: long names wrap --------------------------------------------------------
+
+
+def _longest_eps(engine: Any) -> Any:
+    import sqlalchemy as sa
+
+    with engine.connect() as c:
+        return c.execute(
+            sa.text(
+                "SELECT external_id, name, name_ar FROM centres WHERE centre_type = 'EPS' "
+                "ORDER BY length(name_ar) DESC, external_id LIMIT 1"
+            )
+        ).one()
+
+
+def _lines_by_row(drawn: list[dict[str, Any]]) -> list[str]:
+    """The texts a grid column drew, one per row: the lines of a wrapped text joined."""
+    rows: list[list[dict[str, Any]]] = []
+    for d in sorted(drawn, key=lambda d: d["y"]):
+        if rows and d["y"] - rows[-1][-1]["y"] < ROW_GAP_PX:
+            rows[-1].append(d)
+        else:
+            rows.append([d])
+    return [" ".join(d["text"] for d in row) for row in rows]
+
+
+ROW_GAP_PX = 28
+"""Pixels between two lines of one wrapped cell are fewer; between two rows more."""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_at_1366_px_long_site_names_read_whole_on_wrapped_lines(
+    app: str, browser: Any, engine: Any, settings: Any, lang: str
+) -> None:
+    # five EPS sites, each named "مؤسسة الرعاية الاجتماعية ال…" in a 165 px column: the
+    # names were cut where they differ, and the fifth row was below the table's edge
+    from app import prioritise_view as pv
+    from app.i18n import translate
+    from geo.db import connect
+    from walouja.services.prioritise import load_scenario
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.add_init_script(DRAWN_TEXT_HOOK)
+    try:
+        longest = _longest_eps(engine)
+        page.goto(
+            f"{app}/prioritise_centres?lang={lang}&p_new=5&p_cand=layer&p_cand_layer=centres"
+            f"&p_cand_type_centres=EPS&p_force=centres:{longest.external_id}"
+        )
+        page.get_by_role("button", name=translate("prioritise.run", lang)).click()
+        page.wait_for_url("**scenario=**", timeout=120_000)
+        scenario = int(page.url.split("scenario=")[1].split("&")[0])
+        with connect(settings) as conn:
+            sites = load_scenario(conn, scenario).results["sites"]
+        expected = {pv.site_name(s, lang) for s in sites}
+        assert (longest.name_ar if lang == "ar" else longest.name) in expected
+        heading = translate("prioritise.col.site", lang)
+        page.wait_for_function(
+            """([heading, names]) => {
+                const drawn = window.__drawn.filter(d => d.table === 0);
+                const column = drawn.find(d => d.text === heading);
+                return column && names.every(n => drawn.some(d => n.startsWith(d.text)));
+            }""",
+            arg=[heading, sorted(expected)],
+            timeout=60_000,
+        )
+        page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+        drawn = [d for d in page.evaluate("window.__drawn") if d["table"] == 0]
+        laid_out = max(d["canvas"] for d in drawn)
+        drawn = [d for d in drawn if d["canvas"] == laid_out]
+        column = next(d["clip"] for d in reversed(drawn) if d["text"] == heading)
+        cells = [
+            d
+            for d in drawn
+            if d["clip"] == column and d["text"] != heading and d["y"] > HEADING_ROW_PX
+        ]
+        # the last draw of each line (a grid draws again as it settles)
+        last: dict[tuple[str, int], dict[str, Any]] = {}
+        for d in cells:
+            last[(d["text"], round(d["y"]))] = d
+        cells = list(last.values())
+        assert [d["text"] for d in cells if not _inside(d, column)] == []
+        assert sorted(_lines_by_row(cells)) == sorted(expected)
+        # every row within the table's height, the fifth included
+        height = page.locator("[data-testid='stDataFrame'] canvas").first.evaluate(
+            "e => e.clientHeight"
+        )
+        assert max(d["y"] for d in cells) < height, (cells, height)
+        grid = page.locator("[data-testid='stDataFrame']").first
+        grid.scroll_into_view_if_needed()
+        grid.screenshot(path=str(ARTIFACTS / f"prioritise-long-names-{lang}.png"))
+    finally:
+        context.close()
+
+
+HEADING_ROW_PX = 36
+"""Pixels from the top of a grid to below its headings' text."""
+
+
+def _inside(drawn: dict[str, Any], clip: dict[str, float]) -> bool:
+    return bool(clip["left"] - 1 <= drawn["left"] and drawn["right"] <= clip["right"] + 1)
