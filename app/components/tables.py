@@ -172,10 +172,21 @@ def coverage_widths() -> dict[str, int]:
     return dict(COVERAGE_WIDTHS[is_rtl(current_language())])
 
 
+LRM = "\u200e"
+"""Unicode's left-to-right mark: before a negative figure in a right-to-left table, as CLDR
+writes Arabic's minus sign with Latin digits, so that the sign stays on the figure's left."""
+
+
 def _cell(value: object, *, decimals: int, lang: str) -> str:
     if value is None or value is pd.NA:
         return "—"
-    return number(float(value), decimals=decimals, lang=lang)  # type: ignore[arg-type]
+    text = number(float(value), decimals=decimals, lang=lang)  # type: ignore[arg-type]
+    if not text.startswith("-"):
+        return text
+    if text.lstrip("-").strip("0,.\u202f") == "":
+        return text.lstrip("-")  # "-0" is no change
+    # a right-to-left cell drew "-11 770" as "11 770-" (the sign taken as Arabic text)
+    return LRM + text if is_rtl(lang) else text
 
 
 CSV_DIALECT: dict[str, tuple[str, str]] = {"fr": (";", ","), "ar": (";", ","), "en": (",", ".")}

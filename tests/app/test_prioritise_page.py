@@ -1054,3 +1054,18 @@ def test_a_rows_height_follows_its_longest_text() -> None:
     # a figure column is never wrapped, and the room a short table leaves is shared out
     figures = pd.DataFrame({"name": ["Ghiata Al Gharbia"], "gain": [43037.0]})
     assert pv.wrapped_row_height(figures, {"name": 105, "gain": 130}) is None
+
+
+def test_negative_figures_keep_their_sign_on_the_left_in_arabic() -> None:
+    # a right-to-left table drew the difference "-11 770" as "11 770-"
+    from app.components.tables import LRM, screen_table
+
+    frame = pd.DataFrame({"code": ["02.113", "05.091", "04.281"], "d": [-11770.0, 3066.0, -0.3]})
+    for lang, expected in (
+        ("ar", [f"{LRM}-11{NNBSP}770", f"3{NNBSP}066", "0"]),
+        ("fr", [f"-11{NNBSP}770", f"3{NNBSP}066", "0"]),  # "-0" is no change
+        ("en", ["-11,770", "3,066", "0"]),
+    ):
+        styler, _config = screen_table(frame, {"d": "Δ"}, {"d": 0}, lang=lang)
+        shown = styler.to_string(delimiter="|").splitlines()[1:]
+        assert [row.split("|")[-1 if lang != "ar" else 1] for row in shown] == expected, shown

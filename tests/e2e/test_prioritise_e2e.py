@@ -171,6 +171,7 @@ def test_arabic_comparison_and_signed_figures_read_from_the_right(
     from app.i18n import translate
 
     page.set_viewport_size({"width": 1366, "height": 900})
+    page.add_init_script(DRAWN_TEXT_HOOK)
     run = translate("prioritise.run", "ar")
     left_out = _eps_ids(engine, 6)[-1]
     with engine.connect() as c:
@@ -216,6 +217,19 @@ def test_arabic_comparison_and_signed_figures_read_from_the_right(
     assert cell.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     page.screenshot(path=str(ARTIFACTS / "prioritise-compare-ar.png"), full_page=True)
+    # the provinces that differ: a fall keeps its sign on the figure's left ("11 770-" read
+    # as Arabic text); the grid's text laid out as the right-to-left page lays it out
+    grids = page.locator("[data-testid='stDataFrame']")
+    provinces = grids.count() - 1
+    page.wait_for_function(
+        "n => window.__drawn.some(d => d.table === n && /[0-9]/.test(d.text))", arg=provinces
+    )
+    drawn = [d["text"] for d in page.evaluate("window.__drawn") if d["table"] == provinces]
+    falls = sorted({t for t in drawn if re.search(r"-\d", t)})
+    assert falls, drawn  # B covers fewer than A in some province
+    for text in falls:
+        sign_x, digit_x = page.evaluate(_LAID_OUT_RTL, text)
+        assert sign_x < digit_x, text
 
 
 _SIGN_AND_DIGIT = """e => {
@@ -231,6 +245,21 @@ _SIGN_AND_DIGIT = """e => {
     }
     return [null, null];
 }"""
+
+
+_LAID_OUT_RTL = (
+    """text => {
+    const box = document.createElement("div");
+    box.dir = "rtl";
+    box.textContent = text;
+    document.body.appendChild(box);
+    const at = ("""
+    + _SIGN_AND_DIGIT
+    + """)(box);
+    box.remove();
+    return at;
+}"""
+)
 
 
 # ---- second QA pass: long names wrap --------------------------------------------------------
