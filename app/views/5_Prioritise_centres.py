@@ -435,16 +435,14 @@ else:
         ),
     )
     total_cost = res.get("total_cost_mad")
-    # in millions, so that the figure fits its column; the exact amount is in the help
+    # in millions, the unit in the label, so that the figure fits its column ("300 مليون د…"
+    # was cut at 1366 px); the exact amount is in the help
     millions = None if total_cost is None else float(total_cost) / 1e6
     m4.metric(
         t("prioritise.metric.cost"),
         "—"
         if millions is None
-        else t(
-            "prioritise.metric.cost_millions",
-            m=fmt_number(millions, decimals=0 if millions.is_integer() else 2),
-        ),
+        else fmt_number(millions, decimals=0 if millions.is_integer() else 2),
         help=tn(
             "prioritise.metric.cost_help",
             len(res.get("sites") or []),

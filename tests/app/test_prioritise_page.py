@@ -270,8 +270,9 @@ def test_a_budget_buys_as_many_centres_as_it_pays_for(page: AppTest) -> None:
     page.number_input(key="p_cost_COAPH").set_value(4_000_000.0).run()
     at = _run(page)
     assert len(_sites(at)) == 3  # 12 M / 4 M
-    cost = next(m for m in at.metric if m.label == "Coût des nouveaux centres")
-    assert cost.value == "12 M MAD"  # in millions, to fit its column
+    cost = next(m for m in at.metric if m.label.startswith("Coût des nouveaux centres"))
+    # in millions, the unit in the label: "300 مليون درهم" was cut in its column at 1366 px
+    assert (cost.label, cost.value) == ("Coût des nouveaux centres (M MAD)", "12")
     assert cost.help == "3 nouveaux centres au coût unitaire choisi : 12\u202f000\u202f000 MAD."
 
 

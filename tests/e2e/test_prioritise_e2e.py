@@ -262,7 +262,7 @@ _LAID_OUT_RTL = (
 )
 
 
-# ---- second QA pass: long names wrap --------------------------------------------------------
+# ---- second QA pass: long names wrap, amounts fit ------------------------------------------
 
 
 def _longest_eps(engine: Any) -> Any:
@@ -365,3 +365,27 @@ HEADING_ROW_PX = 36
 
 def _inside(drawn: dict[str, Any], clip: dict[str, float]) -> bool:
     return bool(clip["left"] - 1 <= drawn["left"] and drawn["right"] <= clip["right"] + 1)
+
+
+def test_at_1366_px_a_large_cost_reads_whole_in_arabic(app: str, browser: Any) -> None:
+    # "300 مليون د…": the amount with its unit did not fit its metric's column
+    from app.i18n import translate
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{app}/prioritise_centres?lang=ar&p_mode=budget&p_budget=300000000")
+        page.get_by_role("button", name=translate("prioritise.run", "ar")).click()
+        values = page.locator("[data-testid='stMetricValue']")
+        values.first.wait_for(timeout=120_000)
+        cut = values.evaluate_all(
+            "es => es.filter(e => [e, ...e.querySelectorAll('*')].some(x => "
+            "x.scrollWidth > x.clientWidth + 1)).map(e => e.textContent)"
+        )
+        assert cut == [], cut
+        assert "300" in values.all_inner_texts()
+        assert page.get_by_text(translate("prioritise.metric.cost", "ar")).count() == 1
+        page.screenshot(path=str(ARTIFACTS / "prioritise-cost-ar.png"))
+    finally:
+        context.close()
