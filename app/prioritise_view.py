@@ -1175,7 +1175,11 @@ def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = Non
     if key == "model" and value:
         return t(f"prioritise.model.{value}")
     if key == "candidates":
-        return t("prioritise.candidates.communes") if not value else candidates_label(str(value))
+        if not value:
+            return t("prioritise.candidates.communes")
+        # a cell of its own, as "Un par commune" beside it: "Sites du fichier …", not "sites"
+        label = candidates_label(str(value))
+        return label[:1].upper() + label[1:]
     if key == "statuses" and isinstance(value, list | tuple):
         return join_list(t(f"status.{v}") for v in value) or "—"
     if key in ("forced", "excluded") and isinstance(value, list | tuple):

@@ -863,6 +863,9 @@ def test_layer_sites_are_named_when_kept_left_out_or_too_many(
     at.selectbox(key="p_cmp_a").set_value(int(communes)).run()
     at = at.selectbox(key="p_cmp_b").set_value(int(layer)).run()
     rows = _compared(at).set_index("Élément")
+    # each candidate set in a cell of its own, capitalised as the other ("sites de la…" was not)
+    candidates = ["Un par commune", "Sites de la couche Centres (EPS)"]
+    assert list(rows.loc["Sites candidats"]) == candidates
     # a site left out (proposed by neither scenario) and the kept ones, by their names
     assert rows.loc["Sites exclus", rows.columns[1]] == left_out.name
     forced = str(rows.loc["Sites imposés", rows.columns[1]])
