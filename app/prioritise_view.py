@@ -357,6 +357,32 @@ def save_named(run_id: int, name: str) -> int:
     return int(run_id)
 
 
+def name_scenario(run_id: int) -> None:
+    """The "Name" button's callback: keep scenario ``run_id`` under the name typed in
+    ``p_name`` and show it, named, with the scenario boxes worded anew (``p_named`` holds
+    ``(id, name)`` for the page's message, or the ``WaloujaError`` to show)."""
+    name = str(st.session_state.get("p_name") or "").strip()
+    if not name:
+        return
+    try:
+        saved = save_named(int(run_id), name)
+    except WaloujaError as exc:
+        st.session_state["p_named"] = exc
+        return
+    st.session_state["p_run_id"] = saved
+    st.session_state["p_named"] = (saved, name)
+    state.relabel_selects()
+    follow_scenario(saved)
+
+
+def follow_scenario(run_id: int) -> None:
+    """Point the box of scenarios to reopen and the comparison's B at ``run_id``, the
+    scenario just computed or named (before they are drawn): they kept showing the one
+    listed first when the page opened, and the new one was compared with nothing."""
+    st.session_state["p_reload"] = int(run_id)
+    st.session_state["p_cmp_b"] = int(run_id)
+
+
 def scenarios() -> list[dict[str, Any]]:
     """Stored scenarios, newest first (id, name, created_at, params)."""
     with db.connect(app_settings()) as conn:

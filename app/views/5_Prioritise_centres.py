@@ -325,6 +325,7 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
             else:
                 progress.update(label=pv.solved_label(solved), state="complete")
                 st.session_state["p_run_id"] = solved.run_id
+                pv.follow_scenario(solved.run_id)
                 st.session_state.pop("p_infeasible", None)
                 st.session_state.pop("p_failed", None)
                 unproven = None if solved.results.get("optimal") else solved
@@ -543,11 +544,21 @@ if scenario is not None:
     name = s1.text_input(
         t("prioritise.save_name"), key="p_name", placeholder=t("prioritise.save_placeholder")
     )
-    if s2.button(t("prioritise.save"), key="p_save", disabled=not name.strip()):
-        with shell.friendly():
-            saved = pv.save_named(int(scenario["id"]), name)
-            st.session_state["p_run_id"] = saved
-            st.success(t("prioritise.saved", id=saved, name=name.strip()))
+    # named before the page is drawn (a callback): the scenario's line above and the boxes of
+    # scenarios below showed it without its name until the next click (a box keeps its label
+    # in the browser until its value is sent anew)
+    s2.button(
+        t("prioritise.save"),
+        key="p_save",
+        disabled=not name.strip(),
+        on_click=pv.name_scenario,
+        args=(int(scenario["id"]),),
+    )
+    named_now = st.session_state.pop("p_named", None)
+    if isinstance(named_now, WaloujaError):
+        shell.show_error(named_now)
+    elif named_now is not None:
+        st.success(t("prioritise.saved", id=named_now[0], name=named_now[1]))
 try:
     stored = pv.scenarios()
 except WaloujaError as exc:

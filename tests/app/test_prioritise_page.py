@@ -1073,3 +1073,38 @@ def test_negative_figures_keep_their_sign_on_the_left_in_arabic() -> None:
         styler, _config = screen_table(frame, {"d": "Δ"}, {"d": 0}, lang=lang)
         shown = styler.to_string(delimiter="|").splitlines()[1:]
         assert [row.split("|")[-1 if lang != "ar" else 1] for row in shown] == expected, shown
+
+
+def test_a_scenario_named_shows_its_name_at_once(page: AppTest) -> None:
+    # the scenario's line (drawn above the button) and the box of scenarios (its label kept
+    # by the browser) showed the name only after another click
+    page.number_input(key="p_new").set_value(3).run()
+    at = _run(page)
+    shown = int(at.query_params["scenario"])
+    at.text_input(key="p_name").input(f"{SAVED_PREFIX} at once").run()
+    at = at.button(key="p_save").click().run()
+    assert not at.exception, at.exception
+    named = int(at.query_params["scenario"])  # itself, or a copy of a scenario named before
+    assert any(f"« {SAVED_PREFIX} at once »" in c.value for c in at.caption)
+    assert [s.value for s in at.success][-1] == (
+        f"Scénario n° {named} nommé « {SAVED_PREFIX} at once »."
+    )
+    assert at.selectbox(key="p_reload").value == named
+    assert at.selectbox(key="p_cmp_b").value == named
+    assert at.selectbox(key="p_reload").options[0].startswith(f"#{max(named, shown)} — ")
+
+
+def test_a_new_scenario_is_the_one_offered_to_reopen_and_compare(page: AppTest) -> None:
+    # the boxes kept the scenario listed first when the page opened: the one just computed
+    # was compared with nothing
+    page.number_input(key="p_new").set_value(3).run()
+    first = int(_run(page).query_params["scenario"])
+    assert page.selectbox(key="p_reload").value == first
+    chosen_a = page.selectbox(key="p_cmp_a").value
+    page.number_input(key="p_new").set_value(4).run()
+    at = _run(page)
+    second = int(at.query_params["scenario"])
+    assert second != first
+    assert at.selectbox(key="p_reload").value == second
+    assert at.selectbox(key="p_cmp_b").value == second
+    assert at.selectbox(key="p_cmp_a").value == chosen_a  # the planner's own choice stays

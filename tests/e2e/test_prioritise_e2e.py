@@ -389,3 +389,34 @@ def test_at_1366_px_a_large_cost_reads_whole_in_arabic(app: str, browser: Any) -
         page.screenshot(path=str(ARTIFACTS / "prioritise-cost-ar.png"))
     finally:
         context.close()
+
+
+def test_a_named_scenario_shows_its_name_in_the_box_of_scenarios(
+    app: str, page: Any, engine: Any
+) -> None:
+    # the box kept showing the label it had before the name (the browser holds it)
+    import sqlalchemy as sa
+
+    name = "e2e named at once"
+    page.goto(f"{app}/prioritise_centres?p_new=3&p_km=34")
+    page.get_by_role("button", name="Proposer des sites").click()
+    page.wait_for_url("**scenario=**", timeout=120_000)
+    try:
+        box = page.get_by_label("Nom du scénario affiché")
+        box.fill(name)
+        box.press("Enter")
+        page.get_by_role("button", name="Nommer", exact=True).click()
+        page.get_by_text(f"nommé « {name} »").wait_for()
+        scenario = page.url.split("scenario=")[1].split("&")[0]
+        reload = page.locator("input[role='combobox'][aria-label='Scénarios calculés']")
+        assert reload.input_value().startswith(f"#{scenario} — {name} — ")
+        compared = page.locator("input[role='combobox'][aria-label='B']")
+        assert compared.input_value().startswith(f"#{scenario} — {name} — ")
+        line = page.get_by_text(f"rayon 34 km — « {name} »")
+        assert line.count() == 1
+    finally:
+        with engine.begin() as c:
+            c.execute(
+                sa.text("DELETE FROM analysis_runs WHERE kind = 'prioritise' AND name = :n"),
+                {"n": name},
+            )
