@@ -178,6 +178,26 @@ def open_request(params: Mapping[str, Any]) -> None:
         st.query_params[key] = value
 
 
+def open_linked_scenario() -> None:
+    """Let the request's boxes start from the request of the scenario the address names,
+    when the address carries nothing of a request and the boxes are not drawn yet (a link
+    holding only ``scenario=ID``); once per scenario and session. A scenario that cannot be
+    read is left to the page's own message."""
+    linked = str(st.query_params.get("scenario", ""))
+    if not linked.isdigit() or st.session_state.get("p_linked") == linked:
+        return
+    st.session_state["p_linked"] = linked
+    asked = [*st.query_params, *map(str, st.session_state)]
+    if any(_is_request_key(key) for key in asked):
+        return
+    try:
+        params = load(int(linked))["params"]
+    except WaloujaError:
+        return
+    for key, value in request_state(params).items():
+        st.query_params[key] = value
+
+
 def _same(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None

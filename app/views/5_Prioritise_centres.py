@@ -21,6 +21,9 @@ shell.header("prioritise.title", "prioritise.intro")
 if not shell.require_database() or not shell.require_geography():
     st.stop()
 shell.demo_note("centres")
+# a link naming only a scenario (its id, from `walouja scenarios list`) opens it as "Open"
+# does: the request's boxes showed the defaults, said to have changed since the scenario
+pv.open_linked_scenario()
 
 # ---- the request ----------------------------------------------------------------------------
 # the model's box gets the room its names need ("Couverture maximale (MCLP)" was cut)

@@ -1108,3 +1108,25 @@ def test_a_new_scenario_is_the_one_offered_to_reopen_and_compare(page: AppTest) 
     assert at.selectbox(key="p_reload").value == second
     assert at.selectbox(key="p_cmp_b").value == second
     assert at.selectbox(key="p_cmp_a").value == chosen_a  # the planner's own choice stays
+
+
+def test_a_link_naming_only_a_scenario_opens_its_request(
+    page: AppTest, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "?scenario=12" (the id `walouja scenarios list` gives) showed the default request, 5
+    # new centres at 30 km, and said it had changed since the scenario (4 at 35 km)
+    page.number_input(key="p_new").set_value(4).run()
+    page.number_input(key="p_km").set_value(35.0).run()
+    scenario = _run(page).query_params["scenario"]
+    at = _opened(engine, monkeypatch, "fr", {"scenario": scenario})
+    assert at.number_input(key="p_new").value == 4
+    assert at.number_input(key="p_km").value == 35.0
+    assert at.query_params["p_new"] == "4"  # a link to share says the request again
+    assert "ont changé depuis ce scénario" not in " ".join(c.value for c in at.caption)
+    # the planner's own changes are not undone by the link on the next draws
+    at = at.number_input(key="p_new").set_value(6).run()
+    assert at.number_input(key="p_new").value == 6
+    assert "ont changé depuis ce scénario" in " ".join(c.value for c in at.caption)
+    # a link with a request keeps it
+    at = _opened(engine, monkeypatch, "fr", {"scenario": scenario, "p_new": "7"})
+    assert at.number_input(key="p_new").value == 7
