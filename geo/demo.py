@@ -71,23 +71,28 @@ _SERVICES = {
 
 @dataclass(frozen=True)
 class DemoResult:
-    """Reports of the four demonstration imports and the stale rows removed."""
+    """Reports of the four imports of the embedded layers and the stale rows removed;
+    ``demo_layers`` are those whose rows are demonstration data (the Accessible Cities are
+    the programme's public facts, not invented)."""
 
     reports: tuple[ImportReport, ...]
     removed: dict[str, int]
+    demo_layers: frozenset[str] = frozenset({"centres", "transport_stops", "beaches"})
 
     def summary(self) -> str:
-        """One line: rows per layer and what changed, counts as English writes them
-        (``centres 3,582 (3,094 changed); ... beaches 39``)."""
+        """One line: rows per layer, whether they are demonstration data, and what changed,
+        counts as English writes them (``centres 3,582 demo (3,094 changed); ...
+        accessible_cities 12; ... beaches 39 demo``)."""
         parts = []
         for r in self.reports:
             changed = r.inserted + r.updated + self.removed.get(r.layer, 0)
             parts.append(
                 f"{r.layer} {r.accepted:,}"
+                + (" demo" if r.layer in self.demo_layers else "")
                 + (f" ({changed:,} changed)" if changed else "")
                 + (f", {r.rejected:,} rejected" if r.rejected else "")
             )
-        return "demonstration layers: " + "; ".join(parts)
+        return "thematic layers: " + "; ".join(parts)
 
     def as_dict(self) -> dict[str, object]:
         """Plain values for ``walouja load --json``: each layer's rows and what changed."""
@@ -97,6 +102,7 @@ class DemoResult:
             "layers": [
                 {
                     "layer": r.layer,
+                    "is_demo": r.layer in self.demo_layers,
                     "rows": r.accepted,
                     "inserted": r.inserted,
                     "updated": r.updated,
@@ -352,7 +358,8 @@ def load_demo_layers(conn: Connection, *, demo_dir: Path = DEMO_DIR) -> DemoResu
     reports.insert(0, report)
     removed["centres"] = gone
     _record_sources(conn)
-    return DemoResult(tuple(reports), removed)
+    demo = frozenset({"centres", *(layer for layer, _, is_demo, _ in files if is_demo)})
+    return DemoResult(tuple(reports), removed, demo)
 
 
 def _record_sources(conn: Connection) -> None:

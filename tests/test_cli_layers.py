@@ -517,8 +517,15 @@ def test_load_json_lists_each_demonstration_layer() -> None:
     assert result.exit_code == 0, result.output
     layers = json.loads(result.stdout)["layers"]
     assert layers["demonstration"] is True
-    assert layers["summary"].startswith("demonstration layers: centres ")
+    # the Accessible Cities are the programme's public facts: not called demonstration data
+    assert layers["summary"].startswith("thematic layers: centres ")
+    assert " demo" not in layers["summary"].split("accessible_cities")[1].split(";")[0]
     by_layer = {row["layer"]: row for row in layers["layers"]}
+    assert {k for k, row in by_layer.items() if row["is_demo"]} == {
+        "centres",
+        "transport_stops",
+        "beaches",
+    }
     assert set(by_layer) == {"centres", "accessible_cities", "transport_stops", "beaches"}
     assert all(row["rows"] > 0 and row["rejected"] == 0 for row in by_layer.values())
     assert all(row["inserted"] == row["updated"] == 0 for row in by_layer.values())  # loaded
