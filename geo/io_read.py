@@ -176,7 +176,16 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
         if not record or all(not v.strip() for v in record):
             continue
         if len(record) != width:
-            errors[row] = RowError("wrong_field_count", found=len(record), expected=width, sep=sep)
+            spans = reader.line_num - line + 1  # lines of the file this record took
+            if spans > 1 and any("\n" in v or "\r" in v for v in record):
+                # a quote left open runs on to the next quote, or to the end of the file
+                errors[row] = RowError("quote_left_open", line=line, lines=spans)
+            elif len(record) < width:
+                errors[row] = RowError("too_few_fields", found=len(record), expected=width, sep=sep)
+            else:
+                errors[row] = RowError(
+                    "wrong_field_count", found=len(record), expected=width, sep=sep
+                )
             record = [""] * width
         rows.append(record)
         numbers.append(row)

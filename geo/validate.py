@@ -76,6 +76,13 @@ REASONS: dict[str, str] = {
         "{found} fields where the header has {expected} (a {sep!r} inside a value that is "
         "not quoted?)"
     ),
+    "too_few_fields": (
+        "only {found} of the header's {expected} fields (a value or a {sep!r} left out?)"
+    ),
+    "quote_left_open": (
+        "a quotation mark opened on line {line} is not closed: {lines} lines of the file read "
+        "as this one row (close the quote, or remove it)"
+    ),
     "required_missing": "required value missing",
     "not_a_number": "not a number: {value!r}",
     "not_whole_number": "not a whole number: {value}",

@@ -32,6 +32,10 @@ CENTRES_BAD = (
     "C-15;Centre O;CAS;3000000000;;;-6.1;33.1\n"  # 17: more than an integer holds
     "C-16;Centre P;CAS;;;9999-12-31;-6.2;33.2\n"  # 18: no plausible date
     f"C-17;Centre Q;CAS;;;{dt.date.today().year + 1}-01-01;-6.3;33.3\n"  # 19: opens later
+    "C-18;Centre R;CAS;-6.4;33.4\n"  # 20: fields left out
+    'C-19;"Centre S;CAS;;;;-6.5;33.5\n'  # 21: a quote opened here...
+    'C-20;Centre T;CAS;;;;-6.6;33.6"\n'  # ... closed on line 22: row 21 is two lines
+    "C-21;Centre U;CAS;;;;-6.7;33.7\n"  # 22 (line 23): fine again
 )
 
 CITIES_BAD = pd.DataFrame(
@@ -121,6 +125,15 @@ def test_codes_name_the_row_and_field_with_the_values_shown() -> None:
     assert by_row[(5, "not_a_number")].reason == "not a number: 'abc'"
     assert by_row[(7, "below_minimum")].params == {"minimum": "0", "value": "-3"}
     assert by_row[(14, "wrong_field_count")].params == {"found": "9", "expected": "8", "sep": ";"}
+    assert by_row[(20, "too_few_fields")].params == {"found": "5", "expected": "8", "sep": ";"}
+    assert by_row[(20, "too_few_fields")].reason == (
+        "only 5 of the header's 8 fields (a value or a ';' left out?)"
+    )
+    assert by_row[(21, "quote_left_open")].params == {"line": "21", "lines": "2"}
+    assert by_row[(21, "quote_left_open")].reason.startswith(
+        "a quotation mark opened on line 21 is not closed: 2 lines of the file read as this"
+    )
+    assert not [p for p in centres if p.row == 22]  # the row after the quote reads again
     assert by_row[(15, "duplicate_in_file")].params["other_row"] == "2"
     assert by_row[(16, "duplicate_external_id")].params == {"external_id": "C-1", "other_row": "2"}
     assert by_row[(17, "above_maximum")].reason == "too large (at most 2,147,483,647): 3000000000"
@@ -134,6 +147,17 @@ def test_codes_name_the_row_and_field_with_the_values_shown() -> None:
         'row 3, name: a list or object, not a single value: ["Ville", "B"]'
     )
     assert len(cities) == 2  # the name made blank is not also "required value missing"
+
+
+def test_a_quote_never_closed_names_its_line_and_what_it_swallowed() -> None:
+    text = 'name;lon;lat\nA;-5.0;34.0\n"B;-5.1;34.1\nC;-5.2;34.2\nD;-5.3;34.3\n'
+    records, errors = read_csv_text(text, "open.csv")
+    assert list(records.index) == [2, 3]
+    assert errors[3].code == "quote_left_open"  # type: ignore[attr-defined]
+    assert errors[3].params == {"line": "3", "lines": "3"}  # type: ignore[attr-defined]
+    # a row with a field left out is told so, not that a separator is inside a value
+    records, errors = read_csv_text("name;lon;lat\nA;-5.0\n", "short.csv")
+    assert str(errors[2]) == "only 2 of the header's 3 fields (a value or a ';' left out?)"
 
 
 def test_a_reader_message_without_a_code_is_an_unreadable_row() -> None:
