@@ -21,6 +21,7 @@ import streamlit as st
 
 from app import data, state
 from app.components import mapview
+from app.components.figures import with_unit
 from app.components.filters import type_tag
 from app.components.tables import screen_table
 from app.context import app_settings
@@ -944,7 +945,8 @@ def build_map(
         text,
         name=label,
         values={
-            code: (classes.color(v), f"{fmt(v)} {unit}")
+            # "64%" in Arabic and English, "64 %" in French (it read "64 %" in every language)
+            code: (classes.color(v), with_unit(fmt(v), unit))
             for code, v in values.items()
             if v is not None
         },
@@ -1268,8 +1270,6 @@ def fmt_gap(gap: Any, optimal: Any) -> str:
 
 def percent(value: float, *, decimals: int) -> str:
     """``value`` % as the page writes a share (``9,21 %`` in French, ``9.21%`` in English)."""
-    from app.components.figures import with_unit
-
     return with_unit(mapview.fmt_number(value, decimals=decimals), "%")
 
 

@@ -1132,3 +1132,16 @@ def test_a_link_naming_only_a_scenario_opens_its_request(
     # a link with a request keeps it
     at = _opened(engine, monkeypatch, "fr", {"scenario": scenario, "p_new": "7"})
     assert at.number_input(key="p_new").value == 7
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "%"), ("ar", "%"), ("fr", "\\u202f%")])
+def test_the_maps_province_shares_are_written_as_the_page_writes_a_share(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str, mark: str
+) -> None:
+    # a province's tooltip read "Al Hoceima — 64 %" on the English and Arabic pages
+    at = _run(_opened(engine, monkeypatch, lang, {"lang": lang, "p_new": "3"}))
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    values = re.findall(r'"(\d{2}\.\d{3})": \["#[0-9a-fA-F]{6}", "([^"]*)"\]', script)
+    assert len(values) > 40, script[:300]
+    # in the script's JSON: "64%", or "64\u202f%" (a narrow no-break space) in French
+    assert all(re.fullmatch(r"\d+" + re.escape(mark), v) for _code, v in values), values[:5]
