@@ -1048,11 +1048,16 @@ def build_map(
     ]
     mapview.Legend("<hr style='margin:4px 0'>".join(legend)).add_to(m)
     if sites:
+        # zoomed in quarter steps: at whole steps sites spread over the country took only
+        # half the map (forty sites from Tangier to Lagouira drawn a third of its width)
+        m.options["zoomSnap"] = ZOOM_SNAP
         m.fit_bounds(sites_bounds(sites, km))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
+ZOOM_SNAP = 0.25
+"""Zoom levels the proposed sites' map fits its view to (Leaflet's default is whole ones)."""
 KM_PER_DEGREE = 111.32
 """Kilometres per degree of latitude (and of longitude at the equator)."""
 MIN_PAD_DEG = 0.3

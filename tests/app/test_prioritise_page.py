@@ -933,6 +933,8 @@ def test_the_map_frames_the_circles_and_lifts_the_tooltips(
         assert lat + dlat <= north
         assert west <= lon - dlon
         assert lon + dlon <= east
+    # zoomed to them in quarter steps, so that they fill the map (whole steps left half empty)
+    assert '"zoomSnap": 0.25' in script
     # a site's tooltip opens above its numbered marker, not on it
     assert '"direction": "top"' in script
     assert '"sticky": false' in script

@@ -6,10 +6,12 @@ inside the Leaflet map); the screenshot lands in ``tests/artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK
 
@@ -77,6 +79,22 @@ _CIRCLES_IN_VIEW = """(iframe) => {
     map.eachLayer(l => { if (l instanceof win.L.Circle) out.push(view.contains(l.getBounds())); });
     return out;
 }"""
+
+
+_CIRCLES_FILL = """(iframe) => {
+    const win = document.querySelector(iframe).contentWindow;
+    const map = Object.values(win).find(v => v instanceof win.L.Map);
+    let all = null;
+    map.eachLayer(l => {
+        if (l instanceof win.L.Circle) all = all ? all.extend(l.getBounds()) : l.getBounds();
+    });
+    const size = map.getSize();
+    const sw = map.latLngToContainerPoint(all.getSouthWest());
+    const ne = map.latLngToContainerPoint(all.getNorthEast());
+    return [(ne.x - sw.x) / size.x, (sw.y - ne.y) / size.y];
+}"""
+MAP_FILL = 0.8
+"""The least share of the map's width or height the sites' circles take together."""
 
 
 def _eps_ids(engine: Any, n: int) -> list[str]:
@@ -152,6 +170,13 @@ def test_at_1366_px_the_sites_read_whole_in_the_page_language(
         inside = page.evaluate(_CIRCLES_IN_VIEW, MAP_IFRAME)
         assert len(inside) == 5
         assert all(inside), inside
+        # and fill it across or down (at whole zoom steps they took half of it, or less);
+        # a circle has its size once the map has laid it out
+        fills = f"(iframe) => Math.max(...({_CIRCLES_FILL})(iframe)) >= {MAP_FILL}"
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(fills, arg=MAP_IFRAME, timeout=10_000)
+        fill = page.evaluate(_CIRCLES_FILL, MAP_IFRAME)
+        assert max(fill) >= MAP_FILL, fill
         frame = page.frame_locator(MAP_IFRAME)
         marker = frame.locator(SITE_MARKER, has_text="1").first
         marker.hover()
