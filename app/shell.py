@@ -3,6 +3,7 @@ navigation, and the messages (empty states, errors, demo marks) pages show the s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -37,6 +38,10 @@ BASE_CSS = """
   /* a closed select box cut its chosen value with no mark ("COAPH — centre d'orientation
      et d'assi" in "Type de centre" at 1366 px): an ellipsis says there is more */
   [data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
+  /* the shell's scripts (the document's language, the maps' names) take no room */
+  [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
+    display: none;
+  }
 </style>
 """
 
@@ -86,6 +91,56 @@ RTL_CSS = """
 """
 
 
+# Streamlit's page says ``<html lang="en">`` whatever the language, and a screen reader reads
+# French and Arabic with its English voice. The shell sets the document's language and
+# direction in the page itself (st.html runs the script in the app's own document, not in a
+# frame), and names the frames of maps (``name_frame``): Streamlit titles a component's frame
+# with the component's name ("streamlit_folium.st_folium"), which is what a screen reader said
+# when it entered the map. The name is the frame's ``aria-label``, which a screen reader reads
+# before its title. A frame drawn later (a tab opened, the map redrawn) is named too.
+DOCUMENT_JS = """
+<script>
+(() => {
+  const w = window.__walouja = window.__walouja || {frames: {}};
+  document.documentElement.lang = %(lang)s;
+  document.documentElement.dir = %(dir)s;
+  Object.assign(w.frames, %(frames)s);
+  if (!w.nameFrames) {
+    w.nameFrames = () => {
+      for (const [key, title] of Object.entries(w.frames)) {
+        for (const f of document.querySelectorAll(`.st-key-${key} iframe`)) {
+          if (f.getAttribute("aria-label") !== title) { f.setAttribute("aria-label", title); }
+        }
+      }
+    };
+    new MutationObserver(w.nameFrames).observe(document.body, {childList: true, subtree: true});
+  }
+  w.nameFrames();
+})();
+</script>
+"""
+
+
+def document_script(lang: str, frames: Mapping[str, str] | None = None) -> str:
+    """The script that gives the page's document ``lang`` (and ``dir="rtl"`` for a
+    right-to-left language) and names the frames inside the containers ``frames`` lists
+    (``{container key: name}``)."""
+    return DOCUMENT_JS % {
+        "lang": json.dumps(lang),
+        "dir": json.dumps("rtl" if is_rtl(lang) else "ltr"),
+        "frames": json.dumps(dict(frames or {}), ensure_ascii=False).replace("</", "<\\/"),
+    }
+
+
+@contextmanager
+def name_frame(key: str, title: str) -> Iterator[None]:
+    """Draw the block's frame (a map) in a container ``key`` whose frame is named ``title``:
+    what a screen reader announces for it."""
+    with st.container(key=key):
+        yield
+        st.html(document_script(current_language(), {key: title}), unsafe_allow_javascript=True)
+
+
 def run() -> None:
     """Draw the shell and run the selected page (the whole of ``Home.py``)."""
     st.set_page_config(page_title="Walouja — ولوجة", page_icon="♿", layout="wide")
@@ -95,6 +150,11 @@ def run() -> None:
     if is_rtl(lang):
         st.html(RTL_CSS)
     page = st.navigation(navigation_pages(), position="sidebar", expanded=True)
+    # each page has its own title in the browser's tab and history: the first thing a screen
+    # reader says of a page, and how a person finds it among open tabs
+    st.set_page_config(page_title=f"{page.title} — Walouja")
+    with st.sidebar:
+        st.html(document_script(lang), unsafe_allow_javascript=True)
     sidebar_footer()
     state.arrive(page.url_path)  # the page's choices when the user left it
     try:

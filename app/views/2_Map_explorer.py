@@ -238,15 +238,21 @@ with left:
             threshold_km=threshold if spec.analysis else None,
             searched=searched,
         )
-    result = st_folium(
-        fmap,
-        key="explorer_map",
-        height=620,
-        use_container_width=True,
-        returned_objects=["last_object_clicked", "last_active_drawing"],
-        center=focus,
-        zoom=zoom,
+    # what a screen reader says of the map's frame: what it shows, and at which level
+    what = explorer.indicator_label(
+        indicator, threshold_km=threshold if spec.analysis else None, level=level
     )
+    frame_title = t("map.frame", what=what, level=t(f"level.{level}"))
+    with shell.name_frame("explorer_map_frame", frame_title):
+        result = st_folium(
+            fmap,
+            key="explorer_map",
+            height=620,
+            use_container_width=True,
+            returned_objects=["last_object_clicked", "last_active_drawing"],
+            center=focus,
+            zoom=zoom,
+        )
     n_drawn = drawn.get(level, 0)
     # "1 province dessinée" (the Arabic text names the level in the plural whatever the count)
     level_key = (

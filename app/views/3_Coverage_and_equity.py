@@ -196,7 +196,9 @@ with tab_map:
         height=520,
         threshold_km=float(km),  # the legend names the distance, as the Map explorer's
     )
-    st_folium(fmap, key="equity_map", height=520, use_container_width=True, returned_objects=[])
+    frame = t("map.frame", what=shown_name, level=t(f"level.{by}s"))
+    with shell.name_frame("equity_map_frame", frame):
+        st_folium(fmap, key="equity_map", height=520, use_container_width=True, returned_objects=[])
 with tab_lorenz:
     lorenz = pd.DataFrame(
         {

@@ -725,3 +725,28 @@ def test_counts_of_one_take_the_singular() -> None:
     assert translate(count_key("data.export_rows", 1, "en"), "en", n=1) == "1 row exported."
     assert translate(count_key("data.export_rows", 0, "en"), "en", n=0) == "0 rows exported."
     assert translate(count_key("search.results", 1, "en"), "en", n=1) == "1 commune found"
+
+
+def _document_scripts(at: AppTest) -> list[str]:
+    """The shell's scripts that set the document's language and name the maps' frames."""
+    bodies = [str(getattr(h, "value", "") or getattr(h.proto, "body", "")) for h in at.get("html")]
+    return [b for b in bodies if "document.documentElement.lang" in b]
+
+
+def test_the_shell_gives_the_document_its_language_direction_and_map_names(
+    app: AppTest,
+) -> None:
+    # Streamlit's <html lang="en"> made a screen reader read every language with its English
+    # voice; the map's frame was announced as "streamlit_folium.st_folium"
+    at = _open(app, "2_Map_explorer")
+    (shell_script,) = [s for s in _document_scripts(at) if "(w.frames, {})" in s]
+    assert 'document.documentElement.lang = "fr"' in shell_script
+    assert 'document.documentElement.dir = "ltr"' in shell_script
+    named = [s for s in _document_scripts(at) if "explorer_map_frame" in s]
+    assert len(named) == 1
+    assert '"Carte : Personnes en situation de handicap (Communes)"' in named[0]
+    at.sidebar.selectbox(key="lang").set_value("ar").run()
+    assert not at.exception
+    scripts = _document_scripts(at)
+    assert any('lang = "ar"' in s and 'dir = "rtl"' in s for s in scripts), scripts
+    assert any("خريطة: الأشخاص في وضعية إعاقة (الجماعات)" in s for s in scripts), scripts
