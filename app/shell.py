@@ -38,6 +38,14 @@ BASE_CSS = """
   /* a closed select box cut its chosen value with no mark ("COAPH — centre d'orientation
      et d'assi" in "Type de centre" at 1366 px): an ellipsis says there is more */
   [data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
+  /* the keyboard's focus shows as a ring (Streamlit marks a focused page link with a faint
+     grey only, and a select box or text field with a thin border): 8.6:1 on white */
+  [data-testid="stSidebarNavLink"]:focus-visible,
+  :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) [role="group"]:focus-within,
+  :is([data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"],
+      [data-testid="stNumberInputContainer"]):focus-within {
+    outline: 2px solid #1f4e96; outline-offset: 1px;
+  }
   /* the shell's scripts (the document's language, the maps' names) take no room */
   [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
     display: none;

@@ -38,6 +38,9 @@ RAMPS: dict[str, list[str]] = {
 }
 BACKGROUND_CSS = (
     "<style>.leaflet-container{background:#eef3f7;}"
+    # the map reached with Tab shows it has the focus inside its frame (Leaflet's ring falls
+    # outside the map, where the frame cuts it off)
+    ".leaflet-container:focus-visible{outline:3px solid #1f4e96;outline-offset:-3px;}"
     # the legend: compact, at most half the map's height (it scrolls beyond), folded by a
     # click on its title, so it never covers the zoom buttons, the layer list or popups
     ".walouja-legend{background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;"
@@ -327,8 +330,10 @@ def _unbroken_brackets(text: str) -> str:
 
 
 class MapControls(MacroElement):
-    """A metric scale bar, the controls' hover titles in the page's language, and zooming
-    with Ctrl (or ⌘) + mouse wheel only: the plain wheel scrolls the page the map sits in.
+    """A metric scale bar, the controls' hover titles in the page's language, zooming with
+    Ctrl (or ⌘) + mouse wheel only (the plain wheel scrolls the page the map sits in), and
+    the keyboard: the map reached with Tab pans with the arrows and zooms with + and -, and
+    its shapes are no stops of the Tab key.
 
     Leaflet titles its buttons in English ("Zoom in", "Layers"); the layer list is added
     after the map, so its title is set once the page has built it.
@@ -350,6 +355,20 @@ class MapControls(MacroElement):
                 name(box.querySelector(".leaflet-control-layers-toggle"), titles.layers);
             };
             map.whenReady(function () { setTimeout(retitle, 0); });
+            // the keyboard moves the map once a person tabs to it (arrows pan, + and -
+            // zoom, Esc closes a popup); a click does not move the focus to it, which
+            // scrolled Streamlit's page under the pointer (see ``base_map``)
+            map.keyboard._onMouseDown = function () {};
+            map.keyboard.enable();
+            // Leaflet makes each shape with a tooltip a stop of the Tab key: 1,503 communes
+            // and the centres stood between the map and the rest of the page. The search
+            // above the map reaches a place, and the panel and tables give its figures
+            var untab = function (layer) {
+                var el = layer.getElement && layer.getElement();
+                if (el) { el.setAttribute("tabindex", "-1"); }
+            };
+            map.on("layeradd", function (e) { untab(e.layer); });
+            map.eachLayer(untab);
             map.getContainer().addEventListener("wheel", function (e) {
                 if (!(e.ctrlKey || e.metaKey)) { return; }
                 e.preventDefault();
@@ -394,7 +413,8 @@ def base_map(
         prefer_canvas=False,
         height=height,
         # Leaflet's keyboard handler focuses the map on mouse down; inside Streamlit's iframe
-        # that scrolls the page under the pointer and the click lands elsewhere
+        # that scrolls the page under the pointer and the click lands elsewhere: MapControls
+        # turns it on without that
         keyboard=False,
         scrollWheelZoom=False,
     )

@@ -27,6 +27,16 @@ def _wait_document(page: Any, lang: str, direction: str) -> None:
     )
 
 
+STYLED = """() => Array.from(document.querySelectorAll("style"))
+    .some(s => s.textContent.includes('[data-testid="stSidebarNavLink"]:focus-visible'))"""
+
+
+def _wait_styled(page: Any) -> None:
+    """Wait for the shell's style sheet: a fresh page can draw its first elements a moment
+    before it (a person sees the page once it is there)."""
+    page.wait_for_function(STYLED, timeout=15_000)
+
+
 def _accessible_names(page: Any, role: str) -> list[str]:
     """The names Chromium's accessibility tree (what a screen reader reads) gives the nodes
     of ``role``."""
@@ -148,3 +158,120 @@ def test_the_coverage_map_is_named_when_its_tab_opens(app: str, page: Any) -> No
     )
     title = _map_frame(page, "equity_map_frame").get_attribute("aria-label")
     assert title.endswith("(Régions)"), title
+
+
+DEEP_FOCUS = """() => {
+    let doc = document, el = document.activeElement, frames = [];
+    while (el && el.tagName === 'IFRAME') {
+        frames.push(el.getAttribute('aria-label') || el.title);
+        doc = el.contentDocument;
+        el = doc.activeElement;
+    }
+    let ring = null;
+    for (let a = el; a && a !== doc.body; a = a.parentElement) {
+        const s = doc.defaultView.getComputedStyle(a);
+        if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) {
+            ring = {width: parseFloat(s.outlineWidth), color: s.outlineColor};
+            break;
+        }
+    }
+    return {frames, tag: el ? el.tagName : null, cls: el ? String(el.className.baseVal ??
+            el.className) : '', label: el ? (el.getAttribute('aria-label') || el.title ||
+            (el.textContent || '').trim().slice(0, 60)) : '', ring};
+}"""
+
+
+def test_the_keyboard_reaches_the_search_the_map_and_past_it(app: str, page: Any) -> None:
+    page.goto(f"{app}/map_explorer")
+    _wait_heading(page, "Explorateur de carte")
+    _wait_styled(page)
+    frame = page.frame_locator(".st-key-explorer_map_frame iframe")
+    frame.locator("path.leaflet-interactive").first.wait_for(state="attached")
+    # the search, from the keyboard alone: Tab to it, type, Enter; the panel names the place
+    _tab_to(page, "input[aria-label^='Chercher une commune']")
+    assert page.evaluate(DEEP_FOCUS)["ring"] is not None  # the field shows it has the focus
+    page.keyboard.type("Tiznit")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Tiznit").first.wait_for()
+    # on to the map: its frame, then the map itself, with a ring
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(DEEP_FOCUS)
+        if focus["frames"] and "leaflet-container" in focus["cls"]:
+            break
+    else:
+        pytest.fail(f"the map was not reached with Tab: {focus}")
+    assert focus["frames"][0].startswith("Carte : "), focus
+    assert focus["ring"] is not None, focus
+    assert focus["ring"]["width"] >= 3, focus
+    centre = (
+        "() => { const m = Object.values(window).find(v => v instanceof L.Map); "
+        "const c = m.getCenter(); return [c.lat, c.lng]; }"
+    )
+    inner = next(f for f in page.frames if "st_folium" in f.url)
+    before = inner.evaluate(centre)
+    page.keyboard.press("ArrowRight")  # pans the map
+    inner.wait_for_function(f"() => ({centre})()[1] !== {before[1]}")
+    # the zoom buttons, the layer list and the legend follow; not the 1,503 communes'
+    # shapes, which stood between the map and the rest of the page
+    stops = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(DEEP_FOCUS)
+        if not focus["frames"]:
+            break
+        stops.append(focus)
+    else:
+        pytest.fail(f"20 presses of Tab stayed in the map: {stops}")
+    assert not [s for s in stops if s["tag"] == "path"], stops
+    assert [s["label"] for s in stops][:3] == ["Zoom avant", "Zoom arrière", "Couches"], stops
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else float(((v + 0.055) / 1.055) ** 2.4)
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """WCAG 2.1's contrast ratio of two colours (r, g, b in 0-255)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    parts = css[css.index("(") + 1 : css.index(")")].replace("/", " ").replace(",", " ").split()
+    r, g, b = (float(p) for p in parts[:3])
+    return (r, g, b)
+
+
+def test_the_contrast_formula_is_wcags() -> None:
+    assert contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21)
+    assert contrast((119, 119, 119), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)
+    assert _rgb("rgba(47, 45, 43, 0.6)") == (47, 45, 43)
+
+
+def test_the_focus_ring_stands_out_from_the_sidebar(app: str, page: Any) -> None:
+    # Streamlit marked a focused page link with a faint grey background only
+    page.goto(f"{app}/data")
+    _wait_heading(page, "Données")
+    _wait_styled(page)
+    _tab_to(page, "[data-testid='stSidebarNavLink']")
+    focus = page.evaluate(DEEP_FOCUS)
+    assert focus["ring"] is not None, focus
+    sidebar = page.evaluate(
+        """() => {
+            let e = document.querySelector("[data-testid='stSidebarNavLink']").parentElement;
+            for (; e; e = e.parentElement) {
+                const c = getComputedStyle(e).backgroundColor;
+                if (c !== "rgba(0, 0, 0, 0)" && c !== "transparent") return c;
+            }
+            return "rgb(255, 255, 255)";
+        }"""
+    )
+    assert contrast(_rgb(focus["ring"]["color"]), _rgb(sidebar)) >= 3, (focus, sidebar)
+    _tab_to(page, LANGUAGE_BOX)
+    assert page.evaluate(DEEP_FOCUS)["ring"] is not None
