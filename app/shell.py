@@ -46,6 +46,10 @@ BASE_CSS = """
       [data-testid="stNumberInputContainer"]):focus-within {
     outline: 2px solid #1f4e96; outline-offset: 1px;
   }
+  /* a folded sidebar is out of sight, and out of the Tab key's way: Streamlit only moves
+     it aside, so the Tab key went through its links unseen, and in Arabic (where the
+     sidebar is on the right) it was moved onto the page's text */
+  [data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
   /* the shell's scripts (the document's language, the maps' names) take no room */
   [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
     display: none;

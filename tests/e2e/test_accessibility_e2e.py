@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.e2e
 
 DOCUMENT = """() => ({lang: document.documentElement.lang, dir: document.documentElement.dir,
@@ -275,3 +277,57 @@ def test_the_focus_ring_stands_out_from_the_sidebar(app: str, page: Any) -> None
     assert contrast(_rgb(focus["ring"]["color"]), _rgb(sidebar)) >= 3, (focus, sidebar)
     _tab_to(page, LANGUAGE_BOX)
     assert page.evaluate(DEEP_FOCUS)["ring"] is not None
+
+
+REFLOW = """() => {
+    const d = document.documentElement;
+    const sidebar = document.querySelector("[data-testid='stSidebar']");
+    const main = document.querySelector("[data-testid='stMain']");
+    const box = sidebar.getBoundingClientRect();
+    return {scroll: d.scrollWidth, width: d.clientWidth, main: main.scrollWidth,
+            mainWidth: main.clientWidth, collapsed: sidebar.dataset.collapsed,
+            visibility: getComputedStyle(sidebar).visibility, left: box.left, right: box.right};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("fr", "Explorateur de carte"), ("ar", "مستكشف الخريطة")]
+)
+def test_at_200_percent_zoom_the_page_reflows_and_the_sidebar_opens(
+    app: str, browser: Any, lang: str, heading: str
+) -> None:
+    # 1366 × 768 at 200 %: 683 × 384 CSS pixels
+    context = browser.new_context(viewport={"width": 683, "height": 384}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto(f"{app}/map_explorer?lang={lang}")
+        _wait_heading(page, heading)
+        page.locator(".st-key-explorer_map_frame iframe").wait_for()
+        shown = page.evaluate(REFLOW)
+        assert shown["scroll"] <= shown["width"], shown  # no scrolling sideways
+        assert shown["main"] <= shown["mainWidth"], shown
+        # Streamlit folds the sidebar; folded, it is out of sight and of the Tab key's way (in
+        # Arabic it was moved onto the page's text, and in every language Tab went through its
+        # links unseen)
+        assert (shown["collapsed"], shown["visibility"]) == ("true", "hidden"), shown
+        page.screenshot(path=str(ARTIFACTS / f"a11y-zoom200-{lang}.png"))
+        _tab_to(page, "[data-testid='stExpandSidebarButton'], [aria-label='Expand sidebar']")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.querySelector(\"[data-testid='stSidebar']\").dataset.collapsed"
+            " === 'false'"
+        )
+        page.get_by_role("link", name=heading).wait_for(state="visible")
+        # the sidebar slides in: what a person sees is the sidebar once it is in place
+        page.wait_for_function(
+            f"() => {{ const s = ({REFLOW})(); return s.left >= 0 && s.right <= s.width + 1; }}",
+            timeout=5_000,
+        )
+        opened = page.evaluate(REFLOW)
+        assert opened["visibility"] == "visible", opened
+        assert opened["left"] >= 0, opened
+        assert opened["right"] <= opened["width"] + 1, opened
+        assert opened["scroll"] <= opened["width"], opened
+        page.screenshot(path=str(ARTIFACTS / f"a11y-zoom200-sidebar-{lang}.png"))
+    finally:
+        context.close()
