@@ -50,6 +50,10 @@ BASE_CSS = """
      it aside, so the Tab key went through its links unseen, and in Arabic (where the
      sidebar is on the right) it was moved onto the page's text */
   [data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+  /* a page's sections are headings of level 2 under its title (a screen reader lists
+     headings by level: a level 3 under the level 1 said a level was missing), drawn at the
+     size Streamlit gives a subheader */
+  [data-testid="stMain"] h2 { font-size: 1.75rem; line-height: 1.2; padding: 0.75rem 0 1rem; }
   /* the shell's scripts (the document's language, the maps' names) take no room */
   [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
     display: none;

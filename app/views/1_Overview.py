@@ -39,7 +39,7 @@ if counts["centres"].rows:
 else:
     coverage_note = t("empty.centres")
 
-st.subheader(t("overview.national"))
+st.header(t("overview.national"))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("field.population"), fmt_number(population))
 m2.metric(t("field.pwd"), fmt_number(pwd))
@@ -71,7 +71,7 @@ else:
         st.info(coverage_note)
 
 if not summary.empty:
-    st.subheader(t("overview.by_type"))
+    st.header(t("overview.by_type"))
     by_type = summary.groupby("centre_type")[["centres", "places"]].sum().reset_index()
     by_type["centre_type"] = by_type["centre_type"].map(lambda c: t(f"centre_type.{c}"))
     by_type = by_type.rename(
@@ -115,7 +115,7 @@ def unit_widths() -> dict[str, int]:
     return {t(key): px for key, px in widths.items()}
 
 
-st.subheader(t("overview.by_unit"))
+st.header(t("overview.by_unit"))
 level_options = ["regions", "provinces"]
 level = st.radio(
     t("overview.breakdown"),
@@ -154,7 +154,7 @@ shown, config = screen_table(
 st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
 
-st.subheader(t("sources.title"))
+st.header(t("sources.title"))
 sources = data.sources()
 if sources.empty:
     st.info(t("sources.none"))

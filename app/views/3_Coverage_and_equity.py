@@ -304,7 +304,7 @@ def _describe(params: dict[str, Any]) -> str:
 
 
 st.divider()
-st.subheader(t("runs.title"))
+st.header(t("runs.title"))
 st.caption(t("runs.intro"))
 s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
 run_name = s1.text_input(t("runs.name"), key="eq_run_name", placeholder=t("runs.placeholder"))

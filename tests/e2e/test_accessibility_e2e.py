@@ -5,6 +5,7 @@ page at 200 % zoom. The checks are written here (no axe-core: the tests run offl
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -277,6 +278,36 @@ def test_the_focus_ring_stands_out_from_the_sidebar(app: str, page: Any) -> None
     assert contrast(_rgb(focus["ring"]["color"]), _rgb(sidebar)) >= 3, (focus, sidebar)
     _tab_to(page, LANGUAGE_BOX)
     assert page.evaluate(DEEP_FOCUS)["ring"] is not None
+
+
+HEADINGS = """() => Array.from(document.querySelectorAll(
+    "[data-testid='stMain'] :is(h1, h2, h3, h4, h5, h6)"))
+    .filter(h => h.getClientRects().length)
+    .map(h => [Number(h.tagName[1]), h.textContent.trim(), getComputedStyle(h).fontSize])"""
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("?lang=ar", "نظرة عامة"),
+        ("coverage_and_equity", "Couverture et équité"),
+        ("data?lang=en", "Data"),
+        ("map_explorer", "Explorateur de carte"),
+    ],
+)
+def test_one_title_and_no_skipped_heading_level(
+    app: str, page: Any, path: str, heading: str
+) -> None:
+    page.goto(f"{app}/{path}")
+    _wait_heading(page, heading)
+    page.wait_for_load_state("networkidle")
+    levels = page.evaluate(HEADINGS)
+    assert [h for h in levels if h[0] == 1] == [[1, heading, levels[0][2]]], levels
+    # the sections were level 3 under the title: a screen reader's list of headings said a
+    # level was missing. They keep the size they had
+    for (before, *_), (after, *_) in itertools.pairwise(levels):
+        assert after <= before + 1, levels
+    assert all(size == "28px" for level, _, size in levels if level == 2), levels
 
 
 REFLOW = """() => {
