@@ -47,8 +47,13 @@ def test_stopping_serve_stops_the_server_and_frees_its_port() -> None:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         assert not _answers(port)
-        with socket.socket() as s:  # the port is free again
+        with socket.socket() as s:  # the port is free again: nothing listens on it
+            # SO_REUSEADDR as servers set it: the health checks' closed connections may wait
+            # out TIME_WAIT on the port (EADDRINUSE under load), but a listener still bound
+            # to it makes the bind fail all the same
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(("127.0.0.1", port))
+            s.listen()
     finally:
         if proc.poll() is None:
             proc.kill()
