@@ -478,6 +478,19 @@ def test_cli_says_served_when_centres_have_places() -> None:
     assert "cost of the new centres: 5,000,000 MAD (1 × 5,000,000 MAD)" in done.stdout
 
 
+def test_cli_says_how_sites_that_all_fill_their_places_were_chosen() -> None:
+    # 3 new COAPH of 100 places: nationally every site fills them, so the number served
+    # does not choose the sites; the coverage does, and the output says so
+    done = _cli("prioritise", "--new", "3", "--new-capacity", "100", "--radius-km", "30")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "note: among the sets of sites that serve as many persons, the one that brings the "
+        "most within 30 km of a centre" in done.stdout
+    )
+    gains = [ln.split()[-1] for ln in done.stdout.splitlines() if re.match(r"\s+\d  \d", ln)]
+    assert gains == ["100", "100", "100"], done.stdout
+
+
 def test_cli_places_a_single_centre_by_comparing_every_candidate() -> None:
     # the national p-median with the COAPH fixed and one new centre used to stop at the
     # 60 s limit with no proven bound: one site to place is decided by trying each

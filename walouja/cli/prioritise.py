@@ -236,6 +236,13 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
             "counted with the median of the known ones"
         )
     sites = r["sites"]
+    if r["model"] == "MCLP" and params.get("new_capacity") is not None and len(sites) > 1:
+        # with few places almost any set of sites serves the optimum: say how one was chosen
+        typer.echo(
+            "note: among the sets of sites that serve as many persons, the one that brings "
+            f"the most within {params['radius_km']:g} km of a centre; sites serving as many "
+            "are listed in the order they add coverage"
+        )
     asked = params.get("new")
     budget, unit_cost = params.get("budget_mad"), params.get("cost_mad")
     if asked is not None and budget is not None and unit_cost:
