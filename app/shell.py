@@ -27,6 +27,11 @@ from app.i18n import (
 from app.offline import use_local_assets
 from walouja.errors import WaloujaError
 
+DEMO_ICON = ":material/science:"
+"""The mark of demonstration data beside the words that say so: a flask drawn from the
+icon font Streamlit serves itself (the 🧪 emoji was an empty box on a computer without an
+emoji font). Streamlit hides an alert's icon from screen readers: the words say it."""
+
 # Streamlit cuts a metric's label at one line ("أشخاص في وضعية إعاقة على أ…"): the labels
 # here say what is counted, so they wrap instead
 BASE_CSS = """
@@ -244,7 +249,7 @@ def sidebar_footer() -> None:
             st.caption(t("shell.db_ok", revision=status.get("revision") or "—"))
             demo = [t(f"layer.{c.table}") for c in layer_counts().values() if c.demo_rows]
             if demo:
-                st.warning(t("shell.demo_layers", layers=join_list(demo)), icon="🧪")
+                st.warning(t("shell.demo_layers", layers=join_list(demo)), icon=DEMO_ICON)
         else:
             st.error(t("shell.db_down"))
         st.caption("Walouja — ولوجة")
@@ -287,7 +292,7 @@ def demo_note(*tables: str) -> None:
         if (c := counts.get(name)) is not None and c.demo_rows
     ]
     if parts:
-        st.warning(" ".join(parts), icon="🧪")
+        st.warning(" ".join(parts), icon=DEMO_ICON)
 
 
 def layer_label(name: str) -> str:

@@ -99,6 +99,10 @@ STAGE_COLOURS: dict[str, str] = {
     "works_under_way": "#2c7bb6",
     "completed": "#1a9641",
 }
+DEMO_MARK = '<span class="fa-solid fa-flask" aria-hidden="true"></span> '
+"""The legend's mark of demonstration data, before the words that say so: a flask from the
+map's own icon font (the 🧪 emoji was an empty box without an emoji font; a screen reader
+skips the mark and reads the words)."""
 BOARDING_COLOURS: dict[int, str] = {1: "#1a9641", 2: "#d7191c", 0: "#969696"}
 
 
@@ -272,9 +276,9 @@ def build_map(
         if drawn_n:
             legend.append("<br>".join([f"<b>{t(f'layer.{layer}')}</b>", *rows_legend]))
     if demo_computed:
-        legend.append(f"<b>🧪 {t('map.demo_computed')}</b>")
+        legend.append(f"<b>{DEMO_MARK}{t('map.demo_computed')}</b>")
     elif demo:
-        legend.append(f"<b>🧪 {t('demo.on_map')}</b>")
+        legend.append(f"<b>{DEMO_MARK}{t('demo.on_map')}</b>")
     # bottom right lies over Algeria and Mauritania, where it hides no Moroccan unit; it
     # folds away with a click on its title
     mapview.Legend(

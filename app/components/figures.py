@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import data
+from app import data, shell
 from app.components.mapview import fmt_number
 from app.i18n import current_language, name_column, t
 
@@ -104,7 +104,7 @@ def unit_panel(level: str, code: str, *, names: Mapping[str, str]) -> None:
         t("field.prevalence"), with_unit(number(row["disability_prevalence"], decimals=1), "%")
     )
     if bool(row.get("is_demo")):
-        st.warning(t("demo.unit"), icon="🧪")
+        st.warning(t("demo.unit"), icon=shell.DEMO_ICON)
 
 
 def unit_address(selected: tuple[str, str] | None, *, searched: str | None) -> str | None:

@@ -20,7 +20,7 @@ if not shell.require_database() or not shell.require_geography():
 counts = data.layer_counts()
 demo_layers = [t(f"layer.{c.table}") for c in counts.values() if c.demo_rows]
 if demo_layers:
-    st.warning(t("demo.banner", layers=join_list(demo_layers)), icon="🧪")
+    st.warning(t("demo.banner", layers=join_list(demo_layers)), icon=shell.DEMO_ICON)
 
 communes = data.units("communes")
 population = float(communes["population"].sum())

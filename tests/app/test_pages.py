@@ -750,3 +750,20 @@ def test_the_shell_gives_the_document_its_language_direction_and_map_names(
     scripts = _document_scripts(at)
     assert any('lang = "ar"' in s and 'dir = "rtl"' in s for s in scripts), scripts
     assert any("خريطة: الأشخاص في وضعية إعاقة (الجماعات)" in s for s in scripts), scripts
+
+
+def test_overview_sections_are_level_two_headings_and_demo_marks_an_icon(app: AppTest) -> None:
+    # the sections were level 3 under the page's level-1 title: a level was missing for a
+    # screen reader; the 🧪 emoji was an empty box without an emoji font
+    at = _open(app, "1_Overview")
+    assert [h.value for h in at.title] == ["Vue d'ensemble"]
+    assert [h.value for h in at.header] == [
+        "Maroc",
+        "Centres par type",
+        "Par territoire",
+        "Sources et licences",
+    ]
+    assert not at.subheader
+    demo = [w for w in [*at.warning, *at.sidebar.warning] if "démonstration" in w.value]
+    assert demo, [w.value for w in at.warning]
+    assert {w.icon for w in demo} == {":material/science:"}

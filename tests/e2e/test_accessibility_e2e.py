@@ -196,6 +196,11 @@ def test_the_keyboard_reaches_the_search_the_map_and_past_it(app: str, page: Any
     page.keyboard.type("Tiznit")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Tiznit").first.wait_for()
+    # the map redraws around the place (outlined): the page has settled, and the focus is
+    # still in the search field
+    frame.locator("path[stroke='#000000'][stroke-width='3.5']").first.wait_for(state="attached")
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    assert page.evaluate(DEEP_FOCUS)["label"].startswith("Chercher une commune")
     # on to the map: its frame, then the map itself, with a ring
     for _ in range(10):
         page.keyboard.press("Tab")
@@ -278,6 +283,114 @@ def test_the_focus_ring_stands_out_from_the_sidebar(app: str, page: Any) -> None
     assert contrast(_rgb(focus["ring"]["color"]), _rgb(sidebar)) >= 3, (focus, sidebar)
     _tab_to(page, LANGUAGE_BOX)
     assert page.evaluate(DEEP_FOCUS)["ring"] is not None
+
+
+LOW_CONTRAST = """() => {
+    const parse = (c) => {
+        const m = c.match(/rgba?\\(([^)]+)\\)/);
+        if (!m) return null;
+        const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+        return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    };
+    const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]))
+        .concat([1]);
+    const background = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+            const c = parse(getComputedStyle(e).backgroundColor);
+            if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+        }
+        let bg = [255, 255, 255, 1];
+        for (const l of layers.reverse()) bg = over(l, bg);
+        return bg;
+    };
+    const lum = (c) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 :
+                                              Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+    };
+    const ratio = (a, b) => {
+        const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05);
+    };
+    const low = [];
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let count = 0;
+    while (walker.nextNode()) {
+        const el = walker.currentNode.parentElement;
+        if (!walker.currentNode.data.trim() || !el || seen.has(el)) continue;
+        seen.add(el);
+        // text a screen reader is not given (icon ligatures) is an icon, not text
+        if (el.closest('[aria-hidden="true"]') || !el.getClientRects().length) continue;
+        const s = getComputedStyle(el);
+        if (s.visibility === 'hidden' || parseFloat(s.fontSize) === 0) continue;
+        count += 1;
+        const bg = background(el);
+        const fg = over(parse(s.color), bg);
+        const size = parseFloat(s.fontSize);
+        const large = size >= 24 || (parseInt(s.fontWeight) >= 700 && size >= 18.66);
+        const r = ratio(fg, bg);
+        if (r < (large ? 3 : 4.5)) low.push({text: walker.currentNode.data.trim().slice(0, 40),
+                                              ratio: r, color: s.color, size});
+    }
+    return {count, low};
+}"""
+"""Every visible text the page gives a screen reader, and the ones whose colour has less
+contrast with its background than WCAG 2.1 AA asks (4.5:1, 3:1 for large text)."""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_our_texts_and_the_map_legend_have_enough_contrast(app: str, page: Any, lang: str) -> None:
+    every = "centres,accessible_cities,transport_stops,beaches"
+    page.goto(f"{app}/map_explorer?lang={lang}&overlays={every}")
+    page.locator("h1").first.wait_for()
+    frame = page.frame_locator(".st-key-explorer_map_frame iframe")
+    frame.locator(".walouja-legend summary").wait_for()
+    page.locator("[data-testid='stAlert']").first.wait_for()  # the demonstration warnings
+    main = page.evaluate(LOW_CONTRAST)
+    assert main["count"] > 10, main
+    assert not main["low"], main
+    inner = next(f for f in page.frames if "st_folium" in f.url)
+    legend = inner.evaluate(LOW_CONTRAST)
+    assert legend["count"] > 10, legend
+    assert not legend["low"], legend
+    # each class of the choropleth is told by its range in words, not by its colour alone
+    rows = inner.evaluate(
+        "() => Array.from(document.querySelectorAll('.walouja-legend-body i'))"
+        ".map(i => [i.nextSibling?.textContent ?? '', getComputedStyle(i).borderTopColor])"
+    )
+    classes = [text for text, _ in rows if "–" in text or "≤" in text]
+    assert len(classes) >= 3, rows
+    # a swatch's outline sets it off from the legend's white (the lightest class is near it)
+    assert all(contrast(_rgb(border), (255, 255, 255)) >= 3 for _, border in rows), rows
+    page.screenshot(path=str(ARTIFACTS / f"a11y-contrast-{lang}.png"))
+
+
+def test_the_demonstration_mark_is_drawn_and_said_in_words(app: str, page: Any) -> None:
+    page.goto(f"{app}/map_explorer?indicator=coverage")
+    _wait_heading(page, "Explorateur de carte")
+    alert = page.locator("[data-testid='stMain'] [data-testid='stAlert']").filter(
+        has_text="démonstration"
+    )
+    alert.wait_for()
+    # the 🧪 emoji was an empty box on a computer without an emoji font: the icon is now a
+    # flask of the icon font Streamlit serves, hidden from screen readers, by the words
+    icon = alert.locator("[data-testid='stAlertDynamicIcon']")
+    assert icon.get_attribute("aria-hidden") == "true"
+    assert icon.text_content() == "science"
+    assert "démonstration" in alert.inner_text()
+    frame = page.frame_locator(".st-key-explorer_map_frame iframe")
+    mark = frame.locator(".walouja-legend .fa-flask")
+    mark.wait_for(state="attached")
+    assert mark.get_attribute("aria-hidden") == "true"
+    drawn = mark.evaluate(
+        "e => [getComputedStyle(e, '::before').content, e.getBoundingClientRect().width,"
+        " e.parentElement.textContent]"
+    )
+    assert drawn[0] not in ("none", "normal", '""'), drawn  # the icon font's glyph
+    assert drawn[1] > 4, drawn
+    assert "démonstration" in drawn[2], drawn
 
 
 HEADINGS = """() => Array.from(document.querySelectorAll(
