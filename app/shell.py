@@ -68,13 +68,14 @@ BASE_CSS = """
 
 # Streamlit words its file uploader in English whatever the page's language ("Upload",
 # "200MB per file"): the button takes the page's word, and the limit is in each page's own
-# caption (``data.file_limit``)
+# caption (``data.file_limit``). The English word is left out of the page, not only drawn
+# at no size: a screen reader named the button "Uploadاختيار ملف"
 UPLOAD_CSS = """
 <style>
   [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
-    font-size: 0;
+    display: none;
   }
-  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {
     content: "%s"; font-size: 0.875rem;
   }
   [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }

@@ -475,3 +475,17 @@ def test_at_200_percent_zoom_the_page_reflows_and_the_sidebar_opens(
         page.screenshot(path=str(ARTIFACTS / f"a11y-zoom200-sidebar-{lang}.png"))
     finally:
         context.close()
+
+
+def test_the_upload_button_is_named_in_the_pages_language_alone(app: str, page: Any) -> None:
+    # the English "Upload" was drawn at no size but still read: "Uploadاختيار ملف"
+    page.goto(f"{app}/data?lang=ar")
+    _wait_heading(page, "البيانات")
+    page.locator("[data-testid='stFileUploaderDropzone'] button").wait_for()
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector(\"[data-testid='stFileUploaderDropzone']"
+        " button [data-testid='stMarkdownContainer']\"), '::after').content === '\"اختيار ملف\"'"
+    )
+    names = _accessible_names(page, "button")
+    assert "اختيار ملف" in names, names
+    assert not [n for n in names if "Upload" in n], names
