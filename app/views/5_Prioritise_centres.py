@@ -466,6 +466,9 @@ else:
     if res.get("capacity_filled"):
         st.caption(tn("prioritise.capacity_filled", int(res["capacity_filled"])))
     n_sites, asked = len(res.get("sites") or []), params.get("new")
+    if res.get("model") == "MCLP" and params.get("new_capacity") is not None and n_sites > 1:
+        # with few places almost any set of sites serves the optimum: how one was chosen
+        st.caption(t("prioritise.capacity_ties", km=fmt_number(params.get("radius_km"))))
     if not n_sites:
         st.info(t("prioritise.no_sites"))
     elif asked is not None and n_sites < int(asked):

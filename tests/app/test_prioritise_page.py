@@ -650,7 +650,7 @@ def test_a_cli_scenario_with_capacities_says_how_unknown_places_were_counted(
     assert unknown > 0, "the demonstration COAPH include centres without a capacity"
     with connect(settings) as conn:
         scenario = run_prioritise(
-            conn, centre_type="COAPH", new=1, new_capacity=100, name=f"{SAVED_PREFIX} places"
+            conn, centre_type="COAPH", new=2, new_capacity=100, name=f"{SAVED_PREFIX} places"
         )
     assert scenario.results["capacity_filled"] == unknown
     at = AppTest.from_file(HOME, default_timeout=240)
@@ -665,6 +665,9 @@ def test_a_cli_scenario_with_capacities_says_how_unknown_places_were_counted(
         else f"{unknown} centres existants sans capacité connue comptent pour la médiane"
     )
     assert any(note in c.value for c in at.caption), [c.value for c in at.caption]
+    # both new centres fill their 100 places: the page says how the two sites were chosen
+    ties = "Parmi les ensembles de sites qui servent autant de personnes, Walouja retient"
+    assert any(c.value.startswith(ties) for c in at.caption), [c.value for c in at.caption]
 
 
 def test_a_time_limit_answer_says_what_is_known_of_its_gap(page: AppTest) -> None:
