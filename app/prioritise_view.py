@@ -36,6 +36,7 @@ from walouja.services.prioritise import (
     compare_scenarios,
     list_scenarios,
     load_scenario,
+    name_sites,
     run_prioritise,
 )
 
@@ -1197,29 +1198,13 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
     """
     from geo.export_sites import sites_bytes
 
-    communes = data.units("communes").set_index("code")
-    provinces = data.units("provinces").set_index("code")
-    unit = gain_unit(measure(results))
-
-    def named(site: Mapping[str, Any]) -> dict[str, Any]:
-        commune, province = site.get("commune_code"), site.get("province_code")
-        row = dict(site)
-        if "site_id" in site:
-            # a layer's or a file's site: its own names, then its commune's
-            if commune in communes.index:
-                row["commune_fr"] = communes.at[commune, "name_fr"]
-                row["commune_ar"] = communes.at[commune, "name_ar"]
-        elif commune in communes.index:
-            row["name_fr"] = communes.at[commune, "name_fr"]
-            row["name_ar"] = communes.at[commune, "name_ar"]
-        if province in provinces.index:
-            row["province_fr"] = provinces.at[province, "name_fr"]
-            row["province_ar"] = provinces.at[province, "name_ar"]
-        row["gain"] = None if site.get("gain") is None else round(float(site["gain"]), 1)
-        row["gain_unit"] = unit  # in the page's language, as the table's heading says
-        return row
-
-    return sites_bytes([named(s) for s in results.get("sites") or []], fmt)
+    named = name_sites(
+        results.get("sites") or [],
+        data.units("communes").set_index("code"),
+        data.units("provinces").set_index("code"),
+        gain_unit(measure(results)),  # in the page's language, as the table's heading says
+    )
+    return sites_bytes(named, fmt)
 
 
 def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = None) -> str:

@@ -9,7 +9,7 @@ in ``analysis_runs`` (reused when the same request meets unchanged inputs).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
@@ -539,17 +539,34 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
 def named_sites(conn: Connection, results: dict[str, Any]) -> list[dict[str, Any]]:
     """A scenario's proposed sites as its download lists them: each site with its names,
     its commune's and its province's (French and Arabic), its gain to one decimal and the
-    gain's unit (``gain_measure``, in English).
+    gain's unit (``gain_measure``, in English); see :func:`name_sites`.
+
+    The codes stay text as the database has them (``04.421``, not 4.421): see
+    ``geo.export_sites.sites_bytes`` on what a CSV can keep.
+    """
+    return name_sites(
+        results.get("sites") or [],
+        units(conn, "communes").set_index("code"),
+        units(conn, "provinces").set_index("code"),
+        results.get("gain_measure"),
+    )
+
+
+def name_sites(
+    sites: Sequence[Mapping[str, Any]],
+    communes: pd.DataFrame,
+    provinces: pd.DataFrame,
+    unit: str | None,
+) -> list[dict[str, Any]]:
+    """``sites`` with their names, their commune's and their province's (French and Arabic,
+    from ``communes`` and ``provinces`` indexed by code), the gain to one decimal and its
+    ``unit`` (``gain_unit``: the CLI's English, or the page's language).
 
     A commune's site is named by the commune; a layer's or a file's site keeps its own
-    names and gets its commune's beside them. The codes stay text as the database has them
-    (``04.421``, not 4.421): see ``geo.export_sites.sites_bytes`` on what a CSV can keep.
+    names and gets its commune's beside them.
     """
-    communes = units(conn, "communes").set_index("code")
-    provinces = units(conn, "provinces").set_index("code")
-    unit = results.get("gain_measure")
     out = []
-    for site in results.get("sites") or []:
+    for site in sites:
         commune, province = site.get("commune_code"), site.get("province_code")
         row = dict(site)
         if "site_id" in site:
