@@ -44,8 +44,11 @@ BASE_CSS = """
      et d'assi" in "Type de centre" at 1366 px): an ellipsis says there is more */
   [data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
   /* the keyboard's focus shows as a ring (Streamlit marks a focused page link with a faint
-     grey only, and a select box or text field with a thin border): 8.6:1 on white */
+     grey only, a select box or text field with a thin border, a button or tab with a pale
+     red halo of 2:1): 8.6:1 on white */
   [data-testid="stSidebarNavLink"]:focus-visible,
+  :is([data-testid="stMain"], [data-testid="stSidebar"])
+    :is(button, a, [role="tab"], summary):focus-visible,
   :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) [role="group"]:focus-within,
   :is([data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"],
       [data-testid="stNumberInputContainer"]):focus-within {

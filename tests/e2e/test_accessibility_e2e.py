@@ -285,6 +285,18 @@ def test_the_focus_ring_stands_out_from_the_sidebar(app: str, page: Any) -> None
     assert page.evaluate(DEEP_FOCUS)["ring"] is not None
 
 
+def test_a_focused_tab_and_button_show_a_ring(app: str, page: Any) -> None:
+    # Streamlit's own mark was a pale red halo (about 2:1 on white)
+    page.goto(f"{app}/coverage_and_equity")
+    _wait_heading(page, "Couverture et équité")
+    _wait_styled(page)
+    for target in ("[role='tab']", "[data-testid='stBaseButton-secondary']"):
+        _tab_to(page, target, limit=80)
+        focus = page.evaluate(DEEP_FOCUS)
+        assert focus["ring"] is not None, focus
+        assert contrast(_rgb(focus["ring"]["color"]), (255, 255, 255)) >= 3, focus
+
+
 LOW_CONTRAST = """() => {
     const parse = (c) => {
         const m = c.match(/rgba?\\(([^)]+)\\)/);
