@@ -4,6 +4,10 @@ Exported files import back unchanged: they carry ``external_id``, ``source`` and
 ``licence`` (its source's, from ``layer_sources``: rows shared from a file keep their
 attribution, ODbL for OpenStreetMap's); ``services`` is written as ``a;b``; CSV has
 ``lon``/``lat`` columns and a UTF-8 BOM so that spreadsheet programs show Arabic correctly.
+Tables that are not imported back (a scenario's sites) can also be an XLSX workbook (GDAL's
+XLSX driver, one sheet named after the layer): the CSV's columns, with text cells for text (a
+code such as ``04.421`` stays text in Excel, whatever its list separator) and number cells
+for figures.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
 from geo.db import connect
 from geo.layers import LayerFilter, get_layer, read_layer, source_licences
@@ -23,6 +28,11 @@ from walouja.errors import DataError
 from walouja.settings import Settings
 
 EXPORT_FORMATS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".csv": "csv"}
+"""Formats of a layer's export: each imports back (an extension -> the format)."""
+
+SHEET_FORMATS = {**EXPORT_FORMATS, ".xlsx": "xlsx"}
+"""Formats of a table that is not imported back (a scenario's proposed sites): the layer's,
+and an Excel workbook."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +57,11 @@ class ExportResult:
         return dict(self.__dict__)
 
 
-def export_format(path: Path, fmt: str | None = None) -> str:
-    """The export format from ``fmt`` or the file extension.
+def export_format(
+    path: Path, fmt: str | None = None, *, formats: Mapping[str, str] = EXPORT_FORMATS
+) -> str:
+    """The export format from ``fmt`` or the file extension, one of ``formats``
+    (an extension -> the format).
 
     Raises
     ------
@@ -56,22 +69,24 @@ def export_format(path: Path, fmt: str | None = None) -> str:
         The format is unknown, or ``fmt`` contradicts the file's known extension (a CSV
         written to ``layer.gpkg`` would not re-import).
     """
+    known = list(dict.fromkeys(formats.values()))
     if fmt is not None:
         fmt = fmt.lower()
-        if fmt not in set(EXPORT_FORMATS.values()):
-            raise DataError(f"cannot export to {fmt!r}", hint="formats: gpkg, geojson, csv")
-        named = EXPORT_FORMATS.get(path.suffix.lower())
+        if fmt not in known:
+            raise DataError(f"cannot export to {fmt!r}", hint=f"formats: {', '.join(known)}")
+        named = formats.get(path.suffix.lower())
         if named is not None and named != fmt:
             raise DataError(
                 f"{path.name} names a {named} file but --format is {fmt}",
                 hint=f"name the file {path.stem}.{fmt} or leave --format out",
             )
         return fmt
-    found = EXPORT_FORMATS.get(path.suffix.lower())
+    found = formats.get(path.suffix.lower())
     if found is None:
+        extensions = [f".{f}" for f in known]
         raise DataError(
             f"cannot tell the export format of {path.name}",
-            hint="use .gpkg, .geojson or .csv (or --format)",
+            hint=f"use {', '.join(extensions[:-1])} or {extensions[-1]} (or --format)",
         )
     return found
 
@@ -94,11 +109,15 @@ def to_flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
-    if fmt == "csv":
+    if fmt in ("csv", "xlsx"):
         table = pd.DataFrame(flat.drop(columns=[flat.geometry.name]))
         table["lon"] = flat.geometry.x.round(7)
         table["lat"] = flat.geometry.y.round(7)
-        table.to_csv(path, index=False, encoding="utf-8-sig")
+        if fmt == "csv":
+            table.to_csv(path, index=False, encoding="utf-8-sig")
+        else:
+            # a sheet name is at most 31 characters in Excel
+            pyogrio.write_dataframe(table, path, driver="XLSX", layer=layer[:31])
     elif fmt == "gpkg":
         flat.to_file(path, layer=layer, driver="GPKG")
     else:

@@ -1,5 +1,5 @@
-"""Proposed sites of a prioritisation scenario as GeoPackage or CSV bytes (for downloads),
-or a file (``walouja scenarios export``).
+"""Proposed sites of a prioritisation scenario as GeoPackage, CSV or Excel (XLSX) bytes (for
+downloads), or a file (``walouja scenarios export``).
 
 The codes (``commune_code`` 04.421.01.01, ``province_code`` 04.421, ``region_code`` 04) are
 written exactly as the database holds them, as text. A GeoPackage (or GeoJSON) keeps them
@@ -12,7 +12,9 @@ are ignored by Excel and pandas alike. So the CSV keeps the codes as they are, t
 other HCP tables join on, and says how to read them: pandas ``dtype=str`` (or
 ``dtype={"province_code": str, "region_code": str}``), Excel's Data › From Text/CSV with the
 code columns set to Text (a French Excel, whose list separator is ';', needs that import
-to split a comma-separated file into columns anyway), or the GeoPackage.
+to split a comma-separated file into columns anyway), or the GeoPackage. The XLSX workbook
+is the spreadsheet user's file: its code cells are text cells, so Excel (and LibreOffice)
+show ``04`` and ``04.421`` as written, whatever the computer's list separator.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.export import ExportResult, check_writable, export_format, write_frame
+from geo.export import SHEET_FORMATS, ExportResult, check_writable, export_format, write_frame
 from walouja.errors import DataError
 
 SITE_COLUMNS = (
@@ -70,13 +72,14 @@ def sites_frame(sites: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFrame:
 def sites_bytes(
     sites: Sequence[Mapping[str, Any]], fmt: str, *, layer: str = "proposed_sites"
 ) -> bytes:
-    """The sites as the bytes of a ``gpkg`` (one point layer named ``layer``) or ``csv`` file
-    (UTF-8 with BOM, ``lon``/``lat`` columns), written by :func:`geo.export.write_frame`.
+    """The sites as the bytes of a ``gpkg`` (one point layer named ``layer``), ``csv``
+    (UTF-8 with BOM, ``lon``/``lat`` columns) or ``xlsx`` file (one sheet, the CSV's
+    columns), written by :func:`geo.export.write_frame`.
 
     The codes are text as the database holds them; a CSV reader must be told to keep them
     text (see the module's docstring for why the CSV does not disguise them)."""
-    if fmt not in ("gpkg", "csv"):
-        raise DataError(f"cannot write sites as {fmt!r}", hint="formats: gpkg, csv")
+    if fmt not in ("gpkg", "csv", "xlsx"):
+        raise DataError(f"cannot write sites as {fmt!r}", hint="formats: gpkg, csv, xlsx")
     frame = sites_frame(sites)
     with tempfile.TemporaryDirectory(prefix="walouja-sites-") as folder:
         path = Path(folder) / f"{layer}.{fmt}"
@@ -91,9 +94,9 @@ def export_sites(
     fmt: str | None = None,
     layer: str = "proposed_sites",
 ) -> ExportResult:
-    """Write the sites to ``path`` as ``export_layer`` writes a layer: GeoPackage, GeoJSON or
-    CSV (``fmt``, else from the extension), a file already there replaced, a folder that
-    does not exist refused before anything is written.
+    """Write the sites to ``path`` as ``export_layer`` writes a layer: GeoPackage, GeoJSON,
+    CSV or an Excel workbook (``fmt``, else from the extension), a file already there
+    replaced, a folder that does not exist refused before anything is written.
 
     Raises
     ------
@@ -101,7 +104,7 @@ def export_sites(
         The format is unknown, ``path`` cannot be written, or a site has no coordinates.
     """
     path = Path(path)
-    kind = export_format(path, fmt)
+    kind = export_format(path, fmt, formats=SHEET_FORMATS)
     check_writable(path)
     frame = sites_frame(sites)
     replaced = write_frame(frame, path, kind, layer=layer)

@@ -19,6 +19,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -588,6 +589,12 @@ def test_cli_exports_a_scenarios_sites_with_the_databases_codes(
     assert pd.read_csv(csv)["commune_code"].tolist() == expected["commune_code"].tolist()
     frame = gpd.read_file(gpkg)
     assert frame[codes].to_numpy().tolist() == expected[codes].to_numpy().tolist()
+    # and an Excel workbook, whose code cells are text
+    book = tmp_path / "sites.xlsx"
+    done = _cli("scenarios", "export", str(run_id), str(book))
+    assert done.returncode == 0, done.stderr
+    sheet = pyogrio.read_dataframe(book)
+    assert sheet[codes].to_numpy().tolist() == expected[codes].to_numpy().tolist()
 
 
 def test_cli_export_refuses_what_it_cannot_write(tmp_path: Path) -> None:

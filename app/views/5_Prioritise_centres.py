@@ -489,7 +489,7 @@ else:
         pv.show_table(pv.sites_table(res))
         st.caption(t(f"prioritise.sites_note.{counted}", km=km))
         if res.get("sites"):
-            b1, b2 = st.columns(2)
+            b1, b2, b3 = st.columns(3)
             stem = f"walouja_sites_{params.get('centre_type')}_{scenario['id']}"
             b1.download_button(
                 t("prioritise.download_csv"),
@@ -506,6 +506,14 @@ else:
                 mime="application/geopackage+sqlite3",
                 key="p_dl_gpkg",
                 help=t("prioritise.download_gpkg_help"),
+            )
+            b3.download_button(
+                t("prioritise.download_xlsx"),
+                pv.sites_file(res, "xlsx"),
+                file_name=f"{stem}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key="p_dl_xlsx",
+                help=t("prioritise.download_xlsx_help"),
             )
     with tab_prov:
         pv.show_table(pv.unit_table(res, "province"))

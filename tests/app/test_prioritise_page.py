@@ -190,6 +190,17 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     )
     assert kept_codes["province_code"].str.fullmatch(r"\d\d\.\d{3}").all()  # as the help says
     assert (csv["gain"] == csv["gain"].round(1)).all()
+    # the Excel workbook: the same sites, its codes text cells whatever the list separator
+    assert "Télécharger les sites (Excel)" in labels
+    import pyogrio
+
+    with tempfile.TemporaryDirectory() as folder:
+        book = Path(folder) / "sites.xlsx"
+        book.write_bytes(pv.sites_file(res, "xlsx"))
+        sheet = pyogrio.read_dataframe(book)
+    assert sheet["province_code"].tolist() == kept_codes["province_code"].tolist()
+    assert sheet["name_ar"].tolist() == csv["name_ar"].tolist()
+    assert set(sheet["gain_unit"]) == {"personnes nouvellement couvertes"}
 
 
 def test_changing_the_count_or_the_model_changes_the_result(page: AppTest) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 from shapely.geometry import LineString, Point
 from sqlalchemy.engine import Connection
@@ -64,6 +67,31 @@ def test_sites_as_csv_have_lon_lat_and_arabic_intact() -> None:
     assert table["name_fr"].iloc[1] == "الرباط"
 
 
+def test_sites_as_an_excel_workbook_keep_codes_as_text_and_figures_as_numbers(
+    tmp_path: Path,
+) -> None:
+    # the spreadsheet user's file: Excel shows a text cell as written ("04", "04.421"),
+    # whatever its list separator, where a CSV needs an import dialog
+    path = tmp_path / "sites.xlsx"
+    path.write_bytes(sites_bytes(SITES, "xlsx"))
+    assert pyogrio.list_layers(path)[:, 0].tolist() == ["proposed_sites"]
+    table = pyogrio.read_dataframe(path)  # read back by GDAL, with its defaults
+    assert list(table.columns[-2:]) == ["lon", "lat"]
+    assert table["region_code"].tolist() == ["01", "04"]
+    assert table["province_code"].tolist() == ["01.511", "04.421"]
+    assert table["name_fr"].tolist() == ["Tanger", "الرباط"]
+    assert table["gain"].tolist() == [1234.5, 99.0]
+    assert table["lon"].tolist() == [-5.8, -6.84]
+    # in the sheet itself: the codes are shared strings (t="s"), the gains plain numbers
+    with zipfile.ZipFile(path) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert "<t>04</t>" in strings
+    assert "<t>04.421</t>" in strings
+    assert re.search(r'<c r="[A-Z]+2" t="s">', sheet)
+    assert re.search(r'<c r="[A-Z]+2">\s*<v>1234.5</v>', sheet)
+
+
 def test_the_sites_codes_are_the_databases_as_text(conn: Connection, tmp_path: Path) -> None:
     # the codes are dotted text ("04.421.01.01"; province "04.421", region "04"): a CSV
     # cannot carry a column's type, so the file writes them exactly and the GeoPackage keeps
@@ -101,7 +129,7 @@ def test_a_site_without_coordinates_is_refused() -> None:
     with pytest.raises(DataError, match="site 1"):
         sites_bytes([{"rank": 1, "lon": None, "lat": 30.0}], "csv")
     with pytest.raises(DataError, match="cannot write"):
-        sites_bytes(SITES, "xlsx")
+        sites_bytes(SITES, "ods")
 
 
 def test_points_from_csv_keep_ids_and_names(tmp_path: Path) -> None:

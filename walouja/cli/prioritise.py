@@ -378,7 +378,7 @@ def scenarios_show(
 
 _EXPORT_FILE = typer.Argument(
     ...,
-    help="The file to write: .gpkg, .geojson or .csv. Its folder must exist; a file already "
+    help="The file to write: .gpkg, .geojson, .csv or .xlsx. Its folder must exist; a file already "
     "there is replaced.",
 )
 
@@ -392,7 +392,7 @@ def scenarios_export(
         None,
         "--format",
         metavar="FORMAT",
-        help="gpkg, geojson or csv (default: from the file's extension).",
+        help="gpkg, geojson, csv or xlsx (default: from the file's extension).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -400,15 +400,15 @@ def scenarios_export(
 
     One point per site, by rank: its names, its commune's and province's in French and
     Arabic, its codes, gain and cost, whether it was forced. The codes are text (04.421):
-    a GeoPackage keeps them so; a CSV reader must be told to (pandas: dtype=str; Excel:
-    Data > From Text/CSV, code columns as Text).
+    a GeoPackage and an Excel workbook (.xlsx) keep them so; a CSV reader must be told to
+    (pandas: dtype=str; Excel: Data > From Text/CSV, code columns as Text).
     """
-    from geo.export import check_writable, export_format
+    from geo.export import SHEET_FORMATS, check_writable, export_format
     from geo.export_sites import export_sites
     from walouja.services.prioritise import named_sites
 
     check_writable(file)  # a mistyped path costs no query
-    export_format(file, fmt)
+    export_format(file, fmt, formats=SHEET_FORMATS)
     with db.connect(settings()) as conn:
         scenario = load_scenario(conn, run_id)
         sites = named_sites(conn, scenario.results)
