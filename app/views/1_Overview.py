@@ -171,7 +171,7 @@ else:
         name = shell.source_label(str(src["layer"]), is_demo=demo)
         lines.setdefault((worded[0], worded[1], demo), []).append(name)
     for (source, licence, demo), names in lines.items():
-        mark = " 🧪" if demo else ""
+        mark = f" {shell.DEMO_ICON}" if demo else ""  # an icon: no emoji font needed
         # the sources' texts isolated as one run (brackets included): a Latin one keeps its
         # parentheses in place in Arabic, also when the line wraps
         # "source · licence": a licence may hold its own brackets ("CC0 1.0 (invented data)")

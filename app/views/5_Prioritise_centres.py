@@ -373,7 +373,7 @@ if scenario is None:
 else:
     params, res = scenario["params"], scenario["results"]
     model_name = str(res.get("model"))
-    st.subheader(t("prioritise.result_title", id=scenario["id"]))
+    st.header(t("prioritise.result_title", id=scenario["id"]))
     named = t("prioritise.scenario_name", name=scenario["name"]) if scenario["name"] else ""
     st.caption(pv.describe(params) + named)
     if not request.matches(params) or not pv.same_candidates(
@@ -550,7 +550,7 @@ else:
 
 # ---- scenarios: save, reload, compare ----------------------------------------------------------
 st.divider()
-st.subheader(t("prioritise.scenarios"))
+st.header(t("prioritise.scenarios"))
 # every run is kept (analysis_runs) and listed: a name only helps to find one again
 st.caption(t("prioritise.scenarios_note"))
 if scenario is not None:

@@ -44,7 +44,7 @@ def _value(field: str, value: object, lang: str) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
         return None
     if field == "is_demo":
-        return f"🧪 {t('yes')}" if bool(value) else t("no")
+        return f"{shell.DEMO_ICON} {t('yes')}" if bool(value) else t("no")
     text = str(value)
     if field == "url":
         if text.startswith(("https://", "http://")):
@@ -85,7 +85,7 @@ def _order(layers: pd.Series) -> list[str]:
 
 shell.header("sources.title", "sources.intro")
 
-st.subheader(t("sources.credits"))
+st.header(t("sources.credits"))
 st.markdown(
     "\n".join(
         f"- {t(key)}"
@@ -99,7 +99,7 @@ st.markdown(
     )
 )
 
-st.subheader(t("sources.loaded"))
+st.header(t("sources.loaded"))
 if not shell.require_database():
     st.stop()
 sources = data.sources()
@@ -120,7 +120,8 @@ else:
         with st.container(border=True):
             demo = bool(entries["is_demo"].any())
             names = [plain_markdown(shell.source_label(x, is_demo=demo)) for x in layers]
-            st.markdown(" · ".join(f"**{n}**" for n in names) + (" 🧪" if demo else ""))
+            mark = f" {shell.DEMO_ICON}" if demo else ""  # an icon: no emoji font needed
+            st.markdown(" · ".join(f"**{n}**" for n in names) + mark)
             for number, (at, row) in enumerate(entries.iterrows()):
                 if number:
                     st.divider()  # the layer's rows from another source

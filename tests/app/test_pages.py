@@ -208,7 +208,7 @@ def test_overview_names_each_source_by_its_layer_in_the_page_language(
         ]
     finally:
         _fresh_caches()
-    assert any(e.startswith(f"- **{beaches}** 🧪 — ") for e in entries), entries
+    assert any(e.startswith(f"- **{beaches}** :material/science: — ") for e in entries), entries
     # the source and licence texts are worded in the page's language and isolated (a Latin
     # one's parentheses stay put in Arabic)
     census = translate("provenance.census.source", lang, figures_version="", boundaries_version="")
@@ -244,7 +244,7 @@ def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
     # one card a layer, named in the page's language; the census levels share one
     headings = [_plain(m.value) for m in at.markdown if m.value.startswith("**")]
     assert headings[0] == "**Régions** · **Provinces et préfectures** · **Communes**", headings
-    assert "**Arrêts de transport (démonstration)** 🧪" in headings, headings
+    assert "**Arrêts de transport (démonstration)** :material/science:" in headings, headings
     assert not at.dataframe  # no table cutting the long texts
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Sources and licences"
