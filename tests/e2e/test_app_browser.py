@@ -110,7 +110,9 @@ def test_a_direct_link_opens_its_page_with_the_shell_on_a_fresh_server(
     nav = page.locator("[data-testid='stSidebarNavLink']")
     assert nav.first.inner_text().endswith("Overview")  # our navigation, translated
     assert "Home" not in " ".join(nav.all_inner_texts())
-    assert page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").count() == 1
+    language = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']")
+    language.first.wait_for()  # on a loaded machine the sidebar comes after the heading
+    assert language.count() == 1
     assert page.get_by_text("Page not found").count() == 0
 
 
@@ -176,6 +178,13 @@ def test_each_layers_provenance_reads_whole_in_its_card(app: str, page: Any, lan
     _wait_heading(page, translate("sources.title", lang))
     notes = translate("provenance.census.notes", lang)
     page.get_by_text(notes[:40]).first.wait_for()
+    # every card drawn (under load the last ones came after the first's text)
+    page.wait_for_function(
+        """sel => [...document.querySelectorAll(sel)]
+            .filter(e => getComputedStyle(e).borderTopWidth !== '0px').length >= 5""",
+        arg=CARD,
+    )
+    page.wait_for_timeout(300)  # their layout settled
     cards = page.evaluate(
         """sel => [...document.querySelectorAll(sel)]
             .filter(e => getComputedStyle(e).borderTopWidth !== '0px')
