@@ -86,7 +86,7 @@ def unit_panel(level: str, code: str, *, names: Mapping[str, str]) -> None:
         st.info(t("map.select_hint"))
         return
     row = found.iloc[0]
-    st.subheader(str(row[name_column()]))
+    st.header(str(row[name_column()]))  # level 2 under the page title
     other = "name_fr" if name_column() == "name_ar" else "name_ar"
     st.markdown(f"<div dir='auto'>{row[other]}</div>", unsafe_allow_html=True)
     parents = []

@@ -144,7 +144,7 @@ def test_search_looks_in_the_filtered_region_and_names_a_match_outside_it(fresh:
     # with the filter removed, Tiznit is found and shown
     at.selectbox(key="region").set_value("").run()
     at.text_input(key="q").input("Tiznit").run()
-    assert any("Tiznit" in s.value for s in at.subheader)
+    assert any("Tiznit" in s.value for s in at.header)
 
 
 def test_search_counts_every_match_and_says_how_many_it_lists(fresh: None, engine: Engine) -> None:
@@ -193,20 +193,20 @@ def test_the_panel_keeps_a_clicked_unit_and_forgets_a_search_that_finds_nothing(
 ) -> None:
     at = _open()
     at.text_input(key="q").input("Tiznit").run()
-    assert [s.value for s in at.subheader][:1] == ["Tiznit"]
+    assert [s.value for s in at.header][:1] == ["Tiznit"]
     tiznit = at.query_params["commune"]
     other = next(c for c in _units(engine, "communes")["code"] if c != tiznit)
     at.session_state["selected"] = ("communes", other)  # what a click on the map records
     at.run()
-    clicked = at.subheader[0].value
+    clicked = at.header[0].value
     assert clicked != "Tiznit"
     at.selectbox(key="indicator").set_value("prevalence").run()
-    assert at.subheader[0].value == clicked  # a rerun does not bring the search back
+    assert at.header[0].value == clicked  # a rerun does not bring the search back
     at.session_state["selected"] = explorer.found_unit(tiznit)
     at.run()
     at.text_input(key="q").input("zzzz").run()
     assert "commune" not in at.query_params
-    assert not at.subheader
+    assert not at.header
     assert any("Cliquez sur la carte" in i.value for i in at.info)
 
 
@@ -323,13 +323,13 @@ def test_a_clicked_unit_is_in_the_address_and_comes_back_with_it(
     at.run()
     assert at.query_params["unit"] == f"provinces:{code}"
     shared = _open(level="provinces", indicator="coverage", unit=f"provinces:{code}")
-    assert [s.value for s in shared.subheader][:1] == [name]
+    assert [s.value for s in shared.header][:1] == [name]
     assert any(m.label.startswith("Couverture") for m in shared.metric)  # its access figures
     # with a search in the address, the clicked unit still wins; a stale unit is ignored
     searched = _open(q="Tiznit", unit=f"provinces:{code}")
-    assert [s.value for s in searched.subheader][:1] == [name]
+    assert [s.value for s in searched.header][:1] == [name]
     stale = _open(unit="provinces:99.999")
-    assert not stale.subheader
+    assert not stale.header
     assert "unit" not in stale.query_params
 
 
@@ -405,7 +405,7 @@ def test_a_province_or_region_found_is_listed_zoomed_to_outlined_and_shown(
     assert at.query_params["commune"] == f"{level}:{code}"
     assert "unit" not in at.query_params  # the search's own place is under "commune"
     # its panel as a click on it shows it: names, census and access figures
-    assert [s.value for s in at.subheader][:1] == [heading]
+    assert [s.value for s in at.header][:1] == [heading]
     assert any(c.value.startswith(code) or f" {code}" in c.value for c in at.caption)
     assert len(at.metric) >= 6, [m.label for m in at.metric]
     # outlined, and the map opens on it

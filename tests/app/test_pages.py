@@ -126,14 +126,14 @@ def test_map_explorer_changes_level_searches_and_shows_figures(app: AppTest) -> 
     assert "fitBounds" not in _map_script(at)
     at.text_input(key="q").input("tiznit").run()
     assert not at.exception
-    assert any("Tiznit" in s.value for s in at.subheader)
+    assert any("Tiznit" in s.value for s in at.header)
     # the map opens on the commune found (a shared link to it shows it)
     assert "fitBounds" in _map_script(at)
     assert at.query_params["q"] == "tiznit"
     assert any(m.label == "Personnes en situation de handicap" for m in at.metric)
     at.text_input(key="q").input("تزنيت").run()  # the placeholder's spelling; the data's is تيزنيت
     assert not at.warning or not any("تزنيت" in w.value for w in at.warning)
-    assert any("Tiznit" in s.value for s in at.subheader)
+    assert any("Tiznit" in s.value for s in at.header)
 
 
 def test_map_explorer_access_indicators_offer_centre_type(app: AppTest) -> None:

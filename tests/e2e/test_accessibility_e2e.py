@@ -418,6 +418,9 @@ HEADINGS = """() => Array.from(document.querySelectorAll(
         ("coverage_and_equity", "Couverture et équité"),
         ("data?lang=en", "Data"),
         ("map_explorer", "Explorateur de carte"),
+        ("map_explorer?q=tiznit", "Explorateur de carte"),  # the unit's panel: level 2
+        ("sources_and_licences?lang=ar", "المصادر والتراخيص"),
+        ("prioritise_centres", "Prioriser les centres"),
     ],
 )
 def test_one_title_and_no_skipped_heading_level(
