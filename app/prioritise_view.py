@@ -1190,6 +1190,14 @@ def rejected_rows(exc: ValidationError) -> pd.DataFrame:
     )
 
 
+SITE_DOWNLOADS: dict[str, str] = {
+    "csv": "text/csv",
+    "gpkg": "application/geopackage+sqlite3",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+"""The formats the proposed sites download in (each a button), with their media type."""
+
+
 def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
     """The proposed sites as CSV or GeoPackage bytes (written by ``geo.export_sites``).
 

@@ -489,32 +489,18 @@ else:
         pv.show_table(pv.sites_table(res))
         st.caption(t(f"prioritise.sites_note.{counted}", km=km))
         if res.get("sites"):
-            b1, b2, b3 = st.columns(3)
             stem = f"walouja_sites_{params.get('centre_type')}_{scenario['id']}"
-            b1.download_button(
-                t("prioritise.download_csv"),
-                pv.sites_file(res, "csv"),
-                file_name=f"{stem}.csv",
-                mime="text/csv",
-                key="p_dl_csv",
-                help=t("prioritise.download_csv_help"),
-            )
-            b2.download_button(
-                t("prioritise.download_gpkg"),
-                pv.sites_file(res, "gpkg"),
-                file_name=f"{stem}.gpkg",
-                mime="application/geopackage+sqlite3",
-                key="p_dl_gpkg",
-                help=t("prioritise.download_gpkg_help"),
-            )
-            b3.download_button(
-                t("prioritise.download_xlsx"),
-                pv.sites_file(res, "xlsx"),
-                file_name=f"{stem}.xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                key="p_dl_xlsx",
-                help=t("prioritise.download_xlsx_help"),
-            )
+            for column, (fmt, mime) in zip(
+                st.columns(len(pv.SITE_DOWNLOADS)), pv.SITE_DOWNLOADS.items(), strict=True
+            ):
+                column.download_button(
+                    t(f"prioritise.download_{fmt}"),
+                    pv.sites_file(res, fmt),
+                    file_name=f"{stem}.{fmt}",
+                    mime=mime,
+                    key=f"p_dl_{fmt}",
+                    help=t(f"prioritise.download_{fmt}_help"),
+                )
     with tab_prov:
         pv.show_table(pv.unit_table(res, "province"))
         st.caption(
