@@ -249,11 +249,13 @@ def test_arabic_comparison_and_signed_figures_read_from_the_right(
 
 
 def _choose_scenario(page: Any, table: Any, name: str, scenario: str) -> None:
-    """Pick scenario ``#scenario`` in comparison box ``name`` as a person does: type its id,
-    bring the highlight onto its option, Enter; once more if a rerun closed the list.
+    """Pick scenario ``#scenario`` in comparison box ``name`` as a person does: type its id
+    and click its option; once more if a rerun closed the list.
 
     The list filters loosely ("#24 " also keeps "#26 — …, 4 centres…", the box's value,
-    highlighted: Enter picked it again), so the highlight is checked before Enter.
+    which Enter picked again), so the scenario's own option is clicked; the list may still
+    be settling when it shows (Playwright's stability check waited on it): the click is
+    forced once the option is there.
     """
     shown = table.get_by_text(f"{name} (#{scenario})")
     for _ in range(3):
@@ -262,20 +264,14 @@ def _choose_scenario(page: Any, table: Any, name: str, scenario: str) -> None:
         box = page.locator(f"input[role='combobox'][aria-label='{name}']")
         box.click()
         box.fill(f"#{scenario} ")
-        for _ in range(20):
-            if page.evaluate(_HIGHLIGHTED).startswith(f"#{scenario} "):
-                page.keyboard.press("Enter")
-                break
-            page.keyboard.press("ArrowUp")
-            page.wait_for_timeout(100)
+        option = page.get_by_role("option").filter(has_text=re.compile(rf"^#{scenario} "))
+        with contextlib.suppress(Exception):
+            option.first.wait_for(timeout=10_000)
+            page.wait_for_timeout(300)  # the list's own animation
+            option.first.click(force=True)
         with contextlib.suppress(Exception):
             shown.wait_for(timeout=15_000)
     shown.wait_for()
-
-
-_HIGHLIGHTED = """() => (document.querySelector('[role=option][aria-selected=true]')
-    ?.textContent || '')"""
-"""The text of the option a select box's list highlights (the one Enter picks)."""
 
 
 _SIGN_AND_DIGIT = """e => {
