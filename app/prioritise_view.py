@@ -1098,11 +1098,12 @@ def read_candidates(name: str, content: bytes) -> Any:
 
     from geo.candidate_sites import load_candidates
 
-    folder = Path(tempfile.mkdtemp(prefix="walouja-candidates-"))
-    path = folder / (Path(name).name or "candidates.csv")
-    path.write_bytes(content)
-    with db.connect(app_settings()) as conn:
-        return load_candidates(conn, path)
+    # the file is read whole here: its folder goes with it (one was left in /tmp per upload)
+    with tempfile.TemporaryDirectory(prefix="walouja-candidates-") as folder:
+        path = Path(folder) / (Path(name).name or "candidates.csv")
+        path.write_bytes(content)
+        with db.connect(app_settings()) as conn:
+            return load_candidates(conn, path)
 
 
 def layer_types(layer: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -287,7 +288,10 @@ def test_a_budget_buys_as_many_centres_as_it_pays_for(page: AppTest) -> None:
     assert cost.help == "3 nouveaux centres au coût unitaire choisi : 12\u202f000\u202f000 MAD."
 
 
-def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) -> None:
+def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(
+    page: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     page.radio(key="p_cand").set_value("upload").run()
     page.number_input(key="p_new").set_value(2).run()
     good = (
@@ -317,6 +321,8 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(page: AppTest) 
     # line 2 lies in the Atlantic, line 3 misses both coordinates: one report names both
     assert list(problems.iloc[:, 0]) == [2, 3, 3]
     assert set(problems["Raison"].iloc[1:]) == {"coordonnée manquante"}
+    # each upload was read from a folder of its own, deleted once read (one was left per file)
+    assert list(tmp_path.glob("walouja-candidates-*")) == []
 
 
 def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
