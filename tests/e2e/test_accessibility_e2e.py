@@ -79,6 +79,8 @@ def test_a_direct_link_gives_the_document_its_language_and_direction(
 def _tab_to(page: Any, selector: str, *, limit: int = 40) -> None:
     """Press Tab until the element ``selector`` has the focus (as a keyboard user does)."""
     focused = "(s) => document.activeElement?.matches(s) ?? false"
+    # not while the page runs: a rerun mid-walk sends the focus back to the top
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     if page.evaluate(focused, selector):
         return
     for _ in range(limit):
