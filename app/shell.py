@@ -347,6 +347,20 @@ def aligned_columns(
     return settings or None
 
 
+def reading_order(frame: pd.DataFrame) -> list[str] | None:
+    """The columns of ``frame`` in the order ``st.dataframe`` draws them (its
+    ``column_order``): reversed on a right-to-left page, so the first one (a rejected row's
+    number, a layer's name) is on the right where an Arabic reader starts; None elsewhere
+    (the frame's own order).
+
+    The grid is drawn on a canvas, left to right whatever the page's direction: without
+    this, an Arabic table read "reason, field, row" from the right.
+    """
+    if not is_rtl(current_language()):
+        return None
+    return [str(c) for c in reversed(frame.columns)]
+
+
 def show_error(exc: WaloujaError) -> None:
     """A ``WaloujaError`` as a message a planner can act on (no traceback), in the session's
     language when the error has a ``code`` the catalogue words (``errors.<code>``)."""

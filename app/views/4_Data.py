@@ -36,6 +36,7 @@ with tab_import:
             hide_index=True,
             width="stretch",
             column_config=shell.aligned_columns(expected),
+            column_order=shell.reading_order(expected),
         )
         st.caption(t("data.expected_note"))
     # any file is taken: one Walouja cannot read is refused with the reason in the page's
@@ -165,6 +166,7 @@ with tab_import:
                     hide_index=True,
                     width="stretch",
                     column_config=shell.aligned_columns(problems),
+                    column_order=shell.reading_order(problems),
                 )
             if report.warnings:
                 st.markdown(f"**{t('data.warnings')}**")
@@ -304,6 +306,10 @@ with tab_export:
 with tab_layers:
     table, shown = dataio.layers_table(list(data.layer_counts().values()))
     st.dataframe(
-        shown, hide_index=True, width="stretch", column_config=shell.aligned_columns(table)
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=shell.aligned_columns(table),
+        column_order=shell.reading_order(table),
     )
     st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")

@@ -346,6 +346,28 @@ def test_the_rejected_rows_and_the_layers_align_right_in_arabic(
         ), column
 
 
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_the_data_pages_tables_read_from_the_right_in_arabic(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the grid is drawn left to right on a canvas whatever the page's direction: an Arabic
+    # table of rejected rows read "reason, field, row" from the right, its layers "demo
+    # rows, rows, layer", as the Overview's tables do not
+    at = _check(_page(lang, monkeypatch), "centres.csv", TWO_GOOD_ONE_BAD)
+    firsts = {
+        "data.col.column": "data.col.aliases",  # the expected columns
+        "data.col.row": "data.col.reason",  # the rejected rows
+        "data.layer": "data.col.demo_rows",  # the layers' tab
+    }
+    for first, last in firsts.items():
+        (element,) = [d for d in at.dataframe if translate(first, lang) in d.value.columns]
+        columns = [str(c) for c in element.value.columns]
+        assert columns[0] == translate(first, lang)
+        assert columns[-1] == translate(last, lang)
+        drawn = list(element.proto.column_order) or columns
+        assert drawn == (columns[::-1] if lang == "ar" else columns), first
+
+
 # the points of TWO_GOOD_ONE_BAD (Témara, Salé) in Merchich / Nord Maroc (EPSG:26191) metres,
 # the file stating no CRS
 MERCHICH = (
