@@ -347,6 +347,17 @@ def aligned_columns(
     return settings or None
 
 
+def sources_link() -> None:
+    """The link to the Sources and licences page under a page's credits, marked with that
+    page's own icon in the navigation (the 📜 emoji was an empty box on a computer without
+    an emoji font, as Debian's Chromium is)."""
+    st.page_link(
+        "views/9_Sources_and_licences.py",
+        label=t("sources.more"),
+        icon=registry.ICONS["sources_and_licences"],
+    )
+
+
 def reading_order(frame: pd.DataFrame) -> list[str] | None:
     """The columns of ``frame`` in the order ``st.dataframe`` draws them (its
     ``column_order``): reversed on a right-to-left page, so the first one (a rejected row's

@@ -178,4 +178,4 @@ else:
         said = f"{plain_markdown(source)} · {plain_markdown(licence)}"
         named = join_list(f"**{plain_markdown(n)}**" for n in names)
         st.markdown(f"- {named}{mark} — \u2068{said}\u2069")
-st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")
+shell.sources_link()

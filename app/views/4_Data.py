@@ -312,4 +312,4 @@ with tab_layers:
         column_config=shell.aligned_columns(table),
         column_order=shell.reading_order(table),
     )
-    st.page_link("views/9_Sources_and_licences.py", label=t("sources.more"), icon="📜")
+    shell.sources_link()

@@ -1,0 +1,51 @@
+"""The Overview, the Data and the Sources pages as a planner reads them, through AppTest
+against the real database: marks that need no emoji font, tables whose texts show whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _page(page: str, lang: str, monkeypatch: pytest.MonkeyPatch, engine: Engine) -> AppTest:
+    """``page`` in a fresh session in ``lang`` on the test database."""
+    with engine.connect() as c:
+        n = c.execute(sa.text("SELECT count(*) FROM communes")).scalar_one()
+    assert n > 1000, "no national geography in the test database: run `walouja load`"
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", ["1_Overview", "4_Data"])
+def test_the_link_to_the_sources_is_marked_with_an_icon_of_the_served_font(
+    page: str, monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    # the 📜 emoji was an empty box beside "Toutes les sources et licences" in Debian's
+    # Chromium (no emoji font): the link takes the Sources page's own navigation icon
+    at = _page(page, "fr", monkeypatch, engine)
+    links = [p for p in at.get("page_link") if p.proto.page == "sources_and_licences"]
+    assert links, "no link to the Sources and licences page"
+    for link in links:
+        assert link.proto.icon == ":material/license:"
+        assert link.proto.label == "Toutes les sources et licences"
