@@ -82,8 +82,10 @@ if not summary.empty:
         }
     )
     whole = {t("field.centres"): 0, t("field.places"): 0}  # "22 206", not "22206"
+    # the type's name whole at 1366 px: the Arabic COAPH's ran past a third of the table
+    type_widths = {t("field.centre_type"): 560, t("field.centres"): 150, t("field.places"): 150}
     shown_by_type, by_type_config = screen_table(
-        by_type, {str(c): str(c) for c in by_type.columns}, whole
+        by_type, {str(c): str(c) for c in by_type.columns}, whole, widths=type_widths
     )
     st.dataframe(shown_by_type, hide_index=True, column_config=by_type_config)
 
@@ -93,7 +95,8 @@ def unit_widths() -> dict[str, int]:
 
     The nine columns add up to less than the 904 px a table has at 1366 px beside the
     sidebar, so no heading is cut and none is out of sight (an Arabic table opens scrolled to
-    its left end, away from its code and name).
+    its left end, away from its code and name); the name column holds the longest region's
+    name whole ("Tanger-Tétouan-Al Hoceima", "العيون-الساقية الحمراء": both were cut).
 
     Returns
     -------
@@ -103,12 +106,12 @@ def unit_widths() -> dict[str, int]:
     rtl = is_rtl(current_language())
     widths = {
         "field.code": 55,
-        "field.name": 130 if rtl else 150,
+        "field.name": 150 if rtl else 180,
         "field.population": 100 if rtl else 125,
-        "field.pwd": 165 if rtl else 90,
-        "field.prevalence": 105 if rtl else 95,
-        "field.centres": 65,
-        "field.places": 65,
+        "field.pwd": 165 if rtl else 75,
+        "field.prevalence": 95 if rtl else 85,
+        "field.centres": 60 if rtl else 65,
+        "field.places": 60 if rtl else 65,
         "indicator.places_per_10k": 120 if rtl else 135,
         "field.coverage_pct": 85 if rtl else 105,
     }
@@ -151,7 +154,15 @@ shown, config = screen_table(
     widths=unit_widths(),
     helps={str(c): str(c) for c in table.columns},
 )
-st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+# the twelve regions in full, without a scroll inside the table (ten rows show by default);
+# the 75 provinces scroll
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    height="content" if level == "regions" else "auto",
+    column_config=config,
+)
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
 
 st.header(t("sources.title"))

@@ -134,3 +134,43 @@ def test_the_coverage_table_shows_every_column_and_heading_whole(
         page.screenshot(path=str(shot), full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_at_1366_px_the_overviews_tables_show_every_region_and_centre_type_whole(
+    app: str, browser: Any, lang: str
+) -> None:
+    # "Tanger-Tétouan-Al Hoceima" and "Laâyoune-Sakia El Hamra" (French, English), their
+    # Arabic names and the Arabic COAPH's ran past their columns; and the table of the twelve
+    # regions showed ten of them, the last two behind a scroll inside the table
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.add_init_script(DRAWN_TEXT_HOOK)
+    try:
+        page.goto(f"{app}/?lang={lang}&ov_level=regions")
+        units = page.locator("[data-testid='stDataFrame']").nth(1)
+        units.wait_for()
+        # the rows in sight drawn (ten of them without room for all twelve)
+        page.wait_for_function(
+            """() => { const seen = new Set(window.__drawn.filter(d => d.table === 1)
+                .map(d => d.text));
+                return ["01", "06", "10"].every(c => seen.has(c)); }""",
+        )
+        page.wait_for_timeout(500)  # the grids' last draw at their laid-out width
+        drawn = [d for d in page.evaluate("window.__drawn") if d["clip"]]
+        last: dict[tuple[int, str, int], dict[str, Any]] = {}
+        for d in drawn:
+            last[(d["table"], d["text"], round(d["y"]))] = d
+        cells = list(last.values())
+        assert _cut(cells) == [], _cut(cells)
+        assert {d["text"] for d in cells if d["table"] == 1} >= {f"{n:02d}" for n in range(1, 13)}
+        # the last region's row is inside the table, not behind a scroll
+        box = units.bounding_box()
+        assert box is not None
+        twelve = [d for d in cells if d["table"] == 1 and d["text"] == "12"]
+        assert twelve, "the twelfth region was not drawn"
+        assert max(d["y"] for d in twelve) < box["height"], (twelve, box)
+        page.screenshot(path=str(ARTIFACTS / f"tables-fit-overview-regions-{lang}.png"))
+    finally:
+        context.close()
