@@ -497,41 +497,53 @@ def scenario_label(row: Mapping[str, Any]) -> str:
 
 # ---- infeasible requests -------------------------------------------------------------------
 
-# the solver's English messages (analysis.location), with or without "(s)" after a count
-_NEEDS_NEW = re.compile(
-    r"at least (\d+) per province: that needs (\d+) new centres?, more than the (\d+)"
-)
-_NEEDS_MAD = re.compile(
-    r"budget: ([\d,]+) MAD cannot pay for at least (\d+) centres?(?:\(s\))? per province, "
-    r"which needs at least ([\d,]+) MAD"
-)
-_NO_CANDIDATE = re.compile(r"province (\S+) needs (\d+) new centres?(?:\(s\))? but has only (\d+)")
-_BOTH = re.compile(r"candidate (\S+) is both forced and excluded")
-_FORCED_COUNT = re.compile(r"(\d+) forced candidates? exceeds? the (\d+) new centres?")
-_FORCED_COST = re.compile(r"forced candidates? costs? ([\d,]+) MAD, over the budget of ([\d,]+)")
-_TOO_FEW_PLACES = re.compile(r"offer at most ([\d,]+) places for a demand of ([\d,]+)")
+CONSTRAINT_OF_CODE: dict[str, str] = {
+    "budget_buys_nothing": "budget",
+    "forced_over_budget": "budget",
+    "minimum_over_budget": "budget",
+    "minimum_needs_more_centres": "min_per_province",
+    "province_lacks_candidates": "min_per_province",
+    "forced_exceed_new": "new",
+    "too_few_places": "capacity",
+    "forced_and_excluded": "forced",
+}
+"""The rule each refusal of the analysis (``walouja.errors.REQUEST_CODES``) names; any
+other refusal breaks the rules together (``all``)."""
 
 
 def constraint_of(exc: InfeasibleError) -> str:
     """Which rule an infeasible request breaks: budget, min_per_province, new, capacity,
-    forced or all (no single rule: the rules together)."""
-    message = exc.message
-    if message.startswith("budget"):
-        return "budget"
-    if message.startswith("at least"):
-        return "min_per_province"
-    if message.startswith("new centres"):
-        return "new"
-    if message.startswith("capacity"):
-        return "capacity"
-    if message.startswith("forced"):
-        return "forced"
-    return "all"
+    forced or all (no single rule: the rules together), by the refusal's code."""
+    return CONSTRAINT_OF_CODE.get(str(exc.code), "all")
 
 
-def _figure(text: str) -> str:
-    """A figure of the solver's English message ("10,000,000") as the page writes it."""
-    return mapview.fmt_number(float(text.replace(",", "")))
+def _mad(value: object) -> str:
+    """An amount of a refusal's params as the page writes figures."""
+    return mapview.fmt_number(float(str(value)))
+
+
+def _province_named(code: str) -> str:
+    """A province by its name in the page's language and its code (its code alone when the
+    geography does not have it)."""
+    named = data.units("provinces").set_index("code")[name_column()]
+    return f"{named[code]} ({code})" if code in named.index else code
+
+
+def _rules_broken(params: Mapping[str, Any]) -> str:
+    """The rules a request sets (``no_feasible_set``'s params), listed in words."""
+    rules = []
+    if params.get("new") is not None:
+        rules.append(tn("prioritise.count.new_centres", int(str(params["new"]))))
+    if params.get("budget") is not None:
+        rules.append(t("prioritise.infeasible.rule.budget", budget=_mad(params["budget"])))
+    if params.get("per_province"):
+        per_province = tn("prioritise.count.centres", int(str(params["per_province"])))
+        rules.append(t("prioritise.infeasible.rule.per_province", per_province=per_province))
+    if params.get("forced"):
+        rules.append(tn("prioritise.infeasible.rule.forced", int(str(params["forced"]))))
+    if params.get("capacities"):
+        rules.append(t("prioritise.infeasible.rule.capacities"))
+    return join_list(rules)
 
 
 def infeasible_detail(
@@ -540,75 +552,78 @@ def infeasible_detail(
     communes: bool = True,
     site_names: Mapping[str, str] | None = None,
 ) -> str | None:
-    """A translated explanation with the figures, for the cases planners meet; else None.
+    """The refusal worded in the page's language from its code and params (the figures as
+    the page writes them), with what to change; None for a refusal without a known code.
 
     ``communes`` says whether the candidates are the communes (else a layer's or a file's
     sites, which the texts then call sites); ``site_names`` names the sites.
     """
     sites = "" if communes else "_sites"
     names = {**commune_names(), **(site_names or {})} if communes else dict(site_names or {})
-    if exc.code == "budget_buys_nothing":
+    p = exc.params
+    code = exc.code
+
+    def count(key: str, name: str) -> str:
+        return tn(key, int(str(p[name])))
+
+    if code == "budget_buys_nothing":
         return t(
             "prioritise.infeasible.budget_buys_nothing",
-            budget=mapview.fmt_number(float(str(exc.params["budget"]))),
-            cost=mapview.fmt_number(float(str(exc.params["cost"]))),
-            type=type_tag(str(exc.params["type"])),
+            budget=_mad(p["budget"]),
+            cost=_mad(p["cost"]),
+            type=type_tag(str(p["type"])),
         )
-    found = _NEEDS_NEW.search(exc.message)
-    if found:
-        k, needed, asked = (int(v) for v in found.groups())
+    if code == "minimum_needs_more_centres":
         return t(
             "prioritise.infeasible.needs_new",
-            per_province=tn("prioritise.count.centres", k),
-            needed=tn("prioritise.count.new_centres", needed),
-            asked=mapview.fmt_number(asked),
+            per_province=count("prioritise.count.centres", "per_province"),
+            needed=count("prioritise.count.new_centres", "needed"),
+            asked=mapview.fmt_number(int(str(p["new"]))),
         )
-    found = _NEEDS_MAD.search(exc.message)
-    if found:
-        budget, per_province, least = found.groups()
+    if code == "minimum_over_budget":
         return t(
             "prioritise.infeasible.needs_mad",
-            budget=_figure(budget),
-            per_province=tn("prioritise.count.centres", int(per_province)),
-            needed=_figure(least),
+            budget=_mad(p["budget"]),
+            per_province=count("prioritise.count.centres", "per_province"),
+            needed=_mad(p["needed"]),
         )
-    found = _BOTH.search(exc.message)
-    if found:
-        site = found.group(1)
+    if code == "forced_and_excluded":
+        site = str(p["site"])
         return t(f"prioritise.infeasible.both{sites}", site=names.get(site, site))
-    found = _FORCED_COUNT.search(exc.message)
-    if found:
-        n, new = (int(v) for v in found.groups())
+    if code == "forced_exceed_new":
         return t(
             f"prioritise.infeasible.forced_count{sites}",
-            kept=tn(f"prioritise.count.{'sites' if sites else 'communes'}", n),
-            new=tn("prioritise.count.new_centres", new),
-            asked=tn("prioritise.count.centres", n),
+            kept=count(f"prioritise.count.{'sites' if sites else 'communes'}", "forced"),
+            new=count("prioritise.count.new_centres", "new"),
+            asked=count("prioritise.count.centres", "forced"),
         )
-    found = _FORCED_COST.search(exc.message)
-    if found:
-        cost, budget = (_figure(v) for v in found.groups())
-        return t(f"prioritise.infeasible.forced_cost{sites}", cost=cost, budget=budget)
-    found = _TOO_FEW_PLACES.search(exc.message)
-    if found:
-        places, demand = (_figure(v) for v in found.groups())
-        return t("prioritise.infeasible.too_few_places", places=places, demand=demand)
-    found = _NO_CANDIDATE.search(exc.message)
-    if found:
-        province, need, have = found.groups()
-        named_provinces = data.units("provinces").set_index("code")[name_column()]
-        named = (
-            f"{named_provinces[province]} ({province})"
-            if province in named_provinces.index
-            else province
-        )
-        key = "no_candidate" if int(have) else "no_candidate_none"
+    if code == "forced_over_budget":
         return t(
-            f"prioritise.infeasible.{key}",
-            province=named,
-            need=tn("prioritise.count.new_centres", int(need)),
-            have=tn("prioritise.count.candidate_sites", int(have)),
+            f"prioritise.infeasible.forced_cost{sites}",
+            cost=_mad(p["cost"]),
+            budget=_mad(p["budget"]),
         )
+    if code == "too_few_places":
+        return t(
+            "prioritise.infeasible.too_few_places",
+            places=_mad(p["places"]),
+            demand=_mad(p["demand"]),
+        )
+    if code == "province_lacks_candidates":
+        available = int(str(p["available"]))
+        return t(
+            f"prioritise.infeasible.{'no_candidate' if available else 'no_candidate_none'}",
+            province=_province_named(str(p["province"])),
+            need=count("prioritise.count.new_centres", "need"),
+            have=tn("prioritise.count.candidate_sites", available),
+        )
+    if code == "no_feasible_set":
+        return t("prioritise.infeasible.no_feasible_set", rules=_rules_broken(p))
+    if code == "demand_without_site":
+        point = str(p["point"])
+        # the demand points are the communes, whatever the candidate sites
+        commune = commune_names().get(point, point)
+        return t("prioritise.infeasible.demand_without_site", commune=commune)
     return None
 
 

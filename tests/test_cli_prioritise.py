@@ -712,3 +712,58 @@ def test_cli_compare_names_the_sites_and_the_objectives_units() -> None:
     first_row = out[out.index(head) + 1]
     assert re.match(r"  \d\d\.\d{3}\s+\S", first_row), first_row  # code, then the name
     assert re.search(r"\(\+[\d,]+\)$", first_row), first_row
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "params", "message"),
+    [
+        (
+            ["--new", "2", "--min-per-province", "1"],
+            "minimum_needs_more_centres",
+            {"per_province": 1, "new": 2},
+            "at least 1 per province: that needs ",
+        ),
+        (
+            ["--budget-mad", "10000000", "--min-per-province", "1"],
+            "minimum_over_budget",
+            {"per_province": 1, "budget": 10_000_000},
+            "budget: 10,000,000 MAD cannot pay for at least 1 centre per province",
+        ),
+        (
+            ["--new", "3", "--candidates-layer", "beaches", "--min-per-province", "1"],
+            "province_lacks_candidates",
+            {"per_province": 1, "need": 1, "available": 0},
+            "at least 1 per province: province ",
+        ),
+        (
+            ["--new", "3", "--budget-mad", "10"],
+            "budget_buys_nothing",
+            {"budget": 10, "cost": 5_000_000, "type": "COAPH"},
+            "budget: 10 MAD buys no COAPH centre, one costs 5,000,000 MAD",
+        ),
+    ],
+)
+def test_cli_json_gives_a_refusals_code_and_params_beside_its_message(
+    args: list[str], code: str, params: dict[str, Any], message: str
+) -> None:
+    # a script tells the refusals apart by their code and reads their figures from params,
+    # not by matching the English message (which the line on stderr keeps as it was)
+    from walouja.errors import REQUEST_CODES
+
+    done = _cli("prioritise", *args, "--json")
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert list(error) == ["code", "params", "message", "hint"]
+    assert error["code"] == code
+    assert set(error["params"]) == set(REQUEST_CODES[code])
+    assert {k: error["params"][k] for k in params} == params
+    assert error["message"].startswith(message), error["message"]
+    for value in error["params"].values():  # figures are numbers, names are text
+        assert isinstance(value, int | float | str)
+    if code == "minimum_needs_more_centres":
+        assert f"needs {error['params']['needed']} new centres" in error["message"]
+    if code == "province_lacks_candidates":
+        assert f"province {error['params']['province']} needs" in error["message"]
+    line = done.stderr.strip()
+    assert line == f"walouja: {error['message']} — {error['hint']}"
+    assert "Traceback" not in done.stderr

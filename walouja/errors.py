@@ -113,3 +113,30 @@ class AnalysisError(WaloujaError, ValueError):
 
 class InfeasibleError(AnalysisError):
     """An optimisation problem has no solution; ``message`` names the constraint."""
+
+
+REQUEST_CODES: Mapping[str, tuple[str, ...]] = {
+    # raised by analysis.location when the rules of a request contradict each other
+    "forced_and_excluded": ("site",),
+    "forced_exceed_new": ("forced", "new"),
+    "forced_over_budget": ("cost", "budget"),
+    "province_lacks_candidates": ("per_province", "province", "need", "available"),
+    "minimum_needs_more_centres": ("per_province", "needed", "new"),
+    "minimum_over_budget": ("per_province", "budget", "needed"),
+    "too_few_places": ("places", "demand"),
+    "no_feasible_set": ("new", "budget", "per_province", "forced", "capacities"),
+    "demand_without_site": ("point",),
+    # raised by analysis.location when the solver's time ran out before any solution
+    "no_solution_in_time": ("status",),
+    "no_solution": ("status",),
+    # raised by walouja.services.prioritise before anything is solved
+    "budget_buys_nothing": ("budget", "cost", "type"),
+}
+"""The codes of the refusals of a request for new centres, each with the names of its
+``params``: a stable contract for the page, which words them from the code and params,
+and for scripts reading ``walouja prioritise --json``.
+
+Figures are plain numbers (amounts in MAD, counts of centres, places and persons), ``site``
+and ``point`` a candidate's or a demand point's label, ``province`` a province's code;
+``no_feasible_set`` gives ``None`` for the rules the request does not set (``capacities`` is
+a boolean)."""

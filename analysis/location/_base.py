@@ -405,21 +405,27 @@ class SitingModel(ABC):
         labels = self._cand_labels
         both = r.forced & r.excluded
         if both.any():
+            site = labels[np.flatnonzero(both)[0]]
             raise InfeasibleError(
-                f"forced/excluded: candidate {labels[np.flatnonzero(both)[0]]} is both forced "
-                "and excluded"
+                f"forced/excluded: candidate {site} is both forced and excluded",
+                code="forced_and_excluded",
+                params={"site": str(site)},
             )
         n_forced = int(r.forced.sum())
         if r.new is not None and n_forced > r.new:
             raise InfeasibleError(
                 f"new centres: {n_forced} forced candidates exceed the {r.new} new "
-                f"{_plural(r.new, 'centre')} requested"
+                f"{_plural(r.new, 'centre')} requested",
+                code="forced_exceed_new",
+                params={"forced": n_forced, "new": r.new},
             )
         forced_cost = float(r.cost_mad[r.forced].sum())
         if r.budget_mad is not None and forced_cost > r.budget_mad + _TOL:
             raise InfeasibleError(
                 f"budget: the forced candidates cost {forced_cost:,.0f} MAD, over the budget "
-                f"of {r.budget_mad:,.0f} MAD"
+                f"of {r.budget_mad:,.0f} MAD",
+                code="forced_over_budget",
+                params={"cost": forced_cost, "budget": r.budget_mad},
             )
         deficits = self._province_deficits()
         if deficits:
@@ -435,7 +441,14 @@ class SitingModel(ABC):
                     raise InfeasibleError(
                         f"at least {k} per province: province {prov} needs {need} new "
                         f"{_plural(need, 'centre')} but has only {available} candidate "
-                        f"{_plural(available, 'site')}"
+                        f"{_plural(available, 'site')}",
+                        code="province_lacks_candidates",
+                        params={
+                            "per_province": k,
+                            "province": str(prov),
+                            "need": need,
+                            "available": available,
+                        },
                     )
                 forced_here = int((in_prov & r.forced).sum())
                 extra = max(0, need - forced_here)
@@ -446,13 +459,17 @@ class SitingModel(ABC):
             if r.new is not None and needed_new > r.new:
                 raise InfeasibleError(
                     f"at least {k} per province: that needs {needed_new} new centres, more "
-                    f"than the {r.new} requested"
+                    f"than the {r.new} requested",
+                    code="minimum_needs_more_centres",
+                    params={"per_province": k, "needed": needed_new, "new": r.new},
                 )
             if r.budget_mad is not None and min_cost > r.budget_mad + _TOL:
                 raise InfeasibleError(
                     f"budget: {r.budget_mad:,.0f} MAD cannot pay for at least {k} "
                     f"{_plural(k, 'centre')} per province, which needs at least "
-                    f"{min_cost:,.0f} MAD"
+                    f"{min_cost:,.0f} MAD",
+                    code="minimum_over_budget",
+                    params={"per_province": k, "budget": r.budget_mad, "needed": min_cost},
                 )
         if self.capacitated and self._demand_must_be_served:
             assert self._cap is not None
@@ -462,10 +479,13 @@ class SitingModel(ABC):
                 usable = usable[: r.new]
             total = float(self._ecap.sum() + usable.sum())
             if total + _TOL < self._w.sum():
+                demand = float(self._w.sum())
                 raise InfeasibleError(
                     f"capacity: existing and new centres offer at most {total:,.0f} places "
-                    f"for a demand of {self._w.sum():,.0f}",
+                    f"for a demand of {demand:,.0f}",
                     hint="the capacitated p-median must serve everybody; use MCLP instead",
+                    code="too_few_places",
+                    params={"places": total, "demand": demand},
                 )
 
     # ---- exact solve ---------------------------------------------------------------------
@@ -551,7 +571,7 @@ class SitingModel(ABC):
                 incumbent = self._improve(greedy_set[active[greedy_set]], active, clock)
             exact = self._solve_uncapacitated(active_idx, deficits, incumbent, clock, mip_rel_gap)
         if exact.outcome.status == "infeasible":
-            raise InfeasibleError(self._infeasible_message())
+            raise self._infeasible()
         chosen, source = exact.chosen, exact.source
         if exact.outcome.status != "optimal" or chosen is None:
             # Time limit: the best of HiGHS's incumbent and the heuristic solutions that meet
@@ -562,14 +582,18 @@ class SitingModel(ABC):
             if greedy_ok:
                 options.append((greedy_set, "greedy"))
             if not options:
-                raise AnalysisError(
-                    f"HiGHS found no solution ({exact.outcome.status})",
-                    hint="raise the time limit" if exact.outcome.status == "time_limit" else None,
-                )
+                raise self._no_solution(exact.outcome.status)
             values = [self._value(c) for c in (o[0] for o in options)]
             finite = [i for i, v in enumerate(values) if v is not None]
             if not finite:
-                raise AnalysisError(f"no solution meets the request ({exact.outcome.status})")
+                raise AnalysisError(
+                    f"no solution meets the request ({exact.outcome.status})",
+                    hint="raise the time limit" if exact.outcome.status == "time_limit" else None,
+                    code="no_solution_in_time"
+                    if exact.outcome.status == "time_limit"
+                    else "no_solution",
+                    params={"status": exact.outcome.status},
+                )
             sign = -1.0 if self.maximize else 1.0
             best = min(finite, key=lambda i: (sign * values[i], i))  # type: ignore[operator]
             chosen, source = options[best]
@@ -895,17 +919,16 @@ class SitingModel(ABC):
     def _decode(self, outcome: MilpOutcome, active_idx: NDArray[np.int64]) -> NDArray[np.int64]:
         """Chosen candidate positions, or a clear error when HiGHS found none."""
         if outcome.status == "infeasible":
-            raise InfeasibleError(self._infeasible_message())
+            raise self._infeasible()
         if outcome.x is None:
-            raise AnalysisError(
-                f"HiGHS found no solution ({outcome.status})",
-                hint="raise the time limit" if outcome.status == "time_limit" else None,
-            )
+            raise self._no_solution(outcome.status)
         x = outcome.x[: len(active_idx)]
         return active_idx[x > 0.5]
 
-    def _infeasible_message(self) -> str:
+    def _infeasible(self) -> InfeasibleError:
+        """The refusal of a request no set of sites meets, naming the rules it sets."""
         r = self._rules
+        n_forced = int(r.forced.sum())
         parts = []
         if r.new is not None:
             parts.append(f"{r.new} new centres")
@@ -913,11 +936,36 @@ class SitingModel(ABC):
             parts.append(f"a budget of {r.budget_mad:,.0f} MAD")
         if r.min_per_province:
             parts.append(f"at least {r.min_per_province} per province")
-        if r.forced.any():
-            parts.append(f"{int(r.forced.sum())} forced sites")
+        if n_forced:
+            parts.append(f"{n_forced} forced sites")
         if self.capacitated:
             parts.append("the capacities")
-        return "no set of sites meets " + " with ".join(parts) + " together"
+        return InfeasibleError(
+            "no set of sites meets " + " with ".join(parts) + " together",
+            code="no_feasible_set",
+            params={
+                "new": r.new,
+                "budget": r.budget_mad,
+                "per_province": r.min_per_province or None,
+                "forced": n_forced or None,
+                "capacities": bool(self.capacitated),
+            },
+        )
+
+    @staticmethod
+    def _no_solution(status: str) -> AnalysisError:
+        """The refusal of a solve that ended (at the time limit, or otherwise) without any
+        solution that meets the rules."""
+        if status == "time_limit":
+            return AnalysisError(
+                f"HiGHS found no solution ({status})",
+                hint="raise the time limit",
+                code="no_solution_in_time",
+                params={"status": status},
+            )
+        return AnalysisError(
+            f"HiGHS found no solution ({status})", code="no_solution", params={"status": status}
+        )
 
     # ---- capacitated formulation -----------------------------------------------------------
     def _build_capacitated(
@@ -944,7 +992,11 @@ class SitingModel(ABC):
         served[rows] = True
         if self._demand_must_be_served and not served.all():
             bad = self._dem_labels[np.flatnonzero(~served)[0]]
-            raise InfeasibleError(f"assignment: demand point {bad} has no site to go to")
+            raise InfeasibleError(
+                f"assignment: demand point {bad} has no site to go to",
+                code="demand_without_site",
+                params={"point": str(bad)},
+            )
         # each demand: sum_j z_ij (≤ or =) 1
         builder.add_rows(
             rows,

@@ -869,7 +869,9 @@ class PMedian(SitingModel):
         if np.any(need & ~has_pair):
             bad = self._dem_labels[np.flatnonzero(need & ~has_pair)[0]]
             raise InfeasibleError(
-                f"assignment: demand point {bad} has no existing centre and no candidate site"
+                f"assignment: demand point {bad} has no existing centre and no candidate site",
+                code="demand_without_site",
+                params={"point": str(bad)},
             )
         n = len(rows)
         if n == 0:

@@ -190,6 +190,113 @@ def test_infeasible_requests_name_the_constraint():
         MCLP.from_cost_matrix(dc, w, radius=25.0)
 
 
+def test_each_refusal_carries_its_code_and_the_figures_it_names():
+    # the page words a refusal from its code and params, and `walouja prioritise --json`
+    # prints them: each names the figures of its English message, under REQUEST_CODES' names
+    from walouja.errors import REQUEST_CODES
+
+    dc, _de, w, prov_d, prov_c, prov_e = _instance(7)
+    geo: dict[str, Any] = {
+        "demand_province": prov_d,
+        "candidate_province": prov_c,
+        "existing_province": prov_e,
+    }
+    only_a = np.where(prov_c == "C", "A", prov_c)
+    two_by_a: dict[str, Any] = {
+        "demand_province": np.array(["A", "B"]),
+        "candidate_province": ["A", "A", "B"],
+    }
+    ones = np.ones((2, 3))
+    unreached = SparseCost.from_arrays([0, 0], [0, 1], [1.0, 3.0], (2, 2))
+    cases: list[tuple[Any, str, dict[str, Any], str]] = [
+        (
+            lambda: MCLP.from_cost_matrix(dc, w, radius=25.0, new=2, forced=[4], excluded=[4]),
+            "forced_and_excluded",
+            {"site": "4"},
+            "candidate 4 is both forced and excluded",
+        ),
+        (
+            lambda: MCLP.from_cost_matrix(dc, w, radius=25.0, new=1, forced=[0, 1]),
+            "forced_exceed_new",
+            {"forced": 2, "new": 1},
+            "2 forced candidates exceed the 1 new centre requested",
+        ),
+        (
+            lambda: MCLP.from_cost_matrix(
+                dc, w, radius=25.0, budget_mad=5e6, cost_mad=3e6, forced=[0, 1]
+            ),
+            "forced_over_budget",
+            {"cost": 6e6, "budget": 5e6},
+            "the forced candidates cost 6,000,000 MAD, over the budget of 5,000,000 MAD",
+        ),
+        (
+            lambda: PMedian.from_cost_matrix(
+                dc, w, new=5, min_per_province=1, demand_province=prov_d, candidate_province=only_a
+            ),
+            "province_lacks_candidates",
+            {"per_province": 1, "province": "C", "need": 1, "available": 0},
+            "province C needs 1 new centre but has only 0 candidate sites",
+        ),
+        (
+            lambda: MCLP.from_cost_matrix(dc, w, radius=25.0, new=1, min_per_province=1, **geo),
+            "minimum_needs_more_centres",
+            {"per_province": 1, "new": 1},
+            "at least 1 per province: that needs",
+        ),
+        (
+            lambda: MCLP.from_cost_matrix(
+                dc, w, radius=25.0, budget_mad=1e6, cost_mad=2e6, min_per_province=1, **geo
+            ),
+            "minimum_over_budget",
+            {"per_province": 1, "budget": 1e6},
+            "budget: 1,000,000 MAD cannot pay for at least 1 centre per province",
+        ),
+        (
+            lambda: PMedian.from_cost_matrix(
+                np.array([[5.0], [5.0]]), [10, 10], new=1, capacities=12
+            ),
+            "too_few_places",
+            {"places": 12.0, "demand": 20.0},
+            "offer at most 12 places for a demand of 20",
+        ),
+        (
+            lambda: PMedian.from_cost_matrix(
+                ones, [140.0, 10.0], new=2, capacities=[100, 100, 1], min_per_province=1, **two_by_a
+            ).solve(),
+            "no_feasible_set",
+            {"new": 2, "budget": None, "per_province": 1, "forced": None, "capacities": True},
+            "no set of sites meets 2 new centres with at least 1 per province with the capacities",
+        ),
+        (
+            lambda: PMedian.from_cost_matrix(unreached, [5.0, 5.0], new=2).solve(),
+            "demand_without_site",
+            {"point": "1"},
+            "demand point 1 has no existing centre and no candidate site",
+        ),
+        (
+            lambda: PMedian.from_cost_matrix(unreached, [5.0, 5.0], new=2, capacities=10).solve(),
+            "demand_without_site",
+            {"point": "1"},
+            "demand point 1 has no site to go to",
+        ),
+    ]
+    for build, code, params, words in cases:
+        with pytest.raises(InfeasibleError) as got:
+            build()  # raised by the rules' checks, or once HiGHS finds nothing
+        error = got.value
+        assert words in error.message  # the English message is unchanged
+        assert error.code == code
+        assert set(error.params) == set(REQUEST_CODES[code]), error.params
+        # figures the test cannot foresee (what the minimum needs) are checked by their type
+        assert {k: error.params[k] for k in params} == params
+        for value in error.params.values():
+            assert value is None or isinstance(value, str | int | float | bool)
+    needs = next(c for c in cases if c[1] == "minimum_needs_more_centres")
+    with pytest.raises(InfeasibleError) as got:
+        needs[0]()
+    assert f"needs {got.value.params['needed']} new centres" in got.value.message
+
+
 def test_forced_and_excluded_candidates():
     dc, de, w, *_ = _instance(3)
     free = MCLP.from_cost_matrix(dc, w, radius=25.0, new=2, existing_cost_matrix=de).solve()
@@ -408,6 +515,7 @@ def test_time_limit_returns_the_best_solution_with_its_gap():
         error = exc
     if error is not None:
         assert "time_limit" in str(error)
+        assert (error.code, error.params) == ("no_solution_in_time", {"status": "time_limit"})
         return
     assert result.status == "time_limit"
     assert not result.optimal

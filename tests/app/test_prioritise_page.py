@@ -1167,3 +1167,181 @@ def test_the_maps_province_shares_are_written_as_the_page_writes_a_share(
     assert len(values) > 40, script[:300]
     # in the script's JSON: "64%", or "64\u202f%" (a narrow no-break space) in French
     assert all(re.fullmatch(r"\d+" + re.escape(mark), v) for _code, v in values), values[:5]
+
+
+# ---- refusals worded from their code and params (no English message matched) ---------------
+
+
+def _first_communes(engine: Engine, n: int) -> list[str]:
+    with engine.connect() as c:
+        rows = c.execute(sa.text("SELECT code FROM communes ORDER BY code LIMIT :n"), {"n": n})
+        return [str(r.code) for r in rows]
+
+
+G = NNBSP
+REFUSALS: dict[str, tuple[dict[str, str], dict[str, str], dict[str, str]]] = {
+    # code: (the request's address, the constraint named per language, the detail's pattern)
+    "minimum_needs_more_centres": (
+        {"p_new": "3", "p_minprov": "1"},
+        {"fr": "minimum par province", "ar": "الحد الأدنى لكل إقليم"},
+        {
+            "fr": r"Avoir au moins 1 centre dans chaque province demande au moins \d+ nouveaux "
+            r"centres ; vous en demandez 3\.",
+            "ar": r"توفير مركز واحد على الأقل في كل إقليم يتطلب \d+ مركزاً جديداً على الأقل؛ "
+            r"وأنت تطلب 3\.",
+        },
+    ),
+    "minimum_over_budget": (
+        {"p_mode": "budget", "p_budget": "10000000", "p_minprov": "1"},
+        {"fr": "budget", "ar": "الميزانية"},
+        {
+            "fr": rf"Un budget de 10{G}000{G}000 MAD ne paie pas au moins 1 centre par province "
+            rf": il faut au moins \d+(?:{G}\d{{3}})+ MAD\.",
+            "ar": rf"ميزانية 10{G}000{G}000 درهم لا تكفي لتوفير مركز واحد على الأقل في كل إقليم: "
+            rf"يلزم \d+(?:{G}\d{{3}})+ درهم على الأقل\.",
+        },
+    ),
+    "budget_buys_nothing": (
+        {"p_mode": "budget", "p_budget": "10"},
+        {"fr": "budget", "ar": "الميزانية"},
+        {
+            "fr": rf"Un budget de 10 MAD ne paie aucun centre COAPH : un centre coûte "
+            rf"5{G}000{G}000 MAD\.",
+            "ar": rf"ميزانية قدرها 10 درهم لا تكفي لأي مركز من نوع .*COAPH.*: كلفة المركز "
+            rf"الواحد 5{G}000{G}000 درهم\.",
+        },
+    ),
+    "province_lacks_candidates": (
+        {"p_cand": "layer", "p_cand_layer": "beaches", "p_minprov": "1"},
+        {"fr": "minimum par province", "ar": "الحد الأدنى لكل إقليم"},
+        {
+            "fr": r"La province \w.+? \(\d\d\.\d{3}\) a besoin de 1 nouveau centre mais n'a "
+            r"aucun site candidat\.",
+            "ar": r"الإقليم \S.+? \(\d\d\.\d{3}\) يحتاج إلى مركز جديد واحد لكن ليس فيه أي موقع "
+            r"مرشح\.",
+        },
+    ),
+    "forced_exceed_new": (
+        {"p_new": "1", "p_force": "{0},{1}"},
+        {"fr": "nombre de nouveaux centres", "ar": "عدد المراكز الجديدة"},
+        {
+            "fr": r"2 communes sont retenues pour 1 nouveau centre : demandez au moins 2 centres "
+            r"ou retenez moins de communes\.",
+            "ar": r"اعتمدتَ جماعتين لـمركز جديد واحد: اطلب مركزين على الأقل أو اعتمد جماعات أقل\.",
+        },
+    ),
+    "forced_over_budget": (
+        {"p_mode": "budget", "p_budget": "5000000", "p_force": "{0},{1}"},
+        {"fr": "budget", "ar": "الميزانية"},
+        {
+            "fr": rf"Les communes retenues coûtent 10{G}000{G}000 MAD, plus que le budget de "
+            rf"5{G}000{G}000 MAD : augmentez le budget ou retenez moins de communes\.",
+            "ar": rf"تكلف الجماعات المعتمدة 10{G}000{G}000 درهم، أكثر من الميزانية البالغة "
+            rf"5{G}000{G}000 درهم: زد الميزانية أو اعتمد جماعات أقل\.",
+        },
+    ),
+    "too_few_places": (
+        {"p_model": "pmedian", "p_new": "3", "p_cap": "100"},
+        {"fr": "capacités", "ar": "الطاقات الاستيعابية"},
+        {
+            "fr": rf"Les centres existants et nouveaux offrent au plus [\d{G}]+ places pour "
+            rf"\d+(?:{G}\d{{3}})+ personnes : la p-médiane avec capacités doit servir tout le "
+            r"monde\.",
+            "ar": rf"لا توفر المراكز القائمة والجديدة سوى [\d{G}]+ مقعداً على الأكثر لـ"
+            rf"\d+(?:{G}\d{{3}})+ شخصاً",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+@pytest.mark.parametrize("code", list(REFUSALS))
+def test_each_refusal_is_worded_from_its_code_in_french_and_arabic(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, code: str, lang: str
+) -> None:
+    from walouja.errors import REQUEST_CODES
+
+    assert code in REQUEST_CODES
+    address, constraint, pattern = REFUSALS[code]
+    communes = _first_communes(engine, 2)
+    query = {k: v.format(*communes) for k, v in address.items()}
+    at = _run(_opened(engine, monkeypatch, lang, {"lang": lang, **query}))
+    errors = [e.value for e in at.error]
+    assert any(constraint[lang] in e for e in errors), errors
+    detail = " ".join(i.value for i in at.info)
+    assert re.search(pattern[lang], detail), detail
+    # the page's own words: neither the English message nor its raw "Details"
+    raw = translate("prioritise.infeasible_raw", lang, message="")
+    assert raw not in detail, detail
+    assert not re.search(r"\b(?:budget:|at least \d|forced|candidate|capacity:)", detail), detail
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_refusals_the_page_cannot_ask_for_are_worded_too(lang: str) -> None:
+    # kept and left out at once (the page's lists offer a site to one of them only), no set
+    # of sites meeting the rules together, a commune that no site reaches, a solve that ran
+    # out of time before any solution: worded from the code as the page would show them
+    def page() -> None:
+        import streamlit as st
+
+        from app import prioritise_view as pv
+        from app import shell
+        from walouja.errors import AnalysisError, InfeasibleError
+
+        errors: dict[str, dict[str, object]] = {
+            "forced_and_excluded": {"site": "04.281.01.01"},
+            "no_feasible_set": {
+                "new": 4,
+                "budget": 30e6,
+                "per_province": 1,
+                "forced": 2,
+                "capacities": True,
+            },
+            "demand_without_site": {"point": "04.281.01.01"},
+        }
+        for code, params in errors.items():
+            exc = InfeasibleError("English", code=code, params=params)
+            st.error(pv.t(f"prioritise.constraint.{pv.constraint_of(exc)}"))
+            st.info(pv.infeasible_detail(exc) or "none")
+        shell.show_error(
+            AnalysisError(
+                "HiGHS found no solution (time_limit)",
+                hint="raise the time limit",
+                code="no_solution_in_time",
+                params={"status": "time_limit"},
+            )
+        )
+
+    at = AppTest.from_function(page, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    both, together, unreached, hint = (i.value for i in at.info)
+    expected = {
+        "fr": (
+            "Kénitra (Kénitra) est à la fois retenue et écartée : ôtez-la de l’une des deux "
+            "listes.",
+            f"Aucun ensemble de sites ne respecte tout ceci à la fois : 4 nouveaux centres, un "
+            f"budget de 30{G}000{G}000 MAD, au moins 1 centre par province, 2 sites retenus, "
+            "les places de chaque centre. Assouplissez l’une de ces règles.",
+            "Kénitra (Kénitra) n’a aucun centre existant ni site candidat à sa portée",
+        ),
+        "ar": (
+            "القنيطرة (القنيطرة) معتمدة ومستبعدة في آن واحد: احذفها من إحدى القائمتين.",
+            f"لا توجد مجموعة مواقع تستوفي كل هذه القواعد معاً: 4 مراكز جديدة، ميزانية "
+            f"30{G}000{G}000 درهم، مركز واحد على الأقل في كل إقليم، موقعان معتمدان، عدد مقاعد "
+            "كل مركز. خفّف إحداها.",
+            "القنيطرة (القنيطرة) ليس لها أي مركز قائم ولا موقع مرشح في متناولها",
+        ),
+    }[lang]
+    assert both == expected[0]
+    assert together == expected[1]
+    assert unreached.startswith(expected[2]), unreached
+    assert [e.value for e in at.error][:3] == [
+        translate(f"prioritise.constraint.{c}", lang) for c in ("forced", "all", "all")
+    ]
+    (solver,) = at.error[3:]
+    assert solver.value == translate(
+        "error.generic", lang, message=translate("errors.no_solution_in_time", lang)
+    )
+    assert translate("errors.no_solution_in_time.hint", lang) in hint
