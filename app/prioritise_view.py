@@ -285,6 +285,35 @@ def solved_label(solved: Scenario) -> str:
     return t("prioritise.solved_unproven", s=took)
 
 
+def unproven_text(results: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """The one message of a scenario not proven optimal: what it returned (the best sites
+    found, and by what), how far they are proven to be from the best possible (or that no
+    useful bound was proven), and what to do (more time, or fewer candidate sites).
+
+    A gap of 100 % or more says only that no useful bound was proven yet.
+    """
+    gap = results.get("gap")
+    useful = gap is not None and float(gap) < 1.0
+    fields = {
+        "gap": "—" if gap is None else mapview.fmt_number(100 * float(gap), decimals=2),
+        "source": t(f"prioritise.source.{results.get('solution_source') or 'milp'}"),
+    }
+    status = str(results.get("status"))
+    if status == "time_limit":
+        limit = float(params.get("time_limit_s") or results.get("solve_time_s") or 0.0)
+        return t(
+            "prioritise.time_limit_gap" if useful else "prioritise.time_limit_nobound",
+            limit=mapview.fmt_number(limit, decimals=0 if limit.is_integer() else 1),
+            **fields,
+        )
+    return t(
+        "prioritise.not_optimal" if useful else "prioritise.not_optimal_nobound",
+        status=status,
+        s=mapview.fmt_number(results.get("solve_time_s"), decimals=2),
+        **fields,
+    )
+
+
 # ---- signed figures ------------------------------------------------------------------------
 
 LRI, PDI = "\u2066", "\u2069"

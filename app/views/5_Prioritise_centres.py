@@ -333,9 +333,13 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
                 st.session_state.pop("p_failed", None)
                 unproven = None if solved.results.get("optimal") else solved
         if unproven is not None:
-            # a search stopped by the time limit says so: its sites are not proven best, and
-            # a status box has no state but a green check for "over" (so it gives way)
-            slot.warning(pv.solved_label(unproven), icon=":material/timer_off:")
+            # a status box has no state but a green check for "over": it gives way. The
+            # scenario's own warning below says what a search stopped early returned (a second
+            # warning here said it again); a stored one is still said to be reused
+            if unproven.reused:
+                slot.info(t("prioritise.solved_stored", id=unproven.run_id))
+            else:
+                slot.empty()
 
 infeasible = st.session_state.pop("p_infeasible", None)
 if isinstance(infeasible, InfeasibleError):
@@ -389,19 +393,9 @@ else:
         n_vars = int(res.get("n_variables") or 0)
         st.success(tn("prioritise.optimal", n_vars, s=solve_s, vars=fmt_number(n_vars)))
     else:
-        gap = res.get("gap")
-        status = str(res.get("status"))
-        # a gap of 100 % or more (or none) says only that no useful bound was proven yet
-        useful = gap is not None and float(gap) < 1.0
-        st.warning(
-            t(
-                "prioritise.not_optimal" if useful else "prioritise.not_optimal_nobound",
-                status=t(f"prioritise.status.{status}") if status == "time_limit" else status,
-                gap="—" if gap is None else fmt_number(100 * float(gap), decimals=2),
-                source=t(f"prioritise.source.{res.get('solution_source', 'milp')}"),
-                s=solve_s,
-            )
-        )
+        # one message: what a search stopped early returned, how far it is proven to be from
+        # the best, and what to do about it
+        st.warning(pv.unproven_text(res, params), icon=":material/timer_off:")
     km = f"{float(params.get('radius_km') or 0):g}"
     m1, m2, m3, m4 = st.columns(4)
     before, after = res.get("pwd_covered_before") or 0.0, res.get("pwd_covered_after") or 0.0

@@ -698,21 +698,29 @@ def test_a_time_limit_answer_says_what_is_known_of_its_gap(page: AppTest) -> Non
     page.number_input(key="p_tl").set_value(1.0).run()
     at = _run(page)
     assert not at.error
-    # the progress box gives way to a warning that the search stopped (a status box could
-    # only show a green check): its sites are not proven best
-    # (or, when the suite ran this request before, that the stored run was not proven)
+    # the progress box gives way (a status box could only show a green check) to ONE warning
+    # (two said much the same): what was returned, its proven gap, what to do
+    # (when the suite ran this request before, the stored run is said to be reused)
     assert not at.status
-    (stopped_box,) = [
-        w.value for w in at.warning if "limite de temps" in w.value or "déjà calculé" in w.value
-    ]
-    assert re.search("non prouvés? optimal|non prouvés optimaux", stopped_box), stopped_box
-    assert "Résolu en" not in stopped_box
-    (warning,) = [w.value for w in at.warning if "optimale" in w.value]  # beside demo notes
-    assert "Solution non prouvée optimale (temps de calcul écoulé)" in warning
+    (warning,) = [w.value for w in at.warning if "limite" in w.value]  # beside demo notes
+    assert warning.startswith(
+        "Calcul arrêté à sa limite de 1 s : voici les meilleurs sites trouvés (par "
+    ), warning
+    assert "sans preuve qu’ils soient les meilleurs" in warning
+    assert not [w.value for w in at.warning if "optima" in w.value and w.value != warning]
+    assert warning.endswith(
+        "Pour une réponse prouvée, augmentez le temps de calcul maximal (Options avancées) ou "
+        "donnez moins de sites candidats."
+    ), warning
     assert "time_limit" not in warning
+    infos = [i.value for i in at.info]
+    assert all("non prouvé" not in i for i in infos), infos
     if "aucune borne utile" not in warning:
-        gap = float(warning.split("écart au mieux possible ")[1].split(" %")[0].replace(" ", ""))
-        assert 0 <= gap < 100
+        proven = re.search(
+            r"ils sont prouvés à moins de ([\d,]+)\u202f% du mieux possible", warning
+        )
+        assert proven, warning
+        assert 0 <= float(proven.group(1).replace(",", ".")) < 100
     # compared, its gap reads as the warning says: a percentage, or no proven bound
     stopped = at.query_params["scenario"]
     at.selectbox(key="p_cmp_a").set_value(int(stopped)).run()
