@@ -79,6 +79,11 @@ TEXTS: dict[str, str] = {
     ),
     # the source an OpenStreetMap import records (geo.importer)
     "osm.source": "OpenStreetMap contributors",
+    # the title an import records for its source: its layer's (geo.layers, LayerSpec.title;
+    # the Accessible Cities' is cities.title)
+    "layer.title.centres": "Centres for persons with disabilities",
+    "layer.title.transport_stops": "Public transport stops and stations",
+    "layer.title.beaches": "Beaches and their accessibility equipment",
 }
 """Code -> English template of every provenance text Walouja writes."""
 

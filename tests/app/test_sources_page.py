@@ -1,0 +1,80 @@
+"""The Sources and licences page after an import from the Data page, through AppTest against
+the real database: what Walouja wrote itself is worded in the page's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import translate
+from geo.layers import LAYERS
+from geo.provenance import recognise
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+SOURCE = "test-sources-page-arrets.csv"
+
+
+@pytest.fixture
+def imported(engine: Engine) -> Iterator[str]:
+    """A transport stops' source recorded as an import from the Data page records it (the
+    layer's title, the file's name, the licence typed); deleted afterwards."""
+    from geo.layers import record_source
+
+    with engine.begin() as c:
+        record_source(
+            c,
+            "transport_stops",
+            title=LAYERS["transport_stops"].title,
+            source=SOURCE,
+            licence="CC BY 4.0",
+            is_demo=False,
+        )
+    st.cache_data.clear()
+    yield SOURCE
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM layer_sources WHERE source = :s"), {"s": SOURCE})
+    st.cache_data.clear()
+
+
+def _text(at: AppTest) -> str:
+    # the page's Markdown without its escapes and direction marks
+    raw = "\n".join(m.value for m in at.markdown)
+    return re.sub(r"\\(.)", r"\1", raw).replace("\u2068", "").replace("\u2069", "")
+
+
+def test_every_layers_title_an_import_records_is_worded_in_each_language() -> None:
+    # an import records its layer's title (LayerSpec.title, in English) for its source
+    for spec in LAYERS.values():
+        found = recognise(spec.title)
+        assert found is not None, spec.name
+        for lang in ("fr", "ar", "en"):
+            worded = translate(f"provenance.{found[0]}", lang)
+            assert worded, (spec.name, lang)
+            assert lang == "en" or worded != spec.title, (spec.name, lang)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_an_imported_sources_title_reads_in_the_pages_language(
+    imported: str, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the card of an import said "Titre : Public transport stops and stations" on the French
+    # and Arabic pages, beside its file's name and licence as typed
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    st.cache_resource.clear()
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page("views/9_Sources_and_licences.py").run()
+    assert not at.exception, at.exception
+    text = _text(at)
+    assert imported in text
+    assert translate("provenance.layer.title.transport_stops", lang) in text
+    if lang != "en":
+        assert "Public transport stops and stations" not in text
+    st.cache_resource.clear()
