@@ -1244,10 +1244,13 @@ SITE_DOWNLOADS: dict[str, str] = {
 
 
 def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
-    """The proposed sites as CSV or GeoPackage bytes (written by ``geo.export_sites``).
+    """The proposed sites as CSV, XLSX or GeoPackage bytes (written by ``geo.export_sites``).
 
-    ``gain_unit`` is worded in the page's language. Codes are text (``02.411``): the
-    GeoPackage stores them as such; a CSV reader must be told (see the download's help).
+    ``gain_unit`` is worded in the page's language, and so is ``forced`` in a CSV or XLSX
+    file (oui/non, نعم/لا, yes/no: a reader of the sheet reads words, not ``True``); the
+    GeoPackage keeps it a boolean field, for a GIS to filter on. Codes are text
+    (``02.411``): the GeoPackage and the workbook store them as such; a CSV reader must be
+    told (see the download's help).
     """
     from geo.export_sites import sites_bytes
 
@@ -1257,6 +1260,11 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
         data.units("provinces").set_index("code"),
         gain_unit(measure(results)),  # in the page's language, as the table's heading says
     )
+    if fmt != "gpkg":
+        yes, no = t("yes"), t("no")
+        for row in named:
+            if row.get("forced") is not None:
+                row["forced"] = yes if row["forced"] else no
     return sites_bytes(named, fmt)
 
 

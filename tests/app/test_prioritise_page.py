@@ -1353,3 +1353,54 @@ def test_refusals_the_page_cannot_ask_for_are_worded_too(lang: str) -> None:
         "error.generic", lang, message=translate("errors.no_solution_in_time", lang)
     )
     assert translate("errors.no_solution_in_time.hint", lang) in hint
+
+
+@pytest.mark.parametrize(("lang", "yes", "no"), [("fr", "oui", "non"), ("ar", "نعم", "لا")])
+def test_the_sites_files_say_kept_in_the_pages_language(
+    settings: Settings, engine: Engine, lang: str, yes: str, no: str
+) -> None:
+    # a sheet's reader read "True"/"False" on a French or Arabic page; the GeoPackage keeps
+    # a boolean field, for a GIS to filter on
+    import sqlite3
+
+    import pyogrio
+
+    from geo.db import connect
+    from walouja.services.prioritise import run_prioritise
+
+    with engine.connect() as c:
+        figuig = c.execute(
+            sa.text("SELECT code FROM communes WHERE name_fr = 'Figuig' LIMIT 1")
+        ).scalar_one()
+    with connect(settings) as conn:
+        res = run_prioritise(conn, centre_type="COAPH", new=2, forced=[figuig]).results
+
+    def page() -> None:
+        import streamlit as st
+
+        from app import prioritise_view as pv
+
+        res = st.session_state["res"]
+        st.session_state["files"] = {f: pv.sites_file(res, f) for f in ("csv", "xlsx", "gpkg")}
+
+    at = AppTest.from_function(page, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.session_state["res"] = res
+    at.run()
+    assert not at.exception, at.exception
+    files = at.session_state["files"]
+    csv = pd.read_csv(io.BytesIO(files["csv"]), encoding="utf-8-sig", dtype={"forced": str})
+    expected = [yes if c == figuig else no for c in csv["commune_code"]]
+    assert expected.count(yes) == 1
+    assert csv["forced"].tolist() == expected
+    with tempfile.TemporaryDirectory() as folder:
+        book = Path(folder) / "sites.xlsx"
+        book.write_bytes(files["xlsx"])
+        assert pyogrio.read_dataframe(book)["forced"].tolist() == expected
+        gpkg = Path(folder) / "sites.gpkg"
+        gpkg.write_bytes(files["gpkg"])
+        with sqlite3.connect(gpkg) as db:
+            kinds = {r[1]: r[2] for r in db.execute("PRAGMA table_info(proposed_sites)")}
+        assert kinds["forced"] == "BOOLEAN"
+        kept = pyogrio.read_dataframe(gpkg)
+        assert kept["forced"].tolist() == [c == figuig for c in kept["commune_code"]]
