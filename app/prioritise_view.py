@@ -797,7 +797,7 @@ SITE_WIDTHS: dict[str, int] = {
 """Pixels of the sites table's columns: the whole table (900 px with a layer's sites and
 kept ones) fits a 1366 px screen beside the sidebar in every language, headings included;
 the commune's code comes last, and a layer's or a file's site id is left to the downloads
-and the map's popups."""
+(and a file's, the planner's own, to the map's popups)."""
 
 
 def sites_table(results: Mapping[str, Any]) -> Table:
@@ -957,7 +957,9 @@ def build_map(
     results: Mapping[str, Any], params: Mapping[str, Any], *, tiles: str, height: int = 560
 ) -> folium.Map:
     """Provinces coloured by the result after the new sites, existing centres of the type,
-    and the proposed sites numbered by rank (popup: marginal gain), with their radius."""
+    and the proposed sites numbered by rank, with their radius. A site's popup names it (a
+    layer's or a file's site, then its commune; a commune, in both languages), gives a
+    file's site id, the commune's code, the marginal gain and the cost."""
     model = str(results.get("model"))
     statuses = set(params.get("statuses") or ("operating",))
     existing = [
@@ -1023,9 +1025,17 @@ def build_map(
     def labelled(key: str, value: Any) -> str:
         return f"{t(key)}{colon} {value}"
 
+    # a layer's site ids are Walouja's own (transport_stops:stop:bus:kénitra:1): its sites
+    # are told by their names; a file's ids are the planner's, shown as given
+    from geo.candidate_sites import parse_layer_set
+
+    of_layer = parse_layer_set(str(params.get("candidates") or "")) is not None
     for site in sites:
         code = site.get("commune_code")
-        name = site_name(site)
+        own = site_name(site)
+        if of_layer and own == str(site.get("site_id")) and code in communes.index:
+            own = str(communes.at[code, col])  # a layer's row without a name: its commune's
+        name = own
         if "site_id" in site and code in communes.index:  # the site, then its commune
             commune = str(communes.at[code, col])
             if commune not in name:  # "EPS Annour — Mnasra" names its commune already
@@ -1033,11 +1043,12 @@ def build_map(
         elif code in communes.index:  # a commune: both its names
             other = "name_fr" if col == "name_ar" else "name_ar"
             name = f"{communes.at[code, col]!s} — {communes.at[code, other]!s}"
+        show_id = "site_id" in site and not of_layer
         gain = site.get("gain")
         lines = [
             f"<b>{t('prioritise.map.site_rank', rank=site['rank'])}</b>",
             f"{name}",
-            *([labelled("prioritise.col.site_id", site["site_id"])] if "site_id" in site else []),
+            *([labelled("prioritise.col.site_id", site["site_id"])] if show_id else []),
             labelled("field.code", code),
             f"{t('prioritise.map.gain')}{colon} "
             + (
@@ -1060,7 +1071,7 @@ def build_map(
             popup=folium.Popup("<br>".join(lines), max_width=300),
             # above the numbered marker, not on it (a sticky tooltip sat on the number)
             tooltip=folium.Tooltip(
-                f"{site['rank']}. {site_name(site)}",
+                f"{site['rank']}. {own}",
                 sticky=False,
                 direction="top",
                 offset=[0, -TOOLTIP_LIFT_PX],

@@ -1404,3 +1404,40 @@ def test_the_sites_files_say_kept_in_the_pages_language(
         assert kinds["forced"] == "BOOLEAN"
         kept = pyogrio.read_dataframe(gpkg)
         assert kept["forced"].tolist() == [c == figuig for c in kept["commune_code"]]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_layer_sites_popup_names_it_and_its_commune_not_its_id(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, settings: Settings, lang: str
+) -> None:
+    # "transport_stops:stop:bus:kénitra:1" is Walouja's id of a layer's row: the popup
+    # names the stop and its commune, as a commune's popup names the commune
+    from geo.db import connect
+    from walouja.services.prioritise import load_scenario
+
+    address = {"lang": lang, "p_cand": "layer", "p_cand_layer": "transport_stops", "p_new": "2"}
+    at = _run(_opened(engine, monkeypatch, lang, address))
+    assert not at.error
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    with connect(settings) as conn:
+        sites = load_scenario(conn, int(at.query_params["scenario"])).results["sites"]
+    with engine.connect() as c:
+        communes: dict[str, str] = dict(
+            c.execute(
+                sa.text(f"SELECT code, {'name_ar' if lang == 'ar' else 'name_fr'} FROM communes")
+            ).all()
+        )
+    site_id = translate("prioritise.col.site_id", lang)
+    code = translate("field.code", lang)
+    for site in sites:
+        assert str(site["site_id"]).startswith("transport_stops:")
+        own = site["name_ar"] if lang == "ar" else site["name_fr"]
+        commune = communes[site["commune_code"]]
+        # its own name, then its commune's ("Arrêt Kénitra 01" names its commune already)
+        line = own if commune in own else f"{own} — {commune}"
+        popup = next(p for p in re.findall(r"<div id=\"html_[^`]*`", script) if own in p)
+        assert f"<br>{line}<br>{code}" in popup, popup
+        assert site["site_id"] not in popup
+        assert site_id not in popup
+        assert f"{site['rank']}. {own}" in script  # the tooltip names the stop
+    assert "transport_stops:" not in script
