@@ -396,7 +396,9 @@ def test_json_keeps_the_exit_codes_of_success_and_refusal(tmp_path: Path) -> Non
     assert runner.invoke(app, ["db", "status", "--json"]).exit_code == 0
     missing = runner.invoke(app, ["import", "centres", str(tmp_path / "no.csv"), "--json"])
     assert missing.exit_code == 1
-    assert json.loads(missing.stdout)["error"]["code"] == "no_such_file"
+    error = json.loads(missing.stdout)["error"]
+    # the code and the figures its message shows, for a program to word it in its language
+    assert (error["code"], error["params"]) == ("no_such_file", {"path": str(tmp_path / "no.csv")})
 
 
 def test_a_file_that_does_not_exist_says_what_to_check(tmp_path: Path) -> None:

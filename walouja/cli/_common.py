@@ -168,7 +168,8 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def error_payload(error: WaloujaError) -> dict[str, Any]:
-    """A refusal as plain values: ``code`` (None when the error has none), ``message``,
+    """A refusal as plain values: ``code`` (None when the error has none), ``params`` (the
+    figures and names its message shows, under the names translated texts use), ``message``,
     ``hint`` and, for rejected rows, ``problems`` as ``{row, field, reason}``.
 
     Examples
@@ -176,8 +177,17 @@ def error_payload(error: WaloujaError) -> dict[str, Any]:
     >>> error_payload(ValidationError("a.csv: 1 row has no valid point",
     ...     problems=[(2, "lon", "missing")], hint="fix it"))["problems"]
     [{'row': 2, 'field': 'lon', 'reason': 'missing'}]
+    >>> out = error_payload(WaloujaError("new centres: 3 forced candidates exceed the 2 new "
+    ...     "centres requested", code="forced_exceed_new", params={"forced": 3, "new": 2}))
+    >>> list(out), out["code"], out["params"]
+    (['code', 'params', 'message', 'hint'], 'forced_exceed_new', {'forced': 3, 'new': 2})
     """
-    out: dict[str, Any] = {"code": error.code, "message": error.message, "hint": error.hint}
+    out: dict[str, Any] = {
+        "code": error.code,
+        "params": dict(error.params),
+        "message": error.message,
+        "hint": error.hint,
+    }
     if isinstance(error, ValidationError) and error.problems:
         out["problems"] = [
             {"row": row, "field": field, "reason": reason} for row, field, reason in error.problems

@@ -7,8 +7,6 @@ functions the app calls) and print the answer.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, ParamSpec
 
@@ -19,13 +17,10 @@ from walouja.cli._common import (
     check_positive,
     counted,
     emit_json,
-    error_payload,
-    fail,
     friendly,
-    one_line,
     settings,
 )
-from walouja.errors import AnalysisError, DataError, InfeasibleError, WaloujaError
+from walouja.errors import AnalysisError, DataError, InfeasibleError
 from walouja.services.prioritise import (
     Scenario,
     compare_scenarios,
@@ -207,40 +202,6 @@ def _with_hint(exc: InfeasibleError) -> InfeasibleError:
     if exc.hint is not None or hint is None:
         return exc
     return InfeasibleError(exc.message, hint=hint, code=exc.code, params=exc.params)
-
-
-def refusal_payload(error: WaloujaError) -> dict[str, Any]:
-    """A refusal as ``--json`` prints it: its ``code`` and ``params`` (the figures and names
-    it shows, see ``walouja.errors.REQUEST_CODES``) beside the English ``message`` and
-    ``hint``.
-
-    Examples
-    --------
-    >>> out = refusal_payload(InfeasibleError("new centres: 3 forced candidates exceed the 2 "
-    ...     "new centres requested", code="forced_exceed_new", params={"forced": 3, "new": 2}))
-    >>> list(out), out["code"], out["params"]
-    (['code', 'params', 'message', 'hint'], 'forced_exceed_new', {'forced': 3, 'new': 2})
-    """
-    payload = error_payload(error)
-    return {"code": payload.pop("code"), "params": dict(error.params), **payload}
-
-
-def _json_refusals(func: Callable[P, None]) -> Callable[P, None]:
-    """``func`` whose refusals, under ``--json``, are printed with their params (the shared
-    ``friendly`` prints code, message and hint): one line on stderr and exit code 1 all the
-    same."""
-
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            func(*args, **kwargs)
-        except WaloujaError as exc:
-            if kwargs.get("as_json") is not True:
-                raise
-            emit_json({"error": refusal_payload(exc)})
-            raise fail(one_line(exc)) from None
-
-    return wrapper
 
 
 def _proof(r: dict[str, Any]) -> str:
@@ -543,5 +504,5 @@ def _print_provinces(diff: dict[str, Any], a: int, b: int) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add ``prioritise`` and ``scenarios`` to the ``walouja`` command."""
-    app.command("prioritise")(friendly(_json_refusals(prioritise_command)))
+    app.command("prioritise")(friendly(prioritise_command))
     app.add_typer(scenarios_app, name="scenarios")
