@@ -203,7 +203,7 @@ def read_csv(path: Path) -> SourceTable:
 _FORMAT_LABEL = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile"}
 
 
-def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
+def _read_vector(uri: str, name: str, fmt: str, *, encoding: str | None = None) -> SourceTable:
     warnings: list[str] = []
     try:
         layers = pyogrio.list_layers(uri)
@@ -214,7 +214,11 @@ def _read_vector(uri: str, name: str, fmt: str) -> SourceTable:
         with catch_warnings():
             # GDAL's and geopandas' remarks (a property parsed as JSON...) are not for users
             simplefilter("ignore")
-            gdf = gpd.read_file(uri, layer=layers[0][0] if len(layers) else None)
+            layer = layers[0][0] if len(layers) else None
+            if encoding:
+                gdf = gpd.read_file(uri, layer=layer, encoding=encoding)
+            else:
+                gdf = gpd.read_file(uri, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         detail = str(exc).splitlines()[0]
         if "not recognized as being in a supported file format" in detail:
@@ -272,24 +276,82 @@ def _require_parts(shp: str, names: list[str], where: str) -> None:
             )
 
 
+_ARABIC = re.compile("[\u0621-\u064a]")
+
+
+def dbf_encoding(dbf: bytes, *, stated: bool) -> str | None:
+    """The encoding to read a Shapefile's text with when it states none, else None (GDAL's
+    own choice: its ``.cpg`` file, or the language byte of its ``.dbf``).
+
+    Without either, GDAL reads the text as ISO-8859-1: the Arabic names of a ``.dbf``
+    written in UTF-8 (as pyshp and many scripts write it, with no ``.cpg``) or by an Arabic
+    Windows (Windows-1256) became ``Ù\u0085Ø­Ø·Ø©``, imported without a word. Text that is
+    valid UTF-8 is read as UTF-8; text that Windows-1256 reads as Arabic letters for most
+    of its non-ASCII bytes as Windows-1256 (its accented French letters sit where Latin-1
+    has them, so a French name reads the same).
+
+    Parameters
+    ----------
+    dbf
+        The bytes of the ``.dbf`` file.
+    stated
+        Whether a ``.cpg`` file goes with it.
+
+    Examples
+    --------
+    >>> header = bytes(8) + (33).to_bytes(2, "little") + bytes(23)
+    >>> dbf_encoding(header + "محطة".encode("utf-8"), stated=False)
+    'UTF-8'
+    >>> dbf_encoding(header + "محطة".encode("cp1256"), stated=False)
+    'CP1256'
+    >>> dbf_encoding(header + "Arrêt".encode("latin-1"), stated=False) is None
+    True
+    """
+    if stated or len(dbf) < 32 or dbf[29] != 0:  # a .cpg, or a language byte: GDAL's
+        return None
+    start = int.from_bytes(dbf[8:10], "little")
+    text = dbf[start:]
+    if text.isascii():
+        return None
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "UTF-8"
+    high = [b for b in text if b > 0x7F]
+    arabic = sum(1 for b in high if _ARABIC.match(bytes([b]).decode("cp1256", "replace")))
+    return "CP1256" if arabic * 2 > len(high) else None
+
+
 def read_shapefile(path: Path) -> SourceTable:
-    """A Shapefile, plain or zipped (the .prj gives the CRS)."""
+    """A Shapefile, plain or zipped (the .prj gives the CRS; the .cpg, or else its text
+    itself, the encoding: :func:`dbf_encoding`)."""
     if path.suffix.lower() == ".zip":
         with _open_zip(path) as zf:
             members = zf.namelist()
-        shps = [n for n in members if n.lower().endswith(".shp")]
-        if not shps:
-            raise file_error("zip_without_shp", name=path.name)
-        _require_parts(shps[0], members, path.name)
-        table = _read_vector(f"/vsizip/{path.resolve()}/{shps[0]}", path.name, "shp")
+            shps = [n for n in members if n.lower().endswith(".shp")]
+            if not shps:
+                raise file_error("zip_without_shp", name=path.name)
+            _require_parts(shps[0], members, path.name)
+            stem = shps[0][: -len(".shp")].lower()
+            named = {n.lower(): n for n in members}
+            encoding = dbf_encoding(zf.read(named[stem + ".dbf"]), stated=stem + ".cpg" in named)
+        table = _read_vector(
+            f"/vsizip/{path.resolve()}/{shps[0]}", path.name, "shp", encoding=encoding
+        )
         if len(shps) > 1:
             table.warnings.append(
                 Note("several_shapefiles", name=path.name, n=len(shps), first=shps[0])
             )
         return table
+    encoding = None
     if path.suffix.lower() == ".shp" and path.is_file():
         _require_parts(path.name, [p.name for p in path.parent.iterdir()], path.name)
-    return _read_vector(str(path), path.name, "shp")
+        parts = {p.name.lower(): p for p in path.parent.iterdir()}
+        stem = path.name[: -len(".shp")].lower()
+        encoding = dbf_encoding(parts[stem + ".dbf"].read_bytes(), stated=stem + ".cpg" in parts)
+    return _read_vector(str(path), path.name, "shp", encoding=encoding)
 
 
 # GTFS route_type (basic and extended) -> our mode; None for modes we do not keep.
