@@ -8,6 +8,7 @@ import streamlit as st
 from app import data, shell
 from app.i18n import current_language, provenance_text, t
 from app.shell import plain_markdown
+from geo.provenance import recognise
 
 # the provenance shown for each source of a layer, in this order (then when it was loaded);
 # comments, not docstrings: a page's bare strings are drawn on it
@@ -52,7 +53,18 @@ def _value(field: str, value: object, lang: str) -> str | None:
             return _left_to_right(f"[{plain_markdown(text)}]({target})")
         return _left_to_right(plain_markdown(text))
     worded = provenance_text(text, lang) or text
-    return _isolated(plain_markdown(worded))
+    if recognise(text) is not None:  # a text Walouja wrote
+        return _isolated(_own_markdown(worded))
+    return _isolated(plain_markdown(worded))  # a text typed at import reads as typed
+
+
+def _own_markdown(text: str) -> str:
+    """A text Walouja wrote (a demonstration layer's notes) as Markdown: its command between
+    backticks as code ("`walouja import`"; escaped, the backticks showed), the rest as is."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # a backtick alone: all of it as plain text
+        return plain_markdown(text)
+    return "".join(f"`{p}`" if i % 2 else plain_markdown(p) for i, p in enumerate(parts))
 
 
 def _entry(row: pd.Series, lang: str, titles: list[str]) -> str:

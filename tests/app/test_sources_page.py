@@ -78,3 +78,22 @@ def test_an_imported_sources_title_reads_in_the_pages_language(
     if lang != "en":
         assert "Public transport stops and stations" not in text
     st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_command_in_a_demonstration_note_is_code_not_escaped_backticks(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # "(page Données ou `walouja import`)": the backticks showed around the command
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    st.cache_resource.clear()
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page("views/9_Sources_and_licences.py").run()
+    assert not at.exception, at.exception
+    notes = [m.value for m in at.markdown if "walouja import" in m.value]
+    assert notes, "no demonstration centres' note on the page"
+    for note in notes:
+        assert "`walouja import`" in note
+        assert "\\`" not in note
+    st.cache_resource.clear()
