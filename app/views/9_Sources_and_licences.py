@@ -80,11 +80,24 @@ def _entry(row: pd.Series, lang: str, titles: list[str]) -> str:
         if value is not None:
             label = f"**{plain_markdown(t(f'sources.col.{field}'))}**"
             lines.append(t("sources.field", label=label, value=value))
-    loaded = str(row.get("loaded_at") or "")[:16]
+    loaded = _when(row.get("loaded_at"))
     if loaded:
         label = f"**{plain_markdown(t('sources.col.loaded_at'))}**"
         lines.append(t("sources.field", label=label, value=_left_to_right(loaded)))
     return "  \n".join(lines)
+
+
+def _when(stamp: object) -> str:
+    """When a source was loaded, to the minute and saying its time zone: "2026-11-30 03:26
+    UTC" (the database's UTC time read as Moroccan time was an hour off); "" for none."""
+    if stamp is None or (isinstance(stamp, float) and pd.isna(stamp)) or str(stamp) == "":
+        return ""
+    when = pd.Timestamp(stamp)  # type: ignore[arg-type]
+    if pd.isna(when):
+        return ""
+    if when.tzinfo is None:  # a time the database kept without its zone: as it is
+        return when.strftime("%Y-%m-%d %H:%M")
+    return when.tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _order(layers: pd.Series) -> list[str]:

@@ -97,3 +97,28 @@ def test_the_command_in_a_demonstration_note_is_code_not_escaped_backticks(
         assert "`walouja import`" in note
         assert "\\`" not in note
     st.cache_resource.clear()
+
+
+def test_when_each_source_was_loaded_says_its_time_zone(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Chargée le : 2026-11-30 03:26" was the database's UTC time, an hour off Morocco's
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
+    st.cache_resource.clear()
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page("views/9_Sources_and_licences.py").run()
+    assert not at.exception, at.exception
+    with engine.connect() as c:
+        stamps = c.execute(
+            sa.text(
+                "SELECT to_char(loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
+                "FROM layer_sources"
+            )
+        ).scalars()
+        expected = {f"{s} UTC" for s in stamps}
+    assert expected
+    text = _text(at)
+    for stamp in expected:
+        assert stamp in text, stamp
+    st.cache_resource.clear()
