@@ -358,6 +358,20 @@ def sources_link() -> None:
     )
 
 
+def text_table(frame: pd.DataFrame) -> Any:
+    """``frame`` as ``st.table`` draws it (an HTML table, a Styler): every text whole, a long
+    one wrapping within its cell (the grid of ``st.dataframe`` cut "orientation,
+    paramedical, medical, …" and "nom, name_fr, nom_fr, libelle, stop_name" at their
+    column's edge), each cell as typed (``st.table`` reads cells as Markdown), laid out as
+    the page reads: in Arabic the first column on the right, every cell aligned right."""
+    styler = frame.style.format(lambda v: plain_markdown(str(v))).hide(axis="index")
+    if is_rtl(current_language()):
+        styler = styler.set_table_styles(
+            [{"selector": "td, th", "props": "text-align: right !important;"}]
+        )
+    return styler
+
+
 def reading_order(frame: pd.DataFrame) -> list[str] | None:
     """The columns of ``frame`` in the order ``st.dataframe`` draws them (its
     ``column_order``): reversed on a right-to-left page, so the first one (a rejected row's

@@ -30,14 +30,8 @@ with tab_import:
     )
     state.publish("imp_layer", layer, "centres")
     with st.expander(t("data.expected"), expanded=False):
-        expected = dataio.expected_columns(layer)
-        st.dataframe(
-            expected,
-            hide_index=True,
-            width="stretch",
-            column_config=shell.aligned_columns(expected),
-            column_order=shell.reading_order(expected),
-        )
+        # whole texts that wrap (a list of allowed values runs to 170 characters)
+        st.table(shell.text_table(dataio.expected_columns(layer)))
         st.caption(t("data.expected_note"))
     # any file is taken: one Walouja cannot read is refused with the reason in the page's
     # language (Streamlit's own refusal of a type is an English tooltip)

@@ -167,11 +167,11 @@ def test_coverage_and_equity_follows_the_chosen_indicator(app: AppTest, engine: 
 
 def test_data_page_lists_the_columns_of_the_chosen_layer(app: AppTest) -> None:
     at = _open(app, "4_Data")
-    columns = at.dataframe[0].value.iloc[:, 0].tolist()
+    columns = at.table[0].value.iloc[:, 0].tolist()
     assert "centre_type" in columns
     at.selectbox(key="imp_layer").set_value("accessible_cities").run()
     assert not at.exception
-    columns = at.dataframe[0].value.iloc[:, 0].tolist()
+    columns = at.table[0].value.iloc[:, 0].tolist()
     assert "stage" in columns
     assert "centre_type" not in columns
 

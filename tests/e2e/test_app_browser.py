@@ -161,8 +161,20 @@ def test_arabic_lists_and_the_expected_columns_read_from_the_right(app: str, pag
     page.goto(f"{app}/data?lang=ar")
     _wait_heading(page, "البيانات")
     page.locator("[data-testid='stExpander'] summary").first.click()
-    page.locator("[data-testid='stExpander'] [data-testid='stDataFrame']").wait_for()
+    table = page.locator("[data-testid='stExpander'] table")
+    table.wait_for()
     page.screenshot(path=str(ARTIFACTS / "data-expected-columns-ar.png"), full_page=True)
+    # an HTML table, laid out by the page: the column's name on the right, every text whole
+    heads = table.locator("thead th").evaluate_all(
+        "hs => hs.map(h => ({text: h.innerText.trim(), left: h.getBoundingClientRect().left}))"
+    )
+    named = [h for h in heads if h["text"]]
+    assert max(named, key=lambda h: h["left"])["text"] == translate("data.col.column", "ar")
+    cut = table.locator("td").evaluate_all(
+        "cs => cs.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)"
+    )
+    assert cut == []
+    assert "sport_leisure" in table.inner_text()  # the longest list of values, whole
 
 
 CARD = "[data-testid='stMain'] [data-testid='stVerticalBlock']"
