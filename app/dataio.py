@@ -254,6 +254,30 @@ def problem_table(problems: Sequence[Problem], lang: str | None = None) -> pd.Da
     )
 
 
+WHOLE_PROBLEMS = 300
+"""Most rejected rows shown as a table whose cells wrap (every reason whole); a longer list
+is shown in the scrolling grid, its rows tall enough for the longest reason."""
+
+REASON_CHARS_PER_LINE = 80
+"""About how many characters of a reason one line of the grid's reason column holds (its
+width at 1366 px beside the sidebar: :func:`problem_widths`)."""
+
+
+def problem_widths(problems: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Column settings of the rejected rows' grid: narrow row and field columns, the rest
+    of the width for the reason."""
+    row, field_name = (str(c) for c in problems.columns[:2])
+    return {row: {"width": 70}, field_name: {"width": 170}}
+
+
+def problem_row_height(problems: pd.DataFrame, *, most_lines: int = 6) -> int:
+    """Pixels of each row of the rejected rows' grid: as many lines as its longest reason
+    needs (at most ``most_lines``), the grid wrapping a text that does not fit one line."""
+    longest = int(problems.iloc[:, 2].astype(str).map(len).max()) if len(problems) else 0
+    lines = min(most_lines, max(1, -(-longest // REASON_CHARS_PER_LINE)))
+    return 16 + 19 * lines
+
+
 def export_format_label(fmt: str) -> str:
     """An export format as a person knows it: ``GeoPackage (.gpkg)``…, in the page's
     language."""

@@ -365,11 +365,17 @@ def text_table(frame: pd.DataFrame) -> Any:
     column's edge), each cell as typed (``st.table`` reads cells as Markdown), laid out as
     the page reads: in Arabic the first column on the right, every cell aligned right."""
     styler = frame.style.format(lambda v: plain_markdown(str(v))).hide(axis="index")
+    # a long text takes the table's width before it wraps (Streamlit caps a cell at 400 px:
+    # a reason ran down eight lines beside a third of the table left empty)
+    props = "max-width: none !important;"
     if is_rtl(current_language()):
-        styler = styler.set_table_styles(
-            [{"selector": "td, th", "props": "text-align: right !important;"}]
-        )
-    return styler
+        props += " text-align: right !important;"
+    return styler.set_table_styles(
+        [
+            {"selector": "td, th", "props": props},
+            {"selector": "td > div, th > div", "props": "max-width: none !important;"},
+        ]
+    )
 
 
 def reading_order(frame: pd.DataFrame) -> list[str] | None:

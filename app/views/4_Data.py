@@ -155,13 +155,21 @@ with tab_import:
             if report.problems:
                 st.markdown(f"**{t('data.problems')}**")
                 problems = dataio.problem_table(report.problems)
-                st.dataframe(
-                    problems,
-                    hide_index=True,
-                    width="stretch",
-                    column_config=shell.aligned_columns(problems),
-                    column_order=shell.reading_order(problems),
-                )
+                if len(problems) <= dataio.WHOLE_PROBLEMS:
+                    # each reason whole, wrapping in its cell (the grid cut what to do
+                    # at the column's edge: "… à 12 km de « Centre nouveau » (EPS) de …")
+                    st.table(shell.text_table(problems))
+                else:  # thousands of rows: the grid, its rows tall enough for a reason
+                    st.dataframe(
+                        problems,
+                        hide_index=True,
+                        width="stretch",
+                        row_height=dataio.problem_row_height(problems),
+                        column_config=shell.aligned_columns(
+                            problems, dataio.problem_widths(problems)
+                        ),
+                        column_order=shell.reading_order(problems),
+                    )
             if report.warnings:
                 st.markdown(f"**{t('data.warnings')}**")
                 st.markdown(dataio.warning_lines(report.warnings))

@@ -341,27 +341,32 @@ def test_the_rejected_rows_and_the_layers_align_right_in_arabic(
 ) -> None:
     # as the expected columns: row numbers and Latin field names would sit on the left
     at = _check(_page(lang, monkeypatch), "centres.csv", TWO_GOOD_ONE_BAD)
-    for column in ("data.col.reason", "data.col.rows"):  # the report's, the layers' tab
-        name = translate(column, lang)
-        (element,) = [d for d in at.dataframe if name in d.value.columns]
-        config = json.loads(element.proto.columns or "{}")
-        assert {config.get(str(c), {}).get("alignment") for c in element.value.columns} == (
-            aligned
-        ), column
+    (element,) = [d for d in at.dataframe if translate("data.col.rows", lang) in d.value.columns]
+    config = json.loads(element.proto.columns or "{}")
+    assert {config.get(str(c), {}).get("alignment") for c in element.value.columns} == aligned
+    (reasons,) = [x for x in at.table if translate("data.col.reason", lang) in x.value.columns]
+    styles = reasons.proto.arrow_data.styler.styles
+    assert ("text-align: right" in styles) == (lang == "ar")
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
+@pytest.mark.parametrize("many", [False, True])
 def test_the_data_pages_tables_read_from_the_right_in_arabic(
-    monkeypatch: pytest.MonkeyPatch, lang: str
+    monkeypatch: pytest.MonkeyPatch, lang: str, many: bool
 ) -> None:
     # the grid is drawn left to right on a canvas whatever the page's direction: an Arabic
     # table of rejected rows read "reason, field, row" from the right, its layers "demo
-    # rows, rows, layer", as the Overview's tables do not
+    # rows, rows, layer", as the Overview's tables do not. A few rejected rows are an HTML
+    # table, laid out by the page; many of them are the grid, in the page's reading order
+    if many:
+        monkeypatch.setattr("app.dataio.WHOLE_PROBLEMS", 0)
     at = _check(_page(lang, monkeypatch), "centres.csv", TWO_GOOD_ONE_BAD)
-    firsts = {
-        "data.col.row": "data.col.reason",  # the rejected rows
-        "data.layer": "data.col.demo_rows",  # the layers' tab
-    }
+    firsts = {"data.layer": "data.col.demo_rows"}  # the layers' tab
+    if many:
+        firsts["data.col.row"] = "data.col.reason"  # the rejected rows
+    else:
+        (table,) = [x for x in at.table if translate("data.col.row", lang) in x.value.columns]
+        assert str(table.value.columns[0]) == translate("data.col.row", lang)
     for first, last in firsts.items():
         (element,) = [d for d in at.dataframe if translate(first, lang) in d.value.columns]
         columns = [str(c) for c in element.value.columns]
@@ -369,6 +374,49 @@ def test_the_data_pages_tables_read_from_the_right_in_arabic(
         assert columns[-1] == translate(last, lang)
         drawn = list(element.proto.column_order) or columns
         assert drawn == (columns[::-1] if lang == "ar" else columns), first
+
+
+# a row whose id names another source's centre far away: the longest reason there is
+ANOTHER_PLACE = (
+    "external_id,name,centre_type,lon,lat\n"
+    "{id},Centre test autre lieu,EPS,-6.85,34.0\n"
+    f"{PREFIX}ok,Centre test valide,CAS,-6.80,34.04\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_each_reason_a_row_was_rejected_for_reads_whole(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, lang: str
+) -> None:
+    # the grid cut a reason at its column's edge: "l'identifiant « … » désigne déjà
+    # « CAPE Annahda — Tétouan » (CAPE" and not what to do about it
+    with engine.connect() as c:
+        other = c.execute(
+            sa.text("SELECT external_id FROM centres WHERE is_demo ORDER BY external_id LIMIT 1")
+        ).scalar_one()
+    at = _check(_page(lang, monkeypatch), "autre.csv", ANOTHER_PLACE.format(id=other))
+    assert not [d for d in at.dataframe if translate("data.col.reason", lang) in d.value.columns]
+    (table,) = [x for x in at.table if translate("data.col.reason", lang) in x.value.columns]
+    (reason,) = table.value[translate("data.col.reason", lang)].tolist()
+    assert other in reason
+    assert len(reason) > 200  # what to do about it too, not only the start
+    # what to do about it, at the end of the reason: the words before its last field
+    template = translate("reason.id_of_another_place", lang)
+    assert template.rsplit("{", 1)[0][-30:] in reason
+
+
+def test_many_rejected_rows_have_rows_tall_enough_for_their_longest_reason() -> None:
+    import pandas as pd
+
+    from app.dataio import REASON_CHARS_PER_LINE, problem_row_height
+
+    def frame(*reasons: str) -> pd.DataFrame:
+        return pd.DataFrame({"row": range(len(reasons)), "field": "x", "reason": reasons})
+
+    assert problem_row_height(frame("coordonnée manquante")) == 16 + 19
+    long = "x" * (3 * REASON_CHARS_PER_LINE + 1)
+    assert problem_row_height(frame("court", long)) == 16 + 19 * 4
+    assert problem_row_height(frame("x" * 10_000)) == 16 + 19 * 6  # at most six lines
 
 
 # the points of TWO_GOOD_ONE_BAD (Témara, Salé) in Merchich / Nord Maroc (EPSG:26191) metres,

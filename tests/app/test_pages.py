@@ -56,7 +56,7 @@ def _rtl(at: AppTest) -> bool:
 
 def _table_with(at: AppTest, column: str) -> pd.DataFrame:
     """The one table on the page that has ``column``."""
-    (table,) = [d.value for d in at.dataframe if column in d.value.columns]
+    (table,) = [d.value for d in [*at.dataframe, *at.table] if column in d.value.columns]
     return table
 
 

@@ -175,6 +175,14 @@ def test_arabic_lists_and_the_expected_columns_read_from_the_right(app: str, pag
     )
     assert cut == []
     assert "sport_leisure" in table.inner_text()  # the longest list of values, whole
+    # wrapping at the cell's width, not at the 400 px Streamlit gives a cell's text
+    widths = table.locator("td").evaluate_all(
+        """cs => cs.filter(c => c.innerText.includes("sport_leisure")).map(c => [
+            c.getBoundingClientRect().width, c.firstElementChild.getBoundingClientRect().width])"""
+    )
+    assert widths, "no cell lists the services"
+    for cell, text in widths:
+        assert text > cell - 20, (cell, text)
 
 
 CARD = "[data-testid='stMain'] [data-testid='stVerticalBlock']"
