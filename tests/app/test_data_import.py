@@ -364,6 +364,12 @@ def test_the_data_pages_tables_read_from_the_right_in_arabic(
     firsts = {"data.layer": "data.col.demo_rows"}  # the layers' tab
     if many:
         firsts["data.col.row"] = "data.col.reason"  # the rejected rows
+        # the reason has the table's width: without one, the row number took a third of it
+        (grid,) = [d for d in at.dataframe if translate("data.col.reason", lang) in d.value]
+        config = json.loads(grid.proto.columns or "{}")
+        widths = {c: config.get(c, {}).get("width") for c in map(str, grid.value.columns)}
+        assert widths[translate("data.col.reason", lang)] == 660, widths
+        assert sum(widths.values()) <= 904, widths
     else:
         (table,) = [x for x in at.table if translate("data.col.row", lang) in x.value.columns]
         assert str(table.value.columns[0]) == translate("data.col.row", lang)
