@@ -1,9 +1,11 @@
-"""Readers of the file formats layers are imported from: CSV, GeoJSON, GeoPackage, zipped
-Shapefile and GTFS. OpenStreetMap lives in ``geo.io_osm``.
+"""Readers of the file formats layers are imported from: CSV, Excel (.xlsx, .xlsm) and
+OpenDocument (.ods) workbooks, GeoJSON, GeoPackage, zipped Shapefile and GTFS. OpenStreetMap
+lives in ``geo.io_osm``.
 
 Every reader returns a ``SourceTable``: attribute columns whose index is the row number shown
-to the user (CSV: the spreadsheet row, the header being row 1; other formats: the feature
-number from 1), and the geometries with the file's CRS when the format has geometries.
+to the user (CSV and workbooks: the spreadsheet row, the header being row 1; other formats:
+the feature number from 1), and the geometries with the file's CRS when the format has
+geometries.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from typing import Any
 from warnings import catch_warnings, simplefilter
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from geo.messages import Note, file_error
 from geo.validate import RowError
 
-FORMATS = ("csv", "geojson", "gpkg", "shp", "gtfs", "osm")
+FORMATS = ("csv", "xlsx", "ods", "geojson", "gpkg", "shp", "gtfs", "osm")
 
 
 @dataclass
@@ -81,8 +84,13 @@ def detect_format(path: Path) -> str:
         if any(n.endswith(".shp") for n in names):
             return "shp"
         raise file_error("zip_without_data", name=path.name)
-    if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
-        raise file_error("spreadsheet_file", name=display_name(path))
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".ods":
+        return "ods"
+    if suffix == ".xls":
+        # GDAL reads .xls only when built with FreeXL, which this one is not
+        raise file_error("xls_file", name=display_name(path))
     raise file_error("unknown_extension", name=display_name(path), formats=", ".join(FORMATS))
 
 
@@ -114,7 +122,9 @@ def _decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         # the line a spreadsheet shows, not a byte offset no user can find
         line = raw[: exc.start].count(b"\n") + 1
-        raise file_error("not_utf8", name=name, line=line) from None
+        # the encoding the bytes most likely are: an Arabic Windows saves Windows-1256
+        encoding = "Windows-1256" if text_encoding(raw) == "CP1256" else "Windows-1252"
+        raise file_error("not_utf8", name=name, line=line, encoding=encoding) from None
 
 
 def sniff_separator(header: str) -> str:
@@ -200,7 +210,93 @@ def read_csv(path: Path) -> SourceTable:
     return SourceTable(frame, None, "csv", path.name, row_errors=errors)
 
 
-_FORMAT_LABEL = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "shp": "Shapefile"}
+_FORMAT_LABEL = {
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "shp": "Shapefile",
+    "xlsx": "Excel (.xlsx)",
+    "ods": "OpenDocument (.ods)",
+}
+
+_SHEET_DRIVER = {"xlsx": "XLSX", "ods": "ODS"}
+
+# GDAL's name for a column whose first-row cell is empty
+_UNNAMED = re.compile(r"Field\d+")
+
+# how GDAL's ODS driver writes a number cell read as text (FIELD_TYPES=STRING): 16 decimals
+_ODS_NUMBER = re.compile(r"-?\d+\.\d{16}")
+
+
+def _sheet_value(value: Any, fmt: str) -> str | None:
+    """A cell as the text a CSV would hold: None when empty or blank, a number cell as its
+    shortest decimals (GDAL's ODS driver writes 35.7595 as ``35.7595000000000027``)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value)
+    if not text.strip():
+        return None
+    if fmt == "ods" and _ODS_NUMBER.fullmatch(text):
+        return np.format_float_positional(float(text), trim="-")
+    return text
+
+
+def read_sheet(path: Path, fmt: str = "xlsx") -> SourceTable:
+    """An Excel (.xlsx, .xlsm) or OpenDocument (.ods) workbook, read as a CSV would be.
+
+    The first sheet that holds anything is read (a note names it when the workbook has
+    several), its first row being the column names. Every cell is read as the text the
+    spreadsheet holds (GDAL's ``FIELD_TYPES=STRING``): a code typed ``04.421`` stays
+    ``04.421``, a number cell gives its digits, and every value then goes through the CSV's
+    validation. The records are indexed by their row in the sheet (the header is row 1:
+    GDAL numbers the features so, empty rows included); empty rows are left out.
+
+    Raises
+    ------
+    DataError
+        ``empty_file``, ``not_this_format`` or ``unreadable_file`` for a file GDAL cannot
+        read as ``fmt``; ``empty_workbook`` when no sheet holds a cell;
+        ``sheet_header_not_first_row`` when the sheet's first row is empty.
+    """
+    name = path.name
+    label = _FORMAT_LABEL[fmt]
+    _not_empty(path)
+    options = {"FIELD_TYPES": "STRING", "HEADERS": "FORCE"}
+    try:
+        if pyogrio.read_info(str(path))["driver"] != _SHEET_DRIVER[fmt]:
+            raise file_error("not_this_format", name=name, format=label)
+        sheets = [str(s) for s in pyogrio.list_layers(str(path))[:, 0]]
+        frame: pd.DataFrame | None = None
+        sheet = ""
+        with catch_warnings():
+            simplefilter("ignore")
+            for sheet in sheets:
+                frame = pyogrio.read_dataframe(
+                    str(path), layer=sheet, read_geometry=False, fid_as_index=True, **options
+                )
+                if len(frame.columns):
+                    break
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        detail = str(exc).splitlines()[0]
+        if "not recognized as being in a supported file format" in detail:
+            raise file_error("not_this_format", name=name, format=label) from None
+        raise file_error("unreadable_file", name=name, format=label, detail=detail) from None
+    if frame is None or not len(frame.columns):
+        raise file_error("empty_workbook", name=name)
+    values = pd.DataFrame(
+        {c: [_sheet_value(v, fmt) for v in frame[c].astype(object)] for c in frame.columns},
+        index=pd.Index([int(i) for i in frame.index], dtype=int),
+        dtype=object,
+    )
+    values = values[values.notna().any(axis=1)]
+    if all(_UNNAMED.fullmatch(str(c)) for c in values.columns):
+        # row 1 is empty: GDAL named the columns Field1, Field2...
+        first = int(values.index[0]) if len(values) else 2
+        raise file_error("sheet_header_not_first_row", name=name, sheet=sheet, row=first)
+    values.columns = [str(c).strip() for c in values.columns]
+    warnings: list[str] = []
+    if len(sheets) > 1:
+        warnings.append(Note("several_sheets", name=name, n=len(sheets), sheet=sheet))
+    return SourceTable(values, None, fmt, name, warnings)
 
 
 def _read_vector(uri: str, name: str, fmt: str, *, encoding: str | None = None) -> SourceTable:
@@ -279,6 +375,32 @@ def _require_parts(shp: str, names: list[str], where: str) -> None:
 _ARABIC = re.compile("[\u0621-\u064a]")
 
 
+def text_encoding(text: bytes) -> str | None:
+    """The encoding ``text`` most likely is when it is not ASCII: ``UTF-8`` when it decodes
+    as such, ``CP1256`` (Windows-1256, an Arabic Windows's) when that encoding reads most of
+    its non-ASCII bytes as Arabic letters, else None (Windows-1252 and Latin-1 read French
+    the same, and so does Windows-1256: its accented letters sit where Latin-1 has them).
+
+    Examples
+    --------
+    >>> text_encoding("محطة Fès".encode("cp1256"))
+    'CP1256'
+    >>> text_encoding("Arrêt".encode("cp1252")) is None
+    True
+    """
+    if text.isascii():
+        return None
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "UTF-8"
+    high = [b for b in text if b > 0x7F]
+    arabic = sum(1 for b in high if _ARABIC.match(bytes([b]).decode("cp1256", "replace")))
+    return "CP1256" if arabic * 2 > len(high) else None
+
+
 def dbf_encoding(dbf: bytes, *, stated: bool) -> str | None:
     """The encoding to read a Shapefile's text with when it states none, else None (GDAL's
     own choice: its ``.cpg`` file, or the language byte of its ``.dbf``).
@@ -310,18 +432,7 @@ def dbf_encoding(dbf: bytes, *, stated: bool) -> str | None:
     if stated or len(dbf) < 32 or dbf[29] != 0:  # a .cpg, or a language byte: GDAL's
         return None
     start = int.from_bytes(dbf[8:10], "little")
-    text = dbf[start:]
-    if text.isascii():
-        return None
-    try:
-        text.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "UTF-8"
-    high = [b for b in text if b > 0x7F]
-    arabic = sum(1 for b in high if _ARABIC.match(bytes([b]).decode("cp1256", "replace")))
-    return "CP1256" if arabic * 2 > len(high) else None
+    return text_encoding(dbf[start:])
 
 
 def read_shapefile(path: Path) -> SourceTable:
@@ -488,6 +599,8 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
     fmt = (fmt or detect_format(path)).lower()
     readers: Mapping[str, Any] = {
         "csv": read_csv,
+        "xlsx": read_sheet,
+        "ods": lambda p: read_sheet(p, "ods"),
         "geojson": read_geojson,
         "gpkg": read_gpkg,
         "shp": read_shapefile,

@@ -57,10 +57,20 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "cannot tell the format of {name}",
         "use a known extension or --format ({formats})",
     ),
-    "spreadsheet_file": (
-        "{name} is a spreadsheet, which Walouja does not read",
-        "save it as CSV UTF-8 (in Excel: File > Save as > CSV UTF-8; in LibreOffice: "
-        "Save as > Text CSV, UTF-8), then import the .csv",
+    "xls_file": (
+        "{name} is an Excel 97-2003 workbook (.xls), which Walouja does not read",
+        "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx) (File > "
+        "Save as > Excel Workbook), then import the .xlsx",
+    ),
+    "empty_workbook": (
+        "{name} holds no data: its sheets are empty",
+        "type the column names in the first row of the first sheet and the places below, one "
+        "per row; or check that this is the workbook you meant",
+    ),
+    "sheet_header_not_first_row": (
+        "{name}: the first row of the sheet {sheet!r} is empty, and the column names must be "
+        "in row 1 (the first cell with something in it is in row {row})",
+        "delete the empty rows above the column names, save, and import the workbook again",
     ),
     "unknown_format": ("unknown format {format!r}", "formats: {formats}"),
     "osm_needs_layer": (
@@ -73,8 +83,9 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     ),
     "not_utf8": (
         "{name} is not UTF-8 text: line {line} holds a character saved in another encoding "
-        "(such as Excel's Windows-1252)",
-        'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)',
+        "(most likely {encoding})",
+        'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice), or import the workbook '
+        "itself (.xlsx or .ods)",
     ),
     "empty_file": (
         "{name} is empty",
@@ -195,8 +206,9 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     "unreadable_osm": ("cannot read {name} as OpenStreetMap XML: {detail}", None),
     "not_osm_xml": (
         "{name} is not OpenStreetMap XML: its root element is <{root}>, not <osm>",
-        "Walouja reads OpenStreetMap .osm files, CSV, GeoJSON, GeoPackage, Shapefile (zipped) "
-        "and GTFS: save the data in one of these (a KML file as GeoJSON, with QGIS for example)",
+        "Walouja reads OpenStreetMap .osm files, CSV, Excel (.xlsx), OpenDocument (.ods), "
+        "GeoJSON, GeoPackage, Shapefile (zipped) and GTFS: save the data in one of these (a KML "
+        "file as GeoJSON, with QGIS for example)",
     ),
     "osm_place_not_found": ("OpenStreetMap could not find the place {place!r}: {detail}", None),
     "osm_unreachable": (
@@ -245,6 +257,7 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
 
 NOTES: dict[str, str] = {
     "several_layers": "{name} has {n} layers; read the first one ({first})",
+    "several_sheets": "{name} has {n} sheets; read the first that holds data ({sheet})",
     "several_shapefiles": "{name} holds {n} Shapefiles; read {first}",
     "gtfs_entrances_left_out": (
         "{n} entrances, generic nodes or boarding areas (location_type 2-4) left out"

@@ -51,6 +51,32 @@ def _zip(path: Path, members: dict[str, str]) -> Path:
     return path
 
 
+def _xlsx(
+    path: Path, columns: dict[str, list[str]], *, first_row: int = 1, sheet: str = "Feuil1"
+) -> Path:
+    """An Excel workbook written by GDAL (a second sheet when ``path`` exists); its rows
+    moved down to start at ``first_row``."""
+    import re
+
+    import pandas as pd
+    import pyogrio
+
+    pyogrio.write_dataframe(pd.DataFrame(columns, dtype=object), path, driver="XLSX", layer=sheet)
+    if first_row > 1:
+        with zipfile.ZipFile(path) as zf:
+            members = {n: zf.read(n) for n in zf.namelist()}
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, data in members.items():
+                if name.endswith("sheet1.xml"):
+                    data = re.sub(
+                        rb'r="([A-Z]*)(\d+)"',
+                        lambda m: b'r="%s%d"' % (m.group(1), int(m.group(2)) + first_row - 1),
+                        data,
+                    )
+                zf.writestr(name, data)
+    return path
+
+
 def _sqlite_without_gpkg_tables(path: Path) -> Path:
     with closing(sqlite3.connect(path)) as con:
         con.execute("CREATE TABLE t (a)")
@@ -82,7 +108,12 @@ HUGE = "x" * (CSV_VALUE_LIMIT + 1)  # longer than the longest value a CSV may ho
 MADRID = "name;centre_type;lon;lat\nMadrid;CAS;-3.7;40.41\n"
 
 CASES: list[tuple[str, Case]] = [
-    ("spreadsheet_file", lambda d, c: read_file(_write(d / "centres.xlsx", b"PK\x03\x04"))),
+    ("xls_file", lambda d, c: read_file(_write(d / "centres.xls", b"\xd0\xcf\x11\xe0"))),
+    ("empty_workbook", lambda d, c: read_file(_xlsx(d / "vide.xlsx", {"nom": []}))),
+    (
+        "sheet_header_not_first_row",
+        lambda d, c: read_file(_xlsx(d / "titre.xlsx", {"nom": ["A"]}, first_row=3)),
+    ),
     (
         "no_data_rows",
         lambda d, c: run_import(c, "centres", _write(d / "h.csv", "name,centre_type,lon,lat\n")),
@@ -457,6 +488,16 @@ def test_notes_about_a_file_are_english_for_the_cli_and_translated_for_the_app(
     )
     assert note_text(codes["ignored_columns"], "ar").startswith("أعمدة تم تجاهلها: commune_code")
     assert note_text("a plain note", "ar") == "a plain note"
+    path = _xlsx(tmp_path / "listes.xlsx", {"nom": ["A"], "lon": ["-6.8"], "lat": ["34"]})
+    _xlsx(path, {"note": ["brouillon"]}, sheet="Notes")
+    (sheets,) = read_file(path).warnings
+    assert isinstance(sheets, Note)
+    assert sheets.code == "several_sheets"
+    assert note_text(sheets, "fr") == (
+        "listes.xlsx contient 2 feuilles : seule la première qui contient des données "
+        "(Feuil1) a été lue"
+    )
+    assert note_text(sheets, "ar").startswith("يحتوي listes.xlsx على عدة أوراق (2)")
 
 
 def test_a_note_keeps_its_code_when_copied() -> None:

@@ -410,10 +410,27 @@ def test_a_csv_saved_by_french_excel_names_the_line_to_look_at(tmp_path: Path) -
         read_file(path)
     assert caught.value.message == (
         "centres.csv is not UTF-8 text: line 3 holds a character saved in another encoding "
-        "(such as Excel's Windows-1252)"
+        "(most likely Windows-1252)"
     )
-    assert caught.value.hint == 'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice)'
-    assert caught.value.params == {"name": "centres.csv", "line": 3}
+    assert caught.value.hint == (
+        'save it as UTF-8 ("CSV UTF-8" in Excel or LibreOffice), or import the workbook '
+        "itself (.xlsx or .ods)"
+    )
+    assert caught.value.params == {"name": "centres.csv", "line": 3, "encoding": "Windows-1252"}
+
+
+def test_a_csv_saved_by_an_arabic_windows_names_windows_1256(tmp_path: Path) -> None:
+    # the hint named Windows-1252 for bytes that Windows-1256 reads as the Arabic names
+    path = tmp_path / "arrets.csv"
+    text = (
+        "nom;nom_ar;lon;lat\r\nArrêt Fès;محطة فاس;-5,00;34,03\r\n"
+        "Bab Ftouh;باب الفتوح;-4,96;34,06\r\n"
+    )
+    path.write_bytes(text.encode("cp1256"))
+    with pytest.raises(DataError) as caught:
+        read_file(path)
+    assert caught.value.params == {"name": "arrets.csv", "line": 2, "encoding": "Windows-1256"}
+    assert caught.value.message.endswith("(most likely Windows-1256)")
 
 
 def test_a_file_named_only_in_arabic_is_named(db: Connection, tmp_path: Path) -> None:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
+import pyogrio
 import pytest
 from shapely.geometry import Point
 from sqlalchemy.engine import Connection
 
 from geo.export import write_frame
+from geo.io_read import read_file
 from geo.layers import LayerFilter, read_layer
 from geo.validate import Problem
 from tests.geo.fixtures.support import (
@@ -24,7 +30,7 @@ from tests.geo.fixtures.support import (
     run_import,
     write,
 )
-from walouja.errors import ValidationError
+from walouja.errors import DataError, ValidationError
 
 CENTRES_CSV = (
     "id;nom;nom_ar;type;capacité;services;lon;lat\n"
@@ -308,3 +314,157 @@ def test_accessible_cities_one_entry_per_commune(db: Connection, tmp_path: Path)
     assert problem.row == 3
     assert "already has an entry (Ville A)" in problem.reason
     assert (problem.code, problem.params["other_name"]) == ("commune_taken", "Ville A")
+
+
+# Workbooks, written by GDAL's own XLSX and ODS drivers: numbers in number cells, codes and
+# decimal commas in text cells, Arabic text, a date and empty cells; read as a CSV is read.
+SHEET: dict[str, list[object]] = {
+    "id": ["04.421", "T-2", "T-3"],  # a code typed as text: not the number 4.421
+    "nom": ["Centre Al Amal", "EPS Annour", "Centre Souss"],
+    "nom_ar": ["مركز الأمل", "مؤسسة النور", "مركز سوس"],
+    "type": ["COAPH", "EPS", "CAS"],
+    "capacité": [120, None, 45],  # a number cell, an empty one
+    "services": ["orientation,paramedical", None, "day care"],
+    "ouverture": [date(2021, 9, 1), None, date(2019, 1, 7)],  # a date cell: an ignored column
+    "lon": [FES[0], RABAT[0], AGADIR[0]],  # number cells
+    "lat": [f"{FES[1]:.4f}".replace(".", ","), str(RABAT[1]), AGADIR[1]],  # text, text, number
+}
+
+
+def _workbook(path: Path, columns: Mapping[str, Sequence[object]], sheet: str = "Feuil1") -> Path:
+    """``columns`` written by GDAL (the driver from the extension), cells typed as given."""
+    driver = {".xlsx": "XLSX", ".ods": "ODS"}[path.suffix]
+    pyogrio.write_dataframe(pd.DataFrame(columns), path, driver=driver, layer=sheet)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_workbook_imports_as_the_csv_does(db: Connection, tmp_path: Path, suffix: str) -> None:
+    path = _workbook(tmp_path / f"centres{suffix}", SHEET)
+    table = read_file(path)
+    assert table.records.index.tolist() == [2, 3, 4]  # the rows the spreadsheet shows
+    assert table.records.loc[2, "id"] == "04.421"
+    assert table.records.loc[3, "capacité"] is None
+    before = count(db, "centres")
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.updated, report.rejected) == (3, 0, 0), report.problems
+    assert count(db, "centres") == before + 3
+    frame = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["04.421"]}))
+    row = frame.iloc[0]
+    assert (row["name"], row["name_ar"], row["capacity"]) == ("Centre Al Amal", "مركز الأمل", 120)
+    assert list(row["services"]) == ["orientation", "paramedical"]
+    assert row["commune_code"] == commune_at(db, *FES)
+    assert (round(frame.geometry.iloc[0].x, 4), round(frame.geometry.iloc[0].y, 4)) == FES
+    souss = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["T-3"]}))
+    assert souss.iloc[0]["capacity"] == 45
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_workbooks_rejected_rows_are_numbered_as_the_sheet_shows_them(
+    db: Connection, tmp_path: Path, suffix: str
+) -> None:
+    columns = {k: [*v, None, None] for k, v in SHEET.items()}  # row 5 left empty
+    columns["id"][4], columns["nom"][4], columns["type"][4] = "T-6", "Bad", "hospital"
+    columns["lon"][4], columns["lat"][4] = "-6,5", "33,9"
+    path = _workbook(tmp_path / f"bad{suffix}", columns)
+    before = count(db, "centres")
+    report = run_import(db, "centres", path)
+    assert report.refused
+    assert not report.written
+    assert [(p.row, p.field, p.code) for p in report.problems] == [
+        (6, "centre_type", "unknown_value")
+    ]
+    assert count(db, "centres") == before  # all or nothing, as for a CSV
+    with pytest.raises(ValidationError) as err:
+        run_import(db, "centres", path, raise_on_reject=True)
+    assert err.value.problems[0][:2] == (6, "centre_type")
+
+
+def test_a_workbook_with_a_wkt_column(db: Connection, tmp_path: Path) -> None:
+    path = _workbook(
+        tmp_path / "stops.xlsx",
+        {
+            "name": ['Arrêt "Bab Ftouh"', "محطة باب الفتوح"],
+            "mode": ["bus", "bus"],
+            "wkt": ["POINT (-4.9650 34.0580)", "POINT (-4.9660 34.0590)"],
+            "wheelchair_boarding": [1, 0],
+        },
+    )
+    report = run_import(db, "transport_stops", path)
+    assert (report.inserted, report.rejected) == (2, 0), report.problems
+    frame = read_layer(db, "transport_stops", where=LayerFilter(equals={"mode": ["bus"]}))
+    row = frame[frame["name"] == "محطة باب الفتوح"].iloc[0]
+    assert row["wheelchair_boarding"] == 0
+
+
+def test_a_workbook_of_several_sheets_says_which_was_read(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "listes.xlsx", SHEET, sheet="Centres")
+    _workbook(path, {"note": ["brouillon"]}, sheet="Notes")
+    table = read_file(path)
+    assert len(table.records) == 3
+    (note,) = table.warnings
+    assert note == "listes.xlsx has 2 sheets; read the first that holds data (Centres)"
+
+
+def test_an_empty_workbook_is_refused(tmp_path: Path) -> None:
+    # GDAL writes a sheet without a cell for a table of no row
+    path = _workbook(tmp_path / "vide.xlsx", {"nom": []})
+    with pytest.raises(DataError) as caught:
+        read_file(path)
+    assert (caught.value.code, caught.value.message) == (
+        "empty_workbook",
+        "vide.xlsx holds no data: its sheets are empty",
+    )
+
+
+def test_a_workbook_whose_header_is_not_in_row_1_is_refused(tmp_path: Path) -> None:
+    # the rows of a GDAL workbook moved down two rows, as a title and a blank line above
+    path = _workbook(tmp_path / "titre.xlsx", SHEET)
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(moved, "w") as out:
+        for member in src.namelist():
+            data = src.read(member)
+            if member.endswith("sheet1.xml"):
+                data = re.sub(
+                    rb'r="([A-Z]*)(\d+)"',
+                    lambda m: b'r="%s%d"' % (m.group(1), int(m.group(2)) + 2),
+                    data,
+                )
+            out.writestr(member, data)
+    with pytest.raises(DataError) as caught:
+        read_file(moved)
+    assert caught.value.code == "sheet_header_not_first_row"
+    assert caught.value.params == {"name": "moved.xlsx", "sheet": "Feuil1", "row": 3}
+
+
+def test_an_xlsm_workbook_is_read_and_an_xls_one_refused_with_what_to_do(tmp_path: Path) -> None:
+    xlsm = tmp_path / "centres.xlsm"
+    _workbook(tmp_path / "centres.xlsx", SHEET).rename(xlsm)
+    assert read_file(xlsm).records.loc[2, "id"] == "04.421"
+    xls = write(tmp_path / "centres.xls", "\xd0\xcf")
+    with pytest.raises(DataError) as caught:
+        read_file(xls)
+    assert caught.value.code == "xls_file"
+    assert "(.xlsx)" in str(caught.value.hint)
+
+
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as caught:
+        read_file(write(tmp_path / "centres.xlsx", "id,name\n1,A\n"))
+    assert caught.value.code == "not_this_format"
+    assert caught.value.message == "centres.xlsx cannot be read as Excel (.xlsx)"
+
+
+def test_export_to_xlsx_then_import_gives_the_same_rows(
+    db: Connection, centres_csv: Path, tmp_path: Path
+) -> None:
+    run_import(db, "centres", centres_csv)
+    original = _roundtrip_frame(db)
+    path = tmp_path / "out.xlsx"
+    write_frame(original, path, "xlsx", layer="centres")
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.updated, report.unchanged, report.rejected) == (0, 0, 3, 0)
+    again = _roundtrip_frame(db)
+    columns = ["external_id", "name", "name_ar", "centre_type", "capacity", "commune_code"]
+    pd.testing.assert_frame_equal(again[columns], original[columns])
+    assert again.geometry.geom_equals_exact(original.geometry, 1e-7).all()

@@ -166,8 +166,9 @@ def register(app: typer.Typer) -> None:
         file: Annotated[
             Path,
             typer.Argument(
-                help="CSV, GeoJSON, GeoPackage, Shapefile (plain or zipped), GTFS (a feed zip "
-                "or stops.txt) or OpenStreetMap .osm file."
+                help="CSV, Excel (.xlsx, .xlsm: its first sheet with data) or OpenDocument "
+                "(.ods) workbook, GeoJSON, GeoPackage, Shapefile (plain or zipped), GTFS (a feed "
+                "zip or stops.txt) or OpenStreetMap .osm file."
             ),
         ],
         dry_run: bool = typer.Option(
@@ -180,7 +181,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--format",
             metavar="FORMAT",
-            help="csv, geojson, gpkg, shp, gtfs or osm (default: from the file's name).",
+            help="csv, xlsx, ods, geojson, gpkg, shp, gtfs or osm (default: from the file's name).",
         ),
         crs: str = typer.Option(
             None,
