@@ -578,3 +578,60 @@ def test_counts_of_thousands_carry_their_marks(healthsites_imported: Path, tmp_p
     assert covered.exit_code == 0, covered.output
     # it read "of a other centre"
     assert "of a centre of type other (3,094 centres), by nation" in covered.stdout.splitlines()[0]
+
+
+def _workbook(path: Path, rows: list[dict[str, object]]) -> Path:
+    """``rows`` written by GDAL's XLSX or ODS driver (from the extension), one sheet."""
+    import pandas as pd
+    import pyogrio
+
+    driver = {".xlsx": "XLSX", ".ods": "ODS"}[path.suffix]
+    pyogrio.write_dataframe(pd.DataFrame(rows), path, driver=driver, layer="Centres")
+    return path
+
+
+WORKBOOK: list[dict[str, object]] = [  # a code, a decimal comma as text; coordinates numbers
+    {"id": "CLI-L-04.421", "nom": "مركز الأمل", "type": "CAS", "lon": RABAT[0], "lat": RABAT[1]},
+    {"id": None, "nom": None, "type": None, "lon": None, "lat": None},  # row 3: empty
+    {"id": "CLI-L-2", "nom": "Centre Fès", "type": "hospital", "lon": FES[0], "lat": "34,0331"},
+]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_workbook_is_imported_and_its_rejected_row_is_the_sheets(
+    engine: Engine, committed: None, tmp_path: Path, suffix: str
+) -> None:
+    runner = CliRunner()
+    path = _workbook(tmp_path / f"centres{suffix}", WORKBOOK)
+    refused = runner.invoke(app, ["import", "centres", str(path)])
+    assert refused.exit_code == 1
+    assert f"import of centres{suffix} refused — 1 of 2 rows rejected, nothing written" in (
+        refused.stdout
+    )
+    assert "row 4, centre_type: unknown value 'hospital'" in refused.stdout
+    with engine.connect() as c:
+        found = c.execute(sa.text("SELECT count(*) FROM centres WHERE external_id LIKE 'CLI-L-%'"))
+        assert found.scalar_one() == 0  # all or nothing
+    kept = runner.invoke(app, ["import", "centres", str(path), "--skip-invalid"])
+    assert kept.exit_code == 0, kept.output
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.text("SELECT external_id, name FROM centres WHERE external_id LIKE 'CLI-L-%'")
+        ).all()
+    assert [tuple(r) for r in rows] == [("CLI-L-04.421", "مركز الأمل")]
+
+
+def test_the_import_help_names_the_workbooks_and_an_xls_says_what_to_do(tmp_path: Path) -> None:
+    runner = CliRunner()
+    shown = runner.invoke(app, ["import", "--help"], env={"COLUMNS": "200"})
+    assert "Excel (.xlsx, .xlsm" in shown.stdout
+    assert "OpenDocument" in shown.stdout
+    assert "csv, xlsx, ods, geojson" in shown.stdout
+    xls = write(tmp_path / "centres.xls", "\xd0\xcf")
+    refused = runner.invoke(app, ["import", "centres", str(xls)])
+    assert refused.exit_code != 0
+    assert refused.stderr.strip() == (
+        "walouja: centres.xls is an Excel 97-2003 workbook (.xls), which Walouja does not read "
+        "— open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx) (File > "
+        "Save as > Excel Workbook), then import the .xlsx"
+    )

@@ -914,3 +914,70 @@ def test_a_file_with_nothing_to_read_says_what_to_do(
     assert not at.exception, at.exception
     assert name in at.error[0].value
     assert hint in " ".join(i.value for i in at.info)
+
+
+def _workbook(path: Path, suffix: str) -> bytes:
+    """Two good centres and a bad one, row 4 left empty, written by GDAL's XLSX or ODS
+    driver: a code typed as text, coordinates in number cells, a decimal comma as text."""
+    import pyogrio
+
+    rows = [
+        (f"{PREFIX}04.421", "مركز اختبار تمارة", "COAPH", 40, -6.915, "33,925"),
+        (f"{PREFIX}2", "Centre test Salé", "COAPH", None, -6.80, 34.04),
+        (None, None, None, None, None, None),
+        (f"{PREFIX}3", "Centre test faux", "XYZ", None, -6.85, 34.00),
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "nom", "type", "capacité", "lon", "lat"])
+    target = path / f"centres{suffix}"
+    pyogrio.write_dataframe(frame, target, driver={".xlsx": "XLSX", ".ods": "ODS"}[suffix])
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("lang", "suffix", "refused"),
+    [
+        ("fr", ".xlsx", "2 lignes acceptées, 1 refusée sur 3"),
+        ("ar", ".xlsx", None),
+        ("fr", ".ods", "2 lignes acceptées, 1 refusée sur 3"),
+    ],
+)
+def test_a_workbook_is_checked_and_written_as_a_csv_is(
+    monkeypatch: pytest.MonkeyPatch,
+    engine: Engine,
+    written: str,
+    tmp_path: Path,
+    lang: str,
+    suffix: str,
+    refused: str | None,
+) -> None:
+    at = _page(lang, monkeypatch)
+    assert at.file_uploader(key="upload").label == translate("data.file", lang)
+    assert ".xlsx" in translate("data.file", lang)
+    content = _workbook(tmp_path, suffix)
+    name = f"{written}centres{suffix}"
+    at.file_uploader(key="upload").set_value((name, content, "application/octet-stream")).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    if refused is not None:
+        assert refused in at.error[0].value
+    (table,) = [x for x in at.table if translate("data.col.reason", lang) in x.value.columns]
+    (row,) = table.value.to_dict("records")
+    assert row[translate("data.col.row", lang)] == 5  # the row the spreadsheet shows
+    expected = translate("reason.unknown_value", lang).split("{", 1)[0]
+    assert row[translate("data.col.reason", lang)].startswith(expected)
+    assert "XYZ" in row[translate("data.col.reason", lang)]
+    assert _rows(engine) == []  # a check writes nothing
+    at.checkbox(key="imp_skip").check().run()
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert _rows(engine) == [
+        (f"{written}04.421", "COAPH", name),
+        (f"{written}2", "COAPH", name),
+    ]
+    with engine.connect() as c:
+        capacity, name_ar = c.execute(
+            sa.text("SELECT capacity, name FROM centres WHERE external_id = :i"),
+            {"i": f"{written}04.421"},
+        ).one()
+    assert (capacity, name_ar) == (40, "مركز اختبار تمارة")
