@@ -288,6 +288,33 @@ def test_a_budget_buys_as_many_centres_as_it_pays_for(page: AppTest) -> None:
     assert cost.help == "3 nouveaux centres au coût unitaire choisi : 12\u202f000\u202f000 MAD."
 
 
+def test_candidate_sites_from_an_excel_workbook(page: AppTest, tmp_path: Path) -> None:
+    # planners keep their sites in Excel: a workbook is read as a CSV is (codes stay text,
+    # the Arabic names kept), its rows numbered as the sheet shows them
+    import pyogrio
+
+    book = tmp_path / "sites.xlsx"
+    sites = pd.DataFrame(
+        {
+            "id": ["04.421", "M1"],
+            "nom_ar": ["الرباط المركز", "مراكش الداوديات"],
+            "lon": [-6.8416, -8.0083],
+            "lat": [34.0209, 31.6458],
+        }
+    )
+    pyogrio.write_dataframe(sites, book, driver="XLSX", layer="Sites")
+    page.radio(key="p_cand").set_value("upload").run()
+    page.number_input(key="p_new").set_value(1).run()
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    page.file_uploader(key="p_file").set_value(("sites.xlsx", book.read_bytes(), kind)).run()
+    at = _run(page)
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.dataframe[0].value) == 1
+    assert "fichier sites.xlsx" in " ".join(c.value for c in at.caption)
+    # the label names the formats a planner may bring
+    assert "Excel" in at.file_uploader(key="p_file").label
+
+
 def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(
     page: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

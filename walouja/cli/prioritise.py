@@ -87,7 +87,8 @@ _EXCLUDE = typer.Option(None, "--exclude", help="Commune code (or candidate id) 
 _CANDIDATES = typer.Option(
     None,
     "--candidates",
-    help="Point file of candidate sites (CSV lon/lat, GeoJSON, GeoPackage, shapefile).",
+    help="Point file of candidate sites (CSV lon/lat, Excel .xlsx, OpenDocument .ods, GeoJSON, "
+    "GeoPackage, shapefile).",
 )
 
 
