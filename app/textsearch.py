@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -29,7 +30,8 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 _LATIN = re.compile("[a-z]")
 # one spelling of the sounds Latin transcriptions write differently ("Qassem" and "Kacem",
 # "Djerada" and "Jerada", "Hadhifa" and "Hadifa"): a "c" is an "s" before e, i and y, else
-# a "k" (but in "ch")
+# a "k" (but in "ch"); a "gu" before e, i and y is the "g" French writes so ("Guelmim",
+# "Gelmim")
 _LATIN_SOUNDS = (
     (re.compile("sh"), "ch"),
     (re.compile("dh"), "d"),
@@ -40,11 +42,14 @@ _LATIN_SOUNDS = (
     (re.compile("ck"), "k"),
     (re.compile("c(?=[eiy])"), "s"),
     (re.compile("c(?!h)"), "k"),
+    (re.compile("gu(?=[eiy])"), "g"),
 )
 _DOUBLED = re.compile(r"(.)\1+")
 _LATIN_VOWELS = re.compile("[aeiouyw]")
 _VOWEL_LETTERS = frozenset("aeiou")
-_CONSONANT_W = re.compile("(?<=[aei])ou|(?:ou|w)(?=[aei])")
+# a « و » read as a consonant: « ou » or « w » between vowels, and at the start of a word,
+# where transcriptions write it « ou » (« Oujda », « Ouled ») or « w » (« wjda », « wlad »)
+_CONSONANT_W = re.compile("^(?:ou|w)|(?<=[aei])ou|(?:ou|w)(?=[aei])")
 _CONSONANT_Y = re.compile("(?<![aeiou])y(?=[aeiou])|^y")
 # an article written on the word: « Eljadida », « Essaouira », « Eddahab »
 _ATTACHED_ARTICLE = re.compile(r"^[ae](?:l(?![aeiouy])|([dtsrzn])\1)")
@@ -147,16 +152,15 @@ def _latin_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def search_units(units: pd.DataFrame, query: str, *, limit: int = 20) -> pd.DataFrame:
     """The rows of ``units`` (columns ``name_fr``, ``name_ar``) whose name matches ``query``,
-    best first (see :func:`match_ranks`), ties by larger population. An empty query matches
+    best first (see :func:`match_ranks`; a name that starts with another name found after
+    it, see :func:`search_places`), ties by larger population. An empty query matches
     nothing."""
     needle = normalise(query)
     if not needle or units.empty:
         return units.iloc[0:0]
     rank = match_ranks(units, query)
-    found = units.assign(_rank=rank)[rank < NO_MATCH]
-    order = ["_rank", "population"] if "population" in found else ["_rank"]
-    ascending = [True, False][: len(order)]
-    return found.sort_values(order, ascending=ascending).drop(columns="_rank").head(limit)
+    found = _in_order(units.assign(_rank=rank, _kind=0)[rank < NO_MATCH])
+    return found.drop(columns=["_rank", "_kind"]).head(limit)
 
 
 KINDS: tuple[str, ...] = ("communes", "provinces", "regions")
@@ -170,13 +174,16 @@ def search_places(
     the columns :func:`search_units` reads) whose name matches ``query``, with their level
     in a ``level`` column.
 
-    Ranked as :func:`search_units` ranks names. Among equally good matches the places of
-    one name stay together, the name of the larger place first (« agadir » lists the
-    prefecture Agadir-Ida-Ou-Tanane before the commune Agadir Melloul, « sidi » the
-    provinces before most communes); among the places of one name the level ``first``
-    comes first (the Map explorer passes the level its map draws), then the levels next to
-    it, the smaller before the larger; without ``first`` a commune comes first, then a
-    province, then a region.
+    Ranked as :func:`search_units` ranks names. Among equally good matches a name that
+    starts with the whole of another name found comes after it: « casa » starts
+    « Casablanca » and « Casablanca-Settat », and lists the commune and the prefecture
+    Casablanca before the region named after them. Then the places of one name stay
+    together, the name of the larger place first (« agadir » lists the prefecture
+    Agadir-Ida-Ou-Tanane before the commune Agadir Melloul, « sidi » the provinces before
+    most communes); among the places of one name the level ``first`` comes first (the Map
+    explorer passes the level its map draws), then the levels next to it, the smaller
+    before the larger; without ``first`` a commune comes first, then a province, then a
+    region.
 
     Why a commune first: a name typed is most often a town's, and a province or prefecture
     that has the same name (« Tiznit », « Salé ») is named after its chief town; the list
@@ -190,17 +197,66 @@ def search_places(
     every = pd.concat(frames, ignore_index=True)
     rank = match_ranks(every, query)
     kind = every["level"].map(_level_order(first)).fillna(len(KINDS))
-    name = every["name_fr"].fillna("").astype(str).map(normalise)
-    name = name.where(name != "", every["name_ar"].fillna("").astype(str).map(normalise))
-    found = every.assign(_rank=rank, _kind=kind, _name=name)[rank < NO_MATCH]
-    biggest = found.groupby(["_rank", "_name"])["population"].transform("max")
-    order = ["_rank", "_biggest", "_name", "_kind", "population"]
-    return (
-        found.assign(_biggest=biggest.fillna(0))
-        .sort_values(order, ascending=[True, False, True, True, False])
-        .drop(columns=["_rank", "_kind", "_name", "_biggest"])
-        .reset_index(drop=True)
+    found = _in_order(every.assign(_rank=rank, _kind=kind)[rank < NO_MATCH])
+    return found.drop(columns=["_rank", "_kind"]).reset_index(drop=True)
+
+
+def _in_order(found: pd.DataFrame) -> pd.DataFrame:
+    """``found`` (with its ranks in ``_rank``, the order of its levels in ``_kind``) in the
+    order :func:`search_places` lists it.
+
+    The rows of one rank make groups: a name, and the names that start with the whole of
+    it followed by more words, French or Arabic (« Casablanca » and « Casablanca-Settat »);
+    the group of the largest place first; in a group the name itself first, then the longer
+    ones; then the places of one name together (see :func:`search_places`)."""
+    pairs = list(zip(_column(found, "name_fr"), _column(found, "name_ar"), strict=True))
+    name = [_forms(fr).text or _forms(ar).text for fr, ar in pairs]
+    group, longer = _groups(found["_rank"].tolist(), pairs, name)
+    population = (
+        found["population"].fillna(0) if "population" in found else pd.Series(0, index=found.index)
     )
+    keyed = found.assign(_name=name, _group=group, _longer=longer, _pop=population)
+    by_name = keyed.groupby(["_rank", "_name"])["_pop"].transform("max")
+    by_group = keyed.groupby(["_rank", "_group"])["_pop"].transform("max")
+    keyed = keyed.assign(_biggest=by_name, _group_biggest=by_group)
+    order = ["_rank", "_group_biggest", "_group", "_longer", "_biggest", "_name", "_kind", "_pop"]
+    ascending = [True, False, True, True, False, True, True, False]
+    helpers = ["_name", "_group", "_longer", "_pop", "_biggest", "_group_biggest"]
+    return keyed.sort_values(order, ascending=ascending, kind="stable").drop(columns=helpers)
+
+
+def _groups(
+    ranks: list[int], pairs: list[tuple[str, str]], names: list[str]
+) -> tuple[list[str], list[bool]]:
+    """For each row (its rank, its raw French and Arabic names, the name it is listed by):
+    its group (see :func:`_in_order`), named by the row of the same rank with the shortest
+    name its own starts with, and whether that is another name than its own."""
+    canonical: dict[tuple[int, str], str] = {}
+    for rank, pair, name in zip(ranks, pairs, names, strict=True):
+        for raw in pair:
+            if text := _forms(raw).text:
+                canonical.setdefault((rank, text), name)
+    group, longer = [], []
+    for rank, pair, name in zip(ranks, pairs, names, strict=True):
+        base = next(
+            (
+                canonical[(rank, start)]
+                for raw in pair
+                for start in _word_starts(_forms(raw).text)
+                if (rank, start) in canonical
+            ),
+            None,
+        )
+        group.append(name if base is None else base)
+        longer.append(base is not None)
+    return group, longer
+
+
+def _word_starts(text: str) -> list[str]:
+    """The first words of ``text``, shortest first, without the last (« a », « a b » of
+    « a b c »)."""
+    words = text.split()
+    return [" ".join(words[:i]) for i in range(1, len(words))]
 
 
 def _level_order(first: str | None) -> dict[str, int]:
@@ -219,7 +275,8 @@ SAME_LETTERS = 1
 « hoceima » « Al Hoceima », « حسيمة » « الحسيمة »."""
 SPELLED_OTHERWISE = 2
 """The whole name spelled otherwise: with other long vowels in Arabic (:func:`skeleton`),
-other Latin letters for its sounds (:func:`latin_key`: « knitra » is « Kénitra »)."""
+other Latin letters for its sounds (:func:`latin_key`: « knitra » is « Kénitra »), or the
+Arabic name as it is said in Latin letters (:func:`arabic_pattern`: « asfi » is « آسفي »)."""
 STARTS = 3
 """The name starts with the query (its spaces aside: « ben sli » starts « Benslimane »)."""
 WORDS = 4
@@ -239,8 +296,10 @@ INSIDE_MIN_LETTERS = 4
 « ويسلان » (Ouislane) and « رسلان » (Rislane), which no one looking for Salé wants."""
 SHORT_KEY_LETTERS = 3
 """Below this many consonants (Arabic letters without long vowels), a name spelled
-otherwise must also be one letter away from the query: the consonants of « sale » (``sl``)
-are those of « Assoul », of « saada » those of « Saidia », of « سلا » those of « اسول »."""
+otherwise must also be one letter away from the query (doubled letters and a final mute
+« e » aside, see :func:`_spelling`): the consonants of « sale » (``sl``) are those of
+« Assoul », of « saada » those of « Saidia », of « سلا » those of « اسول », while « sla »
+is « Sala » (Salé) with one letter less and « layoun » « Laayoune » with one more."""
 
 
 def match_ranks(units: pd.DataFrame, query: str) -> pd.Series:
@@ -251,45 +310,129 @@ def match_ranks(units: pd.DataFrame, query: str) -> pd.Series:
     A name matches as a whole before a name that starts with the query, which comes before a
     name with a word that does, because the query most often is the whole name of the place
     one looks for: « jdida » is « El Jadida » before « Oued Jdida ». Spelling variants only
-    match whole names or whole words, never part of a word.
+    match whole names or whole words, never part of a word. A query in Latin letters is
+    also read against the Arabic name spelled in Latin letters (:func:`arabic_pattern`),
+    which is how many people write a name they say rather than read (« wjda », « asfi »).
     """
-    needle = normalise(query)
-    rank = pd.Series(NO_MATCH, index=units.index)
-    if not needle:
+    q = _query(query)
+    if q is None:
+        return pd.Series(NO_MATCH, index=units.index)
+    pairs = zip(_column(units, "name_fr"), _column(units, "name_ar"), strict=True)
+    return pd.Series([_rank(q, fr, ar) for fr, ar in pairs], index=units.index, dtype=int)
+
+
+def _column(units: pd.DataFrame, column: str) -> list[str]:
+    return units[column].fillna("").astype(str).tolist()
+
+
+class _Forms(NamedTuple):
+    """A name (or a query) normalised, in the forms the ranks compare, made once."""
+
+    text: str
+    compact: str
+    bare: str
+    bare_compact: str
+    padded: str
+    bare_padded: str
+
+
+@lru_cache(maxsize=16384)
+def _forms(raw: str) -> _Forms:
+    text = normalise(raw)
+    bare = _bare(text)
+    return _Forms(text, _compact(text), bare, _compact(bare), f" {text} ", f" {bare} ")
+
+
+class _Spellings(NamedTuple):
+    """The Latin keys of a name (:func:`_latin_keys`) and the spellings of it a query with
+    a short key is compared with (:func:`_spelling`)."""
+
+    whole: frozenset[str]
+    runs: frozenset[str]
+    close: frozenset[str]
+
+
+_NO_SPELLINGS = _Spellings(frozenset(), frozenset(), frozenset())
+
+
+@lru_cache(maxsize=16384)
+def _french_spellings(raw: str) -> _Spellings:
+    """The Latin keys of a French name, its final « é » an « a » (:func:`latin_text`)."""
+    text = latin_text(raw)
+    if not _LATIN.search(text):
+        return _NO_SPELLINGS
+    whole, runs = _latin_keys(text)
+    return _Spellings(whole, runs, frozenset({_spelling(normalise(raw)), _spelling(text)}))
+
+
+class _Query(NamedTuple):
+    """A query, normalised once for every name it is compared with."""
+
+    forms: _Forms
+    arabic: bool
+    keys: frozenset[str]
+    """Its Latin keys (of a Latin query) that have a consonant."""
+    long_keys: frozenset[str]
+    """Those of them from :data:`VARIANT_MIN_LETTERS` consonants."""
+    spelling: str
+    arabic_words: str
+    """The query without its articles, when it is Arabic from :data:`VARIANT_MIN_LETTERS`
+    letters (long vowels aside), else ``""``."""
+
+
+def _query(query: str) -> _Query | None:
+    forms = _forms(query)
+    if not forms.text:
+        return None
+    arabic = bool(_ARABIC.search(forms.text))
+    keys: frozenset[str] = frozenset()
+    if not arabic and _LATIN.search(forms.text):
+        keys = frozenset(k for k in _latin_keys(latin_text(query))[0] if _MARKS.sub("", k))
+    long_keys = frozenset(k for k in keys if len(_MARKS.sub("", k)) >= VARIANT_MIN_LETTERS)
+    words = forms.bare if len(_compact(skeleton(forms.bare))) >= VARIANT_MIN_LETTERS else ""
+    return _Query(forms, arabic, keys, long_keys, _spelling(forms.text), words if arabic else "")
+
+
+def _rank(q: _Query, fr: str, ar: str) -> int:
+    """The rank of the row with the French name ``fr`` and the Arabic name ``ar`` (raw)
+    for ``q``."""
+    french, arabic = _forms(fr), _forms(ar)
+    rank = min(_letter_rank(french, q.forms), _letter_rank(arabic, q.forms))
+    if rank <= SPELLED_OTHERWISE:
         return rank
-    raw_fr = units["name_fr"].fillna("").astype(str)
-    fr = raw_fr.map(normalise)
-    ar = units["name_ar"].fillna("").astype(str).map(normalise)
-    arabic = bool(_ARABIC.search(needle))
-    if arabic:
-        rank = rank.where(~ar.map(lambda name: _arabic_variant(name, needle)), SPELLED_OTHERWISE)
-        spelled = ar.map(lambda name: _arabic_words_variant(name, needle))
-        rank = rank.where(~spelled | (rank < WORDS_SPELLED_OTHERWISE), WORDS_SPELLED_OTHERWISE)
-    elif _LATIN.search(needle):
-        rank = rank.clip(upper=_latin_ranks(raw_fr, fr, query))
-    for names in (fr, ar):
-        rank = rank.clip(upper=names.map(lambda name: _letter_rank(name, needle)))
+    if q.arabic:
+        if ar and _arabic_variant(arabic, q.forms):
+            return SPELLED_OTHERWISE
+        if rank > WORDS_SPELLED_OTHERWISE and q.arabic_words and ar:
+            rank = (
+                WORDS_SPELLED_OTHERWISE if _arabic_words_variant(arabic, q.arabic_words) else rank
+            )
+    elif q.keys:
+        spelled = _french_spellings(fr)
+        if any(_short_key_close(k, spelled.close, q.spelling) for k in spelled.whole & q.keys):
+            return SPELLED_OTHERWISE
+        if ar and _said_as(ar, q.forms.compact):
+            return SPELLED_OTHERWISE
+        if rank > WORDS_SPELLED_OTHERWISE and not spelled.runs.isdisjoint(q.long_keys):
+            rank = WORDS_SPELLED_OTHERWISE
     return rank
 
 
-def _letter_rank(name: str, needle: str) -> int:
-    """The rank of ``name`` for ``needle`` (both normalised) letter by letter."""
-    if not name:
+def _letter_rank(name: _Forms, needle: _Forms) -> int:
+    """The rank of ``name`` for ``needle`` letter by letter."""
+    if not name.text:
         return NO_MATCH
-    if name == needle:
+    if name.text == needle.text:
         return EXACT
-    if _compact(name) == _compact(needle) or (
-        _bare(needle) and _compact(_bare(name)) == _compact(_bare(needle))
-    ):
+    if name.compact == needle.compact or (needle.bare and name.bare_compact == needle.bare_compact):
         return SAME_LETTERS
-    if name.startswith(needle) or _compact(name).startswith(_compact(needle)):
+    if name.text.startswith(needle.text) or name.compact.startswith(needle.compact):
         return STARTS
-    words = f" {name} "
-    if f" {needle} " in words or f" {needle} " in f" {_bare(name)} ":
+    if needle.padded in name.padded or needle.padded in name.bare_padded:
         return WORDS
-    if f" {needle}" in words or f" ال{needle}" in words:
+    if f" {needle.text}" in name.padded or f" ال{needle.text}" in name.padded:
         return WORD_STARTS
-    if len(_compact(needle)) >= INSIDE_MIN_LETTERS and needle in name:
+    if len(needle.compact) >= INSIDE_MIN_LETTERS and needle.text in name.text:
         return INSIDE_WORD
     return NO_MATCH
 
@@ -307,6 +450,14 @@ def _bare(text: str) -> str:
     return " ".join(w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words)
 
 
+def _spelling(text: str) -> str:
+    """A normalised Latin name as one compares short names: without its spaces, its doubled
+    letters single, without a final mute « e » (« laayoune » and « layoun » are both
+    ``layoun``)."""
+    folded = _DOUBLED.sub(r"\1", _compact(text))
+    return folded[:-1] if len(folded) > 2 and folded.endswith("e") else folded
+
+
 def _one_letter_apart(a: str, b: str) -> bool:
     """Whether ``a`` becomes ``b`` by changing, adding or dropping at most one letter."""
     if abs(len(a) - len(b)) > 1:
@@ -319,11 +470,12 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return True
 
 
-def _short_key_close(key: str, name: str, needle: str) -> bool:
-    """Whether a name with the key ``key`` in common with the query is close enough to it
-    (see :data:`SHORT_KEY_LETTERS`)."""
+def _short_key_close(key: str, names: Iterable[str], needle: str) -> bool:
+    """Whether a name with the key ``key`` in common with the query ``needle`` is close
+    enough to it: from :data:`SHORT_KEY_LETTERS` consonants, or one of its spellings
+    ``names`` one letter away."""
     letters = len(_MARKS.sub("", key))
-    return letters >= SHORT_KEY_LETTERS or _one_letter_apart(_compact(name), _compact(needle))
+    return letters >= SHORT_KEY_LETTERS or any(_one_letter_apart(n, needle) for n in names)
 
 
 def _long_vowels_apart(a: str, b: str) -> bool:
@@ -338,27 +490,22 @@ def _long_vowels_apart(a: str, b: str) -> bool:
     return all(any(ch == other for other in letters) for ch in short)
 
 
-def _arabic_variant(name: str, needle: str) -> bool:
+def _arabic_variant(name: _Forms, needle: _Forms) -> bool:
     """Whether the Arabic ``name`` is the whole ``needle`` with other long vowels, its
     articles and spaces aside."""
-    if not name:
-        return False
-    for a, b in ((name, needle), (_bare(name), _bare(needle))):
+    for a, b in ((name.text, needle.text), (name.bare, needle.bare)):
         key = _compact(skeleton(b))
-        if key and _long_vowels_apart(a, b) and _short_key_close(key, a, b):
+        if key and _long_vowels_apart(a, b) and _short_key_close(key, [_compact(a)], _compact(b)):
             return True
     return False
 
 
-def _arabic_words_variant(name: str, needle: str) -> bool:
-    """Whether some successive words of the Arabic ``name`` are ``needle`` with other long
-    vowels (from :data:`VARIANT_MIN_LETTERS` letters, articles aside)."""
-    bare = _bare(needle)
-    if len(_compact(skeleton(bare))) < VARIANT_MIN_LETTERS:
-        return False
-    words = _bare(name).split()
+def _arabic_words_variant(name: _Forms, bare_needle: str) -> bool:
+    """Whether some successive words of the Arabic ``name`` are ``bare_needle`` (a query
+    without its articles) with other long vowels."""
+    words = name.bare.split()
     return any(
-        _long_vowels_apart(" ".join(words[i:j]), bare)
+        _long_vowels_apart(" ".join(words[i:j]), bare_needle)
         for i in range(len(words))
         for j in range(i + 1, len(words) + 1)
     )
@@ -367,6 +514,7 @@ def _arabic_words_variant(name: str, needle: str) -> bool:
 _SOUNDED_FINAL_E = re.compile(r"(?:é|e\u0301)(?=$|[\s\-'’])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def latin_text(name: str) -> str:
     """``name`` normalised for :func:`latin_key`, where a final « é » is not a French mute
     « e » but the final alef of the Arabic name: « Salé » (« سلا ») is « Sala », « Sla ».
@@ -377,27 +525,133 @@ def latin_text(name: str) -> str:
     return normalise(_SOUNDED_FINAL_E.sub("a", unicodedata.normalize("NFC", name)))
 
 
-def _latin_ranks(raw: pd.Series, names: pd.Series, query: str) -> pd.Series:
-    """:data:`SPELLED_OTHERWISE` for the French names (``raw``, and normalised ``names``)
-    that are ``query`` spelled otherwise, :data:`WORDS_SPELLED_OTHERWISE` for those with
-    words spelled like it, else :data:`NO_MATCH`."""
-    needle = normalise(query)
-    keys = {k for k in _latin_keys(latin_text(query))[0] if _MARKS.sub("", k)}
-    rank = pd.Series(NO_MATCH, index=names.index)
-    if not keys:
-        return rank
-    name_keys = raw.map(lambda name: _latin_keys(latin_text(name)))
-    whole = pd.Series(
-        [
-            any(_short_key_close(k, name, needle) for k in key[0] & keys)
-            for key, name in zip(name_keys, names, strict=True)
-        ],
-        index=names.index,
-        dtype=bool,
-    )
-    rank = rank.where(~whole, SPELLED_OTHERWISE)
-    long_enough = {k for k in keys if len(_MARKS.sub("", k)) >= VARIANT_MIN_LETTERS}
-    if long_enough:
-        part = name_keys.map(lambda key: not key[1].isdisjoint(long_enough))
-        rank = rank.where(~part | (rank < WORDS_SPELLED_OTHERWISE), WORDS_SPELLED_OTHERWISE)
-    return rank
+_SHORT_VOWEL = "(?:[aeiouy]|ou)?"
+"""A vowel Arabic does not write, which a Latin spelling may write between two consonants."""
+_ARABIC_LETTERS = {
+    "ب": "b",
+    "ت": "t",
+    "ث": "th|t",
+    "ج": "dj|j",
+    "ح": "h|7",
+    "خ": "kh|h|5",
+    "د": "d",
+    "ذ": "dh|d|z",
+    "ر": "r",
+    "ز": "z",
+    "س": "ss|s|c(?=[eiy])",
+    "ش": "sh|ch",
+    "ص": "ss|s|c(?=[eiy])",
+    "ض": "dh|d",
+    "ط": "t",
+    "ظ": "dh|d|z",
+    "غ": "gh|rh",
+    "ف": "ph|f",
+    "ڤ": "v",
+    "ق": "qu|q|k|g|c|9",
+    "ك": "ck|gu|k|g|c|q",
+    "ڭ": "gu|g|k",
+    "گ": "gu|g|k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+}
+"""The Latin letters Moroccan names are written with in French for each Arabic consonant
+(after :func:`normalise`), and the digits people type for the sounds Latin has no letter
+for (« 3 » for « ع », « 7 » for « ح », « 9 » for « ق »)."""
+_ARABIC_VOWELS = {
+    "ا": "(?:aa|a|e)",
+    "ع": "(?:aa|a|e|3)?",
+    "و": "(?:ou|oo|o|u|w|aw)",
+    "ي": "(?:ie|i|y|ay|ai|ei|ey)",
+    "ء": "",
+}
+"""The letters each long vowel is written with (« ع » too, which transcriptions write as a
+vowel or leave out: « Laâyoune », « Bouarouss »), « ي » and « و » also as the diphthong
+they make after a short « a » (« Beida », « Bayda »)."""
+_WORD_START = {"و": "(?:ou|o|u|w)", "ي": "y", "ع": "(?:aa|a|e|3)", "ا": "(?:aa|a|e|i)"}
+"""The letters of a word's first « و », « ي » (consonants there: « Oujda », « wjda »,
+« Youssoufia »), « ع » (written there: « Aïn », « 3in ») and « ا » (« Asfi », « Inezgane »),
+which a word of :data:`VARIANT_MIN_LETTERS` consonants may leave out, as it is said
+(« nzgan »; « dar » is not « آدار », Adar)."""
+_SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")
+_TA_MARBUTA = "(?:a|e|et|at|ah)"
+"""A final « ة » (« ه » once normalised): « a », « e », « at » before the next word."""
+
+
+def _word_pattern(word: str) -> str:
+    """A word's letters (:func:`arabic_pattern`): short vowels only between consonants."""
+    body = word[:-1] if word.endswith("ه") and len(word) > 1 else word
+    pattern, consonant = "", False
+    for i, ch in enumerate(body):
+        if i == 0 and ch in _WORD_START:
+            piece, consonant_now = _WORD_START[ch], ch in "وي"
+            if ch == "ا" and len(skeleton(body)) >= VARIANT_MIN_LETTERS:
+                piece += "?"
+        elif ch in _ARABIC_VOWELS:
+            # a « و » or « ي » after a vowel is a consonant (« تاوريرت », Tawrirt)
+            after_vowel = i > 0 and body[i - 1] in "اع"
+            piece, consonant_now = _ARABIC_VOWELS[ch], after_vowel and ch in "وي"
+        else:
+            letters = _ARABIC_LETTERS.get(ch, re.escape(ch))
+            many = len(letters) > 1  # a shadda: doubled
+            piece, consonant_now = f"(?:{letters}){{1,2}}" if many else f"{letters}{{1,2}}", True
+        pattern += (_SHORT_VOWEL if consonant and consonant_now else "") + piece
+        consonant = consonant_now
+    if body is word:
+        return pattern + "e?"  # a French mute « e » (« Ouarzazate »)
+    return pattern + (_SHORT_VOWEL if consonant else "") + _TA_MARBUTA
+
+
+@lru_cache(maxsize=16384)
+def _letter_bounds(name: str) -> tuple[int, int]:
+    """The fewest and most letters a Latin spelling of the Arabic ``name`` may have
+    (:func:`arabic_pattern`): one for each of its consonants, articles and long vowels
+    aside; six for each letter at most."""
+    forms = _forms(name)
+    consonants = skeleton(forms.bare_compact).replace("ع", "").replace("ء", "")
+    return len(consonants), 6 * len(forms.compact) + 6
+
+
+def _said_as(name: str, spelled: str) -> bool:
+    """Whether ``spelled`` (a query, normalised, without spaces) is a Latin spelling of the
+    Arabic ``name`` (:func:`arabic_pattern`), its length checked first: most names are
+    not compared (and their pattern not built) with a query too short or long for them."""
+    fewest, most = _letter_bounds(name)
+    if not fewest <= len(spelled) <= most:
+        return False
+    pattern = arabic_pattern(name)
+    return pattern is not None and pattern.fullmatch(spelled) is not None
+
+
+@lru_cache(maxsize=16384)
+def arabic_pattern(name: str) -> re.Pattern[str] | None:
+    """What a Latin spelling of the Arabic ``name`` may be (spaces aside), the way one
+    writes a name one says rather than reads it.
+
+    Each consonant is written in one of the ways French transcriptions write it
+    (:data:`_ARABIC_LETTERS`), once or doubled; each long vowel as a vowel of its kind
+    (« و » « ou », « o », « u » or « w », never « i »), and nowhere else a vowel but a
+    short one between two consonants, which Arabic does not write; the article « ال » as
+    « el », « al », « l », a doubled sun letter, or not at all; a final « ة » as « a » or
+    « e ». « آسفي » is « asfi » (Safi), « وجدة » « wjda » and « oujda », « سلا » « sla » and
+    « sala » (Salé), « العيون » « layoun » and « laayoune », « كلميم » « kelmim »
+    (Guelmim); « توزينت » (Taouzint) is not « tiznit », « عكرمة » (Akarma) not « gourrama ».
+    ``None`` for a name without an Arabic letter.
+
+    >>> arabic_pattern("وجدة").fullmatch("wjda") is not None
+    True
+    """
+    text = normalise(name)
+    if not _ARABIC.search(text):
+        return None
+    parts = []
+    for word in text.split():
+        if word.startswith("ال") and len(word) > 3:
+            word = word[2:]
+            sun = "|[ae]" if word[0] in _SUN_LETTERS else ""
+            parts.append(f"(?:[ae]?l{sun})?")  # « el », « l », « e(d-d) », or left out
+        elif word.startswith("او"):  # the alef only carries the « ou » (« أولاد », Ouled)
+            word = word[1:]
+        parts.append(_word_pattern(word))
+    return re.compile("".join(parts))
