@@ -333,6 +333,69 @@ def test_search_lists_the_name_typed_first_and_not_names_that_only_look_alike(
     assert page.get_by_text("Assoul").count() == 0
 
 
+_SHOWS = """([label, first]) => {
+    const box = document.querySelector(`input[role='combobox'][aria-label='${label}']`);
+    return box !== null && box.value.startsWith(first);
+}"""
+
+
+def _search_options(page: Any, query: str, found: str, first: str) -> list[str]:
+    """The places the search lists for ``query`` (each its kind and name, before the « — »),
+    once the list's label says ``found`` (« 2 lieux trouvés ») and it shows ``first``: the
+    list of the previous query may have the same label until the page has run again."""
+    box = page.locator("[data-testid='stTextInput'] input").first
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_function(_SHOWS, arg=[found, first])
+    page.locator(f"input[role='combobox'][aria-label='{found}']").click()
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    names = [o.strip().split(" — ")[0] for o in options.all_inner_texts()]
+    page.keyboard.press("Escape")
+    return names
+
+
+def test_search_finds_the_names_as_moroccans_type_them(app: str, page: Any) -> None:
+    # « sla », « Kelmim », « asfi », « wjda » found nothing; « casa » listed the region first
+    page.goto(f"{app}/map_explorer")
+    assert _search_options(page, "sla", "3 lieux trouvés", "Commune · Salé")[:2] == [
+        "Commune · Salé",
+        "Province · Salé",
+    ]
+    assert _search_options(page, "Kelmim", "2 lieux trouvés", "Commune · Guelmim") == [
+        "Commune · Guelmim",
+        "Province · Guelmim",
+    ]
+    assert _search_options(page, "wjda", "1 commune trouvée", "Commune · Oujda") == [
+        "Commune · Oujda"
+    ]
+    page.get_by_role("heading", name="Oujda").first.wait_for()
+    assert _search_options(page, "casa", "4 lieux trouvés", "Commune · Casablanca")[:3] == [
+        "Commune · Casablanca",
+        "Province · Casablanca",
+        "Région · Casablanca-Settat",
+    ]
+    page.screenshot(path=str(ARTIFACTS / "map-search-casa.png"))
+    # in Arabic, the places by their Arabic names, the same order
+    page.goto(f"{app}/map_explorer?lang=ar")
+    _wait_direction(page, "[data-testid='stMain']", "rtl")
+    assert _search_options(page, "asfi", "تم العثور على نتيجتين", "جماعة · آسفي") == [
+        "جماعة · آسفي",
+        "إقليم · آسفي",
+    ]
+    page.get_by_role("heading", name="آسفي").first.wait_for()
+    assert _search_options(page, "Layoun", "تم العثور على نتيجتين", "جماعة · العيون") == [
+        "جماعة · العيون",
+        "إقليم · العيون",
+    ]
+    assert _search_options(page, "الدار", "تم العثور على 4 نتائج", "جماعة · الدار البيضاء")[:3] == [
+        "جماعة · الدار البيضاء",
+        "إقليم · الدار البيضاء",
+        "جهة · الدار البيضاء-سطات",
+    ]
+    page.screenshot(path=str(ARTIFACTS / "map-search-casa-ar.png"))
+
+
 def test_clicking_a_region_shows_its_figures(app: str, page: Any) -> None:
     page.goto(f"{app}/map_explorer?level=regions&overlays=")
     _wait_paths(page, COMMUNE_STROKE, 12)
