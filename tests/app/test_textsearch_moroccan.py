@@ -5,9 +5,6 @@ that start with it, and nothing that only looks a little alike (the lead's findi
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
@@ -162,22 +159,6 @@ def test_no_short_query_puts_a_look_alike_before_the_names_it_starts(
         ("communes", "Kelâat Sraghna"),
     ]
     assert search_places(places, "sidi")["name_fr"].iloc[0] == "Sidi Kacem"  # not Saidia
-
-
-def test_the_search_of_a_keystroke_takes_well_under_50_ms(
-    places: dict[str, pd.DataFrame],
-) -> None:
-    typed = ["s", "sl", "sla", "kelmim", "casa", "wjda", "asfi", "layoun", "sidi kacem"]
-    typed += ["ksar lkbir", "سلا", "الدار البيضاء", "zzzz"]
-    for query in typed:  # the names' forms are made once a process
-        search_places(places, query)
-    times = []
-    for query in typed * 3:
-        start = time.perf_counter()
-        search_places(places, query)
-        times.append(time.perf_counter() - start)
-    # about 10 ms here (the search took about 35 ms before its names' forms were kept)
-    assert statistics.median(times) < 0.05, times
 
 
 @pytest.mark.parametrize(
