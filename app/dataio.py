@@ -35,7 +35,12 @@ if TYPE_CHECKING:
     from geo.validate import Problem
 
 IMPORT_LAYERS: tuple[str, ...] = ("centres", "accessible_cities", "transport_stops", "beaches")
-EXPORT_FORMATS: dict[str, str] = {"gpkg": "gpkg", "geojson": "geojson", "csv": "csv"}
+EXPORT_FORMATS: dict[str, str] = {
+    "gpkg": "gpkg",
+    "geojson": "geojson",
+    "csv": "csv",
+    "xlsx": "xlsx",
+}
 """Export formats: the ``fmt`` ``geo.export`` takes -> the file's extension (each shown as
 :func:`export_format_label` words it)."""
 

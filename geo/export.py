@@ -1,13 +1,13 @@
-"""Export a layer, or a filtered subset, to GeoPackage, GeoJSON or CSV (UTF-8, Arabic intact).
+"""Export a layer, or a filtered subset, to GeoPackage, GeoJSON, CSV (UTF-8, Arabic intact)
+or an Excel workbook.
 
 Exported files import back unchanged: they carry ``external_id``, ``source`` and each row's
 ``licence`` (its source's, from ``layer_sources``: rows shared from a file keep their
 attribution, ODbL for OpenStreetMap's); ``services`` is written as ``a;b``; CSV has
 ``lon``/``lat`` columns and a UTF-8 BOM so that spreadsheet programs show Arabic correctly.
-Tables that are not imported back (a scenario's sites) can also be an XLSX workbook (GDAL's
-XLSX driver, one sheet named after the layer): the CSV's columns, with text cells for text (a
-code such as ``04.421`` stays text in Excel, whatever its list separator) and number cells
-for figures.
+An XLSX workbook (GDAL's XLSX driver, one sheet named after the layer) has the CSV's columns,
+with text cells for text (a code such as ``04.421`` stays text in Excel, whatever its list
+separator) and number cells for figures. A scenario's proposed sites are written the same way.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ from geo.layers import LayerFilter, get_layer, read_layer, source_licences
 from walouja.errors import DataError
 from walouja.settings import Settings
 
-EXPORT_FORMATS = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".csv": "csv"}
-"""Formats of a layer's export: each imports back (an extension -> the format)."""
-
-SHEET_FORMATS = {**EXPORT_FORMATS, ".xlsx": "xlsx"}
-"""Formats of a table that is not imported back (a scenario's proposed sites): the layer's,
-and an Excel workbook."""
+EXPORT_FORMATS = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+}
+"""Formats of an export (an extension -> the format): each imports back."""
 
 
 @dataclass(frozen=True)

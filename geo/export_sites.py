@@ -27,7 +27,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.export import SHEET_FORMATS, ExportResult, check_writable, export_format, write_frame
+from geo.export import ExportResult, check_writable, export_format, write_frame
 from walouja.errors import DataError
 
 SITE_COLUMNS = (
@@ -104,7 +104,7 @@ def export_sites(
         The format is unknown, ``path`` cannot be written, or a site has no coordinates.
     """
     path = Path(path)
-    kind = export_format(path, fmt, formats=SHEET_FORMATS)
+    kind = export_format(path, fmt)
     check_writable(path)
     frame = sites_frame(sites)
     replaced = write_frame(frame, path, kind, layer=layer)

@@ -250,11 +250,12 @@ def test_a_field_no_row_has_is_said_with_the_pages_own_box_not_the_cli_option(
     assert not any("aucune ligne" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "xlsx"])
 def test_the_pages_export_carries_each_rows_licence_as_the_cli_does(
     engine: Engine, tmp_path: Path, fmt: str
 ) -> None:
     import geopandas as gpd
+    import pyogrio
 
     from app import dataio
 
@@ -262,7 +263,13 @@ def test_the_pages_export_carries_each_rows_licence_as_the_cli_does(
     assert rows > 0, "load the demonstration layers with `walouja load`"
     path = tmp_path / name
     path.write_bytes(content)
-    back = pd.read_csv(path, encoding="utf-8-sig") if fmt == "csv" else gpd.read_file(path)
+    back = (
+        pd.read_csv(path, encoding="utf-8-sig")
+        if fmt == "csv"
+        else pyogrio.read_dataframe(path)
+        if fmt == "xlsx"
+        else gpd.read_file(path)
+    )
     with engine.connect() as c:
         entries = c.execute(
             sa.text("SELECT row_source, licence FROM layer_sources WHERE layer = 'beaches'")
@@ -879,8 +886,8 @@ def test_every_note_and_hint_naming_a_cli_option_has_the_pages_wording() -> None
 @pytest.mark.parametrize(
     ("lang", "labels"),
     [
-        ("en", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)"]),
-        ("fr", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)"]),
+        ("en", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)", "Excel (.xlsx)"]),
+        ("fr", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)", "Excel (.xlsx)"]),
     ],
 )
 def test_the_export_formats_are_named_as_people_know_them(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -80,7 +81,7 @@ def test_filters_select_subsets(db: Connection, tmp_path: Path) -> None:
             read_layer(db, "centres", where=bad)
 
 
-@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "csv"])
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "csv", "xlsx"])
 def test_arabic_survives_every_format(db: Connection, tmp_path: Path, fmt: str) -> None:
     run_import(db, "centres", write(tmp_path / "c.csv", CSV))
     frame = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["X-1", "X-2"]}))
@@ -89,6 +90,9 @@ def test_arabic_survives_every_format(db: Connection, tmp_path: Path, fmt: str) 
     if fmt == "csv":
         back = pd.read_csv(path, encoding="utf-8-sig")
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+        assert {"lon", "lat", "external_id"} <= set(back.columns)
+    elif fmt == "xlsx":
+        back = pyogrio.read_dataframe(path)  # a sheet: a table with lon/lat, as the CSV
         assert {"lon", "lat", "external_id"} <= set(back.columns)
     else:
         back = gpd.read_file(path)
@@ -100,8 +104,9 @@ def test_export_format_from_extension() -> None:
     assert export_format(Path("a.GPKG")) == "gpkg"
     assert export_format(Path("a.json")) == "geojson"
     assert export_format(Path("a.txt"), "csv") == "csv"
+    assert export_format(Path("a.xlsx")) == "xlsx"
     with pytest.raises(DataError, match="cannot tell the export format"):
-        export_format(Path("a.xlsx"))
+        export_format(Path("a.ods"))
     assert export_format(Path("a.geojson"), "GeoJSON") == "geojson"  # agreeing: fine
 
 
@@ -156,7 +161,7 @@ def test_cli_import_export_layers(committed: None, engine: Engine, tmp_path: Pat
     assert "unknown layer 'hospitals'" in unknown.output
 
 
-@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "xlsx"])
 def test_every_export_carries_each_rows_licence_and_reads_it_back(
     committed: None, engine: Engine, tmp_path: Path, fmt: str
 ) -> None:
@@ -180,7 +185,13 @@ def test_every_export_carries_each_rows_licence_and_reads_it_back(
     where = f"external_id=X-1,X-2,{demo_id}"
     done = runner.invoke(app, ["export", "centres", str(out), "--where", where])
     assert done.exit_code == 0, done.output
-    back = pd.read_csv(out, encoding="utf-8-sig", dtype=str) if fmt == "csv" else gpd.read_file(out)
+    back = (
+        pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+        if fmt == "csv"
+        else pyogrio.read_dataframe(out)
+        if fmt == "xlsx"
+        else gpd.read_file(out)
+    )
     licences = dict(zip(back["external_id"], back["licence"], strict=True))
     assert licences == {"X-1": "ODbL 1.0", "X-2": "ODbL 1.0", demo_id: demo_licence}
     columns = list(back.columns)

@@ -311,7 +311,7 @@ def register(app: typer.Typer) -> None:
         file: Annotated[
             Path,
             typer.Argument(
-                help="The file to write: .gpkg, .geojson or .csv. Its folder must exist; a "
+                help="The file to write: .gpkg, .geojson, .csv or .xlsx. Its folder must exist; a "
                 "file already there is replaced."
             ),
         ],
@@ -319,7 +319,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--format",
             metavar="FORMAT",
-            help="gpkg, geojson or csv (default: from the file's extension).",
+            help="gpkg, geojson, csv or xlsx (default: from the file's extension).",
         ),
         where: Annotated[
             list[str] | None,
@@ -354,7 +354,7 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
-        """Export a layer (or a filtered subset) to GeoPackage, GeoJSON or CSV.
+        """Export a layer (or a filtered subset) to GeoPackage, GeoJSON, CSV or Excel (.xlsx).
 
         Each row carries its source and that source's licence; the file keeps Arabic text
         and imports back unchanged; a CSV has lon/lat columns.

@@ -409,12 +409,12 @@ def scenarios_export(
     a GeoPackage and an Excel workbook (.xlsx) keep them so; a CSV reader must be told to
     (pandas: dtype=str; Excel: Data > From Text/CSV, code columns as Text).
     """
-    from geo.export import SHEET_FORMATS, check_writable, export_format
+    from geo.export import check_writable, export_format
     from geo.export_sites import export_sites
     from walouja.services.prioritise import named_sites
 
     check_writable(file)  # a mistyped path costs no query
-    export_format(file, fmt, formats=SHEET_FORMATS)
+    export_format(file, fmt)
     with db.connect(settings()) as conn:
         scenario = load_scenario(conn, run_id)
         sites = named_sites(conn, scenario.results)
