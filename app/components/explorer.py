@@ -168,6 +168,12 @@ def operating_types() -> set[str]:
     return {str(r["centre_type"]) for r in data.points("centres") if r["status"] == "operating"}
 
 
+def empty_overlays(overlays: Sequence[str], drawn: Mapping[str, int]) -> list[str]:
+    """The layers of ``overlays`` of which the map drew nothing (``drawn`` as
+    :func:`build_map` counts them): none of their points lies in the area shown."""
+    return [layer for layer in overlays if not drawn.get(layer)]
+
+
 def drawn_codes(level: str, *, region: str | None, province: str | None) -> set[str]:
     """Codes of the units of ``level`` the map draws with these filters."""
     units = data.units(level)

@@ -269,6 +269,17 @@ with left:
             ]
         )
     )
+    # a layer ticked that has nothing in the region or province drawn: said, not left as a
+    # map that looks as if the layer had not loaded (no transport stop in Tanger-Tétouan)
+    empty = explorer.empty_overlays(overlays, drawn)
+    if empty and area:
+        st.info(
+            t(
+                "map.overlays_empty",
+                area=names.get(area, area),
+                layers=t("list.separator").join(t(f"layer.{o}") for o in empty),
+            )
+        )
 clicked = (result or {}).get("last_object_clicked")
 if clicked and clicked != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = clicked

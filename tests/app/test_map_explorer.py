@@ -443,3 +443,25 @@ def test_a_place_search_respects_the_filters_and_counts_its_messages(
     # a region found in Arabic: one result
     at = _open(lang="ar", q="سوس ماسة")
     assert at.selectbox(key="commune").label == "تم العثور على نتيجة واحدة"
+
+
+def test_a_layer_with_nothing_in_the_region_drawn_says_so(fresh: None, engine: Engine) -> None:
+    # a region without any transport stop, and one with some: found in the database
+    with engine.connect() as c:
+        found = c.execute(sa.text("SELECT code FROM regions ORDER BY code")).scalars()
+        codes = [str(code) for code in found]
+        stops = {code: len(maps.stop_points(c, region=code, province=None)) for code in codes}
+        names: dict[str, str] = dict(c.execute(sa.text("SELECT code, name_fr FROM regions")).all())
+    empty = next((code for code, n in stops.items() if n == 0), None)
+    full = next((code for code, n in stops.items() if n > 0), None)
+    assert empty, "expects the demonstration stops (in some regions, not all)"
+    assert full, "expects the demonstration stops (in some regions, not all)"
+    at = _open(region=empty, overlays="transport_stops,centres")
+    said = [i.value for i in at.info]
+    assert f"Aucun élément dans {names[empty]} pour : Arrêts de transport." in said, said
+    # a layer drawn there is not named; nor in a region where the stops are drawn
+    assert not any("Centres" in s for s in said if s.startswith("Aucun élément")), said
+    at = _open(region=full, overlays="transport_stops")
+    assert not any(i.value.startswith("Aucun élément") for i in at.info)
+    at = _open(lang="ar", region=empty, overlays="transport_stops")
+    assert any(i.value.startswith("لا يوجد أي عنصر في") for i in at.info)
