@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from typing import Any
 
 import altair as alt
@@ -97,7 +98,9 @@ m3.metric(
     number(idx.theil.total, decimals=3),
     help=t("equity.theil_help", share=number(100 * between, decimals=0)),
 )
-m4.metric(t("equity.palma"), number(idx.palma, decimals=2), help=t("equity.palma_help"))
+# for a distance the top 10 % are the farthest, not the best served: the help says so
+palma_help = "equity.palma_help_distance" if map_key == "nearest_km" else "equity.palma_help"
+m4.metric(t("equity.palma"), number(idx.palma, decimals=2), help=t(palma_help))
 gap = report.urban_rural
 if gap.urban_mean is not None and gap.rural_mean is not None:
     m5.metric(
@@ -282,6 +285,10 @@ with tab_gaps:
         )
         st.dataframe(gap_table, hide_index=True, width="stretch", column_config=gap_config)
         st.caption(t("equity.gaps_note", type=explorer.type_tag(gap_type)))
+# every tab shows census figures (persons with disabilities): HCP's licence asks for credit,
+# which only the map's corner and the CSV file gave
+st.caption(t("equity.csv.source"))
+shell.sources_link()
 
 # ---- stored analyses: save what is shown, reopen a stored one ---------------------------------
 
@@ -301,6 +308,14 @@ def _describe(params: dict[str, Any]) -> str:
         with_unit(number(float(str(params.get("threshold_km", 0)))), t("unit.km")),
     ]
     return " · ".join(parts)
+
+
+def _when(stamp: datetime) -> str:
+    """When a run was saved, to the minute and saying its time zone ("2026-11-30 04:46 UTC"):
+    the database's UTC time, shown bare, read as Moroccan time an hour off."""
+    if stamp.tzinfo is None:  # a time kept without its zone: as it is
+        return stamp.strftime("%Y-%m-%d %H:%M")
+    return stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 st.divider()
@@ -332,7 +347,7 @@ else:
         {
             "id": [r.id for r in stored_runs],
             "name": [r.name or "" for r in stored_runs],
-            "created": [str(r.created_at)[:16] for r in stored_runs],
+            "created": [_when(r.created_at) for r in stored_runs],
             "request": [_describe(r.params) for r in stored_runs],
         }
     )

@@ -474,3 +474,43 @@ def test_the_ranking_leaves_room_for_the_longest_bars_figure(page: AppTest) -> N
     spec, _ = _chart(page, -1)
     side = "left" if _lang(page) == "ar" else "right"
     assert spec["padding"][side] >= 60
+
+
+# ---- the census's credit, the indices' help, the saved runs' times ---------------------------
+
+
+def test_the_census_figures_credit_hcp_under_every_tab(page: AppTest) -> None:
+    # the table, the ranking and the Lorenz curve show HCP's census figures (persons with
+    # disabilities): its CC BY 4.0 licence was credited only in the map's corner and the CSV
+    lang = _lang(page)
+    credit = translate("equity.csv.source", lang)
+    assert "CC BY 4.0" in credit
+    assert credit in [c.value for c in page.caption]
+    links = [str(x.proto.label) for x in page.get("page_link")]
+    assert translate("sources.more", lang) in links
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_palma_help_of_a_distance_names_the_farthest(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # for a distance the top 10 % are the farthest: "the best-off 10 %" read the other way
+    label = translate("equity.palma", lang)
+    for at in _page(monkeypatch, engine, lang, eq_indicator="nearest_km"):
+        (palma,) = [m for m in at.metric if m.label == label]
+        assert palma.proto.help == translate("equity.palma_help_distance", lang)
+        at.selectbox(key="eq_indicator").set_value("coverage_share").run()
+        (palma,) = [m for m in at.metric if m.label == label]
+        assert palma.proto.help == translate("equity.palma_help", lang)
+
+
+def test_a_saved_run_says_its_time_zone(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the database's UTC time, shown bare, read as Moroccan time an hour off
+    for at in _page(monkeypatch, engine, "fr"):
+        at.button(key="eq_save").click().run()
+        assert not at.exception, at.exception
+        created = translate("runs.created", "fr")
+        listing = next(d.value for d in at.dataframe if created in d.value.columns)
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", w) for w in listing[created])
