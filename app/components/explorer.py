@@ -120,6 +120,16 @@ def beach_class(equipment: int) -> str:
     return "good" if equipment >= 4 else "partial" if equipment >= 1 else "none"
 
 
+def convention_text(value: object) -> str | None:
+    """A convention's date as the popup shows it: its year alone when the date is the 1st
+    of January, which is how a convention known only by its year is recorded (Fès, Tiznit
+    and Boujdour: "year known, day not recorded"; the popup read "2019-01-01")."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    return text[:4] if text[4:] == "-01-01" else text
+
+
 def base_values(rows: Sequence[Mapping[str, Any]], indicator: str) -> dict[str, float | None]:
     """Values of the census indicators straight from the boundary rows."""
     column = {"pwd": "pwd", "prevalence": "disability_prevalence"}[indicator]
@@ -365,12 +375,16 @@ def _add_overlay(
             return 0, [], False
         by_stage: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
-            row = {**row, "stage_label": t(f"stage.{row['stage']}")}
+            row = {
+                **row,
+                "stage_label": t(f"stage.{row['stage']}"),
+                "convention_label": convention_text(row.get("convention_date")),
+            }
             by_stage.setdefault(str(row["stage"]), []).append(row)
         for stage, stage_rows in by_stage.items():
             colour = STAGE_COLOURS.get(stage, "#555555")
             data_fc = mapview.feature_collection(
-                stage_rows, ["name_fr", "name_ar", "stage_label", "convention_date"]
+                stage_rows, ["name_fr", "name_ar", "stage_label", "convention_label"]
             )
             folium.GeoJson(
                 data_fc,
@@ -383,7 +397,7 @@ def _add_overlay(
                 },
                 popup=folium.GeoJsonPopup(
                     **mapview.POPUP_OPTIONS,
-                    fields=["name_fr", "name_ar", "stage_label", "convention_date"],
+                    fields=["name_fr", "name_ar", "stage_label", "convention_label"],
                     aliases=[
                         t("field.name_fr"),
                         t("field.name_ar"),

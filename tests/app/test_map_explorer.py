@@ -465,3 +465,22 @@ def test_a_layer_with_nothing_in_the_region_drawn_says_so(fresh: None, engine: E
     assert not any(i.value.startswith("Aucun élément") for i in at.info)
     at = _open(lang="ar", region=empty, overlays="transport_stops")
     assert any(i.value.startswith("لا يوجد أي عنصر في") for i in at.info)
+
+
+def test_a_convention_known_by_its_year_is_not_given_a_day(fresh: None, engine: Engine) -> None:
+    with engine.connect() as c:
+        row = c.execute(
+            sa.text(
+                "SELECT m.region_code, a.convention_date FROM accessible_cities a "
+                "JOIN communes m ON m.code = a.commune_code "
+                "WHERE to_char(a.convention_date, 'MM-DD') = '01-01' ORDER BY a.name LIMIT 1"
+            )
+        ).one()
+    region, date = str(row[0]), row[1]
+    at = _open(region=region, overlays="accessible_cities")
+    script = _script(at)
+    assert f'"convention_label": "{date.year}"' in script
+    assert date.isoformat() not in script  # "2019-01-01": a day nobody recorded
+    # a date with its day keeps it; no date, no row value
+    assert explorer.convention_text("2021-06-15") == "2021-06-15"
+    assert explorer.convention_text(None) is None
