@@ -167,9 +167,23 @@ def coverage_headings(indicator: str, *, km: object) -> dict[str, str]:
     }
 
 
-def coverage_widths() -> dict[str, int]:
-    """:data:`COVERAGE_WIDTHS` for the session's language."""
-    return dict(COVERAGE_WIDTHS[is_rtl(current_language())])
+REGION_WIDTHS: dict[bool, dict[str, int]] = {
+    False: {"code": 47, "name": 175, "pwd": 60, "pwd_beyond": 144, "places": 54},
+    True: {"code": 47, "name": 142, "places": 54},
+}
+"""Widths that differ from :data:`COVERAGE_WIDTHS` when the table lists regions: their names
+are the longest ("Tanger-Tétouan-Al Hoceima", "العيون-الساقية الحمراء" were cut at the
+name column's edge), and their two-digit codes the shortest. 900 px in all, as before."""
+
+
+def coverage_widths(level: str = "provinces") -> dict[str, int]:
+    """:data:`COVERAGE_WIDTHS` for the session's language and ``level`` (``provinces`` or
+    ``regions``, see :data:`REGION_WIDTHS`)."""
+    rtl = is_rtl(current_language())
+    widths = dict(COVERAGE_WIDTHS[rtl])
+    if level == "regions":
+        widths.update(REGION_WIDTHS[rtl])
+    return widths
 
 
 LRM = "\u200e"

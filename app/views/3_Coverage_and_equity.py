@@ -168,7 +168,7 @@ with tab_table:
         table,
         tables.coverage_headings(indicator, km=km),
         decimals,
-        widths=tables.coverage_widths(),
+        widths=tables.coverage_widths(f"{by}s"),  # region names are the longest
         helps=headers,
     )
     st.dataframe(shown_table, hide_index=True, width="stretch", column_config=table_config)

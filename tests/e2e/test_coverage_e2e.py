@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from app.i18n import translate
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK
 
 pytestmark = pytest.mark.e2e
 
@@ -59,3 +59,41 @@ def test_the_open_tab_stays_open_through_a_change_of_language(app: str, page: An
         page.locator("[aria-selected='true']")
     ).wait_for()
     page.screenshot(path=str(ARTIFACTS / "coverage-tab-kept-ar.png"))
+
+
+def _cut_cells(page: Any, table: int) -> list[str]:
+    """The texts the ``table``-th grid drew past its column's edge (its last draw of each)."""
+    last: dict[tuple[str, int], dict[str, Any]] = {}
+    for d in page.evaluate("window.__drawn"):
+        if d["table"] == table and d["clip"]:
+            last[(d["text"], round(d["y"]))] = d
+    return sorted(
+        {
+            d["text"]
+            for d in last.values()
+            if d["left"] < max(d["clip"]["left"], 0) - 1
+            or d["right"] > min(d["clip"]["right"], d["canvas"]) + 1
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_at_1366_px_the_regions_names_read_whole(app: str, browser: Any, lang: str) -> None:
+    # the name column, as wide as for the provinces, cut "Tanger-Tétouan-Al Hoce" and
+    # "العيون-الساقية الحم"
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.add_init_script(DRAWN_TEXT_HOOK)
+    try:
+        page.goto(f"{app}/coverage_and_equity?lang={lang}&by=region")
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        longest = "Tanger-Tétouan-Al Hoceima" if lang != "ar" else "العيون-الساقية الحمراء"
+        page.wait_for_function(
+            "name => window.__drawn.some(d => d.table === 0 && d.text === name)", arg=longest
+        )
+        page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+        assert _cut_cells(page, 0) == []
+        page.screenshot(path=str(ARTIFACTS / f"coverage-regions-{lang}.png"))
+    finally:
+        context.close()
