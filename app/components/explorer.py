@@ -51,6 +51,10 @@ ANALYSIS_COLUMN = {
 EQUITY_TO_MAP = {v: k for k, v in ANALYSIS_COLUMN.items()}
 SEARCH_SHOWN = 20
 """How many places a search lists (it says how many it found)."""
+LEGEND_ROOM = (240, 0)
+"""Pixels kept free on the right of a region, province or place the map is fitted to: the
+legend's width (``.walouja-legend``, 230 px at most). The legend lies over Algeria on the
+national map, but over the region's own communes once the map zooms to Oriental."""
 
 
 def search_option(level: str, code: str) -> str:
@@ -306,10 +310,10 @@ def build_map(
             if province
             else data.unit_bounds("regions", str(region))
         )
-        m.fit_bounds([[south, west], [north, east]])
+        m.fit_bounds([[south, west], [north, east]], padding_bottom_right=LEGEND_ROOM)
     if focus is not None:
         west, south, east, north = focus
-        m.fit_bounds([[south, west], [north, east]])
+        m.fit_bounds([[south, west], [north, east]], padding_bottom_right=LEGEND_ROOM)
     folium.LayerControl(collapsed=True).add_to(m)
     return m, counts
 

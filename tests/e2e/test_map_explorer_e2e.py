@@ -1,0 +1,91 @@
+"""The Map explorer as a planner uses it in a real headless Chromium at 1366×768: a region
+or province chosen in the filters, and what the map lets them see of it.
+
+Every wait is on something the page shows (SVG paths in the Leaflet map), never a fixed
+sleep. Screenshots land in ``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+UNIT_STROKE = "#555555"  # app/components/mapview.PolygonLayer
+
+_UNITS_AND_LEGEND = """([iframe, stroke]) => {
+    const frame = document.querySelector(iframe);
+    const doc = frame && frame.contentDocument;
+    if (!doc || !doc.querySelector(".walouja-legend")) return {n: 0};
+    const paths = [...doc.querySelectorAll(`path.leaflet-interactive[stroke='${stroke}']`)];
+    const boxes = paths.map(p => p.getBoundingClientRect());
+    const legend = doc.querySelector(".walouja-legend").getBoundingClientRect();
+    return {
+        n: paths.length,
+        units: {
+            left: Math.min(...boxes.map(b => b.left)), right: Math.max(...boxes.map(b => b.right)),
+            top: Math.min(...boxes.map(b => b.top)), bottom: Math.max(...boxes.map(b => b.bottom)),
+        },
+        legend: {left: legend.left, right: legend.right, top: legend.top, bottom: legend.bottom},
+        map: {width: doc.querySelector(".leaflet-container").clientWidth},
+    };
+}"""
+
+
+def _communes_of(engine: Engine, *, region: str | None = None, province: str | None = None) -> int:
+    with engine.connect() as c:
+        return int(
+            c.execute(
+                sa.text(
+                    "SELECT count(*) FROM communes WHERE geom_display IS NOT NULL "
+                    "AND (CAST(:r AS text) IS NULL OR region_code = :r) "
+                    "AND (CAST(:p AS text) IS NULL OR province_code = :p)"
+                ),
+                {"r": region, "p": province},
+            ).scalar_one()
+        )
+
+
+@pytest.mark.parametrize(
+    ("lang", "area"),
+    [("fr", {"region": "02"}), ("ar", {"region": "02"}), ("fr", {"province": "09.001"})],
+)
+def test_the_legend_leaves_the_region_or_province_chosen_in_view(
+    app: str, page: Any, engine: Engine, lang: str, area: dict[str, str]
+) -> None:
+    # Oriental's south-east (Figuig) lay under the legend once the map zoomed to the region
+    page.set_viewport_size({"width": 1366, "height": 768})
+    n = _communes_of(engine, **area)
+    assert n > 5, "expects the national geography (run `walouja load`)"
+    query = "&".join(f"{k}={v}" for k, v in area.items())
+    page.goto(f"{app}/map_explorer?lang={lang}&indicator=coverage&{query}")
+    # every unit drawn, and the map still: the same boxes twice, a quarter second apart (the
+    # map zooms to the area with an animation, during which the boxes are in between)
+    page.wait_for_function(
+        f"""([iframe, stroke, n]) => {{
+            const seen = ({_UNITS_AND_LEGEND})([iframe, stroke]);
+            const now = JSON.stringify(seen);
+            const still = seen.n === n && now === window.__lastSeen;
+            window.__lastSeen = now;
+            return still;
+        }}""",
+        arg=[MAP_IFRAME, UNIT_STROKE, n],
+        timeout=90_000,
+        polling=250,
+    )
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    seen = page.evaluate(_UNITS_AND_LEGEND, [MAP_IFRAME, UNIT_STROKE])
+    name = "-".join(area.values())
+    page.screenshot(path=str(ARTIFACTS / f"map-explorer-area-{name}-{lang}.png"))
+    units, legend = seen["units"], seen["legend"]
+    # the units drawn end left of the legend (or above it): none hides under it
+    assert units["right"] <= legend["left"] + 1 or units["bottom"] <= legend["top"] + 1, seen
+    # and the area still fills a fair part of the map (the room is not given away)
+    assert units["right"] - units["left"] > 0.3 * seen["map"]["width"], seen
