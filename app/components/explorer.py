@@ -258,9 +258,10 @@ def build_map(
     )
     counts: dict[str, int] = {}
     label = indicator_label(indicator, threshold_km=threshold_km, level=level)
+    # the name in the page's language first, as the points' popups give it
+    names = ("name_ar", "name_fr") if current_language() == "ar" else ("name_fr", "name_ar")
     popup = {
-        "name_fr": t("field.name_fr"),
-        "name_ar": t("field.name_ar"),
+        **{field: t(f"field.{field}") for field in names},
         "_value": label,
         "pwd": t("field.pwd"),
         "population": t("field.population"),

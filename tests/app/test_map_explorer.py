@@ -484,3 +484,14 @@ def test_a_convention_known_by_its_year_is_not_given_a_day(fresh: None, engine: 
     # a date with its day keeps it; no date, no row value
     assert explorer.convention_text("2021-06-15") == "2021-06-15"
     assert explorer.convention_text(None) is None
+
+
+def test_a_units_popup_gives_the_name_of_the_page_language_first(fresh: None) -> None:
+    # the centres' popups gave the Arabic name first on an Arabic page, the communes' the
+    # French one
+    for lang, first, second in (("ar", "name_ar", "name_fr"), ("fr", "name_fr", "name_ar")):
+        script = _script(_open(lang=lang, region="12"))
+        found = re.search(r"var fields = (\[.*?\]);", script)
+        assert found, "no popup fields in the map's script"
+        fields = json.loads(found.group(1))
+        assert fields.index(first) < fields.index(second), (lang, fields)
