@@ -354,6 +354,9 @@ def access_panel(
         ("nearest_km", "nearest_km", 1.0, 1, t("unit.km")),
         ("coverage_share", "coverage", 100.0, 0, "%"),
         ("access", "access", 1e4, 1, ""),
+        # the figure the map colours by "places per 10 000", missing here while the map
+        # showed it
+        ("places_per_10k", "places_per_10k", 1.0, 1, ""),
     ):
         value = analyses.aggregate(frame, column, level).get(code)
         shown = None if value is None or pd.isna(value) else float(value) * scale

@@ -495,3 +495,17 @@ def test_a_units_popup_gives_the_name_of_the_page_language_first(fresh: None) ->
         assert found, "no popup fields in the map's script"
         fields = json.loads(found.group(1))
         assert fields.index(first) < fields.index(second), (lang, fields)
+
+
+def test_the_panel_gives_the_places_per_10k_the_map_is_coloured_by(fresh: None) -> None:
+    # a planner mapping "places per 10 000" clicked a unit and found the other three access
+    # figures in the panel, not that one
+    at = _open(indicator="places_per_10k", q="Tiznit")
+    metrics = {m.label: m.value for m in at.metric}
+    label = "Places pour 10\u202f000 PSH"
+    assert label in metrics, list(metrics)
+    found = re.search(r"var values = (\{.*?\});", _script(at))
+    assert found, "no values in the map's script"
+    shown = json.loads(found.group(1))
+    code = str(at.selectbox(key="commune").value)
+    assert metrics[label] == shown[code][1]  # the panel and the map say the same figure
