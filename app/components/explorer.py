@@ -389,11 +389,12 @@ def _add_overlay(
                 "convention_label": convention_text(row.get("convention_date")),
             }
             by_stage.setdefault(str(row["stage"]), []).append(row)
+        # its commune's names (``name_fr``, ``name_ar``), the page's language's first
+        city_names = [_NAME_LABEL[f] for f in _name_fields()]
+        fields = [*city_names, "stage_label", "convention_label"]
         for stage, stage_rows in by_stage.items():
             colour = STAGE_COLOURS.get(stage, "#555555")
-            data_fc = mapview.feature_collection(
-                stage_rows, ["name_fr", "name_ar", "stage_label", "convention_label"]
-            )
+            data_fc = mapview.feature_collection(stage_rows, fields)
             folium.GeoJson(
                 data_fc,
                 name=f"{t('layer.accessible_cities')} — {t(f'stage.{stage}')}",
@@ -405,10 +406,9 @@ def _add_overlay(
                 },
                 popup=folium.GeoJsonPopup(
                     **mapview.POPUP_OPTIONS,
-                    fields=["name_fr", "name_ar", "stage_label", "convention_label"],
+                    fields=fields,
                     aliases=[
-                        t("field.name_fr"),
-                        t("field.name_ar"),
+                        *(t(f"field.{f}") for f in city_names),
                         t("field.stage"),
                         t("field.convention_date"),
                     ],

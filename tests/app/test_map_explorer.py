@@ -509,3 +509,15 @@ def test_the_panel_gives_the_places_per_10k_the_map_is_coloured_by(fresh: None) 
     shown = json.loads(found.group(1))
     code = str(at.selectbox(key="commune").value)
     assert metrics[label] == shown[code][1]  # the panel and the map say the same figure
+
+
+def test_an_accessible_citys_popup_gives_the_name_of_the_page_language_first(
+    fresh: None,
+) -> None:
+    for lang, first, second in (("ar", "name_ar", "name_fr"), ("fr", "name_fr", "name_ar")):
+        script = _script(_open(lang=lang, region="03", overlays="accessible_cities"))
+        found = re.findall(r"let fields = (\[.*?\]);", script)
+        assert found, "no Accessible Cities popup in the map's script"
+        for text in found:
+            fields = json.loads(text)
+            assert fields.index(first) < fields.index(second), (lang, fields)
