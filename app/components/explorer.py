@@ -421,6 +421,9 @@ def _add_overlay(
     if not rows:
         return 0, [], False
     demo = any(r.get("is_demo") for r in rows)
+    # a demonstration point says so in its own popup (a popup read alone, or shown in a
+    # screenshot, gave invented capacities as facts); a real one has no such row
+    rows = [{**r, _DEMO: t("yes") if r.get("is_demo") else None} for r in rows]
     names = _name_fields()
     if layer == "centres":
         by_type: dict[str, list[dict[str, Any]]] = {}
@@ -443,12 +446,13 @@ def _add_overlay(
                 by_type[kind],
                 name=f"{t('layer.centres')} — {type_tag(kind)}",
                 color_of=_constant(CENTRE_COLOURS[kind]),
-                popup_fields=[*names, "type_label", "capacity_label", "status_label"],
+                popup_fields=[*names, "type_label", "capacity_label", "status_label", _DEMO],
                 popup_aliases=[
                     *(t(f"field.{_NAME_LABEL[f]}") for f in names),
                     t("field.centre_type"),
                     t("field.capacity"),
                     t("field.status"),
+                    t("demo.unit"),
                 ],
                 tooltip_of=_centre_tooltip,
                 dashed_of=_not_operating,
@@ -488,12 +492,13 @@ def _add_overlay(
             color_of=lambda r: BOARDING_COLOURS.get(
                 int(r.get("wheelchair_boarding") or 0), "#969696"
             ),
-            popup_fields=[*names, "mode_label", "operator", "access_label"],
+            popup_fields=[*names, "mode_label", "operator", "access_label", _DEMO],
             popup_aliases=[
                 *(t(f"field.{_NAME_LABEL[f]}") for f in names),
                 t("field.mode"),
                 t("field.operator"),
                 t("field.wheelchair_boarding"),
+                t("demo.unit"),
             ],
             tooltip_of=local_name,
             radius=3.5,
@@ -514,11 +519,12 @@ def _add_overlay(
             rows,
             name=t("layer.beaches"),
             color_of=lambda r: beach_colour(int(r.get("equipment") or 0)),
-            popup_fields=[*names, "equipment_label", "blue_flag_label"],
+            popup_fields=[*names, "equipment_label", "blue_flag_label", _DEMO],
             popup_aliases=[
                 *(t(f"field.{_NAME_LABEL[f]}") for f in names),
                 t("field.equipment"),
                 t("field.blue_flag"),
+                t("demo.unit"),
             ],
             tooltip_of=local_name,
             radius=5,
@@ -532,6 +538,9 @@ def _add_overlay(
         return len(rows), legend, demo
     return 0, [], False
 
+
+_DEMO = "demo_label"
+"""The popup field of a point that is demonstration data ("Données de démonstration : oui")."""
 
 # a point's ``name`` is its French (or Latin-script) name, ``name_ar`` its Arabic one
 _NAME_LABEL = {"name": "name_fr", "name_ar": "name_ar"}

@@ -521,3 +521,17 @@ def test_an_accessible_citys_popup_gives_the_name_of_the_page_language_first(
         for text in found:
             fields = json.loads(text)
             assert fields.index(first) < fields.index(second), (lang, fields)
+
+
+def test_a_demonstration_points_popup_says_it_is_one(fresh: None, engine: Engine) -> None:
+    with engine.connect() as c:
+        demo = c.execute(sa.text("SELECT count(*) FROM centres WHERE is_demo")).scalar_one()
+    assert demo, "expects the demonstration centres"
+    at = _open(region="09", overlays="centres,beaches,transport_stops")
+    script = _script(at)
+    rows = re.findall(r'"_p": (\[\[.*?\]\])', script)
+    assert rows, "no point popups in the map's script"
+    # every point of the demonstration layers has the row, in the page's language
+    assert all('["Données de démonstration", "oui"]' in r for r in rows), rows[:2]
+    arabic = _script(_open(lang="ar", region="09", overlays="centres"))
+    assert '["بيانات توضيحية", "نعم"]' in arabic
