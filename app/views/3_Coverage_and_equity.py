@@ -304,7 +304,9 @@ def _describe(params: dict[str, Any]) -> str:
     parts = [
         shown,
         t(f"level.{params.get('by')}s"),
-        t("analysis.any_type") if kind is None else t(f"centre_type.{kind}"),
+        # the type's acronym, as the legends write it: its whole name pushed the distance
+        # past the list's edge at 1366 px
+        t("analysis.any_type") if kind is None else explorer.type_tag(str(kind)),
         with_unit(number(float(str(params.get("threshold_km", 0)))), t("unit.km")),
     ]
     return " · ".join(parts)

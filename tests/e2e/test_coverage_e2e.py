@@ -97,3 +97,29 @@ def test_at_1366_px_the_regions_names_read_whole(app: str, browser: Any, lang: s
         page.screenshot(path=str(ARTIFACTS / f"coverage-regions-{lang}.png"))
     finally:
         context.close()
+
+
+def test_at_1366_px_a_saved_analysis_reads_whole_in_the_list(app: str, browser: Any) -> None:
+    # the centre type's whole name pushed the distance out of the list's last column:
+    # "… · COAPH — centre d'orientation et d'assistance des personnes handicapé"
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.add_init_script(DRAWN_TEXT_HOOK)
+    try:
+        page.goto(f"{app}/coverage_and_equity?lang=fr")
+        page.locator("[data-testid='stMetric']").nth(3).wait_for()
+        page.get_by_role("button", name=translate("runs.save", "fr"), exact=True).click()
+        # saved, or the same analysis found already saved
+        page.locator("[data-testid='stAlertContentSuccess']").wait_for()
+        described = "Couverture : part à moins du seuil d'un centre · Provinces · COAPH"
+        # the list of saved analyses: the grid that draws the analysis just saved
+        listing = page.wait_for_function(
+            "text => (window.__drawn.find(d => d.text.startsWith(text)) || {}).table",
+            arg=described,
+        ).json_value()
+        page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+        assert _cut_cells(page, listing) == []
+        page.screenshot(path=str(ARTIFACTS / "coverage-saved-fr.png"))
+    finally:
+        context.close()
