@@ -152,6 +152,9 @@ headers = {
 }
 demo = bool(data.layer_counts()["centres"].demo_rows)
 csv_notes = {
+    # the file names the centres it measures: its name alone said so, and a copy renamed or
+    # pasted into a workbook read "PSH au-delà de 30 km" of no type
+    t("analysis.centre_type"): filters.type_label(centre_type),
     t("equity.csv.source_col"): t("equity.csv.source"),
     t("equity.csv.data_col"): t("equity.csv.demo") if demo else "",
 }

@@ -159,7 +159,10 @@ def test_the_csv_opens_in_columns_in_the_reader_spreadsheet(
     )
     shown = _table(page, "equity.col.pwd_beyond").value
     assert len(table) == len(shown)
-    assert len(table.columns) == len(shown.columns) + 2  # the source and the demo mark
+    # the centre type, the source and the demo mark
+    assert len(table.columns) == len(shown.columns) + 3
+    kind = table[translate("analysis.centre_type", lang)]
+    assert (kind == translate("centre_type.COAPH", lang)).all()  # not the file's name alone
     as_text = pd.read_csv(io.BytesIO(data), sep=sep, encoding="utf-8-sig", dtype=str)
     for key in ("field.pwd", "equity.pwd_beyond"):  # counts are whole: 23468, not 23468.0
         assert as_text[translate(key, lang, km=30)].str.fullmatch(r"\d+").all()
