@@ -58,3 +58,34 @@ def test_stopping_serve_stops_the_server_and_frees_its_port() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_bare_streamlit_run_serves_the_maps_local_files() -> None:
+    # `streamlit run app/Home.py` without `walouja serve`'s options served no /app/static/:
+    # the map's Leaflet files did not load and the map was a frame 0 px high, without a word
+    root = Path(__file__).resolve().parents[1]
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app/Home.py", "--server.port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "WALOUJA_TILES": "none"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            assert proc.poll() is None, "streamlit run stopped before answering"
+            assert time.monotonic() < deadline, "the server did not answer in 60 s"
+            time.sleep(0.5)
+        url = f"http://127.0.0.1:{port}/app/static/vendor/node_modules/leaflet/dist/leaflet.js"
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert r.status == 200
+            assert b"Leaflet" in r.read(4096)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
