@@ -262,7 +262,8 @@ def build_map(
     names = ("name_ar", "name_fr") if current_language() == "ar" else ("name_fr", "name_ar")
     popup = {
         **{field: t(f"field.{field}") for field in names},
-        "_value": label,
+        # the value carries its unit ("8,0 %"): the label need not say it again
+        "_value": label.removesuffix(f" ({unit})") if unit else label,
         "pwd": t("field.pwd"),
         "population": t("field.population"),
     }

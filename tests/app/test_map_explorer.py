@@ -535,3 +535,15 @@ def test_a_demonstration_points_popup_says_it_is_one(fresh: None, engine: Engine
     assert all('["Données de démonstration", "oui"]' in r for r in rows), rows[:2]
     arabic = _script(_open(lang="ar", region="09", overlays="centres"))
     assert '["بيانات توضيحية", "نعم"]' in arabic
+
+
+def test_a_units_popup_gives_the_unit_once(fresh: None) -> None:
+    # "Prévalence du handicap (%) | 8,0 %": the label named the unit its value carries
+    for lang, label in (("fr", "Prévalence du handicap"), ("ar", "معدل انتشار الإعاقة")):
+        found = re.search(
+            r"var labels = (\[.*?\]);", _script(_open(lang=lang, indicator="prevalence"))
+        )
+        assert found, "no popup labels in the map's script"
+        labels = json.loads(found.group(1))
+        assert label in labels, (lang, labels)
+        assert f"{label} (%)" not in labels
