@@ -225,8 +225,9 @@ with tab_lorenz:
 with tab_rank:
     ranked = units.sort_values("rank_value").head(25)[["code", "name", "shown"]]
     # the tooltip says what each figure is and writes it as the page does ("15,9 %")
+    # as precise as the table's column ("11 %" here read beside "11,4" there)
     ranked["shown_text"] = [
-        with_unit(number(v, decimals=spec.decimals), unit) for v in ranked["shown"]
+        with_unit(number(v, decimals=decimals["shown"]), unit) for v in ranked["shown"]
     ]
     bars = (
         alt.layer(

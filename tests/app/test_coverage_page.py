@@ -218,6 +218,18 @@ def test_the_ranking_tooltip_is_worded_and_written_in_the_page_language(
             assert spec["config"]["locale"]["number"]["decimal"] == decimal
 
 
+def test_the_ranking_writes_a_share_as_precisely_as_the_table(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the ranking read "11 %" for Al Hoceima where the table beside it read "11,4"
+    for at in _page(monkeypatch, engine, "fr", eq_indicator="coverage_share"):
+        spec, data = _chart(at, -1)
+        field = spec["encoding"]["tooltip"][2]["field"]
+        assert len(data) > 0
+        for text in data[field]:
+            assert re.fullmatch(r"\d+,\d\s%", text), text
+
+
 # ---- finding 3: the Arabic layout -----------------------------------------------------------
 
 PAGE_WIDTH_PX = 900  # the main column at 1366 px beside the sidebar (906 px)
@@ -421,7 +433,7 @@ def test_the_ranking_writes_each_figure_beside_its_bar(
         assert marks["text"]["encoding"]["text"]["field"] == "shown_text"
         assert marks["text"]["mark"]["align"] == "right"  # the bars grow leftwards in Arabic
         assert (data["shown"] == 0).any()
-        assert set(data.loc[data["shown"] == 0, "shown_text"]) == {"0%"}
+        assert set(data.loc[data["shown"] == 0, "shown_text"]) == {"0,0%"}  # as the table: 0,0
 
 
 def test_a_centre_type_without_operating_centres_is_not_offered(
