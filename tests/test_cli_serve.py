@@ -28,6 +28,15 @@ def _answers(port: int) -> bool:
         return False
 
 
+def _wait_answering(proc: subprocess.Popen[bytes], port: int, what: str) -> None:
+    """Wait (up to 60 s) until the server started by ``proc`` answers on ``port``."""
+    deadline = time.monotonic() + 60
+    while not _answers(port):
+        assert proc.poll() is None, f"{what} stopped before answering"
+        assert time.monotonic() < deadline, "the server did not answer in 60 s"
+        time.sleep(0.5)
+
+
 def test_stopping_serve_stops_the_server_and_frees_its_port() -> None:
     # killing `walouja serve` by its process id left Streamlit running as its child, holding
     # the port, so that the next `walouja serve` on it failed ("Port … is not available")
@@ -39,11 +48,7 @@ def test_stopping_serve_stops_the_server_and_frees_its_port() -> None:
         env={**os.environ, "WALOUJA_TILES": "none"},
     )
     try:
-        deadline = time.monotonic() + 60
-        while not _answers(port):
-            assert proc.poll() is None, "walouja serve stopped before answering"
-            assert time.monotonic() < deadline, "the server did not answer in 60 s"
-            time.sleep(0.5)
+        _wait_answering(proc, port, "walouja serve")
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
         assert not _answers(port)
@@ -73,11 +78,7 @@ def test_a_bare_streamlit_run_serves_the_maps_local_files() -> None:
         env={**os.environ, "WALOUJA_TILES": "none"},
     )
     try:
-        deadline = time.monotonic() + 60
-        while not _answers(port):
-            assert proc.poll() is None, "streamlit run stopped before answering"
-            assert time.monotonic() < deadline, "the server did not answer in 60 s"
-            time.sleep(0.5)
+        _wait_answering(proc, port, "streamlit run")
         url = f"http://127.0.0.1:{port}/app/static/vendor/node_modules/leaflet/dist/leaflet.js"
         with urllib.request.urlopen(url, timeout=10) as r:
             assert r.status == 200
