@@ -36,6 +36,23 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT_S = 90
 
 
+def map_iframe(key: str | None = None) -> str:
+    """The selector of the map's frame as it is now (in the container ``key`` if given).
+
+    st_folium mounts a new frame whenever the map changes, and for the moment of a rerun the
+    old one is still in the page, marked stale: a selector that also matched it found two
+    frames and failed (CI, after a place search).
+    """
+    inner = "[data-stale='false'] iframe[title='streamlit_folium.st_folium']"
+    return f".st-key-{key} {inner}" if key else inner
+
+
+def map_document(page: object, key: str | None = None) -> object:
+    """The map's own document (a Playwright ``Frame``), for scripts run inside the map."""
+    handle = page.locator(map_iframe(key)).element_handle()  # type: ignore[attr-defined]
+    return handle.content_frame()
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

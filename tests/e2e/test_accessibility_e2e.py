@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, map_document, map_iframe
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,7 @@ def _accessible_names(page: Any, role: str) -> list[str]:
 
 
 def _map_frame(page: Any, key: str) -> Any:
-    return page.locator(f".st-key-{key} iframe")
+    return page.locator(map_iframe(key))
 
 
 @pytest.mark.parametrize(
@@ -144,9 +144,8 @@ def test_the_map_frame_says_what_the_map_shows(
     frame = _map_frame(page, "explorer_map_frame")
     frame.wait_for()
     page.wait_for_function(
-        "(t) => document.querySelector('.st-key-explorer_map_frame iframe')"
-        "?.getAttribute('aria-label') === t",
-        arg=title,
+        "([sel, t]) => document.querySelector(sel)?.getAttribute('aria-label') === t",
+        arg=[map_iframe("explorer_map_frame"), title],
     )
     # what Chromium gives a screen reader: the frame named by its aria-label (read before
     # its title, which stays Streamlit's)
@@ -158,8 +157,9 @@ def test_the_coverage_map_is_named_when_its_tab_opens(app: str, page: Any) -> No
     _wait_heading(page, "Couverture et équité")
     _map_frame(page, "equity_map_frame").wait_for()
     page.wait_for_function(
-        "() => (document.querySelector('.st-key-equity_map_frame iframe')"
-        "?.getAttribute('aria-label') ?? '').startsWith('Carte : Couverture')"
+        "(sel) => (document.querySelector(sel)?.getAttribute('aria-label') ?? '')"
+        ".startsWith('Carte : Couverture')",
+        arg=map_iframe("equity_map_frame"),
     )
     title = _map_frame(page, "equity_map_frame").get_attribute("aria-label")
     assert title.endswith("(Régions)"), title
@@ -190,7 +190,7 @@ def test_the_keyboard_reaches_the_search_the_map_and_past_it(app: str, page: Any
     page.goto(f"{app}/map_explorer")
     _wait_heading(page, "Explorateur de carte")
     _wait_styled(page)
-    frame = page.frame_locator(".st-key-explorer_map_frame iframe")
+    frame = page.frame_locator(map_iframe("explorer_map_frame"))
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached")
     # the search, from the keyboard alone: Tab to it, type, Enter; the panel names the place
     _tab_to(page, "input[aria-label^='Chercher une commune']")
@@ -218,7 +218,7 @@ def test_the_keyboard_reaches_the_search_the_map_and_past_it(app: str, page: Any
         "() => { const m = Object.values(window).find(v => v instanceof L.Map); "
         "const c = m.getCenter(); return [c.lat, c.lng]; }"
     )
-    inner = next(f for f in page.frames if "st_folium" in f.url)
+    inner = map_document(page, "explorer_map_frame")
     before = inner.evaluate(centre)
     page.keyboard.press("ArrowRight")  # pans the map
     inner.wait_for_function(f"() => ({centre})()[1] !== {before[1]}")
@@ -364,13 +364,13 @@ def test_our_texts_and_the_map_legend_have_enough_contrast(app: str, page: Any, 
     every = "centres,accessible_cities,transport_stops,beaches"
     page.goto(f"{app}/map_explorer?lang={lang}&overlays={every}")
     page.locator("h1").first.wait_for()
-    frame = page.frame_locator(".st-key-explorer_map_frame iframe")
+    frame = page.frame_locator(map_iframe("explorer_map_frame"))
     frame.locator(".walouja-legend summary").wait_for()
     page.locator("[data-testid='stAlert']").first.wait_for()  # the demonstration warnings
     main = page.evaluate(LOW_CONTRAST)
     assert main["count"] > 10, main
     assert not main["low"], main
-    inner = next(f for f in page.frames if "st_folium" in f.url)
+    inner = map_document(page, "explorer_map_frame")
     legend = inner.evaluate(LOW_CONTRAST)
     assert legend["count"] > 10, legend
     assert not legend["low"], legend
@@ -399,7 +399,7 @@ def test_the_demonstration_mark_is_drawn_and_said_in_words(app: str, page: Any) 
     assert icon.get_attribute("aria-hidden") == "true"
     assert icon.text_content() == "science"
     assert "démonstration" in alert.inner_text()
-    frame = page.frame_locator(".st-key-explorer_map_frame iframe")
+    frame = page.frame_locator(map_iframe("explorer_map_frame"))
     mark = frame.locator(".walouja-legend .fa-flask")
     mark.wait_for(state="attached")
     assert mark.get_attribute("aria-hidden") == "true"
@@ -468,7 +468,7 @@ def test_at_200_percent_zoom_the_page_reflows_and_the_sidebar_opens(
         page = context.new_page()
         page.goto(f"{app}/map_explorer?lang={lang}")
         _wait_heading(page, heading)
-        page.locator(".st-key-explorer_map_frame iframe").wait_for()
+        page.locator(map_iframe("explorer_map_frame")).wait_for()
         shown = page.evaluate(REFLOW)
         assert shown["scroll"] <= shown["width"], shown  # no scrolling sideways
         assert shown["main"] <= shown["mainWidth"], shown

@@ -18,11 +18,11 @@ from sqlalchemy.engine import Engine
 
 from app import registry
 from app.i18n import translate
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, map_iframe
 
 pytestmark = pytest.mark.e2e
 
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_IFRAME = map_iframe()
 COMMUNE_STROKE = "#555555"  # app/components/mapview.PolygonLayer
 CENTRE_STROKE = "#222222"  # app/components/mapview.add_points
 PENDING_DASH = "3 2"  # a planned centre's outline (mapview._point_style)

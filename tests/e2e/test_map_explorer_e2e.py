@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, map_iframe
 
 pytestmark = pytest.mark.e2e
 
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_IFRAME = map_iframe()
 UNIT_STROKE = "#555555"  # app/components/mapview.PolygonLayer
 
 _UNITS_AND_LEGEND = """([iframe, stroke]) => {

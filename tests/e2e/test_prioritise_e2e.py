@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK
+from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK, map_iframe
 
 pytestmark = pytest.mark.e2e
 
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_IFRAME = map_iframe()
 SITE_MARKER = ".walouja-site"  # app/prioritise_view.SITE_CSS: the DivIcon of each site
 
 _SITE_NUMBERS = """([iframe, marker]) => {
