@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,9 +48,9 @@ def map_iframe(key: str | None = None) -> str:
     return f".st-key-{key} {inner}" if key else inner
 
 
-def map_document(page: object, key: str | None = None) -> object:
+def map_document(page: Any, key: str | None = None) -> Any:
     """The map's own document (a Playwright ``Frame``), for scripts run inside the map."""
-    handle = page.locator(map_iframe(key)).element_handle()  # type: ignore[attr-defined]
+    handle = page.locator(map_iframe(key)).element_handle()
     return handle.content_frame()
 
 
