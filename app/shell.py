@@ -158,11 +158,18 @@ def document_script(lang: str, frames: Mapping[str, str] | None = None) -> str:
 
 
 @contextmanager
-def name_frame(key: str, title: str) -> Iterator[None]:
-    """Draw the block's frame (a map) in a container ``key`` whose frame is named ``title``:
-    what a screen reader announces for it."""
+def name_frame(key: str, title: str, height: int) -> Iterator[None]:
+    """Draw the block's frame (a map ``height`` pixels high) in a container ``key`` whose
+    frame is named ``title``: what a screen reader announces for it.
+
+    The container keeps the map's height while st_folium mounts a new frame for a changed
+    map: the frame was 0 pixels high for most of a second, and the page below it jumped up
+    and back down after each search or click.
+    """
     with st.container(key=key):
         yield
+        # a style alone takes no room in the page (Streamlit moves it out of the flow)
+        st.html(f"<style>.st-key-{key} {{ min-height: {int(height)}px; }}</style>")
         st.html(document_script(current_language(), {key: title}), unsafe_allow_javascript=True)
 
 

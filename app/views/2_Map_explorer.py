@@ -17,6 +17,8 @@ from app.i18n import count_key, current_language, name_column, t, tn
 from app.textsearch import search_places
 from walouja.errors import WaloujaError
 
+MAP_HEIGHT = 620  # pixels, the map and the room kept for it while it is redrawn
+
 shell.header("map.title", "map.intro")
 if not shell.require_database() or not shell.require_geography():
     st.stop()
@@ -243,11 +245,11 @@ with left:
         indicator, threshold_km=threshold if spec.analysis else None, level=level
     )
     frame_title = t("map.frame", what=what, level=t(f"level.{level}"))
-    with shell.name_frame("explorer_map_frame", frame_title):
+    with shell.name_frame("explorer_map_frame", frame_title, height=MAP_HEIGHT):
         result = st_folium(
             fmap,
             key="explorer_map",
-            height=620,
+            height=MAP_HEIGHT,
             use_container_width=True,
             returned_objects=["last_object_clicked", "last_active_drawing"],
             center=focus,

@@ -35,6 +35,7 @@ if not data.layer_counts()["centres"].rows:
     st.stop()
 shell.demo_note("centres")
 
+MAP_HEIGHT = 520  # pixels, the map and the room kept for it while it is redrawn
 RTL = is_rtl(current_language())  # the charts lay themselves out for Arabic (see shell.RTL_CSS)
 
 # the indicator's name is the longest: the box gets room, and a name it still cannot show
@@ -199,12 +200,14 @@ with tab_map:
         province=None,
         overlays=[],
         tiles=tiles_mode(app_settings().tiles),
-        height=520,
+        height=MAP_HEIGHT,
         threshold_km=float(km),  # the legend names the distance, as the Map explorer's
     )
     frame = t("map.frame", what=shown_name, level=t(f"level.{by}s"))
-    with shell.name_frame("equity_map_frame", frame):
-        st_folium(fmap, key="equity_map", height=520, use_container_width=True, returned_objects=[])
+    with shell.name_frame("equity_map_frame", frame, height=MAP_HEIGHT):
+        st_folium(
+            fmap, key="equity_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[]
+        )
 with tab_lorenz:
     lorenz = pd.DataFrame(
         {
