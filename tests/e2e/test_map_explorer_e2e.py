@@ -89,3 +89,33 @@ def test_the_legend_leaves_the_region_or_province_chosen_in_view(
     assert units["right"] <= legend["left"] + 1 or units["bottom"] <= legend["top"] + 1, seen
     # and the area still fills a fair part of the map (the room is not given away)
     assert units["right"] - units["left"] > 0.3 * seen["map"]["width"], seen
+
+
+_WATCH_HEIGHT = """(sel) => {
+    // the smallest height the map's container has on screen, frame by frame
+    window.__lowest = Infinity;
+    const watch = () => {
+        const box = document.querySelector(sel);
+        if (box) window.__lowest = Math.min(window.__lowest, box.getBoundingClientRect().height);
+        requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+}"""
+
+
+def test_the_map_keeps_its_room_while_a_search_redraws_it(app: str, page: Any) -> None:
+    # st_folium mounts a new frame for a changed map; the container fell to 26 px for most
+    # of a second and the page under it jumped up by the map's height and back
+    page.goto(f"{app}/map_explorer")
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for(
+        state="attached"
+    )
+    page.evaluate(_WATCH_HEIGHT, ".st-key-explorer_map_frame")
+    box = page.get_by_label("Chercher une commune, une province ou une région")
+    box.fill("Tiznit")
+    box.press("Enter")
+    page.get_by_role("heading", name="Tiznit").first.wait_for()
+    outline = page.frame_locator(MAP_IFRAME).locator("path[stroke='#000000'][stroke-width='3.5']")
+    outline.first.wait_for(state="attached")  # the new map is drawn
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    assert page.evaluate("() => window.__lowest") >= 620  # the map's height (MAP_HEIGHT)
