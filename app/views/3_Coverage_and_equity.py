@@ -209,19 +209,40 @@ with tab_map:
             fmap, key="equity_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[]
         )
 with tab_lorenz:
-    lorenz = pd.DataFrame(
-        {
-            "population": report.lorenz.population_share,
-            "value": report.lorenz.value_share,
-            "equality": report.lorenz.population_share,
-        }
+    # the two lines named in a legend: the curve and the diagonal of perfect equality
+    curve_name, equality_name = t("equity.lorenz_curve"), t("equity.lorenz_equality")
+    lorenz = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "population": report.lorenz.population_share,
+                    "value": report.lorenz.value_share,
+                    "line": curve_name,
+                }
+            ),
+            pd.DataFrame({"population": [0.0, 1.0], "value": [0.0, 1.0], "line": equality_name}),
+        ],
+        ignore_index=True,
     )
-    base = alt.Chart(lorenz).encode(
-        x=alt.X("population:Q", title=t("equity.lorenz_x"), axis=alt.Axis(format="%"))
+    lines = [curve_name, equality_name]
+    chart = (
+        alt.Chart(lorenz)
+        .mark_line()
+        .encode(
+            x=alt.X("population:Q", title=t("equity.lorenz_x"), axis=alt.Axis(format="%")),
+            y=alt.Y("value:Q", title=t("equity.lorenz_y"), axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "line:N",
+                scale=alt.Scale(domain=lines, range=["#0868ac", "#999999"]),
+                legend=alt.Legend(title=None, orient="top", labelLimit=400),
+            ),
+            strokeDash=alt.StrokeDash(
+                "line:N",
+                scale=alt.Scale(domain=lines, range=[[1, 0], [4, 4]]),
+                legend=alt.Legend(title=None, orient="top", labelLimit=400),
+            ),
+        )
     )
-    chart = base.mark_line(color="#0868ac").encode(
-        y=alt.Y("value:Q", title=t("equity.lorenz_y"), axis=alt.Axis(format="%"))
-    ) + base.mark_line(color="#999999", strokeDash=[4, 4]).encode(y="equality:Q")
     chart = chart.configure(locale=chart_locale())  # "20 %" in French
     st.altair_chart(chart, width="stretch")
     st.caption(t("equity.lorenz_note"))

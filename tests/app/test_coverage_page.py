@@ -218,6 +218,25 @@ def test_the_ranking_tooltip_is_worded_and_written_in_the_page_language(
             assert spec["config"]["locale"]["number"]["decimal"] == decimal
 
 
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_lorenz_chart_names_its_two_lines(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # a blue line and a grey dashed one, and nothing on the chart said which was which
+    for at in _page(monkeypatch, engine, lang, tab="lorenz"):
+        spec, data = _chart(at, 0)
+        names = [translate("equity.lorenz_curve", lang), translate("equity.lorenz_equality", lang)]
+        for channel in ("color", "strokeDash"):  # one legend: colour and dash together
+            encoding = spec["encoding"][channel]
+            assert encoding["scale"]["domain"] == names
+            assert encoding["legend"] is not None
+        assert set(data[spec["encoding"]["color"]["field"]]) == set(names)
+        # the diagonal runs from (0, 0) to (1, 1); the curve ends there too
+        ends = data.groupby(spec["encoding"]["color"]["field"])[["population", "value"]]
+        assert ends.min().to_numpy().tolist() == [[0.0, 0.0], [0.0, 0.0]]
+        assert ends.max().to_numpy().ravel().tolist() == pytest.approx([1.0] * 4)
+
+
 def test_the_ranking_writes_a_share_as_precisely_as_the_table(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
