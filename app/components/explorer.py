@@ -212,6 +212,7 @@ def build_map(
     focus: tuple[float, float, float, float] | None = None,
     threshold_km: float | None = None,
     searched: tuple[str, str] | None = None,
+    centre_type: str | None = None,
 ) -> tuple[folium.Map, dict[str, int]]:
     """The explorer map and how many features each layer drew.
 
@@ -219,8 +220,10 @@ def build_map(
     from each other, not from the whole country's). ``focus`` (west, south, east, north)
     is the place searched: the map opens on it, so a shared link to a place shows the
     place; ``searched`` is its ``(level, code)``, outlined. ``threshold_km`` is the
-    coverage distance the legend names. An indicator computed from demonstration centres
-    says so in the legend, whether or not the centres are drawn.
+    coverage distance the legend names, and an indicator computed from the centres names
+    under its title the type it is computed from (``centre_type``, None for every type).
+    An indicator computed from demonstration centres says so in the legend, whether or not
+    the centres are drawn.
     """
     spec = INDICATORS[indicator]
     text, count = data.boundaries_text(level, region=region, province=province)
@@ -286,7 +289,12 @@ def build_map(
         _outline_searched(m, *searched)
     legend = [
         mapview.legend_html(
-            mapview.legend_title(label, unit), classes, fmt=fmt, no_data=t("map.no_data")
+            mapview.legend_title(label, unit),
+            classes,
+            fmt=fmt,
+            no_data=t("map.no_data"),
+            # "à moins de 30 km d'un centre": of which type, the legend did not say
+            note=t("map.panel.centres", type=type_label(centre_type)) if spec.analysis else None,
         )
     ]
     demo_computed = spec.analysis and bool(data.layer_counts()["centres"].demo_rows)

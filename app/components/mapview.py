@@ -7,6 +7,7 @@ colour-blind-safe ColorBrewer ramp; units without a value are grey.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -262,10 +263,14 @@ def legend_html(
     *,
     fmt: Callable[[float], str],
     no_data: str | None = None,
+    note: str | None = None,
 ) -> str:
     """HTML of a class legend: one coloured box per class with its range (its value when
-    the classes are exact)."""
+    the classes are exact), after the title and the ``note`` under it (what the figures
+    are computed from)."""
     rows = [f"<b>{title}</b>"]
+    if note:
+        rows.append(html.escape(note, quote=False))
     lower: float | None = None
     for upper, colour in zip(classes.breaks, classes.colors, strict=True):
         if classes.exact:

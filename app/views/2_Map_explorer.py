@@ -239,6 +239,8 @@ with left:
             focus=bounds,
             threshold_km=threshold if spec.analysis else None,
             searched=searched,
+            centre_type=centre_type,
+            height=MAP_HEIGHT,
         )
     # what a screen reader says of the map's frame: what it shows, and at which level
     what = explorer.indicator_label(

@@ -202,6 +202,7 @@ with tab_map:
         tiles=tiles_mode(app_settings().tiles),
         height=MAP_HEIGHT,
         threshold_km=float(km),  # the legend names the distance, as the Map explorer's
+        centre_type=centre_type,  # and the type of centre
     )
     frame = t("map.frame", what=shown_name, level=t(f"level.{by}s"))
     with shell.name_frame("equity_map_frame", frame, height=MAP_HEIGHT):

@@ -235,6 +235,19 @@ def test_the_panel_names_the_coverage_distance_and_the_centres(fresh: None) -> N
     assert "Couverture : part à moins de 10 km d'un centre (%)" in _legend(at)
 
 
+def test_the_legend_names_the_centre_type_an_indicator_is_computed_from(fresh: None) -> None:
+    # "à moins de 30 km d'un centre": the legend did not say of which type, and a map of
+    # COAPH coverage read as coverage by any centre
+    legend = _legend(_open(indicator="coverage", ctype="COAPH"))
+    title, note = legend.split("<br>")[:2]
+    assert title.endswith("<b>Couverture : part à moins de 30 km d'un centre (%)</b>")
+    assert note.startswith("Calculé sur les centres en service : COAPH — centre d")
+    legend = _legend(_open(indicator="nearest_km", ctype="any", lang="ar"))
+    assert "محسوب على المراكز في طور الاشتغال: كل الأنواع." in legend
+    # a census figure is not computed from centres: no such line
+    assert "Calculé sur" not in _legend(_open(indicator="pwd", ctype="COAPH"))
+
+
 def test_arabic_points_are_named_in_arabic_with_translated_modes(
     fresh: None, engine: Engine
 ) -> None:
