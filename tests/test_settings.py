@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from geo import db
@@ -53,3 +55,46 @@ def test_settings_are_frozen() -> None:
     cfg = Settings()
     with pytest.raises(Exception, match="frozen"):
         cfg.db_name = "x"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        # the driver's "invalid literal for int()" traceback stopped every command
+        (
+            "DATABASE_URL",
+            "postgresql://u:p@db.example.org:notaport/gis",
+            "invalid setting DATABASE_URL: its port is not a number from 1 to 65535",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql://u:p@db.example.org:99999/gis",
+            "invalid setting DATABASE_URL: its port is not a number from 1 to 65535",
+        ),
+        # a FileExistsError traceback from the cluster's folder
+        (
+            "WALOUJA_HOME",
+            "/dev/null",
+            "invalid setting WALOUJA_HOME=/dev/null: is a file, not a folder for the local",
+        ),
+        (
+            "WALOUJA_HOME",
+            "/dev/null/walouja",
+            "WALOUJA_HOME=/dev/null/walouja: is a file (/dev/null in its path), not a folder",
+        ),
+        # an empty name reached the server's postgres database instead of Walouja's
+        ("WALOUJA_DB_NAME", "", "invalid setting WALOUJA_DB_NAME=: the name is empty"),
+        ("WALOUJA_DB_USER", " ", "invalid setting WALOUJA_DB_USER= : the name is empty"),
+    ],
+)
+def test_a_setting_no_command_can_use_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        get_settings()
+
+
+def test_a_url_without_a_port_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.example.org/gis")
+    assert get_settings().database_url == "postgresql://u:p@db.example.org/gis"

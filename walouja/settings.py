@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,44 @@ class Settings(BaseSettings):
                 "DATABASE_URL must start with postgresql:// (for example "
                 "postgresql://user:password@host:5432/dbname)"
             )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url_parts(cls, value: str | None) -> str | None:
+        """A port that is not a number stopped every command with the driver's traceback."""
+        if value is None:
+            return None
+        try:
+            port = urlsplit(value).port
+        except ValueError:
+            port = -1
+        if port is not None and not 1 <= port <= 65535:
+            raise ValueError(
+                "its port is not a number from 1 to 65535 (for example "
+                "postgresql://user:password@host:5432/dbname)"
+            )
+        return value
+
+    @field_validator("home")
+    @classmethod
+    def _check_home(cls, value: Path) -> Path:
+        """The cluster's folder, or a folder to create: not a file, nor under one."""
+        for path in (value, *value.parents):
+            if path.exists():
+                if not path.is_dir():
+                    where = "" if path == value else f" ({path} in its path)"
+                    raise ValueError(f"is a file{where}, not a folder for the local cluster")
+                break
+        return value
+
+    @field_validator("db_name", "db_user")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        """An empty name made libpq take the user's name: ``WALOUJA_DB_NAME=`` reached the
+        ``postgres`` database, where ``walouja db up`` would have put Walouja's tables."""
+        if not value.strip():
+            raise ValueError("the name is empty (unset the variable for the default)")
         return value
 
     @field_validator("language")
