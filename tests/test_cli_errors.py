@@ -5,6 +5,7 @@ a database without its tables, an export path that cannot be written, a bad port
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -57,6 +58,17 @@ def test_a_database_without_tables_says_run_db_up(
 ) -> None:
     (tmp_path / "in.csv").write_text("name,centre_type,lon,lat\nA,COAPH,-6.85,34.02\n")
     result = CliRunner().invoke(app, [a.format(tmp=tmp_path) for a in args])
+    if "--json" in args:
+        # a script asking for JSON got nothing on stdout, only the line on stderr
+        assert json.loads(result.stdout) == {
+            "error": {
+                "code": "database_not_set_up",
+                "params": {"table": table},
+                "message": f"table {table} does not exist (the database is not set up)",
+                "hint": "run `walouja db up` and `walouja load`",
+            }
+        }
+        result = CliRunner().invoke(app, [a.format(tmp=tmp_path) for a in args if a != "--json"])
     line = _one_line(result)
     assert f"table {table} does not exist" in line
     assert "run `walouja db up` and `walouja load`" in line
@@ -366,7 +378,12 @@ def test_a_mistyped_command_line_with_json_is_refused_in_json(
     result = CliRunner().invoke(app, args, prog_name="walouja")
     assert result.exit_code == 2
     assert json.loads(result.stdout) == {
-        "error": {"code": "usage", "message": message, "hint": f"see `{command} --help`"}
+        "error": {
+            "code": "usage",
+            "params": {},
+            "message": message,
+            "hint": f"see `{command} --help`",
+        }
     }
     assert f"Try '{command} --help' for help." in result.stderr
 
@@ -412,3 +429,74 @@ def test_a_file_that_does_not_exist_says_what_to_check(tmp_path: Path) -> None:
             f"walouja: no such file: {path} — check the file's name and the folder it is in "
             "(a path is relative to the folder the command runs in)"
         )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DATABASE_URL",
+            "postgresql://u:p@db.example.org:notaport/gis",
+            "invalid setting DATABASE_URL: its port is not a number from 1 to 65535",
+        ),
+        ("WALOUJA_HOME", "/dev/null", "invalid setting WALOUJA_HOME=/dev/null: is a file"),
+    ],
+)
+def test_a_setting_no_command_can_use_is_one_line_not_a_traceback(
+    variable: str, value: str, message: str
+) -> None:
+    # both ended every command with a traceback (int() of the port; mkdir of the folder)
+    env = {**os.environ, variable: value}
+    env.pop("DATABASE_URL" if variable != "DATABASE_URL" else "WALOUJA_HOME", None)
+    for args in (["layers"], ["layers", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "walouja.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(f"walouja: {message}"), done.stderr
+        assert len(done.stderr.splitlines()) == 1, done.stderr
+        if "--json" in args:
+            error = json.loads(done.stdout)["error"]
+            assert error["code"] == "bad_setting"
+            assert error["message"].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["export", "roads", "{tmp}/out.csv", "--json"], "not_found"),
+        (["coverage", "--threshold-km", "-5", "--json"], "bad_request"),
+        (["export", "centres", "{tmp}/out.csv", "--bbox", "1,2", "--json"], "bad_input"),
+    ],
+)
+def test_every_refusal_in_json_has_a_code(tmp_path: Path, args: list[str], code: str) -> None:
+    # a refusal without a code of its own gave "code": null: a script could not branch on it
+    result = CliRunner().invoke(app, [a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == code
+    assert result.stderr == f"walouja: {error['message']} — {error['hint']}\n"
+
+
+def test_an_unreachable_database_is_refused_in_json_with_a_code() -> None:
+    # nothing listens on port 1: the server of DATABASE_URL is down or unreachable
+    env = {**os.environ, "DATABASE_URL": "postgresql://x:y@127.0.0.1:1/nodb"}
+    done = subprocess.run(
+        [sys.executable, "-m", "walouja.cli", "scenarios", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert error["code"] == "database_error"
+    assert error["message"] == "cannot reach the database at postgresql://x:***@127.0.0.1:1/nodb"
+    assert done.stderr == (
+        f"walouja: {error['message']} — check that the server in DATABASE_URL is running and "
+        "reachable\n"
+    )

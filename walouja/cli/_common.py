@@ -15,7 +15,18 @@ import typer
 from typer import rich_utils
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from walouja.errors import AnalysisError, DatabaseError, ValidationError, WaloujaError
+from walouja.errors import (
+    AnalysisError,
+    ClusterError,
+    ConfigError,
+    DatabaseError,
+    DataError,
+    InfeasibleError,
+    NotFoundError,
+    PostGISMissingError,
+    ValidationError,
+    WaloujaError,
+)
 from walouja.settings import Settings, get_settings
 
 P = ParamSpec("P")
@@ -136,6 +147,8 @@ def undefined_table(exc: BaseException) -> DatabaseError | None:
     return DatabaseError(
         f"table {found.group(1)} does not exist (the database is not set up)",
         hint="run `walouja db up` and `walouja load`",
+        code="database_not_set_up",
+        params={"table": found.group(1)},
     )
 
 
@@ -148,29 +161,63 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        as_json = kwargs.get("as_json") is True
         try:
             return func(*args, **kwargs)
         except WaloujaError as exc:
-            if kwargs.get("as_json") is True:
-                # a script asked for JSON: it gets the refusal as JSON too (stdout), besides
-                # the line on stderr and the exit code
-                emit_json({"error": error_payload(exc)})
-            raise fail(one_line(exc)) from None
+            raise refuse(exc, as_json=as_json) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
         except Exception as exc:
             missing = undefined_table(exc)
             if missing is None:
                 raise
-            raise fail(one_line(missing)) from None
+            raise refuse(missing, as_json=as_json) from None
 
     return wrapper
 
 
+def refuse(error: WaloujaError, *, as_json: bool) -> typer.Exit:
+    """Print ``error`` (its line on stderr; as JSON on stdout too when a script asked for
+    JSON) and return the exit to raise: exit code 1."""
+    if as_json:
+        emit_json({"error": error_payload(error)})
+    return fail(one_line(error))
+
+
+KIND_CODES: tuple[tuple[type[WaloujaError], str], ...] = (
+    (PostGISMissingError, "postgis_missing"),
+    (DatabaseError, "database_error"),
+    (ClusterError, "cluster_error"),
+    (ConfigError, "bad_setting"),
+    (ValidationError, "rows_rejected"),
+    (DataError, "bad_input"),
+    (NotFoundError, "not_found"),
+    (InfeasibleError, "infeasible"),
+    (AnalysisError, "bad_request"),
+)
+"""The ``code`` of a refusal that has no code of its own, by kind (the most specific
+first); ``error`` for any other."""
+
+
+def error_code(error: WaloujaError) -> str:
+    """``error``'s code, or the code of its kind when it has none (``KIND_CODES``).
+
+    Examples
+    --------
+    >>> error_code(NotFoundError("unknown layer 'x'")), error_code(DataError("x", code="empty"))
+    ('not_found', 'empty')
+    """
+    if error.code:
+        return error.code
+    return next((code for kind, code in KIND_CODES if isinstance(error, kind)), "error")
+
+
 def error_payload(error: WaloujaError) -> dict[str, Any]:
-    """A refusal as plain values: ``code`` (None when the error has none), ``params`` (the
-    figures and names its message shows, under the names translated texts use), ``message``,
-    ``hint`` and, for rejected rows, ``problems`` as ``{row, field, reason}``.
+    """A refusal as plain values: ``code`` (``error_code``: of its kind when the error has
+    none of its own), ``params`` (the figures and names its message shows, under the names
+    translated texts use), ``message``, ``hint`` and, for rejected rows, ``problems`` as
+    ``{row, field, reason}``.
 
     Examples
     --------
@@ -183,7 +230,7 @@ def error_payload(error: WaloujaError) -> dict[str, Any]:
     (['code', 'params', 'message', 'hint'], 'forced_exceed_new', {'forced': 3, 'new': 2})
     """
     out: dict[str, Any] = {
-        "code": error.code,
+        "code": error_code(error),
         "params": dict(error.params),
         "message": error.message,
         "hint": error.hint,
@@ -322,6 +369,7 @@ class HelpGroup(TyperGroup):
                 {
                     "error": {
                         "code": "usage",
+                        "params": {},
                         "message": exc.format_message(),
                         "hint": f"see `{command} --help`",
                     }
