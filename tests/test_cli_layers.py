@@ -174,15 +174,14 @@ def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path
             "the column 'typ' to centre_type"
         )
         assert "    centre_type: required value missing in rows 2, 3" in lines
-        assert result.stderr.strip() == (
-            "nothing was written: every row was rejected, so --skip-invalid leaves none to "
-            "write; fix the rows above"
-        )
+        # one line that says which import, as every refusal's does: it said "nothing was
+        # written: … fix the rows above", unnamed, in a log that keeps stderr only
+        assert result.stderr == f"walouja: {lines[0]} — fix the rows listed\n"
     as_json = runner.invoke(app, ["import", "centres", str(path), "--skip-invalid", "--json"])
     assert as_json.exit_code == 1
     report = json.loads(as_json.stdout)
     # with --json the refusal printed nothing on stderr, where every other refusal says why
-    assert as_json.stderr == f"walouja: {report['summary']}\n"
+    assert as_json.stderr == f"walouja: {report['summary']} — fix the rows listed\n"
     assert as_json.stderr.startswith("walouja: centres: nothing imported from ")
     assert (report["refused"], report["skip_invalid"], report["inserted"]) == (True, True, 0)
     assert len(report["problems"]) == 2
@@ -195,6 +194,12 @@ def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path
     partial = runner.invoke(app, ["import", "centres", str(some), "--skip-invalid", "--dry-run"])
     assert partial.exit_code == 0, partial.output
     assert "would insert 1" in partial.stdout
+    refused = runner.invoke(app, ["import", "centres", str(some), "--dry-run"])
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "walouja: centres: import of some.csv refused — 1 of 2 rows rejected, nothing written "
+        "— fix the rows listed, or add --skip-invalid to import the valid rows only\n"
+    )
 
 
 def _stops(n: int) -> str:
@@ -207,6 +212,10 @@ def test_a_field_every_row_lacks_is_said_once_and_its_rows_in_one_line(tmp_path:
     path = write(tmp_path / "stops.txt", _stops(30))
     result = CliRunner().invoke(app, ["import", "transport_stops", str(path), "--dry-run"])
     assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        "walouja: transport_stops: import of stops.txt refused — 30 of 30 rows rejected, "
+        "nothing written — fix the rows listed\n"
+    )
     assert result.stdout.splitlines() == [
         "transport_stops: import of stops.txt refused — 30 of 30 rows rejected, nothing written",
         "  no row has a mode — give every row one with --set mode=bus "

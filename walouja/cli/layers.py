@@ -92,8 +92,7 @@ def _print_report(report: object, *, as_json: bool) -> None:
     ]
     if as_json:
         emit_json({**report.as_dict(), "advice": [a.as_dict() for a in advice]})
-        if report.refused:  # the line on stderr that every refusal gives beside its JSON
-            typer.echo(f"walouja: {report.summary()}", err=True)
+        _refusal_line(report)
         return
     typer.echo(report.summary())
     for tip in advice:
@@ -124,18 +123,24 @@ def _print_report(report: object, *, as_json: bool) -> None:
             typer.echo(f"    {problem}")
         if len(others) > MAX_LINES:
             typer.echo(f"    … and {len(others) - MAX_LINES:,} more (--json lists them all)")
-    if report.refused and report.rejected < report.rows_read:
-        typer.echo(
-            "  nothing was written: fix the rows above, or add --skip-invalid to import "
-            "the valid rows only",
-            err=True,
-        )
-    elif report.refused:
-        typer.echo(
-            "  nothing was written: every row was rejected, so --skip-invalid leaves none to "
-            "write; fix the rows above",
-            err=True,
-        )
+    _refusal_line(report)
+
+
+def _refusal_line(report: object) -> None:
+    """The one line on stderr that every refusal gives, beside the report on stdout: which
+    import was refused and what to do (it said "nothing was written: fix the rows above",
+    without the command's name, the file or the layer, in a log that keeps stderr only)."""
+    from geo.importer import ImportReport
+
+    assert isinstance(report, ImportReport)
+    if not report.refused:
+        return
+    todo = (
+        "fix the rows listed, or add --skip-invalid to import the valid rows only"
+        if report.rejected < report.rows_read and not report.skip_invalid
+        else "fix the rows listed"
+    )
+    typer.echo(f"walouja: {report.summary()} — {todo}", err=True)
 
 
 def register(app: typer.Typer) -> None:
