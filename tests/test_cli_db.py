@@ -143,3 +143,23 @@ def test_status_tells_a_missing_database_from_a_server_down(cluster_env: dict[st
     assert "walouja db up" in out.stdout
     status = json.loads(_run(env, "db", "status", "--json").stdout)
     assert status["error_code"] == "database_missing"
+
+
+def test_reset_names_the_database_it_deletes_and_asks_for_yes(cluster_env: dict[str, str]) -> None:
+    # it said "this deletes every table of the local database", not which one
+    assert _run(cluster_env, "db", "up").returncode == 0
+    asked = _run(cluster_env, "db", "reset")
+    assert asked.returncode == 1
+    assert asked.stderr == (
+        "walouja: this deletes the database cli_check of the local cluster, with all its data — "
+        "add --yes to confirm (WALOUJA_DB_NAME names the database)\n"
+    )
+    assert asked.stdout == ""
+    done = _run(cluster_env, "db", "reset", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "created database cli_check" in done.stdout
+    external = _run(
+        {**cluster_env, "DATABASE_URL": "postgresql://x:y@127.0.0.1:1/nodb"}, "db", "reset", "--yes"
+    )
+    assert external.returncode == 1
+    assert external.stderr.startswith("walouja: DATABASE_URL is set: reset only handles the local")

@@ -86,12 +86,19 @@ def url() -> None:
 @app.command("reset")
 @friendly
 def reset(yes: bool = typer.Option(False, "--yes", help="Confirm: all data are deleted.")) -> None:
-    """Delete the local database and recreate it empty, migrated."""
+    """Delete the local database (WALOUJA_DB_NAME) and recreate it empty, migrated."""
     cfg = settings()
     if not cfg.uses_local_cluster:
-        raise fail("DATABASE_URL is set: reset only handles the local cluster; drop it yourself")
+        raise fail(
+            "DATABASE_URL is set: reset only handles the local cluster — drop and recreate "
+            "that database yourself, or unset DATABASE_URL to reset the local one"
+        )
     if not yes:
-        raise fail("this deletes every table of the local database; add --yes to confirm")
+        # named: WALOUJA_DB_NAME (in .env or the environment) decides which one goes
+        raise fail(
+            f"this deletes the database {cfg.db_name} of the local cluster, with all its data "
+            "— add --yes to confirm (WALOUJA_DB_NAME names the database)"
+        )
     if cluster.is_running(cfg):
         db.drop_database(cfg)
     else:
