@@ -518,6 +518,12 @@ def test_access_command_json_and_table(cli: CliRunner) -> None:
         (["access", "--detour-factor", "nan"], "--detour-factor nan is not a finite number"),
         (["equity", "--indicator", "nearest_km", "--detour-factor", "0"], "--detour-factor 0 "),
         (["access", "--missing-capacity", "lots"], "or a number of places such as 90"),
+        # it read "missing-capacity value -5.0 is not a non-negative number", with no hint
+        (
+            ["access", "--missing-capacity", "-5"],
+            "walouja: --missing-capacity -5 is not a number of places (0 or more) — give median, "
+            "error or a number of places such as 90",
+        ),
     ],
 )
 def test_bad_requests_exit_1_with_one_line(cli: CliRunner, args: list[str], message: str) -> None:

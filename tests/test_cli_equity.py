@@ -85,6 +85,16 @@ def national(engine: Engine) -> dict[str, Any]:
             ["equity", "--indicator", "access", "--missing-capacity", "lots"],
             "is not median, error or a number",
         ),
+        (
+            ["equity", "--indicator", "access", "--missing-capacity", "-1"],
+            "walouja: --missing-capacity -1 is not a number of places (0 or more) — give median, "
+            "error or a number of places such as 90",
+        ),
+        (
+            ["gaps", "--missing-capacity", "-1"],
+            "walouja: --missing-capacity -1 is not a number of places (0 or more) — give median "
+            "or a number of places such as 90",
+        ),
         (["gaps", "--centre-type", "XYZ"], "unknown centre type"),
         # it offered gaps "error", which gaps then refused
         (

@@ -98,6 +98,47 @@ def check_detour(value: float) -> None:
         )
 
 
+def missing_capacity_option(value: str, *, error_allowed: bool = True) -> str | float:
+    r"""``--missing-capacity`` as the analyses take it: ``median``, ``error`` (unless
+    ``error_allowed`` is False: gaps count places and cannot stop at a centre without them)
+    or a number of places, 0 or more; else an ``AnalysisError`` naming the option.
+
+    Examples
+    --------
+    >>> missing_capacity_option("median"), missing_capacity_option("90")
+    ('median', 90.0)
+    >>> try:
+    ...     missing_capacity_option("-5")
+    ... except AnalysisError as exc:
+    ...     print(exc.message, exc.hint, sep="\n")
+    --missing-capacity -5 is not a number of places (0 or more)
+    give median, error or a number of places such as 90 (median: the known capacities' median)
+    """
+    choices = "median, error or a number" if error_allowed else "median or a number"
+    hint = (
+        f"give {choices.replace(' or a number', ' or a number of places such as 90')} "
+        "(median: the known capacities' median)"
+    )
+    text = value.strip()
+    if text == "error" and not error_allowed:
+        raise AnalysisError(
+            "--missing-capacity error does not apply to gaps",
+            hint="give median, or a number of places such as 0",
+        )
+    if text in ("median", "error"):
+        return text
+    try:
+        places = float(text)
+    except ValueError:
+        raise AnalysisError(f"--missing-capacity {value!r} is not {choices}", hint=hint) from None
+    if not (math.isfinite(places) and places >= 0):
+        # the analyses' own refusal: "missing-capacity value -5.0 is not a non-negative number"
+        raise AnalysisError(
+            f"--missing-capacity {text} is not a number of places (0 or more)", hint=hint
+        )
+    return places
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` on stderr and return the exit to raise."""
     typer.echo(f"walouja: {message}", err=True)

@@ -17,7 +17,15 @@ import typer
 from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import check_detour, check_positive, counted, emit_json, friendly, settings
+from walouja.cli._common import (
+    check_detour,
+    check_positive,
+    counted,
+    emit_json,
+    friendly,
+    missing_capacity_option,
+    settings,
+)
 from walouja.errors import AnalysisError, NotFoundError
 from walouja.services.coverage import (
     RunOutcome,
@@ -273,16 +281,7 @@ def access_command(
     check_detour(detour_factor)
     check_level(by)
     kind = any_type(centre_type)
-    strategy: str | float = missing_capacity
-    if missing_capacity not in ("median", "error"):
-        try:
-            strategy = float(missing_capacity)
-        except ValueError:
-            raise AnalysisError(
-                f"--missing-capacity {missing_capacity!r} is not median, error or a number",
-                hint="give median, error or a number of places such as 90 (median: the known "
-                "capacities' median)",
-            ) from None
+    strategy = missing_capacity_option(missing_capacity)
     with db.connect(settings()) as conn:
         outcome = run_access(
             conn,

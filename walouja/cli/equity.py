@@ -17,7 +17,15 @@ from analysis.equity import INDICATORS, check_level, get_indicator
 from analysis.gaps import STAGES
 from geo import db
 from geo.inputs import check_centre_type
-from walouja.cli._common import check_detour, check_positive, counted, emit_json, friendly, settings
+from walouja.cli._common import (
+    check_detour,
+    check_positive,
+    counted,
+    emit_json,
+    friendly,
+    missing_capacity_option,
+    settings,
+)
 from walouja.cli.analysis import any_type, detour_note, run_note
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
@@ -238,6 +246,7 @@ def equity_command(
     check_detour(detour_factor)
     check_level(by)
     kind = any_type(centre_type)
+    strategy = missing_capacity_option(missing_capacity)
     with db.connect(settings()) as conn:
         out = run_equity(
             conn,
@@ -248,7 +257,7 @@ def equity_command(
             catchment_km=catchment_km,
             method=method.lower(),
             detour_factor=detour_factor,
-            missing_capacity=missing_capacity,
+            missing_capacity=strategy,
             fresh=fresh,
             name=name,
         )
@@ -290,6 +299,7 @@ def gaps_command(
     check_centre_type(centre_type)
     for kind in places_type or ():
         check_centre_type(kind)
+    strategy = missing_capacity_option(missing_capacity, error_allowed=False)
     with db.connect(settings()) as conn:
         out = run_gaps(
             conn,
@@ -297,7 +307,7 @@ def gaps_command(
             places_types=places_type,
             fresh=fresh,
             name=name,
-            missing_capacity=missing_capacity,
+            missing_capacity=strategy,
         )
     if as_json:
         emit_json(
