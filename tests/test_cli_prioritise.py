@@ -442,6 +442,11 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
             ["prioritise", "--new", "3", "--time-limit", "-5"],
             "--time-limit -5 is not a positive number of seconds — give the solver's time",
         ),
+        # beyond the threads' longest timeout, the solver's timer died with a traceback
+        (
+            ["prioritise", "--new", "3", "--time-limit", "1e12"],
+            "--time-limit 1e+12 is more than a day — give at most 86,400 seconds",
+        ),
         (["prioritise", "--new", "3", "--cost-mad", "-5"], "--cost-mad -5 is not a cost — give"),
         (
             ["prioritise", "--new", "3", "--new-capacity", "0"],

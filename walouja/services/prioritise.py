@@ -151,6 +151,10 @@ def summarise(
     )
 
 
+MAX_TIME_LIMIT_S = 86_400
+"""The longest solver time limit a request may give, in seconds (a day)."""
+
+
 def _check_figures(
     *,
     time_limit_s: float,
@@ -167,6 +171,13 @@ def _check_figures(
         raise AnalysisError(
             f"--time-limit {time_limit_s:g} is not a positive number of seconds",
             hint="give the solver's time in seconds, for example --time-limit 60",
+        )
+    if time_limit_s > MAX_TIME_LIMIT_S:
+        # a limit beyond the threads' timeout (about 292 years) crashed the solver's timer
+        # with a traceback, and no search needs more than a day
+        raise AnalysisError(
+            f"--time-limit {time_limit_s:g} is more than a day",
+            hint=f"give at most {MAX_TIME_LIMIT_S:,} seconds, for example --time-limit 600",
         )
     if cost_mad is not None and not (np.isfinite(cost_mad) and cost_mad >= 0):
         raise AnalysisError(
