@@ -518,6 +518,23 @@ def test_access_command_json_and_table(cli: CliRunner) -> None:
         (["access", "--detour-factor", "nan"], "--detour-factor nan is not a finite number"),
         (["equity", "--indicator", "nearest_km", "--detour-factor", "0"], "--detour-factor 0 "),
         (["access", "--missing-capacity", "lots"], "or a number of places such as 90"),
+        # taken and ignored without a road network, as --threshold-min is not
+        (
+            ["coverage", "--connector-speed", "-1"],
+            "walouja: --connector-speed applies to travel times over a road network — add the "
+            "network with --osm FILE, or leave the option out",
+        ),
+        (["coverage", "--max-snap-km", "5"], "walouja: --max-snap-km applies to travel times"),
+        # it said "--connector-speed -1 is not a positive number of km/h", and no more
+        (
+            ["coverage", "--osm", str(FIXTURE_OSM), "--connector-speed", "-1"],
+            "walouja: --connector-speed -1 is not a positive number of km/h — give a number above "
+            "0, for example --connector-speed 30",
+        ),
+        (
+            ["coverage", "--osm", str(FIXTURE_OSM), "--max-snap-km", "0"],
+            "--max-snap-km 0 is not a positive number of km — give a number above 0",
+        ),
         # it read "missing-capacity value -5.0 is not a non-negative number", with no hint
         (
             ["access", "--missing-capacity", "-5"],

@@ -164,14 +164,16 @@ def coverage_command(
         typer.Option("--osm", help="OSM XML road network: use travel times instead of distances."),
     ] = None,
     connector_speed: float = typer.Option(
-        DEFAULT_CONNECTOR_SPEED_KMH,
+        None,
         "--connector-speed",
-        help="km/h of the straight legs between points and the road network (with --osm).",
+        help="km/h of the straight legs between points and the road network "
+        f"(with --osm; default {DEFAULT_CONNECTOR_SPEED_KMH:g}).",
     ),
     max_snap_km: float = typer.Option(
-        DEFAULT_MAX_SNAP_KM,
+        None,
         "--max-snap-km",
-        help="Points farther than this from the road network are unreachable (with --osm).",
+        help="Points farther than this from the road network are unreachable "
+        f"(with --osm; default {DEFAULT_MAX_SNAP_KM:g}).",
     ),
     fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
     name: str = typer.Option(None, "--name", help="Label of the stored run."),
@@ -180,6 +182,19 @@ def coverage_command(
     """Share of persons with disabilities living within a distance (or time) of a centre."""
     if osm is None and threshold_min is not None:
         raise AnalysisError("--threshold-min needs a road network (--osm FILE)")
+    for given, option in ((connector_speed, "--connector-speed"), (max_snap_km, "--max-snap-km")):
+        if osm is None and given is not None:
+            # it was taken and ignored: the straight-line distances use no road network
+            raise AnalysisError(
+                f"{option} applies to travel times over a road network",
+                hint="add the network with --osm FILE, or leave the option out",
+            )
+    if connector_speed is not None:
+        check_positive(
+            connector_speed, "--connector-speed", "km/h", f"{DEFAULT_CONNECTOR_SPEED_KMH:g}"
+        )
+    if max_snap_km is not None:
+        check_positive(max_snap_km, "--max-snap-km", "km", f"{DEFAULT_MAX_SNAP_KM:g}")
     if osm is not None and threshold_km is not None:
         raise AnalysisError("with --osm the threshold is in minutes: use --threshold-min")
     threshold = threshold_min if osm is not None else threshold_km
@@ -199,8 +214,10 @@ def coverage_command(
             statuses=status or ("operating",),
             detour_factor=detour_factor,
             osm_file=osm,
-            connector_speed_kmh=connector_speed,
-            max_snap_km=max_snap_km,
+            connector_speed_kmh=(
+                DEFAULT_CONNECTOR_SPEED_KMH if connector_speed is None else connector_speed
+            ),
+            max_snap_km=DEFAULT_MAX_SNAP_KM if max_snap_km is None else max_snap_km,
             fresh=fresh,
             name=name,
         )
