@@ -90,3 +90,28 @@ def test_a_bare_streamlit_run_serves_the_maps_local_files() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_a_port_in_use_is_one_line_saying_what_to_do() -> None:
+    # Streamlit said "2026-… Port 8501 is not available", nothing more
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        for args, env, where in (
+            (["serve", "--port", str(port)], {}, "--port"),
+            (["serve"], {"WALOUJA_APP_PORT": str(port)}, "WALOUJA_APP_PORT"),
+        ):
+            done = subprocess.run(
+                [WALOUJA, *args],
+                capture_output=True,
+                text=True,
+                env={**os.environ, **env},
+                timeout=120,
+            )
+            assert done.returncode == 1
+            assert done.stdout == ""
+            assert done.stderr == (
+                f"walouja: port {port} is already in use (by another walouja serve, or another "
+                f"program) — stop that one, or choose another port with {where}\n"
+            )

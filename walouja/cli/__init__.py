@@ -42,6 +42,7 @@ def serve(
     cfg = settings()
     if port is not None and not 1 <= port <= 65535:
         raise ConfigError(f"--port {port} is not a port number", hint="choose one from 1 to 65535")
+    _check_port_free(cfg.app_port if port is None else port, given=port is not None)
     entry = Path(__file__).resolve().parents[2] / "app" / "Home.py"
     cmd = [
         sys.executable,
@@ -67,6 +68,34 @@ def serve(
     # Streamlit takes this process's place: stopping `walouja serve` (Ctrl+C, kill PID, a
     # service manager) stops the server itself, with no child left holding the port
     os.execve(sys.executable, cmd, os.environ.copy())
+
+
+def _check_port_free(port: int, *, given: bool) -> None:
+    """A ``ConfigError`` when the app could not listen on ``port``: Streamlit said only
+    "Port 8501 is not available", without what to do."""
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server's own
+        try:
+            probe.bind(("", port))
+        except OSError as exc:
+            where = "--port" if given else "WALOUJA_APP_PORT"
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"port {port} is already in use (by another walouja serve, or another program)",
+                    hint=f"stop that one, or choose another port with {where}",
+                ) from None
+            if exc.errno == errno.EACCES:
+                raise ConfigError(
+                    f"port {port} is reserved to the administrator (root)",
+                    hint=f"choose a port above 1023 with {where}",
+                ) from None
+            raise ConfigError(
+                f"cannot listen on port {port}: {exc.strerror}",
+                hint=f"choose another port with {where}",
+            ) from None
 
 
 def _register_optional() -> None:
