@@ -644,3 +644,24 @@ def test_the_import_help_names_the_workbooks_and_an_xls_says_what_to_do(tmp_path
         "— open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx) (File > "
         "Save as > Excel Workbook), then import the .xlsx"
     )
+
+
+def test_osm_names_its_layers_and_an_unreachable_server_has_the_imports_code() -> None:
+    runner = CliRunner()
+    # the layers' list offered accessible_cities, which osm then refused
+    unknown = runner.invoke(app, ["osm", "roads", "Agadir"])
+    assert unknown.exit_code == 1
+    assert unknown.stderr == (
+        "walouja: unknown layer 'roads' — OpenStreetMap features go into centres, "
+        "transport_stops or beaches\n"
+    )
+    # nothing listens on port 1: the servers are unreachable, as without a network
+    args = ["--overpass-url", "http://127.0.0.1:1/api", "--nominatim-url", "http://127.0.0.1:1"]
+    done = runner.invoke(app, ["osm", "beaches", "Agadir", "--dry-run", "--json", *args])
+    assert done.exit_code == 1
+    error = json.loads(done.stdout)["error"]
+    # it was "bad_input", the kind's code, where the import raised osm_unreachable
+    assert error["code"] == "osm_unreachable"
+    assert error["params"]["host"] == "127.0.0.1"
+    assert error["message"] == "could not reach OpenStreetMap at 127.0.0.1: no network?"
+    assert done.stderr.startswith("walouja: could not reach OpenStreetMap at 127.0.0.1")

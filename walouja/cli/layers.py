@@ -15,6 +15,8 @@ MAX_LINES = 20
 ROWS_SHOWN = 5
 """How many row numbers a line about the rows that lack one field names."""
 LAYER_HELP = "centres, accessible_cities, transport_stops or beaches."
+OSM_LAYERS = ("centres", "transport_stops", "beaches")
+"""The layers ``walouja osm`` imports into."""
 
 
 def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
@@ -69,6 +71,9 @@ def _unreachable(detail: str) -> Exception:
         + ("it did not answer in time" if timeout else "no network?"),
         hint="check the connection (or --overpass-url / --nominatim-url), "
         "or import a saved .osm file with `walouja import`",
+        # the import's own code, which --json gave as the kind's (bad_input)
+        code="osm_unreachable",
+        params={"detail": detail, "service": service, "host": host, "timeout": timeout},
     )
 
 
@@ -277,8 +282,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import OpenStreetMap features inside a place, from Overpass (needs the network)."""
         from geo.importer import ImportOptions, import_osm_place
-        from walouja.errors import DataError
+        from walouja.errors import DataError, NotFoundError
 
+        if layer not in OSM_LAYERS and layer != "accessible_cities":  # that one says why
+            # the layers' list offered accessible_cities, which is then refused
+            raise NotFoundError(
+                f"unknown layer {layer!r}",
+                hint=f"OpenStreetMap features go into {', '.join(OSM_LAYERS[:-1])} or "
+                f"{OSM_LAYERS[-1]}",
+            )
         _check_url(overpass_url, "--overpass-url", "https://overpass-api.de/api")
         _check_url(nominatim_url, "--nominatim-url", "https://nominatim.openstreetmap.org")
         if not place.strip():
