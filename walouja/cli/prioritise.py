@@ -308,25 +308,28 @@ def describe_request(params: dict[str, Any]) -> str:
     >>> describe_request({"model": "mclp", "centre_type": "CAS", "new": 4,
     ...     "budget_mad": 12e6, "radius_km": 30.0})
     'mclp CAS, 4 new, budget 12,000,000 MAD, within 30 km, candidates communes'
+    >>> describe_request({"model": "mclp", "centre_type": "COAPH", "new": 100000,
+    ...     "radius_km": 1e6, "new_capacity": 2500.0})
+    'mclp COAPH, 100,000 new within 1,000,000 km, candidates communes, 2,500 places each'
     """
     budget = params.get("budget_mad")
     new = params.get("new")
     how_many = (  # both given: at most that many, within the budget (the listing said only one)
-        f"{new} new, budget {budget:,.0f} MAD,"
+        f"{_param(new)} new, budget {budget:,.0f} MAD,"
         if budget is not None and new is not None
         else f"budget {budget:,.0f} MAD"
         if budget is not None
-        else f"{new} new"
+        else f"{_param(new)} new"
     )
     parts = [
         f"{params.get('model')} {params.get('centre_type')}",
-        f"{how_many} within {_fmt(params.get('radius_km'), 'g')} km",
+        f"{how_many} within {_param(params.get('radius_km'))} km",
         f"candidates {str(params.get('candidates') or 'communes').split('#')[0]}",
     ]
     if params.get("min_per_province"):
         parts.append(f"at least {params['min_per_province']} per province")
     if params.get("new_capacity") is not None:
-        parts.append(f"{_fmt(params['new_capacity'], 'g')} places each")
+        parts.append(f"{_param(params['new_capacity'])} places each")
     for key, label in (("forced", "forced"), ("excluded", "excluded")):
         if params.get(key):
             parts.append(f"{label} {', '.join(map(str, params[key]))}")
