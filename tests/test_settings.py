@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from geo import db
 from walouja.errors import ConfigError
-from walouja.settings import Settings, get_settings
+from walouja.settings import PROJECT_ROOT, Settings, get_settings
 
 
 def test_database_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,3 +99,26 @@ def test_a_setting_no_command_can_use_is_refused_by_name(
 def test_a_url_without_a_port_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.example.org/gis")
     assert get_settings().database_url == "postgresql://u:p@db.example.org/gis"
+
+
+def test_a_relative_home_is_inside_the_project(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # .env.example's WALOUJA_HOME=.walouja named another, empty cluster in every folder a
+    # command ran in (a service's, cron's): "the local cluster is not running"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WALOUJA_HOME", ".walouja")
+    assert get_settings().home == PROJECT_ROOT / ".walouja"
+    monkeypatch.setenv("WALOUJA_HOME", str(tmp_path / "cluster"))
+    assert get_settings().home == tmp_path / "cluster"
+
+
+def test_a_dotenv_in_the_working_directory_is_read_over_the_projects(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WALOUJA_TILES", raising=False)
+    (tmp_path / ".env").write_text("WALOUJA_TILES=none\n")
+    assert get_settings().tiles == "none"
+    # the project's own .env is read too, whatever folder the command runs in
+    assert Settings.model_config.get("env_file") == (PROJECT_ROOT / ".env", ".env")

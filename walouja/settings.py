@@ -15,13 +15,17 @@ class Settings(BaseSettings):
     """Walouja's configuration.
 
     Every field can be set from the environment with the ``WALOUJA_`` prefix
-    (``WALOUJA_DB_NAME=...``) or from a ``.env`` file in the working directory;
-    ``DATABASE_URL`` is read as is. See ``.env.example``.
+    (``WALOUJA_DB_NAME=...``) or from a ``.env`` file: the project folder's, then the
+    working directory's (its entries win); ``DATABASE_URL`` is read as is. See
+    ``.env.example``. A relative ``WALOUJA_HOME`` is inside the project folder, as the
+    default ``.walouja`` is.
     """
 
     model_config = SettingsConfigDict(
         env_prefix="WALOUJA_",
-        env_file=".env",
+        # the project's .env whatever folder the command runs in (a service, cron), so that
+        # its settings are not lost outside the project; a working directory's .env adds to it
+        env_file=(PROJECT_ROOT / ".env", ".env"),
         env_file_encoding="utf-8",
         extra="ignore",
         frozen=True,
@@ -83,7 +87,12 @@ class Settings(BaseSettings):
     @field_validator("home")
     @classmethod
     def _check_home(cls, value: Path) -> Path:
-        """The cluster's folder, or a folder to create: not a file, nor under one."""
+        """The cluster's folder, or a folder to create: not a file, nor under one.
+
+        A relative path is inside the project folder, as the default is: ``.walouja`` (as
+        ``.env.example`` writes it) named another cluster in every folder a command ran in.
+        """
+        value = value if value.is_absolute() else PROJECT_ROOT / value
         for path in (value, *value.parents):
             if path.exists():
                 if not path.is_dir():
