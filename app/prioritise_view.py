@@ -318,6 +318,20 @@ def unproven_text(results: Mapping[str, Any], params: Mapping[str, Any]) -> str:
 
 LRI, PDI = "\u2066", "\u2069"
 """Unicode's left-to-right isolate and its end: a signed figure kept as one run."""
+FSI = "\u2068"
+"""Unicode's first-strong isolate: a run laid out by its own first letter (a planner's name
+for a scenario, in Arabic or Latin letters)."""
+
+
+def isolated(
+    text: str, *, direction: Literal["ltr", "auto"] = "ltr", lang: str | None = None
+) -> str:
+    """``text`` as one run of its own on a right-to-left page (left to right, or by its first
+    letter with ``direction="auto"``), so that the figures beside it stay with their words;
+    as is on a left-to-right page, and when empty."""
+    if not text or not is_rtl(lang or current_language()):
+        return text
+    return f"{LRI if direction == 'ltr' else FSI}{text}{PDI}"
 
 
 def signed(change: float, *, decimals: int = 0, lang: str | None = None) -> str:
@@ -456,7 +470,9 @@ def describe(params: Mapping[str, Any]) -> str:
     text = t(
         "prioritise.describe",
         model=t(f"prioritise.model.{params.get('model')}"),
-        type=type_tag(params.get("centre_type")),
+        # a run of its own in Arabic: "COAPH، 5 مراكز" took the count into the acronym's
+        # left-to-right run and read "(MCLP)، 5 ،COAPH مراكز جديدة"
+        type=isolated(type_tag(params.get("centre_type"))),
         amount=amount,
         km=f"{float(params.get('radius_km') or 0):g}",
     )
@@ -518,9 +534,10 @@ def scenario_label(row: Mapping[str, Any]) -> str:
     """How a stored scenario is listed: ``#12 — name — request``."""
     parts = [f"#{row['id']}"]
     if row.get("name"):
-        parts.append(str(row["name"]))
+        parts.append(isolated(str(row["name"]), direction="auto"))
     parts.append(describe(row["params"]))
-    parts.append(str(row.get("created_at", ""))[:16].replace("T", " "))
+    # "2026-11-30 06:32" read "06:32 30-11-2026" in Arabic (each number a run of its own)
+    parts.append(isolated(str(row.get("created_at", ""))[:16].replace("T", " ")))
     return " — ".join(parts)
 
 

@@ -378,7 +378,11 @@ else:
     params, res = scenario["params"], scenario["results"]
     model_name = str(res.get("model"))
     st.header(t("prioritise.result_title", id=scenario["id"]))
-    named = t("prioritise.scenario_name", name=scenario["name"]) if scenario["name"] else ""
+    named = (
+        t("prioritise.scenario_name", name=pv.isolated(scenario["name"], direction="auto"))
+        if scenario["name"]
+        else ""
+    )
     st.caption(pv.describe(params) + named)
     if not request.matches(params) or not pv.same_candidates(
         params, str(candidate_set), cand_layer, cand_type
@@ -552,7 +556,9 @@ if scenario is not None:
     if isinstance(named_now, WaloujaError):
         shell.show_error(named_now)
     elif named_now is not None:
-        st.success(t("prioritise.saved", id=named_now[0], name=named_now[1]))
+        st.success(
+            t("prioritise.saved", id=named_now[0], name=pv.isolated(named_now[1], direction="auto"))
+        )
 try:
     stored = pv.scenarios()
 except WaloujaError as exc:

@@ -462,3 +462,50 @@ def test_a_named_scenario_shows_its_name_in_the_box_of_scenarios(
                 sa.text("DELETE FROM analysis_runs WHERE kind = 'prioritise' AND name = :n"),
                 {"n": name},
             )
+
+
+# ---- a request's line in Arabic: the count with its words, the date whole -------------------
+
+
+_FIRST_X = """(e, pattern) => {
+    // the left edge of each captured group of the first match of ``pattern`` in ``e``'s text
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+        const m = new RegExp(pattern, "d").exec(node.textContent);
+        if (!m) continue;
+        return m.indices.slice(1).map(([start]) => {
+            const r = document.createRange();
+            r.setStart(node, start);
+            r.setEnd(node, start + 1);
+            return r.getBoundingClientRect().x;
+        });
+    }
+    return null;
+}"""
+
+
+def test_an_arabic_scenario_line_reads_its_count_and_date_in_order(app: str, page: Any) -> None:
+    # "التغطية القصوى (MCLP)، COAPH، 3 مراكز جديدة" was drawn "(MCLP)، 3 ،COAPH مراكز جديدة"
+    # (the count read before the acronym, away from its words), and the list of scenarios drew
+    # "2026-11-30 06:32" as "06:32 30-11-2026"
+    from app.i18n import translate
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/prioritise_centres?lang=ar&p_new=3&p_km=31")
+    page.get_by_role("button", name=translate("prioritise.run", "ar")).click()
+    page.wait_for_url("**scenario=**", timeout=120_000)
+    scenario = page.url.split("scenario=")[1].split("&")[0]
+    line = page.locator("[data-testid='stCaptionContainer']", has_text="MCLP").first
+    line.wait_for()
+    acronym_x, count_x = line.evaluate(_FIRST_X, r"(C)OAPH\S*\s+(3)")
+    assert acronym_x > count_x, line.inner_text()  # read from the right: COAPH, then 3
+    label = translate("prioritise.reload", "ar")
+    box = page.locator(f"input[role='combobox'][aria-label='{label}']")
+    box.click()
+    box.fill(f"#{scenario} ")
+    option = page.get_by_role("option").filter(has_text=re.compile(rf"^#{scenario} ")).first
+    option.wait_for()
+    year_x, time_x = option.evaluate(_FIRST_X, r"(\d)\d{3}-\d\d-\d\d (\d)\d:\d\d")
+    assert year_x < time_x, option.inner_text()  # "2026-11-30 06:32", left to right
+    page.screenshot(path=str(ARTIFACTS / "prioritise-request-line-ar.png"), full_page=True)
