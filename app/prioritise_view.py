@@ -657,12 +657,14 @@ def infeasible_detail(
         )
     if code == "province_lacks_candidates":
         available = int(str(p["available"]))
-        return t(
+        said = t(
             f"prioritise.infeasible.{'no_candidate' if available else 'no_candidate_none'}",
             province=_province_named(str(p["province"])),
             need=count("prioritise.count.new_centres", "need"),
             have=tn("prioritise.count.candidate_sites", available),
         )
+        # what to do, as every other refusal says: it said only what was missing
+        return f"{said} {t(f'prioritise.infeasible.no_candidate_advice{sites}')}"
     if code == "no_feasible_set":
         return t("prioritise.infeasible.no_feasible_set", rules=_rules_broken(p))
     if code == "demand_without_site":

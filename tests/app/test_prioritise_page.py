@@ -769,9 +769,10 @@ def test_a_province_without_candidates_is_named(page: AppTest) -> None:
     text = " ".join(i.value for i in at.info)
     found = re.search(
         r"La province (.+?) \((\d\d\.\d{3})\) a besoin de 1 nouveau centre mais n'a aucun "
-        r"site candidat\.",
+        r"site candidat\. Ajoutez des sites candidats dans cette province, prenez un autre "
+        r"ensemble de sites ou baissez le minimum par province\.",
         text,
-    )
+    )  # what to do, too: it said only what was missing
     assert found, text
     assert found.group(1)[0].isupper()  # a name, not the code alone
     assert "(x)" not in text
@@ -1242,8 +1243,8 @@ REFUSALS: dict[str, tuple[dict[str, str], dict[str, str], dict[str, str]]] = {
         {
             "fr": rf"Un budget de 10 MAD ne paie aucun centre COAPH : un centre coûte "
             rf"5{G}000{G}000 MAD\.",
-            "ar": rf"ميزانية قدرها 10 درهم لا تكفي لأي مركز من نوع .*COAPH.*: كلفة المركز "
-            rf"الواحد 5{G}000{G}000 درهم\.",
+            "ar": rf"ميزانية قدرها 10 درهم لا تكفي لأي مركز من نوع .*COAPH.*: تكلفة المركز "
+            rf"الواحد 5{G}000{G}000 درهم\. ارفع الميزانية أو غيّر تكلفة المركز\.",
         },
     ),
     "province_lacks_candidates": (
@@ -1253,7 +1254,8 @@ REFUSALS: dict[str, tuple[dict[str, str], dict[str, str], dict[str, str]]] = {
             "fr": r"La province \w.+? \(\d\d\.\d{3}\) a besoin de 1 nouveau centre mais n'a "
             r"aucun site candidat\.",
             "ar": r"الإقليم \S.+? \(\d\d\.\d{3}\) يحتاج إلى مركز جديد واحد لكن ليس فيه أي موقع "
-            r"مرشح\.",
+            r"مرشح\. أضف مواقع مرشحة في هذا الإقليم أو اختر مجموعة مواقع أخرى أو خفّض الحد "
+            r"الأدنى لكل إقليم\.",
         },
     ),
     "forced_exceed_new": (
@@ -1380,6 +1382,48 @@ def test_refusals_the_page_cannot_ask_for_are_worded_too(lang: str) -> None:
         "error.generic", lang, message=translate("errors.no_solution_in_time", lang)
     )
     assert translate("errors.no_solution_in_time.hint", lang) in hint
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_a_province_short_of_communes_says_what_to_do(lang: str) -> None:
+    # the refusal said only what was missing ("La province Kénitra (04.281) a besoin de
+    # 2 nouveaux centres mais n'a que 1 site candidat."), where every other one says what to do
+    def page() -> None:
+        import streamlit as st
+
+        from app import prioritise_view as pv
+        from walouja.errors import InfeasibleError
+
+        params = {"per_province": 3, "province": "04.281", "need": 2, "available": 1}
+        exc = InfeasibleError("English", code="province_lacks_candidates", params=params)
+        st.info(pv.infeasible_detail(exc) or "none")
+        st.info(pv.infeasible_detail(exc, communes=False) or "none")
+
+    at = AppTest.from_function(page, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    communes, sites = (i.value for i in at.info)
+    advice = {
+        "fr": (
+            "Écartez moins de communes de cette province ou baissez le minimum par province.",
+            "Ajoutez des sites candidats dans cette province, prenez un autre ensemble de sites "
+            "ou baissez le minimum par province.",
+        ),
+        "en": (
+            "Leave fewer of its communes out, or lower the minimum per province.",
+            "Add candidate sites in this province, choose another set of sites, or lower the "
+            "minimum per province.",
+        ),
+        "ar": (
+            "استبعد عدداً أقل من جماعات هذا الإقليم أو خفّض الحد الأدنى لكل إقليم.",
+            "أضف مواقع مرشحة في هذا الإقليم أو اختر مجموعة مواقع أخرى أو خفّض الحد الأدنى لكل "
+            "إقليم.",
+        ),
+    }[lang]
+    assert communes.endswith(" " + advice[0]), communes
+    assert sites.endswith(" " + advice[1]), sites
+    assert "04.281" in communes
 
 
 @pytest.mark.parametrize(("lang", "yes", "no"), [("fr", "oui", "non"), ("ar", "نعم", "لا")])
