@@ -448,6 +448,11 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
             "--time-limit 1e+12 is more than a day — give at most 86,400 seconds",
         ),
         (["prioritise", "--new", "3", "--cost-mad", "-5"], "--cost-mad -5 is not a cost — give"),
+        # it said "HiGHS rejected the model", and no more
+        (
+            ["prioritise", "--new", "3", "--new-capacity", "1e15"],
+            "--new-capacity 1e+15 is more places than a centre has — give at most 100,000 places",
+        ),
         (
             ["prioritise", "--new", "3", "--new-capacity", "0"],
             "--new-capacity 0 leaves a new centre no places: it would serve nobody — give",

@@ -151,6 +151,8 @@ def summarise(
     )
 
 
+MAX_NEW_CAPACITY = 100_000
+"""The most places a new centre may be given (the Prioritise page's bound too)."""
 MAX_TIME_LIMIT_S = 86_400
 """The longest solver time limit a request may give, in seconds (a day)."""
 
@@ -189,6 +191,12 @@ def _check_figures(
             f"--new-capacity {new_capacity:g} leaves a new centre no places: it would serve nobody",
             hint="give the places of one new centre, for example --new-capacity 50, or leave "
             "the option out to count persons within reach",
+        )
+    if new_capacity is not None and new_capacity > MAX_NEW_CAPACITY:
+        # the solver refused such figures with "HiGHS rejected the model", and no more
+        raise AnalysisError(
+            f"--new-capacity {new_capacity:g} is more places than a centre has",
+            hint=f"give at most {MAX_NEW_CAPACITY:,} places, for example --new-capacity 50",
         )
     if min_per_province < 0:
         raise AnalysisError(
