@@ -777,3 +777,12 @@ def test_cli_json_gives_a_refusals_code_and_params_beside_its_message(
     line = done.stderr.strip()
     assert line == f"walouja: {error['message']} — {error['hint']}"
     assert "Traceback" not in done.stderr
+
+
+def test_cli_help_says_what_a_request_needs_and_its_bounds() -> None:
+    # "--new: Number of new centres." left out that --new or --budget-mad must be given,
+    # and the bounds of --new-capacity and --time-limit that the command then refuses
+    shown = " ".join(re.sub("[│╭╮╰╯─]", " ", _cli("prioritise", "--help").stdout).split())
+    assert "(--new or --budget-mad is required)" in shown
+    assert "up to 100,000 (capacitated model)" in shown
+    assert "up to a day (86,400)" in shown

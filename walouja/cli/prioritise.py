@@ -94,14 +94,22 @@ _CANDIDATES = typer.Option(
 
 def prioritise_command(
     centre_type: str = typer.Option("COAPH", help="Type of centre to place."),
-    new: int = typer.Option(None, "--new", help="Number of new centres."),
+    new: int = typer.Option(
+        None, "--new", help="Number of new centres (--new or --budget-mad is required)."
+    ),
     radius_km: float = typer.Option(30.0, help="Covering radius in km (MCLP; coverage figures)."),
     model: str = typer.Option("mclp", help="mclp (maximal covering) or pmedian."),
     min_per_province: int = typer.Option(0, help="At least this many centres per province."),
-    budget_mad: float = typer.Option(None, help="Budget for the new centres, MAD."),
+    budget_mad: float = typer.Option(
+        None, help="Budget for the new centres, MAD (with --new: at most that many)."
+    ),
     cost_mad: float = typer.Option(None, help="Cost of one new centre, MAD (default by type)."),
-    new_capacity: float = typer.Option(None, help="Places per new centre (capacitated model)."),
-    time_limit: float = typer.Option(60.0, "--time-limit", help="Solver time limit, s."),
+    new_capacity: float = typer.Option(
+        None, help="Places per new centre, up to 100,000 (capacitated model)."
+    ),
+    time_limit: float = typer.Option(
+        60.0, "--time-limit", help="Solver time limit in seconds, up to a day (86,400)."
+    ),
     candidates: Path = _CANDIDATES,
     candidates_layer: str = typer.Option(
         None,
