@@ -917,13 +917,15 @@ def unit_table(results: Mapping[str, Any], level: str) -> Table:
     """
     model = str(results.get("model"))
     rows = pd.DataFrame(results.get(f"by_{level}") or [])
+    # with places per centre the counts are persons served within the places, not covered
+    verb = "served" if measure(results) == "served" else "covered"
     headers = {
         "code": t("field.code"),
         "name": t("field.name"),
         "pwd": t("prioritise.col.pwd"),
-        "covered_before": t("prioritise.col.covered_before"),
-        "covered_after": t("prioritise.col.covered_after"),
-        "gain": t("prioritise.col.newly_covered"),
+        "covered_before": t(f"prioritise.col.{verb}_before"),
+        "covered_after": t(f"prioritise.col.{verb}_after"),
+        "gain": t(f"prioritise.col.newly_{verb}"),
         "share_before": t("prioritise.col.share_before"),
         "share_after": t("prioritise.col.share_after"),
         "mean_km_before": t("prioritise.col.km_before"),
@@ -1000,7 +1002,9 @@ def build_map(
             c: (None if r.get("share_after") is None else 100 * float(r["share_after"]))
             for c, r in by_province.items()
         }
-        label, unit, ramp, decimals = t("prioritise.map.share_after"), "%", "blue", 0
+        served = measure(results) == "served"  # within the places of each centre
+        label = t("prioritise.map.share_after_served" if served else "prioritise.map.share_after")
+        unit, ramp, decimals = "%", "blue", 0
     else:
         values = {c: r.get("mean_km_after") for c, r in by_province.items()}
         label, unit, ramp, decimals = t("prioritise.map.km_after"), t("unit.km"), "orange", 0

@@ -421,7 +421,14 @@ else:
     if share_a is not None and share_b is not None:
         points = 100 * (share_a - share_b)
         m2.metric(
-            t("prioritise.metric.share", km=km),
+            # with places per centre, the share served within them ("0,3 %" was "Part couverte"
+            # beside the 1 191 008 persons within 30 km of the scenario without places)
+            t(
+                "prioritise.metric.share_served"
+                if counted == "served"
+                else "prioritise.metric.share",
+                km=km,
+            ),
             figures.with_unit(fmt_number(100 * share_a, decimals=1), "%"),
             delta=f"{pv.signed(points, decimals=1)} {t('unit.points')}",
             **pv.delta_style(points, decimals=1),
@@ -530,7 +537,9 @@ else:
                 delta=pv.signed(gini_change, decimals=3),
                 **pv.delta_style(gini_change, decimals=3, inverse=True),  # a fall is progress
             )
-            st.caption(t(f"prioritise.equity_note.{model_name}"))
+            st.caption(
+                t(f"prioritise.equity_note.{'served' if counted == 'served' else model_name}")
+            )
 
 # ---- scenarios: save, reload, compare ----------------------------------------------------------
 st.divider()

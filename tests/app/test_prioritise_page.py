@@ -830,6 +830,57 @@ def test_places_and_communes_kept_or_left_out_shape_the_answer(
     )  # each list lacks the other's one commune
 
 
+@pytest.mark.parametrize(
+    ("lang", "share", "after", "newly", "legend"),
+    [
+        (
+            "fr",
+            "Part servie (à moins de 30 km, dans la limite des places)",
+            "Servies après",
+            "Nouvellement servies",
+            "Part servie après",
+        ),
+        (
+            "ar",
+            "النسبة المخدومة (أقل من 30 كلم، في حدود المقاعد)",
+            "مخدومون بعد",
+            "مخدومون حديثاً",
+            "النسبة المخدومة بعد",
+        ),
+    ],
+)
+def test_with_places_per_centre_the_shares_are_said_to_be_served(
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    share: str,
+    after: str,
+    newly: str,
+    legend: str,
+) -> None:
+    # 100 places per new centre: "Part couverte (à moins de 30 km) 0,3 %" beside the 71 %
+    # covered of the same request without places; the tables' "Couvertes après", the map's
+    # "Part couverte après" and the Gini's note counted persons served within the places too
+    address = {"lang": lang, "p_new": "3", "p_cap": "100"}
+    at = _run(_opened(engine, monkeypatch, lang, address))
+    assert not at.error
+    labels = [m.label for m in at.metric]
+    assert share in labels, labels
+    assert translate("prioritise.metric.share", lang, km="30") not in labels
+    for table in at.dataframe[1:3]:  # provinces, regions
+        columns = list(table.value.columns)
+        assert after in columns, columns
+        assert newly in columns, columns
+        assert translate("prioritise.col.covered_after", lang) not in columns
+    notes = " ".join(c.value for c in at.caption)
+    assert translate("prioritise.equity_note.served", lang) in notes
+    assert translate("prioritise.equity_note.MCLP", lang) not in notes
+    # the map's script names its layer (its tooltips) and legend, in JavaScript's escapes
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert json.dumps(legend)[1:-1] in script
+    assert json.dumps(translate("prioritise.map.share_after", lang))[1:-1] not in script
+
+
 # ---- what the QA pass of the page found ------------------------------------------------------
 
 
