@@ -1402,10 +1402,22 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
         )
     headline = diff.get("headline") or {}
     optimal = headline.get("optimal") or {}
+    counted = {
+        side: measure(load(int(diff[side]))["results"])
+        for side in ("a", "b")
+        if diff.get(side) is not None
+    }
     for key in HEADLINE_KEYS:
         pair = headline.get(key) or {}
         if key == "gap":
             a, b = (fmt_gap(pair.get(s), optimal.get(s)) for s in ("a", "b"))
+        elif key == "objective" and len(set(counted.values())) > 1:
+            # objectives of different measures, each with its unit: "1 233 999" persons
+            # covered beside "36 395 847" person-km read as if B did thirty times better
+            a, b = (
+                f"{_show(pair.get(s))} {t(f'prioritise.objective.{counted[s]}')}"
+                for s in ("a", "b")
+            )
         else:
             a, b = _show(pair.get("a")), _show(pair.get("b"))
         rows.append({"what": t(f"prioritise.head.{key}"), "a": a, "b": b})

@@ -630,6 +630,10 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
         "Couverture maximale (MCLP)",
         "p-médiane (distance minimale)",
     ]
+    # objectives of different measures say theirs: persons covered, person-km
+    covered, person_km = (str(v) for v in compared.set_index("Élément").loc["Objectif"])
+    assert re.fullmatch(r"[\d\u202f]+ personnes en situation de handicap couvertes", covered)
+    assert re.fullmatch(r"[\d\u202f]+ personnes-km jusqu'au centre le plus proche", person_km)
     assert any("ne se comparent pas" in c.value for c in at.caption)  # provinces: no table
     assert not any("Différence (B − A)" in d.value.columns for d in at.dataframe)
 
