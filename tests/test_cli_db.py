@@ -77,6 +77,9 @@ def test_down_then_status_then_up(cluster_env: dict[str, str]) -> None:
     assert status.returncode == 1
     assert "not running" in status.stdout
     assert "Traceback" not in status.stderr
+    # "error_code": null, though not ok: a script could not tell why
+    as_json = json.loads(_run(cluster_env, "db", "status", "--json").stdout)
+    assert (as_json["ok"], as_json["error_code"]) == (False, "cluster_not_running")
     up = _run(cluster_env, "db", "up")
     assert up.returncode == 0, up.stderr
     assert _run(cluster_env, "db", "status").returncode == 0
@@ -127,10 +130,28 @@ def test_unreachable_database_url_status(cluster_env: dict[str, str]) -> None:
     status = json.loads(_run(env, "db", "status", "--json").stdout)
     assert status["running"] is None
     assert status["reachable"] is False
+    assert status["error_code"] == "database_error"
     up = _run(env, "db", "up")
     assert up.returncode == 1
     assert "Traceback" not in up.stderr
     assert len(up.stderr.strip().splitlines()) == 1
+
+
+def test_status_says_why_a_reachable_database_is_not_ready(cluster_env: dict[str, str]) -> None:
+    assert _run(cluster_env, "db", "up").returncode == 0
+    env = {**cluster_env, "WALOUJA_DB_NAME": "cli_bare"}
+    server = _run({**cluster_env, "WALOUJA_DB_NAME": "postgres"}, "db", "url").stdout.strip()
+    for sql in ("DROP DATABASE IF EXISTS cli_bare", "CREATE DATABASE cli_bare"):
+        subprocess.run(["psql", server, "-c", sql], check=True, capture_output=True)
+    bare = json.loads(_run(env, "db", "status", "--json").stdout)
+    assert (bare["reachable"], bare["ok"], bare["error_code"]) == (True, False, "postgis_missing")
+    up = _run(env, "db", "up", "--no-migrate")
+    assert up.returncode == 0, up.stderr
+    behind = json.loads(_run(env, "db", "status", "--json").stdout)
+    assert (behind["ok"], behind["error_code"]) == (False, "not_migrated")
+    assert _run(env, "db", "up").returncode == 0
+    ready = json.loads(_run(env, "db", "status", "--json").stdout)
+    assert (ready["ok"], ready["error_code"]) == (True, None)
 
 
 def test_status_tells_a_missing_database_from_a_server_down(cluster_env: dict[str, str]) -> None:

@@ -54,7 +54,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
     st = db.status(cfg)
     ok = st.reachable and st.postgis_version is not None and st.revision == migrate.head()
     if as_json:
-        emit_json({**st.as_dict(), "head": migrate.head(), "ok": ok})
+        emit_json({**st.as_dict(), "error_code": _why_not_ok(st), "head": migrate.head(), "ok": ok})
     else:
         kind = "local cluster" if st.local else "DATABASE_URL"
         typer.echo(f"database: {st.url} ({kind})")
@@ -74,6 +74,24 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
             typer.echo(f"migrations: {st.revision or 'none'}{behind}")
     if not ok:
         raise typer.Exit(1)
+
+
+def _why_not_ok(st: db.DatabaseStatus) -> str | None:
+    """Why ``walouja db status`` exits 1, as a code (None when the database is ready).
+
+    The status's own code when it has one (``database_missing``, ``password_refused``...);
+    it had none for a stopped cluster, a server it cannot reach, PostGIS missing or
+    migrations behind, though ``ok`` was false: a script could not tell them apart.
+    """
+    if st.error_code:
+        return st.error_code
+    if not st.reachable:
+        return "cluster_not_running" if st.local and st.running is False else "database_error"
+    if st.postgis_version is None:
+        return "postgis_missing"
+    if st.revision != migrate.head():
+        return "not_migrated"
+    return None
 
 
 @app.command("url")
