@@ -1418,6 +1418,13 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
                 f"{_show(pair.get(s))} {t(f'prioritise.objective.{counted[s]}')}"
                 for s in ("a", "b")
             )
+        elif key.startswith("pwd_covered_"):
+            # with places per centre, the persons served within them, not those covered
+            a, b = (
+                _show(pair.get(s))
+                + (f" {t('prioritise.compare_served')}" if counted.get(s) == "served" else "")
+                for s in ("a", "b")
+            )
         else:
             a, b = _show(pair.get("a")), _show(pair.get("b"))
         rows.append({"what": t(f"prioritise.head.{key}"), "a": a, "b": b})

@@ -638,6 +638,25 @@ def test_scenarios_are_saved_reloaded_and_compared(page: AppTest) -> None:
     assert not any("Différence (B − A)" in d.value.columns for d in at.dataframe)
 
 
+def test_a_comparison_says_which_persons_were_served_within_places(page: AppTest) -> None:
+    # "PSH couvertes après: 5 142" for a scenario with places per centre, beside 1 180 793
+    # covered without: the 5 142 were served within the places, not all those covered
+    page.number_input(key="p_new").set_value(3).run()
+    first = _run(page).query_params["scenario"]
+    at = page.number_input(key="p_cap").set_value(100.0).run()
+    served = _run(at).query_params["scenario"]
+    at.selectbox(key="p_cmp_a").set_value(int(first)).run()
+    at = at.selectbox(key="p_cmp_b").set_value(int(served)).run()
+    assert not at.exception, at.exception
+    rows = _compared(at).set_index("Élément")
+    for row in ("PSH couvertes avant", "PSH couvertes après"):
+        covered, within = (str(v) for v in rows.loc[row])
+        assert re.fullmatch(r"[\d\u202f]+", covered), covered
+        assert re.fullmatch(r"[\d\u202f]+ \(servies, dans la limite des places\)", within), within
+    objective = str(rows.loc["Objectif"].iloc[1])
+    assert objective.endswith("servies dans la limite des places"), objective
+
+
 def _compared(at: AppTest) -> pd.DataFrame:
     """The comparison of two scenarios (a static table: its texts wrap whole)."""
     return next(t.value for t in at.table if "Élément" in t.value.columns)
