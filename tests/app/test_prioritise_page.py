@@ -204,6 +204,25 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert set(sheet["gain_unit"]) == {"personnes nouvellement couvertes"}
 
 
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_candidate_sets_help_names_each_choice(lang: str) -> None:
+    # the help said "each commune… or upload your own sites": the layer choice beside them
+    # went unexplained
+    def page() -> None:
+        import streamlit as st
+
+        from app.i18n import t
+
+        st.write(t("prioritise.candidates_help"))
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    said = at.markdown[0].value
+    for choice in ("communes", "layer", "upload"):
+        assert translate(f"prioritise.candidates.{choice}", lang) in said, (choice, said)
+
+
 def test_changing_the_count_or_the_model_changes_the_result(page: AppTest) -> None:
     page.number_input(key="p_new").set_value(3).run()
     three = _sites(_run(page))
