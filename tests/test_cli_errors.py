@@ -500,3 +500,30 @@ def test_an_unreachable_database_is_refused_in_json_with_a_code() -> None:
         f"walouja: {error['message']} — check that the server in DATABASE_URL is running and "
         "reachable\n"
     )
+
+
+def test_an_export_never_replaces_a_pipe_or_a_link(tmp_path: Path) -> None:
+    # the export was renamed over its path: over /dev/stdout it replaced that link with a
+    # file for every program of the machine; here a named pipe stands for it
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for args in (
+        ["export", "centres", str(pipe), "--format", "csv"],
+        ["scenarios", "export", "999999", str(pipe), "--format", "csv"],
+    ):
+        line = _one_line(CliRunner().invoke(app, args))
+        assert line == (
+            f"walouja: cannot write {pipe}: it is not a file (a device, a pipe or a socket) — "
+            "give the name of a file to write, for example centres.gpkg; an export is not "
+            "written to the screen"
+        )
+        assert pipe.is_fifo()
+    # a link to a file: the file is replaced, the link stays
+    target = tmp_path / "centres-2026.csv"
+    target.write_text("old\n")
+    link = tmp_path / "centres.csv"
+    link.symlink_to(target)
+    done = CliRunner().invoke(app, ["export", "centres", str(link)])
+    assert done.exit_code == 0, done.output
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8-sig").startswith("external_id,name,")

@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
@@ -137,6 +138,23 @@ def missing_capacity_option(value: str, *, error_allowed: bool = True) -> str | 
             f"--missing-capacity {text} is not a number of places (0 or more)", hint=hint
         )
     return places
+
+
+def output_file(path: Path) -> Path:
+    """The file an export writes for ``path``: the target of a symbolic link (the link
+    stays), and never a device, pipe or socket (a ``DataError``).
+
+    An export is written under a temporary name and renamed over ``path``: renamed over
+    ``/dev/stdout`` it replaced that link with a file for every program of the machine,
+    and over a link to a file it replaced the link, not the file.
+    """
+    if path.exists() and not (path.is_file() or path.is_dir()):  # stat follows links
+        raise DataError(
+            f"cannot write {path}: it is not a file (a device, a pipe or a socket)",
+            hint="give the name of a file to write, for example centres.gpkg; "
+            "an export is not written to the screen",
+        )
+    return path.resolve() if path.is_symlink() else path
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

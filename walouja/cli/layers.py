@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from walouja.cli._common import counted, emit_json, friendly, settings
+from walouja.cli._common import counted, emit_json, friendly, output_file, settings
 
 MAX_LINES = 20
 """How many rejected rows an import report lists one per line (``--json`` lists them all)."""
@@ -400,7 +400,7 @@ def register(app: typer.Typer) -> None:
             is_demo=demo,
             bbox=box,
         )
-        result = export_layer(settings(), layer, file, fmt=fmt, where=flt)
+        result = export_layer(settings(), layer, output_file(file), fmt=fmt, where=flt)
         if as_json:
             emit_json(result.as_dict())
         else:

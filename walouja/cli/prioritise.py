@@ -18,6 +18,7 @@ from walouja.cli._common import (
     counted,
     emit_json,
     friendly,
+    output_file,
     settings,
 )
 from walouja.errors import AnalysisError, DataError, InfeasibleError
@@ -426,6 +427,7 @@ def scenarios_export(
 
     check_writable(file)  # a mistyped path costs no query
     export_format(file, fmt)
+    file = output_file(file)
     with db.connect(settings()) as conn:
         scenario = load_scenario(conn, run_id)
         sites = named_sites(conn, scenario.results)
