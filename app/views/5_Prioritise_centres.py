@@ -358,8 +358,10 @@ if isinstance(failed, WaloujaError):
 
 # ---- the current scenario ---------------------------------------------------------------------
 run_id: int | None = st.session_state.get("p_run_id")
+linked = False  # named by the address (a shared link), not computed or opened here
 if run_id is None and str(st.query_params.get("scenario", "")).isdigit():
     run_id = int(st.query_params["scenario"])
+    linked = True
 scenario = None
 if run_id is not None:
     try:
@@ -370,6 +372,11 @@ if run_id is not None:
     except WaloujaError as exc:
         shell.show_error(exc)
 state.publish("scenario", None if scenario is None else scenario["id"])
+if linked and scenario is not None and st.session_state.get("p_link_shown") != scenario["id"]:
+    # the scenario a link shows is the one offered to reopen and compare, once: a link to
+    # #12 offered the newest scenario in both boxes, and compared two others
+    st.session_state["p_link_shown"] = scenario["id"]
+    pv.follow_scenario(int(scenario["id"]))
 
 if scenario is None:
     if not st.session_state.get("p_asked"):  # nothing asked yet: what to do

@@ -1263,6 +1263,25 @@ def test_a_new_scenario_is_the_one_offered_to_reopen_and_compare(page: AppTest) 
     assert at.selectbox(key="p_cmp_a").value == chosen_a  # the planner's own choice stays
 
 
+def test_a_linked_scenario_is_the_one_offered_to_reopen_and_compare(
+    page: AppTest, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a link to an older scenario showed it, while the box of scenarios offered the newest
+    # and the comparison set two others side by side
+    page.number_input(key="p_new").set_value(3).run()
+    older = int(_run(page).query_params["scenario"])
+    page.number_input(key="p_new").set_value(4).run()
+    newer = int(_run(page).query_params["scenario"])
+    assert newer != older
+    at = _opened(engine, monkeypatch, "fr", {"scenario": str(older)})
+    assert at.selectbox(key="p_reload").value == older
+    assert at.selectbox(key="p_cmp_b").value == older
+    # the planner's own choice stays on the next draws
+    at = at.selectbox(key="p_cmp_b").set_value(newer).run()
+    at = at.number_input(key="p_new").set_value(6).run()
+    assert at.selectbox(key="p_cmp_b").value == newer
+
+
 def test_a_link_naming_only_a_scenario_opens_its_request(
     page: AppTest, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
