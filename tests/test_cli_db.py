@@ -154,6 +154,16 @@ def test_status_says_why_a_reachable_database_is_not_ready(cluster_env: dict[str
     assert (ready["ok"], ready["error_code"]) == (True, None)
 
 
+def test_status_tells_a_refused_login_from_a_server_down(cluster_env: dict[str, str]) -> None:
+    # the server answered and refused the user, and the status said "unreachable"
+    assert _run(cluster_env, "db", "up").returncode == 0
+    out = _run({**cluster_env, "WALOUJA_DB_USER": "nobody"}, "db", "status")
+    assert out.returncode == 1
+    assert "status: server up, login refused — the database server at " in out.stdout
+    assert "has no user 'nobody'" in out.stdout
+    assert "unreachable" not in out.stdout
+
+
 def test_status_tells_a_missing_database_from_a_server_down(cluster_env: dict[str, str]) -> None:
     # the server answers and only the database is missing: not "unreachable"
     assert _run(cluster_env, "db", "up").returncode == 0

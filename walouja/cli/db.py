@@ -61,6 +61,9 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
         if not st.reachable and st.error_code == "database_missing":
             # the server answers: only the database is missing
             typer.echo(f"status: server up, database missing — {st.error}")
+        elif not st.reachable and st.error_code in ("password_refused", "role_missing"):
+            # the server answers and refuses the login: it said "unreachable"
+            typer.echo(f"status: server up, login refused — {st.error}")
         elif not st.reachable:
             typer.echo(f"status: unreachable — {st.error}")
         else:
