@@ -1053,6 +1053,7 @@ def build_map(
     from geo.candidate_sites import parse_layer_set
 
     of_layer = parse_layer_set(str(params.get("candidates") or "")) is not None
+    view = sites_bounds(sites, km) if sites else None
     for site in sites:
         code = site.get("commune_code")
         own = site_name(site)
@@ -1092,12 +1093,13 @@ def build_map(
                 class_name="walouja-site-icon",
             ),
             popup=folium.Popup("<br>".join(lines), max_width=300),
-            # above the numbered marker, not on it (a sticky tooltip sat on the number)
+            # beside the numbered marker, not on it (a sticky tooltip sat on the number):
+            # above it, or towards the map's middle near its sides
             tooltip=folium.Tooltip(
                 f"{site['rank']}. {own}",
                 sticky=False,
-                direction="top",
-                offset=[0, -TOOLTIP_LIFT_PX],
+                direction=(side := tooltip_side(float(site["lon"]), view)),
+                offset=TOOLTIP_OFFSETS[side],
             ),
         ).add_to(group)
         if km > 0:
@@ -1137,6 +1139,32 @@ def build_map(
 
 ZOOM_SNAP = 0.25
 """Zoom levels the proposed sites' map fits its view to (Leaflet's default is whole ones)."""
+EDGE_SHARE = 0.25
+"""Share of the view's width, from either side, where a site's tooltip opens towards the
+map's middle instead of above the site (centred above a site near a side, a long name ran
+past the map's edge: "…سة الرعاية الاجتماعية الرحمة — وجدة" lost its start and rank)."""
+TOOLTIP_OFFSETS: dict[str, list[int]] = {
+    "top": [0, -TOOLTIP_LIFT_PX],
+    "left": [-TOOLTIP_LIFT_PX, 0],
+    "right": [TOOLTIP_LIFT_PX, 0],
+}
+"""Where a site's tooltip sits from its point, by the side it opens on: clear of the
+marker."""
+
+
+def tooltip_side(lon: float, view: list[list[float]] | None) -> str:
+    """The side a site's tooltip opens on (Leaflet's ``direction``): ``left`` for a site in
+    the east of the ``view`` (``[[south, west], [north, east]]``), ``right`` in its west,
+    else ``top``."""
+    if view is None:
+        return "top"
+    west, east = view[0][1], view[1][1]
+    share = (lon - west) / (east - west) if east > west else 0.5
+    if share > 1 - EDGE_SHARE:
+        return "left"
+    return "right" if share < EDGE_SHARE else "top"
+
+
 KM_PER_DEGREE = 111.32
 """Kilometres per degree of latitude (and of longitude at the equator)."""
 MIN_PAD_DEG = 0.3

@@ -1084,10 +1084,24 @@ def test_the_map_frames_the_circles_and_lifts_the_tooltips(
         assert lon + dlon <= east
     # zoomed to them in quarter steps, so that they fill the map (whole steps left half empty)
     assert '"zoomSnap": 0.25' in script
-    # a site's tooltip opens above its numbered marker, not on it
-    assert '"direction": "top"' in script
+    # a site's tooltip opens beside its numbered marker, not on it (above it, or towards the
+    # map's middle near a side: see test_a_sites_tooltip_opens_towards_the_middle_near_a_side)
+    assert re.search(r'"direction": "(top|left|right)"', script)
     assert '"sticky": false' in script
     assert "pas de donn\\u00e9es" in script  # the legend (JSON in the script), in the plural
+
+
+def test_a_sites_tooltip_opens_towards_the_middle_near_a_side() -> None:
+    # centred above a site near the map's side, a long name ran past its edge
+    from app import prioritise_view as pv
+
+    view = [[30.0, -10.0], [36.0, 0.0]]  # [[south, west], [north, east]]
+    assert pv.tooltip_side(-9.5, view) == "right"
+    assert pv.tooltip_side(-5.0, view) == "top"
+    assert pv.tooltip_side(-0.5, view) == "left"
+    assert pv.tooltip_side(-5.0, None) == "top"
+    for side, (x, y) in pv.TOOLTIP_OFFSETS.items():  # clear of the 26 px marker
+        assert max(abs(x), abs(y)) >= 13, side
 
 
 def test_the_scenario_list_says_every_run_is_kept(page: AppTest) -> None:
