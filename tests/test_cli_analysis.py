@@ -549,3 +549,27 @@ def test_bad_requests_exit_1_with_one_line(cli: CliRunner, args: list[str], mess
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert message in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "same_as"),
+    [
+        (["coverage", "--by", "Nation", "--json"], ["coverage", "--by", "nation", "--json"]),
+        (
+            ["access", "--by", "NATION", "--missing-capacity", "Median", "--json"],
+            ["access", "--by", "nation", "--missing-capacity", "median", "--json"],
+        ),
+        (
+            ["equity", "--indicator", "Nearest_km", "--by", "Region", "--json"],
+            ["equity", "--indicator", "nearest_km", "--by", "region", "--json"],
+        ),
+    ],
+)
+def test_levels_indicators_and_strategies_are_read_in_any_case(
+    cli: CliRunner, args: list[str], same_as: list[str]
+) -> None:
+    # centre types, methods and formats were read in any case, but --by Province was
+    # "unknown level 'Province'"
+    done, expected = cli.invoke(app, args), cli.invoke(app, same_as)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["run_id"] == json.loads(expected.stdout)["run_id"]

@@ -786,3 +786,10 @@ def test_cli_help_says_what_a_request_needs_and_its_bounds() -> None:
     assert "(--new or --budget-mad is required)" in shown
     assert "up to 100,000 (capacitated model)" in shown
     assert "up to a day (86,400)" in shown
+
+
+def test_cli_reads_the_model_in_any_case() -> None:
+    # "unknown model 'MCLP'", though the output itself writes MCLP and the types read in any case
+    done = _cli("prioritise", "--new", "1", "--model", "MCLP", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["params"]["model"] == "mclp"

@@ -120,7 +120,7 @@ def missing_capacity_option(value: str, *, error_allowed: bool = True) -> str | 
         f"give {choices.replace(' or a number', ' or a number of places such as 90')} "
         "(median: the known capacities' median)"
     )
-    text = value.strip()
+    text = value.strip().lower()
     if text == "error" and not error_allowed:
         raise AnalysisError(
             "--missing-capacity error does not apply to gaps",

@@ -204,6 +204,7 @@ def coverage_command(
     else:
         check_positive(threshold, "--threshold-min", "minutes", "30")
     check_detour(detour_factor)
+    by = by.strip().lower()  # as the centre types, methods and formats are read
     check_level(by)
     kind = any_type(centre_type)
     with db.connect(settings()) as conn:
@@ -296,6 +297,7 @@ def access_command(
     """Capacity-aware access (2SFCA / E2SFCA): places per person with disabilities in reach."""
     check_positive(catchment_km, "--catchment-km", "km", "60")
     check_detour(detour_factor)
+    by = by.strip().lower()  # as the centre types, methods and formats are read
     check_level(by)
     kind = any_type(centre_type)
     strategy = missing_capacity_option(missing_capacity)

@@ -240,6 +240,7 @@ def equity_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """How unequally an indicator is spread over persons with disabilities (Gini, Theil...)."""
+    indicator, by = indicator.strip().lower(), by.strip().lower()  # as types and methods are
     get_indicator(indicator)
     check_positive(threshold_km, "--threshold-km", "km", "30")
     check_positive(catchment_km, "--catchment-km", "km", "60")

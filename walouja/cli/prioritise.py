@@ -158,7 +158,7 @@ def prioritise_command(
                 candidates=None if sites is None else sites.frame,
                 candidates_source=None if sites is None else sites.source,
                 centre_type=centre_type,
-                model=model,
+                model=model.strip().lower(),  # as the centre types are read
                 new=new,
                 radius_km=radius_km,
                 min_per_province=min_per_province,
