@@ -273,7 +273,7 @@ def solved_label(solved: Scenario) -> str:
     """What the progress box says once the solve is over: solved, already computed, or
     stopped at the time limit with the best sites found (not proven optimal)."""
     results = solved.results
-    took = mapview.fmt_number(results.get("duration_s") or 0.0, decimals=1)
+    took = seconds(float(results.get("duration_s") or 0.0))
     proven = bool(results.get("optimal"))
     if solved.reused:
         key = "prioritise.solved_stored" if proven else "prioritise.solved_stored_unproven"
@@ -283,6 +283,12 @@ def solved_label(solved: Scenario) -> str:
     if results.get("status") == "time_limit":
         return t("prioritise.solved_time_limit", s=took)
     return t("prioritise.solved_unproven", s=took)
+
+
+def seconds(value: float, *, lang: str | None = None) -> str:
+    """A duration in seconds as the page writes it: to a tenth of a second, to a hundredth
+    under 0,1 s ("Résolu en 0,03 s": "0,0 s" read as if it took no time)."""
+    return mapview.fmt_number(value, decimals=1 if value >= 0.095 else 2, lang=lang)
 
 
 def unproven_text(results: Mapping[str, Any], params: Mapping[str, Any]) -> str:

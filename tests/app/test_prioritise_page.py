@@ -1091,6 +1091,28 @@ def test_the_map_frames_the_circles_and_lifts_the_tooltips(
     assert "pas de donn\\u00e9es" in script  # the legend (JSON in the script), in the plural
 
 
+@pytest.mark.parametrize(
+    ("lang", "fast", "slow"),
+    [("fr", "Résolu en 0,03 s", "Résolu en 5,4 s"), ("en", "Solved in 0.03 s", "Solved in 5.4 s")],
+)
+def test_a_quick_solve_says_how_quick(lang: str, fast: str, slow: str) -> None:
+    # "Résolu en 0,0 s" read as if the solve took no time at all
+    def page() -> None:
+        import streamlit as st
+
+        from app import prioritise_view as pv
+
+        for took in (0.034, 5.4):
+            results = {"duration_s": took, "optimal": True}
+            st.write(pv.solved_label(pv.Scenario(1, False, {}, results, took)))
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.markdown] == [fast, slow]
+
+
 def test_a_sites_tooltip_opens_towards_the_middle_near_a_side() -> None:
     # centred above a site near the map's side, a long name ran past its edge
     from app import prioritise_view as pv
