@@ -793,3 +793,13 @@ def test_cli_reads_the_model_in_any_case() -> None:
     done = _cli("prioritise", "--new", "1", "--model", "MCLP", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["params"]["model"] == "mclp"
+
+
+def test_cli_names_a_new_scenario_as_it_names_a_stored_one() -> None:
+    # "(stored, named “…”)" for a stored scenario, and nothing for a new one given a name
+    args = ("prioritise", "--new", "1", "--radius-km", "31.7", "--name", "Plan CLI")
+    first = _cli(*args, "--fresh")
+    assert first.returncode == 0, first.stderr
+    assert re.match(r"scenario \d+ \(named “Plan CLI”\): MCLP", first.stdout), first.stdout
+    again = _cli(*args)
+    assert re.match(r"scenario \d+ \(stored, named “Plan CLI”\): MCLP", again.stdout)

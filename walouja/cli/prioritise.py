@@ -183,8 +183,12 @@ def prioritise_command(
             }
         )
         return
-    named = f", named “{name}”" if name and scenario.reused else ""
-    _print_scenario(scenario, stored=f" (stored{named})" if scenario.reused else "")
+    named = f"named “{name}”" if name else ""
+    # a new scenario given a name said it no more than an unnamed one
+    note = (
+        f"stored, {named}" if scenario.reused and named else "stored" if scenario.reused else named
+    )
+    _print_scenario(scenario, stored=f" ({note})" if note else "")
 
 
 _MINIMUM_HINTS = {
