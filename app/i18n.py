@@ -159,7 +159,7 @@ _LABELLED_PARAMS: dict[str, str] = {
 }
 
 
-_COUNT_PARAMS: frozenset[str] = frozenset({"n", "total", "rejected"})
+_COUNT_PARAMS: frozenset[str] = frozenset({"n", "total", "rejected", "maximum"})
 """Parameters of messages and notes that are counts, written with their thousands marked
 (row numbers, ids and distances are not)."""
 

@@ -11,7 +11,9 @@ import pytest
 from app import i18n, registry
 from app.components import explorer
 from geo import maps
+from geo.candidate_sites import MAX_CANDIDATES
 from geo.inputs import CENTRE_STATUSES, CENTRE_TYPES
+from geo.messages import file_error
 from walouja.errors import DataError
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -238,3 +240,8 @@ def test_counts_are_written_with_their_thousands_marked() -> None:
     assert i18n.grouped(49976, "en") == "49,976"
     assert i18n.grouped(12, "fr") == "12"
     assert i18n.tn("data.report.accepted", 49976).startswith("49\u202f976 ")
+    # a limit is a count too: "5 200 points ; 5000 sites candidats au plus"
+    too_many = file_error("too_many_candidates", name="big.csv", n=5200, maximum=MAX_CANDIDATES)
+    message, _ = i18n.error_texts(too_many, "fr")
+    assert "5\u202f200 points" in message, message
+    assert f"{i18n.grouped(MAX_CANDIDATES, 'fr')} sites candidats au plus" in message, message
