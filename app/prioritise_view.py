@@ -669,6 +669,10 @@ def infeasible_detail(
             need=count("prioritise.count.new_centres", "need"),
             have=tn("prioritise.count.candidate_sites", available),
         )
+        # the other provinces short too, all at once (an older refusal has no count)
+        others = int(str(p.get("others") or 0))
+        if others:
+            said += " " + tn("prioritise.infeasible.no_candidate_others", others)
         # what to do, as every other refusal says: it said only what was missing
         return f"{said} {t(f'prioritise.infeasible.no_candidate_advice{sites}')}"
     if code == "no_feasible_set":

@@ -120,7 +120,7 @@ REQUEST_CODES: Mapping[str, tuple[str, ...]] = {
     "forced_and_excluded": ("site",),
     "forced_exceed_new": ("forced", "new"),
     "forced_over_budget": ("cost", "budget"),
-    "province_lacks_candidates": ("per_province", "province", "need", "available"),
+    "province_lacks_candidates": ("per_province", "province", "need", "available", "others"),
     "minimum_needs_more_centres": ("per_province", "needed", "new"),
     "minimum_over_budget": ("per_province", "budget", "needed"),
     "too_few_places": ("places", "demand"),

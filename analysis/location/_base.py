@@ -434,22 +434,32 @@ class SitingModel(ABC):
             k = r.min_per_province
             needed_new = n_forced
             min_cost = forced_cost
+            # every province short of candidates at once: named one at a time, a planner
+            # fixed one, ran again and met the next
+            short = [
+                (prov, need, int(((cand_prov == prov) & ~r.excluded).sum()))
+                for prov, need in deficits.items()
+            ]
+            short = [(prov, need, available) for prov, need, available in short if available < need]
+            if short:
+                prov, need, available = short[0]
+                others = len(short) - 1
+                more = f" (and {others} other {_plural(others, 'province')})" if others else ""
+                raise InfeasibleError(
+                    f"at least {k} per province: province {prov} needs {need} new "
+                    f"{_plural(need, 'centre')} but has only {available} candidate "
+                    f"{_plural(available, 'site')}{more}",
+                    code="province_lacks_candidates",
+                    params={
+                        "per_province": k,
+                        "province": str(prov),
+                        "need": need,
+                        "available": available,
+                        "others": others,
+                    },
+                )
             for prov, need in deficits.items():
                 in_prov = (cand_prov == prov) & ~r.excluded
-                available = int(in_prov.sum())
-                if available < need:
-                    raise InfeasibleError(
-                        f"at least {k} per province: province {prov} needs {need} new "
-                        f"{_plural(need, 'centre')} but has only {available} candidate "
-                        f"{_plural(available, 'site')}",
-                        code="province_lacks_candidates",
-                        params={
-                            "per_province": k,
-                            "province": str(prov),
-                            "need": need,
-                            "available": available,
-                        },
-                    )
                 forced_here = int((in_prov & r.forced).sum())
                 extra = max(0, need - forced_here)
                 needed_new += extra

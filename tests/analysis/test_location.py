@@ -234,8 +234,23 @@ def test_each_refusal_carries_its_code_and_the_figures_it_names():
                 dc, w, new=5, min_per_province=1, demand_province=prov_d, candidate_province=only_a
             ),
             "province_lacks_candidates",
-            {"per_province": 1, "province": "C", "need": 1, "available": 0},
+            {"per_province": 1, "province": "C", "need": 1, "available": 0, "others": 0},
             "province C needs 1 new centre but has only 0 candidate sites",
+        ),
+        (
+            # every province short at once, the first named: one at a time, a planner met
+            # the next only after fixing the first
+            lambda: PMedian.from_cost_matrix(
+                dc,
+                w,
+                new=5,
+                min_per_province=1,
+                demand_province=prov_d,
+                candidate_province=np.full(len(prov_c), "A"),
+            ),
+            "province_lacks_candidates",
+            {"per_province": 1, "province": "B", "need": 1, "available": 0, "others": 1},
+            "province B needs 1 new centre but has only 0 candidate sites (and 1 other province)",
         ),
         (
             lambda: MCLP.from_cost_matrix(dc, w, radius=25.0, new=1, min_per_province=1, **geo),

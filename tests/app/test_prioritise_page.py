@@ -1574,6 +1574,45 @@ def test_a_province_short_of_communes_says_what_to_do(lang: str) -> None:
     assert "04.281" in communes
 
 
+@pytest.mark.parametrize(
+    ("lang", "others", "said"),
+    [
+        ("fr", 11, "11 autres provinces n'ont pas non plus assez de sites candidats."),
+        ("fr", 1, "Une autre province n'a pas non plus assez de sites candidats."),
+        ("en", 70, "70 other provinces are short of candidate sites too."),
+        ("ar", 11, "11 إقليماً آخر ليس فيها أيضاً ما يكفي من المواقع المرشحة."),
+        ("ar", 0, None),
+    ],
+)
+def test_the_other_provinces_short_of_candidates_are_counted(
+    lang: str, others: int, said: str | None
+) -> None:
+    # only the first province short of candidates was named: a planner fixed it, ran again
+    # and met the next, one province at a time
+    def page(others: int) -> None:
+        import streamlit as st
+
+        from app import prioritise_view as pv
+        from walouja.errors import InfeasibleError
+
+        params = {"per_province": 1, "province": "04.281", "need": 1, "available": 0}
+        exc = InfeasibleError(
+            "English", code="province_lacks_candidates", params={**params, "others": others}
+        )
+        st.info(pv.infeasible_detail(exc, communes=False) or "none")
+
+    at = AppTest.from_function(page, args=(others,), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    detail = at.info[0].value
+    advice = translate("prioritise.infeasible.no_candidate_advice_sites", lang)
+    if said is None:  # none other: not a word of them
+        assert translate("prioritise.infeasible.no_candidate_others", lang)[5:15] not in detail
+    else:
+        assert detail.endswith(f" {said} {advice}"), detail
+
+
 @pytest.mark.parametrize(("lang", "yes", "no"), [("fr", "oui", "non"), ("ar", "نعم", "لا")])
 def test_the_sites_files_say_kept_in_the_pages_language(
     settings: Settings, engine: Engine, lang: str, yes: str, no: str
