@@ -415,6 +415,22 @@ def _stored_values(spec: LayerSpec, fspec: FieldSpec, values: Sequence[str]) -> 
         parse, accepted = parse_bool, _BOOL_WORDS
     elif fspec.kind == "gtfs_wheelchair":
         parse, accepted = WHEELCHAIR_CODES.get, _WHEELCHAIR_WORDS
+    elif fspec.kind in ("int", "number"):
+        # compared as numbers: "capacity=abc" selected nothing, and said nothing, and
+        # "capacity=40.0" missed the rows stored as 40
+        numbers: list[float] = []
+        for value in values:
+            try:
+                number = float(value.strip().replace(",", "."))
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
+                raise DataError(
+                    f"{spec.name}: {fspec.name} is a number, not {value!r}",
+                    hint=f"give a number, for example --where {fspec.name}=40",
+                )
+            numbers.append(number)
+        return sorted(set(numbers))
     else:
         return list(values)
     out: list[Any] = []
@@ -532,7 +548,7 @@ def _filter_sql(spec: LayerSpec, flt: LayerFilter | None) -> tuple[str, dict[str
         kind = spec.field(name).kind if name in spec.field_names else "text"
         if kind == "enum_list":  # rows whose list holds any of the values
             clauses.append(f"t.{name} && CAST(:v{i} AS text[])")
-        elif kind in ("bool", "gtfs_wheelchair"):  # values parsed by _checked_filter
+        elif kind in ("bool", "gtfs_wheelchair", "int", "number"):  # parsed by _checked_filter
             clauses.append(f"t.{name} = ANY(:v{i})")
         else:
             clauses.append(f"t.{name}::text = ANY(:v{i})")

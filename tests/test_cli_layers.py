@@ -665,3 +665,29 @@ def test_osm_names_its_layers_and_an_unreachable_server_has_the_imports_code() -
     assert error["params"]["host"] == "127.0.0.1"
     assert error["message"] == "could not reach OpenStreetMap at 127.0.0.1: no network?"
     assert done.stderr.startswith("walouja: could not reach OpenStreetMap at 127.0.0.1")
+
+
+def test_export_where_on_a_number_compares_numbers(engine: Engine, tmp_path: Path) -> None:
+    # "--where capacity=abc" wrote an empty file without a word, and "capacity=40.0" missed
+    # the centres of 40 places
+    with engine.connect() as c:
+        places, n = c.execute(
+            sa.text(
+                "SELECT capacity, count(*) FROM centres WHERE capacity IS NOT NULL "
+                "GROUP BY capacity ORDER BY count(*) DESC, capacity LIMIT 1"
+            )
+        ).one()
+    runner = CliRunner()
+    out = tmp_path / "cap.csv"
+    for value in (str(places), f"{places}.0"):
+        exported = runner.invoke(
+            app, ["export", "centres", str(out), "--where", f"capacity={value}"]
+        )
+        assert exported.exit_code == 0, exported.output
+        assert exported.stdout.startswith(f"centres: {n:,} rows written to {out} (csv)"), value
+    refused = runner.invoke(app, ["export", "centres", str(out), "--where", "capacity=abc"])
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "walouja: centres: capacity is a number, not 'abc' — give a number, for example "
+        "--where capacity=40\n"
+    )
