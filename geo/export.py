@@ -78,8 +78,9 @@ def export_format(
             raise DataError(f"cannot export to {fmt!r}", hint=f"formats: {', '.join(known)}")
         named = formats.get(path.suffix.lower())
         if named is not None and named != fmt:
+            article = "an" if named[0] in "aeiox" else "a"  # an xlsx, a csv
             raise DataError(
-                f"{path.name} names a {named} file but --format is {fmt}",
+                f"{path.name} names {article} {named} file but --format is {fmt}",
                 hint=f"name the file {path.stem}.{fmt} or leave --format out",
             )
         return fmt

@@ -115,6 +115,8 @@ def test_a_format_that_contradicts_the_extension_is_refused() -> None:
     with pytest.raises(DataError, match=r"e12.gpkg names a gpkg file but --format is csv") as e:
         export_format(Path("e12.gpkg"), "csv")
     assert e.value.hint == "name the file e12.csv or leave --format out"
+    with pytest.raises(DataError, match=r"^e12.xlsx names an xlsx file but"):  # not "a xlsx"
+        export_format(Path("e12.xlsx"), "csv")
 
 
 @pytest.fixture
