@@ -811,12 +811,14 @@ def test_a_province_without_candidates_is_named(page: AppTest) -> None:
     text = " ".join(i.value for i in at.info)
     found = re.search(
         r"La province (.+?) \((\d\d\.\d{3})\) a besoin de 1 nouveau centre mais n'a aucun "
-        r"site candidat\. Ajoutez des sites candidats dans cette province, prenez un autre "
-        r"ensemble de sites ou baissez le minimum par province\.",
+        r"site candidat\. (\d+) autres provinces n'ont pas non plus assez de sites candidats\. "
+        r"Ajoutez des sites candidats dans cette province, prenez un autre ensemble de sites ou "
+        r"baissez le minimum par province\.",
         text,
     )  # what to do, too: it said only what was missing
     assert found, text
     assert found.group(1)[0].isupper()  # a name, not the code alone
+    assert int(found.group(3)) > 1  # the others short too, counted: not one at a time
     assert "(x)" not in text
     assert "(s)" not in text
 
@@ -1402,7 +1404,7 @@ REFUSALS: dict[str, tuple[dict[str, str], dict[str, str], dict[str, str]]] = {
             "fr": r"La province \w.+? \(\d\d\.\d{3}\) a besoin de 1 nouveau centre mais n'a "
             r"aucun site candidat\.",
             "ar": r"الإقليم \S.+? \(\d\d\.\d{3}\) يحتاج إلى مركز جديد واحد لكن ليس فيه أي موقع "
-            r"مرشح\. أضف مواقع مرشحة في هذا الإقليم أو اختر مجموعة مواقع أخرى أو خفّض الحد "
+            r"مرشح\. \d+ \S+ آخر ليس فيها أيضاً ما يكفي من المواقع المرشحة\. أضف مواقع مرشحة في هذا الإقليم أو اختر مجموعة مواقع أخرى أو خفّض الحد "
             r"الأدنى لكل إقليم\.",
         },
     ),
