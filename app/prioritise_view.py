@@ -454,10 +454,11 @@ def follow_scenario(run_id: int) -> None:
     st.session_state["p_cmp_b"] = int(run_id)
 
 
-def scenarios() -> list[dict[str, Any]]:
-    """Stored scenarios, newest first (id, name, created_at, params)."""
+def scenarios(include: int | None = None) -> list[dict[str, Any]]:
+    """Stored scenarios, newest first (id, name, created_at, params), with ``include`` (the
+    scenario the page shows) even when it is older than the newest 200."""
     with db.connect(app_settings()) as conn:
-        return list_scenarios(conn)
+        return list_scenarios(conn, include=include)
 
 
 def compare(a: int, b: int) -> dict[str, Any]:

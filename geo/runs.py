@@ -213,20 +213,34 @@ def get_run(conn: Connection, run_id: int) -> Run:
     return _run(row)
 
 
-def list_runs(conn: Connection, kind: str | None = None, *, limit: int = 200) -> list[RunSummary]:
-    """Stored runs, newest first, without their results (a few headline figures only)."""
-    rows = conn.execute(
-        sa.text(
-            "SELECT id, kind, name, params, fingerprint, duration_s, created_at, "
-            "CASE WHEN jsonb_typeof(results) = 'object' THEN jsonb_build_object("
-            "  'optimal', results -> 'optimal', 'gap', results -> 'gap',"
-            "  'status', results -> 'status', 'objective', results -> 'objective',"
-            "  'solution_source', results -> 'solution_source') END AS headline "
-            "FROM analysis_runs WHERE (CAST(:kind AS text) IS NULL OR kind = :kind) "
-            "ORDER BY created_at DESC, id DESC LIMIT :limit"
-        ),
-        {"kind": kind, "limit": int(limit)},
+_SUMMARY_SQL = (
+    "SELECT id, kind, name, params, fingerprint, duration_s, created_at, "
+    "CASE WHEN jsonb_typeof(results) = 'object' THEN jsonb_build_object("
+    "  'optimal', results -> 'optimal', 'gap', results -> 'gap',"
+    "  'status', results -> 'status', 'objective', results -> 'objective',"
+    "  'solution_source', results -> 'solution_source') END AS headline "
+    "FROM analysis_runs WHERE (CAST(:kind AS text) IS NULL OR kind = :kind) "
+)
+
+
+def list_runs(
+    conn: Connection, kind: str | None = None, *, limit: int = 200, include: int | None = None
+) -> list[RunSummary]:
+    """Stored runs, newest first, without their results (a few headline figures only).
+
+    ``include`` is a run listed even when it is older than the ``limit`` newest (the run a
+    page shows, offered in its list of runs); it comes last, in its place by date.
+    """
+    rows = list(
+        conn.execute(
+            sa.text(_SUMMARY_SQL + "ORDER BY created_at DESC, id DESC LIMIT :limit"),
+            {"kind": kind, "limit": int(limit)},
+        )
     )
+    if include is not None and all(int(r.id) != int(include) for r in rows):
+        rows += list(
+            conn.execute(sa.text(_SUMMARY_SQL + "AND id = :id"), {"kind": kind, "id": int(include)})
+        )
     return [
         RunSummary(
             id=int(r.id),

@@ -576,7 +576,9 @@ if scenario is not None:
             t("prioritise.saved", id=named_now[0], name=pv.isolated(named_now[1], direction="auto"))
         )
 try:
-    stored = pv.scenarios()
+    # the scenario shown is offered even when older than the list's newest: a request found
+    # already saved long ago was shown, and could be neither reopened nor compared
+    stored = pv.scenarios(include=None if scenario is None else int(scenario["id"]))
 except WaloujaError as exc:
     shell.show_error(exc)
     stored = []

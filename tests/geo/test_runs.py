@@ -134,6 +134,23 @@ def test_latest_run_wins_and_listing(conn: Connection) -> None:
     assert any(r.id == first for r in list_runs(conn))
 
 
+def test_a_run_older_than_the_newest_is_listed_when_asked(conn: Connection) -> None:
+    # the Prioritise page showed a scenario found already saved, older than the 200 newest,
+    # and could neither reopen nor compare it: it was not in the list
+    ids = [
+        save_run(conn, kind="k-old", params={"n": n}, fingerprint="f", results={}, duration_s=1)
+        for n in range(4)
+    ]
+    other = save_run(conn, kind="k-other", params={}, fingerprint="f", results={}, duration_s=1)
+    newest = [r.id for r in list_runs(conn, "k-old", limit=2)]
+    assert newest == [ids[3], ids[2]]
+    assert [r.id for r in list_runs(conn, "k-old", limit=2, include=ids[0])] == [*newest, ids[0]]
+    # already among the newest: listed once; of another kind, or missing: not listed
+    assert [r.id for r in list_runs(conn, "k-old", limit=2, include=ids[3])] == newest
+    assert [r.id for r in list_runs(conn, "k-old", limit=2, include=other)] == newest
+    assert [r.id for r in list_runs(conn, "k-old", limit=2, include=10**9)] == newest
+
+
 def test_get_run_and_missing_run(conn: Connection) -> None:
     run_id = save_run(
         conn, kind="k-test", params={"a": 1}, fingerprint="f", results={}, duration_s=None

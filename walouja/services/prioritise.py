@@ -431,11 +431,12 @@ def load_scenario(conn: Connection, run_id: int) -> Scenario:
     return Scenario(run.id, True, run.params, run.results, run.duration_s)
 
 
-def list_scenarios(conn: Connection) -> list[dict[str, Any]]:
+def list_scenarios(conn: Connection, *, include: int | None = None) -> list[dict[str, Any]]:
     """Stored scenarios, newest first: id, name, date, request, and whether each was proven
-    (``status``, ``optimal``, ``gap``, ``objective``, ``solution_source``)."""
+    (``status``, ``optimal``, ``gap``, ``objective``, ``solution_source``); ``include`` is
+    listed even when older than the newest 200."""
     out = []
-    for summary in runs.list_runs(conn, KIND):
+    for summary in runs.list_runs(conn, KIND, include=include):
         out.append(
             {
                 "id": summary.id,
