@@ -315,6 +315,7 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
     if ok:
         slot = st.empty()  # the progress box, replaced by a warning when nothing is proven
         unproven: pv.Scenario | None = None
+        refused = False
         with slot.status(t("prioritise.solving"), expanded=False) as progress:
             st.write(t("prioritise.solving_steps"))
             try:
@@ -322,6 +323,7 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
             except InfeasibleError as exc:
                 progress.update(label=t("prioritise.infeasible_label"), state="error")
                 st.session_state["p_infeasible"] = exc
+                refused = True
             except WaloujaError as exc:
                 progress.update(label=t("prioritise.failed"), state="error")
                 st.session_state["p_failed"] = exc
@@ -332,7 +334,11 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
                 st.session_state.pop("p_infeasible", None)
                 st.session_state.pop("p_failed", None)
                 unproven = None if solved.results.get("optimal") else solved
-        if unproven is not None:
+        if refused:
+            # the error below says the request cannot be met and why: a red status box
+            # above it said "cannot be met" a second time
+            slot.empty()
+        elif unproven is not None:
             # a status box has no state but a green check for "over": it gives way. The
             # scenario's own warning below says what a search stopped early returned (a second
             # warning here said it again); a stored one is still said to be reused

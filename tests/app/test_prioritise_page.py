@@ -271,6 +271,9 @@ def test_an_infeasible_request_names_the_constraint(page: AppTest) -> None:
     assert "vous en demandez 3" in detail
     # asked and refused: the error says what to do, the prompt to ask is gone
     assert not any(prompt in i.value for i in at.info)
+    # said once: no red progress box saying "Demande impossible" above the error that says it
+    assert [s.label for s in at.status] == []
+    assert sum("Demande impossible" in e.value for e in at.error) == 1
 
 
 def test_a_budget_too_small_for_one_centre_per_province_says_so(page: AppTest) -> None:
