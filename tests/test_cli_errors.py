@@ -354,6 +354,37 @@ def test_ctrl_c_while_the_command_starts_is_one_line() -> None:
     assert interrupted
 
 
+@pytest.mark.parametrize("delay_s", [0.2, 4.0])
+def test_ctrl_c_under_json_prints_the_refusal_as_json(delay_s: float) -> None:
+    # a script reading --json got nothing on stdout when Ctrl+C stopped the command: it now
+    # gets the same {"error": {...}} as any refusal, code "interrupted", whether the command
+    # had begun (4 s: a p-median with few centres is solving) or was still importing (0.2 s)
+    args = ["prioritise", "--centre-type", "CJPA", "--model", "pmedian", "--new", "10"]
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "walouja.cli", *args, "--fresh", "--json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        time.sleep(delay_s)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        if proc.returncode != 0:  # rarely, a library's import swallows the signal: again
+            break
+    assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, err)
+    assert err == "walouja: interrupted\n"
+    assert json.loads(out) == {
+        "error": {
+            "code": "interrupted",
+            "params": {},
+            "message": "interrupted",
+            "hint": "run the command again to finish it",
+        }
+    }
+
+
 @pytest.mark.parametrize(
     ("args", "message", "command"),
     [

@@ -5,12 +5,26 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
+
+INTERRUPTED: dict[str, Any] = {
+    "error": {
+        "code": "interrupted",
+        "params": {},
+        "message": "interrupted",
+        "hint": "run the command again to finish it",
+    }
+}
+"""What ``--json`` prints on stdout when Ctrl+C stops a command (exit code 130)."""
 
 
 def _interrupted() -> NoReturn:
     """Ctrl+C before the command has begun (its modules take a second to import): the same
-    line and exit code as during the command, not a traceback."""
+    line, JSON and exit code as during the command, not a traceback."""
+    if "--json" in sys.argv[1:]:
+        import json
+
+        sys.stdout.write(json.dumps(INTERRUPTED, indent=2) + "\n")
     sys.stderr.write("walouja: interrupted\n")
     raise SystemExit(130) from None
 

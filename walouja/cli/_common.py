@@ -226,6 +226,10 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         except WaloujaError as exc:
             raise refuse(exc, as_json=as_json) from None
         except KeyboardInterrupt:
+            if as_json:
+                from walouja.cli import INTERRUPTED
+
+                emit_json(INTERRUPTED)
             raise fail("interrupted", 130) from None
         except Exception as exc:
             missing = undefined_table(exc)
