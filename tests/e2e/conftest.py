@@ -14,7 +14,8 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +219,62 @@ proto.fillText = function (text, x, y, maxWidth) {
 ``text``, its ``left``/``right`` and ``y`` in CSS pixels, the ``clip`` rectangle of its
 column (``left``/``right``, or null), the canvas width and the grid's index on the page
 (``table``), in ``window.__drawn``. Shared by the browser tests of tables."""
+
+
+@contextmanager
+def grid_page(
+    browser: Any,
+    *,
+    width: int = 1366,
+    height: int = 768,
+    timeout_ms: int = 30_000,
+    **options: Any,
+) -> Iterator[Any]:
+    """A fresh page of ``width`` × ``height`` (a common laptop's by default) that records what
+    the data grids draw (:data:`DRAWN_TEXT_HOOK`); its context is closed on leaving.
+    ``options`` go to the browser context (``locale=``...)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    context.set_default_timeout(timeout_ms)
+    page = context.new_page()
+    page.add_init_script(DRAWN_TEXT_HOOK)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+_GRIDS_QUIET = """quiet => {
+    const n = window.__drawn.length, now = performance.now();
+    const s = window.__settled;
+    if (!s || s.n !== n) { window.__settled = {n, t: now}; return false; }
+    return now - s.t >= quiet;
+}"""
+
+
+def settle_grids(page: Any, quiet_ms: int = 400) -> None:
+    """Wait until the grids have drawn nothing new for ``quiet_ms``: their last draw, at
+    their laid-out width (a grid draws once as it mounts, again once laid out)."""
+    page.evaluate("window.__settled = null")
+    page.wait_for_function(_GRIDS_QUIET, arg=quiet_ms, polling=100)
+
+
+def last_draws(page: Any, table: int | None = None) -> list[dict[str, Any]]:
+    """The last draw of each text at each height of the ``table``-th grid (every grid when
+    None) inside a column, as :data:`DRAWN_TEXT_HOOK` records them."""
+    last: dict[tuple[int, str, int], dict[str, Any]] = {}
+    for d in page.evaluate("window.__drawn"):
+        if d["clip"] and (table is None or d["table"] == table):
+            last[(d["table"], d["text"], round(d["y"]))] = d
+    return list(last.values())
+
+
+def cut_texts(draws: Iterable[dict[str, Any]]) -> list[str]:
+    """The texts of ``draws`` that run past their column's edge or the grid's, sorted."""
+    return sorted(
+        {
+            d["text"]
+            for d in draws
+            if d["left"] < max(d["clip"]["left"], 0) - 1
+            or d["right"] > min(d["clip"]["right"], d["canvas"]) + 1
+        }
+    )

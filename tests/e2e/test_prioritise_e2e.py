@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK, map_iframe
+from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK, grid_page, map_iframe, settle_grids
 
 pytestmark = pytest.mark.e2e
 
@@ -117,11 +117,7 @@ def test_at_1366_px_the_sites_read_whole_in_the_page_language(
 ) -> None:
     from app.i18n import translate
 
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.add_init_script(DRAWN_TEXT_HOOK)
-    try:
+    with grid_page(browser, locale=locale) as page:
         (kept,) = _eps_ids(engine, 1)
         page.goto(
             f"{app}/prioritise_centres?lang={lang}&p_new=5&p_cand=layer&p_cand_layer=centres"
@@ -188,8 +184,6 @@ def test_at_1366_px_the_sites_read_whole_in_the_page_language(
         left = near["x"] + near["width"] <= at["x"] + 1
         right = near["x"] >= at["x"] + at["width"] - 1
         assert above or left or right, (near, at)
-    finally:
-        context.close()
 
 
 def test_arabic_comparison_and_signed_figures_read_from_the_right(
@@ -349,11 +343,7 @@ def test_at_1366_px_long_site_names_read_whole_on_wrapped_lines(
     from geo.db import connect
     from walouja.services.prioritise import load_scenario
 
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.add_init_script(DRAWN_TEXT_HOOK)
-    try:
+    with grid_page(browser) as page:
         longest = _longest_eps(engine)
         page.goto(
             f"{app}/prioritise_centres?lang={lang}&p_new=5&p_cand=layer&p_cand_layer=centres"
@@ -376,7 +366,7 @@ def test_at_1366_px_long_site_names_read_whole_on_wrapped_lines(
             arg=[heading, sorted(expected)],
             timeout=60_000,
         )
-        page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+        settle_grids(page)
         drawn = [d for d in page.evaluate("window.__drawn") if d["table"] == 0]
         laid_out = max(d["canvas"] for d in drawn)
         drawn = [d for d in drawn if d["canvas"] == laid_out]
@@ -401,8 +391,6 @@ def test_at_1366_px_long_site_names_read_whole_on_wrapped_lines(
         grid = page.locator("[data-testid='stDataFrame']").first
         grid.scroll_into_view_if_needed()
         grid.screenshot(path=str(ARTIFACTS / f"prioritise-long-names-{lang}.png"))
-    finally:
-        context.close()
 
 
 HEADING_ROW_PX = 36

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK
+from tests.e2e.conftest import ARTIFACTS, cut_texts, grid_page, last_draws, settle_grids
 
 pytestmark = pytest.mark.e2e
 
@@ -35,15 +35,6 @@ def _headings(page: Any, table: int) -> list[dict[str, Any]]:
     return list(last.values())
 
 
-def _cut(headings: list[dict[str, Any]]) -> list[str]:
-    return [
-        h["text"]
-        for h in headings
-        if h["left"] < max(h["clip"]["left"], 0) - 1
-        or h["right"] > min(h["clip"]["right"], h["canvas"]) + 1
-    ]
-
-
 def _wait_for_headings(page: Any, table: int, expected: set[str]) -> list[dict[str, Any]]:
     page.wait_for_function(
         """([table, expected]) => {
@@ -54,7 +45,7 @@ def _wait_for_headings(page: Any, table: int, expected: set[str]) -> list[dict[s
         arg=[table, sorted(expected)],
         timeout=30_000,
     )
-    page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+    settle_grids(page)
     return _headings(page, table)
 
 
@@ -64,11 +55,7 @@ def test_at_1366_px_every_heading_of_the_overview_table_reads_whole(
 ) -> None:
     from app.i18n import translate
 
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.add_init_script(DRAWN_TEXT_HOOK)
-    try:
+    with grid_page(browser) as page:
         # the provinces (the longest names) with the coverage column: nine columns
         page.goto(f"{app}/?lang={lang}&ov_level=provinces")
         page.locator("[data-testid='stDataFrame']").nth(1).wait_for()
@@ -78,16 +65,13 @@ def test_at_1366_px_every_heading_of_the_overview_table_reads_whole(
         expected = {translate(k, lang) for k in keys}
         headings = _wait_for_headings(page, 1, expected)
         assert {h["text"] for h in headings} == expected
-        assert _cut(headings) == [], headings
+        assert cut_texts(headings) == [], headings
         # in Arabic the code is the rightmost column, the coverage the leftmost
         order = [h["text"] for h in sorted(headings, key=lambda h: h["left"])]
         first, last = translate("field.code", lang), translate("field.coverage_pct", lang)
         assert order[0] == (last if lang == "ar" else first), order
         assert order[-1] == (first if lang == "ar" else last), order
         page.screenshot(path=str(ARTIFACTS / f"tables-fit-overview-{lang}.png"), full_page=True)
-
-    finally:
-        context.close()
 
 
 COVERAGE_KEYS = ["field.code", "field.name", "equity.col.pwd", "equity.col.coverage_share"]
@@ -106,11 +90,7 @@ def test_the_coverage_table_shows_every_column_and_heading_whole(
     # at 1920 px cut its last column at the table's left edge
     from app.i18n import translate
 
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.add_init_script(DRAWN_TEXT_HOOK)
-    try:
+    with grid_page(browser, width=width, height=900) as page:
         page.goto(f"{app}/coverage_and_equity?lang={lang}&km=30")
         page.locator("[data-testid='stDataFrame']").first.wait_for()
         # the eight headings drawn (a column scrolled out of sight is not drawn), none cut
@@ -119,9 +99,9 @@ def test_the_coverage_table_shows_every_column_and_heading_whole(
                 .map(d => d.text)).size >= n""",
             arg=[HEADING_ROW, len(COVERAGE_KEYS)],
         )
-        page.wait_for_timeout(500)  # the grid's last draw at its laid-out width
+        settle_grids(page)
         headings = _headings(page, 0)
-        assert _cut(headings) == [], headings
+        assert cut_texts(headings) == [], headings
         assert all(h["left"] >= 0 and h["right"] <= h["canvas"] for h in headings), headings
         # short headings: the whole ones are the tooltips
         assert {h["text"] for h in headings} == {translate(k, lang, km=30) for k in COVERAGE_KEYS}
@@ -132,8 +112,6 @@ def test_the_coverage_table_shows_every_column_and_heading_whole(
         assert order[-1] == (first if lang == "ar" else last), order
         shot = ARTIFACTS / f"tables-fit-coverage-{lang}-{width}.png"
         page.screenshot(path=str(shot), full_page=True)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
@@ -143,11 +121,7 @@ def test_at_1366_px_the_overviews_tables_show_every_region_and_centre_type_whole
     # "Tanger-Tétouan-Al Hoceima" and "Laâyoune-Sakia El Hamra" (French, English), their
     # Arabic names and the Arabic COAPH's ran past their columns; and the table of the twelve
     # regions showed ten of them, the last two behind a scroll inside the table
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.add_init_script(DRAWN_TEXT_HOOK)
-    try:
+    with grid_page(browser) as page:
         page.goto(f"{app}/?lang={lang}&ov_level=regions")
         units = page.locator("[data-testid='stDataFrame']").nth(1)
         units.wait_for()
@@ -157,13 +131,9 @@ def test_at_1366_px_the_overviews_tables_show_every_region_and_centre_type_whole
                 .map(d => d.text));
                 return ["01", "06", "10"].every(c => seen.has(c)); }""",
         )
-        page.wait_for_timeout(500)  # the grids' last draw at their laid-out width
-        drawn = [d for d in page.evaluate("window.__drawn") if d["clip"]]
-        last: dict[tuple[int, str, int], dict[str, Any]] = {}
-        for d in drawn:
-            last[(d["table"], d["text"], round(d["y"]))] = d
-        cells = list(last.values())
-        assert _cut(cells) == [], _cut(cells)
+        settle_grids(page)
+        cells = last_draws(page)
+        assert cut_texts(cells) == [], cut_texts(cells)
         assert {d["text"] for d in cells if d["table"] == 1} >= {f"{n:02d}" for n in range(1, 13)}
         # the last region's row is inside the table, not behind a scroll
         box = units.bounding_box()
@@ -172,5 +142,3 @@ def test_at_1366_px_the_overviews_tables_show_every_region_and_centre_type_whole
         assert twelve, "the twelfth region was not drawn"
         assert max(d["y"] for d in twelve) < box["height"], (twelve, box)
         page.screenshot(path=str(ARTIFACTS / f"tables-fit-overview-regions-{lang}.png"))
-    finally:
-        context.close()
