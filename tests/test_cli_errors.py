@@ -328,28 +328,34 @@ def test_a_candidate_file_error_names_its_rows(tmp_path: Path) -> None:
     )
 
 
+def _interrupt(args: list[str], delay_s: float) -> tuple[int, str, str]:
+    """Run ``walouja ARGS``, press Ctrl+C after ``delay_s`` and return (exit code, out, err)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "walouja.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a shell's Ctrl+C reaches a program whose SIGINT is not ignored (a test's child's is)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(delay_s)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err
+
+
 def test_ctrl_c_while_the_command_starts_is_one_line() -> None:
     # the commands' modules take about a second to import: Ctrl+C then printed a traceback of
     # pandas or SciPy and died of the signal, instead of the line a Ctrl+C later prints
     interrupted = 0
     for delay_s in (0.1, 0.2, 0.3):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "walouja.cli", "equity", "--indicator", "access", "--fresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            # a shell's Ctrl+C reaches a program whose SIGINT is not ignored (a test's child's is)
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-        time.sleep(delay_s)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        code, out, err = _interrupt(["equity", "--indicator", "access", "--fresh"], delay_s)
         assert "Traceback" not in err, err
-        if proc.returncode == 0:  # rarely, a library's import swallows the signal
+        if code == 0:  # rarely, a library's import swallows the signal
             continue
         interrupted += 1
         # Python itself sometimes ends a caught Ctrl+C by the signal: a shell says 130 too
-        assert proc.returncode in (130, -signal.SIGINT), (delay_s, proc.returncode, err)
+        assert code in (130, -signal.SIGINT), (delay_s, code, err)
         assert (err, out) == ("walouja: interrupted\n", "")
     assert interrupted
 
@@ -361,19 +367,10 @@ def test_ctrl_c_under_json_prints_the_refusal_as_json(delay_s: float) -> None:
     # had begun (4 s: a p-median with few centres is solving) or was still importing (0.2 s)
     args = ["prioritise", "--centre-type", "CJPA", "--model", "pmedian", "--new", "10"]
     for _ in range(3):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "walouja.cli", *args, "--fresh", "--json"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-        time.sleep(delay_s)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
-        if proc.returncode != 0:  # rarely, a library's import swallows the signal: again
+        code, out, err = _interrupt([*args, "--fresh", "--json"], delay_s)
+        if code != 0:  # rarely, a library's import swallows the signal: again
             break
-    assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, err)
+    assert code in (130, -signal.SIGINT), (code, err)
     assert err == "walouja: interrupted\n"
     assert json.loads(out) == {
         "error": {
