@@ -448,9 +448,11 @@ def write_file(
 def export_bytes(layer: str, fmt: str, *, region: str | None = None) -> tuple[bytes, str, int]:
     """The layer (optionally one region) as file bytes, its file name and its row count.
 
-    The file is written to a temporary folder, read, and the folder deleted.
+    The file is written to a temporary folder, read, and the folder deleted. A CSV is
+    written as every CSV the app downloads (``geo.export.CSV_DIALECTS``: ``;`` and a decimal
+    comma in French and Arabic, as their Excel opens it); it imports back unchanged.
     """
-    from geo.export import export_layer
+    from geo.export import csv_dialect, export_layer
     from geo.layers import LayerFilter
 
     ext = EXPORT_FORMATS[fmt]
@@ -462,5 +464,6 @@ def export_bytes(layer: str, fmt: str, *, region: str | None = None) -> tuple[by
             Path(folder) / name,
             fmt=fmt,
             where=LayerFilter(region_code=region) if region else None,
+            csv=csv_dialect(current_language()),
         )
         return (Path(folder) / name).read_bytes(), name, result.rows

@@ -1323,8 +1323,10 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
     file (oui/non, نعم/لا, yes/no: a reader of the sheet reads words, not ``True``); the
     GeoPackage keeps it a boolean field, for a GIS to filter on. Codes are text
     (``02.411``): the GeoPackage and the workbook store them as such; a CSV reader must be
-    told (see the download's help).
+    told (see the download's help). The CSV is written as every CSV the app downloads
+    (``geo.export.CSV_DIALECTS``: ``;`` and a decimal comma in French and Arabic).
     """
+    from geo.export import csv_dialect
     from geo.export_sites import sites_bytes
 
     named = name_sites(
@@ -1338,7 +1340,8 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
         for row in named:
             if row.get("forced") is not None:
                 row["forced"] = yes if row["forced"] else no
-    return sites_bytes(named, fmt)
+    # the CSV as every download of the app writes it: ';' and 5000000 in French
+    return sites_bytes(named, fmt, csv=csv_dialect(current_language()))
 
 
 def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = None) -> str:

@@ -8,11 +8,18 @@ attribution, ODbL for OpenStreetMap's); ``services`` is written as ``a;b``; CSV 
 An XLSX workbook (GDAL's XLSX driver, one sheet named after the layer) has the CSV's columns,
 with text cells for text (a code such as ``04.421`` stays text in Excel, whatever its list
 separator) and number cells for figures. A scenario's proposed sites are written the same way.
+
+Every CSV follows one convention, :class:`CsvDialect`: UTF-8 with a byte-order mark, CRLF line
+ends, whole numbers without ``.0``, and a separator and decimal mark chosen by language
+(:data:`CSV_DIALECTS`): ``;`` and a decimal comma for French and Arabic, as a French or
+Moroccan Excel opens a ``.csv`` by a double click, ``,`` and a decimal point for English (and
+for the command line, which writes English). The importer reads both back.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +42,30 @@ EXPORT_FORMATS = {
     ".xlsx": "xlsx",
 }
 """Formats of an export (an extension -> the format): each imports back."""
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a written CSV separates its fields and marks a decimal."""
+
+    sep: str = ","
+    decimal: str = "."
+
+
+CSV_DIALECTS: dict[str, CsvDialect] = {
+    "fr": CsvDialect(";", ","),
+    "ar": CsvDialect(";", ","),
+    "en": CsvDialect(",", "."),
+}
+"""The CSV convention of every download of the app, by the page's language. A French (or
+Moroccan Arabic) Excel opens a ``.csv`` in columns when ``;`` separates its fields and a comma
+marks its decimals, and puts each whole line in one cell when they are ``,`` and ``.``; an
+English Excel expects ``,`` and ``.``. The command line writes the English one."""
+
+
+def csv_dialect(lang: str) -> CsvDialect:
+    """The CSV convention of a download in ``lang`` (French's for a language not listed)."""
+    return CSV_DIALECTS.get(lang, CSV_DIALECTS["fr"])
 
 
 @dataclass(frozen=True)
@@ -111,13 +142,34 @@ def to_flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> None:
+def whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each float column whose values are all whole numbers as integers (a
+    cost of ``5000000.0`` is written ``5000000``; an empty cell stays empty)."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col].dtype):
+            values = out[col].dropna()
+            if len(values) and values.map(lambda v: math.isfinite(v) and v.is_integer()).all():
+                out[col] = out[col].astype("Int64")
+    return out
+
+
+def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str, csv: CsvDialect) -> None:
     if fmt in ("csv", "xlsx"):
         table = pd.DataFrame(flat.drop(columns=[flat.geometry.name]))
+        if fmt == "csv":
+            table = whole_numbers(table)
         table["lon"] = flat.geometry.x.round(7)
         table["lat"] = flat.geometry.y.round(7)
         if fmt == "csv":
-            table.to_csv(path, index=False, encoding="utf-8-sig")
+            table.to_csv(
+                path,
+                index=False,
+                encoding="utf-8-sig",
+                sep=csv.sep,
+                decimal=csv.decimal,
+                lineterminator="\r\n",
+            )
         else:
             # a sheet name is at most 31 characters in Excel
             pyogrio.write_dataframe(table, path, driver="XLSX", layer=layer[:31])
@@ -160,8 +212,18 @@ def check_writable(path: Path, *, what: str = "") -> None:
         )
 
 
-def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) -> bool:
+def write_frame(
+    frame: gpd.GeoDataFrame,
+    path: Path,
+    fmt: str,
+    *,
+    layer: str,
+    csv: CsvDialect = CSV_DIALECTS["en"],
+) -> bool:
     """Write an exported frame to ``path`` in ``fmt``, replacing the file only once written.
+
+    A CSV separates its fields and marks its decimals as ``csv`` says (see
+    :data:`CSV_DIALECTS`).
 
     The file is written next to ``path`` under a temporary name and then renamed, so a
     failed export leaves an existing file as it was.
@@ -183,7 +245,7 @@ def write_frame(frame: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str) ->
     try:
         partial.open("wb").close()  # the folder takes a new file: GDAL's errors are vaguer
         partial.unlink()
-        _write(flat, partial, fmt, layer=layer)
+        _write(flat, partial, fmt, layer=layer, csv=csv)
         partial.replace(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
@@ -213,8 +275,9 @@ def export_layer(
     *,
     fmt: str | None = None,
     where: LayerFilter | None = None,
+    csv: CsvDialect = CSV_DIALECTS["en"],
 ) -> ExportResult:
-    """Export ``layer`` (optionally filtered) to ``path``.
+    """Export ``layer`` (optionally filtered) to ``path`` (a CSV in the ``csv`` dialect).
 
     A file already at ``path`` is replaced (``ExportResult.replaced`` says so); a folder
     that does not exist is not created (``check_writable``).
@@ -227,7 +290,7 @@ def export_layer(
         frame = with_licences(
             read_layer(conn, spec.name, where=where), source_licences(conn, spec.name)
         )
-    replaced = write_frame(frame, path, kind, layer=spec.name)
+    replaced = write_frame(frame, path, kind, layer=spec.name, csv=csv)
     return ExportResult(
         layer=spec.name, path=str(path), format=kind, rows=len(frame), replaced=replaced
     )

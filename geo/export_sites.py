@@ -11,8 +11,9 @@ or an Excel formula (``="04"``) shows in pandas, QGIS and R as part of the code,
 are ignored by Excel and pandas alike. So the CSV keeps the codes as they are, the same codes
 other HCP tables join on, and says how to read them: pandas ``dtype=str`` (or
 ``dtype={"province_code": str, "region_code": str}``), Excel's Data › From Text/CSV with the
-code columns set to Text (a French Excel, whose list separator is ';', needs that import
-to split a comma-separated file into columns anyway), or the GeoPackage. The XLSX workbook
+code columns set to Text, or the GeoPackage. The CSV follows the app's one convention
+(:data:`geo.export.CSV_DIALECTS`): ``;`` and a decimal comma in French and Arabic, ``,`` and
+a decimal point in English and on the command line, whole numbers without ``.0``. The XLSX workbook
 is the spreadsheet user's file: its code cells are text cells, so Excel (and LibreOffice)
 show ``04`` and ``04.421`` as written, whatever the computer's list separator.
 """
@@ -27,7 +28,14 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.export import ExportResult, check_writable, export_format, write_frame
+from geo.export import (
+    CSV_DIALECTS,
+    CsvDialect,
+    ExportResult,
+    check_writable,
+    export_format,
+    write_frame,
+)
 from walouja.errors import DataError
 
 SITE_COLUMNS = (
@@ -70,11 +78,16 @@ def sites_frame(sites: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFrame:
 
 
 def sites_bytes(
-    sites: Sequence[Mapping[str, Any]], fmt: str, *, layer: str = "proposed_sites"
+    sites: Sequence[Mapping[str, Any]],
+    fmt: str,
+    *,
+    layer: str = "proposed_sites",
+    csv: CsvDialect = CSV_DIALECTS["en"],
 ) -> bytes:
     """The sites as the bytes of a ``gpkg`` (one point layer named ``layer``), ``csv``
-    (UTF-8 with BOM, ``lon``/``lat`` columns) or ``xlsx`` file (one sheet, the CSV's
-    columns), written by :func:`geo.export.write_frame`.
+    (UTF-8 with BOM, ``lon``/``lat`` columns, separator and decimal mark as ``csv`` says)
+    or ``xlsx`` file (one sheet, the CSV's columns), written by
+    :func:`geo.export.write_frame`.
 
     The codes are text as the database holds them; a CSV reader must be told to keep them
     text (see the module's docstring for why the CSV does not disguise them)."""
@@ -83,7 +96,7 @@ def sites_bytes(
     frame = sites_frame(sites)
     with tempfile.TemporaryDirectory(prefix="walouja-sites-") as folder:
         path = Path(folder) / f"{layer}.{fmt}"
-        write_frame(frame, path, fmt, layer=layer)
+        write_frame(frame, path, fmt, layer=layer, csv=csv)
         return path.read_bytes()
 
 

@@ -203,12 +203,6 @@ def _cell(value: object, *, decimals: int, lang: str) -> str:
     return LRM + text if is_rtl(lang) else text
 
 
-CSV_DIALECT: dict[str, tuple[str, str]] = {"fr": (";", ","), "ar": (";", ","), "en": (",", ".")}
-"""Separator and decimal mark of a downloaded CSV, per language. A French (or Moroccan
-Arabic) Excel opens a ``.csv`` with ``;`` between fields and a decimal comma, and splits
-nothing when they are ``,`` and ``.``; an English Excel expects ``,`` and ``.``."""
-
-
 def csv_bytes(
     frame: pd.DataFrame,
     headers: Mapping[str, str],
@@ -221,14 +215,17 @@ def csv_bytes(
 
     One header row (``headers``) then one row per unit: no comment line, so Excel,
     LibreOffice and ``pandas.read_csv(sep=...)`` all read it back as it is. Separator and
-    decimal mark follow :data:`CSV_DIALECT`; figures (the columns of ``decimals``) have no
+    decimal mark follow the app's one CSV convention (``geo.export.CSV_DIALECTS``, which the
+    sites and layer downloads follow too); figures (the columns of ``decimals``) have no
     thousands separator, counts are whole numbers (``23468``, not ``23468.0``) and missing
     figures are empty. ``notes`` are columns added to every row, header to text: the source's
     credit and the demonstration-data mark, which then survive sorting and filtering. UTF-8
     with a byte-order mark, so that Excel shows Arabic.
     """
-    lang = lang or current_language()
-    sep, decimal = CSV_DIALECT.get(lang, CSV_DIALECT["fr"])
+    from geo.export import csv_dialect
+
+    dialect = csv_dialect(lang or current_language())
+    sep, decimal = dialect.sep, dialect.decimal
     out = frame.copy()
     for column, places in decimals.items():
         if column in out:

@@ -302,7 +302,11 @@ with tab_export:
             else:  # a file of headers only is no use to anyone
                 st.caption(tn("data.export_rows", rows))
                 st.download_button(
-                    t("data.export_download", name=file_name), content, file_name=file_name
+                    t("data.export_download", name=file_name),
+                    content,
+                    file_name=file_name,
+                    # how the CSV is written, as the other downloads' help says it
+                    help=t("data.export_csv_help") if fmt == "csv" else None,
                 )
 
 with tab_layers:

@@ -264,7 +264,7 @@ def test_the_pages_export_carries_each_rows_licence_as_the_cli_does(
     path = tmp_path / name
     path.write_bytes(content)
     back = (
-        pd.read_csv(path, encoding="utf-8-sig")
+        pd.read_csv(path, sep=";", encoding="utf-8-sig")  # the French page's CSV
         if fmt == "csv"
         else pyogrio.read_dataframe(path)
         if fmt == "xlsx"

@@ -167,7 +167,9 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
 
     with connect(settings) as conn:
         res = load_scenario(conn, int(at.query_params["scenario"])).results
-    csv = pd.read_csv(io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig")
+    csv = pd.read_csv(
+        io.BytesIO(pv.sites_file(res, "csv")), sep=";", decimal=",", encoding="utf-8-sig"
+    )
     assert list(csv["rank"]) == [1, 2, 3]
     assert csv["name_ar"].notna().all()
     assert csv["province_fr"].notna().all()
@@ -187,7 +189,11 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert "02.411" in csv_help
     assert "sont du texte" in csv_help
     kept_codes = pd.read_csv(
-        io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig", dtype={"province_code": str}
+        io.BytesIO(pv.sites_file(res, "csv")),
+        sep=";",  # the French page's CSV, as its Excel opens it
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype={"province_code": str},
     )
     assert kept_codes["province_code"].str.fullmatch(r"\d\d\.\d{3}").all()  # as the help says
     assert (csv["gain"] == csv["gain"].round(1)).all()
@@ -525,7 +531,9 @@ def test_a_files_kept_sites_wait_in_the_address_for_the_file(
 
     with connect(settings) as conn:
         res = load_scenario(conn, int(at.query_params["scenario"])).results
-    csv = pd.read_csv(io.BytesIO(pv.sites_file(res, "csv")), encoding="utf-8-sig")
+    csv = pd.read_csv(
+        io.BytesIO(pv.sites_file(res, "csv")), sep=";", decimal=",", encoding="utf-8-sig"
+    )
     row = csv.set_index("site_id").loc["F1"]
     assert (row["name_fr"], row["name_ar"]) == ("Figuig", "فكيك")
     assert isinstance(row["commune_fr"], str)
@@ -1653,7 +1661,9 @@ def test_the_sites_files_say_kept_in_the_pages_language(
     at.run()
     assert not at.exception, at.exception
     files = at.session_state["files"]
-    csv = pd.read_csv(io.BytesIO(files["csv"]), encoding="utf-8-sig", dtype={"forced": str})
+    csv = pd.read_csv(
+        io.BytesIO(files["csv"]), sep=";", encoding="utf-8-sig", dtype={"forced": str}
+    )
     expected = [yes if c == figuig else no for c in csv["commune_code"]]
     assert expected.count(yes) == 1
     assert csv["forced"].tolist() == expected
