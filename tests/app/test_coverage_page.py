@@ -538,6 +538,24 @@ def test_the_palma_help_of_a_distance_names_the_farthest(
         assert palma.proto.help == translate("equity.palma_help", lang)
 
 
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_gini_and_palma_say_they_do_not_change_with_the_level(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # by province, then by region: the same Gini and Palma (they are computed commune by
+    # commune), and a planner who switched the level to compare saw no reason why
+    labels = [translate("equity.gini", lang), translate("equity.palma", lang)]
+    level = {"fr": "région", "ar": "الجهات", "en": "region"}[lang]
+    for at in _page(monkeypatch, engine, lang):
+        shown = {m.label: (m.value, m.proto.help) for m in at.metric if m.label in labels}
+        assert all(level in help_ for _, help_ in shown.values()), shown
+        at.selectbox(key="by").set_value("region").run()
+        assert not at.exception
+        again = {m.label: (m.value, m.proto.help) for m in at.metric if m.label in labels}
+        assert len(shown) == 2
+        assert again == shown
+
+
 def test_a_saved_run_says_its_time_zone(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
