@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -278,10 +279,45 @@ def require_database() -> bool:
     status = database_status()
     if status.get("reachable"):
         return True
-    st.error(t("error.database", reason=str(status.get("error", ""))))
-    st.info(t("empty.how_to_start"))
-    st.code("make run\n# or\nwalouja db up && walouja load", language="bash")
+    message, hint, mended_here = database_problem(status)
+    st.error(message)
+    if hint:
+        st.info(t("error.hint", hint=hint))
+    if mended_here:
+        st.info(t("empty.how_to_start"))
+        st.code("make run\n# or\nwalouja db up && walouja load", language="bash")
     return False
+
+
+def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, bool]:
+    """What a page says of the database ``status`` when it cannot be used: the message in
+    the page's language, what to do (None when the project's commands do it) and whether
+    they do (the project's own server, started and filled by ``walouja db up`` and
+    ``walouja load``).
+
+    The status's reason is worded by its code: "La base de données est injoignable : the
+    database named in postgresql://…%2Fwork%2Fmain… does not exist — create it with…" gave a
+    French or Arabic page an English sentence and an encoded address. A reason without a
+    code is shown as the server gave it.
+    """
+    local = bool(status.get("local"))
+    code = status.get("error_code")
+    if local and status.get("running") is False:
+        code = "cluster_not_running"
+    address = urlsplit(str(status.get("url") or ""))
+    params = {
+        "database": unquote(address.path.lstrip("/")),
+        "user": unquote(address.username or ""),
+    }
+    key = f"database.{code}"
+    if not code or not has_key(key, current_language()):
+        return t("error.database", reason=str(status.get("error", ""))), None, local
+    message = t(key, **params)
+    if code == "database_missing" and not local:
+        return message, t(f"{key}.hint.external", **params), False
+    if code in ("role_missing", "password_refused"):
+        return message, t(f"{key}.hint", **params), False
+    return message, None, local
 
 
 def require_geography() -> bool:

@@ -1,0 +1,85 @@
+"""What the pages say when the database cannot be used (a wrong database name, an unknown
+user), in Streamlit's AppTest: the reason in the page's language and what to do, never a
+traceback nor the server's English sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from walouja.settings import Settings
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+PAGES = ("1_Overview", "2_Map_explorer", "9_Sources_and_licences")
+
+
+@pytest.fixture
+def clean_caches() -> Iterator[None]:
+    """The database status is cached per process: read again before and after."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _page(lang: str, page: str) -> AppTest:
+    at = AppTest.from_file(HOME, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    if page != "1_Overview":
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "La base de données « {db} » n'existe pas sur le serveur"),
+        ("ar", "قاعدة البيانات «{db}» غير موجودة على الخادم"),
+        ("en", "The database “{db}” does not exist on the server"),
+    ],
+)
+def test_a_database_that_does_not_exist_is_named_in_the_pages_language(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_caches: None,
+    lang: str,
+    said: str,
+) -> None:
+    # "La base de données est injoignable : the database named in postgresql://postgres@/
+    # walouja_x?host=%2Fwork%2F… does not exist — create it with `walouja db up`…": an
+    # English sentence and an encoded address on a French or Arabic page
+    if not settings.uses_local_cluster:
+        pytest.skip("the local cluster's database name is what this test changes")
+    missing = f"{settings.db_name}_absent"
+    monkeypatch.setenv("WALOUJA_DB_NAME", missing)
+    for page in PAGES:
+        at = _page(lang, page)
+        errors = [e.value for e in at.error]
+        assert any(said.format(db=missing) in e for e in errors), (page, errors)
+        shown = " ".join([*errors, *(i.value for i in at.info)])
+        assert "%2F" not in shown, (page, shown)
+        if lang != "en":
+            assert "does not exist" not in shown, (page, shown)
+        # and how to create and fill it, as commands to copy
+        assert any("walouja db up && walouja load" in c.value for c in at.code), page
+
+
+def test_an_unknown_user_is_named_with_what_to_change(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, clean_caches: None
+) -> None:
+    if not settings.uses_local_cluster:
+        pytest.skip("the local cluster's user is what this test changes")
+    monkeypatch.setenv("WALOUJA_DB_USER", "nobody_here")
+    at = _page("fr", "1_Overview")
+    errors = [e.value for e in at.error]
+    said = "Le serveur de base de données ne connaît pas l'utilisateur « nobody_here »."
+    assert said in errors, errors
+    assert any("WALOUJA_DB_USER" in i.value for i in at.info), [i.value for i in at.info]
+    assert not at.code  # the project's commands would not mend it
