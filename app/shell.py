@@ -100,6 +100,8 @@ RTL_CSS = """
   [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: right; }
   [data-testid="stMarkdownContainer"] :is(ul, ol, li) { text-align: right; }
   [data-testid="stIFrame"], iframe { direction: ltr; }
+  /* commands read left to right: "# or" showed as "or #", each line pushed to the right */
+  [data-testid="stCode"] pre { direction: ltr; text-align: left; }
   /* Vega aligns labels "start"/"end": in a right-to-left page they fall under the bars and
      the axis; the charts lay themselves out for Arabic */
   [data-testid="stVegaLiteChart"] { direction: ltr; }
