@@ -392,19 +392,13 @@ def _add_overlay(
             return 0, [], False
         by_stage: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
-            row = {
-                **row,
-                "stage_label": t(f"stage.{row['stage']}"),
-                "convention_label": convention_text(row.get("convention_date")),
-            }
-            by_stage.setdefault(str(row["stage"]), []).append(row)
-        # its commune's names (``name_fr``, ``name_ar``), the page's language's first
-        city_names = [_NAME_LABEL[f] for f in _name_fields()]
-        fields = [*city_names, "stage_label", "convention_label"]
+            by_stage.setdefault(str(row["stage"]), []).append(
+                {"code": row["code"], "geometry": row["geometry"], **_city_details(row)}
+            )
         for stage, stage_rows in by_stage.items():
             colour = STAGE_COLOURS.get(stage, "#555555")
-            data_fc = mapview.feature_collection(stage_rows, fields)
-            folium.GeoJson(
+            data_fc = mapview.feature_collection(stage_rows, ["_t", "_p"])
+            city_layer = folium.GeoJson(
                 data_fc,
                 name=f"{t('layer.accessible_cities')} — {t(f'stage.{stage}')}",
                 style_function=lambda _f, c=colour: {
@@ -413,16 +407,9 @@ def _add_overlay(
                     "fillColor": c,
                     "fillOpacity": 0.25,
                 },
-                popup=folium.GeoJsonPopup(
-                    **mapview.POPUP_OPTIONS,
-                    fields=fields,
-                    aliases=[
-                        *(t(f"field.{f}") for f in city_names),
-                        t("field.stage"),
-                        t("field.convention_date"),
-                    ],
-                ),
-            ).add_to(m)
+            )
+            mapview.PointDetails().add_to(city_layer)
+            city_layer.add_to(m)
         legend = mapview.swatch_rows(
             {t(f"stage.{s}"): c for s, c in STAGE_COLOURS.items() if s in by_stage}, dot=False
         )
@@ -546,6 +533,30 @@ def _add_overlay(
         )
         return len(rows), legend, demo
     return 0, [], False
+
+
+def _city_details(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The tooltip (``_t``: the commune's name in the page's language and the programme's
+    stage) and popup rows (``_p``) of an Accessible City, leaving out what it lacks.
+
+    The city's area lies over its commune's, whose tooltip it hid: a planner pointing at
+    Meknès read nothing; and a city without a convention had an empty "Date de la
+    convention" row.
+    """
+    first, second = ("name_ar", "name_fr") if current_language() == "ar" else ("name_fr", "name_ar")
+    stage = t(f"stage.{row['stage']}")
+    rows: list[tuple[str, object]] = [
+        (t(f"field.{first}"), row.get(first)),
+        (t(f"field.{second}"), row.get(second)),
+        (t("field.stage"), stage),
+        (t("field.convention_date"), convention_text(row.get("convention_date"))),
+        (t("demo.unit"), t("yes") if row.get("is_demo") else None),
+    ]
+    name = str(row.get(first) or row.get(second) or "")
+    return {
+        "_t": f"{name} — {stage}",
+        "_p": [[label, str(value)] for label, value in rows if mapview.shown(value)],
+    }
 
 
 _DEMO = "demo_label"

@@ -482,9 +482,10 @@ _ESCAPE_JS = """function (v) {
 
 
 class PointDetails(MacroElement):
-    """The tooltip and popup of each point of a :func:`add_points` layer, from the feature's
-    own ``_t`` (tooltip text) and ``_p`` (``[label, value]`` rows; values left out when
-    empty), escaped: an imported name is text, never markup."""
+    """The tooltip and popup of each feature of a GeoJSON layer (the points of
+    :func:`add_points`, the Accessible Cities' areas), from the feature's own ``_t``
+    (tooltip text) and ``_p`` (``[label, value]`` rows; values left out when empty),
+    escaped: an imported name is text, never markup."""
 
     _template = Template(
         """
@@ -515,7 +516,8 @@ class PointDetails(MacroElement):
         self.popup_options = POPUP_OPTIONS
 
 
-def _shown(value: Any) -> bool:
+def shown(value: Any) -> bool:
+    """Whether a popup shows ``value``: neither missing, blank nor NaN."""
     return value is not None and str(value).strip() != "" and value == value  # not NaN
 
 
@@ -556,7 +558,7 @@ def add_points(
                     "_p": [
                         [alias, str(row[field])]
                         for field, alias in zip(popup_fields, popup_aliases, strict=True)
-                        if _shown(row.get(field))
+                        if shown(row.get(field))
                     ],
                 },
                 "geometry": {

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -492,7 +493,7 @@ def test_a_convention_known_by_its_year_is_not_given_a_day(fresh: None, engine: 
     region, date = str(row[0]), row[1]
     at = _open(region=region, overlays="accessible_cities")
     script = _script(at)
-    assert f'"convention_label": "{date.year}"' in script
+    assert f'["Date de la convention", "{date.year}"]' in script
     assert date.isoformat() not in script  # "2019-01-01": a day nobody recorded
     # a date with its day keeps it; no date, no row value
     assert explorer.convention_text("2021-06-15") == "2021-06-15"
@@ -524,16 +525,57 @@ def test_the_panel_gives_the_places_per_10k_the_map_is_coloured_by(fresh: None) 
     assert metrics[label] == shown[code][1]  # the panel and the map say the same figure
 
 
+def _city_features(script: str) -> list[dict[str, Any]]:
+    """The properties of the Accessible Cities' features in the map's script (those whose
+    popup names the programme's stage)."""
+    decoder = json.JSONDecoder()
+    found = []
+    for at in re.finditer(r'"properties": ', script):
+        props, _ = decoder.raw_decode(script, at.end())
+        labels = [row[0] for row in props.get("_p") or []]
+        if "Étape du programme" in labels or "مرحلة البرنامج" in labels:
+            found.append(props)
+    return found
+
+
 def test_an_accessible_citys_popup_gives_the_name_of_the_page_language_first(
     fresh: None,
 ) -> None:
-    for lang, first, second in (("ar", "name_ar", "name_fr"), ("fr", "name_fr", "name_ar")):
-        script = _script(_open(lang=lang, region="03", overlays="accessible_cities"))
-        found = re.findall(r"let fields = (\[.*?\]);", script)
-        assert found, "no Accessible Cities popup in the map's script"
-        for text in found:
-            fields = json.loads(text)
-            assert fields.index(first) < fields.index(second), (lang, fields)
+    for lang, first, second in (
+        ("ar", "الاسم (بالعربية)", "الاسم (بالفرنسية)"),
+        ("fr", "Nom (français)", "Nom (arabe)"),
+    ):
+        cities = _city_features(
+            _script(_open(lang=lang, region="03", overlays="accessible_cities"))
+        )
+        assert cities, "no Accessible Cities popup in the map's script"
+        for props in cities:
+            labels = [label for label, _ in props["_p"]]
+            assert labels.index(first) < labels.index(second), (lang, labels)
+
+
+def test_an_accessible_city_has_a_tooltip_and_no_empty_popup_row(
+    fresh: None, engine: Engine
+) -> None:
+    # the city's area lies over its commune's and hid its tooltip: pointing at Meknès said
+    # nothing; and its popup read "Date de la convention" with nothing after it
+    with engine.connect() as c:
+        rows = c.execute(
+            sa.text(
+                "SELECT m.name_fr, a.convention_date FROM accessible_cities a "
+                "JOIN communes m ON m.code = a.commune_code WHERE m.region_code = '03'"
+            )
+        ).all()
+    undated = [str(r[0]) for r in rows if r[1] is None]
+    assert undated, "expects a city of Fès-Meknès without a convention (Meknès, Taza)"
+    cities = _city_features(_script(_open(region="03", overlays="accessible_cities")))
+    assert len(cities) == len(rows)
+    for props in cities:
+        assert all(str(value).strip() for _, value in props["_p"]), props["_p"]
+        name = dict(props["_p"])["Nom (français)"]
+        assert props["_t"] == f"{name} — {dict(props['_p'])['Étape du programme']}", props
+        if name in undated:
+            assert "Date de la convention" not in dict(props["_p"]), props["_p"]
 
 
 def test_a_demonstration_points_popup_says_it_is_one(fresh: None, engine: Engine) -> None:
