@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import analyses, data, shell, state
 from app.components import figures
-from app.components.mapview import fmt_number
+from app.components.mapview import fmt_number, legend_title
 from app.components.tables import screen_table, unit_table
 from app.i18n import current_language, is_rtl, join_list, provenance_text, t
 from app.shell import plain_markdown
@@ -108,10 +108,10 @@ def unit_widths() -> dict[str, int]:
         "field.code": 55,
         "field.name": 150 if rtl else 180,
         "field.population": 100 if rtl else 125,
-        "field.pwd": 165 if rtl else 75,
-        "field.prevalence": 95 if rtl else 85,
+        "field.pwd": 165 if rtl else 65,
+        "field.prevalence": 95 if rtl else 106,  # "Prévalence (%)" whole
         "field.centres": 60 if rtl else 65,
-        "field.places": 60 if rtl else 65,
+        "field.places": 60,
         "indicator.places_per_10k": 120 if rtl else 135,
         "field.coverage_pct": 85 if rtl else 105,
     }
@@ -152,7 +152,11 @@ shown, config = screen_table(
     {str(c): short.get(str(c), str(c)) for c in table.columns},
     {c: n for c, n in decimals_of.items() if c in table},
     widths=unit_widths(),
-    helps={str(c): str(c) for c in table.columns},
+    # the prevalence in per cent, as its heading says ("4,91" read as a count or a rate)
+    helps={
+        str(c): legend_title(str(c), "%") if c == t("field.prevalence") else str(c)
+        for c in table.columns
+    },
 )
 # the twelve regions in full, without a scroll inside the table (ten rows show by default);
 # the 75 provinces scroll

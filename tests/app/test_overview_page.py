@@ -3,6 +3,7 @@ against the real database: marks that need no emoji font, tables whose texts sho
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +50,22 @@ def test_the_link_to_the_sources_is_marked_with_an_icon_of_the_served_font(
     for link in links:
         assert link.proto.icon == ":material/license:"
         assert link.proto.label == "Toutes les sources et licences"
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "full"),
+    [
+        ("fr", "Prévalence (%)", "Prévalence du handicap (%)"),
+        ("ar", "الانتشار (%)", "معدل انتشار الإعاقة (%)"),
+        ("en", "Prevalence (%)", "Disability prevalence (%)"),
+    ],
+)
+def test_the_prevalence_column_says_it_is_in_per_cent(
+    lang: str, heading: str, full: str, monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    # "Prévalence | 4,91" beside "Couverture (%) | 98,6": the one figure of the table
+    # without its unit, neither in its heading nor in the heading's tooltip
+    at = _page("1_Overview", lang, monkeypatch, engine)
+    (table,) = [d for d in at.dataframe if heading in d.value.columns]
+    config = json.loads(table.proto.columns)
+    assert config[heading]["help"] == full

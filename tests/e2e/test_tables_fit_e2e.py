@@ -49,7 +49,7 @@ def _wait_for_headings(page: Any, table: int, expected: set[str]) -> list[dict[s
     return _headings(page, table)
 
 
-@pytest.mark.parametrize("lang", ["ar", "fr"])
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 def test_at_1366_px_every_heading_of_the_overview_table_reads_whole(
     app: str, browser: Any, lang: str
 ) -> None:
