@@ -22,6 +22,15 @@ demo_layers = [t(f"layer.{c.table}") for c in counts.values() if c.demo_rows]
 if demo_layers:
     st.warning(t("demo.banner", layers=join_list(demo_layers)), icon=shell.DEMO_ICON)
 
+
+def demo_centres_note() -> None:
+    """Under a section whose figures count the centres, when any centre is demonstration
+    data: said where the figures are (the banner at the top of the page is out of sight by
+    the "Centres par type" table, which read as official)."""
+    if counts["centres"].demo_rows:
+        st.caption(f"{shell.DEMO_ICON} {t('overview.demo_computed')}")
+
+
 communes = data.units("communes")
 population = float(communes["population"].sum())
 pwd = float(communes["pwd"].sum())
@@ -69,6 +78,7 @@ else:
     m8.metric(t("overview.gini_distance"), "—")
     if coverage_note:
         st.info(coverage_note)
+demo_centres_note()
 
 if not summary.empty:
     st.header(t("overview.by_type"))
@@ -88,6 +98,7 @@ if not summary.empty:
         by_type, {str(c): str(c) for c in by_type.columns}, whole, widths=type_widths
     )
     st.dataframe(shown_by_type, hide_index=True, column_config=by_type_config)
+    demo_centres_note()
 
 
 def unit_widths() -> dict[str, int]:
@@ -168,6 +179,7 @@ st.dataframe(
     column_config=config,
 )
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
+demo_centres_note()
 
 st.header(t("sources.title"))
 sources = data.sources()

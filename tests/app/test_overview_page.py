@@ -69,3 +69,26 @@ def test_the_prevalence_column_says_it_is_in_per_cent(
     (table,) = [d for d in at.dataframe if heading in d.value.columns]
     config = json.loads(table.proto.columns)
     assert config[heading]["help"] == full
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "calculés à partir des centres de démonstration"),
+        ("ar", "محسوبة انطلاقاً من مراكز توضيحية"),
+        ("en", "computed from the demonstration centres"),
+    ],
+)
+def test_each_section_counting_demonstration_centres_says_so(
+    lang: str, said: str, monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    # the banner at the top of the page was out of sight by the "Centres par type" table,
+    # whose invented counts and places read as official, as did the figures by territory
+    with engine.connect() as c:
+        demo = c.execute(sa.text("SELECT count(*) FROM centres WHERE is_demo")).scalar_one()
+    assert demo, "expects the demonstration centres (run `walouja load`)"
+    at = _page("1_Overview", lang, monkeypatch, engine)
+    marks = [c.value for c in at.caption if said in c.value]
+    # under the national figures, the centres by type and the table by territory
+    assert len(marks) == 3, [c.value for c in at.caption]
+    assert all(m.startswith(":material/science:") for m in marks), marks
