@@ -53,6 +53,8 @@ BACKGROUND_CSS = (
     "margin-inline-end:5px;border:1px solid #888;box-sizing:border-box;}"
     ".walouja-legend .dot{border-radius:50%;}"
     ".walouja-legend .hollow{background:#fff;border:1.5px dashed #444;}"
+    # a tooltip moved left of the legend has no arrow (it would point beside its point)
+    ".leaflet-tooltip.walouja-moved:before{display:none;}"
     # long credits wrap instead of running under the scale bar on the other side
     ".leaflet-control-attribution{max-width:calc(100vw - 130px);white-space:normal;}</style>"
 )
@@ -341,7 +343,9 @@ class MapControls(MacroElement):
     its shapes are no stops of the Tab key.
 
     Leaflet titles its buttons in English ("Zoom in", "Layers"); the layer list is added
-    after the map, so its title is set once the page has built it.
+    after the map, so its title is set once the page has built it. A tooltip that would
+    open under the legend opens on the other side of its point (Leaflet draws controls over
+    tooltips: "EPS Attadamoun — Khémisset" was cut at "Khé" by the legend's edge).
     """
 
     _template = Template(
@@ -374,6 +378,76 @@ class MapControls(MacroElement):
             };
             map.on("layeradd", function (e) { untab(e.layer); });
             map.eachLayer(untab);
+            // Leaflet draws its controls over tooltips: a tooltip that would open under the
+            // legend (bottom right) opens on the other side of its point, or above it (moved
+            // left of the legend when it is too long, its arrow then hidden)
+            if (!L.Tooltip.prototype._waloujaSetPosition) {
+                var setPosition = L.Tooltip.prototype._setPosition;
+                L.Tooltip.prototype._waloujaSetPosition = setPosition;
+                L.Tooltip.prototype._setPosition = function (pos) {
+                    if (this._waloujaAsked === undefined) {
+                        this._waloujaAsked = [this.options.direction, this.options.offset];
+                    }
+                    var asked = this.options.direction = this._waloujaAsked[0];
+                    this.options.offset = this._waloujaAsked[1];
+                    var owner = this._map, tip = this._container;
+                    var legend = owner && owner.getContainer().querySelector(".walouja-legend");
+                    var moved = false;
+                    // (a tooltip given its own side, as the Prioritise page's are, keeps it)
+                    if (legend && tip && asked === "auto") {
+                        var at = owner.layerPointToContainerPoint(pos), size = owner.getSize();
+                        var frame = owner.getContainer().getBoundingClientRect();
+                        var b = legend.getBoundingClientRect();
+                        var box = {left: b.left - frame.left, right: b.right - frame.left,
+                                   top: b.top - frame.top, bottom: b.bottom - frame.top};
+                        var w = tip.offsetWidth, h = tip.offsetHeight, gap = 12;
+                        var beside = function (left) {
+                            return {left: left, right: left + w,
+                                    top: at.y - h / 2, bottom: at.y + h / 2};
+                        };
+                        var above = function (left) {
+                            return {left: left, right: left + w,
+                                    top: at.y - gap - h, bottom: at.y - gap};
+                        };
+                        var clear = function (r) {
+                            var apart = r.right <= box.left || r.left >= box.right
+                                || r.bottom <= box.top || r.top >= box.bottom;
+                            return apart && r.left >= 0 && r.right <= size.x && r.top >= 0;
+                        };
+                        var first = at.x < size.x / 2 ? "right" : "left";
+                        var shifted = Math.min(at.x - w / 2, box.left - 4 - w);
+                        var tries = [
+                            [first, 0, first === "right"
+                                ? beside(at.x + gap) : beside(at.x - gap - w)],
+                            [first === "right" ? "left" : "right", 0, first === "right"
+                                ? beside(at.x - gap - w) : beside(at.x + gap)],
+                            ["top", 0, above(at.x - w / 2)],
+                        ];
+                        if (shifted + w >= at.x) {  // still over its point
+                            tries.push(["top", shifted - (at.x - w / 2), above(shifted)]);
+                        }
+                        for (var i = 0; i < tries.length; i++) {
+                            var t = tries[i], r = t[2];
+                            if (clear(r)) {
+                                if (i > 0) {
+                                    this.options.direction = t[0];
+                                    moved = t[1] !== 0;
+                                    if (moved) {
+                                        this.options.offset = L.point(this.options.offset)
+                                            .add([t[1], 0]);
+                                    }
+                                }
+                                break;
+                            }
+                        }
+                    }
+                    var done = setPosition.call(this, pos);
+                    if (tip) {
+                        L.DomUtil[moved ? "addClass" : "removeClass"](tip, "walouja-moved");
+                    }
+                    return done;
+                };
+            }
             map.getContainer().addEventListener("wheel", function (e) {
                 if (!(e.ctrlKey || e.metaKey)) { return; }
                 e.preventDefault();

@@ -119,3 +119,78 @@ def test_the_map_keeps_its_room_while_a_search_redraws_it(app: str, page: Any) -
     outline.first.wait_for(state="attached")  # the new map is drawn
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     assert page.evaluate("() => window.__lowest") >= 620  # the map's height (MAP_HEIGHT)
+
+
+_POINTS_BESIDE_LEGEND = """() => {
+    // the points left of the legend, within its height, whose name would run under it
+    const map = Object.values(window).find(v => v && v instanceof L.Map);
+    const box = document.querySelector(".walouja-legend").getBoundingClientRect();
+    const found = [];
+    map.eachLayer(l => {
+        const f = l.feature;
+        if (!f || f.geometry.type !== "Point") return;
+        const p = map.latLngToContainerPoint(l.getLatLng());
+        if (p.x < map.getSize().x / 2 && p.x > box.left - 160 && p.x < box.left - 25
+            && p.y > box.top + 15 && p.y < box.bottom - 15) {
+            found.push({name: f.properties._t, x: p.x, y: p.y});
+        }
+    });
+    return found;
+}"""
+
+_TOOLTIPS_AND_LEGEND = """() => {
+    const box = e => {
+        const r = e.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    };
+    return {
+        legend: box(document.querySelector(".walouja-legend")),
+        map: box(document.querySelector(".leaflet-container")),
+        tips: [...document.querySelectorAll(".leaflet-tooltip")]
+            .map(t => ({text: t.innerText, ...box(t)})),
+    };
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_tooltip_beside_the_legend_opens_clear_of_it(app: str, page: Any, lang: str) -> None:
+    # Leaflet draws its controls over tooltips: "EPS Al Fath — Sidi Abdellah Ghiat", left of
+    # the legend, opened rightwards and ran under it, cut at "Sidi"
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/map_explorer?lang={lang}&region=07&overlays=centres")
+    page.frame_locator(MAP_IFRAME).locator(".walouja-legend").wait_for()
+    page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").first.wait_for()
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    doc = page.locator(MAP_IFRAME).element_handle().content_frame()
+    # the map is still (it zooms to the region with an animation)
+    doc.wait_for_function(
+        """() => {
+            const map = Object.values(window).find(v => v && v instanceof L.Map);
+            const now = JSON.stringify([map.getCenter(), map.getZoom()]);
+            const still = now === window.__lastView;
+            window.__lastView = now;
+            return still && !map._animatingZoom;
+        }""",
+        polling=250,
+    )
+    points = doc.evaluate(_POINTS_BESIDE_LEGEND)
+    assert points, "expects demonstration centres left of the legend in Marrakech-Safi"
+    frame = page.locator(MAP_IFRAME).bounding_box()
+    for point in points:
+        page.mouse.move(1, 1)  # off the map: its tooltips close
+        doc.locator(".leaflet-tooltip").first.wait_for(state="detached")
+        page.mouse.move(frame["x"] + point["x"], frame["y"] + point["y"])
+        # the point's tooltip, or that of a point drawn over it
+        doc.locator(".leaflet-tooltip").first.wait_for()
+        seen = doc.evaluate(_TOOLTIPS_AND_LEGEND)
+        legend, whole = seen["legend"], seen["map"]
+        for tip in seen["tips"]:
+            apart = (
+                tip["right"] <= legend["left"]
+                or tip["left"] >= legend["right"]
+                or tip["bottom"] <= legend["top"]
+                or tip["top"] >= legend["bottom"]
+            )
+            assert apart, (point, tip, legend)
+            assert tip["left"] >= whole["left"], (point, tip)  # nor past the map's edge
+    page.screenshot(path=str(ARTIFACTS / f"map-explorer-tooltip-legend-{lang}.png"))
