@@ -84,6 +84,7 @@ REASONS: dict[str, str] = {
         "as this one row (close the quote, or remove it)"
     ),
     "required_missing": "required value missing",
+    "name_without_letters": "{value!r} is not a name: it has no letter or digit",
     "not_a_number": "not a number: {value!r}",
     "not_whole_number": "not a whole number: {value}",
     "below_minimum": "must be >= {minimum}, got {value}",
@@ -984,6 +985,11 @@ def validate_records(
         if fspec.name in defaults:
             raw = raw.astype(object).where(~_blank(raw), str(defaults[fspec.name]))
         parsed = _parse_field(fspec, raw, check)
+        if fspec.name == "name":
+            # "." or "-" names no place: it would be shown as the place's name, and no name
+            # is similar to it, so a re-import read it as another place at the same spot
+            blank_name = parsed.map(lambda v: v is not None and not normalise_name(v))
+            check.reject(blank_name, "name", "name_without_letters", _value(parsed))
         if fspec.default is not None:
             parsed = _each(parsed, partial(_or_default, fspec.default))
         out[fspec.name] = parsed.astype(object)

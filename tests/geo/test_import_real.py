@@ -47,7 +47,7 @@ def test_healthsites_as_other_centres_dry_run(db: Connection) -> None:
     )  # fmt: skip
     assert report.rows_read == 3580
     kinds = collections.Counter(
-        "no name" if p.reason == "required value missing"
+        "no name" if p.code in ("required_missing", "name_without_letters")
         else "duplicate" if p.reason.startswith("duplicate")
         else "outside" if p.reason.startswith("outside Morocco")
         else p.reason
@@ -62,3 +62,28 @@ def test_healthsites_as_other_centres_dry_run(db: Connection) -> None:
     assert ceuta, "the Ceuta hospital and pharmacies are not in Morocco"
     wheel = ["yes", "limited", "no"]
     assert wheel  # the wheelchair column maps to centres.wheelchair (24 tagged rows)
+
+
+def test_healthsites_imported_again_under_its_own_sources_changes_nothing(
+    db: Connection,
+) -> None:
+    # a planner imported the file under one source, then again leaving the Source box empty
+    # (each row's own source column): the place named "." was refused the second time as
+    # "another place" 0 m from itself, and written as a centre named "." the first time
+    if not HEALTHSITES.exists():
+        pytest.skip(f"{HEALTHSITES} is absent (real third-party data lives outside the repository)")
+    first = run_import(
+        db, "centres", HEALTHSITES, skip_invalid=True, defaults={"centre_type": "other"},
+        source_given=True,
+    )  # fmt: skip
+    dot = [p for p in first.problems if p.code == "name_without_letters"]
+    assert [(p.row, p.field, p.reason) for p in dot] == [
+        (3013, "name", "'.' is not a name: it has no letter or digit")
+    ]
+    again = run_import(
+        db, "centres", HEALTHSITES, dry_run=True, skip_invalid=True,
+        defaults={"centre_type": "other"},
+    )  # fmt: skip
+    assert [p for p in again.problems if p.code == "id_of_another_place"] == []
+    assert (again.rejected, again.inserted, again.updated) == (first.rejected, 0, 0)
+    assert again.unchanged == first.accepted

@@ -78,6 +78,11 @@ def _bad_results() -> list[Validated]:
         validate_records(get_layer("centres"), records, row_errors=errors),
         validate_records(get_layer("beaches"), BEACHES_BAD),
         validate_records(get_layer("beaches"), blank),
+        # a name without a letter or digit ("." in the healthsites.io extract) names nothing
+        validate_records(
+            get_layer("beaches"),
+            pd.DataFrame({"name": ["."], "wkt": ["POINT (-6.7 34.2)"]}, index=pd.RangeIndex(2, 3)),
+        ),
         validate_records(get_layer("transport_stops"), STOPS_BAD),
         validate_records(get_layer("accessible_cities"), CITIES_BAD),
     ]
