@@ -53,6 +53,9 @@ BACKGROUND_CSS = (
     "margin-inline-end:5px;border:1px solid #888;box-sizing:border-box;}"
     ".walouja-legend .dot{border-radius:50%;}"
     ".walouja-legend .hollow{background:#fff;border:1.5px dashed #444;}"
+    # the layer list, opened, lies over the legend (both are controls of the right side; the
+    # legend, drawn later, hid the list's last layers on an Arabic page)
+    ".leaflet-top.leaflet-right{z-index:1001;}"
     # a tooltip moved left of the legend has no arrow (it would point beside its point)
     ".leaflet-tooltip.walouja-moved:before{display:none;}"
     # long credits wrap instead of running under the scale bar on the other side

@@ -194,3 +194,39 @@ def test_a_tooltip_beside_the_legend_opens_clear_of_it(app: str, page: Any, lang
             assert apart, (point, tip, legend)
             assert tip["left"] >= whole["left"], (point, tip)  # nor past the map's edge
     page.screenshot(path=str(ARTIFACTS / f"map-explorer-tooltip-legend-{lang}.png"))
+
+
+_HIDDEN_LAYERS = """() => {
+    // the layers of the opened layer list whose name something else covers
+    const list = document.querySelector(".leaflet-control-layers");
+    const covered = r => {
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return !list.contains(top);
+    };
+    return [...list.querySelectorAll("label")].filter(label => {
+        // its box to tick, and its name (the text, not the line it sits on)
+        const name = document.createRange();
+        name.selectNodeContents(label.querySelector("span span") || label);
+        const box = label.querySelector("input").getBoundingClientRect();
+        return covered(box) || covered(name.getBoundingClientRect());
+    }).map(label => label.innerText.trim());
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_the_opened_layer_list_lies_over_the_legend(app: str, page: Any, lang: str) -> None:
+    # the legend, a control of the same side drawn later, covered the list's last layers
+    # ("محطات النقل", "الشواطئ") on an Arabic page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    every = "centres,accessible_cities,transport_stops,beaches"
+    page.goto(f"{app}/map_explorer?lang={lang}&overlays={every}&indicator=coverage")
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator(".walouja-legend").wait_for()
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    toggle = frame.locator(".leaflet-control-layers-toggle").bounding_box()
+    page.mouse.move(toggle["x"] + toggle["width"] / 2, toggle["y"] + toggle["height"] / 2)
+    frame.locator(".leaflet-control-layers-expanded").wait_for()
+    frame.locator(".leaflet-control-layers-list label").last.wait_for()
+    doc = page.locator(MAP_IFRAME).element_handle().content_frame()
+    page.screenshot(path=str(ARTIFACTS / f"map-explorer-layer-list-{lang}.png"))
+    assert doc.evaluate(_HIDDEN_LAYERS) == []
