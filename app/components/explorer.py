@@ -257,6 +257,7 @@ def build_map(
             "zoom_in": t("map.control.zoom_in"),
             "zoom_out": t("map.control.zoom_out"),
             "layers": t("map.control.layers"),
+            "leaflet": t("map.control.leaflet"),
         },
     )
     counts: dict[str, int] = {}

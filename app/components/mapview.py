@@ -365,6 +365,9 @@ class MapControls(MacroElement):
                 name(box.querySelector(".leaflet-control-zoom-in"), titles.zoom_in);
                 name(box.querySelector(".leaflet-control-zoom-out"), titles.zoom_out);
                 name(box.querySelector(".leaflet-control-layers-toggle"), titles.layers);
+                // the credits' "Leaflet" link is titled in English by Leaflet itself
+                var library = box.querySelector(".leaflet-control-attribution a[href*='leaflet']");
+                if (library && titles.leaflet) { library.title = titles.leaflet; }
             };
             map.whenReady(function () { setTimeout(retitle, 0); });
             // the keyboard moves the map once a person tabs to it (arrows pan, + and -
@@ -483,7 +486,8 @@ def base_map(
     boundaries, :data:`OSM_ATTRIBUTION` for OpenStreetMap points); they show in the corner
     whatever the tiles, as offline maps draw none. ``rtl`` lays popups, tooltips, credits and
     the legend out right to left (Arabic). ``titles`` names the controls on hover
-    (``zoom_in``, ``zoom_out``, ``layers``). The scale is metric; the mouse wheel zooms only
+    (``zoom_in``, ``zoom_out``, ``layers``; ``leaflet`` titles the credits' link to Leaflet).
+    The scale is metric; the mouse wheel zooms only
     with Ctrl held (see :class:`MapControls`).
     """
     m = folium.Map(

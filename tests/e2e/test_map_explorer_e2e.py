@@ -230,3 +230,31 @@ def test_the_opened_layer_list_lies_over_the_legend(app: str, page: Any, lang: s
     doc = page.locator(MAP_IFRAME).element_handle().content_frame()
     page.screenshot(path=str(ARTIFACTS / f"map-explorer-layer-list-{lang}.png"))
     assert doc.evaluate(_HIDDEN_LAYERS) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("fr", "Leaflet : la bibliothèque JavaScript qui dessine la carte"),
+        ("ar", "Leaflet: مكتبة JavaScript التي ترسم الخريطة"),
+    ],
+)
+def test_the_credits_link_to_leaflet_is_titled_in_the_pages_language(
+    app: str, page: Any, lang: str, title: str
+) -> None:
+    # pointing at "Leaflet" in the map's credits said "A JavaScript library for interactive
+    # maps", in English on a French or Arabic page
+    page.goto(f"{app}/map_explorer?lang={lang}&level=regions&overlays=")
+    link = page.frame_locator(MAP_IFRAME).locator(".leaflet-control-attribution a").first
+    link.wait_for()
+    page.wait_for_function(
+        """([iframe, title]) => {
+            const frame = document.querySelector(iframe);
+            const doc = frame && frame.contentDocument;
+            const a = doc && doc.querySelector(".leaflet-control-attribution a");
+            return a && a.title === title;
+        }""",
+        arg=[MAP_IFRAME, title],
+        timeout=30_000,
+    )
+    assert link.get_attribute("title") == title
