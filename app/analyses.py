@@ -60,6 +60,33 @@ def _commune_indicators(
     return frame
 
 
+@dataclass(frozen=True)
+class CapacityFill:
+    """Operating centres of a type whose capacity is unknown, and the places each counts
+    in the places-based indicators (the median of the known capacities; None when no
+    capacity is known, and the indicators are then not computed)."""
+
+    centres: int
+    places: float | None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _capacity_fill(centre_type: str | None, version: str) -> CapacityFill:
+    with db.connect(app_settings()) as conn:
+        centres = inputs.load_centres(conn, centre_type=centre_type)
+    capacity = centres["capacity"].astype(float)
+    known = capacity.dropna()
+    unknown = int(capacity.isna().sum())
+    return CapacityFill(unknown, float(known.median()) if len(known) else None)
+
+
+def capacity_fill(centre_type: str | None) -> CapacityFill:
+    """How many operating centres of ``centre_type`` (None: every type) have no known
+    capacity, and the places each counts in :data:`CAPACITY_COLUMNS` (the rule of
+    :func:`commune_indicators`, as ``walouja equity`` and ``walouja access`` count them)."""
+    return _capacity_fill(centre_type, data_version())
+
+
 def has_capacity(frame: pd.DataFrame) -> bool:
     """Whether the places-based indicators (:data:`CAPACITY_COLUMNS`) of a
     :func:`commune_indicators` frame are known, i.e. some centre has a capacity."""
@@ -124,8 +151,14 @@ def _equity(
         frame = frame.assign(**dict.fromkeys(CAPACITY_COLUMNS, 0.0))
     with db.connect(app_settings()) as conn:
         names = inputs.load_unit_names(conn, by)
+    fill = _capacity_fill(centre_type, version)
     report = equity_report(
-        frame, indicator=indicator, by=by, threshold_km=threshold_km, units=names
+        frame,
+        indicator=indicator,
+        by=by,
+        threshold_km=threshold_km,
+        units=names,
+        capacity_filled=fill.centres if known else 0,
     )
     if not known:
         report.units[["places", "places_per_10k"]] = np.nan

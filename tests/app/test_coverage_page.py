@@ -566,3 +566,52 @@ def test_a_saved_run_says_its_time_zone(
         created = translate("runs.created", "fr")
         listing = next(d.value for d in at.dataframe if created in d.value.columns)
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", w) for w in listing[created])
+
+
+# ---- what the places figures count -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_places_say_that_centres_of_unknown_capacity_count_the_median(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # a province whose one COAPH has no capacity read "Places 102" with no word of where
+    # 102 came from, and the national places per 10,000 read 245,2 here beside 174,6 (the
+    # known capacities) on the Overview: the page says which centres count the median
+    with engine.connect() as c:
+        unknown, median = c.execute(
+            sa.text(
+                "SELECT count(*) - count(capacity), "
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY capacity) FROM centres "
+                "WHERE centre_type = 'COAPH' AND status = 'operating'"
+            )
+        ).one()
+    assert unknown > 0, "expects the demonstration centres, some of unknown capacity"
+    assert float(median).is_integer()
+    for at in _page(monkeypatch, engine, lang):
+        expected = translate(
+            "equity.capacity_filled.many"
+            if lang == "ar" and 11 <= unknown <= 99
+            else "equity.capacity_filled.few"
+            if lang == "ar" and 3 <= unknown <= 10
+            else "equity.capacity_filled",
+            lang,
+            n=str(unknown),
+            places=str(int(median)),
+        )
+        assert expected in [c.value for c in at.caption]
+        # and the places a province of such a centre shows are that median
+        frame = _table(at, "field.places")
+        places = translate("field.places", lang)
+        with engine.connect() as c:
+            province = c.execute(
+                sa.text(
+                    "SELECT m.province_code FROM centres AS x JOIN communes AS m "
+                    "ON m.code = x.commune_code WHERE x.centre_type = 'COAPH' "
+                    "AND x.status = 'operating' GROUP BY m.province_code "
+                    "HAVING count(*) = 1 AND count(x.capacity) = 0 LIMIT 1"
+                )
+            ).scalar_one()
+        code = translate("field.code", lang)
+        row = frame.value.loc[frame.value[code] == province]
+        assert float(row[places].iloc[0]) == float(median)
