@@ -306,10 +306,12 @@ def build_map(
         demo = demo or has_demo
         if drawn_n:
             legend.append("<br>".join([f"<b>{t(f'layer.{layer}')}</b>", *rows_legend]))
+    # the demonstration mark first: last, it was below the fold of a legend that scrolls
+    # (Drâa-Tafilalet's at 1366 px showed "values computed from demonstration" cut in half)
     if demo_computed:
-        legend.append(f"<b>{DEMO_MARK}{t('map.demo_computed')}</b>")
+        legend.insert(0, f"<b>{DEMO_MARK}{t('map.demo_computed')}</b>")
     elif demo:
-        legend.append(f"<b>{DEMO_MARK}{t('demo.on_map')}</b>")
+        legend.insert(0, f"<b>{DEMO_MARK}{t('demo.on_map')}</b>")
     # bottom right lies over Algeria and Mauritania, where it hides no Moroccan unit; it
     # folds away with a click on its title
     mapview.Legend(

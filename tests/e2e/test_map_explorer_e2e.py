@@ -258,3 +258,42 @@ def test_the_credits_link_to_leaflet_is_titled_in_the_pages_language(
         timeout=30_000,
     )
     assert link.get_attribute("title") == title
+
+
+_DEMO_MARK_SHOWN = """() => {
+    // the demonstration mark's box, and the part of the legend shown without scrolling it
+    const body = document.querySelector(".walouja-legend-body");
+    const mark = [...body.querySelectorAll("b")]
+        .find(b => b.querySelector(".fa-flask"));
+    if (!mark) return null;
+    const box = r => ({top: r.top, bottom: r.bottom});
+    return {mark: box(mark.getBoundingClientRect()), body: box(body.getBoundingClientRect()),
+            text: mark.innerText};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [
+        ("en", "indicator=access&ctype=COAPH&region=08&overlays=centres"),
+        ("fr", "indicator=coverage&overlays=centres,accessible_cities,transport_stops,beaches"),
+        ("ar", "indicator=pwd&overlays=centres,accessible_cities,transport_stops,beaches"),
+    ],
+)
+def test_the_legend_shows_its_demonstration_mark_without_scrolling(
+    app: str, page: Any, lang: str, query: str
+) -> None:
+    # the mark came last in a legend that scrolls: "values computed from demonstration
+    # centres" was cut in half at the legend's bottom, or out of sight below it
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/map_explorer?lang={lang}&{query}")
+    page.frame_locator(MAP_IFRAME).locator(".walouja-legend-body .fa-flask").wait_for(
+        state="attached"
+    )
+    doc = page.locator(MAP_IFRAME).element_handle().content_frame()
+    seen = doc.evaluate(_DEMO_MARK_SHOWN)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"map-explorer-legend-demo-{lang}.png"))
+    assert seen is not None
+    assert seen["body"]["top"] <= seen["mark"]["top"], seen
+    assert seen["mark"]["bottom"] <= seen["body"]["bottom"], seen
