@@ -83,3 +83,46 @@ def test_an_unknown_user_is_named_with_what_to_change(
     assert said in errors, errors
     assert any("WALOUJA_DB_USER" in i.value for i in at.info), [i.value for i in at.info]
     assert not at.code  # the project's commands would not mend it
+
+
+def test_a_stopped_server_and_an_external_database_are_worded_too(
+    monkeypatch: pytest.MonkeyPatch, clean_caches: None
+) -> None:
+    # what `walouja db status` reports when the project's server is stopped, and when a
+    # DATABASE_URL names a database its server lacks (the project's commands mend neither
+    # the second nor a refused password)
+    from app.shell import database_problem
+
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
+    stopped = {
+        "url": "postgresql://postgres@/walouja?host=%2Fsrv%2Frun&port=5432",
+        "local": True,
+        "running": False,
+        "reachable": False,
+        "error": "the local cluster is not running (walouja db up)",
+    }
+    said, hint, mended = database_problem(stopped)
+    assert said == "Le serveur de base de données du projet n'est pas démarré."
+    assert (hint, mended) == (None, True)
+    external = {
+        "url": "postgresql://planner@db.example:5432/plans",
+        "local": False,
+        "running": None,
+        "reachable": False,
+        "error": "the database named in postgresql://planner@db.example:5432/plans ...",
+        "error_code": "database_missing",
+    }
+    said, hint, mended = database_problem(external)
+    assert said.startswith("La base de données « plans » n'existe pas")
+    assert hint is not None
+    assert "createdb plans" in hint
+    assert not mended
+    refused = {**external, "error_code": "password_refused"}
+    said, hint, mended = database_problem(refused)
+    assert "« planner »" in said
+    assert hint == "vérifiez l'utilisateur et le mot de passe dans DATABASE_URL"
+    assert not mended
+    # a reason without a code is shown as the server gave it
+    odd = {**external, "error_code": None, "error": "server closed the connection"}
+    said, hint, mended = database_problem(odd)
+    assert said == "La base de données est injoignable : server closed the connection"
