@@ -344,6 +344,8 @@ def _describe(params: dict[str, Any]) -> str:
         t("analysis.any_type") if kind is None else explorer.type_tag(str(kind)),
         with_unit(number(float(str(params.get("threshold_km", 0)))), t("unit.km")),
     ]
+    if RTL:  # each part one run: "CAS · 20 كلم" read "20 · CAS كلم" right to left
+        parts = [f"\u2068{p}\u2069" for p in parts]
     return " · ".join(parts)
 
 

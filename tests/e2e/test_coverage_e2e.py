@@ -6,6 +6,7 @@ Every wait is on what the page shows; screenshots land in ``tests/artifacts/``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -99,3 +100,51 @@ def test_at_1366_px_a_saved_analysis_reads_whole_in_the_list(app: str, browser: 
         assert rows
         assert cut_texts(d for d in draws if round(d["y"]) in rows) == []
         page.screenshot(path=str(ARTIFACTS / "coverage-saved-fr.png"))
+
+
+_ORDER_IN_OPTION = """([option, first, second]) => {
+    // where the two parts of the option's text are drawn: [first's left, second's right]
+    const node = [...document.querySelectorAll("[role='option']")]
+        .find(o => [option, first, second].every(p => o.textContent.includes(p)));
+    if (!node) return null;
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    const spans = {};
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        for (const part of [first, second]) {
+            const at = text.data.indexOf(part);
+            if (at < 0 || part in spans) continue;
+            const range = document.createRange();
+            range.setStart(text, at);
+            range.setEnd(text, at + part.length);
+            spans[part] = range.getBoundingClientRect();
+        }
+    }
+    return spans[first] && spans[second] ? [spans[first].left, spans[second].right] : null;
+}"""
+
+
+def test_an_arabic_saved_analysis_reads_its_type_before_its_distance(app: str, page: Any) -> None:
+    # "… · الجهات · CAS · 20 كلم" was drawn "20 · CAS كلم" from the right: the distance
+    # came before the type, and "كلم" (km) beside CAS, away from its figure
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app}/coverage_and_equity?lang=ar&ctype=CAS&km=20&by=region")
+    page.locator("[data-testid='stMetric']").nth(3).wait_for()
+    page.get_by_role("button", name=translate("runs.save", "ar"), exact=True).click()
+    saved = page.locator("[data-testid='stAlertContentSuccess']").inner_text()
+    run_id = re.findall(r"\d+", saved)[-1]
+    # the box offers the run just saved once the page has drawn it: then it stays open
+    box = page.locator(f"input[role='combobox'][aria-label='{translate('runs.open_which', 'ar')}']")
+    page.wait_for_function(
+        "([box, id]) => (document.querySelector(box)?.value || '').startsWith(`#${id} `)",
+        arg=[f"input[aria-label='{translate('runs.open_which', 'ar')}']", run_id],
+    )
+    box.focus()
+    box.press("ArrowDown")  # opens the list, as a keyboard user does
+    option = translate("level.regions", "ar")
+    spans = page.wait_for_function(
+        f"args => ({_ORDER_IN_OPTION})(args)",
+        arg=[option, "CAS", f"20\u00a0{translate('unit.km', 'ar')}"],
+    ).json_value()
+    cas_left, km_right = spans
+    assert km_right <= cas_left  # right to left: CAS, then 20 كلم on its left
+    page.screenshot(path=str(ARTIFACTS / "coverage-saved-ar.png"))
