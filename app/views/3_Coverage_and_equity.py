@@ -319,7 +319,10 @@ with tab_gaps:
             {"pwd": 0, "under_construction": 0, "planned": 0},
         )
         st.dataframe(gap_table, hide_index=True, width="stretch", column_config=gap_config)
-        st.caption(t("equity.gaps_note", type=explorer.type_tag(gap_type)))
+        # the action plan's target of one centre per province is the COAPH's: for a CAS it
+        # read as a target no plan sets
+        note = "equity.gaps_note" if gap_type == "COAPH" else "equity.gaps_note_other"
+        st.caption(t(note, type=explorer.type_tag(gap_type)))
 # every tab shows census figures (persons with disabilities): HCP's licence asks for credit,
 # which only the map's corner and the CSV file gave
 st.caption(t("equity.csv.source"))

@@ -615,3 +615,19 @@ def test_the_places_say_that_centres_of_unknown_capacity_count_the_median(
         code = translate("field.code", lang)
         row = frame.value.loc[frame.value[code] == province]
         assert float(row[places].iloc[0]) == float(median)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_action_plans_target_is_claimed_for_the_coaph_alone(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # "Objectif du plan d'action : un CAS dans chaque province ou préfecture": the plan's
+    # target of one centre per province is the COAPH's, and no plan sets one for a CAS
+    target = translate("equity.gaps_note", lang, type="COAPH")
+    for at in _page(monkeypatch, engine, lang):
+        assert target in [c.value for c in at.caption]
+        at.selectbox(key="ctype").set_value("CAS").run()
+        assert not at.exception, at.exception
+        captions = [c.value for c in at.caption]
+        assert translate("equity.gaps_note", lang, type="CAS") not in captions
+        assert translate("equity.gaps_note_other", lang, type="CAS") in captions
