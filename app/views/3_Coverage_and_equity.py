@@ -292,7 +292,14 @@ with tab_rank:
         .configure(locale=chart_locale())
     )
     st.altair_chart(bars, width="stretch")
-    st.caption(t("equity.rank_note"))
+    # what the bars are, counted: "the 25 least well served" was said of the 12 regions
+    st.caption(
+        t(
+            "equity.rank_note_regions" if by == "region" else "equity.rank_note",
+            n=number(len(ranked)),
+            total=number(len(units)),
+        )
+    )
 with tab_gaps:
     gap_type = centre_type or "COAPH"
     try:

@@ -631,3 +631,23 @@ def test_the_action_plans_target_is_claimed_for_the_coaph_alone(
         captions = [c.value for c in at.caption]
         assert translate("equity.gaps_note", lang, type="CAS") not in captions
         assert translate("equity.gaps_note_other", lang, type="CAS") in captions
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_rankings_note_counts_the_units_it_shows(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # by region the ranking's note read "the 25 least well served territories" under the
+    # twelve regions' bars
+    with engine.connect() as c:
+        regions = c.execute(sa.text("SELECT count(*) FROM regions")).scalar_one()
+        tiling = c.execute(
+            sa.text("SELECT count(DISTINCT province_code) FROM communes")
+        ).scalar_one()
+    for at in _page(monkeypatch, engine, lang, tab="rank"):
+        captions = [c.value for c in at.caption]
+        assert translate("equity.rank_note", lang, n="25", total=str(tiling)) in captions
+        at.selectbox(key="by").set_value("region").run()
+        assert not at.exception, at.exception
+        captions = [c.value for c in at.caption]
+        assert translate("equity.rank_note_regions", lang, n=str(regions)) in captions
