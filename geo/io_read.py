@@ -134,6 +134,11 @@ def sniff_separator(header: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+SEP_LINE = re.compile(r"sep=([;,\t|])\1*", re.IGNORECASE)
+"""The first line Excel reads as the file's separator (``sep=;``), not as a row; a
+spreadsheet that kept it as a row of its own writes it back padded (``sep=;;;;``)."""
+
+
 CSV_VALUE_LIMIT = 1_000_000
 """The most characters a CSV value may hold (the csv module's own limit is 131,072): a long
 note or a WKT polygon of some 25,000 vertices fits. A longer value is nearly always a quote
@@ -156,7 +161,17 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
         ``CSV_VALUE_LIMIT``.
     """
     text = text.lstrip("\ufeff")
-    sep = sniff_separator(_first_line(text))
+    first = _first_line(text)
+    hint = SEP_LINE.fullmatch(first)
+    skipped = 0  # lines of the file before the header
+    if hint is not None:
+        # Excel's "sep=;" line says the separator; Excel does not show it as a row, so the
+        # header stays row 1 (a file beginning so was read as one column named "sep=")
+        sep = hint.group(1)
+        text = re.sub(r"^(\r\n|\r|\n)", "", text[len(first) :])
+        skipped = 1
+    else:
+        sep = sniff_separator(first)
     # the csv module's limit is the process's: every reader sets this same value
     csv.field_size_limit(CSV_VALUE_LIMIT)
     # newline="": lines may end with CR LF, LF or a lone CR (old Mac spreadsheets), and
@@ -175,7 +190,7 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     errors: dict[int, str] = {}
     row = 1  # the header's
     while True:
-        line = reader.line_num + 1  # the line of the file the next record starts on
+        line = reader.line_num + 1 + skipped  # the line of the file the next record starts on
         try:
             record = next(reader)
         except StopIteration:
@@ -186,7 +201,7 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
         if not record or all(not v.strip() for v in record):
             continue
         if len(record) != width:
-            spans = reader.line_num - line + 1  # lines of the file this record took
+            spans = reader.line_num + skipped - line + 1  # lines of the file this record took
             if spans > 1 and any("\n" in v or "\r" in v for v in record):
                 # a quote left open runs on to the next quote, or to the end of the file
                 errors[row] = RowError("quote_left_open", line=line, lines=spans)

@@ -67,6 +67,20 @@ def test_semicolon_csv_with_bom_and_decimal_commas(db: Connection, centres_csv: 
     assert not row["is_demo"]
 
 
+@pytest.mark.parametrize("hint", ["sep=;", "SEP=;", "sep=;;;;;"])
+def test_excels_separator_line_is_read_as_the_separator_not_a_row(
+    db: Connection, tmp_path: Path, hint: str
+) -> None:
+    # a CSV that begins "sep=;" (Excel writes it, and French users add it so that Excel
+    # splits the columns) was refused as having no lon/lat columns: its header read "sep="
+    text = CENTRES_CSV.replace("T-3;Centre Souss;مركز سوس;CAS", "T-3;Centre Souss;مركز سوس;XYZ")
+    path = write(tmp_path / "centres_sep.csv", f"{hint}\r\n{text}", bom=True)
+    report = run_import(db, "centres", path, skip_invalid=True)
+    assert (report.rows_read, report.inserted, report.rejected) == (3, 2, 1)
+    # rows numbered as Excel shows them: the header row 1 (Excel hides the "sep=" line)
+    assert [(p.row, p.field) for p in report.problems] == [(4, "centre_type")]
+
+
 def test_arabic_headers_give_the_coordinates(db: Connection, tmp_path: Path) -> None:
     # a sheet kept in Arabic: its longitude and latitude columns were not found ("has no
     # geometry: no lon/lat ... columns")
