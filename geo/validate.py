@@ -858,8 +858,10 @@ def validate_records(
         warnings.append(Note("ignored_columns", columns=", ".join(map(str, ignored))))
     # 2. geometry -> lon/lat
     if isinstance(crs, str):
+        # "EPSG 26191" or "epsg : 26191" as typed in a box: the code, whatever its spacing
+        typed = re.fullmatch(r"\s*epsg\s*[:\s]\s*(\d+)\s*", crs, flags=re.IGNORECASE)
         try:
-            crs = CRS.from_user_input(crs)
+            crs = CRS.from_user_input(f"EPSG:{typed.group(1)}" if typed else crs)
         except Exception:  # pyproj's CRSError: PROJ's own words help no user
             raise file_error("unknown_crs", crs=crs) from None
     frame = _Frame(what=what, given=crs, fmt=fmt)

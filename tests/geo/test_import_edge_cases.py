@@ -228,6 +228,18 @@ def test_given_crs_overrides_a_geojson_read_as_lonlat(db: Connection, tmp_path: 
     assert row["geom"].distance(Point(-6.8228, 34.0240)) < 1e-5
 
 
+@pytest.mark.parametrize("typed", ["EPSG 26191", "epsg : 26191", " epsg:26191 "])
+def test_a_crs_typed_with_a_space_is_read_as_its_epsg_code(
+    db: Connection, tmp_path: Path, typed: str
+) -> None:
+    # "EPSG 26191" typed in the Data page's box was "not a coordinate reference system
+    # Walouja knows": the code was there, only the colon was missing
+    x, y = gpd.GeoSeries([Point(-6.8228, 34.0240)], crs=4326).to_crs(26191).iloc[0].coords[0]
+    path = write(tmp_path / "m.csv", f"name;x;y\nPlage m;{x:.2f};{y:.2f}\n")
+    report = run_import(db, "beaches", path, crs=typed, dry_run=True)
+    assert (report.inserted, report.rejected) == (1, 0)
+
+
 def test_given_crs_overrides_a_shapefile_prj_with_a_note(db: Connection, tmp_path: Path) -> None:
     gdf = gpd.GeoDataFrame({"name": ["Plage p"]}, geometry=[Point(-6.8228, 34.0240)], crs=4326)
     gdf.to_crs(26191).to_file(tmp_path / "p.shp")
