@@ -60,6 +60,19 @@ def test_every_enumerated_key_family_is_translated() -> None:
     assert sorted(set(wanted) - keys) == []
 
 
+def test_french_and_arabic_quote_a_value_with_guillemets() -> None:
+    # "{column!r}" wrote 'nom' in straight quotes in a French sentence ("e.csv contient 2
+    # fois la colonne 'nom'"), where every other message writes « nom »
+    texts = i18n.load_catalogues().texts
+    straight = [
+        (lang, key)
+        for lang in ("fr", "ar")
+        for key, text in texts[lang].items()
+        if re.search(r"\{\w+!r\}", text)
+    ]
+    assert straight == []
+
+
 def test_translate_fills_fields_and_marks_unknown_keys() -> None:
     assert i18n.translate("map.drawn", "en", n=3, level="communes") == "3 communes drawn"
     assert "3" in i18n.translate("map.drawn", "ar", n=3, level="جماعات")
