@@ -3,6 +3,7 @@ become bytes for a download button. Nothing here touches SQL."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -200,7 +201,37 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
     key = f"reason.{problem.code}"
     if not problem.code or key not in catalogues().texts.get(lang, {}):
         return problem.reason
-    return translate(key, lang, **problem.params)
+    params = dict(problem.params)
+    if problem.code == "invalid_geometry" and "detail" in params:
+        params["detail"] = geometry_fault(str(params["detail"]), lang)
+    return translate(key, lang, **params)
+
+
+GEOMETRY_FAULTS: dict[str, str] = {
+    "Self-intersection": "self_intersection",
+    "Ring Self-intersection": "ring_self_intersection",
+    "Hole lies outside shell": "hole_outside_shell",
+    "Holes are nested": "nested_holes",
+    "Interior is disconnected": "interior_disconnected",
+    "Nested shells": "nested_shells",
+    "Duplicate Rings": "duplicate_rings",
+    "Too few points in geometry component": "too_few_points",
+    "Invalid Coordinate": "invalid_coordinate",
+    "Ring is not closed": "ring_not_closed",
+}
+"""GEOS's reasons for an invalid geometry (``shapely.is_valid_reason``) -> the catalogue key
+``data.geometry_fault.<code>`` that words them."""
+
+
+def geometry_fault(detail: str, lang: str) -> str:
+    """GEOS's English reason for an invalid geometry (``Self-intersection[-6.75 34.05]``) in
+    ``lang``, its place as longitude and latitude (``auto-intersection en (-6.75, 34.05)``);
+    a reason GEOS words otherwise is kept as it is."""
+    found = re.fullmatch(r"(.+?)\s*\[(\S+) (\S+)\]", detail.strip())
+    code = GEOMETRY_FAULTS.get(found.group(1)) if found else None
+    if found is None or code is None:
+        return detail
+    return translate(f"data.geometry_fault.{code}", lang, lon=found.group(2), lat=found.group(3))
 
 
 def field_label(name: str, lang: str | None = None) -> str:

@@ -988,3 +988,40 @@ def test_a_workbook_is_checked_and_written_as_a_csv_is(
             {"i": f"{written}04.421"},
         ).one()
     assert (capacity, name_ar) == (40, "مركز اختبار تمارة")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", "géométrie non valide : le contour se recoupe en (-6.75, 34.05)"),
+        ("ar", "شكل هندسي غير صالح: يتقاطع المحيط مع نفسه عند \u2066(-6.75, 34.05)\u2069"),
+        ("en", "invalid geometry: the outline crosses itself at (-6.75, 34.05)"),
+    ],
+)
+def test_an_invalid_polygon_is_explained_in_the_pages_language(
+    tmp_path: Path, lang: str, words: str
+) -> None:
+    # the reason was GEOS's English, "géométrie non valide : Self-intersection[-6.75 34.05]"
+    from app import dataio
+
+    bowtie = [[-6.8, 34.0], [-6.7, 34.1], [-6.7, 34.0], [-6.8, 34.1], [-6.8, 34.0]]
+    path = tmp_path / "plages.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Plage nœud"},
+                        "geometry": {"type": "Polygon", "coordinates": [bowtie]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = dataio.check_file("beaches", path)
+    table = dataio.problem_table(report.problems, lang)
+    assert table.iloc[:, 2].tolist() == [words]
+    assert table.iloc[:, 0].tolist() == [1]  # the first feature
