@@ -90,8 +90,12 @@ unit = t(f"indicator.{map_key}.unit")
 st.caption(t(f"equity.explain.{indicator}", km=km))
 
 idx = report.indices
+# a share as precise as the table's (and the Overview's "94,4 %"): the mean read "94 %"
+figure_decimals = 1 if indicator == "coverage_share" else spec.decimals
 m1, m2, m3, m4, m5 = st.columns([1, 1, 1, 1, 1.6])  # urban / rural: two figures
-m1.metric(t("equity.mean"), with_unit(number(idx.mean * spec.scale, decimals=spec.decimals), unit))
+m1.metric(
+    t("equity.mean"), with_unit(number(idx.mean * spec.scale, decimals=figure_decimals), unit)
+)
 m2.metric(t("equity.gini"), number(idx.gini, decimals=3), help=t("equity.gini_help"))
 between = idx.theil.between / idx.theil.total if idx.theil.total > 0 else 0.0
 m3.metric(
@@ -106,8 +110,8 @@ gap = report.urban_rural
 if gap.urban_mean is not None and gap.rural_mean is not None:
     m5.metric(
         t("equity.urban_rural"),
-        f"{number(gap.urban_mean * spec.scale, decimals=spec.decimals)} / "
-        + with_unit(number(gap.rural_mean * spec.scale, decimals=spec.decimals), unit),
+        f"{number(gap.urban_mean * spec.scale, decimals=figure_decimals)} / "
+        + with_unit(number(gap.rural_mean * spec.scale, decimals=figure_decimals), unit),
         help=t("equity.urban_rural_help"),
     )
 st.caption(t("equity.theil_split", share=number(100 * between, decimals=0)))
@@ -134,7 +138,7 @@ decimals = {
     "pwd": 0,
     # a share within the distance as precise as the share beyond it beside it ("11" read
     # beside "88,6" for Al Hoceima)
-    "shown": 1 if indicator == "coverage_share" else spec.decimals,
+    "shown": figure_decimals,
     "pwd_beyond": 0,
     "share_beyond": 1,
     "places": 0,

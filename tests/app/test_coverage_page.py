@@ -349,7 +349,9 @@ def test_percentages_and_figures_are_written_alike_across_the_page(
         mean = {m.label: m.value for m in at.metric}[translate("equity.mean", lang)]
         texts += [m.value for m in at.metric] + [c.value for c in at.caption]
     percent = {"fr": f"{NNBSP}%", "ar": "%", "en": "%"}[lang]
-    assert re.fullmatch(rf"\d+{re.escape(percent)}", mean), mean  # 62 % / 62%, as "13%"
+    mark = "." if lang == "en" else ","
+    # 62,0 % / 62.0%, as "13%" (one decimal, as the table's shares and the Overview's)
+    assert re.fullmatch(rf"\d+\{mark}\d{re.escape(percent)}", mean), mean
     for text in texts:
         if lang == "fr":
             assert not re.search(r"\d%", text), text
@@ -651,3 +653,27 @@ def test_the_rankings_note_counts_the_units_it_shows(
         assert not at.exception, at.exception
         captions = [c.value for c in at.caption]
         assert translate("equity.rank_note_regions", lang, n=str(regions)) in captions
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_national_coverage_reads_as_on_the_overview(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # every type within 30 km: the Overview read "94,4 %" and this page "94 %", and the
+    # urban / rural split "99 / 99 %" hid a gap the table's one decimal shows
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    _fresh_caches()
+    at = AppTest.from_file(HOME, default_timeout=180)
+    at.query_params["ctype"] = "any"
+    at.run()
+    label = translate("overview.coverage", lang, km=30)
+    (overview,) = [m.value for m in at.metric if m.label == label]
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    (mean,) = [m.value for m in at.metric if m.label == translate("equity.mean", lang)]
+    assert mean == overview
+    (split,) = [m.value for m in at.metric if m.label == translate("equity.urban_rural", lang)]
+    mark = "," if lang in ("fr", "ar") else "."
+    assert re.fullmatch(rf"\d+\{mark}\d / \d+\{mark}\d\u202f?%", split), split
+    _fresh_caches()
