@@ -318,14 +318,16 @@ with tab_gaps:
             f"{len(without)} / {gaps.provinces_total}",
         )
         without["name"] = without[name_column()]
+        gap_tag = explorer.type_tag(gap_type)
         gap_table, gap_config = tables.screen_table(
             without[["code", "name", "pwd", "under_construction", "planned"]],
             {
                 "code": t("field.code"),
                 "name": t("field.name"),
                 "pwd": t("field.pwd"),
-                "under_construction": t("status.under_construction"),
-                "planned": t("status.planned"),
+                # "COAPH en construction", not a bare "en construction" / "programmé"
+                "under_construction": t("equity.gaps_under_construction", type=gap_tag),
+                "planned": t("equity.gaps_planned", type=gap_tag),
             },
             {"pwd": 0, "under_construction": 0, "planned": 0},
         )

@@ -95,7 +95,7 @@ def _lang(at: AppTest) -> str:
 
 def _table(at: AppTest, key: str) -> Any:
     """The first ``st.dataframe`` with the column ``key`` names in the page's language."""
-    header = translate(key, _lang(at), km=30)
+    header = translate(key, _lang(at), km=30, type="COAPH")
     return next(d for d in at.dataframe if header in d.value.columns)
 
 
@@ -119,7 +119,10 @@ def test_table_figures_are_written_in_the_page_language(page: AppTest) -> None:
     lang = _lang(page)
     thousands = {"fr": NNBSP, "ar": NNBSP, "en": ","}[lang]
     # the table (its short headings), the provinces without a centre
-    for key, pwd in (("equity.col.pwd_beyond", "equity.col.pwd"), ("status.planned", "field.pwd")):
+    for key, pwd in (
+        ("equity.col.pwd_beyond", "equity.col.pwd"),
+        ("equity.gaps_planned", "field.pwd"),
+    ):
         column = translate(pwd, lang)
         frame = _table(page, key)
         raw, shown = frame.value, _shown(frame)
@@ -257,7 +260,7 @@ PAGE_WIDTH_PX = 900  # the main column at 1366 px beside the sidebar (906 px)
 def test_arabic_tables_read_from_the_right_and_fit_the_page(page: AppTest) -> None:
     lang = _lang(page)
     code, name = translate("field.code", lang), translate("field.name", lang)
-    for key in ("equity.col.pwd_beyond", "status.planned"):
+    for key in ("equity.col.pwd_beyond", "equity.gaps_planned"):
         frame = _table(page, key)
         columns = list(frame.value.columns)
         config = json.loads(frame.proto.columns or "{}")
@@ -270,7 +273,7 @@ def test_arabic_tables_read_from_the_right_and_fit_the_page(page: AppTest) -> No
         assert {config[c].get("alignment") for c in columns} == {"right"}
         # narrow enough that the code and name are not scrolled out of sight
         assert sum(int(config[c]["width"]) for c in columns) <= PAGE_WIDTH_PX
-        if key == "status.planned":
+        if key == "equity.gaps_planned":
             assert all(config[c]["help"] == c for c in columns)  # a cut heading reads in full
 
 
@@ -677,3 +680,22 @@ def test_the_national_coverage_reads_as_on_the_overview(
     mark = "," if lang in ("fr", "ar") else "."
     assert re.fullmatch(rf"\d+\{mark}\d / \d+\{mark}\d\u202f?%", split), split
     _fresh_caches()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_the_provinces_without_a_centre_name_the_type_under_way(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the two last columns read "en construction" and "programmé", lower case, with no word
+    # of what is under construction: a COAPH, or a CAS when CAS are shown
+    for at in _page(monkeypatch, engine, lang, tab="gaps"):
+        for kind in ("COAPH", "CAS"):
+            at.selectbox(key="ctype").set_value(kind).run()
+            assert not at.exception, at.exception
+            building = translate("equity.gaps_under_construction", lang, type=kind)
+            planned = translate("equity.gaps_planned", lang, type=kind)
+            assert kind in building
+            assert kind in planned
+            (table,) = [d for d in at.dataframe if planned in d.value.columns]
+            assert building in table.value.columns
+            assert translate("status.planned", lang) not in table.value.columns
