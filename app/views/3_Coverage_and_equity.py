@@ -336,6 +336,10 @@ with tab_gaps:
         # read as a target no plan sets
         note = "equity.gaps_note" if gap_type == "COAPH" else "equity.gaps_note_other"
         st.caption(t(note, type=explorer.type_tag(gap_type)))
+# every tab's figures count the centres: when they are invented, said beneath them too (the
+# banner at the top is out of sight by the table's last rows or the ranking)
+if demo:
+    st.caption(f"{shell.DEMO_ICON} {t('overview.demo_computed')}")
 # every tab shows census figures (persons with disabilities): HCP's licence asks for credit,
 # which only the map's corner and the CSV file gave
 st.caption(t("equity.csv.source"))

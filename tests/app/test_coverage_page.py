@@ -699,3 +699,18 @@ def test_the_provinces_without_a_centre_name_the_type_under_way(
             (table,) = [d for d in at.dataframe if planned in d.value.columns]
             assert building in table.value.columns
             assert translate("status.planned", lang) not in table.value.columns
+
+
+def test_the_figures_under_every_tab_say_they_count_demonstration_centres(
+    page: AppTest, engine: Engine
+) -> None:
+    # the banner at the top was out of sight by the table's last rows, the ranking or the
+    # provinces without a centre, whose counts read as official
+    with engine.connect() as c:
+        demo = c.execute(sa.text("SELECT count(*) FROM centres WHERE is_demo")).scalar_one()
+    assert demo > 0, "expects the demonstration centres"
+    note = translate("overview.demo_computed", _lang(page))
+    captions = [c.value for c in page.caption]
+    (found,) = [i for i, c in enumerate(captions) if c.endswith(note)]
+    # beneath the tabs, beside the census's credit
+    assert captions[found + 1] == translate("equity.csv.source", _lang(page))
