@@ -109,8 +109,10 @@ REASONS: dict[str, str] = {
     "outside_morocco_swapped": (
         "outside Morocco ({lon}, {lat}): longitude and latitude look swapped"
     ),
+    # Ceuta and Melilla are in no census commune: the reason says so, not "outside Morocco"
     "outside_communes": (
-        "outside Morocco ({lon}, {lat}): in no commune and more than 2 km from any"
+        "in no commune ({lon}, {lat}): more than 2 km from every commune of the census (at "
+        "sea, abroad, or in Ceuta or Melilla, which it does not cover)"
     ),
     "duplicate_in_file": (
         "duplicate of row {other_row} ({other_name}): same type, similar name, {distance} m apart"

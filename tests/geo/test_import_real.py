@@ -49,7 +49,7 @@ def test_healthsites_as_other_centres_dry_run(db: Connection) -> None:
     kinds = collections.Counter(
         "no name" if p.code in ("required_missing", "name_without_letters")
         else "duplicate" if p.reason.startswith("duplicate")
-        else "outside" if p.reason.startswith("outside Morocco")
+        else "outside" if p.code == "outside_communes"
         else p.reason
         for p in report.problems
     )  # fmt: skip
@@ -59,7 +59,18 @@ def test_healthsites_as_other_centres_dry_run(db: Connection) -> None:
     assert kinds["outside"] >= 3  # at least the Ceuta rows
     assert report.inserted == report.rows_read - report.rejected
     ceuta = [p for p in report.problems if "(-5.30" in p.reason and "35.88" in p.reason]
-    assert ceuta, "the Ceuta hospital and pharmacies are not in Morocco"
+    assert ceuta, "the Ceuta hospital and pharmacies are in no census commune"
+    # the reason places them in no census commune; it read "outside Morocco" of Ceuta
+    from app.dataio import reason_text
+
+    for lang, words, not_said in (
+        ("en", "Ceuta or Melilla, which it does not cover", "outside Morocco"),
+        ("fr", "à Ceuta ou Melilla, qu'il ne couvre pas", "hors du Maroc"),
+        ("ar", "في سبتة أو مليلية اللتين لا يشملهما الإحصاء", "خارج التراب الوطني"),
+    ):
+        worded = reason_text(ceuta[0], lang)
+        assert words in worded
+        assert not_said not in worded
     wheel = ["yes", "limited", "no"]
     assert wheel  # the wheelchair column maps to centres.wheelchair (24 tagged rows)
 
