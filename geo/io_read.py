@@ -10,6 +10,7 @@ geometries.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -117,6 +118,13 @@ def _gtfs_table(files: dict[str, str], base: str, name: str, columns: list[str])
 
 
 def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" (the way it keeps Arabic in a text file): UTF-16, tab
+        # separated, its byte-order mark saying so; it was refused as "Windows-1252"
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise file_error("not_utf8", name=name, line=1, encoding="UTF-16") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

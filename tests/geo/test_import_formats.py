@@ -67,6 +67,22 @@ def test_semicolon_csv_with_bom_and_decimal_commas(db: Connection, centres_csv: 
     assert not row["is_demo"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_excels_unicode_text_utf16_is_read(db: Connection, tmp_path: Path, encoding: str) -> None:
+    # Excel's "Unicode Text" (UTF-16 with a byte-order mark, tab separated), the way it keeps
+    # Arabic in a text file, was refused as "not UTF-8 … most likely Windows-1252"
+    text = CENTRES_CSV.replace(";", "\t").replace("\n", "\r\n")
+    raw = text.encode(encoding)
+    if encoding == "utf-16-be":
+        raw = b"\xfe\xff" + raw  # the BOM Python's big-endian codec leaves out
+    path = tmp_path / "centres_unicode.txt"
+    path.write_bytes(raw)
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.rejected) == (3, 0)
+    row = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["T-2"]})).iloc[0]
+    assert row["name_ar"] == "مؤسسة النور"
+
+
 @pytest.mark.parametrize("hint", ["sep=;", "SEP=;", "sep=;;;;;"])
 def test_excels_separator_line_is_read_as_the_separator_not_a_row(
     db: Connection, tmp_path: Path, hint: str
