@@ -146,6 +146,13 @@ def _equity(
             code="no_capacity",
             params={"centre_type": centre_type or "", "indicator": indicator},
         )
+    values, weights = frame[indicator].to_numpy(float), frame["pwd"].to_numpy(float)
+    if not np.any((values > 0) & (weights > 0)):  # nothing to share out: no inequality
+        raise AnalysisError(
+            f"{indicator} is 0 in every commune: its inequality is undefined",
+            code="indicator_zero",
+            params={"centre_type": centre_type or "", "indicator": indicator},
+        )
     known = has_capacity(frame)
     if not known:  # the report checks places: count none, and blank them again in its table
         frame = frame.assign(**dict.fromkeys(CAPACITY_COLUMNS, 0.0))
@@ -171,7 +178,9 @@ def equity(
     """The equity report of one indicator per region or province (cached).
 
     Raises ``WaloujaError``; code ``no_capacity`` for a places-based indicator when no
-    centre of the type has a capacity.
+    centre of the type has a capacity, ``indicator_zero`` when the indicator is 0 for every
+    person (no centre within the distance, no place within reach, every centre on its
+    commune's demand point): the page says so instead of measuring an inequality.
     """
     with st.spinner(t("progress.analysis"), show_time=True):
         return _equity(centre_type, float(threshold_km), indicator, by, data_version())  # type: ignore[return-value]

@@ -80,6 +80,8 @@ try:
 except WaloujaError as exc:
     if exc.code == "no_capacity":  # distance and coverage still work: say so, no error
         st.info(t("access.no_capacity", type=filters.type_label(centre_type)))
+    elif exc.code == "indicator_zero":  # no one covered, or everyone at 0 km: said in words
+        st.info(t(f"equity.zero.{indicator}", type=filters.type_label(centre_type), km=km))
     else:
         shell.show_error(exc)
     st.stop()
@@ -96,11 +98,14 @@ m1, m2, m3, m4, m5 = st.columns([1, 1, 1, 1, 1.6])  # urban / rural: two figures
 m1.metric(
     t("equity.mean"), with_unit(number(idx.mean * spec.scale, decimals=figure_decimals), unit)
 )
-m2.metric(t("equity.gini"), number(idx.gini, decimals=3), help=t("equity.gini_help"))
+# rounded "+ 0.0": an index of no inequality computed as -1e-17 read "-0,000"
+m2.metric(
+    t("equity.gini"), number(round(idx.gini, 3) + 0.0, decimals=3), help=t("equity.gini_help")
+)
 between = idx.theil.between / idx.theil.total if idx.theil.total > 0 else 0.0
 m3.metric(
     t("equity.theil"),
-    number(idx.theil.total, decimals=3),
+    number(round(idx.theil.total, 3) + 0.0, decimals=3),
     help=t("equity.theil_help", share=number(100 * between, decimals=0)),
 )
 # for a distance the top 10 % are the farthest, not the best served: the help says so
@@ -114,7 +119,13 @@ if gap.urban_mean is not None and gap.rural_mean is not None:
         + with_unit(number(gap.rural_mean * spec.scale, decimals=figure_decimals), unit),
         help=t("equity.urban_rural_help"),
     )
-st.caption(t("equity.theil_split", share=number(100 * between, decimals=0)))
+# no inequality to split: "0 % of the inequality lies between regions; the rest within"
+no_inequality = round(idx.theil.total, 3) == 0 and round(idx.gini, 3) == 0
+st.caption(
+    t("equity.no_inequality")
+    if no_inequality
+    else t("equity.theil_split", share=number(100 * between, decimals=0))
+)
 if not math.isfinite(idx.palma):  # the poorest 40 % hold nothing: no ratio to show
     st.caption(t("equity.palma_none"))
 # centres of unknown capacity count the median in every places figure of the page: said, as

@@ -714,3 +714,77 @@ def test_the_figures_under_every_tab_say_they_count_demonstration_centres(
     (found,) = [i for i, c in enumerate(captions) if c.endswith(note)]
     # beneath the tabs, beside the census's credit
     assert captions[found + 1] == translate("equity.csv.source", _lang(page))
+
+
+# ---- no inequality to measure: everyone covered, or no one --------------------------------
+
+# an "other" centre on every commune's demand point (every commune covered, every distance
+# 0 km) and one CJPA out at sea off Agadir, 700 km from any commune (no one covered, no place
+# within reach, no place in any commune)
+_EVERYWHERE_AND_NOWHERE = """
+INSERT INTO centres (external_id, name, centre_type, capacity, status, commune_code, geom,
+                     source, is_demo)
+SELECT 'test-' || code, 'Test ' || code, 'other', 10, 'operating', code, demand_point,
+       'test', true
+FROM communes
+UNION ALL
+SELECT 'test-sea', 'Test at sea', 'CJPA', 10, 'operating', NULL,
+       ST_SetSRID(ST_MakePoint(-17, 30), 4326), 'test', true
+"""
+
+
+def test_everyone_or_no_one_covered_is_said_in_words(
+    scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every commune within 10 km of a centre read "Gini -0,000" and "0 % of the inequality
+    # lies between regions; the rest lies within regions"; every distance 0 km, or no one
+    # within the distance, read "Impossible de continuer : nearest_km is 0 in every commune:
+    # its inequality is undefined", in English, with advice to look for centres within reach
+    from geo import census, db, migrate
+
+    db.ensure_postgis(scratch_settings)
+    migrate.upgrade(scratch_settings)
+    census.load_geography(scratch_settings)
+    scratch = db.get_engine(scratch_settings)
+    with scratch.begin() as c:
+        c.execute(sa.text(_EVERYWHERE_AND_NOWHERE))
+    scratch.dispose()
+    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
+    if scratch_settings.database_url:
+        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+
+    def opened(lang: str, **params: str) -> AppTest:
+        monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+        _fresh_caches()
+        at = AppTest.from_file(HOME, default_timeout=180)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+        return at
+
+    try:
+        for lang in ("fr", "ar", "en"):
+            at = opened(lang, ctype="other", km="10")
+            shown = {m.label: m.value for m in at.metric}
+            zero = "0.000" if lang == "en" else "0,000"
+            assert shown[translate("equity.gini", lang)] == zero
+            assert shown[translate("equity.theil", lang)] == zero
+            captions = [c.value for c in at.caption]
+            assert translate("equity.no_inequality", lang) in captions
+            assert translate("equity.theil_split", lang, share="0") not in captions
+            for ctype, indicator in (
+                ("other", "nearest_km"),
+                ("CJPA", "coverage_share"),
+                ("CJPA", "access"),
+                ("CJPA", "places_per_10k"),
+            ):
+                at = opened(lang, ctype=ctype, km="10", eq_indicator=indicator)
+                label = translate(f"centre_type.{ctype}", lang)
+                said = translate(f"equity.zero.{indicator}", lang, type=label, km="10")
+                assert said in [i.value for i in at.info], (ctype, indicator)
+    finally:
+        _fresh_caches()
