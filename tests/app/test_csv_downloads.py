@@ -84,11 +84,26 @@ def test_every_csv_download_is_written_as_the_pages_language_writes_a_csv(
     assert report.unchanged == len(layer)
 
 
-def test_the_data_pages_csv_says_how_it_is_written() -> None:
-    from app.i18n import translate
+@pytest.mark.parametrize(
+    ("lang", "words"), [("fr", "« ; » et virgule décimale"), ("en", "commas with a decimal point")]
+)
+def test_the_data_pages_csv_says_how_it_is_written(
+    monkeypatch: pytest.MonkeyPatch, lang: str, words: str
+) -> None:
+    # the layer's CSV had no word on its separators, where the Coverage and sites CSVs say them
+    from tests.app.test_data_import import _page
 
-    for lang, words in (("fr", "« ; » et virgule décimale"), ("en", "commas")):
-        assert words in translate("data.export_csv_help", lang)
+    at = _page(lang, monkeypatch)
+    at.selectbox(key="exp_layer").set_value("beaches")
+    at.selectbox(key="exp_fmt").set_value("csv")
+    at.button(key="export").click().run()
+    assert not at.exception, at.exception
+    (button,) = at.get("download_button")
+    assert words in button.proto.help
+    at.selectbox(key="exp_fmt").set_value("gpkg")
+    at.button(key="export").click().run()
+    (button,) = at.get("download_button")
+    assert not button.proto.help  # a GeoPackage has no separators to explain
 
 
 def test_the_arabic_coverage_csv_help_says_each_column_once() -> None:
