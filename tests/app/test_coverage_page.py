@@ -636,6 +636,7 @@ def test_the_action_plans_target_is_claimed_for_the_coaph_alone(
         captions = [c.value for c in at.caption]
         assert translate("equity.gaps_note", lang, type="CAS") not in captions
         assert translate("equity.gaps_note_other", lang, type="CAS") in captions
+        assert "{type}" not in translate("equity.gaps_note_other", lang)  # "les centre d'un…"
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
