@@ -298,7 +298,21 @@ def _as_text(series: pd.Series) -> pd.Series:
     )
 
 
-_NUMBER_CHARS = str.maketrans({",": ".", " ": None, "\u00a0": None, "\u202f": None, "\t": None})
+# Arabic-Indic (٠١٢…) and extended Arabic-Indic (۰۱۲…) digits, as an Arabic keyboard may
+# type them: read as 0-9 (they were "not a number: ١٢٠")
+_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
+_NUMBER_CHARS = str.maketrans(
+    {
+        ",": ".",
+        " ": None,
+        "\u00a0": None,
+        "\u202f": None,
+        "\t": None,
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": None,  # Arabic thousands separator
+        **{chr(k): v for k, v in _DIGITS.items()},
+    }
+)
 
 
 def _blank(series: pd.Series) -> pd.Series:
@@ -318,7 +332,7 @@ def parse_numbers(series: pd.Series) -> pd.Series:
 
 
 def _parse_date(value: str) -> dt.date | None:
-    value = value.strip()
+    value = value.strip().translate(_DIGITS)
     formats = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S")
     for fmt in (*formats, "%Y-%m-%d %H:%M:%S"):
         try:

@@ -67,6 +67,27 @@ def test_semicolon_csv_with_bom_and_decimal_commas(db: Connection, centres_csv: 
     assert not row["is_demo"]
 
 
+def test_arabic_indic_digits_are_read_as_numbers_and_dates(db: Connection, tmp_path: Path) -> None:
+    # a sheet typed on an Arabic keyboard: "١٢٠" places was "not a number: ١٢٠"
+    digits = str.maketrans("0123456789.", "٠١٢٣٤٥٦٧٨٩٫")
+    lon, lat = f"{FES[0]:.4f}".translate(digits), f"{FES[1]:.4f}".translate(digits)
+    path = write(
+        tmp_path / "مراكز.csv",
+        "id;الاسم;type;capacite;date_ouverture;lon;lat\n"
+        f"T-AI-1;مركز الأرقام;COAPH;١٢٠;٢٠١٩-٠١-٠٢;{lon};{lat}\n"
+        f"T-AI-2;مركز الأرقام الممتدة;CAS;۱٬۲۰۰;٠٢/٠١/٢٠١٩;{lon.replace('٫', ',')};{lat}\n",
+        bom=True,
+    )
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.rejected) == (2, 0), report.problems
+    ids = LayerFilter(equals={"external_id": ["T-AI-1", "T-AI-2"]})
+    got = read_layer(db, "centres", where=ids).set_index("external_id")
+    assert got.loc["T-AI-1", "capacity"] == 120
+    assert got.loc["T-AI-2", "capacity"] == 1200
+    assert {str(v)[:10] for v in got["opened"]} == {"2019-01-02"}
+    assert got.loc["T-AI-1", "commune_code"] == commune_at(db, *FES)
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
 def test_excels_unicode_text_utf16_is_read(db: Connection, tmp_path: Path, encoding: str) -> None:
     # Excel's "Unicode Text" (UTF-16 with a byte-order mark, tab separated), the way it keeps
