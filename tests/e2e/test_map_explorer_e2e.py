@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.components.explorer import LEGEND_ROOM
 from tests.e2e.conftest import ARTIFACTS, map_iframe
 
 pytestmark = pytest.mark.e2e
@@ -297,3 +298,44 @@ def test_the_legend_shows_its_demonstration_mark_without_scrolling(
     assert seen is not None
     assert seen["body"]["top"] <= seen["mark"]["top"], seen
     assert seen["mark"]["bottom"] <= seen["body"]["bottom"], seen
+
+
+_FILL = """([iframe, stroke, kept]) => {
+    // how much of the room left of the legend's (``kept`` px) the region's units take
+    const frame = document.querySelector(iframe);
+    const doc = frame && frame.contentDocument;
+    if (!doc || !doc.querySelector(".walouja-legend")) return {n: 0};
+    const boxes = [...doc.querySelectorAll(`path.leaflet-interactive[stroke='${stroke}']`)]
+        .map(p => p.getBoundingClientRect());
+    const map = doc.querySelector(".leaflet-container").getBoundingClientRect();
+    const width = Math.max(...boxes.map(b => b.right)) - Math.min(...boxes.map(b => b.left));
+    const height = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+    return {n: boxes.length, width, height,
+            room: {width: map.width - kept, height: map.height}};
+}"""
+
+
+@pytest.mark.parametrize("region", ["06", "08", "11"])
+def test_a_region_chosen_fills_the_room_left_of_the_legend(
+    app: str, page: Any, engine: Engine, region: str
+) -> None:
+    # in whole zoom levels a region took what the next level down left it: Drâa-Tafilalet
+    # 228 of the 415 px left of the legend, Laâyoune-Sakia El Hamra 285
+    page.set_viewport_size({"width": 1366, "height": 768})
+    n = _communes_of(engine, region=region)
+    page.goto(f"{app}/map_explorer?region={region}&overlays=")
+    page.wait_for_function(
+        f"""([iframe, stroke, n, kept]) => {{
+            const seen = ({_FILL})([iframe, stroke, kept]);
+            const now = JSON.stringify(seen);
+            const still = seen.n === n && now === window.__lastFill;
+            window.__lastFill = now;
+            return still;
+        }}""",
+        arg=[MAP_IFRAME, UNIT_STROKE, n, LEGEND_ROOM[0]],
+        timeout=90_000,
+        polling=250,
+    )
+    seen = page.evaluate(_FILL, [MAP_IFRAME, UNIT_STROKE, LEGEND_ROOM[0]])
+    fill = max(seen["width"] / seen["room"]["width"], seen["height"] / seen["room"]["height"])
+    assert fill >= 0.8, seen
