@@ -9,7 +9,7 @@ import streamlit as st
 
 from app import data, dataio, shell, state
 from app.i18n import current_language, grouped, name_column, t, tn
-from walouja.errors import WaloujaError
+from walouja.errors import ValidationError, WaloujaError
 
 shell.header("data.title", "data.intro")
 if not shell.require_database():
@@ -135,6 +135,8 @@ with tab_import:
             rechecked = True
         report = checked.report
         with report_box:
+            if st.session_state.pop("import_rechecked", False):
+                st.warning(t("data.rechecked"))
             (st.error if report.rejected else st.success)(
                 t(
                     "data.report",
@@ -239,6 +241,26 @@ with tab_import:
                         defaults=checked.defaults,
                         crs=checked.crs,
                     )
+                except ValidationError:
+                    # the layer changed since the check (another import wrote rows this
+                    # file's ids name): nothing was written; the file is checked again, so
+                    # that the rows now refused are listed, and the others can be imported
+                    try:
+                        again = dataio.check_file(
+                            layer,
+                            checked.upload.path,
+                            defaults=checked.defaults,
+                            crs=checked.crs,
+                            source=checked.source,
+                        )
+                    except WaloujaError as exc:
+                        shell.show_error(exc)
+                    else:
+                        st.session_state["import_check"] = dataclasses.replace(
+                            checked, report=again
+                        )
+                        st.session_state["import_rechecked"] = True
+                        st.rerun()
                 except WaloujaError as exc:
                     shell.show_error(exc)
                 else:

@@ -1025,3 +1025,40 @@ def test_an_invalid_polygon_is_explained_in_the_pages_language(
     table = dataio.problem_table(report.problems, lang)
     assert table.iloc[:, 2].tolist() == [words]
     assert table.iloc[:, 0].tolist() == [1]  # the first feature
+
+
+def test_a_file_refused_at_writing_is_checked_again_and_its_rows_listed(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str, tmp_path: Path
+) -> None:
+    # between the check and the click, another import gave the file's id to another place:
+    # the page said "fix the rows listed" above a report of 2 accepted rows and 0 refused,
+    # and no box offered to import the valid row
+    from geo.importer import ImportOptions, import_file
+    from walouja.settings import get_settings
+
+    at = _check(
+        _page("fr", monkeypatch),
+        f"{written}ids.csv",
+        "id,nom,type,lon,lat\n"
+        f"{written}1,Centre Tiznit,COAPH,-9.7316,29.6974\n"
+        f"{written}2,Centre Taza,CAS,-4.0103,34.2133\n",
+    )
+    assert "2 lignes acceptées, 0 refusée sur 2" in at.success[0].value
+    other = write(tmp_path / "other.csv", f"id,nom,type,lon,lat\n{written}1,Plage,CAS,-6.8,34\n")
+    import_file(
+        get_settings(),
+        "centres",
+        other,
+        options=ImportOptions(source=f"{written}other org", source_given=True, licence="CC0"),
+    )
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert any("vérifié à nouveau" in w.value for w in at.warning)
+    assert "1 ligne acceptée, 1 refusée sur 2" in at.error[0].value
+    (reason,) = at.table[-1].value.iloc[:, 2].tolist()  # the rejected rows (after the columns)
+    assert f"{written}other org" in reason
+    assert _rows(engine) == [(f"{written}1", "CAS", f"{written}other org")]  # nothing written
+    assert at.checkbox(key="imp_skip").label.startswith(
+        "N'importer que les lignes valides (1 sur 2)"
+    )
