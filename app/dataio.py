@@ -204,6 +204,9 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
     params = dict(problem.params)
     if problem.code == "invalid_geometry" and "detail" in params:
         params["detail"] = geometry_fault(str(params["detail"]), lang)
+    if lang == "ar" and "distance" in params:
+        # "79 km" in an Arabic sentence, where every other distance is written "79 كلم"
+        params["distance"] = re.sub(r" km$", " كلم", re.sub(r" m$", " م", str(params["distance"])))
     return translate(key, lang, **params)
 
 

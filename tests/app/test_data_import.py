@@ -1062,3 +1062,28 @@ def test_a_file_refused_at_writing_is_checked_again_and_its_rows_listed(
     assert at.checkbox(key="imp_skip").label.startswith(
         "N'importer que les lignes valides (1 sur 2)"
     )
+
+
+@pytest.mark.parametrize(("distance", "arabic"), [("79 km", "79 كلم"), ("420 m", "420 م")])
+def test_an_arabic_reason_writes_its_distance_in_arabic(distance: str, arabic: str) -> None:
+    # "على بعد ⁦79 km⁩": the one distance of the import's reasons written with a Latin unit
+    from app import dataio
+    from geo.validate import problem
+
+    found = problem(
+        2,
+        "external_id",
+        "id_of_another_place",
+        external_id="x-1",
+        name="A",
+        type="CAS",
+        other_name="B",
+        other_type="CAS",
+        other_source="S",
+        other_id="7",
+        distance=distance,
+    )
+    worded = dataio.reason_text(found, "ar")
+    assert f"على بعد {arabic} من" in worded
+    assert "km" not in worded
+    assert f"à {distance} de" in dataio.reason_text(found, "fr")
