@@ -149,7 +149,8 @@ def whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col].dtype):
             values = out[col].dropna()
-            if len(values) and values.map(lambda v: math.isfinite(v) and v.is_integer()).all():
+            whole = values.map(lambda v: math.isfinite(v) and v.is_integer() and abs(v) < 2**53)
+            if len(values) and whole.all():  # beyond 2**53 a float holds no exact integer
                 out[col] = out[col].astype("Int64")
     return out
 

@@ -311,3 +311,12 @@ def test_one_report_names_rows_without_a_point_and_points_outside_morocco(
         (5, "lat", "missing_coordinate"),
         (5, "lon", "missing_coordinate"),
     ]
+
+
+def test_sites_csv_writes_whole_figures_without_a_decimal_and_huge_ones_as_they_are() -> None:
+    # a cost of 5e6 was written "5000000.0"; a figure beyond 2**53 holds no exact integer
+    # and stayed a float instead of stopping the download
+    sites = [{**SITES[0], "cost_mad": 5e6, "gain": 1e20}, {**SITES[1], "cost_mad": None}]
+    table = pd.read_csv(io.BytesIO(sites_bytes(sites, "csv")), dtype=str, encoding="utf-8-sig")
+    assert table["cost_mad"].fillna("").tolist() == ["5000000", ""]
+    assert [float(v) for v in table["gain"]] == [1e20, 99.0]
