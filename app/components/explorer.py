@@ -188,6 +188,19 @@ def empty_overlays(overlays: Sequence[str], drawn: Mapping[str, int]) -> list[st
     return [layer for layer in overlays if not drawn.get(layer)]
 
 
+def unit_in_area(level: str, code: str, *, region: str | None, province: str | None) -> bool:
+    """Whether the unit ``code`` of ``level`` lies in the region and province the map is
+    filtered to (a region holds the province it is filtered to)."""
+    units = data.units(level)
+    found = units.loc[units["code"].astype(str) == code]
+    if found.empty:
+        return False
+    row = found.iloc[0]
+    if region and str(row["region_code"]) != region:
+        return False
+    return not (province and level != "regions" and str(row["province_code"]) != province)
+
+
 def drawn_codes(level: str, *, region: str | None, province: str | None) -> set[str]:
     """Codes of the units of ``level`` the map draws with these filters."""
     units = data.units(level)

@@ -224,6 +224,16 @@ if chosen_code != previous:
     elif previous and st.session_state.get("selected") == explorer.found_unit(previous):
         del st.session_state["selected"]
 
+# a unit clicked outside the region or province now chosen leaves the panel: Tiznit's figures
+# stayed beside the map of Tanger-Tétouan-Al Hoceima, as if they were part of it
+kept_unit = st.session_state.get("selected")
+if (
+    area
+    and kept_unit
+    and not explorer.unit_in_area(*kept_unit, region=region or None, province=province or None)
+):
+    del st.session_state["selected"]
+
 # ---- map and figures ---------------------------------------------------------------------
 left, right = st.columns([3, 1.1])
 with left:

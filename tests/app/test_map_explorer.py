@@ -602,3 +602,38 @@ def test_a_units_popup_gives_the_unit_once(fresh: None) -> None:
         labels = json.loads(found.group(1))
         assert label in labels, (lang, labels)
         assert f"{label} (%)" not in labels
+
+
+def test_a_unit_outside_the_region_chosen_leaves_the_panel(fresh: None, engine: Engine) -> None:
+    # Tiznit (Souss-Massa), clicked, kept its figures in the panel beside the map of
+    # Tanger-Tétouan-Al Hoceima chosen after it, as if they were part of it
+    with engine.connect() as c:
+        inside, outside = (
+            str(c.execute(sa.text(sql)).scalar_one())
+            for sql in (
+                "SELECT code FROM communes WHERE region_code = '01' ORDER BY code LIMIT 1",
+                "SELECT code FROM communes WHERE region_code = '09' ORDER BY code LIMIT 1",
+            )
+        )
+        name = str(
+            c.execute(
+                sa.text("SELECT name_fr FROM communes WHERE code = :c"), {"c": outside}
+            ).scalar_one()
+        )
+    at = _open(unit=f"communes:{outside}", overlays="")
+    assert name in [h.value for h in at.header]
+    at.selectbox(key="region").set_value("01").run()
+    assert not at.exception
+    assert name not in [h.value for h in at.header]
+    assert "unit" not in at.query_params
+    assert any(i.value.startswith("Cliquez sur la carte") for i in at.info)
+    # a unit inside the region chosen stays, and so does a region holding the province
+    at = _open(unit=f"communes:{inside}", overlays="")
+    kept = [h.value for h in at.header]
+    at.selectbox(key="region").set_value("01").run()
+    assert [h.value for h in at.header] == kept
+    at = _open(unit="regions:01", overlays="", region="01")
+    province = at.selectbox(key="province").options[1]
+    at.selectbox(key="province").select_index(1).run()
+    assert province != "Toutes les provinces"
+    assert at.query_params.get("unit") == "regions:01"
