@@ -342,7 +342,10 @@ with tab_gaps:
             },
             {"pwd": 0, "under_construction": 0, "planned": 0},
         )
-        st.dataframe(gap_table, hide_index=True, width="stretch", column_config=gap_config)
+        if without.empty:  # the target met: said, not an empty table's headings alone
+            st.success(t("equity.gaps_none", type=gap_tag))
+        else:
+            st.dataframe(gap_table, hide_index=True, width="stretch", column_config=gap_config)
         # the action plan's target of one centre per province is the COAPH's: for a CAS it
         # read as a target no plan sets
         note = "equity.gaps_note" if gap_type == "COAPH" else "equity.gaps_note_other"

@@ -777,6 +777,11 @@ def test_everyone_or_no_one_covered_is_said_in_words(
             captions = [c.value for c in at.caption]
             assert translate("equity.no_inequality", lang) in captions
             assert translate("equity.theil_split", lang, share="0") not in captions
+            # every province has one: said, where an empty table showed its headings alone
+            every = translate(
+                "equity.gaps_none", lang, type=translate("centre_type.other.short", lang)
+            )
+            assert every in [s.value for s in at.success]
             for ctype, indicator in (
                 ("other", "nearest_km"),
                 ("CJPA", "coverage_share"),
