@@ -447,6 +447,7 @@ else:
             st.session_state["km"] = str(page["threshold_km"])
             st.session_state["eq_indicator"] = str(page["indicator"])
             st.session_state["by"] = str(page["by"])
+            st.session_state["_eq_opened"] = int(st.session_state["eq_open_id"])
 
         o1, o2 = st.columns([3, 1], vertical_alignment="bottom")
         o1.selectbox(
@@ -457,3 +458,7 @@ else:
             format_func=labels.__getitem__,
         )
         o2.button(t("runs.open"), key="eq_open", on_click=_open_run)
+        # the boxes it sets are at the top of the page, out of sight from this button: said
+        opened = st.session_state.pop("_eq_opened", None)
+        if opened in labels:
+            st.success(t("runs.opened", id=opened, what=labels[opened]))

@@ -794,3 +794,27 @@ def test_everyone_or_no_one_covered_is_said_in_words(
                 assert said in [i.value for i in at.info], (ctype, indicator)
     finally:
         _fresh_caches()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_a_reopened_analysis_says_so_beside_its_button(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the boxes "Ouvrir" sets are at the top of the page, out of sight at 1366 × 768 from
+    # the button at its foot: the click seemed to do nothing
+    for at in _page(monkeypatch, engine, lang, ctype="CAS", km="20", by="region"):
+        at.button(key="eq_save").click().run()
+        assert not at.exception, at.exception
+        saved = int(at.session_state["eq_open_id"])
+        at.selectbox(key="ctype").set_value("CJPA").run()
+        at.selectbox(key="by").set_value("province").run()
+        at.button(key="eq_open").click().run()
+        assert not at.exception, at.exception
+        assert at.selectbox(key="ctype").value == "CAS"
+        assert at.selectbox(key="by").value == "region"
+        said = [s.value for s in at.success]
+        assert len(said) == 1
+        assert said[0].startswith(translate("runs.opened", lang, what="").split(":")[0])
+        assert f"#{saved} — " in said[0]
+        at.run()  # said once: the next run shows the page without it
+        assert not [s.value for s in at.success]
