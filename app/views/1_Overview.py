@@ -9,7 +9,7 @@ from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number, legend_title
 from app.components.tables import screen_table, unit_table
-from app.i18n import current_language, is_rtl, join_list, provenance_text, t
+from app.i18n import current_language, is_rtl, join_list, provenance_text, t, tn
 from app.shell import plain_markdown
 from walouja.errors import WaloujaError
 
@@ -29,6 +29,16 @@ def demo_centres_note() -> None:
     the "Centres par type" table, which read as official)."""
     if counts["centres"].demo_rows:
         st.caption(f"{shell.DEMO_ICON} {t('overview.demo_computed')}")
+
+
+def capacity_note() -> None:
+    """Under a section that counts places, when operating centres have no known capacity:
+    here they count none, where the Map explorer and Coverage and equity count the median
+    of the known ones ("Places pour 10 000 PSH" read 174,6 here and 245,2 there, unsaid)."""
+    fill = analyses.capacity_fill(None) if counts["centres"].rows else None
+    if fill is not None and fill.centres and fill.places is not None:
+        places = fmt_number(fill.places, decimals=0 if fill.places.is_integer() else 1)
+        st.caption(tn("overview.capacity_unknown", fill.centres, places=places))
 
 
 communes = data.units("communes")
@@ -78,6 +88,7 @@ else:
     m8.metric(t("overview.gini_distance"), "—")
     if coverage_note:
         st.info(coverage_note)
+capacity_note()
 demo_centres_note()
 
 if not summary.empty:
@@ -98,6 +109,7 @@ if not summary.empty:
         by_type, {str(c): str(c) for c in by_type.columns}, whole, widths=type_widths
     )
     st.dataframe(shown_by_type, hide_index=True, column_config=by_type_config)
+    capacity_note()
     demo_centres_note()
 
 
@@ -179,6 +191,7 @@ st.dataframe(
     column_config=config,
 )
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
+capacity_note()
 demo_centres_note()
 
 st.header(t("sources.title"))
