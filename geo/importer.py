@@ -88,6 +88,9 @@ class ImportReport:
     stated_licences: Mapping[str, str] = field(default_factory=dict)
     """The licence a file's ``licence`` column gives each source of its rows (an export's),
     recorded for a source that has no entry yet (``record_import_source``)."""
+    licensed: bool = False
+    """Whether every row of the file states its licence (an export's ``licence`` column):
+    kept with the rows' own sources, the import then needs no licence from the user."""
 
     @property
     def written(self) -> bool:
@@ -138,7 +141,7 @@ class ImportReport:
         out = {
             k: v
             for k, v in self.__dict__.items()
-            if k not in ("problems", "warnings", "advice", "stated_licences")
+            if k not in ("problems", "warnings", "advice", "stated_licences", "licensed")
         }
         out["advice"] = [a.as_dict() for a in self.advice]
         out["problems"] = [
@@ -520,6 +523,11 @@ def import_table(
             skip_invalid=skip_invalid,
             advice=tuple(advise(spec, problems, validated.total, warnings)),
             stated_licences=_stated_licences(validated.rows, source),
+            licensed=bool(
+                len(validated.rows)
+                and "licence" in validated.rows.columns
+                and validated.rows["licence"].notna().all()
+            ),
         )
         conn.execute(sa.text(f"DROP TABLE {TEMP}"))
     except BaseException:

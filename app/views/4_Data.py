@@ -209,13 +209,20 @@ with tab_import:
                     file=dataio.default_source(checked.upload.path),
                 )
             )
+        # an export's rows keep their own sources and licences: a licence typed for them
+        # was asked for, then "not recorded: no row comes from <file>"
+        own_licences = checked.own is not None and not source and report.licensed
         licence = c2.text_input(
-            t("data.licence"), key="imp_licence", placeholder=t("data.licence_example")
+            t("data.licence"),
+            key="imp_licence",
+            placeholder=t("data.licence_own" if own_licences else "data.licence_example"),
         ).strip()
         # without a source typed, a file with its own source column still says each row's
         source_missing = not source and checked.own is None
         if source_missing:
             st.caption(t("data.source_needed"))
+        elif not licence and own_licences:
+            c2.caption(t("data.licence_own_note"))
         elif not licence:
             st.caption(t("data.licence_needed"))
         clicked = checked.accepted > 0 and (
@@ -224,7 +231,7 @@ with tab_import:
                 tn("data.write", checked.accepted, layer=t(f"layer.{layer}")),
                 key="write",
                 type="primary",
-                disabled=source_missing or not licence,
+                disabled=source_missing or not (licence or own_licences),
             )
         )
         # a click in the run that checked the file again (the source just typed) waits

@@ -1087,3 +1087,33 @@ def test_an_arabic_reason_writes_its_distance_in_arabic(distance: str, arabic: s
     assert f"على بعد {arabic} من" in worded
     assert "km" not in worded
     assert f"à {distance} de" in dataio.reason_text(found, "fr")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_an_export_imports_back_without_a_licence_typed(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, lang: str
+) -> None:
+    # a layer's own export names each row's source and licence: the page still asked for a
+    # licence, then said "licence … not recorded: no row comes from walouja_beaches.csv"
+    from app import dataio
+
+    content, name, rows = dataio.export_bytes("beaches", "csv")
+    at = _page(lang, monkeypatch)
+    at.selectbox(key="imp_layer").set_value("beaches").run()
+    at.file_uploader(key="upload").set_value((name, content, "text/csv")).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="imp_licence").value == ""
+    assert translate("data.licence_own_note", lang) in [c.value for c in at.caption]
+    assert translate("data.licence_needed", lang) not in [c.value for c in at.caption]
+    with engine.connect() as c:
+        before = c.execute(sa.text("SELECT row_source, licence FROM layer_sources")).all()
+    write = at.button(key="write")
+    assert not write.disabled
+    write.click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["import_done"].unchanged == rows
+    assert not at.session_state["import_done"].provenance  # nothing "not recorded"
+    with engine.connect() as c:
+        after = c.execute(sa.text("SELECT row_source, licence FROM layer_sources")).all()
+    assert sorted(after) == sorted(before)
