@@ -21,6 +21,7 @@ import streamlit as st
 
 from app import data, state
 from app.components import mapview
+from app.components.explorer import control_titles
 from app.components.figures import with_unit
 from app.components.filters import type_tag
 from app.components.tables import screen_table
@@ -1002,7 +1003,11 @@ def build_map(
     osm = "centres" in data.osm_layers() or any(r.get("from_osm") for r in existing)
     credits = [t("map.credit.hcp"), *([mapview.OSM_ATTRIBUTION] if osm else [])]
     m = mapview.base_map(
-        tiles=tiles, height=height, credits=credits, rtl=is_rtl(current_language())
+        tiles=tiles,
+        height=height,
+        credits=credits,
+        rtl=is_rtl(current_language()),
+        titles=control_titles(),
     )
     m.get_root().header.add_child(folium.Element(SITE_CSS))  # type: ignore[attr-defined]
     by_province = {

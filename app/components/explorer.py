@@ -212,6 +212,17 @@ def drawn_codes(level: str, *, region: str | None, province: str | None) -> set[
     return set(units.loc[keep, "code"].astype(str))
 
 
+def control_titles() -> dict[str, str]:
+    """The map's buttons and its Leaflet link named on hover in the page's language (see
+    :func:`app.components.mapview.base_map`): every map of the app passes them."""
+    return {
+        "zoom_in": t("map.control.zoom_in"),
+        "zoom_out": t("map.control.zoom_out"),
+        "layers": t("map.control.layers"),
+        "leaflet": t("map.control.leaflet"),
+    }
+
+
 def build_map(
     *,
     level: str,
@@ -266,12 +277,7 @@ def build_map(
         height=height,
         credits=credits,
         rtl=is_rtl(current_language()),
-        titles={
-            "zoom_in": t("map.control.zoom_in"),
-            "zoom_out": t("map.control.zoom_out"),
-            "layers": t("map.control.layers"),
-            "leaflet": t("map.control.leaflet"),
-        },
+        titles=control_titles(),
     )
     counts: dict[str, int] = {}
     label = indicator_label(indicator, threshold_km=threshold_km, level=level)

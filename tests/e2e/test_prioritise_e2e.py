@@ -165,6 +165,13 @@ def test_at_1366_px_the_sites_read_whole_in_the_page_language(
         )
         inside = page.evaluate(_CIRCLES_IN_VIEW, MAP_IFRAME)
         assert len(inside) == 5
+        # its buttons and its Leaflet link are named in the page's language, as on the Map
+        # explorer (they said "Zoom in" and "A JavaScript library for interactive maps")
+        frame = page.frame_locator(MAP_IFRAME)
+        zoom = frame.locator(".leaflet-control-zoom-in")
+        assert zoom.get_attribute("title") == translate("map.control.zoom_in", lang)
+        library = frame.locator(".leaflet-control-attribution a[href*='leaflet']")
+        assert library.get_attribute("title") == translate("map.control.leaflet", lang)
         assert all(inside), inside
         # and fill it across or down (at whole zoom steps they took half of it, or less);
         # a circle has its size once the map has laid it out
