@@ -122,3 +122,35 @@ def test_when_each_source_was_loaded_says_its_time_zone(
     for stamp in expected:
         assert stamp in text, stamp
     st.cache_resource.clear()
+
+
+NAMES = {
+    "leaflet": "Leaflet (BSD-2)",
+    "jquery": "jQuery (MIT)",
+    "bootstrap": "Bootstrap (MIT)",
+    "@fortawesome/fontawesome-free": "Font Awesome Free",
+    "leaflet.awesome-markers": "Leaflet.awesome-markers (MIT)",
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_every_front_end_package_the_map_serves_is_credited(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the map loads jQuery, Bootstrap, Font Awesome and Leaflet.awesome-markers from the app's
+    # own copies, and their licences ask for credit: the page named Leaflet and folium only
+    import json
+
+    packages = json.loads((Path(HOME).parent / "static" / "package.json").read_text())
+    assert set(packages["dependencies"]) == set(NAMES)  # a new package is credited too
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    st.cache_resource.clear()
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page("views/9_Sources_and_licences.py").run()
+    assert not at.exception, at.exception
+    text = _text(at)
+    assert [name for name in NAMES.values() if name not in text] == []
+    assert "CC BY 4.0" in text
+    assert "SIL OFL 1.1" in text
+    st.cache_resource.clear()
