@@ -88,6 +88,16 @@ def test_at_1366_px_a_saved_analysis_reads_whole_in_the_list(app: str, browser: 
         # saved, or the same analysis found already saved
         page.locator("[data-testid='stAlertContentSuccess']").wait_for()
         described = "Couverture : part à moins du seuil d'un centre · Provinces · COAPH"
+        # a long-lived database lists newer analyses above one saved long ago, beyond the
+        # list's first rows: scrolled down to it, one wheel turn at a time
+        grids = page.locator("[data-testid='stDataFrame']")
+        grids.last.hover()
+        drawn = "text => window.__drawn.some(d => d.text.startsWith(text))"
+        for _ in range(30):
+            settle_grids(page)
+            if page.evaluate(drawn, described):
+                break
+            page.mouse.wheel(0, 175)
         # the list of saved analyses: the grid that draws the analysis just saved
         listing = page.wait_for_function(
             "text => (window.__drawn.find(d => d.text.startsWith(text)) || {}).table",
