@@ -369,6 +369,8 @@ def _describe(params: dict[str, Any]) -> str:
     if ind in explorer.EQUITY_TO_MAP:  # a province's distance is a mean, as the table says
         level = f"{params.get('by')}s"
         shown = explorer.indicator_label(explorer.EQUITY_TO_MAP[ind], level=level)
+    if ind == "access":  # as its option reads: the whole unit ran past the list's edge in
+        shown = t("equity.option.access")  # Arabic ("…على 60 كلم) · الجهات · COAPH")
     kind = params.get("centre_type")
     parts = [
         shown,

@@ -158,3 +158,34 @@ def test_an_arabic_saved_analysis_reads_its_type_before_its_distance(app: str, p
     cas_left, km_right = spans
     assert km_right <= cas_left  # right to left: CAS, then 20 كلم on its left
     page.screenshot(path=str(ARTIFACTS / "coverage-saved-ar.png"))
+
+
+def test_at_1366_px_a_saved_arabic_access_analysis_reads_whole_in_the_list(
+    app: str, browser: Any
+) -> None:
+    # "الولوجية 2SFCA (مقاعد لكل 10 000 شخص في وضعية إعاقة على 60 كلم) · الجهات · COAPH ·
+    # 20 كلم" ran past the list's edge: its start, then the type and distance, were cut
+    with grid_page(browser, timeout_ms=60_000) as page:
+        page.goto(f"{app}/coverage_and_equity?lang=ar&eq_indicator=access&by=region&km=20")
+        page.locator("[data-testid='stMetric']").nth(3).wait_for()
+        page.get_by_role("button", name=translate("runs.save", "ar"), exact=True).click()
+        page.locator("[data-testid='stAlertContentSuccess']").wait_for()
+        page.locator("[data-testid='stDataFrame'] >> visible=true").last.hover()
+        km = f"20\u00a0{translate('unit.km', 'ar')}"
+        drawn = """([a, b]) => window.__drawn.some(d => d.text.includes(a) && d.text.includes(b)
+            && d.text.includes('COAPH'))"""
+        for _ in range(30):  # scrolled down to it when newer analyses come first
+            settle_grids(page)
+            if page.evaluate(drawn, ["2SFCA", km]):
+                break
+            page.mouse.wheel(0, 175)
+        listing = page.locator("[data-testid='stDataFrame']").count() - 1
+        draws = last_draws(page, listing)
+        rows = {
+            round(d["y"])
+            for d in draws
+            if "2SFCA" in d["text"] and km in d["text"] and "COAPH" in d["text"]
+        }
+        assert rows
+        described = [d for d in draws if round(d["y"]) in rows and "2SFCA" in d["text"]]
+        assert cut_texts(described) == []
