@@ -7,15 +7,24 @@ from __future__ import annotations
 
 import codecs
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from walouja.settings import Settings
 
 DIALECTS = {"fr": (";", ","), "ar": (";", ","), "en": (",", ".")}
+
+
+@pytest.fixture(autouse=True)
+def _forget_settings() -> Iterator[None]:
+    """The settings a page cached (its language) do not outlive the test that set them."""
+    yield
+    st.cache_resource.clear()
 
 
 def _downloads() -> None:
