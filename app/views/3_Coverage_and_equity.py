@@ -103,10 +103,14 @@ m2.metric(
     t("equity.gini"), number(round(idx.gini, 3) + 0.0, decimals=3), help=t("equity.gini_help")
 )
 between = idx.theil.between / idx.theil.total if idx.theil.total > 0 else 0.0
+# no inequality to split: "0 % of the inequality lies between regions; the rest within"
+no_inequality = round(idx.theil.total, 3) == 0 and round(idx.gini, 3) == 0
 m3.metric(
     t("equity.theil"),
     number(round(idx.theil.total, 3) + 0.0, decimals=3),
-    help=t("equity.theil_help", share=number(100 * between, decimals=0)),
+    help=t("equity.no_inequality")
+    if no_inequality
+    else t("equity.theil_help", share=number(100 * between, decimals=0)),
 )
 # for a distance the top 10 % are the farthest, not the best served: the help says so
 palma_help = "equity.palma_help_distance" if map_key == "nearest_km" else "equity.palma_help"
@@ -119,8 +123,6 @@ if gap.urban_mean is not None and gap.rural_mean is not None:
         + with_unit(number(gap.rural_mean * spec.scale, decimals=figure_decimals), unit),
         help=t("equity.urban_rural_help"),
     )
-# no inequality to split: "0 % of the inequality lies between regions; the rest within"
-no_inequality = round(idx.theil.total, 3) == 0 and round(idx.gini, 3) == 0
 st.caption(
     t("equity.no_inequality")
     if no_inequality

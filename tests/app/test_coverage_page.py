@@ -777,6 +777,8 @@ def test_everyone_or_no_one_covered_is_said_in_words(
             captions = [c.value for c in at.caption]
             assert translate("equity.no_inequality", lang) in captions
             assert translate("equity.theil_split", lang, share="0") not in captions
+            (theil,) = [m for m in at.metric if m.label == translate("equity.theil", lang)]
+            assert theil.proto.help == translate("equity.no_inequality", lang)  # not "0 %…"
             # every province has one: said, where an empty table showed its headings alone
             every = translate(
                 "equity.gaps_none", lang, type=translate("centre_type.other.short", lang)
