@@ -94,9 +94,13 @@ st.caption(t(f"equity.explain.{indicator}", km=km))
 idx = report.indices
 # a share as precise as the table's (and the Overview's "94,4 %"): the mean read "94 %"
 figure_decimals = 1 if indicator == "coverage_share" else spec.decimals
-m1, m2, m3, m4, m5 = st.columns([1, 1, 1, 1, 1.6])  # urban / rural: two figures
+# places per 10,000 have no unit to write after the figure: their labels name it ("27,9"
+# read alone), and the figures stay level with the others' below a label on two lines
+per = f" ({t('equity.per_10k')})" if indicator in ("access", "places_per_10k") else ""
+m1, m2, m3, m4, m5 = st.columns([1, 1, 1, 1, 1.6], vertical_alignment="bottom")
 m1.metric(
-    t("equity.mean"), with_unit(number(idx.mean * spec.scale, decimals=figure_decimals), unit)
+    t("equity.mean") + per,
+    with_unit(number(idx.mean * spec.scale, decimals=figure_decimals), unit),
 )
 # rounded "+ 0.0": an index of no inequality computed as -1e-17 read "-0,000"
 m2.metric(
@@ -118,7 +122,7 @@ m4.metric(t("equity.palma"), number(idx.palma, decimals=2), help=t(palma_help))
 gap = report.urban_rural
 if gap.urban_mean is not None and gap.rural_mean is not None:
     m5.metric(
-        t("equity.urban_rural"),
+        t("equity.urban_rural") + per,
         f"{number(gap.urban_mean * spec.scale, decimals=figure_decimals)} / "
         + with_unit(number(gap.rural_mean * spec.scale, decimals=figure_decimals), unit),
         help=t("equity.urban_rural_help"),

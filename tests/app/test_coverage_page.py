@@ -820,3 +820,22 @@ def test_a_reopened_analysis_says_so_beside_its_button(
         assert f"#{saved} — " in said[0]
         at.run()  # said once: the next run shows the page without it
         assert not [s.value for s in at.success]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_places_per_10000_figures_name_their_unit(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # "Moyenne nationale 27,9" and "Urbain / rural 27,6 / 28,3": places per 10,000 persons
+    # with disabilities have no sign to write after the figure, and nothing said what 27,9 was
+    per = translate("equity.per_10k", lang)
+    for at in _page(monkeypatch, engine, lang, eq_indicator="access"):
+        for indicator in ("access", "places_per_10k", "coverage_share"):
+            at.selectbox(key="eq_indicator").set_value(indicator).run()
+            assert not at.exception, at.exception
+            labels = [m.label for m in at.metric]
+            mean = f"{translate('equity.mean', lang)} ({per})"
+            split = f"{translate('equity.urban_rural', lang)} ({per})"
+            named = indicator != "coverage_share"  # a share writes its "%" after the figure
+            assert (mean in labels) is named, labels
+            assert (split in labels) is named, labels

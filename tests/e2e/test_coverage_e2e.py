@@ -40,6 +40,13 @@ def test_the_indicator_and_the_figures_show_whole_at_1366_px(
         scroll, client = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert scroll <= client, (indicator, box.input_value())
         assert page.evaluate(_CUT_FIGURES) == [], indicator  # "20,5 / 16…" for two figures
+        # the figures level with each other, below a label on two lines ("… (places pour
+        # 10 000 PSH)")
+        tops = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+            ".slice(0, 5).map(v => Math.round(v.getBoundingClientRect().bottom))"
+        )
+        assert max(tops) - min(tops) <= 1, (indicator, tops)
     page.screenshot(path=str(ARTIFACTS / f"coverage-{lang}.png"))
 
 
