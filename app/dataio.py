@@ -157,12 +157,17 @@ def expected_columns(layer: str) -> pd.DataFrame:
 
     A field's values are its allowed values, or what kind of value it takes in the page's
     language (a date and its formats, yes/no, the GTFS wheelchair codes…); the other names
-    are the column names the importer also reads as that field (``nom``, ``capacite``…).
+    are the column names the importer also reads as that field: the field's label in the
+    page's language first (« Type de centre », as the app's tables head it), then its
+    aliases (``nom``, ``capacite``…).
     """
     from geo.layers import get_layer
 
     spec = get_layer(layer)
     others: dict[str, list[str]] = {}
+    for f in spec.fields:
+        if has_key(f"field.{f.name}", current_language()):
+            others[f.name] = [t(f"field.{f.name}")]
     for alias, target in spec.aliases.items():
         others.setdefault(target, []).append(alias)
 

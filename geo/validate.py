@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher, get_close_matches
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from scipy.spatial import cKDTree
 
 from geo.layers import ALIASES, FieldSpec, LayerSpec
 from geo.messages import Advice, Note, file_error
+from walouja.settings import PROJECT_ROOT
 
 # Morocco including the southern provinces (the same box as the tables' CHECK constraints).
 BBOX = (-17.30, 20.70, -0.95, 36.00)
@@ -245,6 +246,66 @@ def normalise_key(value: Any) -> str:
 def normalise_column(name: Any) -> str:
     """A column header as a lookup key: BOM stripped, lower case, no accents, ``_`` joins."""
     return normalise_key(str(name).replace("\ufeff", "")).replace(" ", "_")
+
+
+LABEL_CATALOGUES = ("app", "validation")
+"""The catalogues (``data/i18n/<domain>.<lang>.json``) whose ``field.<name>`` texts name the
+layers' fields as the app shows them, and whose ``<field>.<value>`` texts name their values."""
+LABELLED_VALUES = ("status", "mode", "stage")
+"""Fields whose values the app shows by label (``status.operating``: « en activité »)."""
+
+
+@cache
+def _app_labels() -> dict[str, tuple[str, ...]]:
+    """Each catalogue key's texts in French, Arabic and English (a missing file is skipped)."""
+    found: dict[str, list[str]] = {}
+    for domain in LABEL_CATALOGUES:
+        for lang in ("fr", "ar", "en"):
+            path = PROJECT_ROOT / "data" / "i18n" / f"{domain}.{lang}.json"
+            try:
+                texts = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            for key, text in texts.items():
+                if isinstance(text, str):
+                    found.setdefault(key, []).append(text)
+    return {key: tuple(texts) for key, texts in found.items()}
+
+
+def column_aliases(spec: LayerSpec) -> dict[str, str]:
+    """The headers (as :func:`normalise_column` keys them) read as each field of ``spec``
+    besides its own name: its aliases (``capacite``), and the field's label as the app
+    shows it in French, Arabic and English (« Type de centre », « نوع المركز »), also
+    without a unit in brackets (« Capacité (places) » as « Capacité »). A sheet headed
+    with the app's own words is read; a label two fields would share is left out.
+    """
+    fields = {*spec.field_names, *PROVENANCE_COLUMNS}
+    out = {normalise_column(k): v for k, v in spec.aliases.items()}
+    labels = _app_labels()
+    for whole in (True, False):
+        claims: dict[str, set[str]] = {}
+        for name in sorted(fields):
+            for text in labels.get(f"field.{name}", ()):
+                shown = text if whole else re.sub(r"\s*\([^()]*\)\s*$", "", text)
+                key = normalise_column(shown)
+                if key and key not in fields and key not in out:
+                    claims.setdefault(key, set()).add(name)
+        out |= {key: names.pop() for key, names in claims.items() if len(names) == 1}
+    return out
+
+
+def value_aliases(field_name: str) -> dict[str, str]:
+    """Spellings read as each value of ``field_name`` (normalised with
+    :func:`normalise_key`): :data:`geo.layers.ALIASES`, and for the fields the app shows by
+    label (:data:`LABELLED_VALUES`) each value's label in French, Arabic and English."""
+    out = {normalise_key(k): v for k, v in ALIASES.get(field_name, {}).items()}
+    if field_name in LABELLED_VALUES:
+        prefix = f"{field_name}."
+        for key, texts in _app_labels().items():
+            if key.startswith(prefix) and key.count(".") == 1:
+                for text in texts:
+                    out.setdefault(normalise_key(text), key.removeprefix(prefix))
+    return out
 
 
 def normalise_name(value: Any) -> str:
@@ -558,7 +619,7 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
         parsed = _each(keys, lambda v: None if v is None else WHEELCHAIR_CODES.get(v))
         check.reject(present & parsed.isna(), spec.name, "unknown_wheelchair", _value(text))
         return parsed
-    aliases = {normalise_key(k): v for k, v in ALIASES.get(spec.name, {}).items()}
+    aliases = value_aliases(spec.name)
     aliases |= {normalise_key(c): c for c in spec.choices}
     expected = ", ".join(spec.choices)
     if spec.kind == "enum":
@@ -571,11 +632,11 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
         )
         return parsed
 
-    # enum_list: values separated by ; , | or /
+    # enum_list: values separated by ; , | or / (or the Arabic comma and semicolon ، ؛)
     def to_list(v: str | None) -> tuple[list[str], list[str]]:
         if v is None:
             return [], []
-        items = [normalise_key(p) for p in re.split(r"[;,|/]", v) if p.strip()]
+        items = [normalise_key(p) for p in re.split(r"[;,|/\u060c\u061b]", v) if p.strip()]
         good = [aliases[i] for i in items if i in aliases]
         return sorted(set(good)), [i for i in items if i not in aliases]
 
@@ -746,7 +807,7 @@ def _to_lonlat(
 
 def _refuse_clashing_columns(spec: LayerSpec, headers: Any, what: str) -> None:
     """Refuse a file where two columns name one of ``spec``'s fields (``Name`` and ``name``)."""
-    used = {*spec.field_names, *PROVENANCE_COLUMNS, *spec.aliases}
+    used = {*spec.field_names, *PROVENANCE_COLUMNS, *column_aliases(spec)}
     refuse_clashing_columns(headers, used | {*LON_COLUMNS, *LAT_COLUMNS, *WKT_COLUMNS}, what)
 
 
@@ -779,7 +840,7 @@ def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, st
     fields = {*spec.field_names, *PROVENANCE_COLUMNS}
     names = {
         key: target
-        for key, target in {**spec.aliases, **{f: f for f in fields}}.items()
+        for key, target in {**column_aliases(spec), **{f: f for f in fields}}.items()
         if target in fields and target not in mapped
     }
     notes: list[Note] = []
@@ -860,12 +921,13 @@ def validate_records(
     for key, original in columns.items():  # exact names first, then aliases
         if key in targets:
             mapped[key] = original
+    aliases = column_aliases(spec)
     for key, original in columns.items():
-        target = spec.aliases.get(key)
+        target = aliases.get(key)
         if target in targets and target not in mapped and key not in targets:
             mapped[target] = original
     for key, original in columns.items():  # Shapefile (dBase) names cut at 10 characters
-        if len(key) == 10 and key not in targets and key not in spec.aliases:
+        if len(key) == 10 and key not in targets and key not in aliases:
             fits = [t for t in targets if t.startswith(key) and t not in mapped]
             if len(fits) == 1:
                 mapped[fits[0]] = original

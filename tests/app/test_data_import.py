@@ -501,6 +501,9 @@ def test_the_expected_columns_say_what_each_column_takes(monkeypatch: pytest.Mon
     assert "(plusieurs, séparées par ; ou ,)" in values["services"]
     assert "capacite" in names["capacity"]
     assert "identifiant" in names["id"]
+    # the field's label as the app's tables head it comes first: a sheet headed so is read
+    assert names["capacity"].startswith("Capacité (places), ")
+    assert names["centre_type"].startswith("Type de centre, ")
     at.selectbox(key="imp_layer").set_value("transport_stops").run()
     stops = next(d.value for d in at.table if "Colonne" in d.value.columns)
     assert "0 inconnu, 1 accessible" in " ".join(stops["Valeurs"])

@@ -81,6 +81,68 @@ def test_decimal_comma_aliases_and_arabic_are_parsed() -> None:
     assert row["external_id"].startswith("h:")
 
 
+def test_a_sheet_headed_and_filled_with_the_apps_arabic_words_is_read() -> None:
+    # a register kept in Arabic, headed as the app's tables are ("نوع المركز", "الطاقة
+    # الاستيعابية (مقاعد)"...) and filled with the app's Arabic labels ("في طور البناء"): every
+    # column but the name was left unread and the rows refused for a missing type
+    rows = frame(
+        [
+            {
+                "الاسم": "مركز الأمل",
+                "نوع المركز": "COAPH",
+                "الطاقة الاستيعابية (مقاعد)": "٨٠",
+                "الوضعية": "في طور البناء",
+                "الخدمات": "توجيه، شبه طبي؛ تكوين مهني",
+                "ولوج الكراسي المتحركة": "جزئيا",
+                "خط الطول": "-5.0003",
+                "خط العرض": "34.0331",
+            }
+        ]
+    )
+    result = validate_records(CENTRES, rows)
+    assert result.problems == []
+    assert not [n for n in result.warnings if "unused" in str(getattr(n, "code", ""))]
+    row = result.rows.iloc[0]
+    assert row["name_ar"] == "مركز الأمل"
+    assert (row["centre_type"], row["capacity"], row["status"]) == (
+        "COAPH",
+        80,
+        "under_construction",
+    )
+    assert row["services"] == ["orientation", "paramedical", "vocational_training"]
+    assert row["wheelchair"] == "limited"
+
+
+def test_the_apps_french_and_english_labels_are_read_as_headers_and_values() -> None:
+    rows = frame(
+        [
+            {
+                "Nom": "Arrêt Bab Lamrissa",
+                "Mode": "Bus à haut niveau de service",
+                "Exploitant": "Alsa",
+                "Accès en fauteuil roulant": "1",
+                "Bordure de trottoir": "raised",
+                "lon": "-6.80",
+                "lat": "34.03",
+            },
+            {
+                "Nom": "Gare Rabat-Ville",
+                "Mode": "Train",
+                "Exploitant": "ONCF",
+                "Accès en fauteuil roulant": "2",
+                "Bordure de trottoir": "flush",
+                "lon": "-6.84",
+                "lat": "34.02",
+            },
+        ]
+    )
+    result = validate_records(STOPS, rows)
+    assert result.problems == []
+    assert list(result.rows["mode"]) == ["brt", "train"]
+    assert list(result.rows["operator"]) == ["Alsa", "ONCF"]
+    assert list(result.rows["kerb"]) == ["raised", "flush"]
+
+
 @pytest.mark.parametrize(
     ("column", "value", "field", "reason"),
     [
