@@ -77,15 +77,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail(f"walouja serve did not answer within {SERVER_START_TIMEOUT_S}s")
 
 
-@pytest.fixture(scope="session")
-def app_url(settings: Settings, engine: object) -> Iterator[str]:
-    """URL of a ``walouja serve`` started for this session against the test database."""
+@contextmanager
+def serving(db_name: str, log_name: str) -> Iterator[str]:
+    """URL of a ``walouja serve`` on a free port against the database ``db_name`` (its log in
+    ``tests/artifacts/<log_name>``), stopped on leaving."""
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "serve.log"
+    log = ARTIFACTS / log_name
     env = {
         **os.environ,
-        "WALOUJA_DB_NAME": settings.db_name,
+        "WALOUJA_DB_NAME": db_name,
         "WALOUJA_TILES": "none",
         "WALOUJA_LANGUAGE": "fr",
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
@@ -113,6 +114,13 @@ def app_url(settings: Settings, engine: object) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(settings: Settings, engine: object) -> Iterator[str]:
+    """URL of a ``walouja serve`` started for this session against the test database."""
+    with serving(settings.db_name, "serve.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,12 @@ reads instead of the pages (the commands to run), laid out as the language reads
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, _free_port, _wait_healthy
+from tests.e2e.conftest import ARTIFACTS, serving
 from walouja.settings import Settings
 
 pytestmark = pytest.mark.e2e
@@ -23,39 +19,8 @@ def absent_url(settings: Settings) -> Iterator[str]:
     """A ``walouja serve`` whose local database does not exist."""
     if not settings.uses_local_cluster:
         pytest.skip("the local cluster's database name is what this test changes")
-    port = _free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "serve-absent.log"
-    env = {
-        **os.environ,
-        "WALOUJA_DB_NAME": f"{settings.db_name}_absent",
-        "WALOUJA_TILES": "none",
-        "WALOUJA_LANGUAGE": "fr",
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    walouja = shutil.which("walouja", path=str(ROOT / ".venv" / "bin")) or "walouja"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [walouja, "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    with serving(f"{settings.db_name}_absent", "serve-absent.log") as url:
         yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
 
 
 _CODE = """() => {
