@@ -43,6 +43,24 @@ def imported(engine: Engine) -> Iterator[str]:
     st.cache_data.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_resources() -> Iterator[None]:
+    """Each test's page builds its cached resources (the language among them) afresh."""
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _sources_page(monkeypatch: pytest.MonkeyPatch, lang: str) -> AppTest:
+    """The Sources and licences page in ``lang``, opened as from the sidebar."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page("views/9_Sources_and_licences.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _text(at: AppTest) -> str:
     # the page's Markdown without its escapes and direction marks
     raw = "\n".join(m.value for m in at.markdown)
@@ -66,18 +84,12 @@ def test_an_imported_sources_title_reads_in_the_pages_language(
 ) -> None:
     # the card of an import said "Titre : Public transport stops and stations" on the French
     # and Arabic pages, beside its file's name and licence as typed
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/9_Sources_and_licences.py").run()
-    assert not at.exception, at.exception
+    at = _sources_page(monkeypatch, lang)
     text = _text(at)
     assert imported in text
     assert translate("provenance.layer.title.transport_stops", lang) in text
     if lang != "en":
         assert "Public transport stops and stations" not in text
-    st.cache_resource.clear()
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
@@ -85,30 +97,19 @@ def test_the_command_in_a_demonstration_note_is_code_not_escaped_backticks(
     monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     # "(page Données ou `walouja import`)": the backticks showed around the command
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/9_Sources_and_licences.py").run()
-    assert not at.exception, at.exception
+    at = _sources_page(monkeypatch, lang)
     notes = [m.value for m in at.markdown if "walouja import" in m.value]
     assert notes, "no demonstration centres' note on the page"
     for note in notes:
         assert "`walouja import`" in note
         assert "\\`" not in note
-    st.cache_resource.clear()
 
 
 def test_when_each_source_was_loaded_says_its_time_zone(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # "Chargée le : 2026-11-30 03:26" was the database's UTC time, an hour off Morocco's
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/9_Sources_and_licences.py").run()
-    assert not at.exception, at.exception
+    at = _sources_page(monkeypatch, "fr")
     with engine.connect() as c:
         stamps = c.execute(
             sa.text(
@@ -121,7 +122,6 @@ def test_when_each_source_was_loaded_says_its_time_zone(
     text = _text(at)
     for stamp in expected:
         assert stamp in text, stamp
-    st.cache_resource.clear()
 
 
 NAMES = {
@@ -143,14 +143,8 @@ def test_every_front_end_package_the_map_serves_is_credited(
 
     packages = json.loads((Path(HOME).parent / "static" / "package.json").read_text())
     assert set(packages["dependencies"]) == set(NAMES)  # a new package is credited too
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/9_Sources_and_licences.py").run()
-    assert not at.exception, at.exception
+    at = _sources_page(monkeypatch, lang)
     text = _text(at)
     assert [name for name in NAMES.values() if name not in text] == []
     assert "CC BY 4.0" in text
     assert "SIL OFL 1.1" in text
-    st.cache_resource.clear()
