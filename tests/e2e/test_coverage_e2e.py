@@ -85,6 +85,14 @@ def test_at_1366_px_the_regions_names_read_whole(app: str, browser: Any, lang: s
         page.screenshot(path=str(ARTIFACTS / f"coverage-regions-{lang}.png"))
 
 
+def _saved_list(page: Any, lang: str) -> Any:
+    """The grid listing the saved analyses: the one beneath their heading. The page draws it
+    after the "saved" message, and until then the page's last grid was one in a hidden tab,
+    which a hover waited on in vain (a CI failure)."""
+    heading = page.get_by_role("heading", name=translate("runs.title", lang))
+    return heading.locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+
+
 def test_at_1366_px_a_saved_analysis_reads_whole_in_the_list(app: str, browser: Any) -> None:
     # the centre type's whole name pushed the distance out of the list's last column:
     # "… · COAPH — centre d'orientation et d'assistance des personnes handicapé"
@@ -97,8 +105,7 @@ def test_at_1366_px_a_saved_analysis_reads_whole_in_the_list(app: str, browser: 
         described = "Couverture : part à moins du seuil d'un centre · Provinces · COAPH"
         # a long-lived database lists newer analyses above one saved long ago, beyond the
         # list's first rows: scrolled down to it, one wheel turn at a time
-        grids = page.locator("[data-testid='stDataFrame']")
-        grids.last.hover()
+        _saved_list(page, "fr").hover()
         drawn = "text => window.__drawn.some(d => d.text.startsWith(text))"
         for _ in range(30):
             settle_grids(page)
@@ -177,7 +184,7 @@ def test_at_1366_px_a_saved_arabic_access_analysis_reads_whole_in_the_list(
         page.locator("[data-testid='stMetric']").nth(3).wait_for()
         page.get_by_role("button", name=translate("runs.save", "ar"), exact=True).click()
         page.locator("[data-testid='stAlertContentSuccess']").wait_for()
-        page.locator("[data-testid='stDataFrame'] >> visible=true").last.hover()
+        _saved_list(page, "ar").hover()
         km = f"20\u00a0{translate('unit.km', 'ar')}"
         drawn = """([a, b]) => window.__drawn.some(d => d.text.includes(a) && d.text.includes(b)
             && d.text.includes('COAPH'))"""
