@@ -391,6 +391,20 @@ def _describe(params: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def _listing_widths(names: list[str]) -> dict[str, Any]:
+    """Pixel widths of the saved analyses' list: a typed name was cut at the column's default
+    100 px ("COAPH 30 km pa…"). The name column fits the longest name up to 230 px, about 32
+    characters (a longer one reads whole in the box that reopens it, below): wider, the
+    request ran past the list's edge at 1366 px. The number and the date take what they
+    need, and the request the rest."""
+    longest = max((len(n) for n in names), default=0)
+    return {
+        t("runs.id"): {"width": 60},
+        t("runs.name_col"): {"width": min(230, max(90, round(6.5 * longest) + 24))},
+        t("runs.created"): {"width": 150},
+    }
+
+
 def _when(stamp: datetime) -> str:
     """When a run was saved, to the minute and saying its time zone ("2026-11-30 04:46 UTC"):
     the database's UTC time, shown bare, read as Moroccan time an hour off."""
@@ -443,6 +457,7 @@ else:
         ),
         hide_index=True,
         width="stretch",
+        column_config=_listing_widths([r.name or "" for r in stored_runs]),
     )
     openable = {r.id: r.page for r in stored_runs if r.page is not None}
     labels = {r.id: f"#{r.id} — {r.name or _describe(r.params)}" for r in stored_runs}

@@ -126,6 +126,30 @@ def test_at_1366_px_a_saved_analysis_reads_whole_in_the_list(app: str, browser: 
         page.screenshot(path=str(ARTIFACTS / "coverage-saved-fr.png"))
 
 
+def test_at_1366_px_a_named_analysis_reads_whole_beside_its_request(app: str, browser: Any) -> None:
+    # a typed name was cut at the name column's default 100 px: "COAPH 30 km pa"
+    name = "Comité de pilotage — nov. 2026"
+    with grid_page(browser, timeout_ms=60_000) as page:
+        page.goto(f"{app}/coverage_and_equity?lang=fr&ctype=CAS&km=20&by=region")
+        page.locator("[data-testid='stMetric']").nth(3).wait_for()
+        page.get_by_label(translate("runs.name", "fr")).fill(name)
+        page.get_by_role("button", name=translate("runs.save", "fr"), exact=True).click()
+        page.locator("[data-testid='stAlertContentSuccess']").wait_for()
+        # saved, or the same analysis renamed: the newest first, in the list's first row
+        _saved_list(page, "fr").hover()
+        listing = page.wait_for_function(
+            "text => (window.__drawn.find(d => d.text === text) || {}).table", arg=name
+        ).json_value()
+        settle_grids(page)
+        draws = last_draws(page, listing)
+        rows = {round(d["y"]) for d in draws if d["text"] == name}
+        assert rows
+        row = [d for d in draws if round(d["y"]) in rows]
+        # the name and the request beside it (with its distance, the last thing it says)
+        assert any(d["text"].endswith("CAS · 20\u00a0km") for d in row), [d["text"] for d in row]
+        assert cut_texts(row) == []
+
+
 _ORDER_IN_OPTION = """([option, first, second]) => {
     // where the two parts of the option's text are drawn: [first's left, second's right]
     const node = [...document.querySelectorAll("[role='option']")]
