@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK, grid_page, map_iframe, settle_grids
 
@@ -449,12 +450,13 @@ def test_a_named_scenario_shows_its_name_in_the_box_of_scenarios(
         page.get_by_role("button", name="Nommer", exact=True).click()
         page.get_by_text(f"nommé « {name} »").wait_for()
         scenario = page.url.split("scenario=")[1].split("&")[0]
+        # the boxes take their new label as the rerun that said so goes on: waited on
+        labelled = re.compile(rf"^#{scenario} — {re.escape(name)} — ")
         reload = page.locator("input[role='combobox'][aria-label='Scénarios calculés']")
-        assert reload.input_value().startswith(f"#{scenario} — {name} — ")
+        expect(reload).to_have_value(labelled)
         compared = page.locator("input[role='combobox'][aria-label='B']")
-        assert compared.input_value().startswith(f"#{scenario} — {name} — ")
-        line = page.get_by_text(f"rayon 34 km — « {name} »")
-        assert line.count() == 1
+        expect(compared).to_have_value(labelled)
+        expect(page.get_by_text(f"rayon 34 km — « {name} »")).to_have_count(1)
     finally:
         with engine.begin() as c:
             c.execute(
