@@ -278,6 +278,9 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
             default=state.start_list(key, options, [], widget=pv.wkey(key)) or None,
             format_func=lambda c: site_names.get(c, c),
             placeholder=t(pick_words[2]),
+            # Streamlit's bulk action reads "Select all" in English on every page, and
+            # leaving every site out at once is no request a planner makes
+            select_all=False,
         )
         state.publish_list(key, chosen, [])
         return chosen

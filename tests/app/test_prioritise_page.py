@@ -1715,3 +1715,17 @@ def test_a_layer_sites_popup_names_it_and_its_commune_not_its_id(
         assert site_id not in popup
         assert f"{site['rank']}. {own}" in script  # the tooltip names the stop
     assert "transport_stops:" not in script
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_kept_and_left_out_boxes_offer_no_english_select_all(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # a layer's few sites (39 beaches) began each list with Streamlit's English "Select all"
+    # on the French and Arabic pages; one click on it in "left out" left the planner one site
+    at = _opened(engine, monkeypatch, lang, {"p_cand": "layer", "p_cand_layer": "beaches"})
+    for key in ("p_force", "p_exclude"):
+        box = at.multiselect(key=key)
+        assert box.options, key  # the layer's sites are offered
+        assert box.proto.HasField("select_all")
+        assert box.proto.select_all == 0, key  # never shown
