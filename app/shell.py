@@ -46,10 +46,12 @@ BASE_CSS = """
   [data-testid="stSelectbox"] input[role="combobox"] { text-overflow: ellipsis; }
   /* the keyboard's focus shows as a ring (Streamlit marks a focused page link with a faint
      grey only, a select box or text field with a thin border, a button or tab with a pale
-     red halo of 2:1): 8.6:1 on white */
+     red halo of 2:1; the first stop of every page, its link to the main content, and the
+     header's menu button had that halo too): 8.6:1 on white */
   [data-testid="stSidebarNavLink"]:focus-visible,
-  :is([data-testid="stMain"], [data-testid="stSidebar"])
+  :is([data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stHeader"])
     :is(button, a, [role="tab"], summary):focus-visible,
+  [data-testid="stSkipToContent"]:focus-visible,
   :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) [role="group"]:focus-within,
   :is([data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"],
       [data-testid="stNumberInputContainer"]):focus-within {

@@ -42,6 +42,11 @@ BACKGROUND_CSS = (
     # the map reached with Tab shows it has the focus inside its frame (Leaflet's ring falls
     # outside the map, where the frame cuts it off)
     ".leaflet-container:focus-visible{outline:3px solid #1f4e96;outline-offset:-3px;}"
+    # and so do its controls: the zoom buttons, the layer list, the legend (its title, and
+    # its body, which scrolls with the arrows) and the credits had Chromium's thin ring, lost
+    # on the zoom buttons' own grey border
+    ".leaflet-container :is(a,summary,input,[tabindex],.walouja-legend-body):focus-visible"
+    "{outline:3px solid #1f4e96;outline-offset:1px;}"
     # the legend: compact, at most half the map's height (it scrolls beyond), folded by a
     # click on its title, so it never covers the zoom buttons, the layer list or popups
     ".walouja-legend{background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;"

@@ -496,7 +496,10 @@ else:
         # the others would add nothing (nobody more covered, no km saved): not proposed
         st.info(tn("prioritise.fewer_sites", n_sites, asked=int(asked)))
     fmap = pv.build_map(res, params, tiles=tiles_mode(app_settings().tiles))
-    st_folium(fmap, key="prio_map", height=560, use_container_width=True, returned_objects=[])
+    # the frame is named after what it shows (it was announced as "streamlit_folium.st_folium")
+    frame_title = t("prioritise.map.frame", id=scenario["id"])
+    with shell.name_frame("prio_map_frame", frame_title, height=560):
+        st_folium(fmap, key="prio_map", height=560, use_container_width=True, returned_objects=[])
 
     tab_sites, tab_prov, tab_reg, tab_eq = st.tabs(
         [

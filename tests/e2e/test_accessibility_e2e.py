@@ -165,6 +165,31 @@ def test_the_coverage_map_is_named_when_its_tab_opens(app: str, page: Any) -> No
     assert title.endswith("(Régions)"), title
 
 
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("fr", "Carte : sites proposés, scénario n° "),
+        ("ar", "خريطة: المواقع المقترحة، السيناريو رقم "),
+    ],
+    ids=["fr", "ar"],
+)
+def test_the_prioritise_map_frame_says_what_it_shows(
+    app: str, page: Any, lang: str, title: str
+) -> None:
+    # the Map explorer's and the Coverage page's maps were named; the Prioritise page's was
+    # still announced as "streamlit_folium.st_folium"
+    page.goto(f"{app}/prioritise_centres?lang={lang}&p_new=2&p_km=41&p_ctype=COAPH")
+    page.locator("[data-testid='stBaseButton-primary']").click()
+    frame = _map_frame(page, "prio_map_frame")
+    frame.wait_for(timeout=120_000)
+    page.wait_for_function(
+        "([sel, t]) => (document.querySelector(sel)?.getAttribute('aria-label') ?? '')"
+        ".startsWith(t)",
+        arg=[map_iframe("prio_map_frame"), title],
+    )
+    assert any(name.startswith(title) for name in _accessible_names(page, "Iframe"))
+
+
 DEEP_FOCUS = """() => {
     let doc = document, el = document.activeElement, frames = [];
     while (el && el.tagName === 'IFRAME') {
@@ -235,6 +260,9 @@ def test_the_keyboard_reaches_the_search_the_map_and_past_it(app: str, page: Any
         pytest.fail(f"20 presses of Tab stayed in the map: {stops}")
     assert not [s for s in stops if s["tag"] == "path"], stops
     assert [s["label"] for s in stops][:3] == ["Zoom avant", "Zoom arrière", "Couches"], stops
+    # each of them shows the focus as the map does (they had Chromium's thin ring, lost on
+    # the zoom buttons' grey border)
+    assert all(s["ring"] and s["ring"]["width"] >= 3 for s in stops), stops
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:
@@ -299,6 +327,19 @@ def test_a_focused_tab_and_button_show_a_ring(app: str, page: Any) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     for target in ("[role='tab']", "[data-testid='stBaseButton-secondary']"):
         _tab_to(page, target, limit=80)
+        focus = page.evaluate(DEEP_FOCUS)
+        assert focus["ring"] is not None, focus
+        assert contrast(_rgb(focus["ring"]["color"]), (255, 255, 255)) >= 3, focus
+
+
+def test_the_skip_link_and_the_menu_button_show_a_ring(app: str, page: Any) -> None:
+    # the first stop of every page (the link to the main content) and the header's menu
+    # had Streamlit's pale red halo
+    page.goto(f"{app}/data")
+    _wait_heading(page, "Données")
+    _wait_styled(page)
+    for target in ("[data-testid='stSkipToContent']", "[data-testid='stMainMenu'] button"):
+        _tab_to(page, target)
         focus = page.evaluate(DEEP_FOCUS)
         assert focus["ring"] is not None, focus
         assert contrast(_rgb(focus["ring"]["color"]), (255, 255, 255)) >= 3, focus
