@@ -495,7 +495,10 @@ def export_bytes(layer: str, fmt: str, *, region: str | None = None) -> tuple[by
     from geo.layers import LayerFilter
 
     ext = EXPORT_FORMATS[fmt]
-    name = f"walouja_{layer}{'_' + region if region else ''}.{ext}"
+    # a CSV's separators are the page's language's: its name says which, as the Coverage
+    # page's does (a French and an English file of one layer bore the same name)
+    lang = f"_{current_language()}" if ext == "csv" else ""
+    name = f"walouja_{layer}{'_' + region if region else ''}{lang}.{ext}"
     with tempfile.TemporaryDirectory(prefix="walouja-export-") as folder:
         result = export_layer(
             app_settings(),

@@ -42,6 +42,7 @@ def _downloads() -> None:
         "sites": pv.sites_file(st.session_state["res"], "csv"),
         "layer": dataio.export_bytes("centres", "csv")[0],
     }
+    st.session_state["layer_name"] = dataio.export_bytes("beaches", "csv")[1]
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
@@ -62,6 +63,8 @@ def test_every_csv_download_is_written_as_the_pages_language_writes_a_csv(
     at.run()
     assert not at.exception, at.exception
     files: dict[str, bytes] = at.session_state["files"]
+    # its name says the language its separators follow, as the Coverage page's CSV does
+    assert at.session_state["layer_name"] == f"walouja_beaches_{lang}.csv"
     sep, decimal = DIALECTS[lang]
     other = "," if sep == ";" else ";"
     for name, raw in files.items():
