@@ -3,6 +3,7 @@ navigation, and the messages (empty states, errors, demo marks) pages show the s
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -33,6 +34,20 @@ DEMO_ICON = ":material/science:"
 icon font Streamlit serves itself (the 🧪 emoji was an empty box on a computer without an
 emoji font). Streamlit hides an alert's icon from screen readers: the words say it."""
 
+DEMO_FLASK = "<span class='walouja-icon' translate='no' aria-hidden='true'>science</span>"
+"""The same flask inside a text (HTML for ``st.markdown(..., unsafe_allow_html=True)``),
+beside words that say "demonstration", hidden from screen readers: Streamlit's
+``:material/science:`` in a text is an image named "science icon", English words a French or
+Arabic screen reader said in the middle of each line. See :func:`named_flask`."""
+
+
+def named_flask() -> str:
+    """The flask of :data:`DEMO_FLASK` named in the page's language (``demo.flask``), for the
+    one sentence that says what it marks."""
+    name = html.escape(t("demo.flask"), quote=True)
+    return f"<span class='walouja-icon' role='img' aria-label='{name}'>science</span>"
+
+
 # Streamlit cuts a metric's label at one line ("أشخاص في وضعية إعاقة على أ…"): the labels
 # here say what is counted, so they wrap instead
 BASE_CSS = """
@@ -56,6 +71,13 @@ BASE_CSS = """
   :is([data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"],
       [data-testid="stNumberInputContainer"]):focus-within {
     outline: 2px solid #1f4e96; outline-offset: 1px;
+  }
+  /* the flask that marks demonstration data inside a text, drawn as Streamlit draws its
+     icons (DEMO_FLASK) */
+  .walouja-icon {
+    font-family: "Material Symbols Rounded"; font-weight: 400; font-style: normal;
+    display: inline-block; vertical-align: bottom; white-space: nowrap; overflow-wrap: normal;
+    user-select: none;
   }
   /* a folded sidebar is out of sight, and out of the Tab key's way: Streamlit only moves
      it aside, so the Tab key went through its links unseen, and in Arabic (where the

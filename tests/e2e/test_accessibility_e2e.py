@@ -453,6 +453,42 @@ def test_the_demonstration_mark_is_drawn_and_said_in_words(app: str, page: Any) 
     assert "démonstration" in drawn[2], drawn
 
 
+FLASKS = """() => Array.from(document.querySelectorAll("[data-testid='stMain'] .walouja-icon"))
+    .map(e => ({hidden: e.getAttribute("aria-hidden"), name: e.getAttribute("aria-label"),
+                font: getComputedStyle(e).fontFamily, width: e.getBoundingClientRect().width}))"""
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "name"),
+    [
+        ("?lang=fr", "Vue d'ensemble", None),
+        ("sources_and_licences?lang=fr", "Sources et licences", "fiole"),
+        ("sources_and_licences?lang=ar", "المصادر والتراخيص", "قارورة"),
+        ("coverage_and_equity?lang=en", "Coverage and equity", None),
+    ],
+    ids=["overview-fr", "sources-fr", "sources-ar", "coverage-en"],
+)
+def test_the_demonstration_flask_is_not_read_as_english_words(
+    app: str, page: Any, path: str, heading: str, name: str | None
+) -> None:
+    # the flask beside "(démonstration)" was an image named "science icon": a French or
+    # Arabic screen reader said the English words in the middle of each line
+    page.goto(f"{app}/{path}")
+    _wait_heading(page, heading)
+    page.locator("[data-testid='stMain'] .walouja-icon").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    images = _accessible_names(page, "image")
+    assert not [n for n in images if "icon" in n], images
+    flasks = page.evaluate(FLASKS)
+    assert all("Material Symbols" in f["font"] and f["width"] > 4 for f in flasks), flasks
+    # where the words already say it, the flask is hidden from screen readers; the credits'
+    # sentence ("Couches marquées … : données de démonstration") names it in the page's words
+    named = [f["name"] for f in flasks if f["hidden"] != "true"]
+    assert named == ([name] if name else []), flasks
+    if name:
+        assert name in images, images
+
+
 HEADINGS = """() => Array.from(document.querySelectorAll(
     "[data-testid='stMain'] :is(h1, h2, h3, h4, h5, h6)"))
     .filter(h => h.getClientRects().length)
