@@ -538,6 +538,24 @@ def same_candidates(
     return parsed is None
 
 
+def candidates_left(params: Mapping[str, Any], sites: Any, n_communes: int) -> int | None:
+    """How many candidate sites a stored scenario could choose from: its set less the sites
+    left out; ``None`` when the page does not hold that set (another file or layer chosen
+    since, or no file given yet).
+
+    ``sites`` is the page's ``CandidateSites`` (or ``None``); its ``source`` names the set as
+    the scenario stored it (a file's name and content, a layer and its rows).
+    """
+    source = params.get("candidates")
+    if source is None:
+        total = int(n_communes)
+    elif sites is not None and str(getattr(sites, "source", "")) == str(source):
+        total = len(sites.frame)
+    else:
+        return None
+    return max(total - len(params.get("excluded") or []), 0)
+
+
 def scenario_label(row: Mapping[str, Any]) -> str:
     """How a stored scenario is listed: ``#12 — name — request``."""
     parts = [f"#{row['id']}"]

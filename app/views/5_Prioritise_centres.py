@@ -493,8 +493,14 @@ else:
     if not n_sites:
         st.info(t("prioritise.no_sites"))
     elif asked is not None and n_sites < int(asked):
-        # the others would add nothing (nobody more covered, no km saved): not proposed
-        st.info(tn("prioritise.fewer_sites", n_sites, asked=int(asked)))
+        left = pv.candidates_left(params, sites, len(data.units("communes")))
+        if left is not None and n_sites >= left:
+            # every candidate got a centre: there were no others (a file of three sites for
+            # five centres read "no other candidate site would add a person covered")
+            st.info(tn("prioritise.fewer_candidates", left, asked=int(asked)))
+        else:
+            # the others would add nothing (nobody more covered, no km saved): not proposed
+            st.info(tn("prioritise.fewer_sites", n_sites, asked=int(asked)))
     fmap = pv.build_map(res, params, tiles=tiles_mode(app_settings().tiles))
     # the frame is named after what it shows (it was announced as "streamlit_folium.st_folium")
     frame_title = t("prioritise.map.frame", id=scenario["id"])

@@ -1729,3 +1729,36 @@ def test_the_kept_and_left_out_boxes_offer_no_english_select_all(
         assert box.options, key  # the layer's sites are offered
         assert box.proto.HasField("select_all")
         assert box.proto.select_all == 0, key  # never shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Seuls 3 sites candidats pour les 5 nouveaux centres demandés"),
+        ("en", "Only 3 candidate sites for the 5 new centres asked for"),
+        ("ar", "لم يكن هناك سوى 3 مواقع مرشحة"),
+    ],
+)
+def test_a_file_of_fewer_sites_than_asked_says_so(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    # three sites given, five centres asked (the default): the page said "only 3 of the 5 new
+    # centres asked for add anything: no other candidate site would add a person covered",
+    # as if other sites had been weighed; there were none
+    at = _opened(engine, monkeypatch, lang, {"p_cand": "upload", "p_new": "5"})
+    three = (
+        "id;nom;lon;lat\nO1;Oujda;-1.91;34.68\nB1;Béni Mellal;-6.35;32.34\nT1;Taza;-4.01;34.21\n"
+    )
+    at.file_uploader(key="p_file").set_value(("three.csv", three.encode(), "text/csv")).run()
+    at = _run(at)
+    assert len(at.dataframe[0].value) == 3
+    shown = [i.value for i in at.info]
+    assert any(said in s for s in shown), shown
+    assert not any("apporte" in s or "add anything" in s or "لا يضيف" in s for s in shown)
+    # one of them left out: two sites for five centres, said as a pair is said in Arabic
+    at.multiselect(key="p_exclude").set_value(["T1"]).run()
+    at = _run(at)
+    assert len(at.dataframe[0].value) == 2
+    shown = [i.value for i in at.info]
+    two = {"fr": "Seuls 2 sites", "en": "Only 2 candidate sites", "ar": "سوى موقعين مرشحين"}[lang]
+    assert any(two in s for s in shown), shown
