@@ -130,7 +130,9 @@ def test_at_1366_px_a_named_analysis_reads_whole_beside_its_request(app: str, br
     # a typed name was cut at the name column's default 100 px: "COAPH 30 km pa"
     name = "Comité de pilotage — nov. 2026"
     with grid_page(browser, timeout_ms=60_000) as page:
-        page.goto(f"{app}/coverage_and_equity?lang=fr&ctype=CAS&km=20&by=region")
+        # a request no other test saves: saving it again renames the stored run, whose
+        # label then reads as its name (the Arabic test below looks for CAS at 20 km)
+        page.goto(f"{app}/coverage_and_equity?lang=fr&ctype=EMF&km=60&by=region")
         page.locator("[data-testid='stMetric']").nth(3).wait_for()
         page.get_by_label(translate("runs.name", "fr")).fill(name)
         page.get_by_role("button", name=translate("runs.save", "fr"), exact=True).click()
@@ -146,7 +148,7 @@ def test_at_1366_px_a_named_analysis_reads_whole_beside_its_request(app: str, br
         assert rows
         row = [d for d in draws if round(d["y"]) in rows]
         # the name and the request beside it (with its distance, the last thing it says)
-        assert any(d["text"].endswith("CAS · 20\u00a0km") for d in row), [d["text"] for d in row]
+        assert any(d["text"].endswith("EMF · 60\u00a0km") for d in row), [d["text"] for d in row]
         assert cut_texts(row) == []
 
 
