@@ -20,7 +20,9 @@ from walouja.errors import InfeasibleError, NotFoundError, ValidationError, Walo
 shell.header("prioritise.title", "prioritise.intro")
 if not shell.require_database() or not shell.require_geography():
     st.stop()
-shell.demo_note("centres")
+# the demonstration layers the page shows: the centres, and the layer of candidate sites once
+# chosen (filled below; the stops or beaches proposed as sites went unmarked)
+demo_slot = st.empty()
 # a link naming only a scenario (its id, from `walouja scenarios list`) opens it as "Open"
 # does: the request's boxes showed the defaults, said to have changed since the scenario
 pv.open_linked_scenario()
@@ -178,6 +180,10 @@ if candidate_set == "upload":
         t("prioritise.upload_note")
         + " "
         + t("data.file_limit", mb=st.get_option("server.maxUploadSize"))
+    )
+with demo_slot.container():
+    shell.demo_note(
+        "centres", *([str(cand_layer)] if cand_layer and cand_layer != "centres" else [])
     )
 # the candidate sites of a layer or a file, read once per choice (None for the communes, or
 # when they cannot be read: the error shows at once, and again if the planner runs anyway)

@@ -1762,3 +1762,22 @@ def test_a_file_of_fewer_sites_than_asked_says_so(
     shown = [i.value for i in at.info]
     two = {"fr": "Seuls 2 sites", "en": "Only 2 candidate sites", "ar": "سوى موقعين مرشحين"}[lang]
     assert any(two in s for s in shown), shown
+
+
+def test_a_demonstration_layer_of_candidate_sites_is_marked(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the page marked the centres as demonstration data, not the stops or beaches it was
+    # about to propose as sites: "marked everywhere they show"
+    at = _opened(engine, monkeypatch, "fr", {"p_cand": "layer", "p_cand_layer": "transport_stops"})
+    with engine.connect() as c:
+        demo = c.execute(sa.text("SELECT count(*) FROM transport_stops WHERE is_demo")).scalar()
+    assert demo, "the test database has no demonstration stops"
+    notes = " ".join(w.value for w in at.main.warning)  # not the sidebar's list
+    assert "Arrêts de transport : " in notes, notes
+    assert "Centres : " in notes  # the existing centres still are
+    # back to the communes: the stops are no longer on the page, nor in its mark
+    at = at.radio(key="p_cand").set_value("communes").run()
+    notes = " ".join(w.value for w in at.main.warning)  # not the sidebar's list
+    assert "Arrêts de transport" not in notes, notes
+    assert "Centres : " in notes, notes
