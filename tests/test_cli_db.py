@@ -194,3 +194,17 @@ def test_reset_names_the_database_it_deletes_and_asks_for_yes(cluster_env: dict[
     )
     assert external.returncode == 1
     assert external.stderr.startswith("walouja: DATABASE_URL is set: reset only handles the local")
+
+
+def test_reset_of_a_stopped_cluster_keeps_its_other_databases(cluster_env: dict[str, str]) -> None:
+    # `db reset --yes` on a stopped cluster deleted the cluster's whole data folder: every
+    # other database of it (the app's own `walouja`, with its imports) went with the one named
+    other = {**cluster_env, "WALOUJA_DB_NAME": "cli_keep_me"}
+    assert _run(other, "db", "up").returncode == 0
+    assert _run(cluster_env, "db", "up").returncode == 0
+    assert _run(cluster_env, "db", "down").returncode == 0
+    done = _run(cluster_env, "db", "reset", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "created database cli_check" in done.stdout
+    kept = json.loads(_run(other, "db", "status", "--json").stdout)
+    assert (kept["ok"], kept["error_code"]) == (True, None)

@@ -120,8 +120,9 @@ def reset(yes: bool = typer.Option(False, "--yes", help="Confirm: all data are d
             f"this deletes the database {cfg.db_name} of the local cluster, with all its data "
             "— add --yes to confirm (WALOUJA_DB_NAME names the database)"
         )
-    if cluster.is_running(cfg):
-        db.drop_database(cfg)
-    else:
-        cluster.destroy(cfg)
+    # a stopped cluster is started, not deleted: its data folder holds every other
+    # database of the cluster too (the app's own, with its imports)
+    for note in cluster.start(cfg):
+        typer.echo(f"local cluster: {note}")
+    db.drop_database(cfg)
     up(migrate_=True)
