@@ -25,6 +25,7 @@ from app.i18n import (
     is_rtl,
     join_list,
     t,
+    translate,
 )
 from app.offline import use_local_assets
 from walouja.errors import WaloujaError
@@ -83,6 +84,10 @@ BASE_CSS = """
      it aside, so the Tab key went through its links unseen, and in Arabic (where the
      sidebar is on the right) it was moved onto the page's text */
   [data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+  /* all of it: Streamlit draws a widget's label and a caption visible whatever their box
+     says, and in Arabic the folded sidebar's language label and captions stood in a 16 px
+     strip over the page's text (read by screen readers, too) */
+  [data-testid="stSidebar"][data-collapsed="true"] * { visibility: hidden !important; }
   /* a page's sections are headings of level 2 under its title (a screen reader lists
      headings by level: a level 3 under the level 1 said a level was missing), drawn at the
      size Streamlit gives a subheader */
@@ -168,19 +173,94 @@ DOCUMENT_JS = """
     new MutationObserver(w.nameFrames).observe(document.body, {childList: true, subtree: true});
   }
   w.nameFrames();
+  // Streamlit's own controls, named in English whatever the language ("Help for Gini",
+  // "Download as CSV", "Skip to main content"), take the page's words; the English name is
+  // kept, so a later switch of language words it again
+  w.words = %(words)s;
+  if (!w.nameControls) {
+    const say = (en) => {
+      if (Object.hasOwn(w.words.exact, en)) { return w.words.exact[en]; }
+      for (const [prefix, said] of w.words.prefixes) {
+        if (en.startsWith(prefix)) { return said.replace("{label}", en.slice(prefix.length)); }
+      }
+      return null;
+    };
+    const reword = (el, read, write) => {
+      let en = read(el);
+      if (el.dataset.waloujaSaid === en) { en = el.dataset.waloujaEn; }
+      const said = say(en);
+      if (said === null) { return; }
+      el.dataset.waloujaEn = en;
+      el.dataset.waloujaSaid = said;
+      if (read(el) !== said) { write(el, said); }
+    };
+    w.nameControls = () => {
+      for (const el of document.querySelectorAll("[aria-label]")) {
+        reword(el, (e) => e.getAttribute("aria-label"), (e, v) => e.setAttribute("aria-label", v));
+      }
+      for (const el of document.querySelectorAll("[data-testid='stSkipToContent']")) {
+        reword(el, (e) => e.textContent, (e, v) => { e.textContent = v; });
+      }
+    };
+    new MutationObserver(w.nameControls).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"],
+    });
+  }
+  w.nameControls();
 })();
 </script>
 """
 
+STREAMLIT_WORDS: dict[str, str] = {
+    "Skip to main content": "streamlit.skip",
+    "Main menu": "streamlit.main_menu",
+    "Link to heading": "streamlit.heading_link",
+    "Download as CSV": "streamlit.download_csv",
+    "Fullscreen": "streamlit.fullscreen",
+    "Close fullscreen": "streamlit.close_fullscreen",
+    "Search": "streamlit.search",
+    "Close Search": "streamlit.close_search",
+    "Show/hide columns": "streamlit.columns",
+    "Clear all": "streamlit.clear_all",
+    "Increment": "streamlit.increment",
+    "Decrement": "streamlit.decrement",
+    "Sidebar": "streamlit.sidebar",
+    "Collapse sidebar": "streamlit.collapse_sidebar",
+    "Expand sidebar": "streamlit.expand_sidebar",
+    "App pages": "streamlit.app_pages",
+    "Open": "streamlit.open_list",
+    "file upload": "streamlit.file_upload",
+}
+"""The English names Streamlit gives its own controls (as its code writes them), and the
+key of each one's words in the catalogues."""
+
+STREAMLIT_PREFIXES: dict[str, str] = {
+    "Help for ": "streamlit.help_for",
+    "Remove ": "streamlit.remove",
+}
+"""Streamlit's English names that end with one of ours (a field's label, a chosen option):
+the words, with ``{label}`` for ours."""
+
+
+def streamlit_words(lang: str) -> dict[str, Any]:
+    """What the shell's script names Streamlit's controls in ``lang``: ``exact`` (English
+    name → words) and ``prefixes`` ([English start, words with ``{label}``])."""
+    return {
+        "exact": {en: translate(key, lang) for en, key in STREAMLIT_WORDS.items()},
+        "prefixes": [[en, translate(key, lang)] for en, key in STREAMLIT_PREFIXES.items()],
+    }
+
 
 def document_script(lang: str, frames: Mapping[str, str] | None = None) -> str:
     """The script that gives the page's document ``lang`` (and ``dir="rtl"`` for a
-    right-to-left language) and names the frames inside the containers ``frames`` lists
-    (``{container key: name}``)."""
+    right-to-left language), names the frames inside the containers ``frames`` lists
+    (``{container key: name}``) and Streamlit's own controls in ``lang``
+    (:func:`streamlit_words`)."""
     return DOCUMENT_JS % {
         "lang": json.dumps(lang),
         "dir": json.dumps("rtl" if is_rtl(lang) else "ltr"),
         "frames": json.dumps(dict(frames or {}), ensure_ascii=False).replace("</", "<\\/"),
+        "words": json.dumps(streamlit_words(lang), ensure_ascii=False).replace("</", "<\\/"),
     }
 
 

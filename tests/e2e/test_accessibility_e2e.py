@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from app.i18n import translate
 from tests.e2e.conftest import ARTIFACTS, map_document, map_iframe
 
 pytestmark = pytest.mark.e2e
@@ -74,6 +75,70 @@ def test_a_direct_link_gives_the_document_its_language_and_direction(
     _wait_document(page, lang, direction)
     # each page has its own title in the browser's tab ("Walouja — ولوجة" on every page)
     assert page.evaluate(DOCUMENT)["title"] == f"{heading} — Walouja"
+
+
+STREAMLIT_ENGLISH = (
+    "Skip to main content",
+    "Main menu",
+    "Link to heading",
+    "Help for ",
+    "Download as CSV",
+    "Fullscreen",
+    "Search",
+    "Show/hide columns",
+    "Sidebar",
+    "Open",
+    "file upload",
+)
+
+
+def _english_names(page: Any) -> list[str]:
+    names = [
+        n
+        for role in ("button", "link", "region", "navigation")
+        for n in _accessible_names(page, role)
+    ]
+    return [n for n in names if n.startswith(STREAMLIT_ENGLISH)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("fr", "Couverture et équité"), ("ar", "التغطية والإنصاف")]
+)
+def test_streamlits_own_controls_are_named_in_the_pages_language(
+    app: str, page: Any, lang: str, heading: str
+) -> None:
+    # Streamlit names its controls in English whatever the page's language: a French or
+    # Arabic screen reader read "Help for Gini", "Download as CSV", "Skip to main content"
+    page.goto(f"{app}/coverage_and_equity?lang={lang}")
+    _wait_heading(page, heading)
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    help_gini = translate("streamlit.help_for", lang, label=translate("equity.gini", lang))
+    page.wait_for_function("(n) => !!document.querySelector(`[aria-label='${n}']`)", arg=help_gini)
+    assert not _english_names(page), _english_names(page)
+    buttons = _accessible_names(page, "button")
+    assert translate("streamlit.download_csv", lang) in buttons, buttons
+    skip = page.locator("[data-testid='stSkipToContent']")
+    assert skip.text_content() == translate("streamlit.skip", lang)
+
+
+def test_streamlits_controls_follow_a_switch_of_language(app: str, page: Any) -> None:
+    page.goto(f"{app}/coverage_and_equity")
+    _wait_heading(page, "Couverture et équité")
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    page.wait_for_function("() => !!document.querySelector(`[aria-label='Menu principal']`)")
+    _choose_language_by_keyboard(page, "العربية")
+    _wait_heading(page, "التغطية والإنصاف")
+    menu = translate("streamlit.main_menu", "ar")
+    page.wait_for_function("(n) => !!document.querySelector(`[aria-label='${n}']`)", arg=menu)
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    assert not _english_names(page), _english_names(page)
+    # back in English, Streamlit's own words again
+    _choose_language_by_keyboard(page, "English")
+    _wait_heading(page, "Coverage and equity")
+    page.wait_for_function("() => !!document.querySelector(`[aria-label='Main menu']`)")
+    assert page.locator("[data-testid='stSkipToContent']").text_content() == "Skip to main content"
 
 
 def _tab_to(page: Any, selector: str, *, limit: int = 40) -> None:
@@ -553,6 +618,15 @@ def test_at_200_percent_zoom_the_page_reflows_and_the_sidebar_opens(
         # Arabic it was moved onto the page's text, and in every language Tab went through its
         # links unseen)
         assert (shown["collapsed"], shown["visibility"]) == ("true", "hidden"), shown
+        # nothing of it shows either: in Arabic the language box's label and the sidebar's
+        # captions (Streamlit draws them visible) stood in a 16 px strip over the page's text
+        seen = page.evaluate(
+            """() => Array.from(document.querySelectorAll("[data-testid='stSidebar'] *"))
+                .filter(e => getComputedStyle(e).visibility === 'visible' &&
+                             e.getClientRects().length)
+                .map(e => (e.textContent || e.tagName).slice(0, 30))"""
+        )
+        assert not seen, seen
         page.screenshot(path=str(ARTIFACTS / f"a11y-zoom200-{lang}.png"))
         _tab_to(page, "[data-testid='stExpandSidebarButton'], [aria-label='Expand sidebar']")
         page.keyboard.press("Enter")
