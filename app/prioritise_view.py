@@ -1292,6 +1292,26 @@ def cached_file_sites(name: str, content: bytes) -> Any:
     return _file_sites(name, content, data.data_version())
 
 
+KEPT_FILE = "p_file_kept"
+"""Session key of the candidate file in use (``(name, content)``): the file box forgets its
+file whenever it is not drawn (another candidate set looked at)."""
+
+
+def kept_upload(uploaded: Any) -> tuple[str, bytes] | None:
+    """The candidate file in use: the one in the file box (``uploaded``, kept from now on),
+    else the one given before the box was last hidden."""
+    if uploaded is not None:
+        st.session_state[KEPT_FILE] = (str(uploaded.name), bytes(uploaded.getvalue()))
+    kept = st.session_state.get(KEPT_FILE)
+    return kept if isinstance(kept, tuple) else None
+
+
+def forget_removed_file() -> None:
+    """The file box's callback: a file the planner takes out of it (its ×) is forgotten."""
+    if st.session_state.get("p_file") is None:
+        st.session_state.pop(KEPT_FILE, None)
+
+
 def site_choices(sites: Any) -> tuple[list[str], dict[str, str]]:
     """The ids of candidate ``sites`` (``CandidateSites``) and how to show each: its name (in
     Arabic on an Arabic page when it has one; its commune's when it has none), with its id

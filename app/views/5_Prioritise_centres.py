@@ -140,7 +140,7 @@ candidate_set = d4.radio(
     help=t("prioritise.candidates_help"),
 )
 state.publish("p_cand", candidate_set, "communes")
-uploaded = None
+upload: tuple[str, bytes] | None = None  # the candidate file in use: its name and content
 cand_layer: str | None = None
 cand_type: str | None = None
 if candidate_set == "layer":
@@ -175,7 +175,14 @@ if candidate_set == "layer":
 if candidate_set == "upload":
     # any file is taken: one Walouja cannot read is refused in the page's language
     # (Streamlit's own refusal of a type is an English tooltip)
-    uploaded = st.file_uploader(t("prioritise.upload"), key="p_file")
+    uploaded = st.file_uploader(
+        t("prioritise.upload"), key="p_file", on_change=pv.forget_removed_file
+    )
+    # a file given before a look at the layers is still the one in use (the box, drawn anew,
+    # had lost it, and "Propose sites" asked for a file again)
+    upload = pv.kept_upload(uploaded)
+    if uploaded is None and upload is not None:
+        st.caption(t("prioritise.upload_kept", file=upload[0]))
     st.caption(
         t("prioritise.upload_note")
         + " "
@@ -194,9 +201,9 @@ if candidate_set == "layer" and cand_layer is not None:
         sites = pv.cached_layer_sites(str(cand_layer), cand_type)
     except WaloujaError as exc:
         sites_error = exc
-elif candidate_set == "upload" and uploaded is not None:
+elif candidate_set == "upload" and upload is not None:
     try:
-        sites = pv.cached_file_sites(uploaded.name, uploaded.getvalue())
+        sites = pv.cached_file_sites(*upload)
     except WaloujaError as exc:
         sites_error = exc
 
@@ -316,7 +323,7 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
     st.session_state["p_asked"] = True  # the prompt to ask has done its work
     candidates = sites
     ok = True
-    if candidate_set == "upload" and uploaded is None:
+    if candidate_set == "upload" and upload is None:
         st.warning(t("prioritise.upload_missing"))
         ok = False
     elif sites_error is not None:

@@ -1781,3 +1781,32 @@ def test_a_demonstration_layer_of_candidate_sites_is_marked(
     notes = " ".join(w.value for w in at.main.warning)  # not the sidebar's list
     assert "Arrêts de transport" not in notes, notes
     assert "Centres : " in notes, notes
+
+
+def test_a_given_file_outlives_a_look_at_the_other_candidate_sets(page: AppTest) -> None:
+    # a file given, a look at the layers, back to the file: it was gone, and "Propose sites"
+    # asked for a file again
+    page.radio(key="p_cand").set_value("upload").run()
+    page.number_input(key="p_new").set_value(2).run()
+    given = (
+        "id;nom;lon;lat\nO1;Oujda;-1.91;34.68\nB1;Béni Mellal;-6.35;32.34\nT1;Taza;-4.01;34.21\n"
+    )
+    page.file_uploader(key="p_file").set_value(("mes_sites.csv", given.encode(), "text/csv")).run()
+    at = page.radio(key="p_cand").set_value("layer").run()
+    at = at.radio(key="p_cand").set_value("upload").run()
+    in_use = " ".join(c.value for c in at.caption)
+    at = _run(at)
+    missing = translate("prioritise.upload_missing", "fr")
+    assert all(w.value != missing for w in at.main.warning)
+    assert len(at.dataframe[0].value) == 2
+    assert "mes_sites.csv" in in_use  # said to be still in use before the run
+    assert "fichier mes_sites.csv" in " ".join(c.value for c in at.caption)
+    # another file given replaces it; the planner's × on that one forgets both
+    other = given.encode().replace(b"T1;Taza", b"T2;Taza")
+    at = at.file_uploader(key="p_file").set_value(("autres.csv", other, "text/csv")).run()
+    assert not any(c.value.startswith("Fichier utilisé") for c in at.caption)  # in the box
+    at = at.file_uploader(key="p_file").set_value(None).run()
+    at = _run(at)
+    assert any(w.value == translate("prioritise.upload_missing", "fr") for w in at.main.warning), [
+        w.value for w in at.main.warning
+    ]
