@@ -175,13 +175,17 @@ def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path
         )
         assert "    centre_type: required value missing in rows 2, 3" in lines
         # one line that says which import, as every refusal's does: it said "nothing was
-        # written: … fix the rows above", unnamed, in a log that keeps stderr only
-        assert result.stderr == f"walouja: {lines[0]} — fix the rows listed\n"
+        # written: … fix the rows above", unnamed, in a log that keeps stderr only; then
+        # "fix the rows listed", where the rows need their column renamed
+        assert result.stderr == f"walouja: {lines[0]}: {lines[1].strip()}\n"
     as_json = runner.invoke(app, ["import", "centres", str(path), "--skip-invalid", "--json"])
     assert as_json.exit_code == 1
     report = json.loads(as_json.stdout)
     # with --json the refusal printed nothing on stderr, where every other refusal says why
-    assert as_json.stderr == f"walouja: {report['summary']} — fix the rows listed\n"
+    assert as_json.stderr == (
+        f"walouja: {report['summary']}: {report['advice'][0]['text']} — "
+        f"{report['advice'][0]['hint']}\n"
+    )
     assert as_json.stderr.startswith("walouja: centres: nothing imported from ")
     assert (report["refused"], report["skip_invalid"], report["inserted"]) == (True, True, 0)
     assert len(report["problems"]) == 2
@@ -197,8 +201,10 @@ def test_skip_invalid_that_leaves_no_row_to_write_fails(engine: Engine, tmp_path
     refused = runner.invoke(app, ["import", "centres", str(some), "--dry-run"])
     assert refused.exit_code == 1
     assert refused.stderr == (
-        "walouja: centres: import of some.csv refused — 1 of 2 rows rejected, nothing written "
-        "— fix the rows listed, or add --skip-invalid to import the valid rows only\n"
+        "walouja: centres: import of some.csv refused — 1 of 2 rows rejected, nothing written: "
+        "1 of 2 rows has no centre_type — set one for the rows without it with --set "
+        "centre_type=COAPH (one of: COAPH, CAS, CAPE, EMF, CJPA, EPS, other), or complete the "
+        "file; or add --skip-invalid to import the valid rows only\n"
     )
 
 
@@ -212,9 +218,12 @@ def test_a_field_every_row_lacks_is_said_once_and_its_rows_in_one_line(tmp_path:
     path = write(tmp_path / "stops.txt", _stops(30))
     result = CliRunner().invoke(app, ["import", "transport_stops", str(path), "--dry-run"])
     assert result.exit_code == 1, result.output
+    # the line on stderr said "fix the rows listed": a log that keeps stderr had neither
+    # the rows nor the --set that mends them all
     assert result.stderr == (
         "walouja: transport_stops: import of stops.txt refused — 30 of 30 rows rejected, "
-        "nothing written — fix the rows listed\n"
+        "nothing written: no row has a mode — give every row one with --set mode=bus "
+        "(one of: bus, tram, train, coach, brt)\n"
     )
     assert result.stdout.splitlines() == [
         "transport_stops: import of stops.txt refused — 30 of 30 rows rejected, nothing written",
@@ -691,4 +700,19 @@ def test_export_where_on_a_number_compares_numbers(engine: Engine, tmp_path: Pat
     assert refused.stderr == (
         "walouja: centres: capacity is a number, not 'abc' — give a number, for example "
         "--where capacity=40\n"
+    )
+
+
+def test_refusal_line_gives_the_advice_then_the_other_rows(tmp_path: Path) -> None:
+    # a row without a name and a row at sea: the line on stderr says what to do about the
+    # first, and that other rows are listed too
+    path = write(
+        tmp_path / "noname.csv", "name,centre_type,lon,lat\n,COAPH,-6.84,34.02\nB,COAPH,-7.5,40\n"
+    )
+    result = CliRunner().invoke(app, ["import", "centres", str(path), "--dry-run"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        "walouja: centres: import of noname.csv refused — 2 of 2 rows rejected, nothing "
+        "written: 1 of 2 rows has no name — complete the file: a row without one cannot be "
+        "imported; then fix the other rows listed\n"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -97,7 +98,7 @@ def _print_report(report: object, *, as_json: bool) -> None:
     ]
     if as_json:
         emit_json({**report.as_dict(), "advice": [a.as_dict() for a in advice]})
-        _refusal_line(report)
+        _refusal_line(report, advice)
         return
     typer.echo(report.summary())
     for tip in advice:
@@ -128,21 +129,38 @@ def _print_report(report: object, *, as_json: bool) -> None:
             typer.echo(f"    {problem}")
         if len(others) > MAX_LINES:
             typer.echo(f"    … and {len(others) - MAX_LINES:,} more (--json lists them all)")
-    _refusal_line(report)
+    _refusal_line(report, advice)
 
 
-def _refusal_line(report: object) -> None:
+def _refusal_line(report: object, advice: Sequence[object] = ()) -> None:
     """The one line on stderr that every refusal gives, beside the report on stdout: which
     import was refused and what to do (it said "nothing was written: fix the rows above",
-    without the command's name, the file or the layer, in a log that keeps stderr only)."""
+    without the command's name, the file or the layer, in a log that keeps stderr only).
+
+    A required field the rows lack is what to do first (``advice``, as the report on stdout
+    says it): the line said only "fix the rows listed", and a log that keeps stderr had
+    neither the rows nor the ``--set`` that mends them.
+    """
     from geo.importer import ImportReport
 
     assert isinstance(report, ImportReport)
     if not report.refused:
         return
+    skip = report.rejected < report.rows_read and not report.skip_invalid
+    if advice:
+        advised = {a.field for a in report.advice}
+        others = any(
+            not (p.code == "required_missing" and p.field in advised) for p in report.problems
+        )
+        tip = str(advice[0])
+        more = "; then fix the other rows listed" if others else ""
+        if skip and "--skip-invalid" not in tip:
+            more += "; or add --skip-invalid to import the valid rows only"
+        typer.echo(f"walouja: {report.summary()}: {tip}{more}", err=True)
+        return
     todo = (
         "fix the rows listed, or add --skip-invalid to import the valid rows only"
-        if report.rejected < report.rows_read and not report.skip_invalid
+        if skip
         else "fix the rows listed"
     )
     typer.echo(f"walouja: {report.summary()} — {todo}", err=True)
