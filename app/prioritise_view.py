@@ -556,6 +556,15 @@ def candidates_left(params: Mapping[str, Any], sites: Any, n_communes: int) -> i
     return max(total - len(params.get("excluded") or []), 0)
 
 
+def affordable(params: Mapping[str, Any]) -> int:
+    """How many new centres a stored request's budget pays for at its cost per centre (0
+    without a budget)."""
+    budget, cost = params.get("budget_mad"), params.get("cost_mad")
+    if budget is None or not cost or float(cost) <= 0:
+        return 0
+    return int(float(budget) // float(cost))
+
+
 def scenario_label(row: Mapping[str, Any]) -> str:
     """How a stored scenario is listed: ``#12 — name — request``."""
     parts = [f"#{row['id']}"]

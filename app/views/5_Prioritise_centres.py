@@ -514,6 +514,20 @@ else:
         else:
             # the others would add nothing (nobody more covered, no km saved): not proposed
             st.info(tn("prioritise.fewer_sites", n_sites, asked=int(asked)))
+    elif asked is None and (affordable := pv.affordable(params)) > n_sites:
+        # a budget for more centres than there were candidate sites: why the rest is left
+        left = pv.candidates_left(params, sites, len(data.units("communes")))
+        if left is not None and n_sites >= left:
+            spent = float(res.get("total_cost_mad") or 0.0)
+            budget_left = float(params.get("budget_mad") or 0.0) - spent
+            st.info(
+                tn(
+                    "prioritise.fewer_candidates_budget",
+                    left,
+                    affordable=fmt_number(affordable),
+                    unspent=pv.amount_mad(budget_left),
+                )
+            )
     fmap = pv.build_map(res, params, tiles=tiles_mode(app_settings().tiles))
     # the frame is named after what it shows (it was announced as "streamlit_folium.st_folium")
     frame_title = t("prioritise.map.frame", id=scenario["id"])

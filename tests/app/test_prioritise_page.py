@@ -1810,3 +1810,34 @@ def test_a_given_file_outlives_a_look_at_the_other_candidate_sets(page: AppTest)
     assert any(w.value == translate("prioritise.upload_missing", "fr") for w in at.main.warning), [
         w.value for w in at.main.warning
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "Le budget paie 10 centres, mais il n'y avait que 3 sites candidats"),
+        ("en", "The budget pays for 10 centres, but there were only 3 candidate sites"),
+        ("ar", "لم يتجاوز عدد المواقع المرشحة 3"),
+    ],
+)
+def test_a_budget_for_more_centres_than_candidate_sites_says_so(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    # 50 000 000 MAD at 5 000 000 a centre for a file of three sites: three proposed, 15 M
+    # spent, and not a word of why the rest of the budget was left
+    at = _opened(
+        engine,
+        monkeypatch,
+        lang,
+        {"p_cand": "upload", "p_mode": "budget", "p_budget": "50000000", "p_cost_COAPH": "5000000"},
+    )
+    three = (
+        "id;nom;lon;lat\nO1;Oujda;-1.91;34.68\nB1;Béni Mellal;-6.35;32.34\nT1;Taza;-4.01;34.21\n"
+    )
+    at.file_uploader(key="p_file").set_value(("three.csv", three.encode(), "text/csv")).run()
+    at = _run(at)
+    assert len(at.dataframe[0].value) == 3
+    shown = [i.value for i in at.info]
+    assert any(said in s for s in shown), shown
+    left = {"fr": "35\u202f000\u202f000 MAD", "en": "35,000,000 MAD", "ar": "35\u202f000\u202f000"}
+    assert any(left[lang] in s for s in shown), shown
