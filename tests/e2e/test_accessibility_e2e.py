@@ -492,6 +492,24 @@ def test_our_texts_and_the_map_legend_have_enough_contrast(app: str, page: Any, 
     page.screenshot(path=str(ARTIFACTS / f"a11y-contrast-{lang}.png"))
 
 
+CHART_TEXTS = """() => Array.from(document.querySelectorAll(
+    "[data-testid='stVegaLiteChart'] svg text")).filter(t => t.textContent.trim())
+    .map(t => [t.textContent.trim().slice(0, 30), getComputedStyle(t).fill])"""
+
+
+@pytest.mark.parametrize("tab", ["lorenz", "rank"])
+def test_the_charts_words_have_enough_contrast(app: str, page: Any, tab: str) -> None:
+    # the axes' and legend's words were Streamlit's grey #808495: 3.7:1 on white
+    page.goto(f"{app}/coverage_and_equity?lang=ar&tab={tab}")
+    _wait_heading(page, "التغطية والإنصاف")
+    page.locator("[data-testid='stVegaLiteChart'] svg text").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    texts = page.evaluate(CHART_TEXTS)
+    assert len(texts) > 5, texts
+    low = [(text, fill) for text, fill in texts if contrast(_rgb(fill), (255, 255, 255)) < 4.5]
+    assert not low, low
+
+
 def test_the_demonstration_mark_is_drawn_and_said_in_words(app: str, page: Any) -> None:
     page.goto(f"{app}/map_explorer?indicator=coverage")
     _wait_heading(page, "Explorateur de carte")
