@@ -1,0 +1,41 @@
+"""The README's command line section against the commands themselves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from walouja.cli import app
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    """Every command under ``command`` (groups walked), with its words after ``walouja``."""
+    if hasattr(command, "commands"):
+        for name, sub in command.commands.items():
+            yield from _commands(sub, (*path, name))
+    else:
+        yield " ".join(path), command
+
+
+def test_every_option_of_every_command_is_in_the_readme() -> None:
+    # the synopses lacked --fresh and --name of the analyses, four of equity's options,
+    # access's --status and --detour-factor: a user with the README alone never met them
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Command line") : text.index("## Layout")]
+    missing = []
+    for name, command in _commands(typer.main.get_command(app)):
+        assert f"walouja {name}" in section, name
+        for param in command.params:
+            if param.param_type_name != "option":
+                continue
+            forms = [o for o in (*param.opts, *param.secondary_opts) if o != "--help"]
+            # a flag pair (--demo/--no-demo) is documented by either of its forms
+            if forms and not any(re.search(re.escape(o) + r"(?![\w-])", section) for o in forms):
+                missing.append(f"walouja {name} {forms[0]}")
+    assert missing == []
