@@ -716,3 +716,37 @@ def test_refusal_line_gives_the_advice_then_the_other_rows(tmp_path: Path) -> No
         "written: 1 of 2 rows has no name — complete the file: a row without one cannot be "
         "imported; then fix the other rows listed\n"
     )
+
+
+def test_a_repeated_where_on_one_field_keeps_the_rows_of_either(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # "--where centre_type=COAPH --where centre_type=CAS" kept the CAS alone, without a word:
+    # the second option replaced the first
+    with engine.connect() as c:
+        require_layers(c)
+        n = c.execute(
+            sa.text("SELECT count(*) FROM centres WHERE centre_type IN ('COAPH', 'CAS')")
+        ).scalar()
+    out = tmp_path / "both.csv"
+    runner = CliRunner()
+    args = ["export", "centres", str(out), "--where", "centre_type=COAPH"]
+    repeated = runner.invoke(app, [*args, "--where", "centre_type=CAS"])
+    assert repeated.exit_code == 0, repeated.output
+    assert repeated.stdout.startswith(f"centres: {n:,} rows written to {out} (csv)")
+    listed = runner.invoke(app, ["export", "centres", str(out), "--where", "centre_type=COAPH,CAS"])
+    assert listed.stdout.startswith(f"centres: {n:,} rows written to {out} (csv)")
+
+
+def test_a_field_set_twice_to_two_values_is_refused(tmp_path: Path) -> None:
+    # "--set centre_type=COAPH --set centre_type=CAS" imported every row as CAS, without a word
+    path = write(tmp_path / "two.csv", f"name,lon,lat\nCentre deux,{RABAT[0]},{RABAT[1]}\n")
+    args = ["import", "centres", str(path), "--dry-run", "--set", "centre_type=COAPH"]
+    twice = CliRunner().invoke(app, [*args, "--set", "centre_type=CAS"])
+    assert twice.exit_code == 1, twice.output
+    assert twice.stderr == (
+        "walouja: --set centre_type is given twice, COAPH and CAS — give it once, with the "
+        "value the rows without their own take\n"
+    )
+    same = CliRunner().invoke(app, [*args, "--set", "centre_type=COAPH"])
+    assert same.exit_code == 0, same.output

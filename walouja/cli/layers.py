@@ -20,7 +20,11 @@ OSM_LAYERS = ("centres", "transport_stops", "beaches")
 """The layers ``walouja osm`` imports into."""
 
 
-def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
+def _pairs(values: list[str] | None, what: str, *, merge: bool = False) -> dict[str, str]:
+    """``FIELD=VALUE`` options as a dict. A field given twice either gathers its values
+    (``merge``: ``--where`` keeps rows with any of them, as ``FIELD=V1,V2`` does) or, with two
+    different values, is refused (``--set``): the second replaced the first without a word.
+    """
     from walouja.errors import DataError
 
     out: dict[str, str] = {}
@@ -31,7 +35,16 @@ def _pairs(values: list[str] | None, what: str) -> dict[str, str]:
                 f"{what} expects FIELD=VALUE, got {item!r}",
                 hint=f"for example {what} centre_type=COAPH",
             )
-        out[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        if key in out and out[key] != value:
+            if merge:
+                value = f"{out[key]},{value}"
+            else:
+                raise DataError(
+                    f"{what} {key} is given twice, {out[key]} and {value}",
+                    hint="give it once, with the value the rows without their own take",
+                )
+        out[key] = value
     return out
 
 
@@ -410,7 +423,8 @@ def register(app: typer.Typer) -> None:
             box = (a, b, c, d)
         flt = LayerFilter(
             equals={
-                k: [x.strip() for x in v.split(",")] for k, v in _pairs(where, "--where").items()
+                k: [x.strip() for x in v.split(",")]
+                for k, v in _pairs(where, "--where", merge=True).items()
             },
             commune_codes=tuple(commune or ()),
             province_code=province,
