@@ -750,3 +750,16 @@ def test_a_field_set_twice_to_two_values_is_refused(tmp_path: Path) -> None:
     )
     same = CliRunner().invoke(app, [*args, "--set", "centre_type=COAPH"])
     assert same.exit_code == 0, same.output
+
+
+def test_export_to_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    # it said "cannot tell the export format of exports — use .gpkg, …": the folder was taken
+    # for a file without an extension
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    result = CliRunner().invoke(app, ["export", "centres", str(folder)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"walouja: cannot write {folder}: it is a folder — give a file name inside it, for "
+        f"example {folder / 'export.csv'}\n"
+    )

@@ -407,10 +407,11 @@ def register(app: typer.Typer) -> None:
         Each row carries its source and that source's licence; the file keeps Arabic text
         and imports back unchanged; a CSV has lon/lat columns.
         """
-        from geo.export import export_layer
+        from geo.export import check_writable, export_layer
         from geo.layers import LayerFilter
         from walouja.errors import DataError
 
+        check_writable(file)  # a folder is said to be one, not a file of no known format
         box: tuple[float, float, float, float] | None = None
         if bbox:
             try:
