@@ -253,22 +253,31 @@ with tab_lorenz:
         ignore_index=True,
     )
     lines = [curve_name, equality_name]
+    # described to a screen reader in the page's words: Vega's own are English ("X-axis
+    # titled … for a linear scale"), and it read each point of the curve one by one
+    key = alt.Legend(title=None, orient="top", labelLimit=400, description=" · ".join(lines))
     chart = (
         alt.Chart(lorenz)
-        .mark_line()
+        .mark_line(aria=False)
         .encode(
-            x=alt.X("population:Q", title=t("equity.lorenz_x"), axis=alt.Axis(format="%")),
-            y=alt.Y("value:Q", title=t("equity.lorenz_y"), axis=alt.Axis(format="%")),
+            x=alt.X(
+                "population:Q",
+                title=t("equity.lorenz_x"),
+                axis=alt.Axis(format="%", description=t("equity.lorenz_x")),
+            ),
+            y=alt.Y(
+                "value:Q",
+                title=t("equity.lorenz_y"),
+                axis=alt.Axis(format="%", description=t("equity.lorenz_y")),
+            ),
             color=alt.Color(
                 "line:N",
                 # the diagonal at 4.5:1 on white (#999999 was 2.8:1, under a graphic's 3:1)
                 scale=alt.Scale(domain=lines, range=["#0868ac", "#767676"]),
-                legend=alt.Legend(title=None, orient="top", labelLimit=400),
+                legend=key,
             ),
             strokeDash=alt.StrokeDash(
-                "line:N",
-                scale=alt.Scale(domain=lines, range=[[1, 0], [4, 4]]),
-                legend=alt.Legend(title=None, orient="top", labelLimit=400),
+                "line:N", scale=alt.Scale(domain=lines, range=[[1, 0], [4, 4]]), legend=key
             ),
         )
     )
@@ -283,26 +292,47 @@ with tab_rank:
     ranked["shown_text"] = [
         with_unit(number(v, decimals=decimals["shown"]), unit) for v in ranked["shown"]
     ]
+    # each bar described to a screen reader as the page writes it ("Tata : 15,9 %"; Vega's
+    # own words were English: "…: 15.9; name: Tata", "X-axis titled … for a linear scale")
+    ranked["said"] = [
+        t("equity.rank_bar", name=n, value=v)
+        for n, v in zip(ranked["name"], ranked["shown_text"], strict=True)
+    ]
     bars = (
         alt.layer(
-            alt.Chart().mark_bar(color="#e6550d"),
+            alt.Chart().mark_bar(color="#e6550d").encode(description="said:N"),
             # each figure written at its bar's end: a unit at 0 % has no bar to see, and its
             # row read as if its figure were missing
             alt.Chart()
-            .mark_text(align="right" if RTL else "left", dx=-4 if RTL else 4, color="#31333f")
+            .mark_text(
+                align="right" if RTL else "left",
+                dx=-4 if RTL else 4,
+                color="#31333f",
+                aria=False,  # the bar says it
+            )
             .encode(text="shown_text:N"),
             data=ranked,
         )
         .encode(
             # in Arabic the bars grow leftwards from the names, on the right
-            x=alt.X("shown:Q", title=headers["shown"], scale=alt.Scale(reverse=RTL)),
+            x=alt.X(
+                "shown:Q",
+                title=headers["shown"],
+                scale=alt.Scale(reverse=RTL),
+                axis=alt.Axis(description=headers["shown"]),
+            ),
             y=alt.Y(
                 "name:N",
                 sort=None,
                 title=None,
                 # each name level with its bar: Vega pulled the first one down into the
                 # chart ("Al Hoceima" sat between the first two bars)
-                axis=alt.Axis(orient="right" if RTL else "left", labelLimit=220, labelFlush=False),
+                axis=alt.Axis(
+                    orient="right" if RTL else "left",
+                    labelLimit=220,
+                    labelFlush=False,
+                    description=headers["name"],
+                ),
             ),
             tooltip=[
                 alt.Tooltip("code:N", title=headers["code"]),

@@ -510,6 +510,32 @@ def test_the_charts_words_have_enough_contrast(app: str, page: Any, tab: str) ->
     assert not low, low
 
 
+CHART_ARIA = """() => {
+    const chart = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+        .find(c => c.getClientRects().length);
+    return [...chart.querySelectorAll("[aria-label]")].map(e => e.getAttribute("aria-label"));
+}"""
+
+
+@pytest.mark.parametrize("tab", ["lorenz", "rank"])
+def test_the_charts_are_described_in_the_pages_language(app: str, page: Any, tab: str) -> None:
+    # Vega described the charts to a screen reader in English ("X-axis titled '…' for a
+    # linear scale with values from 0 % to 100 %", "Symbol legend for stroke color…", each
+    # bar as "…: 0; name: Chefchaouen"), and every point of the Lorenz curve one by one
+    page.goto(f"{app}/coverage_and_equity?lang=fr&tab={tab}")
+    _wait_heading(page, "Couverture et équité")
+    page.locator("[data-testid='stVegaLiteChart']:visible svg text").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    said = page.evaluate(CHART_ARIA)
+    english = ("axis", "scale", "legend", "name:", "mark")
+    assert not [a for a in said if any(w in a for w in english)], said
+    if tab == "lorenz":
+        assert translate("equity.lorenz_x", "fr") in said, said
+        assert len(said) < 10, said  # the axes and the legend, not each point
+    else:
+        assert any(a.startswith("Tata") for a in said), said  # each bar by its unit's name
+
+
 def test_the_demonstration_mark_is_drawn_and_said_in_words(app: str, page: Any) -> None:
     page.goto(f"{app}/map_explorer?indicator=coverage")
     _wait_heading(page, "Explorateur de carte")
