@@ -208,3 +208,18 @@ def test_reset_of_a_stopped_cluster_keeps_its_other_databases(cluster_env: dict[
     assert "created database cli_check" in done.stdout
     kept = json.loads(_run(other, "db", "status", "--json").stdout)
     assert (kept["ok"], kept["error_code"]) == (True, None)
+
+
+def test_reset_refuses_the_servers_own_databases(cluster_env: dict[str, str]) -> None:
+    # WALOUJA_DB_NAME=postgres ended in the driver's traceback ("cannot drop the currently
+    # open database"); template1 is the one every new database is copied from
+    assert _run(cluster_env, "db", "up").returncode == 0
+    for name in ("postgres", "template1"):
+        out = _run({**cluster_env, "WALOUJA_DB_NAME": name}, "db", "reset", "--yes")
+        assert out.returncode == 1
+        assert out.stderr == (
+            f"walouja: WALOUJA_DB_NAME={name} names one of PostgreSQL's own databases, which "
+            "reset does not delete — set WALOUJA_DB_NAME to the database of Walouja to reset "
+            "(walouja by default)\n"
+        )
+    assert _run(cluster_env, "db", "status").returncode == 0

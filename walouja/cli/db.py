@@ -9,6 +9,9 @@ from walouja.cli._common import emit_json, fail, friendly, settings
 
 app = typer.Typer(help="Start, stop and inspect the database.", no_args_is_help=True)
 
+SERVER_DATABASES = ("postgres", "template0", "template1")
+"""PostgreSQL's own databases: ``walouja db reset`` never deletes them."""
+
 
 @app.command("up")
 @friendly
@@ -113,6 +116,14 @@ def reset(yes: bool = typer.Option(False, "--yes", help="Confirm: all data are d
         raise fail(
             "DATABASE_URL is set: reset only handles the local cluster — drop and recreate "
             "that database yourself, or unset DATABASE_URL to reset the local one"
+        )
+    if cfg.db_name in SERVER_DATABASES:
+        # DROP DATABASE postgres ended in the driver's traceback ("cannot drop the currently
+        # open database"), and template1 is the one new databases are copied from
+        raise fail(
+            f"WALOUJA_DB_NAME={cfg.db_name} names one of PostgreSQL's own databases, which "
+            "reset does not delete — set WALOUJA_DB_NAME to the database of Walouja to reset "
+            "(walouja by default)"
         )
     if not yes:
         # named: WALOUJA_DB_NAME (in .env or the environment) decides which one goes
