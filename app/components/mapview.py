@@ -352,7 +352,8 @@ class MapControls(MacroElement):
     """A metric scale bar, the controls' hover titles in the page's language, zooming with
     Ctrl (or ⌘) + mouse wheel only (the plain wheel scrolls the page the map sits in), and
     the keyboard: the map reached with Tab pans with the arrows and zooms with + and -, and
-    its shapes are no stops of the Tab key.
+    its shapes are no stops of the Tab key. The map's document says ``lang``, the page's
+    language.
 
     Leaflet titles its buttons in English ("Zoom in", "Layers"); the layer list is added
     after the map, so its title is set once the page has built it. A tooltip that would
@@ -364,6 +365,9 @@ class MapControls(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function (map) {
+            // the map's frame is a document of its own, which said lang="en": a screen
+            // reader read its legend, buttons and popups with its English voice
+            {% if this.lang %}document.documentElement.lang = {{ this.lang|tojson }};{% endif %}
             L.control.scale({imperial: false, metric: true}).addTo(map);
             var titles = {{ this.titles|tojson }};
             var name = function (el, text) {
@@ -474,10 +478,11 @@ class MapControls(MacroElement):
         """
     )
 
-    def __init__(self, titles: Mapping[str, str] | None = None) -> None:
+    def __init__(self, titles: Mapping[str, str] | None = None, *, lang: str = "") -> None:
         super().__init__()
         self._name = "MapControls"
         self.titles = dict(titles or {})
+        self.lang = lang
 
 
 def base_map(
@@ -523,7 +528,7 @@ def base_map(
     if credits:
         # the same text as the tiles' credit is shown once (Leaflet counts identical texts)
         Attribution(credits, rtl=rtl).add_to(m)
-    MapControls(titles).add_to(m)
+    MapControls(titles, lang=_page_language()).add_to(m)
     m.get_root().header.add_child(Element(BACKGROUND_CSS))  # type: ignore[attr-defined]
     if rtl:
         m.get_root().header.add_child(Element(RTL_CSS))  # type: ignore[attr-defined]

@@ -217,6 +217,21 @@ def test_the_map_frame_says_what_the_map_shows(
     assert title in _accessible_names(page, "Iframe")
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("fr", "Explorateur de carte"), ("ar", "مستكشف الخريطة")]
+)
+def test_the_maps_own_document_says_the_pages_language(
+    app: str, page: Any, lang: str, heading: str
+) -> None:
+    # the map's frame is a document of its own, which said lang="en": a screen reader read
+    # "Légende", "Zoom avant" and the popups with its English voice
+    page.goto(f"{app}/map_explorer?lang={lang}")
+    _wait_heading(page, heading)
+    page.frame_locator(map_iframe("explorer_map_frame")).locator(".walouja-legend").wait_for()
+    inner = map_document(page, "explorer_map_frame")
+    inner.wait_for_function("(l) => document.documentElement.lang === l", arg=lang)
+
+
 def test_the_coverage_map_is_named_when_its_tab_opens(app: str, page: Any) -> None:
     page.goto(f"{app}/coverage_and_equity?tab=map&by=region")
     _wait_heading(page, "Couverture et équité")
