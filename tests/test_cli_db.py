@@ -223,3 +223,16 @@ def test_reset_refuses_the_servers_own_databases(cluster_env: dict[str, str]) ->
             "(walouja by default)\n"
         )
     assert _run(cluster_env, "db", "status").returncode == 0
+
+
+def test_status_not_ready_says_why_on_stderr(cluster_env: dict[str, str]) -> None:
+    # exit code 1 and nothing on stderr: a script that keeps stderr alone had no reason
+    env = {**cluster_env, "DATABASE_URL": "postgresql://nobody@127.0.0.1:9/none"}
+    for extra in ([], ["--json"]):
+        out = _run(env, "db", "status", *extra)
+        assert out.returncode == 1
+        assert out.stderr == (
+            "walouja: cannot reach the database at postgresql://nobody@127.0.0.1:9/none — check "
+            "that the server in DATABASE_URL is running and reachable\n"
+        )
+    assert json.loads(_run(env, "db", "status", "--json").stdout)["ok"] is False

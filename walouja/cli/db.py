@@ -79,7 +79,21 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
             )
             typer.echo(f"migrations: {st.revision or 'none'}{behind}")
     if not ok:
-        raise typer.Exit(1)
+        # the one line on stderr every failing command gives: a script that keeps stderr
+        # (`walouja db status > /dev/null || ...`) had an exit code 1 and no reason
+        raise fail(_not_ready(st))
+
+
+def _not_ready(st: db.DatabaseStatus) -> str:
+    """Why the database of ``st`` is not ready, in one line with what to do."""
+    if not st.reachable:
+        return st.error or "the database is not reachable"
+    if st.postgis_version is None:
+        return "the database has no PostGIS extension — run `walouja db up`"
+    return (
+        f"the database is at migration {st.revision or 'none'}, the code at {migrate.head()} "
+        "— run `walouja db up`"
+    )
 
 
 def _why_not_ok(st: db.DatabaseStatus) -> str | None:
