@@ -226,11 +226,13 @@ class Classes:
     """Class breaks of a choropleth and their colours.
 
     ``exact`` classes hold one value each (the legend names the value, not a range).
+    ``lowest`` is the smallest value classified: the first class's range starts there.
     """
 
     breaks: tuple[float, ...]  # upper bounds, ascending, len == len(colors)
     colors: tuple[str, ...]
     exact: bool = False
+    lowest: float | None = None
 
     def color(self, value: float | None) -> str:
         """The colour of ``value`` (grey for missing)."""
@@ -268,7 +270,12 @@ def classify(values: Sequence[float | None], *, ramp: str = "orange", k: int = 5
             breaks = edges[used]
     n = breaks.size
     colours = [palette[round(i * (len(palette) - 1) / max(n - 1, 1))] for i in range(n)]
-    return Classes(breaks=tuple(float(b) for b in breaks), colors=tuple(colours), exact=exact)
+    return Classes(
+        breaks=tuple(float(b) for b in breaks),
+        colors=tuple(colours),
+        exact=exact,
+        lowest=float(distinct[0]),
+    )
 
 
 def legend_html(
@@ -289,6 +296,11 @@ def legend_html(
     for upper, colour in zip(classes.breaks, classes.colors, strict=True):
         if classes.exact:
             label = fmt(upper)
+        elif lower is None and classes.lowest is not None:
+            # from the smallest value: the communes at 0 % covered are a class of their own,
+            # "0" (it read "≤ 0", a share below nothing, above "0 – 51")
+            low, high = fmt(classes.lowest), fmt(upper)
+            label = high if low == high else f"{low} – {high}"
         elif lower is None:
             label = f"≤ {fmt(upper)}"
         else:

@@ -62,6 +62,22 @@ def test_collapsed_quantiles_fall_back_to_equal_intervals_keeping_min_and_max_ap
     ]
 
 
+def test_the_first_class_starts_at_the_smallest_value() -> None:
+    # a map of shares covered with many communes at 0 %: its legend read "≤ 0", then "0 – 51"
+    values = [0.0] * 12 + [float(v) for v in range(20, 100, 5)] + [100.0] * 4
+    classes = mapview.classify(values)
+    assert not classes.exact
+    assert classes.breaks[0] == 0.0
+    rows = mapview.legend_html("Couverts (%)", classes, fmt=lambda v: f"{v:.0f}").split("<br>")
+    labels = [r.split("</i>")[1] for r in rows[1:]]
+    assert labels[0] == "0"
+    assert labels[1].startswith("0 – ")
+    # a first class of several values reads as its range, from the smallest
+    spread = mapview.classify([float(v) for v in range(12, 112)])
+    first = mapview.legend_html("PSH", spread, fmt=lambda v: f"{v:.0f}").split("<br>")[1]
+    assert first.endswith(f"</i>12 – {spread.breaks[0]:.0f}")
+
+
 def test_infinite_values_are_left_out_of_the_classes() -> None:
     classes = mapview.classify([1.0, 2.0, math.inf])
     assert classes.breaks == (1.0, 2.0)
