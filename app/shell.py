@@ -134,6 +134,10 @@ RTL_CSS = """
   /* Vega aligns labels "start"/"end": in a right-to-left page they fall under the bars and
      the axis; the charts lay themselves out for Arabic */
   [data-testid="stVegaLiteChart"] { direction: ltr; }
+  /* a table's toolbar (columns, download, search, full screen) shows over its top right
+     corner on hover: there, in a right-to-left page, stand the first tabs above the table
+     ("جدول", "خريطة" hidden under it). It shows over the table's left end instead */
+  [data-testid="stElementToolbar"] { right: auto !important; left: 0 !important; }
   /* a select box's list of options opens outside the page, marked ``dir="ltr"`` by
      Streamlit: a long Arabic option was cut at its start ("…ساعدة الأشخاص في وضعية إعاقة"
      for "COAPH — مركز توجيه ومساعدة…"). It reads from the right, and an option longer than
