@@ -648,14 +648,22 @@ else:
     if len(ids) >= 2:
         st.markdown(f"**{t('prioritise.compare')}**")
         k1, k2 = st.columns(2)
+        # named as a screen reader says them: a bare "A, combo box" said nothing of what
+        # it chooses; the comparison's columns are A and B
         a = k1.selectbox(
-            "A",
+            t("prioritise.compare_a"),
             ids,
             key="p_cmp_a",
             index=state.keep_or("p_cmp_a", 1, 0),
             format_func=labels.__getitem__,
         )
-        b = k2.selectbox("B", ids, key="p_cmp_b", index=0, format_func=labels.__getitem__)
+        b = k2.selectbox(
+            t("prioritise.compare_b"),
+            ids,
+            key="p_cmp_b",
+            index=0,
+            format_func=labels.__getitem__,
+        )
         state.keep_or("p_cmp_b", 0, 0)  # re-worded after a change of language, too
         if a == b:
             st.caption(t("prioritise.compare_same"))

@@ -227,8 +227,9 @@ def test_arabic_comparison_and_signed_figures_read_from_the_right(
     # compare the two: labels on the right, then A, then B
     table = page.locator("[data-testid='stTable']")
     table.wait_for()
-    for name, scenario in (("A", scenarios[0]), ("B", scenarios[1])):
-        _choose_scenario(page, table, name, scenario)
+    # the boxes say what they choose, to a screen reader too ("السيناريو A", not "A")
+    for box, scenario in (("compare_a", scenarios[0]), ("compare_b", scenarios[1])):
+        _choose_scenario(page, table, translate(f"prioritise.{box}", "ar"), scenario)
     heads = table.locator("th")
     xs = [heads.nth(i).bounding_box()["x"] for i in range(3)]
     assert xs[0] > xs[1] > xs[2], xs  # العنصر, A, B from the right
@@ -454,7 +455,7 @@ def test_a_named_scenario_shows_its_name_in_the_box_of_scenarios(
         labelled = re.compile(rf"^#{scenario} — {re.escape(name)} — ")
         reload = page.locator("input[role='combobox'][aria-label='Scénarios calculés']")
         expect(reload).to_have_value(labelled)
-        compared = page.locator("input[role='combobox'][aria-label='B']")
+        compared = page.locator("input[role='combobox'][aria-label='Scénario B']")
         expect(compared).to_have_value(labelled)
         expect(page.get_by_text(f"rayon 34 km — « {name} »")).to_have_count(1)
     finally:
