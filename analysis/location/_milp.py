@@ -21,6 +21,25 @@ _GRACE_S = 0.25  # past its time limit, HiGHS is interrupted
 _BANNER_DONE = False
 
 
+def _run_cancellable(h: highspy.Highs) -> None:
+    """Run ``h`` (its user interrupts handled) in a thread of its own while this one waits,
+    so that Ctrl+C stops the solve at once and is raised here.
+
+    Run in the calling thread, HiGHS's interrupt callbacks ran Python code there: a Ctrl+C
+    pressed during one was raised inside the callback and lost (the command saved a scenario
+    "error, gap 100 %" and exited 0), and otherwise waited for the whole solve to end.
+    """
+    h.startSolve()
+    try:
+        while not h.wait(0.1)[0]:
+            pass
+    except KeyboardInterrupt:
+        h.cancelSolve()
+        while not h.wait(0.1)[0]:  # the solver stops at its next check
+            pass
+        raise
+
+
 def new_highs() -> highspy.Highs:
     """A silent ``highspy.Highs``.
 
@@ -196,7 +215,10 @@ class MilpBuilder:
             timer.daemon = True
             timer.start()
         try:
-            h.run()
+            if timer is not None:
+                _run_cancellable(h)
+            else:
+                h.run()
         finally:
             if timer is not None:
                 timer.cancel()

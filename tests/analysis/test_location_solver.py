@@ -436,3 +436,48 @@ def test_large_pmedian_skips_the_kernel_search_and_keeps_the_optimum(
     result = PMedian.from_cost_matrix(dc, w, new=3, existing_cost_matrix=de).solve()
     assert result.optimal
     assert result.objective == pytest.approx(best)
+
+
+_HARD_SOLVE = """
+import numpy as np
+from analysis.location._milp import MilpBuilder
+
+# a market split instance (Cornuejols and Dawande): four equality knapsacks over 34 binary
+# variables, minutes of branching for HiGHS
+rng = np.random.default_rng(1)
+a = rng.integers(0, 100, size=(4, 34)).astype(float)
+b = np.floor(a.sum(axis=1) / 2)
+builder = MilpBuilder()
+builder.add_columns(np.zeros(34), integer=True)
+rows, cols = np.repeat(np.arange(4), 34), np.tile(np.arange(34), 4)
+builder.add_rows(rows, cols, a.ravel(), n_rows=4, lo=b, hi=b)
+print("solving", flush=True)
+out = builder.solve(maximize=True, time_limit_s=600, mip_rel_gap=0.0)
+print("finished", out.status, flush=True)
+"""
+
+
+def test_ctrl_c_stops_a_solve_at_once_and_is_raised():
+    # HiGHS ran in the calling thread: a Ctrl+C waited for the whole solve (here its ten
+    # minutes), or, pressed during one of its interrupt callbacks, was lost there and the
+    # solve ended as "error" (a command saved that as a scenario and exited 0)
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HARD_SOLVE],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "solving\n"
+        time.sleep(1.0)  # inside the branching
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)  # not the solve's ten minutes
+    finally:
+        proc.kill()
+    assert "KeyboardInterrupt" in err
+    assert "finished" not in out
