@@ -228,8 +228,9 @@ def test_arabic_comparison_and_signed_figures_read_from_the_right(
     table = page.locator("[data-testid='stTable']")
     table.wait_for()
     # the boxes say what they choose, to a screen reader too ("السيناريو A", not "A")
-    for box, scenario in (("compare_a", scenarios[0]), ("compare_b", scenarios[1])):
-        _choose_scenario(page, table, translate(f"prioritise.{box}", "ar"), scenario)
+    for letter, scenario in (("A", scenarios[0]), ("B", scenarios[1])):
+        label = translate(f"prioritise.compare_{letter.lower()}", "ar")
+        _choose_scenario(page, table, letter, scenario, label=label)
     heads = table.locator("th")
     xs = [heads.nth(i).bounding_box()["x"] for i in range(3)]
     assert xs[0] > xs[1] > xs[2], xs  # العنصر, A, B from the right
@@ -255,9 +256,10 @@ def test_arabic_comparison_and_signed_figures_read_from_the_right(
         assert sign_x < digit_x, text
 
 
-def _choose_scenario(page: Any, table: Any, name: str, scenario: str) -> None:
-    """Pick scenario ``#scenario`` in comparison box ``name`` as a person does: type its id
-    and click its option; once more if a rerun closed the list.
+def _choose_scenario(page: Any, table: Any, name: str, scenario: str, *, label: str) -> None:
+    """Pick scenario ``#scenario`` in the comparison box labelled ``label`` (the table's
+    column ``name``, A or B) as a person does: type its id and click its option; once more
+    if a rerun closed the list.
 
     The list filters loosely ("#24 " also keeps "#26 — …, 4 centres…", the box's value,
     which Enter picked again), so the scenario's own option is clicked; the list may still
@@ -268,7 +270,7 @@ def _choose_scenario(page: Any, table: Any, name: str, scenario: str) -> None:
     for _ in range(3):
         if shown.count():
             return
-        box = page.locator(f"input[role='combobox'][aria-label='{name}']")
+        box = page.locator(f"input[role='combobox'][aria-label='{label}']")
         box.click()
         box.fill(f"#{scenario} ")
         option = page.get_by_role("option").filter(has_text=re.compile(rf"^#{scenario} "))
