@@ -230,6 +230,7 @@ def test_the_maps_own_document_says_the_pages_language(
     page.frame_locator(map_iframe("explorer_map_frame")).locator(".walouja-legend").wait_for()
     inner = map_document(page, "explorer_map_frame")
     inner.wait_for_function("(l) => document.documentElement.lang === l", arg=lang)
+    assert inner.evaluate("() => document.documentElement.lang") == lang
 
 
 def test_the_coverage_map_is_named_when_its_tab_opens(app: str, page: Any) -> None:
