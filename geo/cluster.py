@@ -295,11 +295,3 @@ def stop(settings: Settings) -> bool:
     if result.returncode != 0:
         raise ClusterError(f"pg_ctl stop failed: {_last_line(result.stderr)}")
     return True
-
-
-def destroy(settings: Settings) -> None:
-    """Stop the cluster and delete its data folder."""
-    stop(settings)
-    paths = cluster_paths(settings)
-    if paths.data.exists():
-        shutil.rmtree(paths.data)
