@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from geo.cluster import cluster_paths
+from walouja.settings import Settings
+
 WALOUJA = [sys.executable, "-m", "walouja.cli"]
 
 
@@ -20,6 +23,14 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*WALOUJA, *args], env=env, capture_output=True, text=True, timeout=180, check=False
     )
+
+
+def _free_port() -> int:
+    """A TCP port nothing listens on now: two test runs on one machine each take their own
+    (a fixed 5498 or 5499 made the second run's tests fail)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +43,8 @@ def cluster_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 break
             parent.chmod(parent.stat().st_mode | 0o011)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        {"WALOUJA_HOME": str(home), "WALOUJA_DB_NAME": "cli_check", "WALOUJA_DB_PORT": "5499"}
-    )
+    port = str(_free_port())
+    env.update({"WALOUJA_HOME": str(home), "WALOUJA_DB_NAME": "cli_check", "WALOUJA_DB_PORT": port})
     yield env
     _run(env, "db", "down")
 
@@ -87,11 +97,14 @@ def test_down_then_status_then_up(cluster_env: dict[str, str]) -> None:
 
 def test_crash_leaves_stale_pid_and_up_recovers(cluster_env: dict[str, str]) -> None:
     assert _run(cluster_env, "db", "up").returncode == 0
-    pid_files = list(Path(cluster_env["WALOUJA_HOME"]).rglob("postmaster.pid"))
-    if not pid_files:
-        pid_files = list(Path("/var/tmp").glob("walouja-*/pgdata/postmaster.pid"))
-    assert pid_files
-    pid_file = pid_files[0]
+    # this cluster's own data folder (under its home, or under /var/tmp when the postgres
+    # user cannot enter the home): a search of /var/tmp found another run's cluster, and
+    # this test killed it
+    own = Settings(
+        home=Path(cluster_env["WALOUJA_HOME"]), db_port=int(cluster_env["WALOUJA_DB_PORT"])
+    )
+    pid_file = cluster_paths(own).data / "postmaster.pid"
+    assert pid_file.exists()
     pid = int(pid_file.read_text().splitlines()[0])
     os.kill(pid, signal.SIGKILL)
     for _ in range(100):
@@ -110,13 +123,14 @@ def test_crash_leaves_stale_pid_and_up_recovers(cluster_env: dict[str, str]) -> 
 
 def test_port_in_use_is_one_line(cluster_env: dict[str, str]) -> None:
     _run(cluster_env, "db", "down")
-    env = {**cluster_env, "WALOUJA_DB_LISTEN_TCP": "true", "WALOUJA_DB_PORT": "5498"}
     with socket.socket() as blocker:
-        blocker.bind(("127.0.0.1", 5498))
+        blocker.bind(("127.0.0.1", 0))  # a port of its own, held until the check is done
         blocker.listen()
+        port = blocker.getsockname()[1]
+        env = {**cluster_env, "WALOUJA_DB_LISTEN_TCP": "true", "WALOUJA_DB_PORT": str(port)}
         out = _run(env, "db", "up")
     assert out.returncode == 1
-    assert "port 5498 is already in use" in out.stderr
+    assert f"port {port} is already in use" in out.stderr
     assert "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import tempfile
 import time
@@ -28,7 +29,13 @@ from walouja.settings import Settings
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PAGE = "views/5_Prioritise_centres.py"
-SAVED_PREFIX = "pytest prioritise"
+SAVED_PREFIX = f"pytest prioritise {os.getpid()}"
+"""The start of the names this test process gives scenarios, and deletes afterwards: its own
+only (a run beside it on the same database lost its named scenarios mid-test)."""
+THREE_SITES_CSV = (
+    "id;nom;lon;lat\nO1;Oujda;-1.91;34.68\nB1;Béni Mellal;-6.35;32.34\nT1;Taza;-4.01;34.21\n"
+)
+"""A candidate file of three sites far apart (Oujda, Béni Mellal, Taza), as a planner types it."""
 GEOGRAPHY_WAIT_S = 120
 
 
@@ -74,7 +81,7 @@ def page(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) ->
     with engine.begin() as c:
         c.execute(
             sa.text("DELETE FROM analysis_runs WHERE kind = 'prioritise' AND name LIKE :p"),
-            {"p": f"{SAVED_PREFIX}%"},
+            {"p": f"{SAVED_PREFIX} %"},
         )
 
 
@@ -1746,10 +1753,9 @@ def test_a_file_of_fewer_sites_than_asked_says_so(
     # centres asked for add anything: no other candidate site would add a person covered",
     # as if other sites had been weighed; there were none
     at = _opened(engine, monkeypatch, lang, {"p_cand": "upload", "p_new": "5"})
-    three = (
-        "id;nom;lon;lat\nO1;Oujda;-1.91;34.68\nB1;Béni Mellal;-6.35;32.34\nT1;Taza;-4.01;34.21\n"
-    )
-    at.file_uploader(key="p_file").set_value(("three.csv", three.encode(), "text/csv")).run()
+    at.file_uploader(key="p_file").set_value(
+        ("three.csv", THREE_SITES_CSV.encode(), "text/csv")
+    ).run()
     at = _run(at)
     assert len(at.dataframe[0].value) == 3
     shown = [i.value for i in at.info]
@@ -1788,9 +1794,7 @@ def test_a_given_file_outlives_a_look_at_the_other_candidate_sets(page: AppTest)
     # asked for a file again
     page.radio(key="p_cand").set_value("upload").run()
     page.number_input(key="p_new").set_value(2).run()
-    given = (
-        "id;nom;lon;lat\nO1;Oujda;-1.91;34.68\nB1;Béni Mellal;-6.35;32.34\nT1;Taza;-4.01;34.21\n"
-    )
+    given = THREE_SITES_CSV
     page.file_uploader(key="p_file").set_value(("mes_sites.csv", given.encode(), "text/csv")).run()
     at = page.radio(key="p_cand").set_value("layer").run()
     at = at.radio(key="p_cand").set_value("upload").run()
@@ -1831,10 +1835,9 @@ def test_a_budget_for_more_centres_than_candidate_sites_says_so(
         lang,
         {"p_cand": "upload", "p_mode": "budget", "p_budget": "50000000", "p_cost_COAPH": "5000000"},
     )
-    three = (
-        "id;nom;lon;lat\nO1;Oujda;-1.91;34.68\nB1;Béni Mellal;-6.35;32.34\nT1;Taza;-4.01;34.21\n"
-    )
-    at.file_uploader(key="p_file").set_value(("three.csv", three.encode(), "text/csv")).run()
+    at.file_uploader(key="p_file").set_value(
+        ("three.csv", THREE_SITES_CSV.encode(), "text/csv")
+    ).run()
     at = _run(at)
     assert len(at.dataframe[0].value) == 3
     shown = [i.value for i in at.info]
