@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app import data
 from app.context import app_settings
 from app.data import data_version
 from app.i18n import t
@@ -85,6 +86,44 @@ def capacity_fill(centre_type: str | None) -> CapacityFill:
     capacity, and the places each counts in :data:`CAPACITY_COLUMNS` (the rule of
     :func:`commune_indicators`, as ``walouja equity`` and ``walouja access`` count them)."""
     return _capacity_fill(centre_type, data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _centre_places(level: str, version: str) -> pd.DataFrame:
+    columns = ["code", "centre_type", "centres", "places"]
+    try:
+        with db.connect(app_settings()) as conn:
+            centres = inputs.load_centres(conn)
+    except AnalysisError:  # no operating centre: nothing to count
+        return pd.DataFrame(columns=columns)
+    fill = _capacity_fill(None, version)
+    places = centres["capacity"].astype(float)
+    if fill.places is not None:
+        places = places.fillna(fill.places)
+    communes = data.units("communes").set_index("code")
+    code = centres["commune_code"].astype(object)
+    if level != "communes":
+        key = {"regions": "region_code", "provinces": "province_code"}[level]
+        code = code.map(communes[key])
+    frame = pd.DataFrame(
+        {"code": code, "centre_type": centres["centre_type"], "centres": 1, "places": places}
+    ).dropna(subset=["code"])
+    summed = frame.groupby(["code", "centre_type"], as_index=False)[["centres", "places"]].sum(
+        min_count=1
+    )
+    return summed[columns]
+
+
+def centre_places(level: str) -> pd.DataFrame:
+    """Operating centres and their places per unit of ``level`` (regions, provinces,
+    communes) and centre type: ``code, centre_type, centres, places``.
+
+    A centre of unknown capacity counts the median of the known capacities of every type
+    (:func:`capacity_fill` of None), as the places of :func:`commune_indicators` with every
+    type count it, so that the Overview's places and places per 10,000 are the Map
+    explorer's and the Coverage page's; ``places`` is NaN when no capacity is known.
+    """
+    return _centre_places(level, data_version())
 
 
 def has_capacity(frame: pd.DataFrame) -> bool:

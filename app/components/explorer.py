@@ -396,6 +396,9 @@ def access_panel(
             figures.with_unit(mapview.fmt_number(shown, decimals=decimals), unit),
         )
     st.caption(t("map.panel.centres", type=type_label(centre_type)))
+    # the places and the access count a centre of unknown capacity as the median of the
+    # known ones: said as the Overview and the Coverage page say it
+    figures.capacity_note(centre_type)
 
 
 def _overlay_rows(layer: str, *, region: str | None, province: str | None) -> list[dict[str, Any]]:

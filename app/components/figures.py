@@ -10,9 +10,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import data, shell
+from app import analyses, data, shell
 from app.components.mapview import fmt_number
-from app.i18n import current_language, name_column, t
+from app.i18n import current_language, name_column, t, tn
+from walouja.errors import WaloujaError
 
 NARROW_NBSP = "\u202f"
 """Between thousands ("18 577") and before "%" in French ("62 %")."""
@@ -62,6 +63,20 @@ def chart_locale(lang: str | None = None) -> dict[str, Any]:
         marks = {"decimal": ",", "thousands": NARROW_NBSP}
     percent = {"percent": f"{NARROW_NBSP}%"} if lang == "fr" else {}
     return {"number": {**marks, "grouping": [3], "currency": ["", ""], **percent}}
+
+
+def capacity_note(centre_type: str | None) -> None:
+    """Under figures that count places (places, places per 10,000, 2SFCA access) of the
+    operating centres of ``centre_type`` (None: every type): how many of them have no known
+    capacity and the places each counts (the median of the known ones). One wording on
+    every page, which counts them alike; nothing when every capacity is known, or none."""
+    try:
+        fill = analyses.capacity_fill(centre_type)
+    except WaloujaError:  # no operating centre of the type: no place to speak of
+        return
+    if fill.centres and fill.places is not None:
+        median = number(fill.places, decimals=0 if float(fill.places).is_integer() else 1)
+        st.caption(tn("capacity.filled", fill.centres, places=median))
 
 
 def clicked_unit(drawing: Mapping[str, Any] | None, codes: Collection[str]) -> str | None:

@@ -19,17 +19,27 @@ if TYPE_CHECKING:
 
 def unit_table(level: str, indicators: pd.DataFrame | None) -> pd.DataFrame:
     """Regions or provinces with population, persons with disabilities, prevalence, centres,
-    places, places per 10,000 and (when computed) the coverage share, sorted by code."""
+    places, places per 10,000 and (when computed) the coverage share, sorted by code.
+
+    The places are :func:`app.analyses.centre_places`' (unknown capacities count the
+    median of the known ones, as every page counts them)."""
     units = data.units(level)
     frame = units[["code", name_column(), "population", "pwd", "disability_prevalence"]].copy()
-    summary = data.centre_summary(level)
+    # a centre of unknown capacity counts the median of the known ones, as on the Map
+    # explorer and the Coverage page (it counted none here: 199,1 places per 10 000 beside
+    # their 276,0 for the same region)
+    summary = analyses.centre_places(level)
     if not summary.empty:
-        per_unit = summary.groupby("code")[["centres", "places"]].sum()
+        per_unit = summary.groupby("code")[["centres", "places"]].sum(min_count=1)
         frame = frame.join(per_unit, on="code")
+        known = bool(summary["places"].notna().any())
     else:
         frame["centres"] = 0
-        frame["places"] = 0
-    frame[["centres", "places"]] = frame[["centres", "places"]].fillna(0).astype(int)
+        frame["places"] = 0.0
+        known = True
+    frame["centres"] = frame["centres"].fillna(0).astype(int)
+    # no capacity known anywhere: no place is counted, and none is shown
+    frame["places"] = frame["places"].astype(float).fillna(0.0) if known else float("nan")
     frame["places_per_10k"] = (frame["places"] * 1e4 / frame["pwd"]).round(1)
     if indicators is not None:
         share = analyses.aggregate(indicators, "coverage_share", level)

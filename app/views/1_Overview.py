@@ -9,7 +9,7 @@ from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number, legend_title
 from app.components.tables import screen_table, unit_table
-from app.i18n import current_language, is_rtl, join_list, provenance_text, t, tn
+from app.i18n import current_language, is_rtl, join_list, provenance_text, t
 from app.shell import plain_markdown
 from walouja.errors import WaloujaError
 
@@ -32,21 +32,19 @@ def demo_centres_note() -> None:
 
 
 def capacity_note() -> None:
-    """Under a section that counts places, when operating centres have no known capacity:
-    here they count none, where the Map explorer and Coverage and equity count the median
-    of the known ones ("Places pour 10 000 PSH" read 174,6 here and 245,2 there, unsaid)."""
-    fill = analyses.capacity_fill(None) if counts["centres"].rows else None
-    if fill is not None and fill.centres and fill.places is not None:
-        places = fmt_number(fill.places, decimals=0 if fill.places.is_integer() else 1)
-        st.caption(tn("overview.capacity_unknown", fill.centres, places=places))
+    """Under a section that counts places: centres of unknown capacity count the median of
+    the known ones, as on the Map explorer and the Coverage page, in the same words."""
+    if counts["centres"].rows:
+        figures.capacity_note(None)
 
 
 communes = data.units("communes")
 population = float(communes["population"].sum())
 pwd = float(communes["pwd"].sum())
-summary = data.centre_summary("regions")
+# unknown capacities count the median of the known ones, as on every page
+summary = analyses.centre_places("regions")
 operating = int(summary["centres"].sum()) if not summary.empty else 0
-places = float(summary["places"].sum()) if not summary.empty else 0.0
+places = float(summary["places"].sum(min_count=1)) if not summary.empty else 0.0
 
 indicators: pd.DataFrame | None = None
 coverage_note = ""
@@ -93,7 +91,7 @@ demo_centres_note()
 
 if not summary.empty:
     st.header(t("overview.by_type"))
-    by_type = summary.groupby("centre_type")[["centres", "places"]].sum().reset_index()
+    by_type = summary.groupby("centre_type")[["centres", "places"]].sum(min_count=1).reset_index()
     by_type["centre_type"] = by_type["centre_type"].map(lambda c: t(f"centre_type.{c}"))
     by_type = by_type.rename(
         columns={

@@ -12,11 +12,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import analyses, data, shell, state
-from app.components import explorer, filters, tables
+from app.components import explorer, figures, filters, tables
 from app.components.basemap import tiles_mode
 from app.components.figures import chart_locale, number, readable_words, with_unit
 from app.context import app_settings
-from app.i18n import current_language, is_rtl, name_column, t, tn
+from app.i18n import current_language, is_rtl, name_column, t
 from walouja.errors import WaloujaError
 
 
@@ -134,12 +134,9 @@ st.caption(
 )
 if not math.isfinite(idx.palma):  # the poorest 40 % hold nothing: no ratio to show
     st.caption(t("equity.palma_none"))
-# centres of unknown capacity count the median in every places figure of the page: said, as
-# the national places per 10,000 read 245,2 here and 174,6 (known capacities) on the Overview
-fill = analyses.capacity_fill(centre_type)
-if fill.centres and fill.places is not None:
-    median = number(fill.places, decimals=0 if float(fill.places).is_integer() else 1)
-    st.caption(tn("equity.capacity_filled", fill.centres, places=median))
+# centres of unknown capacity count the median in every places figure of the page: said in
+# the words of every page that counts places (a province's one COAPH read "Places 102")
+figures.capacity_note(centre_type)
 
 units = report.units.copy()
 names = data.units(f"{by}s").set_index("code")[name_column()]

@@ -595,11 +595,11 @@ def test_the_places_say_that_centres_of_unknown_capacity_count_the_median(
     assert float(median).is_integer()
     for at in _page(monkeypatch, engine, lang):
         expected = translate(
-            "equity.capacity_filled.many"
+            "capacity.filled.many"
             if lang == "ar" and 11 <= unknown <= 99
-            else "equity.capacity_filled.few"
+            else "capacity.filled.few"
             if lang == "ar" and 3 <= unknown <= 10
-            else "equity.capacity_filled",
+            else "capacity.filled",
             lang,
             n=str(unknown),
             places=str(int(median)),

@@ -99,17 +99,18 @@ def test_each_section_counting_demonstration_centres_says_so(
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("fr", "centres en activité n'ont pas de capacité connue et n'y comptent aucune place"),
-        ("ar", "بلا طاقة استيعابية معروفة لا تُحتسب لها أي مقاعد هنا"),
-        ("en", "operating centres have no known capacity and count no place here"),
+        ("fr", "centres en activité n'ont pas de capacité connue : chacun compte pour la médiane"),
+        ("ar", "بلا طاقة استيعابية معروفة: يُحتسب كل منها بوسيط الطاقات المعروفة"),
+        ("en", "operating centres have no known capacity: each counts as the median"),
     ],
 )
-def test_the_places_say_that_centres_of_unknown_capacity_count_none_here(
+def test_the_places_say_that_centres_of_unknown_capacity_count_the_median(
     lang: str, said: str, monkeypatch: pytest.MonkeyPatch, engine: Engine
 ) -> None:
     # "Places pour 10 000 PSH 174,6" here and 245,2 on the Coverage page, the Map explorer's
     # regions as the latter: centres of unknown capacity counted no place here, the median
-    # there, and neither page said why the figures differ
+    # there; they now count the median here too (tests/app/test_places_agree.py), and each
+    # section that counts places says so in the other pages' words
     with engine.connect() as c:
         unknown = c.execute(
             sa.text("SELECT count(*) FROM centres WHERE status = 'operating' AND capacity IS NULL")

@@ -1,0 +1,135 @@
+"""The places and places per 10,000 persons with disabilities of one region read the same
+on every page that shows them (Overview, Map explorer, Coverage and equity), through
+AppTest against the real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlalchemy.engine import Engine
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+from app.components.mapview import fmt_number
+from app.i18n import count_key, grouped, translate
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(
+    page: str, lang: str, monkeypatch: pytest.MonkeyPatch, **params: str
+) -> tuple[AppTest, str]:
+    """``page`` opened in ``lang`` at an address with ``params``, and its language."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    at = AppTest.from_file(HOME, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at, lang
+
+
+def _shown_row(at: AppTest, heading: str, code: str, lang: str) -> dict[str, str]:
+    """The row of unit ``code`` in the table with the column ``heading``, as the reader
+    sees its cells."""
+    frame = next(d for d in at.dataframe if heading in d.value.columns)
+    data = frame.proto.arrow_data.styler.display_values
+    shown: pd.DataFrame = dataframe_util.convert_arrow_bytes_to_pandas_df(data)
+    shown.columns = frame.value.columns
+    column = translate("field.code", lang)
+    rows = shown.loc[frame.value[column].astype(str) == code]
+    assert len(rows) == 1, f"no row {code} in the table"
+    return {str(k): str(v) for k, v in rows.iloc[0].items()}
+
+
+def _region_with_unknown_capacities(engine: Engine) -> tuple[str, int]:
+    """A region with operating centres of unknown capacity (where the conventions differ),
+    and how many operating centres of unknown capacity the country has."""
+    with engine.connect() as c:
+        region = c.execute(
+            sa.text(
+                "SELECT m.region_code FROM centres x JOIN communes m ON m.code = x.commune_code "
+                "WHERE x.status = 'operating' AND x.capacity IS NULL "
+                "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+            )
+        ).scalar_one_or_none()
+        unknown = c.execute(
+            sa.text("SELECT count(*) FROM centres WHERE status = 'operating' AND capacity IS NULL")
+        ).scalar_one()
+    assert region, "expects operating centres of unknown capacity (run `walouja load`)"
+    return str(region), int(unknown)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_a_region_shows_the_same_places_on_every_page(
+    lang: str, monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    # "Places pour 10 000 PSH" read 174,6 on the Overview (centres of unknown capacity
+    # counted no place) and 245,2 on the Map explorer and the Coverage page (they count the
+    # median of the known capacities): the same region had two figures for one thing
+    region, unknown = _region_with_unknown_capacities(engine)
+    places = translate("field.places", lang)
+
+    at, _ = _open("1_Overview", lang, monkeypatch)
+    row = _shown_row(at, translate("overview.col.places_per_10k", lang), region, lang)
+    overview = (row[places], row[translate("overview.col.places_per_10k", lang)])
+    overview_notes = [c.value for c in at.caption]
+
+    at, _ = _open("3_Coverage_and_equity", lang, monkeypatch, ctype="any", by="region")
+    row = _shown_row(at, translate("equity.col.places_per_10k", lang), region, lang)
+    coverage = (row[places], row[translate("equity.col.places_per_10k", lang)])
+    coverage_notes = [c.value for c in at.caption]
+    assert overview == coverage, (overview, coverage)
+
+    at, _ = _open(
+        "2_Map_explorer",
+        lang,
+        monkeypatch,
+        level="regions",
+        indicator="places_per_10k",
+        unit=f"regions:{region}",
+    )
+    label = translate("map.indicator.places_per_10k", lang, per=fmt_number(1e4, lang=lang))
+    metrics = {x.label: x.value for x in at.metric}
+    assert metrics.get(label) == overview[1], (label, metrics, overview)
+    map_notes = [c.value for c in at.caption]
+
+    # one note, worded alike on the three pages, says how those centres count
+    fill = _median(engine)
+    note = translate(
+        count_key("capacity.filled", unknown, lang),
+        lang,
+        n=grouped(unknown, lang),
+        places=fmt_number(fill, decimals=0 if fill.is_integer() else 1, lang=lang),
+    )
+    assert note in overview_notes, overview_notes
+    assert note in coverage_notes, coverage_notes
+    assert note in map_notes, map_notes
+
+
+def _median(engine: Engine) -> float:
+    with engine.connect() as c:
+        value: Any = c.execute(
+            sa.text(
+                "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY capacity) FROM centres "
+                "WHERE status = 'operating'"
+            )
+        ).scalar_one()
+    return float(value)
