@@ -30,7 +30,15 @@ from sqlalchemy.engine import Connection
 from geo import provenance
 from geo.db import connect
 from geo.io_osm import read_osm_xml, read_overpass
-from geo.io_read import SourceTable, check_file, detect_format, display_name, read_file
+from geo.io_read import (
+    FORMATS,
+    SourceTable,
+    check_content,
+    check_file,
+    detect_format,
+    display_name,
+    read_file,
+)
 from geo.layers import LayerSpec, get_layer, prune_sources, record_source, source_licences
 from geo.messages import Advice, Note, english, file_error, validation_error
 from geo.validate import (
@@ -692,7 +700,10 @@ def import_file(
     path = Path(path)
     spec = get_layer(layer)
     check_file(path)
+    given = fmt is not None
     fmt = (fmt or detect_format(path)).lower()
+    if fmt in FORMATS:  # a CSV given --format osm was refused with an XML syntax error
+        check_content(path, fmt, given=given)
     if fmt == "gtfs" and spec.name != "transport_stops":
         # the ONCF feed imported as beaches gave its 33 railway stations as beaches
         raise file_error("gtfs_not_stops", name=path.name, path=str(path))

@@ -29,6 +29,7 @@ import pyogrio
 
 from geo.messages import Note, file_error
 from geo.validate import RowError
+from walouja.errors import DataError
 
 FORMATS = ("csv", "xlsx", "ods", "geojson", "gpkg", "shp", "gtfs", "osm")
 
@@ -117,7 +118,48 @@ def _gtfs_table(files: dict[str, str], base: str, name: str, columns: list[str])
     return table[columns]
 
 
+def utf16_without_bom(raw: bytes) -> str | None:
+    r"""``utf-16-le`` or ``utf-16-be`` when ``raw`` is UTF-16 text without its byte-order
+    mark (as some Windows programs save a CSV), else None.
+
+    Such text has a NUL byte beside every ASCII character (the separators, digits, line
+    ends), always on the same side; UTF-8 and the Windows code pages never hold NUL bytes.
+
+    Examples
+    --------
+    >>> utf16_without_bom("name,lon\r\nمحطة,-6.8\r\n".encode("utf-16-le"))
+    'utf-16-le'
+    >>> utf16_without_bom("name,lon\r\n".encode("utf-16-be"))
+    'utf-16-be'
+    >>> utf16_without_bom("name,lon\r\n".encode("utf-8")) is None
+    True
+    """
+    sample = raw[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    high, low = sample[0::2].count(0), sample[1::2].count(0)  # NULs at even, odd offsets
+    pairs = len(sample) // 2
+    if low == 0 and high * 4 >= pairs:
+        encoding = "utf-16-be"
+    elif high == 0 and low * 4 >= pairs:
+        encoding = "utf-16-le"
+    else:
+        return None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else encoding
+
+
 def _decode(raw: bytes, name: str) -> str:
+    if not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and (
+        encoding := utf16_without_bom(raw)
+    ):
+        # UTF-16 without its byte-order mark (saved so by some Windows tools): read as
+        # UTF-8 its NUL bytes made one unreadable column, refused as "no lon/lat columns"
+        return raw.decode(encoding)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode Text" (the way it keeps Arabic in a text file): UTF-16, tab
         # separated, its byte-order mark saying so; it was refused as "Windows-1252"
@@ -284,17 +326,22 @@ def read_sheet(path: Path, fmt: str = "xlsx") -> SourceTable:
     label = _FORMAT_LABEL[fmt]
     _not_empty(path)
     options = {"FIELD_TYPES": "STRING", "HEADERS": "FORCE"}
+    uri = str(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
+        # GDAL knows a workbook by its extension: one saved as .csv, read with --format
+        # xlsx as the refusal of its name advises, needs the driver named
+        uri = f"{_SHEET_DRIVER[fmt]}:{path}"
     try:
-        if pyogrio.read_info(str(path))["driver"] != _SHEET_DRIVER[fmt]:
+        if pyogrio.read_info(uri)["driver"] != _SHEET_DRIVER[fmt]:
             raise file_error("not_this_format", name=name, format=label)
-        sheets = [str(s) for s in pyogrio.list_layers(str(path))[:, 0]]
+        sheets = [str(s) for s in pyogrio.list_layers(uri)[:, 0]]
         frame: pd.DataFrame | None = None
         sheet = ""
         with catch_warnings():
             simplefilter("ignore")
             for sheet in sheets:
                 frame = pyogrio.read_dataframe(
-                    str(path), layer=sheet, read_geometry=False, fid_as_index=True, **options
+                    uri, layer=sheet, read_geometry=False, fid_as_index=True, **options
                 )
                 if len(frame.columns):
                     break
@@ -488,6 +535,127 @@ def read_shapefile(path: Path) -> SourceTable:
     return _read_vector(str(path), path.name, "shp", encoding=encoding)
 
 
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "xlsx": "Excel (.xlsx)",
+    "ods": "OpenDocument (.ods)",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "shp": "Shapefile",
+    "gtfs": "GTFS",
+    "osm": "OpenStreetMap XML (.osm)",
+    "pdf": "PDF",
+    "zip": "ZIP",
+    "xml": "XML",
+}
+"""Names of the formats a message names; proper nouns, the same in every language."""
+
+_EXTENSIONS = {
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+    "ods": ".ods",
+    "geojson": ".geojson",
+    "gpkg": ".gpkg",
+    "shp": ".zip",
+    "gtfs": ".zip",
+    "osm": ".osm",
+}
+
+_XML_ROOT = re.compile(r"(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*<([A-Za-z_][\w.:-]*)", re.S)
+
+
+def sniff_format(path: Path) -> str | None:
+    """The format the first bytes of ``path`` show, whatever its name says, or None when
+    they show none for certain (the reader of the format asked for then says what it finds).
+
+    ``xlsx``, ``ods``, ``gtfs``, ``shp`` or ``zip`` for a zip archive (by its members),
+    ``xls`` (an Excel 97-2003 workbook), ``gpkg`` (an SQLite database), ``pdf``, ``osm`` or
+    ``xml`` (by the root element), ``geojson`` (text opening with ``{``) and ``csv`` (text
+    whose first line holds a separator; UTF-8, UTF-16 or a Windows code page).
+    """
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+                lower = [n.lower() for n in names]
+                if "xl/workbook.xml" in lower:
+                    return "xlsx"
+                if "mimetype" in names and zf.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet"
+                ):
+                    return "ods"
+        except (zipfile.BadZipFile, OSError):
+            return None
+        if any(n.rsplit("/", 1)[-1] == "stops.txt" for n in lower):
+            return "gtfs"
+        return "shp" if any(n.endswith(".shp") for n in lower) else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="ignore")
+    elif encoding := utf16_without_bom(head):
+        text = head.decode(encoding, errors="ignore")
+    elif b"\x00" in head:
+        return None  # binary, of no format named here
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    text = text.lstrip("\ufeff \t\r\n")
+    if text.startswith("<"):
+        root = _XML_ROOT.match(text)
+        return "osm" if root is not None and root.group(1) == "osm" else "xml"
+    if text.startswith("{"):
+        return "geojson"
+    first = _first_line(text)
+    return "csv" if SEP_LINE.fullmatch(first) or any(s in first for s in ";,\t|") else None
+
+
+def check_content(path: Path, fmt: str, *, given: bool) -> None:
+    """Refuse ``path`` when its content is of another format than ``fmt`` (the ``--format``
+    given, or its name's).
+
+    An Excel workbook given ``--format csv`` was refused as "not UTF-8 text (most likely
+    Windows-1252)", a CSV given ``--format osm`` with an XML syntax error: the refusal now
+    names the format the file is in and how to import it.
+
+    Raises
+    ------
+    DataError
+        ``xls_file`` for an Excel 97-2003 workbook; ``format_option_is_other`` when
+        ``--format`` (``given``) names another format than the file's content and name;
+        ``format_is_other`` when the file's name does; ``format_not_imported`` for content
+        of a format no reader takes (a PDF, a zip of other files, XML other than OSM's).
+    """
+    if not path.is_file():
+        return
+    actual = sniff_format(path)
+    if actual is None or actual == fmt:
+        return
+    name = display_name(path)
+    if actual == "xls":
+        raise file_error("xls_file", name=name)
+    if (fmt, actual) in (("gtfs", "csv"), ("shp", "zip"), ("gtfs", "zip"), ("osm", "xml")):
+        return  # a stops.txt; a zip or XML file whose reader says what it lacks
+    expected = FORMAT_NAMES[fmt]
+    if actual not in _EXTENSIONS:
+        raise file_error(
+            "format_not_imported", name=name, expected=expected, actual=FORMAT_NAMES[actual]
+        )
+    try:
+        by_name: str | None = detect_format(path)
+    except DataError:
+        by_name = None
+    params = {"name": name, "expected": expected, "actual": FORMAT_NAMES[actual]}
+    if given and by_name == actual:
+        raise file_error("format_option_is_other", **params, right=actual)
+    raise file_error("format_is_other", **params, right=actual, ext=_EXTENSIONS[actual])
+
+
 # GTFS route_type (basic and extended) -> our mode; None for modes we do not keep.
 def gtfs_mode(route_type: Any) -> str | None:
     """Map a GTFS ``route_type`` to a transport_stops mode."""
@@ -619,6 +787,7 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
     """Read any supported file (the format from its name unless ``fmt`` is given)."""
     path = Path(path)
     check_file(path)
+    given = fmt is not None
     fmt = (fmt or detect_format(path)).lower()
     readers: Mapping[str, Any] = {
         "csv": read_csv,
@@ -629,6 +798,8 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
         "shp": read_shapefile,
         "gtfs": read_gtfs,
     }
+    if fmt in FORMATS:
+        check_content(path, fmt, given=given)
     if fmt == "osm":
         raise file_error("osm_needs_layer")
     if fmt not in readers:

@@ -73,6 +73,20 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "delete the empty rows above the column names, save, and import the workbook again",
     ),
     "unknown_format": ("unknown format {format!r}", "formats: {formats}"),
+    "format_option_is_other": (
+        "{name} is not in the {expected} format: it is in the {actual} format",
+        "leave --format out (the file's name says its format), or give --format {right}",
+    ),
+    "format_is_other": (
+        "{name} is not in the {expected} format: it is in the {actual} format",
+        "import it with --format {right}, or rename it to end in {ext}",
+    ),
+    "format_not_imported": (
+        "{name} is not in the {expected} format: it is in the {actual} format, which Walouja "
+        "does not import",
+        "save the data as CSV, Excel (.xlsx), OpenDocument (.ods), GeoJSON, GeoPackage, a "
+        "zipped Shapefile, GTFS or OpenStreetMap (.osm), and import that file",
+    ),
     "osm_needs_layer": (
         "OpenStreetMap files (.osm) are imported one layer at a time and are not accepted here",
         None,

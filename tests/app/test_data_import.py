@@ -1120,3 +1120,30 @@ def test_an_export_imports_back_without_a_licence_typed(
     with engine.connect() as c:
         after = c.execute(sa.text("SELECT row_source, licence FROM layer_sources")).all()
     assert sorted(after) == sorted(before)
+
+
+def test_a_workbook_uploaded_under_a_csv_name_says_so_and_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path
+) -> None:
+    # it said the file was not UTF-8 text, "most likely Windows-1252": the planner saved it
+    # as UTF-8 again and again; the page names the workbook and the name it needs
+    import pyogrio
+
+    book = tmp_path / "centres.xlsx"
+    frame = pd.DataFrame({"nom": ["Centre A"], "type": ["CAS"], "lon": [-5.0], "lat": [34.03]})
+    pyogrio.write_dataframe(frame, book, driver="XLSX", layer="Feuil1")
+    at = _page("fr", monkeypatch)
+    at.file_uploader(key="upload").set_value(
+        (f"{PREFIX}centres.csv", book.read_bytes(), "text/csv")
+    ).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [
+        f"Impossible de continuer : {PREFIX}centres.csv n'est pas au format CSV : il est au "
+        "format Excel (.xlsx)"
+    ]
+    assert any(
+        "renommez-le pour qu'il se termine par .xlsx, puis choisissez-le à nouveau" in i.value
+        for i in at.info
+    )
+    assert "import_check" not in at.session_state

@@ -205,9 +205,23 @@ CASES: list[tuple[str, Case]] = [
     ("not_this_format", lambda d, c: read_file(_write(d / "c.geojson", "not json"))),
     ("not_this_format", lambda d, c: read_file(_write(d / "c.gpkg", b"\x00" * 100))),
     ("empty_file", lambda d, c: read_file(_write(d / "c.geojson", ""))),
-    (  # a CSV read as GeoJSON (--format geojson): GDAL gives a table without geometry
-        "not_this_format",
+    (  # a CSV read as GeoJSON (--format geojson): GDAL gave a table without geometry
+        "format_option_is_other",
         lambda d, c: read_file(_write(d / "c.csv", "name;lon;lat\nA;-6.8;34\n"), fmt="geojson"),
+    ),
+    (  # a CSV given --format osm: an XML syntax error said nothing of what the file is
+        "format_option_is_other",
+        lambda d, c: import_file(
+            get_settings(), "centres", _write(d / "c.csv", "name;lon;lat\nA;-6.8;34\n"), fmt="osm"
+        ),
+    ),
+    (  # an Excel workbook saved under a .csv name: it was "not UTF-8 (Windows-1252)"
+        "format_is_other",
+        lambda d, c: read_file(_xlsx(d / "centres.xlsx", {"nom": ["A"]}).rename(d / "c.csv")),
+    ),
+    (
+        "format_not_imported",
+        lambda d, c: read_file(_write(d / "centres.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")),
     ),
     ("unreadable_file", lambda d, c: read_file(_sqlite_without_gpkg_tables(d / "c.gpkg"))),
     ("osm_needs_layer", lambda d, c: read_file(_write(d / "sites.osm", "<osm/>"))),

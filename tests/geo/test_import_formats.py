@@ -104,6 +104,20 @@ def test_excels_unicode_text_utf16_is_read(db: Connection, tmp_path: Path, encod
     assert row["name_ar"] == "مؤسسة النور"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_byte_order_mark_is_read(
+    db: Connection, tmp_path: Path, encoding: str
+) -> None:
+    # some Windows tools save UTF-16 without a BOM: its NUL bytes made one column of the
+    # header, refused as "no lon/lat columns"
+    path = tmp_path / "centres_utf16.csv"
+    path.write_bytes(CENTRES_CSV.replace("\n", "\r\n").encode(encoding))
+    report = run_import(db, "centres", path)
+    assert (report.inserted, report.rejected) == (3, 0)
+    row = read_layer(db, "centres", where=LayerFilter(equals={"external_id": ["T-2"]})).iloc[0]
+    assert (row["name"], row["name_ar"]) == ("EPS Annour", "مؤسسة النور")
+
+
 @pytest.mark.parametrize("hint", ["sep=;", "SEP=;", "sep=;;;;;"])
 def test_excels_separator_line_is_read_as_the_separator_not_a_row(
     db: Connection, tmp_path: Path, hint: str
@@ -502,8 +516,12 @@ def test_an_xlsm_workbook_is_read_and_an_xls_one_refused_with_what_to_do(tmp_pat
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         read_file(write(tmp_path / "centres.xlsx", "id,name\n1,A\n"))
-    assert caught.value.code == "not_this_format"
-    assert caught.value.message == "centres.xlsx cannot be read as Excel (.xlsx)"
+    # it said "cannot be read as Excel (.xlsx)", not what it is nor how to import it
+    assert caught.value.code == "format_is_other"
+    assert str(caught.value) == (
+        "centres.xlsx is not in the Excel (.xlsx) format: it is in the CSV format — import it "
+        "with --format csv, or rename it to end in .csv"
+    )
 
 
 def test_export_to_xlsx_then_import_gives_the_same_rows(

@@ -1,0 +1,109 @@
+"""`walouja import` of a file whose content is not what its name or --format says, and of
+text in an encoding a Windows tool chose: what the command line says, and that it writes
+nothing when it refuses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tests.geo.fixtures.support import FES, RABAT, require_layers
+
+WALOUJA = [sys.executable, "-m", "walouja.cli"]
+ROWS = {
+    "external_id": ["CLI-F-1", "CLI-F-2"],
+    "name": ["Centre format A", "مركز الصيغة ب"],
+    "centre_type": ["COAPH", "CAS"],
+    "lon": [FES[0], RABAT[0]],
+    "lat": [FES[1], RABAT[1]],
+}
+CSV = pd.DataFrame(ROWS).to_csv(index=False, lineterminator="\r\n")
+
+
+def _walouja(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line as a user runs it (the test database from the environment)."""
+    return subprocess.run([*WALOUJA, *args], capture_output=True, text=True, check=False)
+
+
+def _xlsx(path: Path) -> Path:
+    """A real Excel workbook (GDAL's XLSX driver) holding ``ROWS``, saved as ``path``."""
+    book = path.with_name("book.xlsx")
+    pyogrio.write_dataframe(pd.DataFrame(ROWS), book, driver="XLSX", layer="Feuil1")
+    return book.rename(path)
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as c:
+        require_layers(c)
+        return int(
+            c.execute(
+                sa.text("SELECT count(*) FROM centres WHERE external_id LIKE 'CLI-F-%'")
+            ).scalar_one()
+        )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_without_its_byte_order_mark_is_read(
+    tmp_path: Path, engine: Engine, encoding: str
+) -> None:
+    # it was refused as "has no geometry: no lon/lat (or longitude/latitude, x/y) columns"
+    path = tmp_path / "centres.csv"
+    path.write_bytes(CSV.encode(encoding))
+    out = _walouja("import", "centres", str(path), "--dry-run", "--json")
+    assert out.returncode == 0, out.stderr
+    assert '"inserted": 2' in out.stdout
+    assert '"rejected": 0' in out.stdout
+    assert _count(engine) == 0
+
+
+def test_a_workbook_given_format_csv_is_named_a_workbook(tmp_path: Path, engine: Engine) -> None:
+    # it said "centres.xlsx is not UTF-8 text … (most likely Windows-1252)"
+    path = _xlsx(tmp_path / "centres.xlsx")
+    out = _walouja("import", "centres", str(path), "--format", "csv")
+    assert out.returncode == 1
+    assert out.stderr == (
+        "walouja: centres.xlsx is not in the CSV format: it is in the Excel (.xlsx) format — "
+        "leave --format out (the file's name says its format), or give --format xlsx\n"
+    )
+    assert _count(engine) == 0
+    # and as the hint says, without --format it is read
+    done = _walouja("import", "centres", str(path), "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "would insert 2" in done.stdout
+
+
+def test_a_workbook_saved_under_a_csv_name_says_how_to_import_it(
+    tmp_path: Path, engine: Engine
+) -> None:
+    path = _xlsx(tmp_path / "centres.csv")
+    out = _walouja("import", "centres", str(path))
+    assert out.returncode == 1
+    assert out.stderr == (
+        "walouja: centres.csv is not in the CSV format: it is in the Excel (.xlsx) format — "
+        "import it with --format xlsx, or rename it to end in .xlsx\n"
+    )
+    done = _walouja("import", "centres", str(path), "--format", "xlsx", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert _count(engine) == 0
+
+
+def test_a_csv_given_format_osm_is_named_a_csv(tmp_path: Path, engine: Engine) -> None:
+    # it said "cannot read centres.csv as OpenStreetMap XML: syntax error: line 1, column 0"
+    path = tmp_path / "centres.csv"
+    path.write_text(CSV, encoding="utf-8")
+    out = _walouja("import", "centres", str(path), "--format", "osm", "--json")
+    assert out.returncode == 1
+    assert out.stderr == (
+        "walouja: centres.csv is not in the OpenStreetMap XML (.osm) format: it is in the CSV "
+        "format — leave --format out (the file's name says its format), or give --format csv\n"
+    )
+    assert '"code": "format_option_is_other"' in out.stdout
+    assert "Traceback" not in out.stderr
+    assert _count(engine) == 0
