@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -47,6 +48,44 @@ def get_engine(settings: Settings) -> Engine:
     return _engine_for(database_url(settings))
 
 
+def readable_url(url: str) -> str:
+    """``url`` as a user writes it for ``psql``: without the driver or the password, and a
+    socket folder as its path (SQLAlchemy writes ``host=%2Fwork%2Fmain%2F.walouja%2Frun``).
+
+    Examples
+    --------
+    >>> readable_url("postgresql+psycopg2://postgres@/walouja?host=%2Fsrv%2F.walouja%2Frun&port=5432")
+    'postgresql://postgres@/walouja?host=/srv/.walouja/run&port=5432'
+    >>> readable_url("postgresql://u:secret@db:5432/walouja")
+    'postgresql://u:***@db:5432/walouja'
+    """
+    text = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
+    base, sep, query = text.partition("?")
+    return base + sep + unquote(query)
+
+
+def _place(url: str, *, local: bool) -> str:
+    """Where the database of ``url`` is, in words: the local cluster's socket folder, or
+    the server's host and port.
+
+    Examples
+    --------
+    >>> _place("postgresql://postgres@/w?host=%2Fsrv%2Frun&port=5432", local=True)
+    'in the local cluster (socket in /srv/run, port 5432)'
+    >>> _place("postgresql://u@db.example:6432/w", local=False)
+    'on the server db.example:6432 (DATABASE_URL)'
+    """
+    parsed = make_url(url)
+    query_host = parsed.query.get("host")
+    socket = query_host if isinstance(query_host, str) else None
+    port = parsed.port or parsed.query.get("port") or 5432
+    if local:
+        return f"in the local cluster (socket in {socket}, port {port})"
+    if socket and not parsed.host:
+        return f"on the server at the socket in {socket} (DATABASE_URL)"
+    return f"on the server {parsed.host}:{port} (DATABASE_URL)"
+
+
 def explain_connection_error(
     exc: BaseException, url: str, *, local: bool | None = None
 ) -> DatabaseError:
@@ -57,8 +96,7 @@ def explain_connection_error(
     """
     text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
     first = text[0] if text else type(exc).__name__
-    # the URL as a user writes it (``psql`` form), without the driver or the password
-    safe = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
+    safe = readable_url(url)
     low = first.lower()
     if "password authentication failed" in low or "no password supplied" in low:
         return DatabaseError(
@@ -81,16 +119,20 @@ def explain_connection_error(
             code="role_missing",
         )
     if "does not exist" in low and "database" in low:
+        # the database by its name and where it was looked for: the message showed the URL
+        # SQLAlchemy encodes (host=%2Fwork%2Fmain%2F...), the name lost in it
+        name = make_url(url).database or ""
         return DatabaseError(
-            f"the database named in {safe} does not exist",
+            f"the database {name} does not exist {_place(url, local=local)}",
             hint=(
                 "create it with `walouja db up`, then load the data with `walouja load` "
-                "(or `make run`); WALOUJA_DB_NAME names it"
+                "(or `make run`); or set WALOUJA_DB_NAME to the database you meant"
                 if local
-                else "create it (createdb NAME) or fix DATABASE_URL; unset it to use the "
-                "local cluster"
+                else f"create it (createdb {name}) or fix the database name in DATABASE_URL; "
+                "unset DATABASE_URL to use the local cluster"
             ),
             code="database_missing",
+            params={"database": name},
         )
     if "no such file or directory" in low or "connection refused" in low or "could not" in low:
         hint = (
@@ -98,7 +140,12 @@ def explain_connection_error(
             if local
             else "check that the server in DATABASE_URL is running and reachable"
         )
-        return DatabaseError(f"cannot reach the database at {safe}", hint=hint)
+        where = (
+            f"the database {make_url(url).database} {_place(url, local=True)}"
+            if local
+            else f"the database at {safe}"
+        )
+        return DatabaseError(f"cannot reach {where}", hint=hint)
     if "timeout" in low:
         return DatabaseError(
             f"the database at {safe} did not answer in time",
@@ -172,8 +219,7 @@ def current_revision(conn: Connection) -> str | None:
 def status(settings: Settings) -> DatabaseStatus:
     """Probe the configured database without raising."""
     url = database_url(settings, driver=False)
-    # the URL as a user writes it (``psql`` form), without the driver or the password
-    safe = make_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
+    safe = readable_url(url)
     local = settings.uses_local_cluster
     running = cluster.is_running(settings) if local else None
     if local and not running:

@@ -1,0 +1,100 @@
+"""What the commands that connect say of a database that does not exist: its name and
+where it was looked for, in words, and what to do (not the URL SQLAlchemy encodes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from geo import db
+from walouja.settings import Settings
+
+WALOUJA = [sys.executable, "-m", "walouja.cli"]
+MISSING = "walouja_no_such_db"
+
+
+@pytest.fixture
+def missing_env(settings: Settings) -> dict[str, str]:
+    """The environment of the test database, pointing at a database that does not exist."""
+    env = dict(os.environ)
+    if settings.database_url is None:
+        env["WALOUJA_DB_NAME"] = MISSING
+    else:
+        url = sa.engine.make_url(db.database_url(settings, driver=False)).set(database=MISSING)
+        env["DATABASE_URL"] = url.render_as_string(hide_password=False)
+    return env
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "centres", "centres.csv", "--dry-run"],
+        ["export", "centres", "centres.csv"],
+        ["layers"],
+        ["db", "status"],
+        ["coverage"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_a_missing_database_is_named_with_what_to_do(
+    settings: Settings,
+    missing_env: dict[str, str],
+    tmp_path: Path,
+    command: list[str],
+) -> None:
+    # it said "the database named in postgresql://postgres@/walouja_x?host=%2Fwork%2Fmain%2F
+    # .walouja%2Frun&port=5432 does not exist"
+    (tmp_path / "centres.csv").write_text("name,centre_type,lon,lat\nA,CAS,-6.84,34.02\n")
+    out = subprocess.run(
+        [*WALOUJA, *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=missing_env,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 1
+    line = out.stderr.strip()
+    assert "\n" not in line
+    assert "%2F" not in out.stderr + out.stdout
+    if settings.uses_local_cluster:
+        socket = db.readable_url(db.database_url(settings)).split("host=")[1].split("&")[0]
+        assert line == (
+            f"walouja: the database {MISSING} does not exist in the local cluster (socket in "
+            f"{socket}, port {settings.db_port}) — create it with `walouja db up`, then load "
+            "the data with `walouja load` (or `make run`); or set WALOUJA_DB_NAME to the "
+            "database you meant"
+        )
+    else:
+        assert line.startswith(f"walouja: the database {MISSING} does not exist on the server ")
+        assert line.endswith(
+            f"— create it (createdb {MISSING}) or fix the database name in DATABASE_URL; "
+            "unset DATABASE_URL to use the local cluster"
+        )
+    assert not (tmp_path / "centres.csv").read_text().startswith("external_id")  # not written
+
+
+def test_the_json_refusal_gives_the_databases_name(missing_env: dict[str, str]) -> None:
+    out = subprocess.run(
+        [*WALOUJA, "layers", "--json"], capture_output=True, text=True, check=False, env=missing_env
+    )
+    assert out.returncode == 1
+    error = json.loads(out.stdout)["error"]
+    assert (error["code"], error["params"]) == ("database_missing", {"database": MISSING})
+    status = json.loads(
+        subprocess.run(
+            [*WALOUJA, "db", "status", "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=missing_env,
+        ).stdout
+    )
+    assert "%2F" not in status["url"]  # the address as `walouja db url` prints it
+    assert status["error_code"] == "database_missing"
