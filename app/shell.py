@@ -73,6 +73,14 @@ BASE_CSS = """
       [data-testid="stNumberInputContainer"]):focus-within {
     outline: 2px solid #1f4e96; outline-offset: 1px;
   }
+  /* a data grid reached by the Tab key: its canvas takes the focus, then the hidden cell
+     of its screen-reader table the arrows move through, and the grid showed only a pale red
+     frame round one cell (about 2:1 on white); the whole grid gets the ring while the focus
+     is in it (Chromium did not redraw a ring set with :has(:focus-visible) when the focus
+     moved on from the canvas to the cell) */
+  [data-testid="stDataFrameResizable"]:focus-within {
+    outline: 2px solid #1f4e96; outline-offset: 1px;
+  }
   /* the flask that marks demonstration data inside a text, drawn as Streamlit draws its
      icons (DEMO_FLASK) */
   .walouja-icon {

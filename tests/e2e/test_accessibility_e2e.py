@@ -413,6 +413,38 @@ def test_a_focused_tab_and_button_show_a_ring(app: str, page: Any) -> None:
         assert contrast(_rgb(focus["ring"]["color"]), (255, 255, 255)) >= 3, focus
 
 
+GRID_CANVAS = "[data-testid='data-grid-canvas']"
+GRID_RING = """() => {
+    const grid = document.activeElement?.closest("[data-testid='stDataFrameResizable']");
+    if (!grid) return null;
+    const s = getComputedStyle(grid);
+    return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor};
+}"""
+
+
+def test_a_data_grid_reached_by_tab_shows_a_ring(app: str, page: Any) -> None:
+    # Tab into the Overview's "Centres par type" grid focused its canvas, and the grid
+    # showed nothing but Streamlit's pale red frame round its first cell (about 2:1)
+    page.goto(app)
+    _wait_heading(page, "Vue d'ensemble")
+    _wait_styled(page)
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    _tab_to(page, GRID_CANVAS, limit=80)
+    # the grid hands the focus on to the cell of its screen-reader table (the arrows move
+    # it from cell to cell): the ring stays while the focus is on a cell
+    for key, cell in ((None, "glide-cell-0-0"), ("ArrowDown", "glide-cell-0-1")):
+        if key:
+            page.keyboard.press(key)
+        page.wait_for_function(
+            "(id) => document.activeElement?.getAttribute('data-testid') === id", arg=cell
+        )
+        ring = page.evaluate(GRID_RING)
+        assert ring is not None, "the focus is not inside a data grid"
+        assert ring["style"] == "solid", (cell, ring)
+        assert ring["width"] >= 2, (cell, ring)
+        assert contrast(_rgb(ring["color"]), (255, 255, 255)) >= 3, ring
+
+
 def test_the_skip_link_and_the_menu_button_show_a_ring(app: str, page: Any) -> None:
     # the first stop of every page (the link to the main content) and the header's menu
     # had Streamlit's pale red halo
