@@ -379,6 +379,25 @@ def _db_checks(
     return problems
 
 
+def _kept_sources(conn: Connection, spec: LayerSpec, *, source: str) -> list[Note]:
+    """A note on the rows left unchanged whose recorded source is not the one this import
+    gives them (after ``_upsert``: the rows it wrote have theirs).
+
+    An unchanged row is not written, its provenance included: re-importing an export with
+    ``--source X`` said every row was recorded under X while the unchanged ones kept the
+    source they had.
+    """
+    n, example = conn.execute(
+        sa.text(
+            f"SELECT count(*), min(t.source) FROM {TEMP} i JOIN {spec.table} t "
+            "ON t.external_id = i.external_id "
+            "WHERE t.source IS DISTINCT FROM coalesce(i.source, :source)"
+        ),
+        {"source": source},
+    ).one()
+    return [Note("unchanged_keep_source", n=int(n), example=example)] if n else []
+
+
 def _upsert(
     conn: Connection, spec: LayerSpec, *, present: tuple[str, ...], source: str, is_demo: bool
 ) -> tuple[int, int]:
@@ -513,6 +532,7 @@ def import_table(
             inserted, updated = _upsert(
                 conn, spec, present=validated.present, source=source, is_demo=is_demo
             )
+            warnings.extend(_kept_sources(conn, spec, source=source))
         report = ImportReport(
             layer=spec.name,
             file=table.name,

@@ -307,12 +307,16 @@ NOTES: dict[str, str] = {
         "{n} more rows lie 50 m to 1 km from an entry of the same type and a similar name"
     ),
     "source_column_not_used": (
-        "the file's source column ({n} different values) was not used: every row is recorded "
-        "under {source!r}, the source given"
+        "the file's source column ({n} different values) was not used: each row added or "
+        "changed is recorded under {source!r}, the source given"
     ),
     "source_column_used": (
         "each row is recorded under the source its file's source column names ({n} "
         "different values, e.g. {example!r}); give a source to record every row under it"
+    ),
+    "unchanged_keep_source": (
+        "{n} unchanged rows keep the source they were recorded under (e.g. {example!r}): an "
+        "import records its source on the rows it adds or changes only"
     ),
     "licence_updated": "licence of {source} updated: {old} → {new}",
     "licence_not_recorded": (
@@ -385,8 +389,12 @@ SINGULAR: dict[str, str] = {
         "{n} more row lies 50 m to 1 km from an entry of the same type and a similar name"
     ),
     "source_column_not_used": (
-        "the file's source column ({n} value) was not used: every row is recorded under "
-        "{source!r}, the source given"
+        "the file's source column ({n} value) was not used: each row added or changed is "
+        "recorded under {source!r}, the source given"
+    ),
+    "unchanged_keep_source": (
+        "{n} unchanged row keeps the source it was recorded under ({example!r}): an import "
+        "records its source on the rows it adds or changes only"
     ),
     "source_column_used": (
         "each row is recorded under the source its file's source column names ({n} value: "

@@ -433,9 +433,57 @@ def test_a_stated_source_wins_over_the_files_source_column(tmp_path: Path) -> No
     )
     assert result.exit_code == 0, result.output
     assert (
-        "  note: the file's source column (1 value) was not used: every row is recorded under "
-        "'healthsites.io 2020', the source given"
+        "  note: the file's source column (1 value) was not used: each row added or changed is "
+        "recorded under 'healthsites.io 2020', the source given"
     ) in result.stdout.splitlines()
+
+
+def test_a_reimport_under_another_source_says_which_rows_keep_theirs(
+    committed: None, engine: Engine, tmp_path: Path
+) -> None:
+    # the report said every row was recorded under the source given, while the rows the
+    # re-import left unchanged kept the source they had: the report and the table disagreed
+    runner = CliRunner()
+    first = runner.invoke(
+        app,
+        ["import", "centres", str(write(tmp_path / "a.csv", CSV)), "--source", "Enquête 2025"],
+    )
+    assert first.exit_code == 0, first.output
+    # the same centre, its position corrected by some 90 m
+    changed = CSV.replace(f"CAS,{FES[0]},", f"CAS,{FES[0] + 0.001},")
+    assert changed != CSV
+    again = runner.invoke(
+        app,
+        [
+            "import",
+            "centres",
+            str(write(tmp_path / "b.csv", changed)),
+            "--source",
+            "Délégation 2026",
+            "--licence",
+            "CC BY 4.0",
+        ],
+    )
+    assert again.exit_code == 0, again.output
+    assert "inserted 0, updated 1, 1 unchanged" in again.stdout
+    assert (
+        "  note: 1 unchanged row keeps the source it was recorded under ('Enquête 2025'): an "
+        "import records its source on the rows it adds or changes only"
+    ) in again.stdout.splitlines()
+    with engine.connect() as c:
+        sources = dict(
+            c.execute(
+                sa.text("SELECT external_id, source FROM centres WHERE external_id LIKE 'CLI-L-%'")
+            ).all()
+        )
+    assert sources == {"CLI-L-1": "Enquête 2025", "CLI-L-2": "Délégation 2026"}
+    assert _licence(engine, "centres", "Délégation 2026") == "CC BY 4.0"
+    same = runner.invoke(
+        app, ["import", "centres", str(tmp_path / "b.csv"), "--source", "Délégation 2026"]
+    )
+    assert same.exit_code == 0, same.output
+    assert "1 unchanged row keeps the source" in same.stdout  # still Enquête 2025's
+    assert "unchanged rows keep" not in first.stdout
 
 
 def test_another_organisations_id_does_not_overwrite_its_centre(

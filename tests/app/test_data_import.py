@@ -1147,3 +1147,25 @@ def test_a_workbook_uploaded_under_a_csv_name_says_so_and_what_to_do(
         for i in at.info
     )
     assert "import_check" not in at.session_state
+
+
+def test_a_source_typed_for_an_export_says_the_unchanged_rows_keep_theirs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the note said every row would be recorded under the source typed, while the rows an
+    # import leaves unchanged keep the source they have
+    from app import dataio
+
+    content, name, rows = dataio.export_bytes("beaches", "csv")
+    at = _page("fr", monkeypatch)
+    at.selectbox(key="imp_layer").set_value("beaches").run()
+    at.file_uploader(key="upload").set_value((name, content, "text/csv")).run()
+    at.button(key="check").click().run()
+    at.text_input(key="imp_source").input("Commune de Martil, relevé 2026").run()  # checked again
+    assert not at.exception, at.exception
+    notes = " ".join(m.value for m in at.markdown)
+    assert "chaque ligne ajoutée ou modifiée est enregistrée sous « Commune de Martil" in notes
+    assert (
+        f"{rows} lignes inchangées gardent la source sous laquelle elles ont été enregistrées"
+    ) in notes
+    assert "toutes les lignes sont enregistrées" not in notes

@@ -169,8 +169,8 @@ def test_a_stated_source_is_every_rows_and_the_column_left_out_is_named(
     assert _sources(db) == dict.fromkeys(("src-1", "src-2", "src-3"), "healthsites.io 2020")
     (note,) = [w for w in report.warnings if getattr(w, "code", "") == "source_column_not_used"]
     assert note == (
-        "the file's source column (2 different values) was not used: every row is recorded "
-        "under 'healthsites.io 2020', the source given"
+        "the file's source column (2 different values) was not used: each row added or "
+        "changed is recorded under 'healthsites.io 2020', the source given"
     )
     entries = set(db.execute(sa.text("SELECT row_source FROM layer_sources")).scalars())
     assert "healthsites.io 2020" in entries
