@@ -529,7 +529,7 @@ def test_access_command_json_and_table(cli: CliRunner) -> None:
         (
             ["coverage", "--osm", str(FIXTURE_OSM), "--connector-speed", "-1"],
             "walouja: --connector-speed -1 is not a positive number of km/h — give a number above "
-            "0, for example --connector-speed 30",
+            "0 and at most 120 km/h, for example --connector-speed 30",
         ),
         (
             ["coverage", "--osm", str(FIXTURE_OSM), "--max-snap-km", "0"],

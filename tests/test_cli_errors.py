@@ -262,7 +262,7 @@ def test_scenarios_list_tells_the_rows_apart(migrated: Settings) -> None:
         (
             ["coverage", "--threshold-km", "-5"],
             "walouja: --threshold-km -5 is not a positive number of km — give a number above "
-            "0, for example --threshold-km 30",
+            "0 and at most 2,500 km, for example --threshold-km 30",
         ),
         (
             ["coverage", "--osm", "roads.osm", "--threshold-min", "0"],
@@ -281,6 +281,90 @@ def test_scenarios_list_tells_the_rows_apart(migrated: Settings) -> None:
 )
 def test_bad_options_are_named(args: list[str], message: str) -> None:
     assert _one_line(CliRunner().invoke(app, args)).startswith(message)
+
+
+_TOO_FAR = "is farther than Morocco is long (about 2,100 km from end to end) — give a number"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # each was taken: a budget of 1e30 MAD, a free centre (any budget bought every site),
+        # a radius or threshold of a billion km, a road a billion times the straight line
+        (
+            ["prioritise", "--budget-mad", "1e30"],
+            "--budget-mad 1e+30 is more than 100,000,000,000 MAD — give the budget in MAD, "
+            "above 0 and at most 100,000,000,000",
+        ),
+        (
+            ["prioritise", "--budget-mad", "20000000", "--cost-mad", "0"],
+            "--cost-mad 0 makes a new centre free: a budget would buy every candidate site — "
+            "give the cost of one new centre in MAD, from 1 to 10,000,000,000",
+        ),
+        (
+            ["prioritise", "--new", "3", "--cost-mad", "0.5"],
+            "--cost-mad 0.5 is less than 1 MAD: a budget would buy every candidate site",
+        ),
+        (
+            ["prioritise", "--new", "3", "--cost-mad", "1e11"],
+            "--cost-mad 1e+11 is more than 10,000,000,000 MAD — give the cost of one new centre "
+            "in MAD, from 1 to 10,000,000,000",
+        ),
+        (["prioritise", "--new", "3", "--radius-km", "5000"], f"--radius-km 5000 {_TOO_FAR}"),
+        (
+            ["prioritise", "--new", "3", "--radius-km", "1e9"],
+            "--radius-km 1e+09 is farther than Morocco is long",
+        ),
+        (
+            ["prioritise", "--new", "100000"],
+            "--new 100000 is more than 10,000 new centres — ask for 1 to 10,000",
+        ),
+        (
+            ["prioritise", "--new", "3", "--min-per-province", "101"],
+            "--min-per-province 101 is more than 100 per province — give 0 (no minimum) to 100",
+        ),
+        (["coverage", "--threshold-km", "1e9"], f"--threshold-km 1e+09 {_TOO_FAR} above 0 and"),
+        (
+            ["coverage", "--osm", "roads.osm", "--threshold-min", "5000"],
+            "--threshold-min 5000 is more than a day — give a number above 0 and at most 1,440 "
+            "minutes",
+        ),
+        (
+            ["coverage", "--osm", "roads.osm", "--connector-speed", "500"],
+            "--connector-speed 500 is faster than Morocco's highest speed limit (120 km/h) — "
+            "give a number above 0 and at most 120 km/h",
+        ),
+        (["coverage", "--osm", "roads.osm", "--max-snap-km", "1e5"], "--max-snap-km 100000 is"),
+        (
+            ["coverage", "--detour-factor", "1e9"],
+            "--detour-factor 1e+09 is more than 5: a road five times as long as the straight "
+            "line — use 1 for straight-line kilometres, or a circuity factor up to 5",
+        ),
+        (["access", "--catchment-km", "3000"], f"--catchment-km 3000 {_TOO_FAR}"),
+        (
+            ["access", "--missing-capacity", "1e12"],
+            "--missing-capacity 1e12 is more places than a centre has — give median, error or a "
+            "number of places from 0 to 100,000",
+        ),
+        (
+            ["equity", "--indicator", "nearest_km", "--threshold-km", "1e9"],
+            f"--threshold-km 1e+09 {_TOO_FAR}",
+        ),
+        (
+            ["equity", "--indicator", "access", "--catchment-km", "1e9"],
+            f"--catchment-km 1e+09 {_TOO_FAR}",
+        ),
+        (["equity", "--indicator", "access", "--detour-factor", "50"], "--detour-factor 50 is"),
+        (
+            ["gaps", "--missing-capacity", "1e7"],
+            "--missing-capacity 1e7 is more places than a centre has — give median or a number "
+            "of places from 0 to 100,000",
+        ),
+    ],
+)
+def test_figures_beyond_their_range_are_refused(args: list[str], message: str) -> None:
+    # refused before the database is asked, naming the option, the value and the range
+    assert _one_line(CliRunner().invoke(app, args)).startswith(f"walouja: {message}")
 
 
 def test_a_road_network_that_is_a_folder_or_missing_says_which(tmp_path: Path) -> None:

@@ -459,7 +459,7 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
         ),
         (
             ["prioritise", "--new", "3", "--min-per-province", "-1"],
-            "--min-per-province -1 is not a number of centres — give 0 (no minimum) or more",
+            "--min-per-province -1 is not a number of centres — give 0 (no minimum) to 100",
         ),
         (
             ["scenarios", "compare", "999999998", "999999999"],
@@ -612,7 +612,7 @@ def test_cli_export_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     done = _cli("scenarios", "export", "1", str(missing))
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr.startswith(f"walouja: cannot write {missing}: no such folder")
-    nobody = _cli("prioritise", "--new", "1", "--radius-km", "5000", "--json")
+    nobody = _cli("prioritise", "--new", "1", "--radius-km", "2500", "--json")
     run_id = json.loads(nobody.stdout)["run_id"]
     empty = _cli("scenarios", "export", str(run_id), str(tmp_path / "none.csv"))
     assert empty.returncode == 1
@@ -636,14 +636,14 @@ def test_cli_says_what_to_add_to_a_candidate_file_without_sites(tmp_path: Path) 
 
 
 def test_cli_says_when_no_new_centre_adds_anything() -> None:
-    # within 5,000 km the existing COAPH cover everyone: it read "only 0 of the 2 new centres
-    # asked for add anything; the others would cover nobody new"
-    done = _cli("prioritise", "--new", "2", "--radius-km", "5000")
+    # within 2,500 km (all of Morocco) the existing COAPH cover everyone: it read "only 0 of
+    # the 2 new centres asked for add anything; the others would cover nobody new"
+    done = _cli("prioritise", "--new", "2", "--radius-km", "2500")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == (
         "note: none of the 2 new centres asked for adds anything; they would cover nobody new"
     )
-    done = _cli("prioritise", "--new", "1", "--radius-km", "5000")
+    done = _cli("prioritise", "--new", "1", "--radius-km", "2500")
     assert done.stdout.splitlines()[1] == (
         "note: the new centre asked for adds nothing; it would cover nobody new"
     )

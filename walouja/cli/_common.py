@@ -28,7 +28,10 @@ from walouja.errors import (
     ValidationError,
     WaloujaError,
 )
+from walouja.limits import MAX_PLACES, check_detour, check_positive
 from walouja.settings import Settings, get_settings
+
+__all__ = ["check_detour", "check_positive"]  # the CLI modules take them from here too
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,54 +58,11 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
-def check_positive(value: float, option: str, unit: str, example: str) -> None:
-    r"""An ``AnalysisError`` naming ``option`` unless ``value`` is a finite number above 0.
-
-    Examples
-    --------
-    >>> try:
-    ...     check_positive(-5.0, "--threshold-km", "km", "30")
-    ... except AnalysisError as exc:
-    ...     print(exc.message, exc.hint, sep="\n")
-    --threshold-km -5 is not a positive number of km
-    give a number above 0, for example --threshold-km 30
-    """
-    if not (math.isfinite(value) and value > 0):
-        raise AnalysisError(
-            f"{option} {value:g} is not a positive number of {unit}",
-            hint=f"give a number above 0, for example {option} {example}",
-        )
-
-
-def check_detour(value: float) -> None:
-    r"""An ``AnalysisError`` naming ``--detour-factor`` unless ``value`` is a finite number of
-    at least 1 (the analyses' own refusal said "detour factor 0.5 is not allowed").
-
-    Examples
-    --------
-    >>> try:
-    ...     check_detour(0.5)
-    ... except AnalysisError as exc:
-    ...     print(exc.message, exc.hint, sep="\n")
-    --detour-factor 0.5 is below 1: a road is never shorter than the straight line
-    use 1 for straight-line kilometres, or a circuity factor such as 1.3
-    """
-    if not (math.isfinite(value) and value >= 1):
-        why = (
-            "below 1: a road is never shorter than the straight line"
-            if value < 1
-            else "not a finite number"
-        )
-        raise AnalysisError(
-            f"--detour-factor {value:g} is {why}",
-            hint="use 1 for straight-line kilometres, or a circuity factor such as 1.3",
-        )
-
-
 def missing_capacity_option(value: str, *, error_allowed: bool = True) -> str | float:
     r"""``--missing-capacity`` as the analyses take it: ``median``, ``error`` (unless
     ``error_allowed`` is False: gaps count places and cannot stop at a centre without them)
-    or a number of places, 0 or more; else an ``AnalysisError`` naming the option.
+    or a number of places from 0 to ``MAX_PLACES``; else an ``AnalysisError`` naming the
+    option.
 
     Examples
     --------
@@ -114,6 +74,12 @@ def missing_capacity_option(value: str, *, error_allowed: bool = True) -> str | 
     ...     print(exc.message, exc.hint, sep="\n")
     --missing-capacity -5 is not a number of places (0 or more)
     give median, error or a number of places such as 90 (median: the known capacities' median)
+    >>> try:
+    ...     missing_capacity_option("1e12")
+    ... except AnalysisError as exc:
+    ...     print(exc.message, exc.hint, sep="\n")
+    --missing-capacity 1e12 is more places than a centre has
+    give median, error or a number of places from 0 to 100,000, such as 90
     """
     choices = "median, error or a number" if error_allowed else "median or a number"
     hint = (
@@ -136,6 +102,12 @@ def missing_capacity_option(value: str, *, error_allowed: bool = True) -> str | 
         # the analyses' own refusal: "missing-capacity value -5.0 is not a non-negative number"
         raise AnalysisError(
             f"--missing-capacity {text} is not a number of places (0 or more)", hint=hint
+        )
+    if places > MAX_PLACES:  # 1e12 was taken: "136,000,000,030,262 places" in reach
+        raise AnalysisError(
+            f"--missing-capacity {text} is more places than a centre has",
+            hint=f"give {choices.replace(' or a number', ' or a number of places')} "
+            f"from 0 to {MAX_PLACES:,}, such as 90",
         )
     return places
 

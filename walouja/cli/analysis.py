@@ -27,6 +27,7 @@ from walouja.cli._common import (
     settings,
 )
 from walouja.errors import AnalysisError, NotFoundError
+from walouja.limits import MAX_DETOUR, MAX_DISTANCE_KM, MAX_MINUTES, MAX_SPEED_KMH, check_distance
 from walouja.services.coverage import (
     RunOutcome,
     access_rows,
@@ -149,7 +150,9 @@ def coverage_command(
         help="COAPH, CAS, CAPE, EMF, CJPA, EPS, other or 'any' (default: any).",
     ),
     threshold_km: float = typer.Option(
-        None, "--threshold-km", help="Distance threshold in km (default 30)."
+        None,
+        "--threshold-km",
+        help=f"Distance threshold in km, up to {MAX_DISTANCE_KM:,} (default 30).",
     ),
     threshold_min: float = typer.Option(
         None, "--threshold-min", help="Travel-time threshold in minutes (with --osm; default 30)."
@@ -157,7 +160,9 @@ def coverage_command(
     by: str = typer.Option("province", "--by", help=_BY_HELP),
     status: Annotated[list[str] | None, typer.Option("--status", help=_STATUS_HELP)] = None,
     detour_factor: float = typer.Option(
-        1.0, "--detour-factor", help="Multiply straight-line km (e.g. 1.3 to estimate road km)."
+        1.0,
+        "--detour-factor",
+        help=f"Multiply straight-line km, 1 to {MAX_DETOUR} (e.g. 1.3 to estimate road km).",
     ),
     osm: Annotated[
         Path | None,
@@ -191,18 +196,30 @@ def coverage_command(
             )
     if connector_speed is not None:
         check_positive(
-            connector_speed, "--connector-speed", "km/h", f"{DEFAULT_CONNECTOR_SPEED_KMH:g}"
+            connector_speed,
+            "--connector-speed",
+            "km/h",
+            f"{DEFAULT_CONNECTOR_SPEED_KMH:g}",
+            most=MAX_SPEED_KMH,
+            beyond=f"faster than Morocco's highest speed limit ({MAX_SPEED_KMH} km/h)",
         )
     if max_snap_km is not None:
-        check_positive(max_snap_km, "--max-snap-km", "km", f"{DEFAULT_MAX_SNAP_KM:g}")
+        check_distance(max_snap_km, "--max-snap-km", f"{DEFAULT_MAX_SNAP_KM:g}")
     if osm is not None and threshold_km is not None:
         raise AnalysisError("with --osm the threshold is in minutes: use --threshold-min")
     threshold = threshold_min if osm is not None else threshold_km
     threshold = 30.0 if threshold is None else threshold
     if osm is None:
-        check_positive(threshold, "--threshold-km", "km", "30")
+        check_distance(threshold, "--threshold-km", "30")
     else:
-        check_positive(threshold, "--threshold-min", "minutes", "30")
+        check_positive(
+            threshold,
+            "--threshold-min",
+            "minutes",
+            "30",
+            most=MAX_MINUTES,
+            beyond="more than a day",
+        )
     check_detour(detour_factor)
     by = by.strip().lower()  # as the centre types, methods and formats are read
     check_level(by)
@@ -274,7 +291,9 @@ def coverage_command(
 
 def access_command(
     method: str = typer.Option("2sfca", "--method", help="2sfca or e2sfca."),
-    catchment_km: float = typer.Option(60.0, "--catchment-km", help="Catchment distance in km."),
+    catchment_km: float = typer.Option(
+        60.0, "--catchment-km", help=f"Catchment distance in km, up to {MAX_DISTANCE_KM:,}."
+    ),
     centre_type: str = typer.Option(
         None,
         "--centre-type",
@@ -288,14 +307,16 @@ def access_command(
         help="Centres without capacity: median (of the others), error, or a number of places.",
     ),
     detour_factor: float = typer.Option(
-        1.0, "--detour-factor", help="Multiply straight-line km (e.g. 1.3 to estimate road km)."
+        1.0,
+        "--detour-factor",
+        help=f"Multiply straight-line km, 1 to {MAX_DETOUR} (e.g. 1.3 to estimate road km).",
     ),
     fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
     name: str = typer.Option(None, "--name", help="Label of the stored run."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Capacity-aware access (2SFCA / E2SFCA): places per person with disabilities in reach."""
-    check_positive(catchment_km, "--catchment-km", "km", "60")
+    check_distance(catchment_km, "--catchment-km", "60")
     check_detour(detour_factor)
     by = by.strip().lower()  # as the centre types, methods and formats are read
     check_level(by)

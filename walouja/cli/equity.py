@@ -19,7 +19,6 @@ from geo import db
 from geo.inputs import check_centre_type
 from walouja.cli._common import (
     check_detour,
-    check_positive,
     counted,
     emit_json,
     friendly,
@@ -27,6 +26,7 @@ from walouja.cli._common import (
     settings,
 )
 from walouja.cli.analysis import any_type, detour_note, run_note
+from walouja.limits import MAX_DETOUR, MAX_DISTANCE_KM, check_distance
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
 # --------------------------------------------------------------------------- output
@@ -225,12 +225,18 @@ def equity_command(
         "COAPH", "--centre-type", help="COAPH, CAS, CAPE, EMF, CJPA, EPS, other or 'any'."
     ),
     threshold_km: float = typer.Option(
-        30.0, "--threshold-km", help="Coverage threshold; beyond it need is unmet."
+        30.0,
+        "--threshold-km",
+        help=f"Coverage threshold in km, up to {MAX_DISTANCE_KM:,}; beyond it need is unmet.",
     ),
-    catchment_km: float = typer.Option(60.0, "--catchment-km", help="2SFCA catchment (km)."),
+    catchment_km: float = typer.Option(
+        60.0, "--catchment-km", help=f"2SFCA catchment in km, up to {MAX_DISTANCE_KM:,}."
+    ),
     method: str = typer.Option("2sfca", "--method", help="Access method: 2sfca or e2sfca."),
     detour_factor: float = typer.Option(
-        1.0, "--detour-factor", help="Multiply straight-line km (e.g. 1.3 for road km)."
+        1.0,
+        "--detour-factor",
+        help=f"Multiply straight-line km, 1 to {MAX_DETOUR} (e.g. 1.3 for road km).",
     ),
     missing_capacity: str = typer.Option(
         "median", "--missing-capacity", help="Unknown capacities: median, error or a number."
@@ -242,8 +248,8 @@ def equity_command(
     """How unequally an indicator is spread over persons with disabilities (Gini, Theil...)."""
     indicator, by = indicator.strip().lower(), by.strip().lower()  # as types and methods are
     get_indicator(indicator)
-    check_positive(threshold_km, "--threshold-km", "km", "30")
-    check_positive(catchment_km, "--catchment-km", "km", "60")
+    check_distance(threshold_km, "--threshold-km", "30")
+    check_distance(catchment_km, "--catchment-km", "60")
     check_detour(detour_factor)
     check_level(by)
     kind = any_type(centre_type)

@@ -14,16 +14,24 @@ import typer
 
 from geo import db
 from walouja.cli._common import (
-    check_positive,
     counted,
     emit_json,
     friendly,
     output_file,
     settings,
 )
-from walouja.errors import AnalysisError, DataError, InfeasibleError
+from walouja.errors import DataError, InfeasibleError
+from walouja.limits import (
+    MAX_BUDGET_MAD,
+    MAX_COST_MAD,
+    MAX_DISTANCE_KM,
+    MAX_NEW,
+    MAX_PER_PROVINCE,
+    MIN_COST_MAD,
+)
 from walouja.services.prioritise import (
     Scenario,
+    check_figures,
     compare_scenarios,
     list_scenarios,
     load_scenario,
@@ -96,15 +104,26 @@ _CANDIDATES = typer.Option(
 def prioritise_command(
     centre_type: str = typer.Option("COAPH", help="Type of centre to place."),
     new: int = typer.Option(
-        None, "--new", help="Number of new centres (--new or --budget-mad is required)."
+        None,
+        "--new",
+        help=f"Number of new centres, 1 to {MAX_NEW:,} (--new or --budget-mad is required).",
     ),
-    radius_km: float = typer.Option(30.0, help="Covering radius in km (MCLP; coverage figures)."),
+    radius_km: float = typer.Option(
+        30.0, help=f"Covering radius in km, up to {MAX_DISTANCE_KM:,} (MCLP; coverage figures)."
+    ),
     model: str = typer.Option("mclp", help="mclp (maximal covering) or pmedian."),
-    min_per_province: int = typer.Option(0, help="At least this many centres per province."),
-    budget_mad: float = typer.Option(
-        None, help="Budget for the new centres, MAD (with --new: at most that many)."
+    min_per_province: int = typer.Option(
+        0, help=f"At least this many centres per province (0 to {MAX_PER_PROVINCE})."
     ),
-    cost_mad: float = typer.Option(None, help="Cost of one new centre, MAD (default by type)."),
+    budget_mad: float = typer.Option(
+        None,
+        help=f"Budget for the new centres, MAD, up to {MAX_BUDGET_MAD:,} (with --new: at most "
+        "that many).",
+    ),
+    cost_mad: float = typer.Option(
+        None,
+        help=f"Cost of one new centre, MAD, {MIN_COST_MAD} to {MAX_COST_MAD:,} (default by type).",
+    ),
     new_capacity: float = typer.Option(
         None, help="Places per new centre, up to 100,000 (capacitated model)."
     ),
@@ -138,12 +157,15 @@ def prioritise_command(
             "give --candidates or --candidates-layer, not both",
             hint="one candidate set per scenario",
         )
-    if budget_mad is not None and not (math.isfinite(budget_mad) and budget_mad > 0):
-        raise AnalysisError(
-            f"--budget-mad {budget_mad:g} is not a positive amount",
-            hint="give the budget in MAD (for example 20000000), or --new N instead",
-        )
-    check_positive(radius_km, "--radius-km", "km", "30")  # as the other commands say it
+    check_figures(  # each figure in its range, before a candidate file is read
+        radius_km=radius_km,
+        new=new,
+        budget_mad=budget_mad,
+        time_limit_s=time_limit,
+        cost_mad=cost_mad,
+        new_capacity=new_capacity,
+        min_per_province=min_per_province,
+    )
     if candidates_type is not None and candidates_layer is None:
         raise DataError("--candidates-type needs --candidates-layer")
     with db.connect(settings()) as conn:

@@ -21,6 +21,7 @@ from analysis.location import MCLP, LocationResult, PMedian
 from geo import runs
 from geo.inputs import check_centre_type, load_centres, load_demand
 from geo.maps import units
+from walouja import limits
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 from walouja.services._store import RunOutcome, stored_or_computed
 
@@ -31,6 +32,7 @@ __all__ = [
     "KIND",
     "MODELS",
     "Scenario",
+    "check_figures",
     "compare_scenarios",
     "list_scenarios",
     "load_scenario",
@@ -151,24 +153,65 @@ def summarise(
     )
 
 
-MAX_NEW_CAPACITY = 100_000
+MAX_NEW_CAPACITY = limits.MAX_PLACES
 """The most places a new centre may be given (the Prioritise page's bound too)."""
-MAX_TIME_LIMIT_S = 86_400
+MAX_TIME_LIMIT_S = limits.MAX_TIME_LIMIT_S
 """The longest solver time limit a request may give, in seconds (a day)."""
 
 
-def _check_figures(
+def check_figures(
     *,
-    time_limit_s: float,
-    cost_mad: float | None,
-    new_capacity: float | None,
-    min_per_province: int,
+    radius_km: float = 30.0,
+    new: int | None = None,
+    budget_mad: float | None = None,
+    time_limit_s: float = 60.0,
+    cost_mad: float | None = None,
+    new_capacity: float | None = None,
+    min_per_province: int = 0,
 ) -> None:
-    """An ``AnalysisError`` naming the option whose figure no request can use.
+    r"""An ``AnalysisError`` naming the option whose figure no request can use, with the
+    range it takes (``walouja.limits``).
 
     Checked before a stored scenario is looked up: a proven one is reused whatever the time
     limit, so ``--time-limit -5`` was accepted when one was stored and refused otherwise.
+    The command line calls it before it reads a candidate file.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_figures(budget_mad=1e30)
+    ... except AnalysisError as exc:
+    ...     print(exc.message, exc.hint, sep="\n")
+    --budget-mad 1e+30 is more than 100,000,000,000 MAD
+    give the budget in MAD, above 0 and at most 100,000,000,000 (for example 20000000), or ...
+    >>> try:
+    ...     check_figures(cost_mad=0)
+    ... except AnalysisError as exc:
+    ...     print(exc.message)
+    --cost-mad 0 makes a new centre free: a budget would buy every candidate site
     """
+    limits.check_distance(radius_km, "--radius-km", "30")
+    if new is not None and new > limits.MAX_NEW:
+        raise AnalysisError(
+            f"--new {new} is more than {limits.MAX_NEW:,} new centres",
+            hint=f"ask for 1 to {limits.MAX_NEW:,} (Morocco has about 1,500 communes), "
+            "for example --new 10",
+        )
+    if budget_mad is not None:
+        budget_hint = (
+            f"give the budget in MAD, above 0 and at most {limits.MAX_BUDGET_MAD:,} "
+            "(for example 20000000), or --new N instead"
+        )
+        if not (np.isfinite(budget_mad) and budget_mad >= 0):
+            # 0 is a figure the page's box takes: refused below as a budget that buys nothing
+            raise AnalysisError(
+                f"--budget-mad {budget_mad:g} is not a positive amount", hint=budget_hint
+            )
+        if budget_mad > limits.MAX_BUDGET_MAD:
+            raise AnalysisError(
+                f"--budget-mad {budget_mad:g} is more than {limits.MAX_BUDGET_MAD:,} MAD",
+                hint=budget_hint,
+            )
     if not (np.isfinite(time_limit_s) and time_limit_s > 0):
         raise AnalysisError(
             f"--time-limit {time_limit_s:g} is not a positive number of seconds",
@@ -181,11 +224,25 @@ def _check_figures(
             f"--time-limit {time_limit_s:g} is more than a day",
             hint=f"give at most {MAX_TIME_LIMIT_S:,} seconds, for example --time-limit 600",
         )
-    if cost_mad is not None and not (np.isfinite(cost_mad) and cost_mad >= 0):
-        raise AnalysisError(
-            f"--cost-mad {cost_mad:g} is not a cost",
-            hint="give the cost of one new centre in MAD, for example --cost-mad 5000000",
+    if cost_mad is not None:
+        cost_hint = (
+            f"give the cost of one new centre in MAD, from {limits.MIN_COST_MAD} to "
+            f"{limits.MAX_COST_MAD:,}, for example --cost-mad 5000000"
         )
+        if not (np.isfinite(cost_mad) and cost_mad >= 0):
+            raise AnalysisError(f"--cost-mad {cost_mad:g} is not a cost", hint=cost_hint)
+        if cost_mad < limits.MIN_COST_MAD:
+            # a centre that costs nothing: any budget bought every candidate site
+            why = "makes a new centre free" if cost_mad == 0 else "is less than 1 MAD"
+            raise AnalysisError(
+                f"--cost-mad {cost_mad:g} {why}: a budget would buy every candidate site",
+                hint=cost_hint,
+            )
+        if cost_mad > limits.MAX_COST_MAD:
+            raise AnalysisError(
+                f"--cost-mad {cost_mad:g} is more than {limits.MAX_COST_MAD:,} MAD",
+                hint=cost_hint,
+            )
     if new_capacity is not None and not (np.isfinite(new_capacity) and new_capacity > 0):
         raise AnalysisError(
             f"--new-capacity {new_capacity:g} leaves a new centre no places: it would serve nobody",
@@ -198,10 +255,16 @@ def _check_figures(
             f"--new-capacity {new_capacity:g} is more places than a centre has",
             hint=f"give at most {MAX_NEW_CAPACITY:,} places, for example --new-capacity 50",
         )
-    if min_per_province < 0:
+    if not 0 <= min_per_province <= limits.MAX_PER_PROVINCE:
+        why = (
+            "is not a number of centres"
+            if min_per_province < 0
+            else f"is more than {limits.MAX_PER_PROVINCE} per province"
+        )
         raise AnalysisError(
-            f"--min-per-province {min_per_province} is not a number of centres",
-            hint="give 0 (no minimum) or more, for example --min-per-province 1",
+            f"--min-per-province {min_per_province} {why}",
+            hint=f"give 0 (no minimum) to {limits.MAX_PER_PROVINCE}, for example "
+            "--min-per-province 1",
         )
 
 
@@ -238,9 +301,10 @@ def run_prioritise(
         raise AnalysisError("choose the type of centre to place (--centre-type)")
     if model not in MODELS:
         raise NotFoundError(f"unknown model {model!r}", hint="choose mclp or pmedian")
-    if not np.isfinite(radius_km) or radius_km <= 0:
-        raise AnalysisError(f"the radius must be a positive number of km, got {radius_km}")
-    _check_figures(
+    check_figures(
+        radius_km=radius_km,
+        new=new,
+        budget_mad=budget_mad,
         time_limit_s=time_limit_s,
         cost_mad=cost_mad,
         new_capacity=new_capacity,
