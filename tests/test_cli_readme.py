@@ -39,3 +39,21 @@ def test_every_option_of_every_command_is_in_the_readme() -> None:
             if forms and not any(re.search(re.escape(o) + r"(?![\w-])", section) for o in forms):
                 missing.append(f"walouja {name} {forms[0]}")
     assert missing == []
+
+
+def test_the_readme_states_the_ranges_the_commands_take() -> None:
+    # the ranges are refused in the commands' own words; the README says them as they are
+    from walouja import limits
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    for said in (
+        f"at most {limits.MAX_DISTANCE_KM:,} km",
+        f"at most {limits.MAX_SPEED_KMH} km/h",
+        f"`--detour-factor` 1 to {limits.MAX_DETOUR}",
+        f"at most {limits.MAX_PLACES:,}",
+        f"`--new` 1 to {limits.MAX_NEW:,}",
+        f"`--min-per-province` 0 to {limits.MAX_PER_PROVINCE}",
+        f"`--budget-mad` at most {limits.MAX_BUDGET_MAD:,} MAD",
+        f"`--cost-mad` {limits.MIN_COST_MAD} to {limits.MAX_COST_MAD:,} MAD",
+    ):
+        assert said in text, said
