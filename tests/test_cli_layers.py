@@ -471,11 +471,10 @@ def test_a_reimport_under_another_source_says_which_rows_keep_theirs(
         "import records its source on the rows it adds or changes only"
     ) in again.stdout.splitlines()
     with engine.connect() as c:
-        sources = dict(
-            c.execute(
-                sa.text("SELECT external_id, source FROM centres WHERE external_id LIKE 'CLI-L-%'")
-            ).all()
+        found = c.execute(
+            sa.text("SELECT external_id, source FROM centres WHERE external_id LIKE 'CLI-L-%'")
         )
+        sources = {str(e): str(s) for e, s in found}
     assert sources == {"CLI-L-1": "Enquête 2025", "CLI-L-2": "Délégation 2026"}
     assert _licence(engine, "centres", "Délégation 2026") == "CC BY 4.0"
     same = runner.invoke(
