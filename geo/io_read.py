@@ -222,6 +222,17 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
         skipped = 1
     else:
         sep = sniff_separator(first)
+    blank = re.match(r"(?:[ \t;,|]*(?:\r\n|\r|\n))+", text)
+    if blank is not None:
+        # empty lines above the column names (a spreadsheet's empty first rows, saved as
+        # ";;;" or as nothing): the header
+        # is the first line with text, and rows keep the numbers the spreadsheet shows
+        lines = len(re.findall(r"\r\n|\r|\n", blank.group(0)))
+        text = text[blank.end() :]
+        skipped += lines
+        sep = sniff_separator(_first_line(text)) if hint is None else sep
+    else:
+        lines = 0
     # the csv module's limit is the process's: every reader sets this same value
     csv.field_size_limit(CSV_VALUE_LIMIT)
     # newline="": lines may end with CR LF, LF or a lone CR (old Mac spreadsheets), and
@@ -238,7 +249,7 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     rows: list[list[str]] = []
     numbers: list[int] = []
     errors: dict[int, str] = {}
-    row = 1  # the header's
+    row = 1 + (lines if hint is None else 0)  # the header's, as a spreadsheet shows it
     while True:
         line = reader.line_num + 1 + skipped  # the line of the file the next record starts on
         try:
@@ -570,8 +581,9 @@ def sniff_format(path: Path) -> str | None:
 
     ``xlsx``, ``ods``, ``gtfs``, ``shp`` or ``zip`` for a zip archive (by its members),
     ``xls`` (an Excel 97-2003 workbook), ``gpkg`` (an SQLite database), ``pdf``, ``osm`` or
-    ``xml`` (by the root element), ``geojson`` (text opening with ``{``) and ``csv`` (text
-    whose first line holds a separator; UTF-8, UTF-16 or a Windows code page).
+    ``xml`` (by the root element), ``html`` (a web page), ``geojson`` (text opening with
+    ``{``) and ``csv`` (text whose first line holds a separator; UTF-8, UTF-16 or a Windows
+    code page).
     """
     with path.open("rb") as fh:
         head = fh.read(4096)
@@ -608,7 +620,10 @@ def sniff_format(path: Path) -> str | None:
     text = text.lstrip("\ufeff \t\r\n")
     if text.startswith("<"):
         root = _XML_ROOT.match(text)
-        return "osm" if root is not None and root.group(1) == "osm" else "xml"
+        tag = "" if root is None else root.group(1)
+        if tag.lower() == "html" or re.match(r"<!doctype\s+html", text, re.IGNORECASE):
+            return "html"
+        return "osm" if tag == "osm" else "xml"
     if text.startswith("{"):
         return "geojson"
     first = _first_line(text)
@@ -626,7 +641,8 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     Raises
     ------
     DataError
-        ``xls_file`` for an Excel 97-2003 workbook; ``format_option_is_other`` when
+        ``xls_file`` for an Excel 97-2003 workbook; ``html_page`` for a web page;
+        ``format_option_is_other`` when
         ``--format`` (``given``) names another format than the file's content and name;
         ``format_is_other`` when the file's name does; ``format_not_imported`` for content
         of a format no reader takes (a PDF, a zip of other files, XML other than OSM's).
@@ -639,6 +655,9 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     name = display_name(path)
     if actual == "xls":
         raise file_error("xls_file", name=name)
+    if actual == "html":
+        # a download that saved the site's sign-in or error page under the data's name
+        raise file_error("html_page", name=name, expected=FORMAT_NAMES[fmt])
     if (fmt, actual) in (("gtfs", "csv"), ("shp", "zip"), ("gtfs", "zip"), ("osm", "xml")):
         return  # a stops.txt; a zip or XML file whose reader says what it lacks
     expected = FORMAT_NAMES[fmt]

@@ -81,6 +81,12 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{name} is not in the {expected} format: it is in the {actual} format",
         "import it with --format {right}, or rename it to end in {ext}",
     ),
+    "html_page": (
+        "{name} is a web page (HTML), not {expected} data: the download may have saved the "
+        "site's sign-in or error page",
+        "download the file again (signed in to the site), check that it opens as a table or "
+        "a map layer, then import it",
+    ),
     "format_not_imported": (
         "{name} is not in the {expected} format: it is in the {actual} format, which Walouja "
         "does not import",
@@ -194,6 +200,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
     "duplicate_column": (
         "{name}: the columns {columns} are the same field",
         "keep one of them (column names are compared without case or accents)",
+    ),
+    "header_not_first_row": (
+        "{name}: the column names are in row {row}, but they must be in row 1",
+        "delete the rows above the column names (a title, empty rows), save, and import the "
+        "file again",
     ),
     "no_geometry": (
         "{name} has no geometry: no lon/lat (or longitude/latitude, x/y) columns and no WKT column",

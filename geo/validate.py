@@ -863,6 +863,26 @@ def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, st
     return notes
 
 
+def _header_below(records: pd.DataFrame, *, rows: int = 10) -> int | None:
+    """The row, among the first ``rows`` of ``records``, that holds coordinate column names
+    (``lon`` and ``lat``, or ``wkt``...), or None: a file whose column names are not in its
+    first row.
+
+    Examples
+    --------
+    >>> title = pd.DataFrame(
+    ...     [["name", "lon", "lat"], ["A", "-6.8", "34.0"]], columns=["Centres 2026", "", ""],
+    ...     index=[2, 3])
+    >>> _header_below(title)
+    2
+    """
+    for row, values in records.head(rows).iterrows():
+        names = {normalise_column(v) for v in values if v is not None and str(v).strip()}
+        if names & set(WKT_COLUMNS) or (names & set(LON_COLUMNS) and names & set(LAT_COLUMNS)):
+            return int(str(row))
+    return None
+
+
 def _find(columns: Mapping[str, str], names: tuple[str, ...]) -> str | None:
     for name in names:
         if name in columns:
@@ -1016,6 +1036,11 @@ def validate_records(
         # no CRS is normal for CSV: not worth a note
         warnings.extend(n for n in notes if getattr(n, "code", "") != "assumed_lonlat")
     else:
+        below = _header_below(records)
+        if below is not None:
+            # a title line above the column names, as many lists kept in a spreadsheet have:
+            # it was refused as having no lon/lat columns, which it does have
+            raise file_error("header_not_first_row", name=what, row=below)
         raise file_error("no_geometry", name=what)
     # 7 decimals (about 1 cm): reprojection noise must not make a re-import look changed
     lon_s = pd.Series(_round7(lon), index=rows)

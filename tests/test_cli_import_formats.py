@@ -107,3 +107,19 @@ def test_a_csv_given_format_osm_is_named_a_csv(tmp_path: Path, engine: Engine) -
     assert '"code": "format_option_is_other"' in out.stdout
     assert "Traceback" not in out.stderr
     assert _count(engine) == 0
+
+
+def test_a_saved_sign_in_page_is_named_a_web_page(tmp_path: Path, engine: Engine) -> None:
+    # a portal's sign-in page saved as centres.csv was "not in the CSV format: it is XML"
+    path = tmp_path / "centres.csv"
+    path.write_text(
+        "<!DOCTYPE html>\n<html><head><title>Connexion</title></head><body></body></html>\n"
+    )
+    out = _walouja("import", "centres", str(path))
+    assert out.returncode == 1
+    assert out.stderr == (
+        "walouja: centres.csv is a web page (HTML), not CSV data: the download may have saved "
+        "the site's sign-in or error page — download the file again (signed in to the site), "
+        "check that it opens as a table or a map layer, then import it\n"
+    )
+    assert _count(engine) == 0

@@ -219,6 +219,16 @@ CASES: list[tuple[str, Case]] = [
         "format_is_other",
         lambda d, c: read_file(_xlsx(d / "centres.xlsx", {"nom": ["A"]}).rename(d / "c.csv")),
     ),
+    (  # a portal's sign-in page saved under the data's name
+        "html_page",
+        lambda d, c: read_file(_write(d / "centres.csv", "<!DOCTYPE html><html><body/></html>")),
+    ),
+    (  # a title above the column names: it was "no lon/lat columns"
+        "header_not_first_row",
+        lambda d, c: run_import(
+            c, "centres", _write(d / "c.csv", "Centres 2026;;;\nname;centre_type;lon;lat\n")
+        ),
+    ),
     (
         "format_not_imported",
         lambda d, c: read_file(_write(d / "centres.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")),

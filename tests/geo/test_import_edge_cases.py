@@ -476,3 +476,47 @@ def test_a_file_named_only_in_arabic_is_named(db: Connection, tmp_path: Path) ->
         ).scalar_one()
         == "Plage Essai Trois"
     )
+
+
+def test_empty_lines_above_the_column_names_are_skipped_rows_keep_their_numbers(
+    db: Connection, tmp_path: Path
+) -> None:
+    # a spreadsheet's empty first rows: the header was read as one empty column and every row
+    # as having the wrong number of fields, refused as "no lon/lat columns"
+    path = write(
+        tmp_path / "vides.csv",
+        f"\r\n;;;\r\nname;centre_type;lon;lat\r\nCentre A;CAS;{FES[0]};{FES[1]}\r\n"
+        f"Centre B;XYZ;{RABAT[0]};{RABAT[1]}\r\n",
+    )
+    table = read_file(path)
+    assert table.records.index.tolist() == [4, 5]  # the rows the spreadsheet shows
+    report = run_import(db, "centres", path, dry_run=True)
+    assert [(p.row, p.field, p.code) for p in report.problems] == [
+        (5, "centre_type", "unknown_value")
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_title_above_the_column_names_says_where_they_are(
+    db: Connection, tmp_path: Path, suffix: str
+) -> None:
+    # it said the file had no lon/lat columns, which it has, one row down
+    rows = [["name", "centre_type", "lon", "lat"], ["Centre A", "CAS", str(FES[0]), str(FES[1])]]
+    path = tmp_path / f"liste{suffix}"
+    if suffix == ".csv":
+        write(path, "Liste des centres 2026;;;\n" + "".join(";".join(r) + "\n" for r in rows))
+    else:
+        import pandas as pd
+        import pyogrio
+
+        frame = pd.DataFrame(rows, columns=["Liste des centres 2026", "B", "C", "D"])
+        pyogrio.write_dataframe(frame, path, driver="XLSX", layer="Feuil1")
+    before = count(db, "centres")
+    with pytest.raises(DataError) as caught:
+        run_import(db, "centres", path)
+    assert caught.value.code == "header_not_first_row"
+    assert str(caught.value) == (
+        f"liste{suffix}: the column names are in row 2, but they must be in row 1 — delete the "
+        "rows above the column names (a title, empty rows), save, and import the file again"
+    )
+    assert count(db, "centres") == before
