@@ -219,6 +219,21 @@ DOCUMENT_JS = """
     });
   }
   w.nameControls();
+  // a choice made on a page takes no step of the browser's history: Streamlit pushed one
+  // entry per choice, and Back seemed to do nothing (the page, whose boxes keep their
+  // values, wrote its choices back into the address at once: leaving a page where three
+  // choices were made took four presses). The page's one entry follows its choices
+  // instead, so Back leaves the page, and the page Back comes to shows the choices it had
+  if (!w.oneEntryPerPage) {
+    w.oneEntryPerPage = true;
+    const push = history.pushState.bind(history);
+    history.pushState = (data, unused, url) => {
+      if (url != null && new URL(url, location.href).pathname === location.pathname) {
+        return history.replaceState(data, unused, url);
+      }
+      return push(data, unused, url);
+    };
+  }
 })();
 </script>
 """

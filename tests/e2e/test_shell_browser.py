@@ -103,6 +103,40 @@ def test_a_choice_on_one_page_does_not_become_anothers(app: str, page: Any) -> N
     assert "60 km" not in page.evaluate(SELECT_VALUES)
 
 
+def test_back_leaves_the_page_and_finds_the_last_one_as_it_was_left(app: str, page: Any) -> None:
+    # each choice pushed a step into the browser's history, and Back went to the address
+    # before the choice, which the page wrote back at once (its boxes keep their values):
+    # Back from the Map explorer stayed on it, and Coverage then took two more presses of
+    # Back that did nothing before the Overview came
+    page.goto(app)
+    _wait_heading(page, "Vue d'ensemble")
+    _follow(page, "Couverture et équité", "Couverture et équité")
+    _pick(page, "Type de centre", "CAS — centre d'assistance sociale")
+    page.wait_for_url("**ctype=CAS**")
+    _pick(page, "Seuil", "60 km")
+    page.wait_for_url("**km=60**")
+    _follow(page, "Explorateur de carte", "Explorateur de carte")
+    _pick(page, "Indicateur", "Couverture (part à moins du seuil)")
+    page.wait_for_url("**indicator=coverage**")
+    page.go_back()
+    _wait_heading(page, "Couverture et équité")
+    page.wait_for_url("**/coverage_and_equity?ctype=CAS&km=60")
+    page.wait_for_function(
+        f"() => {{ const v = ({SELECT_VALUES})(); return v.includes('60 km') && "
+        "v.some(x => x.startsWith('CAS — ')); }"
+    )
+    page.go_back()
+    _wait_heading(page, "Vue d'ensemble")
+    page.go_forward()
+    _wait_heading(page, "Couverture et équité")
+    page.go_forward()  # the Map explorer, with the indicator it showed
+    _wait_heading(page, "Explorateur de carte")
+    page.wait_for_url("**/map_explorer?indicator=coverage")
+    page.wait_for_function(
+        f"() => ({SELECT_VALUES})().includes('Couverture (part à moins du seuil)')"
+    )
+
+
 OPTION_ENDS = """() => Array.from(document.querySelectorAll("[role='option']")).map(o => {
     // where the option's first and last letters are drawn, and the box they are shown in
     const box = o.firstElementChild.getBoundingClientRect();
