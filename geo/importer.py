@@ -727,7 +727,9 @@ def import_file(
     if fmt == "gtfs" and spec.name != "transport_stops":
         # the ONCF feed imported as beaches gave its 33 railway stations as beaches
         raise file_error("gtfs_not_stops", name=path.name, path=str(path))
-    table = read_osm_xml(path, spec.name) if fmt == "osm" else read_file(path, fmt=fmt)
+    table = (
+        read_osm_xml(path, spec.name) if fmt == "osm" else read_file(path, fmt=fmt, layer=spec.name)
+    )
     with connect(settings) as conn:
         return import_and_record(
             conn,

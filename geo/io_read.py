@@ -28,7 +28,7 @@ import pandas as pd
 import pyogrio
 
 from geo.messages import Note, file_error
-from geo.validate import RowError
+from geo.validate import RowError, layer_names, normalise_column
 from walouja.errors import DataError
 
 FORMATS = ("csv", "xlsx", "ods", "geojson", "gpkg", "shp", "gtfs", "osm")
@@ -380,18 +380,47 @@ def read_sheet(path: Path, fmt: str = "xlsx") -> SourceTable:
     return SourceTable(values, None, fmt, name, warnings)
 
 
-def _read_vector(uri: str, name: str, fmt: str, *, encoding: str | None = None) -> SourceTable:
+def _choose_layer(layers: Any, name: str, prefer: str | None) -> tuple[str | None, list[str]]:
+    """The layer of a file with ``layers`` (pyogrio's names and geometry types) to read, and
+    the note that says which when there are several.
+
+    The layer named as the one imported into (``prefer``: ``beaches``, or its label in
+    French, Arabic or English: ``Plages``, ``الشواطئ``); else the first,
+    unless it holds no points and another does: a GeoPackage of zones then centres gave its
+    zones' polygons as centres, each a point on its surface.
+    """
+    names = [str(layer[0]) for layer in layers]
+    if len(names) <= 1:
+        return (names[0] if names else None), []
+    first = names[0]
+    wanted = layer_names(prefer) if prefer else set()
+    named = [n for n in names if normalise_column(n) in wanted]
+    if named:
+        chosen = named[0]
+        note = Note("several_layers_by_name", name=name, n=len(names), chosen=chosen, first=first)
+        return chosen, [] if chosen == first else [note]
+    points = [str(layer[0]) for layer in layers if "point" in str(layer[1]).lower()]
+    if points and points[0] != first and "point" not in str(layers[0][1]).lower():
+        chosen = points[0]
+        return chosen, [
+            Note("several_layers_points", name=name, n=len(names), chosen=chosen, first=first)
+        ]
+    return first, [Note("several_layers", name=name, n=len(names), first=first)]
+
+
+def _read_vector(
+    uri: str, name: str, fmt: str, *, encoding: str | None = None, prefer: str | None = None
+) -> SourceTable:
     warnings: list[str] = []
     try:
         layers = pyogrio.list_layers(uri)
-        if len(layers) > 1:
-            warnings.append(
-                Note("several_layers", name=name, n=len(layers), first=str(layers[0][0]))
-            )
+        layer, notes = _choose_layer(layers, name, prefer)
+        warnings.extend(notes)
+        if len(layers) > 1 and not notes:  # the layer named so, and first: said all the same
+            warnings.append(Note("several_layers", name=name, n=len(layers), first=layer))
         with catch_warnings():
             # GDAL's and geopandas' remarks (a property parsed as JSON...) are not for users
             simplefilter("ignore")
-            layer = layers[0][0] if len(layers) else None
             if encoding:
                 gdf = gpd.read_file(uri, layer=layer, encoding=encoding)
             else:
@@ -429,9 +458,10 @@ def read_geojson(path: Path) -> SourceTable:
     return _read_vector(str(_not_empty(path)), path.name, "geojson")
 
 
-def read_gpkg(path: Path) -> SourceTable:
-    """A GeoPackage (first layer)."""
-    return _read_vector(str(_not_empty(path)), path.name, "gpkg")
+def read_gpkg(path: Path, *, prefer: str | None = None) -> SourceTable:
+    """A GeoPackage: the layer named ``prefer`` (the layer imported into) when it has one,
+    else its first layer, or its first layer of points when the first holds none."""
+    return _read_vector(str(_not_empty(path)), path.name, "gpkg", prefer=prefer)
 
 
 SHAPEFILE_PARTS = (".shx", ".dbf")
@@ -802,8 +832,9 @@ def read_gtfs(path: Path) -> SourceTable:
     )
 
 
-def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
-    """Read any supported file (the format from its name unless ``fmt`` is given)."""
+def read_file(path: str | Path, *, fmt: str | None = None, layer: str | None = None) -> SourceTable:
+    """Read any supported file (the format from its name unless ``fmt`` is given); of a
+    GeoPackage with several layers, the one named ``layer`` (the layer imported into)."""
     path = Path(path)
     check_file(path)
     given = fmt is not None
@@ -813,7 +844,7 @@ def read_file(path: str | Path, *, fmt: str | None = None) -> SourceTable:
         "xlsx": read_sheet,
         "ods": lambda p: read_sheet(p, "ods"),
         "geojson": read_geojson,
-        "gpkg": read_gpkg,
+        "gpkg": lambda p: read_gpkg(p, prefer=layer),
         "shp": read_shapefile,
         "gtfs": read_gtfs,
     }

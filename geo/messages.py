@@ -282,6 +282,14 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
 
 NOTES: dict[str, str] = {
     "several_layers": "{name} has {n} layers; read the first one ({first})",
+    "several_layers_by_name": (
+        "{name} has {n} layers; read {chosen}, named as the layer imported into (the first is "
+        "{first})"
+    ),
+    "several_layers_points": (
+        "{name} has {n} layers; read {chosen}, the first that holds points ({first}, the "
+        "first layer, holds none)"
+    ),
     "several_sheets": "{name} has {n} sheets; read the first that holds data ({sheet})",
     "several_shapefiles": "{name} holds {n} Shapefiles; read {first}",
     "gtfs_entrances_left_out": (

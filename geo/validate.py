@@ -272,6 +272,19 @@ def _app_labels() -> dict[str, tuple[str, ...]]:
     return {key: tuple(texts) for key, texts in found.items()}
 
 
+def layer_names(layer: str) -> set[str]:
+    """The names a file may give the layer ``layer`` (as :func:`normalise_column` keys them):
+    its own and its label as the app shows it in French, Arabic and English.
+
+    Examples
+    --------
+    >>> {"beaches", "plages"} <= layer_names("beaches")
+    True
+    """
+    labels = _app_labels().get(f"layer.{layer}", ())
+    return {normalise_column(layer), *(normalise_column(t) for t in labels)}
+
+
 def column_aliases(spec: LayerSpec) -> dict[str, str]:
     """The headers (as :func:`normalise_column` keys them) read as each field of ``spec``
     besides its own name: its aliases (``capacite``), and the field's label as the app

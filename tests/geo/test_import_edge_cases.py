@@ -520,3 +520,57 @@ def test_a_title_above_the_column_names_says_where_they_are(
         "rows above the column names (a title, empty rows), save, and import the file again"
     )
     assert count(db, "centres") == before
+
+
+def _two_layer_gpkg(path: Path, first: str, second: str) -> Path:
+    """A GeoPackage whose first layer ``first`` holds a zone (a polygon) and whose second
+    ``second`` holds two centres (points)."""
+    from shapely.geometry import box
+
+    zone = gpd.GeoDataFrame(
+        {"name": ["Zone d'étude"], "centre_type": ["CAS"]},
+        geometry=[box(FES[0] - 0.01, FES[1] - 0.01, FES[0] + 0.01, FES[1] + 0.01)],
+        crs=4326,
+    )
+    centres = gpd.GeoDataFrame(
+        {"name": ["Centre couche A", "Centre couche B"], "centre_type": ["CAS", "COAPH"]},
+        geometry=[Point(*FES), Point(*RABAT)],
+        crs=4326,
+    )
+    zone.to_file(path, layer=first)
+    centres.to_file(path, layer=second)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("layers", "note"),
+    [
+        (
+            ("zones", "etablissements"),
+            "centres.gpkg has 2 layers; read etablissements, the first that holds points "
+            "(zones, the first layer, holds none)",
+        ),
+        (
+            ("zones", "Centres"),
+            "centres.gpkg has 2 layers; read Centres, named as the layer imported into (the "
+            "first is zones)",
+        ),
+    ],
+)
+def test_a_geopackage_of_zones_then_centres_gives_its_centres(
+    db: Connection, tmp_path: Path, layers: tuple[str, str], note: str
+) -> None:
+    # its first layer, the zones, was read: each polygon imported as a centre at a point on
+    # its surface, the centres left out, with a note that only the first layer was read
+    path = _two_layer_gpkg(tmp_path / "centres.gpkg", *layers)
+    report = run_import(db, "centres", path, dry_run=True)
+    assert (report.rows_read, report.inserted, report.rejected) == (2, 2, 0)
+    assert note in report.warnings
+    assert not any(getattr(w, "code", "") == "non_point_geometries" for w in report.warnings)
+
+
+def test_a_geopackage_names_the_layer_for_its_french_label(db: Connection, tmp_path: Path) -> None:
+    path = _two_layer_gpkg(tmp_path / "donnees.gpkg", "centres", "plages")
+    table = read_file(path, layer="beaches")
+    assert table.records["name"].tolist() == ["Centre couche A", "Centre couche B"]
+    assert [getattr(w, "code", "") for w in table.warnings] == ["several_layers_by_name"]
