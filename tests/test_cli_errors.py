@@ -174,8 +174,8 @@ def test_serve_refuses_a_port_out_of_range(port: str) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("WALOUJA_APP_PORT", "70000", "invalid setting WALOUJA_APP_PORT=70000: input should be"),
-        ("WALOUJA_DB_PORT", "abc", "invalid setting WALOUJA_DB_PORT=abc: input should be"),
+        ("WALOUJA_APP_PORT", "70000", "invalid setting WALOUJA_APP_PORT=70000: must be a port"),
+        ("WALOUJA_DB_PORT", "abc", "invalid setting WALOUJA_DB_PORT=abc: must be a port number"),
     ],
 )
 def test_a_bad_setting_names_its_variable(

@@ -43,12 +43,31 @@ def test_bad_language_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_a_bad_port_names_the_variable_and_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pydantic's words: "input should be a valid integer, unable to parse string as an
+    # integer", "input should be greater than or equal to 1"
+    port = "must be a port number from 1 to 65535"
     monkeypatch.setenv("WALOUJA_DB_PORT", "abc")
-    with pytest.raises(ConfigError, match="invalid setting WALOUJA_DB_PORT=abc: input should"):
+    with pytest.raises(ConfigError, match=f"invalid setting WALOUJA_DB_PORT=abc: {port} — "):
         get_settings()
     monkeypatch.setenv("WALOUJA_DB_PORT", "5432")
     monkeypatch.setenv("WALOUJA_APP_PORT", "-5")
-    with pytest.raises(ConfigError, match="WALOUJA_APP_PORT=-5: input should be greater than"):
+    with pytest.raises(ConfigError, match=f"WALOUJA_APP_PORT=-5: {port}"):
+        get_settings()
+    monkeypatch.setenv("WALOUJA_APP_PORT", "70000")
+    with pytest.raises(ConfigError, match=f"WALOUJA_APP_PORT=70000: {port}"):
+        get_settings()
+
+
+def test_a_yes_or_no_setting_says_what_it_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # it said "input should be a valid boolean, unable to interpret input"
+    monkeypatch.setenv("WALOUJA_DB_LISTEN_TCP", "maybe")
+    with pytest.raises(
+        ConfigError,
+        match=re.escape(
+            "invalid setting WALOUJA_DB_LISTEN_TCP=maybe: must be true or false (or 1/0, yes/no, "
+            "on/off)"
+        ),
+    ):
         get_settings()
 
 

@@ -153,7 +153,13 @@ def get_settings() -> Settings:
         name = env_name(field)
         reason = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
         reason = reason.removeprefix(f"{name} ")  # our validators name the variable too
-        if reason.startswith("Input "):  # pydantic's own wording
+        if field in ("db_port", "app_port"):
+            # pydantic said "input should be a valid integer, unable to parse string as an
+            # integer" or "input should be greater than or equal to 1"
+            reason = "must be a port number from 1 to 65535"
+        elif first.get("type") == "bool_parsing":  # "unable to interpret input"
+            reason = "must be true or false (or 1/0, yes/no, on/off)"
+        elif reason.startswith("Input "):  # pydantic's own wording
             reason = reason[:1].lower() + reason[1:]
         given = "" if field == "database_url" else f"={first.get('input')!s}"
         raise ConfigError(
