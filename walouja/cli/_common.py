@@ -28,10 +28,10 @@ from walouja.errors import (
     ValidationError,
     WaloujaError,
 )
-from walouja.limits import MAX_PLACES, check_detour, check_positive
+from walouja.limits import MAX_PLACES
+from walouja.limits import check_detour as check_detour  # the commands take them from here
+from walouja.limits import check_positive as check_positive
 from walouja.settings import Settings, get_settings
-
-__all__ = ["check_detour", "check_positive"]  # the CLI modules take them from here too
 
 P = ParamSpec("P")
 R = TypeVar("R")
