@@ -475,10 +475,21 @@ def test_ctrl_c_under_json_prints_the_refusal_as_json(delay_s: float) -> None:
             "walouja coverage",
         ),
         (
+            # it read "Input should be a valid integer, unable to parse string as an integer",
+            # naming neither the value nor what was wanted
             ["scenarios", "show", "abc", "--json"],
-            "Invalid value for 'RUN_ID': Input should be a valid integer, unable to parse "
-            "string as an integer",
+            "Invalid value for 'RUN_ID': 'abc' is not a whole number",
             "walouja scenarios show",
+        ),
+        (
+            ["prioritise", "--new", "1.5", "--json"],
+            "Invalid value for '--new': '1.5' is not a whole number",
+            "walouja prioritise",
+        ),
+        (
+            ["coverage", "--threshold-km", "30km", "--json"],
+            "Invalid value for '--threshold-km': '30km' is not a number",
+            "walouja coverage",
         ),
         (["coverag", "--json"], "No such command 'coverag'. Did you mean 'coverage'?", "walouja"),
     ],

@@ -323,6 +323,41 @@ def _tidy_params(params: list[Any], ctx: Any) -> list[Any]:
     return params
 
 
+_NOT_A_NUMBER = {
+    "int_parsing": "is not a whole number",
+    "float_parsing": "is not a number",
+}
+"""What a value that the command line could not read as a number is, by pydantic's type."""
+
+
+def worded(exc: typer.BadParameter) -> str:
+    """The message of a value refused by the command line, naming the value given: Typer's
+    own, "Input should be a valid integer, unable to parse string as an integer", named
+    neither the value nor what a number is here.
+
+    Examples
+    --------
+    >>> from pydantic import TypeAdapter, ValidationError as Invalid
+    >>> try:
+    ...     TypeAdapter(int).validate_python("1.5")
+    ... except Invalid as cause:
+    ...     exc = typer.BadParameter("Input should be a valid integer")
+    ...     exc.__cause__ = cause
+    >>> worded(exc)
+    "'1.5' is not a whole number"
+    """
+    from pydantic import ValidationError as Invalid
+
+    cause = exc.__cause__
+    if not isinstance(cause, Invalid) or not cause.errors():
+        return exc.message
+    first = cause.errors()[0]
+    what = _NOT_A_NUMBER.get(str(first.get("type")))
+    if what is None:
+        return exc.message
+    return f"{str(first.get('input'))!r} {what}"
+
+
 class HelpCommand(TyperCommand):
     """A command whose ``--help`` reads as a command line's.
 
@@ -339,6 +374,14 @@ class HelpCommand(TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
         """The parameters, tidied for the help (``_tidy_params``)."""
         return _tidy_params(super().get_params(ctx), ctx)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Parse ``args``; a value that is not a number is refused naming it (``worded``)."""
+        try:
+            return super().parse_args(ctx, args)
+        except typer.BadParameter as exc:
+            exc.message = worded(exc)
+            raise
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         """``[OPTIONS]`` then each argument: ``NAME``, ``[NAME]`` when optional."""
