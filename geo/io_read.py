@@ -93,6 +93,10 @@ def detect_format(path: Path) -> str:
     if suffix == ".xls":
         # GDAL reads .xls only when built with FreeXL, which this one is not
         raise file_error("xls_file", name=display_name(path))
+    if suffix in (".kml", ".kmz"):
+        # Google Earth's and My Maps' files: "cannot tell the format … or --format" led
+        # nowhere, as no --format reads them
+        raise file_error("kml_file", name=display_name(path))
     raise file_error("unknown_extension", name=display_name(path), formats=", ".join(FORMATS))
 
 
@@ -211,6 +215,7 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
         ``CSV_VALUE_LIMIT``.
     """
     text = text.lstrip("\ufeff")
+    original = text
     first = _first_line(text)
     hint = SEP_LINE.fullmatch(first)
     skipped = 0  # lines of the file before the header
@@ -241,6 +246,9 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     try:
         header = next(reader)
     except StopIteration:
+        # no byte, or empty lines only: "(0 bytes)" was said of a file of empty lines
+        if original:
+            raise file_error("blank_file", name=name) from None
         raise file_error("empty_file", name=name) from None
     except csv.Error:  # not strict about quotes: only a value over the limit stops it
         raise file_error("unreadable_csv", name=name) from None
@@ -653,7 +661,7 @@ def sniff_format(path: Path) -> str | None:
         tag = "" if root is None else root.group(1)
         if tag.lower() == "html" or re.match(r"<!doctype\s+html", text, re.IGNORECASE):
             return "html"
-        return "osm" if tag == "osm" else "xml"
+        return "osm" if tag == "osm" else "kml" if tag.lower() == "kml" else "xml"
     if text.startswith("{"):
         return "geojson"
     first = _first_line(text)
@@ -685,6 +693,8 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     name = display_name(path)
     if actual == "xls":
         raise file_error("xls_file", name=name)
+    if actual == "kml":
+        raise file_error("kml_file", name=name)
     if actual == "html":
         # a download that saved the site's sign-in or error page under the data's name
         raise file_error("html_page", name=name, expected=FORMAT_NAMES[fmt])

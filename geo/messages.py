@@ -112,6 +112,15 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "the file holds nothing (0 bytes): save or download it again, check that it opens, "
         "then import it",
     ),
+    "blank_file": (
+        "{name} holds no text: only empty lines",
+        "save or download it again, check that it opens with its rows, then import it",
+    ),
+    "kml_file": (
+        "{name} is a KML file (Google Earth, Google My Maps), which Walouja does not import",
+        "save it as GeoJSON or GeoPackage (in QGIS: right-click the layer, Export, Save "
+        "Features As), then import that file",
+    ),
     "no_data_rows": (
         "{name} has no data rows: nothing to import",
         "add the places below the header line, one per row (in GeoJSON or GeoPackage, one "

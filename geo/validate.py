@@ -897,9 +897,23 @@ def _header_below(records: pd.DataFrame, *, rows: int = 10) -> int | None:
 
 
 def _find(columns: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    """The column named one of ``names`` (``columns``: normalised key -> header), else the
+    only one so named once a bracketed note is cut (« Longitude (X) », « lat (WGS84) »).
+
+    Examples
+    --------
+    >>> _find({"name": "name", "longitude_(x)": "Longitude (X)"}, LON_COLUMNS)
+    'Longitude (X)'
+    """
     for name in names:
         if name in columns:
             return columns[name]
+    cut: dict[str, list[str]] = {}
+    for key, header in columns.items():
+        cut.setdefault(re.sub(r"_?\([^()]*\)$", "", key), []).append(header)
+    for name in names:
+        if len(cut.get(name, ())) == 1:
+            return cut[name][0]
     return None
 
 

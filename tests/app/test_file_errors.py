@@ -161,6 +161,16 @@ CASES: list[tuple[str, Case]] = [
     ),
     ("no_such_file", lambda d, c: read_file(d / "absent.csv")),
     ("empty_file", lambda d, c: read_file(_write(d / "centres.csv", ""))),
+    (  # it said "(0 bytes)" of a file of empty lines
+        "blank_file",
+        lambda d, c: read_file(_write(d / "centres.csv", "\r\n \r\n;;\r\n")),
+    ),
+    (  # "cannot tell the format … or --format", which no --format read
+        "kml_file",
+        lambda d, c: read_file(
+            _write(d / "points.kml", '<kml xmlns="http://www.opengis.net/kml/2.2"/>')
+        ),
+    ),
     (
         "not_utf8",
         lambda d, c: read_file(

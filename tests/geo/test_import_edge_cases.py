@@ -574,3 +574,31 @@ def test_a_geopackage_names_the_layer_for_its_french_label(db: Connection, tmp_p
     table = read_file(path, layer="beaches")
     assert table.records["name"].tolist() == ["Centre couche A", "Centre couche B"]
     assert [getattr(w, "code", "") for w in table.warnings] == ["several_layers_by_name"]
+
+
+def test_coordinate_columns_with_a_note_in_brackets_are_read(
+    db: Connection, tmp_path: Path
+) -> None:
+    # « Longitude (X) », « Latitude (Y) » as a GIS or a survey sheet heads them: refused as
+    # having no lon/lat columns
+    path = write(
+        tmp_path / "releve.csv",
+        "nom;type;Longitude (X);Latitude (Y);Altitude (m)\n"
+        f"Centre relevé;CAS;{FES[0]};{FES[1]};410\n",
+    )
+    report = run_import(db, "centres", path, dry_run=True)
+    assert (report.inserted, report.rejected) == (1, 0)
+    assert "1 column left out, as centres has no such field: Altitude (m)" in report.warnings
+
+
+def test_a_kml_file_says_what_to_save_it_as(tmp_path: Path) -> None:
+    kml = '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>'
+    for name in ("centres.kml", "centres.csv"):  # named so, or saved under a .csv name
+        with pytest.raises(DataError) as caught:
+            read_file(write(tmp_path / name, kml))
+        assert caught.value.code == "kml_file"
+        assert str(caught.value) == (
+            f"{name} is a KML file (Google Earth, Google My Maps), which Walouja does not "
+            "import — save it as GeoJSON or GeoPackage (in QGIS: right-click the layer, Export, "
+            "Save Features As), then import that file"
+        )

@@ -145,9 +145,10 @@ def test_a_kml_saved_as_xml_is_not_read_as_openstreetmap(
     )
     with pytest.raises(DataError) as caught:
         import_file(settings, "centres", path, options=ImportOptions(dry_run=True))
-    assert caught.value.code == "not_osm_xml"
+    # named a KML, with the formats to save it in (it said its root element was <kml>)
+    assert caught.value.code == "kml_file"
     assert caught.value.message == (
-        "centres.xml is not OpenStreetMap XML: its root element is <kml>, not <osm>"
+        "centres.xml is a KML file (Google Earth, Google My Maps), which Walouja does not import"
     )
     assert "GeoJSON" in str(caught.value.hint)  # it says which formats are read
 
