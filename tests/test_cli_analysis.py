@@ -7,14 +7,16 @@ with their own; command tests go through the real CLI and delete the runs they s
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from analysis.network import prepare_graph, travel_times
 from geo import runs
@@ -357,14 +359,70 @@ def test_travel_time_runs_stored_before_the_fastest_centre_are_not_reused(
 # --------------------------------------------------------------------------- the commands
 
 
+_COMPUTED = re.compile(r"— run (\d+), computed in ")
+"""How a command's heading names the run it has just computed and stored."""
+
+
+class _RunsRecorded(CliRunner):
+    """A CLI runner that notes the id of every run its commands computed and stored."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run_ids: set[int] = set()
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:
+        """Run a command (``CliRunner.invoke``) and note the run it stored, if any."""
+        result = super().invoke(*args, **kwargs)
+        self.run_ids.update(int(found) for found in _COMPUTED.findall(result.stdout))
+        try:
+            out = json.loads(result.stdout)
+        except ValueError:
+            return result
+        if isinstance(out, dict) and out.get("run_id") and not out.get("reused"):
+            self.run_ids.add(int(out["run_id"]))
+        return result
+
+
 @pytest.fixture
-def cli(engine: Engine) -> Iterator[CliRunner]:
-    """A CLI runner; deletes the runs the commands store."""
-    with engine.connect() as c:
-        before = c.execute(sa.text("SELECT coalesce(max(id), 0) FROM analysis_runs")).scalar_one()
-    yield CliRunner()
+def cli(engine: Engine) -> Iterator[_RunsRecorded]:
+    """A CLI runner; deletes the runs its commands computed, and those only: every run
+    stored after the test began went, another test run's on the same database too."""
+    runner = _RunsRecorded()
+    yield runner
     with engine.begin() as c:
-        c.execute(sa.text("DELETE FROM analysis_runs WHERE id > :id"), {"id": before})
+        c.execute(
+            sa.text("DELETE FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": list(runner.run_ids)}
+        )
+
+
+@pytest.fixture
+def stored_elsewhere(engine: Engine) -> Iterator[list[int]]:
+    """Ids of runs another session stores during a test: still there once the test's own
+    are deleted (this fixture is torn down after ``cli``), then deleted."""
+    ids: list[int] = []
+    yield ids
+    with engine.begin() as c:
+        kept = c.execute(
+            sa.text("SELECT count(*) FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": ids}
+        ).scalar_one()
+        c.execute(sa.text("DELETE FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": ids})
+    assert kept == len(ids), "the runs another session stored were deleted with the test's"
+
+
+def test_a_test_deletes_its_own_runs_only(
+    stored_elsewhere: list[int], cli: _RunsRecorded, engine: Engine
+) -> None:
+    # the runner deleted every run stored after the test began: another test run on the same
+    # database (or the app in use) lost its runs, mid-test
+    before = _json(cli.invoke(app, ["coverage", "--by", "nation", "--json", "--fresh"]))
+    with engine.begin() as c:  # another session stores a run meanwhile
+        other = run_coverage(c, centre_type=None, threshold=29.0, fresh=True)
+    stored_elsewhere.append(other.run_id)
+    text = cli.invoke(app, ["coverage", "--by", "nation", "--fresh"])
+    assert text.exit_code == 0, text.output
+    assert before["run_id"] in cli.run_ids
+    assert len(cli.run_ids) == 2
+    assert other.run_id not in cli.run_ids
 
 
 def _json(result: object) -> dict:
