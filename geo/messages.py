@@ -323,6 +323,9 @@ NOTES: dict[str, str] = {
         "column {column!r} left out: did you mean {field}? Rename the column to have it read"
     ),
     "non_point_geometries": "{n} non-point geometries stored as a point on their surface",
+    "coordinates_dms": (
+        "{n} coordinates read from degrees, minutes and seconds (e.g. {example} as {value})"
+    ),
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
     "crs_overridden": "{name} states the CRS {file_crs}; read as {crs} as asked (--crs)",
@@ -412,6 +415,9 @@ SINGULAR: dict[str, str] = {
         "(OSM maps one stop as platform, pole and station)"
     ),
     "non_point_geometries": "{n} non-point geometry stored as a point on its surface",
+    "coordinates_dms": (
+        "{n} coordinate read from degrees, minutes and seconds ({example} as {value})"
+    ),
     "unused_columns": "{n} column left out, as {layer} has no such field: {columns}",
     "maybe_moved_more": (
         "{n} more row lies 50 m to 1 km from an entry of the same type and a similar name"

@@ -405,6 +405,45 @@ def parse_numbers(series: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype(float)
 
 
+_DMS = re.compile(
+    r"\s*(?P<h1>[NSEWO])?\s*(?P<sign>-)?\s*(?P<d>\d{1,3}(?:[.,]\d+)?)\s*[°º˚]\s*"
+    r"(?:(?P<m>\d{1,2}(?:[.,]\d+)?)\s*['′’]\s*"
+    r"(?:(?P<s>\d{1,2}(?:[.,]\d+)?)\s*(?:[\"″”]|''|′′)?)?)?\s*(?P<h2>[NSEWO])?\s*",
+    re.IGNORECASE,
+)
+
+
+def parse_dms(value: Any) -> float | None:
+    r"""A coordinate written in degrees, minutes and seconds (as a GPS or Google Earth shows
+    it) in decimal degrees, or None when ``value`` is not written so. South, west (or
+    ``O``, ouest) and a minus sign make it negative.
+
+    Examples
+    --------
+    >>> round(parse_dms("34°01'59\"N"), 6), round(parse_dms("5° 0' 1\" W"), 6)
+    (34.033056, -5.000278)
+    >>> parse_dms("O 6°50,5'"), parse_dms("34.03"), parse_dms("34°75'")
+    (-6.841666666666667, None, None)
+    """
+    text = _cell_text(value)
+    found = None if text is None else _DMS.fullmatch(text.translate(_DIGITS))
+    if found is None:
+        return None
+    h1, h2 = (found.group("h1") or "").upper(), (found.group("h2") or "").upper()
+    if h1 and h2:
+        return None  # "N 34°01' S": which?
+
+    def part(name: str) -> float:
+        return float((found.group(name) or "0").replace(",", "."))
+
+    minutes, seconds = part("m"), part("s")
+    if minutes >= 60 or seconds >= 60:
+        return None
+    degrees = part("d") + minutes / 60 + seconds / 3600
+    negative = bool(found.group("sign")) or (h1 or h2) in ("S", "W", "O")
+    return -degrees if negative else degrees
+
+
 def _parse_date(value: str) -> dt.date | None:
     value = value.strip().translate(_DIGITS)
     formats = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S")
@@ -1050,6 +1089,19 @@ def validate_records(
     elif lon_col is not None and lat_col is not None:
         x = parse_numbers(records[lon_col]).to_numpy(dtype=float, na_value=np.nan).copy()
         y = parse_numbers(records[lat_col]).to_numpy(dtype=float, na_value=np.nan).copy()
+        read_dms: list[tuple[str, float]] = []
+        for col, arr in ((lon_col, x), (lat_col, y)):
+            # degrees, minutes and seconds, as a GPS or Google Earth writes them: refused as
+            # "not a number" (5°00'01"W is -5.000278)
+            for i, value in enumerate(records[col]):
+                if not np.isfinite(arr[i]) and (degrees := parse_dms(value)) is not None:
+                    arr[i] = degrees
+                    read_dms.append((str(_cell_text(value)), degrees))
+        if read_dms:
+            text, degrees = read_dms[0]
+            warnings.append(
+                Note("coordinates_dms", n=len(read_dms), example=text, value=f"{degrees:.6f}")
+            )
         for col, arr in ((lon_col, x), (lat_col, y)):
             raw = records[col]
             # "inf" and "nan" parse as floats but are no coordinates

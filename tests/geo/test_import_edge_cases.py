@@ -602,3 +602,26 @@ def test_a_kml_file_says_what_to_save_it_as(tmp_path: Path) -> None:
             "import — save it as GeoJSON or GeoPackage (in QGIS: right-click the layer, Export, "
             "Save Features As), then import that file"
         )
+
+
+def test_coordinates_in_degrees_minutes_and_seconds_are_read(
+    db: Connection, tmp_path: Path
+) -> None:
+    # as a GPS or Google Earth writes them: every row was "not a number"
+    path = write(
+        tmp_path / "gps.csv",
+        "name;centre_type;lon;lat\n"
+        "Centre GPS A;CAS;5°00'01\"W;34°01'59\"N\n"
+        "Centre GPS B;CAS;O 6° 50,496';N 34° 1,254'\n"
+        "Centre GPS C;CAS;-6°50'75\";34°01'15\"\n",
+    )
+    report = run_import(db, "centres", path, skip_invalid=True)
+    assert (report.inserted, report.rejected) == (2, 1)
+    assert [(p.row, p.field, p.code) for p in report.problems] == [(4, "lon", "not_a_number")]
+    assert (
+        "5 coordinates read from degrees, minutes and seconds (e.g. 5°00'01\"W as -5.000278)"
+        in report.warnings
+    )
+    rows = read_layer(db, "centres", where=LayerFilter(equals={"name": ["Centre GPS A"]}))
+    point = rows.geometry.iloc[0]
+    assert (round(point.x, 6), round(point.y, 6)) == (-5.000278, 34.033056)
