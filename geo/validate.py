@@ -1098,9 +1098,9 @@ def validate_records(
                     arr[i] = degrees
                     read_dms.append((str(_cell_text(value)), degrees))
         if read_dms:
-            text, degrees = read_dms[0]
+            shown, decimal = read_dms[0]
             warnings.append(
-                Note("coordinates_dms", n=len(read_dms), example=text, value=f"{degrees:.6f}")
+                Note("coordinates_dms", n=len(read_dms), example=shown, value=f"{decimal:.6f}")
             )
         for col, arr in ((lon_col, x), (lat_col, y)):
             raw = records[col]
