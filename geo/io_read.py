@@ -28,7 +28,7 @@ import pandas as pd
 import pyogrio
 
 from geo.messages import Note, file_error
-from geo.validate import RowError, layer_names, normalise_column
+from geo.validate import RowError, has_coordinates, layer_names, normalise_column
 from walouja.errors import DataError
 
 FORMATS = ("csv", "xlsx", "ods", "geojson", "gpkg", "shp", "gtfs", "osm")
@@ -324,15 +324,17 @@ def _sheet_value(value: Any, fmt: str) -> str | None:
     return text
 
 
-def read_sheet(path: Path, fmt: str = "xlsx") -> SourceTable:
+def read_sheet(path: Path, fmt: str = "xlsx", *, prefer: str | None = None) -> SourceTable:
     """An Excel (.xlsx, .xlsm) or OpenDocument (.ods) workbook, read as a CSV would be.
 
-    The first sheet that holds anything is read (a note names it when the workbook has
-    several), its first row being the column names. Every cell is read as the text the
-    spreadsheet holds (GDAL's ``FIELD_TYPES=STRING``): a code typed ``04.421`` stays
-    ``04.421``, a number cell gives its digits, and every value then goes through the CSV's
-    validation. The records are indexed by their row in the sheet (the header is row 1:
-    GDAL numbers the features so, empty rows included); empty rows are left out.
+    The sheet named as the layer imported into (``prefer``), else the first whose columns
+    hold coordinates, else the first that holds anything is read (a note names it when the
+    workbook has several: ``_choose_sheet``), its first row being the column names. Every
+    cell is read as the text the spreadsheet holds (GDAL's ``FIELD_TYPES=STRING``): a code
+    typed ``04.421`` stays ``04.421``, a number cell gives its digits, and every value then
+    goes through the CSV's validation. The records are indexed by their row in the sheet
+    (the header is row 1: GDAL numbers the features so, empty rows included); empty rows
+    are left out.
 
     Raises
     ------
@@ -351,41 +353,97 @@ def read_sheet(path: Path, fmt: str = "xlsx") -> SourceTable:
         # xlsx as the refusal of its name advises, needs the driver named
         uri = f"{_SHEET_DRIVER[fmt]}:{path}"
     try:
-        if pyogrio.read_info(uri)["driver"] != _SHEET_DRIVER[fmt]:
-            raise file_error("not_this_format", name=name, format=label)
-        sheets = [str(s) for s in pyogrio.list_layers(uri)[:, 0]]
-        frame: pd.DataFrame | None = None
-        sheet = ""
         with catch_warnings():
+            # GDAL's "more than one layer found" went to the terminal, beside the report
             simplefilter("ignore")
-            for sheet in sheets:
-                frame = pyogrio.read_dataframe(
+            if pyogrio.read_info(uri)["driver"] != _SHEET_DRIVER[fmt]:
+                raise file_error("not_this_format", name=name, format=label)
+            sheets = [str(s) for s in pyogrio.list_layers(uri)[:, 0]]
+            frames = {
+                sheet: pyogrio.read_dataframe(
                     uri, layer=sheet, read_geometry=False, fid_as_index=True, **options
                 )
-                if len(frame.columns):
-                    break
+                for sheet in sheets
+            }
+        frames = {sheet: f for sheet, f in frames.items() if len(f.columns)}
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         detail = str(exc).splitlines()[0]
         if "not recognized as being in a supported file format" in detail:
             raise file_error("not_this_format", name=name, format=label) from None
         raise file_error("unreadable_file", name=name, format=label, detail=detail) from None
-    if frame is None or not len(frame.columns):
+    if not frames:
         raise file_error("empty_workbook", name=name)
+    sheet, note = _choose_sheet(frames, name, len(sheets), prefer)
+    frame = frames[sheet]
     values = pd.DataFrame(
         {c: [_sheet_value(v, fmt) for v in frame[c].astype(object)] for c in frame.columns},
         index=pd.Index([int(i) for i in frame.index], dtype=int),
         dtype=object,
     )
     values = values[values.notna().any(axis=1)]
-    if all(_UNNAMED.fullmatch(str(c)) for c in values.columns):
+    unnamed = all(_UNNAMED.fullmatch(str(c)) for c in values.columns)
+    if unnamed and 1 in values.index:
+        # GDAL takes row 1 of the first sheet only as the column names (HEADERS=FORCE): of
+        # another sheet it gave row 1 as data, and "the first row … is empty" was said of a
+        # sheet whose row 1 holds the names
+        header = [str(v).strip() if v is not None else "" for v in values.loc[1]]
+        values = values.drop(index=1)
+        values.columns = pd.Index(header)
+        values = values.loc[
+            :,
+            [
+                bool(h) or values[c].notna().any()
+                for c, h in zip(values.columns, header, strict=True)
+            ],
+        ]
+        unnamed = False
+    if unnamed:
         # row 1 is empty: GDAL named the columns Field1, Field2...
         first = int(values.index[0]) if len(values) else 2
         raise file_error("sheet_header_not_first_row", name=name, sheet=sheet, row=first)
     values.columns = [str(c).strip() for c in values.columns]
-    warnings: list[str] = []
-    if len(sheets) > 1:
-        warnings.append(Note("several_sheets", name=name, n=len(sheets), sheet=sheet))
-    return SourceTable(values, None, fmt, name, warnings)
+    return SourceTable(values, None, fmt, name, [] if note is None else [note])
+
+
+def _header(frame: pd.DataFrame) -> list[str]:
+    """The column names of a sheet as GDAL read it: its columns, or its row 1 when GDAL gave
+    that as data (``Field1``, ``Field2``... for a sheet other than the first)."""
+    columns = [str(c) for c in frame.columns]
+    if all(_UNNAMED.fullmatch(c) for c in columns) and 1 in frame.index:
+        return [str(v) for v in frame.loc[1] if v is not None and str(v) != "nan"]
+    return columns
+
+
+def _choose_sheet(
+    frames: Mapping[str, pd.DataFrame], name: str, n: int, prefer: str | None
+) -> tuple[str, Note | None]:
+    """The sheet of a workbook to read (``frames``: its sheets that hold something, in
+    order; ``n``: how many it has), and the note that says which when it has several.
+
+    The sheet named as the layer imported into (``prefer``: ``centres``, or its label:
+    ``Plages``); else the first whose column names hold coordinates (``lon`` and ``lat``,
+    or ``wkt``); else the first. A "Lisez-moi" sheet before the data was read, and the
+    workbook refused as having no lon/lat columns.
+    """
+    sheets = list(frames)
+    wanted = layer_names(prefer) if prefer else set()
+    named = [s for s in sheets if normalise_column(s) in wanted]
+    located = [s for s in sheets if has_coordinates(_header(frames[s]))]
+    if named:
+        sheet, code = named[0], "several_sheets_by_name"
+    elif located:
+        sheet, code = located[0], "several_sheets_coordinates"
+    else:
+        sheet, code = sheets[0], "several_sheets"
+    if n <= 1:
+        return sheet, None
+    if sheet == sheets[0]:
+        code = "several_sheets"
+    if code == "several_sheets_by_name":
+        return sheet, Note("several_sheets_by_name", name=name, n=n, sheet=sheet)
+    if code == "several_sheets_coordinates":
+        return sheet, Note("several_sheets_coordinates", name=name, n=n, sheet=sheet)
+    return sheet, Note("several_sheets", name=name, n=n, sheet=sheet)
 
 
 def _choose_layer(layers: Any, name: str, prefer: str | None) -> tuple[str | None, list[str]]:
@@ -851,8 +909,8 @@ def read_file(path: str | Path, *, fmt: str | None = None, layer: str | None = N
     fmt = (fmt or detect_format(path)).lower()
     readers: Mapping[str, Any] = {
         "csv": read_csv,
-        "xlsx": read_sheet,
-        "ods": lambda p: read_sheet(p, "ods"),
+        "xlsx": lambda p: read_sheet(p, prefer=layer),
+        "ods": lambda p: read_sheet(p, "ods", prefer=layer),
         "geojson": read_geojson,
         "gpkg": lambda p: read_gpkg(p, prefer=layer),
         "shp": read_shapefile,

@@ -300,6 +300,12 @@ NOTES: dict[str, str] = {
         "first layer, holds none)"
     ),
     "several_sheets": "{name} has {n} sheets; read the first that holds data ({sheet})",
+    "several_sheets_by_name": (
+        "{name} has {n} sheets; read {sheet}, named as the layer imported into"
+    ),
+    "several_sheets_coordinates": (
+        "{name} has {n} sheets; read {sheet}, the first whose columns hold coordinates"
+    ),
     "several_shapefiles": "{name} holds {n} Shapefiles; read {first}",
     "gtfs_entrances_left_out": (
         "{n} entrances, generic nodes or boarding areas (location_type 2-4) left out"

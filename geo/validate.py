@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher, get_close_matches
@@ -933,6 +933,21 @@ def _header_below(records: pd.DataFrame, *, rows: int = 10) -> int | None:
         if names & set(WKT_COLUMNS) or (names & set(LON_COLUMNS) and names & set(LAT_COLUMNS)):
             return int(str(row))
     return None
+
+
+def has_coordinates(headers: Iterable[Any]) -> bool:
+    """Whether column ``headers`` name coordinates: lon and lat (or their other names), or
+    a WKT column.
+
+    Examples
+    --------
+    >>> has_coordinates(["Nom", "Longitude (X)", "Latitude (Y)"]), has_coordinates(["Notice"])
+    (True, False)
+    """
+    columns = {normalise_column(h): str(h) for h in headers}
+    return _find(columns, WKT_COLUMNS) is not None or (
+        _find(columns, LON_COLUMNS) is not None and _find(columns, LAT_COLUMNS) is not None
+    )
 
 
 def _find(columns: Mapping[str, str], names: tuple[str, ...]) -> str | None:

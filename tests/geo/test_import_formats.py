@@ -26,6 +26,7 @@ from tests.geo.fixtures.support import (
     RABAT,
     commune_at,
     count,
+    handmade_xlsx,
     require_layers,
     run_import,
     write,
@@ -537,3 +538,39 @@ def test_export_to_xlsx_then_import_gives_the_same_rows(
     columns = ["external_id", "name", "name_ar", "centre_type", "capacity", "commune_code"]
     pd.testing.assert_frame_equal(again[columns], original[columns])
     assert again.geometry.geom_equals_exact(original.geometry, 1e-7).all()
+
+
+WORKBOOK_ROWS = [
+    ["nom", "type", "lon", "lat"],
+    ["Centre feuille A", "CAS", str(FES[0]), str(FES[1])],
+    ["Centre feuille B", "COAPH", str(RABAT[0]), str(RABAT[1])],
+]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "note"),
+    [
+        (  # a notice first: it was read, and the workbook refused as having no lon/lat
+            {"Lisez-moi": [["Notice"], ["Liste des centres, 2026"]], "Liste": WORKBOOK_ROWS},
+            "centres.xlsx has 2 sheets; read Liste, the first whose columns hold coordinates",
+        ),
+        (  # an empty first sheet: "the first row of the sheet 'Liste' is empty" of row 1
+            {"Feuil1": [], "Liste": WORKBOOK_ROWS},
+            "centres.xlsx has 2 sheets; read the first that holds data (Liste)",
+        ),
+        (
+            {
+                "Plages": [["nom", "lon", "lat"], ["Plage", "-9.6", "30.4"]],
+                "Centres": WORKBOOK_ROWS,
+            },
+            "centres.xlsx has 2 sheets; read Centres, named as the layer imported into",
+        ),
+    ],
+)
+def test_the_sheet_of_a_workbook_that_holds_the_layer_is_read(
+    db: Connection, tmp_path: Path, sheets: dict[str, list[list[str]]], note: str
+) -> None:
+    path = handmade_xlsx(tmp_path / "centres.xlsx", sheets)
+    report = run_import(db, "centres", path, dry_run=True)
+    assert (report.rows_read, report.inserted, report.rejected) == (2, 2, 0), report.problems
+    assert note in report.warnings
