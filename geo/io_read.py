@@ -85,6 +85,14 @@ def detect_format(path: Path) -> str:
             return "gtfs"
         if any(n.endswith(".shp") for n in names):
             return "shp"
+        inside = [
+            n.rsplit("/", 1)[-1]
+            for n in names
+            if n.endswith((".csv", ".xlsx", ".xlsm", ".ods", ".geojson", ".json", ".gpkg", ".osm"))
+        ]
+        if inside:
+            # a portal's zipped CSV or GeoPackage: say which file to take out of it
+            raise file_error("zip_holds_file", name=path.name, file=inside[0])
         raise file_error("zip_without_data", name=path.name)
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"

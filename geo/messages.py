@@ -53,6 +53,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "feed's .txt files with its stops.txt; or import a CSV, GeoJSON or GeoPackage file "
         "instead",
     ),
+    "zip_holds_file": (
+        "{name} is a zip archive that holds {file}: a zip is read only when it holds a "
+        "Shapefile or a GTFS feed",
+        "unzip it (right-click, Extract all) and import {file}",
+    ),
     "unknown_extension": (
         "cannot tell the format of {name}",
         "use a known extension or --format ({formats})",

@@ -185,6 +185,10 @@ CASES: list[tuple[str, Case]] = [
     ("bad_zip", lambda d, c: read_file(_write(d / "roads.zip", "not a zip"), fmt="shp")),
     ("bad_zip", lambda d, c: read_file(_write(d / "feed.zip", "not a zip"), fmt="gtfs")),
     ("zip_without_data", lambda d, c: read_file(_zip(d / "data.zip", {"readme.txt": "hello"}))),
+    (  # a portal's zipped CSV: it said to "import a CSV, GeoJSON or GeoPackage file instead"
+        "zip_holds_file",
+        lambda d, c: read_file(_zip(d / "data.zip", {"export/centres.csv": "name;lon;lat\n"})),
+    ),
     (
         "zip_without_shp",
         lambda d, c: read_file(_zip(d / "s.zip", {"roads.dbf": ""}), fmt="shp"),

@@ -625,3 +625,19 @@ def test_coordinates_in_degrees_minutes_and_seconds_are_read(
     rows = read_layer(db, "centres", where=LayerFilter(equals={"name": ["Centre GPS A"]}))
     point = rows.geometry.iloc[0]
     assert (round(point.x, 6), round(point.y, 6)) == (-5.000278, 34.033056)
+
+
+def test_a_zipped_csv_says_to_unzip_it_and_which_file_to_import(tmp_path: Path) -> None:
+    # it said the zip held "neither a Shapefile (.shp) nor a GTFS feed (stops.txt)"
+    path = tmp_path / "centres_2026.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "export/centres_2026.csv", f"name;centre_type;lon;lat\nA;CAS;{FES[0]};{FES[1]}\n"
+        )
+    with pytest.raises(DataError) as caught:
+        read_file(path)
+    assert str(caught.value) == (
+        "centres_2026.zip is a zip archive that holds centres_2026.csv: a zip is read only when "
+        "it holds a Shapefile or a GTFS feed — unzip it (right-click, Extract all) and import "
+        "centres_2026.csv"
+    )
