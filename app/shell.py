@@ -219,6 +219,23 @@ DOCUMENT_JS = """
     });
   }
   w.nameControls();
+  // a right-to-left table wider than its room (any table on a phone) opens at its right
+  // end, where its first columns are: Streamlit's grid opened at its left end, and on a
+  // phone the Overview's tables showed figures without their region's or type's name
+  if (!w.startAtRight) {
+    w.startAtRight = () => {
+      if (document.documentElement.dir !== "rtl") { return; }
+      for (const s of document.querySelectorAll("[data-testid='stDataFrame'] .dvn-scroller")) {
+        if (s.dataset.waloujaStart || s.scrollWidth <= s.clientWidth + 1) { continue; }
+        s.dataset.waloujaStart = "right";
+        s.scrollLeft = s.scrollWidth - s.clientWidth;
+      }
+    };
+    new MutationObserver(w.startAtRight).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["style"],
+    });
+  }
+  w.startAtRight();
   // a choice made on a page takes no step of the browser's history: Streamlit pushed one
   // entry per choice, and Back seemed to do nothing (the page, whose boxes keep their
   // values, wrote its choices back into the address at once: leaving a page where three

@@ -142,3 +142,37 @@ def test_at_1366_px_the_overviews_tables_show_every_region_and_centre_type_whole
         assert twelve, "the twelfth region was not drawn"
         assert max(d["y"] for d in twelve) < box["height"], (twelve, box)
         page.screenshot(path=str(ARTIFACTS / f"tables-fit-overview-regions-{lang}.png"))
+
+
+def _in_sight(page: Any, table: int, texts: set[str]) -> set[str]:
+    """Which of ``texts`` the ``table``-th grid last drew whole inside its canvas."""
+    return {
+        d["text"]
+        for d in last_draws(page, table)
+        if d["text"] in texts and d["left"] >= 0 and d["right"] <= d["canvas"]
+    }
+
+
+def test_on_a_phone_an_arabic_table_opens_on_its_names(app: str, browser: Any) -> None:
+    # at 390 px an Arabic table opened at its left end, its last columns: the Overview's
+    # tables showed counts and places beside a blank strip, the centre types and the
+    # regions' codes and names out of sight on the right
+    from app.i18n import translate
+
+    with grid_page(browser, width=390, height=844, is_mobile=True, has_touch=True) as page:
+        page.goto(f"{app}/?lang=ar&ov_level=regions")
+        page.locator("[data-testid='stDataFrame']").nth(1).wait_for()
+        types = {translate(f"centre_type.{k}", "ar") for k in ("COAPH", "EPS")}
+        regions = {translate("field.code", "ar"), translate("field.name", "ar"), "01"}
+        page.wait_for_function(
+            """([types, regions]) => {
+                const shown = (table, texts) => texts.every(t => window.__drawn.some(d =>
+                    d.table === table && d.text === t && d.left >= 0 && d.right <= d.canvas));
+                return shown(0, types) && shown(1, regions);
+            }""",
+            arg=[sorted(types), sorted(regions)],
+        )
+        settle_grids(page)  # and they stay in sight once the grids are laid out
+        assert _in_sight(page, 0, types) == types
+        assert _in_sight(page, 1, regions) == regions
+        page.screenshot(path=str(ARTIFACTS / "tables-phone-overview-ar.png"))
