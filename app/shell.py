@@ -81,6 +81,15 @@ BASE_CSS = """
   [data-testid="stDataFrameResizable"]:focus-within {
     outline: 2px solid #1f4e96; outline-offset: 1px;
   }
+  /* on a touch screen a table's toolbar shows all the time, above the table's corner: on
+     a phone, at the top of a tab it lay over the last tab of the row ("أقاليم بدون مركز",
+     "Provinces sans centre" on the Coverage page), and a tap there hit the toolbar. The
+     table leaves the toolbar a row of its own */
+  @media (hover: none) {
+    [data-testid="stTabs"]
+      [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"]
+      > [data-testid="stDataFrame"]) { margin-top: 2rem; }
+  }
   /* the flask that marks demonstration data inside a text, drawn as Streamlit draws its
      icons (DEMO_FLASK) */
   .walouja-icon {

@@ -270,3 +270,43 @@ def test_in_arabic_a_tables_toolbar_leaves_the_tabs_above_it_in_sight(app: str, 
         )
         assert apart, (tab, bar)
     page.screenshot(path=str(ARTIFACTS / "coverage-toolbar-ar.png"))
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_on_a_phone_the_tables_toolbar_leaves_the_last_tab_to_a_tap(
+    app: str, browser: Any, lang: str
+) -> None:
+    # on a touch screen the toolbar shows all the time, and on a phone it lay over the last
+    # tab of the row ("أقاليم بدون مركز", "Provinces sans centre"): a tap there hit the toolbar
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{app}/coverage_and_equity?lang={lang}")
+        grid = page.locator("[data-testid='stTabs'] [data-testid='stDataFrame']").first
+        grid.wait_for()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        gaps = page.get_by_role("tab", name=translate("equity.tab_gaps", lang))
+        gaps.scroll_into_view_if_needed()
+        # the toolbar in sight, over the table's corner (where it stays on a touch screen)
+        page.wait_for_function(
+            """() => {
+                const bar = document.querySelector(
+                    "[data-testid='stTabs'] [data-testid='stElementToolbar']");
+                return !!bar && getComputedStyle(bar).opacity === "1";
+            }"""
+        )
+        hit = """(tab) => {
+            const r = tab.getBoundingClientRect();
+            const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return tab.contains(at);
+        }"""
+        assert gaps.evaluate(hit), "the last tab lies under the table's toolbar"
+        gaps.tap()  # and the tap opens it
+        page.wait_for_function(
+            "(tab) => tab.getAttribute('aria-selected') === 'true'", arg=gaps.element_handle()
+        )
+        page.screenshot(path=str(ARTIFACTS / f"coverage-phone-tabs-{lang}.png"))
+    finally:
+        context.close()
