@@ -337,6 +337,9 @@ NOTES: dict[str, str] = {
     "coordinates_dms": (
         "{n} coordinates read from degrees, minutes and seconds (e.g. {example} as {value})"
     ),
+    "coordinates_in_one_column": (
+        "coordinates read from the column {column!r}, a latitude and a longitude in each cell"
+    ),
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
     "crs_overridden": "{name} states the CRS {file_crs}; read as {crs} as asked (--crs)",

@@ -39,6 +39,21 @@ EARTH_RADIUS_M = 6_371_008.8
 LON_COLUMNS = ("lon", "lng", "long", "longitude", "x", "stop_lon", "longitude_wgs84", "خط_الطول")
 LAT_COLUMNS = ("lat", "latitude", "y", "stop_lat", "latitude_wgs84", "خط_العرض")
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "geometrie")
+# one column holding both, "34.0331, -5.0003", as Google Maps copies a place's position
+PAIR_COLUMNS = (
+    "coordonnees",
+    "coordonnees_gps",
+    "coordinates",
+    "coords",
+    "gps",
+    "latlon",
+    "lat_lon",
+    "lat_long",
+    "lat/lon",
+    "lat,lon",
+    "الاحداثيات",
+    "احداثيات",
+)
 IGNORED_COLUMNS = ("commune_code", "commune", "province_code", "region_code")
 # Columns a file may have beside the layer's fields: its id, and each row's provenance (an
 # export's source and licence, read back so that shared rows keep their attribution).
@@ -442,6 +457,47 @@ def parse_dms(value: Any) -> float | None:
     degrees = part("d") + minutes / 60 + seconds / 3600
     negative = bool(found.group("sign")) or (h1 or h2) in ("S", "W", "O")
     return -degrees if negative else degrees
+
+
+def _split_pair(value: Any) -> tuple[float, float] | None:
+    """A cell holding a latitude and a longitude (``34.0331, -5.0003``, ``34,0331;-5,0003``,
+    or in degrees, minutes and seconds) as ``(lat, lon)``, or None. The two are told apart
+    in Morocco, where every latitude is positive and every longitude negative: a pair given
+    longitude first is turned round.
+
+    Examples
+    --------
+    >>> _split_pair("34.0331, -5.0003"), _split_pair("-5,0003; 34,0331")
+    ((34.0331, -5.0003), (34.0331, -5.0003))
+    >>> _split_pair("34,0331, -5,0003"), _split_pair("34.0331"), _split_pair("")
+    ((34.0331, -5.0003), None, None)
+    """
+    text = _cell_text(value)
+    if text is None:
+        return None
+    text = text.strip().strip("()[]").translate(_DIGITS)
+    if ";" in text:
+        parts = text.split(";")
+    elif re.search(r",\s", text):  # "34.0331, -5.0003" or "34,0331, -5,0003"
+        parts = re.split(r",\s+", text)
+    elif text.count(",") == 1:
+        parts = text.split(",")
+    else:
+        parts = text.split()
+    if len(parts) != 2:
+        return None
+    numbers: list[float] = []
+    for part in parts:
+        number = parse_numbers(pd.Series([part], dtype=object)).iloc[0]
+        if not np.isfinite(number):
+            number = parse_dms(part)
+            if number is None:
+                return None
+        numbers.append(float(number))
+    first, second = numbers
+    if first < 0 < second:  # longitude first
+        first, second = second, first
+    return first, second
 
 
 def _parse_date(value: str) -> dt.date | None:
@@ -1046,11 +1102,24 @@ def validate_records(
     frame = _Frame(what=what, given=crs, fmt=fmt)
     lon_col, lat_col = _find(columns, LON_COLUMNS), _find(columns, LAT_COLUMNS)
     wkt_col = _find(columns, WKT_COLUMNS)
-    read = {*mapped.values(), *ignored, lon_col, lat_col, wkt_col, columns.get("is_demo")}
+    pair_col = (
+        _find(columns, PAIR_COLUMNS)
+        if geometry is None and wkt_col is None and (lon_col is None or lat_col is None)
+        else None
+    )
+    read = {
+        *mapped.values(),
+        *ignored,
+        lon_col,
+        lat_col,
+        wkt_col,
+        pair_col,
+        columns.get("is_demo"),
+    }
     warnings.extend(_unused_columns(spec, [c for c in records.columns if c not in read], mapped))
     field_kinds = {f.name: f.kind for f in spec.fields}
     cells = {col: (name, field_kinds.get(name) == "enum_list") for name, col in mapped.items()}
-    for col in (lon_col, lat_col, wkt_col, columns.get("is_demo")):
+    for col in (lon_col, lat_col, wkt_col, pair_col, columns.get("is_demo")):
         if col is not None:
             cells.setdefault(col, (str(col), False))
     records = _single_values(records, cells, check)
@@ -1128,6 +1197,19 @@ def validate_records(
         frame.stated = None if stated_crs is None else CRS.from_user_input(stated_crs)
         lon, lat, notes = _to_lonlat(x, y, crs or frame.stated, frame)
         # no CRS is normal for CSV: not worth a note
+        warnings.extend(n for n in notes if getattr(n, "code", "") != "assumed_lonlat")
+    elif pair_col is not None:
+        # "34.0331, -5.0003" in one column (Google Maps' order: latitude, longitude)
+        pairs = [_split_pair(v) for v in records[pair_col]]
+        y = np.array([p[0] if p else np.nan for p in pairs], dtype=float)
+        x = np.array([p[1] if p else np.nan for p in pairs], dtype=float)
+        raw = records[pair_col]
+        unread = pd.Series([p is None for p in pairs], index=rows) & ~_blank(raw)
+        check.reject(unread, str(pair_col), "not_a_number", _value(_as_text(raw)))
+        check.reject(_blank(raw), str(pair_col), "missing_coordinate")
+        warnings.append(Note("coordinates_in_one_column", column=str(pair_col)))
+        frame.stated = None if stated_crs is None else CRS.from_user_input(stated_crs)
+        lon, lat, notes = _to_lonlat(x, y, crs or frame.stated, frame)
         warnings.extend(n for n in notes if getattr(n, "code", "") != "assumed_lonlat")
     else:
         below = _header_below(records)

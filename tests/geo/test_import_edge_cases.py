@@ -641,3 +641,26 @@ def test_a_zipped_csv_says_to_unzip_it_and_which_file_to_import(tmp_path: Path) 
         "it holds a Shapefile or a GTFS feed — unzip it (right-click, Extract all) and import "
         "centres_2026.csv"
     )
+
+
+def test_a_latitude_and_longitude_in_one_column_are_read(db: Connection, tmp_path: Path) -> None:
+    # "34.0331, -5.0003" as Google Maps copies a place's position: "no lon/lat columns"
+    path = write(
+        tmp_path / "positions.csv",
+        "nom;type;Coordonnées GPS\n"
+        f'Centre paire A;CAS;"{FES[1]}, {FES[0]}"\n'
+        f"Centre paire B;COAPH;{RABAT[0]} {RABAT[1]}\n".replace(".", ",")
+        + "Centre paire C;CAS;à compléter\n",
+    )
+    report = run_import(db, "centres", path, skip_invalid=True)
+    assert (report.inserted, report.rejected) == (2, 1)
+    assert [(p.row, p.field, p.code) for p in report.problems] == [
+        (4, "Coordonnées GPS", "not_a_number")
+    ]
+    assert (
+        "coordinates read from the column 'Coordonnées GPS', a latitude and a longitude in "
+        "each cell"
+    ) in report.warnings
+    rows = read_layer(db, "centres", where=LayerFilter(equals={"name": ["Centre paire B"]}))
+    point = rows.geometry.iloc[0]
+    assert (round(point.x, 4), round(point.y, 4)) == RABAT  # given longitude first
