@@ -356,7 +356,7 @@ def read_sheet(path: Path, fmt: str = "xlsx", *, prefer: str | None = None) -> S
     _not_empty(path)
     options = {"FIELD_TYPES": "STRING", "HEADERS": "FORCE"}
     uri = str(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
+    if path.suffix.lower() not in ((".ods",) if fmt == "ods" else (".xlsx", ".xlsm")):
         # GDAL knows a workbook by its extension: one saved as .csv, read with --format
         # xlsx as the refusal of its name advises, needs the driver named
         uri = f"{_SHEET_DRIVER[fmt]}:{path}"

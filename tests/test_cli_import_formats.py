@@ -123,3 +123,20 @@ def test_a_saved_sign_in_page_is_named_a_web_page(tmp_path: Path, engine: Engine
         "check that it opens as a table or a map layer, then import it\n"
     )
     assert _count(engine) == 0
+
+
+def test_an_opendocument_sheet_named_xlsx_imports_as_its_refusal_says(
+    tmp_path: Path, engine: Engine
+) -> None:
+    # the refusal said "import it with --format ods", which then said it "cannot be read as
+    # OpenDocument (.ods)"
+    book = tmp_path / "book.ods"
+    pyogrio.write_dataframe(pd.DataFrame(ROWS), book, driver="ODS", layer="Feuille1")
+    path = book.rename(tmp_path / "centres.xlsx")
+    out = _walouja("import", "centres", str(path))
+    assert out.returncode == 1
+    assert out.stderr.endswith("— import it with --format ods, or rename it to end in .ods\n")
+    done = _walouja("import", "centres", str(path), "--format", "ods", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "would insert 2" in done.stdout
+    assert _count(engine) == 0
