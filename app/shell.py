@@ -83,11 +83,11 @@ BASE_CSS = """
   }
   /* on a touch screen a table's toolbar shows all the time, above the table's corner: on
      a phone, at the top of a tab it lay over the last tab of the row ("أقاليم بدون مركز",
-     "Provinces sans centre" on the Coverage page), and a tap there hit the toolbar. The
-     table leaves the toolbar a row of its own */
+     "Provinces sans centre" on the Coverage page), and a tap there hit the toolbar; it
+     hid the end of the line above the Prioritise page's provinces that differ. A table
+     leaves the toolbar a row of its own */
   @media (hover: none) {
-    [data-testid="stTabs"]
-      [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"]
+    [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"]
       > [data-testid="stDataFrame"]) { margin-top: 2rem; }
   }
   /* the flask that marks demonstration data inside a text, drawn as Streamlit draws its

@@ -565,3 +565,59 @@ def test_every_sites_tooltip_reads_whole_inside_the_map(app: str, page: Any, lan
         assert apart, (rank, (left, top, right, bottom), (m_left, m_top, m_right, m_bottom))
         page.mouse.move(0, 0)
         tip.wait_for(state="detached")
+
+
+UNDER_TOOLBARS = """() => {
+    const under = [];
+    for (const bar of document.querySelectorAll("[data-testid='stElementToolbar']")) {
+        const b = bar.getBoundingClientRect();
+        if (getComputedStyle(bar).opacity !== "1" || b.width === 0) continue;
+        const own = bar.closest("[data-testid='stElementContainer']");
+        const main = document.querySelector("[data-testid='stMain']");
+        const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (!n.data.trim() || own.contains(n)) continue;
+            const r = document.createRange();
+            r.selectNodeContents(n);
+            const hit = [...r.getClientRects()].some(q => q.left < b.right && q.right > b.left
+                && q.top < b.bottom && q.bottom > b.top);
+            if (hit) under.push(n.data.trim());
+        }
+    }
+    return under;
+}"""
+"""The texts of the page that a table's toolbar, when in sight, lies over."""
+
+
+def test_on_a_phone_no_table_toolbar_hides_the_line_above_it(app: str, browser: Any) -> None:
+    # on a touch screen a table's toolbar shows all the time, over the line above the
+    # table: on a phone it hid the end of "Sites seulement dans A : 3 ; seulement dans B :
+    # 5 ; dans les deux : 0." above the provinces that differ between two scenarios
+    from app.i18n import translate
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        for new in (3, 4):  # two scenarios, compared by default (A the older, B the newer)
+            page.goto(f"{app}/prioritise_centres?p_new={new}")
+            page.get_by_role("button", name=translate("prioritise.run", "fr")).click()
+            page.wait_for_url("**scenario=**", timeout=120_000)
+        said = translate("prioritise.compare_sites", "fr", a="0", b="0", both="0")
+        page.get_by_text(said.split(":")[0]).first.wait_for()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        # the provinces that differ, in a table under that line, its toolbar in sight (on a
+        # touch screen the toolbars show wherever the page is scrolled to)
+        page.wait_for_function(
+            """(said) => [...document.querySelectorAll("[data-testid='stElementToolbar']")]
+                .some(b => getComputedStyle(b).opacity === "1" && b.closest(
+                    "[data-testid='stElementContainer']").previousElementSibling
+                    ?.textContent.includes(said))""",
+            arg=said.split(":")[0],
+        )
+        assert page.evaluate(UNDER_TOOLBARS) == []
+        page.screenshot(path=str(ARTIFACTS / "prioritise-phone-toolbars.png"))
+    finally:
+        context.close()
