@@ -499,6 +499,10 @@ def _read_vector(
                 gdf = gpd.read_file(uri, layer=layer, encoding=encoding)
             else:
                 gdf = gpd.read_file(uri, layer=layer)
+    except UnicodeDecodeError as exc:  # text GDAL's driver could not decode
+        raise file_error(
+            "unreadable_file", name=name, format=_FORMAT_LABEL[fmt], detail=str(exc)
+        ) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         detail = str(exc).splitlines()[0]
         if "not recognized as being in a supported file format" in detail:
@@ -527,15 +531,24 @@ def _not_empty(path: Path) -> Path:
     return path
 
 
+def _named_uri(path: Path, driver: str, suffixes: tuple[str, ...]) -> str:
+    """``path`` for GDAL, with its driver named when its extension is not the format's: GDAL
+    chose a driver by the extension, and read a GeoPackage saved as .csv as a CSV (a
+    traceback of undecodable bytes) when given ``--format gpkg`` as its refusal advised."""
+    return str(path) if path.suffix.lower() in suffixes else f"{driver}:{path}"
+
+
 def read_geojson(path: Path) -> SourceTable:
     """A GeoJSON file (RFC 7946 files are longitude/latitude)."""
-    return _read_vector(str(_not_empty(path)), path.name, "geojson")
+    uri = _named_uri(_not_empty(path), "GeoJSON", (".geojson", ".json"))
+    return _read_vector(uri, path.name, "geojson")
 
 
 def read_gpkg(path: Path, *, prefer: str | None = None) -> SourceTable:
     """A GeoPackage: the layer named ``prefer`` (the layer imported into) when it has one,
     else its first layer, or its first layer of points when the first holds none."""
-    return _read_vector(str(_not_empty(path)), path.name, "gpkg", prefer=prefer)
+    uri = _named_uri(_not_empty(path), "GPKG", (".gpkg",))
+    return _read_vector(uri, path.name, "gpkg", prefer=prefer)
 
 
 SHAPEFILE_PARTS = (".shx", ".dbf")
@@ -623,7 +636,8 @@ def dbf_encoding(dbf: bytes, *, stated: bool) -> str | None:
 def read_shapefile(path: Path) -> SourceTable:
     """A Shapefile, plain or zipped (the .prj gives the CRS; the .cpg, or else its text
     itself, the encoding: :func:`dbf_encoding`)."""
-    if path.suffix.lower() == ".zip":
+    zipped = path.suffix.lower() == ".zip"
+    if zipped or (path.is_file() and path.suffix.lower() != ".shp" and zipfile.is_zipfile(path)):
         with _open_zip(path) as zf:
             members = zf.namelist()
             shps = [n for n in members if n.lower().endswith(".shp")]
@@ -633,9 +647,9 @@ def read_shapefile(path: Path) -> SourceTable:
             stem = shps[0][: -len(".shp")].lower()
             named = {n.lower(): n for n in members}
             encoding = dbf_encoding(zf.read(named[stem + ".dbf"]), stated=stem + ".cpg" in named)
-        table = _read_vector(
-            f"/vsizip/{path.resolve()}/{shps[0]}", path.name, "shp", encoding=encoding
-        )
+        # a zip under another name (--format shp) is named to GDAL in braces
+        archive = str(path.resolve()) if zipped else "{" + str(path.resolve()) + "}"
+        table = _read_vector(f"/vsizip/{archive}/{shps[0]}", path.name, "shp", encoding=encoding)
         if len(shps) > 1:
             table.warnings.append(
                 Note("several_shapefiles", name=path.name, n=len(shps), first=shps[0])

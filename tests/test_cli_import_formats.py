@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
@@ -139,4 +141,42 @@ def test_an_opendocument_sheet_named_xlsx_imports_as_its_refusal_says(
     done = _walouja("import", "centres", str(path), "--format", "ods", "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "would insert 2" in done.stdout
+    assert _count(engine) == 0
+
+
+def _centres_gdf() -> gpd.GeoDataFrame:
+    frame = pd.DataFrame(ROWS)
+    return gpd.GeoDataFrame(
+        frame.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+        crs=4326,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "shp"])
+def test_a_file_saved_under_a_csv_name_imports_with_the_format_its_refusal_names(
+    tmp_path: Path, engine: Engine, fmt: str
+) -> None:
+    # a GeoPackage saved as .csv, imported with --format gpkg as its refusal said, ended in
+    # a traceback (GDAL read it as a CSV, by its extension); a zipped Shapefile or a GeoJSON
+    # "cannot be read"
+    if fmt == "shp":
+        folder = tmp_path / "shp"
+        folder.mkdir()
+        _centres_gdf().to_file(folder / "centres.shp")
+        source = tmp_path / "centres.zip"
+        with zipfile.ZipFile(source, "w") as zf:
+            for part in folder.iterdir():
+                zf.write(part, part.name)
+    else:
+        source = tmp_path / f"centres.{fmt}"
+        _centres_gdf().to_file(source, driver={"gpkg": "GPKG", "geojson": "GeoJSON"}[fmt])
+    path = source.rename(tmp_path / "centres.csv")
+    refused = _walouja("import", "centres", str(path))
+    assert refused.returncode == 1
+    assert f"— import it with --format {fmt}, or rename it to end in ." in refused.stderr
+    out = _walouja("import", "centres", str(path), "--format", fmt, "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    assert "would insert 2" in out.stdout
     assert _count(engine) == 0
