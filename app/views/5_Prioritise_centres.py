@@ -650,11 +650,16 @@ else:
         k1, k2 = st.columns(2)
         # named as a screen reader says them: a bare "A, combo box" said nothing of what
         # it chooses; the comparison's columns are A and B
+        # A starts on the newest scenario other than B's: B follows the scenario shown, and
+        # a link to the second newest (or a request answered again by it) showed it in both
+        # boxes, compared with itself ("Choisissez deux scénarios différents")
+        b_shown = st.session_state.get("p_cmp_b", ids[0])
+        a_start = next(i for i, x in enumerate(ids) if x != b_shown)
         a = k1.selectbox(
             t("prioritise.compare_a"),
             ids,
             key="p_cmp_a",
-            index=state.keep_or("p_cmp_a", 1, 0),
+            index=state.keep_or("p_cmp_a", a_start, 0),
             format_func=labels.__getitem__,
         )
         b = k2.selectbox(
