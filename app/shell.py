@@ -283,6 +283,12 @@ STREAMLIT_WORDS: dict[str, str] = {
     "App pages": "streamlit.app_pages",
     "Open": "streamlit.open_list",
     "file upload": "streamlit.file_upload",
+    # a chart's toolbar, and the chosen layers of a multiselect
+    "Show data": "streamlit.show_data",
+    "Download as PNG": "streamlit.download_png",
+    "Copy Vega-Lite spec": "streamlit.copy_spec",
+    "Copied!": "streamlit.copied",
+    "Selected values": "streamlit.selected_values",
 }
 """The English names Streamlit gives its own controls (as its code writes them), and the
 key of each one's words in the catalogues."""

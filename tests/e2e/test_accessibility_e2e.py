@@ -89,6 +89,9 @@ STREAMLIT_ENGLISH = (
     "Sidebar",
     "Open",
     "file upload",
+    "Show data",
+    "Download as PNG",
+    "Copy Vega-Lite spec",
 )
 
 
@@ -120,6 +123,26 @@ def test_streamlits_own_controls_are_named_in_the_pages_language(
     assert translate("streamlit.download_csv", lang) in buttons, buttons
     skip = page.locator("[data-testid='stSkipToContent']")
     assert skip.text_content() == translate("streamlit.skip", lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("fr", "Couverture et équité"), ("ar", "التغطية والإنصاف")]
+)
+def test_a_charts_toolbar_is_named_in_the_pages_language(
+    app: str, page: Any, lang: str, heading: str
+) -> None:
+    # the Lorenz curve's and the ranking's toolbars said "Show data", "Download as PNG"
+    # and "Copy Vega-Lite spec" to a French or Arabic screen reader
+    page.goto(f"{app}/coverage_and_equity?lang={lang}&tab=lorenz")
+    _wait_heading(page, heading)
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    png = translate("streamlit.download_png", lang)
+    page.wait_for_function("(n) => !!document.querySelector(`[aria-label='${n}']`)", arg=png)
+    assert not _english_names(page), _english_names(page)
+    buttons = _accessible_names(page, "button")
+    for key in ("streamlit.show_data", "streamlit.download_png", "streamlit.copy_spec"):
+        assert translate(key, lang) in buttons, (key, buttons)
 
 
 def test_streamlits_controls_follow_a_switch_of_language(app: str, page: Any) -> None:
