@@ -727,6 +727,8 @@ def sniff_format(path: Path) -> str | None:
         return "gpkg"
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith(b"\x00\x00\x27\x0a"):  # a Shapefile's .shp (its file code, 9994)
+        return "shp"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = head.decode("utf-16", errors="ignore")
     elif encoding := utf16_without_bom(head):
@@ -792,7 +794,8 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     params = {"name": name, "expected": expected, "actual": FORMAT_NAMES[actual]}
     if given and by_name == actual:
         raise file_error("format_option_is_other", **params, right=actual)
-    raise file_error("format_is_other", **params, right=actual, ext=_EXTENSIONS[actual])
+    ext = ".shp" if actual == "shp" and not zipfile.is_zipfile(path) else _EXTENSIONS[actual]
+    raise file_error("format_is_other", **params, right=actual, ext=ext)
 
 
 # GTFS route_type (basic and extended) -> our mode; None for modes we do not keep.

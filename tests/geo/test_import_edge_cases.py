@@ -664,3 +664,17 @@ def test_a_latitude_and_longitude_in_one_column_are_read(db: Connection, tmp_pat
     rows = read_layer(db, "centres", where=LayerFilter(equals={"name": ["Centre paire B"]}))
     point = rows.geometry.iloc[0]
     assert (round(point.x, 4), round(point.y, 4)) == RABAT  # given longitude first
+
+
+def test_a_shapefile_given_another_format_is_named_a_shapefile(tmp_path: Path) -> None:
+    # its .shp given --format csv was "not UTF-8 text … (most likely Windows-1252)"
+    gpd.GeoDataFrame({"name": ["Centre A"]}, geometry=[Point(*FES)], crs=4326).to_file(
+        tmp_path / "centres.shp"
+    )
+    with pytest.raises(DataError) as caught:
+        read_file(tmp_path / "centres.shp", fmt="csv")
+    assert str(caught.value) == (
+        "centres.shp is not in the CSV format: it is in the Shapefile format — leave --format "
+        "out (the file's name says its format), or give --format shp"
+    )
+    assert len(read_file(tmp_path / "centres.shp").records) == 1
