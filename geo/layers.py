@@ -432,13 +432,15 @@ def _stored_values(spec: LayerSpec, fspec: FieldSpec, values: Sequence[str]) -> 
     """``values`` of a filter on ``fspec`` as stored, read as an import reads them.
 
     Enumerations take the stored codes in any case and the importer's other spellings
-    (``oui``, ``tramway``...); booleans and GTFS wheelchair codes the importer's words.
+    (``oui``, ``tramway``, and the app's labels: ``en activité``, ``في طور البناء``...);
+    booleans and GTFS wheelchair codes the importer's words.
     Other kinds are compared as text. A ``DataError`` lists the accepted values otherwise.
     """
-    from geo.validate import WHEELCHAIR_CODES, normalise_key, parse_bool
+    from geo.validate import WHEELCHAIR_CODES, normalise_key, parse_bool, value_aliases
 
     if fspec.kind in ("enum", "enum_list"):
-        known = {normalise_key(k): v for k, v in ALIASES.get(fspec.name, {}).items()}
+        # as an import reads them: a file and a filter of the same words select alike
+        known = dict(value_aliases(fspec.name))
         known |= {normalise_key(c): c for c in fspec.choices}
         parse: Any = known.get
         accepted = ", ".join(fspec.choices)

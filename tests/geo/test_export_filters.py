@@ -125,3 +125,15 @@ def test_unwritable_paths_are_refused_and_lose_nothing(rows: Connection, tmp_pat
         "notes.txt",
         "transport_stops.csv",
     ]
+
+
+@pytest.mark.parametrize("word", ["en activité", "في طور البناء", "Operating", "tramway"])
+def test_a_value_is_taken_in_the_words_an_import_takes(rows: Connection, word: str) -> None:
+    # an import reads « en activité » as operating, and a filter refused it: "status has no
+    # value 'en activité'"
+    if word == "tramway":
+        assert _ids(rows, "transport_stops", mode=[word]) == ["Y-S1", "Y-S2", "Y-S3"]
+    elif word == "في طور البناء":
+        assert _ids(rows, "centres", status=[word]) == []
+    else:
+        assert _ids(rows, "centres", status=[word]) == ["Y-1", "Y-2", "Y-3"]
