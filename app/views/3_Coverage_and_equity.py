@@ -278,7 +278,9 @@ with tab_lorenz:
             ),
         )
     )
-    # "20 %" in French, the words dark enough to read
+    # "20 %" in French, the words dark enough to read; the chart named by what it shows (a
+    # screen reader said "Vega visualization")
+    chart = chart.properties(description=f"{t('equity.tab_lorenz')} — {shown_name}")
     chart = readable_words(chart.configure(locale=chart_locale()))
     st.altair_chart(chart, width="stretch")
     st.caption(t("equity.lorenz_note"))
@@ -338,7 +340,10 @@ with tab_rank:
             ],
         )
         # room beyond the longest bar for its figure (in Arabic "273,3 كلم" ran off the left)
-        .properties(padding={"left": 70} if RTL else {"right": 70})
+        .properties(
+            padding={"left": 70} if RTL else {"right": 70},
+            description=f"{t('equity.tab_rank')} — {shown_name}",  # not "Vega visualization"
+        )
         .configure(locale=chart_locale())
     )
     bars = readable_words(bars)

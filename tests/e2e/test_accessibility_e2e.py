@@ -584,7 +584,8 @@ def test_the_charts_words_have_enough_contrast(app: str, page: Any, tab: str) ->
 CHART_ARIA = """() => {
     const chart = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
         .find(c => c.getClientRects().length);
-    return [...chart.querySelectorAll("[aria-label]")].map(e => e.getAttribute("aria-label"));
+    return [chart, ...chart.querySelectorAll("[aria-label]")]
+        .filter(e => e.hasAttribute("aria-label")).map(e => e.getAttribute("aria-label"));
 }"""
 
 
@@ -598,8 +599,11 @@ def test_the_charts_are_described_in_the_pages_language(app: str, page: Any, tab
     page.locator("[data-testid='stVegaLiteChart']:visible svg text").first.wait_for()
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     said = page.evaluate(CHART_ARIA)
-    english = ("axis", "scale", "legend", "name:", "mark")
+    english = ("axis", "scale", "legend", "name:", "mark", "visualization")
     assert not [a for a in said if any(w in a for w in english)], said
+    # the chart itself named by what it shows (it was "Vega visualization")
+    shown = "Couverture : part à moins de 30 km d'un centre"
+    assert f"{translate(f'equity.tab_{tab}', 'fr')} — {shown}" in said, said
     if tab == "lorenz":
         assert translate("equity.lorenz_x", "fr") in said, said
         assert len(said) < 10, said  # the axes and the legend, not each point
