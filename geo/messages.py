@@ -330,6 +330,9 @@ NOTES: dict[str, str] = {
     ),
     "ignored_columns": "ignored {columns}: the commune is derived from the geometry",
     "unused_columns": "{n} columns left out, as {layer} has no such fields: {columns}",
+    "another_layers_column": (
+        "column {column!r} is the {field} of the layer {layer}: is {layer} the layer meant?"
+    ),
     "unused_column_like": (
         "column {column!r} left out: did you mean {field}? Rename the column to have it read"
     ),

@@ -968,7 +968,25 @@ def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, st
         notes.insert(
             0, Note("unused_columns", n=len(plain), columns=", ".join(plain), layer=spec.name)
         )
+        notes.extend(_another_layers_columns(spec, plain))
     return notes
+
+
+def _another_layers_columns(spec: LayerSpec, headers: list[str]) -> list[Note]:
+    """A note when columns no field of ``spec`` reads give another layer its type (a
+    centres file imported into beaches: its ``type`` column is a centre's type), as the
+    layer chosen may be the wrong one. At most one note, for the first such layer."""
+    from geo.layers import LAYERS
+
+    for other in LAYERS.values():
+        kind = other.type_field
+        if other.name == spec.name or kind is None or kind in spec.field_names:
+            continue
+        names = {**column_aliases(other), kind: kind}
+        for header in headers:
+            if names.get(normalise_column(header)) == kind:
+                return [Note("another_layers_column", column=header, field=kind, layer=other.name)]
+    return []
 
 
 def _header_below(records: pd.DataFrame, *, rows: int = 10) -> int | None:

@@ -1169,3 +1169,17 @@ def test_a_source_typed_for_an_export_says_the_unchanged_rows_keep_theirs(
         f"{rows} lignes inchangées gardent la source sous laquelle elles ont été enregistrées"
     ) in notes
     assert "toutes les lignes sont enregistrées" not in notes
+
+
+def test_a_centres_file_checked_for_the_beaches_asks_whether_centres_were_meant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the centres became beaches, their type column "left out" without a word on the layer
+    at = _page("fr", monkeypatch)
+    at.selectbox(key="imp_layer").set_value("beaches").run()
+    _check(at, f"{PREFIX}centres.csv", "nom;type;lon;lat\nCentre A;COAPH;-5,0003;34,0331\n")
+    notes = " ".join(m.value for m in at.markdown)
+    assert (
+        "la colonne « type » est le champ centre_type de la couche Centres : est-ce bien dans "
+        "Centres que vous vouliez importer ?"
+    ) in notes

@@ -678,3 +678,16 @@ def test_a_shapefile_given_another_format_is_named_a_shapefile(tmp_path: Path) -
         "out (the file's name says its format), or give --format shp"
     )
     assert len(read_file(tmp_path / "centres.shp").records) == 1
+
+
+def test_a_file_of_another_layer_says_which_layer_it_looks_like(
+    db: Connection, tmp_path: Path
+) -> None:
+    stops = write(tmp_path / "gares.csv", f"name,mode,lon,lat\nGare A,train,{FES[0]},{FES[1]}\n")
+    report = run_import(db, "centres", stops, dry_run=True)
+    assert (
+        "column 'mode' is the mode of the layer transport_stops: is transport_stops the layer "
+        "meant?"
+    ) in report.warnings
+    right = run_import(db, "transport_stops", stops, dry_run=True)
+    assert not any(getattr(w, "code", "") == "another_layers_column" for w in right.warnings)
