@@ -750,6 +750,17 @@ def sniff_format(path: Path) -> str | None:
     return "csv" if SEP_LINE.fullmatch(first) or any(s in first for s in ";,\t|") else None
 
 
+def _is_stops_txt(path: Path) -> bool:
+    """Whether the text file ``path`` begins as a GTFS ``stops.txt`` (a ``stop_id`` column)."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    encoding = utf16_without_bom(head)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    text = head.decode(encoding or "utf-8", errors="ignore")
+    return "stop_id" in _first_line(text.lstrip("\ufeff"))
+
+
 def check_content(path: Path, fmt: str, *, given: bool) -> None:
     """Refuse ``path`` when its content is of another format than ``fmt`` (the ``--format``
     given, or its name's).
@@ -780,8 +791,10 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     if actual == "html":
         # a download that saved the site's sign-in or error page under the data's name
         raise file_error("html_page", name=name, expected=FORMAT_NAMES[fmt])
-    if (fmt, actual) in (("gtfs", "csv"), ("shp", "zip"), ("gtfs", "zip"), ("osm", "xml")):
-        return  # a stops.txt; a zip or XML file whose reader says what it lacks
+    if (fmt, actual) == ("gtfs", "csv") and _is_stops_txt(path):
+        return  # a feed's stops.txt
+    if (fmt, actual) in (("shp", "zip"), ("gtfs", "zip"), ("osm", "xml")):
+        return  # a zip or XML file whose reader says what it lacks
     expected = FORMAT_NAMES[fmt]
     if actual not in _EXTENSIONS:
         raise file_error(

@@ -691,3 +691,20 @@ def test_a_file_of_another_layer_says_which_layer_it_looks_like(
     ) in report.warnings
     right = run_import(db, "transport_stops", stops, dry_run=True)
     assert not any(getattr(w, "code", "") == "another_layers_column" for w in right.warnings)
+
+
+def test_a_csv_given_format_gtfs_is_named_a_csv_and_a_stops_txt_still_reads(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # a centres CSV given --format gtfs was called "a GTFS feed: its stops are transport stops"
+    path = write(tmp_path / "centres.csv", f"name,centre_type,lon,lat\nA,CAS,{FES[0]},{FES[1]}\n")
+    with pytest.raises(DataError) as caught:
+        import_file(settings, "centres", path, fmt="gtfs")
+    assert caught.value.code == "format_option_is_other"
+    assert caught.value.message == (
+        "centres.csv is not in the GTFS format: it is in the CSV format"
+    )
+    stops = write(
+        tmp_path / "arrets.csv", f"stop_id,stop_name,stop_lat,stop_lon\n1,Gare,{FES[1]},{FES[0]}\n"
+    )
+    assert read_file(stops, fmt="gtfs").records["name"].tolist() == ["Gare"]
