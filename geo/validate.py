@@ -500,6 +500,23 @@ def _split_pair(value: Any) -> tuple[float, float] | None:
     return first, second
 
 
+def _holds_pairs(values: pd.Series) -> bool:
+    """Whether a column named as coordinates holds latitude/longitude pairs: at least half
+    of its non-blank cells do (a « Coordonnées » column of telephone numbers or addresses
+    holds contact details, not a position).
+
+    Examples
+    --------
+    >>> _holds_pairs(pd.Series(["34.0331, -5.0003", "à compléter", None]))
+    True
+    >>> _holds_pairs(pd.Series(["0522 11 22 33", "Rue 5, Casablanca"]))
+    False
+    """
+    texts = [v for v in values if _cell_text(v) is not None]
+    read = sum(_split_pair(v) is not None for v in texts)
+    return read > 0 and 2 * read >= len(texts)
+
+
 def _parse_date(value: str) -> dt.date | None:
     value = value.strip().translate(_DIGITS)
     formats = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S")
@@ -1125,6 +1142,10 @@ def validate_records(
         if geometry is None and wkt_col is None and (lon_col is None or lat_col is None)
         else None
     )
+    if pair_col is not None and not _holds_pairs(records[pair_col]):
+        # a "Coordonnées" column of telephone numbers or addresses names no position: every
+        # row was refused "not a number", with a note that coordinates were read from it
+        pair_col = None
     read = {
         *mapped.values(),
         *ignored,
@@ -1225,7 +1246,8 @@ def validate_records(
         unread = pd.Series([p is None for p in pairs], index=rows) & ~_blank(raw)
         check.reject(unread, str(pair_col), "not_a_number", _value(_as_text(raw)))
         check.reject(_blank(raw), str(pair_col), "missing_coordinate")
-        warnings.append(Note("coordinates_in_one_column", column=str(pair_col)))
+        if any(p is not None for p in pairs):
+            warnings.append(Note("coordinates_in_one_column", column=str(pair_col)))
         frame.stated = None if stated_crs is None else CRS.from_user_input(stated_crs)
         lon, lat, notes = _to_lonlat(x, y, crs or frame.stated, frame)
         warnings.extend(n for n in notes if getattr(n, "code", "") != "assumed_lonlat")

@@ -708,3 +708,21 @@ def test_a_csv_given_format_gtfs_is_named_a_csv_and_a_stops_txt_still_reads(
         tmp_path / "arrets.csv", f"stop_id,stop_name,stop_lat,stop_lon\n1,Gare,{FES[1]},{FES[0]}\n"
     )
     assert read_file(stops, fmt="gtfs").records["name"].tolist() == ["Gare"]
+
+
+def test_a_coordonnees_column_of_contact_details_is_no_position(
+    db: Connection, tmp_path: Path
+) -> None:
+    # a "Coordonnées" column of telephone numbers and addresses was read as latitude/longitude
+    # pairs: every row refused "Coordonnées: not a number", with a note that coordinates were
+    # read from it; the file has no position, as it was said before pairs were read
+    path = write(
+        tmp_path / "contacts.csv",
+        "nom;type;Coordonnées\nA;COAPH;0522 11 22 33\nB;CAS;Rue 5, Casablanca\n",
+    )
+    before = count(db, "centres")
+    with pytest.raises(DataError) as caught:
+        run_import(db, "centres", path, skip_invalid=True)
+    assert caught.value.code == "no_geometry"
+    assert "coordinates read from" not in str(caught.value)
+    assert count(db, "centres") == before
