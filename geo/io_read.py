@@ -850,7 +850,9 @@ def read_gtfs(path: Path) -> SourceTable:
     ``stop_times.txt``) when the feed has them.
     """
     files: dict[str, str] = {}
-    if path.suffix.lower() == ".zip":
+    # a feed saved under another name (feed.csv) is still a zip: opened as text, it was
+    # "not UTF-8 text", after a refusal that had advised --format gtfs
+    if zipfile.is_zipfile(path):
         with _open_zip(path) as zf:
             for member in zf.namelist():
                 base = member.rsplit("/", 1)[-1]

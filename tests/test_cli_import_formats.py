@@ -180,3 +180,28 @@ def test_a_file_saved_under_a_csv_name_imports_with_the_format_its_refusal_names
     assert "Traceback" not in out.stderr
     assert "would insert 2" in out.stdout
     assert _count(engine) == 0
+
+
+def test_a_gtfs_feed_saved_as_csv_imports_with_the_format_its_refusal_names(
+    tmp_path: Path,
+) -> None:
+    # the refusal said "import it with --format gtfs", and doing so said "feed.csv is not
+    # UTF-8 text (most likely Windows-1252)": the feed was opened as a zip only if named .zip
+    path = tmp_path / "feed.csv"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "stops.txt",
+            "stop_id,stop_name,stop_lat,stop_lon,wheelchair_boarding\r\n"
+            f"S1,Gare format A,{FES[1]},{FES[0]},1\r\n"
+            f"S2,Gare format B,{RABAT[1]},{RABAT[0]},1\r\n",
+        )
+    refused = _walouja("import", "transport_stops", str(path), "--dry-run")
+    assert refused.returncode == 1
+    assert "import it with --format gtfs" in refused.stderr
+    out = _walouja(
+        "import", "transport_stops", str(path), "--format", "gtfs", "--set", "mode=train",
+        "--dry-run", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert '"format": "gtfs"' in out.stdout
+    assert '"inserted": 2' in out.stdout
