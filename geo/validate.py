@@ -1027,17 +1027,21 @@ def _header_below(records: pd.DataFrame, *, rows: int = 10) -> int | None:
 
 
 def has_coordinates(headers: Iterable[Any]) -> bool:
-    """Whether column ``headers`` name coordinates: lon and lat (or their other names), or
-    a WKT column.
+    """Whether column ``headers`` name coordinates: lon and lat (or their other names), a
+    WKT column, or one column of latitude/longitude pairs (« Coordonnées GPS »).
 
     Examples
     --------
     >>> has_coordinates(["Nom", "Longitude (X)", "Latitude (Y)"]), has_coordinates(["Notice"])
     (True, False)
+    >>> has_coordinates(["nom", "type", "Coordonnées GPS"])
+    True
     """
     columns = {normalise_column(h): str(h) for h in headers}
-    return _find(columns, WKT_COLUMNS) is not None or (
-        _find(columns, LON_COLUMNS) is not None and _find(columns, LAT_COLUMNS) is not None
+    return (
+        _find(columns, WKT_COLUMNS) is not None
+        or _find(columns, PAIR_COLUMNS) is not None
+        or (_find(columns, LON_COLUMNS) is not None and _find(columns, LAT_COLUMNS) is not None)
     )
 
 

@@ -565,6 +565,17 @@ WORKBOOK_ROWS = [
             },
             "centres.xlsx has 2 sheets; read Centres, named as the layer imported into",
         ),
+        (  # a position in one column: the communes' sheet, with lon and lat, was read
+            {
+                "Feuil1": [
+                    ["nom", "type", "Coordonnées GPS"],
+                    ["Centre feuille A", "CAS", f"{FES[1]}, {FES[0]}"],
+                    ["Centre feuille B", "COAPH", f"{RABAT[1]}, {RABAT[0]}"],
+                ],
+                "Communes": [["commune", "lon", "lat"], ["Fès", "-5.0", "34.0"]],
+            },
+            "centres.xlsx has 2 sheets; read the first that holds data (Feuil1)",
+        ),
     ],
 )
 def test_the_sheet_of_a_workbook_that_holds_the_layer_is_read(
