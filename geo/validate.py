@@ -954,8 +954,14 @@ def refuse_clashing_columns(headers: Any, used: set[str], what: str) -> None:
         raise file_error("duplicate_column", name=what, columns=", ".join(map(repr, names)))
 
 
-def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, str]) -> list[Note]:
-    """Notes naming the columns of a file that no field reads.
+def _unused_columns(
+    spec: LayerSpec,
+    headers: list[Any],
+    mapped: Mapping[str, str],
+    records: pd.DataFrame | None = None,
+) -> list[Note]:
+    """Notes naming the columns of a file that no field reads (``records``: the file's
+    rows, whose values tell whether a column is another layer's type).
 
     A column close to a field not read otherwise (a field's name or one of its aliases
     within a spelling mistake, ``Servicess``, or as the first word, ``Capacité d'accueil``)
@@ -970,7 +976,10 @@ def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, st
     }
     notes: list[Note] = []
     plain: list[str] = []
+    values: dict[str, pd.Series] = {}
     for header in headers:
+        if records is not None and header in records.columns:
+            values[str(header)] = records[header]
         key = normalise_column(header)
         if not key or key in EXPORT_ONLY_COLUMNS:
             continue
@@ -985,14 +994,20 @@ def _unused_columns(spec: LayerSpec, headers: list[Any], mapped: Mapping[str, st
         notes.insert(
             0, Note("unused_columns", n=len(plain), columns=", ".join(plain), layer=spec.name)
         )
-        notes.extend(_another_layers_columns(spec, plain))
+        notes.extend(_another_layers_columns(spec, plain, values))
     return notes
 
 
-def _another_layers_columns(spec: LayerSpec, headers: list[str]) -> list[Note]:
+def _another_layers_columns(
+    spec: LayerSpec, headers: list[str], values: Mapping[str, pd.Series]
+) -> list[Note]:
     """A note when columns no field of ``spec`` reads give another layer its type (a
     centres file imported into beaches: its ``type`` column is a centre's type), as the
-    layer chosen may be the wrong one. At most one note, for the first such layer."""
+    layer chosen may be the wrong one. At most one note, for the first such layer.
+
+    The column's ``values`` must be that type's codes or labels, most of its filled cells:
+    a beach's type « plage urbaine » or a centre's mode « gestion déléguée » is no centre
+    type nor transport mode, and the note sent the user to the wrong layer."""
     from geo.layers import LAYERS
 
     for other in LAYERS.values():
@@ -1000,8 +1015,18 @@ def _another_layers_columns(spec: LayerSpec, headers: list[str]) -> list[Note]:
         if other.name == spec.name or kind is None or kind in spec.field_names:
             continue
         names = {**column_aliases(other), kind: kind}
+        field = next(f for f in other.fields if f.name == kind)
+        known = set(value_aliases(kind)) | {normalise_key(c) for c in field.choices}
         for header in headers:
-            if names.get(normalise_column(header)) == kind:
+            if names.get(normalise_column(header)) != kind or header not in values:
+                continue
+            texts = [t for t in _as_text(values[header]) if t is not None]
+            items = [
+                [normalise_key(p) for p in re.split(r"[;,|/\u060c\u061b]", t) if p.strip()]
+                for t in texts
+            ]
+            read = sum(bool(i) and all(k in known for k in i) for i in items)
+            if read and 2 * read > len(texts):
                 return [Note("another_layers_column", column=header, field=kind, layer=other.name)]
     return []
 
@@ -1159,7 +1184,8 @@ def validate_records(
         pair_col,
         columns.get("is_demo"),
     }
-    warnings.extend(_unused_columns(spec, [c for c in records.columns if c not in read], mapped))
+    unread_columns = [c for c in records.columns if c not in read]
+    warnings.extend(_unused_columns(spec, unread_columns, mapped, records))
     field_kinds = {f.name: f.kind for f in spec.fields}
     cells = {col: (name, field_kinds.get(name) == "enum_list") for name, col in mapped.items()}
     for col in (lon_col, lat_col, wkt_col, pair_col, columns.get("is_demo")):

@@ -726,3 +726,31 @@ def test_a_coordonnees_column_of_contact_details_is_no_position(
     assert caught.value.code == "no_geometry"
     assert "coordinates read from" not in str(caught.value)
     assert count(db, "centres") == before
+
+
+def test_a_column_named_as_another_layers_type_but_of_other_values_asks_nothing(
+    db: Connection, tmp_path: Path
+) -> None:
+    # a beach's type « plage urbaine » asked "is centres the layer meant?", and a centre's
+    # mode « gestion déléguée » "is transport_stops the layer meant?": neither is a value of
+    # that layer's field
+    beaches = write(
+        tmp_path / "plages.csv",
+        f"nom;type;lon;lat\nPlage A;plage urbaine;{AGADIR[0]};{AGADIR[1]}\n".replace(".", ","),
+    )
+    centres = write(
+        tmp_path / "centres.csv",
+        f"nom;type;mode;lon;lat\nCentre A;CAS;gestion déléguée;{FES[0]};{FES[1]}\n",
+    )
+    for layer, path in (("beaches", beaches), ("centres", centres)):
+        report = run_import(db, layer, path, dry_run=True)
+        notes = [w for w in report.warnings if getattr(w, "code", "") == "another_layers_column"]
+        assert notes == [], (layer, report.warnings)
+    # a centre's type in a file checked for the beaches still asks
+    typed = write(
+        tmp_path / "centres2.csv", f"nom;type;lon;lat\nCentre A;COAPH;{FES[0]};{FES[1]}\n"
+    )
+    report = run_import(db, "beaches", typed, dry_run=True)
+    assert (
+        "column 'type' is the centre_type of the layer centres: is centres the layer meant?"
+    ) in report.warnings
