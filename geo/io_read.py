@@ -265,7 +265,9 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     rows: list[list[str]] = []
     numbers: list[int] = []
     errors: dict[int, str] = {}
-    row = 1 + (lines if hint is None else 0)  # the header's, as a spreadsheet shows it
+    # the header's, as a spreadsheet shows it: below the empty lines, after a "sep=" line
+    # too (Excel hides that line, not the empty ones after it)
+    row = 1 + lines
     while True:
         line = reader.line_num + 1 + skipped  # the line of the file the next record starts on
         try:

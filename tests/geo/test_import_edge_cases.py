@@ -496,6 +496,23 @@ def test_empty_lines_above_the_column_names_are_skipped_rows_keep_their_numbers(
     ]
 
 
+def test_empty_lines_after_a_separator_line_keep_their_row_numbers(
+    db: Connection, tmp_path: Path
+) -> None:
+    # Excel hides the "sep=;" line but shows the empty rows after it: the header is row 3,
+    # and row B (row 5 in a spreadsheet) was reported as row 3
+    path = write(
+        tmp_path / "sep_vides.csv",
+        f"sep=;\r\n\r\n;;;\r\nname;centre_type;lon;lat\r\nCentre A;CAS;{FES[0]};{FES[1]}\r\n"
+        f"Centre B;XXX;{RABAT[0]};{RABAT[1]}\r\n",
+    )
+    assert read_file(path).records.index.tolist() == [4, 5]
+    report = run_import(db, "centres", path, dry_run=True)
+    assert [(p.row, p.field, p.code) for p in report.problems] == [
+        (5, "centre_type", "unknown_value")
+    ]
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_title_above_the_column_names_says_where_they_are(
     db: Connection, tmp_path: Path, suffix: str
