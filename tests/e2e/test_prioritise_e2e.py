@@ -601,10 +601,17 @@ def test_on_a_phone_no_table_toolbar_hides_the_line_above_it(app: str, browser: 
     context.set_default_timeout(30_000)
     try:
         page = context.new_page()
-        for new in (3, 4):  # two scenarios, compared by default (A the older, B the newer)
+        scenarios = []
+        for new in (3, 4):  # two scenarios of one model, compared
             page.goto(f"{app}/prioritise_centres?p_new={new}")
             page.get_by_role("button", name=translate("prioritise.run", "fr")).click()
             page.wait_for_url("**scenario=**", timeout=120_000)
+            scenarios.append(page.url.split("scenario=")[1].split("&")[0])
+        table = page.locator("[data-testid='stTable']")
+        table.wait_for()
+        for letter, scenario in (("A", scenarios[0]), ("B", scenarios[1])):
+            label = translate(f"prioritise.compare_{letter.lower()}", "fr")
+            _choose_scenario(page, table, letter, scenario, label=label)
         said = translate("prioritise.compare_sites", "fr", a="0", b="0", both="0")
         page.get_by_text(said.split(":")[0]).first.wait_for()
         page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
