@@ -189,9 +189,12 @@ def _decode(raw: bytes, name: str) -> str:
         raise file_error("not_utf8", name=name, line=line, encoding=encoding) from None
 
 
+SEPARATORS = (";", ",", "\t", "|")
+
+
 def sniff_separator(header: str) -> str:
     """The field separator of a CSV header line: ``;``, ``,``, tab or ``|``."""
-    counts = {sep: header.count(sep) for sep in (";", ",", "\t", "|")}
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] > 0 else ","
 
@@ -199,6 +202,29 @@ def sniff_separator(header: str) -> str:
 SEP_LINE = re.compile(r"sep=([;,\t|])\1*", re.IGNORECASE)
 """The first line Excel reads as the file's separator (``sep=;``), not as a row; a
 spreadsheet that kept it as a row of its own writes it back padded (``sep=;;;;``)."""
+
+
+def _names_below(text: str, row: int, *, lines: int = 10) -> int | None:
+    r"""The row (``row``: the first line's) of the line among the next ``lines`` of ``text``
+    that holds coordinate column names split by a separator, or None; only when the first
+    line itself names no coordinates.
+
+    Examples
+    --------
+    >>> _names_below("Liste des centres 2026\nname,lon,lat\nA,-6.8,34.0\n", 1)
+    2
+    >>> _names_below("wkt\nPOINT (-6.8 34.0)\n", 1), _names_below("Notice\n\nLisez-moi", 1)
+    (None, None)
+    """
+    found = re.split(r"\r\n|\r|\n", text)
+    if has_coordinates([found[0].strip()]):
+        return None
+    for i, line in enumerate(found[1 : lines + 1], start=1):
+        if any(c in line for c in SEPARATORS):
+            names = next(csv.reader([line], delimiter=sniff_separator(line)), [])
+            if has_coordinates(n.strip() for n in names):
+                return row + i
+    return None
 
 
 CSV_VALUE_LIMIT = 1_000_000
@@ -262,6 +288,12 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
         raise file_error("unreadable_csv", name=name) from None
     header = [h.strip() for h in header]
     width = len(header)
+    if hint is None and not any(c in _first_line(text) for c in SEPARATORS):
+        below = _names_below(text, 1 + lines)
+        if below is not None:
+            # a title line without a separator ("Liste des centres 2026") above the column
+            # names: the file was read as one column and refused as having no lon/lat
+            raise file_error("header_not_first_row", name=name, row=below)
     rows: list[list[str]] = []
     numbers: list[int] = []
     errors: dict[int, str] = {}
@@ -853,8 +885,9 @@ def read_gtfs(path: Path) -> SourceTable:
     """
     files: dict[str, str] = {}
     # a feed saved under another name (feed.csv) is still a zip: opened as text, it was
-    # "not UTF-8 text", after a refusal that had advised --format gtfs
-    if zipfile.is_zipfile(path):
+    # "not UTF-8 text", after a refusal that had advised --format gtfs (and a damaged .zip
+    # stays a damaged zip)
+    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         with _open_zip(path) as zf:
             for member in zf.namelist():
                 base = member.rsplit("/", 1)[-1]

@@ -539,6 +539,23 @@ def test_a_title_above_the_column_names_says_where_they_are(
     assert count(db, "centres") == before
 
 
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_title_without_a_separator_says_where_the_column_names_are(
+    db: Connection, tmp_path: Path, sep: str
+) -> None:
+    # "Liste des centres 2026" alone on its line made the file one column: "no geometry"
+    rows = [["name", "centre_type", "lon", "lat"], ["Centre A", "CAS", str(FES[0]), str(FES[1])]]
+    body = "".join(sep.join(r) + "\r\n" for r in rows).replace(".", "," if sep == ";" else ".")
+    path = write(tmp_path / "liste.csv", "Liste des centres 2026\r\n" + body)
+    with pytest.raises(DataError) as caught:
+        run_import(db, "centres", path)
+    assert caught.value.code == "header_not_first_row"
+    assert caught.value.params["row"] == 2
+    # a one-column file of WKT is no title above column names
+    wkt = write(tmp_path / "wkt.csv", f"wkt\r\nPOINT ({FES[0]} {FES[1]})\r\n")
+    assert read_file(wkt).records.columns.tolist() == ["wkt"]
+
+
 def _two_layer_gpkg(path: Path, first: str, second: str) -> Path:
     """A GeoPackage whose first layer ``first`` holds a zone (a polygon) and whose second
     ``second`` holds two centres (points)."""
