@@ -1046,7 +1046,7 @@ def _header_below(records: pd.DataFrame, *, rows: int = 10) -> int | None:
     """
     for row, values in records.head(rows).iterrows():
         names = {normalise_column(v) for v in values if v is not None and str(v).strip()}
-        if names & set(WKT_COLUMNS) or (names & set(LON_COLUMNS) and names & set(LAT_COLUMNS)):
+        if has_coordinates(names):
             return int(str(row))
     return None
 

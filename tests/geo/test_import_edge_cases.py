@@ -551,6 +551,14 @@ def test_a_title_without_a_separator_says_where_the_column_names_are(
         run_import(db, "centres", path)
     assert caught.value.code == "header_not_first_row"
     assert caught.value.params["row"] == 2
+    # a title above a position in one column ("Coordonnées GPS") too: "no geometry"
+    pair = write(
+        tmp_path / "paires.csv",
+        f'Liste des centres 2026;;\r\nnom;type;Coordonnées GPS\r\nA;CAS;"{FES[1]}, {FES[0]}"\r\n',
+    )
+    with pytest.raises(DataError) as caught:
+        run_import(db, "centres", pair)
+    assert (caught.value.code, caught.value.params["row"]) == ("header_not_first_row", 2)
     # a one-column file of WKT is no title above column names
     wkt = write(tmp_path / "wkt.csv", f"wkt\r\nPOINT ({FES[0]} {FES[1]})\r\n")
     assert read_file(wkt).records.columns.tolist() == ["wkt"]
