@@ -126,6 +126,41 @@ def centre_places(level: str) -> pd.DataFrame:
     return _centre_places(level, data_version())
 
 
+def places_by_type() -> pd.DataFrame:
+    """Operating centres and their places per centre type: ``centre_type, centres, places,
+    filled`` (``filled``: how many of them count a median for want of a known capacity).
+
+    A centre of unknown capacity counts the median of the known capacities of its own type,
+    as the Map explorer and the Coverage page count it when that type is chosen
+    (:func:`capacity_fill` of the type); ``places`` is NaN for a type with no known capacity.
+    """
+    return _places_by_type(data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _places_by_type(version: str) -> pd.DataFrame:
+    columns = ["centre_type", "centres", "places", "filled"]
+    try:
+        with db.connect(app_settings()) as conn:
+            centres = inputs.load_centres(conn)
+    except AnalysisError:  # no operating centre: nothing to count
+        return pd.DataFrame(columns=columns)
+    capacity = centres["capacity"].astype(float)
+    median = capacity.groupby(centres["centre_type"]).transform("median")
+    frame = pd.DataFrame(
+        {
+            "centre_type": centres["centre_type"],
+            "centres": 1,
+            "places": capacity.fillna(median),
+            "filled": (capacity.isna() & median.notna()).astype(int),
+        }
+    )
+    summed = frame.groupby("centre_type", as_index=False)[["centres", "places", "filled"]].sum(
+        min_count=1
+    )
+    return summed[columns]
+
+
 def has_capacity(frame: pd.DataFrame) -> bool:
     """Whether the places-based indicators (:data:`CAPACITY_COLUMNS`) of a
     :func:`commune_indicators` frame are known, i.e. some centre has a capacity."""

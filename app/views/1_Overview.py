@@ -9,7 +9,7 @@ from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number, legend_title
 from app.components.tables import screen_table, unit_table
-from app.i18n import current_language, is_rtl, join_list, provenance_text, t
+from app.i18n import current_language, is_rtl, join_list, provenance_text, t, tn
 from app.shell import plain_markdown
 from walouja.errors import WaloujaError
 
@@ -91,7 +91,11 @@ demo_centres_note()
 
 if not summary.empty:
     st.header(t("overview.by_type"))
-    by_type = summary.groupby("centre_type")[["centres", "places"]].sum(min_count=1).reset_index()
+    # each type counts its own median for an unknown capacity, as the Map explorer and the
+    # Coverage page do when that type is chosen
+    by_type = analyses.places_by_type()
+    filled = int(by_type["filled"].sum())
+    by_type = by_type[["centre_type", "centres", "places"]]
     by_type["centre_type"] = by_type["centre_type"].map(lambda c: t(f"centre_type.{c}"))
     by_type = by_type.rename(
         columns={
@@ -107,7 +111,8 @@ if not summary.empty:
         by_type, {str(c): str(c) for c in by_type.columns}, whole, widths=type_widths
     )
     st.dataframe(shown_by_type, hide_index=True, column_config=by_type_config)
-    capacity_note()
+    if filled:
+        st.caption(tn("capacity.filled_by_type", filled))
     demo_centres_note()
 
 

@@ -133,3 +133,63 @@ def _median(engine: Engine) -> float:
             )
         ).scalar_one()
     return float(value)
+
+
+def _type_with_unknown_capacities(engine: Engine) -> tuple[str, int, float, float]:
+    """An operating centre type with centres of unknown and of known capacity: the type, how
+    many of its centres have no capacity, its median capacity and its places with each
+    unknown capacity counted as that median (by hand, in SQL)."""
+    with engine.connect() as c:
+        row = c.execute(
+            sa.text(
+                "WITH t AS (SELECT centre_type, count(*) FILTER (WHERE capacity IS NULL) AS n, "
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY capacity) AS med, "
+                "sum(capacity) AS known FROM centres WHERE status = 'operating' "
+                "GROUP BY 1) SELECT centre_type, n, med, known + n * med FROM t "
+                "WHERE n > 0 AND med IS NOT NULL ORDER BY n DESC, 1 LIMIT 1"
+            )
+        ).one()
+    return str(row[0]), int(row[1]), float(row[2]), float(row[3])
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_overview_counts_a_types_places_as_the_coverage_page_does_for_that_type(
+    lang: str, monkeypatch: pytest.MonkeyPatch, engine: Engine
+) -> None:
+    # the Overview's "Centres par type" filled every unknown capacity with the median of all
+    # types (90 places), while the Coverage page for one type fills it with that type's
+    # median: CAS read 1 711 places on the Overview and 1 515 on the Coverage page
+    ctype, unknown, median, places = _type_with_unknown_capacities(engine)
+    label = translate(f"centre_type.{ctype}", lang)
+    field_type, field_places = translate("field.centre_type", lang), translate("field.places", lang)
+
+    at, _ = _open("1_Overview", lang, monkeypatch)
+    table = next(d for d in at.dataframe if field_type in d.value.columns)
+    row = table.value.loc[table.value[field_type] == label]
+    assert len(row) == 1, table.value
+    assert float(row.iloc[0][field_places]) == pytest.approx(places)
+    notes = [c.value for c in at.caption]
+    with engine.connect() as c:
+        filled = c.execute(
+            sa.text(
+                "SELECT count(*) FROM centres x WHERE status = 'operating' AND capacity IS NULL "
+                "AND EXISTS (SELECT 1 FROM centres k WHERE k.status = 'operating' "
+                "AND k.centre_type = x.centre_type AND k.capacity IS NOT NULL)"
+            )
+        ).scalar_one()
+    by_type = translate(
+        count_key("capacity.filled_by_type", int(filled), lang), lang, n=grouped(int(filled), lang)
+    )
+    assert by_type in notes, notes
+
+    # the Coverage page for that type counts the same median, and says so
+    at, _ = _open("3_Coverage_and_equity", lang, monkeypatch, ctype=ctype, by="region")
+    note = translate(
+        count_key("capacity.filled", unknown, lang),
+        lang,
+        n=grouped(unknown, lang),
+        places=fmt_number(median, decimals=0 if median.is_integer() else 1, lang=lang),
+    )
+    assert note in [c.value for c in at.caption]
+    shown = next(d for d in at.dataframe if field_places in d.value.columns).value
+    assert float(shown[field_places].sum()) == pytest.approx(places)
