@@ -14,6 +14,8 @@ import codecs
 import csv
 import io
 import re
+import shutil
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Mapping
@@ -31,7 +33,7 @@ from geo.messages import Note, file_error
 from geo.validate import RowError, has_coordinates, layer_names, normalise_column
 from walouja.errors import DataError
 
-FORMATS = ("csv", "xlsx", "ods", "geojson", "gpkg", "shp", "gtfs", "osm")
+FORMATS = ("csv", "xlsx", "ods", "geojson", "gpkg", "kml", "shp", "gtfs", "osm")
 
 
 @dataclass
@@ -85,6 +87,8 @@ def detect_format(path: Path) -> str:
             return "gtfs"
         if any(n.endswith(".shp") for n in names):
             return "shp"
+        if any(n.endswith(".kml") for n in names):
+            return "kml"  # a KMZ (Google Earth's zipped KML) saved as .zip
         inside = [
             n.rsplit("/", 1)[-1]
             for n in names
@@ -102,9 +106,7 @@ def detect_format(path: Path) -> str:
         # GDAL reads .xls only when built with FreeXL, which this one is not
         raise file_error("xls_file", name=display_name(path))
     if suffix in (".kml", ".kmz"):
-        # Google Earth's and My Maps' files: "cannot tell the format … or --format" led
-        # nowhere, as no --format reads them
-        raise file_error("kml_file", name=display_name(path))
+        return "kml"  # Google Earth's and Google My Maps' files
     raise file_error("unknown_extension", name=display_name(path), formats=", ".join(FORMATS))
 
 
@@ -342,6 +344,7 @@ _FORMAT_LABEL = {
     "shp": "Shapefile",
     "xlsx": "Excel (.xlsx)",
     "ods": "OpenDocument (.ods)",
+    "kml": "KML",
 }
 
 _SHEET_DRIVER = {"xlsx": "XLSX", "ods": "ODS"}
@@ -522,6 +525,9 @@ def _read_vector(
     warnings: list[str] = []
     try:
         layers = pyogrio.list_layers(uri)
+        if len(layers) == 0:  # a KML document or a GeoPackage without any layer: no row
+            empty = pd.DataFrame(index=pd.RangeIndex(1, 1))
+            return SourceTable(empty, gpd.GeoSeries([], index=empty.index), fmt, name, [])
         layer, notes = _choose_layer(layers, name, prefer)
         warnings.extend(notes)
         if len(layers) > 1 and not notes:  # the layer named so, and first: said all the same
@@ -583,6 +589,63 @@ def read_gpkg(path: Path, *, prefer: str | None = None) -> SourceTable:
     else its first layer, or its first layer of points when the first holds none."""
     uri = _named_uri(_not_empty(path), "GPKG", (".gpkg",))
     return _read_vector(uri, path.name, "gpkg", prefer=prefer)
+
+
+# the columns GDAL's LIBKML driver gives every placemark (its style and time elements, its
+# description), left out when no placemark of the file sets them: a My Maps file read eleven
+# of them as columns no field reads
+_KML_HOUSEKEEPING = {
+    "id": None,
+    "timestamp": None,
+    "begin": None,
+    "end": None,
+    "altitudeMode": None,
+    "tessellate": -1,
+    "extrude": 0,
+    "visibility": -1,
+    "drawOrder": None,
+    "icon": None,
+    "snippet": None,
+    "description": None,
+}
+
+
+def read_kml(path: Path, *, prefer: str | None = None) -> SourceTable:
+    """A KML or KMZ file (Google Earth, Google My Maps): its placemarks, with their name,
+    description and extended data (``<Data name="type">``) as columns.
+
+    Of a file with several folders, the folder named as the layer imported into, else the
+    first, as a GeoPackage's layers; heights are dropped (a placemark is a position on the
+    map); KML is longitude/latitude by definition.
+    """
+    _not_empty(path)
+    try:
+        if path.suffix.lower() in (".kml", ".kmz"):
+            table = _read_vector(str(path), path.name, "kml", prefer=prefer)
+        else:
+            # GDAL's KML drivers know a file by its extension only ("LIBKML:" finds no
+            # file): a KML saved under another name is read from a copy named as one
+            with tempfile.TemporaryDirectory() as tmp:
+                copy = Path(tmp) / ("doc.kmz" if zipfile.is_zipfile(path) else "doc.kml")
+                shutil.copyfile(path, copy)
+                table = _read_vector(str(copy), path.name, "kml", prefer=prefer)
+    except DataError as exc:
+        if exc.code != "unreadable_file" or "no container element" not in str(exc):
+            raise
+        # a bare <kml/>, holding neither a document nor a placemark: no row to import
+        empty = pd.DataFrame(index=pd.RangeIndex(1, 1))
+        return SourceTable(empty, gpd.GeoSeries([], index=empty.index), "kml", path.name, [])
+    records = table.records
+    unset = []
+    for column, default in _KML_HOUSEKEEPING.items():
+        if column in records.columns:
+            values = records[column]
+            if values.isna().all() or (default is not None and (values == default).all()):
+                unset.append(column)
+    table.records = records.drop(columns=unset)
+    if table.geometry is not None:
+        table.geometry = table.geometry.force_2d()
+    return table
 
 
 SHAPEFILE_PARTS = (".shx", ".dbf")
@@ -704,6 +767,7 @@ FORMAT_NAMES = {
     "ods": "OpenDocument (.ods)",
     "geojson": "GeoJSON",
     "gpkg": "GeoPackage",
+    "kml": "KML",
     "shp": "Shapefile",
     "gtfs": "GTFS",
     "osm": "OpenStreetMap XML (.osm)",
@@ -719,6 +783,7 @@ _EXTENSIONS = {
     "ods": ".ods",
     "geojson": ".geojson",
     "gpkg": ".gpkg",
+    "kml": ".kml",
     "shp": ".zip",
     "gtfs": ".zip",
     "osm": ".osm",
@@ -820,14 +885,12 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     name = display_name(path)
     if actual == "xls":
         raise file_error("xls_file", name=name)
-    if actual == "kml":
-        raise file_error("kml_file", name=name)
     if actual == "html":
         # a download that saved the site's sign-in or error page under the data's name
         raise file_error("html_page", name=name, expected=FORMAT_NAMES[fmt])
     if (fmt, actual) == ("gtfs", "csv") and _is_stops_txt(path):
         return  # a feed's stops.txt
-    if (fmt, actual) in (("shp", "zip"), ("gtfs", "zip"), ("osm", "xml")):
+    if (fmt, actual) in (("shp", "zip"), ("gtfs", "zip"), ("osm", "xml"), ("kml", "zip")):
         return  # a zip or XML file whose reader says what it lacks
     expected = FORMAT_NAMES[fmt]
     if actual not in _EXTENSIONS:
@@ -988,6 +1051,7 @@ def read_file(path: str | Path, *, fmt: str | None = None, layer: str | None = N
         "ods": lambda p: read_sheet(p, "ods", prefer=layer),
         "geojson": read_geojson,
         "gpkg": lambda p: read_gpkg(p, prefer=layer),
+        "kml": lambda p: read_kml(p, prefer=layer),
         "shp": read_shapefile,
         "gtfs": read_gtfs,
     }

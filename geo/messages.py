@@ -121,15 +121,10 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{name} holds no text: only empty lines",
         "save or download it again, check that it opens with its rows, then import it",
     ),
-    "kml_file": (
-        "{name} is a KML file (Google Earth, Google My Maps), which Walouja does not import",
-        "save it as GeoJSON or GeoPackage (in QGIS: right-click the layer, Export, Save "
-        "Features As), then import that file",
-    ),
     "no_data_rows": (
         "{name} has no data rows: nothing to import",
         "add the places below the header line, one per row (in GeoJSON or GeoPackage, one "
-        "feature each)",
+        "feature each; in KML, one placemark each)",
     ),
     "unreadable_csv": (
         "{name}: the header line holds a value longer than a million characters",

@@ -205,3 +205,98 @@ def test_a_gtfs_feed_saved_as_csv_imports_with_the_format_its_refusal_names(
     assert out.returncode == 0, out.stderr
     assert '"format": "gtfs"' in out.stdout
     assert '"inserted": 2' in out.stdout
+
+
+# Google My Maps' export, as a municipality's clerk would send it: a folder ("layer") of
+# placemarks with a name, a description and data fields; Google Earth adds a height
+MY_MAPS_KML = f"""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2">
+  <Document>
+    <name>Centres de la commune</name>
+    <Style id="icon-1899-0288D1-normal"><IconStyle><scale>1</scale></IconStyle></Style>
+    <Folder>
+      <name>Calque sans titre</name>
+      <Placemark>
+        <name>Centre KML A</name>
+        <description>Ouvert en 2024</description>
+        <styleUrl>#icon-1899-0288D1-normal</styleUrl>
+        <ExtendedData>
+          <Data name="external_id"><value>CLI-F-K1</value></Data>
+          <Data name="type"><value>COAPH</value></Data>
+          <Data name="capacite"><value>120</value></Data>
+        </ExtendedData>
+        <Point><coordinates>{FES[0]},{FES[1]},412</coordinates></Point>
+      </Placemark>
+      <Placemark>
+        <name>مركز KML ب</name>
+        <ExtendedData>
+          <Data name="external_id"><value>CLI-F-K2</value></Data>
+          <Data name="type"><value>CAS</value></Data>
+          <Data name="capacite"><value></value></Data>
+        </ExtendedData>
+        <Point><coordinates>{RABAT[0]},{RABAT[1]}</coordinates></Point>
+      </Placemark>
+    </Folder>
+  </Document>
+</kml>
+"""
+
+
+@pytest.mark.parametrize("name", ["centres.kml", "centres.kmz", "centres.zip"])
+def test_a_google_earth_or_my_maps_file_is_imported(
+    tmp_path: Path, engine: Engine, name: str
+) -> None:
+    # a .kml or .kmz was refused ("save it as GeoJSON or GeoPackage, in QGIS…"): a clerk
+    # with Google Earth or My Maps had to find QGIS first
+    path = tmp_path / name
+    if name == "centres.kml":
+        path.write_text(MY_MAPS_KML, encoding="utf-8")
+    else:  # a KMZ: the KML zipped as doc.kml (also when saved under a .zip name)
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("doc.kml", MY_MAPS_KML)
+    try:
+        out = _walouja("import", "centres", str(path), "--source", "Commune (KML)")
+        assert out.returncode == 0, out.stderr
+        assert f"centres: {name} (kml) — 2 rows read, inserted 2" in out.stdout, out.stdout
+        # the description is the one column no field reads; the style columns are not named
+        assert "1 column left out, as centres has no such field: description" in out.stdout
+        with engine.connect() as c:
+            rows = c.execute(
+                sa.text(
+                    "SELECT external_id, name, centre_type, capacity, ST_X(geom), ST_Y(geom), "
+                    "ST_NDims(geom) FROM centres WHERE external_id LIKE 'CLI-F-K%' ORDER BY 1"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("CLI-F-K1", "Centre KML A", "COAPH", 120, FES[0], FES[1], 2),
+            ("CLI-F-K2", "مركز KML ب", "CAS", None, RABAT[0], RABAT[1], 2),
+        ]
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM centres WHERE external_id LIKE 'CLI-F-K%'"))
+
+
+def test_a_kml_saved_under_a_csv_name_imports_with_the_format_its_refusal_names(
+    tmp_path: Path, engine: Engine
+) -> None:
+    path = tmp_path / "centres.csv"
+    path.write_text(MY_MAPS_KML, encoding="utf-8")
+    out = _walouja("import", "centres", str(path), "--dry-run")
+    assert out.returncode == 1
+    assert out.stderr == (
+        "walouja: centres.csv is not in the CSV format: it is in the KML format — import it "
+        "with --format kml, or rename it to end in .kml\n"
+    )
+    done = _walouja("import", "centres", str(path), "--format", "kml", "--dry-run", "--json")
+    assert done.returncode == 0, done.stderr
+    assert '"inserted": 2' in done.stdout
+    assert _count(engine) == 0
+
+
+def test_a_kml_without_a_placemark_has_no_data_rows(tmp_path: Path, engine: Engine) -> None:
+    path = tmp_path / "vide.kml"
+    path.write_text('<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>')
+    out = _walouja("import", "centres", str(path))
+    assert out.returncode == 1
+    assert out.stderr.startswith("walouja: vide.kml has no data rows: nothing to import — ")
+    assert "in KML, one placemark each" in out.stderr

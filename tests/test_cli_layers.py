@@ -129,7 +129,8 @@ def test_a_file_with_a_header_and_no_rows_is_an_error(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.strip() == (
         "walouja: header_only.csv has no data rows: nothing to import — add the places below "
-        "the header line, one per row (in GeoJSON or GeoPackage, one feature each)"
+        "the header line, one per row (in GeoJSON or GeoPackage, one feature each; in KML, one "
+        "placemark each)"
     )
 
 

@@ -516,11 +516,11 @@ def test_a_file_walouja_cannot_read_is_refused_in_the_pages_language(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     at = _page("fr", monkeypatch)
-    kml = b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"></kml>'
-    at.file_uploader(key="upload").set_value(("centres.kml", kml, "application/xml")).run()
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+    at.file_uploader(key="upload").set_value(("centres.pdf", pdf, "application/pdf")).run()
     at = at.button(key="check").click().run()
     assert not at.exception, at.exception
-    assert "centres.kml" in at.error[0].value
+    assert "centres.pdf" in at.error[0].value
     hint = " ".join(i.value for i in at.info)
     assert "GeoPackage" in hint
     assert "--format" not in hint
@@ -1183,3 +1183,30 @@ def test_a_centres_file_checked_for_the_beaches_asks_whether_centres_were_meant(
         "la colonne « type » est le champ centre_type de la couche Centres : est-ce bien dans "
         "Centres que vous vouliez importer ?"
     ) in notes
+
+
+def test_a_google_my_maps_kml_is_checked_and_written(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str
+) -> None:
+    # the page refused a .kml or .kmz ("save it as GeoJSON or GeoPackage, in QGIS…")
+    kml = (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+        "<Document><Folder><name>Calque sans titre</name>"
+        "<Placemark><name>Centre KML</name><ExtendedData>"
+        f'<Data name="id"><value>{written}k1</value></Data>'
+        '<Data name="type"><value>CAS</value></Data></ExtendedData>'
+        "<Point><coordinates>-5.0003,34.0331,410</coordinates></Point></Placemark>"
+        "</Folder></Document></kml>"
+    )
+    at = _page("fr", monkeypatch)
+    assert "KML" in at.file_uploader(key="upload").label
+    name = f"{written}centres.kml"
+    at.file_uploader(key="upload").set_value((name, kml.encode(), "application/xml")).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert _rows(engine) == []  # a check writes nothing
+    at.text_input(key="imp_licence").input("CC BY 4.0").run()
+    at.button(key="write").click().run()
+    assert not at.exception, at.exception
+    assert _rows(engine) == [(f"{written}k1", "CAS", name)]

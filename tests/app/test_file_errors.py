@@ -165,10 +165,10 @@ CASES: list[tuple[str, Case]] = [
         "blank_file",
         lambda d, c: read_file(_write(d / "centres.csv", "\r\n \r\n;;\r\n")),
     ),
-    (  # "cannot tell the format … or --format", which no --format read
-        "kml_file",
-        lambda d, c: read_file(
-            _write(d / "points.kml", '<kml xmlns="http://www.opengis.net/kml/2.2"/>')
+    (  # a KML document of no placemark
+        "no_data_rows",
+        lambda d, c: run_import(
+            c, "centres", _write(d / "points.kml", '<kml xmlns="http://www.opengis.net/kml/2.2"/>')
         ),
     ),
     (

@@ -563,10 +563,10 @@ def test_a_refused_file_is_reported_as_soon_as_it_is_given(page: AppTest) -> Non
 
 def test_a_file_of_another_format_is_refused_in_the_pages_language(page: AppTest) -> None:
     page.radio(key="p_cand").set_value("upload").run()
-    kml = b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"></kml>'
-    at = page.file_uploader(key="p_file").set_value(("sites.kml", kml, "text/xml")).run()
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+    at = page.file_uploader(key="p_file").set_value(("sites.pdf", pdf, "application/pdf")).run()
     assert not at.exception, at.exception
-    assert "sites.kml" in at.error[0].value  # in French, not Streamlit's English tooltip
+    assert "sites.pdf" in at.error[0].value  # in French, not Streamlit's English tooltip
     assert "--format" not in " ".join(i.value for i in at.info)
 
 

@@ -320,3 +320,25 @@ def test_sites_csv_writes_whole_figures_without_a_decimal_and_huge_ones_as_they_
     table = pd.read_csv(io.BytesIO(sites_bytes(sites, "csv")), dtype=str, encoding="utf-8-sig")
     assert table["cost_mad"].fillna("").tolist() == ["5000000", ""]
     assert [float(v) for v in table["gain"]] == [1e20, 99.0]
+
+
+def test_candidate_sites_are_read_from_a_google_earth_kmz(tmp_path: Path) -> None:
+    # a KML or KMZ of candidate sites was refused ("save it as GeoJSON or GeoPackage")
+    kml = (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+        "<Document><Folder><name>Sites proposés</name>"
+        "<Placemark><name>Terrain communal</name>"
+        "<Point><coordinates>-5.0003,34.0331,410</coordinates></Point></Placemark>"
+        "<Placemark><name>قطعة أرضية</name>"
+        "<Point><coordinates>-6.8416,34.0209</coordinates></Point></Placemark>"
+        "</Folder></Document></kml>"
+    )
+    path = tmp_path / "sites.kmz"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("doc.kml", kml)
+    points = read_points(path)
+    assert list(points["name"]) == ["Terrain communal", "قطعة أرضية"]
+    assert list(zip(points["lon"], points["lat"], strict=True)) == [
+        (-5.0003, 34.0331),
+        (-6.8416, 34.0209),
+    ]

@@ -633,17 +633,25 @@ def test_coordinate_columns_with_a_note_in_brackets_are_read(
     assert "1 column left out, as centres has no such field: Altitude (m)" in report.warnings
 
 
-def test_a_kml_file_says_what_to_save_it_as(tmp_path: Path) -> None:
-    kml = '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>'
-    for name in ("centres.kml", "centres.csv"):  # named so, or saved under a .csv name
-        with pytest.raises(DataError) as caught:
-            read_file(write(tmp_path / name, kml))
-        assert caught.value.code == "kml_file"
-        assert str(caught.value) == (
-            f"{name} is a KML file (Google Earth, Google My Maps), which Walouja does not "
-            "import — save it as GeoJSON or GeoPackage (in QGIS: right-click the layer, Export, "
-            "Save Features As), then import that file"
-        )
+def test_a_kml_file_is_read_and_a_renamed_one_named_a_kml(tmp_path: Path) -> None:
+    kml = (
+        '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder>'
+        "<name>Plages</name><Placemark><name>Plage A</name>"
+        f"<Point><coordinates>{FES[0]},{FES[1]},12</coordinates></Point></Placemark>"
+        "</Folder></Document></kml>"
+    )
+    table = read_file(write(tmp_path / "plages.kml", kml), layer="beaches")
+    assert (table.format, list(table.records.columns)) == ("kml", ["Name"])
+    assert list(table.records["Name"]) == ["Plage A"]
+    assert table.geometry is not None
+    assert [(p.x, p.y, p.has_z) for p in table.geometry] == [(FES[0], FES[1], False)]
+    with pytest.raises(DataError) as caught:  # saved under a .csv name
+        read_file(write(tmp_path / "plages.csv", kml))
+    assert caught.value.code == "format_is_other"
+    assert str(caught.value) == (
+        "plages.csv is not in the CSV format: it is in the KML format — import it with "
+        "--format kml, or rename it to end in .kml"
+    )
 
 
 def test_coordinates_in_degrees_minutes_and_seconds_are_read(

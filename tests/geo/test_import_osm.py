@@ -145,12 +145,12 @@ def test_a_kml_saved_as_xml_is_not_read_as_openstreetmap(
     )
     with pytest.raises(DataError) as caught:
         import_file(settings, "centres", path, options=ImportOptions(dry_run=True))
-    # named a KML, with the formats to save it in (it said its root element was <kml>)
-    assert caught.value.code == "kml_file"
+    # named a KML, and how to import it (it said its root element was <kml>)
+    assert caught.value.code == "format_is_other"
     assert caught.value.message == (
-        "centres.xml is a KML file (Google Earth, Google My Maps), which Walouja does not import"
+        "centres.xml is not in the OpenStreetMap XML (.osm) format: it is in the KML format"
     )
-    assert "GeoJSON" in str(caught.value.hint)  # it says which formats are read
+    assert "--format kml" in str(caught.value.hint)
 
 
 def test_accessible_cities_are_not_osm_features() -> None:

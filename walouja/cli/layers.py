@@ -222,7 +222,10 @@ def register(app: typer.Typer) -> None:
             None,
             "--format",
             metavar="FORMAT",
-            help="csv, xlsx, ods, geojson, gpkg, shp, gtfs or osm (default: from the file's name).",
+            help=(
+                "csv, xlsx, ods, geojson, gpkg, kml, shp, gtfs or osm "
+                "(default: from the file's name)."
+            ),
         ),
         crs: str = typer.Option(
             None,
