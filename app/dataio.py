@@ -41,6 +41,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "geojson": "geojson",
     "csv": "csv",
     "xlsx": "xlsx",
+    "kml": "kml",
 }
 """Export formats: the ``fmt`` ``geo.export`` takes -> the file's extension (each shown as
 :func:`export_format_label` words it)."""

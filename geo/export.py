@@ -40,6 +40,7 @@ EXPORT_FORMATS = {
     ".json": "geojson",
     ".csv": "csv",
     ".xlsx": "xlsx",
+    ".kml": "kml",
 }
 """Formats of an export (an extension -> the format): each imports back."""
 
@@ -176,6 +177,15 @@ def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str, csv: Csv
             pyogrio.write_dataframe(table, path, driver="XLSX", layer=layer[:31])
     elif fmt == "gpkg":
         flat.to_file(path, layer=layer, driver="GPKG")
+    elif fmt == "kml":
+        # Google Earth's format: each row a placemark named by its name, the other columns
+        # its data; KML is longitude/latitude by definition
+        before = pyogrio.get_gdal_config_option("LIBKML_NAME_FIELD")
+        pyogrio.set_gdal_config_options({"LIBKML_NAME_FIELD": "name"})
+        try:
+            flat.to_crs(4326).to_file(path, layer=layer, driver="LIBKML")
+        finally:
+            pyogrio.set_gdal_config_options({"LIBKML_NAME_FIELD": before})
     else:
         flat.to_file(path, driver="GeoJSON")
 

@@ -642,6 +642,12 @@ def read_kml(path: Path, *, prefer: str | None = None) -> SourceTable:
             values = records[column]
             if values.isna().all() or (default is not None and (values == default).all()):
                 unset.append(column)
+    ids = records["id"].dropna().astype(str) if "id" in records.columns else pd.Series([])
+    made = ids.str.extract(r"^(.+)\.\d+$")[0] if len(ids) else pd.Series([])
+    if len(ids) and made.notna().all() and made.nunique() == 1:
+        # the placemarks' ids GDAL wrote ("centres.1", "centres.2"…, as Walouja's own
+        # export does), not an id of the places: the rows' ids are in their data
+        unset.append("id")
     table.records = records.drop(columns=unset)
     if table.geometry is not None:
         table.geometry = table.geometry.force_2d()

@@ -123,3 +123,21 @@ def test_the_arabic_coverage_csv_help_says_each_column_once() -> None:
     from app.i18n import translate
 
     assert translate("equity.download_help", "ar").count("عمود نوع المركز") == 1
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_data_page_offers_a_layer_as_kml_for_google_earth(
+    monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    from app.i18n import translate
+    from tests.app.test_data_import import _page
+
+    at = _page(lang, monkeypatch)
+    choice = at.selectbox(key="exp_fmt")
+    assert translate("data.export_format.kml", lang) in choice.options  # "KML pour Google Earth"
+    choice.set_value("kml")
+    at.selectbox(key="exp_layer").set_value("beaches")
+    at.button(key="export").click().run()
+    assert not at.exception, at.exception
+    (button,) = at.get("download_button")
+    assert "walouja_beaches.kml" in button.proto.label

@@ -250,7 +250,7 @@ def test_a_field_no_row_has_is_said_with_the_pages_own_box_not_the_cli_option(
     assert not any("aucune ligne" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "xlsx", "kml"])
 def test_the_pages_export_carries_each_rows_licence_as_the_cli_does(
     engine: Engine, tmp_path: Path, fmt: str
 ) -> None:

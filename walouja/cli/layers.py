@@ -362,15 +362,15 @@ def register(app: typer.Typer) -> None:
         file: Annotated[
             Path,
             typer.Argument(
-                help="The file to write: .gpkg, .geojson, .csv or .xlsx. Its folder must exist; a "
-                "file already there is replaced."
+                help="The file to write: .gpkg, .geojson, .csv, .xlsx or .kml. Its folder must "
+                "exist; a file already there is replaced."
             ),
         ],
         fmt: str = typer.Option(
             None,
             "--format",
             metavar="FORMAT",
-            help="gpkg, geojson, csv or xlsx (default: from the file's extension).",
+            help="gpkg, geojson, csv, xlsx or kml (default: from the file's extension).",
         ),
         where: Annotated[
             list[str] | None,
