@@ -430,9 +430,12 @@ def _interrupt(args: list[str], delay_s: float) -> tuple[int, str, str]:
 
 def test_ctrl_c_while_the_command_starts_is_one_line() -> None:
     # the commands' modules take about a second to import: Ctrl+C then printed a traceback of
-    # pandas or SciPy and died of the signal, instead of the line a Ctrl+C later prints
+    # pandas or SciPy and died of the signal, instead of the line a Ctrl+C later prints; and
+    # between the guarded imports (building the command line: a CI run's 0.2 s landed there)
+    # it still did. Moments through the start, once Python itself has started (a Ctrl+C in
+    # its own start-up, before any line of Walouja, ends any Python program so)
     interrupted = 0
-    for delay_s in (0.1, 0.2, 0.3):
+    for delay_s in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7):
         code, out, err = _interrupt(["equity", "--indicator", "access", "--fresh"], delay_s)
         assert "Traceback" not in err, err
         if code == 0:  # rarely, a library's import swallows the signal

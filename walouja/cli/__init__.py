@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from pathlib import Path
-from typing import Any, NoReturn
 
 INTERRUPTED: dict[str, Any] = {
     "error": {
@@ -28,6 +27,25 @@ def _interrupted() -> NoReturn:
     sys.stderr.write("walouja: interrupted\n")
     raise SystemExit(130) from None
 
+
+def _interrupted_on_start(signum: int, frame: object) -> None:
+    """SIGINT while the command line starts: :func:`_interrupted`, wherever it lands."""
+    _interrupted()
+
+
+# Ctrl+C anywhere before a command begins (an import, building the command line, parsing
+# it) ends as Ctrl+C during the command does: a try around the imports alone left the lines
+# between them (and the standard library's own imports, first of all), where it printed a
+# traceback. A command's own start (``friendly``) gives Ctrl+C back to Python. Only when this
+# is the ``walouja`` program (``python -m`` names itself "-m" while it imports the package):
+# a test importing the module keeps its handler.
+if (sys.argv[0] == "-m" or os.path.basename(sys.argv[0]) == "walouja") and signal.getsignal(
+    signal.SIGINT
+) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _interrupted_on_start)
+
+from pathlib import Path  # noqa: E402  (after the handler: each import takes its time)
+from typing import Any, NoReturn  # noqa: E402
 
 try:
     import typer

@@ -6,7 +6,9 @@ import inspect
 import json
 import math
 import re
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -183,6 +185,16 @@ def undefined_table(exc: BaseException) -> DatabaseError | None:
     )
 
 
+def _ctrl_c_to_python() -> None:
+    """Give Ctrl+C back to Python (a ``KeyboardInterrupt``) as a command begins: the command
+    line's start handled it itself (see ``walouja.cli``), and a command may need to stop
+    what it started (a solver's thread) before it ends."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) not in (signal.SIG_IGN, signal.SIG_DFL, None):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def friendly(func: Callable[P, R]) -> Callable[P, R]:
     """Turn a user's mistake raised by a command into one line on stderr and exit code 1.
 
@@ -194,6 +206,7 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         as_json = kwargs.get("as_json") is True
         try:
+            _ctrl_c_to_python()
             return func(*args, **kwargs)
         except WaloujaError as exc:
             raise refuse(exc, as_json=as_json) from None
