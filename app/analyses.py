@@ -88,13 +88,21 @@ def capacity_fill(centre_type: str | None) -> CapacityFill:
     return _capacity_fill(centre_type, data_version())
 
 
+@st.cache_data(show_spinner=False, max_entries=2)
+def _operating_centres(version: str) -> pd.DataFrame | None:
+    """The operating centres of every type, None when there is none (nothing to count)."""
+    try:
+        with db.connect(app_settings()) as conn:
+            return inputs.load_centres(conn)
+    except AnalysisError:
+        return None
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _centre_places(level: str, version: str) -> pd.DataFrame:
     columns = ["code", "centre_type", "centres", "places"]
-    try:
-        with db.connect(app_settings()) as conn:
-            centres = inputs.load_centres(conn)
-    except AnalysisError:  # no operating centre: nothing to count
+    centres = _operating_centres(version)
+    if centres is None:
         return pd.DataFrame(columns=columns)
     fill = _capacity_fill(None, version)
     places = centres["capacity"].astype(float)
@@ -140,10 +148,8 @@ def places_by_type() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=2)
 def _places_by_type(version: str) -> pd.DataFrame:
     columns = ["centre_type", "centres", "places", "filled"]
-    try:
-        with db.connect(app_settings()) as conn:
-            centres = inputs.load_centres(conn)
-    except AnalysisError:  # no operating centre: nothing to count
+    centres = _operating_centres(version)
+    if centres is None:
         return pd.DataFrame(columns=columns)
     capacity = centres["capacity"].astype(float)
     median = capacity.groupby(centres["centre_type"]).transform("median")

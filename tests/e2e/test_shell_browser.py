@@ -125,8 +125,10 @@ def test_back_leaves_the_page_and_finds_the_last_one_as_it_was_left(app: str, pa
         f"() => {{ const v = ({SELECT_VALUES})(); return v.includes('60 km') && "
         "v.some(x => x.startsWith('CAS — ')); }"
     )
+    assert page.url.endswith("/coverage_and_equity?ctype=CAS&km=60"), page.url
     page.go_back()
     _wait_heading(page, "Vue d'ensemble")
+    assert "coverage_and_equity" not in page.url, page.url
     page.go_forward()
     _wait_heading(page, "Couverture et équité")
     page.go_forward()  # the Map explorer, with the indicator it showed
@@ -135,6 +137,7 @@ def test_back_leaves_the_page_and_finds_the_last_one_as_it_was_left(app: str, pa
     page.wait_for_function(
         f"() => ({SELECT_VALUES})().includes('Couverture (part à moins du seuil)')"
     )
+    assert "Couverture (part à moins du seuil)" in page.evaluate(SELECT_VALUES)
 
 
 OPTION_ENDS = """() => Array.from(document.querySelectorAll("[role='option']")).map(o => {
