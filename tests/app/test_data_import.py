@@ -889,8 +889,26 @@ def test_every_note_and_hint_naming_a_cli_option_has_the_pages_wording() -> None
 @pytest.mark.parametrize(
     ("lang", "labels"),
     [
-        ("en", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)", "Excel (.xlsx)"]),
-        ("fr", ["GeoPackage (.gpkg)", "GeoJSON (.geojson)", "CSV (.csv)", "Excel (.xlsx)"]),
+        (
+            "en",
+            [
+                "GeoPackage (.gpkg)",
+                "GeoJSON (.geojson)",
+                "CSV (.csv)",
+                "Excel (.xlsx)",
+                "KML for Google Earth (.kml)",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "GeoPackage (.gpkg)",
+                "GeoJSON (.geojson)",
+                "CSV (.csv)",
+                "Excel (.xlsx)",
+                "KML pour Google Earth (.kml)",
+            ],
+        ),
     ],
 )
 def test_the_export_formats_are_named_as_people_know_them(
