@@ -573,6 +573,10 @@ def test_import_and_export_name_their_arguments_and_values() -> None:
     exported = helped("export")
     assert "Usage: walouja export [OPTIONS] LAYER FILE" in exported
     assert "--bbox W,S,E,N Keep the rows in this box" in exported
+    # the summary named four formats after KML export came: the list of commands too
+    assert "GeoPackage, GeoJSON, CSV, Excel (.xlsx) or KML" in exported
+    assert "Excel (.xlsx) or KML" in helped()
+    assert "GeoPackage, shapefile, KML/KMZ" in helped("prioritise")  # KML candidates
     assert "--report FILE.csv Also write how each commune was matched" in helped("load")
     assert "Usage: walouja scenarios compare [OPTIONS] A B" in helped("scenarios", "compare")
 

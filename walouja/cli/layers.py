@@ -405,7 +405,7 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
-        """Export a layer (or a filtered subset) to GeoPackage, GeoJSON, CSV or Excel (.xlsx).
+        """Export a layer (or a filtered subset) to GeoPackage, GeoJSON, CSV, Excel (.xlsx) or KML.
 
         Each row carries its source and that source's licence; the file keeps Arabic text
         and imports back unchanged; a CSV has lon/lat columns.

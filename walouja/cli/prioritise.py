@@ -97,7 +97,7 @@ _CANDIDATES = typer.Option(
     None,
     "--candidates",
     help="Point file of candidate sites (CSV lon/lat, Excel .xlsx, OpenDocument .ods, GeoJSON, "
-    "GeoPackage, shapefile).",
+    "GeoPackage, shapefile, KML/KMZ).",
 )
 
 
