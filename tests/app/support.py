@@ -1,9 +1,15 @@
-"""Checks the app tests share on the state of the test database."""
+"""What the app tests share: the app's entry point and checks on the state of the test
+database."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+"""The app's entry point, as ``AppTest.from_file`` opens it."""
 
 
 def require_no_centre_of_type(engine: Engine, kind: str) -> None:

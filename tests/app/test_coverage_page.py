@@ -7,7 +7,6 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,10 +21,9 @@ from streamlit.testing.v1 import AppTest
 
 from app.components import tables
 from app.i18n import translate
-from tests.app.support import require_no_centre_of_type
+from tests.app.support import HOME, require_no_centre_of_type
 from walouja.settings import Settings
 
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PAGE = "views/3_Coverage_and_equity.py"
 NNBSP = "\u202f"
 

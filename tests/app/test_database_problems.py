@@ -5,15 +5,14 @@ traceback nor the server's English sentence."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.support import HOME
 from walouja.settings import Settings
 
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PAGES = ("1_Overview", "2_Map_explorer", "9_Sources_and_licences")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,9 +18,7 @@ from streamlit.testing.v1 import AppTest
 from app.components import explorer
 from app.textsearch import search_places
 from geo import maps
-from tests.app.support import require_no_centre_of_type
-
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
+from tests.app.support import HOME, require_no_centre_of_type
 
 
 @pytest.fixture

@@ -4,27 +4,14 @@ against the real database: marks that need no emoji font, tables whose texts sho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app import shell
-
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+from tests.app.support import HOME
 
 
 def _page(page: str, lang: str, monkeypatch: pytest.MonkeyPatch, engine: Engine) -> AppTest:

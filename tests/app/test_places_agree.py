@@ -4,31 +4,18 @@ AppTest against the real database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from app.components.mapview import fmt_number
 from app.i18n import count_key, grouped, translate
-
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+from tests.app.support import HOME
 
 
 def _open(

@@ -4,7 +4,6 @@ AppTest against the real database."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -13,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
 from geo import db
+from tests.app.support import HOME
 from walouja.services.prioritise import list_scenarios
 from walouja.settings import Settings
 
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PAGE = "views/5_Prioritise_centres.py"
 
 

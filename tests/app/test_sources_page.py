@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 from app.i18n import translate
 from geo.layers import LAYERS
 from geo.provenance import recognise
+from tests.app.support import HOME
 
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 SOURCE = "test-sources-page-arrets.csv"
 
 
