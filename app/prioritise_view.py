@@ -1364,16 +1364,20 @@ SITE_DOWNLOADS: dict[str, str] = {
     "csv": "text/csv",
     "gpkg": "application/geopackage+sqlite3",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "kml": "application/vnd.google-earth.kml+xml",
 }
 """The formats the proposed sites download in (each a button), with their media type."""
 
 
 def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
-    """The proposed sites as CSV, XLSX or GeoPackage bytes (written by ``geo.export_sites``).
+    """The proposed sites as CSV, XLSX, GeoPackage or KML bytes (written by
+    ``geo.export_sites``).
 
-    ``gain_unit`` is worded in the page's language, and so is ``forced`` in a CSV or XLSX
-    file (oui/non, نعم/لا, yes/no: a reader of the sheet reads words, not ``True``); the
-    GeoPackage keeps it a boolean field, for a GIS to filter on. Codes are text
+    ``gain_unit`` is worded in the page's language, and so is ``forced`` in a CSV, XLSX or
+    KML file (oui/non, نعم/لا, yes/no: a reader of the sheet or of Google Earth's balloon
+    reads words, not ``True``); the GeoPackage keeps it a boolean field, for a GIS to filter
+    on. A KML placemark is named by the site's rank and name, Arabic on the Arabic page
+    (``1 · لبصارة``), French otherwise. Codes are text
     (``02.411``): the GeoPackage and the workbook store them as such; a CSV reader must be
     told (see the download's help). The CSV is written as every CSV the app downloads
     (``geo.export.CSV_DIALECTS``: ``;`` and a decimal comma in French and Arabic).
@@ -1393,7 +1397,8 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
             if row.get("forced") is not None:
                 row["forced"] = yes if row["forced"] else no
     # the CSV as every download of the app writes it: ';' and 5000000 in French
-    return sites_bytes(named, fmt, csv=csv_dialect(current_language()))
+    lang = current_language()
+    return sites_bytes(named, fmt, csv=csv_dialect(lang), lang=lang)
 
 
 def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = None) -> str:

@@ -1,5 +1,5 @@
-"""Proposed sites of a prioritisation scenario as GeoPackage, CSV or Excel (XLSX) bytes (for
-downloads), or a file (``walouja scenarios export``).
+"""Proposed sites of a prioritisation scenario as GeoPackage, CSV, Excel (XLSX) or KML bytes
+(for downloads), or a file (``walouja scenarios export``).
 
 The codes (``commune_code`` 04.421.01.01, ``province_code`` 04.421, ``region_code`` 04) are
 written exactly as the database holds them, as text. A GeoPackage (or GeoJSON) keeps them
@@ -15,7 +15,10 @@ code columns set to Text, or the GeoPackage. The CSV follows the app's one conve
 (:data:`geo.export.CSV_DIALECTS`): ``;`` and a decimal comma in French and Arabic, ``,`` and
 a decimal point in English and on the command line, whole numbers without ``.0``. The XLSX workbook
 is the spreadsheet user's file: its code cells are text cells, so Excel (and LibreOffice)
-show ``04`` and ``04.421`` as written, whatever the computer's list separator.
+show ``04`` and ``04.421`` as written, whatever the computer's list separator. The KML is
+for Google Earth and Google My Maps: each site a placemark named by its rank and its name
+(``1 · Bsara``, or ``1 · لبصارة`` from the Arabic page), its other columns the placemark's
+data, written by :mod:`geo.export`'s KML writer.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ SITE_COLUMNS = (
     "forced",
 )
 """Columns written for each site (those the scenario has), then ``lon``/``lat`` or a point."""
+SITE_FORMATS = ("gpkg", "csv", "xlsx", "kml")
+"""The formats :func:`sites_bytes` writes (a download's)."""
 
 
 def sites_frame(sites: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFrame:
@@ -77,23 +82,68 @@ def sites_frame(sites: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table[columns].copy(), geometry=geometry, crs="EPSG:4326")
 
 
+def placemark_names(frame: pd.DataFrame, lang: str = "fr") -> list[str]:
+    """Each site's name in Google Earth: its rank and its name, ``1 · Bsara``.
+
+    The name is the site's own in ``lang`` (``ar``: Arabic; any other: French), else in the
+    other language, else its commune's (a layer's site without a name), else its id or its
+    commune's code.
+    """
+    first, second = ("ar", "fr") if lang == "ar" else ("fr", "ar")
+    order = [f"name_{first}", f"name_{second}", f"commune_{first}", f"commune_{second}"]
+    columns = [c for c in (*order, "site_id", "commune_code") if c in frame.columns]
+    names = []
+    for row in frame.to_dict("records"):
+        name = next((str(row[c]).strip() for c in columns if not _blank(row[c])), "")
+        rank = row.get("rank")
+        if rank is None or _blank(rank):
+            names.append(name)
+        else:
+            names.append(f"{int(rank)} · {name}" if name else str(int(rank)))
+    return names
+
+
+def _blank(value: Any) -> bool:
+    """Whether a cell holds nothing (missing, or only spaces)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value))
+
+
+def _as_written(frame: gpd.GeoDataFrame, fmt: str, lang: str) -> gpd.GeoDataFrame:
+    """``frame`` as ``fmt`` writes it: a KML's sites get their placemark names
+    (:func:`placemark_names`) and a whole-number rank (GDAL's KML writes a 64-bit integer as
+    text)."""
+    if fmt != "kml":
+        return frame
+    out = frame.copy()
+    out.insert(0, "name", placemark_names(frame, lang))
+    if "rank" in out.columns and out["rank"].notna().all():
+        out["rank"] = out["rank"].astype("int32")
+    return out
+
+
 def sites_bytes(
     sites: Sequence[Mapping[str, Any]],
     fmt: str,
     *,
     layer: str = "proposed_sites",
     csv: CsvDialect = CSV_DIALECTS["en"],
+    lang: str = "fr",
 ) -> bytes:
     """The sites as the bytes of a ``gpkg`` (one point layer named ``layer``), ``csv``
-    (UTF-8 with BOM, ``lon``/``lat`` columns, separator and decimal mark as ``csv`` says)
-    or ``xlsx`` file (one sheet, the CSV's columns), written by
+    (UTF-8 with BOM, ``lon``/``lat`` columns, separator and decimal mark as ``csv`` says),
+    ``xlsx`` file (one sheet, the CSV's columns) or ``kml`` (one placemark per site, named
+    by its rank and its name in ``lang``: :func:`placemark_names`), written by
     :func:`geo.export.write_frame`.
 
     The codes are text as the database holds them; a CSV reader must be told to keep them
     text (see the module's docstring for why the CSV does not disguise them)."""
-    if fmt not in ("gpkg", "csv", "xlsx"):
-        raise DataError(f"cannot write sites as {fmt!r}", hint="formats: gpkg, csv, xlsx")
-    frame = sites_frame(sites)
+    if fmt not in SITE_FORMATS:
+        raise DataError(
+            f"cannot write sites as {fmt!r}", hint=f"formats: {', '.join(SITE_FORMATS)}"
+        )
+    frame = _as_written(sites_frame(sites), fmt, lang)
     with tempfile.TemporaryDirectory(prefix="walouja-sites-") as folder:
         path = Path(folder) / f"{layer}.{fmt}"
         write_frame(frame, path, fmt, layer=layer, csv=csv)
@@ -108,7 +158,8 @@ def export_sites(
     layer: str = "proposed_sites",
 ) -> ExportResult:
     """Write the sites to ``path`` as ``export_layer`` writes a layer: GeoPackage, GeoJSON,
-    CSV or an Excel workbook (``fmt``, else from the extension), a file already there
+    CSV, an Excel workbook or KML (``fmt``, else from the extension; a KML's placemarks
+    named by rank and French name, as :func:`placemark_names` says), a file already there
     replaced, a folder that does not exist refused before anything is written.
 
     Raises
@@ -119,7 +170,7 @@ def export_sites(
     path = Path(path)
     kind = export_format(path, fmt)
     check_writable(path)
-    frame = sites_frame(sites)
+    frame = _as_written(sites_frame(sites), kind, "fr")
     replaced = write_frame(frame, path, kind, layer=layer)
     return ExportResult(
         layer=layer, path=str(path), format=kind, rows=len(frame), replaced=replaced

@@ -422,8 +422,8 @@ def scenarios_show(
 
 _EXPORT_FILE = typer.Argument(
     ...,
-    help="The file to write: .gpkg, .geojson, .csv or .xlsx. Its folder must exist; a file already "
-    "there is replaced.",
+    help="The file to write: .gpkg, .geojson, .csv, .xlsx or .kml (Google Earth). Its folder must "
+    "exist; a file already there is replaced.",
 )
 
 
@@ -436,7 +436,7 @@ def scenarios_export(
         None,
         "--format",
         metavar="FORMAT",
-        help="gpkg, geojson, csv or xlsx (default: from the file's extension).",
+        help="gpkg, geojson, csv, xlsx or kml (default: from the file's extension).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -445,7 +445,9 @@ def scenarios_export(
     One point per site, by rank: its names, its commune's and province's in French and
     Arabic, its codes, gain and cost, whether it was forced. The codes are text (04.421):
     a GeoPackage and an Excel workbook (.xlsx) keep them so; a CSV reader must be told to
-    (pandas: dtype=str; Excel: Data > From Text/CSV, code columns as Text).
+    (pandas: dtype=str; Excel: Data > From Text/CSV, code columns as Text). A KML (Google
+    Earth, Google My Maps) names each placemark by the site's rank and French name
+    ("1 · Bsara"), the other columns its data.
     """
     from geo.export import check_writable, export_format
     from geo.export_sites import export_sites
