@@ -85,8 +85,11 @@ class Legend(MacroElement):
     """A legend box drawn as a Leaflet control (no external script, unlike branca's).
 
     With a ``title`` the box is a ``<details>`` element: a click on the title folds it away
-    (``collapsed`` opens it folded). Clicks and scrolling on it stay off the map.
+    (``collapsed`` opens it folded, and so does a map narrower than ``fold_below_px``, a
+    phone's). Clicks and scrolling on it stay off the map.
     """
+
+    fold_below_px = 500
 
     _template = Template(
         """
@@ -95,6 +98,12 @@ class Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create('div', 'walouja-legend');
             div.innerHTML = {{ this.markup|tojson }};
+            // on a phone's narrow map the open legend lay over half of it: it starts folded
+            // to its title there, a tap away
+            var folds = div.querySelector('details');
+            if (folds && {{ this._parent.get_name() }}.getSize().x < {{ this.fold_below_px }}) {
+                folds.open = false;
+            }
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
             return div;

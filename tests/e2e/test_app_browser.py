@@ -474,6 +474,36 @@ def test_the_legend_leaves_the_controls_free_folds_and_reads_from_the_right_in_a
     assert folded["legend"]["bottom"] - folded["legend"]["top"] < 40, folded
 
 
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_on_a_phone_the_legend_starts_folded_and_opens_to_a_tap(
+    app: str, browser: Any, expected: dict[str, int], lang: str
+) -> None:
+    # at 390 px the open legend of the four layers lay over half of the map
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        every = "centres,accessible_cities,transport_stops,beaches"
+        page.goto(f"{app}/map_explorer?lang={lang}&overlays={every}")
+        _wait_paths(page, CENTRE_STROKE, expected["centres"])
+        summary = page.frame_locator(MAP_IFRAME).locator(".walouja-legend summary")
+        summary.wait_for()
+        page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+        folded = page.evaluate(_BOXES, MAP_IFRAME)
+        assert not folded["open"], folded
+        assert folded["legend"]["bottom"] - folded["legend"]["top"] < 40, folded
+        summary.tap()
+        page.frame_locator(MAP_IFRAME).locator(".walouja-legend-body").wait_for()
+        opened = page.evaluate(_BOXES, MAP_IFRAME)
+        assert opened["open"]
+        frame = page.locator(MAP_IFRAME).bounding_box()
+        assert opened["legend"]["bottom"] - opened["legend"]["top"] < 0.6 * frame["height"]
+        page.screenshot(path=str(ARTIFACTS / f"map-legend-phone-{lang}.png"))
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def e2e_rows(engine: Engine) -> Iterator[str]:
     """External-id prefix of rows the import test writes; they are deleted afterwards."""
