@@ -40,6 +40,7 @@ centre_type = c1.selectbox(
     # personnes handicapées", was cut at 1366 px), every type's whole name in the help
     format_func=filters.type_tag,
     help=pv.type_glossary(types),
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("p_ctype", centre_type, "COAPH")
 models = list(pv.MODELS)
@@ -50,6 +51,7 @@ model = c2.selectbox(
     index=state.start_index("p_model", models, "mclp", widget=pv.wkey("p_model")),
     format_func=lambda v: t(f"prioritise.model.{v}"),
     help=t("prioritise.model_help"),
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("p_model", model, "mclp")
 radius = c3.number_input(
@@ -152,6 +154,7 @@ if candidate_set == "layer":
         key=pv.wkey("p_cand_layer"),
         index=state.start_index("p_cand_layer", layers, layers[0], widget=pv.wkey("p_cand_layer")),
         format_func=lambda v: t(f"layer.{v}"),
+        placeholder=t("streamlit.choose_option"),
     )
     state.publish("p_cand_layer", cand_layer, layers[0])
     kinds = pv.layer_types(str(cand_layer))
@@ -168,6 +171,7 @@ if candidate_set == "layer":
                 if not v
                 else t(f"{pv.layer_type_key(str(cand_layer))}.{v}")
             ),
+            placeholder=t("streamlit.choose_option"),
         )
         state.publish(type_key, chosen_kind, "")
         cand_type = chosen_kind or None
@@ -639,6 +643,7 @@ else:
         key="p_reload",
         index=state.keep_or("p_reload", 0, 0),  # re-worded after a change of language, too
         format_func=labels.__getitem__,
+        placeholder=t("streamlit.choose_option"),
     )
     if r2.button(t("prioritise.open"), key="p_open"):
         st.session_state["p_run_id"] = int(chosen)
@@ -661,6 +666,7 @@ else:
             key="p_cmp_a",
             index=state.keep_or("p_cmp_a", a_start, 0),
             format_func=labels.__getitem__,
+            placeholder=t("streamlit.choose_option"),
         )
         b = k2.selectbox(
             t("prioritise.compare_b"),
@@ -668,6 +674,7 @@ else:
             key="p_cmp_b",
             index=0,
             format_func=labels.__getitem__,
+            placeholder=t("streamlit.choose_option"),
         )
         state.keep_or("p_cmp_b", 0, 0)  # re-worded after a change of language, too
         if a == b:
