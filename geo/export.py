@@ -251,7 +251,10 @@ def write_frame(
     """
     check_writable(path)
     flat = to_flat(frame)
-    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    # the temporary file is named as its format's: GDAL knows a KML by its extension, and
+    # given another name its KML writer made a folder of KML files where the file was asked
+    named = EXPORT_FORMATS.get(path.suffix.lower()) == fmt
+    partial = path.with_name(f".{path.stem}.partial{path.suffix if named else '.' + fmt}")
     replaced = path.exists()
     try:
         partial.open("wb").close()  # the folder takes a new file: GDAL's errors are vaguer

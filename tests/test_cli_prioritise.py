@@ -648,6 +648,25 @@ def test_cli_exports_a_scenarios_sites_with_the_databases_codes(
     assert done.returncode == 0, done.stderr
     sheet = pyogrio.read_dataframe(book)
     assert sheet[codes].to_numpy().tolist() == expected[codes].to_numpy().tolist()
+    # and KML for Google Earth: each placemark named by rank and name (it had no name),
+    # by extension or --format, Arabic names intact among its data
+    placemarks = tmp_path / "sites.kml"
+    done = _cli("scenarios", "export", str(run_id), str(placemarks))
+    assert done.stdout == f"scenario {run_id}: 3 proposed sites written to {placemarks} (kml)\n"
+    earth = pyogrio.read_dataframe(placemarks)
+    assert earth["Name"].tolist() == [f"{i} · {n}" for i, n in enumerate(table["name_fr"], 1)]
+    assert earth["rank"].tolist() == [1, 2, 3]
+    assert earth[[*codes, "name_ar"]].to_numpy().tolist() == (
+        expected[[*codes, "name_ar"]].to_numpy().tolist()
+    )
+    assert earth.geometry.x.round(6).tolist() == table["lon"].round(6).tolist()
+    assert earth.geometry.y.round(6).tolist() == table["lat"].round(6).tolist()
+    forced = _cli("scenarios", "export", str(run_id), str(tmp_path / "earth"), "--format", "kml")
+    assert forced.returncode == 0, forced.stderr
+    # GDAL opens a KML by its extension: read it as the import reads one saved under any name
+    from geo.io_read import read_kml
+
+    assert read_kml(tmp_path / "earth").records["Name"].tolist() == earth["Name"].tolist()
 
 
 def test_cli_export_refuses_what_it_cannot_write(tmp_path: Path) -> None:

@@ -92,6 +92,59 @@ def test_sites_as_an_excel_workbook_keep_codes_as_text_and_figures_as_numbers(
     assert re.search(r'<c r="[A-Z]+2">\s*<v>1234.5</v>', sheet)
 
 
+@pytest.mark.parametrize(("lang", "column"), [("fr", "name_fr"), ("ar", "name_ar")])
+def test_a_saved_scenarios_sites_as_kml_are_placemarks_named_by_rank_and_name(
+    conn: Connection, tmp_path: Path, lang: str, column: str
+) -> None:
+    # Google Earth and My Maps users had no file of the proposed sites to open, and the
+    # command line's .kml named no placemark: each is now "1 · Bsara" ("1 · لبصارة" in Arabic)
+    from geo.export_sites import export_sites
+    from geo.io_read import read_kml
+    from walouja.services.prioritise import load_scenario, named_sites, run_prioritise
+
+    run_id = run_prioritise(conn, centre_type="COAPH", new=3, fresh=True).run_id
+    sites = named_sites(conn, load_scenario(conn, run_id).results)
+    assert [s["rank"] for s in sites] == [1, 2, 3]
+    path = tmp_path / "sites.kml"
+    path.write_bytes(sites_bytes(sites, "kml", lang=lang))
+    assert "<kml" in path.read_text(encoding="utf-8")
+    expected = [f"{s['rank']} · {s[column]}" for s in sites]
+    # read back as the import reads a KML, and with GDAL's defaults
+    table = read_kml(path)
+    assert table.records["Name"].tolist() == expected
+    assert table.records["rank"].tolist() == [1, 2, 3]
+    assert table.records["name_ar"].tolist() == [s["name_ar"] for s in sites]  # Arabic intact
+    assert table.records["commune_code"].tolist() == [s["commune_code"] for s in sites]
+    assert table.records["gain"].tolist() == [s["gain"] for s in sites]
+    assert "name" not in table.records.columns  # the placemark's name, not a data field too
+    frame = pyogrio.read_dataframe(path)
+    assert frame["Name"].tolist() == expected
+    assert frame["rank"].dtype.kind == "i"  # an integer field (a 64-bit one was text)
+    for point, site in zip(frame.geometry, sites, strict=True):
+        assert (point.x, point.y) == pytest.approx((site["lon"], site["lat"]), abs=1e-9)
+    # the command line's file (French names) is the download's
+    french = tmp_path / "cli.kml"
+    done = export_sites(sites, french)
+    assert (done.format, done.rows) == ("kml", 3)
+    assert read_kml(french).records["Name"].tolist() == [
+        f"{s['rank']} · {s['name_fr']}" for s in sites
+    ]
+
+
+def test_a_layers_site_without_a_name_is_named_by_its_commune_in_google_earth() -> None:
+    from geo.export_sites import placemark_names, sites_frame
+
+    sites = [
+        {**SITES[0], "site_id": "S1", "name_fr": "Centre Al Amal", "name_ar": "مركز الأمل"},
+        {**SITES[1], "site_id": "S2", "name_fr": None, "commune_fr": "Rabat"},
+        {**SITES[1], "rank": 3, "site_id": "S3", "name_fr": " ", "commune_ar": "الرباط"},
+    ]
+    frame = sites_frame(sites)
+    assert placemark_names(frame, "fr") == ["1 · Centre Al Amal", "2 · Rabat", "3 · الرباط"]
+    assert placemark_names(frame, "ar") == ["1 · مركز الأمل", "2 · Rabat", "3 · الرباط"]
+    assert placemark_names(sites_frame([{"rank": 4, "lon": -6.0, "lat": 33.0}])) == ["4"]
+
+
 def test_the_sites_codes_are_the_databases_as_text(conn: Connection, tmp_path: Path) -> None:
     # the codes are dotted text ("04.421.01.01"; province "04.421", region "04"): a CSV
     # cannot carry a column's type, so the file writes them exactly and the GeoPackage keeps
@@ -127,8 +180,9 @@ def test_the_sites_codes_are_the_databases_as_text(conn: Connection, tmp_path: P
 def test_a_site_without_coordinates_is_refused() -> None:
     with pytest.raises(DataError, match="site 1"):
         sites_bytes([{"rank": 1, "lon": None, "lat": 30.0}], "csv")
-    with pytest.raises(DataError, match="cannot write"):
+    with pytest.raises(DataError, match="cannot write") as refused:
         sites_bytes(SITES, "ods")
+    assert refused.value.hint == "formats: gpkg, csv, xlsx, kml"
 
 
 def test_points_from_csv_keep_ids_and_names(tmp_path: Path) -> None:

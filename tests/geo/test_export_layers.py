@@ -242,3 +242,21 @@ def test_a_kml_export_opens_in_google_earth_terms_and_imports_back_unchanged(
     assert again.exit_code == 0, again.output
     report = json.loads(again.stdout)
     assert (report["inserted"], report["updated"], report["unchanged"]) == (0, 0, rows)
+
+
+@pytest.mark.parametrize("name", ["earth", "earth.txt"])
+def test_a_kml_written_under_another_name_is_one_file(tmp_path: Path, name: str) -> None:
+    # `walouja export beaches earth --format kml` (and `scenarios export`) made a folder
+    # "earth" of two KML files: GDAL's KML writer knows a file by its .kml extension
+    from geo.io_read import read_kml
+
+    frame = gpd.GeoDataFrame(
+        {"name": ["Plage Ain Diab", "شاطئ الصخيرات"]},
+        geometry=gpd.points_from_xy([-7.67, -7.03], [33.59, 33.84]),
+        crs="EPSG:4326",
+    )
+    out = tmp_path / name
+    assert write_frame(frame, out, "kml", layer="beaches") is False
+    assert out.is_file()
+    assert read_kml(out).records["Name"].tolist() == ["Plage Ain Diab", "شاطئ الصخيرات"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no partial file left
