@@ -167,6 +167,7 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Télécharger les sites (CSV)" in labels
     assert "Télécharger les sites (GeoPackage)" in labels
+    assert "Télécharger les sites (KML pour Google Earth)" in labels
     # the CSV names each site in both languages, with its province and the gain's unit
     from app import prioritise_view as pv
     from geo.db import connect
@@ -215,6 +216,74 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert sheet["province_code"].tolist() == kept_codes["province_code"].tolist()
     assert sheet["name_ar"].tolist() == csv["name_ar"].tolist()
     assert set(sheet["gain_unit"]) == {"personnes nouvellement couvertes"}
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, bytes]]:
+    """The files the page offers for download, by file name: their media type and bytes
+    (recorded as Streamlit stores them, so what is checked is what the browser saves)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files: dict[str, tuple[str, bytes]] = {}
+    store = MemoryMediaFileStorage.load_and_get_id
+
+    def record(
+        self: MemoryMediaFileStorage,
+        path_or_data: str | bytes,
+        mimetype: str,
+        kind: Any,
+        filename: str | None = None,
+    ) -> str:
+        if isinstance(path_or_data, bytes) and filename:
+            files[filename] = (mimetype, path_or_data)
+        return store(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return files
+
+
+@pytest.mark.parametrize(("lang", "column"), [("ar", "name_ar"), ("en", "name_fr")])
+def test_the_sites_download_as_kml_for_google_earth_named_by_rank_and_name(
+    engine: Engine,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, tuple[str, bytes]],
+    lang: str,
+    column: str,
+) -> None:
+    # a proposal shared with Google Earth or My Maps users had to be converted by hand: the
+    # sites downloaded as CSV, GeoPackage and Excel only
+    from geo.db import connect
+    from geo.io_read import read_kml
+    from walouja.services.prioritise import load_scenario, named_sites
+
+    at = _opened(engine, monkeypatch, lang, {})
+    at.number_input(key="p_new").set_value(3).run()
+    at = _run(at)
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    label = translate("prioritise.download_kml", lang)
+    assert label in buttons, list(buttons)
+    assert "Google Earth" in label
+    assert "Google My Maps" in buttons[label].help
+    # after the CSV, GeoPackage and Excel buttons
+    assert list(buttons)[-1] == label
+    run_id = int(at.query_params["scenario"])
+    name = f"walouja_sites_COAPH_{run_id}.kml"
+    mime, raw = downloads[name]
+    assert mime == "application/vnd.google-earth.kml+xml"
+    assert raw.lstrip().startswith(b"<?xml")
+    assert b"<kml" in raw
+    with connect(settings) as conn:
+        sites = named_sites(conn, load_scenario(conn, run_id).results)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(raw)
+        table = read_kml(path).records
+    # each placemark named "1 · لبصارة" on the Arabic page, "1 · Bsara" on the English one
+    assert table["Name"].tolist() == [f"{s['rank']} · {s[column]}" for s in sites]
+    assert table["rank"].tolist() == [1, 2, 3]
+    assert table["name_ar"].tolist() == [s["name_ar"] for s in sites]
+    assert set(table["gain_unit"]) == {translate("prioritise.gain.MCLP", lang)}
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
