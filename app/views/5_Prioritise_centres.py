@@ -551,10 +551,11 @@ else:
         st.caption(t(f"prioritise.sites_note.{counted}", km=km))
         if res.get("sites"):
             stem = f"walouja_sites_{params.get('centre_type')}_{scenario['id']}"
-            for column, (fmt, mime) in zip(
-                st.columns(len(pv.SITE_DOWNLOADS)), pv.SITE_DOWNLOADS.items(), strict=True
-            ):
-                column.download_button(
+            # one row of buttons as wide as their labels, wrapping on a narrow screen: four
+            # equal columns cut "Télécharger les sites (GeoPackage)" and the KML's label short
+            row = st.container(horizontal=True)
+            for fmt, mime in pv.SITE_DOWNLOADS.items():
+                row.download_button(
                     t(f"prioritise.download_{fmt}"),
                     pv.sites_file(res, fmt),
                     file_name=f"{stem}.{fmt}",
