@@ -1170,7 +1170,9 @@ def build_map(
             )
         ),
     ]
-    mapview.Legend("<hr style='margin:4px 0'>".join(legend)).add_to(m)
+    # under a title that folds it away (on a phone it starts folded: open, it lay over a
+    # third of the map and the sites there)
+    mapview.Legend("<hr style='margin:4px 0'>".join(legend), title=t("map.legend")).add_to(m)
     if sites:
         # zoomed in quarter steps: at whole steps sites spread over the country took only
         # half the map (forty sites from Tangier to Lagouira drawn a third of its width)

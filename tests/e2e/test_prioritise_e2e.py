@@ -628,3 +628,30 @@ def test_on_a_phone_no_table_toolbar_hides_the_line_above_it(app: str, browser: 
         page.screenshot(path=str(ARTIFACTS / "prioritise-phone-toolbars.png"))
     finally:
         context.close()
+
+
+def test_on_a_phone_the_maps_legend_starts_folded_and_opens_to_a_tap(
+    app: str, browser: Any
+) -> None:
+    # at 390 px the legend (coverage classes, existing centres, proposed sites) lay over a
+    # third of the map, and the proposed sites under it
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(30_000)
+    try:
+        page = context.new_page()
+        page.goto(f"{app}/prioritise_centres?p_new=3")
+        page.get_by_role("button", name="Proposer des sites").click()
+        page.wait_for_url("**scenario=**", timeout=120_000)
+        frame = page.frame_locator(MAP_IFRAME)
+        frame.locator(".walouja-legend summary").wait_for()
+        legend = frame.locator(".walouja-legend")
+        assert not legend.locator("details").evaluate("d => d.open")
+        assert legend.bounding_box()["height"] < 40
+        frame.locator(".walouja-legend summary").tap()
+        frame.locator(".walouja-legend-body").wait_for()
+        assert frame.locator(".walouja-legend-body").inner_text().count("COAPH") >= 1
+        page.screenshot(path=str(ARTIFACTS / "prioritise-phone-legend.png"))
+    finally:
+        context.close()
