@@ -115,8 +115,10 @@ def missing_choices(layer: str, report: ImportReport) -> tuple[str, ...]:
     healthsites extract has no ``centre_type`` column at all.
     """
     from geo.layers import get_layer
+    from geo.validate import MISSING_CODES
 
-    lacking = {p.field for p in report.problems if p.code == "required_missing"}
+    # an empty cell, or one saying "N/A": the value set fills both
+    lacking = {p.field for p in report.problems if p.code in MISSING_CODES}
     return tuple(
         f.name for f in get_layer(layer).fields if f.required and f.choices and f.name in lacking
     )

@@ -338,6 +338,9 @@ NOTES: dict[str, str] = {
     "coordinates_in_one_column": (
         "coordinates read from the column {column!r}, a latitude and a longitude in each cell"
     ),
+    "cells_read_as_empty": (
+        "{n} cells read as empty, as they say the value is not known: {markers} ({fields})"
+    ),
     "assumed_lonlat": "{name} gives no CRS: coordinates read as longitude/latitude (EPSG:4326)",
     "reprojected": "reprojected from {crs} to EPSG:4326",
     "crs_overridden": "{name} states the CRS {file_crs}; read as {crs} as asked (--crs)",
@@ -431,6 +434,9 @@ SINGULAR: dict[str, str] = {
         "{n} coordinate read from degrees, minutes and seconds ({example} as {value})"
     ),
     "unused_columns": "{n} column left out, as {layer} has no such field: {columns}",
+    "cells_read_as_empty": (
+        "{n} cell read as empty, as it says the value is not known: {markers} ({fields})"
+    ),
     "maybe_moved_more": (
         "{n} more row lies 50 m to 1 km from an entry of the same type and a similar name"
     ),

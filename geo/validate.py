@@ -80,6 +80,27 @@ FUTURE_YEARS = 10
 # Statuses of a centre that has opened: its opening date cannot be in the future.
 OPEN_STATUSES = ("operating", "closed")
 
+# What a spreadsheet writes in a cell to say its value is not known ("N/A", "n.d.", "—",
+# « non disponible », « غير متوفر »), as :func:`marker_key` folds them. An optional field
+# (but a text field: « NC » may be a manager's initials) holding one is read as empty;
+# a required field holding one is rejected as missing. Deliberately few: no "0", "none",
+# "néant", "لا يوجد" or "?" (a count of zero, or a doubt, rather than "not known").
+MISSING_MARKERS = frozenset(
+    {
+        # English, and Excel's error value of a lookup that found nothing
+        *("n/a", "n.a.", "n.a", "na", "#n/a", "not available", "not known", "unknown"),
+        # French: non disponible, non déterminé, non communiqué, non renseigné, inconnu
+        *("nd", "n.d.", "n.d", "n/d", "non disponible", "non dispo", "non determine"),
+        *("non determinee", "nc", "n.c.", "n.c", "non communique", "non communiquee"),
+        *("non renseigne", "non renseignee", "inconnu", "inconnue", "non connu", "non connue"),
+        # a dash alone: hyphen, its double and triple, en dash, em dash, minus sign
+        *("-", "--", "---", "\u2013", "\u2014", "\u2212"),
+        # Arabic: not available, not known, not determined
+        *("غير متوفر", "غير متوفرة", "غير متاح", "غير متاحة", "غير معروف", "غير معروفة"),
+        *("غير محدد", "غير محددة"),
+    }
+)
+
 _TRUE = {"1", "true", "t", "yes", "y", "oui", "o", "vrai", "نعم", "x"}
 _FALSE = {"0", "false", "f", "no", "n", "non", "faux", "لا"}
 
@@ -100,6 +121,7 @@ REASONS: dict[str, str] = {
         "as this one row (close the quote, or remove it)"
     ),
     "required_missing": "required value missing",
+    "required_marked_missing": "required value missing: {value!r} says it is not known",
     "name_without_letters": "{value!r} is not a name: it has no letter or digit",
     "not_a_number": "not a number: {value!r}",
     "not_whole_number": "not a whole number: {value}",
@@ -152,6 +174,10 @@ REASONS: dict[str, str] = {
     "degrees_out_of_range": "{value} is not in ±{limit} degrees",
     "in_no_commune": "lon={lon}, lat={lat} is in no commune",
 }
+
+MISSING_CODES = ("required_missing", "required_marked_missing")
+"""Why a row lacks a required field: an empty cell, or one saying it is not known ("N/A");
+``--set`` (the Data page's box) gives a value to both."""
 
 
 @dataclass(frozen=True)
@@ -387,6 +413,57 @@ def _as_text(series: pd.Series) -> pd.Series:
     )
 
 
+def marker_key(text: str) -> str:
+    """``text`` folded for comparison with :data:`MISSING_MARKERS`: lower case, accents,
+    Arabic diacritics and tatweel removed, spaces single and none around ``/`` or ``.``.
+
+    Examples
+    --------
+    >>> marker_key(" N / A "), marker_key("Non Déterminé"), marker_key("n. d.")
+    ('n/a', 'non determine', 'n.d.')
+    """
+    folded = unicodedata.normalize("NFKD", text.replace("\u0640", ""))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch)).casefold()
+    folded = re.sub(r"\s+", " ", folded).strip()
+    return re.sub(r" ?([/.]) ?", r"\1", folded)
+
+
+def is_missing_marker(value: Any) -> bool:
+    """Whether a cell says its value is not known (« N/A », « - », « غير متوفر »…).
+
+    Examples
+    --------
+    >>> [is_missing_marker(v) for v in ("N/A", " n.d. ", "—", "غير متوفر", "Non disponible")]
+    [True, True, True, True, True]
+    >>> [is_missing_marker(v) for v in ("0", "", None, "120", "NAN", "Nador", "-5")]
+    [False, False, False, False, False, False, False]
+    """
+    text = _cell_text(value)
+    return text is not None and marker_key(text) in MISSING_MARKERS
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _marked(spec: FieldSpec, series: pd.Series) -> pd.Series:
+    """The cells of ``series`` that say the value of the field ``spec`` is not known.
+
+    A text field's cell is one only when the field is required and the marker has a letter
+    (a name « N/A »): an optional text may be what it says (« NC », a manager's initials),
+    and a name « - » is refused as having no letter, as before.
+    """
+    if spec.kind == "text" and not spec.required:
+        return pd.Series(False, index=series.index)
+    texts = _as_text(series)
+    return _each(
+        texts,
+        lambda v: (
+            v is not None and is_missing_marker(v) and (spec.kind != "text" or _has_letter(v))
+        ),
+    ).astype(bool)
+
+
 # Arabic-Indic (٠١٢…) and extended Arabic-Indic (۰۱۲…) digits, as an Arabic keyboard may
 # type them: read as 0-9 (they were "not a number: ١٢٠")
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
@@ -619,6 +696,9 @@ class _Checker:
         self.problems: list[Problem] = []
         self.bad = pd.Series(False, index=rows)
         self.cells: set[tuple[int, str]] = set()  # (row, field) already rejected
+        # (field, text) of each optional cell read as empty for saying its value is not
+        # known ("N/A"), in the order read
+        self.markers: list[tuple[str, str]] = []
 
     def reject(
         self,
@@ -681,10 +761,20 @@ def parse_bool(key: str | None) -> bool | None:
 
 
 def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
+    marked = _marked(spec, raw)
+    if marked.any():
+        # "N/A", "-", « non disponible »: no value, said in words. A required field is
+        # rejected as missing (the text shown); an optional one is read as an empty cell
+        said = _as_text(raw)
+        if spec.required:
+            check.reject(marked, spec.name, "required_marked_missing", _value(said))
+        else:
+            check.markers.extend((spec.name, str(v)) for v in said[marked])
+        raw = raw.astype(object).where(~marked, None)
     text = _as_text(raw)
     blank = text.isna()
     if spec.required:
-        check.reject(blank, spec.name, "required_missing")
+        check.reject(blank & ~marked, spec.name, "required_missing")
     present = ~blank
     if spec.kind == "text":
         return _each(text, lambda v: None if v is None else unicodedata.normalize("NFC", v))
@@ -1332,9 +1422,12 @@ def validate_records(
         if fspec.name == "name" and "name_ar" in mapped:
             # a place named only in Arabic (a file whose name column is الاسم) is named:
             # its Arabic name stands for both (every row was refused as having no name)
-            raw = raw.astype(object).where(~_blank(raw), records[mapped["name_ar"]])
+            unset = _blank(raw) | _marked(fspec, raw)  # no name, or "N/A"
+            raw = raw.astype(object).where(~unset, records[mapped["name_ar"]])
         if fspec.name in defaults:
-            raw = raw.astype(object).where(~_blank(raw), str(defaults[fspec.name]))
+            # a cell saying its value is not known ("N/A") takes it as an empty one does
+            unset = _blank(raw) | _marked(fspec, raw)
+            raw = raw.astype(object).where(~unset, str(defaults[fspec.name]))
         parsed = _parse_field(fspec, raw, check)
         if fspec.name == "name":
             # "." or "-" names no place: it would be shown as the place's name, and no name
@@ -1351,6 +1444,8 @@ def validate_records(
         if is_demo is not None
         else pd.Series([None] * len(rows), index=rows, dtype=object)
     )
+    if check.markers:
+        warnings.append(_markers_note(check.markers))
     # 4. external ids: given, or a hash of type + name + rounded coordinates
     kind = spec.type_field
     if "external_id" in mapped:
@@ -1414,6 +1509,31 @@ def validate_records(
         total=len(records),
         present=tuple(f for f in spec.field_names if f in mapped or f in defaults),
         sources=tuple(str(v) for v in out["source"].dropna().value_counts().index),
+    )
+
+
+def _markers_note(markers: Sequence[tuple[str, str]]) -> Note:
+    """The note saying how many cells were read as empty for saying their value is not
+    known, each marker as written with its count (most frequent first), and the fields.
+
+    Examples
+    --------
+    >>> note = _markers_note([("capacity", "N/A"), ("capacity", "-"), ("end_year", "N/A")])
+    >>> note.params["n"], note.params["markers"], note.params["fields"]
+    (3, '"N/A" ×2, "-" ×1', 'capacity, end_year')
+    """
+    counts: dict[str, int] = {}
+    fields: list[str] = []
+    for name, text in markers:
+        counts[text] = counts.get(text, 0) + 1
+        if name not in fields:
+            fields.append(name)
+    said = sorted(counts.items(), key=lambda item: -item[1])  # stable: first seen first
+    return Note(
+        "cells_read_as_empty",
+        n=len(markers),
+        markers=", ".join(f'"{text}" ×{n}' for text, n in said),
+        fields=", ".join(fields),
     )
 
 
@@ -1537,7 +1657,8 @@ def advise(
     Parameters
     ----------
     problems
-        The rejected rows (``required_missing`` ones are read).
+        The rejected rows (``required_missing`` ones are read, and ``required_marked_missing``:
+        a cell saying « N/A » lacks the value as an empty one does).
     total
         How many rows the file has.
     warnings
@@ -1545,7 +1666,7 @@ def advise(
     """
     lacking: dict[str, set[int]] = {}
     for item in problems:
-        if item.code == "required_missing" and item.row is not None:
+        if item.code in MISSING_CODES and item.row is not None:
             lacking.setdefault(item.field, set()).add(item.row)
     misspelt = {
         str(w.params.get("field")): str(w.params.get("column"))

@@ -84,6 +84,14 @@ def _bad_results() -> list[Validated]:
             pd.DataFrame({"name": ["."], "wkt": ["POINT (-6.7 34.2)"]}, index=pd.RangeIndex(2, 3)),
         ),
         validate_records(get_layer("transport_stops"), STOPS_BAD),
+        # a required field saying its value is not known is missing, the text shown
+        validate_records(
+            get_layer("transport_stops"),
+            pd.DataFrame(
+                {"name": ["Arrêt B"], "mode": ["N/A"], "lon": ["-6.8"], "lat": ["34.1"]},
+                index=pd.RangeIndex(2, 3),
+            ),
+        ),
         validate_records(get_layer("accessible_cities"), CITIES_BAD),
     ]
 

@@ -129,6 +129,8 @@ def _print_report(report: object, *, as_json: bool) -> None:
                     if p.field == name and p.code == "required_missing" and p.row is not None
                 }
             )
+            if not rows:  # its rows say "N/A": listed below, each with what it says
+                continue
             shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN])
             more = f" and {len(rows) - ROWS_SHOWN:,} more" if len(rows) > ROWS_SHOWN else ""
             typer.echo(
