@@ -219,12 +219,22 @@ DOCUMENT_JS = """
       for (const el of document.querySelectorAll("[aria-label]")) {
         reword(el, (e) => e.getAttribute("aria-label"), (e, v) => e.setAttribute("aria-label", v));
       }
-      for (const el of document.querySelectorAll("[data-testid='stSkipToContent']")) {
-        reword(el, (e) => e.textContent, (e, v) => { e.textContent = v; });
+      // and the words a select box's list shows when what is typed matches no option, and
+      // the running indicator's "Stop": only where the element holds its words alone, so
+      // that every element Streamlit drew stays in place
+      for (const el of document.querySelectorAll(
+        "[data-testid='stSkipToContent'], " +
+        ":is([data-testid='stSelectboxVirtualDropdown'], [data-testid='stMultiSelectDropdown'])" +
+        " [role='listbox'][data-empty='true'] > [role='option'] > span, " +
+        "[data-testid='stStatusWidget'] [data-testid='stBaseButton-header']")) {
+        if (el.children.length === 0) {
+          reword(el, (e) => e.textContent, (e, v) => { e.textContent = v; });
+        }
       }
     };
     new MutationObserver(w.nameControls).observe(document.body, {
-      childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"],
+      // (a button made "disabled" changes its words too: the running indicator's "Stopping...")
+      childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label", "disabled"],
     });
   }
   w.nameControls();
@@ -289,6 +299,13 @@ STREAMLIT_WORDS: dict[str, str] = {
     "Copy Vega-Lite spec": "streamlit.copy_spec",
     "Copied!": "streamlit.copied",
     "Selected values": "streamlit.selected_values",
+    # a select box's list: when what is typed matches no option, and its hidden close button
+    "No results": "streamlit.no_results",
+    "Dismiss": "streamlit.dismiss",
+    # the running indicator, at the top right while a page computes
+    "Running...": "streamlit.running",
+    "Stop": "streamlit.stop",
+    "Stopping...": "streamlit.stopping",
 }
 """The English names Streamlit gives its own controls (as its code writes them), and the
 key of each one's words in the catalogues."""
@@ -402,12 +419,16 @@ def page_title(spec: registry.PageSpec) -> str:
 def language_selector() -> str:
     """The language chooser at the top of the sidebar; its value lives in the URL (``lang``)."""
     default = app_settings().language
+    start = state.start_index("lang", LANGUAGES, default)
+    # the box's text, cleared to search, shows this in the language the page is in
+    shown_in = st.session_state.get("lang") or LANGUAGES[start]
     lang = st.sidebar.selectbox(
         "Langue · اللغة · Language",
         LANGUAGES,
         key="lang",
-        index=state.start_index("lang", LANGUAGES, default),
+        index=start,
         format_func=LANGUAGE_NAMES.__getitem__,
+        placeholder=translate("streamlit.choose_option", shown_in),
     )
     state.publish("lang", lang, default)
     shown = st.session_state.get("_lang_shown")

@@ -80,6 +80,7 @@ def centre_filter(
         key="ctype",
         index=state.start_index("ctype", type_options, default_type),
         format_func=lambda v: type_choice(None if v == ANY_TYPE else str(v)),
+        placeholder=t("streamlit.choose_option"),
     )
     state.publish("ctype", choice, default_type)
     km_default = str(analyses.DEFAULT_THRESHOLD_KM)
@@ -91,6 +92,7 @@ def centre_filter(
         index=state.start_index("km", km_options, km_default),
         format_func=lambda v: f"{v} {t('unit.km')}",
         disabled=km_disabled,
+        placeholder=t("streamlit.choose_option"),
     )
     state.publish("km", km, km_default)
     return CentreFilter(choice=str(choice), km=str(km))

@@ -42,6 +42,7 @@ level = c1.selectbox(
     key="level",
     index=state.start_index("level", explorer.LEVELS, "communes"),
     format_func=lambda v: t(f"level.{v}"),
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("level", level, "communes")
 
@@ -52,6 +53,7 @@ indicator = c2.selectbox(
     key="indicator",
     index=state.start_index("indicator", indicator_options, "pwd"),
     format_func=explorer.indicator_choice,
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("indicator", indicator, "pwd")
 
@@ -62,6 +64,7 @@ region = c3.selectbox(
     key="region",
     index=state.start_index("region", region_options, ""),
     format_func=lambda c: names.get(c, c) if c else t("filter.all_regions"),
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("region", region, "")
 province_codes = provinces.loc[
@@ -75,6 +78,7 @@ province = c4.selectbox(
     index=state.start_index("province", province_options, ""),
     format_func=lambda c: names.get(c, c) if c else t("filter.all_provinces"),
     disabled=level == "regions",
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("province", province, "")
 if level == "regions":
@@ -199,6 +203,7 @@ elif not matches.empty:
         key="commune",
         index=state.start_index("commune", shown_options, shown_options[0]),
         format_func=lambda o: explorer.search_label(matches, o, names),
+        placeholder=t("streamlit.choose_option"),
     )
     searched = explorer.found_unit(chosen_code)
     assert searched is not None

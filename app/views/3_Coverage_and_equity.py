@@ -53,6 +53,7 @@ indicator = c3.selectbox(
     key="eq_indicator",
     index=state.start_index("eq_indicator", ind_options, "coverage_share"),
     format_func=lambda v: _option(t(f"equity.option.{v}")),
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("eq_indicator", indicator, "coverage_share")
 by_options = ["province", "region"]
@@ -62,6 +63,7 @@ by = c4.selectbox(
     key="by",
     index=state.start_index("by", by_options, "province"),
     format_func=lambda v: t(f"level.{v}s"),
+    placeholder=t("streamlit.choose_option"),
 )
 state.publish("by", by, "province")
 if asked in analyses.CENTRE_TYPES and asked not in operating:  # a link or the other page's
@@ -514,6 +516,7 @@ else:
             key="eq_open_id",
             index=state.keep_or("eq_open_id", 0, 0),  # re-worded after a change of language
             format_func=labels.__getitem__,
+            placeholder=t("streamlit.choose_option"),
         )
         o2.button(t("runs.open"), key="eq_open", on_click=_open_run)
         # the boxes it sets are at the top of the page, out of sight from this button: said

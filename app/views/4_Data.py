@@ -27,6 +27,7 @@ with tab_import:
         key="imp_layer",
         index=state.start_index("imp_layer", layers, "centres"),
         format_func=lambda v: t(f"layer.{v}"),
+        placeholder=t("streamlit.choose_option"),
     )
     state.publish("imp_layer", layer, "centres")
     with st.expander(t("data.expected"), expanded=False):
@@ -103,6 +104,7 @@ with tab_import:
                 ),
                 key=f"imp_default_{name}",
                 format_func=labels.__getitem__,
+                placeholder=t("streamlit.choose_option"),
             )
             if value:
                 chosen[name] = value
@@ -301,12 +303,14 @@ with tab_export:
         key="exp_layer",
         index=state.keep_or("exp_layer", 0, 0),  # re-worded after a change of language
         format_func=lambda v: t(f"layer.{v}"),
+        placeholder=t("streamlit.choose_option"),
     )
     fmt = e2.selectbox(
         t("data.export_format"),
         list(dataio.EXPORT_FORMATS),
         key="exp_fmt",
         format_func=dataio.export_format_label,
+        placeholder=t("streamlit.choose_option"),
     )
     regions = data.units("regions")
     names = dict(zip(regions["code"], regions[name_column()], strict=True))
@@ -316,6 +320,7 @@ with tab_export:
         key="exp_region",
         index=state.keep_or("exp_region", 0, 0),
         format_func=lambda c: names.get(c, c) if c else t("filter.all_regions"),
+        placeholder=t("streamlit.choose_option"),
     )
     if exp_layer and st.button(t("data.export_prepare"), key="export"):
         try:

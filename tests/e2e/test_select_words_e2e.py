@@ -1,0 +1,102 @@
+"""Streamlit's own words in a select box and in its running indicator, in headless
+Chromium: a French or Arabic page showed "Choose an option" when a box's text was cleared
+to search, "No results" when what was typed matched nothing, and "Stop" while it computed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from app.dataio import IMPORT_LAYERS
+from app.i18n import translate
+
+pytestmark = pytest.mark.e2e
+
+EMPTY_LIST = "[role='listbox'][data-empty='true'] [role='option']"
+"""What a select box's list shows when no option matches what is typed."""
+
+
+def _wait_heading(page: Any, text: str) -> None:
+    page.get_by_role("heading", name=text, level=1).wait_for(state="visible")
+
+
+def _clear_and_type(page: Any, box: Any, text: str) -> None:
+    """Click a select box, delete its text (as a person does to search) and type ``text``."""
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    if text:
+        page.keyboard.type(text)
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("fr", "Données"), ("ar", "البيانات")])
+def test_a_cleared_select_box_says_choose_and_no_results_in_the_pages_language(
+    app: str, page: Any, lang: str, heading: str
+) -> None:
+    page.goto(f"{app}/data?lang={lang}")
+    _wait_heading(page, heading)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    choose = translate("streamlit.choose_option", lang)
+    box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox'] input").first
+    _clear_and_type(page, box, "")
+    # the emptied box shows its placeholder: Streamlit's was "Choose an option"
+    assert box.input_value() == ""
+    assert box.get_attribute("placeholder") == choose
+    assert page.locator("input[placeholder='Choose an option']").count() == 0
+    # every select box of the page, the sidebar's language box included
+    placeholders = page.locator("[data-testid='stSelectbox'] input").evaluate_all(
+        "boxes => boxes.map(b => b.placeholder)"
+    )
+    assert len(placeholders) >= 2
+    assert set(placeholders) == {choose}, placeholders
+    page.keyboard.type("zzqx")
+    empty = page.locator(EMPTY_LIST)
+    empty.get_by_text(translate("streamlit.no_results", lang), exact=True).wait_for()
+    assert empty.inner_text().strip() == translate("streamlit.no_results", lang)
+    # a deleted letter still matches nothing: still the page's words
+    page.keyboard.press("Backspace")
+    assert empty.inner_text().strip() == translate("streamlit.no_results", lang)
+
+
+def test_a_multiselect_says_no_results_in_arabic_and_then_in_french(app: str, page: Any) -> None:
+    page.goto(f"{app}/map_explorer?lang=ar")
+    _wait_heading(page, translate("nav.map_explorer", "ar"))
+    layers = page.locator("[data-testid='stMain'] [data-testid='stMultiSelect'] input").first
+    _clear_and_type(page, layers, "zzqx")
+    empty = page.locator(EMPTY_LIST)
+    empty.get_by_text(translate("streamlit.no_results", "ar"), exact=True).wait_for()
+    assert "No results" not in empty.inner_text()
+    page.keyboard.press("Escape")
+    # after a change of language, the page's new words
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").first.click()
+    page.get_by_role("option", name="Français").click()
+    _wait_heading(page, "Explorateur de carte")
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    _clear_and_type(page, layers, "zzqx")
+    empty.get_by_text("Aucun résultat", exact=True).wait_for()
+
+
+def test_the_running_indicator_says_stop_in_arabic(app: str, page: Any, engine: Engine) -> None:
+    page.goto(f"{app}/data?lang=ar")
+    _wait_heading(page, "البيانات")
+    page.get_by_role("tab", name=translate("data.tab_export", "ar")).click()
+    prepare = page.get_by_role("button", name=translate("data.export_prepare", "ar"))
+    prepare.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    # the layers held by another session: the export waits for them, and the page runs
+    # (the indicator shows) until they are let go
+    with engine.connect() as held, held.begin():
+        held.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
+        tables = ", ".join(IMPORT_LAYERS)
+        held.execute(sa.text(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"))
+        prepare.click()
+        stop = page.locator("[data-testid='stStatusWidget'] button")
+        stop.get_by_text(translate("streamlit.stop", "ar"), exact=True).wait_for()
+        running = page.locator("[data-testid='stStatusWidgetRunningIcon']")
+        assert running.get_attribute("aria-label") == translate("streamlit.running", "ar")
+        assert stop.inner_text().strip() == "إيقاف"
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    page.locator("[data-testid='stDownloadButton']").wait_for()  # the export went on
