@@ -56,11 +56,18 @@ def display_name(path: Path) -> str:
 
 
 def check_file(path: Path) -> None:
-    """Refuse a path that does not exist or is a folder (``no_such_file``, ``not_a_file``)."""
-    if not path.exists():
-        raise file_error("no_such_file", path=str(path))
-    if path.is_dir():
-        raise file_error("not_a_file", path=str(path))
+    """Refuse a path that does not exist or is a folder (``no_such_file``, ``not_a_file``),
+    or that the account running Walouja may not read (``permission_denied``): a file without
+    read permission, or in a folder it may not enter, gave a traceback."""
+    try:
+        if not path.exists():
+            raise file_error("no_such_file", path=str(path))
+        if path.is_dir():
+            raise file_error("not_a_file", path=str(path))
+        with path.open("rb"):
+            pass
+    except PermissionError:
+        raise file_error("permission_denied", path=str(path)) from None
 
 
 def detect_format(path: Path) -> str:

@@ -38,6 +38,12 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "check the file's name and the folder it is in (a path is relative to the folder the "
         "command runs in)",
     ),
+    "permission_denied": (
+        "cannot read {path}: permission denied",
+        "the account Walouja runs as may not read this file, or enter a folder it is in: "
+        "allow it to (chmod a+r on the file, a+x on its folders), or copy the file into a "
+        "folder of your own and import the copy",
+    ),
     "not_a_file": (
         "{path} is a folder, not a file",
         "give the file itself (a Shapefile's .shp, or its parts zipped together)",

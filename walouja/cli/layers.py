@@ -209,6 +209,9 @@ def register(app: typer.Typer) -> None:
         file: Annotated[
             Path,
             typer.Argument(
+                # a file it may not read is refused with what to do (permission_denied), not
+                # as a mistyped command line
+                readable=False,
                 help="CSV, Excel (.xlsx, .xlsm: its first sheet with data) or OpenDocument "
                 "(.ods) workbook, GeoJSON, GeoPackage, Shapefile (plain or zipped), GTFS (a feed "
                 "zip or stops.txt) or OpenStreetMap .osm file."
