@@ -22,7 +22,14 @@ from app.i18n import note_text
 from geo.io_read import read_file
 from geo.layers import get_layer
 from geo.validate import MISSING_MARKERS, is_missing_marker, marker_key, validate_records
-from tests.geo.fixtures.support import AGADIR, FES, RABAT, require_layers, run_import
+from tests.geo.fixtures.support import (
+    AGADIR,
+    FES,
+    RABAT,
+    handmade_xlsx,
+    require_layers,
+    run_import,
+)
 
 # a municipality's list of centres: capacities and opening dates not known, said in words
 CENTRES: dict[str, list[object]] = {
@@ -213,3 +220,42 @@ def test_a_kmz_of_the_same_placemarks_is_read_so_too(db: Connection, tmp_path: P
     report = run_import(db, "centres", kmz)
     assert (report.rejected, report.inserted) == (0, 6), report.problems
     assert _stored(db) == EXPECTED
+
+
+def test_excels_n_a_of_a_lookup_that_found_nothing_is_read_as_empty(
+    db: Connection, tmp_path: Path
+) -> None:
+    # a capacity looked up in another sheet (=VLOOKUP) that found nothing: Excel keeps the
+    # error value #N/A in the cell
+    path = handmade_xlsx(
+        tmp_path / "centres.xlsx",
+        {
+            "Feuil1": [
+                ["external_id", "name", "centre_type", "capacity", "lon", "lat"],
+                ["MK-1", "Centre MK A", "CAS", "LOOKUP", str(FES[0]), str(FES[1])],
+                ["MK-2", "Centre MK B", "CAS", "12", str(RABAT[0]), str(RABAT[1])],
+            ]
+        },
+    )
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    cell = '<c r="D2" t="inlineStr"><is><t>LOOKUP</t></is></c>'
+    assert cell in sheet
+    error = '<c r="D2" t="e"><f>VLOOKUP(B2,Places!A:B,2,FALSE)</f><v>#N/A</v></c>'
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(cell, error).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    report = run_import(db, "centres", path)
+    assert (report.rejected, report.inserted) == (0, 2), report.problems
+    stored = db.execute(
+        sa.text(
+            "SELECT external_id, capacity FROM centres WHERE external_id LIKE 'MK-%' "
+            "ORDER BY external_id"
+        )
+    ).all()
+    assert [tuple(r) for r in stored] == [("MK-1", None), ("MK-2", 12)]
+    assert [str(n) for n in report.warnings] == [
+        '1 cell read as empty, as it says the value is not known: "#N/A" ×1 (capacity)'
+    ]
