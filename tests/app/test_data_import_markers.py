@@ -59,6 +59,8 @@ def test_cells_saying_not_known_are_said_in_french_and_written_empty(
 ) -> None:
     # both rows were refused: « n'est pas un nombre : « N/A » »
     at = _checked("fr", monkeypatch, CSV)
+    # the page says so beside the columns it expects, before any file is given
+    assert any("(N/A, -, n.d., non disponible…) est lue comme vide" in c.value for c in at.caption)
     notes = " ".join(m.value for m in at.markdown)
     assert (
         "2 cellules lues comme vides, car elles indiquent que la valeur n'est pas connue : "
