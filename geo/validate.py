@@ -460,9 +460,24 @@ def _marked(spec: FieldSpec, series: pd.Series) -> pd.Series:
     said = {
         v
         for v in set(texts.dropna().tolist())
-        if is_missing_marker(v) and (spec.kind != "text" or _has_letter(v))
+        if is_missing_marker(v)
+        and (spec.kind != "text" or _has_letter(v))
+        and not _is_value_of(spec, v)
     }
     return texts.isin(said) if said else pd.Series(False, index=series.index)
+
+
+def _is_value_of(spec: FieldSpec, text: str) -> bool:
+    """Whether ``text`` is one of the values ``spec`` reads (GTFS's ``unknown`` wheelchair
+    boarding is its value 0): a marker that is a field's own value is read as that value."""
+    key = normalise_key(text)
+    if spec.kind == "gtfs_wheelchair":
+        return key in WHEELCHAIR_CODES
+    if spec.kind == "bool":
+        return parse_bool(key) is not None
+    if spec.kind in ("enum", "enum_list"):
+        return key in value_aliases(spec.name) or key in {normalise_key(c) for c in spec.choices}
+    return False
 
 
 # Arabic-Indic (٠١٢…) and extended Arabic-Indic (۰۱۲…) digits, as an Arabic keyboard may

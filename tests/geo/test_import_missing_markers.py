@@ -259,3 +259,15 @@ def test_excels_n_a_of_a_lookup_that_found_nothing_is_read_as_empty(
     assert [str(n) for n in report.warnings] == [
         '1 cell read as empty, as it says the value is not known: "#N/A" ×1 (capacity)'
     ]
+
+
+def test_a_marker_that_is_a_fields_own_value_is_read_as_that_value() -> None:
+    # GTFS's wheelchair_boarding reads "unknown" as its value 0: no cell read as empty
+    stops = pd.DataFrame(
+        {"name": ["Arrêt MK"], "mode": ["bus"], "wheelchair_boarding": ["unknown"]},
+        index=pd.RangeIndex(2, 3),
+    ).assign(lon=[str(RABAT[0])], lat=[str(RABAT[1])])
+    result = validate_records(get_layer("transport_stops"), stops)
+    assert result.problems == []
+    assert result.rows.iloc[0]["wheelchair_boarding"] == 0
+    assert not [n for n in result.warnings if getattr(n, "code", "") == "cells_read_as_empty"]
