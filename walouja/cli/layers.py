@@ -214,7 +214,7 @@ def register(app: typer.Typer) -> None:
                 readable=False,
                 help="CSV, Excel (.xlsx, .xlsm: its first sheet with data) or OpenDocument "
                 "(.ods) workbook, GeoJSON, GeoPackage, Shapefile (plain or zipped), GTFS (a feed "
-                "zip or stops.txt) or OpenStreetMap .osm file."
+                "zip or stops.txt) or OpenStreetMap .osm file.",
             ),
         ],
         dry_run: bool = typer.Option(
