@@ -219,22 +219,26 @@ DOCUMENT_JS = """
       for (const el of document.querySelectorAll("[aria-label]")) {
         reword(el, (e) => e.getAttribute("aria-label"), (e, v) => e.setAttribute("aria-label", v));
       }
-      // and the words a select box's list shows when what is typed matches no option, and
-      // the running indicator's "Stop": only where the element holds its words alone, so
-      // that every element Streamlit drew stays in place
+      // and the words they show: the tooltip of a table's or a chart's toolbar button, what
+      // a select box's list says when what is typed matches no option, the running
+      // indicator's "Stop". Only an element whose one child is its words, and the words
+      // are written into that same text node: every node Streamlit drew stays in place
       for (const el of document.querySelectorAll(
         "[data-testid='stSkipToContent'], " +
+        "[data-testid='stTooltipContent'] [data-testid='stMarkdownContainer'] > p, " +
         ":is([data-testid='stSelectboxVirtualDropdown'], [data-testid='stMultiSelectDropdown'])" +
         " [role='listbox'][data-empty='true'] > [role='option'] > span, " +
         "[data-testid='stStatusWidget'] [data-testid='stBaseButton-header']")) {
-        if (el.children.length === 0) {
-          reword(el, (e) => e.textContent, (e, v) => { e.textContent = v; });
+        if (el.childNodes.length === 1 && el.firstChild.nodeType === Node.TEXT_NODE) {
+          reword(el, (e) => e.textContent, (e, v) => { e.firstChild.nodeValue = v; });
         }
       }
     };
     new MutationObserver(w.nameControls).observe(document.body, {
-      // (a button made "disabled" changes its words too: the running indicator's "Stopping...")
-      childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label", "disabled"],
+      // words written anew into their text node are seen too (the running indicator's
+      // "Stop" becomes "Stopping..."); each call words them once, and the next finds them said
+      childList: true, subtree: true, characterData: true,
+      attributes: true, attributeFilter: ["aria-label"],
     });
   }
   w.nameControls();

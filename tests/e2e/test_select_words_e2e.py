@@ -100,3 +100,23 @@ def test_the_running_indicator_says_stop_in_arabic(app: str, page: Any, engine: 
         assert stop.inner_text().strip() == "إيقاف"
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     page.locator("[data-testid='stDownloadButton']").wait_for()  # the export went on
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("fr", "Vue d'ensemble"), ("ar", "نظرة عامة")])
+def test_a_tables_toolbar_shows_its_tooltips_in_the_pages_language(
+    app: str, page: Any, lang: str, heading: str
+) -> None:
+    # the buttons were named in the page's language for a screen reader, but the tooltip a
+    # mouse shows over each still read "Download as CSV", "Search", "Fullscreen"
+    page.goto(f"{app}/?lang={lang}")
+    _wait_heading(page, heading)
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    table.hover()
+    tip = page.locator("[data-testid='stTooltipContent']")
+    for key in ("streamlit.download_csv", "streamlit.search", "streamlit.fullscreen"):
+        said = translate(key, lang)
+        page.get_by_role("button", name=said, exact=True).first.hover()
+        tip.get_by_text(said, exact=True).wait_for()
+        assert translate(key, "en") not in [t.strip() for t in tip.all_inner_texts()]
