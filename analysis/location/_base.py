@@ -1061,9 +1061,19 @@ class SitingModel(ABC):
         return self._before_cache
 
     def _capacitated_assignment(
-        self, open_mask: NDArray[np.bool_]
+        self, open_mask: NDArray[np.bool_], floor: NDArray[np.float64] | None = None
     ) -> tuple[float | None, NDArray[np.float64] | None, NDArray[np.float64] | None]:
-        """Best assignment with the given candidates open (LP): objective, per-demand, per-site."""
+        """Best assignment with the given candidates open (LP): objective, per-demand, per-site.
+
+        ``floor`` (maximising models) is a share of each demand point that stays served: the
+        assignment before new sites open. Among the many assignments serving the most
+        persons the LP returned any, and one could move an existing centre's places from
+        one town to another of equal weight, so that a province lost the persons it was
+        served before (Rabat 32 → 0 with three new COAPH of 100 places). Keeping the earlier
+        shares costs nothing: the earlier assignment is a flow of the smaller network, and
+        augmenting it to a maximum flow never takes flow away from a demand. Should the LP
+        still refuse it (round-off), the assignment is solved without the floor.
+        """
         assert self._cap is not None
         open_idx = np.flatnonzero(open_mask).astype(np.int64)
         x_of = np.full(self.n_candidates, -1, dtype=np.int64)
@@ -1074,6 +1084,30 @@ class SitingModel(ABC):
             z0, cand, exist, _ = self._build_capacitated(builder, x_of, open_idx)
         except InfeasibleError:
             return None, None, None
+        if floor is not None and self.maximize:
+            plain = self._capacitated_assignment(open_mask)
+            kept = np.flatnonzero(floor > 1e-9)
+            rows = cand.rows if exist is None else np.concatenate((cand.rows, exist.rows))
+            pick = np.isin(rows, kept)
+            local = np.searchsorted(kept, rows[pick])
+            builder.add_rows(
+                local.astype(np.int64),
+                z0 + np.flatnonzero(pick).astype(np.int64),
+                np.ones(int(pick.sum())),
+                n_rows=len(kept),
+                lo=floor[kept],
+                hi=np.inf,
+            )
+            out = builder.solve(maximize=True, time_limit_s=None, mip_rel_gap=1e-9)
+            if out.x is None or plain[0] is None:
+                return plain
+            value, share, served_by = self._capacitated_values(out.x, z0, cand, exist)
+            if value < plain[0] - 1e-7 * max(1.0, abs(plain[0])):
+                return plain  # the floor cost persons served: round-off, keep the optimum
+            # the LP's tolerance leaves a share a hair under its floor (420 persons served
+            # before, 419.999998 after): the floor holds, and the total is the optimum's
+            share = np.where(share < floor, np.maximum(share, floor), share)
+            return plain[0], share, served_by
         out = builder.solve(maximize=self.maximize, time_limit_s=None, mip_rel_gap=1e-9)
         if out.x is None:
             return None, None, None
@@ -1234,7 +1268,8 @@ class SitingModel(ABC):
         self, chosen: NDArray[np.int64]
     ) -> tuple[float, NDArray[np.float64], list[tuple[int, float]]]:
         """Capacitated assignment with ``chosen`` open: objective, per demand, sites by persons."""
-        objective, after, served_by = self._capacitated_assignment(self._open_mask(chosen))
+        floor = self._assignment_before()[1] if self.maximize else None
+        objective, after, served_by = self._capacitated_assignment(self._open_mask(chosen), floor)
         assert objective is not None
         assert after is not None
         assert served_by is not None

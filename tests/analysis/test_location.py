@@ -458,6 +458,32 @@ def test_capacitated_ties_never_cost_a_person_served():
     assert [s.candidate for s in result.sites] == [1]
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_capacitated_new_sites_take_no_one_served_before(seed):
+    # the after assignment was solved apart from the before one, and among equal optima it
+    # could give an existing centre's places to another town of the same weight: Rabat,
+    # served 32 before three new COAPH of 100 places, was served 0 after. Equal weights
+    # make such ties everywhere; each demand point is its own "province" here
+    dc, de, w, *_ = _instance(seed, n_d=30, n_c=8, n_e=3, min_weight=10, max_weight=11)
+    result = MCLP.from_cost_matrix(
+        dc,
+        w,
+        radius=35.0,
+        new=2,
+        existing_cost_matrix=de,
+        capacities=25.0,
+        existing_capacities=[20.0, 30.0, 40.0],
+        demand_province=[f"d{i}" for i in range(len(w))],
+        candidate_province=["x"] * dc.shape[1],
+        existing_province=["x"] * de.shape[1],
+    ).solve()
+    table = _v(result.by_province)
+    assert (table["covered_after"] >= table["covered_before"] - 1e-9).all(), table[
+        table["covered_after"] < table["covered_before"]
+    ]
+    assert table["covered_after"].sum() == pytest.approx(result.objective)
+
+
 def test_capacitated_site_next_to_a_full_centre_serves():
     # 40 persons 2 km from an existing centre with 10 places: the candidate beside them, with
     # 30 places, serves the 30 the centre cannot (a village in reach of a centre is not
