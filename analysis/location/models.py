@@ -1166,11 +1166,23 @@ class PMedian(SitingModel):
         return float(np.sum(self._w[positive] * best[positive]))
 
     def _table(self, demand: pd.DataFrame, level: str) -> pd.DataFrame:
+        """Per ``level``: persons, mean km before and after, person-km saved.
+
+        The km are to the nearest centre; with capacities, to the centre that gives each
+        person a place (the nearest may be full). A figure that is not known stays missing
+        (NaN): before, when no centre existed or the existing centres' places could not
+        take everyone (a sum that skipped those persons read 0 km before, and a negative
+        saving).
+        """
+        w = demand["weight"].to_numpy(dtype=float)
         d = demand.assign(
-            wkm_before=demand["weight"] * demand["before"],
-            wkm_after=demand["weight"] * demand["after"],
+            wkm_before=_person_km(w, demand["before"].to_numpy(dtype=float)),
+            wkm_after=_person_km(w, demand["after"].to_numpy(dtype=float)),
         )
         t = d.groupby(level, sort=True)[["weight", "wkm_before", "wkm_after"]].sum()
+        # a group with one person of unknown distance has an unknown total
+        unknown = d[["wkm_before", "wkm_after"]].isna().groupby(d[level], sort=True).any()
+        t[["wkm_before", "wkm_after"]] = t[["wkm_before", "wkm_after"]].mask(unknown)
         t = t.rename(columns={"weight": "pwd"})
         total = t["pwd"].where(t["pwd"] > 0)
         t["mean_km_before"] = t["wkm_before"] / total
@@ -1184,9 +1196,10 @@ class PMedian(SitingModel):
         w = demand["weight"].to_numpy()
         before = demand["before"].to_numpy(dtype=float)
         after = demand["after"].to_numpy(dtype=float)
+        # with capacities, the distance to the centre that gives each person a place
+        to = "the assigned centre" if self.capacitated else "the nearest centre"
         return EquityChange(
-            measure="weighted Gini of the distance to the nearest centre (weights: persons "
-            "with disabilities)",
+            measure=f"weighted Gini of the distance to {to} (weights: persons with disabilities)",
             gini_before=None if np.any(~np.isfinite(before[w > 0])) else weighted_gini(before, w),
             gini_after=weighted_gini(after, w),
         )
@@ -1194,6 +1207,13 @@ class PMedian(SitingModel):
     @property
     def _check_pairs(self) -> int:  # pragma: no cover - debugging aid
         return self._pairs.nnz
+
+
+def _person_km(weights: NDArray[np.float64], km: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Persons × km per demand point: NaN where the km are not known (or infinite: no
+    centre) for someone, 0 where nobody lives."""
+    out = np.where(np.isfinite(km), weights * np.where(np.isfinite(km), km, 0.0), np.nan)
+    return np.where(weights > 0, out, 0.0)
 
 
 def _two_nearest(
