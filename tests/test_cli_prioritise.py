@@ -865,3 +865,108 @@ def test_cli_names_a_new_scenario_as_it_names_a_stored_one() -> None:
     assert re.match(r"scenario \d+ \(named “Plan CLI”\): MCLP", first.stdout), first.stdout
     again = _cli(*args)
     assert re.match(r"scenario \d+ \(stored, named “Plan CLI”\): MCLP", again.stdout)
+
+
+def test_a_site_named_twice_is_kept_or_left_out_once(line: Connection) -> None:
+    # `--force X --force X` was stored as [X, X] and compared as another request than X
+    once = run_prioritise(
+        line, centre_type="COAPH", new=2, radius_km=10.0, forced=[_code(3)], excluded=[_code(8)]
+    )
+    twice = run_prioritise(
+        line,
+        centre_type="COAPH",
+        new=2,
+        radius_km=10.0,
+        forced=[_code(3), _code(3)],
+        excluded=[_code(8), _code(8)],
+    )
+    assert twice.reused
+    assert twice.run_id == once.run_id
+    assert twice.params["forced"] == [_code(3)]
+    assert twice.params["excluded"] == [_code(8)]
+
+
+def test_a_blank_name_is_no_name(line: Connection) -> None:
+    # `--name ""` and `--name "   "` were stored as such, listed as names
+    for blank in ("", "   "):
+        run = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, name=blank)
+        assert {s["id"]: s["name"] for s in list_scenarios(line)}[run.run_id] is None
+    named = run_prioritise(line, centre_type="COAPH", new=1, radius_km=10.0, name="  Plan C ")
+    assert {s["id"]: s["name"] for s in list_scenarios(line)}[named.run_id] == "Plan C"
+
+
+def _first_commune(engine: Engine) -> str:
+    with engine.connect() as c:
+        return str(c.execute(sa.text("SELECT min(code) FROM communes")).scalar_one())
+
+
+def test_cli_a_site_forced_twice_is_one_request(engine: Engine) -> None:
+    code = _first_commune(engine)
+    once = _cli("prioritise", "--new", "2", "--force", code, "--json")
+    assert once.returncode == 0, once.stderr
+    twice = _cli("prioritise", "--new", "2", "--force", code, "--force", code, "--json")
+    assert twice.returncode == 0, twice.stderr
+    out = json.loads(twice.stdout)
+    assert out["params"]["forced"] == [code]
+    assert out["run_id"] == json.loads(once.stdout)["run_id"]
+    shown = _cli("scenarios", "show", str(out["run_id"])).stdout
+    assert f"forced {code}\n" in shown.splitlines()[0] + "\n"
+
+
+def test_cli_listings_tell_the_cost_of_a_centre_and_the_pipeline_apart() -> None:
+    # 20 M MAD at 5 M (4 centres) and at 2 M (10 centres) were listed alike, and so were
+    # requests with and without the centres decided counted as existing
+    ids = {}
+    for cost in ("5000000", "2000000"):
+        done = _cli("prioritise", "--budget-mad", "20000000", "--cost-mad", cost, "--json")
+        assert done.returncode == 0, done.stderr
+        ids[cost] = json.loads(done.stdout)["run_id"]
+    dearer = _cli("prioritise", "--new", "3", "--cost-mad", "7000000", "--json")
+    ids["dearer"] = json.loads(dearer.stdout)["run_id"]
+    pipeline = _cli("prioritise", "--new", "3", "--with-pipeline", "--json")
+    assert pipeline.returncode == 0, pipeline.stderr
+    out = json.loads(pipeline.stdout)
+    assert out["params"]["statuses"] == ["operating", "planned", "under_construction"]
+    ids["pipeline"] = out["run_id"]
+    listed = {
+        int(x.split()[0]): x for x in _cli("scenarios", "list").stdout.splitlines() if x.strip()
+    }
+    assert "budget 20,000,000 MAD at 5,000,000 MAD a centre within" in listed[ids["5000000"]]
+    assert "budget 20,000,000 MAD at 2,000,000 MAD a centre within" in listed[ids["2000000"]]
+    assert "candidates communes, 7,000,000 MAD a centre" in listed[ids["dearer"]]
+    said = "with the centres under construction and planned"
+    assert said in listed[ids["pipeline"]]
+    shown = _cli("scenarios", "show", str(ids["pipeline"])).stdout
+    assert shown.startswith("request: mclp COAPH, 3 new within 30 km, candidates communes, " + said)
+
+
+def test_cli_says_no_proven_bound_as_the_page_does(engine: Engine) -> None:
+    # a run stopped with no proven bound (the solver's gap 1) read "gap 100.00%"
+    from geo import runs
+
+    done = _cli("prioritise", "--new", "2", "--radius-km", "27.5", "--json")
+    assert done.returncode == 0, done.stderr
+    base = json.loads(done.stdout)
+    params, run_id = base.pop("params"), base.pop("run_id")
+    base.pop("reused")
+    results = {**base, "optimal": False, "status": "time_limit", "gap": 1.0}
+    with engine.begin() as c:
+        found = runs.get_run(c, run_id)
+        stopped = runs.save_run(
+            c,
+            kind="prioritise",
+            params={**params, "time_limit_s": 1.0},
+            fingerprint=found.fingerprint,
+            results=results,
+            duration_s=1.0,
+        )
+    STORED.append(stopped)
+    row = next(
+        x for x in _cli("scenarios", "list").stdout.splitlines() if x.split()[:1] == [str(stopped)]
+    )
+    assert row.endswith("— time limit, no proven bound"), row
+    shown = _cli("scenarios", "show", str(stopped)).stdout
+    assert "time_limit, no proven bound, from" in shown
+    assert "100.00%" not in shown
+    compared = _cli("scenarios", "compare", str(run_id), str(stopped)).stdout
+    assert "proven gap: 0.00% → no proven bound" in compared, compared

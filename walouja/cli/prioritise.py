@@ -30,6 +30,8 @@ from walouja.limits import (
     MIN_COST_MAD,
 )
 from walouja.services.prioritise import (
+    DEFAULT_COST_MAD,
+    PIPELINE_STATUSES,
     Scenario,
     check_figures,
     compare_scenarios,
@@ -141,6 +143,11 @@ def prioritise_command(
     ),
     force: list[str] = _FORCE,
     exclude: list[str] = _EXCLUDE,
+    with_pipeline: bool = typer.Option(
+        False,
+        "--with-pipeline",
+        help="Count centres under construction and planned as existing (as the page's box).",
+    ),
     name: str = typer.Option(None, help="Name of the scenario."),
     fresh: bool = typer.Option(False, "--fresh", help="Recompute even if stored."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -190,6 +197,7 @@ def prioritise_command(
                 time_limit_s=time_limit,
                 forced=force or (),
                 excluded=exclude or (),
+                statuses=PIPELINE_STATUSES if with_pipeline else ("operating",),
                 fresh=fresh,
                 name=name,
             )
@@ -205,7 +213,7 @@ def prioritise_command(
             }
         )
         return
-    named = f"named “{name}”" if name else ""
+    named = f"named “{name.strip()}”" if name and name.strip() else ""
     # a new scenario given a name said it no more than an unnamed one
     note = (
         f"stored, {named}" if scenario.reused and named else "stored" if scenario.reused else named
@@ -249,8 +257,21 @@ def _proof(r: dict[str, Any]) -> str:
         return f"optimal (each of the {n:,} candidate sites compared)"
     if r["optimal"]:
         return "optimal"
-    gap = "no proven bound" if r.get("gap") is None else f"gap {r['gap']:.2%}"
-    return f"{r['status']}, {gap}, from {r.get('solution_source')}"
+    return f"{r['status']}, {_gap_words(r.get('gap'))}, from {r.get('solution_source')}"
+
+
+def _gap_words(gap: Any) -> str:
+    """A run's proven gap as the page words it: "gap 0.52%", or "no proven bound" when none
+    under 100 % was proven (the solver then reports 1, or nothing: it read "gap 100.00%").
+
+    Examples
+    --------
+    >>> _gap_words(0.0052), _gap_words(1.0), _gap_words(None), _gap_words(float("inf"))
+    ('gap 0.52%', 'no proven bound', 'no proven bound', 'no proven bound')
+    """
+    if gap is None or not math.isfinite(float(gap)) or float(gap) >= 1.0:
+        return "no proven bound"
+    return f"gap {float(gap):.2%}"
 
 
 def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
@@ -333,7 +354,9 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
 
 def describe_request(params: dict[str, Any]) -> str:
     """A stored request in one line: model, type, how many (or the budget), radius,
-    candidate set and the sites forced or left out, so rows of a listing can be told apart.
+    candidate set, the cost of a centre (with a budget, or when not the type's default), the
+    centres counted as existing when not only the operating ones, and the sites forced or
+    left out, so rows of a listing can be told apart.
 
     Examples
     --------
@@ -342,17 +365,27 @@ def describe_request(params: dict[str, Any]) -> str:
     'mclp COAPH, 3 new within 30 km, candidates sites.csv, forced A'
     >>> describe_request({"model": "mclp", "centre_type": "CAS", "new": 4,
     ...     "budget_mad": 12e6, "radius_km": 30.0})
-    'mclp CAS, 4 new, budget 12,000,000 MAD, within 30 km, candidates communes'
+    'mclp CAS, 4 new, budget 12,000,000 MAD at 3,000,000 MAD a centre, within 30 km, ...'
+    >>> describe_request({"model": "mclp", "centre_type": "COAPH", "new": 3, "cost_mad": 2e6,
+    ...     "radius_km": 30.0, "statuses": ["operating", "planned", "under_construction"]})
+    '... communes, 2,000,000 MAD a centre, with the centres under construction and planned'
     >>> describe_request({"model": "mclp", "centre_type": "COAPH", "new": 100000,
     ...     "radius_km": 1e6, "new_capacity": 2500.0})
     'mclp COAPH, 100,000 new within 1,000,000 km, candidates communes, 2,500 places each'
     """
     budget = params.get("budget_mad")
     new = params.get("new")
+    kind = str(params.get("centre_type"))
+    default_cost = DEFAULT_COST_MAD.get(kind, DEFAULT_COST_MAD["other"])
+    cost = params.get("cost_mad")
+    cost = default_cost if cost is None else float(cost)
+    # the cost of a centre: 20 M MAD at 5 M and at 2 M (4 or 10 centres) read alike
+    each = f"{cost:,.0f} MAD a centre"
+    with_budget = f"budget {budget:,.0f} MAD at {each}" if budget is not None else ""
     how_many = (  # both given: at most that many, within the budget (the listing said only one)
-        f"{_param(new)} new, budget {budget:,.0f} MAD,"
+        f"{_param(new)} new, {with_budget},"
         if budget is not None and new is not None
-        else f"budget {budget:,.0f} MAD"
+        else with_budget
         if budget is not None
         else f"{_param(new)} new"
     )
@@ -361,13 +394,19 @@ def describe_request(params: dict[str, Any]) -> str:
         f"{how_many} within {_param(params.get('radius_km'))} km",
         f"candidates {str(params.get('candidates') or 'communes').split('#')[0]}",
     ]
+    if budget is None and not math.isclose(cost, default_cost):
+        parts.append(each)  # the total cost the scenario reports
+    if sorted(params.get("statuses") or ["operating"]) != ["operating"]:
+        # counted as existing: the same request without them gives other sites
+        pipeline = [s for s in ("under_construction", "planned") if s in params["statuses"]]
+        parts.append(f"with the centres {' and '.join(s.replace('_', ' ') for s in pipeline)}")
     if params.get("min_per_province"):
         parts.append(f"at least {params['min_per_province']} per province")
     if params.get("new_capacity") is not None:
         parts.append(f"{_param(params['new_capacity'])} places each")
     for key, label in (("forced", "forced"), ("excluded", "excluded")):
-        if params.get(key):
-            parts.append(f"{label} {', '.join(map(str, params[key]))}")
+        if params.get(key):  # once each (an older run may hold a site twice)
+            parts.append(f"{label} {', '.join(dict.fromkeys(map(str, params[key])))}")
     return ", ".join(parts)
 
 
@@ -400,8 +439,7 @@ def _listed_proof(row: dict[str, Any]) -> str:
         return " — optimal"
     if row.get("status") is None:
         return ""
-    gap = "no proven bound" if row.get("gap") is None else f"gap {row['gap']:.2%}"
-    return f" — {str(row['status']).replace('_', ' ')}, {gap}"
+    return f" — {str(row['status']).replace('_', ' ')}, {_gap_words(row.get('gap'))}"
 
 
 @scenarios_app.command("show")
@@ -498,7 +536,15 @@ def scenarios_compare(
         if key == "objective":
             typer.echo(f"{label}: {_fmt(pair['a'])} {unit['a']} → {_fmt(pair['b'])} {unit['b']}")
         elif key == "gap":
-            typer.echo(f"{label}: {_fmt(pair['a'], '.2%')} → {_fmt(pair['b'], '.2%')}")
+            # as the page: a percentage, "no proven bound", or "—" for a proof without one
+            proven = diff["headline"]["optimal"]
+            gaps = [
+                "—"
+                if proven[s] and _gap_words(pair[s]) == "no proven bound"
+                else _gap_words(pair[s]).removeprefix("gap ")
+                for s in ("a", "b")
+            ]
+            typer.echo(f"{label}: {gaps[0]} → {gaps[1]}")
         elif key == "optimal":
             typer.echo(f"{label}: {_yes(pair['a'])} → {_yes(pair['b'])}")
         else:

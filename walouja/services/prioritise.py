@@ -31,6 +31,7 @@ __all__ = [
     "INPUT_TABLES",
     "KIND",
     "MODELS",
+    "PIPELINE_STATUSES",
     "Scenario",
     "check_figures",
     "compare_scenarios",
@@ -43,6 +44,9 @@ __all__ = [
 KIND = "prioritise"
 INPUT_TABLES = ("communes", "centres")
 MODELS = ("mclp", "pmedian")
+PIPELINE_STATUSES = ("operating", "under_construction", "planned")
+"""The centre statuses counted as existing when the centres decided are counted too (the
+page's box and ``walouja prioritise --with-pipeline``)."""
 # the figures two scenarios are compared on (``compare_scenarios``'s ``headline``), in order
 HEADLINE_KEYS = (
     "objective",
@@ -319,6 +323,11 @@ def run_prioritise(
         )
     if candidates is not None and not candidates_source:
         raise ValueError("candidates need a candidates_source naming them in the stored request")
+    # a site named twice is one site: `--force X --force X` was stored as [X, X], listed
+    # "forced X, X" and compared as another request than `--force X`
+    forced, excluded = _once(forced), _once(excluded)
+    # a blank name is no name: `--name ""` and `--name "   "` were stored as such
+    name = None if name is None else (name.strip() or None)
     unit_cost = (
         DEFAULT_COST_MAD.get(kind, DEFAULT_COST_MAD["other"]) if cost_mad is None else cost_mad
     )
@@ -426,6 +435,17 @@ def run_prioritise(
         duration_in_results=True,
         limit_key="time_limit_s",
     )
+
+
+def _once(values: Sequence[str]) -> list[str]:
+    """``values`` without repeats, in their order.
+
+    Examples
+    --------
+    >>> _once(["B", "A", "B", "A"])
+    ['B', 'A']
+    """
+    return list(dict.fromkeys(str(v) for v in values))
 
 
 def _fill_capacities(existing: pd.DataFrame, new_capacity: float) -> tuple[pd.DataFrame, int]:
