@@ -206,31 +206,45 @@ DOCUMENT_JS = """
       }
       return null;
     };
-    const reword = (el, read, write) => {
+    // ``slot`` keeps apart what one element says in several places (a name and a title)
+    const reword = (el, read, write, slot = "") => {
+      const [enKey, saidKey] = [`walouja${slot}En`, `walouja${slot}Said`];
       let en = read(el);
-      if (el.dataset.waloujaSaid === en) { en = el.dataset.waloujaEn; }
+      if (el.dataset[saidKey] === en) { en = el.dataset[enKey]; }
       const said = say(en);
       if (said === null) { return; }
-      el.dataset.waloujaEn = en;
-      el.dataset.waloujaSaid = said;
+      el.dataset[enKey] = en;
+      el.dataset[saidKey] = said;
       if (read(el) !== said) { write(el, said); }
     };
+    const attribute = (name) => [(e) => e.getAttribute(name), (e, v) => e.setAttribute(name, v)];
+    // and the words they show: the tooltip of a table's or a chart's toolbar button, what
+    // a select box's list says when what is typed matches no option, the running
+    // indicator's "Stop", a table's column menu and list of columns
+    const shown = [
+      "[data-testid='stSkipToContent']",
+      "[data-testid='stTooltipContent'] [data-testid='stMarkdownContainer'] > p",
+      ":is([data-testid='stSelectboxVirtualDropdown'], [data-testid='stMultiSelectDropdown'])" +
+        " [role='listbox'][data-empty='true'] > [role='option'] > span",
+      "[data-testid='stStatusWidget'] [data-testid='stBaseButton-header']",
+      "[data-testid='stDataFrameColumnMenu'] [role='menuitem']",
+      "[data-testid='stDataFrameColumnMenu'] [role='menuitem'] > div",
+      "[data-testid='stDataFrameColumnVisibilityMenu'] label > span",
+    ].join(", ");
     w.nameControls = () => {
       for (const el of document.querySelectorAll("[aria-label]")) {
-        reword(el, (e) => e.getAttribute("aria-label"), (e, v) => e.setAttribute("aria-label", v));
+        reword(el, ...attribute("aria-label"));
       }
-      // and the words they show: the tooltip of a table's or a chart's toolbar button, what
-      // a select box's list says when what is typed matches no option, the running
-      // indicator's "Stop". Only an element whose one child is its words, and the words
-      // are written into that same text node: every node Streamlit drew stays in place
-      for (const el of document.querySelectorAll(
-        "[data-testid='stSkipToContent'], " +
-        "[data-testid='stTooltipContent'] [data-testid='stMarkdownContainer'] > p, " +
-        ":is([data-testid='stSelectboxVirtualDropdown'], [data-testid='stMultiSelectDropdown'])" +
-        " [role='listbox'][data-empty='true'] > [role='option'] > span, " +
-        "[data-testid='stStatusWidget'] [data-testid='stBaseButton-header']")) {
-        if (el.childNodes.length === 1 && el.firstChild.nodeType === Node.TEXT_NODE) {
-          reword(el, (e) => e.textContent, (e, v) => { e.firstChild.nodeValue = v; });
+      for (const el of document.querySelectorAll("[data-testid='stDataFrameColumnMenu'] [title]")) {
+        reword(el, ...attribute("title"), "Title");
+      }
+      // only an element with one text of its own (beside an icon), and the words are
+      // written into that same text node: every node Streamlit drew stays in place
+      for (const el of document.querySelectorAll(shown)) {
+        const own = [...el.childNodes].filter(
+          (n) => n.nodeType === Node.TEXT_NODE && n.nodeValue.trim() !== "");
+        if (own.length === 1) {
+          reword(el, () => own[0].nodeValue, (e, v) => { own[0].nodeValue = v; });
         }
       }
     };
@@ -310,6 +324,18 @@ STREAMLIT_WORDS: dict[str, str] = {
     "Running...": "streamlit.running",
     "Stop": "streamlit.stop",
     "Stopping...": "streamlit.stopping",
+    # a table's column menu (a column heading's ⋮) and its list of columns (the toolbar's)
+    "Dataframe column menu": "streamlit.column_menu",
+    "Copy column name": "streamlit.copy_column_name",
+    "Sort ascending": "streamlit.sort_ascending",
+    "Sort descending": "streamlit.sort_descending",
+    "Statistics": "streamlit.statistics",
+    "Autosize": "streamlit.autosize",
+    "Pin column": "streamlit.pin_column",
+    "Unpin column": "streamlit.unpin_column",
+    "Hide column": "streamlit.hide_column",
+    "Select all": "streamlit.select_all",
+    "(index)": "streamlit.index_column",
 }
 """The English names Streamlit gives its own controls (as its code writes them), and the
 key of each one's words in the catalogues."""

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from app.dataio import IMPORT_LAYERS
 from app.i18n import translate
+from tests.e2e.conftest import grid_page, last_draws, settle_grids
 
 pytestmark = pytest.mark.e2e
 
@@ -120,3 +121,56 @@ def test_a_tables_toolbar_shows_its_tooltips_in_the_pages_language(
         page.get_by_role("button", name=said, exact=True).first.hover()
         tip.get_by_text(said, exact=True).wait_for()
         assert translate(key, "en") not in [t.strip() for t in tip.all_inner_texts()]
+
+
+COLUMN_MENU = (
+    "streamlit.sort_ascending",
+    "streamlit.sort_descending",
+    "streamlit.statistics",
+    "streamlit.autosize",
+    "streamlit.pin_column",
+    "streamlit.hide_column",
+)
+
+
+def test_a_tables_column_menu_and_list_of_columns_read_in_arabic(app: str, browser: Any) -> None:
+    # a heading's menu read "Sort ascending", "Pin column", "Hide column"..., and the
+    # toolbar's list of columns "Select all" and "(index)", on the Arabic page
+    with grid_page(browser, width=1440, height=1000) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{app}/?lang=ar")
+        _wait_heading(page, "نظرة عامة")
+        table = page.locator("[data-testid='stDataFrame']").first
+        table.wait_for()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        heading = translate("analysis.centre_type", "ar")
+        page.wait_for_function(
+            "(h) => window.__drawn.some(d => d.table === 0 && d.text === h && d.clip)", arg=heading
+        )
+        settle_grids(page)
+        (drawn,) = [d for d in last_draws(page, 0) if d["text"] == heading and d["y"] < 36]
+        table.scroll_into_view_if_needed()
+        canvas = table.locator("canvas").first.bounding_box()
+        # the heading's menu button shows at its cell's start: its left end, right to left
+        x, y = canvas["x"] + drawn["clip"]["left"] + 12, canvas["y"] + drawn["y"]
+        page.mouse.move(x, y)
+        page.mouse.click(x, y)
+        menu = page.locator("[data-testid='stDataFrameColumnMenu']")
+        menu.get_by_role("menuitem", name=translate("streamlit.pin_column", "ar")).wait_for()
+        shown = " ".join(menu.get_by_role("menuitem").all_inner_texts())
+        for key in COLUMN_MENU:
+            assert translate(key, "ar") in shown, (key, shown)
+            assert translate(key, "en") not in shown, (key, shown)
+        assert menu.get_by_role("menu").get_attribute("aria-label") == "قائمة العمود"
+        page.keyboard.press("Escape")
+        menu.wait_for(state="detached")
+        table.hover()
+        page.get_by_role("button", name=translate("streamlit.columns", "ar")).first.click()
+        columns = page.locator("[data-testid='stDataFrameColumnVisibilityMenu']")
+        columns.get_by_text(translate("streamlit.select_all", "ar"), exact=True).wait_for()
+        listed = columns.inner_text()
+        assert "Select all" not in listed
+        assert "(index)" not in listed
+        assert heading in listed  # the table's own headings, as they were
+        assert not errors, errors
