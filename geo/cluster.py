@@ -83,6 +83,44 @@ def _server_user_can_reach(path: Path) -> bool:
     return result.returncode == 0
 
 
+def cluster_home_refusal(home: Path) -> ClusterError:
+    """The refusal of a cluster folder the account running walouja may not write."""
+    return ClusterError(
+        f"cannot write the local database's folder {home}: permission denied",
+        hint="run walouja as the account that set the database up, or let this one write "
+        "the folder (chown or chmod), or set WALOUJA_HOME to a folder of its own (or "
+        "DATABASE_URL to another database)",
+        code="cluster_home_not_writable",
+        params={"home": str(home)},
+    )
+
+
+def _server_user_reaches_home(home: Path) -> bool:
+    """Whether the ``postgres`` user (root's server account) may keep the cluster in ``home``.
+
+    A probe folder made there and given to ``postgres`` answers it. Root without the power
+    to override permissions (a container's root, ``setpriv``) may not write a ``home`` that
+    ``postgres`` owns, as it does once root has set the cluster up: ``postgres`` is then
+    asked about ``home`` itself (a ``PermissionError`` traceback came from every command
+    that opens the database). A ``home`` neither may write is refused with what to do.
+    """
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        # one probe per process and thread: app sessions and parallel test runs call this
+        # at the same time, and a shared probe was removed under another caller's feet
+        probe = home / f".probe-{os.getpid()}-{threading.get_ident()}"
+        probe.mkdir(exist_ok=True)
+    except PermissionError:
+        if home.is_dir() and _server_user_can_reach(home):
+            return True
+        raise cluster_home_refusal(home) from None
+    try:
+        os.chown(probe, _postgres_user().pw_uid, _postgres_user().pw_gid)
+        return _server_user_can_reach(probe)
+    finally:
+        probe.rmdir()
+
+
 def cluster_paths(settings: Settings) -> ClusterPaths:
     """Compute the cluster's folders, falling back where the project path cannot be used.
 
@@ -94,21 +132,10 @@ def cluster_paths(settings: Settings) -> ClusterPaths:
     digest = hashlib.sha1(str(home).encode()).hexdigest()[:10]
     data = home / "pgdata"
     socket_dir = home / "run"
-    if _is_root():
-        home.mkdir(parents=True, exist_ok=True)
-        # one probe per process and thread: app sessions and parallel test runs call this
-        # at the same time, and a shared probe was removed under another caller's feet
-        probe = home / f".probe-{os.getpid()}-{threading.get_ident()}"
-        probe.mkdir(exist_ok=True)
-        try:
-            os.chown(probe, _postgres_user().pw_uid, _postgres_user().pw_gid)
-            reachable = _server_user_can_reach(probe)
-        finally:
-            probe.rmdir()
-        if not reachable:
-            outside = Path("/var/tmp") / f"walouja-{digest}"
-            data = outside / "pgdata"
-            socket_dir = outside / "run"
+    if _is_root() and not _server_user_reaches_home(home):
+        outside = Path("/var/tmp") / f"walouja-{digest}"
+        data = outside / "pgdata"
+        socket_dir = outside / "run"
     if len(str(socket_dir / f".s.PGSQL.{settings.db_port}")) > _SOCKET_PATH_MAX:
         socket_dir = Path("/tmp") / f"walouja-{digest}"
     return ClusterPaths(

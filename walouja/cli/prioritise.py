@@ -98,6 +98,9 @@ _EXCLUDE = typer.Option(None, "--exclude", help="Commune code (or candidate id) 
 _CANDIDATES = typer.Option(
     None,
     "--candidates",
+    # a file it may not read is refused with what to do (permission_denied), as the import's
+    # FILE is, not as a mistyped command line
+    readable=False,
     help="Point file of candidate sites (CSV lon/lat, Excel .xlsx, OpenDocument .ods, GeoJSON, "
     "GeoPackage, shapefile, KML/KMZ).",
 )
@@ -285,9 +288,15 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
         f"{_fmt(r['pwd_covered_before'])} → {_fmt(r['pwd_covered_after'])}"
     )
     if r["model"] == "PMedian":
-        # what the p-median minimised: the distance to the nearest centre, weighted by persons
+        # what the p-median minimised: the distance to the nearest centre, weighted by persons;
+        # with places, to the centre that gives each person a place (the nearest may be full)
+        to = (
+            "the centre that gives each a place"
+            if params.get("new_capacity") is not None
+            else "the nearest centre"
+        )
         line += (
-            f"; distance to the nearest centre × persons: {_fmt(r.get('objective_before'))} → "
+            f"; distance to {to} × persons: {_fmt(r.get('objective_before'))} → "
             f"{_fmt(r['objective'])} person-km"
         )
     typer.echo(line)
@@ -531,10 +540,19 @@ def scenarios_compare(
             pair = {k: str(v or "communes").split("#")[0] for k, v in pair.items()}
         typer.echo(f"request {key}: {_param(pair['a'])} → {_param(pair['b'])}")
     unit = diff["objective_unit"]
+    places = diff.get("within_places") or {}
     for key, pair in diff["headline"].items():
         label = _HEADLINE_LABELS.get(key, key)
         if key == "objective":
             typer.echo(f"{label}: {_fmt(pair['a'])} {unit['a']} → {_fmt(pair['b'])} {unit['b']}")
+        elif key.startswith("pwd_covered_"):
+            # with places per centre, persons served within them, not covered (as the page
+            # says): "covered before: 1,075,074 → 4,842" were 4,842 served within places
+            shown = [
+                _fmt(pair[s]) + (" (served, places permitting)" if places.get(s) else "")
+                for s in ("a", "b")
+            ]
+            typer.echo(f"{label}: {shown[0]} → {shown[1]}")
         elif key == "gap":
             # as the page: a percentage, "no proven bound", or "—" for a proof without one
             proven = diff["headline"]["optimal"]
@@ -573,6 +591,8 @@ def _print_provinces(diff: dict[str, Any], a: int, b: int) -> None:
         why = {
             "models": "the two models measure different things",
             "places": "one counts persons served within places, the other persons covered",
+            "places_km": "one measures the distance to the centre that gives each person a "
+            "place, the other to the nearest centre",
         }
         reason = why.get(str(diff.get("by_province_differs")), "no figure in both")
         typer.echo(f"provinces: not compared ({reason})")
