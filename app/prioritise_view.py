@@ -79,24 +79,46 @@ class Request:
     forced: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # a site named twice (a link's p_force=X,X) is one site, as the service takes it
+        object.__setattr__(self, "forced", tuple(dict.fromkeys(self.forced)))
+        object.__setattr__(self, "excluded", tuple(dict.fromkeys(self.excluded)))
+
     @property
     def statuses(self) -> tuple[str, ...]:
         """Centre statuses counted as existing."""
         return PIPELINE_STATUSES if self.include_pipeline else ("operating",)
 
     def matches(self, params: Mapping[str, Any]) -> bool:
-        """Whether a stored scenario's ``params`` answer this request."""
+        """Whether a stored scenario's ``params`` answer this request (a run stored without
+        its cost per centre was computed at its type's default)."""
+        cost = params.get("cost_mad")
+        kind = str(params.get("centre_type"))
         return (
             params.get("centre_type") == self.centre_type
             and params.get("model") == self.model
             and params.get("new") == self.new
             and _same(params.get("radius_km"), self.radius_km)
             and _same(params.get("budget_mad"), self.budget_mad)
+            # 20 M MAD at 5 M a centre (4 sites) was shown as the answer at 2 M (10 sites)
+            and _same(default_cost(kind) if cost is None else cost, self.cost_mad)
             and int(params.get("min_per_province") or 0) == self.min_per_province
             and sorted(params.get("statuses") or ()) == sorted(self.statuses)
             and _same(params.get("new_capacity"), self.new_capacity)
-            and sorted(params.get("forced") or ()) == sorted(self.forced)
-            and sorted(params.get("excluded") or ()) == sorted(self.excluded)
+            and sorted(set(params.get("forced") or ())) == sorted(self.forced)
+            and sorted(set(params.get("excluded") or ())) == sorted(self.excluded)
+        )
+
+    def clash(self) -> InfeasibleError | None:
+        """The refusal of a site both kept and left out (a link's ``p_force=C&p_exclude=C``),
+        as the analysis and the CLI refuse it; ``None`` when there is none."""
+        both = [site for site in self.forced if site in set(self.excluded)]
+        if not both:
+            return None
+        return InfeasibleError(
+            f"forced/excluded: candidate {both[0]} is both forced and excluded",
+            code="forced_and_excluded",
+            params={"site": both[0]},
         )
 
 
@@ -484,6 +506,16 @@ def describe(params: Mapping[str, Any]) -> str:
         amount=amount,
         km=f"{float(params.get('radius_km') or 0):g}",
     )
+    cost = params.get("cost_mad")
+    kind = str(params.get("centre_type"))
+    if cost is not None and (
+        params.get("budget_mad") is not None or not math.isclose(float(cost), default_cost(kind))
+    ):
+        # the cost of a centre: 20 M MAD at 5 M and at 2 M (4 or 10 sites) read alike
+        text += " · " + t("prioritise.describe.cost", cost=mapview.fmt_number(float(cost)))
+    if sorted(params.get("statuses") or ("operating",)) != ["operating"]:
+        # the centres decided counted as existing: other sites than the request without
+        text += " · " + t("prioritise.describe.pipeline")
     if params.get("min_per_province"):
         text += " · " + t("prioritise.describe.min", k=params["min_per_province"])
     if params.get("candidates"):
@@ -492,8 +524,8 @@ def describe(params: Mapping[str, Any]) -> str:
         places = mapview.fmt_number(float(params["new_capacity"]))
         text += " · " + t("prioritise.describe.capacity", n=places)
     for field in ("forced", "excluded"):
-        if params.get(field):
-            text += " · " + t(f"prioritise.describe.{field}", n=len(params[field]))
+        if params.get(field):  # each site once (an older run may hold one twice)
+            text += " · " + t(f"prioritise.describe.{field}", n=len(set(params[field])))
     return text
 
 
@@ -521,10 +553,19 @@ def _type_word(layer: str, value: str) -> str:
 
 
 def same_candidates(
-    params: Mapping[str, Any], candidate_set: str, layer: str | None, type_value: str | None
+    params: Mapping[str, Any],
+    candidate_set: str,
+    layer: str | None,
+    type_value: str | None,
+    upload: tuple[str, bytes] | None = None,
 ) -> bool:
-    """Whether a stored scenario used the candidate set chosen on the page (a file's content
-    is not compared: the stored one is whatever was uploaded then)."""
+    """Whether a stored scenario used the candidate set chosen on the page: the communes,
+    the layer (and type), or the file in use (``upload``: its name and content, compared by
+    the digest its stored set carries; any file's scenario while none is given).
+
+    Another file given in place of the first showed the first file's sites with no word
+    that they answer another request.
+    """
     from geo.candidate_sites import parse_layer_set
 
     source = params.get("candidates")
@@ -535,7 +576,17 @@ def same_candidates(
     parsed = parse_layer_set(str(source))
     if candidate_set == "layer":
         return parsed == (layer, type_value)
-    return parsed is None
+    if parsed is not None:
+        return False
+    return upload is None or str(source).split("#")[-1] == file_digest(upload[1])
+
+
+def file_digest(content: bytes) -> str:
+    """The digest of a candidate file's ``content`` that its stored set carries after ``#``
+    (``sites.csv#<digest>``: ``geo.candidate_sites.load_candidates``)."""
+    import hashlib
+
+    return hashlib.sha256(content).hexdigest()[:16]
 
 
 def candidates_left(params: Mapping[str, Any], sites: Any, n_communes: int) -> int | None:

@@ -284,15 +284,18 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
                 t(label), [], key=f"{key}_waiting", disabled=True, placeholder=t(pick_words[2])
             )
             return [v for v in (st.query_params.get(key) or "").split(",") if v]
-        # a site is kept or left out, not both: the other list's sites are not offered
-        options = [o for o in site_options if o not in set(taken)]
+        # a site is kept or left out, not both: the other list's sites are not offered (but
+        # one a link asks for in both stays in both, refused below, not dropped from one)
+        options = [o for o in site_options if o not in set(taken) or o in both]
         # no choice is no default (None): Streamlit warns of a default, even an empty one,
         # for a widget whose value Session State holds (after a change of language)
         chosen = column.multiselect(
             t(label),
             options,
             key=pv.wkey(key),
-            default=state.start_list(key, options, [], widget=pv.wkey(key)) or None,
+            # a site named twice in a link (p_force=C,C) is asked for once
+            default=list(dict.fromkeys(state.start_list(key, options, [], widget=pv.wkey(key))))
+            or None,
             format_func=lambda c: site_names.get(c, c),
             placeholder=t(pick_words[2]),
             # Streamlit's bulk action reads "Select all" in English on every page, and
@@ -302,6 +305,17 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
         state.publish_list(key, chosen, [])
         return chosen
 
+    def in_box(key: str) -> set[str]:
+        """The sites the box ``key`` holds, or the address asks for."""
+        now = st.session_state.get(pv.wkey(key))
+        if isinstance(now, list):
+            return {str(v) for v in now}
+        return {v for v in (st.query_params.get(key) or "").split(",") if v}
+
+    # a link keeping and leaving out the same site (p_force=C&p_exclude=C) lost the keep and
+    # solved with C left out: it stays in both boxes, and the request is refused as the CLI
+    # refuses it
+    both = in_box("p_force") & in_box("p_exclude")
     excluded_now = st.session_state.get(pv.wkey("p_exclude"))
     if not isinstance(excluded_now, list):
         excluded_now = state.start_list("p_exclude", site_options, [])
@@ -322,6 +336,10 @@ request = pv.Request(
     forced=tuple(forced),
     excluded=tuple(excluded),
 )
+clash = request.clash()
+if clash is not None and "p_infeasible" not in st.session_state:
+    # said at once, below the button, with the refusal's words (no solve needed to know it)
+    st.session_state["p_infeasible"] = clash
 
 if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/play_arrow:"):
     st.session_state["p_asked"] = True  # the prompt to ask has done its work
@@ -332,6 +350,8 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
         ok = False
     elif sites_error is not None:
         ok = False  # the error is shown under the layer or the file, above
+    elif clash is not None:
+        ok = False  # refused below: a site both kept and left out
     if ok:
         slot = st.empty()  # the progress box, replaced by a warning when nothing is proven
         unproven: pv.Scenario | None = None
@@ -418,7 +438,7 @@ else:
     )
     st.caption(pv.describe(params) + named)
     if not request.matches(params) or not pv.same_candidates(
-        params, str(candidate_set), cand_layer, cand_type
+        params, str(candidate_set), cand_layer, cand_type, upload
     ):
         st.caption(t("prioritise.stale"))
     solve_s = fmt_number(res.get("solve_time_s"), decimals=2)

@@ -1,0 +1,135 @@
+"""The Prioritise page tells its requests apart: what a scenario's description says, when the
+page says its settings changed since the scenario shown, and the requests it refuses before
+solving (AppTest against the real database)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+from tests.app.test_prioritise_page import THREE_SITES_CSV, _opened, _run, _sites
+
+STALE = "ont changé depuis ce scénario"
+
+
+@pytest.fixture
+def page(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page in French, as it opens."""
+    return _opened(engine, monkeypatch, "fr", {})
+
+
+def _captions(at: AppTest) -> str:
+    """The page's captions, figures grouped with plain spaces (French groups them with
+    narrow no-break ones)."""
+    text = " ".join(c.value for c in at.caption)
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_another_cost_per_centre_is_another_request(page: AppTest) -> None:
+    # 20 M MAD at 5 M a centre (4 sites), then 2 M a centre: the 4 sites stayed, said to
+    # answer the settings, and the two scenarios were described alike
+    page.radio(key="p_mode").set_value("budget").run()
+    page.number_input(key="p_budget").set_value(20_000_000.0).run()
+    page.number_input(key="p_cost_COAPH").set_value(5_000_000.0).run()
+    at = _run(page)
+    assert len(_sites(at)) == 4
+    assert STALE not in _captions(at)
+    assert "budget 20 000 000 MAD" in _captions(at)
+    assert "5 000 000 MAD par centre" in _captions(at)
+    at = at.number_input(key="p_cost_COAPH").set_value(2_000_000.0).run()
+    assert STALE in _captions(at)
+    at = _run(at)
+    assert len(_sites(at)) == 10
+    assert STALE not in _captions(at)
+    assert "2 000 000 MAD par centre" in _captions(at)
+    # the boxes of scenarios tell the two apart
+    labels = [x.replace("\u202f", " ") for x in at.selectbox(key="p_reload").options]
+    assert any("5 000 000 MAD par centre" in label for label in labels)
+    assert any("2 000 000 MAD par centre" in label for label in labels)
+
+
+def test_a_request_counting_the_centres_decided_says_so(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "?p_new=3&p_pipeline=1" was described as the request without: other sites, same words
+    words = {
+        "fr": "centres en construction et programmés comptés comme existants",
+        "en": "centres under construction and planned counted as existing",
+        "ar": "مع احتساب المراكز قيد البناء والمبرمجة كمراكز قائمة",
+    }
+    for lang, said in words.items():
+        at = _run(
+            _opened(engine, monkeypatch, lang, {"lang": lang, "p_new": "3", "p_pipeline": "1"})
+        )
+        assert said in _captions(at), _captions(at)
+    without = _run(_opened(engine, monkeypatch, "fr", {"p_new": "3"}))
+    assert words["fr"] not in _captions(without)
+
+
+def test_another_candidate_file_is_another_request(page: AppTest) -> None:
+    # a file given in place of the first kept showing the first file's sites, with no word
+    # that the settings had changed
+    page.radio(key="p_cand").set_value("upload").run()
+    page.number_input(key="p_new").set_value(2).run()
+    page.session_state["p_file_kept"] = ("sites.csv", THREE_SITES_CSV.encode())
+    at = _run(page.run())
+    assert len(_sites(at)) == 2
+    assert STALE not in _captions(at)
+    other = THREE_SITES_CSV.replace("T1;Taza;-4.01;34.21", "T1;Tiznit;-9.73;29.70")
+    at.session_state["p_file_kept"] = ("sites.csv", other.encode())
+    at = at.run()
+    assert STALE in _captions(at)
+    at = _run(at)
+    assert STALE not in _captions(at)
+    # the first file again: its scenario answers it
+    at.session_state["p_file_kept"] = ("sites.csv", THREE_SITES_CSV.encode())
+    at = _run(at.run())
+    assert STALE not in _captions(at)
+
+
+def _a_commune(engine: Engine) -> str:
+    with engine.connect() as c:
+        return str(c.execute(sa.text("SELECT min(code) FROM communes")).scalar_one())
+
+
+def test_a_site_named_twice_in_a_link_is_asked_for_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = _a_commune(engine)
+    at = _opened(engine, monkeypatch, "fr", {"p_new": "2", "p_force": f"{code},{code}"})
+    assert at.multiselect(key="p_force").value == [code]
+    at = _run(at)
+    assert code in _sites(at)
+    assert "sites imposés : 1" in _captions(at)
+    assert STALE not in _captions(at)
+
+
+def test_a_link_keeping_and_leaving_out_one_commune_is_refused(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "?p_new=2&p_force=C&p_exclude=C" dropped the keep and solved with C left out
+    code = _a_commune(engine)
+    address = {"p_new": "2", "p_force": code, "p_exclude": code}
+    for lang, said in (
+        ("ar", "معتمدة ومستبعدة في آن واحد: احذفها من إحدى القائمتين."),
+        ("en", "is both kept and left out: remove it from one of the two lists."),
+        ("fr", "est à la fois retenue et écartée : ôtez-la de l’une des deux listes."),
+    ):
+        at = _opened(engine, monkeypatch, lang, {"lang": lang, **address})
+        assert at.error, lang
+        assert any(said in i.value for i in at.info), [i.value for i in at.info]
+        # the commune stays in both boxes, for the planner to take out of one
+        assert at.multiselect(key="p_force").value == [code]
+        assert at.multiselect(key="p_exclude").value == [code]
+        at = _run(at)
+        assert "scenario" not in at.query_params  # nothing solved
+        assert any(said in i.value for i in at.info)
+        assert at.query_params["p_force"] == code
+    # (French, last) taken out of the left-out box: the commune is kept and solved
+    at = at.multiselect(key="p_exclude").set_value([]).run()
+    assert not at.error
+    at = _run(at)
+    assert not at.error
+    assert code in _sites(at)
