@@ -229,6 +229,7 @@ DOCUMENT_JS = """
       "[data-testid='stStatusWidget'] [data-testid='stBaseButton-header']",
       "[data-testid='stDataFrameColumnMenu'] [role='menuitem']",
       "[data-testid='stDataFrameColumnMenu'] [role='menuitem'] > div",
+      "[data-testid='stDataFrameColumnFormattingMenu'] [role='menuitem']",
       "[data-testid='stDataFrameColumnVisibilityMenu'] label > span",
     ].join(", ");
     w.nameControls = () => {
@@ -336,6 +337,19 @@ STREAMLIT_WORDS: dict[str, str] = {
     "Hide column": "streamlit.hide_column",
     "Select all": "streamlit.select_all",
     "(index)": "streamlit.index_column",
+    # a number column's "Format" menu
+    "Format": "streamlit.format",
+    "Automatic": "streamlit.format_automatic",
+    "Localized": "streamlit.format_localized",
+    "Plain": "streamlit.format_plain",
+    "Compact": "streamlit.format_compact",
+    "Dollar": "streamlit.format_dollar",
+    "Euro": "streamlit.format_euro",
+    "Yen": "streamlit.format_yen",
+    "Percent": "streamlit.format_percent",
+    "Scientific": "streamlit.format_scientific",
+    "Accounting": "streamlit.format_accounting",
+    "Duration": "streamlit.format_duration",
 }
 """The English names Streamlit gives its own controls (as its code writes them), and the
 key of each one's words in the catalogues."""

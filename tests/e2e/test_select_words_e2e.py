@@ -165,6 +165,19 @@ def test_a_tables_column_menu_and_list_of_columns_read_in_arabic(app: str, brows
         assert menu.get_by_role("menu").get_attribute("aria-label") == "قائمة العمود"
         page.keyboard.press("Escape")
         menu.wait_for(state="detached")
+        # a number column's menu has a "Format" menu of its own
+        places = translate("field.centres", "ar")
+        (drawn,) = [d for d in last_draws(page, 0) if d["text"] == places and d["y"] < 36]
+        x, y = canvas["x"] + drawn["clip"]["left"] + 12, canvas["y"] + drawn["y"]
+        page.mouse.move(x, y)
+        page.mouse.click(x, y)
+        menu.get_by_role("menuitem", name=translate("streamlit.format", "ar")).hover()
+        formats = page.locator("[data-testid='stDataFrameColumnFormattingMenu']")
+        formats.get_by_role("menuitem", name=translate("streamlit.format_percent", "ar")).wait_for()
+        assert "Percent" not in formats.inner_text()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        menu.wait_for(state="detached")
         table.hover()
         page.get_by_role("button", name=translate("streamlit.columns", "ar")).first.click()
         columns = page.locator("[data-testid='stDataFrameColumnVisibilityMenu']")
