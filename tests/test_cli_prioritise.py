@@ -970,3 +970,21 @@ def test_cli_says_no_proven_bound_as_the_page_does(engine: Engine) -> None:
     assert "100.00%" not in shown
     compared = _cli("scenarios", "compare", str(run_id), str(stopped)).stdout
     assert "proven gap: 0.00% → no proven bound" in compared, compared
+
+
+def test_a_run_stored_with_a_site_twice_compares_as_the_same_request(line: Connection) -> None:
+    # runs stored before sites were taken once held forced [X, X]: compared with forced [X]
+    # they were reported as different requests
+    from geo import runs
+
+    once = run_prioritise(line, centre_type="COAPH", new=2, radius_km=10.0, forced=[_code(3)])
+    found = runs.get_run(line, once.run_id)
+    older = runs.save_run(
+        line,
+        kind="prioritise",
+        params={**found.params, "forced": [_code(3), _code(3)]},
+        fingerprint=found.fingerprint,
+        results=found.results,
+        duration_s=found.duration_s,
+    )
+    assert compare_scenarios(line, once.run_id, older)["params_differ"] == {}

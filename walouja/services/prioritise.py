@@ -565,10 +565,17 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
     sa_, sb = load_scenario(conn, a), load_scenario(conn, b)
     ra, rb = sa_.results, sb.results
     keys = sorted(set(sa_.params) | set(sb.params))
+
+    def asked(params: dict[str, Any], key: str) -> Any:
+        # a site an older run holds twice (forced [X, X]) is asked for once: it was
+        # reported as another request than forced [X]
+        value = params.get(key)
+        return _once(value) if key in ("forced", "excluded") and value else value
+
     params_diff = {
-        k: {"a": sa_.params.get(k), "b": sb.params.get(k)}
+        k: {"a": asked(sa_.params, k), "b": asked(sb.params, k)}
         for k in keys
-        if sa_.params.get(k) != sb.params.get(k)
+        if asked(sa_.params, k) != asked(sb.params, k)
     }
     headline = {key: {"a": ra.get(key), "b": rb.get(key)} for key in HEADLINE_KEYS}
     # a site from a candidate file or a layer is named by its id (two may share a commune)
