@@ -540,17 +540,29 @@ _LIST_FIGURES = ("status", "optimal", "gap", "objective", "solution_source")
 
 def objective_unit(results: dict[str, Any]) -> str:
     """What a scenario's objective counts: persons covered (MCLP), persons served within the
-    places (with places per centre), or person-km to the nearest centre (p-median)."""
-    if "capacitated" in str(results.get("gain_measure") or ""):
-        return "persons served"
-    return "person-km" if results.get("model") == "PMedian" else "persons covered"
+    places (MCLP with places per centre), person-km to the nearest centre (p-median), or
+    person-km to the centre that gives each person a place (p-median with places per
+    centre: its person-km read "persons served")."""
+    if results.get("model") == "PMedian":
+        return "person-km to the assigned centre" if within_places(results) else "person-km"
+    return "persons served" if within_places(results) else "persons covered"
+
+
+def within_places(results: dict[str, Any]) -> bool:
+    """Whether a scenario had places per centre: its ``pwd_covered_before/after`` then count
+    persons served within the places (a p-median's measured as the MCLP measures them)."""
+    return "capacitated" in str(results.get("gain_measure") or "")
 
 
 def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
     """Two scenarios side by side: requests that differ, headline figures, sites, provinces.
 
     ``site_names`` names every proposed site: a layer's or a file's by its own name, a
-    commune's by the commune's; ``objective_unit`` says what each objective counts.
+    commune's by the commune's; ``objective_unit`` says what each objective counts, and
+    ``within_places`` whose persons within the radius are served within places.
+    ``by_province_differs`` says why the provinces are not compared: ``models``, ``places``
+    (persons covered beside served), ``places_km`` (a p-median's km to the nearest centre
+    beside one's to the centre that gives each person a place).
 
     Raises
     ------
@@ -603,13 +615,14 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
     pa = {r["province"]: r for r in ra.get("by_province") or []}
     pb = {r["province"]: r for r in rb.get("by_province") or []}
     field: str | None = "covered_after" if ra.get("model") == "MCLP" else "mean_km_after"
-    served_a = "capacitated" in str(ra.get("gain_measure") or "")
-    served_b = "capacitated" in str(rb.get("gain_measure") or "")
+    served_a, served_b = within_places(ra), within_places(rb)
     why = None
     if ra.get("model") != rb.get("model"):
         why = "models"  # persons covered (MCLP) and mean km (p-median): no figure in both
     elif served_a != served_b:
-        why = "places"  # persons covered, and persons served within places: not alike
+        # persons covered, and persons served within places: not alike; for p-medians the
+        # km to the nearest centre, and to the centre that gives each person a place
+        why = "places_km" if ra.get("model") == "PMedian" else "places"
     if why is not None:
         field, pa, pb = None, {}, {}
     province_names = (
@@ -635,6 +648,8 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
             "params_differ": params_diff,
             "headline": headline,
             "objective_unit": {"a": objective_unit(ra), "b": objective_unit(rb)},
+            # whose persons within the radius are served within places, not covered
+            "within_places": {"a": served_a, "b": served_b},
             "sites_only_a": sorted(sites_a - sites_b),
             "sites_only_b": sorted(sites_b - sites_a),
             "sites_both": sorted(sites_a & sites_b),
