@@ -769,15 +769,39 @@ def infeasible_detail(
 
 
 def measure(results: Mapping[str, Any]) -> str:
-    """What a scenario's figures count: ``served`` with places per centre (persons served
-    within the places), else its model (``MCLP``: covered, ``PMedian``: person-km)."""
-    if "capacitated" in str(results.get("gain_measure") or ""):
-        return "served"
-    return str(results.get("model"))
+    """What a scenario's objective, sites and tables count: its model without places per
+    centre (``MCLP``: persons covered, ``PMedian``: person-km to the nearest centre); with
+    places, ``served`` for the MCLP (persons served within the places) and ``assigned`` for
+    the p-median (person-km to the centre that gives each person a place, every site's
+    places filled at whatever distance).
+
+    A p-median with places was read as ``served``: its person-km as "persons served", its
+    km to the assigned centre as to the nearest."""
+    if not within_places(results):
+        return str(results.get("model"))
+    return "assigned" if results.get("model") == "PMedian" else "served"
+
+
+def within_places(results: Mapping[str, Any]) -> bool:
+    """Whether a scenario had places per centre: its persons ``pwd_covered_before/after``
+    are then served within the places (within the radius; for a p-median measured as the
+    MCLP measures them), not covered."""
+    return "capacitated" in str(results.get("gain_measure") or "")
+
+
+def equity_why(results: Mapping[str, Any]) -> str:
+    """Why a scenario has no equity index before its new centres, in the page's language:
+    no existing centre, their places cannot take everyone (a p-median with places), or
+    nobody was covered (or served) by them."""
+    if not results.get("n_existing"):
+        return t("prioritise.equity_why.no_centre")
+    if measure(results) == "assigned":
+        return t("prioritise.equity_why.places")
+    return t("prioritise.equity_why.nobody")
 
 
 def gain_unit(kind: str) -> str:
-    """The translated unit of a site's gain (``MCLP``, ``PMedian`` or ``served``)."""
+    """The translated unit of a site's gain (a :func:`measure`)."""
     return t(f"prioritise.gain.{kind}")
 
 
@@ -972,16 +996,24 @@ def sites_table(results: Mapping[str, Any]) -> Table:
 
 
 def _national(rows: pd.DataFrame, model: str) -> dict[str, Any]:
-    total = {"pwd": rows["pwd"].sum()}
+    """The nation's row from the regions': a figure unknown in one region is unknown for
+    the nation (a sum skipping them read "0.0 km before, 0 saved" when no region had one)."""
+
+    def figures(column: str) -> pd.Series:
+        return pd.to_numeric(rows[column], errors="coerce").astype(float)
+
+    pwd = figures("pwd")
+    total: dict[str, Any] = {"pwd": pwd.sum()}
     if model == "MCLP":
         for c in ("covered_before", "covered_after", "gain"):
-            total[c] = rows[c].sum()
+            total[c] = figures(c).sum(skipna=False)
         total["share_before"] = total["covered_before"] / total["pwd"]
         total["share_after"] = total["covered_after"] / total["pwd"]
     else:
         for c in ("mean_km_before", "mean_km_after"):
-            total[c] = (rows[c] * rows["pwd"]).sum() / total["pwd"]
-        total["person_km_saved"] = rows["person_km_saved"].sum()
+            person_km = (figures(c) * pwd).where(pwd > 0, 0.0)
+            total[c] = person_km.sum(skipna=False) / total["pwd"]
+        total["person_km_saved"] = figures("person_km_saved").sum(skipna=False)
     return total
 
 
@@ -1009,6 +1041,9 @@ def unit_table(results: Mapping[str, Any], level: str) -> Table:
     rows = pd.DataFrame(results.get(f"by_{level}") or [])
     # with places per centre the counts are persons served within the places, not covered
     verb = "served" if measure(results) == "served" else "covered"
+    # a p-median with places: the km to the centre that gives each person a place (the
+    # nearest may be full); "Distance after" read 166 km where the nearest was 20.5 km away
+    km = "km_assigned" if measure(results) == "assigned" else "km"
     headers = {
         "code": t("field.code"),
         "name": t("field.name"),
@@ -1018,14 +1053,14 @@ def unit_table(results: Mapping[str, Any], level: str) -> Table:
         "gain": t(f"prioritise.col.newly_{verb}"),
         "share_before": t("prioritise.col.share_before"),
         "share_after": t("prioritise.col.share_after"),
-        "mean_km_before": t("prioritise.col.km_before"),
-        "mean_km_after": t("prioritise.col.km_after"),
+        "mean_km_before": t(f"prioritise.col.{km}_before"),
+        "mean_km_after": t(f"prioritise.col.{km}_after"),
         "person_km_saved": t("prioritise.col.person_km_saved"),
     }
     helps = {
         "pwd": t("field.pwd"),
-        "mean_km_before": t("prioritise.col.km_before_help"),
-        "mean_km_after": t("prioritise.col.km_after_help"),
+        "mean_km_before": t(f"prioritise.col.{km}_before_help"),
+        "mean_km_after": t(f"prioritise.col.{km}_after_help"),
     }
     if rows.empty:
         return Table(rows, headers, dict(UNIT_DECIMALS), helps=helps)
@@ -1056,6 +1091,9 @@ def unit_table(results: Mapping[str, Any], level: str) -> Table:
     else:
         columns = ["code", "name", "pwd", "mean_km_before", "mean_km_after", "person_km_saved"]
         out = rows[columns].copy()
+        figures = ["pwd", "mean_km_before", "mean_km_after", "person_km_saved"]
+        # unknown stays unknown ("—"): a column of None alone is not a number column
+        out[figures] = out[figures].apply(pd.to_numeric, errors="coerce").astype(float)
         out[["mean_km_before", "mean_km_after"]] = out[["mean_km_before", "mean_km_after"]].round(1)
         out[["pwd", "person_km_saved"]] = out[["pwd", "person_km_saved"]].round(0)
     return Table(out, headers, dict(UNIT_DECIMALS), helps=helps)
@@ -1101,7 +1139,9 @@ def build_map(
         unit, ramp, decimals = "%", "blue", 0
     else:
         values = {c: r.get("mean_km_after") for c, r in by_province.items()}
-        label, unit, ramp, decimals = t("prioritise.map.km_after"), t("unit.km"), "orange", 0
+        # with places: the km to the centre that gives each person a place
+        after = "km_after_assigned" if measure(results) == "assigned" else "km_after"
+        label, unit, ramp, decimals = t(f"prioritise.map.{after}"), t("unit.km"), "orange", 0
     text, _count = data.boundaries_text("provinces")
     fmt = lambda v: mapview.fmt_number(v, decimals=decimals)  # noqa: E731
     classes = mapview.classify(list(values.values()), ramp=ramp)
@@ -1554,11 +1594,12 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
         )
     headline = diff.get("headline") or {}
     optimal = headline.get("optimal") or {}
-    counted = {
-        side: measure(load(int(diff[side]))["results"])
-        for side in ("a", "b")
-        if diff.get(side) is not None
+    results = {
+        side: load(int(diff[side]))["results"] for side in ("a", "b") if diff.get(side) is not None
     }
+    counted = {side: measure(r) for side, r in results.items()}
+    # a p-median with places counts its persons as the MCLP with places does: served
+    places = {side: within_places(r) for side, r in results.items()}
     for key in HEADLINE_KEYS:
         pair = headline.get(key) or {}
         if key == "gap":
@@ -1572,11 +1613,8 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
             )
         elif key.startswith("pwd_covered_"):
             # with places per centre, the persons served within them, not those covered
-            a, b = (
-                _show(pair.get(s))
-                + (f" {t('prioritise.compare_served')}" if counted.get(s) == "served" else "")
-                for s in ("a", "b")
-            )
+            served = f" {t('prioritise.compare_served')}"
+            a, b = (_show(pair.get(s)) + (served if places.get(s) else "") for s in ("a", "b"))
         else:
             a, b = _show(pair.get("a")), _show(pair.get("b"))
         rows.append({"what": t(f"prioritise.head.{key}"), "a": a, "b": b})

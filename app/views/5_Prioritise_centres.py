@@ -429,7 +429,6 @@ if scenario is None:
         st.info(t("prioritise.empty"))
 else:
     params, res = scenario["params"], scenario["results"]
-    model_name = str(res.get("model"))
     st.header(t("prioritise.result_title", id=scenario["id"]))
     named = (
         t("prioritise.scenario_name", name=pv.isolated(scenario["name"], direction="auto"))
@@ -456,12 +455,15 @@ else:
     km = f"{float(params.get('radius_km') or 0):g}"
     m1, m2, m3, m4 = st.columns(4)
     before, after = res.get("pwd_covered_before") or 0.0, res.get("pwd_covered_after") or 0.0
-    counted = pv.measure(res)  # persons covered, or served within the places
-    # a capacitated p-median's tables are still in km
-    units_note = "served" if counted == "served" and model_name == "MCLP" else model_name
+    # persons covered, persons served within the places (MCLP), or person-km to the nearest
+    # centre or, with places, to the centre that gives each person a place (p-median)
+    counted = pv.measure(res)
+    # with places per centre the persons within the radius are served within the places,
+    # whichever the model (a p-median's measured as the MCLP measures them)
+    places = pv.within_places(res)
     m1.metric(
         t(
-            "prioritise.metric.served" if counted == "served" else "prioritise.metric.covered",
+            "prioritise.metric.served" if places else "prioritise.metric.covered",
             km=km,
         ),
         fmt_number(after),
@@ -477,9 +479,7 @@ else:
             # with places per centre, the share served within them ("0,3 %" was "Part couverte"
             # beside the 1 191 008 persons within 30 km of the scenario without places)
             t(
-                "prioritise.metric.share_served"
-                if counted == "served"
-                else "prioritise.metric.share",
+                "prioritise.metric.share_served" if places else "prioritise.metric.share",
                 km=km,
             ),
             figures.with_unit(fmt_number(100 * share_a, decimals=1), "%"),
@@ -585,38 +585,35 @@ else:
                 )
     with tab_prov:
         pv.show_table(pv.unit_table(res, "province"))
-        st.caption(
-            t(
-                f"prioritise.units_note.{units_note}",
-                km=km,
-            )
-        )
+        st.caption(t(f"prioritise.units_note.{counted}", km=km))
     with tab_reg:
         pv.show_table(pv.unit_table(res, "region"))
-        st.caption(
-            t(
-                f"prioritise.units_note.{units_note}",
-                km=km,
-            )
-        )
+        st.caption(t(f"prioritise.units_note.{counted}", km=km))
     with tab_eq:
         eq = res.get("equity") or {}
-        if eq.get("gini_before") is None:
+        if eq.get("gini_after") is None:
             st.info(t("prioritise.equity_none"))
         else:
             e1, e2 = st.columns(2)
-            e1.metric(t("prioritise.gini_before"), fmt_number(eq["gini_before"], decimals=3))
+            before_gini = eq.get("gini_before")
+            e1.metric(t("prioritise.gini_before"), fmt_number(before_gini, decimals=3))
             # the difference of the figures shown (rounded first), as a reader checks it
-            gini_change = round(eq["gini_after"], 3) - round(eq["gini_before"], 3)
+            gini_after = round(eq["gini_after"], 3)
+            gini_change = None if before_gini is None else gini_after - round(before_gini, 3)
             e2.metric(
                 t("prioritise.gini_after"),
                 fmt_number(eq["gini_after"], decimals=3),
-                delta=pv.signed(gini_change, decimals=3),
-                **pv.delta_style(gini_change, decimals=3, inverse=True),  # a fall is progress
+                delta=None if gini_change is None else pv.signed(gini_change, decimals=3),
+                **(
+                    {}
+                    if gini_change is None
+                    else pv.delta_style(gini_change, decimals=3, inverse=True)  # a fall: progress
+                ),
             )
-            st.caption(
-                t(f"prioritise.equity_note.{'served' if counted == 'served' else model_name}")
-            )
+            if before_gini is None:
+                # the index after the new centres exists: it said "cannot be computed" of both
+                st.info(t("prioritise.equity_before_none", why=pv.equity_why(res)))
+            st.caption(t(f"prioritise.equity_note.{counted}"))
 
 # ---- scenarios: save, reload, compare ----------------------------------------------------------
 st.divider()
@@ -716,11 +713,12 @@ else:
                 )
                 provinces = pv.compare_provinces(diff)
                 if diff.get("by_province_field") is None:
-                    places = diff.get("by_province_differs") == "places"
-                    st.caption(
-                        t("prioritise.compare_places_differ")
-                        if places
-                        else t("prioritise.compare_models_differ")
-                    )
+                    # why: other models, persons covered beside served within places, or a
+                    # p-median's km to the nearest centre beside one's to a centre with a place
+                    why = {
+                        "places": "prioritise.compare_places_differ",
+                        "places_km": "prioritise.compare_places_km_differ",
+                    }.get(str(diff.get("by_province_differs")), "prioritise.compare_models_differ")
+                    st.caption(t(why))
                 elif not provinces.empty:
                     pv.show_table(provinces)
