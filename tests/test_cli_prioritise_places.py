@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+
+from geo import runs
+from walouja.services.prioritise import load_scenario
 
 STORED: list[int] = []
 """Scenarios these tests computed, deleted afterwards (a stored one reused is another's)."""
@@ -106,3 +109,42 @@ def test_a_p_median_with_places_counts_person_km_to_a_place(engine: Engine, tmp_
         "provinces: not compared (one measures the distance to the centre that gives each "
         "person a place, the other to the nearest centre)"
     )
+
+
+def test_a_p_median_stored_with_0_km_before_reads_unknown(conn: Connection) -> None:
+    # a p-median with places stored before its tables kept an unknown "before" missing: its
+    # provinces and regions hold 0 km before and a negative saving; they read as unknown
+    def table(level: str, before: float, saved: float) -> list[dict[str, object]]:
+        return [
+            {level: "01", "pwd": 100.0, "mean_km_before": before, "mean_km_after": 5.0,
+             "person_km_saved": saved}
+        ]  # fmt: skip
+
+    legacy = {
+        "model": "PMedian",
+        "objective": 500.0,
+        "objective_before": None,
+        "gain_measure": "persons served by the site (capacitated assignment)",
+        "by_province": table("province", 0.0, -500.0),
+        "by_region": table("region", 0.0, -500.0),
+    }
+    known = {**legacy, "objective_before": 900.0}
+    known["by_region"] = table("region", 9.0, 400.0)
+    ids = [
+        runs.save_run(
+            conn,
+            kind="prioritise",
+            params={"model": "pmedian", "test": "legacy"},
+            fingerprint="legacy",
+            results=results,
+            duration_s=1.0,
+        )
+        for results in (legacy, known)
+    ]
+    stored = load_scenario(conn, ids[0]).results
+    for level in ("by_province", "by_region"):
+        row = stored[level][0]
+        assert (row["mean_km_before"], row["person_km_saved"]) == (None, None), row
+        assert row["mean_km_after"] == 5.0
+    # a before that was known stays as it was
+    assert load_scenario(conn, ids[1]).results["by_region"] == table("region", 9.0, 400.0)

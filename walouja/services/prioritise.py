@@ -10,6 +10,7 @@ in ``analysis_runs`` (reused when the same request meets unchanged inputs).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC
 from typing import Any
 
@@ -424,7 +425,7 @@ def run_prioritise(
             out["capacity_filled"] = filled
         return out
 
-    return stored_or_computed(
+    found = stored_or_computed(
         conn,
         kind=KIND,
         tables=INPUT_TABLES,
@@ -435,6 +436,26 @@ def run_prioritise(
         duration_in_results=True,
         limit_key="time_limit_s",
     )
+    return replace(found, results=known_figures(found.results))
+
+
+def known_figures(results: dict[str, Any]) -> dict[str, Any]:
+    """``results`` with a p-median's unknown "before" missing in its tables.
+
+    A p-median has no distance before its new centres when there was no existing centre,
+    or when their places could not take everyone (with places per centre): its
+    ``objective_before`` is then ``None``. Scenarios stored before the tables kept it
+    missing hold 0 km before and a negative "person-km saved" in every province and region;
+    they are read as missing, as a scenario computed now holds them.
+    """
+    if results.get("model") != "PMedian" or results.get("objective_before") is not None:
+        return results
+    unknown = {"mean_km_before": None, "person_km_saved": None}
+    out = dict(results)
+    for level in ("by_province", "by_region"):
+        if out.get(level):
+            out[level] = [{**row, **unknown} for row in out[level]]
+    return out
 
 
 def _once(values: Sequence[str]) -> list[str]:
@@ -512,7 +533,7 @@ def load_scenario(conn: Connection, run_id: int) -> Scenario:
         raise NotFoundError(
             f"run {run_id} is a {run.kind} run, not a prioritisation scenario", hint=where
         )
-    return Scenario(run.id, True, run.params, run.results, run.duration_s)
+    return Scenario(run.id, True, run.params, known_figures(run.results), run.duration_s)
 
 
 def list_scenarios(conn: Connection, *, include: int | None = None) -> list[dict[str, Any]]:
