@@ -604,7 +604,10 @@ def test_cli_says_when_the_budget_pays_for_fewer_centres_than_asked() -> None:
     # it read "request budget_mad: 12000000.0 → None"
     assert compared[0] == "request budget_mad: 12,000,000 → —"
     listed = _cli("scenarios", "list").stdout
-    assert "mclp COAPH, 2 new, budget 12,000,000 MAD, within 30 km, candidates communes" in listed
+    assert (
+        "mclp COAPH, 2 new, budget 12,000,000 MAD at 5,000,000 MAD a centre, within 30 km, "
+        "candidates communes" in listed
+    )
 
 
 def test_cli_exports_a_scenarios_sites_with_the_databases_codes(
