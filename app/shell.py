@@ -220,7 +220,7 @@ DOCUMENT_JS = """
     const attribute = (name) => [(e) => e.getAttribute(name), (e, v) => e.setAttribute(name, v)];
     // and the words they show: the tooltip of a table's or a chart's toolbar button, what
     // a select box's list says when what is typed matches no option, the running
-    // indicator's "Stop", a table's column menu and list of columns
+    // indicator's "Stop", a table's column menu and list of columns, the main menu
     const shown = [
       "[data-testid='stSkipToContent']",
       "[data-testid='stTooltipContent'] [data-testid='stMarkdownContainer'] > p",
@@ -230,6 +230,8 @@ DOCUMENT_JS = """
       "[data-testid='stDataFrameColumnMenu'] [role='menuitem']",
       "[data-testid='stDataFrameColumnMenu'] [role='menuitem'] > div",
       "[data-testid='stDataFrameColumnFormattingMenu'] [role='menuitem']",
+      "[data-testid='stMainMenuList'] [role='menuitemradio']",
+      "[data-testid='stMainMenuList'] [data-testid='stMainMenuItemLabel']",
       "[data-testid='stDataFrameColumnVisibilityMenu'] label > span",
     ].join(", ");
     w.nameControls = () => {
@@ -350,6 +352,13 @@ STREAMLIT_WORDS: dict[str, str] = {
     "Scientific": "streamlit.format_scientific",
     "Accounting": "streamlit.format_accounting",
     "Duration": "streamlit.format_duration",
+    # the main menu (⋮ at the top right)
+    "Theme": "streamlit.theme",
+    "System": "streamlit.theme_system",
+    "Light": "streamlit.theme_light",
+    "Dark": "streamlit.theme_dark",
+    "Print": "streamlit.print",
+    "Record screen": "streamlit.record_screen",
 }
 """The English names Streamlit gives its own controls (as its code writes them), and the
 key of each one's words in the catalogues."""

@@ -105,22 +105,28 @@ def test_the_running_indicator_says_stop_in_arabic(app: str, page: Any, engine: 
 
 @pytest.mark.parametrize(("lang", "heading"), [("fr", "Vue d'ensemble"), ("ar", "نظرة عامة")])
 def test_a_tables_toolbar_shows_its_tooltips_in_the_pages_language(
-    app: str, page: Any, lang: str, heading: str
+    app: str, browser: Any, lang: str, heading: str
 ) -> None:
     # the buttons were named in the page's language for a screen reader, but the tooltip a
     # mouse shows over each still read "Download as CSV", "Search", "Fullscreen"
-    page.goto(f"{app}/?lang={lang}")
-    _wait_heading(page, heading)
-    table = page.locator("[data-testid='stDataFrame']").first
-    table.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
-    table.hover()
-    tip = page.locator("[data-testid='stTooltipContent']")
-    for key in ("streamlit.download_csv", "streamlit.search", "streamlit.fullscreen"):
-        said = translate(key, lang)
-        page.get_by_role("button", name=said, exact=True).first.hover()
-        tip.get_by_text(said, exact=True).wait_for()
-        assert translate(key, "en") not in [t.strip() for t in tip.all_inner_texts()]
+    with grid_page(browser, width=1440, height=1000) as page:
+        page.goto(f"{app}/?lang={lang}")
+        _wait_heading(page, heading)
+        table = page.locator("[data-testid='stDataFrame']").first
+        table.wait_for()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        settle_grids(page)  # the page laid out: its tables drawn at their width
+        # the first table's own toolbar
+        block = page.locator("[data-testid='stElementContainer']").filter(has=table).last
+        # in the middle of the window: its toolbar, above it, clear of the page's header
+        table.evaluate("e => e.scrollIntoView({block: 'center'})")
+        table.hover()
+        tip = page.locator("[data-testid='stTooltipContent']")
+        for key in ("streamlit.download_csv", "streamlit.search", "streamlit.fullscreen"):
+            said = translate(key, lang)
+            block.get_by_role("button", name=said, exact=True).hover()
+            tip.get_by_text(said, exact=True).wait_for()
+            assert translate(key, "en") not in [t.strip() for t in tip.all_inner_texts()]
 
 
 COLUMN_MENU = (
@@ -187,3 +193,26 @@ def test_a_tables_column_menu_and_list_of_columns_read_in_arabic(app: str, brows
         assert "(index)" not in listed
         assert heading in listed  # the table's own headings, as they were
         assert not errors, errors
+
+
+def test_the_main_menu_reads_in_the_pages_language(app: str, page: Any) -> None:
+    # the ⋮ menu at the top right offered "System", "Light", "Dark", "Print" and
+    # "Record screen" on the French and Arabic pages
+    page.goto(f"{app}/sources_and_licences?lang=ar")
+    _wait_heading(page, translate("nav.sources_and_licences", "ar"))
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    page.get_by_role("button", name=translate("streamlit.main_menu", "ar")).click()
+    menu = page.locator("[data-testid='stMainMenuList']")
+    menu.get_by_text(translate("streamlit.print", "ar"), exact=True).wait_for()
+    shown = menu.inner_text()
+    for key in ("theme_system", "theme_light", "theme_dark", "print", "record_screen"):
+        assert translate(f"streamlit.{key}", "ar") in shown, (key, shown)
+        assert translate(f"streamlit.{key}", "en") not in shown, (key, shown)
+    themes = menu.locator("[data-testid='stThemeSwitcher']")
+    assert themes.get_attribute("aria-label") == translate("streamlit.theme", "ar")
+    # the words are Streamlit's buttons still: the dark theme is chosen by its Arabic name
+    menu.get_by_role("menuitemradio", name=translate("streamlit.theme_dark", "ar")).click()
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('[data-testid=stApp]'))"
+        ".backgroundColor !== 'rgb(255, 255, 255)'"
+    )
