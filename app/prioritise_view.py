@@ -531,11 +531,12 @@ def describe(params: Mapping[str, Any]) -> str:
 
 def candidates_label(source: str) -> str:
     """A stored candidate set (``layer centres EPS#…``, ``sites.csv#…``) in words."""
-    from geo.candidate_sites import parse_layer_set
+    from geo.candidate_sites import parse_layer_set, set_name
 
     parsed = parse_layer_set(source)
     if parsed is None:
-        return t("prioritise.describe.file", file=source.split("#")[0])
+        # a file's own "#" kept ("sites#2.csv" read "sites")
+        return t("prioritise.describe.file", file=set_name(source))
     layer, kind = parsed
     label = t(f"layer.{layer}") + (f" ({_type_word(layer, kind)})" if kind else "")
     return t("prioritise.describe.layer", layer=label)

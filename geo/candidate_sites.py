@@ -29,6 +29,7 @@ from geo.validate import (
     parse_numbers,
     problem,
     refuse_clashing_columns,
+    repeated_sites,
     row_problem,
 )
 from walouja.errors import DataError, ValidationError
@@ -134,16 +135,49 @@ def read_points(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     points, problems = _read_points(path)
+    repeated = _repeated_rows(points, problems)
     if problems:
-        raise _invalid_rows(problems, path.name)
-    return points
+        raise _invalid_rows(problems + repeated, path.name)
+    if repeated:
+        raise _repeated_refusal(repeated, path.name)
+    return points.drop(columns="given_name")
 
 
 def _invalid_rows(problems: list[Problem], name: str) -> ValidationError:
-    """One refusal listing every row's problem, in row order."""
+    """One refusal listing every row's problem, in row order (the rows repeating another
+    are listed, not counted among those without a valid point)."""
     ordered: list[Problem] = sorted(problems, key=lambda p: (p.row or 0, p.field))
+    invalid = {p.row for p in problems if p.code not in REPEATED_CODES}
+    return validation_error("candidates_invalid_rows", problems=ordered, name=name, n=len(invalid))
+
+
+REPEATED_CODES = ("duplicate_site_in_file", "duplicate_point_in_file")
+"""Reasons of a row repeating an earlier site of its file."""
+
+
+def _repeated_rows(points: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
+    """The rows that repeat an earlier site of the file (a similar name, or none on either,
+    within 50 m: the import's rule for its layers, ``geo.validate.repeated_sites``), among
+    the rows with a valid point. The same site twice was two sites (``site-2``, ``site-4``)
+    that a scenario could propose twice; a file is refused for them as a layer's import is."""
+    bad = {p.row for p in problems}
+    valid = ~points["row"].isin(bad) & np.isfinite(points["lon"]) & np.isfinite(points["lat"])
+    rows = points[valid].set_index("row")[["lon", "lat", "given_name"]]
+    found = repeated_sites(rows.rename(columns={"given_name": "name"}))
+    return [
+        problem(int(row), "name", values.pop("code"), **values) for row, values in found.items()
+    ]
+
+
+def _repeated_refusal(repeated: list[Problem], name: str) -> ValidationError:
+    """The refusal of a file whose only problem is sites it gives twice."""
+    ordered = sorted(repeated, key=lambda p: p.row or 0)
     return validation_error(
-        "candidates_invalid_rows", problems=ordered, name=name, n=len({p.row for p in problems})
+        "candidates_repeated_rows",
+        problems=ordered,
+        name=name,
+        n=len(ordered),
+        rows=", ".join(str(p.row) for p in ordered[:5]) + (" …" if len(ordered) > 5 else ""),
     )
 
 
@@ -236,7 +270,18 @@ def _read_points(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             dtype=object,
         )
     points = pd.DataFrame(
-        {"row": rows, "label": labels, "name": names, "name_ar": names_ar, "lon": lon, "lat": lat}
+        {
+            "row": rows,
+            "label": labels,
+            "name": names,
+            "name_ar": names_ar,
+            "lon": lon,
+            "lat": lat,
+            # the name the file gives (None for none), to find a site given twice
+            "given_name": _texts(records[name_col])
+            if name_col is not None
+            else (names_ar if ar_col is not None else np.full(len(records), None, object)),
+        }
     ).reset_index(drop=True)
     return points, problems
 
@@ -271,6 +316,7 @@ def load_candidates(conn: Connection, path: str | Path) -> CandidateSites:
     """
     path = Path(path)
     points, problems = _read_points(path)
+    repeated = _repeated_rows(points, problems)
     # the rows with a valid point are placed too, so that one report names every problem
     # (a point at sea as well as a row without coordinates), not one kind per upload
     bad = {p.row for p in problems}
@@ -282,11 +328,18 @@ def load_candidates(conn: Connection, path: str | Path) -> CandidateSites:
         for row, lon, lat in zip(outside["row"], outside["lon"], outside["lat"], strict=True)
     ]
     if problems:
-        raise _invalid_rows(problems + at_sea, path.name)
+        raise _invalid_rows(problems + at_sea + repeated, path.name)
     if at_sea:
+        listed: list[Problem] = sorted(at_sea + repeated, key=lambda p: p.row or 0)
         raise validation_error(
-            "candidates_outside_communes", problems=at_sea, name=path.name, n=len(at_sea)
+            "candidates_outside_communes",
+            problems=listed,
+            name=path.name,
+            n=len(at_sea),
         )
+    if repeated:
+        raise _repeated_refusal(repeated, path.name)
+    points = points.drop(columns="given_name")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return CandidateSites(frame=points, source=f"{path.name}#{digest}")
 
@@ -366,11 +419,47 @@ def layer_set_name(layer: str, type_value: str | None = None) -> str:
     return f"layer {layer}" + (f" {type_value}" if type_value else "")
 
 
+def set_name(source: str) -> str:
+    """A stored candidate set's name without its ``#digest``: a file's name (which may hold
+    a ``#`` of its own: ``sites#2.csv``) or a layer's set (``layer centres EPS``).
+
+    Examples
+    --------
+    >>> set_name("sites#2.csv#0123abcd"), set_name("layer centres EPS#0123abcd")
+    ('sites#2.csv', 'layer centres EPS')
+    """
+    return source.rsplit("#", 1)[0]
+
+
 def parse_layer_set(source: str) -> tuple[str, str | None] | None:
     """``(layer, type)`` of a stored candidate set named by :func:`layer_set_name`; ``None``
-    for a file's set (``sites.csv#…``)."""
-    name = source.split("#")[0]
+    for a file's set (``sites.csv#…``).
+
+    Only a Walouja layer's name, and one of its types, make a layer's set: a file called
+    ``layer sites.csv`` was taken for a layer ``sites.csv`` (the page named its "sites of
+    the layer ⟦layer.sites.csv⟧" and "Open" chose a layer). A file's name always ends with
+    the extension of a format Walouja reads, which no layer or type name does.
+
+    Examples
+    --------
+    >>> parse_layer_set("layer centres EPS#0123"), parse_layer_set("layer beaches#0123")
+    (('centres', 'EPS'), ('beaches', None))
+    >>> parse_layer_set("layer sites.csv#0123"), parse_layer_set("layer centres x.csv#0123")
+    (None, None)
+    >>> parse_layer_set("layer centres#1.csv#0123"), parse_layer_set("sites.csv#0123")
+    (None, None)
+    """
+    from geo.layers import LAYERS
+
+    name = set_name(source)
     if not name.startswith("layer "):
         return None
     layer, *kind = name.removeprefix("layer ").split(" ", 1)
-    return layer, (kind[0] if kind else None)
+    spec = LAYERS.get(layer)
+    if spec is None or spec.name != layer:
+        return None
+    if not kind:
+        return layer, None
+    if spec.type_field is None or kind[0] not in spec.field(spec.type_field).choices:
+        return None
+    return layer, kind[0]

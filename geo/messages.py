@@ -287,6 +287,11 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "{name} holds {n:,} points; at most {maximum:,} candidate sites are allowed",
         "keep the most plausible sites, or use the communes as candidates",
     ),
+    "candidates_repeated_rows": (
+        "{name}: {n} rows repeat a site given above them (rows {rows})",
+        "remove the repeated rows (each is listed with the row it repeats); if they are other "
+        "sites, give each a name of its own",
+    ),
     "candidates_outside_communes": (
         "{name}: {n} sites lie outside Morocco's communes",
         "check the coordinates (longitude first, decimal degrees); a site in Ceuta, Melilla, "
@@ -418,6 +423,7 @@ that was given it, or that has no valid row to keep, takes one of its ``_skipped
 SINGULAR: dict[str, str] = {
     "candidates_invalid_rows": "{name}: {n} row has no valid point",
     "candidates_outside_communes": "{name}: {n} site lies outside Morocco's communes",
+    "candidates_repeated_rows": "{name}: {n} row repeats a site given above it (row {rows})",
     "import_refused": (
         "{layer}: import of {file} refused — {rejected} of {n} row rejected, nothing written"
     ),

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
 
@@ -156,6 +157,11 @@ REASONS: dict[str, str] = {
         "duplicate of row {other_row} ({other_name}): same type, similar name, {distance} m apart"
     ),
     "duplicate_external_id": "external id {external_id!r} repeats row {other_row}",
+    # a candidate file's sites: no type to compare
+    "duplicate_site_in_file": (
+        "duplicate of row {other_row} ({other_name}): similar name, {distance} m apart"
+    ),
+    "duplicate_point_in_file": "duplicate of row {other_row}: no name, {distance} m apart",
     "duplicate_in_table": (
         "duplicate of {other_name!r} already in {table} (id {other_id}, external id "
         "{other_external_id}): same type, similar name, {distance} m apart"
@@ -1617,16 +1623,66 @@ def find_duplicates(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, str]:
     return {row: template.format(**p) for row, p in duplicate_params(rows, spec).items()}
 
 
-def duplicate_params(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, dict[str, str]]:
-    """As ``find_duplicates``, with the values of each reason (``other_row``, ``distance``...)."""
+def _near_pairs(rows: pd.DataFrame) -> NDArray[np.intp]:
+    """Positions ``(i, j)`` of the pairs of ``rows`` (``lon``, ``lat``) within
+    ``DUPLICATE_METRES`` of each other, in order."""
     if len(rows) < 2:
-        return {}
+        return np.empty((0, 2), dtype=np.intp)
     xyz = unit_vectors(rows["lon"].to_numpy(float), rows["lat"].to_numpy(float))
     chord = 2 * np.sin(DUPLICATE_METRES / EARTH_RADIUS_M / 2)
     pairs = cKDTree(xyz).query_pairs(chord * 1.000001, output_type="ndarray")
+    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))] if len(pairs) else pairs
+
+
+def repeated_sites(rows: pd.DataFrame) -> dict[Any, dict[str, str]]:
+    """Later sites of a candidate file that repeat an earlier one, by the import's rule
+    (:func:`duplicate_params`) without a type: a similar name, or no name on either, within
+    ``DUPLICATE_METRES``; the first one is kept.
+
+    ``rows`` holds ``lon``, ``lat`` and ``name`` (``None`` where a row has none), indexed by
+    row number. Returns ``{row: {"code", "other_row", "other_name", "distance"}}``, the code
+    ``duplicate_site_in_file`` (named rows) or ``duplicate_point_in_file`` (unnamed ones).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"lon": [-1.91, -4.01, -1.91, -4.01, -4.0101],
+    ...     "lat": [34.68, 34.21, 34.68, 34.21, 34.21],
+    ...     "name": ["Oujda", "Taza", "OUJDA", None, None]}, index=[2, 3, 4, 5, 6])
+    >>> found = repeated_sites(rows)
+    >>> sorted(found), found[4]["other_row"], found[6]["code"]
+    ([4, 6], '2', 'duplicate_point_in_file')
+    """
+    index = rows.index.tolist()
+    names = [
+        None if v is None or pd.isna(v) or not str(v).strip() else str(v) for v in rows["name"]
+    ]
+    lon, lat = rows["lon"].to_numpy(float), rows["lat"].to_numpy(float)
+    out: dict[Any, dict[str, str]] = {}
+    for i, j in _near_pairs(rows):
+        i, j = (i, j) if index[i] < index[j] else (j, i)
+        if index[j] in out or index[i] in out:
+            continue
+        a, b = names[i], names[j]
+        if a is None and b is None:
+            code = "duplicate_point_in_file"
+        elif a is not None and b is not None and similar_names(a, b):
+            code = "duplicate_site_in_file"
+        else:
+            continue
+        out[index[j]] = {
+            "code": code,
+            "other_row": str(index[i]),
+            "other_name": str(a or ""),
+            "distance": f"{great_circle_m(lon[i], lat[i], lon[j], lat[j]):.0f}",
+        }
+    return out
+
+
+def duplicate_params(rows: pd.DataFrame, spec: LayerSpec) -> dict[Any, dict[str, str]]:
+    """As ``find_duplicates``, with the values of each reason (``other_row``, ``distance``...)."""
+    pairs = _near_pairs(rows)
     if len(pairs) == 0:
         return {}
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
     index = rows.index.to_numpy()
     names = rows["name"].to_numpy(dtype=object)
     kinds = rows[spec.type_field].to_numpy(dtype=object) if spec.type_field else None

@@ -263,6 +263,10 @@ CASES: list[tuple[str, Case]] = [
         lambda d, c: read_points(_write(d / "ids.csv", "id,lon,lat\nA,-6.8,34\nA,-7.6,33.6\n")),
     ),
     (
+        "candidates_repeated_rows",
+        lambda d, c: read_points(_write(d / "twice.csv", "nom,lon,lat\nA,-6.8,34\nA,-6.8,34\n")),
+    ),
+    (
         "osm_nothing_usable",
         lambda d, c: read_osm_xml(_write(d / "e.osm", '<osm version="0.6"></osm>'), "beaches"),
     ),

@@ -122,8 +122,16 @@ def test_the_bad_files_cover_the_codes_rows_can_be_rejected_for(
         "unreadable_row",
         "id_of_another_place",
     }
-    # candidate-site files have their own (tests/geo/test_candidate_and_export_sites.py)
-    candidate_sites = {"not_a_point", "number_missing", "degrees_out_of_range", "in_no_commune"}
+    # candidate-site files have their own (tests/geo/test_candidate_and_export_sites.py,
+    # tests/geo/test_candidate_repeated_rows.py)
+    candidate_sites = {
+        "not_a_point",
+        "number_missing",
+        "degrees_out_of_range",
+        "in_no_commune",
+        "duplicate_site_in_file",
+        "duplicate_point_in_file",
+    }
     assert codes == set(REASONS) - db_only - candidate_sites
 
 

@@ -382,6 +382,8 @@ def describe_request(params: dict[str, Any]) -> str:
     ...     "radius_km": 1e6, "new_capacity": 2500.0})
     'mclp COAPH, 100,000 new within 1,000,000 km, candidates communes, 2,500 places each'
     """
+    from geo.candidate_sites import set_name
+
     budget = params.get("budget_mad")
     new = params.get("new")
     kind = str(params.get("centre_type"))
@@ -401,7 +403,7 @@ def describe_request(params: dict[str, Any]) -> str:
     parts = [
         f"{params.get('model')} {params.get('centre_type')}",
         f"{how_many} within {_param(params.get('radius_km'))} km",
-        f"candidates {str(params.get('candidates') or 'communes').split('#')[0]}",
+        f"candidates {set_name(str(params.get('candidates') or 'communes'))}",
     ]
     if budget is None and not math.isclose(cost, default_cost):
         parts.append(each)  # the total cost the scenario reports
@@ -530,6 +532,8 @@ def scenarios_compare(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Compare two saved scenarios: requests, figures, sites and provinces."""
+    from geo.candidate_sites import set_name
+
     with db.connect(settings()) as conn:
         diff = compare_scenarios(conn, a, b)
     if as_json:
@@ -537,7 +541,7 @@ def scenarios_compare(
         return
     for key, pair in diff["params_differ"].items():
         if key == "candidates":  # a file's or a layer's set, without its digest
-            pair = {k: str(v or "communes").split("#")[0] for k, v in pair.items()}
+            pair = {k: set_name(str(v or "communes")) for k, v in pair.items()}
         typer.echo(f"request {key}: {_param(pair['a'])} → {_param(pair['b'])}")
     unit = diff["objective_unit"]
     places = diff.get("within_places") or {}
