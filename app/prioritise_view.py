@@ -50,6 +50,11 @@ DEFAULT_NEW = 5
 DEFAULT_RADIUS_KM = 30.0
 DEFAULT_BUDGET_MAD = 50_000_000.0
 DEFAULT_TIME_LIMIT_S = 30.0
+MIN_RADIUS_KM = 0.1
+"""The radius box's lowest value (the command line takes any above 0: 100 m is the page's
+step down from nothing)."""
+MIN_TIME_LIMIT_S = 0.1
+"""The time-limit box's lowest value (the command line takes any above 0)."""
 PIPELINE_STATUSES: tuple[str, ...] = ("operating", "under_construction", "planned")
 SITE_COLOUR = "#6a3d9a"
 TOOLTIP_LIFT_PX = 16
@@ -124,7 +129,7 @@ class Request:
 
 REQUEST_KEYS: tuple[str, ...] = (
     "p_ctype", "p_model", "p_km", "p_minprov", "p_mode", "p_new", "p_budget", "p_cand",
-    "p_cand_layer", "p_pipeline", "p_tl", "p_cap", "p_force", "p_exclude",
+    "p_cand_layer", "p_pipeline", "p_tl", "p_cap", "p_force", "p_exclude", "p_most",
 )  # fmt: skip
 """Widget keys of the request (plus ``p_cost_<type>`` and ``p_cand_type_<layer>``)."""
 
@@ -149,6 +154,8 @@ def request_state(params: Mapping[str, Any]) -> dict[str, str]:
     if params.get("budget_mad") is not None:
         out["p_mode"] = "budget"
         out["p_budget"] = f"{float(params['budget_mad']):.0f}"
+        if params.get("new") is not None:  # at most so many within the budget
+            out["p_most"] = str(int(params["new"]))
     else:
         out["p_mode"] = "count"
         out["p_new"] = str(int(params.get("new") or DEFAULT_NEW))
@@ -260,6 +267,17 @@ def start_number(key: str, default: float, *, lo: float, hi: float) -> float:
         if math.isfinite(value) and lo <= value <= hi:
             return value
     return default
+
+
+def start_count(key: str, *, hi: int) -> int | None:
+    """Start value of an optional count box (``None``: empty): its own value, else the
+    URL's when a whole number from 1 to ``hi``."""
+    for candidate in (st.session_state.get(key), st.query_params.get(key)):
+        if isinstance(candidate, int) and 1 <= candidate <= hi:
+            return candidate
+        if isinstance(candidate, str) and candidate.isdigit() and 1 <= int(candidate) <= hi:
+            return int(candidate)
+    return None
 
 
 def publish_number(key: str, value: float, default: float) -> None:
@@ -506,6 +524,9 @@ def describe(params: Mapping[str, Any]) -> str:
         amount=amount,
         km=f"{float(params.get('radius_km') or 0):g}",
     )
+    if params.get("budget_mad") is not None and params.get("new") is not None:
+        # a budget and a count (`--budget-mad B --new N`) read as the budget alone
+        text += " · " + t("prioritise.describe.most", n=mapview.fmt_number(int(params["new"])))
     cost = params.get("cost_mad")
     kind = str(params.get("centre_type"))
     if cost is not None and (

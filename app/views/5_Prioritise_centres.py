@@ -15,6 +15,7 @@ from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
 from app.context import app_settings
 from app.i18n import t, tn
+from walouja import limits
 from walouja.errors import InfeasibleError, NotFoundError, ValidationError, WaloujaError
 
 shell.header("prioritise.title", "prioritise.intro")
@@ -56,22 +57,26 @@ model = c2.selectbox(
 state.publish("p_model", model, "mclp")
 radius = c3.number_input(
     t("prioritise.radius"),
-    min_value=1.0,
-    max_value=300.0,
+    # the command line's range (walouja.limits): a scenario of `--radius-km 400` reopened
+    # at 30 km, said to have changed
+    min_value=pv.MIN_RADIUS_KM,
+    max_value=float(limits.MAX_DISTANCE_KM),
     step=5.0,
-    format="%.0f",
+    format="%g",
     key=pv.wkey("p_km"),
-    value=pv.start_number("p_km", pv.DEFAULT_RADIUS_KM, lo=1, hi=300),
+    value=pv.start_number(
+        "p_km", pv.DEFAULT_RADIUS_KM, lo=pv.MIN_RADIUS_KM, hi=limits.MAX_DISTANCE_KM
+    ),
     help=t("prioritise.radius_help"),
 )
 pv.publish_number("p_km", float(radius), pv.DEFAULT_RADIUS_KM)
 min_prov = c4.number_input(
     t("prioritise.min_per_province"),
     min_value=0,
-    max_value=5,
+    max_value=limits.MAX_PER_PROVINCE,
     step=1,
     key=pv.wkey("p_minprov"),
-    value=int(pv.start_number("p_minprov", 0, lo=0, hi=5)),
+    value=int(pv.start_number("p_minprov", 0, lo=0, hi=limits.MAX_PER_PROVINCE)),
     help=t("prioritise.min_per_province_help"),
 )
 pv.publish_number("p_minprov", float(min_prov), 0)
@@ -94,10 +99,10 @@ if mode == "count":
         d2.number_input(
             t("prioritise.new"),
             min_value=1,
-            max_value=200,
+            max_value=limits.MAX_NEW,
             step=1,
             key=pv.wkey("p_new"),
-            value=int(pv.start_number("p_new", pv.DEFAULT_NEW, lo=1, hi=200)),
+            value=int(pv.start_number("p_new", pv.DEFAULT_NEW, lo=1, hi=limits.MAX_NEW)),
         )
     )
     pv.publish_number("p_new", float(new), pv.DEFAULT_NEW)
@@ -106,27 +111,43 @@ else:
         d2.number_input(
             t("prioritise.budget"),
             min_value=0.0,
-            max_value=1e11,
+            max_value=float(limits.MAX_BUDGET_MAD),
             step=1_000_000.0,
             format="%.0f",
             key=pv.wkey("p_budget"),
-            value=pv.start_number("p_budget", pv.DEFAULT_BUDGET_MAD, lo=0, hi=1e11),
+            value=pv.start_number(
+                "p_budget", pv.DEFAULT_BUDGET_MAD, lo=0, hi=limits.MAX_BUDGET_MAD
+            ),
         )
     )
     pv.publish_number("p_budget", budget, pv.DEFAULT_BUDGET_MAD)
     # a number box cannot group digits: the amount as the page writes it ("50 000 000 MAD")
     d2.caption(pv.amount_mad(budget))
+    # at most so many within the budget, as `--new N --budget-mad B` asks (empty: as many as
+    # it pays for); such a scenario reopened without its count, said to have changed
+    most = d2.number_input(
+        t("prioritise.most_new"),
+        min_value=1,
+        max_value=limits.MAX_NEW,
+        step=1,
+        key=pv.wkey("p_most"),
+        value=pv.start_count("p_most", hi=limits.MAX_NEW),
+        placeholder=t("prioritise.most_new_placeholder"),
+        help=t("prioritise.most_new_help"),
+    )
+    new = None if most is None else int(most)
+    state.publish("p_most", new)
 type_cost = pv.default_cost(str(centre_type))
 cost_key = f"p_cost_{centre_type}"  # one value per type: a new type starts at its own default
 cost = float(
     d3.number_input(
         t("prioritise.cost", type=filters.type_tag(str(centre_type))),
-        min_value=1.0,
-        max_value=1e10,
+        min_value=float(limits.MIN_COST_MAD),
+        max_value=float(limits.MAX_COST_MAD),
         step=100_000.0,
         format="%.0f",
         key=pv.wkey(cost_key),
-        value=pv.start_number(cost_key, type_cost, lo=1, hi=1e10),
+        value=pv.start_number(cost_key, type_cost, lo=limits.MIN_COST_MAD, hi=limits.MAX_COST_MAD),
         help=t("prioritise.cost_help"),
     )
 )
@@ -242,23 +263,25 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
     state.publish("p_pipeline", "1" if pipeline else None)
     time_limit = st.number_input(
         t("prioritise.time_limit"),
-        min_value=1.0,
-        max_value=600.0,
+        min_value=pv.MIN_TIME_LIMIT_S,
+        max_value=float(limits.MAX_TIME_LIMIT_S),
         step=5.0,
-        format="%.0f",
+        format="%g",
         key=pv.wkey("p_tl"),
-        value=pv.start_number("p_tl", pv.DEFAULT_TIME_LIMIT_S, lo=1, hi=600),
+        value=pv.start_number(
+            "p_tl", pv.DEFAULT_TIME_LIMIT_S, lo=pv.MIN_TIME_LIMIT_S, hi=limits.MAX_TIME_LIMIT_S
+        ),
         help=t("prioritise.time_limit_help"),
     )
     pv.publish_number("p_tl", float(time_limit), pv.DEFAULT_TIME_LIMIT_S)
     places = st.number_input(
         t("prioritise.new_capacity"),
         min_value=0.0,
-        max_value=100_000.0,
+        max_value=float(limits.MAX_PLACES),
         step=10.0,
         format="%.0f",
         key=pv.wkey("p_cap"),
-        value=pv.start_number("p_cap", 0.0, lo=0, hi=100_000),
+        value=pv.start_number("p_cap", 0.0, lo=0, hi=limits.MAX_PLACES),
         help=t("prioritise.new_capacity_help"),
     )
     pv.publish_number("p_cap", float(places), 0.0)
