@@ -229,7 +229,8 @@ def test_scenarios_list_tells_the_rows_apart(migrated: Settings) -> None:
     lines = [line.strip().split("  ", 2)[-1] for line in listed.stdout.splitlines()]
     assert lines == [  # newest first
         "mclp COAPH, 3 new within 30 km, candidates sites.csv, forced A, B",
-        "mclp COAPH, budget 20,000,000 MAD within 30 km, candidates communes",
+        "mclp COAPH, budget 20,000,000 MAD at 5,000,000 MAD a centre within 30 km, candidates "
+        "communes",
         "mclp COAPH, 3 new within 30 km, candidates communes",
     ]
 
