@@ -712,6 +712,13 @@ def test_cli_says_when_no_new_centre_adds_anything() -> None:
     assert done.stdout.splitlines()[1] == (
         "note: the new centre asked for adds nothing; it would cover nobody new"
     )
+    # a budget instead of a count: no site had a variable, and the budget row over none
+    # raised a traceback ("zero-size array to reduction operation maximum")
+    done = _cli("prioritise", "--budget-mad", "20000000", "--radius-km", "2500")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == (
+        "note: no new centre adds anything; any candidate site would cover nobody new"
+    )
 
 
 def test_cli_says_one_site_and_the_other_in_the_singular(tmp_path: Any) -> None:

@@ -1418,5 +1418,6 @@ def _budget_row(cost: NDArray[np.float64], budget: float) -> tuple[NDArray[np.fl
     if np.all(np.abs(cost - whole) <= 1e-6) and np.any(whole > 0) and whole.max() < 2**62:
         unit = float(np.gcd.reduce(whole[whole > 0].astype(np.int64)))
         return whole / unit, math.floor(budget / unit + 1e-9)
-    scale = float(np.max(np.abs(cost))) or 1.0
+    # no site variable at all (every candidate useless at this radius): an empty row
+    scale = (float(np.max(np.abs(cost))) if len(cost) else 0.0) or 1.0
     return cost / scale, budget / scale

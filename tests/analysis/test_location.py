@@ -146,6 +146,19 @@ def test_one_new_site_is_decided_by_comparing_every_candidate(seed):
     assert two.solution_source == "milp"
 
 
+def test_a_budget_when_no_candidate_can_add_anyone_proposes_nothing():
+    # at 400 km one existing centre reaches everybody, so no candidate gets a variable: the
+    # budget row over no site raised "zero-size array to reduction operation maximum"
+    dc = np.array([[300.0, 350.0], [320.0, 10.0]])
+    de = np.array([[100.0], [200.0]])
+    result = MCLP.from_cost_matrix(
+        dc, [10.0, 20.0], radius=400.0, existing_cost_matrix=de, budget_mad=2e7, cost_mad=5e6
+    ).solve()
+    assert result.optimal
+    assert result.sites == ()
+    assert result.objective == pytest.approx(30.0)
+
+
 def test_budget_and_costs_respected():
     dc, de, w, *_ = _instance(11)
     cost = np.array([3, 1, 2, 5, 1, 4, 2, 2, 3], dtype=float) * 1e6

@@ -341,6 +341,9 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
                 f"note: only {len(sites):,} of the {int(asked):,} new centres asked for {adds} "
                 f"anything; {others} would {what}"
             )
+    if asked is None and not sites:  # a budget and no site: the table below was empty
+        what = "cover nobody new" if r["model"] == "MCLP" else "bring nobody closer"
+        typer.echo(f"note: no new centre adds anything; any candidate site would {what}")
     typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}  ({r['gain_measure']})")
     for s in sites:
         typer.echo(
