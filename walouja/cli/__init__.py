@@ -16,6 +16,12 @@ INTERRUPTED: dict[str, Any] = {
 }
 """What ``--json`` prints on stdout when Ctrl+C stops a command (exit code 130)."""
 
+_INTERRUPTED_JSON = (
+    b'{\n  "error": {\n    "code": "interrupted",\n    "params": {},\n    "message": '
+    b'"interrupted",\n    "hint": "run the command again to finish it"\n  }\n}\n'
+)
+"""The same, ready to write from a signal handler (no import, no formatting there)."""
+
 
 def _interrupted() -> NoReturn:
     """Ctrl+C before the command has begun (its modules take a second to import): the same
@@ -29,8 +35,19 @@ def _interrupted() -> NoReturn:
 
 
 def _interrupted_on_start(signum: int, frame: object) -> None:
-    """SIGINT while the command line starts: :func:`_interrupted`, wherever it lands."""
-    _interrupted()
+    """SIGINT while the command line starts: what :func:`_interrupted` prints, then the end.
+
+    It ends the process at once (``os._exit``) rather than raising: a handler runs wherever
+    Python is, and an exception raised inside the import machinery's own lock callbacks is
+    printed as "Exception ignored …" with a traceback, and the start went on. Nothing needs
+    cleaning up yet: a command's own start gives Ctrl+C back to Python.
+    """
+    try:
+        if "--json" in sys.argv[1:]:
+            os.write(1, _INTERRUPTED_JSON)
+        os.write(2, b"walouja: interrupted\n")
+    finally:
+        os._exit(130)
 
 
 # Ctrl+C anywhere before a command begins (an import, building the command line, parsing
