@@ -24,7 +24,7 @@ from app.components import mapview
 from app.components.explorer import control_titles
 from app.components.figures import with_unit
 from app.components.filters import type_tag
-from app.components.tables import screen_table
+from app.components.tables import MISSING, screen_table
 from app.context import app_settings
 from app.i18n import current_language, is_rtl, join_list, name_column, t, tn
 from geo import db, runs
@@ -883,6 +883,7 @@ def show_table(table: Table) -> None:
     st.dataframe(
         data,
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         height=height,
         column_config=config,

@@ -196,6 +196,11 @@ def coverage_widths(level: str = "provinces") -> dict[str, int]:
     return widths
 
 
+MISSING = "—"
+"""What a table shows for a value that is not known, in every language: Streamlit's grid
+wrote a grey English "None" in a number column (``st.dataframe(placeholder=MISSING)``)."""
+
+
 LRM = "\u200e"
 """Unicode's left-to-right mark: before a negative figure in a right-to-left table, as CLDR
 writes Arabic's minus sign with Latin digits, so that the sign stays on the figure's left."""
@@ -203,7 +208,7 @@ writes Arabic's minus sign with Latin digits, so that the sign stays on the figu
 
 def _cell(value: object, *, decimals: int, lang: str) -> str:
     if value is None or value is pd.NA:
-        return "—"
+        return MISSING
     text = number(float(value), decimals=decimals, lang=lang)  # type: ignore[arg-type]
     if not text.startswith("-"):
         return text

@@ -8,7 +8,7 @@ import streamlit as st
 from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number, legend_title
-from app.components.tables import screen_table, unit_table
+from app.components.tables import MISSING, screen_table, unit_table
 from app.i18n import current_language, is_rtl, join_list, provenance_text, t, tn
 from app.shell import plain_markdown
 from walouja.errors import WaloujaError
@@ -110,7 +110,7 @@ if not summary.empty:
     shown_by_type, by_type_config = screen_table(
         by_type, {str(c): str(c) for c in by_type.columns}, whole, widths=type_widths
     )
-    st.dataframe(shown_by_type, hide_index=True, column_config=by_type_config)
+    st.dataframe(shown_by_type, hide_index=True, placeholder=MISSING, column_config=by_type_config)
     if filled:
         st.caption(tn("capacity.filled_by_type", filled))
     demo_centres_note()
@@ -189,6 +189,7 @@ shown, config = screen_table(
 st.dataframe(
     shown,
     hide_index=True,
+    placeholder=MISSING,
     width="stretch",
     height="content" if level == "regions" else "auto",
     column_config=config,

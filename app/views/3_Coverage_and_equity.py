@@ -15,6 +15,7 @@ from app import analyses, data, shell, state
 from app.components import explorer, figures, filters, tables
 from app.components.basemap import tiles_mode
 from app.components.figures import chart_locale, number, readable_words, with_unit
+from app.components.tables import MISSING
 from app.context import app_settings
 from app.i18n import current_language, is_rtl, name_column, t
 from walouja.errors import WaloujaError
@@ -201,7 +202,13 @@ with tab_table:
         widths=tables.coverage_widths(f"{by}s"),  # region names are the longest
         helps=headers,
     )
-    st.dataframe(shown_table, hide_index=True, width="stretch", column_config=table_config)
+    st.dataframe(
+        shown_table,
+        hide_index=True,
+        placeholder=MISSING,
+        width="stretch",
+        column_config=table_config,
+    )
     st.download_button(
         t("equity.download"),
         tables.csv_bytes(table, headers, decimals, csv_notes),
@@ -388,7 +395,13 @@ with tab_gaps:
         if without.empty:  # the target met: said, not an empty table's headings alone
             st.success(t("equity.gaps_none", type=gap_tag))
         else:
-            st.dataframe(gap_table, hide_index=True, width="stretch", column_config=gap_config)
+            st.dataframe(
+                gap_table,
+                hide_index=True,
+                placeholder=MISSING,
+                width="stretch",
+                column_config=gap_config,
+            )
         # the action plan's target of one centre per province is the COAPH's: for a CAS it
         # read as a target no plan sets
         note = "equity.gaps_note" if gap_type == "COAPH" else "equity.gaps_note_other"
@@ -493,6 +506,7 @@ else:
             }
         ),
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         column_config=_listing_widths([r.name or "" for r in stored_runs]),
     )

@@ -8,6 +8,7 @@ import dataclasses
 import streamlit as st
 
 from app import data, dataio, shell, state
+from app.components.tables import MISSING
 from app.i18n import current_language, grouped, name_column, t, tn
 from walouja.errors import ValidationError, WaloujaError
 
@@ -167,6 +168,7 @@ with tab_import:
                     st.dataframe(
                         problems,
                         hide_index=True,
+                        placeholder=MISSING,
                         width="stretch",
                         row_height=dataio.problem_row_height(problems),
                         column_config=shell.aligned_columns(
@@ -348,6 +350,7 @@ with tab_layers:
     st.dataframe(
         shown,
         hide_index=True,
+        placeholder=MISSING,
         width="stretch",
         column_config=shell.aligned_columns(table),
         column_order=shell.reading_order(table),

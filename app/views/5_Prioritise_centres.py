@@ -13,6 +13,7 @@ from app import prioritise_view as pv
 from app.components import figures, filters
 from app.components.basemap import tiles_mode
 from app.components.mapview import fmt_number
+from app.components.tables import MISSING
 from app.context import app_settings
 from app.i18n import t, tn
 from walouja import limits
@@ -238,7 +239,13 @@ def show_sites_error(exc: WaloujaError) -> None:
     shell.show_error(exc)
     if isinstance(exc, ValidationError):
         rows = pv.rejected_rows(exc)
-        st.dataframe(rows, hide_index=True, width="stretch", column_config=pv.aligned_columns(rows))
+        st.dataframe(
+            rows,
+            hide_index=True,
+            placeholder=MISSING,
+            width="stretch",
+            column_config=pv.aligned_columns(rows),
+        )
 
 
 if sites_error is not None:

@@ -1,0 +1,57 @@
+"""A value that is not known reads "—" in every table of the app, not Streamlit's grey
+English "None" (a p-median's distance before the new centres when no centre of the type
+exists, a capacity nobody gave...)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+from app.components.tables import MISSING
+from tests.app.support import HOME
+
+APP = Path(__file__).resolve().parents[2] / "app"
+
+
+def _grid_calls() -> Iterator[tuple[str, int, ast.Call]]:
+    """Every ``….dataframe(…)`` call in ``app/``."""
+    for path in sorted(APP.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "dataframe"
+            ):
+                yield str(path.relative_to(APP.parent)), node.lineno, node
+
+
+def test_every_grid_in_the_app_says_what_a_missing_value_reads() -> None:
+    calls = list(_grid_calls())
+    assert len(calls) >= 9, calls  # the walk found the app's tables
+    lacking = [
+        f"{path}:{line}"
+        for path, line, call in calls
+        if not any(k.arg == "placeholder" for k in call.keywords)
+    ]
+    assert not lacking, f"st.dataframe without placeholder=: {lacking}"
+
+
+@pytest.mark.parametrize("page", ["1_Overview", "3_Coverage_and_equity", "4_Data"])
+def test_the_pages_grids_show_a_dash_for_a_missing_value(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT count(*) FROM communes")).scalar_one() > 1000
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe) >= 1
+    assert {grid.proto.placeholder for grid in at.dataframe} == {MISSING}
