@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,20 +52,31 @@ def _walouja(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
+@contextmanager
+def unreadable_copies(folder: Path, name: str, text: str) -> Iterator[dict[str, Path]]:
+    """Two copies of a file named ``name`` under ``folder`` that may not be read: ``"file"``
+    without read permission, ``"folder"`` inside a folder that may not be entered. Their
+    permissions are given back on leaving, so that pytest can remove them."""
+    unreadable = write(folder / name, text)
+    unreadable.chmod(0)
+    private = folder / "private"
+    private.mkdir()
+    inside = write(private / name, text)
+    private.chmod(0)
+    try:
+        yield {"file": unreadable, "folder": inside}
+    finally:
+        private.chmod(0o700)
+        unreadable.chmod(0o600)
+
+
 @pytest.fixture
 def locked(tmp_path: Path, engine: Engine) -> Iterator[dict[str, Path]]:
     """A CSV without read permission, and one in a folder that may not be entered."""
     with engine.connect() as c:
         require_layers(c)
-    unreadable = write(tmp_path / "centres.csv", CSV)
-    unreadable.chmod(0)
-    folder = tmp_path / "private"
-    folder.mkdir()
-    inside = write(folder / "centres.csv", CSV)
-    folder.chmod(0)
-    yield {"file": unreadable, "folder": inside}
-    folder.chmod(0o700)
-    unreadable.chmod(0o600)
+    with unreadable_copies(tmp_path, "centres.csv", CSV) as copies:
+        yield copies
     with engine.begin() as c:
         assert (
             c.execute(

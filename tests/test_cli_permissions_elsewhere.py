@@ -25,8 +25,8 @@ from sqlalchemy.engine import Engine
 
 from app.i18n import error_texts
 from geo.cluster import cluster_home_refusal
-from tests.geo.fixtures.support import FES, require_layers, write
-from tests.test_cli_import_permissions import HINT, _unprivileged
+from tests.geo.fixtures.support import FES, require_layers
+from tests.test_cli_import_permissions import HINT, _unprivileged, unreadable_copies
 
 CSV = f"id;nom;lon;lat\nPERM-1;Site permission;{FES[0]};{FES[1]}\n"
 
@@ -46,15 +46,8 @@ def locked(tmp_path: Path, engine: Engine) -> Iterator[dict[str, Path]]:
         before = c.execute(
             sa.text("SELECT count(*) FROM analysis_runs WHERE kind = 'prioritise'")
         ).scalar_one()
-    unreadable = write(tmp_path / "sites.csv", CSV)
-    unreadable.chmod(0)
-    folder = tmp_path / "private"
-    folder.mkdir()
-    inside = write(folder / "sites.csv", CSV)
-    folder.chmod(0)
-    yield {"file": unreadable, "folder": inside}
-    folder.chmod(0o700)
-    unreadable.chmod(0o600)
+    with unreadable_copies(tmp_path, "sites.csv", CSV) as copies:
+        yield copies
     with engine.connect() as c:
         after = c.execute(
             sa.text("SELECT count(*) FROM analysis_runs WHERE kind = 'prioritise'")

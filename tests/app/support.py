@@ -3,6 +3,8 @@ database."""
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,6 +12,31 @@ from sqlalchemy.engine import Engine
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 """The app's entry point, as ``AppTest.from_file`` opens it."""
+
+APP = Path(HOME).parent
+
+
+def widget_calls(*methods: str) -> Iterator[tuple[str, int, ast.Call]]:
+    """Every ``….<method>(…)`` call in ``app/`` whose method is one of ``methods``, as
+    (path relative to the project, line, call), for checks that every widget of a kind is
+    given an argument."""
+    for path in sorted(APP.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in methods
+            ):
+                yield str(path.relative_to(APP.parent)), node.lineno, node
+
+
+def lacking_keyword(calls: list[tuple[str, int, ast.Call]], keyword: str) -> list[str]:
+    """The ``path:line`` of each call in ``calls`` not given ``keyword=``."""
+    return [
+        f"{path}:{line}"
+        for path, line, call in calls
+        if not any(k.arg == keyword for k in call.keywords)
+    ]
 
 
 def require_no_centre_of_type(engine: Engine, kind: str) -> None:

@@ -4,41 +4,19 @@ exists, a capacity nobody gave...)."""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app.components.tables import MISSING
-from tests.app.support import HOME
-
-APP = Path(__file__).resolve().parents[2] / "app"
-
-
-def _grid_calls() -> Iterator[tuple[str, int, ast.Call]]:
-    """Every ``….dataframe(…)`` call in ``app/``."""
-    for path in sorted(APP.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "dataframe"
-            ):
-                yield str(path.relative_to(APP.parent)), node.lineno, node
+from tests.app.support import HOME, lacking_keyword, widget_calls
 
 
 def test_every_grid_in_the_app_says_what_a_missing_value_reads() -> None:
-    calls = list(_grid_calls())
+    calls = list(widget_calls("dataframe"))
     assert len(calls) >= 9, calls  # the walk found the app's tables
-    lacking = [
-        f"{path}:{line}"
-        for path, line, call in calls
-        if not any(k.arg == "placeholder" for k in call.keywords)
-    ]
+    lacking = lacking_keyword(calls, "placeholder")
     assert not lacking, f"st.dataframe without placeholder=: {lacking}"
 
 

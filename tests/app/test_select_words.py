@@ -4,9 +4,7 @@ script gives Streamlit's own controls."""
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,9 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import shell
 from app.i18n import LANGUAGES, translate
-from tests.app.support import HOME
-
-APP = Path(__file__).resolve().parents[2] / "app"
+from tests.app.support import HOME, lacking_keyword, widget_calls
 
 STREAMLIT_PLACEHOLDERS = {
     "Choose an option",
@@ -41,28 +37,12 @@ PAGES = (
 )
 
 
-def _select_calls() -> Iterator[tuple[str, int, ast.Call]]:
-    """Every ``….selectbox(…)`` and ``….multiselect(…)`` call in ``app/``."""
-    for path in sorted(APP.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("selectbox", "multiselect")
-            ):
-                yield str(path.relative_to(APP.parent)), node.lineno, node
-
-
 def test_every_select_box_in_the_app_is_given_its_placeholder() -> None:
     # a box called without one showed Streamlit's English "Choose an option" on the French
     # and Arabic pages when its text was cleared to search
-    calls = list(_select_calls())
+    calls = list(widget_calls("selectbox", "multiselect"))
     assert len(calls) >= 20, calls  # the walk found the app's boxes
-    lacking = [
-        f"{path}:{line}"
-        for path, line, call in calls
-        if not any(k.arg == "placeholder" for k in call.keywords)
-    ]
+    lacking = lacking_keyword(calls, "placeholder")
     assert not lacking, f"select boxes without placeholder=: {lacking}"
 
 
