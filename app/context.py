@@ -21,4 +21,13 @@ def database_status() -> dict[str, object]:
     try:
         return db.status(app_settings()).as_dict()
     except WaloujaError as exc:
-        return {"reachable": False, "error": str(exc)}
+        # the code, its params and the English texts, for the page to word in its language
+        # (a cluster folder it may not write read English on the French and Arabic pages)
+        return {
+            "reachable": False,
+            "error": str(exc),
+            "error_code": exc.code,
+            "error_params": dict(exc.params),
+            "error_message": exc.message,
+            "error_hint": exc.hint,
+        }

@@ -7,7 +7,7 @@ import html
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import pandas as pd
@@ -549,6 +549,17 @@ def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, boo
         "user": unquote(address.username or ""),
     }
     key = f"database.{code}"
+    if code and not has_key(key, current_language()) and status.get("error_message"):
+        # a refusal the errors' catalogue words (a cluster folder that may not be written):
+        # in the page's language, with what to do; the project's commands do not mend it
+        refusal = WaloujaError(
+            str(status["error_message"]),
+            hint=str(status["error_hint"]) if status.get("error_hint") else None,
+            code=str(code),
+            params=cast("Mapping[str, object]", status.get("error_params") or {}),
+        )
+        reason, todo = error_texts(refusal, current_language())
+        return t("error.database", reason=reason), todo, False
     if not code or not has_key(key, current_language()):
         return t("error.database", reason=str(status.get("error", ""))), None, local
     message = t(key, **params)
