@@ -327,7 +327,7 @@ def save_equity(
     a name is given."""
     from walouja.services.equity import run_equity
 
-    label = name.strip() or None
+    label = runs.run_name(name)  # as every stored run's: trimmed, blank is no name
     with db.connect(app_settings()) as conn:
         outcome = run_equity(
             conn,

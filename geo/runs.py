@@ -74,6 +74,16 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def run_name(name: str | None) -> str | None:
+    """A run's label as it is stored: trimmed, and ``None`` when blank (``""`` or spaces
+    only are no name: they were stored as such and listed as names).
+
+    >>> run_name("  COAPH 30 km  "), run_name("   "), run_name(None)
+    ('COAPH 30 km', None, None)
+    """
+    return None if name is None else (name.strip() or None)
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(to_jsonable(value), sort_keys=True, ensure_ascii=False, allow_nan=False)
 
@@ -183,7 +193,7 @@ def save_run(
         ),
         {
             "kind": kind,
-            "name": name,
+            "name": run_name(name),
             "params": _dumps(params),
             "fp": fingerprint,
             "results": _dumps(results),
@@ -194,10 +204,11 @@ def save_run(
 
 
 def rename_run(conn: Connection, run_id: int, name: str | None) -> None:
-    """Give stored run ``run_id`` the label ``name`` (None removes it), or ``NotFoundError``."""
+    """Give stored run ``run_id`` the label ``name`` (None or blank removes it; see
+    :func:`run_name`), or ``NotFoundError``."""
     row = conn.execute(
         sa.text("UPDATE analysis_runs SET name = :name WHERE id = :id RETURNING id"),
-        {"id": int(run_id), "name": name},
+        {"id": int(run_id), "name": run_name(name)},
     ).first()
     if row is None:
         raise NotFoundError(f"there is no stored analysis run {run_id}")

@@ -631,3 +631,36 @@ def test_levels_indicators_and_strategies_are_read_in_any_case(
     done, expected = cli.invoke(app, args), cli.invoke(app, same_as)
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["run_id"] == json.loads(expected.stdout)["run_id"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["coverage", "--by", "nation"],
+        ["access", "--by", "nation"],
+        ["equity", "--indicator", "nearest_km", "--by", "region"],
+        ["gaps"],
+    ],
+)
+def test_a_blank_run_name_is_no_name_and_a_name_is_trimmed(
+    cli: CliRunner, engine: Engine, command: list[str]
+) -> None:
+    # `--name "   "` was stored as the run's name (listed as a blank name on the Coverage
+    # page) and `--name " Plan "` kept its spaces: only prioritise scenarios trimmed them
+    def stored_name(run_id: int) -> str | None:
+        with engine.connect() as c:
+            found = c.execute(
+                sa.text("SELECT name FROM analysis_runs WHERE id = :id"), {"id": run_id}
+            )
+            return found.scalar_one()
+
+    blank = _json(cli.invoke(app, [*command, "--json", "--fresh", "--name", "   "]))
+    assert stored_name(blank["run_id"]) is None
+    # the same request again with an empty name leaves the stored run unnamed
+    again = _json(cli.invoke(app, [*command, "--json", "--name", ""]))
+    assert again["reused"]
+    assert again["run_id"] == blank["run_id"]
+    assert stored_name(blank["run_id"]) is None
+    named = _json(cli.invoke(app, [*command, "--json", "--name", "  Plan Tanger 2026 "]))
+    assert named["run_id"] == blank["run_id"]
+    assert stored_name(named["run_id"]) == "Plan Tanger 2026"

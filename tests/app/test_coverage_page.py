@@ -571,6 +571,37 @@ def test_a_saved_run_says_its_time_zone(
         assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", w) for w in listing[created])
 
 
+def test_a_blank_name_saves_the_run_unnamed_and_a_name_is_trimmed(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a name of spaces alone was a name; every stored run now reads its name as the
+    # prioritisation scenarios do (geo.runs.run_name), on this page as in the CLI
+    mine = (
+        "kind = 'equity' AND params->>'indicator' = 'places_per_10k' "
+        "AND params->>'by' = 'region' AND params->>'centre_type' = 'CJPA' "
+        "AND (params->>'threshold_km')::float = 10"
+    )
+    with engine.begin() as c:
+        c.execute(sa.text(f"DELETE FROM analysis_runs WHERE {mine}"))
+    try:
+        for at in _page(
+            monkeypatch, engine, "fr", ctype="CJPA", km="10", eq_indicator="places_per_10k"
+        ):
+            at.selectbox(key="by").set_value("region").run()
+            for typed, stored in (("   ", None), ("  Places CJPA 2026 ", "Places CJPA 2026")):
+                at.text_input(key="eq_run_name").input(typed).run()
+                at.button(key="eq_save").click().run()
+                assert not at.exception, at.exception
+                with engine.connect() as c:
+                    names = c.execute(
+                        sa.text(f"SELECT name FROM analysis_runs WHERE {mine}")
+                    ).scalars()
+                    assert list(names) == [stored]
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text(f"DELETE FROM analysis_runs WHERE {mine}"))
+
+
 # ---- what the places figures count -----------------------------------------------------------
 
 

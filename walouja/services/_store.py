@@ -55,8 +55,10 @@ def stored_or_computed(
     the computation time into the results as ``duration_s``. With ``limit_key`` a stored
     optimal run that differs only in that parameter is reused (see ``geo.runs.find_run``).
     A ``name`` given for a stored run is not dropped: an unnamed run takes it, a run named
-    otherwise is stored again under it (both names are then listed).
+    otherwise is stored again under it (both names are then listed). A name is trimmed and
+    a blank one is no name (:func:`geo.runs.run_name`), for every kind of run.
     """
+    name = runs.run_name(name)
     fingerprint = runs.input_fingerprint(conn, tables)
     if not fresh:
         found = runs.find_run(conn, kind, params, fingerprint, limit_key=limit_key)

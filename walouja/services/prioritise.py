@@ -328,7 +328,7 @@ def run_prioritise(
     # "forced X, X" and compared as another request than `--force X`
     forced, excluded = _once(forced), _once(excluded)
     # a blank name is no name: `--name ""` and `--name "   "` were stored as such
-    name = None if name is None else (name.strip() or None)
+    name = runs.run_name(name)
     unit_cost = (
         DEFAULT_COST_MAD.get(kind, DEFAULT_COST_MAD["other"]) if cost_mad is None else cost_mad
     )
