@@ -873,8 +873,13 @@ class SitingModel(ABC):
         """The capacitated assignment formulation, one MILP."""
         builder, x_of = self._site_columns(active_idx, deficits)
         self._build_capacitated(builder, x_of, active_idx)
+        # all pairs (with capacities a demand may have to go far): the national p-median's
+        # model is too large for HiGHS's presolve to read its clock, hence a process apart
         outcome = builder.solve(
-            maximize=self.maximize, time_limit_s=clock.left(), mip_rel_gap=mip_rel_gap
+            maximize=self.maximize,
+            time_limit_s=clock.left(),
+            mip_rel_gap=mip_rel_gap,
+            isolate=True,
         )
         chosen = None if outcome.x is None else self._decode(outcome, active_idx)
         if chosen is not None and outcome.status != "optimal":

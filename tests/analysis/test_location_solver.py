@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import analysis.location.models as models
-from analysis.location import MCLP, PMedian
+from analysis.location import MCLP, PMedian, _milp
 from analysis.location._base import _Clock, _highs_margin, _Kernel
 from analysis.location._milp import MilpBuilder
 from tests.analysis.location_cases import Instance, instance
@@ -440,6 +440,7 @@ def test_large_pmedian_skips_the_kernel_search_and_keeps_the_optimum(
 
 _HARD_SOLVE = """
 import numpy as np
+from analysis.location import _milp
 from analysis.location._milp import MilpBuilder
 
 # a market split instance (Cornuejols and Dawande): four equality knapsacks over 34 binary
@@ -481,3 +482,83 @@ def test_ctrl_c_stops_a_solve_at_once_and_is_raised():
         proc.kill()
     assert "KeyboardInterrupt" in err
     assert "finished" not in out
+
+
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every model solved apart (``solve(isolate=True)``) however small, and the command
+    line of each child process started (the real one runs)."""
+    monkeypatch.setattr(_milp, "ISOLATE_FROM_NNZ", 0)
+    started: list[list[str]] = []
+    popen = subprocess.Popen
+
+    def record(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(list(args))
+        return popen(args, **kwargs)
+
+    monkeypatch.setattr(_milp.subprocess, "Popen", record)
+    return started
+
+
+def test_a_solve_apart_gives_what_the_solve_in_process_gives(children):
+    # max 3a + 2b + 4c + 1 with a + b + c <= 1, from the start b = 1: c, objective 5
+    builder = MilpBuilder()
+    builder.add_columns(np.array([3.0, 2.0, 4.0]), integer=True)
+    builder.add_rows(np.zeros(3, np.int64), np.arange(3), np.ones(3), n_rows=1, lo=-np.inf, hi=1)
+    kwargs: dict[str, Any] = {
+        "maximize": True,
+        "time_limit_s": 30,
+        "mip_rel_gap": 0.0,
+        "start": np.array([0.0, 1.0, 0.0]),
+        "offset": 1.0,
+    }
+    here = builder.solve(**kwargs)
+    assert not children
+    apart = builder.solve(**kwargs, isolate=True)
+    assert len(children) == 1
+    assert children[0][1:3] == ["-m", "analysis.location._apart"]
+    assert apart.status == here.status == "optimal"
+    assert apart.objective == here.objective == pytest.approx(5.0)
+    assert apart.bound == pytest.approx(5.0)
+    assert apart.x is not None
+    assert apart.x.tolist() == pytest.approx([0.0, 0.0, 1.0])
+    # without a time limit there is no deadline to keep: solved here
+    builder.solve(**{**kwargs, "time_limit_s": None}, isolate=True)
+    assert len(children) == 1
+
+
+def test_a_solve_apart_past_its_limit_is_stopped_and_gives_no_answer(children, monkeypatch):
+    # a child that has not answered by its deadline is killed: no solution, no bound, and
+    # the caller keeps its own start
+    monkeypatch.setattr(_milp, "_KILL_AFTER_S", 0.0)
+    builder = MilpBuilder()
+    builder.add_columns(np.array([3.0, 2.0, 4.0]), integer=True)
+    builder.add_rows(np.zeros(3, np.int64), np.arange(3), np.ones(3), n_rows=1, lo=-np.inf, hi=1)
+    out = builder.solve(maximize=True, time_limit_s=1e-3, mip_rel_gap=0.0, isolate=True)
+    assert len(children) == 1
+    assert out.status == "time_limit"
+    assert out.x is None
+    assert out.objective is None
+    assert out.bound is None
+    assert out.mip_gap is None
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_the_capacitated_pmedian_solved_apart_is_the_one_solved_in_process(children, seed):
+    dc, de, w, *_ = _instance(seed, n_d=30, n_c=8)
+    # two existing and two new centres, each with places for a third of the persons: the
+    # places bind, and the four together serve everybody
+    third = float(w.sum()) / 3.0
+    kwargs: dict[str, Any] = {
+        "new": 2,
+        "existing_cost_matrix": de,
+        "capacities": third,
+        "existing_capacities": [third, third],
+    }
+    apart = PMedian.from_cost_matrix(dc, w, **kwargs).solve(time_limit_s=60)
+    assert children  # the capacitated MILP went to a process of its own
+    here = PMedian.from_cost_matrix(dc, w, **kwargs).solve(time_limit_s=None)
+    assert apart.optimal
+    assert here.optimal
+    assert apart.objective == pytest.approx(here.objective)
+    assert sorted(s.candidate for s in apart.sites) == sorted(s.candidate for s in here.sites)
