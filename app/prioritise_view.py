@@ -580,15 +580,21 @@ def same_candidates(
     layer: str | None,
     type_value: str | None,
     upload: tuple[str, bytes] | None = None,
+    *,
+    layer_source: str | None = None,
 ) -> bool:
     """Whether a stored scenario used the candidate set chosen on the page: the communes,
-    the layer (and type), or the file in use (``upload``: its name and content, compared by
-    the digest its stored set carries; any file's scenario while none is given).
+    the layer (and type) as its rows are now (``layer_source``: the set the page reads,
+    ``None`` when the layer gives none), or the file in use (``upload``: its name and
+    content, compared by the digest its stored set carries; any file's scenario while none
+    is given).
 
     Another file given in place of the first showed the first file's sites with no word
-    that they answer another request.
+    that they answer another request; so did a layer with a row added, moved or taken out
+    since the scenario. A layer's scenario stored without a digest of its rows is taken to
+    answer the layer (there is nothing to compare).
     """
-    from geo.candidate_sites import parse_layer_set
+    from geo.candidate_sites import parse_layer_set, set_digest
 
     source = params.get("candidates")
     if candidate_set == "communes":
@@ -597,7 +603,10 @@ def same_candidates(
         return False
     parsed = parse_layer_set(str(source))
     if candidate_set == "layer":
-        return parsed == (layer, type_value)
+        if parsed != (layer, type_value):
+            return False
+        stored = set_digest(str(source))
+        return stored is None or (layer_source is not None and set_digest(layer_source) == stored)
     if parsed is not None:
         return False
     return upload is None or str(source).split("#")[-1] == file_digest(upload[1])
@@ -1608,13 +1617,20 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
     rows = []
     names = compared_site_names(diff)
     for key, pair in (diff.get("params_differ") or {}).items():
-        rows.append(
-            {
-                "what": t(f"prioritise.param.{key}"),
-                "a": _show_param(key, pair.get("a"), names),
-                "b": _show_param(key, pair.get("b"), names),
+        shown = {side: _show_param(key, pair.get(side), names) for side in ("a", "b")}
+        if key == "candidates" and shown["a"] == shown["b"]:
+            # one layer edited in between (or two files of one name): when each took its
+            # rows ("Sites de la couche Centres (EPS)" read alike on both sides)
+            created = diff.get("created_at") or {}
+            shown = {
+                side: t(
+                    "prioritise.compare_as_of",
+                    label=label,
+                    when=isolated(str(created.get(side, ""))[:19].replace("T", " ")),
+                )
+                for side, label in shown.items()
             }
-        )
+        rows.append({"what": t(f"prioritise.param.{key}"), **shown})
     headline = diff.get("headline") or {}
     optimal = headline.get("optimal") or {}
     results = {

@@ -431,6 +431,22 @@ def set_name(source: str) -> str:
     return source.rsplit("#", 1)[0]
 
 
+def set_digest(source: str) -> str | None:
+    """The digest a stored candidate set carries after its last ``#`` (a file's content, a
+    layer's rows); ``None`` for a set stored without one.
+
+    Examples
+    --------
+    >>> set_digest("layer centres EPS#0123abcd"), set_digest("sites#2.csv#0123abcd")
+    ('0123abcd', '0123abcd')
+    >>> set_digest("layer centres EPS"), set_digest("sites.csv")
+    (None, None)
+    """
+    name, _, digest = source.rpartition("#")
+    hexadecimal = bool(digest) and all(c in "0123456789abcdef" for c in digest)
+    return digest if name and hexadecimal else None
+
+
 def parse_layer_set(source: str) -> tuple[str, str | None] | None:
     """``(layer, type)`` of a stored candidate set named by :func:`layer_set_name`; ``None``
     for a file's set (``sites.csv#…``).

@@ -27,7 +27,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from geo.candidate_sites import layer_candidates, parse_layer_set
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
-from walouja.services.prioritise import compare_scenarios, list_scenarios, run_prioritise
+from walouja.services.prioritise import (
+    candidates_changed,
+    compare_scenarios,
+    list_scenarios,
+    run_prioritise,
+)
 
 LON0, LAT0, STEP = -7.0, 33.0, 0.1
 
@@ -998,3 +1003,75 @@ def test_a_run_stored_with_a_site_twice_compares_as_the_same_request(line: Conne
         duration_s=found.duration_s,
     )
     assert compare_scenarios(line, once.run_id, older)["params_differ"] == {}
+
+
+_ADDED_EPS = "pytest-cli-layer-edit"
+"""``external_id`` of the EPS home a test adds to the centres layer, and takes out again."""
+
+
+def _eps_home(engine: Engine, *, add: bool) -> None:
+    """Add the test's EPS home in Rabat to the centres layer, or take it out."""
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM centres WHERE external_id = :e"), {"e": _ADDED_EPS})
+        if add:
+            c.execute(
+                sa.text(
+                    "INSERT INTO centres (external_id, name, centre_type, status, geom, source, "
+                    "commune_code) SELECT :e, 'EPS ajouté', 'EPS', 'operating', p, 'test', "
+                    "(SELECT code FROM communes WHERE ST_Contains(geom, p) LIMIT 1) "
+                    "FROM (SELECT ST_SetSRID(ST_MakePoint(-6.84, 34.02), 4326) AS p) AS v"
+                ),
+                {"e": _ADDED_EPS},
+            )
+
+
+def test_cli_says_when_a_scenarios_candidate_layer_has_changed(engine: Engine) -> None:
+    # a scenario on the EPS homes was shown as the answer on the layer after a home was
+    # added to it, and compare read "layer centres EPS → layer centres EPS"
+    request = ["--new", "1", "--radius-km", "10", "--candidates-layer", "centres"]
+    request += ["--candidates-type", "EPS", "--json"]
+    note = "note: the layer centres EPS has changed since this scenario"
+    _eps_home(engine, add=False)
+    try:
+        first = json.loads(_cli("prioritise", *request).stdout)["run_id"]
+        shown = _cli("scenarios", "show", str(first))
+        assert shown.returncode == 0, shown.stderr
+        assert note not in shown.stdout
+        _eps_home(engine, add=True)
+        shown = _cli("scenarios", "show", str(first))
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.splitlines()[1].startswith(note), shown.stdout
+        as_json = json.loads(_cli("scenarios", "show", str(first), "--json").stdout)
+        assert as_json["candidates_changed"] is True
+        done = _cli("prioritise", *request)
+        assert done.returncode == 0, done.stderr
+        second = json.loads(done.stdout)
+        assert not second["reused"]  # another candidate set: computed anew
+        compared = _cli("scenarios", "compare", str(first), str(second["run_id"]))
+        assert compared.returncode == 0, compared.stderr
+        line = compared.stdout.splitlines()[0]
+        assert re.fullmatch(
+            r"request candidates: layer centres EPS \(as of \d{4}-\d\d-\d\d [\d:]{8} UTC\) → "
+            r"layer centres EPS \(as of \d{4}-\d\d-\d\d [\d:]{8} UTC\)",
+            line,
+        ), line
+        # the home taken out again: the first scenario answers the layer, the second not
+        _eps_home(engine, add=False)
+        assert note not in _cli("scenarios", "show", str(first)).stdout
+        assert note in _cli("scenarios", "show", str(second["run_id"])).stdout
+    finally:
+        _eps_home(engine, add=False)
+
+
+def test_only_a_layers_set_with_its_digest_can_be_told_changed(line: Connection) -> None:
+    # communes, a file, and a layer's set stored without the digest of its rows (an older
+    # run) cannot be told changed: they reopen as they were, with no note
+    _eps(line, 8)
+    now = layer_candidates(line, "centres", type_value="EPS").source
+    assert candidates_changed(line, {"candidates": now}) is False
+    assert candidates_changed(line, {"candidates": "layer centres EPS#0123456789abcdef"})
+    assert candidates_changed(line, {}) is None
+    assert candidates_changed(line, {"candidates": "sites.csv#0123456789abcdef"}) is None
+    assert candidates_changed(line, {"candidates": "layer centres EPS"}) is None
+    line.execute(sa.text("DELETE FROM centres WHERE centre_type = 'EPS'"))
+    assert candidates_changed(line, {"candidates": now}) is True  # no EPS home left

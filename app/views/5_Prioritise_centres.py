@@ -467,7 +467,14 @@ else:
     )
     st.caption(pv.describe(params) + named)
     if not request.matches(params) or not pv.same_candidates(
-        params, str(candidate_set), cand_layer, cand_type, upload
+        params,
+        str(candidate_set),
+        cand_layer,
+        cand_type,
+        upload,
+        # the layer's rows as they are now: a row added, moved or taken out since is
+        # another request, as another file is
+        layer_source=None if sites is None else str(sites.source),
     ):
         st.caption(t("prioritise.stale"))
     solve_s = fmt_number(res.get("solve_time_s"), decimals=2)

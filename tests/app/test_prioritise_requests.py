@@ -4,8 +4,13 @@ solving (AppTest against the real database)."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
+import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -133,3 +138,97 @@ def test_a_link_keeping_and_leaving_out_one_commune_is_refused(
     at = _run(at)
     assert not at.error
     assert code in _sites(at)
+
+
+_EDIT = f"pytest-layer-edit-{os.getpid()}"
+"""``external_id`` of the EPS home a test adds to the centres layer, and takes out again."""
+
+
+def _add_eps(engine: Engine) -> None:
+    """An operating EPS home in Rabat: a row imported into the centres layer (the caches
+    forgotten, as an import on the Data page forgets them)."""
+    with engine.begin() as c:
+        c.execute(
+            sa.text(
+                "INSERT INTO centres (external_id, name, centre_type, status, geom, source, "
+                "commune_code) SELECT :e, 'EPS ajouté', 'EPS', 'operating', p, 'test', "
+                "(SELECT code FROM communes WHERE ST_Contains(geom, p) LIMIT 1) "
+                "FROM (SELECT ST_SetSRID(ST_MakePoint(-6.84, 34.02), 4326) AS p) AS v"
+            ),
+            {"e": _EDIT},
+        )
+    st.cache_data.clear()
+
+
+def _remove_eps(engine: Engine) -> None:
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM centres WHERE external_id = :e"), {"e": _EDIT})
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def edited_layer(engine: Engine) -> Iterator[list[int]]:
+    """Takes the test's EPS home out of the centres layer afterwards, whatever happened, and
+    deletes the scenarios the test notes in the list it yields (computed on that home)."""
+    made: list[int] = []
+    _remove_eps(engine)
+    try:
+        yield made
+    finally:
+        _remove_eps(engine)
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM analysis_runs WHERE id = ANY(:i)"), {"i": made})
+
+
+def test_an_edited_candidate_layer_is_another_request(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, edited_layer: list[int]
+) -> None:
+    # a scenario on the EPS homes kept saying it answered the settings after a home was
+    # added to the layer (a file is compared by its content; a layer was by its name alone)
+    address = {"p_cand": "layer", "p_cand_type_centres": "EPS", "p_new": "1", "p_km": "10"}
+    at = _run(_opened(engine, monkeypatch, "fr", address))
+    assert STALE not in _captions(at)
+    _add_eps(engine)
+    at = at.run()
+    assert not at.exception, at.exception
+    assert STALE in _captions(at)
+    # solved again on the layer as it is now: that scenario answers it
+    at = _run(at)
+    assert STALE not in _captions(at)
+    edited = int(at.query_params["scenario"])
+    edited_layer.append(edited)  # on a row of this test's: deleted afterwards
+    # the row taken out again: the new scenario no longer answers the layer; the first does
+    _remove_eps(engine)
+    at = at.run()
+    assert STALE in _captions(at)
+    at = _run(at)
+    assert STALE not in _captions(at)
+    first = int(at.query_params["scenario"])
+    assert first != edited
+    # compared, the two say when each took the layer's rows (they read the same words)
+    at.selectbox(key="p_cmp_a").set_value(first).run()
+    at = at.selectbox(key="p_cmp_b").set_value(edited).run()
+    assert not at.exception, at.exception
+    table = next(x.value for x in at.table if "Élément" in x.value.columns)
+    row = table.set_index("Élément").loc["Sites candidats"]
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+    for cell in row:
+        said = rf"Sites de la couche Centres \(EPS\) \(état du \W?{when}\W?\)"
+        assert re.fullmatch(said, str(cell)), cell
+    assert row.iloc[0] != row.iloc[1]
+
+
+def test_a_layers_scenario_is_compared_by_the_digest_of_its_rows() -> None:
+    from app import prioritise_view as pv
+
+    now = "layer centres EPS#0123456789abcdef"
+    stored = {"candidates": now}
+    assert pv.same_candidates(stored, "layer", "centres", "EPS", layer_source=now)
+    edited = "layer centres EPS#fedcba9876543210"
+    assert not pv.same_candidates(stored, "layer", "centres", "EPS", layer_source=edited)
+    # no rows of that type left: the layer gives no set
+    assert not pv.same_candidates(stored, "layer", "centres", "EPS", layer_source=None)
+    assert not pv.same_candidates(stored, "layer", "centres", "CAS", layer_source=now)
+    # a scenario stored without the digest of its rows reopens as the layer's answer
+    older = {"candidates": "layer centres EPS"}
+    assert pv.same_candidates(older, "layer", "centres", "EPS", layer_source=edited)

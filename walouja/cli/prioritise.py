@@ -33,6 +33,7 @@ from walouja.services.prioritise import (
     DEFAULT_COST_MAD,
     PIPELINE_STATUSES,
     Scenario,
+    candidates_changed,
     check_figures,
     compare_scenarios,
     list_scenarios,
@@ -463,12 +464,31 @@ def scenarios_show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show a saved scenario: its request, proof, figures and ranked sites."""
+    from geo.candidate_sites import set_name
+
     with db.connect(settings()) as conn:
         scenario = load_scenario(conn, run_id)
+        changed = candidates_changed(conn, scenario.params)
     if as_json:
-        emit_json({"run_id": scenario.run_id, "params": scenario.params, **scenario.results})
+        emit_json(
+            {
+                "run_id": scenario.run_id,
+                "params": scenario.params,
+                # the candidate layer holds other rows now (null: communes, a file)
+                "candidates_changed": changed,
+                **scenario.results,
+            }
+        )
         return
     typer.echo(f"request: {describe_request(scenario.params)}")
+    if changed:
+        # as the page says its settings changed: the layer was edited since (a scenario on
+        # the EPS homes read as the answer on the layer as it is)
+        typer.echo(
+            f"note: the {set_name(str(scenario.params['candidates']))} has changed since this "
+            "scenario (a row added, moved, edited or taken out); `walouja prioritise` with its "
+            "options computes it on the layer as it is now"
+        )
     _print_scenario(scenario)
 
 
@@ -535,8 +555,6 @@ def scenarios_compare(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Compare two saved scenarios: requests, figures, sites and provinces."""
-    from geo.candidate_sites import set_name
-
     with db.connect(settings()) as conn:
         diff = compare_scenarios(conn, a, b)
     if as_json:
@@ -544,7 +562,7 @@ def scenarios_compare(
         return
     for key, pair in diff["params_differ"].items():
         if key == "candidates":  # a file's or a layer's set, without its digest
-            pair = {k: set_name(str(v or "communes")) for k, v in pair.items()}
+            pair = _candidate_sets(pair, diff["created_at"])
         typer.echo(f"request {key}: {_param(pair['a'])} → {_param(pair['b'])}")
     unit = diff["objective_unit"]
     places = diff.get("within_places") or {}
@@ -583,6 +601,31 @@ def scenarios_compare(
     typer.echo(f"sites only in {b}: {sites(diff['sites_only_b'])}")
     typer.echo(f"sites in both ({len(diff['sites_both']):,}): {sites(diff['sites_both'])}")
     _print_provinces(diff, a, b)
+
+
+def _candidate_sets(pair: dict[str, Any], created: dict[str, str]) -> dict[str, str]:
+    """Two scenarios' candidate sets by name; one name on both sides (a layer edited, or
+    another file of the same name, in between) gets the time each scenario was computed.
+
+    It read "layer centres EPS → layer centres EPS".
+
+    Examples
+    --------
+    >>> _candidate_sets({"a": "layer beaches#01", "b": None}, {})
+    {'a': 'layer beaches', 'b': 'communes'}
+    >>> _candidate_sets({"a": "layer beaches#01", "b": "layer beaches#02"},
+    ...     {"a": "2026-11-30T21:31:07+00:00", "b": "2026-11-30T21:36:40+00:00"})["b"]
+    'layer beaches (as of 2026-11-30 21:36:40 UTC)'
+    """
+    from geo.candidate_sites import set_name
+
+    names = {k: set_name(str(v or "communes")) for k, v in pair.items()}
+    if names["a"] != names["b"]:
+        return names
+    return {
+        k: f"{name} (as of {str(created.get(k, ''))[:19].replace('T', ' ')} UTC)"
+        for k, name in names.items()
+    }
 
 
 _PROVINCE_FIGURES = {

@@ -34,6 +34,7 @@ __all__ = [
     "MODELS",
     "PIPELINE_STATUSES",
     "Scenario",
+    "candidates_changed",
     "check_figures",
     "compare_scenarios",
     "list_scenarios",
@@ -536,6 +537,29 @@ def load_scenario(conn: Connection, run_id: int) -> Scenario:
     return Scenario(run.id, True, run.params, known_figures(run.results), run.duration_s)
 
 
+def candidates_changed(conn: Connection, params: Mapping[str, Any]) -> bool | None:
+    """Whether the candidate layer a stored request took its sites from holds other rows now
+    (a row added, moved, edited or taken out since, or none left of its type); ``None`` when
+    it cannot be told: communes or a file as candidates, or a layer's set stored without the
+    digest of its rows.
+
+    The stored set carries that digest (``geo.candidate_sites.layer_candidates``), as a
+    file's carries its content's: a scenario on the EPS homes answered the layer as it was.
+    """
+    from geo.candidate_sites import layer_candidates, parse_layer_set, set_digest
+
+    source = params.get("candidates")
+    parsed = None if not source else parse_layer_set(str(source))
+    stored = None if not source else set_digest(str(source))
+    if parsed is None or stored is None:
+        return None
+    try:
+        now = layer_candidates(conn, parsed[0], type_value=parsed[1])
+    except DataError:  # no rows of that type left, or too many: not the stored set
+        return True
+    return set_digest(now.source) != stored
+
+
 def list_scenarios(conn: Connection, *, include: int | None = None) -> list[dict[str, Any]]:
     """Stored scenarios, newest first: id, name, date, request, and whether each was proven
     (``status``, ``optimal``, ``gap``, ``objective``, ``solution_source``); ``include`` is
@@ -597,6 +621,11 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
         )
     sa_, sb = load_scenario(conn, a), load_scenario(conn, b)
     ra, rb = sa_.results, sb.results
+    # when each was computed: a layer's or a file's set of one name may hold other rows
+    created = {
+        side: runs.get_run(conn, run_id).created_at.astimezone(UTC).isoformat()
+        for side, run_id in (("a", a), ("b", b))
+    }
     keys = sorted(set(sa_.params) | set(sb.params))
 
     def asked(params: dict[str, Any], key: str) -> Any:
@@ -666,6 +695,7 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
         {
             "a": a,
             "b": b,
+            "created_at": created,
             "params_differ": params_diff,
             "headline": headline,
             "objective_unit": {"a": objective_unit(ra), "b": objective_unit(rb)},
