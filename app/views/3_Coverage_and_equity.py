@@ -17,7 +17,7 @@ from app.components.basemap import tiles_mode
 from app.components.figures import chart_locale, number, readable_words, with_unit
 from app.components.tables import MISSING
 from app.context import app_settings
-from app.i18n import current_language, is_rtl, name_column, t
+from app.i18n import current_language, is_rtl, join_list, name_column, t
 from walouja.errors import WaloujaError
 
 
@@ -418,15 +418,29 @@ shell.sources_link()
 # ---- stored analyses: save what is shown, reopen a stored one ---------------------------------
 
 
+def _figure(value: Any) -> str:
+    """A stored figure as the page writes it, with its decimals when it has any (45, 1,3)."""
+    x = float(str(value))
+    return number(x) if x.is_integer() else number(x, decimals=2).rstrip("0").rstrip(",.")
+
+
 def _describe(params: dict[str, Any]) -> str:
-    """A stored equity request in words: indicator · level · centre type · threshold."""
+    """A stored equity request in words: indicator · level · centre type · threshold, and
+    what a command-line run set otherwise (its method and catchment, a detour factor,
+    the places of a centre of unknown capacity): an E2SFCA run within 45 km read "2SFCA
+    access (within 60 km)", and one of road km × 1.3 as the page's straight-line one."""
     ind = str(params.get("indicator", ""))
     shown = ind
     if ind in explorer.EQUITY_TO_MAP:  # a province's distance is a mean, as the table says
         level = f"{params.get('by')}s"
         shown = explorer.indicator_label(explorer.EQUITY_TO_MAP[ind], level=level)
     if ind == "access":  # as its option reads: the whole unit ran past the list's edge in
-        shown = t("equity.option.access")  # Arabic ("…على 60 كلم) · الجهات · COAPH")
+        # Arabic ("…على 60 كلم) · الجهات · COAPH"); a run's own method and catchment
+        shown = t(
+            "runs.access",
+            method=str(params.get("method", "2sfca")).upper(),
+            km=with_unit(_figure(params.get("catchment_km", analyses.CATCHMENT_KM)), t("unit.km")),
+        )
     kind = params.get("centre_type")
     parts = [
         shown,
@@ -434,8 +448,16 @@ def _describe(params: dict[str, Any]) -> str:
         # the type's acronym, as the legends write it: its whole name pushed the distance
         # past the list's edge at 1366 px
         t("analysis.any_type") if kind is None else explorer.type_tag(str(kind)),
-        with_unit(number(float(str(params.get("threshold_km", 0)))), t("unit.km")),
+        with_unit(_figure(params.get("threshold_km", 0)), t("unit.km")),
     ]
+    detour = params.get("detour_factor", 1.0)
+    if isinstance(detour, int | float) and detour != 1:
+        parts.append(t("runs.detour", factor=_figure(detour)))
+    missing = params.get("missing_capacity", "median")
+    if missing == "error":
+        parts.append(t("runs.missing_error"))
+    elif isinstance(missing, int | float):
+        parts.append(t("runs.missing_places", places=_figure(missing)))
     if RTL:  # each part one run: "CAS · 20 كلم" read "20 · CAS كلم" right to left
         parts = [f"\u2068{p}\u2069" for p in parts]
     return " · ".join(parts)
@@ -510,7 +532,26 @@ else:
         width="stretch",
         column_config=_listing_widths([r.name or "" for r in stored_runs]),
     )
-    openable = {r.id: r.page for r in stored_runs if r.page is not None}
+
+    # a run of a type with no operating centre today reopened as the COAPH's, under "Analysis
+    # reopened: … other-type centre": it is not offered, and neither is a command-line run
+    # of settings the page has no box for; the list says why each is not
+    def _shown_type(page: dict[str, Any]) -> bool:
+        return page["centre_type"] is None or str(page["centre_type"]) in operating
+
+    openable = {r.id: r.page for r in stored_runs if r.page is not None and _shown_type(r.page)}
+    closed_settings = [str(r.id) for r in stored_runs if r.page is None]
+    closed_types: dict[str, list[str]] = {}
+    for r in stored_runs:
+        if r.page is not None and not _shown_type(r.page):
+            closed_types.setdefault(str(r.page["centre_type"]), []).append(str(r.id))
+    closed = [t("runs.closed_settings", ids=join_list(closed_settings))] if closed_settings else []
+    closed += [
+        t("runs.closed_type", type=filters.type_label(kind), ids=join_list(ids))
+        for kind, ids in closed_types.items()
+    ]
+    if closed:
+        st.caption(" ".join(closed))
     labels = {r.id: f"#{r.id} — {r.name or _describe(r.params)}" for r in stored_runs}
     if openable:
 

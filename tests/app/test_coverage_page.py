@@ -602,6 +602,104 @@ def test_a_blank_name_saves_the_run_unnamed_and_a_name_is_trimmed(
             c.execute(sa.text(f"DELETE FROM analysis_runs WHERE {mine}"))
 
 
+@pytest.fixture
+def stored_equity(engine: Engine) -> Iterator[Any]:
+    """Stores an equity run of the given params (the page's settings unless said otherwise),
+    as ``walouja equity`` would, and deletes every run it stored."""
+    ids: list[int] = []
+    page_params = {
+        "by": "region",
+        "method": "2sfca",
+        "statuses": ["operating"],
+        "indicator": "nearest_km",
+        "centre_type": "COAPH",
+        "catchment_km": 60.0,
+        "threshold_km": 30.0,
+        "detour_factor": 1.0,
+        "missing_capacity": "median",
+    }
+
+    def store(**params: Any) -> int:
+        with engine.begin() as c:
+            found = c.execute(
+                sa.text(
+                    "INSERT INTO analysis_runs (kind, params, fingerprint, results) "
+                    "VALUES ('equity', CAST(:p AS jsonb), 'test', '{}') RETURNING id"
+                ),
+                {"p": json.dumps(page_params | params)},
+            )
+            ids.append(int(found.scalar_one()))
+        return ids[-1]
+
+    yield store
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": ids})
+
+
+def _offered(at: AppTest) -> set[int]:
+    """The runs the box "Reopen the analysis" offers."""
+    box = at.selectbox(key="eq_open_id")
+    return {int(re.match(r"#(\d+) ", o).group(1)) for o in box.options}  # type: ignore[union-attr]
+
+
+def _said_closed(at: AppTest, key: str, **fields: str) -> set[int]:
+    """The runs the sentence ``key`` beneath the saved analyses says are not reopened."""
+    lang = _lang(at)
+    before, after = translate(key, lang, ids="\0", **fields).split("\0")
+    for caption in at.caption:
+        if before in caption.value:
+            listed = caption.value.split(before, 1)[1].split(after, 1)[0]
+            return {int(i) for i in listed.split(translate("list.separator", lang))}
+    return set()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_a_command_line_run_is_listed_with_its_own_settings(
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    stored_equity: Any,
+    lang: str,
+) -> None:
+    # `walouja equity --indicator access --method e2sfca --catchment-km 45` was listed as
+    # "2SFCA access (within 60 km)", and a run of road km (--detour-factor 1.3) or of 0
+    # places for a centre of unknown capacity as the page's own: neither can be reopened
+    # here, and nothing said why
+    e2sfca = stored_equity(indicator="access", method="e2sfca", catchment_km=45.0)
+    detour = stored_equity(detour_factor=1.3)
+    places = stored_equity(indicator="places_per_10k", missing_capacity=0.0)
+    for at in _page(monkeypatch, engine, lang):
+        request = translate("runs.request", lang)
+        listing = next(d.value for d in at.dataframe if request in d.value.columns)
+        said = dict(zip(listing[translate("runs.id", lang)], listing[request], strict=True))
+        decimal = "." if lang == "en" else ","
+        assert "E2SFCA" in said[e2sfca]
+        assert "45" in said[e2sfca]
+        assert "2SFCA (" not in said[e2sfca].replace("E2SFCA", "")
+        assert f"× 1{decimal}3" in said[detour]
+        assert translate("runs.missing_places", lang, places="0") in said[places]
+        assert not {e2sfca, detour, places} & _offered(at)
+        assert {e2sfca, detour, places} <= _said_closed(at, "runs.closed_settings")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_a_run_of_a_type_with_no_operating_centre_is_not_offered_to_reopen(
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    stored_equity: Any,
+    lang: str,
+) -> None:
+    # a run of the "other" centres (saved when some were operating) reopened as the COAPH's
+    # under "Analysis reopened: … other-type centre. The top of the page shows it."
+    require_no_centre_of_type(engine, "other")
+    other = stored_equity(centre_type="other")
+    for at in _page(monkeypatch, engine, lang):
+        assert other not in _offered(at)
+        kind = translate("centre_type.other", lang)
+        assert other in _said_closed(at, "runs.closed_type", type=kind)
+
+
 # ---- what the places figures count -----------------------------------------------------------
 
 
