@@ -26,11 +26,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from geo.candidate_sites import layer_candidates, parse_layer_set
+from geo.runs import save_run
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 from walouja.services.prioritise import (
     candidates_changed,
     compare_scenarios,
     list_scenarios,
+    load_scenario,
     run_prioritise,
 )
 
@@ -1075,3 +1077,14 @@ def test_only_a_layers_set_with_its_digest_can_be_told_changed(line: Connection)
     assert candidates_changed(line, {"candidates": "layer centres EPS"}) is None
     line.execute(sa.text("DELETE FROM centres WHERE centre_type = 'EPS'"))
     assert candidates_changed(line, {"candidates": now}) is True  # no EPS home left
+
+
+def test_a_run_of_another_analysis_is_not_shown_as_a_scenario(line: Connection) -> None:
+    # `walouja scenarios show 1` said "run 1 is a equity run"
+    for kind in ("equity", "access"):
+        run_id = save_run(line, kind=kind, params={}, fingerprint="f", results={}, duration_s=None)
+        with pytest.raises(NotFoundError) as refused:
+            load_scenario(line, run_id)
+        assert refused.value.message == (
+            f"run {run_id} is a saved {kind} analysis, not a prioritisation scenario"
+        )

@@ -532,7 +532,9 @@ def load_scenario(conn: Connection, run_id: int) -> Scenario:
         raise NotFoundError(exc.message, hint=where) from None
     if run.kind != KIND:
         raise NotFoundError(
-            f"run {run_id} is a {run.kind} run, not a prioritisation scenario", hint=where
+            # "run 1 is a equity run": every kind reads after "a saved"
+            f"run {run_id} is a saved {run.kind} analysis, not a prioritisation scenario",
+            hint=where,
         )
     return Scenario(run.id, True, run.params, known_figures(run.results), run.duration_s)
 
