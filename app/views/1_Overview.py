@@ -9,7 +9,15 @@ from app import analyses, data, shell, state
 from app.components import figures
 from app.components.mapview import fmt_number, legend_title
 from app.components.tables import MISSING, screen_table, unit_table
-from app.i18n import current_language, is_rtl, join_list, provenance_text, t, tn
+from app.i18n import (
+    current_language,
+    error_texts,
+    is_rtl,
+    join_list,
+    provenance_text,
+    t,
+    tn,
+)
 from app.shell import plain_markdown
 from walouja.errors import WaloujaError
 
@@ -51,8 +59,8 @@ coverage_note = ""
 if counts["centres"].rows:
     try:
         indicators = analyses.commune_indicators(threshold_km=analyses.DEFAULT_THRESHOLD_KM)
-    except WaloujaError as exc:
-        coverage_note = exc.message
+    except WaloujaError as exc:  # no operating centre...: said in the page's language
+        coverage_note = error_texts(exc, current_language())[0]
 else:
     coverage_note = t("empty.centres")
 
