@@ -294,6 +294,8 @@ class SavedRun:
     created_at: datetime
     params: dict[str, Any]
     page: dict[str, Any] | None
+    fingerprint: str = ""
+    """The fingerprint of the data it was computed on (``geo.runs.input_fingerprint``)."""
 
 
 def _page_params(params: dict[str, Any]) -> dict[str, Any] | None:
@@ -347,4 +349,42 @@ def saved_equity() -> list[SavedRun]:
     """Stored equity runs (the app's and the CLI's), newest first."""
     with db.connect(app_settings()) as conn:
         found = runs.list_runs(conn, "equity", limit=100)
-    return [SavedRun(r.id, r.name, r.created_at, r.params, _page_params(r.params)) for r in found]
+    return [
+        SavedRun(r.id, r.name, r.created_at, r.params, _page_params(r.params), r.fingerprint)
+        for r in found
+    ]
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _equity_fingerprint(version: str) -> str:
+    from walouja.services.equity import EQUITY_TABLES
+
+    with db.connect(app_settings()) as conn:
+        return runs.input_fingerprint(conn, EQUITY_TABLES)
+
+
+@dataclass(frozen=True)
+class SavedFigures:
+    """The headline figures a stored equity run holds: the indicator's mean and its Gini
+    (None when the run does not hold them)."""
+
+    mean: float | None
+    gini: float | None
+
+
+def data_changed_since(run: SavedRun) -> SavedFigures | None:
+    """The figures stored equity run ``run`` was saved with, when the data it was computed on
+    have changed since (the page then shows it computed on today's data); None when they
+    have not."""
+    if run.fingerprint == _equity_fingerprint(data_version()):
+        return None
+    with db.connect(app_settings()) as conn:
+        results = runs.get_run(conn, run.id).results
+    indices = results.get("indices") if isinstance(results, dict) else None
+    indices = indices if isinstance(indices, dict) else {}
+
+    def figure(key: str) -> float | None:
+        value = indices.get(key)
+        return float(value) if isinstance(value, int | float) else None
+
+    return SavedFigures(figure("mean"), figure("gini"))

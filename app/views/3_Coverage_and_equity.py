@@ -485,6 +485,21 @@ def _when(stamp: datetime) -> str:
     return stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _changed_note(run: analyses.SavedRun) -> str | None:
+    """What a reopened run's reader must know when the data it was saved on have changed
+    since: the page shows it computed on today's, and the figures it was saved with."""
+    before = analyses.data_changed_since(run)
+    if before is None:
+        return None
+    when = _when(run.created_at)
+    said = [t("runs.data_changed", when=f"\u2066{when}\u2069" if RTL else when)]
+    if before.mean is not None and before.gini is not None:  # the page's own figures
+        mean = number(before.mean * spec.scale, decimals=figure_decimals)
+        gini = number(round(before.gini, 3) + 0.0, decimals=3)
+        said.append(t("runs.saved_figures", mean=with_unit(mean, unit), gini=gini))
+    return " ".join(said)
+
+
 st.divider()
 st.header(t("runs.title"))
 st.caption(t("runs.intro"))
@@ -578,3 +593,9 @@ else:
         opened = st.session_state.pop("_eq_opened", None)
         if opened in labels:
             st.success(t("runs.opened", id=opened, what=labels[opened]))
+            # the page computes the request afresh: on data changed since, other figures than
+            # the ones saved showed under "Analysis reopened", and nothing said so
+            with shell.friendly():
+                changed = _changed_note(next(r for r in stored_runs if r.id == opened))
+                if changed:
+                    st.warning(changed)

@@ -949,6 +949,77 @@ def test_a_reopened_analysis_says_so_beside_its_button(
         assert not [s.value for s in at.success]
 
 
+_COAPH_AT = """
+INSERT INTO centres (external_id, name, centre_type, capacity, status, commune_code, geom,
+                     source, is_demo)
+SELECT 'test-' || code, 'Test ' || code, 'COAPH', 50, 'operating', code, demand_point,
+       'test', true
+FROM communes WHERE code = ANY(:codes)
+"""
+
+
+def test_a_run_reopened_on_changed_data_says_so_with_the_figures_it_was_saved_with(
+    scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Analyse rouverte : … Le haut de la page la montre." and the top of the page showed
+    # other figures than the ones saved: the page computes the request on today's data
+    from geo import census, db, migrate
+
+    db.ensure_postgis(scratch_settings)
+    migrate.upgrade(scratch_settings)
+    census.load_geography(scratch_settings)
+    scratch = db.get_engine(scratch_settings)
+    with scratch.begin() as c:
+        codes = c.execute(sa.text("SELECT code FROM communes ORDER BY pwd DESC LIMIT 3"))
+        first, second, third = codes.scalars()
+        c.execute(sa.text(_COAPH_AT), {"codes": [first, second]})
+    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
+    if scratch_settings.database_url:
+        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+
+    def opened(lang: str) -> AppTest:
+        monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+        _fresh_caches()
+        at = AppTest.from_file(HOME, default_timeout=180)
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        return at
+
+    def changed(at: AppTest) -> list[str]:
+        """The page's warnings that the data changed since the run reopened was saved."""
+        before = translate("runs.data_changed", _lang(at), when="\0").split("\0")[0]
+        return [w.value for w in at.warning if w.value.startswith(before)]
+
+    def mean(at: AppTest) -> str:
+        return next(m.value for m in at.metric if m.label == translate("equity.mean", _lang(at)))
+
+    try:
+        at = opened("fr")
+        saved_mean = mean(at)
+        at.button(key="eq_save").click().run()
+        at.button(key="eq_open").click().run()
+        assert not at.exception, at.exception
+        assert [s.value for s in at.success]
+        assert not changed(at)  # the same data: nothing to say
+        with scratch.begin() as c:  # a new COAPH since
+            c.execute(sa.text(_COAPH_AT), {"codes": [third]})
+        for lang in ("fr", "ar", "en"):
+            at = opened(lang)
+            at.button(key="eq_open").click().run()
+            assert not at.exception, at.exception
+            (said,) = changed(at)
+            gini = translate("equity.gini", lang)
+            if lang == "fr":
+                assert mean(at) != saved_mean  # what the page shows is today's
+                assert f"moyenne {saved_mean}, Gini " in said
+            assert gini in said
+    finally:
+        scratch.dispose()
+        _fresh_caches()
+
+
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_places_per_10000_figures_name_their_unit(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
