@@ -226,24 +226,37 @@ def _points(
     where: str = "TRUE",
 ) -> list[dict[str, Any]]:
     """Rows of a point layer: ``columns`` plus ``id, is_demo, from_osm`` (the row's source
-    names OpenStreetMap or the ODbL, so its map needs the OSM credit) and ``lon, lat``."""
+    names OpenStreetMap or the ODbL, so its map needs the OSM credit), ``credit`` and
+    ``licence`` (whom a map drawing the row credits, :func:`_credit_sql`) and ``lon, lat``."""
     if not table_exists(conn, table):
         return []
     if table_exists(conn, "communes"):
         join, area = "LEFT JOIN communes m ON m.code = p.commune_code", _area_filter("m")
     else:
         join, area = "", "TRUE"
+    credit, credit_join = _credit_sql(conn, "p", table)
     sql = f"""
         SELECT p.id, {columns}, p.is_demo,
-               coalesce(p.source, '') ~* '(openstreetmap|odbl)' AS from_osm,
+               coalesce(p.source, '') ~* '(openstreetmap|odbl)' AS from_osm, {credit},
                round(ST_X(p.geom)::numeric, 5)::float AS lon,
                round(ST_Y(p.geom)::numeric, 5)::float AS lat
-        FROM {table} p {join}
+        FROM {table} p {join} {credit_join}
         WHERE {where} AND {area}
         ORDER BY p.id
     """
-    rows = conn.execute(sa.text(sql), {"region": region, "province": province}).mappings()
+    params = {"region": region, "province": province, "layer": table}
+    rows = conn.execute(sa.text(sql), params).mappings()
     return [dict(r) for r in rows]
+
+
+def _credit_sql(conn: Connection, alias: str, layer: str) -> tuple[str, str]:
+    """The columns ``credit, licence`` of a row ``alias`` of ``layer`` (bound as ``:layer``),
+    and the join they need: its source's attribution as ``layer_sources`` records it, else
+    the source the row was imported under, and that source's licence (None when unknown)."""
+    if not table_exists(conn, "layer_sources"):
+        return f"{alias}.source AS credit, NULL::text AS licence", ""
+    join = f"LEFT JOIN layer_sources s ON s.layer = :layer AND s.row_source = {alias}.source"
+    return f"coalesce(s.attribution, {alias}.source) AS credit, s.licence", join
 
 
 def centre_points(
@@ -307,17 +320,24 @@ def accessible_city_areas(
     conn: Connection, *, region: str | None = None, province: str | None = None
 ) -> list[dict[str, Any]]:
     """Communes of the Accessible Cities programme: ``code, name_fr, name_ar, stage,
-    convention_date`` and their display ``geometry`` (GeoJSON text)."""
+    convention_date, is_demo, credit, licence`` and their display ``geometry`` (GeoJSON
+    text)."""
     if not (table_exists(conn, "accessible_cities") and table_exists(conn, "communes")):
         return []
+    credit, credit_join = _credit_sql(conn, "a", "accessible_cities")
     sql = f"""
         SELECT m.code, m.name_fr, m.name_ar, a.stage, a.convention_date::text AS convention_date,
-               a.is_demo, ST_AsGeoJSON(m.geom_display, :decimals) AS geometry
-        FROM accessible_cities a JOIN communes m ON m.code = a.commune_code
+               a.is_demo, {credit}, ST_AsGeoJSON(m.geom_display, :decimals) AS geometry
+        FROM accessible_cities a JOIN communes m ON m.code = a.commune_code {credit_join}
         WHERE {_area_filter("m")}
         ORDER BY m.code
     """
-    params = {"decimals": GEOJSON_DECIMALS, "region": region, "province": province}
+    params = {
+        "decimals": GEOJSON_DECIMALS,
+        "region": region,
+        "province": province,
+        "layer": "accessible_cities",
+    }
     return [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
 
 

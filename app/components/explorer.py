@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,17 @@ import streamlit as st
 from app import analyses, data
 from app.components import figures, mapview
 from app.components.filters import type_label, type_tag
-from app.i18n import current_language, has_key, is_rtl, name_column, t, tn
+from app.i18n import (
+    count_key,
+    current_language,
+    grouped,
+    has_key,
+    is_rtl,
+    name_column,
+    t,
+    tn,
+    translate,
+)
 
 LEVELS: tuple[str, ...] = ("regions", "provinces", "communes")
 OVERLAYS: tuple[str, ...] = ("centres", "accessible_cities", "transport_stops", "beaches")
@@ -272,6 +283,9 @@ def build_map(
         if rows
     ):
         credits.append(mapview.OSM_ATTRIBUTION)
+    # the imported sources of the points drawn (a CC BY file asks for its credit where its
+    # points are shown: the map credited HCP alone)
+    credits.extend(source_credits(overlay_rows))
     m = mapview.base_map(
         tiles=tiles,
         height=height,
@@ -399,6 +413,54 @@ def access_panel(
     # the places and the access count a centre of unknown capacity as the median of the
     # known ones: said as the Overview and the Coverage page say it
     figures.capacity_note(centre_type)
+
+
+CREDITED_SOURCES = 3
+"""Most sources a layer's credit names on the map; the others are counted, and the Sources
+and licences page lists them all."""
+
+
+def source_credits(
+    overlay_rows: Mapping[str, Sequence[Mapping[str, Any]]], lang: str | None = None
+) -> list[str]:
+    """The map's credits (HTML) for the sources of the thematic rows drawn: one per layer,
+    ``Plages : Commune de Saïdia (CC BY 4.0)``, naming each source's attribution (else the
+    source the rows were imported under) and its licence, at most :data:`CREDITED_SOURCES`
+    then how many others. Demonstration rows (invented, CC0, marked as such) and
+    OpenStreetMap's (credited by :data:`mapview.OSM_ATTRIBUTION`) are left out, as are the
+    texts Walouja writes itself for the layers it loads (public facts)."""
+    from geo.provenance import CITIES_SOURCE, DEMO_SOURCE, recognise
+
+    own = {DEMO_SOURCE, CITIES_SOURCE}
+    lang = lang or current_language()
+    out: list[str] = []
+    for layer, rows in overlay_rows.items():
+        found: dict[str, str | None] = {}
+        drawn: dict[str, int] = {}
+        for row in rows:
+            credit = str(row.get("credit") or "").strip()
+            if row.get("is_demo") or row.get("from_osm") or not credit or credit in own:
+                continue
+            if recognise(credit):
+                continue
+            found.setdefault(credit, row.get("licence"))
+            drawn[credit] = drawn.get(credit, 0) + 1
+        if not found:
+            continue
+        # the sources of the most points first (then by name): those the map shows most
+        first = sorted(found, key=lambda c: (-drawn[c], c.casefold()))[:CREDITED_SOURCES]
+        named = [
+            html.escape(f"{credit} ({licence})" if (licence := found[credit]) else credit)
+            for credit in first
+        ]
+        others = len(found) - CREDITED_SOURCES
+        if others > 0:
+            key = count_key("map.credit.more", others, lang)
+            named.append(translate(key, lang, n=grouped(others, lang)))
+        label = translate(f"layer.{layer}", lang)
+        sources = " · ".join(named)  # Leaflet joins the credits with commas
+        out.append(translate("map.credit.layer", lang, layer=label, sources=sources))
+    return out
 
 
 def _overlay_rows(layer: str, *, region: str | None, province: str | None) -> list[dict[str, Any]]:
