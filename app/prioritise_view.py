@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC
 from typing import Any, Literal
 
 import folium
@@ -35,6 +36,7 @@ from walouja.services.prioritise import (
     HEADLINE_KEYS,
     Scenario,
     compare_scenarios,
+    input_fingerprint,
     list_scenarios,
     load_scenario,
     name_sites,
@@ -446,19 +448,40 @@ def solve(request: Request, candidates: CandidateSites | None = None) -> Scenari
 def _load(run_id: int, version: str) -> dict[str, Any]:
     with db.connect(app_settings()) as conn:
         scenario = load_scenario(conn, int(run_id))
-        name = runs.get_run(conn, int(run_id)).name
+        run = runs.get_run(conn, int(run_id))
     return {
         "id": scenario.run_id,
         "params": scenario.params,
         "results": scenario.results,
-        "name": name,
+        "name": run.name,
+        "created_at": run.created_at,
+        "fingerprint": run.fingerprint,
     }
 
 
 def load(run_id: int) -> dict[str, Any]:
-    """A stored scenario as ``{"id", "params", "results", "name"}`` (cached per data version:
-    a stored run's results never change; naming one clears the cache, see :func:`save_named`)."""
+    """A stored scenario as ``{"id", "params", "results", "name", "created_at",
+    "fingerprint"}`` (cached per data version: a stored run's results never change; naming
+    one clears the cache, see :func:`save_named`)."""
     return _load(int(run_id), data.data_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _input_fingerprint(version: str) -> str:
+    with db.connect(app_settings()) as conn:
+        return input_fingerprint(conn)
+
+
+def data_changed_note(scenario: Mapping[str, Any]) -> str | None:
+    """What to know of a ``scenario`` (:func:`load`) computed before the communes or the
+    centres changed: when it was computed, that its figures are those of then and how to
+    recompute; ``None`` when the data are those it was computed on."""
+    if scenario.get("fingerprint") == _input_fingerprint(data.data_version()):
+        return None
+    stamp = scenario.get("created_at")
+    # the database's UTC time, said so (shown bare, it read as Moroccan time an hour off)
+    when = stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp is not None else "—"
+    return t("prioritise.data_changed", when=isolated(when))
 
 
 def save_named(run_id: int, name: str) -> int:

@@ -1042,9 +1042,17 @@ def test_cli_says_when_a_scenarios_candidate_layer_has_changed(engine: Engine) -
         _eps_home(engine, add=True)
         shown = _cli("scenarios", "show", str(first))
         assert shown.returncode == 0, shown.stderr
-        assert shown.stdout.splitlines()[1].startswith(note), shown.stdout
+        # a centre added: the data it was computed on changed too (its figures are of then)
+        lines = shown.stdout.splitlines()
+        assert re.fullmatch(
+            r"note: the communes or the centres have changed since this scenario was computed "
+            r"\(\d{4}-\d\d-\d\d \d\d:\d\d UTC\): its figures are those of then; `walouja "
+            r"prioritise` with its options computes it on today's data",
+            lines[1],
+        ), lines[1]
+        assert lines[2].startswith(note), shown.stdout
         as_json = json.loads(_cli("scenarios", "show", str(first), "--json").stdout)
-        assert as_json["candidates_changed"] is True
+        assert (as_json["candidates_changed"], as_json["data_changed"]) == (True, True)
         done = _cli("prioritise", *request)
         assert done.returncode == 0, done.stderr
         second = json.loads(done.stdout)
@@ -1059,7 +1067,9 @@ def test_cli_says_when_a_scenarios_candidate_layer_has_changed(engine: Engine) -
         ), line
         # the home taken out again: the first scenario answers the layer, the second not
         _eps_home(engine, add=False)
-        assert note not in _cli("scenarios", "show", str(first)).stdout
+        again = _cli("scenarios", "show", str(first)).stdout
+        assert note not in again
+        assert "have changed since" not in again
         assert note in _cli("scenarios", "show", str(second["run_id"])).stdout
     finally:
         _eps_home(engine, add=False)

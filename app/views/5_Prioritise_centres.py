@@ -477,6 +477,9 @@ else:
         layer_source=None if sites is None else str(sites.source),
     ):
         st.caption(t("prioritise.stale"))
+    changed = pv.data_changed_note(scenario)
+    if changed is not None:
+        st.caption(changed)
     solve_s = fmt_number(res.get("solve_time_s"), decimals=2)
     if res.get("optimal") and res.get("solution_source") == "enumeration":
         # a single new site to place: every candidate compared (n_variables counts them)

@@ -232,3 +232,28 @@ def test_a_layers_scenario_is_compared_by_the_digest_of_its_rows() -> None:
     # a scenario stored without the digest of its rows reopens as the layer's answer
     older = {"candidates": "layer centres EPS"}
     assert pv.same_candidates(older, "layer", "centres", "EPS", layer_source=edited)
+
+
+DATA_CHANGED = "Les communes ou les centres ont changé depuis le calcul de ce scénario ("
+
+
+def test_a_scenario_computed_before_the_centres_changed_says_so(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, edited_layer: list[int]
+) -> None:
+    # a scenario reopened after a centre was added showed its figures as today's, with no
+    # word (the Coverage page says so of a saved analysis)
+    at = _run(_opened(engine, monkeypatch, "fr", {"p_new": "1", "p_km": "10"}))
+    assert DATA_CHANGED not in _captions(at)
+    _add_eps(engine)
+    at = at.run()
+    assert not at.exception, at.exception
+    assert DATA_CHANGED in _captions(at), _captions(at)
+    said = next(c.value for c in at.caption if DATA_CHANGED in c.value.replace("\u202f", " "))
+    assert re.search(r"\(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)", said), said
+    assert STALE not in _captions(at)  # the same settings
+    # computed again on today's data: that scenario has no such note
+    at = _run(at)
+    assert DATA_CHANGED not in _captions(at)
+    edited_layer.append(int(at.query_params["scenario"]))
+    _remove_eps(engine)
+    assert DATA_CHANGED in _captions(at.run())

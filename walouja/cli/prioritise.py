@@ -7,6 +7,7 @@ functions the app calls) and print the answer.
 from __future__ import annotations
 
 import math
+from datetime import UTC
 from pathlib import Path
 from typing import Any, ParamSpec
 
@@ -36,6 +37,7 @@ from walouja.services.prioritise import (
     candidates_changed,
     check_figures,
     compare_scenarios,
+    inputs_changed_since,
     list_scenarios,
     load_scenario,
     run_prioritise,
@@ -469,6 +471,7 @@ def scenarios_show(
     with db.connect(settings()) as conn:
         scenario = load_scenario(conn, run_id)
         changed = candidates_changed(conn, scenario.params)
+        computed = inputs_changed_since(conn, run_id)
     if as_json:
         emit_json(
             {
@@ -476,11 +479,21 @@ def scenarios_show(
                 "params": scenario.params,
                 # the candidate layer holds other rows now (null: communes, a file)
                 "candidates_changed": changed,
+                # the communes or centres have changed since it was computed
+                "data_changed": computed is not None,
                 **scenario.results,
             }
         )
         return
     typer.echo(f"request: {describe_request(scenario.params)}")
+    if computed is not None:
+        # its figures read as today's (the Coverage page says so of a saved analysis)
+        when = computed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        typer.echo(
+            f"note: the communes or the centres have changed since this scenario was computed "
+            f"({when}): its figures are those of then; `walouja prioritise` with its options "
+            "computes it on today's data"
+        )
     if changed:
         # as the page says its settings changed: the layer was edited since (a scenario on
         # the EPS homes read as the answer on the layer as it is)

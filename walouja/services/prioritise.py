@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,8 @@ __all__ = [
     "candidates_changed",
     "check_figures",
     "compare_scenarios",
+    "input_fingerprint",
+    "inputs_changed_since",
     "list_scenarios",
     "load_scenario",
     "run_prioritise",
@@ -560,6 +562,24 @@ def candidates_changed(conn: Connection, params: Mapping[str, Any]) -> bool | No
     except DataError:  # no rows of that type left, or too many: not the stored set
         return True
     return set_digest(now.source) != stored
+
+
+def input_fingerprint(conn: Connection) -> str:
+    """The fingerprint of the data a scenario is computed on (the communes and the centres,
+    ``INPUT_TABLES``), as a stored scenario keeps it."""
+    return runs.input_fingerprint(conn, INPUT_TABLES)
+
+
+def inputs_changed_since(conn: Connection, run_id: int) -> datetime | None:
+    """When scenario ``run_id`` was computed, if the communes or the centres have changed
+    since (its figures are then those of that day, and the same request computes anew);
+    ``None`` when they have not.
+
+    A scenario reopened after a centre was added showed its figures as today's, with no
+    word (the Coverage page says so of a saved analysis).
+    """
+    run = runs.get_run(conn, int(run_id))
+    return None if run.fingerprint == input_fingerprint(conn) else run.created_at
 
 
 def list_scenarios(conn: Connection, *, include: int | None = None) -> list[dict[str, Any]]:
