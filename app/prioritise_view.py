@@ -478,10 +478,7 @@ def data_changed_note(scenario: Mapping[str, Any]) -> str | None:
     recompute; ``None`` when the data are those it was computed on."""
     if scenario.get("fingerprint") == _input_fingerprint(data.data_version()):
         return None
-    stamp = scenario.get("created_at")
-    # the database's UTC time, said so (shown bare, it read as Moroccan time an hour off)
-    when = stamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp is not None else "—"
-    return t("prioritise.data_changed", when=isolated(when))
+    return t("prioritise.data_changed", when=isolated(utc_time(scenario.get("created_at"))))
 
 
 def save_named(run_id: int, name: str) -> int:
@@ -670,6 +667,28 @@ def affordable(params: Mapping[str, Any]) -> int:
     return int(float(budget) // float(cost))
 
 
+def utc_time(stamp: Any, *, seconds: bool = False) -> str:
+    """When a scenario was computed (``created_at``: a time or its ISO text), to the minute
+    (or second) and saying its zone: ``2026-11-30 21:53 UTC``. The database's UTC time,
+    shown bare, read as Moroccan time an hour off; "—" when unknown.
+
+    Examples
+    --------
+    >>> utc_time("2026-11-30T21:53:07.5+00:00"), utc_time("2026-11-30T22:53:07+01:00", seconds=True)
+    ('2026-11-30 21:53 UTC', '2026-11-30 21:53:07 UTC')
+    >>> utc_time(None)
+    '—'
+    """
+    from datetime import datetime
+
+    if stamp is None or stamp == "":
+        return "—"
+    when = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(str(stamp))
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
+
+
 def scenario_label(row: Mapping[str, Any]) -> str:
     """How a stored scenario is listed: ``#12 — name — request``."""
     parts = [f"#{row['id']}"]
@@ -677,7 +696,7 @@ def scenario_label(row: Mapping[str, Any]) -> str:
         parts.append(isolated(str(row["name"]), direction="auto"))
     parts.append(describe(row["params"]))
     # "2026-11-30 06:32" read "06:32 30-11-2026" in Arabic (each number a run of its own)
-    parts.append(isolated(str(row.get("created_at", ""))[:16].replace("T", " ")))
+    parts.append(isolated(utc_time(row.get("created_at"))))
     return " — ".join(parts)
 
 
@@ -1649,7 +1668,7 @@ def compare_table(diff: Mapping[str, Any]) -> pd.DataFrame:
                 side: t(
                     "prioritise.compare_as_of",
                     label=label,
-                    when=isolated(str(created.get(side, ""))[:19].replace("T", " ")),
+                    when=isolated(utc_time(created.get(side), seconds=True)),
                 )
                 for side, label in shown.items()
             }

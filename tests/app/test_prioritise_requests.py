@@ -213,7 +213,7 @@ def test_an_edited_candidate_layer_is_another_request(
     row = table.set_index("Élément").loc["Sites candidats"]
     when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
     for cell in row:
-        said = rf"Sites de la couche Centres \(EPS\) \(état du \W?{when}\W?\)"
+        said = rf"Sites de la couche Centres \(EPS\) \(état du \W?{when} UTC\W?\)"
         assert re.fullmatch(said, str(cell)), cell
     assert row.iloc[0] != row.iloc[1]
 
@@ -257,3 +257,16 @@ def test_a_scenario_computed_before_the_centres_changed_says_so(
     edited_layer.append(int(at.query_params["scenario"]))
     _remove_eps(engine)
     assert DATA_CHANGED in _captions(at.run())
+
+
+def test_the_scenarios_listed_say_their_time_is_utc(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "#12 — … — 2026-11-30 21:53": the database's UTC time, shown bare, read as Moroccan
+    # time an hour off (the Coverage page's saved analyses say UTC)
+    for lang in ("fr", "ar"):
+        at = _run(_opened(engine, monkeypatch, lang, {"lang": lang, "p_new": "1", "p_km": "10"}))
+        labels = at.selectbox(key="p_reload").options
+        assert all(
+            re.search(r" — \W?\d{4}-\d\d-\d\d \d\d:\d\d UTC\W?$", x) for x in labels
+        ), labels[:3]
