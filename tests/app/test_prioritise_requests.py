@@ -267,6 +267,6 @@ def test_the_scenarios_listed_say_their_time_is_utc(
     for lang in ("fr", "ar"):
         at = _run(_opened(engine, monkeypatch, lang, {"lang": lang, "p_new": "1", "p_km": "10"}))
         labels = at.selectbox(key="p_reload").options
-        assert all(
-            re.search(r" — \W?\d{4}-\d\d-\d\d \d\d:\d\d UTC\W?$", x) for x in labels
-        ), labels[:3]
+        assert all(re.search(r" — \W?\d{4}-\d\d-\d\d \d\d:\d\d UTC\W?$", x) for x in labels), (
+            labels[:3]
+        )
