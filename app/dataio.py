@@ -22,7 +22,6 @@ from app.i18n import (
     error_texts,
     grouped,
     has_key,
-    join_list,
     note_text,
     t,
     translate,
@@ -186,7 +185,10 @@ def expected_columns(layer: str) -> pd.DataFrame:
         row(
             f.name,
             f.required,
-            (join_list(f.choices) + (t("data.kind.several") if f.kind == "enum_list" else ""))
+            (
+                value_words(f.name, f.choices, current_language(), codes=True)
+                + (t("data.kind.several") if f.kind == "enum_list" else "")
+            )
             if f.choices
             else t(f"data.kind.{f.kind}"),
             others.get(f.name, []),
@@ -197,6 +199,23 @@ def expected_columns(layer: str) -> pd.DataFrame:
     rows.append(row("id", False, t("data.kind.id"), ids))
     rows.append(row("lon, lat | WKT | geometry", True, t("data.kind.geometry"), ()))
     return pd.DataFrame(rows)
+
+
+def value_words(name: str, values: Sequence[str], lang: str, *, codes: bool = False) -> str:
+    """The ``values`` of the field ``name`` listed in ``lang``: a status, a mode or a stage
+    (:data:`geo.validate.LABELLED_VALUES`: the importer reads their labels) by its label
+    (« en activité »), followed by its code when ``codes`` (« en activité (operating) »);
+    other values, and every value on the English page (the command line's words), as they
+    are."""
+    from geo.validate import LABELLED_VALUES
+
+    if lang == "en" or name not in LABELLED_VALUES:
+        return translate("list.separator", lang).join(values)
+    shown = []
+    for value in values:
+        label = choice_label(name, value, lang)
+        shown.append(f"{label} ({value})" if codes and label != value else label)
+    return translate("list.separator", lang).join(shown)
 
 
 def reason_text(problem: Problem, lang: str | None = None) -> str:
@@ -210,6 +229,10 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
     if not problem.code or key not in catalogues().texts.get(lang, {}):
         return problem.reason
     params = dict(problem.params)
+    if problem.code in ("unknown_value", "unknown_values") and "expected" in params:
+        # « en activité, en construction… », the words the page shows and the importer
+        # reads, where the codes read English ("operating, under_construction…")
+        params["expected"] = value_words(problem.field, str(params["expected"]).split(", "), lang)
     if problem.code == "invalid_geometry" and "detail" in params:
         params["detail"] = geometry_fault(str(params["detail"]), lang)
     if lang == "ar" and "distance" in params:
