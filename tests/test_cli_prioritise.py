@@ -1098,3 +1098,28 @@ def test_a_run_of_another_analysis_is_not_shown_as_a_scenario(line: Connection) 
         assert refused.value.message == (
             f"run {run_id} is a saved {kind} analysis, not a prioritisation scenario"
         )
+
+
+def test_cli_names_a_candidate_site_by_the_id_force_takes(tmp_path: Path) -> None:
+    # a file's or a layer's proposed site was written by its name and commune only: keeping
+    # it (--force) needed --json to find its id
+    path = tmp_path / "sites.csv"
+    path.write_text(
+        "id,name,lon,lat\nOUJ-1,Site Oujda,-1.91,34.68\nTZ-7,Site Taza,-4.01,34.21\n",
+        encoding="utf-8",
+    )
+    done = _cli("prioritise", "--new", "2", "--radius-km", "10", "--candidates", str(path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    head = next(x for x in lines if x.startswith("rank"))
+    assert re.fullmatch(r"rank\s+commune\s+name\s+gain\s+site\s+\(persons newly covered\)", head)
+    rows = lines[lines.index(head) + 1 : lines.index(head) + 3]
+    assert {row.split()[-1] for row in rows} == {"OUJ-1", "TZ-7"}, rows
+    kept = _cli(
+        "prioritise", "--new", "1", "--radius-km", "10", "--candidates", str(path),
+        "--force", rows[1].split()[-1],
+    )  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    # the communes' sites need no other id than their code
+    communes = _cli("prioritise", "--new", "1", "--radius-km", "10").stdout
+    assert " site " not in next(x for x in communes.splitlines() if x.startswith("rank"))

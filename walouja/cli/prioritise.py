@@ -347,11 +347,20 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
     if asked is None and not sites:  # a budget and no site: the table below was empty
         what = "cover nobody new" if r["model"] == "MCLP" else "bring nobody closer"
         typer.echo(f"note: no new centre adds anything; any candidate site would {what}")
-    typer.echo(f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}  ({r['gain_measure']})")
-    for s in sites:
+    # a layer's or a file's site by its id too, the name --force and --exclude take (only
+    # its name and commune were written: keeping "Tram Karima" needed --json to find it)
+    ids = [str(s.get("site_id") or "") for s in sites]
+    width = max(map(len, ids), default=0)
+    site_column = f"  {'site':<{width}}" if width else ""
+    typer.echo(
+        f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}{site_column}  "
+        f"({r['gain_measure']})"
+    )
+    for s, site_id in zip(sites, ids, strict=True):
         typer.echo(
-            f"{s['rank']:>4}  {s['commune_code']:<14} {str(s['name_fr'])[:28]:<28} "
-            f"{_fmt(s['gain']):>14}"
+            f"{s['rank']:>4}  {s['commune_code'] or '—'!s:<14} "
+            f"{str(s['name_fr'])[:28]:<28} {_fmt(s['gain']):>14}"
+            + (f"  {site_id}" if width else "")
         )
     if r.get("total_cost_mad") is not None and sites:
         unit = params.get("cost_mad")
