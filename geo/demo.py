@@ -357,15 +357,18 @@ def load_demo_layers(conn: Connection, *, demo_dir: Path = DEMO_DIR) -> DemoResu
     )
     reports.insert(0, report)
     removed["centres"] = gone
-    _record_sources(conn)
+    changed = {r.layer: bool(r.inserted + r.updated + removed.get(r.layer, 0)) for r in reports}
+    _record_sources(conn, changed)
     demo = frozenset({"centres", *(layer for layer, _, is_demo, _ in files if is_demo)})
     return DemoResult(tuple(reports), removed, demo)
 
 
-def _record_sources(conn: Connection) -> None:
+def _record_sources(conn: Connection, changed: dict[str, bool]) -> None:
     """Describe each demonstration source (keyed by the rows' ``source``); drop stale ones.
 
-    The texts are :mod:`geo.provenance`'s, so the app can word them in its language.
+    The texts are :mod:`geo.provenance`'s, so the app can word them in its language. A layer
+    whose rows this load left as they were (``changed``) keeps its load date: ``make run``
+    reloads every time, and the Sources page's "loaded on" then told the last start.
     """
     for layer in ("centres", "transport_stops", "beaches"):
         record_source(
@@ -377,6 +380,7 @@ def _record_sources(conn: Connection) -> None:
             is_demo=True,
             notes=(provenance.english("demo.centres.notes") if layer == "centres" else None),
             row_source=DEMO_SOURCE,
+            rows_changed=changed.get(layer, True),
         )
     record_source(
         conn,
@@ -387,6 +391,7 @@ def _record_sources(conn: Connection) -> None:
         is_demo=False,
         notes=provenance.english("cities.notes"),
         row_source=CITIES_SOURCE,
+        rows_changed=changed.get("accessible_cities", True),
     )
     prune_sources(conn)
 

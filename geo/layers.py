@@ -666,6 +666,7 @@ def record_source(
     attribution: str | None = None,
     notes: str | None = None,
     row_source: str | None = None,
+    rows_changed: bool = True,
 ) -> None:
     """Insert or update the provenance of one source of a layer (``layer_sources``).
 
@@ -673,6 +674,10 @@ def record_source(
     ``source`` column the entry describes (default: ``source``), so demonstration rows and
     imported ones each keep their licence and demo mark. An update that gives no ``url``,
     ``attribution`` or ``notes`` keeps the recorded ones (an import knows none of them).
+
+    ``loaded_at`` becomes now when ``rows_changed`` or when the entry is new or its
+    description changes; a reload that changed nothing (``rows_changed=False``) leaves the
+    entry as it was, so its load date stays the date the rows were loaded.
     """
     conn.execute(
         sa.text(
@@ -684,7 +689,14 @@ def record_source(
             "url = COALESCE(EXCLUDED.url, layer_sources.url), "
             "attribution = COALESCE(EXCLUDED.attribution, layer_sources.attribution), "
             "is_demo = EXCLUDED.is_demo, notes = COALESCE(EXCLUDED.notes, layer_sources.notes), "
-            "loaded_at = now()"
+            "loaded_at = now() "
+            "WHERE CAST(:rows_changed AS boolean) OR ("
+            "layer_sources.title, layer_sources.source, layer_sources.licence, "
+            "layer_sources.url, layer_sources.attribution, layer_sources.is_demo, "
+            "layer_sources.notes) IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.source, "
+            "EXCLUDED.licence, COALESCE(EXCLUDED.url, layer_sources.url), "
+            "COALESCE(EXCLUDED.attribution, layer_sources.attribution), EXCLUDED.is_demo, "
+            "COALESCE(EXCLUDED.notes, layer_sources.notes))"
         ),
         {
             "layer": get_layer(layer).name,
@@ -696,6 +708,7 @@ def record_source(
             "attribution": attribution,
             "is_demo": is_demo,
             "notes": notes,
+            "rows_changed": rows_changed,
         },
     )
 

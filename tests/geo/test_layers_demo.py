@@ -5,9 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
-from geo.demo import EPS_COUNT, OTHER_COUNTS, load_demo_layers, plan_centres
+from geo.demo import (
+    CITIES_SOURCE,
+    DEMO_SOURCE,
+    EPS_COUNT,
+    OTHER_COUNTS,
+    load_demo_layers,
+    plan_centres,
+)
 from tests.geo.fixtures.support import require_layers
 
 
@@ -84,3 +91,23 @@ def test_load_demo_twice_changes_nothing(conn: Connection) -> None:
     assert all(r.inserted == r.updated == 0 for r in second.reports), second.summary()
     assert sum(second.removed.values()) == 0
     assert "changed" not in second.summary()
+
+
+@pytest.mark.slow
+def test_a_reload_that_changes_nothing_keeps_the_load_dates(engine: Engine) -> None:
+    # `make run` reloads at every start: the Sources page's "loaded on" told the last start
+    # and the app's caches (keyed by the latest load date) were thrown away each time
+    stamps = sa.text("SELECT layer, row_source, loaded_at FROM layer_sources ORDER BY 1, 2")
+    with engine.begin() as c:
+        require_layers(c)
+        load_demo_layers(c)  # as the suite left it: may put a demonstration row back
+        before = c.execute(stamps).all()
+    with engine.begin() as c:
+        again = load_demo_layers(c)
+        after = c.execute(stamps).all()
+    assert "changed" not in again.summary()
+    assert {(layer, row) for layer, row, _ in before} >= {
+        ("centres", DEMO_SOURCE),
+        ("accessible_cities", CITIES_SOURCE),
+    }
+    assert after == before
