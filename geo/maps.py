@@ -7,6 +7,7 @@ stays light. Tables that are not there yet (a database before ``walouja load``) 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -83,6 +84,43 @@ def layer_counts(conn: Connection) -> dict[str, LayerCount]:
             sa.text(f"SELECT count(*), {demo} FROM {table}")  # table from LAYER_TABLES
         ).one()
         out[table] = LayerCount(table=table, exists=True, rows=int(rows), demo_rows=int(demo_rows))
+    return out
+
+
+def demo_rows(
+    conn: Connection, used: Mapping[str, Mapping[str, Sequence[str] | None]]
+) -> dict[str, int]:
+    """How many of the rows a result uses are demonstration rows (``is_demo``), per layer.
+
+    ``used`` maps each layer table (one of :data:`LAYER_TABLES`) to the filters that chose
+    its rows: a column and the values kept (``{"centres": {"centre_type": ["COAPH"],
+    "status": ["operating"]}}``); a value of ``None`` keeps every row. Layers without
+    demonstration rows among those used are left out, so ``{}`` means real data only. Absent
+    tables, tables without ``is_demo`` and unknown columns count as no demonstration row
+    (a column name is used only when the table has it; the values are bound parameters).
+    """
+    out: dict[str, int] = {}
+    for table, filters in used.items():
+        if table not in LAYER_TABLES or not table_exists(conn, table):
+            continue
+        columns = _columns(conn, table)
+        if "is_demo" not in columns:
+            continue
+        where, params = ["is_demo"], {}
+        for i, (column, values) in enumerate(filters.items()):
+            if values is None:
+                continue
+            if column not in columns:
+                where.append("FALSE")
+                break
+            where.append(f"{column}::text IN :v{i}")  # a column the table has, not user input
+            params[f"v{i}"] = [str(v) for v in values]
+        stmt = sa.text(f"SELECT count(*) FROM {table} WHERE {' AND '.join(where)}")
+        for name in params:
+            stmt = stmt.bindparams(sa.bindparam(name, expanding=True))
+        n = int(conn.execute(stmt, params).scalar_one())
+        if n:
+            out[table] = n
     return out
 
 

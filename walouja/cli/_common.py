@@ -60,6 +60,43 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+_DEMO_WORDS = {
+    "centres": "centres",
+    "transport_stops": "transport stops",
+    "beaches": "beaches",
+    "accessible_cities": "Accessible Cities",
+    "candidate_sites": "candidate sites",
+}
+
+
+def demo_note(counts: dict[str, int]) -> str | None:
+    """The last line of a command's text output when rows it used are demonstration data
+    (``counts`` from :func:`geo.maps.demo_rows`); ``None`` when none is.
+
+    Examples
+    --------
+    >>> demo_note({"centres": 488})
+    'note: 488 of the centres used are demonstration data, not real places'
+    >>> demo_note({"centres": 1, "beaches": 2})
+    'note: 1 of the centres and 2 of the beaches used are demonstration data, not real places'
+    >>> demo_note({}) is None
+    True
+    """
+    parts = [f"{n:,} of the {_DEMO_WORDS.get(t, t)}" for t, n in counts.items() if n]
+    if not parts:
+        return None
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    verb = "is" if sum(counts.values()) == 1 else "are"
+    return f"note: {listed} used {verb} demonstration data, not real places"
+
+
+def echo_demo_note(counts: dict[str, int]) -> None:
+    """Print :func:`demo_note` when rows used are demonstration data."""
+    note = demo_note(counts)
+    if note:
+        typer.echo(note)
+
+
 def missing_capacity_option(value: str, *, error_allowed: bool = True) -> str | float:
     r"""``--missing-capacity`` as the analyses take it: ``median``, ``error`` (unless
     ``error_allowed`` is False: gaps count places and cannot stop at a centre without them)

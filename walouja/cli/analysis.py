@@ -17,10 +17,12 @@ import typer
 from analysis.network import DEFAULT_CONNECTOR_SPEED_KMH, DEFAULT_MAX_SNAP_KM
 from geo import db
 from geo.inputs import check_centre_type
+from geo.maps import demo_rows
 from walouja.cli._common import (
     check_detour,
     check_positive,
     counted,
+    echo_demo_note,
     emit_json,
     friendly,
     missing_capacity_option,
@@ -125,6 +127,16 @@ def run_note(outcome: RunOutcome) -> str:
     if outcome.reused:
         return f"stored run {outcome.run_id} (inputs unchanged; --fresh to recompute)"
     return f"run {outcome.run_id}, computed in {outcome.duration_s or 0:.2f} s"
+
+
+def centres_used(
+    kind: str | None, statuses: Sequence[str] | None = ("operating",)
+) -> dict[str, dict[str, Any]]:
+    """The centres a result counts, as :func:`geo.maps.demo_rows` takes them: of type
+    ``kind`` (``None``: every type) with ``statuses`` (``None`` or empty: operating)."""
+    return {
+        "centres": {"centre_type": [kind] if kind else None, "status": statuses or ["operating"]}
+    }
 
 
 _BY_HELP = "Level of the rows: commune, province, region or nation."
@@ -240,6 +252,7 @@ def coverage_command(
             name=name,
         )
         rows = coverage_rows(conn, outcome, by)
+        demo = demo_rows(conn, centres_used(kind, status))
     unit = outcome.params["unit"]
     if as_json:
         emit_json(
@@ -252,6 +265,7 @@ def coverage_command(
                 "by": by,
                 "n_centres": outcome.results["n_centres"],
                 "rows": rows,
+                "demo_rows": demo,
             }
         )
         return
@@ -287,6 +301,7 @@ def coverage_command(
     if unit == "min":
         columns.append(("pwd_unreachable", "off network", "int"))
     typer.echo(render_table(rows, columns))
+    echo_demo_note(demo)
 
 
 def access_command(
@@ -335,6 +350,7 @@ def access_command(
             name=name,
         )
         rows = access_rows(conn, outcome, by)
+        demo = demo_rows(conn, centres_used(kind, status))
     if as_json:
         emit_json(
             {
@@ -348,6 +364,7 @@ def access_command(
                 "capacity_total": outcome.results["capacity_total"],
                 "capacity_filled": outcome.results["capacity_filled"],
                 "rows": rows,
+                "demo_rows": demo,
             }
         )
         return
@@ -378,6 +395,7 @@ def access_command(
     if by == "commune":
         columns.append(("nearest_km", "nearest km", "f1"))
     typer.echo(render_table(rows, columns))
+    echo_demo_note(demo)
 
 
 def register(app: typer.Typer) -> None:

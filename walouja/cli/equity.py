@@ -17,15 +17,17 @@ from analysis.equity import INDICATORS, check_level, get_indicator
 from analysis.gaps import STAGES
 from geo import db
 from geo.inputs import check_centre_type
+from geo.maps import demo_rows
 from walouja.cli._common import (
     check_detour,
     counted,
+    echo_demo_note,
     emit_json,
     friendly,
     missing_capacity_option,
     settings,
 )
-from walouja.cli.analysis import any_type, detour_note, run_note
+from walouja.cli.analysis import any_type, centres_used, detour_note, run_note
 from walouja.limits import MAX_DETOUR, MAX_DISTANCE_KM, check_distance
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
@@ -268,6 +270,7 @@ def equity_command(
             fresh=fresh,
             name=name,
         )
+        demo = demo_rows(conn, centres_used(kind, out.params.get("statuses")))
     if as_json:
         emit_json(
             {
@@ -277,10 +280,12 @@ def equity_command(
                 "duration_s": out.duration_s,
                 "params": out.params,
                 **out.results,
+                "demo_rows": demo,
             }
         )
         return
     _print_equity(out)
+    echo_demo_note(demo)
 
 
 _PLACES_TYPE = typer.Option(
@@ -316,6 +321,8 @@ def gaps_command(
             name=name,
             missing_capacity=strategy,
         )
+        # the centres of every status (the pipeline is listed) and the programme's cities
+        demo = demo_rows(conn, {"centres": {}, "accessible_cities": {}})
     if as_json:
         emit_json(
             {
@@ -325,10 +332,12 @@ def gaps_command(
                 "duration_s": out.duration_s,
                 "params": out.params,
                 **out.results,
+                "demo_rows": demo,
             }
         )
         return
     _print_gaps(out)
+    echo_demo_note(demo)
 
 
 def register_equity(app: typer.Typer) -> None:

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any, ParamSpec
 
 import typer
+from sqlalchemy.engine import Connection
 
 from geo import db
+from geo.maps import demo_rows
 from walouja.cli._common import (
     counted,
+    echo_demo_note,
     emit_json,
     friendly,
     output_file,
@@ -164,6 +167,7 @@ def prioritise_command(
     ``--candidates-layer`` gives others; ``--force`` / ``--exclude`` then name their ids.
     """
     from geo.candidate_sites import layer_candidates, load_candidates
+    from geo.layers import get_layer
 
     if candidates is not None and candidates_layer is not None:
         raise DataError(
@@ -209,6 +213,13 @@ def prioritise_command(
             )
         except InfeasibleError as exc:
             raise _with_hint(exc) from None
+        demo = scenario_demo_rows(conn, scenario.params)
+        if sites is not None and candidates_layer is not None:
+            # the rows of the layer taken as candidate sites (stops and beaches are invented)
+            layer = get_layer(candidates_layer).name
+            used = demo_rows(conn, {layer: {"id": sites.frame["row"].astype(int).tolist()}})
+            if used:
+                demo["candidate_sites"] = sum(used.values())
     if as_json:
         emit_json(
             {
@@ -216,6 +227,7 @@ def prioritise_command(
                 "reused": scenario.reused,
                 "params": scenario.params,
                 **scenario.results,
+                "demo_rows": demo,
             }
         )
         return
@@ -225,6 +237,15 @@ def prioritise_command(
         f"stored, {named}" if scenario.reused and named else "stored" if scenario.reused else named
     )
     _print_scenario(scenario, stored=f" ({note})" if note else "")
+    echo_demo_note(demo)
+
+
+def scenario_demo_rows(conn: Connection, params: dict[str, Any]) -> dict[str, int]:
+    """The demonstration rows among the existing centres a scenario counts (its type and
+    statuses), as :func:`geo.maps.demo_rows` gives them."""
+    from walouja.cli.analysis import centres_used
+
+    return demo_rows(conn, centres_used(params.get("centre_type"), params.get("statuses")))
 
 
 _MINIMUM_HINTS = {
@@ -481,6 +502,7 @@ def scenarios_show(
         scenario = load_scenario(conn, run_id)
         changed = candidates_changed(conn, scenario.params)
         computed = inputs_changed_since(conn, run_id)
+        demo = scenario_demo_rows(conn, scenario.params)
     if as_json:
         emit_json(
             {
@@ -491,6 +513,7 @@ def scenarios_show(
                 # the communes or centres have changed since it was computed
                 "data_changed": computed is not None,
                 **scenario.results,
+                "demo_rows": demo,
             }
         )
         return
@@ -512,6 +535,7 @@ def scenarios_show(
             "options computes it on the layer as it is now"
         )
     _print_scenario(scenario)
+    echo_demo_note(demo)
 
 
 _EXPORT_FILE = typer.Argument(
