@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.support import HOME
 
-CENTRES = "nom;type;statut;lon;lat\nCentre test Oujda;CAS;planifié;-1,9085;34,6814\n"
+CENTRES = "nom;type;statut;lon;lat\nCentre test Oujda;CAS;suspendu;-1,9085;34,6814\n"
 STOPS = "nom;mode;lon;lat\nArrêt test Tanger;navette;-5,8120;35,7790\n"
 
 STATUSES = {
@@ -44,11 +44,11 @@ def _reasons(at: AppTest, lang: str) -> list[str]:
 def test_an_unknown_status_is_answered_with_the_words_the_page_reads(
     monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    # "valeur inconnue « planifié » (valeurs possibles : operating, under_construction,
+    # "valeur inconnue « suspendu » (valeurs possibles : operating, under_construction,
     # planned, closed)": the page's own words (« programmé ») were not among them
     at = _checked(lang, "centres", CENTRES, monkeypatch)
     (reason,) = _reasons(at, lang)
-    assert "planifié" in reason
+    assert "suspendu" in reason
     assert STATUSES[lang] in reason, reason
     assert "under_construction" not in reason
 
