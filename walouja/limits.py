@@ -60,6 +60,11 @@ def check_positive(
     --threshold-km -5 is not a positive number of km
     give a number above 0, for example --threshold-km 30
     >>> try:
+    ...     check_positive(-5.0, "--threshold-km", "km", "30", most=2500)
+    ... except AnalysisError as exc:
+    ...     print(exc.params)
+    {'option': '--threshold-km', 'value': -5.0, 'unit': 'km', 'above': 0, 'at_most': 2500}
+    >>> try:
     ...     check_positive(1e9, "--threshold-km", "km", "30", most=2500, beyond=TOO_FAR)
     ... except AnalysisError as exc:
     ...     print(exc.message, exc.hint, sep="\n")
@@ -68,11 +73,17 @@ def check_positive(
     """
     at_most = "" if most is None else f" and at most {most:,.0f} {unit}"
     hint = f"give a number above 0{at_most}, for example {option} {example}"
+    # what the message names, for another program to word it (``--json``'s params)
+    params = {"option": option, "value": _plain(value), "unit": unit, "above": 0}
+    if most is not None:
+        params["at_most"] = most
     if not (math.isfinite(value) and value > 0):
-        raise AnalysisError(f"{option} {value:g} is not a positive number of {unit}", hint=hint)
+        raise AnalysisError(
+            f"{option} {value:g} is not a positive number of {unit}", hint=hint, params=params
+        )
     if most is not None and value > most:
         why = beyond or f"more than {most:,.0f} {unit}"
-        raise AnalysisError(f"{option} {value:g} is {why}", hint=hint)
+        raise AnalysisError(f"{option} {value:g} is {why}", hint=hint, params=params)
 
 
 def check_distance(value: float, option: str, example: str) -> None:
@@ -121,4 +132,21 @@ def check_detour(value: float) -> None:
         f"--detour-factor {value:g} is {why}",
         hint=f"use 1 for straight-line kilometres, or a circuity factor up to {MAX_DETOUR}, "
         "such as 1.3",
+        params={
+            "option": "--detour-factor",
+            "value": _plain(value),
+            "at_least": 1,
+            "at_most": MAX_DETOUR,
+        },
     )
+
+
+def _plain(value: float) -> float | str:
+    """``value`` as JSON can carry it: a number, or ``inf``/``nan`` written out.
+
+    Examples
+    --------
+    >>> _plain(2.5), _plain(float("inf"))
+    (2.5, 'inf')
+    """
+    return value if math.isfinite(value) else f"{value:g}"
