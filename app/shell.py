@@ -524,7 +524,7 @@ def require_database() -> bool:
         st.info(t("error.hint", hint=hint))
     if mended_here:
         st.info(t("empty.how_to_start"))
-        st.code("make run\n# or\nwalouja db up && walouja load", language="bash")
+        commands("make run", "walouja db up && walouja load")
     return False
 
 
@@ -576,8 +576,15 @@ def require_geography() -> bool:
     if counts["communes"].rows and counts["regions"].rows:
         return True
     st.info(t("empty.geography"))
-    st.code("make run\n# or\nwalouja load", language="bash")
+    commands("make run", "walouja load")
     return False
+
+
+def commands(*alternatives: str) -> None:
+    """A box of commands to copy, one of which does it: each apart from the next by a
+    comment line in the page's language (``# ou``; "# or" stood in the French and Arabic
+    pages' boxes)."""
+    st.code(f"\n# {t('shell.commands_or')}\n".join(alternatives), language="bash")
 
 
 def demo_note(*tables: str) -> None:

@@ -32,7 +32,7 @@ if not shell.require_database() or not shell.require_geography():
     st.stop()
 if not data.layer_counts()["centres"].rows:
     st.info(t("empty.centres"))
-    st.code("walouja load\n# or\nwalouja import centres FILE", language="bash")
+    shell.commands("walouja load", "walouja import centres FILE")
     st.stop()
 shell.demo_note("centres")
 

@@ -131,7 +131,7 @@ if not shell.require_database():
 sources = data.sources()
 if sources.empty:
     st.info(t("sources.none"))
-    st.code("make run\n# or\nwalouja load", language="bash")
+    shell.commands("make run", "walouja load")
 else:
     # one card a layer, each text whole and in the page's language where Walouja wrote it (a
     # table of nine columns cut the long texts at six lines and split words)
