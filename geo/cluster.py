@@ -179,6 +179,38 @@ def is_running(settings: Settings) -> bool:
     return _pg_ctl(settings, "status").returncode == 0
 
 
+def running_port(settings: Settings) -> int | None:
+    """The port the running local cluster listens on (from its ``postmaster.pid``), or None
+    when it does not run or the file cannot be read."""
+    if not is_running(settings):
+        return None
+    try:
+        lines = (cluster_paths(settings).data / "postmaster.pid").read_text().splitlines()
+        return int(lines[3])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def other_port_refusal(settings: Settings, port: int) -> ClusterError:
+    """The refusal of a ``WALOUJA_DB_PORT`` other than the port the cluster runs on.
+
+    ``walouja db up`` found the cluster running and left it, then said it could not reach
+    the database, and to run ``walouja db up``: advice that went round in a loop.
+    """
+    return ClusterError(
+        f"the local cluster runs on port {port}, not on port {settings.db_port} (WALOUJA_DB_PORT)",
+        hint=f"run `walouja db down` then `walouja db up` to move it to port "
+        f"{settings.db_port}, or "
+        + (
+            "unset WALOUJA_DB_PORT"
+            if port == Settings.model_fields["db_port"].default
+            else f"set WALOUJA_DB_PORT to {port}"
+        ),
+        code="cluster_other_port",
+        params={"port": port, "wanted": settings.db_port},
+    )
+
+
 def _port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -260,6 +292,9 @@ def start(settings: Settings, *, timeout: float = 60.0) -> list[str]:
         notes.append("created a new cluster")
     paths = cluster_paths(settings)
     if is_running(settings):
+        port = running_port(settings)
+        if port is not None and port != settings.db_port:
+            raise other_port_refusal(settings, port)
         return notes
     if _remove_stale_pid(settings):
         notes.append("removed a stale postmaster.pid left by a crash")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -134,6 +134,20 @@ def explain_connection_error(
             code="database_missing",
             params={"database": name},
         )
+    if "invalid response to ssl negotiation" in low or ("expected authentication request" in low):
+        # a web server (or any other program) answers on the port: libpq's own words
+        # ("received invalid response to SSL negotiation: H") said nothing a user could act on
+        port = _port(url)
+        return DatabaseError(
+            f"something other than PostgreSQL answers at {safe}",
+            hint=(
+                f"check the port in DATABASE_URL ({port} is not a PostgreSQL server's)"
+                if not local
+                else "check WALOUJA_DB_PORT"
+            ),
+            code="not_postgres",
+            params={"port": port},
+        )
     if "no such file or directory" in low or "connection refused" in low or "could not" in low:
         hint = (
             "start the local cluster with `walouja db up` (or `make run`)"
@@ -145,13 +159,52 @@ def explain_connection_error(
             if local
             else f"the database at {safe}"
         )
-        return DatabaseError(f"cannot reach {where}", hint=hint)
+        return DatabaseError(
+            f"cannot reach {where}",
+            hint=hint,
+            code="database_unreachable",
+            params={"place": _server(url, local=local)},
+        )
     if "timeout" in low:
         return DatabaseError(
             f"the database at {safe} did not answer in time",
             hint="check the host and port in DATABASE_URL and the network",
+            code="database_timeout",
+            params={"place": _server(url, local=local)},
         )
-    return DatabaseError(f"cannot use the database at {safe}: {first}")
+    return DatabaseError(
+        f"cannot use the database at {safe}: {first}",
+        hint="check DATABASE_URL and that the server there is PostgreSQL with PostGIS"
+        if not local
+        else "read the local cluster's log, postgres.log in WALOUJA_HOME (.walouja by default)",
+        code="connection_failed",
+        params={"reason": first},
+    )
+
+
+def _port(url: str) -> int:
+    """The port of ``url`` (5432 when it names none)."""
+    parsed = make_url(url)
+    port = parsed.port or parsed.query.get("port") or 5432
+    return int(port if isinstance(port, (int, str)) else port[0])
+
+
+def _server(url: str, *, local: bool) -> str:
+    """The server of ``url`` as a page names it: ``host:port``, or the local socket folder.
+
+    Examples
+    --------
+    >>> _server("postgresql://u@db.example:6432/w", local=False)
+    'db.example:6432'
+    >>> _server("postgresql://postgres@/w?host=%2Fsrv%2Frun&port=5433", local=True)
+    '/srv/run (port 5433)'
+    """
+    parsed = make_url(url)
+    query_host = parsed.query.get("host")
+    socket = query_host if isinstance(query_host, str) else None
+    if parsed.host:
+        return f"{parsed.host}:{_port(url)}"
+    return f"{socket} (port {_port(url)})"
 
 
 @contextmanager
@@ -188,10 +241,13 @@ class DatabaseStatus:
     error_code: str | None = None
     """The error's code: ``database_missing`` when the server answers but has no such
     database, ``role_missing``, ``password_refused``... (None when reachable)."""
+    error_params: Mapping[str, object] = field(default_factory=dict)
+    """The values the error's message shows (a port, a server), by the names the
+    translated texts use."""
 
     def as_dict(self) -> dict[str, Any]:
         """The status as plain JSON-able values."""
-        return dict(self.__dict__)
+        return {**self.__dict__, "error_params": dict(self.error_params)}
 
 
 def postgis_version(conn: Connection) -> str:
@@ -230,6 +286,18 @@ def status(settings: Settings) -> DatabaseStatus:
             reachable=False,
             error="the local cluster is not running (walouja db up)",
         )
+    port = cluster.running_port(settings) if local else None
+    if port is not None and port != settings.db_port:
+        refusal = cluster.other_port_refusal(settings, port)
+        return DatabaseStatus(
+            url=safe,
+            local=True,
+            running=True,
+            reachable=False,
+            error=str(refusal),
+            error_code=refusal.code,
+            error_params=refusal.params,
+        )
     try:
         with connect(settings) as conn:
             version = str(conn.execute(sa.text("SHOW server_version")).scalar_one())
@@ -246,6 +314,7 @@ def status(settings: Settings) -> DatabaseStatus:
             reachable=False,
             error=str(exc),
             error_code=exc.code,
+            error_params=exc.params,
         )
     return DatabaseStatus(
         url=safe,

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,7 +145,8 @@ def test_unreachable_database_url_status(cluster_env: dict[str, str]) -> None:
     status = json.loads(_run(env, "db", "status", "--json").stdout)
     assert status["running"] is None
     assert status["reachable"] is False
-    assert status["error_code"] == "database_error"
+    # its own code: a script can tell a server it cannot reach from a refused login
+    assert status["error_code"] == "database_unreachable"
     up = _run(env, "db", "up")
     assert up.returncode == 1
     assert "Traceback" not in up.stderr
@@ -250,3 +252,67 @@ def test_status_not_ready_says_why_on_stderr(cluster_env: dict[str, str]) -> Non
             "that the server in DATABASE_URL is running and reachable\n"
         )
     assert json.loads(_run(env, "db", "status", "--json").stdout)["ok"] is False
+
+
+def test_a_new_port_while_the_cluster_runs_says_how_to_move_it(
+    cluster_env: dict[str, str],
+) -> None:
+    # `walouja db up` found the cluster running (on its old port) and left it, then said it
+    # could not reach the database on the new one, "start the local cluster with `walouja
+    # db up`": the command just run
+    assert _run(cluster_env, "db", "up").returncode == 0
+    old = cluster_env["WALOUJA_DB_PORT"]
+    new = str(_free_port())
+    moved = {**cluster_env, "WALOUJA_DB_PORT": new}
+    said = (
+        f"walouja: the local cluster runs on port {old}, not on port {new} (WALOUJA_DB_PORT) — "
+        f"run `walouja db down` then `walouja db up` to move it to port {new}, or set "
+        f"WALOUJA_DB_PORT to {old}\n"
+    )
+    up = _run(moved, "db", "up")
+    assert (up.returncode, up.stderr) == (1, said)
+    status = _run(moved, "db", "status", "--json")
+    assert status.returncode == 1
+    assert json.loads(status.stdout)["error_code"] == "cluster_other_port"
+    assert status.stderr == said
+    # and the advice works: down, then up on the new port
+    assert _run(moved, "db", "down").returncode == 0
+    again = _run(moved, "db", "up")
+    assert again.returncode == 0, again.stderr
+    assert f"port={new}" in again.stdout
+    assert _run(moved, "db", "down").returncode == 0
+    assert _run(cluster_env, "db", "up").returncode == 0
+
+
+def test_a_program_other_than_postgresql_on_the_port_is_named(
+    cluster_env: dict[str, str],
+) -> None:
+    # a web server answered on the port of DATABASE_URL: "cannot use the database at …:
+    # connection to server … failed: received invalid response to SSL negotiation: H"
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(1024)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        env = {**cluster_env, "DATABASE_URL": f"postgresql://x:y@127.0.0.1:{port}/db"}
+        out = _run(env, "db", "status", "--json")
+    finally:
+        server.close()
+    assert out.returncode == 1
+    assert out.stderr == (
+        f"walouja: something other than PostgreSQL answers at postgresql://x:***@127.0.0.1:"
+        f"{port}/db — check the port in DATABASE_URL ({port} is not a PostgreSQL server's)\n"
+    )
+    assert json.loads(out.stdout)["error_code"] == "not_postgres"

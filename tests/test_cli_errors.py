@@ -621,7 +621,7 @@ def test_an_unreachable_database_is_refused_in_json_with_a_code() -> None:
     )
     assert done.returncode == 1
     error = json.loads(done.stdout)["error"]
-    assert error["code"] == "database_error"
+    assert error["code"] == "database_unreachable"
     assert error["message"] == "cannot reach the database at postgresql://x:***@127.0.0.1:1/nodb"
     assert done.stderr == (
         f"walouja: {error['message']} — check that the server in DATABASE_URL is running and "
