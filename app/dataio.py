@@ -205,12 +205,22 @@ def value_words(name: str, values: Sequence[str], lang: str, *, codes: bool = Fa
     """The ``values`` of the field ``name`` listed in ``lang``: a status, a mode or a stage
     (:data:`geo.validate.LABELLED_VALUES`: the importer reads their labels) by its label
     (« en activité »), followed by its code when ``codes`` (« en activité (operating) »);
-    other values, and every value on the English page (the command line's words), as they
-    are."""
+    a centre type "other" by its label and code (« Autre (other) »); other values, and
+    every value on the English page (the command line's words), as they are."""
     from geo.validate import LABELLED_VALUES
 
-    if lang == "en" or name not in LABELLED_VALUES:
+    if lang == "en":
         return translate("list.separator", lang).join(values)
+    if name not in LABELLED_VALUES:
+        # the centre types are codes the page shows as they are (COAPH, EPS), except
+        # "other", which it words (« Autre »): its label, and the code the importer reads
+        worded = [
+            f"{choice_label(name, v, lang)} ({v})"
+            if v == "other" and choice_label(name, v, lang) != v
+            else v
+            for v in values
+        ]
+        return translate("list.separator", lang).join(worded)
     shown = []
     for value in values:
         label = choice_label(name, value, lang)
