@@ -199,7 +199,9 @@ def test_equity_text_says_its_unit_once_and_aligns_small_scores() -> None:
     assert lines[0].startswith(
         "2SFCA access (places per pwd within reach; higher is better) — COAPH centres"
     )
+    # the table's rows: the text ends with a note on demonstration centres, not a row
     table = lines[lines.index(next(x for x in lines if x.startswith("code "))) + 2 :]
+    table = [ln for ln in table if not ln.startswith("note: ")]
     scores = [ln.split()[-5] for ln in table]  # the access column, then rank and 3 more
     # one number of decimals for the whole column (0.00165 and 0.00220, not 0.0022)
     assert len({len(x.split(".")[1]) for x in scores}) == 1, scores
@@ -208,6 +210,7 @@ def test_equity_text_says_its_unit_once_and_aligns_small_scores() -> None:
     # ordinary figures too: the distances read 162.9 above 96.12 and 14.30
     far = _run("equity", "--indicator", "nearest_km", "--by", "region").stdout.splitlines()
     rows = far[far.index(next(x for x in far if x.startswith("code "))) + 2 :]
+    rows = [ln for ln in rows if not ln.startswith("note: ")]
     for column in (-5, -1):  # nearest_km, places/10k
         figures = [ln.split()[column] for ln in rows]
         assert len({len(x.split(".")[1]) for x in figures}) == 1, figures
@@ -402,3 +405,26 @@ def test_run_gaps_by_hand(own_centres: Connection) -> None:
     assert cities["national"]["communes"] == 2
     rows = [r for r in cities["rows"] if r["communes"]]
     assert len(rows) == 2  # Rabat and Agadir are in two regions
+
+
+def test_gaps_of_a_type_with_no_operating_centre_say_so_not_a_rate_of_zero(
+    engine: Engine, forget_runs: list[int]
+) -> None:
+    # `walouja gaps --places-type other` printed "national rate (centres of type other): 0.00
+    # places per 10,000 pwd; 0 regions below it" over a table of zeros, as a finding
+    with engine.connect() as c:
+        n = c.execute(
+            sa.text("SELECT count(*) FROM centres WHERE centre_type = 'other'")
+        ).scalar_one()
+    assert n == 0, "expects the demonstration centres, which have no type 'other'"
+    forget_runs.append(_json("gaps", "--places-type", "other", "--fresh")["run_id"])
+    done = _run("gaps", "--places-type", "other")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    said = "national rate (centres of type other): no operating centre, so no places to compare"
+    assert said in lines
+    assert not any(line.startswith("code ") and "places/10k" in line for line in lines)
+    # a type with centres still gets its rate and table
+    coaph = _run("gaps", "--places-type", "COAPH").stdout
+    assert "national rate (centres of type COAPH): " in coaph
+    assert "places per 10,000 pwd;" in coaph

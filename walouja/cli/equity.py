@@ -170,6 +170,26 @@ def _type_name(kind: str) -> str:
     return "centre of type other" if kind == "other" else kind
 
 
+def _print_places(places: dict[str, Any], of: str, params: dict[str, Any]) -> None:
+    """The national places rate and each region's against it."""
+    typer.echo(
+        f"national rate ({of}): {places['national_places_per_10k']:.2f} places per 10,000 pwd; "
+        f"{counted(places['regions_below'], 'region')} below it" + _unknown_note(places, params)
+    )
+    typer.echo(
+        _table(
+            places["rows"],
+            [
+                ("code", "code"),
+                ("name_fr", "name"),
+                ("places", "places"),
+                ("places_per_10k", "places/10k"),
+                ("places_to_national", "places to national"),
+            ],
+        )
+    )
+
+
 def _print_gaps(out: RunOutcome) -> None:
     res = out.results
     prov = res["provinces_without_centre"]
@@ -189,22 +209,11 @@ def _print_gaps(out: RunOutcome) -> None:
     places = res["places_per_pwd"]
     types = out.params.get("places_types")
     of = f"centres of type {', '.join(types)}" if types else "centres of every type"
-    typer.echo(
-        f"national rate ({of}): {places['national_places_per_10k']:.2f} places per 10,000 pwd; "
-        f"{counted(places['regions_below'], 'region')} below it" + _unknown_note(places, out.params)
-    )
-    typer.echo(
-        _table(
-            places["rows"],
-            [
-                ("code", "code"),
-                ("name_fr", "name"),
-                ("places", "places"),
-                ("places_per_10k", "places/10k"),
-                ("places_to_national", "places to national"),
-            ],
-        )
-    )
+    if not any(r.get("centres") for r in places["rows"]):
+        # a rate of 0.00 and a table of zeros, "0 regions below it", read as a finding
+        typer.echo(f"national rate ({of}): no operating centre, so no places to compare")
+    else:
+        _print_places(places, of, out.params)
     cities = res["accessible_cities"]
     typer.echo(f"Accessible Cities: {counted(cities['national']['communes'], 'commune')}")
     typer.echo(
