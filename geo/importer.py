@@ -61,7 +61,7 @@ SAME_PLACE_METRES = 1000.0
 same place (with a similar name and the same type): a correction, not another place."""
 MOVED_NOTES = 20
 """How many rows that may be a place moved an import report names (``_maybe_moved``)."""
-PROVENANCE_NOTES = frozenset({"licence_updated", "licence_not_recorded"})
+PROVENANCE_NOTES = frozenset({"licence_updated", "licence_not_recorded", "licence_not_given"})
 """Codes of the notes about what an import did to ``layer_sources``."""
 
 
@@ -598,6 +598,11 @@ def _has_communes(conn: Connection) -> bool:
     return bool(conn.execute(sa.text("SELECT to_regclass('public.communes') IS NOT NULL")).scalar())
 
 
+UNKNOWN_LICENCE = "unknown"
+"""The licence recorded for a source nobody gave one for (the Data page asks for one and
+suggests « inconnue » when nobody knows it; the command line's ``--licence`` is optional)."""
+
+
 def record_import_source(
     conn: Connection,
     layer: str,
@@ -623,7 +628,9 @@ def record_import_source(
     tuple of Note
         ``licence_updated`` for each entry whose licence changed; ``licence_not_recorded``
         when a licence was given but no row of the layer comes from ``source`` and no new
-        entry took it (unchanged rows keep the source they were imported with).
+        entry took it (unchanged rows keep the source they were imported with);
+        ``licence_not_given`` when a new entry had no licence, given or stated, and was
+        recorded with ``UNKNOWN_LICENCE``.
     """
     spec = get_layer(layer)
     before = source_licences(conn, spec.name)
@@ -640,9 +647,15 @@ def record_import_source(
     if licence is not None:
         targets.add(source)
     stated = dict(stated or {})
+    not_given: list[str] = []
     for row_source in sorted(targets):
         given = licence if row_source == source else None
-        chosen = given or stated.get(row_source) or licence or "as given by the importer"
+        chosen = given or stated.get(row_source) or licence
+        if chosen is None:
+            # said as it is: a licence nobody gave is not one (it read "as given by the
+            # importer", which the Sources page showed as if it were the source's terms)
+            chosen = UNKNOWN_LICENCE
+            not_given.append(row_source)
         all_demo = conn.execute(
             sa.text(
                 f"SELECT coalesce(bool_and(is_demo), false) FROM {spec.table} WHERE source = :s"
@@ -666,6 +679,8 @@ def record_import_source(
     ]
     if licence is not None and not any(n in after for n in targets):
         notes.append(Note("licence_not_recorded", licence=licence, layer=spec.name, source=source))
+    if not_given:
+        notes.append(Note("licence_not_given", source=", ".join(not_given)))
     return tuple(notes)
 
 

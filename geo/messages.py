@@ -380,6 +380,10 @@ NOTES: dict[str, str] = {
         "licence {licence} not recorded: no row of {layer} comes from {source} "
         "(rows left unchanged keep the source they were imported with)"
     ),
+    "licence_not_given": (
+        "no licence given for {source}: recorded as unknown — give it with --licence when it "
+        "is known (walouja layers lists the licences recorded)"
+    ),
 }
 """Notes about a whole file that an import report lists: code -> English text."""
 

@@ -99,6 +99,34 @@ def test_a_reimport_with_a_corrected_licence_updates_it_and_says_so(
     ]
 
 
+def test_an_import_without_a_licence_records_it_unknown_and_says_so(
+    committed: None, engine: Engine, tmp_path: Path
+) -> None:
+    # it recorded "as given by the importer", silently, and the Sources page showed that as
+    # the source's licence
+    path = str(write(tmp_path / "centres.csv", CSV))
+    done = CliRunner().invoke(
+        app, ["import", "centres", path, "--source", "CLI no licence", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["notes"] == [
+        {
+            "code": "licence_not_given",
+            "params": {"source": "CLI no licence"},
+            "text": "no licence given for CLI no licence: recorded as unknown — give it with "
+            "--licence when it is known (walouja layers lists the licences recorded)",
+        }
+    ]
+    assert _licence(engine, "centres", "CLI no licence") == "unknown"
+    # given later, it takes the unknown one's place, and says so
+    later = CliRunner().invoke(
+        app, ["import", "centres", path, "--source", "CLI no licence", "--licence", "CC0 1.0"]
+    )
+    assert later.exit_code == 0, later.output
+    assert "licence of CLI no licence updated: unknown → CC0 1.0" in later.stdout
+    assert _licence(engine, "centres", "CLI no licence") == "CC0 1.0"
+
+
 def test_an_osm_file_is_recorded_under_openstreetmap_not_its_source_tags(
     committed: None, engine: Engine, tmp_path: Path
 ) -> None:
