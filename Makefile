@@ -23,8 +23,9 @@ test: setup lint
 
 setup: system install assets db load
 
+# chromium serves the browser tests only: `make run` does not need it
 system:
-	@bash scripts/ensure-system.sh browser
+	@bash scripts/ensure-system.sh $(if $(filter test,$(MAKECMDGOALS)),browser,)
 
 install: $(STAMP)
 $(STAMP): pyproject.toml

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Make sure the system programs Walouja needs are present: PostgreSQL + PostGIS (unless
-# DATABASE_URL points elsewhere), Debian's chromium (browser tests) and Node's npm (for the
-# offline Leaflet assets). As root, missing packages are installed with apt-get; otherwise the
+# DATABASE_URL, in the environment or .env, points elsewhere), Debian's chromium (with the
+# argument "browser": the browser tests) and Node's npm (for the offline Leaflet assets). As root, missing packages are installed with apt-get; otherwise the
 # exact command to run is printed and the script fails.
 set -euo pipefail
 
 want_browser=${1:-no}
 missing=()
 
-if [ -z "${DATABASE_URL:-}" ]; then
+# the database Walouja uses: DATABASE_URL from the environment, else from .env (as the
+# settings read it); with one, no local PostgreSQL is needed
+database_url=${DATABASE_URL:-}
+if [ -z "$database_url" ] && [ -f .env ]; then
+  database_url=$(sed -n 's/^[[:space:]]*DATABASE_URL[[:space:]]*=[[:space:]]*//p' .env | tail -n 1 | tr -d "\"'[:space:]")
+fi
+
+if [ -z "$database_url" ]; then
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
   ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing+=(postgis postgresql-15-postgis-3)
 fi
