@@ -15,6 +15,22 @@ def app_settings() -> Settings:
     return get_settings()
 
 
+def fallback_language() -> str:
+    """The language of ``WALOUJA_LANGUAGE`` when it is fr, ar or en, else French: the
+    language of the pages while another setting (or this one) is refused."""
+    from pydantic_settings import BaseSettings
+
+    class _Language(BaseSettings):
+        model_config = Settings.model_config
+        language: str = "fr"
+
+    try:
+        language = _Language().language
+    except ValueError:
+        return "fr"
+    return language if language in ("fr", "ar", "en") else "fr"
+
+
 @st.cache_data(ttl=30, show_spinner=False)
 def database_status() -> dict[str, object]:
     """The database status as a dict (cached for 30 s)."""

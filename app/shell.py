@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app import registry, state
-from app.context import app_settings, database_status
+from app.context import app_settings, database_status, fallback_language
 from app.data import layer_counts
 from app.i18n import (
     LANGUAGE_NAMES,
@@ -28,7 +28,7 @@ from app.i18n import (
     translate,
 )
 from app.offline import use_local_assets
-from walouja.errors import WaloujaError
+from walouja.errors import ConfigError, WaloujaError
 
 DEMO_ICON = ":material/science:"
 """The mark of demonstration data beside the words that say so: a flask drawn from the
@@ -417,6 +417,17 @@ def run() -> None:
     st.html(BASE_CSS + UPLOAD_CSS % css_string(t("shell.upload_button")))
     if is_rtl(lang):
         st.html(RTL_CSS)
+    refusal = settings_refusal()
+    if refusal is not None:
+        # a bad setting put a traceback on every page (``ConfigError`` out of the
+        # language box): the page says which one, and what to do, in its language
+        with st.sidebar:
+            st.html(document_script(lang), unsafe_allow_javascript=True)
+        st.title("Walouja — ولوجة")
+        message, hint = settings_texts(refusal)
+        st.error(message)
+        st.info(t("error.hint", hint=hint))
+        return
     page = st.navigation(navigation_pages(), position="sidebar", expanded=True)
     # each page has its own title in the browser's tab and history: the first thing a screen
     # reader says of a page, and how a person finds it among open tabs
@@ -469,9 +480,44 @@ def page_title(spec: registry.PageSpec) -> str:
     return spec.fallback_title if text.startswith("⟦") else text
 
 
+def settings_refusal() -> ConfigError | None:
+    """The refusal of a bad setting (``WALOUJA_LANGUAGE=de``...), or None when the settings
+    are good. Read again on each run until they are: a fixed ``.env`` is taken at once."""
+    try:
+        app_settings()
+    except ConfigError as exc:
+        return exc
+    return None
+
+
+def settings_texts(refusal: ConfigError) -> tuple[str, str]:
+    """The refusal of a bad setting and what to do, in the page's language: the rule it
+    breaks is worded from ``settings.rule.<rule>`` (a rule without words there keeps the
+    English reason)."""
+    params = refusal.params
+    rule_key = f"settings.rule.{params.get('rule')}"
+    reason = t(rule_key) if has_key(rule_key, current_language()) else params.get("reason")
+    message = t(
+        "settings.invalid",
+        setting=params.get("setting", ""),
+        given=params.get("given", ""),
+        reason=reason or refusal.message,
+    )
+    return message, t("settings.invalid.hint")
+
+
+def default_language() -> str:
+    """The language of a page whose address names none: ``WALOUJA_LANGUAGE``, or French
+    when the settings are refused (the bad one may be the language itself)."""
+    try:
+        return app_settings().language
+    except ConfigError:
+        return fallback_language()
+
+
 def language_selector() -> str:
     """The language chooser at the top of the sidebar; its value lives in the URL (``lang``)."""
-    default = app_settings().language
+    default = default_language()
     start = state.start_index("lang", LANGUAGES, default)
     # the box's text, cleared to search, shows this in the language the page is in
     shown_in = st.session_state.get("lang") or LANGUAGES[start]
@@ -496,7 +542,10 @@ def sidebar_footer() -> None:
     status = database_status()
     with st.sidebar:
         st.divider()
-        if status.get("reachable"):
+        if status.get("reachable") and not_set_up(status):
+            # "Base de données connectée (révision —)" of a database without Walouja's tables
+            st.warning(t("shell.db_not_set_up"))
+        elif status.get("reachable"):
             st.caption(t("shell.db_ok", revision=status.get("revision") or "—"))
             demo = [t(f"layer.{c.table}") for c in layer_counts().values() if c.demo_rows]
             if demo:
@@ -516,6 +565,14 @@ def header(title_key: str, intro_key: str | None = None) -> None:
 def require_database() -> bool:
     """Show a planner-friendly message and return False when the database is unavailable."""
     status = database_status()
+    if status.get("reachable") and not_set_up(status):
+        # the pages said "make run / walouja load", and `walouja load` refused such a
+        # database ("apply the migrations with `walouja db up`")
+        address = urlsplit(str(status.get("url") or ""))
+        st.error(t("database.not_set_up", database=unquote(address.path.lstrip("/"))))
+        st.info(t("database.not_set_up.how"))
+        st.code("make run\n# or\nwalouja db up && walouja load", language="bash")
+        return False
     if status.get("reachable"):
         return True
     message, hint, mended_here = database_problem(status)
@@ -526,6 +583,12 @@ def require_database() -> bool:
         st.info(t("empty.how_to_start"))
         commands("make run", "walouja db up && walouja load")
     return False
+
+
+def not_set_up(status: Mapping[str, object]) -> bool:
+    """Whether the reachable database of ``status`` lacks PostGIS or Walouja's tables (no
+    migration applied): ``walouja db up`` sets it up."""
+    return status.get("postgis_version") is None or status.get("revision") is None
 
 
 def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, bool]:
@@ -545,6 +608,7 @@ def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, boo
         code = "cluster_not_running"
     address = urlsplit(str(status.get("url") or ""))
     params = {
+        **cast("Mapping[str, object]", status.get("error_params") or {}),
         "database": unquote(address.path.lstrip("/")),
         "user": unquote(address.username or ""),
     }
@@ -566,6 +630,12 @@ def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, boo
     if code == "database_missing" and not local:
         return message, t(f"{key}.hint.external", **params), False
     if code in ("role_missing", "password_refused"):
+        return message, t(f"{key}.hint", **params), False
+    if code == "database_unreachable" and not local:
+        return message, t(f"{key}.hint.external", **params), False
+    if has_key(f"{key}.hint", current_language()):
+        # a server that answers late, a program other than PostgreSQL on the port, a
+        # cluster on another port: the project's commands alone do not mend them
         return message, t(f"{key}.hint", **params), False
     return message, None, local
 

@@ -165,4 +165,35 @@ def get_settings() -> Settings:
         raise ConfigError(
             f"invalid setting {name}{given}: {reason}",
             hint="fix it in the environment or in .env (see .env.example)",
+            # what the app words in its language (the command line's code stays bad_setting)
+            params={
+                "setting": name,
+                "given": given,
+                "reason": reason,
+                "rule": _rule(field, reason),
+            },
         ) from None
+
+
+def _rule(field: str, reason: str) -> str:
+    """Which rule a refused setting broke, for an interface to word in its language
+    (``other``: only the English ``reason`` says it).
+
+    Examples
+    --------
+    >>> _rule("language", "must be fr, ar or en"), _rule("db_port", "must be a port number")
+    ('language', 'port')
+    """
+    if field in ("language", "tiles"):
+        return field
+    if field in ("db_port", "app_port"):
+        return "port"
+    if reason.startswith("must be true or false"):
+        return "bool"
+    if field == "database_url":
+        return "database_url_port" if reason.startswith("its port") else "database_url_scheme"
+    if reason.startswith("the name is empty"):
+        return "name_empty"
+    if field == "home" and reason.startswith("is a file"):
+        return "home_file"
+    return "other"
