@@ -66,10 +66,14 @@ else:
 
 st.header(t("overview.national"))
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("field.population"), fmt_number(population))
+# the communes' municipal population, not HCP's legal population (which adds the population
+# counted apart); the prevalence's 4.75 % is HCP's rounded commune rates, not its 4.8 %
+m1.metric(t("field.population"), fmt_number(population), help=t("overview.population_help"))
 m2.metric(t("field.pwd"), fmt_number(pwd))
 m3.metric(
-    t("field.prevalence"), figures.with_unit(fmt_number(100 * pwd / population, decimals=2), "%")
+    t("field.prevalence"),
+    figures.with_unit(fmt_number(100 * pwd / population, decimals=2), "%"),
+    help=t("overview.prevalence_help"),
 )
 m4.metric(t("overview.centres_operating"), fmt_number(operating))
 m5, m6, m7, m8 = st.columns(4)
@@ -81,16 +85,21 @@ if indicators is not None:
     from analysis.equity import weighted_gini
 
     covered = float((indicators["coverage_share"] * indicators["pwd"]).sum() / pwd)
-    m7.metric(
+    m7.metric(  # every type counts, the women's spaces and the elderly's day centres too
         t("overview.coverage", km=analyses.DEFAULT_THRESHOLD_KM),
         figures.with_unit(fmt_number(100 * covered, decimals=1), "%"),
+        help=t("overview.coverage_help"),
     )
     gini = weighted_gini(indicators["nearest_km"], indicators["pwd"])
     m8.metric(
         t("overview.gini_distance"), fmt_number(gini, decimals=3), help=t("overview.gini_help")
     )
 else:
-    m7.metric(t("overview.coverage", km=analyses.DEFAULT_THRESHOLD_KM), "—")
+    m7.metric(
+        t("overview.coverage", km=analyses.DEFAULT_THRESHOLD_KM),
+        "—",
+        help=t("overview.coverage_help"),
+    )
     m8.metric(t("overview.gini_distance"), "—")
     if coverage_note:
         st.info(coverage_note)
