@@ -514,7 +514,10 @@ if s2.button(t("runs.save"), key="eq_save"):
             by=by,
             name=run_name,
         )
-        st.success(t("runs.reused" if outcome.reused else "runs.saved", id=outcome.run_id))
+        if outcome.copy_of is not None:  # a new run: "already saved as no. 631" said of it
+            st.success(t("runs.saved_copy", id=outcome.run_id, other=outcome.copy_of))
+        else:
+            st.success(t("runs.reused" if outcome.reused else "runs.saved", id=outcome.run_id))
         # the run just saved is the one offered to reopen (the box kept its earlier choice)
         st.session_state["eq_open_id"] = outcome.run_id
 try:

@@ -602,6 +602,38 @@ def test_a_blank_name_saves_the_run_unnamed_and_a_name_is_trimmed(
             c.execute(sa.text(f"DELETE FROM analysis_runs WHERE {mine}"))
 
 
+@pytest.mark.parametrize("lang", ["fr", "ar", "en"])
+def test_a_run_saved_again_under_another_name_is_said_to_be_a_new_number(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    # the same analysis saved under a second name is kept as a new run beside the first:
+    # the page said "This analysis was already saved on the same data: no. 631" of the
+    # run it had just made
+    mine = (
+        "kind = 'equity' AND params->>'indicator' = 'coverage_share' "
+        "AND params->>'by' = 'region' AND params->>'centre_type' = 'CAPE' "
+        "AND (params->>'threshold_km')::float = 20"
+    )
+    with engine.begin() as c:
+        c.execute(sa.text(f"DELETE FROM analysis_runs WHERE {mine}"))
+    try:
+        for at in _page(monkeypatch, engine, lang, ctype="CAPE", km="20", by="region"):
+            at.text_input(key="eq_run_name").input("Comité A").run()
+            at.button(key="eq_save").click().run()
+            first = int(at.session_state["eq_open_id"])
+            assert [s.value for s in at.success] == [translate("runs.saved", lang, id=first)]
+            at.text_input(key="eq_run_name").input("Comité B").run()
+            at.button(key="eq_save").click().run()
+            assert not at.exception, at.exception
+            second = int(at.session_state["eq_open_id"])
+            assert second != first
+            said = translate("runs.saved_copy", lang, id=second, other=first)
+            assert [s.value for s in at.success] == [said]
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text(f"DELETE FROM analysis_runs WHERE {mine}"))
+
+
 @pytest.fixture
 def stored_equity(engine: Engine) -> Iterator[Any]:
     """Stores an equity run of the given params (the page's settings unless said otherwise),

@@ -28,6 +28,9 @@ class RunOutcome:
         The JSON-ready answer, as stored.
     duration_s
         Time the computation took (None when unknown).
+    copy_of
+        The stored run, named otherwise, that ``run_id`` copies under the name asked for
+        (None when the run was not copied).
     """
 
     run_id: int
@@ -35,6 +38,7 @@ class RunOutcome:
     params: dict[str, Any]
     results: dict[str, Any]
     duration_s: float | None
+    copy_of: int | None = None
 
 
 def stored_or_computed(
@@ -63,13 +67,14 @@ def stored_or_computed(
     if not fresh:
         found = runs.find_run(conn, kind, params, fingerprint, limit_key=limit_key)
         if found is not None:
-            run_id = found.id
+            run_id, copy_of = found.id, None
             if name is not None and name != found.name:
                 # the name asked for is kept: an unnamed run takes it; a run named otherwise
                 # keeps its own and a copy of it carries the new one (both can be listed)
                 if found.name is None:
                     runs.rename_run(conn, found.id, name)
                 else:
+                    copy_of = found.id
                     run_id = runs.save_run(
                         conn,
                         kind=kind,
@@ -79,7 +84,9 @@ def stored_or_computed(
                         duration_s=found.duration_s,
                         name=name,
                     )
-            return RunOutcome(run_id, True, found.params, found.results, found.duration_s)
+            return RunOutcome(
+                run_id, True, found.params, found.results, found.duration_s, copy_of=copy_of
+            )
     start = time.perf_counter()
     results = runs.to_jsonable(compute())
     duration = time.perf_counter() - start
