@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from geo import cluster
-from walouja.errors import DatabaseError, PostGISMissingError
+from walouja.errors import DatabaseError, PostGISMissingError, WaloujaError
 from walouja.settings import Settings
 
 
@@ -207,6 +207,17 @@ def _server(url: str, *, local: bool) -> str:
     return f"{socket} (port {_port(url)})"
 
 
+def _refusal(exc: BaseException, settings: Settings) -> WaloujaError:
+    """Why the database of ``settings`` could not be reached: the local cluster running on
+    another port than ``WALOUJA_DB_PORT`` first (its socket is not where it is looked for:
+    every command said to start it with ``walouja db up``, which found it running)."""
+    if settings.uses_local_cluster:
+        port = cluster.running_port(settings)
+        if port is not None and port != settings.db_port:
+            return cluster.other_port_refusal(settings, port)
+    return explain_connection_error(exc, database_url(settings), local=settings.uses_local_cluster)
+
+
 @contextmanager
 def connect(settings: Settings) -> Iterator[Connection]:
     """Yield a connection inside a transaction, committed on success, rolled back on error."""
@@ -214,9 +225,7 @@ def connect(settings: Settings) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except sa.exc.OperationalError as exc:
-        raise explain_connection_error(
-            exc, database_url(settings), local=settings.uses_local_cluster
-        ) from None
+        raise _refusal(exc, settings) from None
     try:
         with conn.begin():
             yield conn
@@ -350,9 +359,7 @@ def ensure_database(settings: Settings) -> bool:
                 conn.execute(sa.text(f"CREATE DATABASE {ident}"))
                 created = True
     except sa.exc.OperationalError as exc:
-        raise explain_connection_error(
-            exc, database_url(settings), local=settings.uses_local_cluster
-        ) from None
+        raise _refusal(exc, settings) from None
     finally:
         engine.dispose()
     return created

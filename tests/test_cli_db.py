@@ -271,6 +271,9 @@ def test_a_new_port_while_the_cluster_runs_says_how_to_move_it(
     )
     up = _run(moved, "db", "up")
     assert (up.returncode, up.stderr) == (1, said)
+    # and any other command ("cannot reach … start the local cluster with `walouja db up`")
+    listed = _run(moved, "scenarios", "list")
+    assert (listed.returncode, listed.stderr) == (1, said)
     status = _run(moved, "db", "status", "--json")
     assert status.returncode == 1
     assert json.loads(status.stdout)["error_code"] == "cluster_other_port"
