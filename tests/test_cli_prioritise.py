@@ -595,14 +595,18 @@ def test_cli_says_when_the_budget_pays_for_fewer_centres_than_asked() -> None:
         "than the 4 asked for"
     )
     assert sum(1 for x in lines if re.match(r"\s+\d+\s+\d\d\.\d{3}", x)) == 2
-    # a percent as the gap writes one ("0.00 %" stood beside "gap 0.00%")
+    # a percent as the gap writes one ("0.00 %" stood beside "gap 0.00%"); the line before
+    # the demonstration data's note (7b67133)
+    greedy = next(x for x in lines if x.startswith("greedy"))
     assert re.fullmatch(
         r"greedy \(the best site one at a time, for comparison\): objective [\d,]+, short by "
         r"\d+\.\d\d%",
-        lines[-1],
-    ), lines[-1]
+        greedy,
+    ), greedy
     enough = _cli("prioritise", "--new", "2", "--budget-mad", "12000000", "--time-limit", "20")
-    assert "note:" not in enough.stdout  # the budget pays for what was asked
+    # the budget pays for what was asked: no note but the demonstration data's (7b67133)
+    notes = [x for x in enough.stdout.splitlines() if x.startswith("note:")]
+    assert all(x.endswith("demonstration data, not real places") for x in notes), notes
     ids = [
         str(json.loads(_cli("prioritise", "--new", "2", *budget, "--json").stdout)["run_id"])
         for budget in (["--budget-mad", "12000000"], [])
@@ -1115,11 +1119,21 @@ def test_cli_names_a_candidate_site_by_the_id_force_takes(tmp_path: Path) -> Non
     assert re.fullmatch(r"rank\s+commune\s+name\s+gain\s+site\s+\(persons newly covered\)", head)
     rows = lines[lines.index(head) + 1 : lines.index(head) + 3]
     assert {row.split()[-1] for row in rows} == {"OUJ-1", "TZ-7"}, rows
+    second = rows[1].split()[-1]
     kept = _cli(
-        "prioritise", "--new", "1", "--radius-km", "10", "--candidates", str(path),
-        "--force", rows[1].split()[-1],
+        "prioritise", "--new", "2", "--radius-km", "10", "--candidates", str(path),
+        "--force", second,
     )  # fmt: skip
     assert kept.returncode == 0, kept.stderr
+    # and the site kept is said to be (nothing told it apart from the one proposed)
+    lines = kept.stdout.splitlines()
+    head = next(x for x in lines if x.startswith("rank"))
+    assert re.fullmatch(r"rank\s+commune\s+name\s+gain\s+site\s+forced\s+\(.*\)", head), head
+    rows = lines[lines.index(head) + 1 : lines.index(head) + 3]
+    assert {tuple(row.split()[-2:]) for row in rows} == {
+        (second, "yes"),
+        ({"OUJ-1", "TZ-7"}.difference({second}).pop(), "no"),
+    }, rows
     # the communes' sites need no other id than their code
     communes = _cli("prioritise", "--new", "1", "--radius-km", "10").stdout
     assert " site " not in next(x for x in communes.splitlines() if x.startswith("rank"))

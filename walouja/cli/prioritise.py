@@ -373,15 +373,21 @@ def _print_scenario(scenario: Scenario, *, stored: str = "") -> None:
     ids = [str(s.get("site_id") or "") for s in sites]
     width = max(map(len, ids), default=0)
     site_column = f"  {'site':<{width}}" if width else ""
+    # the sites --force kept, as the page's Kept column says (nothing told them apart)
+    kept = any(s.get("forced") for s in sites)
     typer.echo(
-        f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}{site_column}  "
-        f"({r['gain_measure']})"
+        f"{'rank':>4}  {'commune':<14} {'name':<28} {'gain':>14}{site_column}"
+        + ("  forced" if kept else "")
+        + f"  ({r['gain_measure']})"
     )
     for s, site_id in zip(sites, ids, strict=True):
         typer.echo(
-            f"{s['rank']:>4}  {s['commune_code'] or '—'!s:<14} "
-            f"{str(s['name_fr'])[:28]:<28} {_fmt(s['gain']):>14}"
-            + (f"  {site_id}" if width else "")
+            (
+                f"{s['rank']:>4}  {s['commune_code'] or '—'!s:<14} "
+                f"{str(s['name_fr'])[:28]:<28} {_fmt(s['gain']):>14}"
+                + (f"  {site_id:<{width}}" if width else "")
+                + (f"  {'yes' if s.get('forced') else 'no':<6}" if kept else "")
+            ).rstrip()
         )
     if r.get("total_cost_mad") is not None and sites:
         unit = params.get("cost_mad")
