@@ -442,8 +442,11 @@ scenario = None
 if run_id is not None:
     try:
         scenario = pv.load(int(run_id))
-    except NotFoundError:
-        st.info(t("prioritise.scenario_missing", id=run_id))
+    except NotFoundError as exc:
+        # a run of another analysis (a Coverage page's number) is there, not a scenario: it
+        # read "no longer exists (database reloaded?)"
+        missing = "not_a_scenario" if exc.code == "not_a_scenario" else "scenario_missing"
+        st.info(t(f"prioritise.{missing}", id=run_id))
         st.session_state.pop("p_run_id", None)
     except WaloujaError as exc:
         shell.show_error(exc)

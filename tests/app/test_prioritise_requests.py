@@ -270,3 +270,30 @@ def test_the_scenarios_listed_say_their_time_is_utc(
         assert all(re.search(r" — \W?\d{4}-\d\d-\d\d \d\d:\d\d UTC\W?$", x) for x in labels), (
             labels[:3]
         )
+
+
+def test_a_link_to_another_analysis_says_it_is_not_a_scenario(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "?scenario=1", a run of the Coverage page, read "Le scénario n° 1 n'existe plus (base
+    # rechargée ?)": it exists, as another kind of analysis
+    from geo.runs import save_run
+
+    with engine.begin() as c:
+        run_id = save_run(c, kind="equity", params={}, fingerprint="f", results={}, duration_s=None)
+    try:
+        words = {
+            "fr": f"Le n° {run_id} n'est pas un scénario de priorisation",
+            "en": f"No. {run_id} is not a prioritisation scenario",
+            "ar": f"الرقم {run_id} ليس سيناريو لتحديد الأولويات",
+        }
+        for lang, said in words.items():
+            at = _opened(engine, monkeypatch, lang, {"lang": lang, "scenario": str(run_id)})
+            infos = " ".join(i.value for i in at.info)
+            assert said in infos.replace("\u2066", "").replace("\u2069", ""), infos
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM analysis_runs WHERE id = :i"), {"i": run_id})
+    # an id no run has: still "no longer exists"
+    at = _opened(engine, monkeypatch, "fr", {"scenario": str(run_id)})
+    assert any("n'existe plus" in i.value for i in at.info)

@@ -537,6 +537,9 @@ def load_scenario(conn: Connection, run_id: int) -> Scenario:
             # "run 1 is a equity run": every kind reads after "a saved"
             f"run {run_id} is a saved {run.kind} analysis, not a prioritisation scenario",
             hint=where,
+            # the page says so (it read "no longer exists (database reloaded?)")
+            code="not_a_scenario",
+            params={"id": run_id, "kind": run.kind},
         )
     return Scenario(run.id, True, run.params, known_figures(run.results), run.duration_s)
 
