@@ -632,6 +632,30 @@ def same_candidates(
     return upload is None or str(source).split("#")[-1] == file_digest(upload[1])
 
 
+def layer_rows_changed(
+    params: Mapping[str, Any],
+    candidate_set: str,
+    layer: str | None,
+    type_value: str | None,
+    layer_source: str | None,
+) -> bool:
+    """Whether a stored scenario took its sites from the layer (and type) chosen on the page
+    when it held other rows (``layer_source``: the set the page reads now, ``None`` when the
+    layer gives none): a row added, moved, edited or taken out since. ``False`` for another
+    candidate set, and for a layer's set stored without the digest of its rows."""
+    from geo.candidate_sites import parse_layer_set, set_digest
+
+    source = params.get("candidates")
+    if candidate_set != "layer" or not source:
+        return False
+    if parse_layer_set(str(source)) != (layer, type_value):
+        return False
+    stored = set_digest(str(source))
+    if stored is None:
+        return False
+    return layer_source is None or set_digest(layer_source) != stored
+
+
 def file_digest(content: bytes) -> str:
     """The digest of a candidate file's ``content`` that its stored set carries after ``#``
     (``sites.csv#<digest>``: ``geo.candidate_sites.load_candidates``)."""

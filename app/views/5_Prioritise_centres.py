@@ -469,15 +469,19 @@ else:
         else ""
     )
     st.caption(pv.describe(params) + named)
-    if not request.matches(params) or not pv.same_candidates(
-        params,
-        str(candidate_set),
-        cand_layer,
-        cand_type,
-        upload,
-        # the layer's rows as they are now: a row added, moved or taken out since is
-        # another request, as another file is
-        layer_source=None if sites is None else str(sites.source),
+    # the layer's rows as they are now: a row added, moved or taken out since is another
+    # request, as another file is
+    layer_source = None if sites is None else str(sites.source)
+    rows_changed = pv.layer_rows_changed(
+        params, str(candidate_set), cand_layer, cand_type, layer_source
+    )
+    if rows_changed and request.matches(params):
+        # said of the layer: "the settings above changed" sent the planner to boxes that had not
+        st.caption(
+            t("prioritise.layer_changed", sites=pv.candidates_label(str(params["candidates"])))
+        )
+    elif not request.matches(params) or not pv.same_candidates(
+        params, str(candidate_set), cand_layer, cand_type, upload, layer_source=layer_source
     ):
         st.caption(t("prioritise.stale"))
     changed = pv.data_changed_note(scenario)

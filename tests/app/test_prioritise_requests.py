@@ -16,7 +16,11 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.test_prioritise_page import THREE_SITES_CSV, _opened, _run, _sites
 
-STALE = "ont changé depuis ce scénario"
+STALE = "Les paramètres ci-dessus ont changé depuis ce scénario"
+LAYER_CHANGED = (
+    "Les sites de la couche Centres (EPS) ont changé depuis ce scénario (une ligne ajoutée, "
+    "déplacée, modifiée ou retirée)"
+)
 
 
 @pytest.fixture
@@ -188,20 +192,30 @@ def test_an_edited_candidate_layer_is_another_request(
     address = {"p_cand": "layer", "p_cand_type_centres": "EPS", "p_new": "1", "p_km": "10"}
     at = _run(_opened(engine, monkeypatch, "fr", address))
     assert STALE not in _captions(at)
+    assert LAYER_CHANGED not in _captions(at)
     _add_eps(engine)
     at = at.run()
     assert not at.exception, at.exception
-    assert STALE in _captions(at)
+    # said of the layer's rows: "the settings above changed" sent the planner to boxes that
+    # had not
+    assert LAYER_CHANGED in _captions(at)
+    assert STALE not in _captions(at)
     # solved again on the layer as it is now: that scenario answers it
     at = _run(at)
+    assert LAYER_CHANGED not in _captions(at)
     assert STALE not in _captions(at)
     edited = int(at.query_params["scenario"])
     edited_layer.append(edited)  # on a row of this test's: deleted afterwards
     # the row taken out again: the new scenario no longer answers the layer; the first does
     _remove_eps(engine)
     at = at.run()
+    assert LAYER_CHANGED in _captions(at)
+    # another setting too: the settings' note says it
+    at = at.number_input(key="p_km").set_value(11.0).run()
     assert STALE in _captions(at)
+    at = at.number_input(key="p_km").set_value(10.0).run()
     at = _run(at)
+    assert LAYER_CHANGED not in _captions(at)
     assert STALE not in _captions(at)
     first = int(at.query_params["scenario"])
     assert first != edited
@@ -232,6 +246,13 @@ def test_a_layers_scenario_is_compared_by_the_digest_of_its_rows() -> None:
     # a scenario stored without the digest of its rows reopens as the layer's answer
     older = {"candidates": "layer centres EPS"}
     assert pv.same_candidates(older, "layer", "centres", "EPS", layer_source=edited)
+    # which the page words as the layer's rows changed, not the settings
+    assert pv.layer_rows_changed(stored, "layer", "centres", "EPS", edited)
+    assert pv.layer_rows_changed(stored, "layer", "centres", "EPS", None)
+    assert not pv.layer_rows_changed(stored, "layer", "centres", "EPS", now)
+    assert not pv.layer_rows_changed(stored, "layer", "centres", "CAS", edited)
+    assert not pv.layer_rows_changed(stored, "communes", None, None, None)
+    assert not pv.layer_rows_changed(older, "layer", "centres", "EPS", edited)
 
 
 DATA_CHANGED = "Les communes ou les centres ont changé depuis le calcul de ce scénario ("
