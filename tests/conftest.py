@@ -6,6 +6,7 @@ the reason, so CI cannot pass without the database.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,30 @@ from sqlalchemy.engine import Connection, Engine
 from geo import db
 from walouja.errors import WaloujaError
 from walouja.settings import Settings, get_settings
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to run on a database that is not a test database.
+
+    The tests write and delete rows (centres, beaches, sources, scenarios) and create
+    ``<name>_scratch`` databases beside it: ``WALOUJA_DB_NAME=walouja make test``, or a
+    ``DATABASE_URL`` in the environment or ``.env`` naming the ministry's database, would run
+    them there. A database whose name has ``test`` in it is taken; any other only when
+    ``WALOUJA_TEST_DATABASE`` names it.
+    """
+    try:
+        name = sa.engine.make_url(db.database_url(get_settings())).database or ""
+    except WaloujaError:
+        return  # the settings' own refusal is the engine fixture's failure
+    allowed = os.environ.get("WALOUJA_TEST_DATABASE", "").strip()
+    if "test" not in name.lower() and name != allowed:
+        pytest.exit(
+            f"refusing to run the tests on the database {name!r}: they write to it. Run them "
+            "on a test database (make test uses walouja_test; a DATABASE_URL must name a "
+            "database with 'test' in its name), or set WALOUJA_TEST_DATABASE="
+            f"{name} if this database may be written to",
+            returncode=4,
+        )
 
 
 @pytest.fixture(scope="session")
