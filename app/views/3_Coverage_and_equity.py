@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.gaps import STAGES
 from app import analyses, data, shell, state
 from app.components import explorer, figures, filters, tables
 from app.components.basemap import tiles_mode
@@ -406,6 +407,89 @@ with tab_gaps:
         # read as a target no plan sets
         note = "equity.gaps_note" if gap_type == "COAPH" else "equity.gaps_note_other"
         st.caption(t(note, type=explorer.type_tag(gap_type)))
+
+        # the action plan's two other gaps, as `walouja gaps` gives them: only the first showed
+        region_names = data.units("regions").set_index("code")[name_column()]
+        # the code and the name as wide as in the table of regions; the figures' own width
+        name_widths = {
+            k: v for k, v in tables.coverage_widths("regions").items() if k in ("code", "name")
+        }
+        st.subheader(t("equity.gaps_places_title"))
+        rates = gaps.places.regions.copy()
+        if not rates["centres"].any():  # a rate of 0 and a table of zeros read as a finding
+            st.info(t("equity.gaps_places_no_centre"))
+        else:
+            st.caption(
+                t(
+                    "equity.gaps_places_national",
+                    rate=number(gaps.places.national_per_10k, decimals=1),
+                )
+            )
+            below = rates.loc[rates["below_national"]].copy()
+            st.metric(t("equity.gaps_places_below"), f"{len(below)} / {len(rates)}")
+            below["name"] = below["code"].map(region_names)
+            shown_places = [
+                "code",
+                "name",
+                "pwd",
+                "centres",
+                "places",
+                "places_per_10k",
+                "places_to_national",
+            ]
+            below_table, below_config = tables.screen_table(
+                below[shown_places],
+                {
+                    "code": t("field.code"),
+                    "name": t("field.name"),
+                    "pwd": t("field.pwd"),
+                    "centres": t("field.centres"),
+                    "places": t("field.places"),
+                    "places_per_10k": t("indicator.places_per_10k"),
+                    "places_to_national": t("equity.gaps_places_to_national"),
+                },
+                {"pwd": 0, "centres": 0, "places": 0, "places_per_10k": 1, "places_to_national": 0},
+                widths=name_widths,
+            )
+            if below.empty:
+                st.success(t("equity.gaps_places_none"))
+            else:
+                st.dataframe(
+                    below_table,
+                    hide_index=True,
+                    placeholder=MISSING,
+                    width="stretch",
+                    column_config=below_config,
+                )
+            figures.capacity_note(None)  # every type counts, as in `walouja gaps`
+            if demo:  # the places are the demonstration centres'
+                st.caption(
+                    f"{shell.DEMO_FLASK} {t('equity.gaps_places_demo')}", unsafe_allow_html=True
+                )
+        st.subheader(t("equity.gaps_cities_title"))
+        cities = gaps.cities.copy()
+        cities["name"] = cities["code"].map(region_names)
+        st.metric(t("equity.gaps_cities_total"), number(int(cities["communes"].sum())))
+        stage_names = {s: t(f"stage.{s}") for s in STAGES}
+        cities_table, cities_config = tables.screen_table(
+            cities[["code", "name", *STAGES, "communes", "pwd"]],
+            {
+                "code": t("field.code"),
+                "name": t("field.name"),
+                **stage_names,
+                "communes": t("equity.gaps_cities_communes"),
+                "pwd": t("equity.gaps_cities_pwd"),
+            },
+            {**dict.fromkeys(STAGES, 0), "communes": 0, "pwd": 0},
+            widths=name_widths,
+        )
+        st.dataframe(
+            cities_table,
+            hide_index=True,
+            placeholder=MISSING,
+            width="stretch",
+            column_config=cities_config,
+        )
 # every tab's figures count the centres: when they are invented, said beneath them too (the
 # banner at the top is out of sight by the table's last rows or the ranking)
 if demo:
