@@ -411,9 +411,20 @@ with tab_gaps:
         # the action plan's two other gaps, as `walouja gaps` gives them: only the first showed
         region_names = data.units("regions").set_index("code")[name_column()]
         # the code and the name as wide as in the table of regions; the figures' own width
+        # short headings, each whole in its tooltip, and widths that fit 1366 px: the long
+        # ones pushed the last column out of sight ("Places manquantes pour le taux…")
         name_widths = {
             k: v for k, v in tables.coverage_widths("regions").items() if k in ("code", "name")
         }
+        figure_widths = (
+            {"pwd": 165, "centres": 75, "places": 70, "places_per_10k": 130}
+            | {"places_to_national": 130, "communes": 80}
+            | dict.fromkeys(STAGES, 105)
+            if RTL
+            else {"pwd": 90, "centres": 75, "places": 70, "places_per_10k": 150}
+            | {"places_to_national": 140, "communes": 90}
+            | dict.fromkeys(STAGES, 120)
+        )
         st.subheader(t("equity.gaps_places_title"))
         rates = gaps.places.regions.copy()
         if not rates["centres"].any():  # a rate of 0 and a table of zeros read as a finding
@@ -442,14 +453,19 @@ with tab_gaps:
                 {
                     "code": t("field.code"),
                     "name": t("field.name"),
-                    "pwd": t("field.pwd"),
+                    "pwd": t("equity.col.pwd"),
                     "centres": t("field.centres"),
                     "places": t("field.places"),
+                    "places_per_10k": t("equity.col.places_per_10k"),
+                    "places_to_national": t("equity.gaps_places_short"),
+                },
+                {"pwd": 0, "centres": 0, "places": 0, "places_per_10k": 1, "places_to_national": 0},
+                widths=name_widths | figure_widths,
+                helps={
+                    "pwd": t("field.pwd"),
                     "places_per_10k": t("indicator.places_per_10k"),
                     "places_to_national": t("equity.gaps_places_to_national"),
                 },
-                {"pwd": 0, "centres": 0, "places": 0, "places_per_10k": 1, "places_to_national": 0},
-                widths=name_widths,
             )
             if below.empty:
                 st.success(t("equity.gaps_places_none"))
@@ -478,10 +494,11 @@ with tab_gaps:
                 "name": t("field.name"),
                 **stage_names,
                 "communes": t("equity.gaps_cities_communes"),
-                "pwd": t("equity.gaps_cities_pwd"),
+                "pwd": t("equity.col.pwd"),
             },
             {**dict.fromkeys(STAGES, 0), "communes": 0, "pwd": 0},
-            widths=name_widths,
+            widths=name_widths | figure_widths,
+            helps={"pwd": t("equity.gaps_cities_pwd")},
         )
         st.dataframe(
             cities_table,

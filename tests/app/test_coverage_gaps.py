@@ -64,14 +64,14 @@ def test_the_gaps_tab_shows_regions_below_the_national_rate_and_accessible_citie
         assert metrics[translate("equity.gaps_places_below", lang)] == (
             f"{len(below)} / {len(rate.regions)}"
         )
-        shown = _table(at, translate("equity.gaps_places_to_national", lang))
+        shown = _table(at, translate("equity.gaps_places_short", lang))
         code, name = translate("field.code", lang), translate("field.name", lang)
         assert list(shown[code]) == list(below["code"])
         assert list(shown[name]) == [names[c] for c in below["code"]]
-        per_10k = translate("indicator.places_per_10k", lang)
+        per_10k = translate("equity.col.places_per_10k", lang)
         for column, expected in (
             (per_10k, below["places_per_10k"]),
-            (translate("equity.gaps_places_to_national", lang), below["places_to_national"]),
+            (translate("equity.gaps_places_short", lang), below["places_to_national"]),
             (translate("field.places", lang), below["places"]),
             (translate("field.centres", lang), below["centres"]),
         ):
@@ -86,7 +86,7 @@ def test_the_gaps_tab_shows_regions_below_the_national_rate_and_accessible_citie
             assert [int(v) for v in shown[translate(f"stage.{stage}", lang)]] == list(cities[stage])
         communes = translate("equity.gaps_cities_communes", lang)
         assert [int(v) for v in shown[communes]] == list(cities["communes"])
-        pwd = translate("equity.gaps_cities_pwd", lang)
+        pwd = translate("equity.col.pwd", lang)
         assert [float(v) for v in shown[pwd]] == pytest.approx(list(cities["pwd"]))
         assert metrics[translate("equity.gaps_cities_total", lang)] == number(
             int(cities["communes"].sum()), lang=lang
