@@ -22,7 +22,7 @@ import streamlit as st
 
 from app import data, state
 from app.components import mapview
-from app.components.explorer import control_titles
+from app.components.explorer import control_titles, source_credits
 from app.components.figures import with_unit
 from app.components.filters import type_tag
 from app.components.tables import MISSING, screen_table
@@ -1216,6 +1216,8 @@ def build_map(
     ]
     osm = "centres" in data.osm_layers() or any(r.get("from_osm") for r in existing)
     credits = [t("map.credit.hcp"), *([mapview.OSM_ATTRIBUTION] if osm else [])]
+    # the imported sources of the centres drawn, as the Map explorer credits them
+    credits.extend(source_credits({"centres": existing}))
     m = mapview.base_map(
         tiles=tiles,
         height=height,

@@ -4,6 +4,8 @@ database."""
 from __future__ import annotations
 
 import ast
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,3 +49,14 @@ def require_no_centre_of_type(engine: Engine, kind: str) -> None:
             sa.text("SELECT count(*) FROM centres WHERE centre_type = :k"), {"k": kind}
         ).scalar_one()
     assert found == 0, f"expects the demonstration centres, which have no type {kind!r}"
+
+
+_ADD_CREDIT = re.compile(r"attributionControl\.addAttribution\((\"(?:[^\"\\]|\\.)*\")\)")
+
+
+def map_credits(text: str) -> list[str]:
+    """The texts a folium map's script in ``text`` adds to its credits (Leaflet's
+    attribution control), decoded; the spans that keep an Arabic map's bracketed parts on one
+    line, left to right, are taken out."""
+    found = [json.loads(credit) for credit in _ADD_CREDIT.findall(text)]
+    return [re.sub(r"<span [^>]*>|</span>", "", credit) for credit in found]

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import HOME
+from tests.app.support import HOME, map_credits
 
 PREFIX = "test-map-credit-"
 SOURCES = {  # row source -> (attribution recorded for it, licence)
@@ -96,10 +96,7 @@ def _strings(value: object) -> Iterator[str]:
 def _credits(at: AppTest) -> list[str]:
     """The texts the map adds to its credits (Leaflet's attribution control), as HTML."""
     args = json.loads(at.get("component_instance")[0].proto.json_args)
-    call = re.compile(r"attributionControl\.addAttribution\((\"(?:[^\"\\]|\\.)*\")\)")
-    found = [json.loads(text) for s in _strings(args) for text in call.findall(s)]
-    # (an Arabic map keeps each bracketed part on one line, left to right, in a span)
-    return [re.sub(r"<span [^>]*>|</span>", "", text) for text in found]
+    return [credit for s in _strings(args) for credit in map_credits(s)]
 
 
 @pytest.mark.parametrize(
