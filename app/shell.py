@@ -28,6 +28,7 @@ from app.i18n import (
     translate,
 )
 from app.offline import use_local_assets
+from geo import migrate
 from walouja.errors import ConfigError, WaloujaError
 
 DEMO_ICON = ":material/science:"
@@ -545,6 +546,8 @@ def sidebar_footer() -> None:
         if status.get("reachable") and not_set_up(status):
             # "Base de données connectée (révision —)" of a database without Walouja's tables
             st.warning(t("shell.db_not_set_up"))
+        elif status.get("reachable") and behind(status):
+            st.warning(t("shell.db_behind"))
         elif status.get("reachable"):
             st.caption(t("shell.db_ok", revision=status.get("revision") or "—"))
             demo = [t(f"layer.{c.table}") for c in layer_counts().values() if c.demo_rows]
@@ -571,7 +574,22 @@ def require_database() -> bool:
         address = urlsplit(str(status.get("url") or ""))
         st.error(t("database.not_set_up", database=unquote(address.path.lstrip("/"))))
         st.info(t("database.not_set_up.how"))
-        st.code("make run\n# or\nwalouja db up && walouja load", language="bash")
+        commands("make run", "walouja db up && walouja load")
+        return False
+    if status.get("reachable") and behind(status):
+        # the code's queries need the newer tables: the pages read it as connected and
+        # could fail on a column the older schema lacks
+        address = urlsplit(str(status.get("url") or ""))
+        st.error(
+            t(
+                "database.behind",
+                database=unquote(address.path.lstrip("/")),
+                revision=str(status.get("revision")),
+                head=migrate.head(),
+            )
+        )
+        st.info(t("database.behind.how"))
+        commands("walouja db up")
         return False
     if status.get("reachable"):
         return True
@@ -589,6 +607,12 @@ def not_set_up(status: Mapping[str, object]) -> bool:
     """Whether the reachable database of ``status`` lacks PostGIS or Walouja's tables (no
     migration applied): ``walouja db up`` sets it up."""
     return status.get("postgis_version") is None or status.get("revision") is None
+
+
+def behind(status: Mapping[str, object]) -> bool:
+    """Whether the reachable, set-up database of ``status`` is at an older migration than
+    the code (``walouja db up`` brings it up to date, keeping its data)."""
+    return status.get("revision") not in (None, migrate.head())
 
 
 def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, bool]:

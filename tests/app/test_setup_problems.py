@@ -10,8 +10,11 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from app.i18n import translate
+from geo import db, migrate
 from tests.app.support import HOME
 from walouja.settings import Settings
 
@@ -236,8 +239,50 @@ def test_a_database_never_set_up_says_to_set_it_up(
         at = _page(lang, page)
         errors = [e.value for e in at.main.error]
         assert any(said.format(db=scratch_settings.db_name) in e for e in errors), (page, errors)
-        assert [c.value for c in at.code] == ["make run\n# or\nwalouja db up && walouja load"]
+        # (the box's "or" in the page's language: it read "# or" on every page)
+        word = translate("shell.commands_or", lang)
+        assert [c.value for c in at.code] == [f"make run\n# {word}\nwalouja db up && walouja load"]
         captions = " ".join(c.value for c in at.sidebar.caption)
         assert ok not in captions
         assert "—" not in captions.replace("Walouja — ولوجة", "")
         assert any("walouja db up" in w.value for w in at.sidebar.warning), page
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "ok"),
+    [
+        ("fr", "La base de données « {db} » est à une version antérieure", "connectée"),
+        ("ar", "قاعدة البيانات «{db}» في إصدار أقدم", "متصلة"),
+        ("en", "The database “{db}” is at an older version", "connected"),
+    ],
+)
+def test_a_database_behind_the_codes_migrations_says_to_update_it(
+    settings: Settings,
+    scratch_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    said: str,
+    ok: str,
+) -> None:
+    # a database at an older migration read "connectée (révision 0004)" and its pages ran
+    # the code's queries on the older tables; only `walouja db status` said to update it
+    if not settings.uses_local_cluster:
+        pytest.skip("the local cluster's database name is what this test changes")
+    db.ensure_postgis(scratch_settings)
+    migrate.upgrade(scratch_settings, "0004")
+    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
+    for page in ("1_Overview", "4_Data"):
+        at = _page(lang, page)
+        errors = [e.value for e in at.main.error]
+        assert any(said.format(db=scratch_settings.db_name) in e for e in errors), (page, errors)
+        assert "0004" in errors[0]
+        assert migrate.head() in errors[0]
+        assert [c.value for c in at.code] == ["walouja db up"]
+        captions = " ".join(c.value for c in at.sidebar.caption)
+        assert ok not in captions
+        assert any("walouja db up" in w.value for w in at.sidebar.warning), page
+    migrate.upgrade(scratch_settings)  # brought up to date, it is said no more
+    st.cache_data.clear()  # (the database's status is kept a few seconds)
+    at = _page(lang)
+    assert not any(said.format(db=scratch_settings.db_name) in e.value for e in at.main.error)
+    assert not any("walouja db up" in w.value for w in at.sidebar.warning)
