@@ -638,6 +638,7 @@ def test_the_demonstration_mark_is_drawn_and_said_in_words(app: str, page: Any) 
 
 
 FLASKS = """() => Array.from(document.querySelectorAll("[data-testid='stMain'] .walouja-icon"))
+    .filter(e => e.getClientRects().length)
     .map(e => ({hidden: e.getAttribute("aria-hidden"), name: e.getAttribute("aria-label"),
                 font: getComputedStyle(e).fontFamily, width: e.getBoundingClientRect().width}))"""
 
@@ -659,7 +660,8 @@ def test_the_demonstration_flask_is_not_read_as_english_words(
     # Arabic screen reader said the English words in the middle of each line
     page.goto(f"{app}/{path}")
     _wait_heading(page, heading)
-    page.locator("[data-testid='stMain'] .walouja-icon").first.wait_for()
+    # (the flasks shown: one in a tab not open, the gaps tab's, is not drawn)
+    page.locator("[data-testid='stMain'] .walouja-icon:visible").first.wait_for()
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     images = _accessible_names(page, "image")
     assert not [n for n in images if "icon" in n], images
