@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from geo import cluster
 from walouja.errors import DatabaseError, PostGISMissingError, WaloujaError
@@ -64,6 +64,13 @@ def readable_url(url: str) -> str:
     return base + sep + unquote(query)
 
 
+def _socket(parsed: URL) -> str | None:
+    """The socket folder the ``host`` query parameter of ``parsed`` names (None when it
+    names none, or several)."""
+    query_host = parsed.query.get("host")
+    return query_host if isinstance(query_host, str) else None
+
+
 def _place(url: str, *, local: bool) -> str:
     """Where the database of ``url`` is, in words: the local cluster's socket folder, or
     the server's host and port.
@@ -76,8 +83,7 @@ def _place(url: str, *, local: bool) -> str:
     'on the server db.example:6432 (DATABASE_URL)'
     """
     parsed = make_url(url)
-    query_host = parsed.query.get("host")
-    socket = query_host if isinstance(query_host, str) else None
+    socket = _socket(parsed)
     port = parsed.port or parsed.query.get("port") or 5432
     if local:
         return f"in the local cluster (socket in {socket}, port {port})"
@@ -200,11 +206,9 @@ def _server(url: str, *, local: bool) -> str:
     '/srv/run (port 5433)'
     """
     parsed = make_url(url)
-    query_host = parsed.query.get("host")
-    socket = query_host if isinstance(query_host, str) else None
     if parsed.host:
         return f"{parsed.host}:{_port(url)}"
-    return f"{socket} (port {_port(url)})"
+    return f"{_socket(parsed)} (port {_port(url)})"
 
 
 def _refusal(exc: BaseException, settings: Settings) -> WaloujaError:
