@@ -206,6 +206,30 @@ def _enclave_notes(raw: np.ndarray, clean: np.ndarray, codes: np.ndarray) -> dic
     return {code: "carved out: " + ", ".join(sorted(js)) for code, js in notes.items()}
 
 
+def _level_frame(
+    columns: dict[str, Any], geoms: np.ndarray, *, display: np.ndarray, source: str
+) -> gpd.GeoDataFrame:
+    """One level's table as it is written: ``columns``, then ``geom_display``, ``source`` and
+    ``is_demo`` (False), with ``geoms`` as its geometry ``geom`` (EPSG:4326)."""
+    return gpd.GeoDataFrame(
+        {**columns, "geom_display": display, "source": source, "is_demo": False},
+        geometry=geoms,
+        crs=4326,
+    ).rename_geometry("geom")
+
+
+def _area_figures(figs: pd.DataFrame, hcp_rate: pd.Series, codes: list[str]) -> dict[str, Any]:
+    """The figures of a province's or a region's row: ``population``, ``pwd`` and
+    ``disability_prevalence`` summed from its communes (``figs``, in the order of ``codes``),
+    and ``hcp_disability_prevalence``, the rate HCP publishes for it (``hcp_rate``)."""
+    return {
+        "population": figs["population"].to_numpy(),
+        "pwd": figs["pwd"].to_numpy(),
+        "disability_prevalence": figs["disability_prevalence"].to_numpy(),
+        "hcp_disability_prevalence": hcp_rate.reindex(codes).to_numpy(),
+    }
+
+
 def build_geography(
     tables: CensusTables | None = None, features: gpd.GeoDataFrame | None = None
 ) -> Geography:
@@ -252,7 +276,7 @@ def build_geography(
     method = matched.matches.drop_duplicates("commune_code").set_index("commune_code")["method"]
 
     geoms = np.array([commune_geom[c] for c in codes], dtype=object)
-    communes = gpd.GeoDataFrame(
+    communes = _level_frame(
         {
             "code": codes,
             "name_fr": attrs["name_fr"].to_numpy(),
@@ -263,13 +287,11 @@ def build_geography(
             "cercle_code": [None if pd.isna(c) else str(c) for c in attrs["cercle_code"]],
             **{col: fig[col].to_numpy() for col in figures.COMMUNE_FIGURES},
             "match_method": method.reindex(codes).to_numpy(),
-            "geom_display": join.simplify_coverage(geoms, DISPLAY_TOLERANCE["communes"]),
-            "source": source,
-            "is_demo": False,
         },
-        geometry=geoms,
-        crs=4326,
-    ).rename_geometry("geom")
+        geoms,
+        display=join.simplify_coverage(geoms, DISPLAY_TOLERANCE["communes"]),
+        source=source,
+    )
 
     provinces = _build_provinces(tables, communes, units, source)
     regions = _build_regions(tables, communes, provinces, source)
@@ -330,7 +352,7 @@ def _build_provinces(
         ]
     )
     nested = np.array([code in nested_codes for code in all_codes])
-    return gpd.GeoDataFrame(
+    return _level_frame(
         {
             "code": all_codes,
             "name_fr": attrs.loc[all_codes, "name_fr"].to_numpy(),
@@ -339,17 +361,12 @@ def _build_provinces(
             "region_code": attrs.loc[all_codes, "region_code"].astype(str).to_numpy(),
             "is_nested": nested,
             "parent_code": [CASABLANCA if n else None for n in nested],
-            "population": figs["population"].to_numpy(),
-            "pwd": figs["pwd"].to_numpy(),
-            "disability_prevalence": figs["disability_prevalence"].to_numpy(),
-            "hcp_disability_prevalence": hcp_rate.reindex(all_codes).to_numpy(),
-            "geom_display": display,
-            "source": source,
-            "is_demo": False,
+            **_area_figures(figs, hcp_rate, all_codes),
         },
-        geometry=geoms,
-        crs=4326,
-    ).rename_geometry("geom")
+        geoms,
+        display=display,
+        source=source,
+    )
 
 
 def _build_regions(
@@ -369,22 +386,17 @@ def _build_regions(
         communes["population"], communes["pwd"], communes["region_code"]
     ).reindex(codes)
     hcp_rate = figures.published_rate(tables.people, "region")
-    return gpd.GeoDataFrame(
+    return _level_frame(
         {
             "code": codes,
             "name_fr": attrs["name_fr"].to_numpy(),
             "name_ar": attrs["name_ar"].to_numpy(),
-            "population": figs["population"].to_numpy(),
-            "pwd": figs["pwd"].to_numpy(),
-            "disability_prevalence": figs["disability_prevalence"].to_numpy(),
-            "hcp_disability_prevalence": hcp_rate.reindex(codes).to_numpy(),
-            "geom_display": join.simplify_coverage(geoms, DISPLAY_TOLERANCE["regions"]),
-            "source": source,
-            "is_demo": False,
+            **_area_figures(figs, hcp_rate, codes),
         },
-        geometry=geoms,
-        crs=4326,
-    ).rename_geometry("geom")
+        geoms,
+        display=join.simplify_coverage(geoms, DISPLAY_TOLERANCE["regions"]),
+        source=source,
+    )
 
 
 def _build_report(
