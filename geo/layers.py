@@ -352,17 +352,6 @@ LAYERS: dict[str, LayerSpec] = {
     ),
 }
 
-EQUIPMENT = (
-    "walkway_to_water",
-    "amphibious_chair",
-    "adapted_wc",
-    "adapted_shower",
-    "reserved_parking",
-    "shade",
-    "trained_staff",
-)
-
-
 def get_layer(name: str) -> LayerSpec:
     """The layer called ``name`` (``NotFoundError`` listing the known layers otherwise)."""
     spec = LAYERS.get(name.strip().lower().replace("-", "_"))
