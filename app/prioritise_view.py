@@ -1584,14 +1584,9 @@ def sites_file(results: Mapping[str, Any], fmt: str) -> bytes:
         data.units("provinces").set_index("code"),
         gain_unit(measure(results)),  # in the page's language, as the table's heading says
     )
-    if fmt != "gpkg":
-        yes, no = t("yes"), t("no")
-        for row in named:
-            if row.get("forced") is not None:
-                row["forced"] = yes if row["forced"] else no
     # the CSV as every download of the app writes it: ';' and 5000000 in French
     lang = current_language()
-    return sites_bytes(named, fmt, csv=csv_dialect(lang), lang=lang)
+    return sites_bytes(named, fmt, csv=csv_dialect(lang), lang=lang, yes_no=(t("yes"), t("no")))
 
 
 def _show_param(key: str, value: Any, site_names: Mapping[str, str] | None = None) -> str:

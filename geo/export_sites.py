@@ -110,10 +110,24 @@ def _blank(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def _as_written(frame: gpd.GeoDataFrame, fmt: str, lang: str) -> gpd.GeoDataFrame:
-    """``frame`` as ``fmt`` writes it: a KML's sites get their placemark names
+WORDED_FORMATS = ("csv", "xlsx", "kml")
+"""The formats read by a person (a spreadsheet, Google Earth's balloon): ``forced`` is
+written there as words, yes/no; a GeoPackage or GeoJSON keeps it a boolean for a GIS."""
+
+
+def _as_written(
+    frame: gpd.GeoDataFrame, fmt: str, lang: str, yes_no: tuple[str, str] = ("yes", "no")
+) -> gpd.GeoDataFrame:
+    """``frame`` as ``fmt`` writes it: in a CSV, a workbook or a KML whether a site was
+    forced reads ``yes_no`` (a sheet showed ``True``/``False`` from the command line, where
+    the page's download read yes/no); a KML's sites get their placemark names
     (:func:`placemark_names`) and a whole-number rank (GDAL's KML writes a 64-bit integer as
     text)."""
+    if fmt in WORDED_FORMATS and "forced" in frame.columns:
+        frame = frame.copy()
+        frame["forced"] = frame["forced"].map(
+            lambda v: None if _blank(v) else yes_no[0] if bool(v) else yes_no[1]
+        )
     if fmt != "kml":
         return frame
     out = frame.copy()
@@ -130,12 +144,14 @@ def sites_bytes(
     layer: str = "proposed_sites",
     csv: CsvDialect = CSV_DIALECTS["en"],
     lang: str = "fr",
+    yes_no: tuple[str, str] = ("yes", "no"),
 ) -> bytes:
     """The sites as the bytes of a ``gpkg`` (one point layer named ``layer``), ``csv``
     (UTF-8 with BOM, ``lon``/``lat`` columns, separator and decimal mark as ``csv`` says),
     ``xlsx`` file (one sheet, the CSV's columns) or ``kml`` (one placemark per site, named
     by its rank and its name in ``lang``: :func:`placemark_names`), written by
-    :func:`geo.export.write_frame`.
+    :func:`geo.export.write_frame`. Whether a site was forced reads ``yes_no`` in a CSV, a
+    workbook or a KML (the page's words), a boolean in a GeoPackage.
 
     The codes are text as the database holds them; a CSV reader must be told to keep them
     text (see the module's docstring for why the CSV does not disguise them)."""
@@ -143,7 +159,7 @@ def sites_bytes(
         raise DataError(
             f"cannot write sites as {fmt!r}", hint=f"formats: {', '.join(SITE_FORMATS)}"
         )
-    frame = _as_written(sites_frame(sites), fmt, lang)
+    frame = _as_written(sites_frame(sites), fmt, lang, yes_no)
     with tempfile.TemporaryDirectory(prefix="walouja-sites-") as folder:
         path = Path(folder) / f"{layer}.{fmt}"
         write_frame(frame, path, fmt, layer=layer, csv=csv)
@@ -159,8 +175,10 @@ def export_sites(
 ) -> ExportResult:
     """Write the sites to ``path`` as ``export_layer`` writes a layer: GeoPackage, GeoJSON,
     CSV, an Excel workbook or KML (``fmt``, else from the extension; a KML's placemarks
-    named by rank and French name, as :func:`placemark_names` says), a file already there
-    replaced, a folder that does not exist refused before anything is written.
+    named by rank and French name, as :func:`placemark_names` says; whether a site was
+    forced as the English page writes it, yes/no, except in a GeoPackage or GeoJSON, which
+    keep a boolean), a file already there replaced, a folder that does not exist refused
+    before anything is written.
 
     Raises
     ------

@@ -683,6 +683,52 @@ def test_cli_exports_a_scenarios_sites_with_the_databases_codes(
     assert read_kml(tmp_path / "earth").records["Name"].tolist() == earth["Name"].tolist()
 
 
+def test_cli_export_says_kept_sites_in_words_as_the_english_page_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # the command line's CSV read "True"/"False" where the page's download read yes/no: a
+    # spreadsheet's reader reads words (a French Excel keeps "True" as text), and the same
+    # scenario's CSV is now the English page's, byte for byte; a GIS file keeps a boolean
+    from streamlit.testing.v1 import AppTest
+
+    with engine.connect() as c:
+        figuig = c.execute(
+            sa.text("SELECT code FROM communes WHERE name_fr = 'Figuig' LIMIT 1")
+        ).scalar_one()
+    done = _cli("prioritise", "--new", "2", "--force", figuig, "--time-limit", "20", "--json")
+    assert done.returncode == 0, done.stderr
+    run_id = json.loads(done.stdout)["run_id"]
+    files = {}
+    for fmt in ("csv", "xlsx", "kml", "geojson", "gpkg"):
+        files[fmt] = tmp_path / f"sites.{fmt}"
+        written = _cli("scenarios", "export", str(run_id), str(files[fmt]))
+        assert written.returncode == 0, written.stderr
+    table = pd.read_csv(files["csv"], dtype=str)
+    expected = ["yes" if c == figuig else "no" for c in table["commune_code"]]
+    assert expected.count("yes") == 1
+    assert table["forced"].tolist() == expected
+    for fmt in ("xlsx", "kml"):
+        assert pyogrio.read_dataframe(files[fmt])["forced"].tolist() == expected, fmt
+    for fmt in ("geojson", "gpkg"):
+        kept = gpd.read_file(files[fmt])
+        assert kept["forced"].tolist() == [c == figuig for c in kept["commune_code"]], fmt
+
+    def page() -> None:
+        import streamlit as st
+
+        from app import prioritise_view as pv
+
+        results = pv.load(st.session_state["run_id"])["results"]
+        st.session_state["csv"] = pv.sites_file(results, "csv")
+
+    at = AppTest.from_function(page, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["run_id"] = run_id
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["csv"] == files["csv"].read_bytes()
+
+
 def test_cli_export_refuses_what_it_cannot_write(tmp_path: Path) -> None:
     missing = tmp_path / "no" / "sites.csv"
     done = _cli("scenarios", "export", "1", str(missing))
