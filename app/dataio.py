@@ -17,11 +17,13 @@ import pandas as pd
 
 from app.context import app_settings
 from app.i18n import (
+    bidi_own,
     catalogues,
     current_language,
     error_texts,
     grouped,
     has_key,
+    list_words,
     note_text,
     t,
     translate,
@@ -178,7 +180,7 @@ def expected_columns(layer: str) -> pd.DataFrame:
             t("data.col.column"): column,
             t("data.col.required"): t("yes") if required else t("no"),
             t("data.col.values"): values,
-            t("data.col.aliases"): ", ".join(names) or "—",
+            t("data.col.aliases"): list_words(names, current_language()) or "—",
         }
 
     rows = [
@@ -210,7 +212,7 @@ def value_words(name: str, values: Sequence[str], lang: str, *, codes: bool = Fa
     from geo.validate import LABELLED_VALUES
 
     if lang == "en":
-        return translate("list.separator", lang).join(values)
+        return list_words(values, lang)
     if name not in LABELLED_VALUES:
         # the centre types are codes the page shows as they are (COAPH, EPS), except
         # "other", which it words (« Autre »): its label, and the code the importer reads
@@ -220,12 +222,12 @@ def value_words(name: str, values: Sequence[str], lang: str, *, codes: bool = Fa
             else v
             for v in values
         ]
-        return translate("list.separator", lang).join(worded)
+        return list_words(worded, lang)
     shown = []
     for value in values:
         label = choice_label(name, value, lang)
         shown.append(f"{label} ({value})" if codes and label != value else label)
-    return translate("list.separator", lang).join(shown)
+    return list_words(shown, lang)
 
 
 def reason_text(problem: Problem, lang: str | None = None) -> str:
@@ -243,6 +245,13 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
         # « en activité, en construction… », the words the page shows and the importer
         # reads, where the codes read English ("operating, under_construction…")
         params["expected"] = value_words(problem.field, str(params["expected"]).split(", "), lang)
+    # a figure or code the file gave, on a right-to-left page, keeps its own order ("-5"
+    # read "5-"; the values « 'x', 'y' » the other way round)
+    for name in ("value", "minimum", "maximum"):
+        if name in params:
+            params[name] = bidi_own(str(params[name]), lang)
+    if "values" in params:
+        params["values"] = list_words(str(params["values"]).split(", "), lang, ", ")
     if problem.code == "invalid_geometry" and "detail" in params:
         params["detail"] = geometry_fault(str(params["detail"]), lang)
     if lang == "ar" and "distance" in params:

@@ -337,6 +337,28 @@ def join_list(items: Iterable[str]) -> str:
     return t("list.separator").join(items)
 
 
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+"""A letter of a right-to-left script (Hebrew, Arabic and their presentation forms)."""
+
+
+def bidi_own(text: str, lang: str) -> str:
+    """``text`` laid out on its own on a right-to-left page when it has no right-to-left
+    letter (a code, a column name, a figure typed in a file): between a first-strong
+    isolate and its end, so that a sign stays before its figure ("-5" read "5-" in an Arabic
+    sentence) and the words around do not take it into their run. As is otherwise."""
+    if not text or not is_rtl(lang) or _RTL_LETTER.search(text):
+        return text
+    return f"\u2068{text}\u2069"
+
+
+def list_words(items: Iterable[str], lang: str, separator: str | None = None) -> str:
+    """``items`` as a list in ``lang`` (its ``list.separator`` unless ``separator``), each
+    Latin item on its own on a right-to-left page (:func:`bidi_own`): "COAPH، CAS، CAPE"
+    was one left-to-right run, read from the right as "CAPE، CAS، COAPH"."""
+    sep = translate("list.separator", lang) if separator is None else separator
+    return sep.join(bidi_own(item, lang) for item in items)
+
+
 def name_column(lang: str | None = None) -> str:
     """Which name column to show first: ``name_ar`` in Arabic, ``name_fr`` otherwise."""
     return "name_ar" if (lang or current_language()) == "ar" else "name_fr"
