@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linprog
 
 Instance = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -36,6 +38,38 @@ def instance(
     prov_c = names[(cand[:, 0] // 34).astype(int)]
     prov_e = names[(ex[:, 0] // 34).astype(int)]
     return dc, de, w, prov_d, prov_c, prov_e
+
+
+def province_minimum(
+    de: np.ndarray,
+    prov_d: np.ndarray,
+    prov_c: np.ndarray,
+    prov_e: np.ndarray,
+    *,
+    new: int,
+    minimum: int = 2,
+) -> dict[str, Any]:
+    """A model's keywords for ``new`` sites with ``minimum`` centres, existing or new, in
+    each province of an :func:`instance` (its matrix of existing centres ``de``)."""
+    return {
+        "new": new,
+        "existing_cost_matrix": de,
+        "min_per_province": minimum,
+        "demand_province": prov_d,
+        "candidate_province": prov_c,
+        "existing_province": prov_e,
+    }
+
+
+def meets_minimum(
+    prov_c: np.ndarray, prov_e: np.ndarray, sites: Iterable[int], minimum: int = 2
+) -> bool:
+    """Whether the existing centres and ``sites`` put ``minimum`` centres in each province
+    (A, B and C) of an :func:`instance`."""
+    chosen = list(sites)
+    existing = pd.Series(prov_e).value_counts()
+    counts = pd.Series(prov_c[chosen]).value_counts() if chosen else pd.Series(dtype=int)
+    return all(existing.get(p, 0) + counts.get(p, 0) >= minimum for p in ("A", "B", "C"))
 
 
 def covered(

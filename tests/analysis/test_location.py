@@ -15,6 +15,7 @@ from tests.analysis.location_cases import assigned as _assigned
 from tests.analysis.location_cases import covered as _covered
 from tests.analysis.location_cases import instance as _instance
 from tests.analysis.location_cases import median as _median
+from tests.analysis.location_cases import meets_minimum, province_minimum
 from tests.analysis.location_cases import served as _served
 from walouja.errors import AnalysisError, DataError, InfeasibleError, NotFoundError
 
@@ -81,19 +82,10 @@ def test_pmedian_without_existing_centres_is_the_classic_p_median():
 @pytest.mark.parametrize("model", ["mclp", "pmedian"])
 def test_existing_fixed_and_province_minimum_hold(model):
     dc, de, w, prov_d, prov_c, prov_e = _instance(7)
-    kwargs: dict[str, Any] = {
-        "new": 4,
-        "existing_cost_matrix": de,
-        "min_per_province": 2,
-        "demand_province": prov_d,
-        "candidate_province": prov_c,
-        "existing_province": prov_e,
-    }
-    existing = pd.Series(prov_e).value_counts()
+    kwargs = province_minimum(de, prov_d, prov_c, prov_e, new=4)
 
     def ok(s):
-        counts = pd.Series(prov_c[list(s)]).value_counts() if s else pd.Series(dtype=int)
-        return all(existing.get(p, 0) + counts.get(p, 0) >= 2 for p in ("A", "B", "C"))
+        return meets_minimum(prov_c, prov_e, s)
 
     if model == "mclp":
         best = max(_covered(dc, de, w, 25.0, s) for s in _subsets(dc.shape[1], 4, ok))

@@ -17,7 +17,7 @@ import analysis.location.models as models
 from analysis.location import MCLP, PMedian, _milp
 from analysis.location._base import _Clock, _highs_margin, _Kernel
 from analysis.location._milp import MilpBuilder
-from tests.analysis.location_cases import Instance, instance
+from tests.analysis.location_cases import Instance, instance, meets_minimum, province_minimum
 from tests.analysis.location_cases import covered as _covered
 from tests.analysis.location_cases import median as _median
 
@@ -55,25 +55,14 @@ def test_truncated_pmedian_equals_enumeration(always_truncate, seed, n_e, mip_st
 
 def test_truncated_pmedian_keeps_the_rules(always_truncate):
     dc, de, w, prov_d, prov_c, prov_e = _instance(4, n_c=12)
-    kwargs: dict[str, Any] = {
-        "new": 4,
-        "existing_cost_matrix": de,
-        "min_per_province": 2,
-        "demand_province": prov_d,
-        "candidate_province": prov_c,
-        "existing_province": prov_e,
+    kwargs = {
+        **province_minimum(de, prov_d, prov_c, prov_e, new=4),
         "forced": [5],
         "excluded": [0],
     }
-    existing = pd.Series(prov_e).value_counts()
 
     def ok(s):
-        counts = pd.Series(prov_c[list(s)]).value_counts()
-        return (
-            5 in s
-            and 0 not in s
-            and all(existing.get(q, 0) + counts.get(q, 0) >= 2 for q in ("A", "B", "C"))
-        )
+        return 5 in s and 0 not in s and meets_minimum(prov_c, prov_e, s)
 
     subsets = [s for k in range(5) for s in itertools.combinations(range(12), k) if ok(s)]
     best = min(_median(dc, de, w, s) for s in subsets)
