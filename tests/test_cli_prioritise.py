@@ -476,10 +476,11 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
             "--min-per-province",
         ),
         (
-            ["prioritise", "--new", "2", "--force", "99.999.99.99"],
-            # it said no more: what names a site
-            "forced: no candidate site '99.999.99.99' — name a commune by its code, such as "
-            "04.421.01.01",
+            ["prioritise", "--new", "2", "--force", "04.421.01.01"],
+            # it said no more: what names a site; its example was that very code, which no
+            # commune has (Rabat is 04.421.01.0): it is now the closest that exists
+            "forced: no candidate site '04.421.01.01' — name a commune by its code, such as "
+            "04.421.01.0 for Rabat;",
         ),
         (["prioritise"], "--new"),
         (["prioritise", "--new", "0"], "--new 0 asks for no new centre"),

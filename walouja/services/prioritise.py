@@ -397,8 +397,8 @@ def run_prioritise(
                 raise
             raise NotFoundError(
                 exc.message,
-                hint="name a commune by its code, such as 04.421.01.01 (walouja coverage --by "
-                "commune lists them)"
+                hint=f"name a commune by its code, such as {_commune_like(demand, exc.message)}; "
+                "walouja coverage --by commune lists them"
                 if candidates is None
                 else "name a candidate site by its id: a file's id column (site-2, site-3… "
                 "by row when it has none), a layer's <layer>:<external id> (walouja prioritise "
@@ -736,6 +736,32 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
             "by_province_differs": why,
         }
     )
+
+
+def _commune_like(demand: pd.DataFrame, message: str) -> str:
+    """A commune's code and name closest to the code ``message`` quotes (the refusal of a
+    forced or excluded site): an example that exists ("such as 04.421.01.01" named a code no
+    commune has, the one typed, say).
+
+    Examples
+    --------
+    >>> demand = pd.DataFrame({"code": ["04.421.01.0", "04.421.01.07", "02.411.03.07"],
+    ...     "name_fr": ["Rabat", "Touarga", "Bsara"]})
+    >>> _commune_like(demand, "forced: no candidate site '04.421.01.01'")
+    '04.421.01.0 for Rabat'
+    >>> _commune_like(demand, "excluded: no candidate site 'Bsara'")
+    '02.411.03.07 for Bsara'
+    """
+    import difflib
+
+    typed = message.split("'")[1] if message.count("'") >= 2 else message
+    codes = demand["code"].astype(str).tolist()
+    names = demand["name_fr"].astype(str).tolist()
+    by_name = {n.casefold(): c for n, c in zip(names, codes, strict=True)}
+    code = by_name.get(typed.strip().casefold()) or next(
+        iter(difflib.get_close_matches(typed, codes, n=1, cutoff=0.0)), codes[0]
+    )
+    return f"{code} for {names[codes.index(code)]}"
 
 
 def named_sites(conn: Connection, results: dict[str, Any]) -> list[dict[str, Any]]:
