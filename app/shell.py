@@ -114,8 +114,19 @@ BASE_CSS = """
   [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
     display: none;
   }
+  /* figures four to a row (in a block whose key begins with FIGURES_KEY) take the size
+     their column has room for, at most Streamlit's 2.25rem: at 800 px, columns of 105 px
+     cut the population at "36 4…" ("…591" in Arabic, as if 591 people lived in Morocco) */
+  [class*="st-key-fitted_figures"] [data-testid="stMetric"] { container-type: inline-size; }
+  [class*="st-key-fitted_figures"] [data-testid="stMetricValue"] {
+    font-size: min(2.25rem, 19cqi);
+  }
 </style>
 """
+
+FIGURES_KEY = "fitted_figures"
+"""The key (or beginning of the key) of a block whose figures (``st.metric``) shrink to fit
+their columns (see :data:`BASE_CSS`)."""
 
 # Streamlit words its file uploader in English whatever the page's language ("Upload",
 # "200MB per file"): the button takes the page's word, and the limit is in each page's own

@@ -65,7 +65,9 @@ else:
     coverage_note = t("empty.centres")
 
 st.header(t("overview.national"))
-m1, m2, m3, m4 = st.columns(4)
+# the figures' size follows their columns' (a narrow window cut "36 490 591" at "36 4…")
+figures_block = st.container(key=shell.FIGURES_KEY)
+m1, m2, m3, m4 = figures_block.columns(4)
 # the communes' municipal population, not HCP's legal population (which adds the population
 # counted apart); the prevalence's 4.75 % is HCP's rounded commune rates, not its 4.8 %
 m1.metric(t("field.population"), fmt_number(population), help=t("overview.population_help"))
@@ -76,7 +78,7 @@ m3.metric(
     help=t("overview.prevalence_help"),
 )
 m4.metric(t("overview.centres_operating"), fmt_number(operating))
-m5, m6, m7, m8 = st.columns(4)
+m5, m6, m7, m8 = figures_block.columns(4)
 m5.metric(t("field.places"), fmt_number(places))
 m6.metric(
     t("indicator.places_per_10k"), fmt_number(places * 1e4 / pwd if pwd else None, decimals=1)

@@ -1,0 +1,37 @@
+"""The pages in a narrow window (800 px, the sidebar open): what they show reads whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+
+_CUT_FIGURES = """() => {
+    const cut = x => x.scrollWidth > x.clientWidth + 1;
+    const sel = '[data-testid=stMetricValue], [data-testid=stMetricValue] *';
+    return [...document.querySelectorAll(sel)].filter(cut).map(x => x.textContent);
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_at_800_px_the_national_figures_read_whole(app: str, browser: Any, lang: str) -> None:
+    # four figures a row in columns of 105 px: the population read "36 4…" ("…591" in
+    # Arabic, as if 591 people lived in Morocco), the persons with disabilities "1 73…"
+    context = browser.new_context(viewport={"width": 800, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{app}/?lang={lang}")
+        figures = page.locator("[data-testid='stMetricValue']")
+        figures.nth(7).wait_for()
+        assert page.locator("[data-testid='stSidebar']").is_visible()  # 300 px of the 800
+        assert page.evaluate(_CUT_FIGURES) == []
+        texts = figures.all_inner_texts()
+        assert any(t.replace("\u202f", "").replace(",", "").isdigit() and len(t) > 9 for t in texts)
+        page.screenshot(path=str(ARTIFACTS / f"overview-800-{lang}.png"))
+    finally:
+        context.close()
