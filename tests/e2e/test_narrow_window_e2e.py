@@ -7,14 +7,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_coverage_e2e import _CUT_FIGURES  # a figure cut by its box
 
 pytestmark = pytest.mark.e2e
-
-_CUT_FIGURES = """() => {
-    const cut = x => x.scrollWidth > x.clientWidth + 1;
-    const sel = '[data-testid=stMetricValue], [data-testid=stMetricValue] *';
-    return [...document.querySelectorAll(sel)].filter(cut).map(x => x.textContent);
-}"""
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
