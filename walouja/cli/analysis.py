@@ -122,6 +122,18 @@ def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, st
     return "\n".join(out)
 
 
+def run_payload(analysis: str, outcome: RunOutcome) -> dict[str, Any]:
+    """The keys every analysis's ``--json`` opens with: ``analysis`` (its name), the run
+    (``run_id``, ``reused``, ``duration_s``) and its ``params``."""
+    return {
+        "analysis": analysis,
+        "run_id": outcome.run_id,
+        "reused": outcome.reused,
+        "duration_s": outcome.duration_s,
+        "params": outcome.params,
+    }
+
+
 def run_note(outcome: RunOutcome) -> str:
     """Which run answered: a stored one (reused) or a new one and its time."""
     if outcome.reused:
@@ -141,6 +153,13 @@ def centres_used(
 
 _BY_HELP = "Level of the rows: commune, province, region or nation."
 _STATUS_HELP = "Centre status to include (repeatable; default operating)."
+
+# the options of every stored analysis run (coverage, access, equity, gaps)
+Fresh = Annotated[bool, typer.Option("--fresh", help="Recompute even if a stored run matches.")]
+RunName = Annotated[str | None, typer.Option("--name", help="Label of the stored run.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+# the first columns of a table of units: the unit and its persons with disabilities
+_UNIT_COLUMNS = [("code", "code", "str"), ("name_fr", "name", "str"), ("pwd", "pwd", "int")]
 
 
 def any_type(centre_type: str | None) -> str | None:
@@ -192,9 +211,9 @@ def coverage_command(
         help="Points farther than this from the road network are unreachable "
         f"(with --osm; default {DEFAULT_MAX_SNAP_KM:g}).",
     ),
-    fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
-    name: str = typer.Option(None, "--name", help="Label of the stored run."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    fresh: Fresh = False,
+    name: RunName = None,
+    as_json: AsJson = False,
 ) -> None:
     """Share of persons with disabilities living within a distance (or time) of a centre."""
     if osm is None and threshold_min is not None:
@@ -257,11 +276,7 @@ def coverage_command(
     if as_json:
         emit_json(
             {
-                "analysis": "coverage",
-                "run_id": outcome.run_id,
-                "reused": outcome.reused,
-                "duration_s": outcome.duration_s,
-                "params": outcome.params,
+                **run_payload("coverage", outcome),
                 "by": by,
                 "n_centres": outcome.results["n_centres"],
                 "rows": rows,
@@ -283,9 +298,7 @@ def coverage_command(
         else ("mean_time_min", "mean min", "f1")
     )
     columns = [
-        ("code", "code", "str"),
-        ("name_fr", "name", "str"),
-        ("pwd", "pwd", "int"),
+        *_UNIT_COLUMNS,
         ("pwd_covered", "covered", "int"),
         ("share_covered", "share", "pct"),
         ("pwd_unserved", "unserved", "int"),
@@ -326,9 +339,9 @@ def access_command(
         "--detour-factor",
         help=f"Multiply straight-line km, 1 to {MAX_DETOUR} (e.g. 1.3 to estimate road km).",
     ),
-    fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
-    name: str = typer.Option(None, "--name", help="Label of the stored run."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    fresh: Fresh = False,
+    name: RunName = None,
+    as_json: AsJson = False,
 ) -> None:
     """Capacity-aware access (2SFCA / E2SFCA): places per person with disabilities in reach."""
     check_distance(catchment_km, "--catchment-km", "60")
@@ -354,11 +367,7 @@ def access_command(
     if as_json:
         emit_json(
             {
-                "analysis": "access",
-                "run_id": outcome.run_id,
-                "reused": outcome.reused,
-                "duration_s": outcome.duration_s,
-                "params": outcome.params,
+                **run_payload("access", outcome),
                 "by": by,
                 "n_centres": outcome.results["n_centres"],
                 "capacity_total": outcome.results["capacity_total"],
@@ -385,9 +394,7 @@ def access_command(
         f"{run_note(outcome)}"
     )
     columns = [
-        ("code", "code", "str"),
-        ("name_fr", "name", "str"),
-        ("pwd", "pwd", "int"),
+        *_UNIT_COLUMNS,
         ("access_per_10k", "places/10k pwd", "f1"),
         ("pwd_no_access", "pwd no access", "int"),
         ("share_no_access", "share", "pct"),

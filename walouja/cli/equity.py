@@ -27,7 +27,16 @@ from walouja.cli._common import (
     missing_capacity_option,
     settings,
 )
-from walouja.cli.analysis import any_type, centres_used, detour_note, run_note
+from walouja.cli.analysis import (
+    AsJson,
+    Fresh,
+    RunName,
+    any_type,
+    centres_used,
+    detour_note,
+    run_note,
+    run_payload,
+)
 from walouja.limits import MAX_DETOUR, MAX_DISTANCE_KM, check_distance
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
@@ -252,9 +261,9 @@ def equity_command(
     missing_capacity: str = typer.Option(
         "median", "--missing-capacity", help="Unknown capacities: median, error or a number."
     ),
-    fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
-    name: str = typer.Option(None, "--name", help="Label of the stored run."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    fresh: Fresh = False,
+    name: RunName = None,
+    as_json: AsJson = False,
 ) -> None:
     """How unequally an indicator is spread over persons with disabilities (Gini, Theil...)."""
     indicator, by = indicator.strip().lower(), by.strip().lower()  # as types and methods are
@@ -283,11 +292,7 @@ def equity_command(
     if as_json:
         emit_json(
             {
-                "analysis": "equity",
-                "run_id": out.run_id,
-                "reused": out.reused,
-                "duration_s": out.duration_s,
-                "params": out.params,
+                **run_payload("equity", out),
                 **out.results,
                 "demo_rows": demo,
             }
@@ -312,9 +317,9 @@ def gaps_command(
         "--missing-capacity",
         help="Places of a centre of unknown capacity: median (of the known ones) or a number.",
     ),
-    fresh: bool = typer.Option(False, "--fresh", help="Recompute even if a stored run matches."),
-    name: str = typer.Option(None, "--name", help="Label of the stored run."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    fresh: Fresh = False,
+    name: RunName = None,
+    as_json: AsJson = False,
 ) -> None:
     """Policy gaps: provinces without a COAPH, regions short of places, Accessible Cities."""
     check_centre_type(centre_type)
@@ -335,11 +340,7 @@ def gaps_command(
     if as_json:
         emit_json(
             {
-                "analysis": "gaps",
-                "run_id": out.run_id,
-                "reused": out.reused,
-                "duration_s": out.duration_s,
-                "params": out.params,
+                **run_payload("gaps", out),
                 **out.results,
                 "demo_rows": demo,
             }
