@@ -22,6 +22,15 @@ _ARABIC_FOLD = str.maketrans(
         "ؤ": "و",
         "ئ": "ي",
         "ـ": None,  # tatweel
+        # one sound in Morocco, written either way: HCP's « الناضور » is most people's
+        # « الناظور » (Nador); « ظ » is the one whose Latin spellings include both's
+        "ض": "ظ",
+        # the « g » Moroccans write « ڭ » (Persian keyboards « گ »), HCP « ك »: « ڭلميم »
+        "ڭ": "ك",
+        "گ": "ك",
+        "ک": "ك",  # the Persian keyboard's kaf
+        "ی": "ي",  # and its ya
+        "ڤ": "ف",  # the « v » of some names and loanwords
     }
 )
 _SEPARATORS = re.compile(r"[\s'’`\-_.()،,]+")
@@ -71,7 +80,8 @@ short query still finds a whole name spelled otherwise (see :data:`SHORT_KEY_LET
 
 def normalise(text: str) -> str:
     """Fold ``text`` for matching: lower case, no accents, no Arabic diacritics or tatweel,
-    one spelling of alef/ya/ta marbuta, punctuation and spaces collapsed to one space.
+    one spelling of alef/ya/ta marbuta (and of the letters Moroccans write two ways, « ض »
+    and « ظ », « ك » and « ڭ »), punctuation and spaces collapsed to one space.
 
     >>> normalise("Fès-Médina") == normalise("fes medina")
     True

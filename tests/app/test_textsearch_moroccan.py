@@ -79,6 +79,13 @@ def _listed(found: pd.DataFrame) -> list[tuple[str, str]]:
         ("كلميم", "Guelmim"),
         ("لعيون", "Laâyoune"),
         ("سلا", "Salé"),
+        # « ظ » and « ض » are one sound in Morocco: HCP writes « الناضور », most « الناظور »
+        ("الناظور", "Nador"),
+        ("الناضور", "Nador"),
+        # the « g » Moroccans write « ڭ » (or Persian « گ »), where HCP writes « ك »
+        ("ڭلميم", "Guelmim"),
+        ("گلميم", "Guelmim"),
+        ("خريبڭة", "Khouribga"),
     ],
 )
 def test_a_place_is_found_as_moroccans_write_it(
