@@ -62,6 +62,9 @@ _URL = "https://www.hcp.ma/file/242671/"
 _ATTRIBUTION = provenance.english("census.attribution")
 _NOTES = provenance.english("census.notes")
 
+# the columns every level's table ends with, and a province's or a region's figures
+_STORED_COLUMNS = ("geom", "geom_display", "source", "is_demo")
+_AREA_FIGURES = ("population", "pwd", "disability_prevalence", "hcp_disability_prevalence")
 _COMMUNE_COLUMNS = (
     "code",
     "name_fr",
@@ -72,10 +75,7 @@ _COMMUNE_COLUMNS = (
     "cercle_code",
     *figures.COMMUNE_FIGURES,
     "match_method",
-    "geom",
-    "geom_display",
-    "source",
-    "is_demo",
+    *_STORED_COLUMNS,
 )
 _PROVINCE_COLUMNS = (
     "code",
@@ -85,28 +85,10 @@ _PROVINCE_COLUMNS = (
     "region_code",
     "is_nested",
     "parent_code",
-    "population",
-    "pwd",
-    "disability_prevalence",
-    "hcp_disability_prevalence",
-    "geom",
-    "geom_display",
-    "source",
-    "is_demo",
+    *_AREA_FIGURES,
+    *_STORED_COLUMNS,
 )
-_REGION_COLUMNS = (
-    "code",
-    "name_fr",
-    "name_ar",
-    "population",
-    "pwd",
-    "disability_prevalence",
-    "hcp_disability_prevalence",
-    "geom",
-    "geom_display",
-    "source",
-    "is_demo",
-)
+_REGION_COLUMNS = ("code", "name_fr", "name_ar", *_AREA_FIGURES, *_STORED_COLUMNS)
 _INTEGER_COLUMNS = frozenset(
     {"population", "population_urban", "population_rural", "population_male", "population_female"}
 )
