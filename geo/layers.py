@@ -352,6 +352,7 @@ LAYERS: dict[str, LayerSpec] = {
     ),
 }
 
+
 def get_layer(name: str) -> LayerSpec:
     """The layer called ``name`` (``NotFoundError`` listing the known layers otherwise)."""
     spec = LAYERS.get(name.strip().lower().replace("-", "_"))
