@@ -187,7 +187,8 @@ def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str, csv: Csv
         finally:
             pyogrio.set_gdal_config_options({"LIBKML_NAME_FIELD": before})
     else:
-        flat.to_file(path, driver="GeoJSON")
+        # the collection's "name" (QGIS names the layer after it), not the temporary file's
+        flat.to_file(path, layer=layer, driver="GeoJSON")
 
 
 def check_writable(path: Path, *, what: str = "") -> None:

@@ -260,3 +260,17 @@ def test_a_kml_written_under_another_name_is_one_file(tmp_path: Path, name: str)
     assert out.is_file()
     assert read_kml(out).records["Name"].tolist() == ["Plage Ain Diab", "شاطئ الصخيرات"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no partial file left
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml"])
+def test_an_exported_file_names_its_layer_as_walouja_does(tmp_path: Path, fmt: str) -> None:
+    # a GeoJSON export was named by its temporary file: QGIS listed the layer of
+    # "walouja_centres.geojson" as ".walouja_centres.partial"
+    frame = gpd.GeoDataFrame(
+        {"name": ["Centre Ibn Sina"]},
+        geometry=gpd.points_from_xy([FES[0]], [FES[1]]),
+        crs="EPSG:4326",
+    )
+    out = tmp_path / f"walouja_centres.{fmt}"
+    write_frame(frame, out, fmt, layer="centres")
+    assert [str(name) for name, _kind in pyogrio.list_layers(out)] == ["centres"]
