@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -288,31 +287,13 @@ def test_a_new_port_while_the_cluster_runs_says_how_to_move_it(
 
 
 def test_a_program_other_than_postgresql_on_the_port_is_named(
-    cluster_env: dict[str, str],
+    cluster_env: dict[str, str], web_server: int
 ) -> None:
     # a web server answered on the port of DATABASE_URL: "cannot use the database at …:
     # connection to server … failed: received invalid response to SSL negotiation: H"
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    port = server.getsockname()[1]
-
-    def answer() -> None:
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            with conn:
-                conn.recv(1024)
-                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-
-    threading.Thread(target=answer, daemon=True).start()
-    try:
-        env = {**cluster_env, "DATABASE_URL": f"postgresql://x:y@127.0.0.1:{port}/db"}
-        out = _run(env, "db", "status", "--json")
-    finally:
-        server.close()
+    port = web_server
+    env = {**cluster_env, "DATABASE_URL": f"postgresql://x:y@127.0.0.1:{port}/db"}
+    out = _run(env, "db", "status", "--json")
     assert out.returncode == 1
     assert out.stderr == (
         f"walouja: something other than PostgreSQL answers at postgresql://x:***@127.0.0.1:"

@@ -5,10 +5,6 @@ language and what to do, never a traceback nor the driver's English sentence."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -142,30 +138,6 @@ def test_a_server_that_does_not_answer_is_worded_in_the_pages_language(
     assert not at.code  # the project's commands do not start another server
 
 
-@pytest.fixture
-def web_server() -> Iterator[int]:
-    """A port where a web server (not PostgreSQL) answers: its number."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-
-    def answer() -> None:
-        while True:
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            with conn:
-                conn.recv(1024)
-                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-
-    threading.Thread(target=answer, daemon=True).start()
-    try:
-        yield int(server.getsockname()[1])
-    finally:
-        server.close()
-
-
 @pytest.mark.parametrize(
     ("lang", "said", "todo"),
     [
@@ -213,6 +185,18 @@ def test_the_projects_server_on_another_port_says_how_to_move_it(
     assert not at.code  # `walouja db up` alone would not mend it
 
 
+@pytest.fixture
+def scratch_named(
+    settings: Settings, scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The pages on the scratch database, named by its name on the local cluster (the tests
+    that change the name are skipped on another server): its settings."""
+    if not settings.uses_local_cluster:
+        pytest.skip("the local cluster's database name is what this test changes")
+    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
+    return scratch_settings
+
+
 @pytest.mark.parametrize(
     ("lang", "said", "ok"),
     [
@@ -222,23 +206,15 @@ def test_the_projects_server_on_another_port_says_how_to_move_it(
     ],
 )
 def test_a_database_never_set_up_says_to_set_it_up(
-    settings: Settings,
-    scratch_settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    lang: str,
-    said: str,
-    ok: str,
+    scratch_named: Settings, lang: str, said: str, ok: str
 ) -> None:
     # an empty database (no PostGIS, no migrations): the sidebar said "Base de données
     # connectée (révision —)", the pages "make run / walouja load", and `walouja load`
     # refused it ("apply the migrations with `walouja db up`")
-    if not settings.uses_local_cluster:
-        pytest.skip("the local cluster's database name is what this test changes")
-    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
     for page in ("1_Overview", "4_Data", "9_Sources_and_licences"):
         at = _page(lang, page)
         errors = [e.value for e in at.main.error]
-        assert any(said.format(db=scratch_settings.db_name) in e for e in errors), (page, errors)
+        assert any(said.format(db=scratch_named.db_name) in e for e in errors), (page, errors)
         # (the box's "or" in the page's language: it read "# or" on every page)
         word = translate("shell.commands_or", lang)
         assert [c.value for c in at.code] == [f"make run\n# {word}\nwalouja db up && walouja load"]
@@ -257,32 +233,24 @@ def test_a_database_never_set_up_says_to_set_it_up(
     ],
 )
 def test_a_database_behind_the_codes_migrations_says_to_update_it(
-    settings: Settings,
-    scratch_settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    lang: str,
-    said: str,
-    ok: str,
+    scratch_named: Settings, lang: str, said: str, ok: str
 ) -> None:
     # a database at an older migration read "connectée (révision 0004)" and its pages ran
     # the code's queries on the older tables; only `walouja db status` said to update it
-    if not settings.uses_local_cluster:
-        pytest.skip("the local cluster's database name is what this test changes")
-    db.ensure_postgis(scratch_settings)
-    migrate.upgrade(scratch_settings, "0004")
-    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
+    db.ensure_postgis(scratch_named)
+    migrate.upgrade(scratch_named, "0004")
     for page in ("1_Overview", "4_Data"):
         at = _page(lang, page)
         errors = [e.value for e in at.main.error]
-        assert any(said.format(db=scratch_settings.db_name) in e for e in errors), (page, errors)
+        assert any(said.format(db=scratch_named.db_name) in e for e in errors), (page, errors)
         assert "0004" in errors[0]
         assert migrate.head() in errors[0]
         assert [c.value for c in at.code] == ["walouja db up"]
         captions = " ".join(c.value for c in at.sidebar.caption)
         assert ok not in captions
         assert any("walouja db up" in w.value for w in at.sidebar.warning), page
-    migrate.upgrade(scratch_settings)  # brought up to date, it is said no more
+    migrate.upgrade(scratch_named)  # brought up to date, it is said no more
     st.cache_data.clear()  # (the database's status is kept a few seconds)
     at = _page(lang)
-    assert not any(said.format(db=scratch_settings.db_name) in e.value for e in at.main.error)
+    assert not any(said.format(db=scratch_named.db_name) in e.value for e in at.main.error)
     assert not any("walouja db up" in w.value for w in at.sidebar.warning)
