@@ -578,7 +578,24 @@ else:
         st.info(t("prioritise.no_sites"))
     elif asked is not None and n_sites < int(asked):
         left = pv.candidates_left(params, sites, len(data.units("communes")))
-        if left is not None and n_sites >= left:
+        paid = pv.affordable(params) if params.get("budget_mad") is not None else None
+        if paid is not None and paid < int(asked):
+            # a budget for fewer centres than the most asked for: it read "only 2 of the 5
+            # new centres asked for add anything: no other candidate site would add a person",
+            # where the budget paid for 2
+            st.info(
+                tn(
+                    "prioritise.fewer_budget",
+                    paid,
+                    budget=pv.amount_mad(float(params["budget_mad"])),
+                    cost=pv.amount_mad(float(params.get("cost_mad") or 0.0)),
+                    asked=fmt_number(int(asked)),
+                )
+            )
+            asked = paid  # what the budget pays for is what could be placed
+        if n_sites >= int(asked):
+            pass  # as many as the budget pays for, said above
+        elif left is not None and n_sites >= left:
             # every candidate got a centre: there were no others (a file of three sites for
             # five centres read "no other candidate site would add a person covered")
             st.info(tn("prioritise.fewer_candidates", left, asked=int(asked)))
