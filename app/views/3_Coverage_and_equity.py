@@ -366,6 +366,31 @@ with tab_rank:
             total=number(len(units)),
         )
     )
+
+
+def _gap_download(
+    frame: pd.DataFrame,
+    headers: dict[str, str],
+    decimals: dict[str, int],
+    *,
+    label: str,
+    what: str,
+    demo_rows: bool,
+    notes: dict[str, str],
+) -> None:
+    """A gaps table's CSV download, written as the Coverage table's (each column under its
+    whole heading, the notes as columns): the tab's three tables had none."""
+    st.download_button(
+        label,
+        tables.csv_bytes(frame, headers, decimals, notes),
+        # named as the Coverage table's file: what it holds, demonstration data, language
+        file_name=f"walouja_gaps_{what}{'_demo' if demo_rows else ''}_{current_language()}.csv",
+        mime="text/csv",
+        key=f"gaps_csv_{what}",
+        help=t("equity.gaps_download_help"),
+    )
+
+
 with tab_gaps:
     gap_type = centre_type or "COAPH"
     try:
@@ -381,18 +406,22 @@ with tab_gaps:
         )
         without["name"] = without[name_column()]
         gap_tag = explorer.type_tag(gap_type)
+        without_columns = ["code", "name", "pwd", "under_construction", "planned"]
+        without_headers = {
+            "code": t("field.code"),
+            "name": t("field.name"),
+            "pwd": t("field.pwd"),
+            # "COAPH en construction", not a bare "en construction" / "programmé"
+            "under_construction": t("equity.gaps_under_construction", type=gap_tag),
+            "planned": t("equity.gaps_planned", type=gap_tag),
+        }
+        without_decimals = {"pwd": 0, "under_construction": 0, "planned": 0}
         gap_table, gap_config = tables.screen_table(
-            without[["code", "name", "pwd", "under_construction", "planned"]],
-            {
-                "code": t("field.code"),
-                "name": t("field.name"),
-                "pwd": t("field.pwd"),
-                # "COAPH en construction", not a bare "en construction" / "programmé"
-                "under_construction": t("equity.gaps_under_construction", type=gap_tag),
-                "planned": t("equity.gaps_planned", type=gap_tag),
-            },
-            {"pwd": 0, "under_construction": 0, "planned": 0},
+            without[without_columns], without_headers, without_decimals
         )
+        # each file says what it counts and credits the census, as the Coverage table's does
+        demo_mark = {t("equity.csv.data_col"): t("equity.csv.demo") if demo else ""}
+        source_note = {t("equity.csv.source_col"): t("equity.csv.source")}
         if without.empty:  # the target met: said, not an empty table's headings alone
             st.success(t("equity.gaps_none", type=gap_tag))
         else:
@@ -402,6 +431,17 @@ with tab_gaps:
                 placeholder=MISSING,
                 width="stretch",
                 column_config=gap_config,
+            )
+            _gap_download(
+                without[without_columns],
+                without_headers,
+                without_decimals,
+                label=t("equity.gaps_download_without", type=gap_tag),
+                what=f"provinces_without_{gap_type}",
+                demo_rows=demo,
+                notes={t("analysis.centre_type"): filters.type_label(gap_type)}
+                | source_note
+                | demo_mark,
             )
         # the action plan's target of one centre per province is the COAPH's: for a CAS it
         # read as a target no plan sets
@@ -448,24 +488,33 @@ with tab_gaps:
                 "places_per_10k",
                 "places_to_national",
             ]
+            below_helps = {
+                "pwd": t("field.pwd"),
+                "places_per_10k": t("indicator.places_per_10k"),
+                "places_to_national": t("equity.gaps_places_to_national"),
+            }
+            below_headers = {
+                "code": t("field.code"),
+                "name": t("field.name"),
+                "pwd": t("equity.col.pwd"),
+                "centres": t("field.centres"),
+                "places": t("field.places"),
+                "places_per_10k": t("equity.col.places_per_10k"),
+                "places_to_national": t("equity.gaps_places_short"),
+            }
+            below_decimals = {
+                "pwd": 0,
+                "centres": 0,
+                "places": 0,
+                "places_per_10k": 1,
+                "places_to_national": 0,
+            }
             below_table, below_config = tables.screen_table(
                 below[shown_places],
-                {
-                    "code": t("field.code"),
-                    "name": t("field.name"),
-                    "pwd": t("equity.col.pwd"),
-                    "centres": t("field.centres"),
-                    "places": t("field.places"),
-                    "places_per_10k": t("equity.col.places_per_10k"),
-                    "places_to_national": t("equity.gaps_places_short"),
-                },
-                {"pwd": 0, "centres": 0, "places": 0, "places_per_10k": 1, "places_to_national": 0},
+                below_headers,
+                below_decimals,
                 widths=name_widths | figure_widths,
-                helps={
-                    "pwd": t("field.pwd"),
-                    "places_per_10k": t("indicator.places_per_10k"),
-                    "places_to_national": t("equity.gaps_places_to_national"),
-                },
+                helps=below_helps,
             )
             if below.empty:
                 st.success(t("equity.gaps_places_none"))
@@ -477,6 +526,17 @@ with tab_gaps:
                     width="stretch",
                     column_config=below_config,
                 )
+                _gap_download(
+                    below[shown_places],
+                    below_headers | below_helps,  # the whole headings
+                    below_decimals,
+                    label=t("equity.gaps_download_places"),
+                    what="regions_below_national_rate",
+                    demo_rows=demo,
+                    notes={t("analysis.centre_type"): filters.type_label(None)}
+                    | source_note
+                    | demo_mark,
+                )
             figures.capacity_note(None)  # every type counts, as in `walouja gaps`
             if demo:  # the places are the demonstration centres'
                 st.caption(
@@ -487,18 +547,22 @@ with tab_gaps:
         cities["name"] = cities["code"].map(region_names)
         st.metric(t("equity.gaps_cities_total"), number(int(cities["communes"].sum())))
         stage_names = {s: t(f"stage.{s}") for s in STAGES}
+        cities_columns = ["code", "name", *STAGES, "communes", "pwd"]
+        cities_headers = {
+            "code": t("field.code"),
+            "name": t("field.name"),
+            **stage_names,
+            "communes": t("equity.gaps_cities_communes"),
+            "pwd": t("equity.col.pwd"),
+        }
+        cities_decimals = {**dict.fromkeys(STAGES, 0), "communes": 0, "pwd": 0}
+        cities_helps = {"pwd": t("equity.gaps_cities_pwd")}
         cities_table, cities_config = tables.screen_table(
-            cities[["code", "name", *STAGES, "communes", "pwd"]],
-            {
-                "code": t("field.code"),
-                "name": t("field.name"),
-                **stage_names,
-                "communes": t("equity.gaps_cities_communes"),
-                "pwd": t("equity.col.pwd"),
-            },
-            {**dict.fromkeys(STAGES, 0), "communes": 0, "pwd": 0},
+            cities[cities_columns],
+            cities_headers,
+            cities_decimals,
             widths=name_widths | figure_widths,
-            helps={"pwd": t("equity.gaps_cities_pwd")},
+            helps=cities_helps,
         )
         st.dataframe(
             cities_table,
@@ -506,6 +570,16 @@ with tab_gaps:
             placeholder=MISSING,
             width="stretch",
             column_config=cities_config,
+        )
+        cities_demo = bool(data.layer_counts()["accessible_cities"].demo_rows)
+        _gap_download(
+            cities[cities_columns],
+            cities_headers | cities_helps,
+            cities_decimals,
+            label=t("equity.gaps_download_cities"),
+            what="accessible_cities",
+            demo_rows=cities_demo,
+            notes=source_note | {t("equity.csv.data_col"): t("demo.unit") if cities_demo else ""},
         )
 # every tab's figures count the centres: when they are invented, said beneath them too (the
 # banner at the top is out of sight by the table's last rows or the ranking)

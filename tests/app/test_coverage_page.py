@@ -110,6 +110,12 @@ def _shown(frame: Any) -> pd.DataFrame:
     return dataframe_util.convert_arrow_bytes_to_pandas_df(data)
 
 
+def _coverage_csv(downloads: dict[str, bytes]) -> str:
+    """The name of the Coverage table's CSV file (the gaps tab's tables have theirs)."""
+    (name,) = [n for n in downloads if n.endswith(".csv") and not n.startswith("walouja_gaps_")]
+    return name
+
+
 # ---- finding 1: the tables and the CSV file -------------------------------------------------
 
 
@@ -150,7 +156,7 @@ def test_the_csv_opens_in_columns_in_the_reader_spreadsheet(
     page: AppTest, downloads: dict[str, bytes]
 ) -> None:
     lang = _lang(page)
-    (name,) = [n for n in downloads if n.endswith(".csv")]
+    name = _coverage_csv(downloads)
     assert name == f"walouja_coverage_share_province_COAPH_30km_demo_{lang}.csv"
     data = downloads[name]
     assert data.startswith(b"\xef\xbb\xbf")  # Excel shows Arabic
@@ -187,6 +193,59 @@ def test_csv_bytes_writes_missing_figures_empty_and_english_with_commas() -> Non
     ]
     data = tables.csv_bytes(frame, {}, decimals, {}, lang="fr")
     assert data.decode("utf-8-sig").splitlines()[1] == "01;23468;12,3;"
+
+
+@pytest.mark.parametrize(
+    ("heading", "button", "file"),
+    [
+        ("equity.gaps_planned", "equity.gaps_download_without", "provinces_without_COAPH_demo"),
+        (
+            "equity.gaps_places_short",
+            "equity.gaps_download_places",
+            "regions_below_national_rate_demo",
+        ),
+        ("stage.works_under_way", "equity.gaps_download_cities", "accessible_cities"),
+    ],
+)
+def test_each_table_of_the_gaps_tab_downloads_as_the_csv_it_shows(
+    page: AppTest, downloads: dict[str, bytes], heading: str, button: str, file: str
+) -> None:
+    # the tab's three tables (provinces without a COAPH, regions below the national rate,
+    # the Accessible Cities programme) had no download, where the Coverage table has one
+    lang = _lang(page)
+    labels = [b.proto.label for b in page.get("download_button")]
+    assert translate(button, lang, type="COAPH") in labels
+    name = f"walouja_gaps_{file}_{lang}.csv"
+    assert name in downloads, sorted(downloads)
+    raw = downloads[name]
+    assert raw.startswith(b"\xef\xbb\xbf")
+    sep = ";" if lang in ("fr", "ar") else ","
+    got = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False)
+
+    frame = _table(page, heading)
+    shown = _shown(frame)
+    helps = _helps(frame)
+    # every column under its whole heading (the tooltip of the screen's short one), in the
+    # order the table reads (Arabic draws it right to left), then the notes
+    columns = [helps[c] for c in shown.columns]
+    if lang == "ar":
+        columns.reverse()
+    notes = [translate(k, lang) for k in ("equity.csv.source_col", "equity.csv.data_col")]
+    assert list(got.columns)[: len(columns)] == columns
+    assert list(got.columns)[len(columns) :] in (
+        notes,
+        [translate("analysis.centre_type", lang), *notes],
+    )
+    assert len(got) == len(shown) > 0
+    # each cell as on screen, without the thousands' separator
+    thousands = {"fr": NNBSP, "ar": NNBSP, "en": ","}[lang]
+    for column in shown.columns:
+        on_screen = [str(v).replace(thousands, "").lstrip(tables.LRM) for v in shown[column]]
+        assert list(got[helps[column]]) == on_screen, column
+    credit = got[translate("equity.csv.source_col", lang)]
+    assert credit.str.contains("RGPH 2024", regex=False).all()
+    demo = got[translate("equity.csv.data_col", lang)]
+    assert (demo != "").all() == file.endswith("_demo")
 
 
 # ---- finding 2: the ranking's tooltip -------------------------------------------------------
@@ -298,7 +357,7 @@ def test_each_short_heading_of_the_table_reads_whole_in_its_tooltip(
         tooltips[3] += " (%)"
         assert list(frame.value.columns) == headings
         assert list(_helps(frame).values()) == tooltips[::step]
-        (name,) = [n for n in downloads if n.endswith(".csv")]
+        name = _coverage_csv(downloads)
         csv_headings = downloads[name].decode("utf-8-sig").splitlines()[0]
         assert all(h in csv_headings for h in tooltips)  # the file keeps the whole headings
 
@@ -438,7 +497,7 @@ def test_the_coverage_column_names_its_distance(
         short = translate("equity.col.coverage_share", lang, km=10)
         assert "10" in short
         assert _helps(_table(at, "field.places"))[short] == heading
-        (name,) = [n for n in downloads if n.endswith(".csv")]
+        name = _coverage_csv(downloads)
         assert heading in downloads[name].decode("utf-8-sig").splitlines()[0]
         spec, _ = _chart(at, -1)
         assert spec["encoding"]["x"]["title"] == heading
