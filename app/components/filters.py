@@ -10,7 +10,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app import analyses, state
-from app.i18n import t
+from app.i18n import bidi_own, current_language, list_words, t
+from app.shell import plain_markdown
 
 ANY_TYPE = "any"
 
@@ -85,6 +86,9 @@ def centre_filter(
     state.publish("ctype", choice, default_type)
     km_default = str(analyses.DEFAULT_THRESHOLD_KM)
     km_options = [str(k) for k in analyses.THRESHOLDS_KM]
+    # the box starts from the address: what it asks for, read before publish() replaces it
+    linked = st.session_state.get("km") is None
+    asked = st.query_params.get("km") if linked else None
     km = km_slot.selectbox(
         t("analysis.threshold"),
         km_options,
@@ -95,7 +99,57 @@ def centre_filter(
         placeholder=t("streamlit.choose_option"),
     )
     state.publish("km", km, km_default)
+    _say_unoffered_km(str(km), km_options, linked=linked, asked=asked, shown=not km_disabled)
     return CentreFilter(choice=str(choice), km=str(km))
+
+
+_UNOFFERED_KM = "_km_unoffered"
+"""Session key: the threshold the address asked for that the box does not offer, and the
+one shown instead."""
+
+
+def _say_unoffered_km(
+    km: str, options: Sequence[str], *, linked: bool, asked: str | None, shown: bool
+) -> None:
+    """Say that the address asked for a threshold the box does not offer and which one the
+    page shows: a link with ``km=25`` opened at 30 km without a word.
+
+    ``linked``: the box started from the address, which asked for ``asked`` (None: nothing).
+    Said until the reader picks another threshold or opens another page (whose box starts
+    from its own address); ``shown``: only while the threshold is in use.
+    """
+    if linked:
+        st.session_state.pop(_UNOFFERED_KM, None)
+        if asked is not None and asked not in options:
+            st.session_state[_UNOFFERED_KM] = (asked, km)
+    kept = st.session_state.get(_UNOFFERED_KM)
+    if kept is None:
+        return
+    if km != kept[1]:  # the reader chose a threshold
+        del st.session_state[_UNOFFERED_KM]
+        return
+    if shown:
+        lang = current_language()
+        st.info(
+            t(
+                "analysis.km_not_offered",
+                # as typed, whatever it is: not read as Markdown, nor a page long
+                asked=bidi_own(plain_markdown(_shortened(kept[0])), lang),
+                offered=list_words(options, lang),
+                shown=km,
+            )
+        )
+
+
+def _shortened(text: str, most: int = 12) -> str:
+    """``text``, cut after ``most`` characters with an ellipsis.
+
+    Examples
+    --------
+    >>> _shortened("25"), _shortened("x" * 20, 4)
+    ('25', 'xxxx…')
+    """
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def kept_tabs(
