@@ -127,13 +127,19 @@ def cluster_paths(settings: Settings) -> ClusterPaths:
     Two fallbacks exist: a socket path longer than the kernel allows moves the socket to a
     short folder under ``/tmp``; and when root runs a project the ``postgres`` user cannot
     enter (for example under ``/root``), the data folder moves to ``/var/tmp``.
+
+    A ``home`` that does not exist is not created here (:func:`init` creates it): a
+    command that only reads (``walouja db status``, ``walouja coverage``) made the folder a
+    mistyped ``WALOUJA_HOME`` named. Its cluster, if any, is then the one moved out.
     """
     home = settings.home.resolve()
     digest = hashlib.sha1(str(home).encode()).hexdigest()[:10]
     data = home / "pgdata"
     socket_dir = home / "run"
-    if _is_root() and not _server_user_reaches_home(home):
-        outside = Path("/var/tmp") / f"walouja-{digest}"
+    outside = Path("/var/tmp") / f"walouja-{digest}"
+    if _is_root() and (
+        not _server_user_reaches_home(home) if home.is_dir() else (outside / "pgdata").is_dir()
+    ):
         data = outside / "pgdata"
         socket_dir = outside / "run"
     if len(str(socket_dir / f".s.PGSQL.{settings.db_port}")) > _SOCKET_PATH_MAX:
@@ -248,12 +254,32 @@ def _remove_stale_pid(settings: Settings) -> bool:
     return True
 
 
+def missing_home_refusal(settings: Settings) -> ClusterError | None:
+    """The refusal of a ``WALOUJA_HOME`` set to a folder that does not exist (None when it
+    exists, or is not set: the project's ``.walouja`` before ``walouja db up``).
+
+    Every command that opens the database said to start the cluster with ``walouja db
+    up``, which would have made a new, empty one in the mistyped folder.
+    """
+    home = settings.home.resolve()
+    if home.exists() or "home" not in settings.model_fields_set:
+        return None
+    return ClusterError(
+        f"WALOUJA_HOME={settings.home} does not exist: there is no local cluster there",
+        hint="check WALOUJA_HOME in the environment or .env (unset, it is the project's "
+        ".walouja folder), or run `walouja db up` to create a new cluster there",
+        code="cluster_home_missing",
+        params={"home": str(settings.home)},
+    )
+
+
 def init(settings: Settings) -> bool:
     """Create the cluster with ``initdb`` unless it exists. Return whether it was created."""
-    paths = cluster_paths(settings)
     if is_initialised(settings):
         return False
-    paths.home.mkdir(parents=True, exist_ok=True)
+    # the folder first: where the data go depends on who may write in it (cluster_paths)
+    settings.home.resolve().mkdir(parents=True, exist_ok=True)
+    paths = cluster_paths(settings)
     _prepare_dir(paths.data.parent, 0o755)
     if paths.data.exists() and any(paths.data.iterdir()):
         raise ClusterError(

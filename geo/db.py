@@ -216,6 +216,9 @@ def _refusal(exc: BaseException, settings: Settings) -> WaloujaError:
     another port than ``WALOUJA_DB_PORT`` first (its socket is not where it is looked for:
     every command said to start it with ``walouja db up``, which found it running)."""
     if settings.uses_local_cluster:
+        missing = cluster.missing_home_refusal(settings)
+        if missing is not None:
+            return missing
         port = cluster.running_port(settings)
         if port is not None and port != settings.db_port:
             return cluster.other_port_refusal(settings, port)
@@ -291,7 +294,10 @@ def status(settings: Settings) -> DatabaseStatus:
     safe = readable_url(url)
     local = settings.uses_local_cluster
     running = cluster.is_running(settings) if local else None
-    if local and not running:
+    # a mistyped WALOUJA_HOME is named: "not running (walouja db up)" would make a new
+    # cluster there
+    refusal = cluster.missing_home_refusal(settings) if local else None
+    if local and not running and refusal is None:
         return DatabaseStatus(
             url=safe,
             local=True,
@@ -299,13 +305,14 @@ def status(settings: Settings) -> DatabaseStatus:
             reachable=False,
             error="the local cluster is not running (walouja db up)",
         )
-    port = cluster.running_port(settings) if local else None
+    port = cluster.running_port(settings) if local and refusal is None else None
     if port is not None and port != settings.db_port:
         refusal = cluster.other_port_refusal(settings, port)
+    if refusal is not None:
         return DatabaseStatus(
             url=safe,
             local=True,
-            running=True,
+            running=bool(running),
             reachable=False,
             error=str(refusal),
             error_code=refusal.code,

@@ -98,3 +98,52 @@ def test_the_json_refusal_gives_the_databases_name(missing_env: dict[str, str]) 
     )
     assert "%2F" not in status["url"]  # the address as `walouja db url` prints it
     assert status["error_code"] == "database_missing"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "status"],
+        ["db", "status", "--json"],
+        ["db", "down"],
+        ["db", "reset", "--yes"],
+        ["coverage"],
+        ["layers"],
+        ["export", "centres", "centres.csv"],
+        ["import", "centres", "centres.csv", "--dry-run"],
+    ],
+    ids=" ".join,
+)
+def test_a_mistyped_walouja_home_is_named_and_not_created(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # `WALOUJA_HOME=/tmp/typo/x walouja db status` made /tmp/typo/x and said to start the
+    # cluster with `walouja db up`, which would have made a new, empty one there
+    (tmp_path / "centres.csv").write_text("name,centre_type,lon,lat\nA,CAS,-6.84,34.02\n")
+    home = tmp_path / "typo" / "x"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WALOUJA_DATABASE_URL")}
+    env["WALOUJA_HOME"] = str(home)
+    out = subprocess.run(
+        [*WALOUJA, *command], capture_output=True, text=True, check=False, env=env, cwd=tmp_path
+    )
+    assert not (tmp_path / "typo").exists()
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert out.stderr.strip().splitlines()[-1] == (
+        f"walouja: WALOUJA_HOME={home} does not exist: there is no local cluster there — "
+        "check WALOUJA_HOME in the environment or .env (unset, it is the project's .walouja "
+        "folder), or run `walouja db up` to create a new cluster there"
+    )
+    if "--json" in command:
+        assert json.loads(out.stdout)["error_code"] == "cluster_home_missing"
+
+
+def test_the_url_of_a_mistyped_walouja_home_leaves_it_uncreated(tmp_path: Path) -> None:
+    home = tmp_path / "typo" / "x"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WALOUJA_DATABASE_URL")}
+    env["WALOUJA_HOME"] = str(home)
+    out = subprocess.run(
+        [*WALOUJA, "db", "url"], capture_output=True, text=True, check=False, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    assert f"host={home}/run" in out.stdout
+    assert not (tmp_path / "typo").exists()

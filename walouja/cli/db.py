@@ -43,6 +43,9 @@ def down() -> None:
     if not cfg.uses_local_cluster:
         typer.echo("DATABASE_URL is set: the database is external, nothing to stop")
         return
+    missing = cluster.missing_home_refusal(cfg)
+    if missing is not None:  # "was not running" of a mistyped folder: the cluster ran on
+        raise missing
     typer.echo("stopped" if cluster.stop(cfg) else "the local cluster was not running")
 
 
@@ -145,6 +148,9 @@ def reset(yes: bool = typer.Option(False, "--yes", help="Confirm: all data are d
             f"this deletes the database {cfg.db_name} of the local cluster, with all its data "
             "— add --yes to confirm (WALOUJA_DB_NAME names the database)"
         )
+    missing = cluster.missing_home_refusal(cfg)
+    if missing is not None:  # nothing to reset: it made a new cluster in the mistyped folder
+        raise missing
     # a stopped cluster is started, not deleted: its data folder holds every other
     # database of the cluster too (the app's own, with its imports)
     for note in cluster.start(cfg):
