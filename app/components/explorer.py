@@ -360,6 +360,8 @@ def build_map(
     if focus is not None:
         west, south, east, north = focus
         m.fit_bounds([[south, west], [north, east]], padding_bottom_right=LEGEND_ROOM)
+    if not (region or province or focus):  # the whole country, in a narrow window too
+        mapview.ShowWhole(mapview.MOROCCO_BOUNDS).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m, counts
 

@@ -135,6 +135,31 @@ class Legend(MacroElement):
             )
 
 
+class ShowWhole(MacroElement):
+    """Zoom the map out, as it opens, until ``bounds`` (south-west and north-east corners)
+    show whole, when its width is too narrow for them at the zoom it opens at: in an 800 px
+    window the national map, 334 px wide, lost the Oriental and Lagouira. A map wide
+    enough keeps its view (the legend over Algeria)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var whole = L.latLngBounds({{ this.bounds|tojson }});
+            if (!map.getBounds().contains(whole)) {
+                map.fitBounds(whole, {animate: false});
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[Sequence[float]]) -> None:
+        super().__init__()
+        self._name = "ShowWhole"
+        self.bounds = [list(corner) for corner in bounds]
+
+
 class PolygonLayer(folium.map.Layer):
     """Polygons from a pre-serialised GeoJSON text, coloured and labelled from a small table.
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, map_document, map_iframe
 from tests.e2e.test_coverage_e2e import _CUT_FIGURES  # a figure cut by its box
 
 pytestmark = pytest.mark.e2e
@@ -28,5 +28,37 @@ def test_at_800_px_the_national_figures_read_whole(app: str, browser: Any, lang:
         texts = figures.all_inner_texts()
         assert any(t.replace("\u202f", "").replace(",", "").isdigit() and len(t) > 9 for t in texts)
         page.screenshot(path=str(ARTIFACTS / f"overview-800-{lang}.png"))
+    finally:
+        context.close()
+
+
+_SHOWS_MOROCCO = """bounds => {
+    const map = Object.values(window).find(v => v && v instanceof L.Map);
+    return map.getBounds().contains(L.latLngBounds(bounds));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_at_800_px_the_national_map_shows_the_whole_country(
+    app: str, browser: Any, lang: str
+) -> None:
+    # the map, 334 px wide beside the unit's panel, opened at the zoom of a wide one:
+    # the Oriental (Oujda, Figuig) and Lagouira were out of sight
+    from app.components.mapview import MOROCCO_BOUNDS
+
+    context = browser.new_context(viewport={"width": 800, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{app}/map_explorer?lang={lang}")
+        page.frame_locator(map_iframe()).locator("path.leaflet-interactive").first.wait_for(
+            state="attached"
+        )
+        doc = map_document(page)
+        doc.wait_for_function(
+            "() => window.L && Object.values(window).some(v => v instanceof L.Map)"
+        )
+        assert doc.evaluate(_SHOWS_MOROCCO, MOROCCO_BOUNDS)
+        page.screenshot(path=str(ARTIFACTS / f"map-explorer-800-{lang}.png"))
     finally:
         context.close()
