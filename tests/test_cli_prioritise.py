@@ -453,6 +453,20 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
     assert site["site_id"] in {"R1", "F1"}
 
 
+def test_cli_a_mistyped_site_of_a_file_is_refused_naming_the_closest(tmp_path: Any) -> None:
+    # "--force r1" for the file's R1 said "no candidate site 'r1'" and how ids are made, not
+    # which ids the file has: the closest is named, with its name
+    path = tmp_path / "sites.csv"
+    path.write_text("id;nom;lon;lat\nR1;Rabat;-6.8416;34.0209\nF1;Fès;-5.0003;34.0331\n")
+    for typed in ("r1", "Rabat"):
+        done = _cli("prioritise", "--new", "1", "--candidates", str(path), "--exclude", typed)
+        assert done.returncode == 1
+        assert done.stderr.startswith(
+            f"walouja: excluded: no candidate site '{typed}' — name a candidate site by its "
+            "id, such as R1 for Rabat: a file's id column"
+        ), done.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -397,12 +397,14 @@ def run_prioritise(
                 raise
             raise NotFoundError(
                 exc.message,
-                hint=f"name a commune by its code, such as {_commune_like(demand, exc.message)}; "
+                hint=f"name a commune by its code, such as {_site_like(demand, exc.message)}; "
                 "walouja coverage --by commune lists them"
                 if candidates is None
-                else "name a candidate site by its id: a file's id column (site-2, site-3… "
-                "by row when it has none), a layer's <layer>:<external id> (walouja prioritise "
-                "--json lists the site_id of each site proposed)",
+                else "name a candidate site by its id, such as "
+                f"{_site_like(candidates, exc.message, id_column='label', name_column='name')}: "
+                "a file's id column (site-2, site-3… by row when it has none), a layer's "
+                "<layer>:<external id> (walouja prioritise --json lists the site_id of each "
+                "site proposed)",
             ) from None
         result = built.solve(time_limit_s=time_limit_s)
         covered = None
@@ -738,30 +740,47 @@ def compare_scenarios(conn: Connection, a: int, b: int) -> dict[str, Any]:
     )
 
 
-def _commune_like(demand: pd.DataFrame, message: str) -> str:
-    """A commune's code and name closest to the code ``message`` quotes (the refusal of a
-    forced or excluded site): an example that exists ("such as 04.421.01.01" named a code no
-    commune has, the one typed, say).
+def _site_like(
+    sites: pd.DataFrame,
+    message: str,
+    *,
+    id_column: str = "code",
+    name_column: str = "name_fr",
+) -> str:
+    """The id and name of the site in ``sites`` closest to the one ``message`` quotes (the
+    refusal of a forced or excluded site), or named so: an example that exists ("such as
+    04.421.01.01" named a code no commune has, the one typed, say; a file's "s1" had no
+    word of its "S1").
 
     Examples
     --------
     >>> demand = pd.DataFrame({"code": ["04.421.01.0", "04.421.01.07", "02.411.03.07"],
     ...     "name_fr": ["Rabat", "Touarga", "Bsara"]})
-    >>> _commune_like(demand, "forced: no candidate site '04.421.01.01'")
+    >>> _site_like(demand, "forced: no candidate site '04.421.01.01'")
     '04.421.01.0 for Rabat'
-    >>> _commune_like(demand, "excluded: no candidate site 'Bsara'")
+    >>> _site_like(demand, "excluded: no candidate site 'bsara'")
     '02.411.03.07 for Bsara'
+    >>> sites = pd.DataFrame({"label": ["S1", "S2"], "name": ["Site Oujda", None]})
+    >>> _site_like(sites, "forced: no candidate site 's1'", id_column="label", name_column="name")
+    'S1 for Site Oujda'
+    >>> _site_like(sites, "forced: no candidate site 'S3'", id_column="label", name_column="name")
+    'S2'
     """
     import difflib
 
     typed = message.split("'")[1] if message.count("'") >= 2 else message
-    codes = demand["code"].astype(str).tolist()
-    names = demand["name_fr"].astype(str).tolist()
-    by_name = {n.casefold(): c for n, c in zip(names, codes, strict=True)}
-    code = by_name.get(typed.strip().casefold()) or next(
-        iter(difflib.get_close_matches(typed, codes, n=1, cutoff=0.0)), codes[0]
+    ids = sites[id_column].astype(str).tolist()
+    names = [
+        "" if pd.isna(n) else str(n).strip()
+        for n in (sites[name_column] if name_column in sites else [None] * len(ids))
+    ]
+    folded = typed.strip().casefold()
+    same = [i for i, n in zip(ids, names, strict=True) if folded in (i.casefold(), n.casefold())]
+    site = next(iter(same), None) or next(
+        iter(difflib.get_close_matches(typed, ids, n=1, cutoff=0.0)), ids[0]
     )
-    return f"{code} for {names[codes.index(code)]}"
+    name = names[ids.index(site)]
+    return f"{site} for {name}" if name else site
 
 
 def named_sites(conn: Connection, results: dict[str, Any]) -> list[dict[str, Any]]:
