@@ -639,7 +639,9 @@ def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, boo
     """
     local = bool(status.get("local"))
     code = status.get("error_code")
-    if local and status.get("running") is False:
+    # a mistyped WALOUJA_HOME is named: "not running" and its `walouja db up` would make a
+    # new, empty cluster in the folder it names
+    if local and status.get("running") is False and code != "cluster_home_missing":
         code = "cluster_not_running"
     address = urlsplit(str(status.get("url") or ""))
     params = {

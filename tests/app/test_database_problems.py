@@ -5,6 +5,7 @@ traceback nor the server's English sentence."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -125,3 +126,46 @@ def test_a_stopped_server_and_an_external_database_are_worded_too(
     odd = {**external, "error_code": None, "error": "server closed the connection"}
     said, hint, mended = database_problem(odd)
     assert said == "La base de données est injoignable : server closed the connection"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "check"),
+    [
+        (
+            "fr",
+            "Le dossier de la base de données du projet, {home} (WALOUJA_HOME), n'existe pas",
+            "Vérifiez WALOUJA_HOME",
+        ),
+        (
+            "ar",
+            "مجلد قاعدة بيانات المشروع، \u2068{home}\u2069 (WALOUJA_HOME)، غير موجود",
+            "تحقق من WALOUJA_HOME",
+        ),
+        (
+            "en",
+            "The project's database folder, {home} (WALOUJA_HOME), does not exist",
+            "Check WALOUJA_HOME",
+        ),
+    ],
+)
+def test_a_mistyped_walouja_home_is_named_and_not_created(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_caches: None,
+    tmp_path: Path,
+    lang: str,
+    said: str,
+    check: str,
+) -> None:
+    # the pages said the project's server was not started and to run `walouja db up &&
+    # walouja load`, which would have made a new, empty cluster in the mistyped folder
+    if not settings.uses_local_cluster:
+        pytest.skip("WALOUJA_HOME is the local cluster's folder")
+    home = tmp_path / "typo" / "x"
+    monkeypatch.setenv("WALOUJA_HOME", str(home))
+    at = _page(lang, "1_Overview")
+    errors = [e.value for e in at.error]
+    assert any(said.format(home=home) in e for e in errors), errors
+    assert any(check in i.value for i in at.info), [i.value for i in at.info]
+    assert not at.code  # not the commands that would set a new one up there
+    assert not (tmp_path / "typo").exists()
