@@ -224,13 +224,17 @@ def drawn_codes(level: str, *, region: str | None, province: str | None) -> set[
 
 
 def control_titles() -> dict[str, str]:
-    """The map's buttons and its Leaflet link named on hover in the page's language (see
-    :func:`app.components.mapview.base_map`): every map of the app passes them."""
+    """The map's buttons and its Leaflet link named on hover in the page's language, and its
+    scale's units (see :func:`app.components.mapview.base_map`): every map of the app
+    passes them."""
     return {
         "zoom_in": t("map.control.zoom_in"),
         "zoom_out": t("map.control.zoom_out"),
         "layers": t("map.control.layers"),
         "leaflet": t("map.control.leaflet"),
+        # the scale bar's units, as the page writes distances ("300 كلم" in Arabic)
+        "km": t("unit.km"),
+        "m": t("unit.m"),
     }
 
 

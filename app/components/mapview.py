@@ -401,8 +401,11 @@ class MapControls(MacroElement):
     its shapes are no stops of the Tab key. The map's document says ``lang``, the page's
     language.
 
-    Leaflet titles its buttons in English ("Zoom in", "Layers"); the layer list is added
-    after the map, so its title is set once the page has built it. A tooltip that would
+    Leaflet titles its buttons in English ("Zoom in", "Layers") and writes its scale's units
+    so ("300 km"): ``titles`` gives them in the page's language (``km``, ``m``, when given;
+    after a no-break space, as :func:`~app.components.figures.with_unit` writes a
+    distance). The layer list is added after the map, so its title is set once the page
+    has built it. A tooltip that would
     open under the legend opens on the other side of its point (Leaflet draws controls over
     tooltips: "EPS Attadamoun — Khémisset" was cut at "Khé" by the legend's edge).
     """
@@ -414,8 +417,18 @@ class MapControls(MacroElement):
             // the map's frame is a document of its own, which said lang="en": a screen
             // reader read its legend, buttons and popups with its English voice
             {% if this.lang %}document.documentElement.lang = {{ this.lang|tojson }};{% endif %}
-            L.control.scale({imperial: false, metric: true}).addTo(map);
             var titles = {{ this.titles|tojson }};
+            var scale = L.control.scale({imperial: false, metric: true});
+            // Leaflet writes "300 km" and "500 m" whatever the page's language
+            var updateScale = scale._updateScale;
+            scale._updateScale = function (line, text, ratio) {
+                var unit = / (k?m)$/.exec(text);
+                if (unit && titles[unit[1]]) {
+                    text = text.slice(0, unit.index) + "\u00a0" + titles[unit[1]];
+                }
+                return updateScale.call(this, line, text, ratio);
+            };
+            scale.addTo(map);
             var name = function (el, text) {
                 if (el && text) { el.title = text; el.setAttribute("aria-label", text); }
             };
