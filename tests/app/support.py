@@ -6,16 +6,29 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 """The app's entry point, as ``AppTest.from_file`` opens it."""
 
 APP = Path(HOME).parent
+
+
+def opened(page: str, address: Mapping[str, str], *, timeout: float = 180) -> AppTest:
+    """The app's ``page`` (its path under ``app/``, ``views/….py``) opened at an address
+    (a shared link): ``address`` is its query; it must render without an exception."""
+    at = AppTest.from_file(HOME, default_timeout=timeout)
+    for key, value in address.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
 
 
 def widget_calls(*methods: str) -> Iterator[tuple[str, int, ast.Call]]:

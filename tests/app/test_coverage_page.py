@@ -16,12 +16,11 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit import dataframe_util
 from streamlit.proto.Block_pb2 import Block as BlockProto
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from app.components import tables
 from app.i18n import translate
-from tests.app.support import HOME, require_no_centre_of_type
+from tests.app.support import HOME, opened, require_no_centre_of_type
 from walouja.settings import Settings
 
 PAGE = "views/3_Coverage_and_equity.py"
@@ -33,44 +32,21 @@ def _fresh_caches() -> None:
     st.cache_resource.clear()
 
 
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """The files the page offers for download, by file name (recorded as Streamlit stores
-    them, so what is checked is what the browser would save)."""
-    files: dict[str, bytes] = {}
-    store = MemoryMediaFileStorage.load_and_get_id
-
-    def record(
-        self: MemoryMediaFileStorage,
-        path_or_data: str | bytes,
-        mimetype: str,
-        kind: Any,
-        filename: str | None = None,
-    ) -> str:
-        if isinstance(path_or_data, bytes) and filename:
-            files[filename] = path_or_data
-        return store(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return files
+def _open(monkeypatch: pytest.MonkeyPatch, lang: str, **params: str) -> AppTest:
+    """The page opened in ``lang`` at the address ``params`` (offline basemap)."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    _fresh_caches()
+    return opened(PAGE, params)
 
 
 def _page(
     monkeypatch: pytest.MonkeyPatch, engine: Engine, lang: str, **params: str
 ) -> Iterator[AppTest]:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
     with engine.connect() as c:
         n = c.execute(sa.text("SELECT count(*) FROM centres WHERE centre_type = 'COAPH'"))
         assert n.scalar_one() > 0, "no COAPH centres in the test database: run `walouja load`"
-    _fresh_caches()
-    at = AppTest.from_file(HOME, default_timeout=180)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    yield at
+    yield _open(monkeypatch, lang, **params)
     _fresh_caches()
 
 
@@ -953,35 +929,17 @@ SELECT 'test-sea', 'Test at sea', 'CJPA', 10, 'operating', NULL,
 
 
 def test_everyone_or_no_one_covered_is_said_in_words(
-    scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    scratch_geography: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # every commune within 10 km of a centre read "Gini -0,000" and "0 % of the inequality
     # lies between regions; the rest lies within regions"; every distance 0 km, or no one
     # within the distance, read "Impossible de continuer : nearest_km is 0 in every commune:
     # its inequality is undefined", in English, with advice to look for centres within reach
-    from geo import census, db, migrate
-
-    db.ensure_postgis(scratch_settings)
-    migrate.upgrade(scratch_settings)
-    census.load_geography(scratch_settings)
-    scratch = db.get_engine(scratch_settings)
-    with scratch.begin() as c:
+    with scratch_geography.begin() as c:
         c.execute(sa.text(_EVERYWHERE_AND_NOWHERE))
-    scratch.dispose()
-    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
-    if scratch_settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
-    monkeypatch.setenv("WALOUJA_TILES", "none")
 
     def opened(lang: str, **params: str) -> AppTest:
-        monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-        _fresh_caches()
-        at = AppTest.from_file(HOME, default_timeout=180)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception, at.exception
+        at = _open(monkeypatch, lang, **params)
         assert not at.error, [e.value for e in at.error]
         return at
 
@@ -1050,33 +1008,14 @@ FROM communes WHERE code = ANY(:codes)
 
 
 def test_a_run_reopened_on_changed_data_says_so_with_the_figures_it_was_saved_with(
-    scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    scratch_geography: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # "Analyse rouverte : … Le haut de la page la montre." and the top of the page showed
     # other figures than the ones saved: the page computes the request on today's data
-    from geo import census, db, migrate
-
-    db.ensure_postgis(scratch_settings)
-    migrate.upgrade(scratch_settings)
-    census.load_geography(scratch_settings)
-    scratch = db.get_engine(scratch_settings)
-    with scratch.begin() as c:
+    with scratch_geography.begin() as c:
         codes = c.execute(sa.text("SELECT code FROM communes ORDER BY pwd DESC LIMIT 3"))
         first, second, third = codes.scalars()
         c.execute(sa.text(_COAPH_AT), {"codes": [first, second]})
-    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
-    if scratch_settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-
-    def opened(lang: str) -> AppTest:
-        monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-        _fresh_caches()
-        at = AppTest.from_file(HOME, default_timeout=180)
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception, at.exception
-        return at
 
     def changed(at: AppTest) -> list[str]:
         """The page's warnings that the data changed since the run reopened was saved."""
@@ -1087,17 +1026,17 @@ def test_a_run_reopened_on_changed_data_says_so_with_the_figures_it_was_saved_wi
         return next(m.value for m in at.metric if m.label == translate("equity.mean", _lang(at)))
 
     try:
-        at = opened("fr")
+        at = _open(monkeypatch, "fr")
         saved_mean = mean(at)
         at.button(key="eq_save").click().run()
         at.button(key="eq_open").click().run()
         assert not at.exception, at.exception
         assert [s.value for s in at.success]
         assert not changed(at)  # the same data: nothing to say
-        with scratch.begin() as c:  # a new COAPH since
+        with scratch_geography.begin() as c:  # a new COAPH since
             c.execute(sa.text(_COAPH_AT), {"codes": [third]})
         for lang in ("fr", "ar", "en"):
-            at = opened(lang)
+            at = _open(monkeypatch, lang)
             at.button(key="eq_open").click().run()
             assert not at.exception, at.exception
             (said,) = changed(at)
@@ -1107,7 +1046,6 @@ def test_a_run_reopened_on_changed_data_says_so_with_the_figures_it_was_saved_wi
                 assert f"moyenne {saved_mean}, Gini " in said
             assert gini in said
     finally:
-        scratch.dispose()
         _fresh_caches()
 
 

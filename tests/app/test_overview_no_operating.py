@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 import streamlit as st
+from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import HOME
-from walouja.settings import Settings
 
 _PLANNED_ONLY = """
 INSERT INTO centres (external_id, name, centre_type, capacity, status, geom, source)
@@ -35,23 +35,12 @@ SAID = {
 
 
 def test_no_operating_centre_is_said_in_the_pages_language(
-    scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    scratch_geography: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the French and Arabic Overviews read "no centre with status operating (the layer has
     # 2 centres)" under the national figures, in English
-    from geo import census, db, migrate
-
-    db.ensure_postgis(scratch_settings)
-    migrate.upgrade(scratch_settings)
-    census.load_geography(scratch_settings)
-    scratch = db.get_engine(scratch_settings)
-    with scratch.begin() as c:
+    with scratch_geography.begin() as c:
         c.execute(sa.text(_PLANNED_ONLY))
-    scratch.dispose()
-    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
-    if scratch_settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
-    monkeypatch.setenv("WALOUJA_TILES", "none")
     try:
         for lang, said in SAID.items():
             monkeypatch.setenv("WALOUJA_LANGUAGE", lang)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,10 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from app import shell
 from app.i18n import translate
-from tests.app.support import require_no_centre_of_type
+from tests.app.support import HOME, require_no_centre_of_type
 from walouja.settings import Settings
-
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 
 
 def _fresh_caches() -> None:
@@ -313,17 +310,8 @@ def test_an_imported_source_reads_as_typed(app: AppTest, engine: Engine) -> None
         _fresh_caches()
 
 
-def test_an_empty_database_says_what_to_load_and_how(
-    scratch_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from geo import db, migrate
-
-    db.ensure_postgis(scratch_settings)
-    migrate.upgrade(scratch_settings)
-    monkeypatch.setenv("WALOUJA_DB_NAME", scratch_settings.db_name)
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    if scratch_settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", scratch_settings.database_url)
+@pytest.mark.usefixtures("scratch_app")
+def test_an_empty_database_says_what_to_load_and_how() -> None:
     _fresh_caches()
     try:
         for page in ("1_Overview", "2_Map_explorer", "3_Coverage_and_equity"):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
 from geo import db
-from tests.app.support import HOME
+from tests.app.support import opened
 from walouja.services.prioritise import list_scenarios
 from walouja.settings import Settings
 
@@ -31,13 +31,7 @@ def _fresh_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _opened(**address: str) -> AppTest:
-    at = AppTest.from_file(HOME, default_timeout=240)
-    for key, value in address.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return opened(PAGE, address, timeout=240)
 
 
 def test_a_link_to_the_second_newest_scenario_compares_it_with_another(
