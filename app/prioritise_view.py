@@ -1200,6 +1200,24 @@ def unit_table(results: Mapping[str, Any], level: str) -> Table:
 # ---- map -----------------------------------------------------------------------------------
 
 
+def markup_text(value: Any) -> str:
+    """``value`` as text in a site's popup or tooltip (folium writes both as HTML inside a
+    JavaScript template literal): a name or id from the planner's file is shown as typed,
+    never read as markup or script.
+
+    A site named ``<b>Nord</b>`` showed in bold, ``A & B <Sud>`` lost ``<Sud>``, and a
+    backtick ended the map's script, which then drew no map at all.
+
+    Examples
+    --------
+    >>> markup_text("Centre `Nord` & <Sud> ${x}")
+    'Centre &#96;Nord&#96; &amp; &lt;Sud&gt; &#36;{x}'
+    """
+    import html
+
+    return html.escape(str(value)).replace("`", "&#96;").replace("$", "&#36;")
+
+
 def build_map(
     results: Mapping[str, Any], params: Mapping[str, Any], *, tiles: str, height: int = 560
 ) -> folium.Map:
@@ -1305,8 +1323,12 @@ def build_map(
         gain = site.get("gain")
         lines = [
             f"<b>{t('prioritise.map.site_rank', rank=site['rank'])}</b>",
-            f"{name}",
-            *([labelled("prioritise.col.site_id", site["site_id"])] if show_id else []),
+            markup_text(name),
+            *(
+                [labelled("prioritise.col.site_id", markup_text(site["site_id"]))]
+                if show_id
+                else []
+            ),
             labelled("field.code", code),
             f"{t('prioritise.map.gain')}{colon} "
             + (
@@ -1330,7 +1352,7 @@ def build_map(
             # beside the numbered marker, not on it (a sticky tooltip sat on the number):
             # above it, or towards the map's middle near its sides
             tooltip=folium.Tooltip(
-                f"{site['rank']}. {own}",
+                f"{site['rank']}. {markup_text(own)}",
                 sticky=False,
                 direction=(side := tooltip_side(float(site["lon"]), view)),
                 offset=TOOLTIP_OFFSETS[side],
