@@ -25,9 +25,9 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
+from tests.app.support import opened
 from walouja.settings import Settings
 
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PAGE = "views/5_Prioritise_centres.py"
 SAVED_PREFIX = f"pytest prioritise {os.getpid()}"
 """The start of the names this test process gives scenarios, and deletes afterwards: its own
@@ -66,17 +66,20 @@ def _wait_for_geography(engine: Engine) -> None:
         time.sleep(0.5)  # polling interval of a readiness loop, not a fixed wait
 
 
+def _at(monkeypatch: pytest.MonkeyPatch, lang: str, address: dict[str, str]) -> AppTest:
+    """The page opened in ``lang`` (the default language) at an address: ``address`` is
+    its query."""
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    _fresh_caches()
+    return opened(PAGE, address, timeout=240)
+
+
 @pytest.fixture
 def page(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """The Prioritise centres page (French, offline basemap), rendered once."""
     monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", "fr")
     _wait_for_geography(engine)
-    _fresh_caches()
-    at = AppTest.from_file(HOME, default_timeout=240).run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    yield at
+    yield _at(monkeypatch, "fr", {})
     _fresh_caches()
     with engine.begin() as c:
         c.execute(
@@ -88,24 +91,42 @@ def page(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch) ->
 def _opened(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str, address: dict[str, str]
 ) -> AppTest:
-    """The page opened at an address (a shared link): ``address`` is its query."""
+    """The page opened at an address (a shared link), offline basemap, once the test
+    database holds the geography: ``address`` is its query."""
     monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
     _wait_for_geography(engine)
-    _fresh_caches()
-    at = AppTest.from_file(HOME, default_timeout=240)
-    for key, value in address.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return _at(monkeypatch, lang, address)
+
+
+def _three_sites_given(at: AppTest) -> None:
+    """The file of three sites given on the page."""
+    at.file_uploader(key="p_file").set_value(
+        ("three.csv", THREE_SITES_CSV.encode(), "text/csv")
+    ).run()
 
 
 def _run(at: AppTest) -> AppTest:
     at.button(key="p_run").click().run()
     assert not at.exception, at.exception
     return at
+
+
+def _results(settings: Settings, at: AppTest) -> Any:
+    """The stored results of the scenario the page shows."""
+    from geo.db import connect
+    from walouja.services.prioritise import load_scenario
+
+    with connect(settings) as conn:
+        return load_scenario(conn, int(at.query_params["scenario"])).results
+
+
+def _sites_csv(results: Any, **read: Any) -> pd.DataFrame:
+    """The sites of ``results`` as their CSV download reads in the French page's
+    spreadsheet (``;`` between columns, decimal commas); ``read`` goes to ``pd.read_csv``."""
+    from app import prioritise_view as pv
+
+    data = io.BytesIO(pv.sites_file(results, "csv"))
+    return pd.read_csv(data, sep=";", decimal=",", encoding="utf-8-sig", **read)
 
 
 def _sites(at: AppTest) -> list[str]:
@@ -170,14 +191,9 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert "Télécharger les sites (KML pour Google Earth)" in labels
     # the CSV names each site in both languages, with its province and the gain's unit
     from app import prioritise_view as pv
-    from geo.db import connect
-    from walouja.services.prioritise import load_scenario
 
-    with connect(settings) as conn:
-        res = load_scenario(conn, int(at.query_params["scenario"])).results
-    csv = pd.read_csv(
-        io.BytesIO(pv.sites_file(res, "csv")), sep=";", decimal=",", encoding="utf-8-sig"
-    )
+    res = _results(settings, at)
+    csv = _sites_csv(res)
     assert list(csv["rank"]) == [1, 2, 3]
     assert csv["name_ar"].notna().all()
     assert csv["province_fr"].notna().all()
@@ -196,13 +212,7 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     csv_help = next(b.proto.help for b in at.get("download_button") if "CSV" in b.proto.label)
     assert "02.411" in csv_help
     assert "sont du texte" in csv_help
-    kept_codes = pd.read_csv(
-        io.BytesIO(pv.sites_file(res, "csv")),
-        sep=";",  # the French page's CSV, as its Excel opens it
-        decimal=",",
-        encoding="utf-8-sig",
-        dtype={"province_code": str},
-    )
+    kept_codes = _sites_csv(res, dtype={"province_code": str})
     assert kept_codes["province_code"].str.fullmatch(r"\d\d\.\d{3}").all()  # as the help says
     assert (csv["gain"] == csv["gain"].round(1)).all()
     # the Excel workbook: the same sites, its codes text cells whatever the list separator
@@ -218,36 +228,13 @@ def test_a_small_mclp_shows_ranked_sites_and_before_after_tables(
     assert set(sheet["gain_unit"]) == {"personnes nouvellement couvertes"}
 
 
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, bytes]]:
-    """The files the page offers for download, by file name: their media type and bytes
-    (recorded as Streamlit stores them, so what is checked is what the browser saves)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    files: dict[str, tuple[str, bytes]] = {}
-    store = MemoryMediaFileStorage.load_and_get_id
-
-    def record(
-        self: MemoryMediaFileStorage,
-        path_or_data: str | bytes,
-        mimetype: str,
-        kind: Any,
-        filename: str | None = None,
-    ) -> str:
-        if isinstance(path_or_data, bytes) and filename:
-            files[filename] = (mimetype, path_or_data)
-        return store(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return files
-
-
 @pytest.mark.parametrize(("lang", "column"), [("ar", "name_ar"), ("en", "name_fr")])
 def test_the_sites_download_as_kml_for_google_earth_named_by_rank_and_name(
     engine: Engine,
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
-    downloads: dict[str, tuple[str, bytes]],
+    downloads: dict[str, bytes],
+    download_types: dict[str, str],
     lang: str,
     column: str,
 ) -> None:
@@ -269,7 +256,7 @@ def test_the_sites_download_as_kml_for_google_earth_named_by_rank_and_name(
     assert list(buttons)[-1] == label
     run_id = int(at.query_params["scenario"])
     name = f"walouja_sites_COAPH_{run_id}.kml"
-    mime, raw = downloads[name]
+    mime, raw = download_types[name], downloads[name]
     assert mime == "application/vnd.google-earth.kml+xml"
     assert raw.lstrip().startswith(b"<?xml")
     assert b"<kml" in raw
@@ -456,11 +443,18 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(
     assert list(tmp_path.glob("walouja-candidates-*")) == []
 
 
-def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
+def _two_of_the_eps(page: AppTest) -> None:
+    """The page asks for two new centres among the EPS of the centres layer."""
     page.radio(key="p_cand").set_value("layer").run()
     page.selectbox(key="p_cand_layer").set_value("centres").run()
     page.selectbox(key="p_cand_type_centres").set_value("EPS").run()
     page.number_input(key="p_new").set_value(2).run()
+
+
+def test_a_layer_of_sites_can_be_the_candidates(
+    page: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_of_the_eps(page)
     at = _run(page)
     assert not at.error
     table = at.dataframe[0].value
@@ -470,12 +464,8 @@ def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
     assert "sites de la couche Centres (EPS)" in captions
     assert "ont changé depuis ce scénario" not in captions  # it answers what the page asks
     # the address keeps the layer and its type: a shared link reopens the same scenario
-    shared = AppTest.from_file(HOME, default_timeout=240)
     assert at.query_params["p_cand_type_centres"] == "EPS"
-    for key, value in at.query_params.items():
-        shared.query_params[key] = value
-    shared.run()
-    shared.switch_page(PAGE).run()
+    shared = _at(monkeypatch, "fr", dict(at.query_params.items()))
     assert shared.selectbox(key="p_cand_type_centres").value == "EPS"
     assert "ont changé depuis ce scénario" not in " ".join(c.value for c in shared.caption)
     at.selectbox(key="p_cand_type_centres").set_value("CAS").run()
@@ -501,21 +491,14 @@ def test_a_layer_of_sites_can_be_the_candidates(page: AppTest) -> None:
 
 def _proposed(settings: Settings, at: AppTest) -> list[str]:
     """The ids of the sites of the scenario the page shows, in rank order (as stored)."""
-    from geo.db import connect
-    from walouja.services.prioritise import load_scenario
-
-    with connect(settings) as conn:
-        res = load_scenario(conn, int(at.query_params["scenario"])).results
+    res = _results(settings, at)
     return [str(s.get("site_id") or s["commune_code"]) for s in res["sites"]]
 
 
 def test_sites_of_a_layer_can_be_kept_or_left_out(
     page: AppTest, engine: Engine, settings: Settings
 ) -> None:
-    page.radio(key="p_cand").set_value("layer").run()
-    page.selectbox(key="p_cand_layer").set_value("centres").run()
-    page.selectbox(key="p_cand_type_centres").set_value("EPS").run()
-    page.number_input(key="p_new").set_value(2).run()
+    _two_of_the_eps(page)
     with engine.connect() as c:
         eps = c.execute(
             sa.text(
@@ -601,15 +584,7 @@ def test_a_files_kept_sites_wait_in_the_address_for_the_file(
     assert "Rabat centre" not in set(table["Site"])
     assert table.loc[table["Site"] == "Figuig", "Retenu"].tolist() == ["oui"]
     # the sites' own names (Arabic where the file gives one), then their communes'
-    from app import prioritise_view as pv
-    from geo.db import connect
-    from walouja.services.prioritise import load_scenario
-
-    with connect(settings) as conn:
-        res = load_scenario(conn, int(at.query_params["scenario"])).results
-    csv = pd.read_csv(
-        io.BytesIO(pv.sites_file(res, "csv")), sep=";", decimal=",", encoding="utf-8-sig"
-    )
+    csv = _sites_csv(_results(settings, at))
     row = csv.set_index("site_id").loc["F1"]
     assert (row["name_fr"], row["name_ar"]) == ("Figuig", "فكيك")
     assert isinstance(row["commune_fr"], str)
@@ -768,16 +743,11 @@ def _compared(at: AppTest) -> pd.DataFrame:
     return next(t.value for t in at.table if "Élément" in t.value.columns)
 
 
-def test_a_shared_link_reopens_its_scenario(page: AppTest, settings: Settings) -> None:
+def test_a_shared_link_reopens_its_scenario(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     page.number_input(key="p_new").set_value(3).run()
     scenario = _run(page).query_params["scenario"]
     sites = _sites(page)
-    at = AppTest.from_file(HOME, default_timeout=240)
-    at.query_params["scenario"] = scenario
-    at.query_params["p_new"] = "3"
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
+    at = _at(monkeypatch, "fr", {"scenario": scenario, "p_new": "3"})
     assert at.number_input(key="p_new").value == 3
     assert _sites(at) == sites
 
@@ -793,14 +763,7 @@ def test_the_result_reads_in_arabic_and_english(
         ("ar", "تحديد أولويات المراكز", "الرتبة", "حل أمثل أثبته HiGHS"),
         ("en", "Prioritise centres", "Rank", "Optimal solution proven by HiGHS"),
     ):
-        monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-        _fresh_caches()
-        at = AppTest.from_file(HOME, default_timeout=240)
-        at.query_params["lang"] = lang
-        at.query_params["scenario"] = scenario
-        at.run()
-        at.switch_page(PAGE).run()
-        assert not at.exception
+        at = _reopened(monkeypatch, lang, scenario)
         assert at.title[0].value == title
         assert rank in at.dataframe[0].value.columns
         assert any(optimal in s.value for s in at.success)
@@ -808,7 +771,7 @@ def test_the_result_reads_in_arabic_and_english(
 
 
 def test_a_cli_scenario_with_capacities_says_how_unknown_places_were_counted(
-    page: AppTest, engine: Engine, settings: Settings
+    page: AppTest, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from geo.db import connect
     from walouja.services.prioritise import run_prioritise
@@ -826,11 +789,7 @@ def test_a_cli_scenario_with_capacities_says_how_unknown_places_were_counted(
             conn, centre_type="COAPH", new=2, new_capacity=100, name=f"{SAVED_PREFIX} places"
         )
     assert scenario.results["capacity_filled"] == unknown
-    at = AppTest.from_file(HOME, default_timeout=240)
-    at.query_params["scenario"] = str(scenario.run_id)
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
+    at = _at(monkeypatch, "fr", {"scenario": str(scenario.run_id)})
     # counted in words, not "centre(s) existant(s)"
     note = (
         f"{unknown} centre existant sans capacité connue compte pour la médiane"
@@ -1030,15 +989,7 @@ def _shown(frame: Any) -> pd.DataFrame:
 def _reopened(monkeypatch: pytest.MonkeyPatch, lang: str, scenario: str) -> AppTest:
     """A scenario's shared link opened in ``lang`` (AppTest words option labels outside the
     script run, in the default language: it is switched too)."""
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    _fresh_caches()
-    at = AppTest.from_file(HOME, default_timeout=240)
-    at.query_params["lang"] = lang
-    at.query_params["scenario"] = scenario
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return _at(monkeypatch, lang, {"lang": lang, "scenario": scenario})
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
@@ -1074,10 +1025,7 @@ def test_layer_sites_are_named_when_kept_left_out_or_too_many(
 ) -> None:
     page.number_input(key="p_new").set_value(3).run()
     communes = _run(page).query_params["scenario"]
-    page.radio(key="p_cand").set_value("layer").run()
-    page.selectbox(key="p_cand_layer").set_value("centres").run()
-    page.selectbox(key="p_cand_type_centres").set_value("EPS").run()
-    page.number_input(key="p_new").set_value(2).run()
+    _two_of_the_eps(page)
     with engine.connect() as c:
         eps = c.execute(
             sa.text(
@@ -1822,9 +1770,7 @@ def test_a_file_of_fewer_sites_than_asked_says_so(
     # centres asked for add anything: no other candidate site would add a person covered",
     # as if other sites had been weighed; there were none
     at = _opened(engine, monkeypatch, lang, {"p_cand": "upload", "p_new": "5"})
-    at.file_uploader(key="p_file").set_value(
-        ("three.csv", THREE_SITES_CSV.encode(), "text/csv")
-    ).run()
+    _three_sites_given(at)
     at = _run(at)
     assert len(at.dataframe[0].value) == 3
     shown = [i.value for i in at.info]
@@ -1904,9 +1850,7 @@ def test_a_budget_for_more_centres_than_candidate_sites_says_so(
         lang,
         {"p_cand": "upload", "p_mode": "budget", "p_budget": "50000000", "p_cost_COAPH": "5000000"},
     )
-    at.file_uploader(key="p_file").set_value(
-        ("three.csv", THREE_SITES_CSV.encode(), "text/csv")
-    ).run()
+    _three_sites_given(at)
     at = _run(at)
     assert len(at.dataframe[0].value) == 3
     shown = [i.value for i in at.info]
