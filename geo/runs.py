@@ -75,13 +75,17 @@ def to_jsonable(value: Any) -> Any:
 
 
 def run_name(name: str | None) -> str | None:
-    """A run's label as it is stored: trimmed, and ``None`` when blank (``""`` or spaces
-    only are no name: they were stored as such and listed as names).
+    r"""A run's label as it is stored: on one line, trimmed, and ``None`` when blank (``""``
+    or spaces only are no name: they were stored as such and listed as names). A line break
+    or a tab is a space: ``--name $'Plan\nB'`` broke its line of ``walouja scenarios list``
+    in two.
 
     >>> run_name("  COAPH 30 km  "), run_name("   "), run_name(None)
     ('COAPH 30 km', None, None)
+    >>> run_name("Plan\nB\t2026")
+    'Plan B 2026'
     """
-    return None if name is None else (name.strip() or None)
+    return None if name is None else (" ".join(name.split()) or None)
 
 
 def _dumps(value: Any) -> str:

@@ -453,6 +453,21 @@ def test_cli_takes_candidate_sites_from_a_layer_or_a_file(tmp_path: Any) -> None
     assert site["site_id"] in {"R1", "F1"}
 
 
+def test_cli_a_name_on_several_lines_is_listed_on_one(engine: Engine) -> None:
+    # `--name $'Plan\nB'` was stored as typed: its line of `walouja scenarios list` broke in two
+    done = _cli("prioritise", "--new", "1", "--radius-km", "29.5", "--name", "Plan\nB\t2026")
+    assert done.returncode == 0, done.stderr
+    run_id = int(done.stdout.split(":")[0].split()[1])
+    listed = _cli("scenarios", "list").stdout.splitlines()
+    (line,) = [x for x in listed if x.lstrip().startswith(f"{run_id} ")]
+    assert line.endswith("“Plan B 2026”"), line
+    with engine.begin() as c:
+        c.execute(
+            sa.text("UPDATE analysis_runs SET name = NULL WHERE id = :id AND name = :name"),
+            {"id": run_id, "name": "Plan B 2026"},
+        )
+
+
 def test_cli_a_mistyped_site_of_a_file_is_refused_naming_the_closest(tmp_path: Any) -> None:
     # "--force r1" for the file's R1 said "no candidate site 'r1'" and how ids are made, not
     # which ids the file has: the closest is named, with its name
