@@ -4,31 +4,17 @@ load``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import HOME
 from walouja.settings import Settings
 
 
-@pytest.fixture
-def clean_caches() -> Iterator[None]:
-    """The database status is cached per process: read again before and after."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 @pytest.mark.parametrize(("lang", "word"), [("fr", "# ou"), ("ar", "# أو"), ("en", "# or")])
 def test_the_commands_box_says_or_in_the_pages_language(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
-    clean_caches: None,
     lang: str,
     word: str,
 ) -> None:

@@ -4,27 +4,15 @@ traceback nor the server's English sentence."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import HOME
 from walouja.settings import Settings
 
 PAGES = ("1_Overview", "2_Map_explorer", "9_Sources_and_licences")
-
-
-@pytest.fixture
-def clean_caches() -> Iterator[None]:
-    """The database status is cached per process: read again before and after."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _page(lang: str, page: str) -> AppTest:
@@ -48,7 +36,6 @@ def _page(lang: str, page: str) -> AppTest:
 def test_a_database_that_does_not_exist_is_named_in_the_pages_language(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
-    clean_caches: None,
     lang: str,
     said: str,
 ) -> None:
@@ -72,7 +59,7 @@ def test_a_database_that_does_not_exist_is_named_in_the_pages_language(
 
 
 def test_an_unknown_user_is_named_with_what_to_change(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, clean_caches: None
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not settings.uses_local_cluster:
         pytest.skip("the local cluster's user is what this test changes")
@@ -86,7 +73,7 @@ def test_an_unknown_user_is_named_with_what_to_change(
 
 
 def test_a_stopped_server_and_an_external_database_are_worded_too(
-    monkeypatch: pytest.MonkeyPatch, clean_caches: None
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # what `walouja db status` reports when the project's server is stopped, and when a
     # DATABASE_URL names a database its server lacks (the project's commands mend neither
@@ -151,7 +138,6 @@ def test_a_stopped_server_and_an_external_database_are_worded_too(
 def test_a_mistyped_walouja_home_is_named_and_not_created(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
-    clean_caches: None,
     tmp_path: Path,
     lang: str,
     said: str,
