@@ -324,6 +324,8 @@ with tab_export:
         format_func=lambda c: names.get(c, c) if c else t("filter.all_regions"),
         placeholder=t("streamlit.choose_option"),
     )
+    if exp_layer:  # a file of invented rows says so before it is downloaded, as maps do
+        shell.demo_note(exp_layer)
     if exp_layer and st.button(t("data.export_prepare"), key="export"):
         try:
             content, file_name, rows = dataio.export_bytes(exp_layer, fmt, region=region or None)
