@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import walouja
 from walouja.cli import app
 from walouja.settings import Settings
 
@@ -429,6 +430,12 @@ def _interrupt(args: list[str], delay_s: float) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
+def _ran_project_code(err: str) -> bool:
+    """Whether a traceback passes through a module of the project's own packages."""
+    root = Path(walouja.__file__).resolve().parent.parent
+    return any(f'File "{root / package}/' in err for package in ("walouja", "geo", "analysis"))
+
+
 def test_ctrl_c_while_the_command_starts_is_one_line() -> None:
     # the commands' modules take about a second to import: Ctrl+C then printed a traceback of
     # pandas or SciPy and died of the signal, instead of the line a Ctrl+C later prints; and
@@ -438,6 +445,10 @@ def test_ctrl_c_while_the_command_starts_is_one_line() -> None:
     interrupted = 0
     for delay_s in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7):
         code, out, err = _interrupt(["equity", "--indicator", "access", "--fresh"], delay_s)
+        if "Traceback" in err and not _ran_project_code(err):
+            # a loaded machine can make even 0.1 s land in Python's own start-up (site, runpy):
+            # no line of Walouja had run, and any Python program ends so
+            continue
         assert "Traceback" not in err, err
         if code == 0:  # rarely, a library's import swallows the signal
             continue
