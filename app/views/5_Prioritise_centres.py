@@ -463,8 +463,12 @@ if scenario is None:
 else:
     params, res = scenario["params"], scenario["results"]
     st.header(t("prioritise.result_title", id=scenario["id"]))
+    # the name as typed ("Plan *urgent*" read in italics, "$5 M$" as a formula)
     named = (
-        t("prioritise.scenario_name", name=pv.isolated(scenario["name"], direction="auto"))
+        t(
+            "prioritise.scenario_name",
+            name=pv.isolated(shell.plain_markdown(scenario["name"]), direction="auto"),
+        )
         if scenario["name"]
         else ""
     )
@@ -703,9 +707,8 @@ if scenario is not None:
     if isinstance(named_now, WaloujaError):
         shell.show_error(named_now)
     elif named_now is not None:
-        st.success(
-            t("prioritise.saved", id=named_now[0], name=pv.isolated(named_now[1], direction="auto"))
-        )
+        typed = pv.isolated(shell.plain_markdown(named_now[1]), direction="auto")
+        st.success(t("prioritise.saved", id=named_now[0], name=typed))
 try:
     # the scenario shown is offered even when older than the list's newest: a request found
     # already saved long ago was shown, and could be neither reopened nor compared
