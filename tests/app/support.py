@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -62,6 +63,17 @@ def require_no_centre_of_type(engine: Engine, kind: str) -> None:
             sa.text("SELECT count(*) FROM centres WHERE centre_type = :k"), {"k": kind}
         ).scalar_one()
     assert found == 0, f"expects the demonstration centres, which have no type {kind!r}"
+
+
+def longest_eps(engine: Engine) -> Any:
+    """The EPS centre with the longest Arabic name (``external_id``, ``name``, ``name_ar``)."""
+    with engine.connect() as c:
+        return c.execute(
+            sa.text(
+                "SELECT external_id, name, name_ar FROM centres WHERE centre_type = 'EPS' "
+                "ORDER BY length(name_ar) DESC, external_id LIMIT 1"
+            )
+        ).one()
 
 
 _ADD_CREDIT = re.compile(r"attributionControl\.addAttribution\((\"(?:[^\"\\]|\\.)*\")\)")

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
-from tests.app.support import opened
+from tests.app.support import longest_eps, opened
 from walouja.settings import Settings
 
 PAGE = "views/5_Prioritise_centres.py"
@@ -1230,17 +1230,6 @@ def test_an_infeasible_budget_is_written_as_an_english_page_writes_figures(
 # ---- second QA pass: long names, signs, amounts ------------------------------------------
 
 
-def _longest_eps(engine: Engine) -> Any:
-    """The EPS centre with the longest Arabic name (``external_id``, ``name``, ``name_ar``)."""
-    with engine.connect() as c:
-        return c.execute(
-            sa.text(
-                "SELECT external_id, name, name_ar FROM centres WHERE centre_type = 'EPS' "
-                "ORDER BY length(name_ar) DESC, external_id LIMIT 1"
-            )
-        ).one()
-
-
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 def test_long_site_names_wrap_in_their_column(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
@@ -1248,7 +1237,7 @@ def test_long_site_names_wrap_in_their_column(
     # "مؤسسة الرعاية الاجتماعية ال" was all one read of five sites in a 165 px column
     from app import prioritise_view as pv
 
-    longest = _longest_eps(engine)
+    longest = longest_eps(engine)
     address = {
         "lang": lang,
         "p_cand": "layer",

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from tests.app.support import longest_eps
 from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK, grid_page, map_iframe, settle_grids
 
 pytestmark = pytest.mark.e2e
@@ -316,18 +317,6 @@ _LAID_OUT_RTL = (
 # ---- second QA pass: long names wrap, amounts fit ------------------------------------------
 
 
-def _longest_eps(engine: Any) -> Any:
-    import sqlalchemy as sa
-
-    with engine.connect() as c:
-        return c.execute(
-            sa.text(
-                "SELECT external_id, name, name_ar FROM centres WHERE centre_type = 'EPS' "
-                "ORDER BY length(name_ar) DESC, external_id LIMIT 1"
-            )
-        ).one()
-
-
 def _lines_by_row(drawn: list[dict[str, Any]]) -> list[str]:
     """The texts a grid column drew, one per row: the lines of a wrapped text joined."""
     rows: list[list[dict[str, Any]]] = []
@@ -355,7 +344,7 @@ def test_at_1366_px_long_site_names_read_whole_on_wrapped_lines(
     from walouja.services.prioritise import load_scenario
 
     with grid_page(browser) as page:
-        longest = _longest_eps(engine)
+        longest = longest_eps(engine)
         page.goto(
             f"{app}/prioritise_centres?lang={lang}&p_new=5&p_cand=layer&p_cand_layer=centres"
             f"&p_cand_type_centres=EPS&p_force=centres:{longest.external_id}"
