@@ -339,14 +339,17 @@ def join_list(items: Iterable[str]) -> str:
 
 _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 """A letter of a right-to-left script (Hebrew, Arabic and their presentation forms)."""
+_PLAIN_FIGURE = re.compile("[0-9][0-9.,\u202f\u00a0]*")
+"""An unsigned figure ("200.0", "1 503"): one run in any direction, left as it is."""
 
 
 def bidi_own(text: str, lang: str) -> str:
     """``text`` laid out on its own on a right-to-left page when it has no right-to-left
     letter (a code, a column name, a figure typed in a file): between a first-strong
     isolate and its end, so that a sign stays before its figure ("-5" read "5-" in an Arabic
-    sentence) and the words around do not take it into their run. As is otherwise."""
-    if not text or not is_rtl(lang) or _RTL_LETTER.search(text):
+    sentence) and the words around do not take it into their run. As is otherwise, and an
+    unsigned figure, which keeps its order anyway."""
+    if not text or not is_rtl(lang) or _RTL_LETTER.search(text) or _PLAIN_FIGURE.fullmatch(text):
         return text
     return f"\u2068{text}\u2069"
 
