@@ -379,7 +379,10 @@ if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/p
         st.warning(t("prioritise.upload_missing"))
         ok = False
     elif sites_error is not None:
-        ok = False  # the error is shown under the layer or the file, above
+        # said again here, under the button: with the advanced options open the file's error
+        # is a screen above, and the click seemed to do nothing
+        shell.show_error(sites_error)
+        ok = False
     elif clash is not None:
         ok = False  # refused below: a site both kept and left out
     if ok:

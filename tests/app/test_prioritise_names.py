@@ -33,3 +33,20 @@ def test_a_scenario_name_with_markdown_signs_reads_as_typed(
                 sa.text("DELETE FROM analysis_runs WHERE kind = 'prioritise' AND name = :n"),
                 {"n": typed},
             )
+
+
+def test_proposing_with_a_refused_file_says_why_under_the_button(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the file's error shows under the file box; with the advanced options open (a link with
+    # a time limit) it is a screen above the button, and a click on "Proposer des sites"
+    # added nothing: it now says the error again under the button
+    at = _opened(engine, monkeypatch, "fr", {"p_cand": "upload", "p_new": "2", "p_tl": "20"})
+    bad = b"id;nom;lon;lat\nS1;a;abc;34\n"
+    at = at.file_uploader(key="p_file").set_value(("bad.csv", bad, "text/csv")).run()
+    before = [e.value for e in at.error]
+    assert len(before) == 1, before
+    assert "bad.csv" in before[0], before
+    at = _run(at)
+    assert [e.value for e in at.error] == before * 2
+    assert "scenario" not in at.query_params
