@@ -1,7 +1,7 @@
 """Proposed sites of a prioritisation scenario as GeoPackage, CSV, Excel (XLSX) or KML bytes
 (for downloads), or a file (``walouja scenarios export``).
 
-The codes (``commune_code`` 04.421.01.01, ``province_code`` 04.421, ``region_code`` 04) are
+The codes (``commune_code`` 04.421.01.07, ``province_code`` 04.421, ``region_code`` 04) are
 written exactly as the database holds them, as text. A GeoPackage (or GeoJSON) keeps them
 text for every reader. A CSV cannot say a column's type: a spreadsheet opened by a double
 click, or ``pandas.read_csv`` with its defaults, takes ``04`` for the number 4 and ``04.421``
