@@ -24,10 +24,11 @@ from app import data, state
 from app.components import mapview
 from app.components.explorer import control_titles, source_credits
 from app.components.figures import with_unit
-from app.components.filters import type_tag
+from app.components.filters import shortened, type_tag
 from app.components.tables import MISSING, screen_table
 from app.context import app_settings
-from app.i18n import current_language, is_rtl, join_list, name_column, t, tn
+from app.i18n import bidi_own, current_language, is_rtl, join_list, name_column, t, tn
+from app.shell import plain_markdown
 from geo import db, runs
 from geo.candidate_sites import CandidateSites
 from walouja.errors import InfeasibleError, ValidationError, WaloujaError
@@ -259,8 +260,14 @@ def default_cost(centre_type: str) -> float:
 # ---- URL-backed numbers -------------------------------------------------------------------
 
 
-def start_number(key: str, default: float, *, lo: float, hi: float) -> float:
-    """Start value of a keyed number input: its own value, else the URL's, else ``default``."""
+def start_number(
+    key: str, default: float, *, lo: float, hi: float, label: str | None = None
+) -> float:
+    """Start value of a keyed number input: its own value, else the URL's, else ``default``.
+
+    A link's value the box cannot take (not a number, or outside ``lo``–``hi``) is noted
+    under the box's ``label``, for :func:`say_link_refusals`: the page opened at the default
+    without a word."""
     for candidate in (st.session_state.get(key), st.query_params.get(key)):
         try:
             value = float(candidate)  # type: ignore[arg-type]
@@ -268,18 +275,64 @@ def start_number(key: str, default: float, *, lo: float, hi: float) -> float:
             continue
         if math.isfinite(value) and lo <= value <= hi:
             return value
+    _note_link_refusal(key, label, lo, hi, default)
     return default
 
 
-def start_count(key: str, *, hi: int) -> int | None:
+def start_count(key: str, *, hi: int, label: str | None = None) -> int | None:
     """Start value of an optional count box (``None``: empty): its own value, else the
-    URL's when a whole number from 1 to ``hi``."""
+    URL's when a whole number from 1 to ``hi`` (another is noted as by :func:`start_number`)."""
     for candidate in (st.session_state.get(key), st.query_params.get(key)):
         if isinstance(candidate, int) and 1 <= candidate <= hi:
             return candidate
         if isinstance(candidate, str) and candidate.isdigit() and 1 <= int(candidate) <= hi:
             return int(candidate)
+    _note_link_refusal(key, label, 1, hi, None)
     return None
+
+
+_LINK_REFUSALS = "p_link_refusals"
+"""Session key of the link values a request box could not take: box key → what to say."""
+
+
+def _note_link_refusal(
+    key: str, label: str | None, lo: float, hi: float, shown: float | None
+) -> None:
+    asked = st.query_params.get(key)
+    if label is None or asked is None or st.session_state.get(key) is not None:
+        return
+    lang = current_language()
+    text = t(
+        "prioritise.link_value_refused",
+        asked=bidi_own(plain_markdown(shortened(str(asked))), lang),
+        box=label,
+        lo=mapview.fmt_number(lo, decimals=_decimals(lo), lang=lang),
+        hi=mapview.fmt_number(hi, decimals=_decimals(hi), lang=lang),
+        shown="—" if shown is None else mapview.fmt_number(shown, decimals=_decimals(shown)),
+    )
+    st.session_state.setdefault(_LINK_REFUSALS, {})[key] = (text, shown)
+
+
+def _same_number(a: Any, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), b)
+
+
+def _decimals(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+def say_link_refusals() -> None:
+    """Say each link value a request box could not take, and what the box shows instead,
+    until the reader changes that box (as the Coverage page says a threshold it lacks)."""
+    notes: dict[str, tuple[str, float | None]] = st.session_state.get(_LINK_REFUSALS, {})
+    for key, (text, shown) in list(notes.items()):
+        now = st.session_state.get(wkey(key))
+        if _same_number(now, shown):
+            st.info(text)
+        else:
+            del notes[key]
 
 
 def publish_number(key: str, value: float, default: float) -> None:

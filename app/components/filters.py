@@ -134,19 +134,19 @@ def _say_unoffered_km(
             t(
                 "analysis.km_not_offered",
                 # as typed, whatever it is: not read as Markdown, nor a page long
-                asked=bidi_own(plain_markdown(_shortened(kept[0])), lang),
+                asked=bidi_own(plain_markdown(shortened(kept[0])), lang),
                 offered=list_words(options, lang),
                 shown=km,
             )
         )
 
 
-def _shortened(text: str, most: int = 12) -> str:
+def shortened(text: str, most: int = 12) -> str:
     """``text``, cut after ``most`` characters with an ellipsis.
 
     Examples
     --------
-    >>> _shortened("25"), _shortened("x" * 20, 4)
+    >>> shortened("25"), shortened("x" * 20, 4)
     ('25', 'xxxx…')
     """
     return text if len(text) <= most else text[:most] + "…"

@@ -66,7 +66,11 @@ radius = c3.number_input(
     format="%g",
     key=pv.wkey("p_km"),
     value=pv.start_number(
-        "p_km", pv.DEFAULT_RADIUS_KM, lo=pv.MIN_RADIUS_KM, hi=limits.MAX_DISTANCE_KM
+        "p_km",
+        pv.DEFAULT_RADIUS_KM,
+        lo=pv.MIN_RADIUS_KM,
+        hi=limits.MAX_DISTANCE_KM,
+        label=t("prioritise.radius"),
     ),
     help=t("prioritise.radius_help"),
 )
@@ -77,7 +81,15 @@ min_prov = c4.number_input(
     max_value=limits.MAX_PER_PROVINCE,
     step=1,
     key=pv.wkey("p_minprov"),
-    value=int(pv.start_number("p_minprov", 0, lo=0, hi=limits.MAX_PER_PROVINCE)),
+    value=int(
+        pv.start_number(
+            "p_minprov",
+            0,
+            lo=0,
+            hi=limits.MAX_PER_PROVINCE,
+            label=t("prioritise.min_per_province"),
+        )
+    ),
     help=t("prioritise.min_per_province_help"),
 )
 pv.publish_number("p_minprov", float(min_prov), 0)
@@ -103,7 +115,11 @@ if mode == "count":
             max_value=limits.MAX_NEW,
             step=1,
             key=pv.wkey("p_new"),
-            value=int(pv.start_number("p_new", pv.DEFAULT_NEW, lo=1, hi=limits.MAX_NEW)),
+            value=int(
+                pv.start_number(
+                    "p_new", pv.DEFAULT_NEW, lo=1, hi=limits.MAX_NEW, label=t("prioritise.new")
+                )
+            ),
         )
     )
     pv.publish_number("p_new", float(new), pv.DEFAULT_NEW)
@@ -117,7 +133,11 @@ else:
             format="%.0f",
             key=pv.wkey("p_budget"),
             value=pv.start_number(
-                "p_budget", pv.DEFAULT_BUDGET_MAD, lo=0, hi=limits.MAX_BUDGET_MAD
+                "p_budget",
+                pv.DEFAULT_BUDGET_MAD,
+                lo=0,
+                hi=limits.MAX_BUDGET_MAD,
+                label=t("prioritise.budget"),
             ),
         )
     )
@@ -132,7 +152,7 @@ else:
         max_value=limits.MAX_NEW,
         step=1,
         key=pv.wkey("p_most"),
-        value=pv.start_count("p_most", hi=limits.MAX_NEW),
+        value=pv.start_count("p_most", hi=limits.MAX_NEW, label=t("prioritise.most_new")),
         placeholder=t("prioritise.most_new_placeholder"),
         help=t("prioritise.most_new_help"),
     )
@@ -148,7 +168,13 @@ cost = float(
         step=100_000.0,
         format="%.0f",
         key=pv.wkey(cost_key),
-        value=pv.start_number(cost_key, type_cost, lo=limits.MIN_COST_MAD, hi=limits.MAX_COST_MAD),
+        value=pv.start_number(
+            cost_key,
+            type_cost,
+            lo=limits.MIN_COST_MAD,
+            hi=limits.MAX_COST_MAD,
+            label=t("prioritise.cost", type=filters.type_tag(str(centre_type))),
+        ),
         help=t("prioritise.cost_help"),
     )
 )
@@ -276,7 +302,11 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
         format="%g",
         key=pv.wkey("p_tl"),
         value=pv.start_number(
-            "p_tl", pv.DEFAULT_TIME_LIMIT_S, lo=pv.MIN_TIME_LIMIT_S, hi=limits.MAX_TIME_LIMIT_S
+            "p_tl",
+            pv.DEFAULT_TIME_LIMIT_S,
+            lo=pv.MIN_TIME_LIMIT_S,
+            hi=limits.MAX_TIME_LIMIT_S,
+            label=t("prioritise.time_limit"),
         ),
         help=t("prioritise.time_limit_help"),
     )
@@ -288,7 +318,9 @@ with st.expander(t("prioritise.advanced"), expanded=advanced_asked, key=pv.wkey(
         step=10.0,
         format="%.0f",
         key=pv.wkey("p_cap"),
-        value=pv.start_number("p_cap", 0.0, lo=0, hi=limits.MAX_PLACES),
+        value=pv.start_number(
+            "p_cap", 0.0, lo=0, hi=limits.MAX_PLACES, label=t("prioritise.new_capacity")
+        ),
         help=t("prioritise.new_capacity_help"),
     )
     pv.publish_number("p_cap", float(places), 0.0)
@@ -371,6 +403,8 @@ if clash is not None and "p_infeasible" not in st.session_state:
     # said at once, below the button, with the refusal's words (no solve needed to know it)
     st.session_state["p_infeasible"] = clash
 
+# a link's value a box could not take (opened at its default): said next to the button
+pv.say_link_refusals()
 if st.button(t("prioritise.run"), key="p_run", type="primary", icon=":material/play_arrow:"):
     st.session_state["p_asked"] = True  # the prompt to ask has done its work
     candidates = sites
