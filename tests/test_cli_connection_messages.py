@@ -147,3 +147,27 @@ def test_the_url_of_a_mistyped_walouja_home_leaves_it_uncreated(tmp_path: Path) 
     assert out.returncode == 0, out.stderr
     assert f"host={home}/run" in out.stdout
     assert not (tmp_path / "typo").exists()
+
+
+def test_the_url_of_a_missing_walouja_home_says_so_on_stderr(tmp_path: Path) -> None:
+    # it printed the URL and exited 0 without a word: psql then found no server there
+    home = tmp_path / "nowhere"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WALOUJA_DATABASE_URL")}
+    env["WALOUJA_HOME"] = str(home)
+
+    def url() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*WALOUJA, "db", "url"], capture_output=True, text=True, check=False, env=env
+        )
+
+    out = url()
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines() == [out.stdout.strip()]  # the URL alone
+    assert f"host={home}/run" in out.stdout
+    assert out.stderr.splitlines() == [
+        f"walouja: warning: WALOUJA_HOME={home} does not exist, so this URL points to no "
+        "cluster — check WALOUJA_HOME, or run `walouja db up` to create a cluster there"
+    ]
+    home.mkdir()  # a folder that exists: the URL alone, nothing on stderr
+    out = url()
+    assert (out.returncode, out.stderr) == (0, "")

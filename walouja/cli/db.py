@@ -120,8 +120,21 @@ def _why_not_ok(st: db.DatabaseStatus) -> str | None:
 @app.command("url")
 @friendly
 def url() -> None:
-    """Print the database URL in the form psql accepts."""
-    typer.echo(db.database_url(settings(), driver=False))
+    """Print the database URL in the form psql accepts.
+
+    A ``WALOUJA_HOME`` that does not exist is said on stderr: the URL is printed all the
+    same (scripts read it), but it points to no cluster.
+    """
+    cfg = settings()
+    typer.echo(db.database_url(cfg, driver=False))
+    missing = cluster.missing_home_refusal(cfg) if cfg.uses_local_cluster else None
+    if missing is not None:
+        # the URL alone, exit 0, pointed nowhere: `psql` then said only that no server ran
+        typer.echo(
+            f"walouja: warning: WALOUJA_HOME={cfg.home} does not exist, so this URL points to "
+            "no cluster — check WALOUJA_HOME, or run `walouja db up` to create a cluster there",
+            err=True,
+        )
 
 
 @app.command("reset")
