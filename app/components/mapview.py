@@ -8,6 +8,7 @@ colour-blind-safe ColorBrewer ramp; units without a value are grey.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
 import re
@@ -261,12 +262,17 @@ class Classes:
 
     ``exact`` classes hold one value each (the legend names the value, not a range).
     ``lowest`` is the smallest value classified: the first class's range starts there.
+    ``lows`` and ``highs`` are the smallest and largest value in each class: the legend
+    gives a class's values from one to the other, not from the class below's upper bound (a
+    first class "0" was followed by "0 – 39", as if the two overlapped).
     """
 
     breaks: tuple[float, ...]  # upper bounds, ascending, len == len(colors)
     colors: tuple[str, ...]
     exact: bool = False
     lowest: float | None = None
+    lows: tuple[float, ...] = ()
+    highs: tuple[float, ...] = ()
 
     def color(self, value: float | None) -> str:
         """The colour of ``value`` (grey for missing)."""
@@ -304,11 +310,17 @@ def classify(values: Sequence[float | None], *, ramp: str = "orange", k: int = 5
             breaks = edges[used]
     n = breaks.size
     colours = [palette[round(i * (len(palette) - 1) / max(n - 1, 1))] for i in range(n)]
+    # each class's smallest and largest values: the first distinct value above the class
+    # below's bound, the last one up to its own
+    lows = distinct[np.searchsorted(distinct, np.concatenate(([-np.inf], breaks[:-1])), "right")]
+    highs = distinct[np.searchsorted(distinct, breaks, "right") - 1]
     return Classes(
         breaks=tuple(float(b) for b in breaks),
         colors=tuple(colours),
         exact=exact,
         lowest=float(distinct[0]),
+        lows=tuple(float(v) for v in lows),
+        highs=tuple(float(v) for v in highs),
     )
 
 
@@ -326,8 +338,31 @@ def legend_html(
     rows = [f"<b>{title}</b>"]
     if note:
         rows.append(html.escape(note, quote=False))
+    labels = _data_ranges(classes, fmt) or _bound_ranges(classes, fmt)
+    for label, colour in zip(labels, classes.colors, strict=True):
+        rows.append(f'<i style="background:{colour}"></i>{label}')
+    if no_data:
+        rows.append(f'<i style="background:{NO_DATA}"></i>{no_data}')
+    return "<br>".join(rows)
+
+
+def _data_ranges(classes: Classes, fmt: Callable[[float], str]) -> list[str] | None:
+    """Each class's label from its smallest to its largest value ("0", "20 – 51", ...), as
+    written; ``None`` when two classes would then read alike or touch (0.3 and 0.4 written
+    "0" beside a class "0"), or the values are not known."""
+    if classes.exact or not classes.lows or not classes.highs:
+        return None
+    ends = [(fmt(low), fmt(high)) for low, high in zip(classes.lows, classes.highs, strict=True)]
+    if any(high == low for (_, high), (low, _) in itertools.pairwise(ends)):
+        return None
+    return [high if low == high else f"{low} – {high}" for low, high in ends]
+
+
+def _bound_ranges(classes: Classes, fmt: Callable[[float], str]) -> list[str]:
+    """Each class's label from the class below's upper bound to its own ("0 – 51")."""
+    labels: list[str] = []
     lower: float | None = None
-    for upper, colour in zip(classes.breaks, classes.colors, strict=True):
+    for upper in classes.breaks:
         if classes.exact:
             label = fmt(upper)
         elif lower is None and classes.lowest is not None:
@@ -339,11 +374,9 @@ def legend_html(
             label = f"≤ {fmt(upper)}"
         else:
             label = f"{fmt(lower)} – {fmt(upper)}"
-        rows.append(f'<i style="background:{colour}"></i>{label}')
+        labels.append(label)
         lower = upper
-    if no_data:
-        rows.append(f'<i style="background:{NO_DATA}"></i>{no_data}')
-    return "<br>".join(rows)
+    return labels
 
 
 def legend_title(label: str, unit: str) -> str:

@@ -71,11 +71,33 @@ def test_the_first_class_starts_at_the_smallest_value() -> None:
     rows = mapview.legend_html("Couverts (%)", classes, fmt=lambda v: f"{v:.0f}").split("<br>")
     labels = [r.split("</i>")[1] for r in rows[1:]]
     assert labels[0] == "0"
-    assert labels[1].startswith("0 – ")
     # a first class of several values reads as its range, from the smallest
     spread = mapview.classify([float(v) for v in range(12, 112)])
     first = mapview.legend_html("PSH", spread, fmt=lambda v: f"{v:.0f}").split("<br>")[1]
-    assert first.endswith(f"</i>12 – {spread.breaks[0]:.0f}")
+    assert first.endswith("</i>12 – 31")
+
+
+def _labels(classes: mapview.Classes) -> list[str]:
+    rows = mapview.legend_html("PSH", classes, fmt=lambda v: f"{v:.0f}").split("<br>")
+    return [r.split("</i>")[1] for r in rows[1:]]
+
+
+def test_each_class_reads_from_its_smallest_to_its_largest_value() -> None:
+    # 12 communes at 0 %, then 20, 25 ... 95, then 100: the legend read "0", "0 – 22",
+    # "22 – 53"..., as if a commune at 0 % could be in the second class and one at 22 % in
+    # both; it now gives the values each class holds
+    values = [0.0] * 12 + [float(v) for v in range(20, 100, 5)] + [100.0] * 4
+    assert _labels(mapview.classify(values)) == ["0", "20", "25 – 50", "55 – 80", "85 – 100"]
+    # quantile bounds between two values (31.8) read as the values on each side
+    spread = mapview.classify([float(v) for v in range(12, 112)])
+    assert _labels(spread) == ["12 – 31", "32 – 51", "52 – 71", "72 – 91", "92 – 111"]
+
+
+def test_classes_that_would_read_alike_keep_their_bounds() -> None:
+    # 0.3 written "0" next to a class "0": the values cannot tell the classes apart, the
+    # bounds ("0 – 1", "1 – 18") at least order them
+    classes = mapview.classify([0.0] * 5 + [0.3, 5, 10, 20, 30, 40, 50, 60, 70])
+    assert _labels(classes) == ["0", "0 – 1", "1 – 18", "18 – 44", "44 – 70"]
 
 
 def test_infinite_values_are_left_out_of_the_classes() -> None:
