@@ -211,6 +211,33 @@ def open_request(params: Mapping[str, Any]) -> None:
             del st.query_params[key]
     for key, value in request_state(params).items():
         st.query_params[key] = value
+    _remember_file(params)
+
+
+REOPENED_FILE = "p_reopened_file"
+"""Session key of the candidate file an opened scenario was computed on (its name)."""
+
+
+def _remember_file(params: Mapping[str, Any]) -> None:
+    """Keep the name of the file an opened scenario's candidates came from: the file box
+    cannot be given it back, and the page asks for it (:func:`file_to_give_again`)."""
+    from geo.candidate_sites import parse_layer_set, set_name
+
+    source = params.get("candidates")
+    if source is None or parse_layer_set(str(source)) is not None:
+        st.session_state.pop(REOPENED_FILE, None)
+    else:
+        st.session_state[REOPENED_FILE] = set_name(str(source))
+
+
+def file_to_give_again(upload: tuple[str, bytes] | None) -> str | None:
+    """What to say when the file box is empty and the opened scenario was computed on a
+    file: which file to give again to recompute or change it (``None``: nothing to say)."""
+    name = st.session_state.get(REOPENED_FILE)
+    if upload is not None or not isinstance(name, str):
+        return None
+    # the planner's file name, as typed: not read as Markdown
+    return t("prioritise.upload_again", file=bidi_own(plain_markdown(name), current_language()))
 
 
 def open_linked_scenario() -> None:
@@ -231,6 +258,7 @@ def open_linked_scenario() -> None:
         return
     for key, value in request_state(params).items():
         st.query_params[key] = value
+    _remember_file(params)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -235,6 +235,8 @@ if candidate_set == "upload":
     upload = pv.kept_upload(uploaded)
     if uploaded is None and upload is not None:
         st.caption(t("prioritise.upload_kept", file=upload[0]))
+    if (again := pv.file_to_give_again(upload)) is not None:
+        st.info(again)
     st.caption(
         t("prioritise.upload_note")
         + " "
@@ -541,8 +543,24 @@ else:
         # the best, and what to do about it
         st.warning(pv.unproven_text(res, params), icon=":material/timer_off:")
     km = f"{float(params.get('radius_km') or 0):g}"
-    m1, m2, m3, m4 = st.columns(4)
     before, after = res.get("pwd_covered_before") or 0.0, res.get("pwd_covered_after") or 0.0
+    share_b, share_a = res.get("share_covered_before"), res.get("share_covered_after")
+    shared = share_a is not None and share_b is not None
+    share = figures.with_unit(fmt_number(100 * (share_a or 0.0), decimals=1), "%")
+    greedy = res.get("greedy") or {}
+    shortfall = figures.with_unit(fmt_number(greedy.get("shortfall_pct"), decimals=2), "%")
+    total_cost = res.get("total_cost_mad")
+    # in millions, the unit in the label, so that the figure fits its column ("300 مليون د…"
+    # was cut at 1366 px); the exact amount is in the help
+    millions = None if total_cost is None else float(total_cost) / 1e6
+    cost = (
+        "—"
+        if millions is None
+        else fmt_number(millions, decimals=0 if millions.is_integer() else 2)
+    )
+    # the figures' size follows their columns' (at 800 and 1024 px "1 151 955" read "1 151 9…")
+    shown = [fmt_number(after), *([share] if shared else []), shortfall, cost]
+    m1, m2, m3, m4 = shell.fitted_figures(st, "prioritise", shown).columns(4)
     # persons covered, persons served within the places (MCLP), or person-km to the nearest
     # centre or, with places, to the centre that gives each person a place (p-median)
     counted = pv.measure(res)
@@ -554,13 +572,12 @@ else:
             "prioritise.metric.served" if places else "prioritise.metric.covered",
             km=km,
         ),
-        fmt_number(after),
+        shown[0],
         # signed figures keep their sign before them in Arabic too ("+158 925")
         delta=pv.signed(after - before),
         help=t("prioritise.metric.covered_help", before=fmt_number(before)),
         **pv.delta_style(after - before),
     )
-    share_b, share_a = res.get("share_covered_before"), res.get("share_covered_after")
     if share_a is not None and share_b is not None:
         points = 100 * (share_a - share_b)
         m2.metric(
@@ -570,29 +587,22 @@ else:
                 "prioritise.metric.share_served" if places else "prioritise.metric.share",
                 km=km,
             ),
-            figures.with_unit(fmt_number(100 * share_a, decimals=1), "%"),
+            share,
             delta=f"{pv.signed(points, decimals=1)} {t('unit.points')}",
             **pv.delta_style(points, decimals=1),
         )
-    greedy = res.get("greedy") or {}
     m3.metric(
         t("prioritise.metric.greedy"),
-        figures.with_unit(fmt_number(greedy.get("shortfall_pct"), decimals=2), "%"),
+        shortfall,
         help=t(
             "prioritise.metric.greedy_help",
             greedy=fmt_number(greedy.get("objective")),
             exact=fmt_number(res.get("objective")),
         ),
     )
-    total_cost = res.get("total_cost_mad")
-    # in millions, the unit in the label, so that the figure fits its column ("300 مليون د…"
-    # was cut at 1366 px); the exact amount is in the help
-    millions = None if total_cost is None else float(total_cost) / 1e6
     m4.metric(
         t("prioritise.metric.cost"),
-        "—"
-        if millions is None
-        else fmt_number(millions, decimals=0 if millions.is_integer() else 2),
+        cost,
         help=tn(
             "prioritise.metric.cost_help",
             len(res.get("sites") or []),
