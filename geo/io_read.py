@@ -309,8 +309,10 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
     # the header's, as a spreadsheet shows it: below the empty lines, after a "sep=" line
     # too (Excel hides that line, not the empty ones after it)
     row = 1 + lines
+    start: int | None = None  # the line of ``text`` (from 0) the last row kept begins on
     while True:
         line = reader.line_num + 1 + skipped  # the line of the file the next record starts on
+        begins = reader.line_num
         try:
             record = next(reader)
         except StopIteration:
@@ -319,7 +321,9 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
             raise file_error("csv_line_error", name=name, line=line) from None
         row += 1
         if not record or all(not v.strip() for v in record):
+            start = None
             continue
+        start = begins
         if len(record) != width:
             spans = reader.line_num + skipped - line + 1  # lines of the file this record took
             if spans > 1 and any("\n" in v or "\r" in v for v in record):
@@ -334,9 +338,43 @@ def read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, dict[int, str]]:
             record = [""] * width
         rows.append(record)
         numbers.append(row)
+    if start is not None and _open_at_end(text, start, sep):
+        # a quote never closed runs to the end of the file: on the last line alone, the
+        # row was "1 of 3 fields (a value or a ',' left out?)"; over lines whose values
+        # happened to fill the header's fields, a value such as "34.0\nB" not a number
+        spans = reader.line_num - start  # lines of the file the last row took
+        opened = start + 1 + skipped  # the line of the file it starts on
+        errors[numbers[-1]] = (
+            RowError("quote_left_open", line=opened, lines=spans)
+            if spans > 1
+            else RowError("quote_left_open_last_line", line=opened)
+        )
+        rows[-1] = [""] * width
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(numbers, dtype=int), dtype=object)
     frame = frame.map(lambda v: v if v.strip() else None)
     return frame, errors
+
+
+def _open_at_end(text: str, line: int, sep: str) -> bool:
+    r"""Whether the CSV ``text`` from its line ``line`` (from 0) on ends inside a quoted
+    value: a quotation mark opened there and never closed.
+
+    Examples
+    --------
+    >>> _open_at_end('name,lon\n"A,-6.8\n', 1, ","), _open_at_end('name,lon\n"A",-6.8\n', 1, ",")
+    (True, False)
+    """
+    starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+    if line >= len(starts):
+        return False
+    tail = io.StringIO(text[starts[line] :], newline="")
+    reader = csv.reader(tail, delimiter=sep, skipinitialspace=True, strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def read_csv(path: Path) -> SourceTable:

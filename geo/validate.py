@@ -121,6 +121,11 @@ REASONS: dict[str, str] = {
         "a quotation mark opened on line {line} is not closed: {lines} lines of the file read "
         "as this one row (close the quote, or remove it)"
     ),
+    # the same quote on the file's last line: the rest of the line is one value
+    "quote_left_open_last_line": (
+        "a quotation mark opened on line {line} is never closed: the rest of the line, to the "
+        "end of the file, reads as one value (close the quote, or remove it)"
+    ),
     "required_missing": "required value missing",
     "required_marked_missing": "required value missing: {value!r} says it is not known",
     "name_without_letters": "{value!r} is not a name: it has no letter or digit",

@@ -73,9 +73,12 @@ STOPS_BAD = pd.DataFrame(
 
 def _bad_results() -> list[Validated]:
     records, errors = read_csv_text(CENTRES_BAD, "bad.csv")
+    # a quote opened on the last line and never closed
+    last, last_errors = read_csv_text('name;wkt\n"Plage V;POINT (-6.9 34.0)\n', "open.csv")
     blank = pd.DataFrame({"name": ["Sans lieu"], "wkt": [None]}, index=pd.RangeIndex(2, 3))
     return [
         validate_records(get_layer("centres"), records, row_errors=errors),
+        validate_records(get_layer("beaches"), last, row_errors=last_errors),
         validate_records(get_layer("beaches"), BEACHES_BAD),
         validate_records(get_layer("beaches"), blank),
         # a name without a letter or digit ("." in the healthsites.io extract) names nothing
@@ -176,6 +179,24 @@ def test_a_quote_never_closed_names_its_line_and_what_it_swallowed() -> None:
     assert list(records.index) == [2, 3]
     assert errors[3].code == "quote_left_open"  # type: ignore[attr-defined]
     assert errors[3].params == {"line": "3", "lines": "3"}  # type: ignore[attr-defined]
+    # never closed on the file's last line, or over lines whose values fill the header's
+    # fields: the row was "only 1 of the header's 3 fields", or its value "34\nB" not a number
+    for text, line, code, params in (
+        ('name,lon,lat\n"Centre A,-6.8,34.0\n', 2, "quote_left_open_last_line", {}),
+        ('name,lon,lat\r\nA,-5,34\r\n"B,-6.8,34.0', 3, "quote_left_open_last_line", {}),
+        ('name,lon,lat\nA,-5,"34\nB,-6,35\n', 2, "quote_left_open", {"lines": "2"}),
+    ):
+        records, errors = read_csv_text(text, "open.csv")
+        assert list(errors) == [line], text
+        assert errors[line].code == code  # type: ignore[attr-defined]
+        assert errors[line].params == {"line": str(line), **params}  # type: ignore[attr-defined]
+        assert records.loc[line].isna().all()
+    assert str(read_csv_text('name,lon,lat\n"A,-6.8,34.0\n', "a.csv")[1][2]) == (
+        "a quotation mark opened on line 2 is never closed: the rest of the line, to the end "
+        "of the file, reads as one value (close the quote, or remove it)"
+    )
+    # a quote closed on the last line is no quote left open
+    assert read_csv_text('name,lon,lat\n"A",-6.8,34.0', "a.csv")[1] == {}
     # a row with a field left out is told so, not that a separator is inside a value
     records, errors = read_csv_text("name;lon;lat\nA;-5.0\n", "short.csv")
     assert str(errors[2]) == "only 2 of the header's 3 fields (a value or a ';' left out?)"
