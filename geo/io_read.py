@@ -139,6 +139,33 @@ def _gtfs_table(files: dict[str, str], base: str, name: str, columns: list[str])
     return table[columns]
 
 
+_CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 26}
+"""Bytes no text file holds: control characters but tab, line ends, vertical tab and form
+feed (a spreadsheet's line break in a cell, a page break) and DOS's end-of-file mark."""
+
+
+def is_binary(raw: bytes) -> bool:
+    r"""Whether ``raw`` (not UTF-16: its NUL bytes are text) is binary data rather than text:
+    a NUL byte, or more than one byte in a hundred a control character no text holds.
+
+    Examples
+    --------
+    >>> is_binary(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), is_binary(b"GIF89a\x01\x02\x03")
+    (True, True)
+    >>> is_binary("name;lon\r\nCafé;-6.8\r\n".encode("cp1252")), is_binary(b"a\x0cb\x1a")
+    (False, False)
+    """
+    sample = raw[:8192]
+    return b"\x00" in sample or _mostly_controls(sample)
+
+
+def _mostly_controls(codes: bytes | list[int]) -> bool:
+    """Whether more than one of a hundred ``codes`` (bytes, or characters' code points) is
+    a control character no text holds."""
+    controls = sum(1 for code in codes if code in _CONTROL)
+    return controls > 0 and controls * 100 >= len(codes)
+
+
 def utf16_without_bom(raw: bytes) -> str | None:
     r"""``utf-16-le`` or ``utf-16-be`` when ``raw`` is UTF-16 text without its byte-order
     mark (as some Windows programs save a CSV), else None.
@@ -171,7 +198,8 @@ def utf16_without_bom(raw: bytes) -> str | None:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         return None
-    return None if "\x00" in text else encoding
+    # NULs on one side by chance (binary data) decode to control characters
+    return None if "\x00" in text or _mostly_controls([ord(c) for c in text[:4096]]) else encoding
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -188,6 +216,10 @@ def _decode(raw: bytes, name: str) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
             raise file_error("not_utf8", name=name, line=1, encoding="UTF-16") from None
+    if is_binary(raw):
+        # a program's own file under a .csv name: "not UTF-8, most likely Windows-1252,
+        # save it as UTF-8" (or, all ASCII, "no data rows") said nothing of what it is
+        raise file_error("binary_file", name=name)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -825,6 +857,12 @@ FORMAT_NAMES = {
     "pdf": "PDF",
     "zip": "ZIP",
     "xml": "XML",
+    "png": "PNG",
+    "jpeg": "JPEG",
+    "gif": "GIF",
+    "tiff": "TIFF",
+    "webp": "WebP",
+    "bmp": "BMP",
 }
 """Names of the formats a message names; proper nouns, the same in every language."""
 
@@ -848,7 +886,8 @@ def sniff_format(path: Path) -> str | None:
     they show none for certain (the reader of the format asked for then says what it finds).
 
     ``xlsx``, ``ods``, ``gtfs``, ``shp`` or ``zip`` for a zip archive (by its members),
-    ``xls`` (an Excel 97-2003 workbook), ``gpkg`` (an SQLite database), ``pdf``, ``osm`` or
+    ``xls`` (an Excel 97-2003 workbook), ``gpkg`` (an SQLite database), ``pdf``, an image
+    (``png``, ``jpeg``, ``gif``, ``tiff``, ``webp``, ``bmp``), ``osm`` or
     ``xml`` (by the root element), ``html`` (a web page), ``geojson`` (text opening with
     ``{``) and ``csv`` (text whose first line holds a separator; UTF-8, UTF-16 or a Windows
     code page).
@@ -877,6 +916,8 @@ def sniff_format(path: Path) -> str | None:
         return "gpkg"
     if head.startswith(b"%PDF"):
         return "pdf"
+    if image := _image_format(head):
+        return image
     if head.startswith(b"\x00\x00\x27\x0a"):  # a Shapefile's .shp (its file code, 9994)
         return "shp"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -898,6 +939,27 @@ def sniff_format(path: Path) -> str | None:
         return "geojson"
     first = _first_line(text)
     return "csv" if SEP_LINE.fullmatch(first) or any(s in first for s in ";,\t|") else None
+
+
+_IMAGES = ("png", "jpeg", "gif", "tiff", "webp", "bmp")
+
+
+def _image_format(head: bytes) -> str | None:
+    """The image format the first bytes ``head`` of a file show (``png``, ``jpeg``...), or
+    None: a screenshot of a table saved under the data's name."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":  # its reserved bytes
+        return "bmp"
+    return None
 
 
 def _is_stops_txt(path: Path) -> bool:
@@ -925,8 +987,9 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
         ``xls_file`` for an Excel 97-2003 workbook; ``html_page`` for a web page;
         ``format_option_is_other`` when
         ``--format`` (``given``) names another format than the file's content and name;
-        ``format_is_other`` when the file's name does; ``format_not_imported`` for content
-        of a format no reader takes (a PDF, a zip of other files, XML other than OSM's).
+        ``format_is_other`` when the file's name does; ``image_file`` for an image (a PNG
+        under a .csv name); ``format_not_imported`` for content of a format no reader takes
+        (a PDF, a zip of other files, XML other than OSM's).
     """
     if not path.is_file():
         return
@@ -944,6 +1007,9 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     if (fmt, actual) in (("shp", "zip"), ("gtfs", "zip"), ("osm", "xml"), ("kml", "zip")):
         return  # a zip or XML file whose reader says what it lacks
     expected = FORMAT_NAMES[fmt]
+    if actual in _IMAGES:
+        # a PNG under a .csv name was "not UTF-8 text (most likely Windows-1252)"
+        raise file_error("image_file", name=name, expected=expected, actual=FORMAT_NAMES[actual])
     if actual not in _EXTENSIONS:
         raise file_error(
             "format_not_imported", name=name, expected=expected, actual=FORMAT_NAMES[actual]

@@ -104,6 +104,19 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "save the data as CSV, Excel (.xlsx), OpenDocument (.ods), GeoJSON, GeoPackage, a "
         "zipped Shapefile, GTFS or OpenStreetMap (.osm), and import that file",
     ),
+    "image_file": (
+        "{name} is not a {expected} file: it is an image ({actual})",
+        "a picture of a table or a map cannot be imported: import the file its data were "
+        "typed in or exported from (CSV, Excel .xlsx, OpenDocument .ods, GeoJSON, GeoPackage, "
+        "KML, a zipped Shapefile)",
+    ),
+    "binary_file": (
+        "{name} is not a text (CSV) file: it holds binary data, bytes no text holds (a "
+        "program's own file, an image or an archive under a .csv name?)",
+        "check that this is the file you meant (a CSV opens as text in Notepad): save the "
+        "data as CSV UTF-8 from the program that made the file, or import that program's own "
+        "file if Walouja reads it (.xlsx, .ods, .geojson, .gpkg, .kml, a zipped Shapefile)",
+    ),
     "osm_needs_layer": (
         "OpenStreetMap files (.osm) are imported one layer at a time and are not accepted here",
         None,

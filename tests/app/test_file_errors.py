@@ -106,6 +106,7 @@ def _gpkg(path: Path, xy: tuple[float, float], epsg: int) -> Path:
 Case = Callable[[Path, Connection], object]
 HUGE = "x" * (CSV_VALUE_LIMIT + 1)  # longer than the longest value a CSV may hold
 MADRID = "name;centre_type;lon;lat\nMadrid;CAS;-3.7;40.41\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00"
 
 CASES: list[tuple[str, Case]] = [
     ("xls_file", lambda d, c: read_file(_write(d / "centres.xls", b"\xd0\xcf\x11\xe0"))),
@@ -246,6 +247,14 @@ CASES: list[tuple[str, Case]] = [
     (
         "format_not_imported",
         lambda d, c: read_file(_write(d / "centres.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")),
+    ),
+    (  # a screenshot of the table under the data's name: it was "not UTF-8 (Windows-1252)"
+        "image_file",
+        lambda d, c: read_file(_write(d / "centres.csv", PNG)),
+    ),
+    (  # a Shapefile's .dbf under a .csv name: it was "not UTF-8 (Windows-1252)"
+        "binary_file",
+        lambda d, c: read_file(_write(d / "centres.csv", b"\x03\x7e\x0c\x01\x02\x00" * 20)),
     ),
     ("unreadable_file", lambda d, c: read_file(_sqlite_without_gpkg_tables(d / "c.gpkg"))),
     ("osm_needs_layer", lambda d, c: read_file(_write(d / "sites.osm", "<osm/>"))),
