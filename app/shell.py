@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -127,6 +127,48 @@ BASE_CSS = """
 FIGURES_KEY = "fitted_figures"
 """The key (or beginning of the key) of a block whose figures (``st.metric``) shrink to fit
 their columns (see :data:`BASE_CSS`)."""
+
+_FIGURE_EMS: dict[str, float] = {
+    **dict.fromkeys("0123456789", 0.5),
+    **dict.fromkeys(",.", 0.25),
+    **dict.fromkeys(" \u00a0\u202f", 0.2),
+    **dict.fromkeys("\u200e\u200f\u2066\u2067\u2068\u2069", 0.0),
+    "/": 0.35,
+    "%": 0.85,
+}
+"""The width of a figure's characters in ems, as Streamlit's font draws them a little
+wider (Source Sans: a digit 0.50, "%" 0.83): see :func:`figure_ems`."""
+
+
+def figure_ems(text: str) -> float:
+    """About how wide ``text`` is drawn, in ems, as a figure of ``st.metric`` (an Arabic
+    letter 0.5, any other 0.7).
+
+    Examples
+    --------
+    >>> figure_ems("36\u202f490\u202f591"), figure_ems("29,3 كلم")
+    (4.4, 3.45)
+    """
+    ems = sum(_FIGURE_EMS.get(c, 0.5 if "\u0600" <= c <= "\u06ff" else 0.7) for c in text)
+    return round(ems, 2)
+
+
+def fitted_figures(slot: Any, name: str, figures: Iterable[str]) -> Any:
+    """A block of ``slot`` (keyed ``FIGURES_KEY`` + ``name``) whose figures take the size
+    their column has room for, sized for the widest of ``figures``; at most Streamlit's
+    2.25rem, which a column of a wide window keeps. Four or five to a row, a window of
+    800 or 1024 px cut them ("1 151 9…", "62,0…", "20,5 / 40,…").
+    """
+    key = f"{FIGURES_KEY}_{name}"
+    widest = max((figure_ems(f) for f in figures), default=1.0)
+    block = slot.container(key=key)
+    # a block of its own sizes its figures: more specific than BASE_CSS's rule for all
+    block.html(
+        f"<style>div.st-key-{key} [data-testid='stMetricValue'] "
+        f"{{ font-size: min(2.25rem, {95 / max(widest, 1.0):.1f}cqi); }}</style>"
+    )
+    return block
+
 
 # Streamlit words its file uploader in English whatever the page's language ("Upload",
 # "200MB per file"): the button takes the page's word, and the limit is in each page's own

@@ -101,36 +101,43 @@ figure_decimals = 1 if indicator == "coverage_share" else spec.decimals
 # places per 10,000 have no unit to write after the figure: their labels name it ("27,9"
 # read alone), and the figures stay level with the others' below a label on two lines
 per = f" ({t('equity.per_10k')})" if indicator in ("access", "places_per_10k") else ""
-m1, m2, m3, m4, m5 = st.columns([1, 1, 1, 1, 1.6], vertical_alignment="bottom")
-m1.metric(
-    t("equity.mean") + per,
-    with_unit(number(idx.mean * spec.scale, decimals=figure_decimals), unit),
-)
+mean = with_unit(number(idx.mean * spec.scale, decimals=figure_decimals), unit)
 # rounded "+ 0.0": an index of no inequality computed as -1e-17 read "-0,000"
-m2.metric(
-    t("equity.gini"), number(round(idx.gini, 3) + 0.0, decimals=3), help=t("equity.gini_help")
+gini = number(round(idx.gini, 3) + 0.0, decimals=3)
+theil = number(round(idx.theil.total, 3) + 0.0, decimals=3)
+palma = number(idx.palma, decimals=2)
+gap = report.urban_rural
+urban_rural = (
+    f"{number(gap.urban_mean * spec.scale, decimals=figure_decimals)} / "
+    + with_unit(number(gap.rural_mean * spec.scale, decimals=figure_decimals), unit)
+    if gap.urban_mean is not None and gap.rural_mean is not None
+    else None
 )
+figure_columns = st.columns([1, 1, 1, 1, 1.6], vertical_alignment="bottom")
+# the figures' size follows their columns': at 800 and 1024 px "62,0 %" read "62,…" and
+# "20,5 / 40,5 km" "20,5 / 40,…" (the four alike, the wider fifth for its own)
+m1, m2, m3, m4 = (
+    shell.fitted_figures(c, f"equity_{i}", (mean, gini, theil, palma))
+    for i, c in enumerate(figure_columns[:4])
+)
+m5 = shell.fitted_figures(figure_columns[4], "equity_urban_rural", [urban_rural or ""])
+m1.metric(t("equity.mean") + per, mean)
+m2.metric(t("equity.gini"), gini, help=t("equity.gini_help"))
 between = idx.theil.between / idx.theil.total if idx.theil.total > 0 else 0.0
 # no inequality to split: "0 % of the inequality lies between regions; the rest within"
 no_inequality = round(idx.theil.total, 3) == 0 and round(idx.gini, 3) == 0
 m3.metric(
     t("equity.theil"),
-    number(round(idx.theil.total, 3) + 0.0, decimals=3),
+    theil,
     help=t("equity.no_inequality")
     if no_inequality
     else t("equity.theil_help", share=number(100 * between, decimals=0)),
 )
 # for a distance the top 10 % are the farthest, not the best served: the help says so
 palma_help = "equity.palma_help_distance" if map_key == "nearest_km" else "equity.palma_help"
-m4.metric(t("equity.palma"), number(idx.palma, decimals=2), help=t(palma_help))
-gap = report.urban_rural
-if gap.urban_mean is not None and gap.rural_mean is not None:
-    m5.metric(
-        t("equity.urban_rural") + per,
-        f"{number(gap.urban_mean * spec.scale, decimals=figure_decimals)} / "
-        + with_unit(number(gap.rural_mean * spec.scale, decimals=figure_decimals), unit),
-        help=t("equity.urban_rural_help"),
-    )
+m4.metric(t("equity.palma"), palma, help=t(palma_help))
+if urban_rural is not None:
+    m5.metric(t("equity.urban_rural") + per, urban_rural, help=t("equity.urban_rural_help"))
 st.caption(
     t("equity.no_inequality")
     if no_inequality

@@ -553,13 +553,13 @@ else:
     # in millions, the unit in the label, so that the figure fits its column ("300 مليون د…"
     # was cut at 1366 px); the exact amount is in the help
     millions = None if total_cost is None else float(total_cost) / 1e6
-    cost = (
+    cost_shown = (
         "—"
         if millions is None
         else fmt_number(millions, decimals=0 if millions.is_integer() else 2)
     )
     # the figures' size follows their columns' (at 800 and 1024 px "1 151 955" read "1 151 9…")
-    shown = [fmt_number(after), *([share] if shared else []), shortfall, cost]
+    shown = [fmt_number(after), *([share] if shared else []), shortfall, cost_shown]
     m1, m2, m3, m4 = shell.fitted_figures(st, "prioritise", shown).columns(4)
     # persons covered, persons served within the places (MCLP), or person-km to the nearest
     # centre or, with places, to the centre that gives each person a place (p-median)
@@ -602,7 +602,7 @@ else:
     )
     m4.metric(
         t("prioritise.metric.cost"),
-        cost,
+        cost_shown,
         help=tn(
             "prioritise.metric.cost_help",
             len(res.get("sites") or []),

@@ -62,3 +62,62 @@ def test_at_800_px_the_national_map_shows_the_whole_country(
         page.screenshot(path=str(ARTIFACTS / f"map-explorer-800-{lang}.png"))
     finally:
         context.close()
+
+
+_FIGURE_SIZES = """() => [...document.querySelectorAll('[data-testid=stMetricValue]')]
+    .map(v => getComputedStyle(v).fontSize)"""
+
+
+def _whole_then_wide(page: Any, shown: Any, *, wait: Any) -> None:
+    """No figure of the page at 800 px is cut; at 1366 px each keeps Streamlit's 2.25rem."""
+    shown()
+    assert page.evaluate(_CUT_FIGURES) == [], page.url
+    page.set_viewport_size({"width": 1366, "height": 900})
+    wait()
+    assert set(page.evaluate(_FIGURE_SIZES)) == {"36px"}, page.url
+    page.set_viewport_size({"width": 800, "height": 900})
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_at_800_px_the_coverage_figures_read_whole(app: str, browser: Any, lang: str) -> None:
+    # five to a row in columns of 71 px (121 for the urban/rural gap): "62,0 %" read "62,…",
+    # "29,3 km" "29,…" and "20,5 / 40,5 km" "20,5 / 40,…" (cut at 1024 px too)
+    context = browser.new_context(viewport={"width": 800, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        for indicator in ("coverage_share", "nearest_km", "access", "places_per_10k"):
+            page.goto(f"{app}/coverage_and_equity?lang={lang}&eq_indicator={indicator}")
+            figures = page.locator("[data-testid='stMetricValue']")
+
+            def shown(figures: Any = figures) -> None:
+                figures.nth(4).wait_for()
+
+            _whole_then_wide(page, shown, wait=shown)
+        assert page.locator("[data-testid='stSidebar']").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"coverage-800-{lang}.png"))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_at_800_px_the_prioritise_figures_read_whole(app: str, browser: Any, lang: str) -> None:
+    # four to a row in columns of 105 px: the persons covered read "1 151 9…" (1024 px too)
+    from app.i18n import translate
+
+    context = browser.new_context(viewport={"width": 800, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{app}/prioritise_centres?lang={lang}&p_new=2&p_ctype=COAPH&p_km=30")
+        figures = page.locator("[data-testid='stMetricValue']")
+
+        def shown() -> None:
+            page.get_by_role("button", name=translate("prioritise.run", lang)).click()
+            figures.nth(3).wait_for(timeout=120_000)
+
+        _whole_then_wide(page, shown, wait=lambda: figures.nth(3).wait_for())
+        assert any(len(t) > 7 for t in figures.all_inner_texts())  # "1 151 955"
+        page.screenshot(path=str(ARTIFACTS / f"prioritise-800-{lang}.png"), full_page=True)
+    finally:
+        context.close()
