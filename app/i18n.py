@@ -333,8 +333,10 @@ def grouped(n: int, lang: str) -> str:
 
 
 def join_list(items: Iterable[str]) -> str:
-    """``items`` as a list in the session's language ("a, b" / "a، b")."""
-    return t("list.separator").join(items)
+    """``items`` as a list in the session's language ("a, b" / "a، b"), a Latin item on its
+    own on a right-to-left page (:func:`list_words`): the kept sites "Alpha، Bravo" read
+    from the right as "Bravo، Alpha"."""
+    return list_words(items, current_language())
 
 
 _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
