@@ -375,21 +375,26 @@ with tab_rank:
     )
 
 
-def _gap_download(
+def _gap_table(
     frame: pd.DataFrame,
     headers: dict[str, str],
     decimals: dict[str, int],
     *,
+    widths: dict[str, int] | None = None,
+    helps: dict[str, str] | None = None,
     label: str,
     what: str,
     demo_rows: bool,
     notes: dict[str, str],
 ) -> None:
-    """A gaps table's CSV download, written as the Coverage table's (each column under its
-    whole heading, the notes as columns): the tab's three tables had none."""
+    """A gaps table on the screen (short headings, each whole in its tooltip ``helps``) and
+    its CSV download, written as the Coverage table's (each column under its whole heading,
+    the notes as columns): the tab's three tables had none."""
+    shown, config = tables.screen_table(frame, headers, decimals, widths=widths, helps=helps)
+    st.dataframe(shown, hide_index=True, placeholder=MISSING, width="stretch", column_config=config)
     st.download_button(
         label,
-        tables.csv_bytes(frame, headers, decimals, notes),
+        tables.csv_bytes(frame, headers | (helps or {}), decimals, notes),
         # named as the Coverage table's file: what it holds, demonstration data, language
         file_name=f"walouja_gaps_{what}{'_demo' if demo_rows else ''}_{current_language()}.csv",
         mime="text/csv",
@@ -423,23 +428,13 @@ with tab_gaps:
             "planned": t("equity.gaps_planned", type=gap_tag),
         }
         without_decimals = {"pwd": 0, "under_construction": 0, "planned": 0}
-        gap_table, gap_config = tables.screen_table(
-            without[without_columns], without_headers, without_decimals
-        )
         # each file says what it counts and credits the census, as the Coverage table's does
         demo_mark = {t("equity.csv.data_col"): t("equity.csv.demo") if demo else ""}
         source_note = {t("equity.csv.source_col"): t("equity.csv.source")}
         if without.empty:  # the target met: said, not an empty table's headings alone
             st.success(t("equity.gaps_none", type=gap_tag))
         else:
-            st.dataframe(
-                gap_table,
-                hide_index=True,
-                placeholder=MISSING,
-                width="stretch",
-                column_config=gap_config,
-            )
-            _gap_download(
+            _gap_table(
                 without[without_columns],
                 without_headers,
                 without_decimals,
@@ -516,27 +511,15 @@ with tab_gaps:
                 "places_per_10k": 1,
                 "places_to_national": 0,
             }
-            below_table, below_config = tables.screen_table(
-                below[shown_places],
-                below_headers,
-                below_decimals,
-                widths=name_widths | figure_widths,
-                helps=below_helps,
-            )
             if below.empty:
                 st.success(t("equity.gaps_places_none"))
             else:
-                st.dataframe(
-                    below_table,
-                    hide_index=True,
-                    placeholder=MISSING,
-                    width="stretch",
-                    column_config=below_config,
-                )
-                _gap_download(
+                _gap_table(
                     below[shown_places],
-                    below_headers | below_helps,  # the whole headings
+                    below_headers,
                     below_decimals,
+                    widths=name_widths | figure_widths,
+                    helps=below_helps,
                     label=t("equity.gaps_download_places"),
                     what="regions_below_national_rate",
                     demo_rows=demo,
@@ -564,25 +547,13 @@ with tab_gaps:
         }
         cities_decimals = {**dict.fromkeys(STAGES, 0), "communes": 0, "pwd": 0}
         cities_helps = {"pwd": t("equity.gaps_cities_pwd")}
-        cities_table, cities_config = tables.screen_table(
+        cities_demo = bool(data.layer_counts()["accessible_cities"].demo_rows)
+        _gap_table(
             cities[cities_columns],
             cities_headers,
             cities_decimals,
             widths=name_widths | figure_widths,
             helps=cities_helps,
-        )
-        st.dataframe(
-            cities_table,
-            hide_index=True,
-            placeholder=MISSING,
-            width="stretch",
-            column_config=cities_config,
-        )
-        cities_demo = bool(data.layer_counts()["accessible_cities"].demo_rows)
-        _gap_download(
-            cities[cities_columns],
-            cities_headers | cities_helps,
-            cities_decimals,
             label=t("equity.gaps_download_cities"),
             what="accessible_cities",
             demo_rows=cities_demo,
