@@ -32,6 +32,21 @@ def opened(page: str, address: Mapping[str, str], *, timeout: float = 180) -> Ap
     return at
 
 
+def opened_in(
+    monkeypatch: Any,
+    lang: str,
+    page: str,
+    address: Mapping[str, str] | None = None,
+    *,
+    timeout: float = 180,
+) -> AppTest:
+    """:func:`opened` in ``lang`` (the default language: AppTest words a box's labels outside
+    the session) with the offline basemap; ``monkeypatch`` is the test's."""
+    monkeypatch.setenv("WALOUJA_TILES", "none")
+    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
+    return opened(page, address or {}, timeout=timeout)
+
+
 def widget_calls(*methods: str) -> Iterator[tuple[str, int, ast.Call]]:
     """Every ``….<method>(…)`` call in ``app/`` whose method is one of ``methods``, as
     (path relative to the project, line, call), for checks that every widget of a kind is

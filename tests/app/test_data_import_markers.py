@@ -5,7 +5,6 @@ empty, and a required field saying "N/A" is a rejected row with its reason in th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from app.i18n import bidi_own, translate
 from geo.layers import prune_sources
+from tests.app.support import opened_in
 from tests.geo.fixtures.support import FES, RABAT
 
-HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
 PREFIX = "test-data-markers-"
 CSV = (
     "identifiant;nom;type;capacite;lon;lat\n"
@@ -41,12 +40,7 @@ def written(engine: Engine) -> Iterator[str]:
 
 
 def _checked(lang: str, monkeypatch: pytest.MonkeyPatch, text: str) -> AppTest:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/4_Data.py").run()
+    at = opened_in(monkeypatch, lang, "views/4_Data.py")
     name = f"{PREFIX}liste.csv"
     at.file_uploader(key="upload").set_value((name, text.encode(), "text/csv")).run()
     at.button(key="check").click().run()

@@ -6,10 +6,8 @@ against the real database; nothing is written (the file is checked only)."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.app.support import HOME
+from tests.app.support import opened_in
 
 CENTRES = "nom;type;statut;lon;lat\nCentre test Oujda;foyer;en activité;-1,9085;34,6814\n"
 REASON = {"fr": "Raison", "ar": "السبب", "en": "Reason"}
@@ -31,12 +29,7 @@ TYPES = {
 def test_the_type_other_is_worded_as_the_page_shows_it(
     monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/4_Data.py").run()
+    at = opened_in(monkeypatch, lang, "views/4_Data.py")
     at.selectbox(key="imp_layer").set_value("centres").run()
     upload = ("centres.csv", CENTRES.encode(), "text/csv")
     at.file_uploader(key="upload").set_value(upload).run()

@@ -6,10 +6,9 @@ database. Nothing is written: the file is checked only."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import HOME
+from tests.app.support import opened_in
 
 CENTRES = "nom;type;statut;lon;lat\nCentre test Oujda;CAS;suspendu;-1,9085;34,6814\n"
 STOPS = "nom;mode;lon;lat\nArrêt test Tanger;navette;-5,8120;35,7790\n"
@@ -22,12 +21,7 @@ REASON = {"fr": "Raison", "ar": "السبب", "en": "Reason"}
 
 
 def _checked(lang: str, layer: str, text: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/4_Data.py").run()
+    at = opened_in(monkeypatch, lang, "views/4_Data.py")
     at.selectbox(key="imp_layer").set_value(layer).run()
     at.file_uploader(key="upload").set_value((f"{layer}.csv", text.encode(), "text/csv")).run()
     at.button(key="check").click().run()
@@ -73,12 +67,7 @@ def test_the_english_page_keeps_the_codes(monkeypatch: pytest.MonkeyPatch) -> No
 def test_the_expected_columns_give_a_status_in_the_pages_words_and_its_code(
     monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    at = AppTest.from_file(HOME, default_timeout=180).run()
-    at.switch_page("views/4_Data.py").run()
+    at = opened_in(monkeypatch, lang, "views/4_Data.py")
     table = at.table[0].value
     status = next(v for v in table.iloc[:, 2] if "under_construction" in str(v))
     label = STATUSES[lang].split("، " if lang == "ar" else ", ")[1]

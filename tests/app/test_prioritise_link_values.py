@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import opened
+from tests.app.support import opened_in
 from walouja.settings import Settings
 
 PAGE = "views/5_Prioritise_centres.py"
@@ -28,17 +28,11 @@ def _infos(at: AppTest) -> list[str]:
     return [i.value for i in at.info]
 
 
-def _open(monkeypatch: pytest.MonkeyPatch, lang: str, **address: str) -> AppTest:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    return opened(PAGE, address, timeout=240)
-
-
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
 def test_a_count_beyond_the_box_says_what_the_page_shows_until_changed(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    at = _open(monkeypatch, lang, p_new="20000")
+    at = opened_in(monkeypatch, lang, PAGE, {"p_new": "20000"}, timeout=240)
     assert at.number_input(key="p_new").value == 5
     assert NEW_REFUSED[lang] in _infos(at)
     # still said while the box shows the default the link did not get...
@@ -56,7 +50,9 @@ def test_a_value_that_is_no_number_is_said_as_typed_and_a_good_one_says_nothing(
 ) -> None:
     # as typed, not read as Markdown, cut after 12 characters; the radius box's bounds as
     # the page writes figures
-    at = _open(monkeypatch, "fr", p_km="**abc**" + "x" * 40, p_tl="45")
+    at = opened_in(
+        monkeypatch, "fr", PAGE, {"p_km": "**abc**" + "x" * 40, "p_tl": "45"}, timeout=240
+    )
     assert at.number_input(key="p_km").value == 30
     assert at.number_input(key="p_tl").value == 45
     said = [i for i in _infos(at) if i.startswith("Le lien donnait")]

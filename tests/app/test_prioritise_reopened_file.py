@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import opened
+from tests.app.support import opened_in
 from walouja.settings import Settings
 
 PAGE = "views/5_Prioritise_centres.py"
@@ -58,12 +58,6 @@ def scenarios(settings: Settings, engine: Engine, tmp_path: Path) -> Iterator[di
         )
 
 
-def _open(monkeypatch: pytest.MonkeyPatch, lang: str, run_id: int) -> AppTest:
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    return opened(PAGE, {"scenario": str(run_id)}, timeout=240)
-
-
 def _infos(at: AppTest) -> list[str]:
     return [i.value for i in at.info]
 
@@ -72,7 +66,7 @@ def _infos(at: AppTest) -> list[str]:
 def test_a_scenario_on_a_file_asks_for_the_file_again_until_it_is_given(
     scenarios: dict[str, int], monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    at = _open(monkeypatch, lang, scenarios["file"])
+    at = opened_in(monkeypatch, lang, PAGE, {"scenario": str(scenarios["file"])}, timeout=240)
     assert at.radio(key="p_cand").value == "upload"
     assert SAID[lang] in _infos(at)
     at.file_uploader(key="p_file").set_value(("mes_sites.csv", SITES.encode(), "text/csv")).run()
@@ -83,6 +77,6 @@ def test_a_scenario_on_a_file_asks_for_the_file_again_until_it_is_given(
 def test_a_scenario_on_the_communes_says_nothing_of_a_file(
     scenarios: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open(monkeypatch, "fr", scenarios["communes"])
+    at = opened_in(monkeypatch, "fr", PAGE, {"scenario": str(scenarios["communes"])}, timeout=240)
     assert at.radio(key="p_cand").value == "communes"
     assert not any("fichier" in i for i in _infos(at)), _infos(at)

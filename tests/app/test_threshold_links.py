@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import opened
+from tests.app.support import opened_in
 from walouja.settings import Settings
 
 COVERAGE = "views/3_Coverage_and_equity.py"
@@ -25,13 +25,6 @@ SAID = {
 }
 
 
-def _open(monkeypatch: pytest.MonkeyPatch, lang: str, page: str, **params: str) -> AppTest:
-    # the language is the default one: AppTest words selectbox labels outside the session
-    monkeypatch.setenv("WALOUJA_TILES", "none")
-    monkeypatch.setenv("WALOUJA_LANGUAGE", lang)
-    return opened(page, params)
-
-
 def _infos(at: AppTest) -> list[str]:
     return [i.value for i in at.info]
 
@@ -40,7 +33,7 @@ def _infos(at: AppTest) -> list[str]:
 def test_a_link_to_a_threshold_the_coverage_page_does_not_offer_says_what_it_shows(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    at = _open(monkeypatch, lang, COVERAGE, km="25")
+    at = opened_in(monkeypatch, lang, COVERAGE, {"km": "25"})
     assert at.selectbox(key="km").value == "30"
     assert SAID[lang] in _infos(at)
     # said while the page shows the link's view with 30 km in place of 25...
@@ -58,7 +51,7 @@ def test_a_link_to_an_offered_threshold_or_none_says_nothing_of_it(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, km: str | None
 ) -> None:
     params = {} if km is None else {"km": km}
-    at = _open(monkeypatch, "fr", COVERAGE, **params)
+    at = opened_in(monkeypatch, "fr", COVERAGE, params)
     assert at.selectbox(key="km").value == (km or "30")
     assert not any("Le lien demandait" in i for i in _infos(at)), _infos(at)
 
@@ -67,7 +60,7 @@ def test_a_threshold_that_is_no_number_is_said_as_typed(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # as typed, not read as Markdown ("**" made bold) nor a page long
-    at = _open(monkeypatch, "en", COVERAGE, km="**abc**" + "x" * 50)
+    at = opened_in(monkeypatch, "en", COVERAGE, {"km": "**abc**" + "x" * 50})
     (said,) = [i for i in _infos(at) if i.startswith("The link asked")]
     assert said.startswith(r"The link asked for a threshold of \*\*abc\*\*xxxxx… km,")
     assert said.endswith("it shows 30 km.")
@@ -76,9 +69,9 @@ def test_a_threshold_that_is_no_number_is_said_as_typed(
 def test_the_map_explorer_says_it_too_when_its_indicator_uses_the_threshold(
     settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open(monkeypatch, "fr", MAP, indicator="coverage", km="25")
+    at = opened_in(monkeypatch, "fr", MAP, {"indicator": "coverage", "km": "25"})
     assert at.selectbox(key="km").value == "30"
     assert SAID["fr"] in _infos(at)
     # an indicator that does not use the threshold (its box is disabled) says nothing of it
-    at = _open(monkeypatch, "fr", MAP, indicator="nearest_km", km="25")
+    at = opened_in(monkeypatch, "fr", MAP, {"indicator": "nearest_km", "km": "25"})
     assert not any("Le lien demandait" in i for i in _infos(at)), _infos(at)
