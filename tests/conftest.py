@@ -62,6 +62,17 @@ def engine(settings: Settings) -> Engine:
 
 
 @pytest.fixture
+def forget_runs(engine: Engine) -> Iterator[list[int]]:
+    """Ids of runs (and scenarios) a test stores, through the CLI or a page; deleted
+    afterwards."""
+    ids: list[int] = []
+    yield ids
+    if ids:
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": ids})
+
+
+@pytest.fixture
 def conn(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction that is rolled back after the test."""
     with engine.connect() as connection:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,16 +27,6 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*WALOUJA, *args], capture_output=True, text=True, timeout=600, check=False
     )
-
-
-@pytest.fixture
-def forget_runs(engine: Engine) -> Iterator[list[int]]:
-    """Ids of runs (and scenarios) the CLI stores during a test; deleted afterwards."""
-    ids: list[int] = []
-    yield ids
-    if ids:
-        with engine.begin() as c:
-            c.execute(sa.text("DELETE FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": ids})
 
 
 def _demo(engine: Engine, where: str = "TRUE", table: str = "centres") -> int:

@@ -6,7 +6,6 @@ import json
 import math
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -33,16 +32,6 @@ def _json(*args: str) -> dict[str, Any]:
     done = _run(*args, "--json")
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
-
-
-@pytest.fixture
-def forget_runs(engine: Engine) -> Iterator[list[int]]:
-    """Ids of runs the CLI stores during a test; deleted afterwards."""
-    ids: list[int] = []
-    yield ids
-    if ids:
-        with engine.begin() as c:
-            c.execute(sa.text("DELETE FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": ids})
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,19 @@ def opened(page: str, address: Mapping[str, str], *, timeout: float = 180) -> Ap
     return at
 
 
+def page_at(lang: str | None, page: str = "1_Overview", *, timeout: float = 120) -> AppTest:
+    """The app's ``views/<page>.py`` as a reader who chose ``lang`` (``?lang=``; ``None``: the
+    default) sees it, first opened on the Overview; it must render without an exception."""
+    at = AppTest.from_file(HOME, default_timeout=timeout)
+    if lang is not None:
+        at.query_params["lang"] = lang
+    at.run()
+    if page != "1_Overview":
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
 def opened_in(
     monkeypatch: Any,
     lang: str,

@@ -7,22 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.app.support import HOME
+from tests.app.support import page_at
 from walouja.settings import Settings
 
 PAGES = ("1_Overview", "2_Map_explorer", "9_Sources_and_licences")
-
-
-def _page(lang: str, page: str) -> AppTest:
-    at = AppTest.from_file(HOME, default_timeout=120)
-    at.query_params["lang"] = lang
-    at.run()
-    if page != "1_Overview":
-        at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 @pytest.mark.parametrize(
@@ -47,7 +36,7 @@ def test_a_database_that_does_not_exist_is_named_in_the_pages_language(
     missing = f"{settings.db_name}_absent"
     monkeypatch.setenv("WALOUJA_DB_NAME", missing)
     for page in PAGES:
-        at = _page(lang, page)
+        at = page_at(lang, page)
         errors = [e.value for e in at.error]
         assert any(said.format(db=missing) in e for e in errors), (page, errors)
         shown = " ".join([*errors, *(i.value for i in at.info)])
@@ -64,7 +53,7 @@ def test_an_unknown_user_is_named_with_what_to_change(
     if not settings.uses_local_cluster:
         pytest.skip("the local cluster's user is what this test changes")
     monkeypatch.setenv("WALOUJA_DB_USER", "nobody_here")
-    at = _page("fr", "1_Overview")
+    at = page_at("fr", "1_Overview")
     errors = [e.value for e in at.error]
     said = "Le serveur de base de données ne connaît pas l'utilisateur « nobody_here »."
     assert said in errors, errors
@@ -149,7 +138,7 @@ def test_a_mistyped_walouja_home_is_named_and_not_created(
         pytest.skip("WALOUJA_HOME is the local cluster's folder")
     home = tmp_path / "typo" / "x"
     monkeypatch.setenv("WALOUJA_HOME", str(home))
-    at = _page(lang, "1_Overview")
+    at = page_at(lang, "1_Overview")
     errors = [e.value for e in at.error]
     assert any(said.format(home=home) in e for e in errors), errors
     assert any(check in i.value for i in at.info), [i.value for i in at.info]

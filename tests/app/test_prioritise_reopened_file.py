@@ -8,12 +8,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from tests.app.support import opened_in
@@ -43,7 +40,7 @@ def _scenario(*args: str) -> int:
 
 
 @pytest.fixture
-def scenarios(settings: Settings, engine: Engine, tmp_path: Path) -> Iterator[dict[str, int]]:
+def scenarios(settings: Settings, tmp_path: Path, forget_runs: list[int]) -> dict[str, int]:
     """One scenario on a file ``mes_sites.csv`` of two sites, one on the communes."""
     path = tmp_path / "mes_sites.csv"
     path.write_text(SITES, encoding="utf-8")
@@ -51,11 +48,8 @@ def scenarios(settings: Settings, engine: Engine, tmp_path: Path) -> Iterator[di
         "file": _scenario("--candidates", str(path), "--radius-km", "27.5", "--fresh"),
         "communes": _scenario("--radius-km", "27.5", "--fresh"),
     }
-    yield made
-    with engine.begin() as c:
-        c.execute(
-            sa.text("DELETE FROM analysis_runs WHERE id = ANY(:ids)"), {"ids": [*made.values()]}
-        )
+    forget_runs.extend(made.values())
+    return made
 
 
 def _infos(at: AppTest) -> list[str]:

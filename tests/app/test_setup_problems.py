@@ -11,19 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
 from geo import db, migrate
-from tests.app.support import HOME
+from tests.app.support import page_at
 from walouja.settings import Settings
-
-
-def _page(lang: str | None, page: str = "1_Overview") -> AppTest:
-    at = AppTest.from_file(HOME, default_timeout=120)
-    if lang is not None:
-        at.query_params["lang"] = lang
-    at.run()
-    if page != "1_Overview":
-        at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _shown(at: AppTest) -> str:
@@ -89,7 +78,7 @@ def test_a_bad_setting_is_one_line_in_the_pages_language(
     # "walouja.errors.ConfigError: invalid setting WALOUJA_LANGUAGE=de …" and a traceback on
     # every page
     monkeypatch.setenv(variable, value)
-    at = _page(lang)
+    at = page_at(lang)
     assert [e.value for e in at.main.error] == [said]
     assert len(at.info) == 1
     assert todo in at.info[0].value
@@ -100,7 +89,7 @@ def test_a_bad_setting_keeps_a_good_language(monkeypatch: pytest.MonkeyPatch) ->
     # another setting is bad: the pages speak WALOUJA_LANGUAGE still
     monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
     monkeypatch.setenv("WALOUJA_TILES", "google")
-    at = _page(None)
+    at = page_at(None)
     assert at.main.error[0].value.startswith("لا يمكن تشغيل Walouja: الإعداد WALOUJA_TILES=google")
 
 
@@ -130,7 +119,7 @@ def test_a_server_that_does_not_answer_is_worded_in_the_pages_language(
     # "La base de données est injoignable : cannot reach the database at … — check that the
     # server in DATABASE_URL is running and reachable", English on the Arabic page too
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:secret@127.0.0.1:1/x")
-    at = _page(lang)
+    at = page_at(lang)
     assert [e.value for e in at.main.error] == [said]
     assert any(todo in i.value for i in at.info), [i.value for i in at.info]
     assert "cannot reach" not in _shown(at)
@@ -160,7 +149,7 @@ def test_another_program_on_the_port_is_named(
     # "cannot use the database at …: connection to server … failed: received invalid
     # response to SSL negotiation: H", with no advice
     monkeypatch.setenv("DATABASE_URL", f"postgresql://x:y@127.0.0.1:{web_server}/db")
-    at = _page(lang)
+    at = page_at(lang)
     errors = [e.value for e in at.main.error]
     assert len(errors) == 1, errors
     assert errors[0].startswith(said.format(port=web_server)), errors
@@ -176,7 +165,7 @@ def test_the_projects_server_on_another_port_says_how_to_move_it(
         pytest.skip("the local cluster's port is what this test changes")
     other = settings.db_port + 1
     monkeypatch.setenv("WALOUJA_DB_PORT", str(other))
-    at = _page("fr")
+    at = page_at("fr")
     assert [e.value for e in at.main.error] == [
         f"Le serveur de base de données du projet tourne sur le port {settings.db_port}, et "
         f"non sur le port {other} que demande WALOUJA_DB_PORT."
@@ -212,7 +201,7 @@ def test_a_database_never_set_up_says_to_set_it_up(
     # connectée (révision —)", the pages "make run / walouja load", and `walouja load`
     # refused it ("apply the migrations with `walouja db up`")
     for page in ("1_Overview", "4_Data", "9_Sources_and_licences"):
-        at = _page(lang, page)
+        at = page_at(lang, page)
         errors = [e.value for e in at.main.error]
         assert any(said.format(db=scratch_named.db_name) in e for e in errors), (page, errors)
         # (the box's "or" in the page's language: it read "# or" on every page)
@@ -240,7 +229,7 @@ def test_a_database_behind_the_codes_migrations_says_to_update_it(
     db.ensure_postgis(scratch_named)
     migrate.upgrade(scratch_named, "0004")
     for page in ("1_Overview", "4_Data"):
-        at = _page(lang, page)
+        at = page_at(lang, page)
         errors = [e.value for e in at.main.error]
         assert any(said.format(db=scratch_named.db_name) in e for e in errors), (page, errors)
         assert "0004" in errors[0]
@@ -251,6 +240,6 @@ def test_a_database_behind_the_codes_migrations_says_to_update_it(
         assert any("walouja db up" in w.value for w in at.sidebar.warning), page
     migrate.upgrade(scratch_named)  # brought up to date, it is said no more
     st.cache_data.clear()  # (the database's status is kept a few seconds)
-    at = _page(lang)
+    at = page_at(lang)
     assert not any(said.format(db=scratch_named.db_name) in e.value for e in at.main.error)
     assert not any("walouja db up" in w.value for w in at.sidebar.warning)
