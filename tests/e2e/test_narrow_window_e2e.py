@@ -12,24 +12,23 @@ from tests.e2e.test_coverage_e2e import _CUT_FIGURES  # a figure cut by its box
 pytestmark = pytest.mark.e2e
 
 
+NARROW = {"width": 800, "height": 900}
+"""A window 800 px wide (the sidebar open takes 300 of them)."""
+
+
 @pytest.mark.parametrize("lang", ["ar", "fr", "en"])
-def test_at_800_px_the_national_figures_read_whole(app: str, browser: Any, lang: str) -> None:
+def test_at_800_px_the_national_figures_read_whole(app: str, page: Any, lang: str) -> None:
     # four figures a row in columns of 105 px: the population read "36 4…" ("…591" in
     # Arabic, as if 591 people lived in Morocco), the persons with disabilities "1 73…"
-    context = browser.new_context(viewport={"width": 800, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        page.goto(f"{app}/?lang={lang}")
-        figures = page.locator("[data-testid='stMetricValue']")
-        figures.nth(7).wait_for()
-        assert page.locator("[data-testid='stSidebar']").is_visible()  # 300 px of the 800
-        assert page.evaluate(_CUT_FIGURES) == []
-        texts = figures.all_inner_texts()
-        assert any(t.replace("\u202f", "").replace(",", "").isdigit() and len(t) > 9 for t in texts)
-        page.screenshot(path=str(ARTIFACTS / f"overview-800-{lang}.png"))
-    finally:
-        context.close()
+    page.set_viewport_size(NARROW)
+    page.goto(f"{app}/?lang={lang}")
+    figures = page.locator("[data-testid='stMetricValue']")
+    figures.nth(7).wait_for()
+    assert page.locator("[data-testid='stSidebar']").is_visible()  # 300 px of the 800
+    assert page.evaluate(_CUT_FIGURES) == []
+    texts = figures.all_inner_texts()
+    assert any(t.replace("\u202f", "").replace(",", "").isdigit() and len(t) > 9 for t in texts)
+    page.screenshot(path=str(ARTIFACTS / f"overview-800-{lang}.png"))
 
 
 _SHOWS_MOROCCO = """bounds => {
@@ -39,29 +38,20 @@ _SHOWS_MOROCCO = """bounds => {
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_at_800_px_the_national_map_shows_the_whole_country(
-    app: str, browser: Any, lang: str
-) -> None:
+def test_at_800_px_the_national_map_shows_the_whole_country(app: str, page: Any, lang: str) -> None:
     # the map, 334 px wide beside the unit's panel, opened at the zoom of a wide one:
     # the Oriental (Oujda, Figuig) and Lagouira were out of sight
     from app.components.mapview import MOROCCO_BOUNDS
 
-    context = browser.new_context(viewport={"width": 800, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        page.goto(f"{app}/map_explorer?lang={lang}")
-        page.frame_locator(map_iframe()).locator("path.leaflet-interactive").first.wait_for(
-            state="attached"
-        )
-        doc = map_document(page)
-        doc.wait_for_function(
-            "() => window.L && Object.values(window).some(v => v instanceof L.Map)"
-        )
-        assert doc.evaluate(_SHOWS_MOROCCO, MOROCCO_BOUNDS)
-        page.screenshot(path=str(ARTIFACTS / f"map-explorer-800-{lang}.png"))
-    finally:
-        context.close()
+    page.set_viewport_size(NARROW)
+    page.goto(f"{app}/map_explorer?lang={lang}")
+    page.frame_locator(map_iframe()).locator("path.leaflet-interactive").first.wait_for(
+        state="attached"
+    )
+    doc = map_document(page)
+    doc.wait_for_function("() => window.L && Object.values(window).some(v => v instanceof L.Map)")
+    assert doc.evaluate(_SHOWS_MOROCCO, MOROCCO_BOUNDS)
+    page.screenshot(path=str(ARTIFACTS / f"map-explorer-800-{lang}.png"))
 
 
 _FIGURE_SIZES = """() => [...document.querySelectorAll('[data-testid=stMetricValue]')]
@@ -75,49 +65,39 @@ def _whole_then_wide(page: Any, shown: Any, *, wait: Any) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
     wait()
     assert set(page.evaluate(_FIGURE_SIZES)) == {"36px"}, page.url
-    page.set_viewport_size({"width": 800, "height": 900})
+    page.set_viewport_size(NARROW)
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_at_800_px_the_coverage_figures_read_whole(app: str, browser: Any, lang: str) -> None:
+def test_at_800_px_the_coverage_figures_read_whole(app: str, page: Any, lang: str) -> None:
     # five to a row in columns of 71 px (121 for the urban/rural gap): "62,0 %" read "62,…",
     # "29,3 km" "29,…" and "20,5 / 40,5 km" "20,5 / 40,…" (cut at 1024 px too)
-    context = browser.new_context(viewport={"width": 800, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        for indicator in ("coverage_share", "nearest_km", "access", "places_per_10k"):
-            page.goto(f"{app}/coverage_and_equity?lang={lang}&eq_indicator={indicator}")
-            figures = page.locator("[data-testid='stMetricValue']")
+    page.set_viewport_size(NARROW)
+    for indicator in ("coverage_share", "nearest_km", "access", "places_per_10k"):
+        page.goto(f"{app}/coverage_and_equity?lang={lang}&eq_indicator={indicator}")
+        figures = page.locator("[data-testid='stMetricValue']")
 
-            def shown(figures: Any = figures) -> None:
-                figures.nth(4).wait_for()
+        def shown(figures: Any = figures) -> None:
+            figures.nth(4).wait_for()
 
-            _whole_then_wide(page, shown, wait=shown)
-        assert page.locator("[data-testid='stSidebar']").is_visible()
-        page.screenshot(path=str(ARTIFACTS / f"coverage-800-{lang}.png"))
-    finally:
-        context.close()
+        _whole_then_wide(page, shown, wait=shown)
+    assert page.locator("[data-testid='stSidebar']").is_visible()
+    page.screenshot(path=str(ARTIFACTS / f"coverage-800-{lang}.png"))
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_at_800_px_the_prioritise_figures_read_whole(app: str, browser: Any, lang: str) -> None:
+def test_at_800_px_the_prioritise_figures_read_whole(app: str, page: Any, lang: str) -> None:
     # four to a row in columns of 105 px: the persons covered read "1 151 9…" (1024 px too)
     from app.i18n import translate
 
-    context = browser.new_context(viewport={"width": 800, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        page.goto(f"{app}/prioritise_centres?lang={lang}&p_new=2&p_ctype=COAPH&p_km=30")
-        figures = page.locator("[data-testid='stMetricValue']")
+    page.set_viewport_size(NARROW)
+    page.goto(f"{app}/prioritise_centres?lang={lang}&p_new=2&p_ctype=COAPH&p_km=30")
+    figures = page.locator("[data-testid='stMetricValue']")
 
-        def shown() -> None:
-            page.get_by_role("button", name=translate("prioritise.run", lang)).click()
-            figures.nth(3).wait_for(timeout=120_000)
+    def shown() -> None:
+        page.get_by_role("button", name=translate("prioritise.run", lang)).click()
+        figures.nth(3).wait_for(timeout=120_000)
 
-        _whole_then_wide(page, shown, wait=lambda: figures.nth(3).wait_for())
-        assert any(len(t) > 7 for t in figures.all_inner_texts())  # "1 151 955"
-        page.screenshot(path=str(ARTIFACTS / f"prioritise-800-{lang}.png"), full_page=True)
-    finally:
-        context.close()
+    _whole_then_wide(page, shown, wait=lambda: figures.nth(3).wait_for())
+    assert any(len(t) > 7 for t in figures.all_inner_texts())  # "1 151 955"
+    page.screenshot(path=str(ARTIFACTS / f"prioritise-800-{lang}.png"), full_page=True)
