@@ -251,6 +251,30 @@ def grid_page(
         context.close()
 
 
+_ON_TOP = """b => {
+    const r = b.getBoundingClientRect();
+    const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return e !== null && b.contains(e);
+}"""
+
+
+def toolbar_button(page: Any, block: Any, name: str) -> Any:
+    """The button named ``name`` in the toolbar of the table in ``block`` (its element
+    container), ready for the mouse.
+
+    The table is brought to the middle of the window, clear of the page's sticky header, and
+    the mouse rests on it until its toolbar is drawn on top: the toolbar fades in, and until
+    then the grid beneath takes the pointer (Playwright then scrolls the button under the
+    header, where the header takes it)."""
+    table = block.locator("[data-testid='stDataFrame']")
+    table.evaluate("e => e.scrollIntoView({block: 'center'})")
+    table.hover()
+    button = block.get_by_role("button", name=name, exact=True)
+    button.wait_for()
+    page.wait_for_function(_ON_TOP, arg=button.element_handle())
+    return button
+
+
 _GRIDS_QUIET = """quiet => {
     const n = window.__drawn.length, now = performance.now();
     const s = window.__settled;

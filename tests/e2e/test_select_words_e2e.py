@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from app.dataio import IMPORT_LAYERS
 from app.i18n import translate
-from tests.e2e.conftest import grid_page, last_draws, settle_grids
+from tests.e2e.conftest import grid_page, last_draws, settle_grids, toolbar_button
 
 pytestmark = pytest.mark.e2e
 
@@ -117,14 +117,12 @@ def test_a_tables_toolbar_shows_its_tooltips_in_the_pages_language(
         page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
         settle_grids(page)  # the page laid out: its tables drawn at their width
         # the first table's own toolbar
-        block = page.locator("[data-testid='stElementContainer']").filter(has=table).last
-        # in the middle of the window: its toolbar, above it, clear of the page's header
-        table.evaluate("e => e.scrollIntoView({block: 'center'})")
-        table.hover()
+        block = page.locator("[data-testid='stElementContainer']:has([data-testid='stDataFrame'])")
+        block = block.first  # a filter(has=table) matched every table's block
         tip = page.locator("[data-testid='stTooltipContent']")
         for key in ("streamlit.download_csv", "streamlit.search", "streamlit.fullscreen"):
             said = translate(key, lang)
-            block.get_by_role("button", name=said, exact=True).hover()
+            toolbar_button(page, block, said).hover()
             tip.get_by_text(said, exact=True).wait_for()
             assert translate(key, "en") not in [t.strip() for t in tip.all_inner_texts()]
 
@@ -184,8 +182,8 @@ def test_a_tables_column_menu_and_list_of_columns_read_in_arabic(app: str, brows
         page.keyboard.press("Escape")
         page.keyboard.press("Escape")
         menu.wait_for(state="detached")
-        table.hover()
-        page.get_by_role("button", name=translate("streamlit.columns", "ar")).first.click()
+        block = page.locator("[data-testid='stElementContainer']:has([data-testid='stDataFrame'])")
+        toolbar_button(page, block.first, translate("streamlit.columns", "ar")).click()
         columns = page.locator("[data-testid='stDataFrameColumnVisibilityMenu']")
         columns.get_by_text(translate("streamlit.select_all", "ar"), exact=True).wait_for()
         listed = columns.inner_text()
