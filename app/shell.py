@@ -274,7 +274,8 @@ DOCUMENT_JS = """
     const attribute = (name) => [(e) => e.getAttribute(name), (e, v) => e.setAttribute(name, v)];
     // and the words they show: the tooltip of a table's or a chart's toolbar button, what
     // a select box's list says when what is typed matches no option, the running
-    // indicator's "Stop", a table's column menu and list of columns, the main menu
+    // indicator's "Stop", a table's column menu and list of columns, the main menu, the
+    // notice a link to no page gets
     const shown = [
       "[data-testid='stSkipToContent']",
       "[data-testid='stTooltipContent'] [data-testid='stMarkdownContainer'] > p",
@@ -287,6 +288,8 @@ DOCUMENT_JS = """
       "[data-testid='stMainMenuList'] [role='menuitemradio']",
       "[data-testid='stMainMenuList'] [data-testid='stMainMenuItemLabel']",
       "[data-testid='stDataFrameColumnVisibilityMenu'] label > span",
+      "[role='dialog'] > h2[slot='title']",
+      "[role='dialog'] > h2[slot='title'] + div > div",
     ].join(", ");
     w.nameControls = () => {
       for (const el of document.querySelectorAll("[aria-label]")) {
@@ -413,6 +416,12 @@ STREAMLIT_WORDS: dict[str, str] = {
     "Dark": "streamlit.theme_dark",
     "Print": "streamlit.print",
     "Record screen": "streamlit.record_screen",
+    # the notice a link to no page gets (a mistyped or an old address), and its close button
+    "Page not found": "streamlit.page_not_found",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "streamlit.page_not_found_text"
+    ),
+    "Close": "streamlit.close",
 }
 """The English names Streamlit gives its own controls (as its code writes them), and the
 key of each one's words in the catalogues."""
