@@ -534,7 +534,9 @@ def export_bytes(layer: str, fmt: str, *, region: str | None = None) -> tuple[by
 
     The file is written to a temporary folder, read, and the folder deleted. A CSV is
     written as every CSV the app downloads (``geo.export.CSV_DIALECTS``: ``;`` and a decimal
-    comma in French and Arabic, as their Excel opens it); it imports back unchanged.
+    comma in French and Arabic, as their Excel opens it); it imports back unchanged. A KML
+    names its placemarks in the page's language (by their Arabic names on the Arabic page),
+    and imports back unchanged too.
     """
     from geo.export import csv_dialect, export_layer
     from geo.layers import LayerFilter
@@ -552,5 +554,6 @@ def export_bytes(layer: str, fmt: str, *, region: str | None = None) -> tuple[by
             fmt=fmt,
             where=LayerFilter(region_code=region) if region else None,
             csv=csv_dialect(current_language()),
+            lang=current_language(),  # a KML's placemarks named in Arabic on the Arabic page
         )
         return (Path(folder) / name).read_bytes(), name, result.rows

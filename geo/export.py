@@ -30,6 +30,7 @@ import pandas as pd
 import pyogrio
 
 from geo.db import connect
+from geo.io_read import libkml_name_field
 from geo.layers import LayerFilter, get_layer, read_layer, source_licences
 from walouja.errors import DataError
 from walouja.settings import Settings
@@ -62,6 +63,27 @@ CSV_DIALECTS: dict[str, CsvDialect] = {
 Moroccan Arabic) Excel opens a ``.csv`` in columns when ``;`` separates its fields and a comma
 marks its decimals, and puts each whole line in one cell when they are ``,`` and ``.``; an
 English Excel expects ``,`` and ``.``. The command line writes the English one."""
+
+
+PLACEMARK_LABEL = "placemark_label"
+"""A column of a KML's rows that names each placemark (Google Earth's label) without being
+written as one of its data: a layer's Arabic export labels a centre by its Arabic name and
+keeps its ``name`` as data, which an import reads back (``geo.io_read.read_kml``)."""
+
+
+def placemark_labels(frame: pd.DataFrame, lang: str) -> pd.Series | None:
+    """Each row's label in Google Earth in ``lang``: in Arabic its ``name_ar``, else its
+    ``name``; None in another language, or for a frame without Arabic names (each placemark
+    is then named by its ``name``)."""
+    if lang != "ar" or "name_ar" not in frame.columns or "name" not in frame.columns:
+        return None
+    arabic = frame["name_ar"].where(frame["name_ar"].map(_has_text))
+    return arabic.fillna(frame["name"])
+
+
+def _has_text(value: Any) -> bool:
+    """Whether a cell holds text other than spaces."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def csv_dialect(lang: str) -> CsvDialect:
@@ -178,14 +200,12 @@ def _write(flat: gpd.GeoDataFrame, path: Path, fmt: str, *, layer: str, csv: Csv
     elif fmt == "gpkg":
         flat.to_file(path, layer=layer, driver="GPKG")
     elif fmt == "kml":
-        # Google Earth's format: each row a placemark named by its name, the other columns
-        # its data; KML is longitude/latitude by definition
-        before = pyogrio.get_gdal_config_option("LIBKML_NAME_FIELD")
-        pyogrio.set_gdal_config_options({"LIBKML_NAME_FIELD": "name"})
-        try:
+        # Google Earth's format: each row a placemark named by its name (PLACEMARK_LABEL's
+        # when the frame has one), the other columns its data; KML is longitude/latitude by
+        # definition
+        label = PLACEMARK_LABEL if PLACEMARK_LABEL in flat.columns else "name"
+        with libkml_name_field(label):
             flat.to_crs(4326).to_file(path, layer=layer, driver="LIBKML")
-        finally:
-            pyogrio.set_gdal_config_options({"LIBKML_NAME_FIELD": before})
     else:
         # the collection's "name" (QGIS names the layer after it), not the temporary file's
         flat.to_file(path, layer=layer, driver="GeoJSON")
@@ -291,8 +311,13 @@ def export_layer(
     fmt: str | None = None,
     where: LayerFilter | None = None,
     csv: CsvDialect = CSV_DIALECTS["en"],
+    lang: str = "en",
 ) -> ExportResult:
     """Export ``layer`` (optionally filtered) to ``path`` (a CSV in the ``csv`` dialect).
+
+    A KML's placemarks are named in ``lang`` (:func:`placemark_labels`: by their Arabic
+    name in Arabic, by their name otherwise, as the command line writes them); each keeps
+    its ``name`` and ``name_ar`` in its data, and imports back unchanged.
 
     A file already at ``path`` is replaced (``ExportResult.replaced`` says so); a folder
     that does not exist is not created (``check_writable``).
@@ -305,6 +330,9 @@ def export_layer(
         frame = with_licences(
             read_layer(conn, spec.name, where=where), source_licences(conn, spec.name)
         )
+    labels = placemark_labels(frame, lang) if kind == "kml" else None
+    if labels is not None:
+        frame = frame.assign(**{PLACEMARK_LABEL: labels})
     replaced = write_frame(frame, path, kind, layer=spec.name, csv=csv)
     return ExportResult(
         layer=spec.name, path=str(path), format=kind, rows=len(frame), replaced=replaced

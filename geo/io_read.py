@@ -11,14 +11,16 @@ geometries.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -687,9 +689,37 @@ _KML_HOUSEKEEPING = {
 }
 
 
+_LIBKML_NAME_FIELD = threading.Lock()
+
+
+@contextlib.contextmanager
+def libkml_name_field(column: str) -> Iterator[None]:
+    """GDAL's LIBKML driver reading and writing a placemark's ``<name>`` as the field
+    ``column`` (its default: ``Name``).
+
+    The setting is GDAL's, for the whole process: it is restored afterwards, and one KML is
+    read or written under it at a time (the app's sessions are threads of one process).
+    """
+    with _LIBKML_NAME_FIELD:
+        before = pyogrio.get_gdal_config_option("LIBKML_NAME_FIELD")
+        pyogrio.set_gdal_config_options({"LIBKML_NAME_FIELD": column})
+        try:
+            yield
+        finally:
+            pyogrio.set_gdal_config_options({"LIBKML_NAME_FIELD": before})
+
+
+_PLACEMARK_NAME = "walouja:placemark_name"
+"""The column a placemark's ``<name>`` is read into, apart from a data field ``name``."""
+
+
 def read_kml(path: Path, *, prefer: str | None = None) -> SourceTable:
-    """A KML or KMZ file (Google Earth, Google My Maps): its placemarks, with their name,
-    description and extended data (``<Data name="type">``) as columns.
+    """A KML or KMZ file (Google Earth, Google My Maps): its placemarks, with their name
+    (column ``Name``), description and extended data (``<Data name="type">``) as columns.
+
+    A placemark with a data field ``name`` of its own is named by it: its ``<name>`` is the
+    label Google Earth shows (Walouja's Arabic export labels a centre by its Arabic name and
+    keeps its name in the data); GDAL read the two as ``Name`` and ``name2``.
 
     Of a file with several folders, the folder named as the layer imported into, else the
     first, as a GeoPackage's layers; heights are dropped (a placemark is a position on the
@@ -697,15 +727,16 @@ def read_kml(path: Path, *, prefer: str | None = None) -> SourceTable:
     """
     _not_empty(path)
     try:
-        if path.suffix.lower() in (".kml", ".kmz"):
-            table = _read_vector(str(path), path.name, "kml", prefer=prefer)
-        else:
-            # GDAL's KML drivers know a file by its extension only ("LIBKML:" finds no
-            # file): a KML saved under another name is read from a copy named as one
-            with tempfile.TemporaryDirectory() as tmp:
-                copy = Path(tmp) / ("doc.kmz" if zipfile.is_zipfile(path) else "doc.kml")
-                shutil.copyfile(path, copy)
-                table = _read_vector(str(copy), path.name, "kml", prefer=prefer)
+        with libkml_name_field(_PLACEMARK_NAME):
+            if path.suffix.lower() in (".kml", ".kmz"):
+                table = _read_vector(str(path), path.name, "kml", prefer=prefer)
+            else:
+                # GDAL's KML drivers know a file by its extension only ("LIBKML:" finds no
+                # file): a KML saved under another name is read from a copy named as one
+                with tempfile.TemporaryDirectory() as tmp:
+                    copy = Path(tmp) / ("doc.kmz" if zipfile.is_zipfile(path) else "doc.kml")
+                    shutil.copyfile(path, copy)
+                    table = _read_vector(str(copy), path.name, "kml", prefer=prefer)
     except DataError as exc:
         if exc.code != "unreadable_file" or "no container element" not in str(exc):
             raise
@@ -713,6 +744,13 @@ def read_kml(path: Path, *, prefer: str | None = None) -> SourceTable:
         empty = pd.DataFrame(index=pd.RangeIndex(1, 1))
         return SourceTable(empty, gpd.GeoSeries([], index=empty.index), "kml", path.name, [])
     records = table.records
+    if _PLACEMARK_NAME in records.columns:
+        named = any(str(c).strip().lower() == "name" for c in records.columns)
+        records = (
+            records.drop(columns=[_PLACEMARK_NAME])
+            if named
+            else records.rename(columns={_PLACEMARK_NAME: "Name"})
+        )
     unset = []
     for column, default in _KML_HOUSEKEEPING.items():
         if column in records.columns:

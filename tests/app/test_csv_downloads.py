@@ -1,20 +1,28 @@
 """Every CSV the app downloads (the Coverage table, the proposed sites, a layer from the Data
 page) follows one convention: ``;`` and a decimal comma in French and Arabic, as their Excel
 opens a ``.csv``, ``,`` and a decimal point in English; UTF-8 with a BOM; whole numbers
-without ``.0``. A layer's CSV imports back unchanged."""
+without ``.0``. A layer's CSV imports back unchanged. The KML files (a layer, the proposed
+sites) name their placemarks in the page's language and import back unchanged."""
 
 from __future__ import annotations
 
 import codecs
 import io
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyogrio
 import pytest
+import sqlalchemy as sa
 import streamlit as st
+from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
 
+from walouja.cli import app
 from walouja.settings import Settings
 
 DIALECTS = {"fr": (";", ","), "ar": (";", ","), "en": (",", ".")}
@@ -45,6 +53,17 @@ def _downloads() -> None:
     st.session_state["layer_name"] = dataio.export_bytes("beaches", "csv")[1]
 
 
+def _served(downloads: Callable[[], None], lang: str, res: dict[str, Any]) -> AppTest:
+    """``downloads`` run as a page of a session in ``lang`` whose scenario's results are
+    ``res``: what it put in ``st.session_state["files"]``."""
+    at = AppTest.from_function(downloads, default_timeout=120)
+    at.session_state["lang"] = lang
+    at.session_state["res"] = res
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
 def test_every_csv_download_is_written_as_the_pages_language_writes_a_csv(
     settings: Settings, lang: str, tmp_path: Path
@@ -57,11 +76,7 @@ def test_every_csv_download_is_written_as_the_pages_language_writes_a_csv(
 
     with connect(settings) as conn:
         res = run_prioritise(conn, centre_type="COAPH", new=2).results
-    at = AppTest.from_function(_downloads, default_timeout=120)
-    at.session_state["lang"] = lang
-    at.session_state["res"] = res
-    at.run()
-    assert not at.exception, at.exception
+    at = _served(_downloads, lang, res)
     files: dict[str, bytes] = at.session_state["files"]
     # its name says the language its separators follow, as the Coverage page's CSV does
     assert at.session_state["layer_name"] == f"walouja_beaches_{lang}.csv"
@@ -141,3 +156,65 @@ def test_the_data_page_offers_a_layer_as_kml_for_google_earth(
     assert not at.exception, at.exception
     (button,) = at.get("download_button")
     assert "walouja_beaches.kml" in button.proto.label
+
+
+def _kml_downloads() -> None:
+    """The layer's and the sites' KML as the two pages serve them, in the session's language."""
+    import streamlit as st
+
+    from app import dataio
+    from app import prioritise_view as pv
+
+    st.session_state["files"] = {
+        "layer": dataio.export_bytes("centres", "kml")[0],
+        "sites": pv.sites_file(st.session_state["res"], "kml"),
+    }
+
+
+def _placemarks(raw: bytes, folder: Path, name: str) -> tuple[Path, list[str]]:
+    """The KML ``raw`` saved as ``folder/name`` and its placemarks' names as Google Earth
+    shows them (``<name>``), read by GDAL with its defaults."""
+    path = folder / name
+    path.write_bytes(raw)
+    return path, pyogrio.read_dataframe(path)["Name"].tolist()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_the_kml_downloads_name_their_placemarks_in_the_pages_language(
+    settings: Settings, engine: Engine, forget_runs: list[int], tmp_path: Path, lang: str
+) -> None:
+    # the Data page's KML of the centres named every placemark in French on the Arabic page
+    # ("CAPE Attadamoun — Tanger"), where the CSV and the workbook follow the page's language
+    from geo.db import connect
+    from walouja.services.prioritise import run_prioritise
+
+    with connect(settings) as conn:
+        run = run_prioritise(conn, centre_type="COAPH", new=2)
+    forget_runs.append(run.run_id)
+    res = run.results
+    files: dict[str, bytes] = _served(_kml_downloads, lang, res).session_state["files"]
+
+    with engine.connect() as c:
+        rows = c.execute(sa.text("SELECT name, name_ar FROM centres ORDER BY id")).all()
+    assert any(ar for _, ar in rows), "load the demonstration layers with `walouja load`"
+    path, names = _placemarks(files["layer"], tmp_path, "walouja_centres.kml")
+    # in Arabic the centre's Arabic name (its French one where it has none), else its name
+    expected = [(ar or fr) if lang == "ar" else fr for fr, ar in rows]
+    assert sorted(names) == sorted(expected)
+    if lang == "ar":
+        assert any(ar and ar != fr for fr, ar in rows)
+    # the Arabic file imports back as it was written: each centre keeps its French name
+    again = CliRunner().invoke(app, ["import", "centres", str(path), "--dry-run", "--json"])
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert (report["inserted"], report["updated"], report["rejected"]) == (0, 0, 0)
+    assert report["unchanged"] == len(rows)
+
+    _, sites = _placemarks(files["sites"], tmp_path, "sites.kml")
+    column = "name_ar" if lang == "ar" else "name_fr"
+    ranked = sorted(res["sites"], key=lambda s: s["rank"])
+    assert len(sites) == len(ranked) == 2
+    for shown, site in zip(sites, ranked, strict=True):
+        assert shown.startswith(f"{site['rank']} · ")
+        if site.get(column):
+            assert shown == f"{site['rank']} · {site[column]}"
