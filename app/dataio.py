@@ -245,6 +245,9 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
         # « en activité, en construction… », the words the page shows and the importer
         # reads, where the codes read English ("operating, under_construction…")
         params["expected"] = value_words(problem.field, str(params["expected"]).split(", "), lang)
+    if "maximum" in params:
+        # the largest value taken, as the page writes figures: "10,000" read ten in French
+        params["maximum"] = _as_written(str(params["maximum"]), lang)
     # a figure or code the file gave, on a right-to-left page, keeps its own order ("-5"
     # read "5-"; the values « 'x', 'y' » the other way round)
     for name in ("value", "minimum", "maximum"):
@@ -258,6 +261,16 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
         # "79 km" in an Arabic sentence, where every other distance is written "79 كلم"
         params["distance"] = re.sub(r" km$", " كلم", re.sub(r" m$", " م", str(params["distance"])))
     return translate(key, lang, **params)
+
+
+def _as_written(figure: str, lang: str) -> str:
+    """A figure the importer writes as English does (``10,000``, ``99,999.99``) as ``lang``
+    writes it: narrow no-break spaces between thousands and a decimal comma in French and
+    Arabic (``10 000``), as :func:`app.components.figures.number` writes the pages' figures
+    (from the text: a float wrote the budget's largest, ``99,999,999,999,999.99``, ``.98``)."""
+    if lang == "en" or not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", figure):
+        return figure
+    return figure.replace(",", "\u202f").replace(".", ",")
 
 
 GEOMETRY_FAULTS: dict[str, str] = {

@@ -65,12 +65,19 @@ EXPORT_ONLY_COLUMNS = ("created_at", "updated_at")
 # demonstration export re-imports unchanged); when absent, rows are real data.
 IS_DEMO = FieldSpec("is_demo", "bool")
 
-# The largest value each numeric field's column holds (geo/migrations/versions/0003_layers.py):
-# capacity is an integer, the years are CHECKed BETWEEN 1990 AND 2100, budget_mad is
-# numeric(16, 2). Every other whole-number field is at most an integer's maximum.
+# The largest value each numeric field takes: at most what its column holds
+# (geo/migrations/versions/0003_layers.py: capacity is an integer, the years are CHECKed
+# BETWEEN 1990 AND 2100, budget_mad is numeric(16, 2)), and less where a larger value is no
+# real one. Every other whole-number field is at most an integer's maximum.
 INT4_MAX = Decimal(2_147_483_647)
+# A centre's places: the 340 EPS hold 31,590 places in all (93 each on average), and the
+# largest social institution in Morocco holds at most a few thousand. 10,000 lets every
+# real centre in, with room to grow, and refuses what no centre could hold: a capacity of
+# 1,000,000,000 was accepted, the country's places many times over in one row, skewing
+# every figure of places (coverage, access ratios, the Prioritise page's capacities).
+MAX_CAPACITY = Decimal(10_000)
 MAXIMUM: dict[str, Decimal] = {
-    "capacity": INT4_MAX,
+    "capacity": MAX_CAPACITY,
     "start_year": Decimal(2100),
     "end_year": Decimal(2100),
     "budget_mad": Decimal("99999999999999.99"),

@@ -1228,3 +1228,29 @@ def test_a_google_my_maps_kml_is_checked_and_written(
     at.button(key="write").click().run()
     assert not at.exception, at.exception
     assert _rows(engine) == [(f"{written}k1", "CAS", name)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        ("fr", "trop grand (au plus 10\u202f000) : 1000000000"),
+        ("ar", "قيمة كبيرة جدًا (الحد الأقصى 10\u202f000): 1000000000"),
+        ("en", "too large (at most 10,000): 1000000000"),
+    ],
+)
+def test_a_capacity_no_centre_could_have_is_a_rejected_row_and_nothing_is_written(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str, lang: str, reason: str
+) -> None:
+    # a centre of 1,000,000,000 places was accepted: the 340 EPS hold 31,590 places in all
+    text = (
+        "external_id,name,centre_type,capacity,lon,lat\n"
+        f"{written}big,Centre test géant,EPS,1000000000,-6.915,33.925\n"
+        f"{written}ok,Centre test Salé,EPS,10000,-6.80,34.04\n"
+    )
+    at = _check(_page(lang, monkeypatch), f"{written}geant.csv", text)
+    (table,) = [x for x in at.table if translate("data.col.reason", lang) in x.value.columns]
+    (row,) = table.value.to_dict("records")
+    assert row[translate("data.col.row", lang)] == 2
+    assert translate("field.capacity", lang) in row[translate("data.col.field", lang)]
+    assert row[translate("data.col.reason", lang)] == reason
+    assert _rows(engine) == []  # a check writes nothing

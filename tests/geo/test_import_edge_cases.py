@@ -131,12 +131,16 @@ def test_accessible_cities_geojson_export_with_a_convention_date_reimports(
 
 
 def test_capacities_too_large_or_infinite_are_rejected_rows(db: Connection, tmp_path: Path) -> None:
+    # a centre of 1,000,000,000 places was accepted (an integer's maximum was the bound):
+    # the 340 EPS hold 31,590 places in all, the largest institution a few thousand
     text = (
         "name,centre_type,capacity,lon,lat\n"
-        f"Centre juste,CAS,2147483647,{FES[0]},{FES[1]}\n"
+        f"Centre juste,CAS,10000,{FES[0]},{FES[1]}\n"
         f"Centre inf,CAS,inf,{RABAT[0]},{RABAT[1]}\n"
         f"Centre énorme,CAS,1e400,{AGADIR[0]},{AGADIR[1]}\n"
         f"Centre trop,CAS,3000000000,{RABAT[0] + 0.05},{RABAT[1]}\n"
+        f"Centre milliard,EPS,1000000000,{RABAT[0] + 0.1},{RABAT[1]}\n"
+        f"Centre un de trop,EPS,10001,{AGADIR[0] + 0.1},{AGADIR[1]}\n"
     )
     path = write(tmp_path / "cap.csv", text)
     before = count(db, "centres")
@@ -144,13 +148,16 @@ def test_capacities_too_large_or_infinite_are_rejected_rows(db: Connection, tmp_
     assert [str(p) for p in refused.problems] == [
         "row 3, capacity: not a number: 'inf'",
         "row 4, capacity: not a number: '1e400'",
-        "row 5, capacity: too large (at most 2,147,483,647): 3000000000",
+        "row 5, capacity: too large (at most 10,000): 3000000000",
+        "row 6, capacity: too large (at most 10,000): 1000000000",
+        "row 7, capacity: too large (at most 10,000): 10001",
     ]
+    assert refused.problems[3].params == {"maximum": "10,000", "value": "1000000000"}
     assert refused.refused
     assert count(db, "centres") == before
     kept = run_import(db, "centres", path, skip_invalid=True)
-    assert (kept.inserted, kept.rejected) == (1, 3)
-    assert count(db, "centres", "name = 'Centre juste' AND capacity = 2147483647") == 1
+    assert (kept.inserted, kept.rejected) == (1, 5)
+    assert count(db, "centres", "name = 'Centre juste' AND capacity = 10000") == 1
 
 
 def test_accessible_city_budgets_and_years_beyond_their_columns_are_rejected(

@@ -29,7 +29,7 @@ CENTRES_BAD = (
     "C-13;Centre M;CAS;;;;-5.0;34.0;extra\n"  # 14: too many fields
     "C-14;Centre A;COAPH;;;;-5.0;34.0\n"  # 15: duplicate of row 2
     "C-1;Centre N;CAS;;;;-6.0;33.0\n"  # 16: repeats C-1
-    "C-15;Centre O;CAS;3000000000;;;-6.1;33.1\n"  # 17: more than an integer holds
+    "C-15;Centre O;CAS;3000000000;;;-6.1;33.1\n"  # 17: more places than any centre has
     "C-16;Centre P;CAS;;;9999-12-31;-6.2;33.2\n"  # 18: no plausible date
     f"C-17;Centre Q;CAS;;;{dt.date.today().year + 1}-01-01;-6.3;33.3\n"  # 19: opens later
     "C-18;Centre R;CAS;-6.4;33.4\n"  # 20: fields left out
@@ -160,7 +160,7 @@ def test_codes_name_the_row_and_field_with_the_values_shown() -> None:
     assert not [p for p in centres if p.row == 22]  # the row after the quote reads again
     assert by_row[(15, "duplicate_in_file")].params["other_row"] == "2"
     assert by_row[(16, "duplicate_external_id")].params == {"external_id": "C-1", "other_row": "2"}
-    assert by_row[(17, "above_maximum")].reason == "too large (at most 2,147,483,647): 3000000000"
+    assert by_row[(17, "above_maximum")].reason == "too large (at most 10,000): 3000000000"
     assert by_row[(18, "date_out_of_range")].field == "opened"
     assert by_row[(19, "opened_in_future")].params["status"] == "operating"
     cities = {(p.row, p.code): p for p in _bad_results()[-1].problems}
