@@ -112,6 +112,8 @@ def detect_format(path: Path) -> str:
     if suffix == ".ods":
         return "ods"
     if suffix == ".xls":
+        # a Word or PowerPoint 97-2003 file renamed .xls is said to be what it is
+        _refuse_office_document(path, "xls")
         # GDAL reads .xls only when built with FreeXL, which this one is not
         raise file_error("xls_file", name=display_name(path))
     if suffix in (".kml", ".kmz"):
@@ -901,6 +903,9 @@ FORMAT_NAMES = {
     "tiff": "TIFF",
     "webp": "WebP",
     "bmp": "BMP",
+    "xls": "Excel 97-2003 (.xls)",
+    "doc": "Word 97-2003 (.doc)",
+    "ppt": "PowerPoint 97-2003 (.ppt)",
 }
 """Names of the formats a message names; proper nouns, the same in every language."""
 
@@ -924,7 +929,9 @@ def sniff_format(path: Path) -> str | None:
     they show none for certain (the reader of the format asked for then says what it finds).
 
     ``xlsx``, ``ods``, ``gtfs``, ``shp`` or ``zip`` for a zip archive (by its members),
-    ``xls`` (an Excel 97-2003 workbook), ``gpkg`` (an SQLite database), ``pdf``, an image
+    ``xls``, ``doc`` or ``ppt`` (an Excel, Word or PowerPoint 97-2003 file: an OLE2 file, by
+    the stream its directory names at its top; another OLE2 file shows none),
+    ``gpkg`` (an SQLite database), ``pdf``, an image
     (``png``, ``jpeg``, ``gif``, ``tiff``, ``webp``, ``bmp``), ``osm`` or
     ``xml`` (by the root element), ``html`` (a web page), ``geojson`` (text opening with
     ``{``) and ``csv`` (text whose first line holds a separator; UTF-8, UTF-16 or a Windows
@@ -948,8 +955,8 @@ def sniff_format(path: Path) -> str | None:
         if any(n.rsplit("/", 1)[-1] == "stops.txt" for n in lower):
             return "gtfs"
         return "shp" if any(n.endswith(".shp") for n in lower) else "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "xls"
+    if head.startswith(OLE2_SIGNATURE):
+        return _office_97_format(path)
     if head.startswith(b"SQLite format 3\x00"):
         return "gpkg"
     if head.startswith(b"%PDF"):
@@ -977,6 +984,110 @@ def sniff_format(path: Path) -> str | None:
         return "geojson"
     first = _first_line(text)
     return "csv" if SEP_LINE.fullmatch(first) or any(s in first for s in ";,\t|") else None
+
+
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The first bytes of an OLE2 compound file: Word, Excel and PowerPoint 97-2003 files alike."""
+
+_OFFICE_97_STREAMS = {
+    "worddocument": "doc",
+    "powerpoint document": "ppt",
+    "workbook": "xls",
+    "book": "xls",  # Excel 5.0/95
+}
+"""The stream at the top of an OLE2 file that says which program's file it is (its names are
+compared without case, as [MS-CFB] compares them)."""
+
+_OLE2_NO_ENTRY = 0xFFFFFFFA
+"""Sector numbers and directory entries above this mark a chain's end or no entry."""
+
+
+def ole2_top_names(path: Path) -> set[str] | None:
+    """The names of the streams and storages at the top of the OLE2 compound file ``path``
+    (``WordDocument``, ``Workbook``...), as its directory lists them ([MS-CFB]), or None when
+    no directory can be read there (not an OLE2 file, or a damaged one).
+
+    The top only: a Word document holding an Excel table pasted as an object has that
+    table's ``Workbook`` stream inside a storage of its own.
+    """
+    with path.open("rb") as fh:
+        header = fh.read(512)
+        if len(header) < 512 or not header.startswith(OLE2_SIGNATURE):
+            return None
+        shift = int.from_bytes(header[0x1E:0x20], "little")
+        if shift not in (9, 12):  # 512- or 4096-byte sectors, the only sizes there are
+            return None
+        size = 1 << shift
+
+        def sector(number: int) -> bytes | None:
+            fh.seek((number + 1) * size)
+            data = fh.read(size)
+            return data if len(data) == size else None
+
+        def numbers(data: bytes) -> list[int]:
+            return [int.from_bytes(data[i : i + 4], "little") for i in range(0, len(data), 4)]
+
+        # where the FAT's sectors are: 109 in the header, the rest in a chain of DIFAT sectors
+        fat_sectors = numbers(header[0x4C:0x200])
+        difat = int.from_bytes(header[0x44:0x48], "little")
+        for _ in range(int.from_bytes(header[0x48:0x4C], "little")):
+            data = sector(difat) if difat <= _OLE2_NO_ENTRY else None
+            if data is None:
+                break
+            *more, difat = numbers(data)
+            fat_sectors += more
+        fat_sectors = [n for n in fat_sectors if n <= _OLE2_NO_ENTRY]
+        per_sector = size // 4
+        fat: dict[int, list[int]] = {}
+
+        def following(number: int) -> int | None:
+            index, offset = divmod(number, per_sector)
+            if index >= len(fat_sectors):
+                return None
+            if index not in fat:
+                data = sector(fat_sectors[index])
+                if data is None:
+                    return None
+                fat[index] = numbers(data)
+            return fat[index][offset]
+
+        entries: list[tuple[str, int, int, int, int]] = []  # name, type, left, right, child
+        number: int | None = int.from_bytes(header[0x30:0x34], "little")
+        seen: set[int] = set()
+        while number is not None and number <= _OLE2_NO_ENTRY and number not in seen:
+            seen.add(number)
+            data = sector(number)
+            if data is None:
+                break
+            for at in range(0, size, 128):
+                entry = data[at : at + 128]
+                length = min(int.from_bytes(entry[0x40:0x42], "little"), 64)
+                name = entry[: max(length - 2, 0)].decode("utf-16-le", errors="replace")
+                left, right, child = numbers(entry[0x44:0x50])
+                entries.append((name, entry[0x42], left, right, child))
+            number = following(number)
+    if not entries or entries[0][1] != 5:  # the first entry is the root storage's
+        return None
+    names: set[str] = set()
+    todo, visited = [entries[0][4]], set()
+    while todo:  # the root's children: a tree of siblings (left, right) under its child
+        at = todo.pop()
+        if at > _OLE2_NO_ENTRY or at >= len(entries) or at in visited:
+            continue
+        visited.add(at)
+        name, kind, left, right, _child = entries[at]
+        if kind in (1, 2):
+            names.add(name)
+        todo += [left, right]
+    return names
+
+
+def _office_97_format(path: Path) -> str | None:
+    """``doc``, ``xls`` or ``ppt``: the Office 97-2003 file that the OLE2 file ``path`` is,
+    by the stream at its top; None for another OLE2 file (an Outlook message, an installer)
+    or one whose directory cannot be read."""
+    names = {n.casefold() for n in ole2_top_names(path) or ()}
+    return next((fmt for stream, fmt in _OFFICE_97_STREAMS.items() if stream in names), None)
 
 
 _IMAGES = ("png", "jpeg", "gif", "tiff", "webp", "bmp")
@@ -1022,7 +1133,8 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     Raises
     ------
     DataError
-        ``xls_file`` for an Excel 97-2003 workbook; ``html_page`` for a web page;
+        ``xls_file`` for an Excel 97-2003 workbook; ``office_document`` for a Word or
+        PowerPoint 97-2003 file; ``html_page`` for a web page;
         ``format_option_is_other`` when
         ``--format`` (``given``) names another format than the file's content and name;
         ``format_is_other`` when the file's name does; ``image_file`` for an image (a PNG
@@ -1037,6 +1149,7 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     name = display_name(path)
     if actual == "xls":
         raise file_error("xls_file", name=name)
+    _refuse_office_document(path, fmt, actual)
     if actual == "html":
         # a download that saved the site's sign-in or error page under the data's name
         raise file_error("html_page", name=name, expected=FORMAT_NAMES[fmt])
@@ -1061,6 +1174,21 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
         raise file_error("format_option_is_other", **params, right=actual)
     ext = ".shp" if actual == "shp" and not zipfile.is_zipfile(path) else _EXTENSIONS[actual]
     raise file_error("format_is_other", **params, right=actual, ext=ext)
+
+
+def _refuse_office_document(path: Path, fmt: str, actual: str | None = None) -> None:
+    """Refuse ``path`` (read as ``fmt``) with ``office_document`` when it is a Word or
+    PowerPoint 97-2003 file (``actual``: the format :func:`sniff_format` found, else read
+    here): both are OLE2 files, as an Excel 97-2003 workbook is, and were refused as one."""
+    if actual is None:
+        actual = _office_97_format(path) if path.is_file() else None
+    if actual in ("doc", "ppt"):
+        raise file_error(
+            "office_document",
+            name=display_name(path),
+            expected=FORMAT_NAMES[fmt],
+            actual=FORMAT_NAMES[actual],
+        )
 
 
 # GTFS route_type (basic and extended) -> our mode; None for modes we do not keep.

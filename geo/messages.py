@@ -73,6 +73,12 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "open it in Excel or LibreOffice and save it as an Excel workbook (.xlsx) (File > "
         "Save as > Excel Workbook), then import the .xlsx",
     ),
+    "office_document": (
+        "{name} is a {actual} document, not a table of data in the {expected} format",
+        "Walouja reads tables, not documents: copy the table into Excel or LibreOffice Calc "
+        "(one place per row, with its longitude and latitude), save it as an Excel workbook "
+        "(.xlsx) or as CSV UTF-8, and import that file",
+    ),
     "empty_workbook": (
         "{name} holds no data: its sheets are empty",
         "type the column names in the first row of the first sheet and the places below, one "

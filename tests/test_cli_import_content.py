@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from PIL import Image
 from sqlalchemy.engine import Engine
 
-from tests.geo.fixtures.support import require_layers
+from tests.geo.fixtures.support import POWERPOINT_97, WORD_97, ole2_file, require_layers
 
 WALOUJA = [sys.executable, "-m", "walouja.cli"]
 
@@ -87,6 +87,31 @@ def test_an_image_under_a_csv_name_is_named_an_image(tmp_path: Path, engine: Eng
     assert (error["code"], error["params"]) == (
         "image_file",
         {"name": "centres.csv", "expected": "CSV", "actual": "PNG"},
+    )
+    assert _centres(engine) == before
+
+
+@pytest.mark.parametrize(
+    ("tree", "actual"),
+    [(WORD_97, "Word 97-2003 (.doc)"), (POWERPOINT_97, "PowerPoint 97-2003 (.ppt)")],
+)
+def test_a_word_or_powerpoint_file_under_a_csv_name_is_named_so(
+    tmp_path: Path, engine: Engine, tree: dict[str, object], actual: str
+) -> None:
+    # both are OLE2 files, as an Excel 97-2003 workbook is: each was "an Excel 97-2003
+    # workbook (.xls) … save it as an Excel workbook (.xlsx)"
+    before = _centres(engine)
+    path = ole2_file(tmp_path / "centres.csv", tree)
+    out = _walouja("import", "centres", str(path))
+    assert out.returncode == 1
+    assert out.stderr.startswith(
+        f"walouja: centres.csv is a {actual} document, not a table of data in the CSV format "
+        "— Walouja reads tables, not documents: copy the table into Excel or LibreOffice Calc"
+    )
+    error = json.loads(_walouja("import", "centres", str(path), "--json").stdout)["error"]
+    assert (error["code"], error["params"]) == (
+        "office_document",
+        {"name": "centres.csv", "expected": "CSV", "actual": actual},
     )
     assert _centres(engine) == before
 

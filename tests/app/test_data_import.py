@@ -1254,3 +1254,49 @@ def test_a_capacity_no_centre_could_have_is_a_rejected_row_and_nothing_is_writte
     assert translate("field.capacity", lang) in row[translate("data.col.field", lang)]
     assert row[translate("data.col.reason", lang)] == reason
     assert _rows(engine) == []  # a check writes nothing
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "hint"),
+    [
+        (
+            "fr",
+            "centres.csv est un document Word 97-2003 (.doc), pas un tableau de données au "
+            "format CSV",
+            "Walouja lit des tableaux, pas des documents : copiez le tableau dans Excel",
+        ),
+        (
+            "ar",
+            "الملف centres.csv مستند \u2068Word 97-2003 (.doc)\u2069، وليس جدول بيانات بصيغة "
+            "\u2068CSV\u2069",
+            "يقرأ Walouja الجداول لا المستندات",
+        ),
+        (
+            "en",
+            "centres.csv is a Word 97-2003 (.doc) document, not a table of data in the CSV format",
+            "Walouja reads tables, not documents: copy the table into Excel",
+        ),
+    ],
+)
+def test_a_word_document_uploaded_under_a_csv_name_is_said_to_be_one(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path, lang: str, said: str, hint: str
+) -> None:
+    # Word and Excel 97-2003 files begin with the same bytes: a .doc renamed .csv was
+    # refused as "an Excel 97-2003 workbook (.xls)", and the planner looked for a workbook
+    from tests.geo.fixtures.support import WORD_97, ole2_file
+
+    doc = ole2_file(tmp_path / "liste.doc", WORD_97)
+    at = _page(lang, monkeypatch)
+    at.file_uploader(key="upload").set_value(
+        (f"{PREFIX}centres.csv", doc.read_bytes(), "text/csv")
+    ).run()
+    at.button(key="check").click().run()
+    assert not at.exception, at.exception
+    # as read: the page's Markdown may escape the file's name and the format's ("97\\-2003")
+    (error,) = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+    assert error.endswith(said.replace("centres.csv", f"{PREFIX}centres.csv")), error
+    assert "Excel 97" not in error
+    tips = [re.sub(r"\\(.)", r"\1", i.value) for i in at.info]
+    assert any(hint in tip for tip in tips), tips
+    assert "import_check" not in at.session_state
+    assert _rows(engine) == []

@@ -24,7 +24,7 @@ from geo.importer import ImportReport, import_file
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import CSV_VALUE_LIMIT, read_file
 from geo.messages import ADVICE, FILE_ERRORS, NOTES, Advice, Note
-from tests.geo.fixtures.support import RABAT, require_layers, run_import
+from tests.geo.fixtures.support import RABAT, WORD_97, ole2_file, require_layers, run_import
 from walouja.errors import ValidationError, WaloujaError
 from walouja.settings import get_settings
 
@@ -110,6 +110,10 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\
 
 CASES: list[tuple[str, Case]] = [
     ("xls_file", lambda d, c: read_file(_write(d / "centres.xls", b"\xd0\xcf\x11\xe0"))),
+    (  # a Word 97-2003 document renamed .csv: it was "an Excel 97-2003 workbook (.xls)"
+        "office_document",
+        lambda d, c: read_file(ole2_file(d / "centres.csv", WORD_97)),
+    ),
     ("empty_workbook", lambda d, c: read_file(_xlsx(d / "vide.xlsx", {"nom": []}))),
     (
         "sheet_header_not_first_row",

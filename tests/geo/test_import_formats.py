@@ -21,12 +21,17 @@ from geo.layers import LayerFilter, read_layer
 from geo.validate import Problem
 from tests.geo.fixtures.support import (
     AGADIR,
+    EXCEL_95,
+    EXCEL_97,
     FES,
     OCEAN,
+    POWERPOINT_97,
     RABAT,
+    WORD_97,
     commune_at,
     count,
     handmade_xlsx,
+    ole2_file,
     require_layers,
     run_import,
     write,
@@ -512,6 +517,59 @@ def test_an_xlsm_workbook_is_read_and_an_xls_one_refused_with_what_to_do(tmp_pat
         read_file(xls)
     assert caught.value.code == "xls_file"
     assert "(.xlsx)" in str(caught.value.hint)
+
+
+@pytest.mark.parametrize(
+    ("tree", "name", "actual"),
+    [
+        (WORD_97, "centres.csv", "Word 97-2003 (.doc)"),
+        (WORD_97, "centres.xlsx", "Word 97-2003 (.doc)"),
+        (WORD_97, "centres.xls", "Word 97-2003 (.doc)"),
+        (POWERPOINT_97, "centres.csv", "PowerPoint 97-2003 (.ppt)"),
+        (EXCEL_97, "centres.csv", None),
+        (EXCEL_97, "centres.xls", None),
+        (EXCEL_95, "centres.csv", None),
+    ],
+)
+def test_a_word_or_powerpoint_file_is_told_from_an_excel_97_workbook(
+    tmp_path: Path, tree: dict[str, object], name: str, actual: str | None
+) -> None:
+    # Word, Excel and PowerPoint 97-2003 files are OLE2 compound files, with the same first
+    # bytes: a Word .doc renamed .csv was refused as "an Excel 97-2003 workbook (.xls)"
+    path = ole2_file(tmp_path / name, tree)
+    with pytest.raises(DataError) as caught:
+        read_file(path)
+    if actual is None:  # a workbook: saved again as .xlsx, it imports
+        assert caught.value.code == "xls_file"
+        assert caught.value.message == (
+            f"{name} is an Excel 97-2003 workbook (.xls), which Walouja does not read"
+        )
+        return
+    expected = {".csv": "CSV", ".xlsx": "Excel (.xlsx)", ".xls": "Excel 97-2003 (.xls)"}
+    assert caught.value.code == "office_document"
+    assert caught.value.params == {
+        "name": name,
+        "expected": expected[path.suffix],
+        "actual": actual,
+    }
+    assert caught.value.message == (
+        f"{name} is a {actual} document, not a table of data in the {expected[path.suffix]} format"
+    )
+    assert "copy the table into Excel or LibreOffice Calc" in str(caught.value.hint)
+
+
+def test_an_ole2_file_of_another_program_is_no_excel_workbook(tmp_path: Path) -> None:
+    # an Outlook message (.msg) is an OLE2 file too, of neither Word nor Excel
+    message: dict[str, object] = {"__nameid_version1.0": {}, "__properties_version1.0": None}
+    with pytest.raises(DataError) as caught:
+        read_file(ole2_file(tmp_path / "centres.csv", message))
+    assert caught.value.code == "binary_file"
+    # a damaged OLE2 file named .xls, its directory cut off, is still said to be one
+    damaged = tmp_path / "vieux.xls"
+    damaged.write_bytes(ole2_file(tmp_path / "w.doc", WORD_97).read_bytes()[:600])
+    with pytest.raises(DataError) as caught:
+        read_file(damaged)
+    assert caught.value.code == "xls_file"
 
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
