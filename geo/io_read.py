@@ -930,7 +930,8 @@ def sniff_format(path: Path) -> str | None:
 
     ``xlsx``, ``ods``, ``gtfs``, ``shp`` or ``zip`` for a zip archive (by its members),
     ``xls``, ``doc`` or ``ppt`` (an Excel, Word or PowerPoint 97-2003 file: an OLE2 file, by
-    the stream its directory names at its top; another OLE2 file shows none),
+    the stream its directory names at its top; ``encrypted`` for an Office file saved with a
+    password; another OLE2 file shows none),
     ``gpkg`` (an SQLite database), ``pdf``, an image
     (``png``, ``jpeg``, ``gif``, ``tiff``, ``webp``, ``bmp``), ``osm`` or
     ``xml`` (by the root element), ``html`` (a web page), ``geojson`` (text opening with
@@ -994,6 +995,9 @@ _OFFICE_97_STREAMS = {
     "powerpoint document": "ppt",
     "workbook": "xls",
     "book": "xls",  # Excel 5.0/95
+    # a workbook (or document) saved with a password: Office encrypts the .xlsx's zip and
+    # keeps it in an OLE2 file ([MS-OFFCRYPTO]), whatever the name's extension
+    "encryptedpackage": "encrypted",
 }
 """The stream at the top of an OLE2 file that says which program's file it is (its names are
 compared without case, as [MS-CFB] compares them)."""
@@ -1084,8 +1088,9 @@ def ole2_top_names(path: Path) -> set[str] | None:
 
 def _office_97_format(path: Path) -> str | None:
     """``doc``, ``xls`` or ``ppt``: the Office 97-2003 file that the OLE2 file ``path`` is,
-    by the stream at its top; None for another OLE2 file (an Outlook message, an installer)
-    or one whose directory cannot be read."""
+    by the stream at its top (``encrypted``: an Office file saved with a password); None for
+    another OLE2 file (an Outlook message, an installer) or one whose directory cannot be
+    read."""
     names = {n.casefold() for n in ole2_top_names(path) or ()}
     return next((fmt for stream, fmt in _OFFICE_97_STREAMS.items() if stream in names), None)
 
@@ -1134,7 +1139,8 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
     ------
     DataError
         ``xls_file`` for an Excel 97-2003 workbook; ``office_document`` for a Word or
-        PowerPoint 97-2003 file; ``html_page`` for a web page;
+        PowerPoint 97-2003 file; ``protected_file`` for an Office file saved with a
+        password; ``html_page`` for a web page;
         ``format_option_is_other`` when
         ``--format`` (``given``) names another format than the file's content and name;
         ``format_is_other`` when the file's name does; ``image_file`` for an image (a PNG
@@ -1178,10 +1184,13 @@ def check_content(path: Path, fmt: str, *, given: bool) -> None:
 
 def _refuse_office_document(path: Path, fmt: str, actual: str | None = None) -> None:
     """Refuse ``path`` (read as ``fmt``) with ``office_document`` when it is a Word or
-    PowerPoint 97-2003 file (``actual``: the format :func:`sniff_format` found, else read
-    here): both are OLE2 files, as an Excel 97-2003 workbook is, and were refused as one."""
+    PowerPoint 97-2003 file, with ``protected_file`` when it is an Office file saved with a
+    password (``actual``: the format :func:`sniff_format` found, else read here): all are
+    OLE2 files, as an Excel 97-2003 workbook is, and were refused as one."""
     if actual is None:
         actual = _office_97_format(path) if path.is_file() else None
+    if actual == "encrypted":
+        raise file_error("protected_file", name=display_name(path))
     if actual in ("doc", "ppt"):
         raise file_error(
             "office_document",

@@ -79,6 +79,12 @@ FILE_ERRORS: dict[str, tuple[str, str | None]] = {
         "(one place per row, with its longitude and latitude), save it as an Excel workbook "
         "(.xlsx) or as CSV UTF-8, and import that file",
     ),
+    "protected_file": (
+        "{name} is protected by a password: its content is encrypted, and Walouja cannot read it",
+        "open it with its password in Excel or LibreOffice, remove the password (Excel: File > "
+        "Info > Protect Workbook > Encrypt with Password, then clear it), save it, and import "
+        "it again",
+    ),
     "empty_workbook": (
         "{name} holds no data: its sheets are empty",
         "type the column names in the first row of the first sheet and the places below, one "

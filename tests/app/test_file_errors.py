@@ -24,7 +24,14 @@ from geo.importer import ImportReport, import_file
 from geo.io_osm import read_osm_xml, read_overpass
 from geo.io_read import CSV_VALUE_LIMIT, read_file
 from geo.messages import ADVICE, FILE_ERRORS, NOTES, Advice, Note
-from tests.geo.fixtures.support import RABAT, WORD_97, ole2_file, require_layers, run_import
+from tests.geo.fixtures.support import (
+    PROTECTED_XLSX,
+    RABAT,
+    WORD_97,
+    ole2_file,
+    require_layers,
+    run_import,
+)
 from walouja.errors import ValidationError, WaloujaError
 from walouja.settings import get_settings
 
@@ -114,6 +121,7 @@ CASES: list[tuple[str, Case]] = [
         "office_document",
         lambda d, c: read_file(ole2_file(d / "centres.csv", WORD_97)),
     ),
+    ("protected_file", lambda d, c: read_file(ole2_file(d / "centres.xlsx", PROTECTED_XLSX))),
     ("empty_workbook", lambda d, c: read_file(_xlsx(d / "vide.xlsx", {"nom": []}))),
     (
         "sheet_header_not_first_row",

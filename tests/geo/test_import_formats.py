@@ -26,6 +26,7 @@ from tests.geo.fixtures.support import (
     FES,
     OCEAN,
     POWERPOINT_97,
+    PROTECTED_XLSX,
     RABAT,
     WORD_97,
     commune_at,
@@ -570,6 +571,22 @@ def test_an_ole2_file_of_another_program_is_no_excel_workbook(tmp_path: Path) ->
     with pytest.raises(DataError) as caught:
         read_file(damaged)
     assert caught.value.code == "xls_file"
+
+
+@pytest.mark.parametrize("name", ["centres.xlsx", "centres.csv", "centres.xls"])
+def test_a_workbook_saved_with_a_password_is_said_to_be_protected(
+    tmp_path: Path, name: str
+) -> None:
+    # Excel keeps a workbook saved with a password in an OLE2 file: it was "an Excel
+    # 97-2003 workbook (.xls)", and the .xlsx Excel saved again the same
+    with pytest.raises(DataError) as caught:
+        read_file(ole2_file(tmp_path / name, PROTECTED_XLSX))
+    assert caught.value.code == "protected_file"
+    assert caught.value.params == {"name": name}
+    assert caught.value.message == (
+        f"{name} is protected by a password: its content is encrypted, and Walouja cannot read it"
+    )
+    assert "remove the password" in str(caught.value.hint)
 
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
