@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from app import analyses, state
-from app.i18n import bidi_own, current_language, list_words, t
+from app.i18n import bidi_own, current_language, has_key, list_words, t, translate
 from app.shell import plain_markdown
 
 ANY_TYPE = "any"
@@ -49,6 +49,16 @@ def type_choice(centre_type: str | None) -> str:
     if centre_type and label.endswith(code):
         return f"{centre_type} — {label.removesuffix(code)}"
     return label
+
+
+def type_row(centre_type: str, lang: str | None = None) -> str:
+    """A centre type as the Overview's table names it in a row, in ``lang`` (default: the
+    session's): its name, shortened where it is too long for the column that leaves the
+    counts and places in sight at 800 px (``overview.type.<type>``: "COAPH — orientation et
+    assistance des PSH")."""
+    lang = lang or current_language()
+    short = f"overview.type.{centre_type}"
+    return translate(short if has_key(short, lang) else f"centre_type.{centre_type}", lang)
 
 
 def type_tag(kind: str | None) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import analyses, data, shell, state
-from app.components import figures
+from app.components import figures, filters
 from app.components.mapview import fmt_number, legend_title
 from app.components.tables import MISSING, screen_table, unit_table
 from app.i18n import (
@@ -115,7 +115,7 @@ if not summary.empty:
     by_type = analyses.places_by_type()
     filled = int(by_type["filled"].sum())
     by_type = by_type[["centre_type", "centres", "places"]]
-    by_type["centre_type"] = by_type["centre_type"].map(lambda c: t(f"centre_type.{c}"))
+    by_type["centre_type"] = by_type["centre_type"].map(filters.type_row)
     by_type = by_type.rename(
         columns={
             "centre_type": t("field.centre_type"),
@@ -124,8 +124,10 @@ if not summary.empty:
         }
     )
     whole = {t("field.centres"): 0, t("field.places"): 0}  # "22 206", not "22206"
-    # the type's name whole at 1366 px: the Arabic COAPH's ran past a third of the table
-    type_widths = {t("field.centre_type"): 560, t("field.centres"): 150, t("field.places"): 150}
+    # every column in sight at 800 px (the type's column took the 466 px the table has
+    # there, its counts and places out of sight with no scroll bar), each type's name whole;
+    # a wider window shares the rest out (Streamlit stretches every column)
+    type_widths = {t("field.centre_type"): 332, t("field.centres"): 66, t("field.places"): 66}
     shown_by_type, by_type_config = screen_table(
         by_type, {str(c): str(c) for c in by_type.columns}, whole, widths=type_widths
     )

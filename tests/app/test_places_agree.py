@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+from app.components.filters import type_row
 from app.components.mapview import fmt_number
 from app.i18n import count_key, grouped, translate
 from tests.app.support import HOME
@@ -147,7 +148,7 @@ def test_the_overview_counts_a_types_places_as_the_coverage_page_does_for_that_t
     # types (90 places), while the Coverage page for one type fills it with that type's
     # median: CAS read 1 711 places on the Overview and 1 515 on the Coverage page
     ctype, unknown, median, places = _type_with_unknown_capacities(engine)
-    label = translate(f"centre_type.{ctype}", lang)
+    label = type_row(ctype, lang)  # as the Overview's table names it
     field_type, field_places = translate("field.centre_type", lang), translate("field.places", lang)
 
     at, _ = _open("1_Overview", lang, monkeypatch)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, map_document, map_iframe
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    cut_texts,
+    grid_page,
+    last_draws,
+    map_document,
+    map_iframe,
+    settle_grids,
+)
 from tests.e2e.test_coverage_e2e import _CUT_FIGURES  # a figure cut by its box
 
 pytestmark = pytest.mark.e2e
@@ -101,3 +110,36 @@ def test_at_800_px_the_prioritise_figures_read_whole(app: str, page: Any, lang: 
     _whole_then_wide(page, shown, wait=lambda: figures.nth(3).wait_for())
     assert any(len(t) > 7 for t in figures.all_inner_texts())  # "1 151 955"
     page.screenshot(path=str(ARTIFACTS / f"prioritise-800-{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_at_800_px_the_centres_by_type_read_whole_with_their_counts_and_places(
+    app: str, browser: Any, lang: str
+) -> None:
+    # the type's column took the whole table (466 px): "Centres par type" showed the types'
+    # names only, the counts and places out of sight with no scroll bar to reach them
+    from app.i18n import translate
+
+    with grid_page(browser, width=NARROW["width"], height=NARROW["height"]) as page:
+        page.goto(f"{app}/?lang={lang}")
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        assert page.locator("[data-testid='stSidebar']").is_visible()
+        headings = {translate(f"field.{k}", lang) for k in ("centre_type", "centres", "places")}
+        names = {translate("overview.type.COAPH", lang), translate("centre_type.CAS", lang)}
+        page.wait_for_function(
+            "texts => texts.every(t => window.__drawn.some(d => d.table === 0 && d.text === t))",
+            arg=sorted(names),
+        )
+        settle_grids(page)
+        drawn = last_draws(page, 0)
+        in_sight = {d["text"] for d in drawn if d["left"] >= 0 and d["right"] <= d["canvas"]}
+        assert headings | names <= in_sight, sorted(in_sight)
+        assert cut_texts(drawn) == []
+        # each type's row: its name, count and places, all three in sight
+        rows = [d for d in drawn if d["text"] not in headings]
+        assert all(d["text"] in in_sight for d in rows), rows
+        cells = Counter(round(d["y"]) for d in rows)
+        assert len(cells) >= 2, cells
+        assert set(cells.values()) == {3}, cells
+        page.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"overview-types-800-{lang}.png"))

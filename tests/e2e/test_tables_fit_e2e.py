@@ -157,12 +157,13 @@ def test_on_a_phone_an_arabic_table_opens_on_its_names(app: str, browser: Any) -
     # at 390 px an Arabic table opened at its left end, its last columns: the Overview's
     # tables showed counts and places beside a blank strip, the centre types and the
     # regions' codes and names out of sight on the right
+    from app.components.filters import type_row
     from app.i18n import translate
 
     with grid_page(browser, width=390, height=844, is_mobile=True, has_touch=True) as page:
         page.goto(f"{app}/?lang=ar&ov_level=regions")
         page.locator("[data-testid='stDataFrame']").nth(1).wait_for()
-        types = {translate(f"centre_type.{k}", "ar") for k in ("COAPH", "EPS")}
+        types = {type_row(k, "ar") for k in ("COAPH", "EPS")}
         regions = {translate("field.code", "ar"), translate("field.name", "ar"), "01"}
         page.wait_for_function(
             """([types, regions]) => {
