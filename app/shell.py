@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
@@ -168,6 +168,29 @@ def fitted_figures(slot: Any, name: str, figures: Iterable[str]) -> Any:
         f"{{ font-size: min(2.25rem, {95 / max(widest, 1.0):.1f}cqi); }}</style>"
     )
     return block
+
+
+def wrapping_columns(
+    slot: Any, name: str, spec: Sequence[float], least: Sequence[int]
+) -> list[Any]:
+    """Columns of ``slot`` as ``st.columns(spec)`` draws them, each at least ``least[i]``
+    pixels wide (0: no least): where the row has no room for them all, the last ones go to
+    a row of their own, and each row shares its width out. Streamlit's columns shrink
+    without end (at 800 px, four select boxes in a row read "C…", "Toutes…"); a wide window
+    draws them as before, as long as each ``least`` is no wider than its column is there.
+    The block is keyed ``wrapping_columns_<name>``.
+    """
+    key = f"wrapping_columns_{name}"
+    block = slot.container(key=key)
+    column = f"div.st-key-{key} [data-testid='stHorizontalBlock'] > [data-testid='stColumn']"
+    # a column never wider than its row (a phone, where Streamlit stacks them)
+    rules = " ".join(
+        f"{column}:nth-child({i}) {{ min-width: min(100%, {px}px); }}"
+        for i, px in enumerate(least, start=1)
+        if px
+    )
+    block.html(f"<style>{rules}</style>")
+    return list(block.columns(spec))
 
 
 # Streamlit words its file uploader in English whatever the page's language ("Upload",

@@ -34,8 +34,12 @@ counts = data.layer_counts()
 available_overlays = [o for o in explorer.OVERLAYS if counts[o].rows]
 
 # ---- controls (all mirrored in the URL) ---------------------------------------------------
-# the indicator's name is the longest: its box gets the room the level's does not need
-c1, c2, c3, c4 = st.columns([0.8, 1.6, 1.2, 1.2])
+# the indicator's name is the longest: its box gets the room the level's does not need; in
+# a narrow window (800 px) the region and the province go to a row below, and each box shows
+# what it holds ("C…", "Toutes…" in four boxes of 66 to 144 px)
+c1, c2, c3, c4 = shell.wrapping_columns(
+    st, "map_filters", [0.8, 1.6, 1.2, 1.2], [128, 240, 170, 170]
+)
 level = c1.selectbox(
     t("map.level"),
     explorer.LEVELS,
@@ -91,7 +95,8 @@ if spec.analysis:
     # only the types that have an operating centre: the others have nothing to measure
     operating = explorer.operating_types()
     asked = st.session_state.get("ctype") or st.query_params.get("ctype")
-    a1, a2, _ = st.columns([1, 1, 2.8])
+    # two boxes of 87 px at 800 px ("Tous…"): the row's room, the third column's below
+    a1, a2, _ = shell.wrapping_columns(st, "map_centres", [1, 1, 2.8], [160, 110, 0])
     picked = filters.centre_filter(
         a1, a2, km_disabled=indicator != "coverage", types=sorted(operating)
     )

@@ -143,3 +143,48 @@ def test_at_800_px_the_centres_by_type_read_whole_with_their_counts_and_places(
         assert set(cells.values()) == {3}, cells
         page.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"overview-types-800-{lang}.png"))
+
+
+_SELECT_BOXES = """() => [...document.querySelectorAll(
+        "[data-testid='stMain'] [data-testid='stSelectbox']")].map(box => {
+    const value = box.querySelector("input"), r = box.getBoundingClientRect();
+    return {value: value.value, whole: value.scrollWidth <= value.clientWidth + 1,
+            top: Math.round(r.top), left: r.left, right: r.right};
+})"""
+"""Each select box of the page: the value it shows, whether it shows it whole, and where."""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_at_800_px_the_map_explorers_boxes_show_what_they_hold(
+    app: str, page: Any, lang: str
+) -> None:
+    # six boxes of 66 to 144 px beside one another: "C…" (Communes), "Couverture (pa…",
+    # "Toutes…", "Toutes…", "Tous…"; they now take two boxes a row
+    page.set_viewport_size(NARROW)
+    page.goto(f"{app}/map_explorer?lang={lang}&indicator=coverage")
+    page.frame_locator(map_iframe()).locator("path.leaflet-interactive").first.wait_for(
+        state="attached"
+    )
+    boxes = page.evaluate(_SELECT_BOXES)
+    assert len(boxes) == 6, boxes  # level, indicator, region, province, centre type, km
+    assert [b["value"] for b in boxes if not b["whole"]] == [], boxes
+    main = page.locator("[data-testid='stMain'] [data-testid='stMainBlockContainer']")
+    inner = main.evaluate(
+        "e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);"
+        " return [r.left + parseFloat(s.paddingLeft),"
+        " r.right - parseFloat(s.paddingRight)]; }"
+    )
+    assert all(inner[0] - 1 <= b["left"] and b["right"] <= inner[1] + 1 for b in boxes), boxes
+    page.screenshot(path=str(ARTIFACTS / f"map-explorer-boxes-800-{lang}.png"))
+    # a laptop's window keeps its rows: the four filters in one, the type and distance in one
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.wait_for_function(
+        "() => { const b = [...document.querySelectorAll("
+        "\"[data-testid='stMain'] [data-testid='stSelectbox']\")];"
+        " return b.length === 6 && b[0].getBoundingClientRect().top"
+        " === b[3].getBoundingClientRect().top; }"
+    )
+    boxes = page.evaluate(_SELECT_BOXES)
+    assert len({b["top"] for b in boxes[:4]}) == 1, boxes
+    assert len({b["top"] for b in boxes[4:]}) == 1, boxes
+    assert all(b["whole"] for b in boxes), boxes
