@@ -123,12 +123,13 @@ def test_equity_by_region_json(national: dict[str, Any], forget_runs: list[int])
     assert abs(theil["between"] + theil["within"] - theil["total"]) < 1e-12
     assert abs(theil["within_between_sub"] + theil["within_sub"] - theil["within"]) < 1e-12
     assert idx["n"] == national["with_pwd"]  # a commune without pwd weighs nothing
-    assert idx["pwd"] == pytest.approx(national["pwd"], rel=1e-12)
-    # one row per region, every commune counted once, persons add up to the nation
+    assert idx["pwd"] == round(national["pwd"])  # persons are whole numbers
+    # one row per region, every commune counted once, persons add up to the nation (each
+    # within half a person of its figure)
     units = out["units"]
     assert len(units) == national["regions"]
     assert sum(u["n_communes"] for u in units) == national["communes"]
-    assert sum(u["pwd"] for u in units) == pytest.approx(national["pwd"], rel=1e-12)
+    assert sum(u["pwd"] for u in units) == pytest.approx(national["pwd"], abs=len(units) / 2)
     assert all(u["name_fr"] and u["name_fr"] != u["code"] for u in units)
     # the communes' values reproduce the regions' pwd-weighted means
     communes = out["communes"]
@@ -169,7 +170,9 @@ def test_coverage_share_and_places_by_province(
     # the national covered share is the pwd within 30 km of a COAPH over all pwd
     by_code = {c["code"]: c for c in near["communes"]}
     within = sum(c["pwd"] for c in by_code.values() if c["value"] <= 30.0)
-    assert cov["indices"]["mean"] == pytest.approx(within / national["pwd"], rel=1e-12)
+    # (each commune's persons a whole number, within half a person of its figure)
+    slack = len(by_code) / 2 / national["pwd"]
+    assert cov["indices"]["mean"] == pytest.approx(within / national["pwd"], abs=slack)
     per_unit = {u["code"]: u for u in cov["units"]}
     for u in near["units"]:
         assert per_unit[u["code"]]["share_beyond"] == pytest.approx(

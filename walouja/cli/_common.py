@@ -327,9 +327,77 @@ def error_payload(error: WaloujaError) -> dict[str, Any]:
     return out
 
 
+PERSON_FIGURES = frozenset(
+    {
+        "pwd",
+        "gain",
+        "objective",
+        "objective_before",
+        "bound",
+        "shortfall",
+        "covered_before",
+        "covered_after",
+        "person_km_saved",
+        "unmet_need_pkm",
+    }
+)
+"""Keys of ``--json`` figures that count persons with disabilities (or person-km), with every
+key that begins ``pwd_``: written as whole numbers, as the text and the app write them (a
+site's gain read ``29778.643999999993``). ``scenarios compare``'s ``covered_after_a`` is one
+too, and a ``difference`` beside it."""
+
+SIGNIFICANT_DIGITS = 13
+"""Digits of the other figures of ``--json``: more are the noise of binary arithmetic
+(``0.1 + 0.2`` is ``0.30000000000000004``), fewer would cut a figure's precision."""
+
+
+def _person_figure(key: object) -> bool:
+    name = str(key).removesuffix("_a").removesuffix("_b")
+    return name in PERSON_FIGURES or name.startswith("pwd_")
+
+
+def json_figures(value: Any, *, whole: bool = False) -> Any:
+    """``value`` with its figures as ``--json`` writes them: persons (:data:`PERSON_FIGURES`,
+    and whatever a key of them holds: ``{"objective": {"a": …, "b": …}}``) as whole numbers,
+    other floats without float noise (:data:`SIGNIFICANT_DIGITS`); the rest as it is.
+
+    Examples
+    --------
+    >>> json_figures({"gain": 29778.643999999993, "share": 0.30000000000000004, "n": 3})
+    {'gain': 29779, 'share': 0.3, 'n': 3}
+    >>> json_figures({"objective": {"a": 1180792.6559999997, "b": 5142.0}, "gap": 0.0})
+    {'objective': {'a': 1180793, 'b': 5142}, 'gap': 0.0}
+    >>> json_figures([{"covered_after_a": 2679.044, "difference": 796.725, "lat": 34.5}])
+    [{'covered_after_a': 2679, 'difference': 797, 'lat': 34.5}]
+    >>> json_figures({"mean_km_after_a": 20.530628682061067, "difference": -0.25})
+    {'mean_km_after_a': 20.53062868206, 'difference': -0.25}
+    >>> json_figures({"pwd_beyond": None, "budget_mad": 123456789012345.0, "ok": True})
+    {'pwd_beyond': None, 'budget_mad': 123456789012345.0, 'ok': True}
+    """
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return value
+        if whole:
+            return round(value)
+        # a whole figure has no noise (and a budget of 15 digits keeps them)
+        return value if value.is_integer() else float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    if isinstance(value, dict):
+        # a difference is a figure of what it is the difference of (compare's provinces)
+        paired = any(_person_figure(k) for k in value if str(k).endswith(("_a", "_b")))
+        return {
+            k: json_figures(v, whole=whole or _person_figure(k) or (k == "difference" and paired))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [json_figures(v, whole=whole) for v in value]
+    return value
+
+
 def emit_json(payload: Any) -> None:
-    """Write ``payload`` as JSON on stdout (UTF-8, Arabic kept as is)."""
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Write ``payload`` as JSON on stdout (UTF-8, Arabic kept as is), its figures as
+    :func:`json_figures` writes them."""
+    text = json.dumps(json_figures(payload), ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(text + "\n")
 
 
 def _plain(text: str | None) -> str | None:
