@@ -189,7 +189,7 @@ def test_equity_text_says_its_unit_once_and_aligns_small_scores() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith(
-        "2SFCA access (places per pwd within reach; higher is better) — COAPH centres"
+        "2SFCA access (places per 10,000 pwd within 60 km; higher is better) — COAPH centres"
     )
     # the table's rows: the text ends with a note on demonstration centres, not a row
     table = lines[lines.index(next(x for x in lines if x.startswith("code "))) + 2 :]
@@ -209,6 +209,44 @@ def test_equity_text_says_its_unit_once_and_aligns_small_scores() -> None:
     places = _run("equity", "--indicator", "places_per_10k", "--by", "region").stdout
     assert places.startswith("Places per 10,000 pwd (higher is better)")
     assert "places/10k" not in places  # the indicator is that column already
+
+
+def test_equity_of_access_is_in_places_per_10k_as_access_gives_it(
+    forget_runs: list[int],
+) -> None:
+    # it printed places per person ("mean 0.00279", a region's 0.00258) beside the table's
+    # places/10k column, where `walouja access` and the page give 25.8 per 10,000
+    out = _json("equity", "--indicator", "access", "--by", "region", "--catchment-km", "50")
+    access = _json("access", "--by", "region", "--centre-type", "COAPH", "--catchment-km", "50")
+    forget_runs.extend(r["run_id"] for r in (out, access) if not r["reused"])
+    assert out["indicator"]["unit"] == "places per 10,000 pwd"
+    assert out["indicator"]["label"] == "2SFCA access (places per 10,000 pwd within 50 km)"
+    per_region = {r["code"]: r["access_per_10k"] for r in access["rows"]}
+    assert {u["code"] for u in out["units"]} == set(per_region)
+    for u in out["units"]:
+        assert u["value"] == pytest.approx(per_region[u["code"]], rel=1e-9, abs=1e-9), u
+    # the national mean is the pwd-weighted mean of the communes', in the same unit
+    communes = out["communes"]
+    mean = sum(c["value"] * c["pwd"] for c in communes) / sum(c["pwd"] for c in communes)
+    assert out["indices"]["mean"] == pytest.approx(mean, rel=1e-4)
+    assert 1 < out["indices"]["mean"] < 1000  # places per 10,000, not per person
+    ranked = {r["code"]: r["value"] for r in out["rankings"]["indicator"]}
+    assert ranked == {u["code"]: u["value"] for u in out["units"]}
+    # an index of inequality is the same in either unit
+    assert 0 < out["indices"]["gini"] < 1
+    text = _run("equity", "--indicator", "access", "--by", "region", "--catchment-km", "50")
+    lines = text.stdout.splitlines()
+    assert lines[0].startswith(
+        "2SFCA access (places per 10,000 pwd within 50 km; higher is better) — COAPH centres"
+    )
+    mean_words = lines[1].split()
+    assert mean_words[0] == "mean"
+    assert float(mean_words[1]) == pytest.approx(out["indices"]["mean"], abs=1e-3)
+    first = next(u for u in out["units"] if u["code"] == "01")
+    row = next(x for x in lines if x.startswith("01 "))
+    assert f"{first['value']:.2f}" in row.split(), row
+    help_text = _run("equity", "--help").stdout
+    assert "access (2SFCA places per 10,000 pwd" in " ".join(help_text.replace("│", "").split())
 
 
 def test_gaps_json(engine: Engine, national: dict[str, Any], forget_runs: list[int]) -> None:

@@ -343,7 +343,8 @@ def access_command(
     name: RunName = None,
     as_json: AsJson = False,
 ) -> None:
-    """Capacity-aware access (2SFCA / E2SFCA): places per person with disabilities in reach."""
+    """Capacity-aware access (2SFCA / E2SFCA): places per 10,000 persons with disabilities in
+    reach."""
     check_distance(catchment_km, "--catchment-km", "60")
     check_detour(detour_factor)
     by = by.strip().lower()  # as the centre types, methods and formats are read

@@ -6,8 +6,10 @@ print it.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -41,6 +43,62 @@ from walouja.limits import MAX_DETOUR, MAX_DISTANCE_KM, check_distance
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
 # --------------------------------------------------------------------------- output
+
+PER_10K = 10_000.0
+"""Access is given in places per 10,000 pwd, as ``walouja access`` and the app give it."""
+
+
+def per_10k(results: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """An equity run's figures as the command line gives them: those of the access indicator
+    per 10,000 pwd (the run keeps places per pwd, and "mean 0.00279" stood beside the
+    places/10k column and ``walouja access``'s 27.9); other indicators as they are.
+
+    The indices of inequality (Gini, Theil, Palma, CV, max/min, the urban/rural ratio) are
+    the same in either unit.
+
+    Examples
+    --------
+    >>> run = {"indicator": {"name": "access", "unit": "places per pwd"},
+    ...     "indices": {"mean": 0.00279, "min": 0.0, "max": 0.0134, "gini": 0.456},
+    ...     "urban_rural": {"urban_mean": 0.00276, "rural_mean": 0.00283, "ratio": 1.025,
+    ...         "difference": 7e-05}, "units": [{"value": 0.00258, "places_per_10k": 25.8}],
+    ...     "communes": [], "rankings": {"indicator": []}, "theil_by_region": []}
+    >>> shown = per_10k(run, {"method": "2sfca", "catchment_km": 60.0})
+    >>> shown["indicator"]["label"], shown["indicator"]["unit"]
+    ('2SFCA access (places per 10,000 pwd within 60 km)', 'places per 10,000 pwd')
+    >>> round(shown["indices"]["mean"], 6), shown["indices"]["gini"]
+    (27.9, 0.456)
+    >>> round(shown["urban_rural"]["difference"], 6), shown["urban_rural"]["ratio"]
+    (0.7, 1.025)
+    >>> round(shown["units"][0]["value"], 6), run["units"][0]["value"]
+    (25.8, 0.00258)
+    """
+    if results.get("indicator", {}).get("name") != "access":
+        return results
+    out = copy.deepcopy(results)
+
+    def scale(row: dict[str, Any], *keys: str) -> None:
+        for key in keys:
+            if isinstance(row.get(key), int | float):
+                row[key] = row[key] * PER_10K
+
+    scale(out["indices"], "mean", "min", "max")
+    scale(out["urban_rural"], "urban_mean", "rural_mean", "difference")
+    for row in (*out["units"], *out["communes"], *out["rankings"]["indicator"]):
+        scale(row, "value")
+    for row in out["theil_by_region"]:
+        scale(row, "mean")
+    method = str(params.get("method") or "2sfca").upper()
+    km = f"{float(params.get('catchment_km') or 60.0):g}"
+    # as the Coverage and equity page names it: "2SFCA access (places per 10,000 PwD within
+    # 60 km)"
+    out["indicator"] |= {
+        "label": f"{method} access (places per 10,000 pwd within {km} km)",
+        "unit": "places per 10,000 pwd",
+        "description": f"{method} score: places of the centres within {km} km shared among "
+        "the pwd within their reach, per 10,000 pwd (higher is better)",
+    }
+    return out
 
 
 def _num(value: Any, digits: int = 3, *, inf: bool = False) -> str:
@@ -124,7 +182,8 @@ def _print_equity(out: RunOutcome) -> None:
     unit = "" if ind["unit"].lower() in ind["label"].lower() else f"{ind['unit']}, "
     about = f"{unit}{better}{detour_note(out.params, inside=True)}"
     label = str(ind["label"])
-    # one pair of brackets: "2SFCA access (places per pwd within reach; higher is better)"
+    # one pair of brackets: "2SFCA access (places per 10,000 pwd within 60 km; higher is
+    # better)"
     label = f"{label[:-1]}; {about})" if label.endswith(")") else f"{label} ({about})"
     typer.echo(f"{label} — {centres}, by {res['by']} — {run_note(out)}")
     typer.echo(
@@ -233,7 +292,16 @@ def _print_gaps(out: RunOutcome) -> None:
     )
 
 
-_INDICATOR_HELP = f"Per-commune indicator: {', '.join(INDICATORS)}."
+_INDICATOR_WORDS = {
+    "nearest_km": "km to the nearest centre",
+    "coverage_share": "share of pwd within --threshold-km",
+    "access": "2SFCA places per 10,000 pwd within --catchment-km",
+    "places_per_10k": "places in the commune per 10,000 pwd",
+}
+_INDICATOR_HELP = "Per-commune indicator: " + ", ".join(
+    f"{name} ({_INDICATOR_WORDS[name]})" if name in _INDICATOR_WORDS else name
+    for name in INDICATORS
+)
 
 
 def equity_command(
@@ -289,6 +357,7 @@ def equity_command(
             name=name,
         )
         demo = demo_rows(conn, centres_used(kind, out.params.get("statuses")))
+    out = replace(out, results=per_10k(out.results, out.params))
     if as_json:
         emit_json(
             {
