@@ -28,6 +28,7 @@ from app.i18n import (
     t,
     translate,
 )
+from app.shell import plain_markdown
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -329,8 +330,9 @@ def advice_lines(
         if label != field_name and lang != "ar" and label[1:2].islower():
             label = label[0].lower() + label[1:]  # mid-sentence: "no row has a centre type"
         # the hint keeps the column's name: it may say to add or rename a column
-        message = error_texts(Advice(advice.code, {**advice.params, "field": label}), lang)[0]
-        hint = error_texts(advice, lang)[1]
+        worded = Advice(advice.code, {**advice.params, "field": label})
+        message = error_texts(worded, lang, escape=plain_markdown)[0]
+        hint = error_texts(advice, lang, escape=plain_markdown)[1]
         if advice.code == "text_missing_in_rows" and not skip_offered:
             hint = translate("data.advice.complete_file", lang)
         lines.append(f"{message} — {hint}" if hint else message)
@@ -338,9 +340,10 @@ def advice_lines(
 
 
 def warning_lines(warnings: Sequence[str], lang: str | None = None) -> str:
-    """The notes of an import report as a Markdown list, worded in ``lang``."""
+    """The notes of an import report as a Markdown list, worded in ``lang``, the file's
+    name and values as typed."""
     lang = lang or current_language()
-    return "\n".join(f"- {note_text(w, lang)}" for w in warnings)
+    return "\n".join(f"- {note_text(w, lang, escape=plain_markdown)}" for w in warnings)
 
 
 def problem_table(problems: Sequence[Problem], lang: str | None = None) -> pd.DataFrame:

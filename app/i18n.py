@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -164,12 +164,18 @@ _COUNT_PARAMS: frozenset[str] = frozenset({"n", "total", "rejected", "maximum"})
 (row numbers, ids and distances are not)."""
 
 
-def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
+def _fill(
+    key: str,
+    lang: str,
+    params: Mapping[str, object],
+    escape: Callable[[str], str] | None = None,
+) -> str | None:
     """The text of ``key`` in ``lang`` filled with ``params``; None when it cannot be.
 
     Except in English, values of the parameters in ``_LABELLED_PARAMS`` (a layer's name, a
     centre type, a status) are shown by their label in ``lang`` when the catalogue has one,
     as is otherwise; counts (``_COUNT_PARAMS``) are written as ``lang`` writes figures.
+    ``escape``, when given, is applied to every text value last (the page's Markdown).
     """
     if not has_key(key, lang):
         return None
@@ -189,6 +195,8 @@ def _fill(key: str, lang: str, params: Mapping[str, object]) -> str | None:
         value = shown.get(name)
         if isinstance(value, int) and not isinstance(value, bool):
             shown[name] = grouped(value, lang)
+    if escape is not None:
+        shown = {name: escape(v) if isinstance(v, str) else v for name, v in shown.items()}
     try:
         return text.format(**shown)
     except (KeyError, IndexError, ValueError):
@@ -212,7 +220,9 @@ class Worded(Protocol):
     def params(self) -> Mapping[str, object]: ...
 
 
-def error_texts(exc: Worded, lang: str) -> tuple[str, str | None]:
+def error_texts(
+    exc: Worded, lang: str, *, escape: Callable[[str], str] | None = None
+) -> tuple[str, str | None]:
     """The message and hint of ``exc`` worded in ``lang``.
 
     An error with a ``code`` is worded from ``errors.<code>`` (and ``errors.<code>.hint``)
@@ -220,33 +230,45 @@ def error_texts(exc: Worded, lang: str) -> tuple[str, str | None]:
     wording of a hint the CLI words with its options); without a code, or without a text in
     ``lang``, the English ``message`` and ``hint`` it was raised with. The hint is shown
     only when ``exc`` has one. The advice of an import report is worded the same way.
+
+    ``escape`` (``shell.plain_markdown`` for a page's Markdown) is applied to the values the
+    texts are filled with, and to an English text as a whole: a file named
+    ``plan_*urgent*_v2.csv`` reads as typed, not in italics.
     """
     message = hint = None
     if exc.code:
         key = f"errors.{exc.code}"
-        message = _fill(key, lang, exc.params)
+        message = _fill(key, lang, exc.params, escape)
         if message is not None and exc.hint:
             # a hint that names a CLI option has the page's own wording (``.hint.app``)
-            hint = _fill(f"{key}.hint.app", lang, exc.params) or _fill(
-                f"{key}.hint", lang, exc.params
+            hint = _fill(f"{key}.hint.app", lang, exc.params, escape) or _fill(
+                f"{key}.hint", lang, exc.params, escape
             )
-    return message or exc.message, hint or exc.hint
+    if message is None:
+        message = exc.message if escape is None else escape(exc.message)
+    if hint is None and exc.hint:
+        hint = exc.hint if escape is None else escape(exc.hint)
+    return message, hint
 
 
-def note_text(note: str, lang: str) -> str:
+def note_text(note: str, lang: str, *, escape: Callable[[str], str] | None = None) -> str:
     """A note about an imported file worded in ``lang`` (``warnings.<code>``), else as is.
 
     ``note`` is usually a ``geo.messages.Note``: its English text with a ``code`` and
     ``params``; a plain string has no other wording. A note the page words with its own
     means (a box, not the CLI's ``--crs``) is worded from ``warnings.<code>.app`` first.
+    ``escape`` as for :func:`error_texts`.
     """
     code = getattr(note, "code", None)
     params = getattr(note, "params", None) or {}
-    if not code:
-        return str(note)
     # a note that names a CLI option has the page's own wording (``.app``)
-    text = _fill(f"warnings.{code}.app", lang, params) or _fill(f"warnings.{code}", lang, params)
-    return text or str(note)
+    text = code and (
+        _fill(f"warnings.{code}.app", lang, params, escape)
+        or _fill(f"warnings.{code}", lang, params, escape)
+    )
+    if text:
+        return text
+    return str(note) if escape is None else escape(str(note))
 
 
 def provenance_text(text: str | None, lang: str) -> str | None:

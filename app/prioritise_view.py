@@ -28,7 +28,7 @@ from app.components.filters import shortened, type_tag
 from app.components.tables import MISSING, screen_table
 from app.context import app_settings
 from app.i18n import bidi_own, current_language, is_rtl, join_list, name_column, t, tn
-from app.shell import plain_markdown
+from app.shell import plain_markdown, typed_name
 from geo import db, runs
 from geo.candidate_sites import CandidateSites
 from walouja.errors import InfeasibleError, ValidationError, WaloujaError
@@ -237,7 +237,7 @@ def file_to_give_again(upload: tuple[str, bytes] | None) -> str | None:
     if upload is not None or not isinstance(name, str):
         return None
     # the planner's file name, as typed: not read as Markdown
-    return t("prioritise.upload_again", file=bidi_own(plain_markdown(name), current_language()))
+    return t("prioritise.upload_again", file=typed_name(name))
 
 
 def open_linked_scenario() -> None:
@@ -609,8 +609,9 @@ def compare(a: int, b: int) -> dict[str, Any]:
         return compare_scenarios(conn, int(a), int(b))
 
 
-def describe(params: Mapping[str, Any]) -> str:
-    """One translated line describing a request."""
+def describe(params: Mapping[str, Any], *, markdown: bool = False) -> str:
+    """One translated line describing a request; ``markdown`` when the page shows it as
+    Markdown (a caption): a file's name is then as typed (:func:`candidates_label`)."""
     amount = (
         t("prioritise.describe.budget", budget=mapview.fmt_number(params["budget_mad"]))
         if params.get("budget_mad") is not None
@@ -641,7 +642,7 @@ def describe(params: Mapping[str, Any]) -> str:
     if params.get("min_per_province"):
         text += " · " + t("prioritise.describe.min", k=params["min_per_province"])
     if params.get("candidates"):
-        text += " · " + candidates_label(str(params["candidates"]))
+        text += " · " + candidates_label(str(params["candidates"]), markdown=markdown)
     if params.get("new_capacity") is not None:
         places = mapview.fmt_number(float(params["new_capacity"]))
         text += " · " + t("prioritise.describe.capacity", n=places)
@@ -651,14 +652,17 @@ def describe(params: Mapping[str, Any]) -> str:
     return text
 
 
-def candidates_label(source: str) -> str:
-    """A stored candidate set (``layer centres EPS#…``, ``sites.csv#…``) in words."""
+def candidates_label(source: str, *, markdown: bool = False) -> str:
+    """A stored candidate set (``layer centres EPS#…``, ``sites.csv#…``) in words; in a
+    Markdown text (``markdown``) a file's name as typed (``plan_*urgent*_v2.csv`` read
+    "plan_urgent_v2.csv" with *urgent* in italics)."""
     from geo.candidate_sites import parse_layer_set, set_name
 
     parsed = parse_layer_set(source)
     if parsed is None:
         # a file's own "#" kept ("sites#2.csv" read "sites")
-        return t("prioritise.describe.file", file=set_name(source))
+        name = set_name(source)
+        return t("prioritise.describe.file", file=typed_name(name) if markdown else name)
     layer, kind = parsed
     label = t(f"layer.{layer}") + (f" ({_type_word(layer, kind)})" if kind else "")
     return t("prioritise.describe.layer", layer=label)
@@ -899,7 +903,11 @@ def infeasible_detail(
         )
     if code == "forced_and_excluded":
         site = str(p["site"])
-        return t(f"prioritise.infeasible.both{sites}", site=names.get(site, site))
+        named = names.get(site, site)
+        # a file's or a layer's site by its name as typed ("Site *A*" read "Site A" in italics)
+        return t(
+            f"prioritise.infeasible.both{sites}", site=plain_markdown(named) if sites else named
+        )
     if code == "forced_exceed_new":
         return t(
             f"prioritise.infeasible.forced_count{sites}",

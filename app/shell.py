@@ -19,6 +19,7 @@ from app.data import layer_counts
 from app.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
+    bidi_own,
     current_language,
     error_texts,
     has_key,
@@ -810,6 +811,13 @@ def plain_markdown(text: str) -> str:
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
 
 
+def typed_name(text: str) -> str:
+    """A name the user gave (a file's, a source typed in a box) for a Markdown text: as
+    typed (:func:`plain_markdown`: ``plan_*urgent*_v2.csv`` read ``plan_urgent_v2.csv`` with
+    *urgent* in italics), and on its own on a right-to-left page (``bidi_own``)."""
+    return bidi_own(plain_markdown(text), current_language())
+
+
 def aligned_columns(
     frame: pd.DataFrame, config: Mapping[str, Mapping[str, Any]] | None = None
 ) -> dict[str, Any] | None:
@@ -875,8 +883,9 @@ def reading_order(frame: pd.DataFrame) -> list[str] | None:
 
 def show_error(exc: WaloujaError) -> None:
     """A ``WaloujaError`` as a message a planner can act on (no traceback), in the session's
-    language when the error has a ``code`` the catalogue words (``errors.<code>``)."""
-    message, hint = error_texts(exc, current_language())
+    language when the error has a ``code`` the catalogue words (``errors.<code>``), its
+    values (a file's name, a column's) as typed: not read as Markdown."""
+    message, hint = error_texts(exc, current_language(), escape=plain_markdown)
     st.error(t("error.generic", message=message))
     if hint:
         st.info(t("error.hint", hint=hint))

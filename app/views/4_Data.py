@@ -119,7 +119,7 @@ with tab_import:
             if crs != checked.crs:
                 st.caption(t("data.crs_changed"))
             if check_source != checked.source and check_source:
-                st.info(t("data.source_changed", source=check_source))
+                st.info(t("data.source_changed", source=shell.typed_name(check_source)))
             elif check_source != checked.source:
                 st.info(t("data.source_own_changed"))
             with st.spinner(t("data.checking"), show_time=True):
@@ -209,8 +209,8 @@ with tab_import:
                 tn(
                     "data.source_own_note",
                     checked.own.n,
-                    example=checked.own.example,
-                    file=dataio.default_source(checked.upload.path),
+                    example=shell.typed_name(checked.own.example),
+                    file=shell.typed_name(dataio.default_source(checked.upload.path)),
                 )
             )
         # an export's rows keep their own sources and licences: a licence typed for them

@@ -234,7 +234,7 @@ if candidate_set == "upload":
     # had lost it, and "Propose sites" asked for a file again)
     upload = pv.kept_upload(uploaded)
     if uploaded is None and upload is not None:
-        st.caption(t("prioritise.upload_kept", file=upload[0]))
+        st.caption(t("prioritise.upload_kept", file=shell.typed_name(upload[0])))
     if (again := pv.file_to_give_again(upload)) is not None:
         st.info(again)
     st.caption(
@@ -511,7 +511,7 @@ else:
         if scenario["name"]
         else ""
     )
-    st.caption(pv.describe(params) + named)
+    st.caption(pv.describe(params, markdown=True) + named)
     # the layer's rows as they are now: a row added, moved or taken out since is another
     # request, as another file is
     layer_source = None if sites is None else str(sites.source)

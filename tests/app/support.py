@@ -113,3 +113,13 @@ def map_credits(text: str) -> list[str]:
     line, left to right, are taken out."""
     found = [json.loads(credit) for credit in _ADD_CREDIT.findall(text)]
     return [re.sub(r"<span [^>]*>|</span>", "", credit) for credit in found]
+
+
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>$~:=^])")
+"""A sign escaped by ``app.shell.plain_markdown``."""
+
+
+def as_read(markdown: str) -> str:
+    r"""A page's Markdown text as the reader reads it: the signs of a value shown as typed
+    (a file's name, ``centres\.csv``) without their escape (``centres.csv``)."""
+    return _ESCAPED.sub(r"\1", markdown)

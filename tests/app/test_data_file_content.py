@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
-from tests.app.support import opened
+from tests.app.support import as_read, opened
 
 QUOTE_LEFT_OPEN = 'name,centre_type,lon,lat\n"Centre A,CAS,-6.8,34.0\n'
 
@@ -101,10 +101,10 @@ def test_an_image_or_binary_data_under_a_csv_name_is_said_to_be_no_csv(
     # both were "not UTF-8 … (most likely Windows-1252)" with advice to save as UTF-8
     before = _centres(engine)
     at = _checked(lang, monkeypatch, "centres.csv", _png())
-    assert image in at.error[0].value.replace("\u2068", "").replace("\u2069", "")
+    assert image in as_read(at.error[0].value).replace("\u2068", "").replace("\u2069", "")
     hint = " ".join(i.value for i in at.info)
     assert "GeoPackage" in hint
     assert "UTF-8" not in hint
     at = _checked(lang, monkeypatch, "centres.csv", b"\x03\x7e\x0c\x01\x02\x00" * 40)
-    assert binary in at.error[0].value.replace("\u2068", "").replace("\u2069", "")
+    assert binary in as_read(at.error[0].value).replace("\u2068", "").replace("\u2069", "")
     assert _centres(engine) == before

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
+from tests.app.support import as_read
 from tests.geo.fixtures.support import write
 
 HOME = str(Path(__file__).resolve().parents[2] / "app" / "Home.py")
@@ -143,7 +144,7 @@ def test_a_reimport_under_another_licence_corrects_the_source_and_says_so(
         "Import terminé : 0 ligne ajoutée, 0 mise à jour, 2 inchangées."
     ]
     assert f"Licence de {name} mise à jour : CC BY 4.0 → ODbL 1.0" in " ".join(
-        i.value for i in at.info
+        as_read(i.value) for i in at.info
     )
     with engine.connect() as c:
         licence = c.execute(
@@ -204,7 +205,7 @@ def test_a_file_whose_every_row_is_rejected_offers_nothing_to_write_and_writes_n
     assert (
         "aucune ligne n'a de valeur pour type de centre : la colonne « typ » n'est pas lue "
         "comme type de centre — renommez la colonne « typ » en centre_type"
-    ) in [i.value for i in at.info]
+    ) in [as_read(i.value) for i in at.info]
     assert not [c for c in at.checkbox if c.key == "imp_skip"]
     assert not [b for b in at.button if b.key == "write"]
     # a write that finds no valid row (the layer changed since the check) is refused, as
@@ -520,7 +521,7 @@ def test_a_file_walouja_cannot_read_is_refused_in_the_pages_language(
     at.file_uploader(key="upload").set_value(("centres.pdf", pdf, "application/pdf")).run()
     at = at.button(key="check").click().run()
     assert not at.exception, at.exception
-    assert "centres.pdf" in at.error[0].value
+    assert "centres.pdf" in as_read(at.error[0].value)
     hint = " ".join(i.value for i in at.info)
     assert "GeoPackage" in hint
     assert "--format" not in hint
@@ -640,7 +641,7 @@ def test_a_file_with_a_source_column_starts_with_an_empty_source_box_saying_what
         "Left empty, each row keeps the source its file's source column names (2 different "
         f"values, e.g. “{PREFIX}survey”), and the rows without one are recorded under "
         f"“{name}”. A source typed here is every row's."
-    ) in [c.value for c in at.caption]
+    ) in [as_read(c.value) for c in at.caption]
     notes = " ".join(m.value for m in at.markdown)
     assert "type a source in the Source box to record every row under it" in notes
     assert "Give the file's licence before importing it" in " ".join(c.value for c in at.caption)
@@ -940,7 +941,7 @@ def test_a_file_with_nothing_to_read_says_what_to_do(
     at.file_uploader(key="upload").set_value((name, content, "application/octet-stream")).run()
     at.button(key="check").click().run()
     assert not at.exception, at.exception
-    assert name in at.error[0].value
+    assert name in as_read(at.error[0].value)
     assert hint in " ".join(i.value for i in at.info)
 
 
@@ -1156,12 +1157,13 @@ def test_a_workbook_uploaded_under_a_csv_name_says_so_and_what_to_do(
     ).run()
     at.button(key="check").click().run()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == [
+    assert [as_read(e.value) for e in at.error] == [
         f"Impossible de continuer : {PREFIX}centres.csv n'est pas au format CSV : il est au "
         "format Excel (.xlsx)"
     ]
     assert any(
-        "renommez-le pour qu'il se termine par .xlsx, puis choisissez-le à nouveau" in i.value
+        "renommez-le pour qu'il se termine par .xlsx, puis choisissez-le à nouveau"
+        in as_read(i.value)
         for i in at.info
     )
     assert "import_check" not in at.session_state
@@ -1196,7 +1198,7 @@ def test_a_centres_file_checked_for_the_beaches_asks_whether_centres_were_meant(
     at = _page("fr", monkeypatch)
     at.selectbox(key="imp_layer").set_value("beaches").run()
     _check(at, f"{PREFIX}centres.csv", "nom;type;lon;lat\nCentre A;COAPH;-5,0003;34,0331\n")
-    notes = " ".join(m.value for m in at.markdown)
+    notes = " ".join(as_read(m.value) for m in at.markdown)
     assert (
         "la colonne « type » est le champ centre_type de la couche Centres : est-ce bien dans "
         "Centres que vous vouliez importer ?"

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import shell
 from app.i18n import translate
-from tests.app.support import HOME, require_no_centre_of_type
+from tests.app.support import HOME, as_read, require_no_centre_of_type
 from walouja.settings import Settings
 
 
@@ -484,8 +484,8 @@ def test_data_page_words_a_refused_file_in_the_interface_language(
     at.file_uploader(key="upload").set_value(("centres.csv", no_coordinates, "text/csv")).run()
     at.button(key="check").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [error]
-    assert hint in [i.value for i in at.info]
+    assert [as_read(e.value) for e in at.error] == [error]
+    assert hint in [as_read(i.value) for i in at.info]
 
 
 def test_data_page_words_the_notes_about_a_file_in_the_interface_language(app: AppTest) -> None:
@@ -495,12 +495,12 @@ def test_data_page_words_the_notes_about_a_file_in_the_interface_language(app: A
     at.selectbox(key="imp_layer").set_value("beaches").run()
     at.button(key="check").click().run()
     assert not at.exception
-    notes = " ".join(m.value for m in at.markdown)
+    notes = " ".join(as_read(m.value) for m in at.markdown)
     assert "non pris en compte : commune_code ; la commune est déduite" in notes
     assert "(s)" not in notes
     at.sidebar.selectbox(key="lang").set_value("ar").run()
     assert not at.exception
-    notes = " ".join(m.value for m in at.markdown)
+    notes = " ".join(as_read(m.value) for m in at.markdown)
     assert "أعمدة تم تجاهلها: commune_code؛ تُستنتج الجماعة من الشكل الهندسي" in notes
     assert "ignored column" not in notes
 

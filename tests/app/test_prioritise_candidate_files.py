@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
+from tests.app.support import as_read
 from tests.app.test_prioritise_page import _run, page  # noqa: F401  (the page fixture)
 
 SITES = (
@@ -18,7 +19,7 @@ SITES = (
 
 
 def _captions(at: AppTest) -> str:
-    return " ".join(c.value for c in at.caption)
+    return " ".join(as_read(c.value) for c in at.caption)
 
 
 def test_a_file_named_like_a_layer_is_a_file(page: AppTest, engine: Engine) -> None:  # noqa: F811
@@ -54,7 +55,7 @@ def test_repeated_rows_of_a_file_are_reported_by_row(page: AppTest) -> None:  # 
     page.radio(key="p_cand").set_value("upload").run()
     at = page.file_uploader(key="p_file").set_value(("twice.csv", twice.encode(), "text/csv")).run()
     assert not at.exception, at.exception
-    said = " ".join(e.value for e in at.error)
+    said = " ".join(as_read(e.value) for e in at.error)
     assert "twice.csv" in said, said
     problems = at.dataframe[0].value
     assert list(problems.iloc[:, 0]) == [4]  # the file's line 4 repeats line 2

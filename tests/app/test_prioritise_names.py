@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from tests.app.support import as_read
 from tests.app.test_prioritise_page import SAVED_PREFIX, _opened, _run
 
 
@@ -44,9 +45,9 @@ def test_proposing_with_a_refused_file_says_why_under_the_button(
     at = _opened(engine, monkeypatch, "fr", {"p_cand": "upload", "p_new": "2", "p_tl": "20"})
     bad = b"id;nom;lon;lat\nS1;a;abc;34\n"
     at = at.file_uploader(key="p_file").set_value(("bad.csv", bad, "text/csv")).run()
-    before = [e.value for e in at.error]
+    before = [as_read(e.value) for e in at.error]
     assert len(before) == 1, before
     assert "bad.csv" in before[0], before
     at = _run(at)
-    assert [e.value for e in at.error] == before * 2
+    assert [as_read(e.value) for e in at.error] == before * 2
     assert "scenario" not in at.query_params

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
-from tests.app.support import longest_eps, opened
+from tests.app.support import as_read, longest_eps, opened
 from walouja.settings import Settings
 
 PAGE = "views/5_Prioritise_centres.py"
@@ -401,7 +401,7 @@ def test_candidate_sites_from_an_excel_workbook(page: AppTest, tmp_path: Path) -
     at = _run(page)
     assert not at.error, [e.value for e in at.error]
     assert len(at.dataframe[0].value) == 1
-    assert "fichier sites.xlsx" in " ".join(c.value for c in at.caption)
+    assert "fichier sites.xlsx" in " ".join(as_read(c.value) for c in at.caption)
     # the label names the formats a planner may bring
     assert "Excel" in at.file_uploader(key="p_file").label
 
@@ -423,7 +423,7 @@ def test_uploaded_candidate_sites_are_used_and_bad_rows_reported(
     table = at.dataframe[0].value
     assert len(table) == 2
     assert all(str(c).count(".") == 3 for c in table["Code"])  # located in real communes
-    assert "fichier sites.csv" in " ".join(c.value for c in at.caption)
+    assert "fichier sites.csv" in " ".join(as_read(c.value) for c in at.caption)
     # five asked of three candidates: the page says why fewer are proposed
     at.number_input(key="p_new").set_value(5).run()
     at = _run(at)
@@ -610,7 +610,7 @@ def test_a_file_of_another_format_is_refused_in_the_pages_language(page: AppTest
     pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
     at = page.file_uploader(key="p_file").set_value(("sites.pdf", pdf, "application/pdf")).run()
     assert not at.exception, at.exception
-    assert "sites.pdf" in at.error[0].value  # in French, not Streamlit's English tooltip
+    assert "sites.pdf" in as_read(at.error[0].value)  # in French, not Streamlit's English tooltip
     assert "--format" not in " ".join(i.value for i in at.info)
 
 
@@ -1802,13 +1802,13 @@ def test_a_given_file_outlives_a_look_at_the_other_candidate_sets(page: AppTest)
     page.file_uploader(key="p_file").set_value(("mes_sites.csv", given.encode(), "text/csv")).run()
     at = page.radio(key="p_cand").set_value("layer").run()
     at = at.radio(key="p_cand").set_value("upload").run()
-    in_use = " ".join(c.value for c in at.caption)
+    in_use = " ".join(as_read(c.value) for c in at.caption)
     at = _run(at)
     missing = translate("prioritise.upload_missing", "fr")
     assert all(w.value != missing for w in at.main.warning)
     assert len(at.dataframe[0].value) == 2
     assert "mes_sites.csv" in in_use  # said to be still in use before the run
-    assert "fichier mes_sites.csv" in " ".join(c.value for c in at.caption)
+    assert "fichier mes_sites.csv" in " ".join(as_read(c.value) for c in at.caption)
     # another file given replaces it; the planner's × on that one forgets both
     other = given.encode().replace(b"T1;Taza", b"T2;Taza")
     at = at.file_uploader(key="p_file").set_value(("autres.csv", other, "text/csv")).run()
