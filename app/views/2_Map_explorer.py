@@ -173,19 +173,20 @@ bounds: tuple[float, float, float, float] | None = None
 # a region is among them
 only_communes = bool(matches["level"].eq("communes").all())
 if needle and matches.empty:
+    # what was typed (or linked: ``?q=``), as typed: "*Fès*" read "Fès" in italics
     elsewhere = len(search_places(everywhere, needle)) if area else 0
     if elsewhere:
         s2.warning(
             tn(
                 "search.places.elsewhere",
                 elsewhere,
-                query=needle,
+                query=shell.typed_name(needle),
                 area=names.get(area, area),
                 count=fmt_number(elsewhere),
             )
         )
     else:
-        s2.warning(t("search.places.none", query=needle))
+        s2.warning(t("search.places.none", query=shell.typed_name(needle)))
 elif not matches.empty:
     options = [
         explorer.search_option(str(lv), str(c))

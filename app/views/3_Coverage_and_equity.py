@@ -724,6 +724,10 @@ else:
     if closed:
         st.caption(" ".join(closed))
     labels = {r.id: f"#{r.id} — {r.name or _describe(r.params)}" for r in stored_runs}
+    shown = {
+        r.id: f"#{r.id} — {shell.plain_markdown(r.name) if r.name else _describe(r.params)}"
+        for r in stored_runs
+    }
     if openable:
 
         def _open_run() -> None:
@@ -748,7 +752,8 @@ else:
         # the boxes it sets are at the top of the page, out of sight from this button: said
         opened = st.session_state.pop("_eq_opened", None)
         if opened in labels:
-            st.success(t("runs.opened", id=opened, what=labels[opened]))
+            # a run's name as typed ("Comité *A*" read "Comité A" in italics)
+            st.success(t("runs.opened", id=opened, what=shown[opened]))
             # the page computes the request afresh: on data changed since, other figures than
             # the ones saved showed under "Analysis reopened", and nothing said so
             with shell.friendly():

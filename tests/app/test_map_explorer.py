@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from app.components import explorer
 from app.textsearch import search_places
 from geo import maps
-from tests.app.support import HOME, require_no_centre_of_type
+from tests.app.support import HOME, as_read, require_no_centre_of_type
 
 
 @pytest.fixture
@@ -80,7 +80,8 @@ def _units(engine: Engine, level: maps.Level) -> pd.DataFrame:
 
 
 def _warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+    """The page's warnings as the reader reads them (a search quoted as typed)."""
+    return [as_read(w.value) for w in at.warning]
 
 
 def test_an_access_indicator_says_its_centres_are_demonstration_data_without_the_layer(
@@ -448,7 +449,8 @@ def test_a_place_search_respects_the_filters_and_counts_its_messages(
     # nothing anywhere
     assert any("Aucun lieu ne correspond à « zzzz »" in w for w in _warnings(_open(q="zzzz")))
     ar = _warnings(_open(lang="ar", q="zzzz"))
-    assert any("لا توجد جماعة ولا إقليم ولا جهة تطابق «zzzz»" in w for w in ar), ar
+    # a Latin query on its own in an Arabic sentence, as every typed name
+    assert any("لا توجد جماعة ولا إقليم ولا جهة تطابق «\u2068zzzz\u2069»" in w for w in ar), ar
     en = _warnings(_open(lang="en", region="01", q="Souss-Massa"))
     assert any("1 place matches outside this filter: remove it to see it" in w for w in en), en
     # a region found in Arabic: one result
