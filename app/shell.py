@@ -194,6 +194,28 @@ def wrapping_columns(
     return list(block.columns(spec))
 
 
+def by_room(slot: Any, name: str, least: int) -> tuple[Any, Any]:
+    """Two blocks of ``slot``, ``(wide, narrow)``, of which the page shows one: ``wide``
+    where the block has at least ``least`` pixels, ``narrow`` where it has fewer.
+
+    For what cannot reflow, such as a table drawn on a canvas: its columns scroll sideways
+    in a narrow window (800 px, the sidebar open), and a region's name went out of sight as
+    its figures came in. Both blocks are drawn; a CSS container query (on the block's own
+    width, the sidebar open or not) hides one. The blocks are keyed ``by_room_<name>``,
+    ``by_room_<name>_wide`` and ``by_room_<name>_narrow``.
+    """
+    key = f"by_room_{name}"
+    block = slot.container(key=key)
+    px = int(least)
+    block.html(
+        f"<style>div.st-key-{key} {{ container-type: inline-size; }} "
+        f"@container (width < {px}px) {{ div.st-key-{key}_wide {{ display: none; }} }} "
+        f"@container (width >= {px}px) {{ div.st-key-{key}_narrow {{ display: none; }} }}"
+        "</style>"
+    )
+    return block.container(key=f"{key}_wide"), block.container(key=f"{key}_narrow")
+
+
 # Streamlit words its file uploader in English whatever the page's language ("Upload",
 # "200MB per file"): the button takes the page's word, and the limit is in each page's own
 # caption (``data.file_limit``). The English word is left out of the page, not only drawn

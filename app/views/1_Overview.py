@@ -165,6 +165,32 @@ def unit_widths() -> dict[str, int]:
     return {t(key): px for key, px in widths.items()}
 
 
+NARROW_KEYS = ("field.name", "field.pwd", "indicator.places_per_10k", "field.coverage_pct")
+"""The columns the table of units shows where it has no room for all nine (800 px, the
+sidebar open): each region's name beside its persons with disabilities, places per 10,000
+and coverage, the other columns in the table's list of columns."""
+
+
+def narrow_unit_widths() -> dict[str, int]:
+    """Pixels of the columns :data:`NARROW_KEYS` names, keyed by their full heading: 462 px
+    at most, within the 466 px a table has at 800 px beside the sidebar, the longest
+    region's name whole.
+
+    Returns
+    -------
+    dict[str, int]
+        Width of each column in pixels, in the page's language.
+    """
+    rtl = is_rtl(current_language())
+    widths = {
+        "field.name": 150 if rtl else 178,
+        "field.pwd": 110 if rtl else 60,
+        "indicator.places_per_10k": 116 if rtl else 120,
+        "field.coverage_pct": 86 if rtl else 104,
+    }
+    return {t(key): px for key, px in widths.items()}
+
+
 st.header(t("overview.by_unit"))
 level_options = ["regions", "provinces"]
 level = st.radio(
@@ -194,27 +220,51 @@ short = {
     t("field.prevalence"): t("overview.col.prevalence"),
     t("indicator.places_per_10k"): t("overview.col.places_per_10k"),
 }
+# the prevalence in per cent, as its heading says ("4,91" read as a count or a rate)
+helps = {
+    str(c): legend_title(str(c), "%") if c == t("field.prevalence") else str(c)
+    for c in table.columns
+}
+decimals_shown = {c: n for c, n in decimals_of.items() if c in table}
+widths = unit_widths()
 shown, config = screen_table(
     table,
     {str(c): short.get(str(c), str(c)) for c in table.columns},
-    {c: n for c, n in decimals_of.items() if c in table},
-    widths=unit_widths(),
-    # the prevalence in per cent, as its heading says ("4,91" read as a count or a rate)
-    helps={
-        str(c): legend_title(str(c), "%") if c == t("field.prevalence") else str(c)
-        for c in table.columns
-    },
+    decimals_shown,
+    widths=widths,
+    helps=helps,
 )
+# the nine columns in a window that has room for them (1366 px); in a narrower one (800 px,
+# the sidebar open) they scrolled sideways and a region's name went out of sight as its
+# figures came in: there the name and three figures, the other columns hidden (the table's
+# list of columns shows them again)
+wide, narrow = shell.by_room(st, "units", sum(px for c, px in widths.items() if c in table.columns))
+narrow_short = {
+    t("field.pwd"): t("overview.narrow.pwd"),
+    t("indicator.places_per_10k"): t("overview.narrow.places_per_10k"),
+}
+narrow_shown, narrow_config = screen_table(
+    table,
+    {str(c): narrow_short.get(str(c), str(c)) for c in table.columns},
+    decimals_shown,
+    widths=narrow_unit_widths(),
+    helps=helps,
+)
+in_narrow = {t(k) for k in NARROW_KEYS}
+for c in table.columns:
+    if c not in in_narrow:
+        narrow_config[narrow_short.get(str(c), str(c))]["hidden"] = True
 # the twelve regions in full, without a scroll inside the table (ten rows show by default);
 # the 75 provinces scroll
-st.dataframe(
-    shown,
-    hide_index=True,
-    placeholder=MISSING,
-    width="stretch",
-    height="content" if level == "regions" else "auto",
-    column_config=config,
-)
+for slot, data_shown, columns in ((wide, shown, config), (narrow, narrow_shown, narrow_config)):
+    slot.dataframe(
+        data_shown,
+        hide_index=True,
+        placeholder=MISSING,
+        width="stretch",
+        height="content" if level == "regions" else "auto",
+        column_config=columns,
+    )
 st.caption(t("overview.table_note", n=len(table), km=analyses.DEFAULT_THRESHOLD_KM))
 capacity_note()
 demo_centres_note()

@@ -6,6 +6,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from tests.e2e.conftest import (
     ARTIFACTS,
@@ -15,6 +17,7 @@ from tests.e2e.conftest import (
     map_document,
     map_iframe,
     settle_grids,
+    toolbar_button,
 )
 from tests.e2e.test_coverage_e2e import _CUT_FIGURES  # a figure cut by its box
 
@@ -143,6 +146,112 @@ def test_at_800_px_the_centres_by_type_read_whole_with_their_counts_and_places(
         assert set(cells.values()) == {3}, cells
         page.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"overview-types-800-{lang}.png"))
+
+
+_UNITS_WIDE, _UNITS_NARROW = 1, 2
+"""The Overview's two tables of units, as the page's grids are counted (the centre types' is
+the first): all nine columns, and the name with three figures; the page shows one."""
+
+_NO_SIDEWAYS_SCROLL = """i => {
+    const grid = document.querySelectorAll("[data-testid='stDataFrame']")[i];
+    const s = grid.querySelector(".dvn-scroller");
+    return s.scrollWidth <= s.clientWidth + 1;
+}"""
+
+
+def _region_names(engine: Engine, lang: str) -> set[str]:
+    with engine.connect() as c:
+        rows = c.execute(sa.text("SELECT name_fr, name_ar FROM regions")).all()
+    return {str(r.name_ar if lang == "ar" else r.name_fr) for r in rows}
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_at_800_px_each_region_reads_beside_its_figures(
+    app: str, browser: Any, engine: Engine, lang: str
+) -> None:
+    # nine columns in the 466 px the table has: the code, name, population and part of the
+    # PSH in sight, the places, places per 10 000 and coverage to the right, and once the
+    # table was scrolled to them the region's name had gone
+    from app.i18n import translate
+
+    names = _region_names(engine, lang)
+    assert len(names) == 12
+    with grid_page(browser, width=NARROW["width"], height=NARROW["height"]) as page:
+        page.goto(f"{app}/?lang={lang}&ov_level=regions")
+        table = page.locator("[data-testid='stDataFrame']").nth(_UNITS_NARROW)
+        table.wait_for()
+        assert page.locator("[data-testid='stSidebar']").is_visible()
+        assert page.locator("[data-testid='stDataFrame']").nth(_UNITS_WIDE).is_hidden()
+        page.wait_for_function(
+            "([i, texts]) => texts.every(t => window.__drawn.some("
+            "d => d.table === i && d.text === t))",
+            arg=[_UNITS_NARROW, sorted(names)],
+        )
+        settle_grids(page)
+        drawn = last_draws(page, _UNITS_NARROW)
+        assert cut_texts(drawn) == []
+        in_sight = [d for d in drawn if d["left"] >= 0 and d["right"] <= d["canvas"]]
+        assert len(in_sight) == len(drawn), drawn
+        keys = ["field.name", "overview.narrow.pwd", "overview.narrow.places_per_10k"]
+        headings = {translate(k, lang) for k in [*keys, "field.coverage_pct"]}
+        assert headings <= {d["text"] for d in in_sight}
+        # each region's row: its name, persons with disabilities, places per 10 000 and
+        # coverage, side by side
+        rows: dict[int, list[str]] = {}
+        for d in in_sight:
+            rows.setdefault(round(d["y"]), []).append(d["text"])
+        named = [texts for texts in rows.values() if names & set(texts)]
+        assert len(named) == 12, rows
+        assert all(len(texts) == 4 for texts in named), named
+        for texts in named:
+            figures = [x for x in texts if x not in names]
+            assert all(any(ch.isdigit() for ch in x) for x in figures), texts
+        # a name on the reading side: the left in French and English, the right in Arabic
+        name_left = min(d["left"] for d in in_sight if d["text"] in names)
+        assert (name_left > 200) if lang == "ar" else (name_left < 20), in_sight
+        assert page.evaluate(_NO_SIDEWAYS_SCROLL, _UNITS_NARROW)
+        table.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"overview-units-800-{lang}.png"))
+        # the other five columns are a click away, in the table's list of columns
+        block = page.locator(
+            ".st-key-by_room_units_narrow [data-testid='stElementContainer']"
+            ":has([data-testid='stDataFrame'])"
+        )
+        toolbar_button(page, block, translate("streamlit.columns", lang)).click()
+        columns = page.locator("[data-testid='stDataFrameColumnVisibilityMenu']")
+        columns.get_by_text(translate("field.code", lang), exact=True).wait_for()
+        listed = columns.inner_text()
+        others = ["field.population", "field.prevalence", "field.centres", "field.places"]
+        assert all(translate(k, lang) in listed for k in others), listed
+
+
+_WIDE_EDGES = {
+    "fr": [0, 55, 235, 360, 425, 531, 596, 656, 791, 904],
+    "ar": [0, 86, 207, 268, 329, 425, 591, 692, 843, 904],
+}
+"""Where the nine columns of the provinces' table begin and end at 1366 px, as they did
+before the table had a narrow form (the sidebar open: 904 px of table)."""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_at_1366_px_the_table_of_units_is_as_it_was(app: str, browser: Any, lang: str) -> None:
+    # the narrow table's name and three figures are for a narrow window only: a laptop's
+    # shows the nine columns, each where it was
+    with grid_page(browser, width=1366, height=900) as page:
+        page.goto(f"{app}/?lang={lang}&ov_level=provinces")
+        page.locator("[data-testid='stDataFrame']").nth(_UNITS_WIDE).wait_for()
+        assert page.locator("[data-testid='stDataFrame']").nth(_UNITS_NARROW).is_hidden()
+        page.wait_for_function(
+            "i => new Set(window.__drawn.filter(d => d.table === i && d.clip)"
+            ".map(d => Math.round(d.clip.left))).size >= 9",
+            arg=_UNITS_WIDE,
+        )
+        settle_grids(page)
+        drawn = last_draws(page, _UNITS_WIDE)
+        edges = sorted({round(d["clip"][e]) for d in drawn for e in ("left", "right")})
+        assert edges == _WIDE_EDGES[lang], edges
+        assert cut_texts(drawn) == []
+        assert page.evaluate(_NO_SIDEWAYS_SCROLL, _UNITS_WIDE)
 
 
 _SELECT_BOXES = """() => [...document.querySelectorAll(
