@@ -76,11 +76,19 @@ INT4_MAX = Decimal(2_147_483_647)
 # 1,000,000,000 was accepted, the country's places many times over in one row, skewing
 # every figure of places (coverage, access ratios, the Prioritise page's capacities).
 MAX_CAPACITY = Decimal(10_000)
+# An Accessible City's budget (its convention's, in MAD): the action plan's national lines
+# are 50 M MAD for equipping and running every reception centre and 500 M MAD for the whole
+# 2022 support programme of associations (technical aids, schooling, inclusion, centres).
+# 100 M MAD for one city's accessibility works is twice the national centres' line, and
+# leaves room for a large city; a figure above it is a slip (cents typed as dirhams, zeros
+# too many, the country's total in one row) that would swell every sum of the programme.
+# (The column, numeric(16, 2), took up to 99,999,999,999,999.99 MAD.)
+MAX_BUDGET_MAD = Decimal(100_000_000)
 MAXIMUM: dict[str, Decimal] = {
     "capacity": MAX_CAPACITY,
     "start_year": Decimal(2100),
     "end_year": Decimal(2100),
-    "budget_mad": Decimal("99999999999999.99"),
+    "budget_mad": MAX_BUDGET_MAD,
 }
 # Dates further than this in the past or the future are typing mistakes (9999-12-31).
 EARLIEST_DATE = dt.date(1900, 1, 1)

@@ -1302,3 +1302,37 @@ def test_a_word_document_uploaded_under_a_csv_name_is_said_to_be_one(
     assert any(hint in tip for tip in tips), tips
     assert "import_check" not in at.session_state
     assert _rows(engine) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        ("fr", "trop grand (au plus 100\u202f000\u202f000) : 1500000000"),
+        ("ar", "قيمة كبيرة جدًا (الحد الأقصى 100\u202f000\u202f000): 1500000000"),
+        ("en", "too large (at most 100,000,000): 1500000000"),
+    ],
+)
+def test_a_budget_no_city_could_have_is_a_rejected_row_and_nothing_is_written(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, written: str, lang: str, reason: str
+) -> None:
+    # a city's budget of 1,500,000,000 MAD was taken: the bound was the column's
+    # 99,999,999,999,999.99, where the action plan's whole 2022 programme is 500 M MAD
+    text = (
+        "external_id,name,stage,budget_mad,lon,lat\n"
+        f"{written}big,Ville test riche,completed,1500000000,-5.8340,35.7595\n"
+        f"{written}ok,Ville test Rabat,completed,100000000,-6.8416,34.0209\n"
+    )
+    at = _page(lang, monkeypatch)
+    at.selectbox(key="imp_layer").set_value("accessible_cities").run()
+    at = _check(at, f"{written}villes.csv", text)
+    (table,) = [x for x in at.table if translate("data.col.reason", lang) in x.value.columns]
+    (row,) = table.value.to_dict("records")
+    assert row[translate("data.col.row", lang)] == 2
+    assert row[translate("data.col.field", lang)] == translate("field.budget_mad", lang)
+    assert row[translate("data.col.reason", lang)] == reason
+    with engine.connect() as c:
+        found = c.execute(
+            sa.text("SELECT count(*) FROM accessible_cities WHERE external_id LIKE :p"),
+            {"p": written + "%"},
+        )
+        assert found.scalar_one() == 0  # a check writes nothing
