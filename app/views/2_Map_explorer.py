@@ -246,7 +246,11 @@ if (
     del st.session_state["selected"]
 
 # ---- map and figures ---------------------------------------------------------------------
-left, right = st.columns([3, 1.1])
+# the unit's panel beside the map where there is room for both (1366 px: 650 and 238 px);
+# in a narrow window (800 px, the sidebar open) it had 115 px and its words went one a line
+# ("Personnes / en / situation / de / handicap"): there it goes under the map, each as wide
+# as the page
+left, right = shell.wrapping_columns(st, "map_panel", [3, 1.1], [400, 220])
 with left:
     with st.spinner(t("progress.map")):
         fmap, drawn = explorer.build_map(

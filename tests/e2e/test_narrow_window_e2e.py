@@ -297,3 +297,75 @@ def test_at_800_px_the_map_explorers_boxes_show_what_they_hold(
     assert len({b["top"] for b in boxes[:4]}) == 1, boxes
     assert len({b["top"] for b in boxes[4:]}) == 1, boxes
     assert all(b["whole"] for b in boxes), boxes
+
+
+_MAP_AND_PANEL = """() => {
+    const [map, panel] = [...document.querySelectorAll(
+        ".st-key-wrapping_columns_map_panel [data-testid='stHorizontalBlock']"
+        + " > [data-testid='stColumn']")];
+    const box = e => { const r = e.getBoundingClientRect();
+                       return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                               width: r.width}; };
+    const texts = [...panel.querySelectorAll(
+        "h2, [data-testid='stMarkdownContainer'] p, [data-testid='stMarkdownContainer'] > div,"
+        + " [data-testid='stCaptionContainer'], [data-testid='stMetricLabel'] p")]
+        .filter(e => e.innerText.trim() !== "")
+        .map(e => {
+            const range = document.createRange();
+            range.selectNodeContents(e);
+            const tops = [...range.getClientRects()].filter(r => r.width > 0)
+                .map(r => r.top).sort((a, b) => a - b);
+            let lines = 0, last = -1e9;
+            for (const top of tops) { if (top > last + 5) { lines += 1; last = top; } }
+            return {text: e.innerText.trim(), words: e.innerText.trim().split(/\\s+/).length,
+                    lines};
+        });
+    return {map: box(map), panel: box(panel), texts};
+}"""
+"""The Map explorer's map and unit panel (their boxes), and each text of the panel: its
+words and the lines it takes."""
+
+
+def _open_unit_panel(page: Any, app: str, lang: str) -> dict[str, Any]:
+    """The Map explorer showing Al Hoceima's panel (the province's figures and access)."""
+    page.goto(
+        f"{app}/map_explorer?lang={lang}&level=provinces&indicator=coverage&unit=provinces:01.051"
+    )
+    page.frame_locator(map_iframe()).locator("path.leaflet-interactive").first.wait_for(
+        state="attached"
+    )
+    page.locator(".st-key-wrapping_columns_map_panel [data-testid='stMetricValue']").nth(
+        6
+    ).wait_for()  # three census figures, four of access
+    return dict(page.evaluate(_MAP_AND_PANEL))
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
+def test_at_800_px_the_unit_panel_reads_in_lines_under_the_map(
+    app: str, page: Any, lang: str
+) -> None:
+    # the panel beside the map had 115 px: "Personnes / en situation / de handicap", the
+    # caption and the access figures' names a word or two a line
+    page.set_viewport_size(NARROW)
+    shown = _open_unit_panel(page, app, lang)
+    assert page.locator("[data-testid='stSidebar']").is_visible()
+    panel, map_ = shown["panel"], shown["map"]
+    assert panel["top"] >= map_["bottom"] - 1, shown  # under the map, as wide as it
+    assert abs(panel["width"] - map_["width"]) <= 1, shown
+    long = [x for x in shown["texts"] if x["words"] >= 4]
+    assert len(long) >= 4, shown["texts"]
+    assert [x for x in long if x["words"] / x["lines"] < 3] == [], long
+    page.locator(".st-key-wrapping_columns_map_panel h2").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"map-explorer-panel-800-{lang}.png"))
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_at_1366_px_the_unit_panel_stays_beside_the_map(app: str, page: Any, lang: str) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
+    shown = _open_unit_panel(page, app, lang)
+    panel, map_ = shown["panel"], shown["map"]
+    assert abs(panel["top"] - map_["top"]) <= 1, shown  # one row, as before
+    # in Arabic the panel is on the map's left
+    assert (panel["right"] <= map_["left"]) if lang == "ar" else (panel["left"] >= map_["right"])
+    # the two columns share the row 3 to 1.1, as st.columns([3, 1.1]) did
+    assert abs(panel["width"] / map_["width"] - 1.1 / 3) < 0.01, shown
