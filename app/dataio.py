@@ -9,12 +9,14 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from app.components.figures import number
 from app.context import app_settings
 from app.i18n import (
     bidi_own,
@@ -246,9 +248,15 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
         # « en activité, en construction… », the words the page shows and the importer
         # reads, where the codes read English ("operating, under_construction…")
         params["expected"] = value_words(problem.field, str(params["expected"]).split(", "), lang)
-    if "maximum" in params:
-        # the largest value taken, as the page writes figures: "10,000" read ten in French
-        params["maximum"] = _as_written(str(params["maximum"]), lang)
+    maximum = params.get("maximum")
+    if isinstance(maximum, Decimal):
+        # the largest value taken, a number the importer gives, as the page writes figures
+        # (the English "10,000" read ten in French: "10 000"), exactly (cents when it has
+        # any), and a year as it is (2100), as the English reason writes them
+        decimals = max(0, -int(maximum.as_tuple().exponent))
+        params["maximum"] = (
+            number(maximum, decimals=decimals, lang=lang) if maximum >= 10_000 else str(maximum)
+        )
     # a figure or code the file gave, on a right-to-left page, keeps its own order ("-5"
     # read "5-"; the values « 'x', 'y' » the other way round)
     for name in ("value", "minimum", "maximum"):
@@ -262,16 +270,6 @@ def reason_text(problem: Problem, lang: str | None = None) -> str:
         # "79 km" in an Arabic sentence, where every other distance is written "79 كلم"
         params["distance"] = re.sub(r" km$", " كلم", re.sub(r" m$", " م", str(params["distance"])))
     return translate(key, lang, **params)
-
-
-def _as_written(figure: str, lang: str) -> str:
-    """A figure the importer writes as English does (``10,000``, ``99,999.99``) as ``lang``
-    writes it: narrow no-break spaces between thousands and a decimal comma in French and
-    Arabic (``10 000``), as :func:`app.components.figures.number` writes the pages' figures
-    (from the text: a float wrote the budget's largest, ``99,999,999,999,999.99``, ``.98``)."""
-    if lang == "en" or not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", figure):
-        return figure
-    return figure.replace(",", "\u202f").replace(".", ",")
 
 
 GEOMETRY_FAULTS: dict[str, str] = {

@@ -114,7 +114,7 @@ def _checked_ids(ids: pd.Series, rows: list[int], *, name: str, column: str) -> 
         else:
             first_row[label] = row
     if problems:
-        repeated = sorted({p.params["external_id"] for p in problems}, key=labels.index)
+        repeated = sorted({str(p.params["external_id"]) for p in problems}, key=labels.index)
         shown = ", ".join(repr(v) for v in repeated[:3]) + (" …" if len(repeated) > 3 else "")
         raise validation_error(
             "candidates_duplicate_ids", problems, name=name, column=column, ids=shown

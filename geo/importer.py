@@ -20,6 +20,7 @@ import io
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,8 @@ class ImportReport:
                 "field": p.field,
                 "reason": p.reason,
                 "code": p.code,
-                "params": dict(p.params),
+                # a bound (the largest value taken) as a number: 10000, not "10,000"
+                "params": {k: _json_figure(v) for k, v in p.params.items()},
             }
             for p in self.problems
         ]
@@ -699,6 +701,14 @@ class ImportOptions:
     """Whether ``source`` was stated by the user (the CLI's ``--source``): it then names
     every row's source, and a file's ``source`` column is not used. False keeps that column
     (each row its own source, ``source`` the rest)."""
+
+
+def _json_figure(value: str | Decimal) -> str | int:
+    """A problem's param for JSON: a whole ``Decimal`` as a number, another exactly as text
+    (a float would write ``99999999999999.99`` as ``…999.98``); a text as it is."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
 
 
 def default_source(path: str | Path, fmt: str | None = None) -> str:

@@ -219,7 +219,9 @@ class Problem:
     field: str
     reason: str
     code: str = dataclasses.field(default="", compare=False)
-    params: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False, hash=False)
+    params: Mapping[str, str | Decimal] = dataclasses.field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     def as_tuple(self) -> tuple[int | None, str, str]:
         """``(row, field, reason)`` as ``ValidationError.problems`` holds them."""
@@ -233,10 +235,14 @@ class Problem:
 def problem(row: int | None, field_name: str, code: str, **params: Any) -> Problem:
     """A ``Problem`` whose English reason is ``REASONS[code]`` filled with ``params``.
 
-    The params are kept as text (the values as the file or the check wrote them).
+    The params are kept as text (the values as the file or the check wrote them), but for a
+    ``Decimal``, a figure of Walouja's own (the largest value a field takes): it stays a
+    number, for each interface to write as it writes figures (the Data page ``10 000`` in
+    French), and the English reason writes it as the command line does (:func:`figure_text`).
     """
-    values = {k: str(v) for k, v in params.items()}
-    return Problem(row, field_name, REASONS[code].format(**values), code, values)
+    values = {k: v if isinstance(v, Decimal) else str(v) for k, v in params.items()}
+    shown = {k: figure_text(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+    return Problem(row, field_name, REASONS[code].format(**shown), code, values)
 
 
 class RowError(str):
@@ -840,12 +846,11 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
         if maximum is not None:
             # numeric(16, 2) stores the value rounded to cents
             high = present & nums.notna() & (nums.round(2) > float(maximum))
-            most = _show_maximum(maximum)
             check.reject(
                 high,
                 spec.name,
                 "above_maximum",
-                lambda r: {"maximum": most, "value": text.loc[r]},
+                lambda r: {"maximum": maximum, "value": text.loc[r]},
             )
         if spec.kind == "int":
             return _each(nums, lambda v: None if np.isnan(v) else int(v))
@@ -908,9 +913,19 @@ def _parse_field(spec: FieldSpec, raw: pd.Series, check: _Checker) -> pd.Series:
     return _each(pairs, lambda p: p[0])
 
 
-def _show_maximum(maximum: Decimal) -> str:
-    """A field's largest value for a message: ``2,147,483,647``, ``2100``, cents when any."""
-    return f"{maximum:,}" if maximum >= 10_000 else str(maximum)
+def figure_text(figure: Decimal) -> str:
+    """A figure of a message in English, exactly (a ``Decimal``, never a float's
+    ``…999.98``): its thousands marked from 10,000 (``2,147,483,647``; a year ``2100``),
+    its cents when it has any.
+
+    Examples
+    --------
+    >>> figure_text(Decimal(10_000)), figure_text(Decimal(2100))
+    ('10,000', '2100')
+    >>> figure_text(Decimal("99999999999999.99"))
+    '99,999,999,999,999.99'
+    """
+    return f"{figure:,}" if figure >= 10_000 else str(figure)
 
 
 def _check_consistency(out: pd.DataFrame, check: _Checker) -> None:

@@ -4,6 +4,7 @@ written; a budget of exactly that much is taken. Run as a user runs the command.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -71,4 +72,19 @@ def test_a_budget_beyond_any_citys_is_a_refused_row_and_nothing_is_written(
     out = _walouja("import", "accessible_cities", str(alone), "--dry-run")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "1 row read, would insert 1" in out.stdout, out.stdout
+    assert _cities(engine) == 0
+
+
+def test_the_json_report_gives_the_largest_budget_as_a_number(
+    engine: Engine, tmp_path: Path, forget_cities: None
+) -> None:
+    # "maximum": "100,000,000", the English text, where a program reads a number
+    path = write(tmp_path / "villes.csv", CSV)
+    out = _walouja("import", "accessible_cities", str(path), "--dry-run", "--json")
+    report = json.loads(out.stdout)
+    found = {p["row"]: p for p in report["problems"]}
+    assert found[3]["code"] == "above_maximum"
+    assert found[3]["params"] == {"maximum": 100_000_000, "value": "1500000000"}
+    assert found[3]["reason"] == "too large (at most 100,000,000): 1500000000"
+    assert found[4]["params"] == {"maximum": 100_000_000, "value": "100000000.01"}
     assert _cities(engine) == 0

@@ -5,6 +5,7 @@ of one region, province or commune (what a click on the map shows)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -19,12 +20,14 @@ NARROW_NBSP = "\u202f"
 """Between thousands ("18 577") and before "%" in French ("62 %")."""
 
 
-def number(value: float | None, *, decimals: int = 0, lang: str | None = None) -> str:
+def number(value: float | Decimal | None, *, decimals: int = 0, lang: str | None = None) -> str:
     """``value`` as readers of ``lang`` (the page's language by default) write figures.
 
     French and Arabic: narrow no-break spaces between thousands and a decimal comma
     (``18 577``, ``0,380``); English: commas between thousands and a decimal point
     (``18,577``, ``0.380``), as the command line prints them. "—" when missing or infinite.
+    A ``Decimal`` is written exactly (``99 999 999 999 999,99``, where its float read
+    ``…999,98``).
     """
     return fmt_number(value, decimals=decimals, lang=lang or current_language())
 

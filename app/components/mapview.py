@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import folium
@@ -790,7 +791,7 @@ def _point_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def fmt_number(value: float | None, *, decimals: int = 0, lang: str | None = None) -> str:
+def fmt_number(value: float | Decimal | None, *, decimals: int = 0, lang: str | None = None) -> str:
     """``12345.6`` → ``"12 346"`` as readers of ``lang`` write figures (the page's language
     by default): in French and Arabic narrow no-break spaces between thousands and a decimal
     comma (``18 577``, ``69,5``), in English commas and a point (``18,577``, ``69.5``), as

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from geo.importer import ImportReport
 from geo.io_read import read_csv_text
 from geo.layers import get_layer
-from geo.validate import REASONS, Problem, Validated, problem, validate_records
+from geo.validate import REASONS, Problem, Validated, figure_text, problem, validate_records
 
 CENTRES_BAD = (
     "external_id;name;centre_type;capacity;services;opened;lon;lat\n"
@@ -110,8 +111,14 @@ def test_every_problem_has_a_known_code_and_its_reason_is_the_template(
     assert problems
     for p in problems:
         assert p.code in REASONS, p
-        assert p.reason == REASONS[p.code].format(**p.params), p
-        assert all(isinstance(v, str) for v in p.params.values())
+        # values as text; a bound (the largest value taken) a number, written as the CLI
+        # writes figures ("10,000")
+        shown = {k: figure_text(v) if isinstance(v, Decimal) else v for k, v in p.params.items()}
+        assert p.reason == REASONS[p.code].format(**shown), p
+        assert all(
+            isinstance(v, Decimal) if k == "maximum" else isinstance(v, str)
+            for k, v in p.params.items()
+        ), p
 
 
 def test_the_bad_files_cover_the_codes_rows_can_be_rejected_for(
