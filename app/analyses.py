@@ -20,6 +20,7 @@ from app.data import data_version
 from app.i18n import t
 from geo import db, inputs, runs
 from walouja.errors import AnalysisError
+from walouja.services.access_scale import communes_per_10k, equity_results
 
 if TYPE_CHECKING:
     from analysis.equity import EquityReport
@@ -55,7 +56,9 @@ def _commune_indicators(
         # the places-based columns are blanked below rather than computed from a guess
         missing_capacity="median" if known else 1.0,
     )
-    frame = result.communes
+    # access per 10,000 pwd, as `walouja access` and `walouja equity` give it: the explorer's
+    # map and panel and the Coverage page's figures show it as it is
+    frame = communes_per_10k(result.communes)
     if not known:
         frame[list(CAPACITY_COLUMNS)] = np.nan
     return frame
@@ -177,7 +180,8 @@ def commune_indicators(
     *, centre_type: str | None = None, threshold_km: float = DEFAULT_THRESHOLD_KM
 ) -> pd.DataFrame:
     """Per commune: ``nearest_km, coverage_share, access, centres, places, places_per_10k``
-    (plus the demand columns) for operating centres of ``centre_type`` (None: all types).
+    (plus the demand columns) for operating centres of ``centre_type`` (None: all types);
+    ``access`` is in places per 10,000 pwd (:mod:`walouja.services.access_scale`).
     When no such centre has a capacity, ``access, places, places_per_10k`` are NaN (see
     :func:`has_capacity`).
 
@@ -365,8 +369,9 @@ def _equity_fingerprint(version: str) -> str:
 
 @dataclass(frozen=True)
 class SavedFigures:
-    """The headline figures a stored equity run holds: the indicator's mean and its Gini
-    (None when the run does not hold them)."""
+    """The headline figures a stored equity run holds: the indicator's mean (access per
+    10,000 pwd, whenever the run was stored) and its Gini (None when the run does not hold
+    them)."""
 
     mean: float | None
     gini: float | None
@@ -379,7 +384,8 @@ def data_changed_since(run: SavedRun) -> SavedFigures | None:
     if run.fingerprint == _equity_fingerprint(data_version()):
         return None
     with db.connect(app_settings()) as conn:
-        results = runs.get_run(conn, run.id).results
+        # a run of access stored in places per pwd is read per 10,000, as the page shows it
+        results = equity_results(runs.get_run(conn, run.id).results, run.params)
     indices = results.get("indices") if isinstance(results, dict) else None
     indices = indices if isinstance(indices, dict) else {}
 

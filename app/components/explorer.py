@@ -38,7 +38,9 @@ class IndicatorSpec:
     key: str
     ramp: str
     decimals: int
-    scale: float = 1.0  # multiply stored values for display (share → %)
+    # multiply the values for display (share → %); access comes per 10,000 pwd already
+    # (walouja.services.access_scale)
+    scale: float = 1.0
     analysis: bool = False  # computed from centres (needs the analysis layer)
 
 
@@ -49,7 +51,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
         IndicatorSpec("prevalence", "purple", 1),  # stored with one decimal
         IndicatorSpec("coverage", "blue", 0, scale=100.0, analysis=True),
         IndicatorSpec("nearest_km", "orange", 1, analysis=True),
-        IndicatorSpec("access", "blue", 1, scale=1e4, analysis=True),
+        IndicatorSpec("access", "blue", 1, analysis=True),
         IndicatorSpec("places_per_10k", "blue", 1, analysis=True),
     )
 }
@@ -152,7 +154,8 @@ def base_values(rows: Sequence[Mapping[str, Any]], indicator: str) -> dict[str, 
 
 
 def display_value(spec: IndicatorSpec, value: float | None) -> float | None:
-    """The value as shown (shares in %, access per 10,000 persons with disabilities)."""
+    """The value as shown (shares in %; access is per 10,000 persons with disabilities in
+    :func:`app.analyses.commune_indicators` already)."""
     if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return None
     return float(value) * spec.scale
@@ -404,7 +407,7 @@ def access_panel(
     for column, indicator, scale, decimals, unit in (
         ("nearest_km", "nearest_km", 1.0, 1, t("unit.km")),
         ("coverage_share", "coverage", 100.0, 0, "%"),
-        ("access", "access", 1e4, 1, ""),
+        ("access", "access", 1.0, 1, ""),  # per 10,000 pwd (analyses.commune_indicators)
         # the figure the map colours by "places per 10 000", missing here while the map
         # showed it
         ("places_per_10k", "places_per_10k", 1.0, 1, ""),

@@ -6,10 +6,8 @@ print it.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -43,62 +41,6 @@ from walouja.limits import MAX_DETOUR, MAX_DISTANCE_KM, check_distance
 from walouja.services.equity import RunOutcome, run_equity, run_gaps
 
 # --------------------------------------------------------------------------- output
-
-PER_10K = 10_000.0
-"""Access is given in places per 10,000 pwd, as ``walouja access`` and the app give it."""
-
-
-def per_10k(results: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    """An equity run's figures as the command line gives them: those of the access indicator
-    per 10,000 pwd (the run keeps places per pwd, and "mean 0.00279" stood beside the
-    places/10k column and ``walouja access``'s 27.9); other indicators as they are.
-
-    The indices of inequality (Gini, Theil, Palma, CV, max/min, the urban/rural ratio) are
-    the same in either unit.
-
-    Examples
-    --------
-    >>> run = {"indicator": {"name": "access", "unit": "places per pwd"},
-    ...     "indices": {"mean": 0.00279, "min": 0.0, "max": 0.0134, "gini": 0.456},
-    ...     "urban_rural": {"urban_mean": 0.00276, "rural_mean": 0.00283, "ratio": 1.025,
-    ...         "difference": 7e-05}, "units": [{"value": 0.00258, "places_per_10k": 25.8}],
-    ...     "communes": [], "rankings": {"indicator": []}, "theil_by_region": []}
-    >>> shown = per_10k(run, {"method": "2sfca", "catchment_km": 60.0})
-    >>> shown["indicator"]["label"], shown["indicator"]["unit"]
-    ('2SFCA access (places per 10,000 pwd within 60 km)', 'places per 10,000 pwd')
-    >>> round(shown["indices"]["mean"], 6), shown["indices"]["gini"]
-    (27.9, 0.456)
-    >>> round(shown["urban_rural"]["difference"], 6), shown["urban_rural"]["ratio"]
-    (0.7, 1.025)
-    >>> round(shown["units"][0]["value"], 6), run["units"][0]["value"]
-    (25.8, 0.00258)
-    """
-    if results.get("indicator", {}).get("name") != "access":
-        return results
-    out = copy.deepcopy(results)
-
-    def scale(row: dict[str, Any], *keys: str) -> None:
-        for key in keys:
-            if isinstance(row.get(key), int | float):
-                row[key] = row[key] * PER_10K
-
-    scale(out["indices"], "mean", "min", "max")
-    scale(out["urban_rural"], "urban_mean", "rural_mean", "difference")
-    for row in (*out["units"], *out["communes"], *out["rankings"]["indicator"]):
-        scale(row, "value")
-    for row in out["theil_by_region"]:
-        scale(row, "mean")
-    method = str(params.get("method") or "2sfca").upper()
-    km = f"{float(params.get('catchment_km') or 60.0):g}"
-    # as the Coverage and equity page names it: "2SFCA access (places per 10,000 PwD within
-    # 60 km)"
-    out["indicator"] |= {
-        "label": f"{method} access (places per 10,000 pwd within {km} km)",
-        "unit": "places per 10,000 pwd",
-        "description": f"{method} score: places of the centres within {km} km shared among "
-        "the pwd within their reach, per 10,000 pwd (higher is better)",
-    }
-    return out
 
 
 def _num(value: Any, digits: int = 3, *, inf: bool = False) -> str:
@@ -357,7 +299,6 @@ def equity_command(
             name=name,
         )
         demo = demo_rows(conn, centres_used(kind, out.params.get("statuses")))
-    out = replace(out, results=per_10k(out.results, out.params))
     if as_json:
         emit_json(
             {

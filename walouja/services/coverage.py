@@ -25,6 +25,7 @@ from geo import runs
 from geo.inputs import check_centre_type, load_centres, load_demand, load_unit_names
 from walouja.errors import AnalysisError, DataError, NotFoundError
 from walouja.services._store import RunOutcome, stored_or_computed
+from walouja.services.access_scale import access_per_10k
 
 __all__ = [
     "INPUT_TABLES",
@@ -336,8 +337,8 @@ def run_access(
 
 
 def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str, Any]]:
-    """Rows of an access run at level ``by``: code, name_fr, name_ar, pwd, access,
-    access_per_10k..."""
+    """Rows of an access run at level ``by``: code, name_fr, name_ar, pwd, access (the
+    score, places per pwd), access_per_10k (:mod:`walouja.services.access_scale`)..."""
     check_level(by)
     communes = pd.DataFrame(outcome.results["communes"])
     if by == "nation":
@@ -370,7 +371,7 @@ def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str
             "name_ar": names["name_ar"].get(code),
             "pwd": total,
             "access": mean,
-            "access_per_10k": mean * 10_000,
+            "access_per_10k": access_per_10k(mean),
             "pwd_no_access": float(rec["pwd_no_access"]),
             "share_no_access": float(rec["pwd_no_access"]) / total if total > 0 else None,
         }

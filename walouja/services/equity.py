@@ -4,12 +4,14 @@
 unchanged data) and store the run in ``analysis_runs``; the stored ``results`` hold everything
 needed to draw the Lorenz curve, ranked bars and choropleths (indices, Lorenz points, one row
 per unit, rankings, every commune's value). The CLI (``walouja equity``/``gaps``) calls them.
+Access is stored and returned per 10,000 pwd (:mod:`walouja.services.access_scale`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -20,6 +22,7 @@ from geo.gaps import GAP_TABLES, load_gap_inputs
 from geo.inputs import check_centre_type, load_centres, load_demand, load_unit_names
 from walouja.errors import AnalysisError
 from walouja.services._store import RunOutcome, stored_or_computed
+from walouja.services.access_scale import equity_results
 from walouja.services.coverage import check_capacities
 
 __all__ = ["EQUITY_TABLES", "RunOutcome", "run_equity", "run_gaps"]
@@ -71,7 +74,11 @@ def run_equity(
     fresh: bool = False,
     name: str | None = None,
 ) -> RunOutcome:
-    """The equity report of ``indicator`` (operating centres of ``centre_type``), stored."""
+    """The equity report of ``indicator`` (operating centres of ``centre_type``), stored.
+
+    Access is in places per 10,000 pwd, stored so, and read so from a run stored before
+    in places per pwd (:func:`walouja.services.access_scale.equity_results`).
+    """
     ind = get_indicator(indicator)
     level = check_level(by)
     kind = check_centre_type(centre_type)
@@ -113,9 +120,11 @@ def run_equity(
             units=load_unit_names(conn, level),
             capacity_filled=got.capacity_filled,
         )
-        return report.as_dict() | {"n_centres": len(centres)}
+        # access stored per 10,000 pwd, as every caller gives it; its indices of inequality
+        # as computed on the score (the same in either unit, to the last digit)
+        return equity_results(report.as_dict() | {"n_centres": len(centres)}, params)
 
-    return stored_or_computed(
+    outcome = stored_or_computed(
         conn,
         kind="equity",
         tables=EQUITY_TABLES,
@@ -124,6 +133,7 @@ def run_equity(
         fresh=fresh,
         name=name,
     )
+    return replace(outcome, results=equity_results(outcome.results, outcome.params))
 
 
 def run_gaps(
