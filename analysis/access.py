@@ -21,6 +21,15 @@ normalisation. Two documented differences: a demand point with no centre within 
 of demand; its demand-weighted mean over all points equals total reachable capacity over total
 demand.
 
+A demand point of no demand (a commune with 0 pwd) weighs nothing in any ``R_j`` but keeps
+its score ``A_i = Σ_{j : d_ij ≤ d0} w(d_ij) R_j``: the places per person of the centres within
+its reach, as for any point (PySAL ``access`` gives it the same), 0 with no centre in reach.
+Every caller gives a commune that score, not a mean weighted by its pwd (0 / 0): ``walouja
+access --by commune``, ``walouja equity`` (its communes), the Map explorer and the Coverage
+and equity page (:func:`analysis.equity.commune_indicators`). Means over several points
+(a province, a region, the indices of inequality) weight by demand, so such a point does not
+change them.
+
 Neighbour search is sparse (:func:`analysis.distance.pairs_within`): the cost of a run grows
 with the number of demand–centre pairs within the catchment, not with demand × centres.
 """

@@ -16,6 +16,7 @@ from analysis.access import (
     step_weight,
 )
 from analysis.distance import distance_matrix_km, pairs_within
+from analysis.equity import commune_indicators, equity_report
 from walouja.errors import AnalysisError
 
 # three demand points on the equator at lon 0, 0.5, 1 and centres at lon 0 and 1:
@@ -240,3 +241,41 @@ def test_steps_are_cut_at_the_catchment() -> None:
     )
     assert res.steps == ((20.0, 1.0), (40.0, 0.68), (50.0, 0.22))
     np.testing.assert_array_equal(res.centres_in_reach, [1, 0, 1])  # 55.6 km is beyond 50
+
+
+def test_a_commune_of_no_pwd_gets_the_places_within_its_reach() -> None:
+    # the grid above with no pwd at the middle point: each centre's catchment holds one
+    # outer point, R_A = 10 / 100 = R_B = 20 / 200 = 0.1; the middle point reaches both
+    pwd = np.array([100.0, 0.0, 200.0])
+    res = floating_catchment(DLON, ZERO3, pwd, CLON, ZERO2, CAP, catchment_km=60)
+    np.testing.assert_allclose(res.ratio, [0.1, 0.1], rtol=1e-15)
+    np.testing.assert_allclose(res.score, [0.1, 0.2, 0.1], rtol=1e-15)  # 2,000 per 10,000
+    theirs = _pysal(DLON, ZERO3, pwd, CLON, ZERO2, CAP, catchment=60.0)
+    np.testing.assert_allclose(res.score, theirs, rtol=1e-12)  # PySAL gives it 0.2 too
+    # the commune table and the equity report give it that score; the means and the
+    # indices weight it by its pwd, 0, so they are those of the two others alone
+    demand = pd.DataFrame(
+        {
+            "code": ["c1", "c2", "c3"],
+            "province_code": ["P1", "P1", "P2"],
+            "region_code": ["R1", "R1", "R1"],
+            "pwd": pwd,
+            "pwd_urban": pwd,
+            "pwd_rural": np.zeros(3),
+            "lon": DLON,
+            "lat": ZERO3,
+        }
+    )
+    centres = pd.DataFrame(
+        {"lon": CLON, "lat": ZERO2, "capacity": CAP, "commune_code": ["c1", "c3"]}
+    )
+    communes = commune_indicators(demand, centres, catchment_km=60).communes
+    assert communes["access"].to_list() == pytest.approx([0.1, 0.2, 0.1], rel=1e-15)
+    with_it = equity_report(communes, indicator="access", by="province")
+    assert with_it.communes["value"].to_list() == pytest.approx([0.1, 0.2, 0.1], rel=1e-15)
+    assert with_it.units["value"].to_list() == pytest.approx([0.1, 0.1], rel=1e-15)
+    # the same communes with the middle one's score forced to 0: nothing else moves
+    zero = equity_report(communes.assign(access=[0.1, 0.0, 0.1]), indicator="access", by="province")
+    assert with_it.as_dict()["indices"] == zero.as_dict()["indices"]
+    assert with_it.as_dict()["units"] == zero.as_dict()["units"]
+    assert with_it.indices.mean == pytest.approx(0.1, rel=1e-15)

@@ -96,10 +96,11 @@ def test_access_per_10000_reads_the_same_from_the_cli_the_page_and_the_map(
     assert by_equity.keys() == by_access.keys()
     for code, value in by_equity.items():
         assert value == pytest.approx(by_access[code], rel=1e-9, abs=1e-9), code
-    # every commune alike (one of no pwd has no mean in `walouja access`); `access` stays
+    # every commune alike, one of no pwd too (test_a_commune_of_no_pwd...); `access` stays
     # the score per person beside it
     per_commune = {c["code"]: c["value"] for c in equity["communes"]}
-    for row in (r for r in communes["rows"] if r["pwd"] > 0):
+    assert per_commune.keys() == {r["code"] for r in communes["rows"]}
+    for row in communes["rows"]:
         assert per_commune[row["code"]] == pytest.approx(row["access_per_10k"], abs=1e-9)
         assert row["access_per_10k"] == pytest.approx(row["access"] * 10_000, abs=1e-9)
     region = by_equity[REGION]
@@ -132,6 +133,84 @@ def test_access_per_10000_reads_the_same_from_the_cli_the_page_and_the_map(
     )
     metrics = {m.label: m.value for m in at.metric}
     assert metrics.get(label) == written, (label, metrics)
+
+
+def _no_pwd_commune(engine: Engine) -> tuple[str, str]:
+    """The code of the loaded data's commune of no pwd (Oum Dreyga), and its province's."""
+    with engine.connect() as c:
+        found = c.execute(
+            sa.text("SELECT code, province_code FROM communes WHERE pwd = 0 ORDER BY code")
+        ).all()
+    assert len(found) == 1, found
+    return str(found[0][0]), str(found[0][1])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_commune_of_no_pwd_reads_its_access_alike_everywhere(
+    lang: str, engine: Engine, forget_runs: list[int], fresh_caches: None
+) -> None:
+    # its score is the places per pwd of the centres within its reach, whatever its own pwd
+    # (analysis.access): `walouja access --by commune` gave it null (a mean weighted by its
+    # 0 pwd), `walouja equity` and the app their score
+    code, province = _no_pwd_commune(engine)
+    equity = _cli("equity", "--indicator", "access", "--by", "province")
+    communes = _cli("access", "--by", "commune", "--centre-type", "COAPH")
+    provinces = _cli("access", "--by", "province", "--centre-type", "COAPH")
+    forget_runs.extend(r["run_id"] for r in (equity, communes, provinces) if not r["reused"])
+    row = next(r for r in communes["rows"] if r["code"] == code)
+    assert row["pwd"] == 0
+    value = next(c["value"] for c in equity["communes"] if c["code"] == code)
+    assert row["access_per_10k"] is not None
+    assert row["access_per_10k"] == pytest.approx(value, abs=1e-9)
+    assert row["access"] == pytest.approx(value / 10_000, abs=1e-13)
+    assert row["centres_in_reach"] == 0  # its nearest COAPH is 232 km away: 0 within 60
+    assert value == 0.0
+    written = fmt_number(value, decimals=1, lang=lang)
+
+    # the Map explorer's panel on the commune
+    at = _open(
+        "2_Map_explorer",
+        lang,
+        ctype="COAPH",
+        level="communes",
+        indicator="access",
+        unit=f"communes:{code}",
+    )
+    label = translate(
+        "map.indicator.access",
+        lang,
+        per=fmt_number(1e4, lang=lang),
+        km=fmt_number(60, lang=lang),
+    )
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics.get(label) == written, (label, metrics)
+
+    # the Coverage and equity page's table (by province: it has no row per commune): its
+    # province as the two commands give it, the commune weighing its 0 pwd
+    at = _open("3_Coverage_and_equity", lang, ctype="COAPH", by="province", eq_indicator="access")
+    figure, _ = _access_row(at, lang, province)
+    by_access = next(r["access_per_10k"] for r in provinces["rows"] if r["code"] == province)
+    by_equity = next(u["value"] for u in equity["units"] if u["code"] == province)
+    assert figure == pytest.approx(by_access, rel=1e-9)
+    assert figure == pytest.approx(by_equity, rel=1e-9)
+
+
+def test_a_commune_of_no_pwd_with_a_centre_in_reach_has_its_places(
+    engine: Engine, forget_runs: list[int]
+) -> None:
+    # within 300 km one COAPH reaches the commune of no pwd: both commands give it that
+    # centre's places per pwd (per 10,000), not null and not 0
+    code, _ = _no_pwd_commune(engine)
+    km = ("--catchment-km", "300")
+    equity = _cli("equity", "--indicator", "access", "--by", "province", *km)
+    communes = _cli("access", "--by", "commune", "--centre-type", "COAPH", *km)
+    forget_runs.extend(r["run_id"] for r in (equity, communes) if not r["reused"])
+    row = next(r for r in communes["rows"] if r["code"] == code)
+    value = next(c["value"] for c in equity["communes"] if c["code"] == code)
+    assert row["centres_in_reach"] == 1
+    assert row["access_per_10k"] is not None
+    assert value > 0
+    assert row["access_per_10k"] == pytest.approx(value, rel=1e-9)
 
 
 def _legacy_run(engine: Engine, monkeypatch: pytest.MonkeyPatch, **request: Any) -> int:

@@ -338,7 +338,11 @@ def run_access(
 
 def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str, Any]]:
     """Rows of an access run at level ``by``: code, name_fr, name_ar, pwd, access (the
-    score, places per pwd), access_per_10k (:mod:`walouja.services.access_scale`)..."""
+    score, places per pwd), access_per_10k (:mod:`walouja.services.access_scale`)...
+
+    A commune's access is its own score, one of no pwd included (:mod:`analysis.access`); a
+    province's, region's or the nation's is its communes' mean weighted by pwd.
+    """
     check_level(by)
     communes = pd.DataFrame(outcome.results["communes"])
     if by == "nation":
@@ -361,10 +365,14 @@ def access_rows(conn: Connection, outcome: RunOutcome, by: str) -> list[dict[str
     grouped = frame.groupby("code", sort=True).sum()
     names = load_unit_names(conn, by).set_index("code")
     by_code = communes.set_index("code") if by == "commune" else None
+    own = dict(zip(communes["code"].astype(str), score.tolist(), strict=True))
     rows: list[dict[str, Any]] = []
     for code, rec in grouped.iterrows():
         total = float(rec["pwd"])
-        mean = float(rec["pwd_x_access"]) / total if total > 0 else float("nan")
+        if by == "commune":  # its own score: a commune of 0 pwd has one too
+            mean = own[str(code)]
+        else:
+            mean = float(rec["pwd_x_access"]) / total if total > 0 else float("nan")
         row: dict[str, Any] = {
             "code": str(code),
             "name_fr": names["name_fr"].get(code),
