@@ -598,6 +598,9 @@ def test_import_and_export_name_their_arguments_and_values() -> None:
     assert "--set FIELD=VALUE A value for the rows that leave FIELD empty" in imported
     assert "--crs EPSG:N CRS of the coordinates" in imported
     assert "--dry-run Check every row and report; write nothing." in imported
+    # FILE named no KML/KMZ, which it reads, and said a workbook's first sheet with data is read
+    assert "GeoPackage, KML or KMZ, Shapefile" in imported
+    assert "(the sheet named as the layer, else the first with coordinates)" in imported
     exported = helped("export")
     assert "Usage: walouja export [OPTIONS] LAYER FILE" in exported
     assert "--bbox W,S,E,N Keep the rows in this box" in exported

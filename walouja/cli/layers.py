@@ -212,9 +212,10 @@ def register(app: typer.Typer) -> None:
                 # a file it may not read is refused with what to do (permission_denied), not
                 # as a mistyped command line
                 readable=False,
-                help="CSV, Excel (.xlsx, .xlsm: its first sheet with data) or OpenDocument "
-                "(.ods) workbook, GeoJSON, GeoPackage, Shapefile (plain or zipped), GTFS (a feed "
-                "zip or stops.txt) or OpenStreetMap .osm file.",
+                help="CSV, Excel (.xlsx, .xlsm) or OpenDocument (.ods) workbook (the sheet "
+                "named as the layer, else the first with coordinates), GeoJSON, GeoPackage, "
+                "KML or KMZ, Shapefile (plain or zipped), GTFS (a feed zip or stops.txt) or "
+                "OpenStreetMap .osm file.",
             ),
         ],
         dry_run: bool = typer.Option(
