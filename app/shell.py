@@ -605,12 +605,17 @@ def settings_texts(refusal: ConfigError) -> tuple[str, str]:
     English reason)."""
     params = refusal.params
     rule_key = f"settings.rule.{params.get('rule')}"
-    reason = t(rule_key) if has_key(rule_key, current_language()) else params.get("reason")
+    if has_key(rule_key, current_language()):
+        reason = t(rule_key)
+    else:  # the English reason, which may quote the value
+        reason = plain_markdown(str(params.get("reason") or refusal.message))
     message = t(
         "settings.invalid",
-        setting=params.get("setting", ""),
-        given=params.get("given", ""),
-        reason=reason or refusal.message,
+        # the setting and its value as set, one left-to-right text on an Arabic page:
+        # WALOUJA_DB_NAME=my_*db* read "my_db" with "db" in italics
+        setting=typed_name(f"{params.get('setting', '')}{params.get('given', '')}"),
+        given="",
+        reason=reason,
     )
     return message, t("settings.invalid.hint")
 
@@ -679,19 +684,17 @@ def require_database() -> bool:
     if status.get("reachable") and not_set_up(status):
         # the pages said "make run / walouja load", and `walouja load` refused such a
         # database ("apply the migrations with `walouja db up`")
-        address = urlsplit(str(status.get("url") or ""))
-        st.error(t("database.not_set_up", database=unquote(address.path.lstrip("/"))))
+        st.error(t("database.not_set_up", database=database_name(status)))
         st.info(t("database.not_set_up.how"))
         commands("make run", "walouja db up && walouja load")
         return False
     if status.get("reachable") and behind(status):
         # the code's queries need the newer tables: the pages read it as connected and
         # could fail on a column the older schema lacks
-        address = urlsplit(str(status.get("url") or ""))
         st.error(
             t(
                 "database.behind",
-                database=unquote(address.path.lstrip("/")),
+                database=database_name(status),
                 revision=str(status.get("revision")),
                 head=migrate.head(),
             )
@@ -709,6 +712,13 @@ def require_database() -> bool:
         st.info(t("empty.how_to_start"))
         commands("make run", "walouja db up && walouja load")
     return False
+
+
+def database_name(status: Mapping[str, object]) -> str:
+    """The name of the database of ``status`` as set (``WALOUJA_DB_NAME``, or the one in
+    ``DATABASE_URL``), for a Markdown text: as typed (:func:`typed_name`; ``my_*db*`` read
+    "my_db" with "db" in italics)."""
+    return typed_name(unquote(urlsplit(str(status.get("url") or "")).path.lstrip("/")))
 
 
 def not_set_up(status: Mapping[str, object]) -> bool:
@@ -741,10 +751,15 @@ def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, boo
     if local and status.get("running") is False and code != "cluster_home_missing":
         code = "cluster_not_running"
     address = urlsplit(str(status.get("url") or ""))
+    # the values as set, for Markdown texts: a database, a user, a folder or a server's
+    # words as typed (a database "my_*db*" read "my_db" with "db" in italics); the Arabic
+    # texts put the folder on its own already
     params = {
-        **cast("Mapping[str, object]", status.get("error_params") or {}),
-        "database": unquote(address.path.lstrip("/")),
-        "user": unquote(address.username or ""),
+        key: plain_markdown(str(value))
+        for key, value in cast("Mapping[str, object]", status.get("error_params") or {}).items()
+    } | {
+        "database": database_name(status),
+        "user": typed_name(unquote(address.username or "")),
     }
     key = f"database.{code}"
     if code and not has_key(key, current_language()) and status.get("error_message"):
@@ -756,10 +771,11 @@ def database_problem(status: Mapping[str, object]) -> tuple[str, str | None, boo
             code=str(code),
             params=cast("Mapping[str, object]", status.get("error_params") or {}),
         )
-        reason, todo = error_texts(refusal, current_language())
+        reason, todo = error_texts(refusal, current_language(), escape=plain_markdown)
         return t("error.database", reason=reason), todo, False
     if not code or not has_key(key, current_language()):
-        return t("error.database", reason=str(status.get("error", ""))), None, local
+        reason = plain_markdown(str(status.get("error", "")))
+        return t("error.database", reason=reason), None, local
     message = t(key, **params)
     if code == "database_missing" and not local:
         return message, t(f"{key}.hint.external", **params), False

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
 from geo import db, migrate
-from tests.app.support import page_at
+from tests.app.support import as_read, page_at
 from walouja.settings import Settings
 
 
@@ -37,7 +37,7 @@ def _shown(at: AppTest) -> str:
             "WALOUJA_LANGUAGE",
             "de",
             "ar",
-            "لا يمكن تشغيل Walouja: الإعداد WALOUJA_LANGUAGE=de غير صالح "
+            "لا يمكن تشغيل Walouja: الإعداد \u2068WALOUJA_LANGUAGE=de\u2069 غير صالح "
             "(القيم الممكنة: fr أو ar أو en).",
             "صحّحه في متغيرات البيئة",
         ),
@@ -61,7 +61,8 @@ def _shown(at: AppTest) -> str:
             "DATABASE_URL",
             "mysql://x",
             "ar",
-            "لا يمكن تشغيل Walouja: الإعداد DATABASE_URL غير صالح (يجب أن يبدأ بـ postgresql://، "
+            "لا يمكن تشغيل Walouja: الإعداد \u2068DATABASE_URL\u2069 غير صالح (يجب أن يبدأ بـ "
+            "postgresql://، "
             "مثلاً postgresql://user:password@host:5432/dbname).",
             "‎.env.example",
         ),
@@ -79,10 +80,31 @@ def test_a_bad_setting_is_one_line_in_the_pages_language(
     # every page
     monkeypatch.setenv(variable, value)
     at = page_at(lang)
-    assert [e.value for e in at.main.error] == [said]
+    assert [as_read(e.value) for e in at.main.error] == [said]
     assert len(at.info) == 1
     assert todo in at.info[0].value
     assert "invalid setting" not in _shown(at) or lang == "en"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "le réglage WALOUJA_TILES=my_*tiles* est invalide (valeurs possibles"),
+        ("ar", "الإعداد \u2068WALOUJA_TILES=my_*tiles*\u2069 غير صالح (القيم الممكنة"),
+        ("en", "the setting WALOUJA_TILES=my_*tiles* is invalid (it must be"),
+    ],
+)
+def test_a_bad_settings_value_reads_as_set(
+    monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    # the value went into the page's Markdown as it was: "WALOUJA_TILES=mytiles" with
+    # "tiles" in italics (and on an Arabic page its last "*" on the other side)
+    monkeypatch.setenv("WALOUJA_TILES", "my_*tiles*")
+    at = page_at(lang)
+    written = [e.value for e in at.main.error]
+    assert len(written) == 1, written
+    assert said in as_read(written[0]), written
+    assert "my_*tiles*" not in written[0]  # its signs escaped, read as typed
 
 
 def test_a_bad_setting_keeps_a_good_language(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,7 +112,9 @@ def test_a_bad_setting_keeps_a_good_language(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("WALOUJA_LANGUAGE", "ar")
     monkeypatch.setenv("WALOUJA_TILES", "google")
     at = page_at(None)
-    assert at.main.error[0].value.startswith("لا يمكن تشغيل Walouja: الإعداد WALOUJA_TILES=google")
+    assert as_read(at.main.error[0].value).startswith(
+        "لا يمكن تشغيل Walouja: الإعداد \u2068WALOUJA_TILES=google\u2069"
+    )
 
 
 @pytest.mark.parametrize(
@@ -120,7 +144,7 @@ def test_a_server_that_does_not_answer_is_worded_in_the_pages_language(
     # server in DATABASE_URL is running and reachable", English on the Arabic page too
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:secret@127.0.0.1:1/x")
     at = page_at(lang)
-    assert [e.value for e in at.main.error] == [said]
+    assert [as_read(e.value) for e in at.main.error] == [said]
     assert any(todo in i.value for i in at.info), [i.value for i in at.info]
     assert "cannot reach" not in _shown(at)
     assert "secret" not in _shown(at)
@@ -166,7 +190,7 @@ def test_the_projects_server_on_another_port_says_how_to_move_it(
     other = settings.db_port + 1
     monkeypatch.setenv("WALOUJA_DB_PORT", str(other))
     at = page_at("fr")
-    assert [e.value for e in at.main.error] == [
+    assert [as_read(e.value) for e in at.main.error] == [
         f"Le serveur de base de données du projet tourne sur le port {settings.db_port}, et "
         f"non sur le port {other} que demande WALOUJA_DB_PORT."
     ]
@@ -190,7 +214,7 @@ def scratch_named(
     ("lang", "said", "ok"),
     [
         ("fr", "La base de données « {db} » n'est pas préparée", "connectée"),
-        ("ar", "قاعدة البيانات «{db}» غير مهيّأة", "متصلة"),
+        ("ar", "قاعدة البيانات «\u2068{db}\u2069» غير مهيّأة", "متصلة"),
         ("en", "The database “{db}” has not been set up", "connected"),
     ],
 )
@@ -202,7 +226,7 @@ def test_a_database_never_set_up_says_to_set_it_up(
     # refused it ("apply the migrations with `walouja db up`")
     for page in ("1_Overview", "4_Data", "9_Sources_and_licences"):
         at = page_at(lang, page)
-        errors = [e.value for e in at.main.error]
+        errors = [as_read(e.value) for e in at.main.error]
         assert any(said.format(db=scratch_named.db_name) in e for e in errors), (page, errors)
         # (the box's "or" in the page's language: it read "# or" on every page)
         word = translate("shell.commands_or", lang)
@@ -217,7 +241,7 @@ def test_a_database_never_set_up_says_to_set_it_up(
     ("lang", "said", "ok"),
     [
         ("fr", "La base de données « {db} » est à une version antérieure", "connectée"),
-        ("ar", "قاعدة البيانات «{db}» في إصدار أقدم", "متصلة"),
+        ("ar", "قاعدة البيانات «\u2068{db}\u2069» في إصدار أقدم", "متصلة"),
         ("en", "The database “{db}” is at an older version", "connected"),
     ],
 )
@@ -230,7 +254,7 @@ def test_a_database_behind_the_codes_migrations_says_to_update_it(
     migrate.upgrade(scratch_named, "0004")
     for page in ("1_Overview", "4_Data"):
         at = page_at(lang, page)
-        errors = [e.value for e in at.main.error]
+        errors = [as_read(e.value) for e in at.main.error]
         assert any(said.format(db=scratch_named.db_name) in e for e in errors), (page, errors)
         assert "0004" in errors[0]
         assert migrate.head() in errors[0]
@@ -241,5 +265,5 @@ def test_a_database_behind_the_codes_migrations_says_to_update_it(
     migrate.upgrade(scratch_named)  # brought up to date, it is said no more
     st.cache_data.clear()  # (the database's status is kept a few seconds)
     at = page_at(lang)
-    assert not any(said.format(db=scratch_named.db_name) in e.value for e in at.main.error)
+    assert not any(said.format(db=scratch_named.db_name) in as_read(e.value) for e in at.main.error)
     assert not any("walouja db up" in w.value for w in at.sidebar.warning)
