@@ -537,12 +537,18 @@ def run() -> None:
         st.error(message)
         st.info(t("error.hint", hint=hint))
         return
-    page = st.navigation(navigation_pages(), position="sidebar", expanded=True)
+    asked = requested_page_name()
+    pages = navigation_pages(asked)
+    page = st.navigation(pages, position="sidebar", expanded=True)
     # each page has its own title in the browser's tab and history: the first thing a screen
     # reader says of a page, and how a person finds it among open tabs
     st.set_page_config(page_title=f"{page.title} — Walouja")
     with st.sidebar:
         st.html(document_script(lang), unsafe_allow_javascript=True)
+    if asked and page.url_path == asked:
+        # an address in other letters' case: the browser goes to the page's own address
+        st.html(to_own_address(asked.lower()), unsafe_allow_javascript=True)
+        st.stop()
     sidebar_footer()
     state.arrive(page.url_path)  # the page's choices when the user left it
     try:
@@ -551,8 +557,52 @@ def run() -> None:
         state.end_run()
 
 
-def navigation_pages() -> list[st.Page]:
-    """Every page at its slug, the first one also at ``/``.
+def requested_page_name() -> str | None:
+    """The page the browser's address names in other letters' case than its slug
+    (``Coverage_and_equity`` for ``/coverage_and_equity``), or None.
+
+    Streamlit matches an address to a page letter for letter, and the older versions of the
+    app were served at their file names (``/Map_Explorer``): a bookmark or a link sent by
+    e-mail opened the Overview under the "page not found" notice. ``st.context.url`` is the
+    address the browser shows (None outside a browser, as in ``AppTest``).
+    """
+    url = st.context.url
+    if not url:
+        return None
+    name = unquote(urlsplit(url).path.rstrip("/").rpartition("/")[2])
+    slugs = {spec.url_path for spec in registry.discover()}
+    return name if name not in slugs and name.lower() in slugs else None
+
+
+TO_OWN_ADDRESS_JS = """
+<script>
+(() => {
+  const slug = %s;
+  const path = location.pathname.replace(/\\/+$/, "");
+  const at = path.lastIndexOf("/") + 1;
+  if (decodeURIComponent(path.slice(at)).toLowerCase() === slug) {
+    location.replace(path.slice(0, at) + slug + location.search + location.hash);
+  }
+})();
+</script>
+"""
+
+
+def to_own_address(slug: str) -> str:
+    """The script that takes the browser from the address of the page ``slug`` in other
+    letters' case to ``/slug``, with the address's parameters (the page's choices), in
+    place of the address in the browser's history.
+
+    ``st.switch_page`` showed the page at its slug too, but put a step in the history:
+    Back came to the old address, which moved on to the page again.
+    """
+    return TO_OWN_ADDRESS_JS % json.dumps(slug)
+
+
+def navigation_pages(asked: str | None = None) -> list[st.Page]:
+    """Every page at its slug, the first one also at ``/``; and the page ``asked`` names in
+    other letters' case (:func:`requested_page_name`) at that address too, hidden, for the
+    shell to send the browser to the page's own address (:func:`to_own_address`).
 
     Streamlit serves the default page at ``/`` only, so its own slug (``/overview``, which a
     user types by analogy with the others) would say "page not found": the default page is
@@ -580,6 +630,17 @@ def navigation_pages() -> list[st.Page]:
                 visibility="hidden",
             )
         )
+    for spec in specs:
+        if asked is not None and asked.lower() == spec.url_path != asked:
+            pages.append(
+                st.Page(
+                    spec.path,
+                    title=page_title(spec),
+                    icon=spec.icon,
+                    url_path=asked,
+                    visibility="hidden",
+                )
+            )
     return pages
 
 
