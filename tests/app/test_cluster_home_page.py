@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.support import HOME
+from tests.app.support import HOME, as_read
 
 _RUN_PAGE = """
 import json, sys
@@ -106,10 +106,11 @@ def test_a_cluster_folder_that_may_not_be_written_is_said_in_the_pages_language(
     for page in ("1_Overview", "4_Data"):
         shown = _shown(unwritable_home, lang, page)
         assert not shown["exception"], (page, shown["exception"])
-        errors = " ".join(shown["error"])
+        # as read: the page escapes the folder's signs (walouja\-home\-…) since 2f28cb0
+        errors = as_read(" ".join(shown["error"]))
         assert said in errors, (page, errors)
         assert str(unwritable_home) in errors, (page, errors)
-        hints = " ".join(shown["info"])
+        hints = as_read(" ".join(shown["info"]))
         assert todo in hints, (page, hints)
         assert "WALOUJA_HOME" in hints, (page, hints)
         if lang != "en":
