@@ -665,6 +665,9 @@ def test_the_demonstration_flask_is_not_read_as_english_words(
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     images = _accessible_names(page, "image")
     assert not [n for n in images if "icon" in n], images
+    # the icon font may still be loading on a first visit: its ligature reads as text till then
+    page.wait_for_function("document.fonts.check('24px \"Material Symbols Rounded\"')")
+    page.evaluate("document.fonts.ready.then(() => true)")
     flasks = page.evaluate(FLASKS)
     assert all("Material Symbols" in f["font"] and f["width"] > 4 for f in flasks), flasks
     # where the words already say it, the flask is hidden from screen readers; the credits'
