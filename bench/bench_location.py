@@ -1,13 +1,16 @@
 """Benchmark: Walouja's exact MCLP vs PySAL spopt + HiGHS, national instance and at scale.
 
 Run: ``.venv/bin/python bench/bench_location.py [--skip-spopt] [--skip-scale] [--skip-stress]
-[--only CASE[,CASE...]]`` with CASE among ``mclp``, ``mclp-nocentres``, ``pmedian``, ``scale``.
+[--only CASE[,CASE...]]`` with CASE among ``mclp``, ``mclp-nocentres``, ``mclp-types``,
+``pmedian``, ``scale``.
 
 National instance: demand = the communes (weight: persons with disabilities), candidates =
 the same points, radius 30 km, p = 10 and 40, existing centres = the operating COAPH centres.
 Both sides are timed end to end (great-circle cost matrix included) and must reach the same
-optimal objective; the same MCLP rows also run without existing centres (the issue's "about
-20 s" spopt figure is that instance), spopt then without predefined facilities. National
+optimal objective; the same MCLP rows also run without existing centres (spopt then without
+predefined facilities) and, case ``mclp-types``, with the operating centres of each other type
+fixed in turn (12 CJPA, 18 CAPE, 24 CAS, 30 EMF: fewer centres than the 44 COAPH, so more
+demand left to cover and a harder proof). National
 p-median, p = 1, 10 and 40, also with the 12 operating CJPA fixed (few centres, long
 distances: its hardest realistic case). Scale: 20,000 demand points scattered
 around the communes × 2,000 candidates among them, p = 50, time limit 60 s. The p-median and
@@ -35,7 +38,9 @@ from numpy.typing import NDArray
 from analysis.distance import distance_matrix_km
 from analysis.location import MCLP, LocationResult, PMedian
 
-CASES = ("mclp", "mclp-nocentres", "pmedian", "scale")
+CASES = ("mclp", "mclp-nocentres", "mclp-types", "pmedian", "scale")
+# the other centre types the ministry operates, fixed in turn (fewer centres: harder)
+OTHER_TYPES = ("CJPA", "CAPE", "CAS", "EMF")
 PREVALENCE = 0.048  # national share of persons with disabilities (RGPH 2024), fallback only
 
 
@@ -204,7 +209,10 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated cases to run: mclp, mclp-nocentres, pmedian, scale (default: all)",
+        help=(
+            "comma-separated cases to run: mclp, mclp-nocentres, mclp-types, pmedian, scale "
+            "(default: all)"
+        ),
     )
     args = parser.parse_args()
     only = {c.strip() for c in args.only.split(",") if c.strip()}
@@ -231,6 +239,11 @@ def main() -> None:
         national.append(("", existing))
     if wanted("mclp-nocentres"):
         national.append((", no centres", existing.iloc[:0]))
+    if wanted("mclp-types"):
+        for centre_type in OTHER_TYPES:
+            fixed = _operating(centre_type)
+            if fixed is not None and len(fixed):
+                national.append((f", {len(fixed)} {centre_type}", fixed))
     for label, ex in national:
         for p in (10, 40):
             result, t_w = run_walouja(demand, ex, 30.0, p)

@@ -249,17 +249,52 @@ def test_lp_dive_replaces_a_poorer_start_hand_checked():
     builder, x_of = model._site_columns(active_idx, {})
     built = model._build(builder, x_of)
     clock = _Clock(time.perf_counter(), None)
+
+    def dive_from(start: list[int]) -> list[int]:
+        return sorted(model._dive_start(builder, built, active_idx, {}, np.array(start), clock))
+
     # from the poor start {B, D} (6) the dive's LP opens A and C (36)
-    assert sorted(model._dive_start(builder, built, active_idx, np.array([1, 3]), clock)) == [0, 2]
+    assert dive_from([1, 3]) == [0, 2]
     # a start as good as the dive's is kept
-    assert sorted(model._dive_start(builder, built, active_idx, np.array([0, 2]), clock)) == [0, 2]
+    assert dive_from([0, 2]) == [0, 2]
     # no dive when the start is already within 0.01 % of the LP's value (36)
     n = len(active_idx)
     dive = builder.dive(n_sites=n, maximize=True, seconds=10, offset=built.constant)
     assert dive is not None
-    assert sorted(active_idx[dive > 0.5]) == [0, 2]
+    assert dive.sites is not None
+    assert sorted(active_idx[dive.sites > 0.5]) == [0, 2]
+    # the LP relaxation's own solution comes with it: here already integral, A and C
+    assert sorted(active_idx[dive.root > 0.5]) == [0, 2]
     assert builder.dive(n_sites=n, maximize=True, seconds=10, incumbent=36.0) is None
     assert builder.dive(n_sites=n, maximize=True, seconds=10, incumbent=6.0) is not None
+
+
+def test_dive_start_solves_the_lp_support_exactly():
+    # seeded 80 x 20, p = 4, 15 km: the root LP opens two sites whole and four at one half;
+    # the greedy sites and the dive (fix the largest half to 1, polish) both stop at 363;
+    # the core of the LP's six sites and the greedy ones, solved exactly, holds the
+    # optimum, 369 (every 4 of the 20 candidates compared)
+    dc, de, w, *_ = instance(48, 80, 20, 0, max_weight=30)
+    model = MCLP.from_cost_matrix(dc, w, radius=15.0, new=4)
+    best = max(_covered(dc, de, w, 15.0, s) for s in itertools.combinations(range(20), 4))
+    assert best == pytest.approx(369.0)
+    active_idx = np.flatnonzero(model._active({}))
+    builder, x_of = model._site_columns(active_idx, {})
+    built = model._build(builder, x_of)
+    clock = _Clock(time.perf_counter(), None)
+    dive = builder.dive(n_sites=len(active_idx), maximize=True, seconds=10, offset=built.constant)
+    assert dive is not None
+    assert dive.sites is not None
+    assert sorted(np.round(dive.root[dive.root > 1e-6], 3)) == [0.5] * 4 + [1.0] * 2
+    active = np.ones(model.n_candidates, dtype=bool)
+    dived = model._polish(active_idx[dive.sites > 0.5], active, clock)
+    assert model._value(dived) == pytest.approx(363.0)
+    picks, _ = model.greedy()
+    greedy = np.asarray(sorted(j for j, _ in picks), dtype=np.int64)
+    assert model._value(greedy) == pytest.approx(363.0)
+    start = model._dive_start(builder, built, active_idx, {}, greedy, clock)
+    assert model._value(start) == pytest.approx(best)
+    assert len(start) == 4
 
 
 def _ruled_models(seed: int) -> list[MCLP]:
@@ -290,8 +325,10 @@ def test_lp_dive_keeps_the_rules_and_never_passes_the_optimum(seed):
         active_idx = np.flatnonzero(model._active(deficits))
         builder, x_of = model._site_columns(active_idx, deficits)
         model._build(builder, x_of)
-        x = builder.dive(n_sites=len(active_idx), maximize=True, seconds=10.0)
-        assert x is not None
+        dive = builder.dive(n_sites=len(active_idx), maximize=True, seconds=10.0)
+        assert dive is not None
+        assert dive.sites is not None
+        x = dive.sites
         assert set(np.unique(x)) <= {0.0, 1.0}
         dived = active_idx[x > 0.5]
         assert model._meets_rules(list(dived))
