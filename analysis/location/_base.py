@@ -798,7 +798,10 @@ class SitingModel(ABC):
                 )
             ):
                 best, best_value = dived, value
-        return self._kernel_cores(active_idx, deficits, dive.root, best, clock)
+        # the cores are a step towards a start, not the search: a tenth of the time left
+        return self._kernel_cores(
+            active_idx, deficits, dive.root, best, clock, seconds=clock.share(0.1)
+        )
 
     def _polish(
         self, chosen: NDArray[np.int64], active: NDArray[np.bool_], clock: _Clock
@@ -857,6 +860,7 @@ class SitingModel(ABC):
         x_lp: NDArray[np.float64],
         best: NDArray[np.int64],
         clock: _Clock,
+        seconds: float | None = None,
     ) -> NDArray[np.int64]:
         """The best of ``best`` and the exact solutions of the cores of ``x_lp``'s support.
 
@@ -864,13 +868,20 @@ class SitingModel(ABC):
         the LP solution ``x_lp`` (on ``active_idx``) opens at least that much, plus the sites
         of ``best`` and the forced ones, is solved by HiGHS from ``best``; a core holding
         half the candidates or more is not solved. Every core solution meets the rules.
+        Each core gets a quarter of the time left, and all of them ``seconds`` at most.
         """
         best_value = self._value(best)
         if best_value is None:
             return best
+        t_end = None if seconds is None else time.perf_counter() + seconds
         sign = 1.0 if self.maximize else -1.0
         forced = np.flatnonzero(self._rules.forced)
         for threshold in _KERNEL_THRESHOLDS:
+            limit = clock.share(0.25)
+            if t_end is not None:
+                limit = min(limit, t_end - time.perf_counter())
+                if limit <= 0.01:
+                    break
             core = np.union1d(np.union1d(active_idx[x_lp > threshold], best), forced)
             core = np.intersect1d(core, active_idx).astype(np.int64)
             if 2 * len(core) > len(active_idx):
@@ -881,7 +892,7 @@ class SitingModel(ABC):
             x0[sub_x_of[best]] = 1.0
             outcome = sub.solve(
                 maximize=self.maximize,
-                time_limit_s=clock.share(0.25),
+                time_limit_s=limit,
                 mip_rel_gap=1e-7,
                 start=sub_built.start(x0),
                 offset=sub_built.constant,
