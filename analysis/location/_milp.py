@@ -384,10 +384,10 @@ class MilpBuilder:
         fixed to 1 and the LP solved again from its last basis, until no site column is
         fractional (Walouja's MCLP: about 17 re-solves and 0.3 s on the national p = 40
         instance, within 0.05 % of the optimum). Every row of the model holds in the answer,
-        so its sites meet the request's rules. ``sites`` is ``None`` when time runs out
-        before the dive ends; the result is ``None`` when an LP fails, or when the
-        ``incumbent`` value (objective with ``offset``) is already within ``rel_gap`` of the
-        LP's: no dive can then give HiGHS a much better start.
+        so its sites meet the request's rules. ``sites`` is ``None`` when time runs out or a
+        re-solve fails before the dive ends; the result is ``None`` when the relaxation
+        itself fails, or when the ``incumbent`` value (objective with ``offset``) is already
+        within ``rel_gap`` of the LP's: no dive can then give HiGHS a much better start.
         """
         if self.n_cols == 0 or n_sites == 0:
             return None
