@@ -5,10 +5,12 @@ page at 200 % zoom. The checks are written here (no axe-core: the tests run offl
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import translate
 from tests.e2e.conftest import ARTIFACTS, map_document, map_iframe
@@ -642,6 +644,15 @@ FLASKS = """() => Array.from(document.querySelectorAll("[data-testid='stMain'] .
     .map(e => ({hidden: e.getAttribute("aria-hidden"), name: e.getAttribute("aria-label"),
                 font: getComputedStyle(e).fontFamily, width: e.getBoundingClientRect().width}))"""
 
+FLASKS_DRAWN = f"""() => {{
+    const faces = Array.from(document.fonts)
+        .filter(f => f.family.replaceAll('"', '') === "Material Symbols Rounded");
+    const flasks = ({FLASKS})();
+    return faces.some(f => f.status === "loaded") && flasks.length > 0
+        && flasks.every(f => f.font.includes("Material Symbols") && f.width > 4);
+}}"""
+"""True once the icon font is loaded and every flask shown is drawn in it."""
+
 
 @pytest.mark.parametrize(
     ("path", "heading", "name"),
@@ -663,11 +674,14 @@ def test_the_demonstration_flask_is_not_read_as_english_words(
     # (the flasks shown: one in a tab not open, the gaps tab's, is not drawn)
     page.locator("[data-testid='stMain'] .walouja-icon:visible").first.wait_for()
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    # the icon font may still be loading on a first visit (its ligature reads as text till
+    # then), and document.fonts.check() says yes before Streamlit's stylesheet declares the
+    # face: wait till a face of that family is loaded and every flask is drawn in it, then
+    # read what the page holds (the asserts below say what was wrong if it never settles)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(FLASKS_DRAWN, timeout=20_000)
     images = _accessible_names(page, "image")
     assert not [n for n in images if "icon" in n], images
-    # the icon font may still be loading on a first visit: its ligature reads as text till then
-    page.wait_for_function("document.fonts.check('24px \"Material Symbols Rounded\"')")
-    page.evaluate("document.fonts.ready.then(() => true)")
     flasks = page.evaluate(FLASKS)
     assert all("Material Symbols" in f["font"] and f["width"] > 4 for f in flasks), flasks
     # where the words already say it, the flask is hidden from screen readers; the credits'

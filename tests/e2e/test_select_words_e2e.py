@@ -41,7 +41,11 @@ def test_a_cleared_select_box_says_choose_and_no_results_in_the_pages_language(
     _wait_heading(page, heading)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
     choose = translate("streamlit.choose_option", lang)
-    box = page.locator("[data-testid='stMain'] [data-testid='stSelectbox'] input").first
+    # the import tab's layer box: the page's first box in the document was at times the
+    # export tab's, hidden behind its tab, and a click waited 30 s for it to show
+    shown = page.locator("[data-testid='stMain'] [role='tabpanel']").filter(visible=True)
+    box = shown.get_by_role("combobox", name=translate("data.layer", lang), exact=True)
+    box.wait_for(state="visible")
     _clear_and_type(page, box, "")
     # the emptied box shows its placeholder: Streamlit's was "Choose an option"
     assert box.input_value() == ""
