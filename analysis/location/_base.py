@@ -788,16 +788,8 @@ class SitingModel(ABC):
             active = np.zeros(self.n_candidates, dtype=bool)
             active[active_idx] = True
             dived = self._polish(active_idx[dive.sites > 0.5], active, clock)
-            value = self._value(dived)
-            if (
-                value is not None
-                and self._meets_rules(list(dived))
-                and (
-                    best_value is None
-                    or (value > best_value if self.maximize else value < best_value)
-                )
-            ):
-                best, best_value = dived, value
+            if self._meets_rules(list(dived)) and self._improves(self._value(dived), best_value):
+                best = dived
         # the cores are a step towards a start, not the search: a tenth of the time left
         return self._kernel_cores(
             active_idx, deficits, dive.root, best, clock, seconds=clock.share(0.1)
@@ -842,11 +834,9 @@ class SitingModel(ABC):
             options={"solver": "ipm", "run_crossover": "off"},
         )
         lp_seconds = time.perf_counter() - t0
-        best = incumbent
-        best_value = self._value(best)
-        if lp.x is None or lp.status != "optimal" or best_value is None:
+        if lp.x is None or lp.status != "optimal":
             return _Kernel(incumbent, None, lp_seconds)
-        best = self._kernel_cores(active_idx, deficits, lp.x[: len(active_idx)], best, clock)
+        best = self._kernel_cores(active_idx, deficits, lp.x[: len(active_idx)], incumbent, clock)
         # the interior point method stops within ~1e-8 (relative) of the LP's value, on
         # either side: padded, the bound is safe and the gaps it gives change by 1e-6 at most
         assert lp.bound is not None
@@ -874,7 +864,6 @@ class SitingModel(ABC):
         if best_value is None:
             return best
         t_end = None if seconds is None else time.perf_counter() + seconds
-        sign = 1.0 if self.maximize else -1.0
         forced = np.flatnonzero(self._rules.forced)
         for threshold in _KERNEL_THRESHOLDS:
             limit = clock.share(0.25)
@@ -902,7 +891,7 @@ class SitingModel(ABC):
                 continue
             chosen = core[outcome.x[: len(core)] > 0.5]
             value = self._value(chosen)
-            if value is not None and sign * (value - best_value) > 1e-9 * max(1.0, abs(best_value)):
+            if self._improves(value, best_value):
                 best, best_value = chosen, value
         return best
 
@@ -939,6 +928,16 @@ class SitingModel(ABC):
         for j in chosen:
             self._apply(state, int(j))
         return self._objective_of(state)
+
+    def _improves(self, value: float | None, than: float | None) -> bool:
+        """Whether ``value`` is better than ``than`` in the model's sense, by more than a
+        relative 1e-9 (a tie keeps what was found first); any value improves on none."""
+        if value is None:
+            return False
+        if than is None:
+            return True
+        sign = 1.0 if self.maximize else -1.0
+        return sign * (value - than) > 1e-9 * max(1.0, abs(than))
 
     def _open_mask(self, chosen: NDArray[np.int64]) -> NDArray[np.bool_]:
         mask = np.zeros(self.n_candidates, dtype=bool)

@@ -472,7 +472,7 @@ class MCLP(SitingModel):
             kicked = np.union1d(np.delete(best, drop), fill).astype(np.int64)
             trial = self._descend(kicked, active, t_end)
             value = self._value(trial)
-            if value is not None and value > best_value + 1e-9 * max(1.0, abs(best_value)):
+            if self._improves(value, best_value):
                 best, best_value, misses = trial, value, 0
                 gains += 1
                 movable = np.flatnonzero(~r.forced[best])
