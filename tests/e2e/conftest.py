@@ -283,6 +283,19 @@ _GRIDS_QUIET = """quiet => {
 }"""
 
 
+def wait_idle(page: Any) -> None:
+    """Wait until the app's script has run to its end and its running indicator is gone.
+
+    The indicator shows only after a short delay, so its absence alone does not say a run
+    ended: a page just drawn could still be running (and adding what a test then reads).
+    Streamlit marks its root with the script's state; its own tests wait on the same mark.
+    """
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached"
+    )
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+
+
 def settle_grids(page: Any, quiet_ms: int = 400) -> None:
     """Wait until the grids have drawn nothing new for ``quiet_ms``: their last draw, at
     their laid-out width (a grid draws once as it mounts, again once laid out)."""

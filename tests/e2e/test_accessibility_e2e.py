@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import translate
-from tests.e2e.conftest import ARTIFACTS, map_document, map_iframe
+from tests.e2e.conftest import ARTIFACTS, map_document, map_iframe, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -117,7 +117,7 @@ def test_streamlits_own_controls_are_named_in_the_pages_language(
     page.goto(f"{app}/coverage_and_equity?lang={lang}")
     _wait_heading(page, heading)
     page.locator("[data-testid='stDataFrame']").first.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     help_gini = translate("streamlit.help_for", lang, label=translate("equity.gini", lang))
     page.wait_for_function("(n) => !!document.querySelector(`[aria-label='${n}']`)", arg=help_gini)
     assert not _english_names(page), _english_names(page)
@@ -138,7 +138,7 @@ def test_a_charts_toolbar_is_named_in_the_pages_language(
     page.goto(f"{app}/coverage_and_equity?lang={lang}&tab=lorenz")
     _wait_heading(page, heading)
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     png = translate("streamlit.download_png", lang)
     page.wait_for_function("(n) => !!document.querySelector(`[aria-label='${n}']`)", arg=png)
     assert not _english_names(page), _english_names(page)
@@ -150,14 +150,14 @@ def test_a_charts_toolbar_is_named_in_the_pages_language(
 def test_streamlits_controls_follow_a_switch_of_language(app: str, page: Any) -> None:
     page.goto(f"{app}/coverage_and_equity")
     _wait_heading(page, "Couverture et équité")
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     page.wait_for_function("() => !!document.querySelector(`[aria-label='Menu principal']`)")
     _choose_language_by_keyboard(page, "العربية")
     _wait_heading(page, "التغطية والإنصاف")
     menu = translate("streamlit.main_menu", "ar")
     page.wait_for_function("(n) => !!document.querySelector(`[aria-label='${n}']`)", arg=menu)
     page.locator("[data-testid='stDataFrame']").first.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     assert not _english_names(page), _english_names(page)
     # back in English, Streamlit's own words again
     _choose_language_by_keyboard(page, "English")
@@ -170,7 +170,7 @@ def _tab_to(page: Any, selector: str, *, limit: int = 40) -> None:
     """Press Tab until the element ``selector`` has the focus (as a keyboard user does)."""
     focused = "(s) => document.activeElement?.matches(s) ?? false"
     # not while the page runs: a rerun mid-walk sends the focus back to the top
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     if page.evaluate(focused, selector):
         return
     for _ in range(limit):
@@ -332,7 +332,7 @@ def test_the_keyboard_reaches_the_search_the_map_and_past_it(app: str, page: Any
     # the map redraws around the place (outlined): the page has settled, and the focus is
     # still in the search field
     frame.locator("path[stroke='#000000'][stroke-width='3.5']").first.wait_for(state="attached")
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     assert page.evaluate(DEEP_FOCUS)["label"].startswith("Chercher une commune")
     # on to the map: its frame, then the map itself, with a ring
     for _ in range(10):
@@ -430,7 +430,7 @@ def test_a_focused_tab_and_button_show_a_ring(app: str, page: Any) -> None:
     # back to the top, and a loaded CI machine ran out of presses (the button took 13 to 37)
     page.locator("[data-testid='stBaseButton-secondary']").first.wait_for()
     page.locator("[data-testid='stDataFrame']").first.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     for target in ("[role='tab']", "[data-testid='stBaseButton-secondary']"):
         _tab_to(page, target, limit=80)
         focus = page.evaluate(DEEP_FOCUS)
@@ -576,7 +576,7 @@ def test_the_charts_words_have_enough_contrast(app: str, page: Any, tab: str) ->
     page.goto(f"{app}/coverage_and_equity?lang=ar&tab={tab}")
     _wait_heading(page, "التغطية والإنصاف")
     page.locator("[data-testid='stVegaLiteChart'] svg text").first.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     texts = page.evaluate(CHART_TEXTS)
     assert len(texts) > 5, texts
     low = [(text, fill) for text, fill in texts if contrast(_rgb(fill), (255, 255, 255)) < 4.5]
@@ -599,7 +599,7 @@ def test_the_charts_are_described_in_the_pages_language(app: str, page: Any, tab
     page.goto(f"{app}/coverage_and_equity?lang=fr&tab={tab}")
     _wait_heading(page, "Couverture et équité")
     page.locator("[data-testid='stVegaLiteChart']:visible svg text").first.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     said = page.evaluate(CHART_ARIA)
     english = ("axis", "scale", "legend", "name:", "mark", "visualization")
     assert not [a for a in said if any(w in a for w in english)], said
@@ -673,7 +673,7 @@ def test_the_demonstration_flask_is_not_read_as_english_words(
     _wait_heading(page, heading)
     # (the flasks shown: one in a tab not open, the gaps tab's, is not drawn)
     page.locator("[data-testid='stMain'] .walouja-icon:visible").first.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     # the icon font may still be loading on a first visit (its ligature reads as text till
     # then), and document.fonts.check() says yes before Streamlit's stylesheet declares the
     # face: wait till a face of that family is loaded and every flask is drawn in it, then

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import translate
-from tests.e2e.conftest import ARTIFACTS, cut_texts, grid_page, last_draws, settle_grids
+from tests.e2e.conftest import ARTIFACTS, cut_texts, grid_page, last_draws, settle_grids, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -294,7 +294,7 @@ def test_on_a_phone_the_tables_toolbar_leaves_the_last_tab_to_a_tap(
         page.goto(f"{app}/coverage_and_equity?lang={lang}")
         grid = page.locator("[data-testid='stTabs'] [data-testid='stDataFrame']").first
         grid.wait_for()
-        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        wait_idle(page)
         gaps = page.get_by_role("tab", name=translate("equity.tab_gaps", lang))
         gaps.scroll_into_view_if_needed()
         # the toolbar in sight, over the table's corner (where it stays on a touch screen)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from app.components.explorer import LEGEND_ROOM
-from tests.e2e.conftest import ARTIFACTS, map_iframe
+from tests.e2e.conftest import ARTIFACTS, map_iframe, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -118,7 +118,7 @@ def test_the_map_keeps_its_room_while_a_search_redraws_it(app: str, page: Any) -
     page.get_by_role("heading", name="Tiznit").first.wait_for()
     outline = page.frame_locator(MAP_IFRAME).locator("path[stroke='#000000'][stroke-width='3.5']")
     outline.first.wait_for(state="attached")  # the new map is drawn
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     assert page.evaluate("() => window.__lowest") >= 620  # the map's height (MAP_HEIGHT)
 
 

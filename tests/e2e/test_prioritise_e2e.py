@@ -15,7 +15,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.app.support import longest_eps
-from tests.e2e.conftest import ARTIFACTS, DRAWN_TEXT_HOOK, grid_page, map_iframe, settle_grids
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    DRAWN_TEXT_HOOK,
+    grid_page,
+    map_iframe,
+    settle_grids,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -496,7 +503,7 @@ def test_an_arabic_scenario_line_reads_its_count_and_date_in_order(app: str, pag
         arg=[MAP_IFRAME, SITE_MARKER],
         timeout=60_000,
     )
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     line = page.locator("[data-testid='stCaptionContainer']", has_text="MCLP").first
     line.wait_for()
     acronym_x, count_x = line.evaluate(_FIRST_X, r"(C)OAPH\S*\s+(3)")
@@ -603,7 +610,7 @@ def test_on_a_phone_no_table_toolbar_hides_the_line_above_it(app: str, browser: 
             _choose_scenario(page, table, letter, scenario, label=label)
         said = translate("prioritise.compare_sites", "fr", a="0", b="0", both="0")
         page.get_by_text(said.split(":")[0]).first.wait_for()
-        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        wait_idle(page)
         # the provinces that differ, in a table under that line, its toolbar in sight (on a
         # touch screen the toolbars show wherever the page is scrolled to)
         page.wait_for_function(

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from app.dataio import IMPORT_LAYERS
 from app.i18n import translate
-from tests.e2e.conftest import grid_page, last_draws, settle_grids, toolbar_button
+from tests.e2e.conftest import grid_page, last_draws, settle_grids, toolbar_button, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +39,7 @@ def test_a_cleared_select_box_says_choose_and_no_results_in_the_pages_language(
 ) -> None:
     page.goto(f"{app}/data?lang={lang}")
     _wait_heading(page, heading)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     choose = translate("streamlit.choose_option", lang)
     # the import tab's layer box: the page's first box in the document was at times the
     # export tab's, hidden behind its tab, and a click waited 30 s for it to show
@@ -79,7 +79,7 @@ def test_a_multiselect_says_no_results_in_arabic_and_then_in_french(app: str, pa
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").first.click()
     page.get_by_role("option", name="Français").click()
     _wait_heading(page, "Explorateur de carte")
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     _clear_and_type(page, layers, "zzqx")
     empty.get_by_text("Aucun résultat", exact=True).wait_for()
 
@@ -90,7 +90,7 @@ def test_the_running_indicator_says_stop_in_arabic(app: str, page: Any, engine: 
     page.get_by_role("tab", name=translate("data.tab_export", "ar")).click()
     prepare = page.get_by_role("button", name=translate("data.export_prepare", "ar"))
     prepare.wait_for()
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     # the layers held by another session: the export waits for them, and the page runs
     # (the indicator shows) until they are let go
     with engine.connect() as held, held.begin():
@@ -103,7 +103,7 @@ def test_the_running_indicator_says_stop_in_arabic(app: str, page: Any, engine: 
         running = page.locator("[data-testid='stStatusWidgetRunningIcon']")
         assert running.get_attribute("aria-label") == translate("streamlit.running", "ar")
         assert stop.inner_text().strip() == "إيقاف"
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     page.locator("[data-testid='stDownloadButton']").wait_for()  # the export went on
 
 
@@ -118,7 +118,7 @@ def test_a_tables_toolbar_shows_its_tooltips_in_the_pages_language(
         _wait_heading(page, heading)
         table = page.locator("[data-testid='stDataFrame']").first
         table.wait_for()
-        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        wait_idle(page)
         settle_grids(page)  # the page laid out: its tables drawn at their width
         # the first table's own toolbar
         block = page.locator("[data-testid='stElementContainer']:has([data-testid='stDataFrame'])")
@@ -151,7 +151,7 @@ def test_a_tables_column_menu_and_list_of_columns_read_in_arabic(app: str, brows
         _wait_heading(page, "نظرة عامة")
         table = page.locator("[data-testid='stDataFrame']").first
         table.wait_for()
-        page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+        wait_idle(page)
         heading = translate("analysis.centre_type", "ar")
         page.wait_for_function(
             "(h) => window.__drawn.some(d => d.table === 0 && d.text === h && d.clip)", arg=heading
@@ -202,7 +202,7 @@ def test_the_main_menu_reads_in_the_pages_language(app: str, page: Any) -> None:
     # "Record screen" on the French and Arabic pages
     page.goto(f"{app}/sources_and_licences?lang=ar")
     _wait_heading(page, translate("nav.sources_and_licences", "ar"))
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    wait_idle(page)
     page.get_by_role("button", name=translate("streamlit.main_menu", "ar")).click()
     menu = page.locator("[data-testid='stMainMenuList']")
     menu.get_by_text(translate("streamlit.print", "ar"), exact=True).wait_for()
